@@ -1,0 +1,134 @@
+// Package cli is the lsq command line: one file per subcommand, each an
+// Options struct filled by cobra and a run function that never sees cobra,
+// writing only to the injected streams.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README and docs/errors.md.
+const (
+	ExitOK           = 0 // success
+	ExitFailure      = 1 // bad data, a failed solve, an I/O error
+	ExitUsage        = 2 // bad flags or arguments
+	ExitNotConverged = 3 // an iterative fit stopped without converging (diverged, limit reached)
+	ExitInterrupted  = 130
+)
+
+// IO are the streams a command reads and writes.
+type IO struct {
+	In  io.Reader
+	Out io.Writer // results: text or JSON
+	Err io.Writer // diagnostics and progress
+	// ErrTerminal reports whether Err is a terminal (progress bars are drawn only then).
+	ErrTerminal bool
+}
+
+// UsageError is a mistake in the command line: exit code 2, with a hint to --help.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}
+
+// NotConvergedError marks an iterative fit whose result was written but which
+// did not converge: exit code 3.
+type NotConvergedError struct{ Msg string }
+
+func (e *NotConvergedError) Error() string { return e.Msg }
+
+// silentError carries an exit code for a failure already reported.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Main runs the lsq command line with args (without the program name) and
+// returns the process exit code.
+func Main(ctx context.Context, args []string, stdio IO) int {
+	root := newRoot(stdio)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return report(err, stdio.Err, ctx)
+}
+
+func report(err error, stderr io.Writer, ctx context.Context) int {
+	if err == nil {
+		return ExitOK
+	}
+	var se *silentError
+	if errors.As(err, &se) {
+		return se.code
+	}
+	var nc *NotConvergedError
+	if errors.As(err, &nc) {
+		fmt.Fprintf(stderr, "lsq: %s\n", nc.Msg)
+		return ExitNotConverged
+	}
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		fmt.Fprintln(stderr, "lsq: interrupted")
+		return ExitInterrupted
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(stderr, "lsq: %v\nRun 'lsq --help' for usage.\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "lsq: %v\n", err)
+	return ExitFailure
+}
+
+// isCobraUsage recognises the flag and argument errors cobra and pflag return
+// as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown flag", "unknown shorthand flag", "unknown command", "invalid argument", "flag needs an argument", "accepts ", "requires at least", "requires at most", "bad flag syntax", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRoot(stdio IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "lsq",
+		Short: "Least-squares fitting: exact, iterative and nonlinear, side by side",
+		Long: `lsq fits least-squares models: exactly (pivoted QR, SVD, Cholesky) and by the
+gradient-descent family (GD, SGD, momentum, Adam, L-BFGS, ...), always reporting
+how far an iterative fit is from the exact optimum and why.
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 did not converge.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &UsageError{err} })
+	for _, add := range commands {
+		root.AddCommand(add(stdio))
+	}
+	return root
+}
+
+// commands lists the subcommand constructors; each file adds its own in an
+// init-free way by appearing in this list.
+var commands = []func(IO) *cobra.Command{
+	newVersionCmd,
+}
+
+// stdioFromOS returns the process's streams.
+func StdIO() IO {
+	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, ErrTerminal: isTerminal(os.Stderr)}
+}
