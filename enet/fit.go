@@ -1,0 +1,200 @@
+package enet
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+)
+
+// Result is one fit: the coefficients on the original scale and how the
+// solver got there.
+type Result struct {
+	Alpha      float64    // penalty strength α
+	L1Ratio    float64    // mixing ρ
+	Coef       []float64  // coefficients w on the original scale
+	Intercept  float64    // intercept b (0 with NoIntercept)
+	NonZero    int        // number of non-zero coefficients
+	Objective  float64    // the objective at (w, b), penalty on the standardised coefficients unless Unstandardized
+	Gap        float64    // duality gap at (w, b), an upper bound on Objective − optimum; NaN when α = 0
+	Iterations int        // sweeps (coordinate descent) or iterations (FISTA) for this α
+	Status     lsq.Status // Converged, IterationLimit or Canceled
+}
+
+// Linear returns the fit as an lsq.Linear with the given feature names
+// (which may be nil).
+func (r *Result) Linear(features []string) lsq.Linear {
+	return lsq.Linear{Features: features, Coef: append([]float64(nil), r.Coef...), Intercept: r.Intercept}
+}
+
+// solver is coordinate descent or FISTA, carrying β from one α to the next.
+type solver interface {
+	solve(ctx context.Context, alpha, rho, tol float64, maxIter int) (outcome, error)
+	coef() []float64
+}
+
+func (c *cd) coef() []float64    { return c.beta }
+func (f *fista) coef() []float64 { return f.beta }
+
+func newSolver(p *problem, st *settings) solver {
+	if st.solver == ProximalGradient {
+		return newFISTA(p)
+	}
+	return newCD(p)
+}
+
+func setup(x *mat.Dense, y []float64, s *Settings) (*problem, settings, error) {
+	n, d := x.Dims()
+	if d == 0 {
+		panic("enet: X has no columns")
+	}
+	st := resolve(s, n, d)
+	p, err := newProblem(x, y, &st, st.solver == CoordinateDescent && st.update == Covariance)
+	return p, st, err
+}
+
+func (p *problem) result(beta []float64, alpha, rho float64, o outcome) Result {
+	coef, b := p.original(beta)
+	nz := 0
+	for _, c := range coef {
+		if c != 0 {
+			nz++
+		}
+	}
+	return Result{
+		Alpha: alpha, L1Ratio: rho, Coef: coef, Intercept: b, NonZero: nz,
+		Objective: o.objective, Gap: o.gap, Iterations: o.iters, Status: o.status,
+	}
+}
+
+// Fit minimises the objective of the package documentation at one (α, ρ)
+// from zero coefficients. It panics if α is negative or not finite, ρ is
+// outside [0, 1], len(y) differs from the rows of x or x has no columns; it
+// returns an error for non-finite data or bad weights, and the context's
+// error (with the fit so far, Status Canceled) when ctx is done. A fit that
+// reaches MaxIter has Status IterationLimit and a nil error.
+func Fit(ctx context.Context, x *mat.Dense, y []float64, alpha, l1Ratio float64, s *Settings) (*Result, error) {
+	checkPenalty(alpha, l1Ratio)
+	p, st, err := setup(x, y, s)
+	if err != nil {
+		return nil, err
+	}
+	sv := newSolver(p, &st)
+	if c, ok := sv.(*cd); ok {
+		c.setAll()
+	}
+	o, err := sv.solve(ctx, alpha, l1Ratio, st.tol, st.maxIter)
+	r := p.result(sv.coef(), alpha, l1Ratio, o)
+	return &r, err
+}
+
+// PathSettings configures Path: the fit settings and the grid of α.
+type PathSettings struct {
+	Settings
+
+	// NumAlphas is the number of values of α; zero means 100.
+	NumAlphas int
+
+	// Eps is the ratio of the smallest α to α_max; zero means 1e-3.
+	Eps float64
+
+	// Alphas, if non-nil, is the grid itself, used as given; it must be
+	// decreasing and non-negative (Path panics otherwise), and NumAlphas and
+	// Eps are then ignored.
+	Alphas []float64
+}
+
+// PathResult is a regularisation path.
+type PathResult struct {
+	L1Ratio  float64
+	AlphaMax float64  // the smallest α with all-zero coefficients (ρ floored at 1e-3)
+	Points   []Result // one per α, in decreasing α
+}
+
+// Grid returns n values of α, log-spaced from max down to max·eps.
+func Grid(max, eps float64, n int) []float64 {
+	if n < 1 {
+		panic(fmt.Sprintf("enet: grid of %d values", n))
+	}
+	a := make([]float64, n)
+	if n == 1 {
+		a[0] = max
+		return a
+	}
+	lmax, lmin := math.Log(max), math.Log(max*eps)
+	for k := range a {
+		a[k] = math.Exp(lmax + (lmin-lmax)*float64(k)/float64(n-1))
+	}
+	a[0] = max
+	return a
+}
+
+func (ps *PathSettings) grid(amax float64) []float64 {
+	if ps != nil && ps.Alphas != nil {
+		for k, a := range ps.Alphas {
+			if !(a >= 0) || math.IsInf(a, 0) || (k > 0 && a > ps.Alphas[k-1]) {
+				panic(fmt.Sprintf("enet: Alphas[%d] = %v: the grid must be finite, non-negative and decreasing", k, a))
+			}
+		}
+		return append([]float64(nil), ps.Alphas...)
+	}
+	n, eps := 100, 1e-3
+	if ps != nil {
+		if ps.NumAlphas != 0 {
+			n = ps.NumAlphas
+		}
+		if ps.Eps != 0 {
+			eps = ps.Eps
+		}
+	}
+	if n < 1 || !(eps > 0 && eps < 1) {
+		panic(fmt.Sprintf("enet: path of %d values with Eps %v", n, eps))
+	}
+	return Grid(amax, eps, n)
+}
+
+// Path computes the regularisation path for mixing ρ = l1Ratio: fits for a
+// decreasing grid of α (by default 100 values log-spaced from α_max to
+// 1e-3·α_max), each started from the previous one. With coordinate
+// descent, the sequential strong rules choose the candidate columns for
+// each α and the KKT conditions are checked on the rest. Panics and errors
+// are as for Fit; on cancellation the points finished so far are returned
+// with the context's error.
+func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *PathSettings) (*PathResult, error) {
+	checkRatio(l1Ratio)
+	var fs *Settings
+	if s != nil {
+		fs = &s.Settings
+	}
+	p, st, err := setup(x, y, fs)
+	if err != nil {
+		return nil, err
+	}
+	amax := p.alphaMax(l1Ratio)
+	alphas := s.grid(amax)
+	return p.path(ctx, &st, l1Ratio, alphas, amax)
+}
+
+func (p *problem) path(ctx context.Context, st *settings, rho float64, alphas []float64, amax float64) (*PathResult, error) {
+	res := &PathResult{L1Ratio: rho, AlphaMax: amax, Points: make([]Result, 0, len(alphas))}
+	sv := newSolver(p, st)
+	c, isCD := sv.(*cd)
+	for k, a := range alphas {
+		if isCD {
+			if k == 0 {
+				c.setAll()
+			} else {
+				c.setStrong(a, alphas[k-1], rho)
+			}
+		}
+		o, err := sv.solve(ctx, a, rho, st.tol, st.maxIter)
+		res.Points = append(res.Points, p.result(sv.coef(), a, rho, o))
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
