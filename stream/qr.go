@@ -1,0 +1,251 @@
+package stream
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// blockRows is the number of rows buffered before they are folded into R.
+// Any value gives the same R up to rounding; 64 rows of 22 columns (11 KiB)
+// keeps the buffer in L1 cache while amortising the updates of R's rows.
+const blockRows = 64
+
+// QR is a mergeable accumulator of the triangular factor R of the weighted
+// augmented design diag(√w)·[1 X y] (see the package documentation).
+// The zero value is not usable; create one with NewQR.
+//
+// A QR is not safe for concurrent use. Methods that read the factor (Solve,
+// R, Merge, MarshalBinary) first fold any rows still buffered.
+type QR struct {
+	d         int  // number of features
+	intercept bool // whether the first column is the column of ones
+	p         int  // columns of Z: d + 1 (+1 for the intercept)
+	r         []float64
+	n         int64   // rows with positive weight
+	sumW      float64 // Σw over all rows
+	blk       []float64
+	m         int // rows buffered in blk
+	work      []float64
+}
+
+// NewQR returns an empty accumulator for d features, with a column of ones
+// for the intercept if intercept is true. It panics if d < 0.
+func NewQR(d int, intercept bool) *QR {
+	if d < 0 {
+		panic(fmt.Sprintf("stream: NewQR with %d features", d))
+	}
+	p := d + 1
+	if intercept {
+		p++
+	}
+	return &QR{
+		d:         d,
+		intercept: intercept,
+		p:         p,
+		r:         make([]float64, p*p),
+		blk:       make([]float64, blockRows*p),
+		work:      make([]float64, p),
+	}
+}
+
+// Features returns the number of features d.
+func (q *QR) Features() int { return q.d }
+
+// Intercept reports whether the accumulator carries a column of ones.
+func (q *QR) Intercept() bool { return q.intercept }
+
+// N returns the number of rows folded with a positive weight. Rows of weight
+// zero change nothing and are not counted, as in R's lm.
+func (q *QR) N() int64 { return q.n }
+
+// SumWeights returns Σw over the rows folded (the number of rows when no
+// weights were given).
+func (q *QR) SumWeights() float64 { return q.sumW }
+
+// Reset empties the accumulator, keeping its shape and its memory.
+func (q *QR) Reset() {
+	clear(q.r)
+	q.n, q.sumW, q.m = 0, 0, 0
+}
+
+// AddRow folds one row x (the features, len d) with response y and weight w.
+// It returns an error, and leaves the accumulator unchanged, if a value is not
+// finite or the weight is negative. It panics if len(x) != d.
+func (q *QR) AddRow(x []float64, y, w float64) error {
+	if len(x) != q.d {
+		panic(fmt.Sprintf("stream: AddRow got %d features, accumulator has %d", len(x), q.d))
+	}
+	if err := checkRow(x, y, w, 0); err != nil {
+		return err
+	}
+	q.appendRow(x, y, w)
+	return nil
+}
+
+func checkRow(x []float64, y, w float64, i int) error {
+	if !(w >= 0) || math.IsInf(w, 1) {
+		return &DataError{Row: i, Column: -1, Value: w, What: "weight"}
+	}
+	if math.IsNaN(y) || math.IsInf(y, 0) {
+		return &DataError{Row: i, Column: -1, Value: y, What: "response"}
+	}
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return &DataError{Row: i, Column: j, Value: v, What: "feature"}
+		}
+	}
+	return nil
+}
+
+// appendRow buffers a checked row, folding the buffer when it is full.
+func (q *QR) appendRow(x []float64, y, w float64) {
+	q.sumW += w
+	if w == 0 {
+		return
+	}
+	q.n++
+	s := 1.0
+	if w != 1 {
+		s = math.Sqrt(w)
+	}
+	row := q.blk[q.m*q.p : (q.m+1)*q.p]
+	k := 0
+	if q.intercept {
+		row[0] = s
+		k = 1
+	}
+	for j, v := range x {
+		row[k+j] = s * v
+	}
+	row[q.p-1] = s * y
+	q.m++
+	if q.m == blockRows {
+		q.flush()
+	}
+}
+
+func (q *QR) flush() {
+	if q.m == 0 {
+		return
+	}
+	foldRows(q.r, q.p, q.blk, q.m, q.work)
+	q.m = 0
+}
+
+// Add folds the rows of x (r×d) with responses y (len r) and weights w (len r,
+// or nil for unit weights). It checks every row before folding any, so on
+// error the accumulator is unchanged; the error is a *DataError whose Row is
+// the index within this call. It panics if the dimensions disagree.
+func (q *QR) Add(x mat.Matrix, y, w []float64) error {
+	rows, cols := x.Dims()
+	if cols != q.d || len(y) != rows || (w != nil && len(w) != rows) {
+		panic(fmt.Sprintf("stream: Add got x %d×%d, len(y)=%d, len(w)=%d; accumulator has %d features", rows, cols, len(y), len(w), q.d))
+	}
+	getRow := rowReader(x)
+	if err := checkRows(getRow, rows, y, w); err != nil {
+		return err
+	}
+	for i := 0; i < rows; i++ {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		q.appendRow(getRow(i), y[i], wi)
+	}
+	return nil
+}
+
+// Merge folds the rows of o's factor into q, so that q then describes the
+// rows of both. o is flushed but otherwise unchanged. It returns an error if
+// the shapes (number of features, intercept) differ.
+func (q *QR) Merge(o *QR) error {
+	if o.d != q.d || o.intercept != q.intercept {
+		return fmt.Errorf("stream: cannot merge accumulators with %d features (intercept %t) and %d features (intercept %t)",
+			q.d, q.intercept, o.d, o.intercept)
+	}
+	q.flush()
+	o.flush()
+	blk := make([]float64, len(o.r))
+	copy(blk, o.r)
+	foldRows(q.r, q.p, blk, q.p, q.work)
+	q.n += o.n
+	q.sumW += o.sumW
+	return nil
+}
+
+// R returns a copy of the current upper-triangular factor, of order d+1
+// (d+2 with an intercept); the columns are [1] X y. The sign of each row is
+// arbitrary.
+func (q *QR) R() *mat.TriDense {
+	q.flush()
+	t := mat.NewTriDense(q.p, mat.Upper, nil)
+	for i := 0; i < q.p; i++ {
+		for j := i; j < q.p; j++ {
+			t.SetTri(i, j, q.r[i*q.p+j])
+		}
+	}
+	return t
+}
+
+// Means returns the weighted means of the features and of the response,
+// read off R: with the column of ones first, R₀ⱼ = Σwxⱼ/√W and R₀₀ = √W.
+// It panics if the accumulator has no intercept column; it returns NaNs when
+// no row has been folded.
+func (q *QR) Means() (x []float64, y float64) {
+	if !q.intercept {
+		panic("stream: Means needs an accumulator with an intercept column")
+	}
+	q.flush()
+	x = make([]float64, q.d)
+	r00 := q.r[0]
+	for j := range x {
+		x[j] = q.r[1+j] / r00
+	}
+	return x, q.r[q.p-1] / r00
+}
+
+// CentredNorms returns √Σw(xⱼ−x̄ⱼ)² for each feature and for the response
+// (the square root of the weighted total sum of squares), read off R as the
+// norms of its columns without their first entry. It panics if the
+// accumulator has no intercept column.
+func (q *QR) CentredNorms() (x []float64, y float64) {
+	if !q.intercept {
+		panic("stream: CentredNorms needs an accumulator with an intercept column")
+	}
+	q.flush()
+	x = make([]float64, q.d)
+	for j := range x {
+		x[j] = q.colNorm(1+j, 1)
+	}
+	return x, q.colNorm(q.p-1, 1)
+}
+
+// colNorm returns the norm of column c of R from row `from` to the diagonal.
+func (q *QR) colNorm(c, from int) float64 {
+	var s float64
+	for i := from; i <= c; i++ {
+		s = math.Hypot(s, q.r[i*q.p+c])
+	}
+	return s
+}
+
+// DataError reports a value that cannot be folded: a non-finite feature or
+// response, or a negative or non-finite weight.
+type DataError struct {
+	Row    int     // row index within the call that failed
+	Column int     // feature index, or -1 for the response or the weight
+	Value  float64 // the offending value
+	What   string  // "feature", "response" or "weight"
+}
+
+func (e *DataError) Error() string {
+	if e.What == "feature" {
+		return fmt.Sprintf("stream: row %d, feature %d: %v is not finite", e.Row, e.Column, e.Value)
+	}
+	if e.What == "weight" {
+		return fmt.Sprintf("stream: row %d: weight %v is not a finite non-negative number", e.Row, e.Value)
+	}
+	return fmt.Sprintf("stream: row %d: %s %v is not finite", e.Row, e.What, e.Value)
+}
