@@ -149,16 +149,16 @@ func TestQRSimpleRegressionClosedForm(t *testing.T) {
 	rss := syy - slope*sxy
 	s := math.Sqrt(rss / (n - 2))
 	want := map[string][2]float64{
-		"slope":      {r.Coef[0], slope},
-		"intercept":  {r.Intercept, icpt},
-		"RSS":        {r.RSS, rss},
-		"sd":         {r.ResidualSD, s},
-		"se(slope)":  {r.StdErr[0], s / math.Sqrt(sxx)},
-		"se(icpt)":   {r.InterceptStdErr, s * math.Sqrt(1.0/n+xbar*xbar/sxx)},
-		"R2":         {r.R2, sxy * sxy / (sxx * syy)},
-		"adjusted":   {r.AdjR2, 1 - (rss/(n-2))/(syy/(n-1))},
-		"mean x":     {first(q.Means()), xbar},
-		"norm x":     {first(q.CentredNorms()), math.Sqrt(sxx)},
+		"slope":     {r.Coef[0], slope},
+		"intercept": {r.Intercept, icpt},
+		"RSS":       {r.RSS, rss},
+		"sd":        {r.ResidualSD, s},
+		"se(slope)": {r.StdErr[0], s / math.Sqrt(sxx)},
+		"se(icpt)":  {r.InterceptStdErr, s * math.Sqrt(1.0/n+xbar*xbar/sxx)},
+		"R2":        {r.R2, sxy * sxy / (sxx * syy)},
+		"adjusted":  {r.AdjR2, 1 - (rss/(n-2))/(syy/(n-1))},
+		"mean x":    {first(q.Means()), xbar},
+		"norm x":    {first(q.CentredNorms()), math.Sqrt(sxx)},
 	}
 	for name, g := range want {
 		// 1e-13: a 10-row problem with κ ≈ 20; the formulas above and the QR
@@ -439,7 +439,6 @@ func TestQRMergeOrder(t *testing.T) {
 		}
 	}
 }
-
 
 func TestQRErrors(t *testing.T) {
 	q := NewQR(2, true)
