@@ -134,7 +134,7 @@ func TestCDEqualsFISTA(t *testing.T) {
 		{"lasso-std-cov", 1, 0.05, true, Covariance},
 		{"lasso-std-naive", 1, 0.05, true, Naive},
 		{"lasso-raw-cov", 1, 0.2, false, Covariance},
-		{"enet-std-cov", 0.5, 0.2, true, Covariance},
+		{"enet-std-cov", 0.5, 0.4, true, Covariance},
 		{"enet-raw-naive", 0.3, 0.1, false, Naive},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,5 +173,138 @@ func TestCDEqualsFISTA(t *testing.T) {
 			}
 			t.Logf("cd %d sweeps gap %.2g; fista %d iterations gap %.2g", a.Iterations, a.Gap, b.Iterations, b.Gap)
 		})
+	}
+}
+
+// TestAlphaMax: at α_max the lasso and elastic-net coefficients are exactly
+// zero (the subgradient condition |g_j| ≤ αρ holds with equality for the
+// largest |g_j|), and one grid step below (0.999·α_max) at least one is not.
+func TestAlphaMax(t *testing.T) {
+	x, y := synthetic(200, 8, 2)
+	ctx := context.Background()
+	for _, rho := range []float64{1, 0.5, 0.01} {
+		for _, std := range []bool{true, false} {
+			s := &PathSettings{Settings: Settings{Unstandardized: !std}, NumAlphas: 1}
+			p, err := Path(ctx, x, y, rho, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			amax := p.AlphaMax
+			for _, a := range []float64{amax, 2 * amax} {
+				r, err := Fit(ctx, x, y, a, rho, &s.Settings)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.NonZero != 0 {
+					t.Errorf("ρ=%v std=%v α=%v: %d non-zero coefficients %v", rho, std, a, r.NonZero, r.Coef)
+				}
+			}
+			r, err := Fit(ctx, x, y, 0.999*amax, rho, &s.Settings)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.NonZero == 0 {
+				t.Errorf("ρ=%v std=%v: all zero just below α_max", rho, std)
+			}
+		}
+	}
+}
+
+// TestPathKKT: every point of a 100-point path satisfies the optimality
+// conditions. Tol 1e-10 bounds the duality gap by 1e-10·Σv yc²; the
+// gradient error that allows is of order √gap, so the conditions are
+// checked to 1e-5 relative to max(αρ, max|g_j|).
+func TestPathKKT(t *testing.T) {
+	x, y := synthetic(300, 12, 3)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		rho  float64
+		s    Settings
+	}{
+		{"lasso-cov", 1, Settings{Tol: 1e-10, Update: Covariance}},
+		{"lasso-naive", 1, Settings{Tol: 1e-10, Update: Naive}},
+		{"lasso-raw", 1, Settings{Tol: 1e-10, Unstandardized: true}},
+		{"enet", 0.5, Settings{Tol: 1e-10}},
+		{"enet-fista", 0.7, Settings{Tol: 1e-10, Solver: ProximalGradient}},
+		{"ridge", 0, Settings{Tol: 1e-10}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Path(ctx, x, y, tc.rho, &PathSettings{Settings: tc.s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Points) != 100 {
+				t.Fatalf("%d points", len(p.Points))
+			}
+			prevNZ := 0
+			for k, pt := range p.Points {
+				if pt.Status != lsq.Converged {
+					t.Errorf("point %d: %v", k, pt.Status)
+				}
+				if v := kktViolation(x, y, &pt, !tc.s.Unstandardized); v > 1e-5 {
+					t.Errorf("point %d α=%.4g: KKT violated by %.3g", k, pt.Alpha, v)
+				}
+				prevNZ = max(prevNZ, pt.NonZero)
+			}
+			if tc.rho > 0 && p.Points[0].NonZero != 0 {
+				t.Errorf("first point has %d non-zero", p.Points[0].NonZero)
+			}
+			// The last α is 1e-3·α_max: nearly least squares, most columns in.
+			if prevNZ < 9 {
+				t.Errorf("path reached only %d of 12 columns", prevNZ)
+			}
+		})
+	}
+}
+
+// TestRidgeClosedForm: with ρ = 0 and no standardisation, coordinate
+// descent solves (XcᵀXc/n + αI)w = Xcᵀyc/n on centred data; at Tol 1e-13
+// it must match a direct solve to 1e-8 relative.
+func TestRidgeClosedForm(t *testing.T) {
+	x, y := synthetic(150, 6, 4)
+	n, d := x.Dims()
+	m, _ := stdStats(x, equalWeights(n))
+	var ym float64
+	for _, v := range y {
+		ym += v / float64(n)
+	}
+	xc := mat.NewDense(n, d, nil)
+	yc := mat.NewVecDense(n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			xc.Set(i, j, x.At(i, j)-m[j])
+		}
+		yc.SetVec(i, y[i]-ym)
+	}
+	for _, alpha := range []float64{1e-3, 0.1, 1, 10} {
+		var a mat.Dense
+		a.Mul(xc.T(), xc)
+		a.Scale(1/float64(n), &a)
+		for j := 0; j < d; j++ {
+			a.Set(j, j, a.At(j, j)+alpha)
+		}
+		var b, w mat.VecDense
+		b.MulVec(xc.T(), yc)
+		b.ScaleVec(1/float64(n), &b)
+		if err := w.SolveVec(&a, &b); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []Update{Covariance, Naive} {
+			r, err := Fit(context.Background(), x, y, alpha, 0, &Settings{Unstandardized: true, Tol: 1e-13, Update: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dd := maxRelDiff(r.Coef, w.RawVector().Data); dd > 1e-8 {
+				t.Errorf("α=%v %v: CD differs from closed form by %.3g\n%v\n%v", alpha, u, dd, r.Coef, w.RawVector().Data)
+			}
+			var b0 float64 = ym
+			for j := range m {
+				b0 -= m[j] * w.AtVec(j)
+			}
+			if dd := math.Abs(r.Intercept-b0) / math.Abs(b0); dd > 1e-8 {
+				t.Errorf("α=%v: intercept %v, closed form %v", alpha, r.Intercept, b0)
+			}
+		}
 	}
 }

@@ -213,7 +213,7 @@ func (p *problem) zDot(j int, r []float64) float64 {
 	mj := p.m[j]
 	x := p.x[j:]
 	for i, ri := range r {
-		t += p.v[i] * (x[i*p.stride] - mj) * ri
+		t += (p.v[i] * ri) * (x[i*p.stride] - mj) // same rounding as ZᵀV yc
 	}
 	return t / p.s[j]
 }
@@ -247,20 +247,21 @@ func (p *problem) residual(r, beta, u []float64) {
 }
 
 // gradient sets g = ZᵀVr in one pass over the rows (row-wise axpy, cache
-// friendly on row-major X).
+// friendly on row-major X). The centring is applied per element, in the
+// same order as the pass that computes ZᵀV yc, so at β = 0 the two agree
+// to the last bit and α_max gives exact zeros.
 func (p *problem) gradient(g, r []float64) {
 	clear(g)
-	var rs float64
 	d := p.d
+	m := p.m[:d]
 	for i, ri := range r {
 		a := p.v[i] * ri
 		if a == 0 {
 			continue
 		}
-		rs += a
 		row := p.x[i*p.stride : i*p.stride+d]
 		for j, xv := range row {
-			g[j] += a * xv
+			g[j] += a * (xv - m[j])
 		}
 	}
 	for j := range g {
@@ -268,7 +269,7 @@ func (p *problem) gradient(g, r []float64) {
 			g[j] = 0
 			continue
 		}
-		g[j] = (g[j] - p.m[j]*rs) / p.s[j]
+		g[j] /= p.s[j]
 	}
 }
 
@@ -290,7 +291,14 @@ func (p *problem) alphaMax(l1Ratio float64) float64 {
 			mx = math.Max(mx, math.Abs(cj))
 		}
 	}
-	return mx / math.Max(l1Ratio, ridgeFloor)
+	r := math.Max(l1Ratio, ridgeFloor)
+	a := mx / r
+	// Round up until α·ρ ≥ max|c_j| in floating point, so the soft
+	// threshold at α_max gives exact zeros.
+	for a*r < mx {
+		a = math.Nextafter(a, math.Inf(1))
+	}
+	return a
 }
 
 // ridgeFloor is the least ρ used to compute α_max, glmnet's 1e-3.
