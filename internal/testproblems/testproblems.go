@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"math/big"
 	"path"
 	"regexp"
 	"strconv"
@@ -85,6 +86,42 @@ func (p Linear) Design() [][]float64 {
 			}
 		}
 		out[k] = col
+	}
+	return out
+}
+
+// DesignText returns the rows of Design as decimal text: row i holds the
+// values of the d design columns for observation i. The powers x^k are
+// computed exactly from the decimal text of x (in rational arithmetic) and
+// written with 40 significant digits, so that a reader working in extended
+// precision sees the design NIST certified, not its float64 rounding.
+// Longley's values are its file text.
+func (p Linear) DesignText() [][]string {
+	n := len(p.Y)
+	out := make([][]string, n)
+	if len(p.X) != 1 {
+		for i := range out {
+			row := make([]string, len(p.X))
+			for j := range row {
+				row[j] = p.XText[j][i]
+			}
+			out[i] = row
+		}
+		return out
+	}
+	for i := range out {
+		x, ok := new(big.Rat).SetString(p.XText[0][i])
+		if !ok {
+			panic("testproblems: bad number " + p.XText[0][i])
+		}
+		row := make([]string, p.Degree)
+		pow := new(big.Rat).SetInt64(1)
+		for k := range row {
+			pow.Mul(pow, x)
+			f := new(big.Float).SetPrec(256).SetRat(pow)
+			row[k] = f.Text('e', 39)
+		}
+		out[i] = row
 	}
 	return out
 }

@@ -1,0 +1,445 @@
+package linear
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// This file is the fast path: float64 throughout, blocked LAPACK kernels
+// (gonum's pure-Go implementation, or a cgo LAPACK when registered with
+// lapack64.Use). Its accuracy is that of backward-stable float64
+// factorisations; the accurate path is qrdd.go.
+
+// standardized is the weighted, centred, scaled design in float64.
+type standardized struct {
+	a      *mat.Dense // n×d: √wᵢ(x_ij − m_j)/s_j
+	b      []float64  // √wᵢ(yᵢ − m_y)
+	sw     []float64
+	means  []float64
+	scales []float64
+	my     float64
+	sumW   float64
+}
+
+// standardize centres (when intercept) with a corrected two-pass weighted
+// mean and scales each column to unit weighted population SD (RMS without
+// intercept). Zero-spread columns keep scale 1.
+func standardize(x *mat.Dense, y []float64, w []float64, intercept bool) (*standardized, error) {
+	n, d := x.Dims()
+	st := &standardized{
+		a:      mat.NewDense(n, d, nil),
+		b:      make([]float64, n),
+		sw:     make([]float64, n),
+		means:  make([]float64, d),
+		scales: make([]float64, d),
+	}
+	wt := func(i int) float64 {
+		if w == nil {
+			return 1
+		}
+		return w[i]
+	}
+	for i := range st.sw {
+		st.sw[i] = math.Sqrt(wt(i))
+		st.sumW += wt(i)
+	}
+	if st.sumW == 0 {
+		return nil, fmt.Errorf("linear: all %d weights are zero", n)
+	}
+	raw := x.RawMatrix()
+	mean := func(at func(i int) float64) float64 {
+		if !intercept {
+			return 0
+		}
+		var s float64
+		for i := 0; i < n; i++ {
+			s += wt(i) * at(i)
+		}
+		m := s / st.sumW
+		var c float64
+		for i := 0; i < n; i++ {
+			c += wt(i) * (at(i) - m)
+		}
+		return m + c/st.sumW
+	}
+	ar := st.a.RawMatrix()
+	for j := 0; j < d; j++ {
+		m := mean(func(i int) float64 { return raw.Data[i*raw.Stride+j] })
+		var ss float64
+		for i := 0; i < n; i++ {
+			v := st.sw[i] * (raw.Data[i*raw.Stride+j] - m)
+			ar.Data[i*ar.Stride+j] = v
+			ss += v * v
+		}
+		sc := math.Sqrt(ss / st.sumW)
+		if sc == 0 {
+			sc = 1
+		}
+		for i := 0; i < n; i++ {
+			ar.Data[i*ar.Stride+j] /= sc
+		}
+		st.means[j], st.scales[j] = m, sc
+	}
+	st.my = mean(func(i int) float64 { return y[i] })
+	for i := range st.b {
+		st.b[i] = st.sw[i] * (y[i] - st.my)
+	}
+	return st, nil
+}
+
+func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+	n, d := x.Dims()
+	intercept := !s.NoIntercept
+	st, err := standardize(x, y, s.Weights, intercept)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Coef:         make([]float64, d),
+		HasIntercept: intercept,
+		Method:       s.Method,
+		Precision:    Double,
+		N:            n,
+		SumWeights:   st.sumW,
+	}
+	rcond := s.RCond
+	if rcond == 0 {
+		rcond = float64(max(n, d)) * eps
+	}
+	var gamma []float64 // standardised coefficients, original order
+	var cov [][]float64 // standardised (XᵀWX)⁻¹, original order; nil if none
+	switch s.Method {
+	case QR:
+		gamma, cov, err = qrFloat(st, res, rcond, s.Ridge)
+	case SVD:
+		gamma, cov = svdFloat(st, res, rcond, s.Ridge)
+	case Cholesky:
+		gamma, cov, err = choleskyFloat(st, res, s.Ridge)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if gamma == nil && s.Method == SVD && s.Ridge > 0 {
+		copy(res.Coef, ridgeSVD(rawCentred(x, st), st.b, float64(n)*s.Ridge))
+	} else if gamma == nil { // rank-deficient: minimum norm in original units
+		beta, unscaled := pinvSolve(rawCentred(x, st), st.b, 0, st.means, st.sumW, intercept)
+		copy(res.Coef, beta)
+		res.Unscaled = unscaled
+	} else {
+		for j := range gamma {
+			res.Coef[j] = gamma[j] / st.scales[j]
+		}
+		if cov != nil {
+			for i := range cov {
+				for j := range cov[i] {
+					cov[i][j] /= st.scales[i] * st.scales[j]
+				}
+			}
+			res.Unscaled = assembleUnscaledFloat(cov, st.means, st.sumW, intercept)
+		}
+	}
+	if intercept {
+		res.Intercept = st.my
+		for j, c := range res.Coef {
+			res.Intercept -= st.means[j] * c
+		}
+	}
+	res.Residuals = make([]float64, n)
+	raw := x.RawMatrix()
+	for i := 0; i < n; i++ {
+		r := y[i] - res.Intercept
+		row := raw.Data[i*raw.Stride : i*raw.Stride+d]
+		for j, c := range res.Coef {
+			r -= row[j] * c
+		}
+		res.Residuals[i] = r
+		wi := st.sw[i] * st.sw[i]
+		res.RSS += wi * r * r
+		t := y[i] - st.my
+		res.TSS += wi * t * t
+	}
+	res.DF = dfOf(n, res.Rank, intercept)
+	return res, nil
+}
+
+// rawCentred is √w∘(x − m), unscaled, for the minimum-norm solution.
+func rawCentred(x *mat.Dense, st *standardized) *mat.Dense {
+	n, d := x.Dims()
+	a := mat.NewDense(n, d, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			a.Set(i, j, st.sw[i]*(x.At(i, j)-st.means[j]))
+		}
+	}
+	return a
+}
+
+// qrFloat factorises the standardised design by LAPACK's blocked pivoted
+// QR (dgeqp3). It returns nil gamma when the design is rank-deficient and
+// there is no ridge penalty.
+func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, [][]float64, error) {
+	n, d := st.a.Dims()
+	if d == 0 {
+		res.Cond = 1
+		return []float64{}, [][]float64{}, nil
+	}
+	a := blas64.General{Rows: n, Cols: d, Stride: d, Data: append([]float64(nil), st.a.RawMatrix().Data...)}
+	kmax := min(n, d)
+	jpvt := make([]int, d)
+	for j := range jpvt {
+		jpvt[j] = -1
+	}
+	tau := make([]float64, kmax)
+	work := make([]float64, 1)
+	lapack64.Geqp3(a, jpvt, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqp3(a, jpvt, tau, work, len(work))
+
+	r00 := math.Abs(a.Data[0])
+	rank := 0
+	for rank < kmax && r00 > 0 && math.Abs(a.Data[rank*d+rank]) > rcond*r00 {
+		rank++
+	}
+	res.Rank = rank
+	for k := rank; k < d; k++ {
+		res.Aliased = append(res.Aliased, jpvt[k])
+	}
+	sortInts(res.Aliased)
+	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return a.Data[i*d+j] }, kmax, d)
+
+	// c = Qᵀb.
+	c := blas64.General{Rows: n, Cols: 1, Stride: 1, Data: append([]float64(nil), st.b...)}
+	lapack64.Ormqr(blas.Left, blas.Trans, a, tau, c, work[:1], -1)
+	if w := int(work[0]); w > len(work) {
+		work = make([]float64, w)
+	}
+	lapack64.Ormqr(blas.Left, blas.Trans, a, tau, c, work, len(work))
+
+	if ridge > 0 {
+		// QR of [R; √(nα)·diag(1/s)] (pivoted order), right side [c; 0].
+		m2 := kmax + d
+		aug := blas64.General{Rows: m2, Cols: d, Stride: d, Data: make([]float64, m2*d)}
+		for i := 0; i < kmax; i++ {
+			copy(aug.Data[i*d+i:i*d+d], a.Data[i*d+i:i*d+d])
+		}
+		lam := math.Sqrt(float64(n) * ridge)
+		for k := 0; k < d; k++ {
+			aug.Data[(kmax+k)*d+k] = lam / st.scales[jpvt[k]]
+		}
+		rhs := blas64.General{Rows: m2, Cols: 1, Stride: 1, Data: make([]float64, m2)}
+		copy(rhs.Data, c.Data[:kmax])
+		tau2 := make([]float64, d)
+		w2 := make([]float64, 1)
+		lapack64.Geqrf(aug, tau2, w2, -1)
+		lapack64.Ormqr(blas.Left, blas.Trans, aug, tau2, rhs, w2[:1], -1)
+		w2 = make([]float64, max(int(w2[0]), m2, d)*4)
+		lapack64.Geqrf(aug, tau2, w2, len(w2))
+		lapack64.Ormqr(blas.Left, blas.Trans, aug, tau2, rhs, w2, len(w2))
+		t := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: d, Stride: d, Data: aug.Data[:d*d]}
+		blas64.Trsv(blas.NoTrans, t, blas64.Vector{N: d, Inc: 1, Data: rhs.Data[:d]})
+		gamma := make([]float64, d)
+		for k, j := range jpvt {
+			gamma[j] = rhs.Data[k]
+		}
+		return gamma, nil, nil
+	}
+	if rank < d {
+		return nil, nil, nil
+	}
+	t := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: d, Stride: d, Data: a.Data[:d*d]}
+	blas64.Trsv(blas.NoTrans, t, blas64.Vector{N: d, Inc: 1, Data: c.Data[:d]})
+	gamma := make([]float64, d)
+	for k, j := range jpvt {
+		gamma[j] = c.Data[k]
+	}
+	// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ.
+	rinv := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: d, Stride: d, Data: make([]float64, d*d)}
+	for i := 0; i < d; i++ {
+		copy(rinv.Data[i*d+i:i*d+d], a.Data[i*d+i:i*d+d])
+	}
+	if !lapack64.Trtri(rinv) {
+		return nil, nil, nil
+	}
+	g := blas64.Symmetric{Uplo: blas.Upper, N: d, Stride: d, Data: make([]float64, d*d)}
+	blas64.Syrk(blas.NoTrans, 1, blas64.General{Rows: d, Cols: d, Stride: d, Data: rinv.Data}, 0, g)
+	cov := make([][]float64, d)
+	for i := range cov {
+		cov[i] = make([]float64, d)
+	}
+	for ka := 0; ka < d; ka++ {
+		for kb := ka; kb < d; kb++ {
+			v := g.Data[ka*d+kb]
+			cov[jpvt[ka]][jpvt[kb]] = v
+			cov[jpvt[kb]][jpvt[ka]] = v
+		}
+	}
+	return gamma, cov, nil
+}
+
+// svdFloat solves by the SVD of the standardised design. It returns nil
+// gamma when rank-deficient without ridge.
+func svdFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, [][]float64) {
+	n, d := st.a.Dims()
+	if d == 0 {
+		res.Cond = 1
+		return []float64{}, [][]float64{}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(st.a, mat.SVDThin) {
+		panic("linear: SVD did not converge")
+	}
+	sv := svd.Values(nil)
+	res.SingularValues = make([]float64, d)
+	copy(res.SingularValues, sv)
+	res.Cond = condOf(res.SingularValues)
+	rank := 0
+	for rank < len(sv) && sv[rank] > rcond*sv[0] {
+		rank++
+	}
+	res.Rank = rank
+	if rank < d {
+		// Name the aliased columns by pivoted QR of the null-space basis'
+		// complement: the columns with the largest components in the
+		// trailing right singular vectors.
+		var v mat.Dense
+		svd.VTo(&v)
+		res.Aliased = aliasedFromNull(&v, rank)
+	}
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	if rank < d && ridge == 0 {
+		return nil, nil
+	}
+	if ridge > 0 {
+		return nil, nil // solved in original units by ridgeSVD
+	}
+	gamma := make([]float64, d)
+	cov := make([][]float64, d)
+	for i := range cov {
+		cov[i] = make([]float64, d)
+	}
+	for p := 0; p < d; p++ {
+		var ub float64
+		for i := 0; i < n; i++ {
+			ub += u.At(i, p) * st.b[i]
+		}
+		ub /= sv[p]
+		inv2 := 1 / (sv[p] * sv[p])
+		for j := 0; j < d; j++ {
+			vj := v.At(j, p)
+			gamma[j] += vj * ub
+			for l := 0; l < d; l++ {
+				cov[j][l] += vj * v.At(l, p) * inv2
+			}
+		}
+	}
+	return gamma, cov
+}
+
+// aliasedFromNull picks d−rank columns to call aliased: repeatedly the
+// column with the largest weight in the null space spanned by the trailing
+// right singular vectors (those are the columns that are combinations of
+// the others).
+func aliasedFromNull(v *mat.Dense, rank int) []int {
+	d, _ := v.Dims()
+	null := mat.DenseCopyOf(v.Slice(0, d, rank, d))
+	// Pivoted QR of nullᵀ picks the columns.
+	nt := mat.DenseCopyOf(null.T())
+	k, _ := nt.Dims()
+	a := blas64.General{Rows: k, Cols: d, Stride: d, Data: nt.RawMatrix().Data}
+	jpvt := make([]int, d)
+	for j := range jpvt {
+		jpvt[j] = -1
+	}
+	tau := make([]float64, min(k, d))
+	work := make([]float64, 1)
+	lapack64.Geqp3(a, jpvt, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqp3(a, jpvt, tau, work, len(work))
+	out := append([]int(nil), jpvt[:k]...)
+	sortInts(out)
+	return out
+}
+
+// choleskyFloat solves the normal equations (AᵀA + nα·S⁻²)γ = Aᵀb.
+func choleskyFloat(st *standardized, res *Result, ridge float64) ([]float64, [][]float64, error) {
+	n, d := st.a.Dims()
+	if d == 0 {
+		res.Cond = 1
+		return []float64{}, [][]float64{}, nil
+	}
+	g := mat.NewSymDense(d, nil)
+	g.SymOuterK(1, st.a.T())
+	var es mat.EigenSym
+	if es.Factorize(g, false) {
+		ev := es.Values(nil)
+		res.SingularValues = make([]float64, d)
+		for i := range ev {
+			res.SingularValues[d-1-i] = math.Sqrt(math.Max(ev[i], 0))
+		}
+		res.Cond = condOf(res.SingularValues)
+	}
+	lam2 := float64(n) * ridge
+	for j := 0; j < d; j++ {
+		g.SetSym(j, j, g.At(j, j)+lam2/(st.scales[j]*st.scales[j]))
+	}
+	var ch mat.Cholesky
+	ok := ch.Factorize(g)
+	if !ok || ch.Cond() > 1/(float64(max(n, d))*eps) {
+		return nil, nil, &SingularError{Cond: res.Cond * res.Cond}
+	}
+	res.Rank = d
+	atb := mat.NewVecDense(d, nil)
+	atb.MulVec(st.a.T(), mat.NewVecDense(n, st.b))
+	gamma := mat.NewVecDense(d, nil)
+	if err := ch.SolveVecTo(gamma, atb); err != nil {
+		return nil, nil, &SingularError{Cond: ch.Cond()}
+	}
+	if ridge > 0 {
+		return gamma.RawVector().Data, nil, nil
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return nil, nil, &SingularError{Cond: ch.Cond()}
+	}
+	cov := make([][]float64, d)
+	for i := range cov {
+		cov[i] = make([]float64, d)
+		for j := range cov[i] {
+			cov[i][j] = inv.At(i, j)
+		}
+	}
+	return gamma.RawVector().Data, cov, nil
+}
+
+// ridgeSVD returns argmin ‖b − Aβ‖² + λ‖β‖² = V·diag(σ/(σ²+λ))·Uᵀb
+// (Hoerl & Kennard 1970; Hastie, Tibshirani & Friedman 2009, eq. 3.47).
+func ridgeSVD(a *mat.Dense, b []float64, lam float64) []float64 {
+	n, d := a.Dims()
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDThin) {
+		panic("linear: SVD did not converge")
+	}
+	sv := svd.Values(nil)
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	beta := make([]float64, d)
+	for p, s := range sv {
+		var ub float64
+		for i := 0; i < n; i++ {
+			ub += u.At(i, p) * b[i]
+		}
+		f := s / (s*s + lam) * ub
+		for j := 0; j < d; j++ {
+			beta[j] += v.At(j, p) * f
+		}
+	}
+	return beta
+}
