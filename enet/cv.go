@@ -1,0 +1,257 @@
+package enet
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// CVSettings configures CV. The zero value, and nil, mean every default.
+type CVSettings struct {
+	PathSettings
+
+	// L1Ratios are the mixing values ρ to compare; nil means {1} (the lasso).
+	L1Ratios []float64
+
+	// Folds is the number of folds k, at least 2; zero means 10 (glmnet's
+	// default). It is ignored when FoldIDs is set.
+	Folds int
+
+	// Seed seeds the PCG generator (math/rand/v2, NewPCG(Seed, 0)) that
+	// shuffles the rows into folds: a random permutation is dealt out
+	// round-robin, so fold sizes differ by at most one.
+	Seed uint64
+
+	// FoldIDs, if non-nil, assigns row i to fold FoldIDs[i] ∈ [0, k), k the
+	// largest value plus one; every fold must be non-empty. Use it to
+	// reproduce another program's folds.
+	FoldIDs []int
+
+	// OneSE, if true, refits at α_1se instead of α_min.
+	OneSE bool
+}
+
+// CVCurve is the cross-validation curve for one mixing value.
+type CVCurve struct {
+	L1Ratio  float64
+	AlphaMax float64
+	Alphas   []float64 // the grid, decreasing, from the full data
+	MSE      []float64 // mean validation mean squared error per α
+	SE       []float64 // its standard error across folds
+	Min      int       // index of the least MSE (the largest such α on ties)
+	OneSE    int       // index of the largest α with MSE ≤ MSE[Min] + SE[Min]
+}
+
+// CVResult is the outcome of CV.
+type CVResult struct {
+	Curves   []CVCurve // one per mixing value, in the order given
+	Best     int       // index into Curves with the least MSE
+	L1Ratio  float64   // the chosen ρ, Curves[Best].L1Ratio
+	AlphaMin float64   // α with the least MSE for that ρ
+	Alpha1SE float64   // the one-standard-error α for that ρ
+	Folds    []int     // fold of each row
+	Refit    Result    // the fit on all rows at (L1Ratio, AlphaMin or Alpha1SE)
+}
+
+// CV cross-validates the regularisation path with k folds for each mixing
+// value in s.L1Ratios, as cv.glmnet does: the α grid comes from the full
+// data (Path's rule for each ρ), every fold fits the path on its training
+// rows (standardised with their own means and deviations), and the
+// weighted mean squared error on the held-out rows gives, per α,
+//
+//	MSE = Σ_k W_k·e_k / Σ_k W_k,   SE = √(Σ_k W_k·(e_k − MSE)² / Σ_k W_k / (k−1))
+//
+// with e_k the fold's error and W_k its total observation weight. The fold
+// fits reuse X in place, with the held-out rows given zero weight. The
+// chosen ρ is the one with the least MSE; the refit on all rows uses α_min,
+// or α_1se with OneSE. Panics and errors are as for Path.
+func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResult, error) {
+	n, d := x.Dims()
+	if d == 0 {
+		panic("enet: X has no columns")
+	}
+	var cs CVSettings
+	if s != nil {
+		cs = *s
+	}
+	ratios := cs.L1Ratios
+	if ratios == nil {
+		ratios = []float64{1}
+	}
+	if len(ratios) == 0 {
+		panic("enet: empty L1Ratios")
+	}
+	for _, r := range ratios {
+		checkRatio(r)
+	}
+	folds, k := cs.foldIDs(n)
+	st := resolve(&cs.Settings, n, d)
+	gram := st.solver == CoordinateDescent && st.update == Covariance
+	full, err := newProblem(x, y, &st, gram)
+	if err != nil {
+		return nil, err
+	}
+	w := st.weights
+	if w == nil {
+		w = make([]float64, n)
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	res := &CVResult{Folds: folds}
+	train := make([]float64, n)
+	for _, rho := range ratios {
+		amax := full.alphaMax(rho)
+		alphas := cs.PathSettings.grid(amax)
+		na := len(alphas)
+		errs := make([][]float64, k) // errs[fold][α]
+		fw := make([]float64, k)
+		for f := 0; f < k; f++ {
+			for i := range train {
+				train[i] = w[i]
+				if folds[i] == f {
+					train[i] = 0
+					fw[f] += w[i]
+				}
+			}
+			fst := st
+			fst.weights = train
+			p, err := newProblem(x, y, &fst, gram)
+			if err != nil {
+				return nil, fmt.Errorf("enet: fold %d: %w", f, err)
+			}
+			pr, err := p.path(ctx, &fst, rho, alphas, amax)
+			if err != nil {
+				return nil, err
+			}
+			errs[f] = make([]float64, na)
+			for a, pt := range pr.Points {
+				var se float64
+				for i := 0; i < n; i++ {
+					if folds[i] != f || w[i] == 0 {
+						continue
+					}
+					row := x.RawRowView(i)
+					e := y[i] - pt.Intercept
+					for j, c := range pt.Coef {
+						e -= c * row[j]
+					}
+					se += w[i] * e * e
+				}
+				if fw[f] > 0 {
+					errs[f][a] = se / fw[f]
+				}
+			}
+		}
+		res.Curves = append(res.Curves, curve(rho, amax, alphas, errs, fw))
+	}
+	best := 0
+	for c := range res.Curves {
+		if res.Curves[c].MSE[res.Curves[c].Min] < res.Curves[best].MSE[res.Curves[best].Min] {
+			best = c
+		}
+	}
+	cb := &res.Curves[best]
+	res.Best, res.L1Ratio = best, cb.L1Ratio
+	res.AlphaMin, res.Alpha1SE = cb.Alphas[cb.Min], cb.Alphas[cb.OneSE]
+	a := res.AlphaMin
+	if cs.OneSE {
+		a = res.Alpha1SE
+	}
+	// Refit along the path down to the chosen α (warm starts, as glmnet's
+	// full-data fit), keeping the last point.
+	idx := cb.Min
+	if cs.OneSE {
+		idx = cb.OneSE
+	}
+	pr, err := full.path(ctx, &st, cb.L1Ratio, cb.Alphas[:idx+1], cb.AlphaMax)
+	if err != nil {
+		return nil, err
+	}
+	res.Refit = pr.Points[len(pr.Points)-1]
+	res.Refit.Alpha = a
+	return res, nil
+}
+
+// foldIDs returns the fold of each row and the number of folds.
+func (cs *CVSettings) foldIDs(n int) ([]int, int) {
+	if cs.FoldIDs != nil {
+		if len(cs.FoldIDs) != n {
+			panic(fmt.Sprintf("enet: %d fold ids for %d rows", len(cs.FoldIDs), n))
+		}
+		k := 0
+		for _, f := range cs.FoldIDs {
+			if f < 0 {
+				panic(fmt.Sprintf("enet: negative fold id %d", f))
+			}
+			k = max(k, f+1)
+		}
+		seen := make([]bool, k)
+		for _, f := range cs.FoldIDs {
+			seen[f] = true
+		}
+		for f, ok := range seen {
+			if !ok {
+				panic(fmt.Sprintf("enet: fold %d of %d is empty", f, k))
+			}
+		}
+		if k < 2 {
+			panic("enet: fewer than 2 folds")
+		}
+		return append([]int(nil), cs.FoldIDs...), k
+	}
+	k := cs.Folds
+	if k == 0 {
+		k = 10
+	}
+	if k < 2 || k > n {
+		panic(fmt.Sprintf("enet: %d folds for %d rows", k, n))
+	}
+	rng := rand.New(rand.NewPCG(cs.Seed, 0))
+	folds := make([]int, n)
+	for i, r := range rng.Perm(n) {
+		folds[r] = i % k
+	}
+	return folds, k
+}
+
+// curve combines per-fold errors into cv.glmnet's mean and standard error
+// and applies the minimum and one-standard-error rules.
+func curve(rho, amax float64, alphas []float64, errs [][]float64, fw []float64) CVCurve {
+	k, na := len(errs), len(alphas)
+	c := CVCurve{L1Ratio: rho, AlphaMax: amax, Alphas: alphas, MSE: make([]float64, na), SE: make([]float64, na)}
+	var wsum float64
+	for _, w := range fw {
+		wsum += w
+	}
+	for a := 0; a < na; a++ {
+		var m float64
+		for f := 0; f < k; f++ {
+			m += fw[f] * errs[f][a]
+		}
+		m /= wsum
+		var v float64
+		for f := 0; f < k; f++ {
+			t := errs[f][a] - m
+			v += fw[f] * t * t
+		}
+		c.MSE[a] = m
+		c.SE[a] = math.Sqrt(v / wsum / float64(k-1))
+	}
+	for a := 1; a < na; a++ {
+		if c.MSE[a] < c.MSE[c.Min] {
+			c.Min = a
+		}
+	}
+	lim := c.MSE[c.Min] + c.SE[c.Min]
+	for a := 0; a < na; a++ {
+		if c.MSE[a] <= lim {
+			c.OneSE = a
+			break
+		}
+	}
+	return c
+}
