@@ -65,12 +65,17 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 	if d > maxFeatures {
 		return fmt.Errorf("stream: QR accumulator claims %d features", d)
 	}
-	nq := NewQR(int(d), intercept)
+	p := int(d) + 1
+	if intercept {
+		p++
+	}
 	rest := data[10:]
-	tri := nq.p * (nq.p + 1) / 2
-	if len(rest) != 8+8+8*tri {
+	// Check the length before allocating, so corrupt input cannot ask for
+	// more memory than it occupies.
+	if tri := p * (p + 1) / 2; len(rest) != 8+8+8*tri {
 		return errShort
 	}
+	nq := NewQR(int(d), intercept)
 	n := int64(binary.LittleEndian.Uint64(rest))
 	if n < 0 {
 		return fmt.Errorf("stream: QR accumulator has %d rows", n)
