@@ -188,16 +188,39 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 		res.Cond = 1
 		return []float64{}, [][]float64{}, nil
 	}
-	a := blas64.General{Rows: n, Cols: d, Stride: d, Data: append([]float64(nil), st.a.RawMatrix().Data...)}
+	// Blocked unpivoted QR of A (dgeqrf, level-3), then pivoted QR (dgeqp3)
+	// of its small triangular factor: A·P = Q₁·Q₂·R₂ reveals the rank as a
+	// pivoted QR of A would, at the cost of an unpivoted one.
+	a1 := blas64.General{Rows: n, Cols: d, Stride: d, Data: append([]float64(nil), st.a.RawMatrix().Data...)}
 	kmax := min(n, d)
+	tau1 := make([]float64, kmax)
+	work := make([]float64, 1)
+	lapack64.Geqrf(a1, tau1, work, -1)
+	lapack64.Ormqr(blas.Left, blas.Trans, a1, tau1, blas64.General{Rows: n, Cols: 1, Stride: 1, Data: st.b}, work[:1], -1)
+	work = make([]float64, max(int(work[0]), d, 1))
+	lapack64.Geqrf(a1, tau1, work, -1)
+	work = make([]float64, max(len(work), int(work[0])))
+	lapack64.Geqrf(a1, tau1, work, len(work))
+	c1 := blas64.General{Rows: n, Cols: 1, Stride: 1, Data: append([]float64(nil), st.b...)}
+	lapack64.Ormqr(blas.Left, blas.Trans, a1, tau1, c1, work[:1], -1)
+	if w := int(work[0]); w > len(work) {
+		work = make([]float64, w)
+	}
+	lapack64.Ormqr(blas.Left, blas.Trans, a1, tau1, c1, work, len(work))
+
+	a := blas64.General{Rows: kmax, Cols: d, Stride: d, Data: make([]float64, kmax*d)}
+	for i := 0; i < kmax; i++ {
+		copy(a.Data[i*d+i:i*d+d], a1.Data[i*d+i:i*d+d])
+	}
 	jpvt := make([]int, d)
 	for j := range jpvt {
 		jpvt[j] = -1
 	}
 	tau := make([]float64, kmax)
-	work := make([]float64, 1)
-	lapack64.Geqp3(a, jpvt, tau, work, -1)
-	work = make([]float64, int(work[0]))
+	lapack64.Geqp3(a, jpvt, tau, work[:1], -1)
+	if w := int(work[0]); w > len(work) {
+		work = make([]float64, w)
+	}
 	lapack64.Geqp3(a, jpvt, tau, work, len(work))
 
 	r00 := math.Abs(a.Data[0])
@@ -212,8 +235,8 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 	sortInts(res.Aliased)
 	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return a.Data[i*d+j] }, kmax, d)
 
-	// c = Qᵀb.
-	c := blas64.General{Rows: n, Cols: 1, Stride: 1, Data: append([]float64(nil), st.b...)}
+	// c = Q₂ᵀ(Q₁ᵀb)[:kmax].
+	c := blas64.General{Rows: kmax, Cols: 1, Stride: 1, Data: append([]float64(nil), c1.Data[:kmax]...)}
 	lapack64.Ormqr(blas.Left, blas.Trans, a, tau, c, work[:1], -1)
 	if w := int(work[0]); w > len(work) {
 		work = make([]float64, w)
