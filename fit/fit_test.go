@@ -1,0 +1,118 @@
+package fit
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/optim"
+)
+
+// The tutorial's data: x = 1..5, y = 2,4,5,4,5. Its exact least-squares line
+// is ŷ = 2.2 + 0.6x (x̄ = 3, ȳ = 4, Sxy = 6, Sxx = 10).
+func tutorial() (*mat.Dense, []float64) {
+	return mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5}), []float64{2, 4, 5, 4, 5}
+}
+
+func TestTutorialGradientDescent(t *testing.T) {
+	x, y := tutorial()
+	res, err := Linear(context.Background(), x, y, &Settings{
+		Solver: GD, Raw: true,
+		Optim: optim.Settings{LearningRate: 0.01, Epochs: 1000},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tutorial prints slope 0.696355 and intercept 1.852128 after 1000
+	// epochs of θ ← θ − 0.01·(1/n)Xᵀ(Xθ − y) from 0; 6 decimals as printed.
+	if math.Abs(res.Coef[0]-0.696355) > 5e-7 || math.Abs(res.Intercept-1.852128) > 5e-7 {
+		t.Errorf("GD ended at slope %.7f intercept %.7f, want 0.696355 1.852128", res.Coef[0], res.Intercept)
+	}
+	if res.Status != lsq.IterationLimit || res.Status.Converged() {
+		t.Errorf("status %v, want iteration-limit (the tutorial stops far from the optimum)", res.Status)
+	}
+	if math.Abs(res.Exact.Coef[0]-0.6) > 1e-14 || math.Abs(res.Exact.Intercept-2.2) > 1e-14 {
+		t.Errorf("exact %v %v, want 0.6 2.2", res.Exact.Coef, res.Exact.Intercept)
+	}
+	// Hessian of the raw problem with the intercept column: XᵀX/n =
+	// [[11, 3], [3, 1]], eigenvalues 6 ± √34; 2/L = 2/(6+√34).
+	L := 6 + math.Sqrt(34)
+	mu := 6 - math.Sqrt(34)
+	w := res.Why
+	if math.Abs(w.L-L) > 1e-12*L || math.Abs(w.Mu-mu) > 1e-9 {
+		t.Errorf("L, μ = %v, %v; want %v, %v", w.L, w.Mu, L, mu)
+	}
+	if math.Abs(w.Bound-2/L) > 1e-12 {
+		t.Errorf("bound %v, want 2/L = %v", w.Bound, 2/L)
+	}
+	// Slowest mode contracts by 1 − 0.01μ per step.
+	if math.Abs(w.Contraction-(1-0.01*mu)) > 1e-12 {
+		t.Errorf("contraction %v, want %v", w.Contraction, 1-0.01*mu)
+	}
+	// The gap: the objective at (0.696355, 1.852128) against the optimum.
+	if res.Gap == nil || res.Gap.CoefRel < 0.1 || res.Gap.ObjectiveRel <= 0 {
+		t.Errorf("gap %+v: the tutorial's run is ~15%% off in coefficients", res.Gap)
+	}
+}
+
+func TestStandardizedGDConvergesOnTutorial(t *testing.T) {
+	x, y := tutorial()
+	res, err := Linear(context.Background(), x, y, &Settings{Solver: GD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Status.Converged() {
+		t.Fatalf("status %v", res.Status)
+	}
+	// Standardised with an intercept, the Hessian is the identity: 1/L = 1
+	// solves the problem in one step, so the answer is exact to rounding.
+	if math.Abs(res.Coef[0]-0.6) > 1e-12 || math.Abs(res.Intercept-2.2) > 1e-12 {
+		t.Errorf("got %v %v", res.Coef[0], res.Intercept)
+	}
+	if math.Abs(res.Why.Cond-1) > 1e-12 {
+		t.Errorf("cond %v, want 1 on standardised data", res.Why.Cond)
+	}
+}
+
+func TestExactSolversAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	n, d := 200, 4
+	x := mat.NewDense(n, d, nil)
+	y := make([]float64, n)
+	beta := []float64{1, -2, 0.5, 3}
+	for i := range n {
+		s := 0.7
+		for j := range d {
+			v := rng.NormFloat64()*float64(j+1) + float64(j)
+			x.Set(i, j, v)
+			s += beta[j] * v
+		}
+		y[i] = s + 0.1*rng.NormFloat64()
+	}
+	ref, err := Linear(context.Background(), x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []Solver{SVD, Cholesky, LBFGS} {
+		r, err := Linear(context.Background(), x, y, &Settings{Solver: s})
+		if err != nil {
+			t.Fatal(s, err)
+		}
+		// Well-conditioned (cond of the standardised design ≈ 1.1): every
+		// exact method agrees to ~1e-12; L-BFGS stops at GradTol 1e-8,
+		// which on this unit-curvature problem is ~1e-8 in the coefficients.
+		tol := 1e-11
+		if !s.Exact() {
+			tol = 1e-7
+		}
+		for j := range d {
+			if math.Abs(r.Coef[j]-ref.Coef[j]) > tol*math.Abs(ref.Coef[j]) {
+				t.Errorf("%s coef[%d] = %v, qr %v", s, j, r.Coef[j], ref.Coef[j])
+			}
+		}
+	}
+}

@@ -1,0 +1,459 @@
+package fit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/linear"
+	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
+)
+
+// Solver names a method: an exact factorisation or an iterative optimiser.
+type Solver string
+
+// Solvers.
+const (
+	QR       Solver = "qr"       // pivoted Householder QR (exact; the default)
+	SVD      Solver = "svd"      // singular value decomposition (exact, minimum norm)
+	Cholesky Solver = "cholesky" // normal equations (exact, fast, squares the condition number)
+	GD       Solver = "gd"       // batch gradient descent, the textbook algorithm
+	SGD      Solver = "sgd"      // mini-batch stochastic gradient descent
+	Momentum Solver = "momentum" // heavy ball
+	Nesterov Solver = "nesterov" // Nesterov's accelerated gradient (Sutskever et al. 2013)
+	AdaGrad  Solver = "adagrad"
+	RMSProp  Solver = "rmsprop"
+	Adam     Solver = "adam"
+	AdamW    Solver = "adamw"
+	LBFGS    Solver = "lbfgs"
+)
+
+// Solvers lists every solver name, exact ones first.
+var Solvers = []Solver{QR, SVD, Cholesky, GD, SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW, LBFGS}
+
+// Exact reports whether s is a direct factorisation.
+func (s Solver) Exact() bool { return s == QR || s == SVD || s == Cholesky }
+
+// Valid reports whether s names a solver.
+func (s Solver) Valid() bool {
+	for _, v := range Solvers {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Settings configures Linear. The zero value fits an intercept by pivoted QR.
+type Settings struct {
+	Solver      Solver // "" means QR
+	NoIntercept bool
+	Weights     []float64 // nil means all 1
+
+	// Raw turns off the standardisation iterative solvers use by default
+	// (the tutorial's setting). Exact solvers standardise internally anyway.
+	Raw bool
+
+	// Iterative settings, passed to optim.Minimize (Penalty, Recorder and
+	// Resume included). Optim.LearningRate 0 means automatic.
+	Optim optim.Settings
+	// LineSearch makes the gd solver backtrack (Armijo).
+	LineSearch bool
+	// WeightDecay is AdamW's decoupled decay.
+	WeightDecay float64
+
+	// Ridge is an L2 penalty α/2‖β‖² for the exact solvers (on the
+	// original scale of the features); iterative solvers take
+	// Optim.Penalty.
+	Ridge float64
+
+	// SkipExact skips the exact reference solution of an iterative fit; by
+	// default it is computed when n·d² ≤ ExactLimit.
+	SkipExact bool
+
+	// Validation rows for early stopping and validation losses.
+	ValX *mat.Dense
+	ValY []float64
+
+	// Init, when not nil, is the starting point on the original scale
+	// (coefficients and intercept); by default iterative solvers start at 0.
+	Init *lsq.Linear
+}
+
+// ExactLimit bounds the size n·d² of problems for which an iterative fit
+// also computes the exact solution by default.
+const ExactLimit = 5e10
+
+// Gap is how far an iterative fit stopped from the exact optimum of the
+// same objective.
+type Gap struct {
+	ObjectiveRel float64 // (F − F*)/|F*| (absolute when F* = 0)
+	CoefRel      float64 // ‖(β, b) − (β*, b*)‖/‖(β*, b*)‖ on the original scale
+	GradNorm     float64 // ‖∇F‖ at the iterate, in the solver's coordinates
+}
+
+// Why explains the pace of a gradient method from the curvature of its
+// objective (see the package documentation).
+type Why struct {
+	L, Mu        float64 // largest and smallest eigenvalues of the Hessian the solver sees
+	Cond         float64 // L/μ
+	Bound        float64 // 2/L: constant-rate GD diverges above it
+	LR           float64 // the base learning rate used
+	Contraction  float64 // max(|1−ημ|, |1−ηL|): error factor per full-batch GD step
+	StepsFor1e6  float64 // steps of constant-rate GD to cut the error by 1e6 (Inf if none)
+	Standardized bool
+}
+
+// Result is a fitted linear model with how it was obtained.
+type Result struct {
+	lsq.Linear
+	Solver     Solver
+	Status     lsq.Status
+	Iterations int     // epochs (iterative) or 0 (exact)
+	MSE        float64 // mean squared error on the training data
+	Objective  float64 // value of the objective at the solution
+	N          int
+
+	Exact     *linear.Result // the exact solution (nil when skipped)
+	ExactNote string         // why the exact solution was skipped
+	Optim     *optim.Result  // nil for exact solvers
+	Gap       *Gap           // nil for exact solvers or when Exact is nil
+	Why       *Why           // nil for exact solvers
+
+	Center, Scale []float64 // standardisation of an iterative fit (nil when raw)
+	FitTime       time.Duration
+}
+
+// Linear fits y ≈ b + Xβ. Data errors (non-finite values, negative weights,
+// a singular Cholesky) are returned as errors; an iterative fit that stops
+// without converging is not an error: see Result.Status. A diverged or
+// cancelled fit returns its Result and the error explaining it.
+func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	solver := s.Solver
+	if solver == "" {
+		solver = QR
+	}
+	if !solver.Valid() {
+		panic(fmt.Sprintf("fit: unknown solver %q", solver))
+	}
+	n, d := x.Dims()
+	if len(y) != n {
+		panic("fit: len(y) does not match the rows of x")
+	}
+	start := time.Now()
+	res := &Result{Solver: solver, N: n}
+	intercept := !s.NoIntercept
+
+	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: s.Ridge}
+	switch solver {
+	case SVD:
+		exactSettings.Method = linear.SVD
+	case Cholesky:
+		exactSettings.Method = linear.Cholesky
+	}
+	if !solver.Exact() {
+		exactSettings.Ridge = ridgeOf(s.Optim.Penalty, nil)
+	}
+	wantExact := solver.Exact() || (!s.SkipExact && float64(n)*float64(d)*float64(d) <= ExactLimit && exactComparable(s.Optim.Penalty))
+	if wantExact {
+		ex, err := linear.Fit(x, y, exactSettings)
+		if err != nil {
+			return nil, err
+		}
+		res.Exact = ex
+	} else if !solver.Exact() {
+		switch {
+		case s.SkipExact:
+			res.ExactNote = "exact solution skipped on request"
+		case !exactComparable(s.Optim.Penalty):
+			res.ExactNote = "no closed form for this penalty; compare with `lsq fit --penalty ... --solver cd`"
+		default:
+			res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
+		}
+	}
+
+	if solver.Exact() {
+		ex := res.Exact
+		res.Features = nil
+		res.Coef = ex.Coef
+		res.Intercept = ex.Intercept
+		res.Status = lsq.Converged
+		res.MSE = ex.RSS / sumWeights(s.Weights, n)
+		res.Objective = res.MSE / 2
+		if s.Ridge > 0 {
+			res.Objective += s.Ridge / 2 * dot(ex.Coef, ex.Coef)
+		}
+		res.FitTime = time.Since(start)
+		return res, nil
+	}
+
+	// Iterative: standardise (unless Raw) and minimise.
+	var center, scale []float64
+	if !s.Raw {
+		center, scale = moments(x, s.Weights, intercept)
+	}
+	res.Center, res.Scale = center, scale
+	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
+	if s.ValX != nil {
+		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, nil, intercept, center, scale)
+	}
+	opt := newOptimizer(solver, s)
+	settings := s.Optim
+	if solver == GD || solver == LBFGS {
+		settings.BatchSize = 0 // full batch by definition
+	}
+	x0 := make([]float64, prob.Dim)
+	if s.Init != nil {
+		copy(x0, standardizeParams(s.Init, center, scale, intercept))
+	}
+	or, err := optim.Minimize(ctx, prob, x0, &settings, opt)
+	res.Optim = or
+	res.Status = or.Status
+	res.Iterations = or.Epochs
+	res.Coef, res.Intercept = optim.Unstandardize(or.X, center, scale, intercept)
+	res.Objective = or.Objective
+	res.MSE = 2 * or.Loss
+	res.FitTime = time.Since(start)
+	res.Why = explain(x, s.Weights, intercept, center, scale, or, prob, s.Optim.Penalty)
+	if res.Exact != nil && lsq.Finite(or.X) {
+		res.Gap = gap(res, s, prob)
+	}
+	return res, err
+}
+
+// exactComparable reports whether the penalty has a closed-form exact
+// solution the linear package computes: none or L2.
+func exactComparable(p penalty.Penalty) bool {
+	switch p.(type) {
+	case nil, penalty.L2, *penalty.L2:
+		return true
+	}
+	return false
+}
+
+func ridgeOf(p penalty.Penalty, _ []float64) float64 {
+	switch v := p.(type) {
+	case penalty.L2:
+		return v.Alpha
+	case *penalty.L2:
+		return v.Alpha
+	}
+	return 0
+}
+
+func newOptimizer(s Solver, set *Settings) optim.Optimizer {
+	switch s {
+	case GD:
+		if set.LineSearch {
+			return &optim.GD{}
+		}
+		return &optim.SGD{}
+	case SGD:
+		return &optim.SGD{}
+	case Momentum:
+		return &optim.Momentum{}
+	case Nesterov:
+		return &optim.Nesterov{}
+	case AdaGrad:
+		return &optim.AdaGrad{}
+	case RMSProp:
+		return &optim.RMSProp{}
+	case Adam:
+		return &optim.Adam{}
+	case AdamW:
+		return &optim.AdamW{WeightDecay: set.WeightDecay}
+	case LBFGS:
+		return &optim.LBFGS{}
+	}
+	panic("fit: not an iterative solver: " + string(s))
+}
+
+// moments returns the (weighted) column means and population standard
+// deviations (1/W, as glmnet) by two passes; a constant column gets scale 1.
+// Without an intercept the columns are not centred and are scaled by their
+// root mean square.
+func moments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
+	n, d := x.Dims()
+	center = make([]float64, d)
+	scale = make([]float64, d)
+	sw := sumWeights(w, n)
+	if intercept {
+		for i := range n {
+			row := x.RawRowView(i)
+			wi := weight(w, i)
+			for j, v := range row {
+				center[j] += wi * v
+			}
+		}
+		for j := range center {
+			center[j] /= sw
+		}
+	}
+	for i := range n {
+		row := x.RawRowView(i)
+		wi := weight(w, i)
+		for j, v := range row {
+			c := v - center[j]
+			scale[j] += wi * c * c
+		}
+	}
+	for j := range scale {
+		scale[j] = math.Sqrt(scale[j] / sw)
+		if !(scale[j] > 0) || math.IsInf(scale[j], 0) {
+			scale[j] = 1
+		}
+	}
+	if !intercept {
+		center = nil
+	}
+	return center, scale
+}
+
+func weight(w []float64, i int) float64 {
+	if w == nil {
+		return 1
+	}
+	return w[i]
+}
+
+func sumWeights(w []float64, n int) float64 {
+	if w == nil {
+		return float64(n)
+	}
+	var s float64
+	for _, v := range w {
+		s += v
+	}
+	return s
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// standardizeParams maps an original-scale model to θ = [β..., b] on the
+// standardised scale: β_j = coef_j·s_j, b = intercept + Σ μ_j coef_j.
+func standardizeParams(m *lsq.Linear, center, scale []float64, intercept bool) []float64 {
+	d := len(m.Coef)
+	th := make([]float64, d, d+1)
+	b := m.Intercept
+	for j, c := range m.Coef {
+		s := 1.0
+		if scale != nil {
+			s = scale[j]
+		}
+		th[j] = c * s
+		if center != nil {
+			b += center[j] * c
+		}
+	}
+	if intercept {
+		th = append(th, b)
+	}
+	return th
+}
+
+// gap compares the iterate with the exact solution of the same objective.
+func gap(res *Result, s *Settings, prob optim.Problem) *Gap {
+	ex := res.Exact
+	exTheta := standardizeParams(&lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}, res.Center, res.Scale, !s.NoIntercept)
+	fStar := prob.LossGrad(nil, exTheta)
+	if s.Optim.Penalty != nil {
+		fStar += s.Optim.Penalty.Value(exTheta[:prob.Penalized])
+	}
+	g := &Gap{GradNorm: res.Optim.GradNorm}
+	diff := res.Objective - fStar
+	if fStar != 0 {
+		g.ObjectiveRel = diff / math.Abs(fStar)
+	} else {
+		g.ObjectiveRel = diff
+	}
+	var num, den float64
+	for j := range ex.Coef {
+		e := res.Coef[j] - ex.Coef[j]
+		num += e * e
+		den += ex.Coef[j] * ex.Coef[j]
+	}
+	if !s.NoIntercept {
+		e := res.Intercept - ex.Intercept
+		num += e * e
+		den += ex.Intercept * ex.Intercept
+	}
+	if den > 0 {
+		g.CoefRel = math.Sqrt(num / den)
+	} else {
+		g.CoefRel = math.Sqrt(num)
+	}
+	return g
+}
+
+// explain computes the extreme eigenvalues of the Hessian the solver sees.
+// It forms the (d+1)×(d+1) Hessian in one pass (cost n·d², the same order as
+// the exact solve it accompanies) and is skipped above ExactLimit.
+func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64, or *optim.Result, prob optim.Problem, pen penalty.Penalty) *Why {
+	n, d := x.Dims()
+	why := &Why{LR: or.LR, L: or.Lipschitz, Mu: math.NaN(), Cond: math.NaN(), Contraction: math.NaN(), StepsFor1e6: math.NaN(), Standardized: scale != nil}
+	if float64(n)*float64(d)*float64(d) > ExactLimit {
+		if why.L > 0 {
+			why.Bound = 2 / why.L
+		}
+		return why
+	}
+	k := d
+	if intercept {
+		k++
+	}
+	h := mat.NewSymDense(k, nil)
+	z := make([]float64, k)
+	sw := sumWeights(w, n)
+	for i := range n {
+		row := x.RawRowView(i)
+		for j, v := range row {
+			if center != nil {
+				v -= center[j]
+			}
+			if scale != nil {
+				v /= scale[j]
+			}
+			z[j] = v
+		}
+		if intercept {
+			z[d] = 1
+		}
+		h.SymRankOne(h, weight(w, i)/sw, mat.NewVecDense(k, z))
+	}
+	curv := penalty.Curvature(pen)
+	if curv > 0 {
+		for j := range d {
+			h.SetSym(j, j, h.At(j, j)+curv)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(h, false) {
+		return why
+	}
+	vals := eig.Values(nil)
+	why.Mu, why.L = math.Max(vals[0], 0), vals[len(vals)-1]
+	why.Cond = why.L / why.Mu
+	why.Bound = 2 / why.L
+	eta := or.LR
+	why.Contraction = math.Max(math.Abs(1-eta*why.Mu), math.Abs(1-eta*why.L))
+	if why.Contraction < 1 {
+		why.StepsFor1e6 = math.Ceil(math.Log(1e-6) / math.Log(why.Contraction))
+	} else {
+		why.StepsFor1e6 = math.Inf(1)
+	}
+	return why
+}
