@@ -108,8 +108,8 @@ func (g *Grad) Add(x mat.Matrix, y, w []float64) error {
 	if cols != g.d || len(y) != rows || (w != nil && len(w) != rows) {
 		panic(fmt.Sprintf("stream: Grad.Add got x %d×%d, len(y)=%d, len(w)=%d; accumulator has %d features", rows, cols, len(y), len(w), g.d))
 	}
-	row := rowReader(x)
-	if err := checkRows(row, rows, y, w); err != nil {
+	src := newRowSource(x, nil)
+	if err := checkRows(&src, rows, y, w); err != nil {
 		return err
 	}
 	// Sums of this block first, then added to the totals: pairwise-like
@@ -126,7 +126,7 @@ func (g *Grad) Add(x mat.Matrix, y, w []float64) error {
 		if wi == 0 {
 			continue
 		}
-		xi := row(i)
+		xi := src.row(i)
 		r := g.intercept - y[i]
 		for j, v := range xi {
 			r += g.coef[j] * ((v - g.center[j]) / g.scale[j])

@@ -143,8 +143,8 @@ func (q *QR) Add(x mat.Matrix, y, w []float64) error {
 	if cols != q.d || len(y) != rows || (w != nil && len(w) != rows) {
 		panic(fmt.Sprintf("stream: Add got x %d×%d, len(y)=%d, len(w)=%d; accumulator has %d features", rows, cols, len(y), len(w), q.d))
 	}
-	getRow := rowReader(x)
-	if err := checkRows(getRow, rows, y, w); err != nil {
+	src := newRowSource(x, nil)
+	if err := checkRows(&src, rows, y, w); err != nil {
 		return err
 	}
 	for i := 0; i < rows; i++ {
@@ -152,7 +152,7 @@ func (q *QR) Add(x mat.Matrix, y, w []float64) error {
 		if w != nil {
 			wi = w[i]
 		}
-		q.appendRow(getRow(i), y[i], wi)
+		q.appendRow(src.row(i), y[i], wi)
 	}
 	return nil
 }
