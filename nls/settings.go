@@ -1,0 +1,149 @@
+package nls
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/lsqgo/lsq"
+)
+
+// Method selects the nonlinear least-squares algorithm.
+type Method int
+
+const (
+	// LevenbergMarquardt is Moré's scaled trust-region Levenberg–Marquardt
+	// method (MINPACK lmder). The default.
+	LevenbergMarquardt Method = iota
+	// GaussNewton is the Gauss–Newton method with a backtracking (Armijo)
+	// line search on S(x); each direction is the minimum-norm least-squares
+	// solution of J·d = −r by pivoted QR. Fast near a small-residual
+	// solution; less robust than LevenbergMarquardt far from one.
+	GaussNewton
+)
+
+func (m Method) String() string {
+	switch m {
+	case LevenbergMarquardt:
+		return "levenberg-marquardt"
+	case GaussNewton:
+		return "gauss-newton"
+	}
+	return fmt.Sprintf("method(%d)", int(m))
+}
+
+// Settings configures Solve. The zero value of every field means its
+// documented default; a nil *Settings means all defaults.
+type Settings struct {
+	Method Method
+
+	// FTol stops when both the actual and the predicted relative reductions
+	// of S are at most FTol (MINPACK's ftol; ObjectiveTolerance).
+	// Default 1e-15; negative disables the test.
+	FTol float64
+
+	// XTol stops when the trust-region radius Δ (for GaussNewton: the step)
+	// is at most XTol·‖D·x‖, D the scaling (MINPACK's xtol; StepTolerance).
+	// Default 1e-15; negative disables the test.
+	XTol float64
+
+	// GTol stops when the cosine of the angle between r and every column of
+	// J is at most GTol (MINPACK's gtol; GradientTolerance). Default 1e-15;
+	// negative disables the test.
+	GTol float64
+
+	// MaxEvaluations limits the residual evaluations (not counting those of
+	// a finite-difference Jacobian). Default 1000·(n+1).
+	MaxEvaluations int
+
+	// Factor sets the initial trust-region radius Δ₀ = Factor·‖D·x₀‖ (or
+	// Factor when that is zero); MINPACK recommends 0.1 to 100. Default 100.
+	Factor float64
+
+	// NoScaling uses D = I instead of MINPACK's adaptive scaling
+	// D = diag(max column norms of J seen so far).
+	NoScaling bool
+
+	// NoRefine skips the final Gauss–Newton refinement (see Solve).
+	NoRefine bool
+
+	// Lower and Upper are optional box bounds, one per parameter; use
+	// ±Inf for an unbounded side. nil means no bounds. See Solve.
+	Lower, Upper []float64
+
+	// Recorder, when not nil, sees each successful iteration. Loss and
+	// Objective are ½‖r‖², GradNorm is ‖Jᵀr‖ (of the free parameters), Step
+	// counts residual evaluations; LR is 0.
+	Recorder lsq.Recorder
+}
+
+type settings struct {
+	method           Method
+	ftol, xtol, gtol float64
+	maxfev           int
+	factor           float64
+	scale            bool
+	refine           bool
+	lower, upper     []float64
+	rec              lsq.Recorder
+}
+
+func tol(v float64) float64 {
+	switch {
+	case v == 0:
+		return 1e-15
+	case v < 0 || math.IsNaN(v):
+		return 0
+	}
+	return v
+}
+
+func (s *Settings) resolve(n int) settings {
+	if s == nil {
+		s = &Settings{}
+	}
+	out := settings{
+		method: s.Method, ftol: tol(s.FTol), xtol: tol(s.XTol), gtol: tol(s.GTol),
+		maxfev: s.MaxEvaluations, factor: s.Factor, scale: !s.NoScaling, refine: !s.NoRefine,
+		rec: s.Recorder,
+	}
+	if s.Method != LevenbergMarquardt && s.Method != GaussNewton {
+		panic(fmt.Sprintf("nls: unknown method %d", int(s.Method)))
+	}
+	if out.maxfev == 0 {
+		out.maxfev = 1000 * (n + 1)
+	}
+	if out.maxfev < 0 {
+		panic("nls: negative MaxEvaluations")
+	}
+	if out.factor == 0 {
+		out.factor = 100
+	}
+	if out.factor < 0 || math.IsNaN(out.factor) {
+		panic("nls: Factor must be positive")
+	}
+	if s.Lower != nil || s.Upper != nil {
+		out.lower = make([]float64, n)
+		out.upper = make([]float64, n)
+		for j := range n {
+			out.lower[j], out.upper[j] = math.Inf(-1), math.Inf(1)
+		}
+		if s.Lower != nil {
+			if len(s.Lower) != n {
+				panic(fmt.Sprintf("nls: %d lower bounds for %d parameters", len(s.Lower), n))
+			}
+			copy(out.lower, s.Lower)
+		}
+		if s.Upper != nil {
+			if len(s.Upper) != n {
+				panic(fmt.Sprintf("nls: %d upper bounds for %d parameters", len(s.Upper), n))
+			}
+			copy(out.upper, s.Upper)
+		}
+		for j := range n {
+			if !(out.lower[j] <= out.upper[j]) {
+				panic(fmt.Sprintf("nls: bounds of parameter %d are not ordered: [%v, %v]", j, out.lower[j], out.upper[j]))
+			}
+		}
+	}
+	return out
+}
