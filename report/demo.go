@@ -1,0 +1,234 @@
+package report
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// LossSurface is a straight-line fit ŷ = m·x + b seen as a surface over
+// (m, b), with the path an iterative solver took across it.
+type LossSurface struct {
+	Title string // panel title; empty for "Gradient descent on L(m, b)"
+
+	// X and Y are the data; the loss is L(m, b) = (1/2n) Σ (yᵢ − m·xᵢ − b)².
+	X, Y []float64
+
+	// Slope and Intercept are the iterates (m_k, b_k), k = 0 the start.
+	Slope, Intercept []float64
+
+	// XLabel and YLabel name the axes; empty for "slope m" and
+	// "intercept b".
+	XLabel, YLabel string
+}
+
+// quadratic is L(m, b) = ½·(θ−θ*)ᵀH(θ−θ*) + L* written out from the
+// moments of the data.
+type quadratic struct {
+	sx, sy, sxx, sxy, syy float64 // means of x, y, x², xy, y²
+	m, b, fmin            float64 // minimiser and minimum
+}
+
+func newQuadratic(x, y []float64) (quadratic, error) {
+	if len(x) != len(y) {
+		panic(fmt.Sprintf("report: loss surface: %d x values, %d y values", len(x), len(y)))
+	}
+	if len(x) < 2 {
+		return quadratic{}, fmt.Errorf("report: loss surface: %d points, need 2", len(x))
+	}
+	var q quadratic
+	n := float64(len(x))
+	for i := range x {
+		if !finite(x[i]) || !finite(y[i]) {
+			return quadratic{}, fmt.Errorf("report: loss surface: point %d is (%v, %v), not finite", i, x[i], y[i])
+		}
+		q.sx += x[i] / n
+		q.sy += y[i] / n
+		q.sxx += x[i] * x[i] / n
+		q.sxy += x[i] * y[i] / n
+		q.syy += y[i] * y[i] / n
+	}
+	// Centre before dividing so the slope does not lose digits to
+	// cancellation in sxx − sx² when the mean of x is large.
+	var cxx, cxy float64
+	for i := range x {
+		dx := x[i] - q.sx
+		cxx += dx * dx
+		cxy += dx * (y[i] - q.sy)
+	}
+	if cxx == 0 {
+		return quadratic{}, fmt.Errorf("report: loss surface: all %d x values equal %v; the minimum is not unique", len(x), x[0])
+	}
+	q.m = cxy / cxx
+	q.b = q.sy - q.m*q.sx
+	var sse float64
+	for i := range x {
+		r := y[i] - q.m*x[i] - q.b
+		sse += r * r
+	}
+	q.fmin = sse / (2 * n)
+	return q, nil
+}
+
+// at evaluates L(m, b) = ½(syy − 2m·sxy − 2b·sy + m²·sxx + 2mb·sx + b²).
+func (q quadratic) at(m, b float64) float64 {
+	return 0.5 * (q.syy - 2*m*q.sxy - 2*b*q.sy + m*m*q.sxx + 2*m*b*q.sx + b*b)
+}
+
+// ellipse returns closed polyline through the level set L = L* + delta:
+// (θ−θ*)ᵀH(θ−θ*) = 2·delta with H = [[sxx, sx], [sx, 1]], traced along the
+// principal axes of H, whose half-lengths are √(2·delta/λᵢ).
+func (q quadratic) ellipse(delta float64, pts int) plotter.XYs {
+	a, c, off := q.sxx, 1.0, q.sx
+	phi := 0.5 * math.Atan2(2*off, a-c) // rotation of H's first eigenvector
+	cs, sn := math.Cos(phi), math.Sin(phi)
+	l1 := a*cs*cs + 2*off*sn*cs + c*sn*sn
+	l2 := a*sn*sn - 2*off*sn*cs + c*cs*cs
+	r1, r2 := math.Sqrt(2*delta/l1), math.Sqrt(2*delta/l2)
+	xys := make(plotter.XYs, pts+1)
+	for k := range xys {
+		t := 2 * math.Pi * float64(k%pts) / float64(pts)
+		u, v := r1*math.Cos(t), r2*math.Sin(t)
+		xys[k] = plotter.XY{X: q.m + cs*u - sn*v, Y: q.b + sn*u + cs*v}
+	}
+	return xys
+}
+
+// Contour drawing parameters: levels L* + Δ·3⁻ᵏ, k = 0..contourLevels−1,
+// each ellipse 1/√3 the size of the one outside it, drawn with 256
+// vertices (a segment every 1.4°, smooth at panel size).
+const (
+	contourLevels = 9
+	contourRatio  = 3
+	ellipsePoints = 256
+)
+
+// ContourPlot draws the level sets of the least-squares loss of a straight
+// line over (slope, intercept) — exact ellipses from the Hessian of the
+// quadratic — with the exact minimiser marked and the solver's path across
+// them. The view holds the minimum and every iterate whose loss is no
+// larger than at the start (a diverging path runs off the panel) with the
+// same span on both axes, so the ellipses are not distorted much: the
+// long thin valley of raw data and the round bowl of standardised data
+// look as different as they are.
+//
+// It returns an error if the data have fewer than two points, are not
+// finite or have constant x, and panics if the slices of a pair differ in
+// length.
+func ContourPlot(s LossSurface) (*plot.Plot, error) {
+	q, err := newQuadratic(s.X, s.Y)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Slope) != len(s.Intercept) {
+		panic(fmt.Sprintf("report: contour plot: %d slopes, %d intercepts", len(s.Slope), len(s.Intercept)))
+	}
+	title, xl, yl := s.Title, s.XLabel, s.YLabel
+	if title == "" {
+		title = "Gradient descent on L(m, b)"
+	}
+	if xl == "" {
+		xl = "slope m"
+	}
+	if yl == "" {
+		yl = "intercept b"
+	}
+
+	// The view: the minimum, and the path while it is no worse than its start.
+	xmin, xmax, ymin, ymax := q.m, q.m, q.b, q.b
+	var path plotter.XYs
+	for k := range s.Slope {
+		m, b := s.Slope[k], s.Intercept[k]
+		if !finite(m) || !finite(b) {
+			break
+		}
+		path = append(path, plotter.XY{X: m, Y: b})
+		if q.at(m, b) <= q.at(s.Slope[0], s.Intercept[0]) {
+			xmin, xmax = min(xmin, m), max(xmax, m)
+			ymin, ymax = min(ymin, b), max(ymax, b)
+		}
+	}
+	span := max(xmax-xmin, ymax-ymin)
+	if span == 0 {
+		span = 1
+	}
+	// 15% margin each side, and another 30% of the span on top for the
+	// legend, matched on x to keep the spans equal.
+	cx, cy := (xmin+xmax)/2, (ymin+ymax)/2
+	xmin, xmax = cx-0.8*span, cx+0.8*span
+	ymin, ymax = cy-0.65*span, cy+0.95*span
+
+	p := newPlot(title, xl, yl)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+
+	// Outermost level: through the farthest corner of the view.
+	var delta float64
+	for _, c := range [][2]float64{{xmin, ymin}, {xmin, ymax}, {xmax, ymin}, {xmax, ymax}} {
+		delta = max(delta, q.at(c[0], c[1])-q.fmin)
+	}
+	for k := range contourLevels {
+		d := delta * math.Pow(contourRatio, -float64(k))
+		l, err := line(q.ellipse(d, ellipsePoints), lightGrey, 0.75, nil)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(l)
+		if k == 0 {
+			p.Legend.Add("level sets of L", l)
+		}
+	}
+	if len(path) > 0 {
+		shown := thin(path)
+		l, err := line(shown, colour(0), 1.25, nil)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(l)
+		name := fmt.Sprintf("gradient descent, %d steps", len(s.Slope)-1)
+		if len(shown) <= 60 {
+			dots, err := scatter(shown, colour(0), 1.5)
+			if err != nil {
+				return nil, err
+			}
+			p.Add(dots)
+			p.Legend.Add(name, l, dots)
+		} else {
+			p.Legend.Add(name, l)
+		}
+		start := marker(path[0].X, path[0].Y, colour(0), 4, draw.BoxGlyph{})
+		p.Add(start)
+		p.Legend.Add("start", start)
+	}
+	star := marker(q.m, q.b, red, 3.5, draw.CircleGlyph{})
+	p.Add(star)
+	p.Legend.Add(fmt.Sprintf("exact minimum (%s, %s)", fmtG(q.m), fmtG(q.b)), star)
+	// The axes must stay where the view put them, not grow to the
+	// outermost ellipse.
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+	return finish(p), nil
+}
+
+// Demo panel size: square, so equal data spans look nearly equal.
+const demoPanel = 5 * vg.Inch
+
+// DemoFigure puts two loss surfaces side by side: typically gradient
+// descent on the raw textbook data (a long, thin valley: slow zig-zag
+// progress) and on standardised data (a round bowl: straight to the
+// minimum).
+func DemoFigure(raw, std LossSurface) (*Figure, error) {
+	a, err := ContourPlot(raw)
+	if err != nil {
+		return nil, err
+	}
+	b, err := ContourPlot(std)
+	if err != nil {
+		return nil, err
+	}
+	f := Grid(2, a, b)
+	f.PanelWidth, f.PanelHeight = demoPanel, demoPanel
+	return f, nil
+}

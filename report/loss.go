@@ -1,0 +1,169 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+
+	"github.com/lsqgo/lsq"
+)
+
+// maxLinePoints bounds the points drawn per curve: longer traces are
+// thinned to evenly spaced epochs (first and last kept), which keeps SVG
+// and HTML output small without changing what the eye sees at 6 inches.
+const maxLinePoints = 2000
+
+// thin returns at most maxLinePoints of xys, evenly spaced by index, always
+// keeping the first and the last.
+func thin(xys plotter.XYs) plotter.XYs {
+	n := len(xys)
+	if n <= maxLinePoints {
+		return xys
+	}
+	out := make(plotter.XYs, 0, maxLinePoints)
+	for k := range maxLinePoints {
+		i := int(math.Round(float64(k) * float64(n-1) / float64(maxLinePoints-1)))
+		out = append(out, xys[i])
+	}
+	return out
+}
+
+// positive collects (epoch, v(it)) for the iterations where v is finite
+// and positive, the values a log axis can show.
+func positive(trace []lsq.Iteration, v func(lsq.Iteration) float64) plotter.XYs {
+	var xys plotter.XYs
+	for _, it := range trace {
+		if y := v(it); finite(y) && y > 0 {
+			xys = append(xys, plotter.XY{X: float64(it.Epoch), Y: y})
+		}
+	}
+	return thin(xys)
+}
+
+// LossPlot draws a solver's trace per epoch on a log-scale y axis: the
+// training objective (loss plus penalty, what the optimum refers to), the
+// training loss when a penalty makes it differ, the validation loss when
+// there is one, and the exact optimum f* of the objective as a dashed
+// horizontal line (omitted when optimum is NaN or not positive, which a
+// log axis cannot show).
+//
+// This view shows the level the loss settles at and where the validation
+// loss parts from the training loss; it cannot show how close the
+// objective got to f* once the two lines merge on the page: GapPlot shows
+// that. Non-finite and non-positive values (a diverged epoch) are skipped.
+// It returns an error if no iteration has a finite positive objective.
+func LossPlot(trace []lsq.Iteration, optimum float64) (*plot.Plot, error) {
+	obj := positive(trace, func(it lsq.Iteration) float64 { return it.Objective })
+	if len(obj) == 0 {
+		return nil, errors.New("report: loss plot: no epoch has a finite positive objective")
+	}
+	penalised := false
+	for _, it := range trace {
+		if it.Loss != it.Objective && finite(it.Loss) {
+			penalised = true
+			break
+		}
+	}
+	p := newPlot("Training loss", "epoch", "loss")
+	setLogY(p)
+
+	l, err := line(obj, colour(0), 1.5, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.Add(l)
+	if penalised {
+		p.Legend.Add("training objective", l)
+		if xys := positive(trace, func(it lsq.Iteration) float64 { return it.Loss }); len(xys) > 0 {
+			tl, err := line(xys, colour(0), 1, dotted())
+			if err != nil {
+				return nil, err
+			}
+			p.Add(tl)
+			p.Legend.Add("training loss", tl)
+		}
+	} else {
+		p.Legend.Add("training loss", l)
+	}
+	if xys := positive(trace, func(it lsq.Iteration) float64 { return it.ValLoss }); len(xys) > 0 {
+		vl, err := line(xys, colour(1), 1.5, nil)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(vl)
+		p.Legend.Add("validation loss", vl)
+	}
+	if finite(optimum) && optimum > 0 {
+		h := hline{Y: optimum, LineStyle: lineStyle(grey, 1, dashed())}
+		p.Add(h)
+		p.Legend.Add("exact optimum f* = "+fmtG(optimum), h)
+	}
+	return finish(p), nil
+}
+
+// epsilon is the float64 unit roundoff 2⁻⁵², the relative resolution of
+// the objective near f*.
+const epsilon = 0x1p-52
+
+// GapPlot draws the excess objective f − f* per epoch on a log-scale y
+// axis, f* being the exact optimum of the objective (from a direct solve).
+// On this axis linear convergence is a straight line whose slope is the
+// rate (for gradient descent on a quadratic, at best ((κ−1)/(κ+1))² per
+// step; Nocedal & Wright 2006, §3.3), a stall is a flat line, and
+// convergence to the rounding level ε·|f*| (dotted line, ε = 2⁻⁵², drawn
+// when the gap comes within three decades of it) shows as the curve
+// reaching the floor. Gaps at or below ε·|f*| are drawn on that
+// floor: they are rounding noise, not progress.
+//
+// optimum must be finite. It returns an error if it is not or if no epoch
+// has a finite objective.
+func GapPlot(trace []lsq.Iteration, optimum float64) (*plot.Plot, error) {
+	if !finite(optimum) {
+		return nil, fmt.Errorf("report: gap plot: optimum %v is not finite", optimum)
+	}
+	floor := epsilon * math.Abs(optimum)
+	if floor == 0 {
+		floor = math.Inf(1)
+		for _, it := range trace {
+			if g := it.Objective - optimum; finite(g) && g > 0 {
+				floor = min(floor, g)
+			}
+		}
+		if math.IsInf(floor, 1) {
+			floor = math.SmallestNonzeroFloat64
+		}
+	}
+	var xys plotter.XYs
+	lowest := math.Inf(1)
+	for _, it := range trace {
+		if !finite(it.Objective) {
+			continue
+		}
+		g := max(it.Objective-optimum, floor)
+		lowest = min(lowest, g)
+		xys = append(xys, plotter.XY{X: float64(it.Epoch), Y: g})
+	}
+	if len(xys) == 0 {
+		return nil, errors.New("report: gap plot: no epoch has a finite objective")
+	}
+	p := newPlot("Gap to the exact optimum", "epoch", "f − f*")
+	setLogY(p)
+	l, err := line(thin(xys), colour(0), 1.5, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.Add(l)
+	p.Legend.Add("objective − optimum", l)
+	// The rounding level is drawn only when the gap comes within three
+	// decades of it; otherwise it would stretch the axis and flatten the
+	// curve for a line nothing approaches.
+	if optimum != 0 && lowest < 1e3*floor {
+		h := hline{Y: floor, LineStyle: lineStyle(grey, 1, dotted())}
+		p.Add(h)
+		p.Legend.Add("rounding level ε·|f*|", h)
+	}
+	return finish(p), nil
+}
