@@ -222,6 +222,22 @@ func (q *QR) CentredNorms() (x []float64, y float64) {
 	return x, q.colNorm(q.p-1, 1)
 }
 
+// Norms returns the weighted norms √Σw·xⱼ² of the features and √Σw·y² of
+// the response (not centred), read off R as the norms of its columns. They
+// are what a model without intercept standardises by.
+func (q *QR) Norms() (x []float64, y float64) {
+	q.flush()
+	off := 0
+	if q.intercept {
+		off = 1
+	}
+	x = make([]float64, q.d)
+	for j := range x {
+		x[j] = q.colNorm(off+j, 0)
+	}
+	return x, q.colNorm(q.p-1, 0)
+}
+
 // colNorm returns the norm of column c of R from row `from` to the diagonal.
 func (q *QR) colNorm(c, from int) float64 {
 	var s float64

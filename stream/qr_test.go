@@ -505,6 +505,7 @@ func TestQRMeansAndNorms(t *testing.T) {
 	}
 	mx, my := q.Means()
 	nx, ny := q.CentredNorms()
+	ux, uy := q.Norms()
 	col := func(j int) []float64 {
 		if j == 3 {
 			return y
@@ -523,9 +524,16 @@ func TestQRMeansAndNorms(t *testing.T) {
 		for i := range c {
 			ss += w[i] * (c[i] - mean) * (c[i] - mean)
 		}
-		gm, gn := my, ny
+		var sq float64
+		for i := range c {
+			sq += w[i] * c[i] * c[i]
+		}
+		gm, gn, gu := my, ny, uy
 		if j < 3 {
-			gm, gn = mx[j], nx[j]
+			gm, gn, gu = mx[j], nx[j], ux[j]
+		}
+		if relDiff(gu, math.Sqrt(sq)) > 1e-12 {
+			t.Errorf("column %d: norm %v, want %v", j, gu, math.Sqrt(sq))
 		}
 		// 1e-12: two summation orders over 700 rows.
 		if relDiff(gm, mean) > 1e-12 || relDiff(gn, math.Sqrt(ss)) > 1e-12 {
