@@ -1,0 +1,48 @@
+// Package data loads numeric tables for lsq: CSV (parallel, streaming) and
+// Parquet, into a dense row-major design matrix X, a response y and optional
+// weights, plus the small helpers the solvers need (column moments, splits,
+// folds, row subsets).
+//
+// # Reading
+//
+// [ReadCSV] and [ReadFile] return a [Frame]. The caller names the target,
+// the features (nil means every other column) and optionally a weight
+// column; only those columns must be numeric, the others are skipped without
+// being parsed. [ReadTable] returns named columns instead of a matrix, for
+// callers that build their own design (formulas, nonlinear curve models).
+// [ScanCSV] streams row blocks of a file too large for memory.
+//
+// # CSV dialect
+//
+// A header row names the columns. Fields are separated by a configurable
+// single-byte delimiter (',' by default, '\t' for .tsv files read through
+// ReadFile). Quoted fields follow RFC 4180: a field that starts with '"' ends
+// at the next lone '"', and "" inside it stands for one quote; quoted fields
+// may contain delimiters and newlines, and quoted numbers ("1.5") are
+// numbers. Lines may end in LF or CRLF; a leading UTF-8 byte-order mark is
+// dropped; empty lines are ignored; spaces around a number are allowed.
+//
+// # Memory
+//
+// The matrix is built once, in place: chunks of the input are parsed in
+// parallel and every value is written straight into the final backing array
+// of X (and y, weights). When the input can seek (a regular file, including
+// a file redirected to stdin), a first pass counts the newlines so the
+// backing array is allocated at its final size (upper bound: empty lines and
+// newlines inside quotes are counted too), and the peak memory of loading is
+// the final matrix plus the read buffers (a few MiB per worker). When the
+// input cannot seek (a pipe), the backing array grows by a factor of 1.25 as
+// rows arrive, so the peak is at most about 2.25 times the final matrix
+// during the last growth step; use a file, or [ScanCSV], when that matters.
+//
+// # Errors
+//
+// Every problem with the input is reported as a *[Error] that names the
+// file, the 1-based line and the 1-based column (field index) and says what
+// to do, for example
+//
+//	data.csv:3:2: "abc" is not a number (column "x1"); fix the value, or leave the column out of the features
+//
+// Misuse by the programmer (a negative chunk size, a fold count above n)
+// panics, following gonum.
+package data // import "github.com/lsqgo/lsq/data"

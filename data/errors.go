@@ -1,0 +1,57 @@
+package data
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Error describes a problem with an input file: where it is and what to do
+// about it. Line and Col are 1-based; Col is the index of the field in its
+// record (1 for the first column). A zero Line or Col means the problem is
+// not tied to one line or one field.
+type Error struct {
+	File   string // display name of the input: the file name, or "<stdin>"
+	Line   int    // 1-based line in the file, 0 when not applicable
+	Col    int    // 1-based field index, 0 when not applicable
+	Column string // header name of the column, when known
+	Msg    string // what is wrong
+	Hint   string // what to do about it, may be empty
+}
+
+// Error returns "file:line:col: message; hint", leaving out the parts that
+// are zero or empty.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(e.Line))
+		if e.Col > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(e.Col))
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Hint != "" {
+		b.WriteString("; ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+// listNames formats column names for an error message, eliding the middle
+// of very long lists.
+func listNames(names []string) string {
+	const max = 20
+	q := make([]string, 0, min(len(names), max+1))
+	for i, n := range names {
+		if len(names) > max && i == max-2 {
+			q = append(q, "... ("+strconv.Itoa(len(names)-max+1)+" more)")
+			q = append(q, strconv.Quote(names[len(names)-1]))
+			break
+		}
+		q = append(q, strconv.Quote(n))
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,200 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// ReadParquet reads the target, feature and weight columns of a Parquet
+// file into a Frame, column by column, straight into the final matrix.
+// Columns must be flat (not lists) and of physical type DOUBLE, FLOAT,
+// INT32 or INT64; nulls, NaN and infinite values are errors. Nested columns
+// are named by their dotted path. name is the display name for errors;
+// opts.Delimiter, Workers and MaxLineBytes do not apply. A corrupt file
+// gives an *Error, never a panic.
+func ReadParquet(r io.ReaderAt, size int64, name string, opts *Options) (fr *Frame, err error) {
+	defer recoverParquet(name, &err)
+	f, names, err := openParquet(r, size, name)
+	if err != nil {
+		return nil, err
+	}
+	lay, err := frameLayout(names, name, opts)
+	if err != nil {
+		return nil, err
+	}
+	n := int(f.NumRows())
+	if n == 0 {
+		return nil, &Error{File: name, Msg: "no data rows", Hint: "the file has a schema but no rows"}
+	}
+	stores := make([]*store, len(lay.strides))
+	for k, s := range lay.strides {
+		stores[k] = &store{stride: s, data: make([]float64, n*s)}
+	}
+	for i, d := range lay.dest {
+		if d.store < 0 {
+			continue
+		}
+		s := stores[d.store]
+		if err := readParquetColumn(f, name, names[i], i, n, s.data[d.off:], s.stride); err != nil {
+			return nil, err
+		}
+	}
+	return lay.frame(stores, 0, n), nil
+}
+
+// ReadParquetTable reads the named numeric columns of a Parquet file (nil:
+// all columns). See ReadParquet for the accepted types.
+func ReadParquetTable(r io.ReaderAt, size int64, name string, columns []string) (t *Table, err error) {
+	defer recoverParquet(name, &err)
+	f, names, err := openParquet(r, size, name)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := pickColumns(names, name, columns, "")
+	if err != nil {
+		return nil, err
+	}
+	n := int(f.NumRows())
+	if n == 0 {
+		return nil, &Error{File: name, Msg: "no data rows", Hint: "the file has a schema but no rows"}
+	}
+	t = &Table{N: n}
+	for _, i := range idx {
+		col := make([]float64, n)
+		if err := readParquetColumn(f, name, names[i], i, n, col, 1); err != nil {
+			return nil, err
+		}
+		t.Names = append(t.Names, names[i])
+		t.Columns = append(t.Columns, col)
+	}
+	return t, nil
+}
+
+func recoverParquet(name string, err *error) {
+	if p := recover(); p != nil {
+		*err = &Error{File: name, Msg: fmt.Sprintf("corrupt or unsupported Parquet file (%v)", p),
+			Hint: "check that the file was written completely"}
+	}
+}
+
+// openParquet opens the file and returns the leaf column names (dotted
+// paths), in schema order.
+func openParquet(r io.ReaderAt, size int64, name string) (*parquet.File, []string, error) {
+	f, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	if err != nil {
+		return nil, nil, &Error{File: name, Msg: "not a readable Parquet file: " + err.Error(),
+			Hint: "check the file, or give a CSV file a .csv name"}
+	}
+	var names []string
+	for _, p := range f.Schema().Columns() {
+		names = append(names, strings.Join(p, "."))
+	}
+	if len(names) == 0 {
+		return nil, nil, &Error{File: name, Msg: "the Parquet file has no columns"}
+	}
+	seen := make(map[string]bool, len(names))
+	for i, s := range names {
+		if seen[s] {
+			return nil, nil, &Error{File: name, Col: i + 1, Column: s, Msg: fmt.Sprintf("duplicate column name %q", s),
+				Hint: "rename one of them"}
+		}
+		seen[s] = true
+	}
+	return f, names, nil
+}
+
+// readParquetColumn reads leaf column ci into dst[r*stride] for each row r.
+func readParquetColumn(f *parquet.File, name, col string, ci, n int, dst []float64, stride int) error {
+	leaf, ok := f.Schema().Lookup(strings.Split(col, ".")...)
+	if !ok || leaf.ColumnIndex != ci {
+		return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q not found in the schema", col)}
+	}
+	if leaf.MaxRepetitionLevel > 0 {
+		return &Error{File: name, Col: ci + 1, Column: col, Msg: fmt.Sprintf("column %q is a list, not a number", col),
+			Hint: "flatten it, or leave it out of the model"}
+	}
+	kind := leaf.Node.Type().Kind()
+	switch kind {
+	case parquet.Double, parquet.Float, parquet.Int32, parquet.Int64:
+	default:
+		return &Error{File: name, Col: ci + 1, Column: col,
+			Msg:  fmt.Sprintf("column %q has type %s, not a number", col, kind),
+			Hint: "leave it out of the model, or convert it to a numeric type"}
+	}
+	row := 0
+	buf := make([]parquet.Value, 4096)
+	for _, rg := range f.RowGroups() {
+		chunks := rg.ColumnChunks()
+		if ci >= len(chunks) {
+			return &Error{File: name, Column: col, Msg: "row group without column " + col}
+		}
+		pages := chunks[ci].Pages()
+		for {
+			page, err := pages.ReadPage()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				pages.Close()
+				return &Error{File: name, Column: col, Msg: fmt.Sprintf("reading column %q: %v", col, err)}
+			}
+			vr := page.Values()
+			for {
+				m, err := vr.ReadValues(buf)
+				for _, v := range buf[:m] {
+					if row >= n {
+						pages.Close()
+						return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q has more values than the file has rows (%d)", col, n)}
+					}
+					if v.IsNull() {
+						pages.Close()
+						return &Error{File: name, Column: col, Msg: fmt.Sprintf("null in column %q at row %d", col, row+1),
+							Hint: "fill in the missing value or drop the row"}
+					}
+					var x float64
+					switch v.Kind() {
+					case parquet.Double:
+						x = v.Double()
+					case parquet.Float:
+						x = float64(v.Float())
+					case parquet.Int32:
+						x = float64(v.Int32())
+					case parquet.Int64:
+						x = float64(v.Int64())
+					default:
+						pages.Close()
+						return &Error{File: name, Column: col, Msg: fmt.Sprintf("value of kind %s in numeric column %q", v.Kind(), col)}
+					}
+					if math.IsNaN(x) || math.IsInf(x, 0) {
+						pages.Close()
+						return &Error{File: name, Column: col, Msg: fmt.Sprintf("%v is not a finite number (column %q, row %d)", x, col, row+1),
+							Hint: "replace or drop the row: NaN and infinite values cannot be fitted"}
+					}
+					dst[row*stride] = x
+					row++
+				}
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					pages.Close()
+					return &Error{File: name, Column: col, Msg: fmt.Sprintf("reading column %q: %v", col, err)}
+				}
+				if m == 0 {
+					break
+				}
+			}
+			parquet.Release(page)
+		}
+		pages.Close()
+	}
+	if row != n {
+		return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q has %d values, the file has %d rows", col, row, n)}
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package data
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+)
+
+// checkParse compares parseField with strconv.ParseFloat bit for bit.
+func checkParse(t *testing.T, s string) {
+	t.Helper()
+	want, err := strconv.ParseFloat(s, 64)
+	got, prob := parseField([]byte(s))
+	switch {
+	case err != nil:
+		if prob == fieldOK {
+			t.Errorf("parseField(%q) = %v, strconv rejects it: %v", s, got, err)
+		}
+	case math.IsNaN(want) || math.IsInf(want, 0):
+		if prob != fieldNonFinite {
+			t.Errorf("parseField(%q) problem %d, want non-finite", s, prob)
+		}
+	default:
+		if prob != fieldOK || math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("parseField(%q) = %v (%#x, problem %d), strconv = %v (%#x)",
+				s, got, math.Float64bits(got), prob, want, math.Float64bits(want))
+		}
+	}
+}
+
+func TestParseFieldEdges(t *testing.T) {
+	for _, s := range []string{
+		"0", "-0", "+0", "0.0", "-0.0", "00", "1", "-1", "+1", ".5", "5.", "-.5",
+		"1e0", "1E5", "1e+5", "1e-5", "1e22", "1e23", "9007199254740992", "9007199254740993",
+		"9007199254740991e22", "9007199254740991e-22", "123456789012345678", "1234567890123456789",
+		"12345678901234567890", "0.1", "0.3", "2.2250738585072014e-308", "2.2250738585072011e-308",
+		"4.9e-324", "5e-324", "2e-324", "1e-400", "1.7976931348623157e308", "1.7976931348623159e308",
+		"1e308", "1e309", "1e400", "-1e400", "inf", "-Inf", "NaN", "nan", "Infinity",
+		"1.5e", "1e+", "e5", ".", "-", "+", "1.2.3", "1,5", "0x1p-2", "0x10", "--1",
+		"1e0000000000000000000005", "1e-99999999999999", "0.000000000000000000000000000001",
+		"100000000000000000000000", "3.14159265358979323846264338327950288",
+		"1e37", "123e25", "9007199254740991e15", "9007199254740991e16",
+	} {
+		checkParse(t, s)
+	}
+}
+
+func TestParseFieldSpacesAndEmpty(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want float64
+		prob fieldProblem
+	}{
+		{" 1.5", 1.5, fieldOK},
+		{"2\t", 2, fieldOK},
+		{"  ", 0, fieldEmpty},
+		{"", 0, fieldEmpty},
+		{"1 2", 0, fieldNaN},
+		{"1e400", 0, fieldOverflow},
+		{"NaN", 0, fieldNonFinite},
+		{"1_0", 0, fieldNaN}, // strconv accepts digit separators; data files must not
+	} {
+		got, prob := parseField([]byte(c.in))
+		if prob != c.prob || (prob == fieldOK && got != c.want) {
+			t.Errorf("parseField(%q) = %v, %d; want %v, %d", c.in, got, prob, c.want, c.prob)
+		}
+	}
+}
+
+// TestParseFieldRandom draws numbers in the forms data files use and checks
+// bit-identity with strconv.ParseFloat.
+func TestParseFieldRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	n := 200000
+	if testing.Short() {
+		n = 20000
+	}
+	digits := []byte("0123456789")
+	for i := 0; i < n; i++ {
+		var s string
+		switch i % 5 {
+		case 0: // shortest round-trip of a random bit pattern
+			f := math.Float64frombits(rng.Uint64())
+			s = strconv.FormatFloat(f, 'g', -1, 64)
+		case 1: // fixed decimals of a normal value
+			s = strconv.FormatFloat(rng.NormFloat64()*math.Pow(10, float64(rng.IntN(10)-3)), 'f', rng.IntN(12), 64)
+		case 2: // exponent form with few digits
+			s = strconv.FormatFloat(rng.NormFloat64(), 'e', rng.IntN(16), 64)
+			s = s[:len(s)-3] + "e" + strconv.Itoa(rng.IntN(80)-40)
+		default: // random digit strings with a dot and an exponent
+			b := make([]byte, 1+rng.IntN(25))
+			for k := range b {
+				b[k] = digits[rng.IntN(10)]
+			}
+			if p := rng.IntN(len(b) + 1); p < len(b) {
+				b[p] = '.'
+			}
+			s = string(b)
+			if rng.IntN(2) == 0 {
+				s += "e" + strconv.Itoa(rng.IntN(700)-350)
+			}
+			if rng.IntN(3) == 0 {
+				s = "-" + s
+			}
+		}
+		checkParse(t, s)
+	}
+}
