@@ -152,19 +152,27 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res := &Result{Solver: solver, N: n}
 	intercept := !s.NoIntercept
 
-	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: s.Ridge}
+	ridge := s.Ridge
+	if !solver.Exact() {
+		ridge = ridgeOf(s.Optim.Penalty)
+	}
+	// Iterative solvers work on standardised inputs unless Raw; a ridge
+	// penalty then applies to the standardised coefficients (glmnet's
+	// convention), and the exact reference must solve that same problem.
+	var center, scale []float64
+	if !s.Raw && (!solver.Exact() || ridge > 0) {
+		center, scale = moments(x, s.Weights, intercept)
+	}
+	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: ridge}
 	switch solver {
 	case SVD:
 		exactSettings.Method = linear.SVD
 	case Cholesky:
 		exactSettings.Method = linear.Cholesky
 	}
-	if !solver.Exact() {
-		exactSettings.Ridge = ridgeOf(s.Optim.Penalty, nil)
-	}
 	wantExact := solver.Exact() || (!s.SkipExact && float64(n)*float64(d)*float64(d) <= ExactLimit && exactComparable(s.Optim.Penalty))
 	if wantExact {
-		ex, err := linear.Fit(x, y, exactSettings)
+		ex, err := exactFit(x, y, exactSettings, center, scale)
 		if err != nil {
 			return nil, err
 		}
@@ -188,18 +196,15 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		res.Status = lsq.Converged
 		res.MSE = ex.RSS / sumWeights(s.Weights, n)
 		res.Objective = res.MSE / 2
-		if s.Ridge > 0 {
-			res.Objective += s.Ridge / 2 * dot(ex.Coef, ex.Coef)
+		if ridge > 0 {
+			th := standardizeParams(&lsq.Linear{Coef: ex.Coef}, nil, scale, false)
+			res.Objective += ridge / 2 * dot(th, th)
 		}
+		res.Center, res.Scale = center, scale
 		res.FitTime = time.Since(start)
 		return res, nil
 	}
 
-	// Iterative: standardise (unless Raw) and minimise.
-	var center, scale []float64
-	if !s.Raw {
-		center, scale = moments(x, s.Weights, intercept)
-	}
 	res.Center, res.Scale = center, scale
 	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if s.ValX != nil {
@@ -239,7 +244,7 @@ func exactComparable(p penalty.Penalty) bool {
 	return false
 }
 
-func ridgeOf(p penalty.Penalty, _ []float64) float64 {
+func ridgeOf(p penalty.Penalty) float64 {
 	switch v := p.(type) {
 	case penalty.L2:
 		return v.Alpha
@@ -456,4 +461,38 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 		why.StepsFor1e6 = math.Inf(1)
 	}
 	return why
+}
+
+// exactFit solves the exact problem; with a ridge penalty on standardised
+// coefficients it solves on a standardised copy of x and maps the solution
+// back to the original scale.
+func exactFit(x *mat.Dense, y []float64, s *linear.Settings, center, scale []float64) (*linear.Result, error) {
+	if s.Ridge == 0 || scale == nil {
+		return linear.Fit(x, y, s)
+	}
+	n, d := x.Dims()
+	z := mat.NewDense(n, d, nil)
+	for i := range n {
+		src, dst := x.RawRowView(i), z.RawRowView(i)
+		for j, v := range src {
+			if center != nil {
+				v -= center[j]
+			}
+			dst[j] = v / scale[j]
+		}
+	}
+	ex, err := linear.Fit(z, y, s)
+	if err != nil {
+		return nil, err
+	}
+	th := append(append([]float64(nil), ex.Coef...), ex.Intercept)
+	ex.Coef, ex.Intercept = optim.Unstandardize(th[:len(th)-boolInt(s.NoIntercept)], center, scale, !s.NoIntercept)
+	return ex, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lsqgo/lsq/modelio"
+)
+
+type evalOptions struct {
+	Model, File string
+	Target      string
+	Delimiter   string
+	JSON        bool
+}
+
+func newEvalCmd(stdio IO) *cobra.Command {
+	var opts evalOptions
+	cmd := &cobra.Command{
+		Use:   "eval MODEL FILE",
+		Short: "Score a saved model on held-out data: R², RMSE, MAE",
+		Args:  cobra.ExactArgs(2),
+		Example: "  lsq eval model.json test.csv\n  lsq eval model.json test.csv --json",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Model, opts.File = args[0], args[1]
+			return runEval(opts, stdio)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Target, "target", "", "response column (default: the model's target)")
+	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "field delimiter of FILE (default \",\")")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+// scores are the held-out metrics of eval.
+type scores struct {
+	N    int       `json:"n"`
+	R2   jsonFloat `json:"r2"`
+	RMSE float64   `json:"rmse"`
+	MAE  float64   `json:"mae"`
+	MSE  float64   `json:"mse"`
+}
+
+func score(y, pred []float64) scores {
+	n := len(y)
+	var mean float64
+	for _, v := range y {
+		mean += v
+	}
+	mean /= float64(n)
+	// Scaled sums so that squares of large finite values cannot overflow.
+	var scale float64
+	for i := range y {
+		scale = math.Max(scale, math.Max(math.Abs(y[i]-pred[i]), math.Abs(y[i]-mean)))
+	}
+	if scale == 0 {
+		scale = 1
+	}
+	var sse, sst, sae float64
+	for i := range y {
+		r := (y[i] - pred[i]) / scale
+		c := (y[i] - mean) / scale
+		sse += r * r
+		sst += c * c
+		sae += math.Abs(y[i] - pred[i])
+	}
+	mse := sse / float64(n) * scale * scale
+	r2 := math.NaN()
+	if sst > 0 {
+		r2 = 1 - sse/sst
+	}
+	return scores{N: n, R2: jsonFloat(r2), RMSE: math.Sqrt(sse/float64(n)) * scale, MAE: sae / float64(n), MSE: mse}
+}
+
+func runEval(opts evalOptions, stdio IO) error {
+	m, err := modelio.Load(opts.Model)
+	if err != nil {
+		return err
+	}
+	target := opts.Target
+	if target == "" {
+		target = m.Target
+	}
+	if target == "" {
+		target = "y"
+	}
+	in, err := bufferInput(opts.File, stdio)
+	if err != nil {
+		return err
+	}
+	df := dataFlags{Delimiter: opts.Delimiter}
+	dopts, err := df.options()
+	if err != nil {
+		return err
+	}
+	pred, _, err := predictModel(m, in, dopts)
+	if err != nil {
+		return err
+	}
+	tab, err := in.table([]string{target}, dopts)
+	if err != nil {
+		return err
+	}
+	s := score(tab.Column(target), pred)
+	if opts.JSON {
+		return writeJSON(stdio.Out, s)
+	}
+	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, in.name, s.N, target)
+	fmt.Fprintf(stdio.Out, "  R²    %.6g\n  RMSE  %.6g\n  MAE   %.6g\n", float64(s.R2), s.RMSE, s.MAE)
+	return nil
+}

@@ -1,0 +1,606 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/optim"
+)
+
+type fitOptions struct {
+	File string
+	Data dataFlags
+
+	NoIntercept bool
+	Solver      string
+	Standardize bool
+
+	LR         string
+	Epochs     int
+	BatchSize  int
+	Seed       uint64
+	Schedule   string
+	Warmup     int
+	LineSearch bool
+	ClipNorm   float64
+	ClipValue  float64
+	Tol        float64
+	GradTol    float64
+	ValFrac    float64
+	Patience   int
+	WeightDec  float64
+	Penalty    penaltyFlags
+	Proximal   bool
+
+	Trace  string
+	Quiet  bool
+	JSON   bool
+	Output string
+
+	changed func(string) bool
+}
+
+func newFitCmd(stdio IO) *cobra.Command {
+	opts := fitOptions{}
+	cmd := &cobra.Command{
+		Use:   "fit FILE",
+		Short: "Fit a linear least-squares model, exactly or by gradient descent",
+		Long: `fit reads FILE (.csv, .tsv, .parquet, or - for standard input) and fits
+target ≈ intercept + Σ coef·feature.
+
+Exact solvers: qr (default; pivoted Householder QR, in double-double precision
+for small problems), svd (minimum-norm, for rank-deficient designs), cholesky
+(normal equations: fast, squares the condition number).
+
+Iterative solvers: gd (batch gradient descent), sgd, momentum, nesterov,
+adagrad, rmsprop, adam, adamw, lbfgs. They work on standardised inputs unless
+--standardize=false, and every iterative fit also solves the problem exactly
+and reports the gap: how far it stopped from the optimum and why.
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 an iterative fit that did not
+converge (the model is still written).`,
+		Example: `  lsq fit data.csv --target y
+  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false
+  lsq fit data.csv --solver adam --batch-size 32 --seed 1 --trace trace.jsonl -o model.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
+			return runFit(cmd.Context(), opts, stdio)
+		},
+	}
+	f := cmd.Flags()
+	opts.Data.register(f, true)
+	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
+	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
+	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
+	f.StringVar(&opts.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
+	f.IntVar(&opts.Epochs, "epochs", 1000, "epoch limit for iterative solvers")
+	f.IntVar(&opts.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed for mini-batches and the validation split")
+	f.StringVar(&opts.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
+	f.IntVar(&opts.Warmup, "warmup", 0, "linear warm-up epochs before the schedule")
+	f.BoolVar(&opts.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
+	f.Float64Var(&opts.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
+	f.Float64Var(&opts.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
+	f.Float64Var(&opts.Tol, "tol", 1e-12, "stop when the objective's relative change per epoch is below this (negative: off)")
+	f.Float64Var(&opts.GradTol, "grad-tol", 1e-8, "stop when the gradient norm is below this (negative: off)")
+	f.Float64Var(&opts.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
+	f.IntVar(&opts.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
+	f.Float64Var(&opts.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
+	f.StringVar(&opts.Penalty.Name, "penalty", "none", "none, l2, l1, elasticnet or l2sp")
+	f.Float64Var(&opts.Penalty.Alpha, "alpha", 0, "penalty strength α")
+	f.Float64Var(&opts.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
+	f.BoolVar(&opts.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
+	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
+	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	f.StringVarP(&opts.Output, "output", "o", "", "save the model to this file (JSON, written atomically)")
+	return cmd
+}
+
+// stochasticSolvers get a default mini-batch of 32 rows.
+var stochasticSolvers = map[fit.Solver]bool{fit.SGD: true, fit.Momentum: true, fit.Nesterov: true, fit.AdaGrad: true, fit.RMSProp: true, fit.Adam: true, fit.AdamW: true}
+
+// fitPlan is the validated form of fitOptions.
+type fitPlan struct {
+	settings fit.Settings
+	rates    []float64 // several: choose on validation
+	grid     bool
+}
+
+func (o *fitOptions) plan() (*fitPlan, error) {
+	p := &fitPlan{}
+	s := &p.settings
+	s.Solver = fit.Solver(strings.ToLower(o.Solver))
+	if !s.Solver.Valid() {
+		names := make([]string, len(fit.Solvers))
+		for i, v := range fit.Solvers {
+			names[i] = string(v)
+		}
+		return nil, usagef("--solver %q: unknown solver; want one of %s", o.Solver, strings.Join(names, ", "))
+	}
+	s.NoIntercept = o.NoIntercept
+	s.Raw = !o.Standardize
+	s.LineSearch = o.LineSearch
+	s.WeightDecay = o.WeightDec
+	var err error
+	if p.rates, p.grid, err = parseRates(o.LR); err != nil {
+		return nil, err
+	}
+	if o.Epochs < 1 {
+		return nil, usagef("--epochs %d must be at least 1", o.Epochs)
+	}
+	if o.BatchSize < 0 {
+		return nil, usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
+	}
+	for name, v := range map[string]float64{"--clip-norm": o.ClipNorm, "--clip-value": o.ClipValue, "--weight-decay": o.WeightDec} {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, usagef("%s %v must be a finite number ≥ 0", name, v)
+		}
+	}
+	if !(o.ValFrac >= 0 && o.ValFrac < 1) {
+		return nil, usagef("--val-frac %v must be in [0, 1)", o.ValFrac)
+	}
+	if o.Patience < 0 {
+		return nil, usagef("--patience %d must be 0 or more", o.Patience)
+	}
+	if o.Patience > 0 && o.ValFrac == 0 {
+		return nil, usagef("--patience needs a validation split: add --val-frac (e.g. 0.2)")
+	}
+	if (len(p.rates) > 1 || p.grid) && o.ValFrac == 0 {
+		o.ValFrac = 0.2
+	}
+	sch, err := parseSchedule(o.Schedule, o.Warmup)
+	if err != nil {
+		return nil, err
+	}
+	pen, err := o.Penalty.build(nil)
+	if err != nil {
+		return nil, err
+	}
+	batch := o.BatchSize
+	if !o.changed("batch-size") && stochasticSolvers[s.Solver] {
+		batch = 32
+	}
+	s.Optim = optim.Settings{
+		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed,
+		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
+		ObjectiveTol: o.Tol, GradTol: o.GradTol, Patience: o.Patience,
+		Penalty: pen, Proximal: o.Proximal,
+	}
+	if o.Tol == 0 {
+		s.Optim.ObjectiveTol = -1
+	}
+	if o.GradTol == 0 {
+		s.Optim.GradTol = -1
+	}
+	if len(p.rates) == 1 {
+		s.Optim.LearningRate = p.rates[0]
+	}
+	if s.Solver.Exact() {
+		if pen != nil {
+			if _, ok := pen.(interface{ Curvature() float64 }); !ok || o.Penalty.Name == "l2sp" {
+				return nil, usagef("--solver %s solves --penalty l2 exactly; for %s use an iterative solver (e.g. --solver lbfgs, or gd --proximal)", s.Solver, o.Penalty.Name)
+			}
+			s.Ridge = o.Penalty.Alpha
+			s.Optim.Penalty = nil
+		}
+		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal"} {
+			if o.changed(flag) {
+				return nil, usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
+			}
+		}
+	}
+	if s.Solver == fit.LBFGS || (s.Solver == fit.GD && o.LineSearch) {
+		if o.Proximal {
+			return nil, usagef("--proximal works with gd (without --line-search), sgd and the adaptive solvers, not with --solver %s", s.Solver)
+		}
+	}
+	return p, nil
+}
+
+// fitOutput is the JSON form of a fit.
+type fitOutput struct {
+	File       string      `json:"file"`
+	Target     string      `json:"target"`
+	Features   []string    `json:"features"`
+	Coef       []float64   `json:"coef"`
+	Intercept  float64     `json:"intercept"`
+	Solver     string      `json:"solver"`
+	Status     string      `json:"status"`
+	Converged  bool        `json:"converged"`
+	Iterations int         `json:"iterations"`
+	Loss       jsonFloat   `json:"loss"`
+	Objective  jsonFloat   `json:"objective"`
+	N          int         `json:"n"`
+	Rank       *int        `json:"rank,omitempty"`
+	Cond       *jsonFloat  `json:"cond,omitempty"`
+	Aliased    []string    `json:"aliased,omitempty"`
+	Timings    timings     `json:"timings"`
+	Exact      *exactOut   `json:"exact,omitempty"`
+	ExactNote  string      `json:"exact_note,omitempty"`
+	Gap        *gapOut     `json:"gap,omitempty"`
+	LR         *lrOut      `json:"learning_rate,omitempty"`
+	LRSearch   []lrTrial   `json:"lr_search,omitempty"`
+	Validation *jsonFloat  `json:"val_loss,omitempty"`
+	Model      string      `json:"model,omitempty"`
+	Trace      string      `json:"trace,omitempty"`
+	Divergence *divergence `json:"divergence,omitempty"`
+}
+
+type timings struct {
+	LoadS float64 `json:"load_s"`
+	FitS  float64 `json:"fit_s"`
+}
+
+type exactOut struct {
+	Coef      []float64 `json:"coef"`
+	Intercept float64   `json:"intercept"`
+}
+
+type gapOut struct {
+	ObjectiveRel jsonFloat `json:"objective_rel"`
+	CoefRel      jsonFloat `json:"coef_rel"`
+	GradNorm     jsonFloat `json:"grad_norm"`
+}
+
+type lrOut struct {
+	LR           jsonFloat `json:"lr"`
+	L            jsonFloat `json:"L"`
+	Bound        jsonFloat `json:"bound_2_over_L"`
+	Mu           jsonFloat `json:"mu"`
+	Cond         jsonFloat `json:"hessian_cond"`
+	Contraction  jsonFloat `json:"contraction_per_step"`
+	StepsFor1e6  jsonFloat `json:"steps_for_1e-6"`
+	Standardized bool      `json:"standardized"`
+}
+
+type lrTrial struct {
+	LR      float64   `json:"lr"`
+	ValLoss jsonFloat `json:"val_loss"`
+	Status  string    `json:"status"`
+}
+
+type divergence struct {
+	Epoch   int       `json:"epoch"`
+	LR      jsonFloat `json:"lr"`
+	Bound   jsonFloat `json:"bound_2_over_L"`
+	Feature string    `json:"largest_scale_feature,omitempty"`
+	Scale   jsonFloat `json:"largest_scale,omitempty"`
+}
+
+func runFit(ctx context.Context, o fitOptions, stdio IO) error {
+	p, err := o.plan()
+	if err != nil {
+		return err
+	}
+	if err := refuseOverwrite(o.Output, o.File); err != nil {
+		return err
+	}
+	if err := refuseOverwrite(o.Trace, o.File); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	fr, err := o.Data.load(o.File, stdio)
+	if err != nil {
+		return err
+	}
+	loadTime := time.Since(t0)
+	if fr.X == nil || fr.Rows() == 0 {
+		return fmt.Errorf("%s: no data rows", o.File)
+	}
+	s := p.settings
+	s.Weights = fr.Weights
+
+	// Validation split.
+	x, y, w := fr.X, fr.Y, fr.Weights
+	if o.ValFrac > 0 {
+		var vx *mat.Dense
+		var vy []float64
+		x, y, w, vx, vy = splitFrame(fr, o.ValFrac, o.Seed)
+		if len(vy) == 0 || len(y) == 0 {
+			return usagef("--val-frac %v leaves no rows for training or validation on %d rows", o.ValFrac, fr.Rows())
+		}
+		s.Weights = w
+		s.ValX, s.ValY = vx, vy
+	}
+
+	out := fitOutput{File: o.File, Target: fr.Target, Features: fr.Features}
+	// Learning-rate selection on the validation split.
+	if !s.Solver.Exact() && (len(p.rates) > 1 || p.grid) {
+		rates := p.rates
+		if p.grid {
+			rates, err = rateGrid(ctx, x, y, s)
+			if err != nil {
+				return err
+			}
+		}
+		best, trials, err := chooseRate(ctx, x, y, s, rates)
+		if err != nil {
+			return err
+		}
+		out.LRSearch = trials
+		s.Optim.LearningRate = best
+		if !o.JSON {
+			printRateTable(stdio.Err, trials, best)
+		}
+	}
+
+	var rec lsq.Recorders
+	var trace *traceRecorder
+	if o.Trace != "" {
+		if trace, err = newTraceRecorder(o.Trace); err != nil {
+			return err
+		}
+		defer trace.finish(false)
+		rec = append(rec, trace)
+	}
+	var bar *progress
+	if !s.Solver.Exact() && stdio.ErrTerminal && !o.Quiet {
+		bar = newProgress(stdio.Err, s.Optim.Epochs, string(s.Solver))
+		rec = append(rec, bar)
+	}
+	if len(rec) > 0 {
+		s.Optim.Recorder = rec
+	}
+
+	res, fitErr := fit.Linear(ctx, x, y, &s)
+	bar.finish()
+	if res == nil {
+		return fitErr
+	}
+	res.Features = fr.Features
+	fillFitOutput(&out, res, loadTime)
+	var div *optim.DivergenceError
+	if errors.As(fitErr, &div) {
+		out.Divergence = &divergence{Epoch: div.Epoch, LR: jsonFloat(div.LR), Bound: jsonFloat(div.Bound)}
+		if div.Feature >= 0 && div.Feature < len(fr.Features) {
+			out.Divergence.Feature = fr.Features[div.Feature]
+			out.Divergence.Scale = jsonFloat(div.Scale)
+		}
+	} else if fitErr != nil {
+		if ctx.Err() != nil {
+			trace.finish(true)
+		}
+		return fitErr
+	}
+
+	if trace != nil {
+		if err := trace.finish(true); err != nil {
+			return err
+		}
+		out.Trace = o.Trace
+	}
+	if o.Output != "" && div == nil {
+		if err := modelio.Save(o.Output, modelFromFit(res, fr, &o, &s)); err != nil {
+			return err
+		}
+		out.Model = o.Output
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printFit(stdio.Out, &out, res)
+	}
+	if div != nil {
+		return &NotConvergedError{Msg: divergenceAdvice(div, fr.Features, &s)}
+	}
+	if !s.Solver.Exact() && !res.Status.Converged() && res.Status != lsq.EarlyStopped {
+		return &NotConvergedError{Msg: fmt.Sprintf("%s stopped by %s after %d epochs without converging; see the gap above (raise --epochs, use --lr auto, or standardise)", s.Solver, res.Status, res.Iterations)}
+	}
+	return nil
+}
+
+func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settings) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "diverged at epoch %d: learning rate %.3g", d.Epoch, d.LR)
+	if !math.IsNaN(d.Bound) {
+		fmt.Fprintf(&b, " against the stability bound 2/L = %.3g", d.Bound)
+		if d.LR > d.Bound {
+			fmt.Fprintf(&b, " (%.3g× too large)", d.LR/d.Bound)
+		}
+	}
+	if d.Feature >= 0 && d.Feature < len(features) {
+		fmt.Fprintf(&b, "; the largest input scale is %q (rms %.3g", features[d.Feature], d.Scale)
+		if d.MinScale > 0 {
+			fmt.Fprintf(&b, ", %.3g× the smallest", d.Scale/d.MinScale)
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(". Try --lr auto")
+	if s.Raw {
+		b.WriteString(", drop --standardize=false")
+	}
+	b.WriteString(", or --clip-norm")
+	return b.String()
+}
+
+func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
+	out.Coef, out.Intercept = res.Coef, res.Intercept
+	out.Solver = string(res.Solver)
+	out.Status = res.Status.String()
+	out.Converged = res.Status.Converged()
+	out.Iterations = res.Iterations
+	out.Loss = jsonFloat(res.MSE)
+	out.Objective = jsonFloat(res.Objective)
+	out.N = res.N
+	out.Timings = timings{LoadS: load.Seconds(), FitS: res.FitTime.Seconds()}
+	if ex := res.Exact; ex != nil {
+		rank, cond := ex.Rank, jsonFloat(ex.Cond)
+		out.Rank, out.Cond = &rank, &cond
+		for _, j := range ex.Aliased {
+			out.Aliased = append(out.Aliased, res.Features[j])
+		}
+		if !res.Solver.Exact() {
+			out.Exact = &exactOut{Coef: ex.Coef, Intercept: ex.Intercept}
+		}
+	}
+	out.ExactNote = res.ExactNote
+	if g := res.Gap; g != nil {
+		out.Gap = &gapOut{ObjectiveRel: jsonFloat(g.ObjectiveRel), CoefRel: jsonFloat(g.CoefRel), GradNorm: jsonFloat(g.GradNorm)}
+	} else if res.Optim != nil {
+		out.Gap = &gapOut{ObjectiveRel: jsonFloat(math.NaN()), CoefRel: jsonFloat(math.NaN()), GradNorm: jsonFloat(res.Optim.GradNorm)}
+	}
+	if w := res.Why; w != nil {
+		out.LR = &lrOut{LR: jsonFloat(w.LR), L: jsonFloat(w.L), Bound: jsonFloat(w.Bound), Mu: jsonFloat(w.Mu), Cond: jsonFloat(w.Cond), Contraction: jsonFloat(w.Contraction), StepsFor1e6: jsonFloat(w.StepsFor1e6), Standardized: w.Standardized}
+	}
+	if res.Optim != nil && !math.IsNaN(res.Optim.ValLoss) {
+		v := jsonFloat(res.Optim.ValLoss)
+		out.Validation = &v
+	}
+}
+
+func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Settings) *modelio.Model {
+	m := &modelio.Model{
+		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
+		Coef: res.Coef, Intercept: res.Intercept, FitIntercept: !s.NoIntercept,
+		Solver: modelio.Solver{Name: string(res.Solver), Settings: map[string]any{
+			"standardize": !s.Raw,
+		}},
+		Training: map[string]any{
+			"file": o.File, "n": res.N, "mse": finiteOr(res.MSE, 0), "objective": finiteOr(res.Objective, 0),
+			"status": res.Status.String(), "iterations": res.Iterations,
+		},
+	}
+	if !res.Solver.Exact() {
+		st := m.Solver.Settings
+		st["lr"] = res.Optim.LR
+		st["epochs"] = s.Optim.Epochs
+		st["batch_size"] = s.Optim.BatchSize
+		st["seed"] = s.Optim.Seed
+		st["schedule"] = o.Schedule
+		st["warmup"] = o.Warmup
+		st["penalty"] = o.Penalty.Name
+		st["alpha"] = o.Penalty.Alpha
+		st["l1_ratio"] = o.Penalty.L1Ratio
+		if res.Scale != nil {
+			m.Scaling = &modelio.Scaling{Center: res.Center, Scale: res.Scale}
+			if m.Scaling.Center == nil {
+				m.Scaling.Center = make([]float64, len(res.Scale))
+			}
+		}
+		if cp := res.Optim.Checkpoint; cp != nil {
+			if b, err := cp.MarshalBinary(); err == nil {
+				m.State = &modelio.State{Params: cp.X, Epoch: cp.Epoch, Step: cp.Step, Extra: map[string]any{"checkpoint": b}}
+			}
+		}
+	} else if s.Ridge > 0 {
+		m.Solver.Settings["alpha"] = s.Ridge
+		m.Solver.Settings["penalty"] = "l2"
+	}
+	return m
+}
+
+// splitFrame holds out a fraction of rows, drawn with the seed.
+func splitFrame(fr *data.Frame, frac float64, seed uint64) (x *mat.Dense, y, w []float64, vx *mat.Dense, vy []float64) {
+	n := fr.Rows()
+	nv := int(math.Round(frac * float64(n)))
+	perm := rand.New(rand.NewPCG(seed, 0x5eed)).Perm(n)
+	val, train := perm[:nv], perm[nv:]
+	pick := func(idx []int) (*mat.Dense, []float64, []float64) {
+		if len(idx) == 0 {
+			return nil, nil, nil
+		}
+		_, d := fr.X.Dims()
+		m := mat.NewDense(len(idx), d, nil)
+		yy := make([]float64, len(idx))
+		var ww []float64
+		if fr.Weights != nil {
+			ww = make([]float64, len(idx))
+		}
+		for k, i := range idx {
+			copy(m.RawRowView(k), fr.X.RawRowView(i))
+			yy[k] = fr.Y[i]
+			if ww != nil {
+				ww[k] = fr.Weights[i]
+			}
+		}
+		return m, yy, ww
+	}
+	slices.Sort(val) // keep file order within each part
+	slices.Sort(train)
+	x, y, w = pick(train)
+	vx, vy, _ = pick(val)
+	return
+}
+
+// chooseRate fits with each rate on the training rows and keeps the one with
+// the lowest validation loss.
+func chooseRate(ctx context.Context, x *mat.Dense, y []float64, s fit.Settings, rates []float64) (float64, []lrTrial, error) {
+	best, bestLoss := math.NaN(), math.Inf(1)
+	var trials []lrTrial
+	for _, r := range rates {
+		t := s
+		t.Optim.LearningRate = r
+		t.Optim.Recorder = nil
+		t.SkipExact = true
+		res, err := fit.Linear(ctx, x, y, &t)
+		if ctx.Err() != nil {
+			return 0, nil, ctx.Err()
+		}
+		vl := math.Inf(1)
+		status := "failure"
+		if res != nil {
+			status = res.Status.String()
+			if res.Optim != nil && err == nil {
+				vl = res.Optim.ValLoss
+			}
+		}
+		trials = append(trials, lrTrial{LR: r, ValLoss: jsonFloat(vl), Status: status})
+		if vl < bestLoss {
+			best, bestLoss = r, vl
+		}
+	}
+	if math.IsNaN(best) {
+		return 0, trials, errors.New("every learning rate diverged or failed on the training split; try smaller rates or --lr auto")
+	}
+	return best, trials, nil
+}
+
+// rateGrid is a log grid of 7 rates, a factor √10 apart, centred on the
+// automatic rate 1/L of the training rows.
+func rateGrid(ctx context.Context, x *mat.Dense, y []float64, s fit.Settings) ([]float64, error) {
+	t := s
+	t.Optim.Epochs = 1
+	t.Optim.Recorder = nil
+	t.Optim.LearningRate = 0
+	t.SkipExact = true
+	res, err := fit.Linear(ctx, x, y, &t)
+	if res == nil || res.Optim == nil {
+		return nil, err
+	}
+	base := res.Optim.LR
+	var rates []float64
+	for k := -3; k <= 3; k++ {
+		rates = append(rates, base*math.Pow(10, float64(k)/2))
+	}
+	return rates, nil
+}
+
+func printRateTable(w io.Writer, trials []lrTrial, best float64) {
+	fmt.Fprintln(w, "learning rate   validation loss   status")
+	for _, t := range trials {
+		mark := ""
+		if t.LR == best {
+			mark = "  ← chosen"
+		}
+		fmt.Fprintf(w, "%-14.4g  %-16.6g  %s%s\n", t.LR, float64(t.ValLoss), t.Status, mark)
+	}
+}

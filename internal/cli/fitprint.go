@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/lsqgo/lsq/fit"
+)
+
+// printFit writes the human summary of a fit.
+func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	iterative := !res.Solver.Exact()
+	fmt.Fprintf(w, "solver %s", out.Solver)
+	if iterative {
+		fmt.Fprintf(w, ": %s after %d epochs", out.Status, out.Iterations)
+		if !out.Converged {
+			fmt.Fprint(w, " (NOT converged)")
+		}
+	}
+	if out.Rank != nil {
+		fmt.Fprintf(w, "   rank %d/%d   cond %.3g (standardised design)", *out.Rank, len(out.Features), float64(*out.Cond))
+	}
+	fmt.Fprintln(w)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+	if iterative && out.Exact != nil {
+		fmt.Fprintf(tw, "\t%s\texact\tdifference\t\n", out.Solver)
+		if !res.Exact.HasIntercept && out.Intercept == 0 && out.Exact.Intercept == 0 {
+		} else {
+			fmt.Fprintf(tw, "intercept\t%.6g\t%.6g\t%.2g\t\n", out.Intercept, out.Exact.Intercept, out.Intercept-out.Exact.Intercept)
+		}
+		for j, name := range out.Features {
+			fmt.Fprintf(tw, "%s\t%.6g\t%.6g\t%.2g\t\n", name, out.Coef[j], out.Exact.Coef[j], out.Coef[j]-out.Exact.Coef[j])
+		}
+	} else {
+		fmt.Fprintf(tw, "\tcoef\t\n")
+		fmt.Fprintf(tw, "intercept\t%.10g\t\n", out.Intercept)
+		for j, name := range out.Features {
+			fmt.Fprintf(tw, "%s\t%.10g\t\n", name, out.Coef[j])
+		}
+	}
+	tw.Flush()
+	if len(out.Aliased) > 0 {
+		fmt.Fprintf(w, "aliased (linearly dependent) features: %s — minimum-norm solution reported\n", strings.Join(out.Aliased, ", "))
+	}
+	fmt.Fprintf(w, "loss (MSE) %.6g", float64(out.Loss))
+	if res.Exact != nil && res.Exact.TSS > 0 {
+		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*float64(res.N)/res.Exact.TSS)
+	}
+	if out.Validation != nil {
+		fmt.Fprintf(w, "   validation loss %.6g", float64(*out.Validation))
+	}
+	fmt.Fprintln(w)
+	if iterative {
+		if g := out.Gap; g != nil {
+			if out.Exact != nil {
+				fmt.Fprintf(w, "gap to exact: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), float64(g.CoefRel), float64(g.GradNorm))
+			} else {
+				fmt.Fprintf(w, "gradient norm %.2g (%s)\n", float64(g.GradNorm), out.ExactNote)
+			}
+		}
+		if l := out.LR; l != nil {
+			scale := "raw inputs"
+			if l.Standardized {
+				scale = "standardised inputs"
+			}
+			fmt.Fprintf(w, "learning rate %.4g vs stability bound 2/L = %.4g (L = %.4g, %s)", float64(l.LR), float64(l.Bound), float64(l.L), scale)
+			if !math.IsNaN(float64(l.Cond)) {
+				fmt.Fprintf(w, "; Hessian condition %.3g", float64(l.Cond))
+				if c := float64(l.Contraction); c < 1 && (res.Solver == fit.GD || res.Solver == fit.SGD) {
+					fmt.Fprintf(w, "; error ×%.6f per step, ~%.0f steps for 1e-6", c, float64(l.StepsFor1e6))
+				}
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if out.Model != "" {
+		fmt.Fprintf(w, "model written to %s\n", out.Model)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/internal/fsutil"
+	"github.com/lsqgo/lsq/modelio"
+)
+
+type predictOptions struct {
+	Model, File string
+	Output      string
+	Keep        bool
+	Delimiter   string
+}
+
+func newPredictCmd(stdio IO) *cobra.Command {
+	var opts predictOptions
+	cmd := &cobra.Command{
+		Use:   "predict MODEL FILE",
+		Short: "Write predictions of a saved model for a data file as CSV",
+		Long: `predict reads a model file written by 'lsq fit -o' (or 'lsq curve -o') and a
+data file holding the model's feature columns, and writes CSV with a header
+and one 'prediction' column last (to standard output, or atomically to -o).
+FILE may be - for standard input.`,
+		Example: "  lsq fit train.csv --target y -o model.json\n  lsq predict model.json new.csv --keep -o predictions.csv",
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Model, opts.File = args[0], args[1]
+			return runPredict(opts, stdio)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the CSV to this file (atomically) instead of standard output")
+	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "copy the input columns before the prediction column")
+	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "field delimiter of FILE (default \",\")")
+	return cmd
+}
+
+func runPredict(opts predictOptions, stdio IO) error {
+	m, err := modelio.Load(opts.Model)
+	if err != nil {
+		return err
+	}
+	if err := refuseOverwrite(opts.Output, opts.File, opts.Model); err != nil {
+		return err
+	}
+	in, err := bufferInput(opts.File, stdio)
+	if err != nil {
+		return err
+	}
+	df := dataFlags{Delimiter: opts.Delimiter}
+	dopts, err := df.options()
+	if err != nil {
+		return err
+	}
+	pred, n, err := predictModel(m, in, dopts)
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := writePredictions(bw, pred, n, opts.Keep, in, dopts); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	if opts.Output == "" {
+		return write(stdio.Out)
+	}
+	return fsutil.WriteFile(opts.Output, write)
+}
+
+// namedInput is an input file held in memory (stdin, or a file that must be
+// read twice for --keep) or named on disk.
+type namedInput struct {
+	name string
+	path string // "" when held in memory
+	buf  []byte
+}
+
+func (in namedInput) read(opts *data.Options, stdio IO) (*data.Frame, error) {
+	if in.path != "" {
+		return readData(in.path, opts, stdio)
+	}
+	return data.ReadCSV(bytes.NewReader(in.buf), in.name, opts)
+}
+
+func bufferInput(path string, stdio IO) (namedInput, error) {
+	if path != "-" {
+		return namedInput{name: path, path: path}, nil
+	}
+	b, err := io.ReadAll(stdio.In)
+	if err != nil {
+		return namedInput{}, fmt.Errorf("reading standard input: %w", err)
+	}
+	return namedInput{name: "<stdin>", buf: b}, nil
+}
+
+// predictModel returns the model's predictions for every row of the input.
+func predictModel(m *modelio.Model, in namedInput, dopts *data.Options) ([]float64, int, error) {
+	switch m.Kind {
+	case modelio.KindLinear:
+		o := *dopts
+		o.Features = m.Features
+		o.Target = ""
+		fr, err := in.read(&o, IO{})
+		if err != nil {
+			return nil, 0, forModel(err, m)
+		}
+		lin := m.Linear()
+		n := fr.Rows()
+		pred := make([]float64, n)
+		for i := range n {
+			pred[i] = lin.Predict(fr.X.RawRowView(i))
+		}
+		return pred, n, nil
+	case modelio.KindCurve:
+		return predictCurve(m, in, dopts)
+	}
+	return nil, 0, fmt.Errorf("cannot predict with a %q model", m.Kind)
+}
+
+// forModel adds to a missing-column error that the column is one the model needs.
+func forModel(err error, m *modelio.Model) error {
+	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" {
+		return fmt.Errorf("%w (the model was trained on features %v)", err, m.Features)
+	}
+	return err
+}
+
+func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInput, dopts *data.Options) error {
+	if !keep {
+		if _, err := io.WriteString(w, "prediction\n"); err != nil {
+			return err
+		}
+		var b []byte
+		for _, p := range pred {
+			b = strconv.AppendFloat(b[:0], p, 'g', -1, 64)
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var r io.Reader
+	if in.path != "" {
+		f, err := os.Open(in.path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r = f
+	} else {
+		r = bytes.NewReader(in.buf)
+	}
+	cr := csv.NewReader(bufio.NewReader(r))
+	if dopts.Delimiter != 0 {
+		cr.Comma = dopts.Delimiter
+	}
+	cr.FieldsPerRecord = -1
+	cw := csv.NewWriter(w)
+	if dopts.Delimiter != 0 {
+		cw.Comma = dopts.Delimiter
+	}
+	row := 0
+	for header := true; ; header = false {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
+		}
+		if header && len(rec) > 0 {
+			rec[0] = trimBOM(rec[0])
+		}
+		if isBlank(rec) {
+			continue
+		}
+		if header {
+			rec = append(rec, "prediction")
+		} else {
+			if row >= n {
+				return fmt.Errorf("%s: more rows than were read for prediction", in.name)
+			}
+			rec = append(rec, strconv.FormatFloat(pred[row], 'g', -1, 64))
+			row++
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func trimBOM(s string) string {
+	if len(s) >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF {
+		return s[3:]
+	}
+	return s
+}
+
+func isBlank(rec []string) bool { return len(rec) == 1 && rec[0] == "" }
+
+// refuseOverwrite stops a command from writing its output over one of its inputs.
+func refuseOverwrite(output string, inputs ...string) error {
+	if output == "" || output == "-" {
+		return nil
+	}
+	for _, in := range inputs {
+		if in != "-" && fsutil.SameFile(output, in) {
+			return usagef("refusing to write %s over the input %s; choose another output file", output, in)
+		}
+	}
+	return nil
+}
