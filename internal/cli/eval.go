@@ -19,9 +19,9 @@ type evalOptions struct {
 func newEvalCmd(stdio IO) *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
-		Use:   "eval MODEL FILE",
-		Short: "Score a saved model on held-out data: R², RMSE, MAE",
-		Args:  cobra.ExactArgs(2),
+		Use:     "eval MODEL FILE",
+		Short:   "Score a saved model on held-out data: R², RMSE, MAE",
+		Args:    cobra.ExactArgs(2),
 		Example: "  lsq eval model.json test.csv\n  lsq eval model.json test.csv --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model, opts.File = args[0], args[1]
