@@ -1,0 +1,693 @@
+package optim
+
+import (
+	"bytes"
+	"context"
+	"encoding"
+	"encoding/gob"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"gonum.org/v1/gonum/floats"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/schedule"
+)
+
+// Settings configures Minimize. The zero value (or a nil *Settings) means
+// every default; defaults are resolved into a private copy and never written
+// back.
+type Settings struct {
+	// LearningRate is the base rate η₀; 0 means automatic: the optimiser's
+	// DefaultRate given L, the largest eigenvalue of the Hessian of the loss
+	// plus the penalty's Curvature — 1/L for full-batch gradient methods,
+	// smaller with mini-batches, PyTorch's defaults for the adaptive ones.
+	LearningRate float64
+
+	// Schedule multiplies η₀ (nil means constant). It is evaluated with
+	// t = the number of epochs completed, or, when StepSchedule is true, the
+	// number of updates made. A schedule that is a schedule.Observer is given
+	// the validation loss (or, without a validation set, the objective)
+	// after each epoch.
+	Schedule     schedule.Schedule
+	StepSchedule bool
+
+	// Epochs is the limit on epochs (full passes; for L-BFGS and GD,
+	// iterations). 0 means 1000. On resume it counts from the first epoch of
+	// the original fit.
+	Epochs int
+
+	// BatchSize is the mini-batch size; 0, or at least Problem.Samples, means
+	// the full batch. Each epoch draws a fresh permutation of the rows from a
+	// PCG generator seeded with Seed, so the same seed gives the same batches.
+	BatchSize int
+	Seed      uint64
+
+	// Penalty is added to the loss on the first Problem.Penalized
+	// coordinates. By default its (sub)gradient is added to the gradient;
+	// with Proximal the optimiser steps on the loss alone and then applies
+	// the penalty's proximal operator with the step's rate
+	// (x ← prox_{ηR}(x − η∇L), proximal gradient / ISTA; Beck & Teboulle 2009),
+	// which gives exact zeros for L1. Proximal is exact for SGD and GD used
+	// through Update; with the adaptive methods it is a heuristic. Steppers
+	// (GD with line search, L-BFGS) do not support it, and Minimize panics.
+	Penalty  penalty.Penalty
+	Proximal bool
+
+	// ClipNorm rescales a gradient whose Euclidean norm exceeds it to that
+	// norm (PyTorch's clip_grad_norm_); ClipValue then clamps each component
+	// to [−ClipValue, ClipValue] (clip_grad_value_). 0 means no clipping.
+	// Steppers are not clipped (their line search bounds the step).
+	ClipNorm, ClipValue float64
+
+	// ObjectiveTol stops with lsq.ObjectiveTolerance when, after an epoch,
+	// |F_prev − F| ≤ ObjectiveTol·max(|F|, |F_prev|). 0 means 1e-14, a
+	// few units of rounding in F: the objective has stopped moving
+	// measurably. Negative disables it.
+	ObjectiveTol float64
+
+	// GradTol stops with lsq.GradientTolerance when the Euclidean norm of the
+	// objective's gradient (with Proximal: of the gradient mapping
+	// (x − prox_{ηR}(x − η∇L))/η) is at most GradTol. 0 means 1e-8;
+	// negative disables it.
+	GradTol float64
+
+	// Patience enables early stopping when the Problem has a Validation
+	// loss: the fit stops with lsq.EarlyStopped after Patience epochs without
+	// the validation loss falling below its best minus MinDelta, and the best
+	// weights are restored. 0 disables it.
+	Patience int
+	MinDelta float64
+
+	// DivergeFactor is the factor in the divergence rule of
+	// DivergenceError. 0 means 1e3.
+	DivergeFactor float64
+
+	// Recorder, when not nil, is called once per epoch.
+	Recorder lsq.Recorder
+
+	// Resume continues a fit from the state saved in a Checkpoint: x0 is
+	// ignored, the optimiser and schedule (which must be configured as before)
+	// get their saved state, and the fit continues exactly as if it had not
+	// stopped. Settings other than Epochs should be those of the first run.
+	Resume *Checkpoint
+}
+
+// Result is the outcome of Minimize.
+type Result struct {
+	X           []float64     // final parameters (best ones after early stopping)
+	Objective   float64       // loss plus penalty at X
+	Loss        float64       // data loss at X
+	GradNorm    float64       // as tested by GradTol
+	ValLoss     float64       // validation loss at X, NaN without validation
+	Status      lsq.Status    // why it stopped
+	Epochs      int           // epochs completed, counting from the start of the fit
+	Steps       int           // parameter updates made
+	Evaluations int           // full-batch loss evaluations
+	LR          float64       // the base learning rate η₀ used
+	Lipschitz   float64       // L including the penalty's curvature; NaN if not needed
+	Runtime     time.Duration // wall time of this call
+	Checkpoint  *Checkpoint   // state to resume from
+}
+
+// Checkpoint is the complete state of a fit at an epoch boundary. It
+// implements encoding.BinaryMarshaler (exact bits, gob-encoded) so a model
+// file can store it.
+type Checkpoint struct {
+	Epoch, Step   int
+	X             []float64
+	LR            float64 // the resolved base rate
+	First, Prev   float64 // objective at the start and after the last epoch
+	Best          float64 // best objective (divergence rule)
+	BestVal       float64 // early stopping: best validation loss, its weights
+	BestX         []float64
+	Wait          int
+	RNG           []byte // PCG state
+	Optimizer     []byte
+	Schedule      []byte
+	ScheduleState bool
+}
+
+// MarshalBinary encodes the checkpoint with encoding/gob, which keeps the
+// exact bits of every float (NaN and ±Inf included).
+func (c *Checkpoint) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode((*checkpointData)(c))
+	return b.Bytes(), err
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote.
+func (c *Checkpoint) UnmarshalBinary(b []byte) error {
+	*c = Checkpoint{}
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode((*checkpointData)(c)); err != nil {
+		return fmt.Errorf("optim: reading checkpoint: %w", err)
+	}
+	return nil
+}
+
+// checkpointData has Checkpoint's fields without its methods, for gob.
+type checkpointData Checkpoint
+
+// pcgStream is the PCG stream constant used for mini-batch permutations.
+const pcgStream = 0x6c73712d6f70746d // "lsq-optm"
+
+type settings struct {
+	Settings
+	epochs           int
+	objTol, gradTol  float64
+	divergeFactor    float64
+	penalized        int
+	proximal         bool
+	stochastic       bool
+	batch            int
+	stepper          Stepper
+	scheduleObserver schedule.Observer
+}
+
+// Minimize minimises p's loss plus the penalty in s, starting from x0 (which
+// is not modified), with the update rule o. A nil s means all defaults.
+//
+// Minimize owns everything around the update rule: epochs, mini-batches,
+// the learning rate and its schedule, the penalty (gradient or proximal
+// step), clipping, divergence detection, the stopping rules, early stopping
+// and recording. Each epoch it takes its steps (one full-batch step, or one
+// per mini-batch; a Stepper takes one line-search step), then evaluates the
+// full-batch objective and gradient at the new point, records an
+// lsq.Iteration and tests, in order: divergence, early stopping, the
+// gradient and objective tolerances and the epoch limit. The context is
+// checked before every epoch: on cancellation Minimize returns the state at
+// that epoch boundary with lsq.Canceled and the context's error, and its
+// Checkpoint resumes the fit exactly.
+//
+// Minimize always returns a non-nil Result. The error is non-nil when the
+// fit diverged (a *DivergenceError), was cancelled, a Stepper's line search
+// failed (lsq.Failure), the objective at x0 is not finite (lsq.Failure), or
+// the Recorder returned an error (lsq.Failure). It panics on programmer
+// errors: a Problem without Dim or LossGrad, len(x0) != Dim, a penalty
+// without Problem.Penalized, Proximal with a Stepper.
+func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optimizer) (*Result, error) {
+	start := time.Now()
+	if p.Dim <= 0 || p.LossGrad == nil {
+		panic("optim: Problem needs Dim > 0 and LossGrad")
+	}
+	if o == nil {
+		panic("optim: nil Optimizer")
+	}
+	var set settings
+	if s != nil {
+		set.Settings = *s
+	}
+	set.resolve(p, o)
+	cp := set.Resume
+	if cp == nil && len(x0) != p.Dim {
+		panic(fmt.Sprintf("optim: len(x0) = %d, Problem.Dim = %d", len(x0), p.Dim))
+	}
+	if cp != nil && len(cp.X) != p.Dim {
+		panic(fmt.Sprintf("optim: checkpoint has %d parameters, Problem.Dim = %d", len(cp.X), p.Dim))
+	}
+
+	d := p.Dim
+	m := &run{p: p, s: &set, o: o, dim: d}
+	m.x = make([]float64, d)
+	m.g = make([]float64, d)
+	m.gb = make([]float64, d)
+	m.tmp = make([]float64, d)
+	o.Init(d)
+	if ps, ok := o.(penalizedSetter); ok {
+		ps.setPenalized(set.penalized)
+	}
+	pcg := rand.NewPCG(set.Seed, pcgStream)
+	m.rng = rand.New(pcg)
+	if set.stochastic {
+		m.perm = make([]int, p.Samples)
+	}
+	m.lip = math.NaN()
+
+	res := &Result{ValLoss: math.NaN(), Lipschitz: math.NaN()}
+	epoch, bestVal, wait := 0, math.Inf(1), 0
+	var bestX []float64
+	if cp == nil {
+		copy(m.x, x0)
+		m.step = 0
+		m.baseLR = set.LearningRate
+		if m.baseLR == 0 {
+			m.baseLR = m.autoRate()
+		}
+	} else {
+		copy(m.x, cp.X)
+		epoch, m.step, m.baseLR = cp.Epoch, cp.Step, cp.LR
+		if set.LearningRate != 0 {
+			m.baseLR = set.LearningRate
+		}
+		if err := pcg.UnmarshalBinary(cp.RNG); err != nil {
+			panic(fmt.Sprintf("optim: checkpoint RNG state: %v", err))
+		}
+		if st, ok := o.(encoding.BinaryUnmarshaler); ok {
+			if err := st.UnmarshalBinary(cp.Optimizer); err != nil {
+				panic(fmt.Sprintf("optim: checkpoint does not fit this optimiser: %v", err))
+			}
+		}
+		if su, ok := set.Schedule.(encoding.BinaryUnmarshaler); ok && cp.ScheduleState {
+			if err := su.UnmarshalBinary(cp.Schedule); err != nil {
+				panic(fmt.Sprintf("optim: checkpoint does not fit this schedule: %v", err))
+			}
+		}
+		bestVal, wait = cp.BestVal, cp.Wait
+		if cp.BestX != nil {
+			bestX = append([]float64(nil), cp.BestX...)
+		}
+	}
+	if !(m.baseLR > 0) || math.IsInf(m.baseLR, 1) {
+		panic(fmt.Sprintf("optim: learning rate must be positive and finite, got %v", m.baseLR))
+	}
+	res.LR = m.baseLR
+	res.Lipschitz = m.lip
+
+	f, loss := m.eval(m.g, m.x)
+	first, prev, best := f, math.NaN(), f
+	if cp != nil {
+		first, prev, best = cp.First, cp.Prev, cp.Best
+	}
+	lr := m.rate(epoch)
+	gnorm := m.gradNorm(lr)
+	val := m.validation()
+
+	status := lsq.NotTerminated
+	var err error
+	if !lsq.Finite([]float64{f}) || !lsq.Finite(m.g) {
+		status = lsq.Failure
+		err = fmt.Errorf("optim: objective %v or its gradient is not finite at the start point", f)
+	} else if set.gradTol >= 0 && gnorm <= set.gradTol {
+		status = lsq.GradientTolerance
+	}
+
+	for status == lsq.NotTerminated {
+		if epoch >= set.epochs {
+			status = lsq.IterationLimit
+			break
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			status, err = lsq.Canceled, cerr
+			break
+		}
+		epoch++
+		it := lsq.Iteration{Epoch: epoch}
+		var batchBad bool
+		lr, batchBad, err = m.epoch(epoch, f, &it)
+		if err != nil {
+			status = lsq.Failure
+			break
+		}
+		if batchBad {
+			f, loss = math.NaN(), math.NaN()
+		} else if set.stepper == nil {
+			f, loss = m.eval(m.g, m.x)
+		} else {
+			f, loss = m.lastF, m.lastLoss
+		}
+		gnorm = m.gradNorm(lr)
+		val = m.validation()
+		it.Step, it.LR, it.Loss, it.Objective, it.GradNorm, it.ValLoss = m.step, lr, loss, f, gnorm, val
+		it.Elapsed = time.Since(start)
+		if set.Recorder != nil {
+			if rerr := set.Recorder.Record(it); rerr != nil {
+				status, err = lsq.Failure, rerr
+				break
+			}
+		}
+		// Divergence.
+		if batchBad || math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(gnorm) || math.IsInf(gnorm, 0) ||
+			(f > set.divergeFactor*best && f > first) {
+			status = lsq.Diverged
+			err = m.divergence(epoch, f, best, lr)
+			break
+		}
+		best = math.Min(best, f)
+		// Early stopping.
+		if set.Patience > 0 && p.Validation != nil {
+			if val < bestVal-set.MinDelta {
+				bestVal, wait = val, 0
+				bestX = append(bestX[:0], m.x...)
+			} else if wait++; wait >= set.Patience {
+				copy(m.x, bestX)
+				f, loss = m.eval(m.g, m.x)
+				gnorm, val = m.gradNorm(lr), bestVal
+				status = lsq.EarlyStopped
+				break
+			}
+		}
+		if set.scheduleObserver != nil {
+			if p.Validation != nil {
+				set.scheduleObserver.Observe(val)
+			} else {
+				set.scheduleObserver.Observe(f)
+			}
+		}
+		switch {
+		case set.gradTol >= 0 && gnorm <= set.gradTol:
+			status = lsq.GradientTolerance
+		case set.objTol >= 0 && math.Abs(prev-f) <= set.objTol*math.Max(math.Abs(f), math.Abs(prev)):
+			status = lsq.ObjectiveTolerance
+		}
+		prev = f
+	}
+
+	res.X = m.x
+	res.Objective, res.Loss, res.GradNorm, res.ValLoss = f, loss, gnorm, val
+	res.Status = status
+	res.Epochs, res.Steps, res.Evaluations = epoch, m.step, m.evals
+	res.Lipschitz = m.lip
+	c := &Checkpoint{
+		Epoch: epoch, Step: m.step, X: append([]float64(nil), m.x...), LR: m.baseLR,
+		First: first, Prev: prev, Best: best, BestVal: bestVal, Wait: wait,
+	}
+	if bestX != nil {
+		c.BestX = append([]float64(nil), bestX...)
+	}
+	c.RNG, _ = pcg.MarshalBinary()
+	if st, ok := o.(encoding.BinaryMarshaler); ok {
+		c.Optimizer, _ = st.MarshalBinary()
+	}
+	if sm, ok := set.Schedule.(encoding.BinaryMarshaler); ok {
+		c.Schedule, _ = sm.MarshalBinary()
+		c.ScheduleState = true
+	}
+	res.Checkpoint = c
+	res.Runtime = time.Since(start)
+	return res, err
+}
+
+func (s *settings) resolve(p Problem, o Optimizer) {
+	s.epochs = s.Epochs
+	if s.epochs == 0 {
+		s.epochs = 1000
+	}
+	if s.epochs < 0 {
+		panic(fmt.Sprintf("optim: negative Epochs %d", s.Epochs))
+	}
+	s.objTol = s.ObjectiveTol
+	if s.objTol == 0 {
+		s.objTol = 1e-14
+	}
+	if math.IsNaN(s.objTol) {
+		s.objTol = -1
+	}
+	s.gradTol = s.GradTol
+	if s.gradTol == 0 {
+		s.gradTol = 1e-8
+	}
+	if math.IsNaN(s.gradTol) {
+		s.gradTol = -1
+	}
+	s.divergeFactor = s.DivergeFactor
+	if s.divergeFactor == 0 {
+		s.divergeFactor = 1e3
+	}
+	if !(s.divergeFactor > 1) {
+		panic(fmt.Sprintf("optim: DivergeFactor must be > 1, got %v", s.DivergeFactor))
+	}
+	if s.ClipNorm < 0 || s.ClipValue < 0 || s.BatchSize < 0 || s.Patience < 0 {
+		panic("optim: ClipNorm, ClipValue, BatchSize and Patience must be non-negative")
+	}
+	if s.LearningRate < 0 || math.IsNaN(s.LearningRate) {
+		panic(fmt.Sprintf("optim: LearningRate must be ≥ 0 (0 = automatic), got %v", s.LearningRate))
+	}
+	if s.Schedule == nil {
+		s.Schedule = schedule.Constant{}
+	}
+	s.scheduleObserver, _ = s.Schedule.(schedule.Observer)
+	if s.Penalty != nil {
+		if p.Penalized <= 0 || p.Penalized > p.Dim {
+			panic(fmt.Sprintf("optim: a penalty needs 0 < Problem.Penalized ≤ Dim, got %d", p.Penalized))
+		}
+		s.penalized = p.Penalized
+	}
+	s.proximal = s.Proximal && s.Penalty != nil
+	s.stepper, _ = o.(Stepper)
+	if s.stepper != nil && s.proximal {
+		panic("optim: Proximal is not supported by line-search methods; use SGD on the full batch (ISTA)")
+	}
+	s.batch = s.BatchSize
+	s.stochastic = s.stepper == nil && s.batch > 0 && p.BatchLossGrad != nil && p.Samples > 0 && s.batch < p.Samples
+}
+
+// run is the state of one Minimize call.
+type run struct {
+	p              Problem
+	s              *settings
+	o              Optimizer
+	dim            int
+	x, g, gb, tmp  []float64
+	perm           []int
+	rng            *rand.Rand
+	step, evals    int
+	baseLR, lip    float64
+	lastF          float64
+	lastLoss       float64
+	evalLossCache  float64
+	clipped        int
+	preClip        float64
+	penaltyScratch []float64
+}
+
+// eval returns the objective and the data loss at x and stores the gradient
+// the optimiser should see in g: of the loss plus the penalty, or of the loss
+// alone with Proximal.
+func (m *run) eval(g, x []float64) (f, loss float64) {
+	m.evals++
+	loss = m.p.LossGrad(g, x)
+	f = loss
+	if pen := m.s.Penalty; pen != nil {
+		k := m.s.penalized
+		f += pen.Value(x[:k])
+		if !m.s.proximal && g != nil {
+			pen.AddGrad(g[:k], x[:k])
+		}
+	}
+	return f, loss
+}
+
+func (m *run) rate(epoch int) float64 {
+	t := epoch
+	if m.s.StepSchedule {
+		t = m.step
+	}
+	return m.baseLR * m.s.Schedule.Rate(t)
+}
+
+// lipschitz returns L of the loss plus the penalty's curvature, computing it
+// once.
+func (m *run) lipschitz() float64 {
+	if !math.IsNaN(m.lip) {
+		return m.lip
+	}
+	var l float64
+	if m.p.Lipschitz != nil {
+		l = m.p.Lipschitz()
+	} else {
+		l = m.estimateLipschitz()
+	}
+	m.lip = l + penalty.Curvature(m.s.Penalty)
+	return m.lip
+}
+
+// estimateLipschitz runs power iteration on finite-difference Hessian-vector
+// products Hv ≈ (∇L(x + εv) − ∇L(x))/ε at the start point.
+func (m *run) estimateLipschitz() float64 {
+	d := m.dim
+	x0 := append([]float64(nil), m.x...)
+	g0 := make([]float64, d)
+	v := make([]float64, d)
+	xt := make([]float64, d)
+	hv := make([]float64, d)
+	m.p.LossGrad(g0, x0)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for j := range v {
+		v[j] = 1 + rng.Float64()
+	}
+	floats.Scale(1/floats.Norm(v, 2), v)
+	eps := 1e-6 * math.Max(1, floats.Norm(x0, 2))
+	lambda := 0.0
+	for it := 0; it < 50; it++ {
+		floats.AddScaledTo(xt, x0, eps, v)
+		m.p.LossGrad(hv, xt)
+		floats.Sub(hv, g0)
+		floats.Scale(1/eps, hv)
+		n := floats.Norm(hv, 2)
+		if n == 0 || math.IsNaN(n) || math.IsInf(n, 0) {
+			break
+		}
+		done := math.Abs(n-lambda) <= 1e-4*n
+		lambda = n
+		floats.ScaleTo(v, 1/n, hv)
+		if done {
+			break
+		}
+	}
+	if lambda == 0 {
+		return math.NaN()
+	}
+	return lambda
+}
+
+func (m *run) autoRate() float64 {
+	l := math.NaN()
+	switch m.o.(type) {
+	case *AdaGrad, *RMSProp, *Adam, *AdamW:
+		// Their defaults do not depend on L: do not pay for it.
+	default:
+		l = m.lipschitz()
+	}
+	frac := 1.0
+	if m.s.stochastic {
+		frac = float64(m.s.batch) / float64(m.p.Samples)
+	}
+	if dr, ok := m.o.(DefaultRater); ok {
+		return dr.DefaultRate(l, frac)
+	}
+	return sgdRate(l, frac)
+}
+
+// clip applies the clipping settings to g and keeps the epoch's counts.
+func (m *run) clip(g []float64) {
+	n := floats.Norm(g, 2)
+	m.preClip = math.Max(m.preClip, n)
+	clipped := false
+	if c := m.s.ClipNorm; c > 0 && n > c {
+		floats.Scale(c/n, g)
+		clipped = true
+	}
+	if c := m.s.ClipValue; c > 0 {
+		for j, v := range g {
+			if v > c {
+				g[j], clipped = c, true
+			} else if v < -c {
+				g[j], clipped = -c, true
+			}
+		}
+	}
+	if clipped {
+		m.clipped++
+	}
+}
+
+func (m *run) prox(lr float64) {
+	if m.s.proximal {
+		k := m.s.penalized
+		m.s.Penalty.Prox(m.x[:k], lr)
+	}
+}
+
+// epoch runs one epoch of updates. It reports a non-finite mini-batch loss
+// (divergence detected inside the epoch) and line-search failures.
+func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bool, err error) {
+	m.clipped, m.preClip = 0, 0
+	defer func() { it.Clipped, it.PreClipNorm = m.clipped, m.preClip }()
+	lr = m.rate(epoch - 1)
+	switch {
+	case m.s.stepper != nil:
+		m.preClip = floats.Norm(m.g, 2)
+		eval := func(grad, x []float64) float64 {
+			fx, lx := m.eval(grad, x)
+			m.evalLossCache = lx
+			return fx
+		}
+		fNew, _, serr := m.s.stepper.Step(m.x, m.g, f, lr, eval)
+		if serr != nil {
+			return lr, false, serr
+		}
+		m.step++
+		// The accepted point was the last one evaluated.
+		m.lastF, m.lastLoss = fNew, m.evalLossCache
+		if fNew == f {
+			m.lastLoss = m.lastLossAt()
+		}
+	case !m.s.stochastic:
+		copy(m.gb, m.g)
+		m.clip(m.gb)
+		m.o.Update(m.x, m.gb, lr)
+		m.prox(lr)
+		m.step++
+	default:
+		for i := range m.perm {
+			m.perm[i] = i
+		}
+		m.rng.Shuffle(len(m.perm), func(i, j int) { m.perm[i], m.perm[j] = m.perm[j], m.perm[i] })
+		for lo := 0; lo < len(m.perm); lo += m.s.batch {
+			if m.s.StepSchedule {
+				lr = m.rate(0)
+			}
+			rows := m.perm[lo:min(lo+m.s.batch, len(m.perm))]
+			bl := m.p.BatchLossGrad(m.gb, m.x, rows)
+			if pen := m.s.Penalty; pen != nil && !m.s.proximal {
+				k := m.s.penalized
+				pen.AddGrad(m.gb[:k], m.x[:k])
+			}
+			if math.IsNaN(bl) || math.IsInf(bl, 0) {
+				return lr, true, nil
+			}
+			m.clip(m.gb)
+			m.o.Update(m.x, m.gb, lr)
+			m.prox(lr)
+			m.step++
+		}
+	}
+	return lr, false, nil
+}
+
+// lastLossAt recomputes the loss when a Stepper made no move.
+func (m *run) lastLossAt() float64 {
+	_, l := m.eval(nil, m.x)
+	return l
+}
+
+// gradNorm is ‖g‖, or with Proximal the norm of the gradient mapping.
+func (m *run) gradNorm(lr float64) float64 {
+	if !m.s.proximal {
+		return floats.Norm(m.g, 2)
+	}
+	copy(m.tmp, m.x)
+	floats.AddScaled(m.tmp, -lr, m.g)
+	k := m.s.penalized
+	m.s.Penalty.Prox(m.tmp[:k], lr)
+	s := 0.0
+	for j := range m.tmp {
+		d := (m.x[j] - m.tmp[j]) / lr
+		s += d * d
+	}
+	return math.Sqrt(s)
+}
+
+func (m *run) validation() float64 {
+	if m.p.Validation == nil {
+		return math.NaN()
+	}
+	return m.p.Validation(m.x)
+}
+
+func (m *run) divergence(epoch int, f, best, lr float64) error {
+	e := &DivergenceError{Epoch: epoch, Objective: f, Best: best, LR: lr, Bound: math.NaN(), Feature: -1}
+	if l := m.lipschitzSafe(); l > 0 && !math.IsInf(l, 1) {
+		e.Bound = 2 / l
+	}
+	if m.p.FeatureScales != nil && m.p.Penalized > 0 {
+		sc := make([]float64, m.p.Penalized)
+		m.p.FeatureScales(sc)
+		e.Feature = floats.MaxIdx(sc)
+		e.Scale = sc[e.Feature]
+		e.MinScale = floats.Min(sc)
+	}
+	return e
+}
+
+// lipschitzSafe is lipschitz, except that the finite-difference estimate is
+// not attempted from a diverged point.
+func (m *run) lipschitzSafe() float64 {
+	if math.IsNaN(m.lip) && m.p.Lipschitz == nil {
+		return math.NaN()
+	}
+	return m.lipschitz()
+}
