@@ -167,11 +167,10 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 			prog.Jacobian(raw.Data[:n*len(x)], x, data)
 		},
 	}
-	res, err := Solve(ctx, prob, x0, s)
+	res, err := solve(ctx, prob, x0, s, params)
 	if res == nil {
 		return nil, err
 	}
-	res.Names = params
 	if err == nil && len(params) >= 2 && (res.Status.Converged() || res.Status == lsq.IterationLimit) {
 		mean := 0.0
 		for _, y := range target {

@@ -67,6 +67,20 @@ func TestNIST(t *testing.T) {
 						t.Errorf("SE(%s) = %.12g, certified %.12g: LRE %.1f < %.0f", n, res.StdErr[j], p.StdErr[j], ls, want)
 					}
 				}
+				// RSS and residual SD: certified to 11 digits; our RSS is a sum
+				// of squares of residuals, each accurate to ~ε·|y|, so 9
+				// digits is safe for all but Lanczos1 (see lanczos1SELRE).
+				if p.Name != "Lanczos1" {
+					if l := testproblems.LRE(res.RSS, p.RSS, 11); l < 9 {
+						t.Errorf("RSS %.12g, certified %.12g: LRE %.1f", res.RSS, p.RSS, l)
+					}
+					if l := testproblems.LRE(res.ResidualSD, p.ResidualSD, 11); l < 9 {
+						t.Errorf("residual SD %.12g, certified %.12g: LRE %.1f", res.ResidualSD, p.ResidualSD, l)
+					}
+				}
+				if res.DF != p.N-len(p.Params) {
+					t.Errorf("DF %d, want %d", res.DF, p.N-len(p.Params))
+				}
 				if !res.Status.Converged() {
 					t.Errorf("status %v (%s)", res.Status, res.Message)
 				}

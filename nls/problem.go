@@ -67,10 +67,33 @@ func (e *evaluator) jacobian(x []float64) *mat.Dense {
 		e.p.Jacobian(e.jac, x)
 		return e.jac
 	}
-	fd.Jacobian(e.jac, func(y, x []float64) {
+	// Differences in relative coordinates: x = x₀ + s∘z with s_j = |x₀_j|
+	// (1 when zero), so gonum's single step size (6e-6 for central
+	// differences, ≈ ε^(1/3)) becomes a step relative to each parameter.
+	n := len(x)
+	if len(e.fdOrigin) != 2*n {
+		e.fdOrigin = make([]float64, 2*n)
+	}
+	sc, xz := e.fdOrigin[:n], e.fdOrigin[n:]
+	for j, v := range x {
+		sc[j] = math.Abs(v)
+		if sc[j] == 0 {
+			sc[j] = 1
+		}
+	}
+	x0 := append([]float64(nil), x...)
+	fd.Jacobian(e.jac, func(y, z []float64) {
 		e.nfev++
-		e.p.Residuals(y, x)
-	}, x, e.fdSet)
+		for j := range z {
+			xz[j] = x0[j] + sc[j]*z[j]
+		}
+		e.p.Residuals(y, xz)
+	}, make([]float64, n), e.fdSet)
+	for j := range sc {
+		for i := 0; i < e.p.M; i++ {
+			e.jac.Set(i, j, e.jac.At(i, j)/sc[j])
+		}
+	}
 	return e.jac
 }
 

@@ -534,6 +534,11 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 		if !(slope < 0) {
 			return lsq.GradientTolerance, "no descent direction: the Gauss–Newton step is zero", nil
 		}
+		// −slope/2 = ‖J·p‖²/‖r‖² is the relative reduction the linear model
+		// predicts for the full step.
+		if -0.5*slope <= s.ftol {
+			return lsq.ObjectiveTolerance, "predicted relative reduction of the sum of squares at most ftol", nil
+		}
 		t := 1.0
 		for {
 			for j := 0; j < n; j++ {
@@ -560,7 +565,19 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 				return lsq.IterationLimit, fmt.Sprintf("evaluation limit %d reached", s.maxfev), nil
 			}
 			t *= 0.5
-			if t < epsmch {
+			if t < 1e-10 {
+				full := 0.0 // relative size of the full step
+				for j := 0; j < n; j++ {
+					full = math.Max(full, math.Abs(st.p[j])/math.Max(math.Abs(st.x[j]), dwarf))
+				}
+				if -0.5*slope <= 1e-10 || full <= 1e-8 {
+					// The predicted gain is below what rounding in S lets
+					// us observe, or the step is already at the 8th digit
+					// of every parameter where a change of S is below
+					// rounding: the floor of the line search, not a
+					// failure (the refinement takes it from here).
+					return lsq.ObjectiveTolerance, "no further reduction of the sum of squares is possible (rounding level)", nil
+				}
 				return lsq.Failure, "line search failed: no decrease along the Gauss–Newton direction", nil
 			}
 		}
@@ -609,6 +626,10 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 // and theory", in G. A. Watson (ed.), Numerical Analysis, Lecture Notes in
 // Mathematics 630, Springer, 1978, pp. 105–116.
 func Solve(ctx context.Context, p Problem, x0 []float64, s *Settings) (*Result, error) {
+	return solve(ctx, p, x0, s, nil)
+}
+
+func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []string) (*Result, error) {
 	p.check(len(x0))
 	set := s.resolve(len(x0))
 	st := newState(&p, x0, set)
@@ -636,6 +657,7 @@ func Solve(ctx context.Context, p Problem, x0 []float64, s *Settings) (*Result, 
 		}
 	}
 	res := st.result(status, msg)
+	res.Names = names
 	if err == nil && status != lsq.Canceled {
 		res.check()
 	}
