@@ -1,0 +1,37 @@
+package stats_test
+
+import (
+	"fmt"
+
+	"github.com/lsqgo/lsq/linear"
+	"github.com/lsqgo/lsq/stats"
+	"gonum.org/v1/gonum/mat"
+)
+
+func ExampleSummarize() {
+	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
+	y := []float64{2, 4, 5, 4, 5}
+	res, err := linear.Fit(x, y, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := stats.Summarize(res, x, nil, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("            coef  std err      t  P>|t|   [0.025   0.975]")
+	for i, name := range []string{"const", "x"} {
+		t := s.Terms[i]
+		fmt.Printf("%-6s %9.4f %8.4f %6.3f %6.3f %8.3f %8.3f\n", name, t.Coef, t.StdErr, t.T, t.P, t.Lower, t.Upper)
+	}
+	fmt.Printf("R² %.3f, adj. R² %.3f, F %.3f (p %.4f), σ̂ %.4f\n", s.R2, s.AdjR2, s.F, s.FPValue, s.ResidualSD)
+	fmt.Printf("log-lik %.4f, AIC %.3f, BIC %.3f, n %d, df %d\n", s.LogLik, s.AIC, s.BIC, s.N, s.DF)
+	// Output:
+	//             coef  std err      t  P>|t|   [0.025   0.975]
+	// const     2.2000   0.9381  2.345  0.101   -0.785    5.185
+	// x         0.6000   0.2828  2.121  0.124   -0.300    1.500
+	// R² 0.600, adj. R² 0.467, F 4.500 (p 0.1240), σ̂ 0.8944
+	// log-lik -5.2598, AIC 14.520, BIC 13.738, n 5, df 3
+}

@@ -1,0 +1,368 @@
+// Package stats computes the inference that R's summary.lm and statsmodels'
+// OLS/WLS summaries print for a linear least-squares fit from package
+// linear: standard errors, t statistics and p-values, confidence intervals,
+// residual standard deviation, R² and adjusted R², the overall F test,
+// log-likelihood, AIC and BIC, and heteroskedasticity-consistent (HC0–HC3)
+// standard errors.
+//
+// Conventions follow statsmodels (and agree with R where both print the
+// quantity). With weights w the model is yᵢ = b + xᵢβ + εᵢ/√wᵢ; RSS is
+// Σ wᵢrᵢ², σ̂² = RSS/(n − p), p the rank of the design including the
+// intercept. Without an intercept, R² is the uncentred 1 − RSS/Σwᵢyᵢ², as
+// in R and in NIST's certified values for NoInt1 and NoInt2.
+//
+// References: Greene, Econometric Analysis, 7th ed., ch. 4 and 9; White
+// (1980), Econometrica 48(4); MacKinnon & White (1985), J. Econometrics
+// 29(3); Long & Ervin (2000), The American Statistician 54(3).
+package stats // import "github.com/lsqgo/lsq/stats"
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/lsqgo/lsq/linear"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/mathext"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// CovType selects the covariance estimator of the coefficients.
+type CovType int
+
+const (
+	// NonRobust is σ̂²(X̃ᵀWX̃)⁻¹, valid under homoskedastic errors.
+	NonRobust CovType = iota
+	// HC0 is White's sandwich (X̃ᵀWX̃)⁻¹ X̃ᵀW·diag(wᵢrᵢ²)·WX̃ (X̃ᵀWX̃)⁻¹.
+	HC0
+	// HC1 is HC0 times n/(n − p).
+	HC1
+	// HC2 divides each squared residual by 1 − hᵢᵢ, hᵢᵢ the leverage.
+	HC2
+	// HC3 divides each squared residual by (1 − hᵢᵢ)².
+	HC3
+)
+
+var covNames = [...]string{NonRobust: "nonrobust", HC0: "HC0", HC1: "HC1", HC2: "HC2", HC3: "HC3"}
+
+// String returns "nonrobust", "HC0", "HC1", "HC2" or "HC3" (statsmodels'
+// names).
+func (c CovType) String() string {
+	if c >= 0 && int(c) < len(covNames) {
+		return covNames[c]
+	}
+	return fmt.Sprintf("covtype(%d)", int(c))
+}
+
+// Dist selects the reference distribution of the coefficient tests.
+type Dist int
+
+const (
+	// DefaultDist is Student's t with n − p degrees of freedom for
+	// NonRobust and the standard normal for the HC estimators, as
+	// statsmodels does by default (use_t).
+	DefaultDist Dist = iota
+	// StudentT uses Student's t with n − p degrees of freedom (R's
+	// coeftest with a sandwich covariance).
+	StudentT
+	// Normal uses the standard normal (z statistics).
+	Normal
+)
+
+// Settings configures Summarize. The zero value (and nil) gives the
+// classical summary at the 95% level.
+type Settings struct {
+	// Level is the confidence level of the intervals, in (0, 1); zero
+	// means 0.95.
+	Level float64
+	Cov   CovType
+	Dist  Dist
+}
+
+// Term is the inference for one coefficient.
+type Term struct {
+	Coef, StdErr float64
+	T            float64 // Coef/StdErr: a t or z statistic per Summary.Dist
+	P            float64 // two-sided p-value
+	Lower, Upper float64 // confidence interval at Summary.Level
+}
+
+// Summary is the inference for a fitted linear model.
+type Summary struct {
+	// Terms holds the intercept first (when fitted), then one term per
+	// column of X.
+	Terms        []Term
+	HasIntercept bool
+
+	N       int // observations
+	DF      int // residual degrees of freedom n − p
+	DFModel int // model degrees of freedom: rank of the design without the intercept
+
+	ResidualSD float64 // σ̂ = √(RSS/DF)
+	RSS, TSS   float64 // TSS centred (weighted) with an intercept, uncentred without
+	R2, AdjR2  float64
+
+	// F tests that all slopes are zero (all coefficients, without an
+	// intercept) on (DFModel, DF) degrees of freedom: from the sums of
+	// squares for NonRobust, and as a Wald test with the robust covariance
+	// otherwise (statsmodels' f_test). FPValue is its upper tail.
+	F, FPValue float64
+
+	// LogLik is the Gaussian log-likelihood at the estimates (σ² at its
+	// MLE RSS/n, plus ½Σlog wᵢ with weights); AIC = −2LogLik + 2k and
+	// BIC = −2LogLik + k·log n with k = DFModel + 1 if intercept (σ² not
+	// counted, as statsmodels and unlike R's AIC, which adds 1 to k).
+	LogLik, AIC, BIC float64
+
+	Cov   *mat.SymDense // covariance of the estimates, ordered as Terms
+	Type  CovType
+	Dist  Dist // StudentT or Normal: the one used
+	Level float64
+	Cond  float64 // condition number of the standardised design (linear.Result.Cond)
+}
+
+// ErrPenalized is returned for a ridge fit, whose estimates are biased and
+// for which these classical formulas do not hold.
+var ErrPenalized = errors.New("stats: no classical inference for a penalised (ridge) fit")
+
+// Summarize computes the summary of res, the fit of x (n×d, as passed to
+// linear.Fit) with the given weights (nil for unweighted; the same as in
+// linear.Settings). x may be nil unless s.Cov is one of the HC estimators,
+// which need the rows for the sandwich and the leverages. Summarize panics
+// if x or weights do not match res, or s is invalid; it returns
+// ErrPenalized for a ridge fit and an error when DF = 0 (no residual
+// degrees of freedom: nothing to estimate σ² from).
+func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings) (*Summary, error) {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	if set.Level == 0 {
+		set.Level = 0.95
+	}
+	if !(set.Level > 0 && set.Level < 1) {
+		panic(fmt.Sprintf("stats: confidence level %v not in (0, 1)", set.Level))
+	}
+	if set.Cov < NonRobust || set.Cov > HC3 || set.Dist < DefaultDist || set.Dist > Normal {
+		panic("stats: unknown covariance type or distribution")
+	}
+	if res.Unscaled == nil {
+		return nil, ErrPenalized
+	}
+	if weights != nil && len(weights) != res.N {
+		panic(fmt.Sprintf("stats: %d weights for %d observations", len(weights), res.N))
+	}
+	if x != nil {
+		if n, d := x.Dims(); n != res.N || d != len(res.Coef) {
+			panic(fmt.Sprintf("stats: X is %d×%d, the fit has %d rows and %d coefficients", n, d, res.N, len(res.Coef)))
+		}
+	}
+	if res.DF == 0 {
+		return nil, fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", res.N, res.Rank)
+	}
+	k := res.Rank
+	if res.HasIntercept {
+		k++
+	}
+	sum := &Summary{
+		HasIntercept: res.HasIntercept,
+		N:            res.N,
+		DF:           res.DF,
+		DFModel:      res.Rank,
+		RSS:          res.RSS,
+		TSS:          res.TSS,
+		Type:         set.Cov,
+		Level:        set.Level,
+		Cond:         res.Cond,
+	}
+	df := float64(res.DF)
+	n := float64(res.N)
+	s2 := res.RSS / df
+	sum.ResidualSD = math.Sqrt(s2)
+	sum.R2 = 1 - res.RSS/res.TSS
+	kc := 0.0
+	if res.HasIntercept {
+		kc = 1
+	}
+	sum.AdjR2 = 1 - (n-kc)/df*(1-sum.R2)
+
+	// Log-likelihood with σ² concentrated out.
+	sum.LogLik = -n / 2 * (math.Log(2*math.Pi*res.RSS/n) + 1)
+	for _, w := range weights {
+		sum.LogLik += 0.5 * math.Log(w)
+	}
+	sum.AIC = -2*sum.LogLik + 2*float64(k)
+	sum.BIC = -2*sum.LogLik + math.Log(n)*float64(k)
+
+	coef := append([]float64(nil), res.Coef...)
+	if res.HasIntercept {
+		coef = append([]float64{res.Intercept}, coef...)
+	}
+	p := len(coef)
+	cov := mat.NewSymDense(p, nil)
+	if set.Cov == NonRobust {
+		cov.ScaleSym(s2, res.Unscaled)
+	} else {
+		if x == nil {
+			panic("stats: robust covariance needs X")
+		}
+		sandwich(cov, res, x, weights, set.Cov)
+	}
+	sum.Cov = cov
+
+	dist := set.Dist
+	if dist == DefaultDist {
+		dist = StudentT
+		if set.Cov != NonRobust {
+			dist = Normal
+		}
+	}
+	sum.Dist = dist
+	var survival func(float64) float64
+	var crit float64
+	q := 1 - (1-set.Level)/2
+	if dist == StudentT {
+		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
+		survival, crit = t.Survival, t.Quantile(q)
+	} else {
+		survival, crit = normalSurvival, distuv.UnitNormal.Quantile(q)
+	}
+	sum.Terms = make([]Term, p)
+	for j, c := range coef {
+		se := math.Sqrt(cov.At(j, j))
+		t := c / se
+		sum.Terms[j] = Term{
+			Coef:   c,
+			StdErr: se,
+			T:      t,
+			P:      2 * survival(math.Abs(t)),
+			Lower:  c - crit*se,
+			Upper:  c + crit*se,
+		}
+	}
+
+	// Overall F test.
+	q1 := float64(res.Rank)
+	switch {
+	case res.Rank == 0:
+		sum.F, sum.FPValue = math.NaN(), math.NaN()
+	case set.Cov == NonRobust:
+		sum.F = (res.TSS - res.RSS) / q1 / s2
+	default:
+		sum.F = waldF(coef, cov, res.HasIntercept, res.Rank)
+	}
+	if res.Rank > 0 {
+		sum.FPValue = fSurvival(sum.F, q1, df)
+	}
+	return sum, nil
+}
+
+// sandwich writes the HC covariance (X̃ᵀWX̃)⁻¹ M (X̃ᵀWX̃)⁻¹ into dst, with
+// M = Σ ωᵢ wᵢ² x̃ᵢx̃ᵢᵀ and ωᵢ = rᵢ² (HC0, HC1 scaled by n/DF),
+// rᵢ²/(1 − hᵢᵢ) (HC2) or rᵢ²/(1 − hᵢᵢ)² (HC3), hᵢᵢ = wᵢx̃ᵢᵀ(X̃ᵀWX̃)⁻¹x̃ᵢ.
+func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, kind CovType) {
+	n, d := x.Dims()
+	off := 0
+	if res.HasIntercept {
+		off = 1
+	}
+	p := d + off
+	u := res.Unscaled
+	meat := mat.NewSymDense(p, nil)
+	row := make([]float64, p)
+	urow := mat.NewVecDense(p, nil)
+	for i := 0; i < n; i++ {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+		}
+		if off == 1 {
+			row[0] = 1
+		}
+		for j := 0; j < d; j++ {
+			row[off+j] = x.At(i, j)
+		}
+		rv := mat.NewVecDense(p, row)
+		r := res.Residuals[i]
+		omega := r * r
+		if kind == HC2 || kind == HC3 {
+			urow.MulVec(u, rv)
+			h := w * mat.Dot(rv, urow)
+			switch kind {
+			case HC2:
+				omega /= 1 - h
+			case HC3:
+				omega /= (1 - h) * (1 - h)
+			}
+		}
+		meat.SymRankOne(meat, omega*w*w, rv)
+	}
+	var tmp, out mat.Dense
+	tmp.Mul(u, meat)
+	out.Mul(&tmp, u)
+	scale := 1.0
+	if kind == HC1 {
+		scale = float64(n) / float64(res.DF)
+	}
+	for i := 0; i < p; i++ {
+		for j := i; j < p; j++ {
+			dst.SetSym(i, j, scale*(out.At(i, j)+out.At(j, i))/2)
+		}
+	}
+}
+
+// normalSurvival is P(Z > z) = erfc(z/√2)/2, accurate in the far tail
+// (distuv.Normal.Survival computes 1 − erf, which loses all relative
+// accuracy below about 1e-16 and much of it already at 1e-12).
+func normalSurvival(z float64) float64 { return 0.5 * math.Erfc(z/math.Sqrt2) }
+
+// fSurvival is P(F > f) for F(d1, d2), the regularised incomplete beta
+// I_{d2/(d2+d1·f)}(d2/2, d1/2) evaluated directly rather than as 1 − CDF
+// (distuv.F.Survival), so small p-values keep their relative accuracy.
+func fSurvival(f, d1, d2 float64) float64 {
+	if math.IsNaN(f) {
+		return math.NaN()
+	}
+	if f <= 0 {
+		return 1
+	}
+	return mathext.RegIncBeta(d2/2, d1/2, d2/(d2+d1*f))
+}
+
+// waldF is βᵀ V⁻¹ β / q over the slopes (every coefficient without an
+// intercept), V their covariance block, q the model degrees of freedom.
+func waldF(coef []float64, cov *mat.SymDense, intercept bool, rank int) float64 {
+	off := 0
+	if intercept {
+		off = 1
+	}
+	p := len(coef) - off
+	v := mat.NewSymDense(p, nil)
+	b := mat.NewVecDense(p, nil)
+	for i := 0; i < p; i++ {
+		b.SetVec(i, coef[off+i])
+		for j := i; j < p; j++ {
+			v.SetSym(i, j, cov.At(off+i, off+j))
+		}
+	}
+	// Pseudo-inverse through the eigendecomposition V = QΛQᵀ, eigenvalues
+	// below 1e-12·λ_max dropped (singular V for a rank-deficient fit, as
+	// statsmodels' f_test does with pinv).
+	var es mat.EigenSym
+	if !es.Factorize(v, true) {
+		return math.NaN()
+	}
+	ev := es.Values(nil)
+	var q mat.Dense
+	es.VectorsTo(&q)
+	lmax := ev[len(ev)-1]
+	var f float64
+	for k, l := range ev {
+		if l <= 1e-12*lmax {
+			continue
+		}
+		qb := mat.Dot(q.ColView(k), b)
+		f += qb * qb / l
+	}
+	return f / float64(rank)
+}
