@@ -125,6 +125,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 did not converge.`,
 // commands lists the subcommand constructors; each file adds its own in an
 // init-free way by appearing in this list.
 var commands = []func(IO) *cobra.Command{
+	newDemoCmd,
 	newFitCmd,
 	newPredictCmd,
 	newEvalCmd,
