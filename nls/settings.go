@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/optim"
 )
 
 // Method selects the nonlinear least-squares algorithm.
@@ -70,6 +71,17 @@ type Settings struct {
 	// ±Inf for an unbounded side. nil means no bounds. See Solve.
 	Lower, Upper []float64
 
+	// Optimizer, when not nil, replaces Method by a first-order method from
+	// package optim (GD, Adam, L-BFGS, ...) on the objective ½‖r(x)‖², run by
+	// optim.Minimize with the settings in Descent, in relative coordinates
+	// u = x/|x0| (see Solve). FTol, XTol, GTol, MaxEvaluations, Factor and
+	// NoScaling do not apply; Descent's own stopping rules do. The result is
+	// not refined unless Refine is set, so it shows what the optimiser
+	// reached; the inference is computed at that point.
+	Optimizer optim.Optimizer
+	Descent   optim.Settings
+	Refine    bool
+
 	// Recorder, when not nil, sees each successful iteration. Loss and
 	// Objective are ½‖r‖², GradNorm is ‖Jᵀr‖ (of the free parameters), Step
 	// counts residual evaluations; LR is 0.
@@ -85,6 +97,8 @@ type settings struct {
 	refine           bool
 	lower, upper     []float64
 	rec              lsq.Recorder
+	optimizer        optim.Optimizer
+	descent          optim.Settings
 }
 
 func tol(v float64) float64 {
@@ -104,7 +118,10 @@ func (s *Settings) resolve(n int) settings {
 	out := settings{
 		method: s.Method, ftol: tol(s.FTol), xtol: tol(s.XTol), gtol: tol(s.GTol),
 		maxfev: s.MaxEvaluations, factor: s.Factor, scale: !s.NoScaling, refine: !s.NoRefine,
-		rec: s.Recorder,
+		rec: s.Recorder, optimizer: s.Optimizer, descent: s.Descent,
+	}
+	if s.Optimizer != nil {
+		out.refine = s.Refine
 	}
 	if s.Method != LevenbergMarquardt && s.Method != GaussNewton {
 		panic(fmt.Sprintf("nls: unknown method %d", int(s.Method)))

@@ -645,6 +645,8 @@ func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []st
 	)
 	if st.fnorm == 0 {
 		status, msg = lsq.ObjectiveTolerance, "zero residuals at the starting point"
+	} else if set.optimizer != nil {
+		status, msg, err = st.descend(ctx)
 	} else if set.method == GaussNewton {
 		status, msg, err = st.gn(ctx)
 	} else {

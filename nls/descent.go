@@ -1,0 +1,75 @@
+package nls
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/optim"
+)
+
+// descend minimises ½‖r(x)‖² with a first-order optimiser from package optim
+// (see Settings.Optimizer), in relative coordinates u_j = x_j/s_j with
+// s_j = |x0_j| (1 where x0_j = 0), so that every coordinate starts at ±1
+// (or 0) and a single learning rate suits parameters of very different
+// sizes: ∂/∂u_j = s_j·(Jᵀr)_j.
+func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
+	n := st.n
+	sc := make([]float64, n)
+	u0 := make([]float64, n)
+	for j, v := range st.x {
+		sc[j] = math.Abs(v)
+		if sc[j] == 0 {
+			sc[j] = 1
+		}
+		u0[j] = v / sc[j]
+	}
+	x := make([]float64, n)
+	r := make([]float64, st.m)
+	toX := func(u []float64) {
+		for j := range u {
+			x[j] = u[j] * sc[j]
+		}
+		st.project(x)
+	}
+	f := func(u []float64) float64 {
+		toX(u)
+		st.ev.residuals(r, x)
+		return 0.5 * dot(r, r)
+	}
+	grad := func(g, u []float64) {
+		toX(u)
+		st.ev.residuals(r, x)
+		jac := st.ev.jacobian(x)
+		raw := jac.RawMatrix()
+		for j := range g {
+			s := 0.0
+			for i, ri := range r {
+				s += raw.Data[i*raw.Stride+j] * ri
+			}
+			g[j] = s * sc[j]
+		}
+	}
+	os := st.s.descent
+	res, err := optim.Minimize(ctx, optim.FuncGrad(n, f, grad), u0, &os, st.s.optimizer)
+	if res == nil {
+		if err == nil {
+			err = fmt.Errorf("nls: optimiser returned no result")
+		}
+		return lsq.Failure, err.Error(), err
+	}
+	toX(res.X)
+	copy(st.xt, x)
+	fnorm := st.evalTrial()
+	if math.IsInf(fnorm, 1) {
+		return lsq.Failure, "the residuals are not finite at the optimiser's final point", err
+	}
+	st.accept(fnorm)
+	st.iter = res.Epochs
+	msg := fmt.Sprintf("%T stopped after %d epochs: %v", st.s.optimizer, res.Epochs, res.Status)
+	if err != nil && res.Status != lsq.Canceled {
+		return lsq.Failure, err.Error(), err
+	}
+	return res.Status, msg, err
+}

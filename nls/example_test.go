@@ -1,0 +1,71 @@
+package nls_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/nls"
+	"github.com/lsqgo/lsq/optim"
+)
+
+// Fit an exponential decay y = a·exp(−k·t) to data by name: t is a data
+// column, a and k are parameters with starting values.
+func ExampleCurve() {
+	t := []float64{0, 1, 2, 3, 4, 5, 6, 7}
+	y := []float64{5.02, 3.01, 1.84, 1.12, 0.66, 0.41, 0.24, 0.16}
+	res, err := nls.Curve(context.Background(), "a*exp(-k*t)", y,
+		map[string][]float64{"t": t}, map[string]float64{"a": 1, "k": 0.1}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for j, name := range res.Names {
+		fmt.Printf("%s = %.4f ± %.4f  95%% CI [%.4f, %.4f]\n", name, res.X[j], res.StdErr[j], res.Lower95[j], res.Upper95[j])
+	}
+	fmt.Printf("residual SD %.4f on %d df; %v\n", res.ResidualSD, res.DF, res.Status.Converged())
+	// Output:
+	// a = 5.0127 ± 0.0119  95% CI [4.9836, 5.0418]
+	// k = 0.5033 ± 0.0022  95% CI [0.4980, 0.5086]
+	// residual SD 0.0127 on 6 df; true
+}
+
+// rosenbrock is Rosenbrock's function f(x) = 100(x₂ − x₁²)² + (1 − x₁)² as
+// the least-squares problem r = (10(x₂ − x₁²), 1 − x₁), with its Jacobian.
+var rosenbrock = nls.Problem{
+	M: 2,
+	Residuals: func(r, x []float64) {
+		r[0] = 10 * (x[1] - x[0]*x[0])
+		r[1] = 1 - x[0]
+	},
+	Jacobian: func(j *mat.Dense, x []float64) {
+		j.Set(0, 0, -20*x[0])
+		j.Set(0, 1, 10)
+		j.Set(1, 0, -1)
+		j.Set(1, 1, 0)
+	},
+}
+
+// Levenberg–Marquardt on Rosenbrock's function from the classical start
+// (−1.2, 1), and then Adam on the same objective ½‖r‖².
+func ExampleSolve_rosenbrock() {
+	x0 := []float64{-1.2, 1}
+	res, err := nls.Solve(context.Background(), rosenbrock, x0, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("Levenberg–Marquardt: x = (%.6f, %.6f) after %d iterations: %v\n", res.X[0], res.X[1], res.Iterations, res.Status.Converged())
+
+	res, err = nls.Solve(context.Background(), rosenbrock, x0, &nls.Settings{
+		Optimizer: &optim.Adam{},
+		Descent:   optim.Settings{LearningRate: 0.01, Epochs: 20000},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("Adam: x = (%.4f, %.4f), %v\n", res.X[0], res.X[1], res.Status.Converged())
+	// Output:
+	// Levenberg–Marquardt: x = (1.000000, 1.000000) after 16 iterations: true
+	// Adam: x = (1.0000, 1.0000), true
+}
