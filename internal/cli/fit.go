@@ -419,7 +419,7 @@ func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settin
 	}
 	if d.Feature >= 0 && d.Feature < len(features) {
 		fmt.Fprintf(&b, "; the largest input scale is %q (rms %.3g", features[d.Feature], d.Scale)
-		if d.MinScale > 0 {
+		if d.MinScale > 0 && d.Scale/d.MinScale > 1.5 {
 			fmt.Fprintf(&b, ", %.3g× the smallest", d.Scale/d.MinScale)
 		}
 		b.WriteString(")")
