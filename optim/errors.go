@@ -36,7 +36,7 @@ func (e *DivergenceError) Error() string {
 	}
 	if e.Feature >= 0 {
 		fmt.Fprintf(&b, "; feature %d has the largest scale (RMS %.4g", e.Feature, e.Scale)
-		if e.MinScale > 0 {
+		if e.MinScale > 0 && e.MinScale != e.Scale {
 			fmt.Fprintf(&b, ", smallest %.4g", e.MinScale)
 		}
 		b.WriteString(")")

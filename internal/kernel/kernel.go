@@ -49,15 +49,15 @@ type LS struct {
 	nblocks, workers int
 
 	// per-call state read by the workers
-	wp      []float64 // w' (d)
-	bp      float64
-	zeroY   bool
+	wp       []float64 // w' (d)
+	bp       float64
+	zeroY    bool
 	lossOnly bool
-	next    atomic.Int64
-	wg      sync.WaitGroup
-	partial []float64 // nblocks × (d+2): acc_0..acc_{d-1}, Σw r, Σw r²
-	acc     []float64 // d+2, mini-batch accumulator
-	v, u    []float64 // power iteration
+	next     atomic.Int64
+	wg       sync.WaitGroup
+	partial  []float64 // nblocks × (d+2): acc_0..acc_{d-1}, Σw r, Σw r²
+	acc      []float64 // d+2, mini-batch accumulator
+	v, u     []float64 // power iteration
 }
 
 // NewLS returns the kernel for the n×d row-major matrix x (row i at
