@@ -127,7 +127,7 @@ func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if gamma == nil && s.Method == SVD && s.Ridge > 0 {
 		copy(res.Coef, ridgeSVD(rawCentred(x, st), st.b, float64(n)*s.Ridge))
 	} else if gamma == nil { // rank-deficient: minimum norm in original units
-		beta, unscaled := pinvSolve(rawCentred(x, st), st.b, 0, st.means, st.sumW, intercept)
+		beta, unscaled := pinvSolve(rawCentred(x, st), st.b, res.Rank, st.means, st.sumW, intercept)
 		copy(res.Coef, beta)
 		res.Unscaled = unscaled
 	} else {

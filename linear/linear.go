@@ -41,7 +41,8 @@ type Precision int
 
 const (
 	// Auto uses DoubleDouble when n·d² ≤ AccurateLimit and Double
-	// otherwise.
+	// otherwise; a Double fit that finds the design rank-deficient is
+	// redone in DoubleDouble when n·d² ≤ RecheckLimit.
 	Auto Precision = iota
 	// Double is plain float64 with blocked LAPACK-style kernels: fast,
 	// with the usual backward-stable accuracy (relative error of order
@@ -71,6 +72,11 @@ func (p Precision) String() string {
 // second.
 const AccurateLimit = 1e7
 
+// RecheckLimit is the problem size n·d² up to which Precision Auto, having
+// used Double because n·d² > AccurateLimit, repeats a fit whose design
+// looked rank-deficient in double-double before reporting aliased columns.
+const RecheckLimit = 1e8
+
 // Settings configures Fit. The zero value (and a nil *Settings) fits an
 // intercept by pivoted QR with unit weights and no penalty.
 type Settings struct {
@@ -98,11 +104,11 @@ type Settings struct {
 	// RCond is the relative rank tolerance: with QR, column k of the
 	// pivoted, standardised design is aliased when |R_kk| ≤ RCond·|R_11|;
 	// with SVD, singular values σ_k ≤ RCond·σ_1 are treated as zero.
-	// Zero means the default: max(n,d)·ε with ε = 2⁻⁵³ for float64
-	// factorisations, and 1e-15·max(n,d) for DoubleDouble — the design is
-	// taken to be known to about float64 precision, so a column is aliased
-	// only when it lies within rounding error of float64 data of the span
-	// of the others. A negative value panics.
+	// Zero means the default max(n,d)·ε, ε = 2⁻⁵³ (numpy's cut-off). In
+	// double-double the ratio compared is exact to many more digits, so a
+	// float64 fit that finds the design deficient near the threshold is
+	// decided again in double-double (see RecheckLimit). A negative value
+	// panics.
 	RCond float64
 }
 
@@ -272,7 +278,14 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	if prec == Double {
-		return fitFloat(x, y, &set)
+		res, err := fitFloat(x, y, &set)
+		// A design that looks rank-deficient in float64 may be merely
+		// ill-conditioned: with Auto, decide again in double-double when
+		// that costs at most a few seconds.
+		if err != nil || set.Precision != Auto || set.Method != QR || res.Rank == d || set.Ridge > 0 ||
+			float64(n)*float64(d)*float64(d) > RecheckLimit {
+			return res, err
+		}
 	}
 	p := &problem{n: n, d: d, w: set.Weights, intercept: !set.NoIntercept, ridge: set.Ridge, rcond: set.RCond}
 	p.cols = make([][]dd, d)

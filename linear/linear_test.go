@@ -473,3 +473,38 @@ func BenchmarkFit(b *testing.B) {
 		})
 	}
 }
+
+// TestPrecisionChoice: Auto uses double-double up to AccurateLimit, float64
+// above it, and redoes a float64 fit that found aliased columns in
+// double-double (up to RecheckLimit).
+func TestPrecisionChoice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a double-double fit of n·d² ≈ 1e7 takes a fraction of a second")
+	}
+	small, ys := randomProblem(11, 100, 3)
+	if r, _ := Fit(small, ys, nil); r.Precision != DoubleDouble {
+		t.Errorf("n·d² = 900: precision %v", r.Precision)
+	}
+	// n·d² = 4000·51² ≈ 1.04e7 > AccurateLimit.
+	x, y := randomProblem(12, 4000, 51)
+	r, err := Fit(x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Precision != Double || r.Rank != 51 {
+		t.Errorf("full rank above AccurateLimit: precision %v rank %d", r.Precision, r.Rank)
+	}
+	for i := 0; i < 4000; i++ {
+		x.Set(i, 50, 2*x.At(i, 7)) // an exact multiple: aliased at any precision
+	}
+	r, err = Fit(x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Precision != DoubleDouble || r.Rank != 50 || len(r.Aliased) != 1 || (r.Aliased[0] != 7 && r.Aliased[0] != 50) {
+		t.Errorf("aliased above AccurateLimit: precision %v rank %d aliased %v", r.Precision, r.Rank, r.Aliased)
+	}
+	if r, _ := Fit(x, y, &Settings{Precision: Double}); r.Precision != Double || r.Rank != 50 {
+		t.Errorf("explicit Double: precision %v rank %d", r.Precision, r.Rank)
+	}
+}

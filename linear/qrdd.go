@@ -10,13 +10,14 @@ import (
 // This file is the accurate path: everything in double-double.
 
 // ddRankTol is the default relative rank tolerance per row-or-column of the
-// double-double QR (times max(n,d)). The data are float64 (or decimal text
-// read to 32 digits, but usually measured to far fewer), so a column is
-// declared aliased only when the sine of its angle to the span of the
-// columns before it is below about 1e-15 per row: within rounding error of
-// float64 data. Filip's standardised design, which float64 QR declares
-// rank-deficient, has min |R_kk|/|R_11| ≈ 1e-8 and is kept whole.
-const ddRankTol = 1e-15
+// double-double QR (times max(n,d)): the same as float64's, numpy's
+// max(n,d)·ε. The data are float64 or measured to fewer digits, so a column
+// whose sine of angle to the span of the others is that small is aliased in
+// any practical sense; what double-double adds is that the computed ratio
+// |R_kk|/|R_11| is now exact to many digits rather than noise at the ε
+// level, so the decision is made on the design's true geometry. (Filip's
+// standardised design has σ_min/σ_max ≈ 2.6e-10 and is kept whole.)
+const ddRankTol = eps
 
 // householderDD reduces the m-row columns a (a[j][i] = A_ij) to upper
 // triangular form in place by Householder reflections, applying them to each
@@ -209,7 +210,7 @@ func fitDD(p *problem) (*Result, error) {
 			beta[j] = ddDiv(g[k], scales[j])
 		}
 	case rank < d:
-		bf, cov := minNormFloat(p, sw, means, my)
+		bf, cov := minNormFloat(p, sw, means, my, rank)
 		for j := range beta {
 			beta[j] = dd{bf[j], 0}
 		}
@@ -331,10 +332,10 @@ func assembleUnscaledDD(c [][]dd, perm []int, scales, means []dd, sumW dd, inter
 
 // minNormFloat computes, in float64 by SVD, the minimum-norm slope vector
 // for a rank-deficient problem and the pseudo-inverse (X̃ᵀWX̃)⁺ (intercept
-// first). The rank is that of the SVD of the centred, weighted, unscaled
-// design with numpy's cut-off max(n,d)·ε·σ₁ applied after the standardised
-// rank decision has already found the design deficient.
-func minNormFloat(p *problem, sw, means []dd, my dd) ([]float64, *mat.SymDense) {
+// first), keeping the rank largest singular values of the centred,
+// weighted, unscaled design, rank being the decision made on the
+// standardised design.
+func minNormFloat(p *problem, sw, means []dd, my dd, rank int) ([]float64, *mat.SymDense) {
 	n, d := p.n, p.d
 	a := mat.NewDense(n, d, nil)
 	bv := make([]float64, n)
@@ -352,13 +353,13 @@ func minNormFloat(p *problem, sw, means []dd, my dd) ([]float64, *mat.SymDense) 
 	for j := range mf {
 		mf[j] = means[j].float()
 	}
-	return pinvSolve(a, bv, 0, mf, sumW, p.intercept)
+	return pinvSolve(a, bv, rank, mf, sumW, p.intercept)
 }
 
-// pinvSolve returns β = A⁺b and the pseudo-inverse of the Gram matrix with
-// the intercept row/column first when intercept is set. rcond ≤ 0 means
-// max(n,d)·ε.
-func pinvSolve(a *mat.Dense, b []float64, rcond float64, means []float64, sumW float64, intercept bool) ([]float64, *mat.SymDense) {
+// pinvSolve returns β = A_r⁺b, A_r the best rank-r approximation of A,
+// and the corresponding pseudo-inverse of the Gram matrix, with the
+// intercept row/column first when intercept is set.
+func pinvSolve(a *mat.Dense, b []float64, r int, means []float64, sumW float64, intercept bool) ([]float64, *mat.SymDense) {
 	n, d := a.Dims()
 	var svd mat.SVD
 	if !svd.Factorize(a, mat.SVDThin) {
@@ -372,12 +373,9 @@ func pinvSolve(a *mat.Dense, b []float64, rcond float64, means []float64, sumW f
 	var u, v mat.Dense
 	svd.UTo(&u)
 	svd.VTo(&v)
-	if rcond <= 0 {
-		rcond = float64(max(n, d)) * eps
-	}
-	r := 0
-	for r < len(sv) && sv[r] > rcond*sv[0] {
-		r++
+	r = min(r, len(sv))
+	for r > 0 && sv[r-1] == 0 {
+		r--
 	}
 	beta := make([]float64, d)
 	cov := make([][]float64, d)

@@ -505,3 +505,70 @@ func parseNonlinear(name, model string) (Nonlinear, error) {
 	}
 	return p, nil
 }
+
+// LinearAccuracy holds the LRE (see LRE, capped at 15 digits) of each
+// certified quantity of a linear problem, and their minimum.
+type LinearAccuracy struct {
+	Coef, StdErr   []float64 // B0..Bk, as Linear.Coef
+	ResidualSD, R2 float64
+	Min            float64
+}
+
+// Accuracy scores estimates against the certified values. coef and stdErr
+// are in the order of p.Coef: the intercept first when p.Intercept, then one
+// per Design column. It panics if their lengths differ from len(p.Coef).
+func (p Linear) Accuracy(coef, stdErr []float64, residualSD, r2 float64) LinearAccuracy {
+	if len(coef) != len(p.Coef) || len(stdErr) != len(p.Coef) {
+		panic(fmt.Sprintf("testproblems: %s has %d parameters, got %d estimates and %d standard errors", p.Name, len(p.Coef), len(coef), len(stdErr)))
+	}
+	const digits = 15
+	a := LinearAccuracy{Min: digits}
+	lre := func(e, c float64) float64 {
+		l := LRE(e, c, digits)
+		a.Min = math.Min(a.Min, l)
+		return l
+	}
+	for k := range coef {
+		a.Coef = append(a.Coef, lre(coef[k], p.Coef[k]))
+		a.StdErr = append(a.StdErr, lre(stdErr[k], p.StdErr[k]))
+	}
+	a.ResidualSD = lre(residualSD, p.ResidualSD)
+	a.R2 = lre(r2, p.R2)
+	return a
+}
+
+// NonlinearAccuracy holds the LRE (capped at 11 digits, NIST's precision
+// for this suite) of each certified quantity of a nonlinear problem, and
+// their minimum.
+type NonlinearAccuracy struct {
+	Params, StdErr  []float64
+	RSS, ResidualSD float64
+	Min             float64
+}
+
+// Accuracy scores estimates against the certified values. It panics if the
+// lengths of params or stdErr differ from len(p.Params); pass nil stdErr to
+// score the parameters and RSS only.
+func (p Nonlinear) Accuracy(params, stdErr []float64, rss, residualSD float64) NonlinearAccuracy {
+	if len(params) != len(p.Params) || (stdErr != nil && len(stdErr) != len(p.Params)) {
+		panic(fmt.Sprintf("testproblems: %s has %d parameters, got %d estimates and %d standard errors", p.Name, len(p.Params), len(params), len(stdErr)))
+	}
+	const digits = 11
+	a := NonlinearAccuracy{Min: digits}
+	lre := func(e, c float64) float64 {
+		l := LRE(e, c, digits)
+		a.Min = math.Min(a.Min, l)
+		return l
+	}
+	for k := range params {
+		a.Params = append(a.Params, lre(params[k], p.Certified[k]))
+		if stdErr != nil {
+			a.StdErr = append(a.StdErr, lre(stdErr[k], p.StdErr[k]))
+		}
+	}
+	a.RSS = lre(rss, p.RSS)
+	if stdErr != nil {
+		a.ResidualSD = lre(residualSD, p.ResidualSD)
+	}
+	return a
+}

@@ -365,3 +365,21 @@ func (p *exprParser) atom() evalFn {
 	p.err = fmt.Errorf("unexpected %q at %d", c, p.i)
 	return func(map[string]float64) float64 { return math.NaN() }
 }
+
+func TestAccuracy(t *testing.T) {
+	p := LinearProblems()[0] // Norris
+	a := p.Accuracy(p.Coef, p.StdErr, p.ResidualSD, p.R2)
+	if a.Min != 15 { // exact values score the cap
+		t.Errorf("certified values score %v", a.Min)
+	}
+	coef := append([]float64(nil), p.Coef...)
+	coef[1] *= 1 + 1e-9
+	if a := p.Accuracy(coef, p.StdErr, p.ResidualSD, p.R2); math.Abs(a.Min-9) > 0.01 || math.Abs(a.Coef[1]-9) > 0.01 {
+		t.Errorf("relative error 1e-9 scores %v (coef %v)", a.Min, a.Coef[1])
+	}
+	q := NonlinearProblems()[0] // Misra1a
+	b := q.Accuracy(q.Certified, nil, q.RSS*(1+1e-6), 0)
+	if math.Abs(b.Min-6) > 0.01 || b.Params[0] != 11 {
+		t.Errorf("nonlinear: %+v", b)
+	}
+}

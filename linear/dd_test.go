@@ -1,0 +1,76 @@
+package linear
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+	"testing"
+)
+
+// TestDDArithmetic checks the double-double operations against big.Float at
+// 300 bits. Each should be accurate to a few units of 2⁻¹⁰⁴ relative.
+func TestDDArithmetic(t *testing.T) {
+	vals := []dd{
+		{1, 0}, {math.Pi, 1.2246467991473532e-16}, {1.0 / 3, 1.850371707708594e-17},
+		{-7.25e10, 3.1e-7}, {2.5e-8, -1e-25}, {123456.789, 4e-12},
+	}
+	toBig := func(x dd) *big.Float {
+		f := new(big.Float).SetPrec(300).SetFloat64(x.hi)
+		return f.Add(f, new(big.Float).SetPrec(300).SetFloat64(x.lo))
+	}
+	check := func(op string, got dd, want *big.Float) {
+		diff := new(big.Float).SetPrec(300).Sub(toBig(got), want)
+		rel, _ := new(big.Float).Quo(diff, want).Float64()
+		if math.Abs(rel) > 1e-30 { // 2⁻¹⁰⁴ ≈ 4.9e-32; allow ~20 ulps
+			t.Errorf("%s: relative error %g", op, rel)
+		}
+	}
+	for _, a := range vals {
+		for _, b := range vals {
+			A, B := toBig(a), toBig(b)
+			check("add", ddAdd(a, b), new(big.Float).SetPrec(300).Add(A, B))
+			check("mul", ddMul(a, b), new(big.Float).SetPrec(300).Mul(A, B))
+			check("div", ddDiv(a, b), new(big.Float).SetPrec(300).Quo(A, B))
+		}
+		if a.hi > 0 {
+			check("sqrt", ddSqrt(a), new(big.Float).SetPrec(300).Sqrt(toBig(a)))
+		}
+	}
+}
+
+// FuzzParseDD: whatever strconv.ParseFloat reads as a finite number,
+// parseDD reads too, with hi the same correctly rounded float64 and hi+lo
+// within 2⁻¹⁰⁰ relative of the decimal value.
+func FuzzParseDD(f *testing.F) {
+	for _, s := range []string{"0.1", "-6.860120914", "1E0", "15.00E0", "-.5", "3.1415926535897932384626433832795", "1e-300", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+			return
+		}
+		got, err := parseDD(s)
+		if err != nil {
+			// big.ParseFloat rejects some forms strconv takes (underscores).
+			return
+		}
+		if got.hi != v {
+			// Double rounding (to 200 bits, then 53) can differ from
+			// correct rounding only for decimals within 2⁻²⁰⁰ of a
+			// float64 midpoint.
+			t.Errorf("parseDD(%q).hi = %v, strconv %v", s, got.hi, v)
+		}
+		exact, _, _ := big.ParseFloat(s, 10, 400, big.ToNearestEven)
+		if exact.Sign() == 0 {
+			return
+		}
+		sum := new(big.Float).SetPrec(400).SetFloat64(got.hi)
+		sum.Add(sum, new(big.Float).SetFloat64(got.lo))
+		sum.Sub(sum, exact)
+		rel, _ := sum.Quo(sum, exact).Float64()
+		if math.Abs(rel) > 0x1p-100 && math.Abs(v) > 1e-290 { // lo may be subnormal near underflow
+			t.Errorf("parseDD(%q): hi+lo off by %g relative", s, rel)
+		}
+	})
+}
