@@ -85,7 +85,8 @@ func digitRun(s string) int {
 // (naming the row). On top of Solve's checks, a fit of two or more
 // parameters whose RSS is no smaller than the total sum of squares of target
 // about its mean — no better than a constant — is reported with Status
-// lsq.Failure: it is almost always a start in a flat region of the model.
+// lsq.Failure: it is almost always a start in a flat region of the model
+// (weighted sums with Settings.Weights; not checked for a robust Loss).
 func Curve(ctx context.Context, model string, target []float64, cols map[string][]float64, start map[string]float64, s *Settings) (*Result, error) {
 	e, err := expr.Parse(model)
 	if err != nil {
@@ -171,15 +172,30 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 	if res == nil {
 		return nil, err
 	}
-	if err == nil && len(params) >= 2 && (res.Status.Converged() || res.Status == lsq.IterationLimit) {
-		mean := 0.0
-		for _, y := range target {
-			mean += y
+	robust := s != nil && s.Loss != Linear
+	if err == nil && !robust && len(params) >= 2 && (res.Status.Converged() || res.Status == lsq.IterationLimit) {
+		// Total (weighted) sum of squares about the (weighted) mean.
+		var w []float64
+		if s != nil {
+			w = s.Weights
 		}
-		mean /= float64(n)
+		mean, sw := 0.0, 0.0
+		for i, y := range target {
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
+			}
+			mean += wi * y
+			sw += wi
+		}
+		mean /= sw
 		tss := 0.0
-		for _, y := range target {
-			tss += (y - mean) * (y - mean)
+		for i, y := range target {
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
+			}
+			tss += wi * (y - mean) * (y - mean)
 		}
 		if tss > 0 && res.RSS >= tss {
 			res.Status = lsq.Failure

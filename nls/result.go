@@ -34,7 +34,8 @@ type Result struct {
 	Cov     *mat.SymDense // s²(JᵀJ)⁻¹ (NaN rows/columns for parameters not estimated)
 
 	Residuals  []float64 // r(X)
-	RSS        float64   // ‖r(X)‖²
+	RSS        float64   // ‖r(X)‖² (weighted: Σ wᵢrᵢ²; robust: of the final IRLS weights)
+	Cost       float64   // the objective minimised: RSS, or C²·Σ ρ(rᵢ²/C²) for a robust Loss
 	ResidualSD float64   // √(RSS/DF)
 	DF         int       // residuals minus estimated parameters
 	Rank       int       // numerical rank of J at X (free parameters only)

@@ -82,6 +82,17 @@ type Settings struct {
 	Descent   optim.Settings
 	Refine    bool
 
+	// Weights, when not nil, are nonnegative weights wᵢ, one per residual:
+	// the fit minimises Σ wᵢ·rᵢ² (weighted least squares, e.g. wᵢ = 1/σᵢ²).
+	// RSS and the inference are then those of the weighted residuals
+	// √wᵢ·rᵢ; Result.Residuals holds the unweighted rᵢ.
+	Weights []float64
+
+	// Loss, when not Linear, makes the fit robust to outliers; LossScale is
+	// the residual size C at which it sets in (default 1). See Loss.
+	Loss      Loss
+	LossScale float64
+
 	// Recorder, when not nil, sees each successful iteration. Loss and
 	// Objective are ½‖r‖², GradNorm is ‖Jᵀr‖ (of the free parameters), Step
 	// counts residual evaluations; LR is 0.
@@ -99,6 +110,9 @@ type settings struct {
 	rec              lsq.Recorder
 	optimizer        optim.Optimizer
 	descent          optim.Settings
+	weights          []float64
+	loss             Loss
+	lossScale        float64
 }
 
 func tol(v float64) float64 {
@@ -122,6 +136,25 @@ func (s *Settings) resolve(n int) settings {
 	}
 	if s.Optimizer != nil {
 		out.refine = s.Refine
+	}
+	if s.Weights != nil {
+		out.weights = append([]float64(nil), s.Weights...)
+		for i, w := range out.weights {
+			if !(w >= 0) || math.IsInf(w, 1) {
+				panic(fmt.Sprintf("nls: weight %d is %v; weights must be finite and nonnegative", i, w))
+			}
+		}
+	}
+	if s.Loss < Linear || s.Loss > Cauchy {
+		panic(fmt.Sprintf("nls: unknown loss %d", int(s.Loss)))
+	}
+	out.loss = s.Loss
+	out.lossScale = s.LossScale
+	if out.lossScale == 0 {
+		out.lossScale = 1
+	}
+	if !(out.lossScale > 0) || math.IsInf(out.lossScale, 1) {
+		panic("nls: LossScale must be positive and finite")
 	}
 	if s.Method != LevenbergMarquardt && s.Method != GaussNewton {
 		panic(fmt.Sprintf("nls: unknown method %d", int(s.Method)))

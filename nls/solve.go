@@ -632,6 +632,28 @@ func Solve(ctx context.Context, p Problem, x0 []float64, s *Settings) (*Result, 
 func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []string) (*Result, error) {
 	p.check(len(x0))
 	set := s.resolve(len(x0))
+	if set.weights != nil && len(set.weights) != p.M {
+		panic(fmt.Sprintf("nls: %d weights for %d residuals", len(set.weights), p.M))
+	}
+	if set.loss != Linear {
+		return robust(ctx, p, x0, set, names)
+	}
+	if set.weights != nil {
+		res, err := solveCore(ctx, weighted(p, set.weights), x0, set, names)
+		if res != nil {
+			res.Cost = res.RSS
+			p.Residuals(res.Residuals, res.X)
+		}
+		return res, err
+	}
+	res, err := solveCore(ctx, p, x0, set, names)
+	if res != nil {
+		res.Cost = res.RSS
+	}
+	return res, err
+}
+
+func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names []string) (*Result, error) {
 	st := newState(&p, x0, set)
 	st.ev.residuals(st.r, st.x)
 	if i := firstBad(st.r); i >= 0 {
