@@ -326,12 +326,7 @@ func svdFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, [
 	}
 	res.Rank = rank
 	if rank < d {
-		// Name the aliased columns by pivoted QR of the null-space basis'
-		// complement: the columns with the largest components in the
-		// trailing right singular vectors.
-		var v mat.Dense
-		svd.VTo(&v)
-		res.Aliased = aliasedFromNull(&v, rank)
+		res.Aliased = aliasedByQR(st.a, rank)
 	}
 	var u, v mat.Dense
 	svd.UTo(&u)
@@ -365,27 +360,21 @@ func svdFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, [
 	return gamma, cov
 }
 
-// aliasedFromNull picks d−rank columns to call aliased: repeatedly the
-// column with the largest weight in the null space spanned by the trailing
-// right singular vectors (those are the columns that are combinations of
-// the others).
-func aliasedFromNull(v *mat.Dense, rank int) []int {
-	d, _ := v.Dims()
-	null := mat.DenseCopyOf(v.Slice(0, d, rank, d))
-	// Pivoted QR of nullᵀ picks the columns.
-	nt := mat.DenseCopyOf(null.T())
-	k, _ := nt.Dims()
-	a := blas64.General{Rows: k, Cols: d, Stride: d, Data: nt.RawMatrix().Data}
+// aliasedByQR names the d − rank columns a pivoted QR of the standardised
+// design leaves last: those nearest to the span of the others.
+func aliasedByQR(sa *mat.Dense, rank int) []int {
+	n, d := sa.Dims()
+	a := blas64.General{Rows: n, Cols: d, Stride: d, Data: append([]float64(nil), sa.RawMatrix().Data...)}
 	jpvt := make([]int, d)
 	for j := range jpvt {
 		jpvt[j] = -1
 	}
-	tau := make([]float64, min(k, d))
+	tau := make([]float64, min(n, d))
 	work := make([]float64, 1)
 	lapack64.Geqp3(a, jpvt, tau, work, -1)
 	work = make([]float64, int(work[0]))
 	lapack64.Geqp3(a, jpvt, tau, work, len(work))
-	out := append([]int(nil), jpvt[:k]...)
+	out := append([]int(nil), jpvt[rank:]...)
 	sortInts(out)
 	return out
 }
@@ -417,7 +406,20 @@ func choleskyFloat(st *standardized, res *Result, ridge float64) ([]float64, [][
 	if !ok || ch.Cond() > 1/(float64(max(n, d))*eps) {
 		return nil, nil, &SingularError{Cond: res.Cond * res.Cond}
 	}
+	// Rank: the Gram matrix's eigenvalues carry absolute error ≈ ε·σ₁², so
+	// singular values below √(max(n,d)·ε)·σ₁ cannot be told from zero here.
+	// Without a penalty such a design has already failed above.
 	res.Rank = d
+	if res.SingularValues != nil {
+		tol := math.Sqrt(float64(max(n, d))*eps) * res.SingularValues[0]
+		res.Rank = 0
+		for res.Rank < d && res.SingularValues[res.Rank] > tol {
+			res.Rank++
+		}
+		if res.Rank < d {
+			res.Aliased = aliasedByQR(st.a, res.Rank)
+		}
+	}
 	atb := mat.NewVecDense(d, nil)
 	atb.MulVec(st.a.T(), mat.NewVecDense(n, st.b))
 	gamma := mat.NewVecDense(d, nil)

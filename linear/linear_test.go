@@ -508,3 +508,41 @@ func TestPrecisionChoice(t *testing.T) {
 		t.Errorf("explicit Double: precision %v rank %d", r.Precision, r.Rank)
 	}
 }
+
+// TestWide: with fewer rows than columns the fit interpolates, the rank is
+// n − 1 (centred rows), and QR (both precisions) and SVD return the same
+// minimum-norm coefficients; ridge agrees across methods.
+func TestWide(t *testing.T) {
+	x := mat.NewDense(3, 5, []float64{1, 2, 3, 4, 5, 2, 1, 0, 3, 3, 5, 5, 1, 1, 2})
+	y := []float64{1, 2, 4}
+	ref, err := Fit(x, y, &Settings{Method: SVD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []Settings{{}, {Precision: Double}} {
+		r, err := Fit(x, y, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Rank != 2 || len(r.Aliased) != 3 || r.DF != 0 || r.RSS > 1e-28 {
+			t.Errorf("%v: rank %d aliased %v df %d RSS %v", r.Precision, r.Rank, r.Aliased, r.DF, r.RSS)
+		}
+		for j := range r.Coef {
+			if relDiff(r.Coef[j], ref.Coef[j]) > 1e-13 { // float64 SVD of a 3×5 matrix
+				t.Errorf("%v: coef %d = %v, SVD %v", r.Precision, j, r.Coef[j], ref.Coef[j])
+			}
+		}
+	}
+	ridge, _ := Fit(x, y, &Settings{Ridge: 0.1})
+	for _, s := range []Settings{{Ridge: 0.1, Precision: Double}, {Ridge: 0.1, Method: SVD}, {Ridge: 0.1, Method: Cholesky}} {
+		r, err := Fit(x, y, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range r.Coef {
+			if relDiff(r.Coef[j], ridge.Coef[j]) > 1e-12 {
+				t.Errorf("ridge %v: coef %d = %v, QR %v", s.Method, j, r.Coef[j], ridge.Coef[j])
+			}
+		}
+	}
+}
