@@ -129,6 +129,7 @@ var commands = []func(IO) *cobra.Command{
 	newFitCmd,
 	newPredictCmd,
 	newEvalCmd,
+	newSelftestCmd,
 	newVersionCmd,
 }
 
