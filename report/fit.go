@@ -76,6 +76,7 @@ func FitPlot(x, y []float64, f func(float64) float64, xName, yName string) (*plo
 			p.Legend.Add("fitted model", l)
 		}
 	}
+	margin(p)
 	return finish(p), nil
 }
 
@@ -95,6 +96,7 @@ func ResidualPlot(fitted, resid []float64) (*plot.Plot, error) {
 		return nil, err
 	}
 	p.Add(s, hline{Y: 0, LineStyle: lineStyle(grey, 1, dashed())})
+	margin(p)
 	return finish(p), nil
 }
 
@@ -174,6 +176,7 @@ func QQPlot(resid []float64) (*plot.Plot, error) {
 		p.Add(l)
 		p.Legend.Add("line through the quartiles", l)
 	}
+	margin(p)
 	return finish(p), nil
 }
 

@@ -91,6 +91,15 @@ func (legendBackdrop) Plot(c draw.Canvas, p *plot.Plot) {
 	c.Fill(r.Path())
 }
 
+// margin widens both linear axes of p by 4% of their range on each side,
+// so markers at the extremes of the data do not sit on the axes.
+func margin(p *plot.Plot) {
+	const f = 0.04
+	dx, dy := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+	p.X.Min, p.X.Max = p.X.Min-f*dx, p.X.Max+f*dx
+	p.Y.Min, p.Y.Max = p.Y.Min-f*dy, p.Y.Max+f*dy
+}
+
 // setLogX and setLogY put an axis on a log scale with readable ticks.
 //
 // Log axes get short labels: gonum places the label's glyph box at the
@@ -147,7 +156,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// niceTicks labels a linear axis at about five round values, multiples
+// niceTicks labels a linear axis at three to eight round values, multiples
 // of 1, 2 or 5 times a power of ten (Heckbert, "Nice numbers for graph
 // labels", Graphics Gems 1990), with unlabelled minor ticks between.
 type niceTicks struct{}
@@ -159,18 +168,16 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if hi == lo {
 		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
 	}
-	raw := (hi - lo) / 5
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	// The smallest step of 1, 2 or 5 times a power of ten that cuts the
+	// range into at most maxIntervals pieces.
+	const maxIntervals = 7
+	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/maxIntervals)))
 	var step, minor float64
-	switch f := raw / mag; {
-	case f < 1.5:
-		step, minor = mag, mag/5
-	case f < 3.5:
-		step, minor = 2*mag, mag/2
-	case f < 7.5:
-		step, minor = 5*mag, mag
-	default:
-		step, minor = 10*mag, 2*mag
+	for _, m := range [...]struct{ step, minor float64 }{{1, 0.2}, {2, 0.5}, {5, 1}, {10, 2}} {
+		step, minor = m.step*mag, m.minor*mag
+		if (hi-lo)/step <= maxIntervals*(1+1e-9) {
+			break
+		}
 	}
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	perMajor := int(math.Round(step / minor))
