@@ -571,7 +571,11 @@ func (p *Program) step(in *instr, m int, deriv bool) {
 			aDep, bDep := len(p.slots[in.a].deps) > 0, len(p.slots[in.b].deps) > 0
 			if aDep {
 				for i := range t1 {
-					t1[i] = b[i] * math.Pow(a[i], b[i]-1)
+					if a[i] != 0 && out[i] != 0 && !math.IsInf(out[i], 0) {
+						t1[i] = b[i] * (out[i] / a[i]) // b·a^(b−1) without a second pow
+					} else {
+						t1[i] = b[i] * math.Pow(a[i], b[i]-1)
+					}
 				}
 			}
 			if bDep {

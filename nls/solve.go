@@ -614,6 +614,13 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 // the standard errors on the user's scale; parameters on an active bound at
 // the end are reported in Result.AtBound and get no standard error.
 //
+// Other paths: Settings.Weights gives weighted least squares; a robust
+// Settings.Loss (Huber, SoftL1, Cauchy) is minimised by iteratively
+// reweighted least squares around the chosen method (see Loss); and
+// Settings.Optimizer runs a first-order method of package optim (GD, Adam,
+// L-BFGS, ...) on ½‖r(x)‖² instead, in relative coordinates u = x/|x0| so
+// that one learning rate suits parameters of different sizes.
+//
 // Solve returns an error only when x0 gives a non-finite residual or the
 // Recorder fails; otherwise the Result's Status says why it stopped. A stop
 // at a point that cannot be a well-determined minimum — a Jacobian that is
