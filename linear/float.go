@@ -51,7 +51,58 @@ func standardize(x *mat.Dense, y []float64, w []float64, intercept bool) (*stand
 	if st.sumW == 0 {
 		return nil, fmt.Errorf("linear: all %d weights are zero", n)
 	}
+	// Row-major passes over x: weighted means with a second correcting
+	// pass (the mean of the deviations), then the scales.
 	raw := x.RawMatrix()
+	ar := st.a.RawMatrix()
+	if intercept {
+		for i := 0; i < n; i++ {
+			wi := wt(i)
+			row := raw.Data[i*raw.Stride : i*raw.Stride+d]
+			for j, v := range row {
+				st.means[j] += wi * v
+			}
+		}
+		for j := range st.means {
+			st.means[j] /= st.sumW
+		}
+		corr := make([]float64, d)
+		for i := 0; i < n; i++ {
+			wi := wt(i)
+			row := raw.Data[i*raw.Stride : i*raw.Stride+d]
+			for j, v := range row {
+				corr[j] += wi * (v - st.means[j])
+			}
+		}
+		for j := range st.means {
+			st.means[j] += corr[j] / st.sumW
+		}
+	}
+	ss := make([]float64, d)
+	for i := 0; i < n; i++ {
+		sw := st.sw[i]
+		row := raw.Data[i*raw.Stride : i*raw.Stride+d]
+		dst := ar.Data[i*ar.Stride : i*ar.Stride+d]
+		for j, v := range row {
+			t := sw * (v - st.means[j])
+			dst[j] = t
+			ss[j] += t * t
+		}
+	}
+	inv := make([]float64, d)
+	for j := range ss {
+		sc := math.Sqrt(ss[j] / st.sumW)
+		if sc == 0 {
+			sc = 1
+		}
+		st.scales[j], inv[j] = sc, 1/sc
+	}
+	for i := 0; i < n; i++ {
+		dst := ar.Data[i*ar.Stride : i*ar.Stride+d]
+		for j := range dst {
+			dst[j] *= inv[j]
+		}
+	}
 	mean := func(at func(i int) float64) float64 {
 		if !intercept {
 			return 0
@@ -66,24 +117,6 @@ func standardize(x *mat.Dense, y []float64, w []float64, intercept bool) (*stand
 			c += wt(i) * (at(i) - m)
 		}
 		return m + c/st.sumW
-	}
-	ar := st.a.RawMatrix()
-	for j := 0; j < d; j++ {
-		m := mean(func(i int) float64 { return raw.Data[i*raw.Stride+j] })
-		var ss float64
-		for i := 0; i < n; i++ {
-			v := st.sw[i] * (raw.Data[i*raw.Stride+j] - m)
-			ar.Data[i*ar.Stride+j] = v
-			ss += v * v
-		}
-		sc := math.Sqrt(ss / st.sumW)
-		if sc == 0 {
-			sc = 1
-		}
-		for i := 0; i < n; i++ {
-			ar.Data[i*ar.Stride+j] /= sc
-		}
-		st.means[j], st.scales[j] = m, sc
 	}
 	st.my = mean(func(i int) float64 { return y[i] })
 	for i := range st.b {
@@ -191,7 +224,9 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 	// Blocked unpivoted QR of A (dgeqrf, level-3), then pivoted QR (dgeqp3)
 	// of its small triangular factor: A·P = Q₁·Q₂·R₂ reveals the rank as a
 	// pivoted QR of A would, at the cost of an unpivoted one.
-	a1 := blas64.General{Rows: n, Cols: d, Stride: d, Data: append([]float64(nil), st.a.RawMatrix().Data...)}
+	// Factorise st.a in place: the QR path does not use it afterwards.
+	sa := st.a.RawMatrix()
+	a1 := blas64.General{Rows: n, Cols: d, Stride: sa.Stride, Data: sa.Data}
 	kmax := min(n, d)
 	tau1 := make([]float64, kmax)
 	work := make([]float64, 1)
@@ -210,7 +245,7 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 
 	a := blas64.General{Rows: kmax, Cols: d, Stride: d, Data: make([]float64, kmax*d)}
 	for i := 0; i < kmax; i++ {
-		copy(a.Data[i*d+i:i*d+d], a1.Data[i*d+i:i*d+d])
+		copy(a.Data[i*d+i:i*d+d], a1.Data[i*a1.Stride+i:i*a1.Stride+d])
 	}
 	jpvt := make([]int, d)
 	for j := range jpvt {

@@ -257,12 +257,13 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if err := checkWeights(set.Weights); err != nil {
 		return nil, err
 	}
+	raw := x.RawMatrix()
 	for i := 0; i < n; i++ {
 		if !isFinite(y[i]) {
 			return nil, &DataError{Row: i, Col: -1, Value: fmt.Sprint(y[i]), Reason: "not a finite number"}
 		}
-		for j := 0; j < d; j++ {
-			if v := x.At(i, j); !isFinite(v) {
+		for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+d] {
+			if !isFinite(v) {
 				return nil, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
 			}
 		}
