@@ -137,8 +137,8 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 		}
 		data[i] = cols[c]
 	}
-	if n == 0 {
-		return nil, fmt.Errorf("no data rows")
+	if n < len(params) {
+		return nil, fmt.Errorf("%d data rows for %d parameters: need at least as many rows as parameters", n, len(params))
 	}
 	if i := firstBad(target); i >= 0 {
 		return nil, fmt.Errorf("target is %v at row %d", target[i], i+1)

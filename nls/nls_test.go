@@ -124,6 +124,8 @@ func TestFailureIsNotSuccess(t *testing.T) {
 		{"flat", "b1*exp(-b2*x)", map[string]float64{"b1": 1, "b2": 1000}, "singular"},
 		// Only the product a·b is determined.
 		{"overparameterised", "a*b*exp(-0.4*x)", map[string]float64{"a": 1, "b": 1}, "singular"},
+		// d/db sqrt(b) is +Inf at b = 0: reported with the row and parameter.
+		{"infinite Jacobian", "sqrt(b1)*exp(-0.4*x)", map[string]float64{"b1": 0}, "the Jacobian is +Inf at residual 1, parameter b1 (iteration 1)"},
 		// A line through the origin cannot beat the mean of this data.
 		{"no better than a constant", "b1*x + b2*x^2", map[string]float64{"b1": 0, "b2": 0}, "no better than a constant"},
 	} {
@@ -244,6 +246,7 @@ func TestCurveErrors(t *testing.T) {
 		{"a*x", map[string]float64{"a": 1}, map[string][]float64{"x": {1, 2}}, `column "x" has 2 rows, the target has 3`},
 		{"a/(x-2)", map[string]float64{"a": 1}, cols, "the model is +Inf at row 2 at the starting values"},
 		{"x", nil, cols, `model "x" has no parameters: every name is a data column`},
+		{"a+b*x+c*x^2+d*x^3", map[string]float64{"a": 1, "b": 1, "c": 1, "d": 1}, cols, "3 data rows for 4 parameters: need at least as many rows as parameters"},
 	} {
 		_, err := Curve(context.Background(), tc.model, y, tc.cols, tc.start, nil)
 		if err == nil || err.Error() != tc.want {

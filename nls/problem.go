@@ -31,8 +31,8 @@ func (p *Problem) check(n int) {
 	if p.Residuals == nil {
 		panic("nls: Problem.Residuals is nil")
 	}
-	if p.M < 1 || n < 1 {
-		panic(fmt.Sprintf("nls: problem with %d residuals and %d parameters", p.M, n))
+	if n < 1 || p.M < n {
+		panic(fmt.Sprintf("nls: problem with %d residuals and %d parameters; need at least one parameter and as many residuals as parameters", p.M, n))
 	}
 }
 

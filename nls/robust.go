@@ -121,7 +121,7 @@ func robust(ctx context.Context, p Problem, x0 []float64, set settings, names []
 		p.Residuals(r, x)
 		evals++
 		if i := firstBad(r); i >= 0 {
-			return nil, fmt.Errorf("nls: residual %d is %v at the starting point", i, r[i])
+			return nil, fmt.Errorf("residual %d is %v at the starting point", i+1, r[i])
 		}
 		for i := range r {
 			z := base[i] * r[i] * r[i] / c2

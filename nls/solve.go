@@ -26,6 +26,8 @@ type state struct {
 	fixed []bool // parameters held at an active bound in the current iteration
 	iter  int
 	start time.Time
+	names []string // parameter names for messages, or nil
+	badJac string  // where the Jacobian was last found not finite
 
 	// work space
 	xt, rt, qtf, w, p, diag, g []float64
@@ -74,7 +76,8 @@ func (st *state) factor() bool {
 		for i := 0; i < st.m; i++ {
 			col[i] = raw.Data[i*raw.Stride+c]
 		}
-		if firstBad(col) >= 0 {
+		if i := firstBad(col); i >= 0 {
+			st.badJac = fmt.Sprintf("the Jacobian is %v at residual %d, parameter %s", col[i], i+1, st.name(c))
 			return false
 		}
 		st.g[c] = dot(col, st.r)
@@ -163,7 +166,7 @@ func (st *state) lm(ctx context.Context) (lsq.Status, string, error) {
 			return lsq.Canceled, "canceled", err
 		}
 		if !st.factor() {
-			return lsq.Failure, fmt.Sprintf("the Jacobian is not finite at iteration %d", st.iter), nil
+			return lsq.Failure, fmt.Sprintf("%s (iteration %d)", st.badJac, st.iter), nil
 		}
 		q := st.qr
 		if st.iter == 1 {
@@ -509,7 +512,7 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 			return lsq.Canceled, "canceled", err
 		}
 		if !st.factor() {
-			return lsq.Failure, fmt.Sprintf("the Jacobian is not finite at iteration %d", st.iter), nil
+			return lsq.Failure, fmt.Sprintf("%s (iteration %d)", st.badJac, st.iter), nil
 		}
 		if err := st.record(); err != nil {
 			return lsq.Failure, err.Error(), err
@@ -662,9 +665,10 @@ func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []st
 
 func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names []string) (*Result, error) {
 	st := newState(&p, x0, set)
+	st.names = names
 	st.ev.residuals(st.r, st.x)
 	if i := firstBad(st.r); i >= 0 {
-		return nil, fmt.Errorf("nls: residual %d is %v at the starting point", i, st.r[i])
+		return nil, fmt.Errorf("residual %d is %v at the starting point", i+1, st.r[i])
 	}
 	st.fnorm = enorm(st.r)
 	var (
@@ -719,6 +723,13 @@ func (res *Result) check() {
 			"a flat region or an over-parameterised model, not a well-determined minimum",
 			res.Rank, free, strings.Join(names, ", "))
 	}
+}
+
+func (st *state) name(j int) string {
+	if st.names != nil {
+		return st.names[j]
+	}
+	return fmt.Sprintf("x[%d]", j)
 }
 
 func (res *Result) name(j int) string {
