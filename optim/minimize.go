@@ -51,9 +51,12 @@ type Settings struct {
 	// with Proximal the optimiser steps on the loss alone and then applies
 	// the penalty's proximal operator with the step's rate
 	// (x ← prox_{ηR}(x − η∇L), proximal gradient / ISTA; Beck & Teboulle 2009),
-	// which gives exact zeros for L1. Proximal is exact for SGD and GD used
-	// through Update; with the adaptive methods it is a heuristic. Steppers
-	// (GD with line search, L-BFGS) do not support it, and Minimize panics.
+	// which gives exact zeros for L1. Proximal works with SGD, Momentum and
+	// Nesterov: after a momentum update the proximal step is η(1−τ)/(1−μ)
+	// (Nesterov: η(1 + μ(1−τ)/(1−μ))), the step such a rule takes along −g
+	// at a fixed point, so that the fixed points are the penalised optimum.
+	// The adaptive methods scale each coordinate differently and the
+	// Steppers search along a direction, so with them Minimize panics.
 	Penalty  penalty.Penalty
 	Proximal bool
 
@@ -427,8 +430,8 @@ func (s *settings) resolve(p Problem, o Optimizer) {
 	}
 	s.proximal = s.Proximal && s.Penalty != nil
 	s.stepper, _ = o.(Stepper)
-	if s.stepper != nil && s.proximal {
-		panic("optim: Proximal is not supported by line-search methods; use SGD on the full batch (ISTA)")
+	if _, ok := o.(proxStepper); s.proximal && !ok {
+		panic(fmt.Sprintf("optim: Proximal needs SGD, Momentum or Nesterov, not %T; use SGD on the full batch for ISTA", o))
 	}
 	s.batch = s.BatchSize
 	s.stochastic = s.stepper == nil && s.batch > 0 && p.BatchLossGrad != nil && p.Samples > 0 && s.batch < p.Samples
@@ -577,7 +580,7 @@ func (m *run) clip(g []float64) {
 func (m *run) prox(lr float64) {
 	if m.s.proximal {
 		k := m.s.penalized
-		m.s.Penalty.Prox(m.x[:k], lr)
+		m.s.Penalty.Prox(m.x[:k], m.o.(proxStepper).proxStep(lr))
 	}
 }
 

@@ -45,6 +45,14 @@ type penalizedSetter interface {
 	setPenalized(k int)
 }
 
+// proxStepper is implemented by the update rules with which a proximal step
+// is exact: proxStep returns the step t to use in prox_{tR} after an update
+// with rate lr, the step the rule takes along −g at a fixed point, so that
+// the fixed points of update-then-prox are the minimisers of loss + R.
+type proxStepper interface {
+	proxStep(lr float64) float64
+}
+
 type stateful interface {
 	encoding.BinaryMarshaler
 	encoding.BinaryUnmarshaler
@@ -125,6 +133,8 @@ func (o *SGD) Update(x, g []float64, lr float64) {
 		x[j] -= lr * gj
 	}
 }
+
+func (o *SGD) proxStep(lr float64) float64 { return lr }
 
 // DefaultRate returns 1/L on the full batch (batchFrac = 1) and
 // min(1/(2L), b/(nL)) with mini-batches of b of n rows: half the full-batch
@@ -210,6 +220,11 @@ func momentumBuf(buf, g []float64, beta, damp float64, first bool) {
 	}
 }
 
+// At a fixed point b = (1−τ)g/(1−μ): the step along −g is η(1−τ)/(1−μ).
+func (o *Momentum) proxStep(lr float64) float64 {
+	return lr * (1 - o.Dampening) / (1 - o.beta)
+}
+
 // DefaultRate returns 1/L on the full batch and (1−μ) times SGD's rate with
 // mini-batches.
 func (o *Momentum) DefaultRate(l, batchFrac float64) float64 {
@@ -263,6 +278,12 @@ func (o *Nesterov) Update(x, g []float64, lr float64) {
 	for j, b := range o.buf {
 		x[j] -= lr * (g[j] + o.beta*b)
 	}
+}
+
+// At a fixed point b = (1−τ)g/(1−μ): the step along −g is
+// η(1 + μ(1−τ)/(1−μ)).
+func (o *Nesterov) proxStep(lr float64) float64 {
+	return lr * (1 + o.beta*(1-o.Dampening)/(1-o.beta))
 }
 
 // DefaultRate is Momentum's.
