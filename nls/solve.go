@@ -15,19 +15,19 @@ import (
 // state is the solver state shared by the methods, the refinement and the
 // inference.
 type state struct {
-	ev    *evaluator
-	s     settings
-	m, n  int
-	x     []float64 // current point
-	r     []float64 // residuals at x
-	fnorm float64   // ‖r‖
-	qr    *pivQR
-	sub   *lmSolver
-	fixed []bool // parameters held at an active bound in the current iteration
-	iter  int
-	start time.Time
-	names []string // parameter names for messages, or nil
-	badJac string  // where the Jacobian was last found not finite
+	ev     *evaluator
+	s      settings
+	m, n   int
+	x      []float64 // current point
+	r      []float64 // residuals at x
+	fnorm  float64   // ‖r‖
+	qr     *pivQR
+	sub    *lmSolver
+	fixed  []bool // parameters held at an active bound in the current iteration
+	iter   int
+	start  time.Time
+	names  []string // parameter names for messages, or nil
+	badJac string   // where the Jacobian was last found not finite
 
 	// work space
 	xt, rt, qtf, w, p, diag, g []float64
