@@ -80,6 +80,12 @@ type Settings struct {
 	ValX *mat.Dense
 	ValY []float64
 
+	// PolyX, when not nil, says that the columns of x are the raw powers
+	// PolyX, PolyX², …, PolyX^d: the exact QR path then forms the powers in
+	// double-double itself (linear.FitPolynomial), so that their float64
+	// rounding does not cost digits on ill-conditioned polynomials.
+	PolyX []float64
+
 	// Init, when not nil, is the starting point on the original scale
 	// (coefficients and intercept); by default iterative solvers start at 0.
 	Init *lsq.Linear
@@ -172,7 +178,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	}
 	wantExact := solver.Exact() || (!s.SkipExact && float64(n)*float64(d)*float64(d) <= ExactLimit && exactComparable(s.Optim.Penalty))
 	if wantExact {
-		ex, err := exactFit(x, y, exactSettings, center, scale)
+		ex, err := exactFit(x, y, exactSettings, center, scale, s.PolyX)
 		if err != nil {
 			return nil, err
 		}
@@ -466,8 +472,12 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 // exactFit solves the exact problem; with a ridge penalty on standardised
 // coefficients it solves on a standardised copy of x and maps the solution
 // back to the original scale.
-func exactFit(x *mat.Dense, y []float64, s *linear.Settings, center, scale []float64) (*linear.Result, error) {
+func exactFit(x *mat.Dense, y []float64, s *linear.Settings, center, scale, poly []float64) (*linear.Result, error) {
 	if s.Ridge == 0 || scale == nil {
+		if poly != nil && s.Method == linear.QR {
+			_, d := x.Dims()
+			return linear.FitPolynomial(poly, y, d, s)
+		}
 		return linear.Fit(x, y, s)
 	}
 	n, d := x.Dims()

@@ -19,6 +19,7 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/stats"
 )
 
 type fitOptions struct {
@@ -45,6 +46,10 @@ type fitOptions struct {
 	WeightDec  float64
 	Penalty    penaltyFlags
 	Proximal   bool
+
+	Degree  int
+	Summary bool
+	Robust  string
 
 	Trace  string
 	Quiet  bool
@@ -106,6 +111,9 @@ converge (the model is still written).`,
 	f.Float64Var(&opts.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.Float64Var(&opts.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
 	f.BoolVar(&opts.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
+	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
+	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
+	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
@@ -140,6 +148,12 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	s.WeightDecay = o.WeightDec
 	var err error
 	if p.rates, p.grid, err = parseRates(o.LR); err != nil {
+		return nil, err
+	}
+	if o.Degree < 0 || o.Degree > 30 {
+		return nil, usagef("--degree %d must be between 1 and 30", o.Degree)
+	}
+	if _, err := parseRobust(o.Robust); err != nil {
 		return nil, err
 	}
 	if o.Epochs < 1 {
@@ -241,6 +255,8 @@ type fitOutput struct {
 	Model      string      `json:"model,omitempty"`
 	Trace      string      `json:"trace,omitempty"`
 	Divergence *divergence `json:"divergence,omitempty"`
+	*summaryOut
+	SummaryNote string `json:"summary_note,omitempty"`
 }
 
 type timings struct {
@@ -306,6 +322,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	}
 	s := p.settings
 	s.Weights = fr.Weights
+	if s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
+		return err
+	}
 
 	// Validation split.
 	x, y, w := fr.X, fr.Y, fr.Weights
@@ -380,6 +399,15 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return fitErr
 	}
 
+	var sum *stats.Summary
+	if res.Exact != nil && div == nil {
+		cov, _ := parseRobust(o.Robust)
+		var serr error
+		sum, out.summaryOut, serr = summarize(res, x, s.Weights, cov)
+		if serr != nil {
+			out.SummaryNote = serr.Error()
+		}
+	}
 	if trace != nil {
 		if err := trace.finish(true); err != nil {
 			return err
@@ -398,6 +426,17 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		}
 	} else {
 		printFit(stdio.Out, &out, res)
+		if o.Summary {
+			fmt.Fprintln(stdio.Out)
+			if sum != nil {
+				if !s.Solver.Exact() {
+					fmt.Fprintln(stdio.Out, "inference at the exact solution:")
+				}
+				printSummary(stdio.Out, sum, out.summaryOut, fr.Features)
+			} else if out.SummaryNote != "" {
+				fmt.Fprintf(stdio.Out, "no summary: %s\n", out.SummaryNote)
+			}
+		}
 	}
 	if div != nil {
 		return &NotConvergedError{Msg: divergenceAdvice(div, fr.Features, &s)}

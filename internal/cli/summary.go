@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/stats"
+)
+
+// summaryOut is the inference of an exact fit, in the JSON field names of
+// the fit command.
+type summaryOut struct {
+	StdErr          []jsonFloat `json:"stderr"`
+	InterceptStdErr *jsonFloat  `json:"intercept_stderr,omitempty"`
+	T               []jsonFloat `json:"t"`
+	P               []jsonFloat `json:"p"`
+	CILow           []jsonFloat `json:"ci_low"`
+	CIHigh          []jsonFloat `json:"ci_high"`
+	InterceptT      *jsonFloat  `json:"intercept_t,omitempty"`
+	InterceptP      *jsonFloat  `json:"intercept_p,omitempty"`
+	InterceptCILow  *jsonFloat  `json:"intercept_ci_low,omitempty"`
+	InterceptCIHigh *jsonFloat  `json:"intercept_ci_high,omitempty"`
+	ResidualSD      jsonFloat   `json:"residual_sd"`
+	R2              jsonFloat   `json:"r2"`
+	AdjR2           jsonFloat   `json:"adj_r2"`
+	F               jsonFloat   `json:"f"`
+	FP              jsonFloat   `json:"f_p"`
+	LogLik          jsonFloat   `json:"loglik"`
+	AIC             jsonFloat   `json:"aic"`
+	BIC             jsonFloat   `json:"bic"`
+	DFResid         int         `json:"df_resid"`
+	DFModel         int         `json:"df_model"`
+	Covariance      string      `json:"covariance"`
+	Diagnosis       string      `json:"diagnosis"`
+}
+
+var covTypes = map[string]stats.CovType{"": stats.NonRobust, "nonrobust": stats.NonRobust, "hc0": stats.HC0, "hc1": stats.HC1, "hc2": stats.HC2, "hc3": stats.HC3}
+
+func parseRobust(s string) (stats.CovType, error) {
+	c, ok := covTypes[strings.ToLower(s)]
+	if !ok {
+		return 0, usagef("--robust %q: want HC0, HC1, HC2 or HC3", s)
+	}
+	return c, nil
+}
+
+func summarize(res *fit.Result, x *mat.Dense, w []float64, cov stats.CovType) (*stats.Summary, *summaryOut, error) {
+	if res.Exact == nil {
+		return nil, nil, nil
+	}
+	var xx *mat.Dense
+	if cov != stats.NonRobust {
+		xx = x
+	}
+	sum, err := stats.Summarize(res.Exact, xx, w, &stats.Settings{Cov: cov})
+	if err != nil {
+		return nil, nil, err
+	}
+	o := &summaryOut{
+		ResidualSD: jsonFloat(sum.ResidualSD), R2: jsonFloat(sum.R2), AdjR2: jsonFloat(sum.AdjR2),
+		F: jsonFloat(sum.F), FP: jsonFloat(sum.FPValue), LogLik: jsonFloat(sum.LogLik), AIC: jsonFloat(sum.AIC), BIC: jsonFloat(sum.BIC),
+		DFResid: sum.DF, DFModel: sum.DFModel, Covariance: sum.Type.String(),
+		Diagnosis: diagnose(res.Exact.Cond, x, w),
+	}
+	terms := sum.Terms
+	if sum.HasIntercept {
+		t := terms[0]
+		se, tt, p, lo, hi := jsonFloat(t.StdErr), jsonFloat(t.T), jsonFloat(t.P), jsonFloat(t.Lower), jsonFloat(t.Upper)
+		o.InterceptStdErr, o.InterceptT, o.InterceptP, o.InterceptCILow, o.InterceptCIHigh = &se, &tt, &p, &lo, &hi
+		terms = terms[1:]
+	}
+	for _, t := range terms {
+		o.StdErr = append(o.StdErr, jsonFloat(t.StdErr))
+		o.T = append(o.T, jsonFloat(t.T))
+		o.P = append(o.P, jsonFloat(t.P))
+		o.CILow = append(o.CILow, jsonFloat(t.Lower))
+		o.CIHigh = append(o.CIHigh, jsonFloat(t.Upper))
+	}
+	return sum, o, nil
+}
+
+// diagnose turns the condition number of the standardised design, and the
+// spread of the raw column scales, into a sentence: a large condition number
+// after standardising means collinearity; very different scales mean the raw
+// design is badly scaled (harmless to QR, harmful to unstandardised GD).
+func diagnose(cond float64, x *mat.Dense, w []float64) string {
+	var parts []string
+	switch {
+	case math.IsInf(cond, 1):
+		parts = append(parts, "rank-deficient: some features are exact linear combinations of others")
+	case cond > 1e6:
+		parts = append(parts, fmt.Sprintf("severe collinearity (condition number %.3g after standardising): coefficients are poorly determined", cond))
+	case cond > 30:
+		parts = append(parts, fmt.Sprintf("collinearity (condition number %.3g after standardising; above 30 is the usual warning level)", cond))
+	default:
+		parts = append(parts, fmt.Sprintf("well conditioned (condition number %.3g after standardising)", cond))
+	}
+	if x != nil {
+		_, sc := data.Moments(x, w)
+		lo, hi := math.Inf(1), 0.0
+		for _, s := range sc {
+			if s > 0 {
+				lo, hi = math.Min(lo, s), math.Max(hi, s)
+			}
+		}
+		if hi/lo > 1e3 {
+			parts = append(parts, fmt.Sprintf("scaling: feature standard deviations differ by %.2g× (standardise for gradient methods)", hi/lo))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func printSummary(w io.Writer, sum *stats.Summary, o *summaryOut, features []string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	stat := "t"
+	if sum.Dist == stats.Normal {
+		stat = "z"
+	}
+	lvl := (1 - sum.Level) / 2
+	fmt.Fprintf(tw, "\tcoef\tstd err\t%s\tP>|%s|\t[%.3g\t%.3g]\t\n", stat, stat, lvl, 1-lvl)
+	names := features
+	if sum.HasIntercept {
+		names = append([]string{"intercept"}, features...)
+	}
+	for i, t := range sum.Terms {
+		fmt.Fprintf(tw, "%s\t%.6g\t%.4g\t%.4g\t%.3g\t%.6g\t%.6g\t\n", names[i], t.Coef, t.StdErr, t.T, t.P, t.Lower, t.Upper)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", sum.ResidualSD, sum.DF, sum.R2, sum.AdjR2)
+	fmt.Fprintf(w, "F %.6g on %d and %d df, p = %.4g   log-likelihood %.6g   AIC %.6g   BIC %.6g   n %d\n", sum.F, sum.DFModel, sum.DF, sum.FPValue, sum.LogLik, sum.AIC, sum.BIC, sum.N)
+	if sum.Type != stats.NonRobust {
+		fmt.Fprintf(w, "standard errors: heteroskedasticity-robust %s\n", sum.Type)
+	}
+	fmt.Fprintf(w, "design: %s\n", o.Diagnosis)
+}
+
+// expandDegree replaces the single feature x by x, x², …, x^degree.
+func expandDegree(fr *data.Frame, degree int) ([]float64, error) {
+	if degree <= 1 {
+		return nil, nil
+	}
+	n, d := fr.X.Dims()
+	if d != 1 {
+		return nil, usagef("--degree expands one feature into powers; got %d features (pick one with --features)", d)
+	}
+	x := make([]float64, n)
+	for i := range n {
+		x[i] = fr.X.At(i, 0)
+	}
+	xd := mat.NewDense(n, degree, nil)
+	for i, v := range x {
+		p := 1.0
+		row := xd.RawRowView(i)
+		for k := range degree {
+			p *= v
+			row[k] = p
+		}
+	}
+	name := fr.Features[0]
+	names := []string{name}
+	for k := 2; k <= degree; k++ {
+		names = append(names, fmt.Sprintf("%s^%d", name, k))
+	}
+	fr.X, fr.Features = xd, names
+	return x, nil
+}
