@@ -23,6 +23,16 @@ func ExampleFit() {
 	// RSS 2.4 on 3 degrees of freedom, rank 1, qr in double-double
 }
 
+func ExampleResult_Model() {
+	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
+	y := []float64{2, 4, 5, 4, 5}
+	res, _ := linear.Fit(x, y, nil)
+	m := res.Model([]string{"hours"})
+	fmt.Printf("%.4g\n", m.Predict([]float64{6}))
+	// Output:
+	// 5.8
+}
+
 func ExampleFit_ridge() {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -428,3 +429,22 @@ func FitText(x [][]string, y []string, s *Settings) (*Result, error) {
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Model returns the fit as an lsq.Linear with the given feature names (nil
+// means "x1", "x2", …). It panics if len(features) differs from len(Coef).
+func (r *Result) Model(features []string) *lsq.Linear {
+	if features == nil {
+		features = make([]string, len(r.Coef))
+		for j := range features {
+			features[j] = fmt.Sprintf("x%d", j+1)
+		}
+	}
+	if len(features) != len(r.Coef) {
+		panic(fmt.Sprintf("linear: %d feature names for %d coefficients", len(features), len(r.Coef)))
+	}
+	return &lsq.Linear{
+		Features:  append([]string(nil), features...),
+		Coef:      append([]float64(nil), r.Coef...),
+		Intercept: r.Intercept,
+	}
+}
