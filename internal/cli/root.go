@@ -131,6 +131,7 @@ var commands = []func(IO) *cobra.Command{
 	newEvalCmd,
 	newSelftestCmd,
 	newVersionCmd,
+	newPathCmd,
 }
 
 // stdioFromOS returns the process's streams.

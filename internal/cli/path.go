@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"gonum.org/v1/plot"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/internal/fsutil"
+	rpt "github.com/lsqgo/lsq/report"
+)
+
+// enetFlags are the options path and cv share: the penalty, its grid of α
+// and how the design is treated.
+type enetFlags struct {
+	Penalty     string
+	L1Ratio     string
+	NAlphas     int
+	Eps         float64
+	Standardize bool
+	NoIntercept bool
+}
+
+func (e *enetFlags) register(fs *pflag.FlagSet, list bool) {
+	fs.StringVar(&e.Penalty, "penalty", "", "l1 (the lasso; the default unless --l1-ratio is given), elasticnet or l2 (ridge)")
+	help := "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²), in [0, 1]"
+	if list {
+		help += "; a comma-separated list compares several"
+	}
+	fs.StringVar(&e.L1Ratio, "l1-ratio", "0.5", help)
+	fs.IntVar(&e.NAlphas, "n-alphas", 100, "number of values of α, log-spaced from α_max down to α_max·eps")
+	fs.Float64Var(&e.Eps, "eps", 1e-3, "ratio of the smallest α to α_max, in (0, 1)")
+	fs.BoolVar(&e.Standardize, "standardize", true, "penalise the standardised coefficients (glmnet); false penalises them on the original scale (scikit-learn)")
+	fs.BoolVar(&e.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
+}
+
+// resolve checks the flags and returns the penalty's canonical name, the
+// mixing values ρ and the path settings (without weights). changed reports
+// whether a flag was given; list allows several ρ.
+func (e *enetFlags) resolve(changed func(string) bool, list bool) (string, []float64, enet.PathSettings, error) {
+	var ps enet.PathSettings
+	if e.NAlphas < 1 {
+		return "", nil, ps, usagef("--n-alphas %d must be at least 1", e.NAlphas)
+	}
+	if !(e.Eps > 0 && e.Eps < 1) {
+		return "", nil, ps, usagef("--eps %v must be in (0, 1), the ratio of the smallest α to α_max", e.Eps)
+	}
+	ps.NumAlphas, ps.Eps = e.NAlphas, e.Eps
+	ps.Unstandardized = !e.Standardize
+	ps.NoIntercept = e.NoIntercept
+
+	var ratios []float64
+	for _, f := range strings.Split(e.L1Ratio, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v >= 0 && v <= 1) {
+			return "", nil, ps, usagef("--l1-ratio %q: want a number between 0 and 1%s", e.L1Ratio, map[bool]string{true: ", or a comma-separated list of them", false: ""}[list])
+		}
+		ratios = append(ratios, v)
+	}
+	if len(ratios) > 1 && !list {
+		return "", nil, ps, usagef("--l1-ratio %q: give one value (lsq cv compares several)", e.L1Ratio)
+	}
+	ratioSet := changed("l1-ratio")
+	name := strings.ToLower(e.Penalty)
+	switch name {
+	case "":
+		if ratioSet {
+			return "elasticnet", ratios, ps, nil
+		}
+		return "l1", []float64{1}, ps, nil
+	case "elasticnet", "enet":
+		return "elasticnet", ratios, ps, nil
+	case "l1", "lasso":
+		if ratioSet {
+			return "", nil, ps, usagef("--l1-ratio applies to --penalty elasticnet; the lasso (l1) has ρ = 1")
+		}
+		return "l1", []float64{1}, ps, nil
+	case "l2", "ridge":
+		if ratioSet {
+			return "", nil, ps, usagef("--l1-ratio applies to --penalty elasticnet; ridge (l2) has ρ = 0")
+		}
+		return "l2", []float64{0}, ps, nil
+	}
+	return "", nil, ps, usagef("--penalty %q: want l1, elasticnet or l2", e.Penalty)
+}
+
+// penaltyTitle describes the penalty for a heading.
+func penaltyTitle(name string, rho float64) string {
+	switch name {
+	case "l1":
+		return "lasso (ρ = 1)"
+	case "l2":
+		return "ridge (ρ = 0)"
+	}
+	return fmt.Sprintf("elastic net (ρ = %g)", rho)
+}
+
+type pathOptions struct {
+	File string
+	Data dataFlags
+	Enet enetFlags
+	JSON bool
+	Plot string
+
+	changed func(string) bool
+}
+
+func newPathCmd(stdio IO) *cobra.Command {
+	opts := pathOptions{}
+	cmd := &cobra.Command{
+		Use:   "path FILE",
+		Short: "Regularisation path of the lasso, elastic net or ridge regression",
+		Long: `path reads FILE (.csv, .tsv, .parquet, or - for standard input) and fits
+
+    (1/2n)‖y − Xw − b‖² + α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)
+
+by coordinate descent for a decreasing grid of α: --n-alphas values, log-spaced
+from α_max (the smallest α at which every coefficient is zero) down to
+α_max·eps, each fit starting from the previous one (glmnet's path). The lasso
+is ρ = 1, ridge ρ = 0; for ridge no finite α zeroes the fit and α_max uses
+ρ = 0.001, glmnet's convention.
+
+The table has one row per α: the number of non-zero coefficients, the
+objective and the coefficients on the original scale.`,
+		Example: `  lsq path data.csv --target y
+  lsq path data.csv --penalty elasticnet --l1-ratio 0.5 --n-alphas 20 --json
+  lsq path data.csv --plot path.png`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
+			return runPath(cmd.Context(), opts, stdio)
+		},
+	}
+	f := cmd.Flags()
+	opts.Data.register(f, true)
+	opts.Enet.register(f, false)
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	f.StringVar(&opts.Plot, "plot", "", "draw the coefficients against α to this .png or .svg file")
+	return cmd
+}
+
+// pathOutput is the JSON form of a path.
+type pathOutput struct {
+	File         string      `json:"file"`
+	Target       string      `json:"target"`
+	Features     []string    `json:"features"`
+	N            int         `json:"n"`
+	Penalty      string      `json:"penalty"`
+	L1Ratio      float64     `json:"l1_ratio"`
+	Standardized bool        `json:"standardized"`
+	AlphaMax     jsonFloat   `json:"alpha_max"`
+	Alphas       []float64   `json:"alphas"`
+	Nonzero      []int       `json:"nonzero"`
+	Objective    []jsonFloat `json:"objective"`
+	Coef         [][]float64 `json:"coef"`
+	Intercept    []float64   `json:"intercept"`
+	Converged    bool        `json:"converged"`
+	Plot         string      `json:"plot,omitempty"`
+}
+
+func runPath(ctx context.Context, o pathOptions, stdio IO) error {
+	name, ratios, ps, err := o.Enet.resolve(o.changed, false)
+	if err != nil {
+		return err
+	}
+	if err := plotOutputCheck(o.Plot, o.File); err != nil {
+		return err
+	}
+	fr, err := o.Data.load(o.File, stdio)
+	if err != nil {
+		return err
+	}
+	if fr.X == nil || fr.Rows() == 0 {
+		return fmt.Errorf("%s: no data rows", o.File)
+	}
+	ps.Weights = fr.Weights
+	rho := ratios[0]
+	pr, err := enet.Path(ctx, fr.X, fr.Y, rho, &ps)
+	if err != nil {
+		return err
+	}
+	out := pathOutput{
+		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
+		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
+		AlphaMax: jsonFloat(pr.AlphaMax), Converged: true,
+	}
+	var unconverged []float64
+	for _, pt := range pr.Points {
+		out.Alphas = append(out.Alphas, pt.Alpha)
+		out.Nonzero = append(out.Nonzero, pt.NonZero)
+		out.Objective = append(out.Objective, jsonFloat(pt.Objective))
+		out.Coef = append(out.Coef, pt.Coef)
+		out.Intercept = append(out.Intercept, pt.Intercept)
+		if pt.Status != lsq.Converged {
+			out.Converged = false
+			unconverged = append(unconverged, pt.Alpha)
+		}
+	}
+	if o.Plot != "" {
+		p, err := rpt.PathPlot(rpt.Path{Alphas: out.Alphas, Coef: out.Coef, Features: fr.Features})
+		if err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		if err := plotOutputWrite(o.Plot, p); err != nil {
+			return err
+		}
+		out.Plot = o.Plot
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printPath(stdio.Out, &out)
+	}
+	if len(unconverged) > 0 {
+		return &NotConvergedError{Msg: fmt.Sprintf("coordinate descent reached its sweep limit before converging at %s (first α = %.4g); the coefficients there are approximate", plural(len(unconverged), "value")+" of α", unconverged[0])}
+	}
+	return nil
+}
+
+func printPath(w io.Writer, out *pathOutput) {
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	scale := "standardised coefficients"
+	if !out.Standardized {
+		scale = "coefficients on the original scale"
+	}
+	fmt.Fprintf(w, "%s path: %s from α_max = %.6g to %.6g (penalty on the %s)\n",
+		penaltyTitle(out.Penalty, out.L1Ratio), plural(len(out.Alphas), "value")+" of α", float64(out.AlphaMax), out.Alphas[len(out.Alphas)-1], scale)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "alpha\tnonzero\tobjective\tintercept\t")
+	for _, f := range out.Features {
+		fmt.Fprintf(tw, "%s\t", f)
+	}
+	fmt.Fprintln(tw)
+	for k, a := range out.Alphas {
+		fmt.Fprintf(tw, "%.6g\t%d\t%.6g\t%.6g\t", a, out.Nonzero[k], float64(out.Objective[k]), out.Intercept[k])
+		for _, c := range out.Coef[k] {
+			fmt.Fprintf(tw, "%.6g\t", c)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	if out.Plot != "" {
+		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
+	}
+}
+
+// plotOutputCheck validates a --plot file name before any work is done: a
+// .png or .svg extension, and not one of the inputs.
+func plotOutputCheck(name string, inputs ...string) error {
+	if name == "" {
+		return nil
+	}
+	if _, err := rpt.FormatOf(name); err != nil {
+		return usagef("--plot %s: %v", name, err)
+	}
+	return refuseOverwrite(name, inputs...)
+}
+
+// plotOutputWrite renders p alone to name (format from the extension),
+// atomically.
+func plotOutputWrite(name string, p *plot.Plot) error {
+	fig := rpt.Single(p)
+	return fsutil.WriteFile(name, func(w io.Writer) error { return fig.WriteFile(w, name) })
+}
