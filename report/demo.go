@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -11,19 +12,28 @@ import (
 )
 
 // LossSurface is a straight-line fit ŷ = m·x + b seen as a surface over
-// (m, b), with the path an iterative solver took across it.
+// (m, b), with the paths iterative solvers took across it.
 type LossSurface struct {
 	Title string // panel title; empty for "Gradient descent on L(m, b)"
 
 	// X and Y are the data; the loss is L(m, b) = (1/2n) Σ (yᵢ − m·xᵢ − b)².
 	X, Y []float64
 
-	// Slope and Intercept are the iterates (m_k, b_k), k = 0 the start.
-	Slope, Intercept []float64
+	// Paths are drawn in order, each in its own colour.
+	Paths []Iterates
 
 	// XLabel and YLabel name the axes; empty for "slope m" and
 	// "intercept b".
 	XLabel, YLabel string
+}
+
+// Iterates is one solver's path over (m, b).
+type Iterates struct {
+	// Label names the path in the legend; empty for "gradient descent".
+	// The number of steps is appended.
+	Label string
+	// Slope and Intercept are the iterates (m_k, b_k), k = 0 the start.
+	Slope, Intercept []float64
 }
 
 // quadratic is L(m, b) = ½·(θ−θ*)ᵀH(θ−θ*) + L* written out from the
@@ -124,9 +134,6 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(s.Slope) != len(s.Intercept) {
-		panic(fmt.Sprintf("report: contour plot: %d slopes, %d intercepts", len(s.Slope), len(s.Intercept)))
-	}
 	title, xl, yl := s.Title, s.XLabel, s.YLabel
 	if title == "" {
 		title = "Gradient descent on L(m, b)"
@@ -138,18 +145,24 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 		yl = "intercept b"
 	}
 
-	// The view: the minimum, and the path while it is no worse than its start.
+	// The view: the minimum, and each path while it is no worse than its
+	// start.
 	xmin, xmax, ymin, ymax := q.m, q.m, q.b, q.b
-	var path plotter.XYs
-	for k := range s.Slope {
-		m, b := s.Slope[k], s.Intercept[k]
-		if !finite(m) || !finite(b) {
-			break
+	paths := make([]plotter.XYs, len(s.Paths))
+	for i, it := range s.Paths {
+		if len(it.Slope) != len(it.Intercept) {
+			panic(fmt.Sprintf("report: contour plot: path %d has %d slopes, %d intercepts", i, len(it.Slope), len(it.Intercept)))
 		}
-		path = append(path, plotter.XY{X: m, Y: b})
-		if q.at(m, b) <= q.at(s.Slope[0], s.Intercept[0]) {
-			xmin, xmax = min(xmin, m), max(xmax, m)
-			ymin, ymax = min(ymin, b), max(ymax, b)
+		for k := range it.Slope {
+			m, b := it.Slope[k], it.Intercept[k]
+			if !finite(m) || !finite(b) {
+				break
+			}
+			paths[i] = append(paths[i], plotter.XY{X: m, Y: b})
+			if q.at(m, b) <= q.at(it.Slope[0], it.Intercept[0]) {
+				xmin, xmax = min(xmin, m), max(xmax, m)
+				ymin, ymax = min(ymin, b), max(ymax, b)
+			}
 		}
 	}
 	span := max(xmax-xmin, ymax-ymin)
@@ -181,29 +194,51 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 			p.Legend.Add("level sets of L", l)
 		}
 	}
-	if len(path) > 0 {
+	// Paths are stacked with the first on top, later ones dashed, so a
+	// path that another retraces stays visible; each ends in a triangle in
+	// its colour, all start at grey squares.
+	var layers []plot.Plotter
+	var starts []*plotter.Scatter
+	for i, path := range paths {
+		if len(path) == 0 {
+			continue
+		}
+		c := colour(i)
+		var dash []vg.Length
+		if i > 0 {
+			dash = dashed()
+		}
 		shown := thin(path)
-		l, err := line(shown, colour(0), 1.25, nil)
+		l, err := line(shown, c, 1.25, dash)
 		if err != nil {
 			return nil, err
 		}
-		p.Add(l)
-		name := fmt.Sprintf("gradient descent, %d steps", len(s.Slope)-1)
+		end := marker(path[len(path)-1].X, path[len(path)-1].Y, c, 4, draw.TriangleGlyph{})
+		label := s.Paths[i].Label
+		if label == "" {
+			label = "gradient descent"
+		}
+		label = fmt.Sprintf("%s, %d steps", label, len(s.Paths[i].Slope)-1)
+		group := []plot.Plotter{l, end}
 		if len(shown) <= 60 {
-			dots, err := scatter(shown, colour(0), 1.5)
+			dots, err := scatter(shown, c, 1.5)
 			if err != nil {
 				return nil, err
 			}
-			p.Add(dots)
-			p.Legend.Add(name, l, dots)
-		} else {
-			p.Legend.Add(name, l)
+			group = append(group, dots)
 		}
-		start := marker(path[0].X, path[0].Y, colour(0), 4, draw.BoxGlyph{})
-		p.Add(start)
-		p.Legend.Add("start", start)
+		layers = append(group, layers...)
+		p.Legend.Add(label, l, end)
+		starts = append(starts, marker(path[0].X, path[0].Y, grey, 4, draw.BoxGlyph{}))
 	}
-	star := marker(q.m, q.b, red, 3.5, draw.CircleGlyph{})
+	for _, st := range starts {
+		p.Add(st)
+	}
+	p.Add(layers...)
+	if len(starts) > 0 {
+		p.Legend.Add("start", starts[0])
+	}
+	star := marker(q.m, q.b, color.Black, 3.5, draw.CircleGlyph{})
 	p.Add(star)
 	p.Legend.Add(fmt.Sprintf("exact minimum (%s, %s)", fmtG(q.m), fmtG(q.b)), star)
 	// The axes must stay where the view put them, not grow to the
@@ -215,20 +250,22 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 // Demo panel size: square, so equal data spans look nearly equal.
 const demoPanel = 5 * vg.Inch
 
-// DemoFigure puts two loss surfaces side by side: typically gradient
-// descent on the raw textbook data (a long, thin valley: slow zig-zag
-// progress) and on standardised data (a round bowl: straight to the
-// minimum).
-func DemoFigure(raw, std LossSurface) (*Figure, error) {
-	a, err := ContourPlot(raw)
-	if err != nil {
-		return nil, err
+// DemoFigure puts loss surfaces side by side in one row of square panels:
+// typically gradient descent on the raw textbook data (a long, thin
+// valley: slow or zig-zag progress) and on standardised data (a round
+// bowl: straight to the minimum). It panics if there is no panel.
+func DemoFigure(panels ...LossSurface) (*Figure, error) {
+	if len(panels) == 0 {
+		panic("report: DemoFigure needs a panel")
 	}
-	b, err := ContourPlot(std)
-	if err != nil {
-		return nil, err
+	plots := make([]*plot.Plot, len(panels))
+	for i, s := range panels {
+		var err error
+		if plots[i], err = ContourPlot(s); err != nil {
+			return nil, err
+		}
 	}
-	f := Grid(2, a, b)
+	f := Grid(len(plots), plots...)
 	f.PanelWidth, f.PanelHeight = demoPanel, demoPanel
 	return f, nil
 }

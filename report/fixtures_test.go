@@ -208,12 +208,34 @@ const (
 	demoSteps = 60
 )
 
+// demoSurfaces shows gradient descent zig-zagging down the raw valley and
+// walking straight into the standardised bowl.
 func demoSurfaces() (raw, std LossSurface) {
 	ms, bs, _ := gd(textbookX, textbookY, demoRawLR, demoSteps, [2][]float64{})
-	raw = LossSurface{Title: "Raw x: a long, thin valley", X: textbookX, Y: textbookY, Slope: ms, Intercept: bs}
+	raw = LossSurface{Title: "Raw x: a long, thin valley", X: textbookX, Y: textbookY,
+		Paths: []Iterates{{Label: "rate 0.15", Slope: ms, Intercept: bs}}}
 	z := standardise(textbookX)
 	ms, bs, _ = gd(z, textbookY, demoStdLR, demoSteps/3, [2][]float64{})
-	std = LossSurface{Title: "Standardised x: a round bowl", X: z, Y: textbookY, Slope: ms, Intercept: bs,
+	std = LossSurface{Title: "Standardised x: a round bowl", X: z, Y: textbookY,
+		Paths:  []Iterates{{Label: "rate 0.3", Slope: ms, Intercept: bs}},
+		XLabel: "slope per SD of x"}
+	return raw, std
+}
+
+// cliDemoSurfaces are the runs of the lsq demo command: the textbook's
+// rate 0.01 for 1000 epochs and the rate 1/L = 1/(6 + √34) for 2000 on raw
+// x, and 1/L = 1 on standardised x (H = I: one step lands on the minimum).
+func cliDemoSurfaces() (raw, std LossSurface) {
+	m1, b1, _ := gd(textbookX, textbookY, 0.01, 1000, [2][]float64{})
+	m2, b2, _ := gd(textbookX, textbookY, 1/(6+math.Sqrt(34)), 2000, [2][]float64{})
+	raw = LossSurface{Title: "Raw x", X: textbookX, Y: textbookY, Paths: []Iterates{
+		{Label: "rate 0.01", Slope: m1, Intercept: b1},
+		{Label: "rate 1/L", Slope: m2, Intercept: b2},
+	}}
+	z := standardise(textbookX)
+	m3, b3, _ := gd(z, textbookY, 1, 3, [2][]float64{})
+	std = LossSurface{Title: "Standardised x", X: z, Y: textbookY,
+		Paths:  []Iterates{{Label: "rate 1/L", Slope: m3, Intercept: b3}},
 		XLabel: "slope per SD of x"}
 	return raw, std
 }

@@ -277,7 +277,7 @@ func TestShellQuote(t *testing.T) {
 func ExampleHTML() {
 	fig, err := ContourPlot(LossSurface{
 		X: []float64{1, 2, 3, 4, 5}, Y: []float64{2, 4, 5, 4, 5},
-		Slope: []float64{0, 0.3, 0.5}, Intercept: []float64{0, 1, 1.8},
+		Paths: []Iterates{{Slope: []float64{0, 0.3, 0.5}, Intercept: []float64{0, 1, 1.8}}},
 	})
 	if err != nil {
 		panic(err)

@@ -167,3 +167,13 @@ func GapPlot(trace []lsq.Iteration, optimum float64) (*plot.Plot, error) {
 	}
 	return finish(p), nil
 }
+
+// Trace collects a solver's iterations for LossPlot and GapPlot; it is an
+// lsq.Recorder.
+type Trace []lsq.Iteration
+
+// Record appends it to the trace.
+func (t *Trace) Record(it lsq.Iteration) error {
+	*t = append(*t, it)
+	return nil
+}

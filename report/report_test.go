@@ -281,3 +281,19 @@ func ExampleFigure_Write() {
 	// Output:
 	// true
 }
+
+func TestTrace(t *testing.T) {
+	var tr Trace
+	var r lsq.Recorder = &tr
+	for k := 1; k <= 3; k++ {
+		if err := r.Record(lsq.Iteration{Epoch: k, Loss: 1 / float64(k), Objective: 1 / float64(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tr) != 3 || tr[2].Epoch != 3 {
+		t.Fatalf("trace %v", tr)
+	}
+	if _, err := LossPlot(tr, 0.1); err != nil {
+		t.Error(err)
+	}
+}
