@@ -51,10 +51,11 @@ const (
 	Double
 	// DoubleDouble carries out centring, scaling, the pivoted Householder
 	// QR, the solve, the residuals and the covariance in double-double
-	// arithmetic (about 32 significant digits), so that the results, once
-	// rounded to float64, are accurate to nearly full precision for any
-	// design whose condition number is well below 10³⁰ — the data
-	// themselves taken as exact. It costs roughly 20 times Double.
+	// arithmetic (about 32 significant digits): the relative error before
+	// the final rounding to float64 is of order cond·10⁻³², so results keep
+	// nearly all their digits while the standardised condition number is
+	// below about 10¹⁵ — the data themselves taken as exact. It costs
+	// about 10–15 times Double (0.3 s against 0.024 s at n = 10⁴, d = 30).
 	DoubleDouble
 )
 
@@ -69,8 +70,8 @@ func (p Precision) String() string {
 }
 
 // AccurateLimit is the problem size n·d² up to which Precision Auto works in
-// double-double. At the limit the double-double QR takes of the order of a
-// second.
+// double-double. At the limit the double-double fit takes about a third of
+// a second on one core.
 const AccurateLimit = 1e7
 
 // RecheckLimit is the problem size n·d² up to which Precision Auto, having
