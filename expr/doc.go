@@ -7,7 +7,8 @@
 // An expression is built from
 //
 //	numbers      1   .5   2.   1e-3   2.5E+4
-//	names        letters, digits and '_', not starting with a digit (b1, x, conc_2)
+//	names        letters, digits and '_', not starting with a digit (b1, x, conc_2),
+//	             or any text without a backquote in backquotes (`conc (mg/L)`)
 //	operators    + - * /   ^ and ** (power, right-associative)   unary - and +
 //	parentheses  ( )
 //	functions    exp log ln sqrt sin cos tan atan arctan abs   pow(a, b)
@@ -16,8 +17,9 @@
 // Precedence, from loosest to tightest: + and -; * and /; unary minus; power.
 // So -x^2 is -(x^2), 2^-1 is 0.5, and a^b^c is a^(b^c), as in mathematics.
 // Square brackets are accepted as parentheses because the NIST StRD model
-// statements use them (exp[-b2*x]). Function names and pi are reserved: they
-// cannot name a column or a parameter.
+// statements use them (exp[-b2*x]). Function names and pi are reserved:
+// written plainly they are the function or the constant; in backquotes
+// (`pi`) they are names like any other.
 //
 // # Evaluation
 //

@@ -33,6 +33,7 @@ func TestParseString(t *testing.T) {
 		{"2*pi", "(2 * 3.141592653589793)"},
 		{"a*-b", "(a * (-b))"},
 		{" b1 *\n(1-exp(-b2*x)) ", "(b1 * (1 - exp(((-b2) * x))))"},
+		{"`conc (mg/L)` * `pi` + `b1`", "((`conc (mg/L)` * `pi`) + b1)"},
 	} {
 		e, err := Parse(tc.src)
 		if err != nil {
@@ -69,6 +70,12 @@ func TestParseErrors(t *testing.T) {
 		{"1e999", "1:1: number 1e999 is out of the float64 range"},
 		{".", `1:1: malformed number "."`},
 		{"exp[x)", `1:6: expected "]" or "," in call of exp, found ")"`},
+		{"a + `b", "1:5: unclosed quoted name: a name in backquotes needs a closing `"},
+		{"a + ``", "1:5: empty quoted name"},
+		{strings.Repeat("-", 1001) + "x", "1:1002: expression nested deeper than 1000 levels"},
+		// Each parenthesis costs the parser three calls, so its recursion
+		// limit (4000) stops this one at the 1334th.
+		{strings.Repeat("(", 5000) + "x", "1:1334: expression nested deeper than 1000 levels"},
 	} {
 		_, err := Parse(tc.src)
 		if err == nil {
@@ -94,6 +101,9 @@ func TestNamesAndCompileErrors(t *testing.T) {
 	e := MustParse("b1*(1-exp(-b2*x)) + b1*0")
 	if got := strings.Join(e.Names(), ","); got != "b1,b2,x" {
 		t.Errorf("Names = %s", got)
+	}
+	if got := strings.Join(MustParse("k*`conc (mg/L)` + `exp`").Names(), "|"); got != "conc (mg/L)|exp|k" {
+		t.Errorf("quoted Names = %s", got)
 	}
 	_, err := e.Compile([]string{"b1"}, []string{"x"})
 	if err == nil || err.Error() != `1:12: unknown name "b2": neither a parameter nor a data column` {

@@ -103,9 +103,16 @@ type Expr struct {
 	names []string
 }
 
-// maxDepth bounds the nesting of the expression so that hostile input cannot
-// exhaust the stack.
-const maxDepth = 500
+// maxDepth bounds the depth of the syntax tree (each operator, function
+// call and unary minus is a level), so that hostile input cannot exhaust the
+// stack in the recursive passes that follow parsing. maxParse bounds the
+// parser's own recursion; it is larger because one level of the tree may
+// cost the parser a few calls, and the canonical form of any accepted
+// expression (String) must parse again.
+const (
+	maxDepth = 1000
+	maxParse = 4 * maxDepth
+)
 
 // Parse parses an expression. A syntax error is returned as an *Error.
 func Parse(src string) (*Expr, error) {
@@ -117,6 +124,9 @@ func Parse(src string) (*Expr, error) {
 	}
 	if p.err != nil {
 		return nil, p.err
+	}
+	if d, at := depth(root); d > maxDepth {
+		return nil, &Error{Src: src, Offset: at.pos, Msg: fmt.Sprintf("expression nested deeper than %d levels", maxDepth)}
 	}
 	seen := map[string]bool{}
 	var names []string
@@ -161,7 +171,11 @@ func format(b *strings.Builder, n *node) {
 			b.WriteString(s)
 		}
 	case opName:
-		b.WriteString(n.name)
+		if plainName(n.name) {
+			b.WriteString(n.name)
+		} else {
+			b.WriteString("`" + n.name + "`")
+		}
 	case opNeg:
 		b.WriteString("(-")
 		format(b, n.args[0])
@@ -177,6 +191,31 @@ func format(b *strings.Builder, n *node) {
 		format(b, n.args[0])
 		b.WriteString(")")
 	}
+}
+
+// plainName reports whether a name can be written without backquotes.
+func plainName(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	_, reserved := funcs[s]
+	return !reserved && s != "pi"
+}
+
+// depth returns the depth of the tree and its deepest node.
+func depth(n *node) (int, *node) {
+	best, at := 0, n
+	for _, a := range n.args {
+		if d, x := depth(a); d > best {
+			best, at = d, x
+		}
+	}
+	return best + 1, at
 }
 
 func walk(n *node, f func(*node)) {
@@ -204,6 +243,7 @@ type parser struct {
 	text   string
 	num    float64
 	depth  int
+	quoted bool // the name token was written in backquotes
 	err    *Error
 }
 
@@ -241,6 +281,7 @@ func (p *parser) next() {
 		p.pos++
 	}
 	p.tokPos = p.pos
+	p.quoted = false
 	if p.pos >= len(s) {
 		p.tok, p.text = tokEOF, ""
 		return
@@ -253,6 +294,21 @@ func (p *parser) next() {
 			i++
 		}
 		p.tok, p.text, p.pos = tokName, s[p.pos:i], i
+	case c == '`':
+		end := strings.IndexByte(s[p.pos+1:], '`')
+		if end < 0 {
+			p.tok, p.text = tokBad, s[p.pos:]
+			p.fail(p.pos, "unclosed quoted name: a name in backquotes needs a closing `")
+			return
+		}
+		name := s[p.pos+1 : p.pos+1+end]
+		if name == "" {
+			p.tok, p.text = tokBad, "``"
+			p.fail(p.pos, "empty quoted name")
+			return
+		}
+		p.tok, p.text, p.pos, p.quoted = tokName, name, p.pos+end+2, true
+		return
 	case isDigit(c) || c == '.':
 		i := p.pos
 		for i < len(s) && isDigit(s[i]) {
@@ -323,8 +379,8 @@ const (
 func (p *parser) expr(prec int) *node {
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		p.fail(p.tokPos, "expression nested deeper than %d", maxDepth)
+	if p.depth > maxParse {
+		p.fail(p.tokPos, "expression nested deeper than %d levels", maxDepth)
 		return nil
 	}
 	var left *node
@@ -364,8 +420,8 @@ func (p *parser) expr(prec int) *node {
 func (p *parser) unary() *node {
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		p.fail(p.tokPos, "expression nested deeper than %d", maxDepth)
+	if p.depth > maxParse {
+		p.fail(p.tokPos, "expression nested deeper than %d levels", maxDepth)
 		return nil
 	}
 	if p.is("-") || p.is("+") {
@@ -404,8 +460,11 @@ func (p *parser) primary() *node {
 		p.next()
 		return n
 	case tokName:
-		name, pos := p.text, p.tokPos
+		name, pos, quoted := p.text, p.tokPos, p.quoted
 		p.next()
+		if quoted {
+			return &node{op: opName, name: name, pos: pos}
+		}
 		if p.is("(") || p.is("[") {
 			o, ok := funcs[name]
 			if !ok {
