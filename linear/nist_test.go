@@ -86,7 +86,7 @@ func exactText(x *mat.Dense, y []float64) ([][]string, []string) {
 //     given: against the exact solution of the rounded data (FitText of the
 //     exact decimal expansion of each float64), LRE ≥ 12 too.
 func TestNISTCertified(t *testing.T) {
-	t.Logf("%-9s %8s %8s %8s %8s", "problem", "text", "poly/fit", "Design", "Double")
+	t.Logf("%-9s %8s %8s %8s %8s %8s %8s", "problem", "text", "poly/fit", "Design", "Double", "SVD", "Chol")
 	for _, p := range testproblems.LinearProblems() {
 		s := &Settings{NoIntercept: !p.Intercept}
 
@@ -142,7 +142,19 @@ func TestNISTCertified(t *testing.T) {
 			t.Fatal(err)
 		}
 		ld, _ := nistLRE(p, rd)
-		t.Logf("%-9s %8.1f %8.1f %8.1f %8.1f", p.Name, lt, lp, lf, ld)
+		// The float64 methods, for information (no accuracy is promised).
+		other := func(m Method) string {
+			r, err := Fit(x, p.Y, &Settings{NoIntercept: !p.Intercept, Method: m})
+			if err != nil {
+				return "fail"
+			}
+			if r.Rank < len(r.Coef) {
+				return fmt.Sprintf("rank %d", r.Rank)
+			}
+			l, _ := nistLRE(p, r)
+			return fmt.Sprintf("%.1f", l)
+		}
+		t.Logf("%-9s %8.1f %8.1f %8.1f %8.1f %8s %8s", p.Name, lt, lp, lf, ld, other(SVD), other(Cholesky))
 	}
 }
 
