@@ -125,6 +125,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 did not converge.`,
 // commands lists the subcommand constructors; each file adds its own in an
 // init-free way by appearing in this list.
 var commands = []func(IO) *cobra.Command{
+	newCurveCmd,
 	newDemoCmd,
 	newFitCmd,
 	newPredictCmd,
@@ -132,6 +133,7 @@ var commands = []func(IO) *cobra.Command{
 	newSelftestCmd,
 	newVersionCmd,
 	newPathCmd,
+	newCVCmd,
 }
 
 // stdioFromOS returns the process's streams.

@@ -1,0 +1,352 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lsqgo/lsq/expr"
+	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/nls"
+	"github.com/lsqgo/lsq/optim"
+)
+
+type curveOptions struct {
+	File      string
+	Model     string
+	Start     string
+	Target    string
+	Delimiter string
+	Method    string
+	Bounds    string
+	MaxEvals  int
+	LR        float64
+	Epochs    int
+	Summary   bool
+	JSON      bool
+	Output    string
+	Weights   string
+}
+
+func newCurveCmd(stdio IO) *cobra.Command {
+	var opts curveOptions
+	cmd := &cobra.Command{
+		Use:   "curve FILE --model EXPR --start NAME=VALUE,...",
+		Short: "Fit a nonlinear model written as an expression (Levenberg–Marquardt by default)",
+		Long: `curve fits target ≈ model(columns; parameters) by nonlinear least squares.
+The model is an expression: + - * / ^ (or **), unary minus, parentheses,
+numbers, exp log ln sqrt sin cos tan atan arctan abs pow, and pi. Names given
+in --start are parameters; every other name is a column of FILE. Derivatives
+are exact (automatic differentiation).
+
+Methods: lm (Levenberg–Marquardt in Moré's scaled trust-region form, the
+default), gn (Gauss–Newton with a line search), gd and adam (first-order, on
+the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
+		Example: `  lsq curve data.csv --model "b1*(1-exp(-b2*x))" --start b1=500,b2=1e-4 --summary
+  lsq curve data.csv --model "a*x^b" --start a=1,b=1 --bounds a=0:inf -o model.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			return runCurve(cmd.Context(), opts, stdio)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Model, "model", "", "the model expression (required)")
+	f.StringVar(&opts.Start, "start", "", "starting values of every parameter: NAME=VALUE,... (required)")
+	f.StringVar(&opts.Target, "target", "y", "response column")
+	f.StringVar(&opts.Weights, "weights", "", "column of observation weights")
+	f.StringVar(&opts.Delimiter, "delimiter", "", "field delimiter (default \",\")")
+	f.StringVar(&opts.Method, "method", "lm", "lm, gn, gd or adam")
+	f.StringVar(&opts.Bounds, "bounds", "", "box bounds NAME=LOW:HIGH,... (inf allowed)")
+	f.IntVar(&opts.MaxEvals, "max-evals", 0, "limit on model evaluations (default 1000·(parameters+1))")
+	f.Float64Var(&opts.LR, "lr", 0, "gd/adam: learning rate (0: the method's default)")
+	f.IntVar(&opts.Epochs, "epochs", 100000, "gd/adam: iteration limit")
+	f.BoolVar(&opts.Summary, "summary", false, "print t, p and 95% intervals too")
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	f.StringVarP(&opts.Output, "output", "o", "", "save the fitted curve model to this file")
+	return cmd
+}
+
+// parseAssignments parses NAME=VALUE,... for --start.
+func parseAssignments(flag, s string) (map[string]float64, []string, error) {
+	m := map[string]float64{}
+	var order []string
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, nil, usagef("%s: %q is not NAME=VALUE", flag, part)
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, nil, usagef("%s: %s=%q is not a finite number", flag, k, v)
+		}
+		if _, dup := m[k]; dup {
+			return nil, nil, usagef("%s: %s is given twice", flag, k)
+		}
+		m[k] = x
+		order = append(order, k)
+	}
+	return m, order, nil
+}
+
+// parseBounds parses NAME=LOW:HIGH,... with inf, -inf allowed.
+func parseBounds(s string) (map[string][2]float64, error) {
+	out := map[string][2]float64{}
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	num := func(t string) (float64, error) {
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "inf", "+inf":
+			return math.Inf(1), nil
+		case "-inf":
+			return math.Inf(-1), nil
+		}
+		return strconv.ParseFloat(strings.TrimSpace(t), 64)
+	}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(part, "=")
+		lo, hi, ok2 := strings.Cut(v, ":")
+		if !ok || !ok2 {
+			return nil, usagef("--bounds: %q is not NAME=LOW:HIGH (e.g. b1=0:inf)", part)
+		}
+		l, err1 := num(lo)
+		h, err2 := num(hi)
+		if err1 != nil || err2 != nil || math.IsNaN(l) || math.IsNaN(h) || l > h {
+			return nil, usagef("--bounds: %q needs numbers LOW ≤ HIGH (inf allowed)", part)
+		}
+		out[strings.TrimSpace(k)] = [2]float64{l, h}
+	}
+	return out, nil
+}
+
+type curveOutput struct {
+	File        string               `json:"file"`
+	Model       string               `json:"model"`
+	Target      string               `json:"target"`
+	Params      map[string]float64   `json:"params"`
+	ParamOrder  []string             `json:"param_order"`
+	StdErr      map[string]jsonFloat `json:"stderr"`
+	T           map[string]jsonFloat `json:"t"`
+	P           map[string]jsonFloat `json:"p"`
+	CILow       map[string]jsonFloat `json:"ci_low"`
+	CIHigh      map[string]jsonFloat `json:"ci_high"`
+	RSS         float64              `json:"rss"`
+	ResidualSD  jsonFloat            `json:"residual_sd"`
+	DF          int                  `json:"df_resid"`
+	N           int                  `json:"n"`
+	Method      string               `json:"method"`
+	Status      string               `json:"status"`
+	Converged   bool                 `json:"converged"`
+	Message     string               `json:"message"`
+	Iterations  int                  `json:"iterations"`
+	Evaluations int                  `json:"evaluations"`
+	Timings     timings              `json:"timings"`
+	Saved       string               `json:"model_file,omitempty"`
+}
+
+func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
+	if strings.TrimSpace(o.Model) == "" {
+		return usagef("--model is required, e.g. --model \"b1*(1-exp(-b2*x))\"")
+	}
+	e, err := expr.Parse(o.Model)
+	if err != nil {
+		var ee *expr.Error
+		if errors.As(err, &ee) {
+			return usagef("--model: %v\n  %s", err, strings.ReplaceAll(ee.Caret(), "\n", "\n  "))
+		}
+		return usagef("--model: %v", err)
+	}
+	start, _, err := parseAssignments("--start", o.Start)
+	if err != nil {
+		return err
+	}
+	bounds, err := parseBounds(o.Bounds)
+	if err != nil {
+		return err
+	}
+	var method nls.Method
+	var opt optim.Optimizer
+	switch o.Method {
+	case "lm":
+		method = nls.LevenbergMarquardt
+	case "gn":
+		method = nls.GaussNewton
+	case "gd":
+		opt = &optim.GD{}
+	case "adam":
+		opt = &optim.Adam{}
+	default:
+		return usagef("--method %q: want lm, gn, gd or adam", o.Method)
+	}
+	if o.MaxEvals < 0 || o.Epochs < 1 || o.LR < 0 {
+		return usagef("--max-evals, --epochs and --lr must be positive")
+	}
+	// Names given a start are parameters; the rest are columns.
+	var cols []string
+	for _, n := range e.Names() {
+		if _, isParam := start[n]; !isParam {
+			cols = append(cols, n)
+		}
+	}
+	used := map[string]bool{}
+	for _, n := range e.Names() {
+		used[n] = true
+	}
+	for name := range start {
+		if !used[name] {
+			return usagef("--start %s: the model has no name %s (its names: %s)", name, name, strings.Join(e.Names(), ", "))
+		}
+	}
+	for name := range bounds {
+		if _, ok := start[name]; !ok {
+			return usagef("--bounds %s: not a parameter (parameters are the names given in --start)", name)
+		}
+	}
+	if err := refuseOverwrite(o.Output, o.File); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	in, err := bufferInput(o.File, stdio)
+	if err != nil {
+		return err
+	}
+	df := dataFlags{Delimiter: o.Delimiter}
+	dopts, err := df.options()
+	if err != nil {
+		return err
+	}
+	need := append(append([]string{}, cols...), o.Target)
+	if o.Weights != "" {
+		need = append(need, o.Weights)
+	}
+	tab, err := in.table(need, dopts)
+	if err != nil {
+		if len(start) > 0 {
+			return fmt.Errorf("%w\n(names in the model without a --start value are read as columns; give --start NAME=VALUE for each parameter)", err)
+		}
+		return err
+	}
+	load := time.Since(t0)
+	colMap := map[string][]float64{}
+	for _, c := range cols {
+		colMap[c] = tab.Column(c)
+	}
+	params, err := nls.ParamNames(o.Model, cols)
+	if err != nil {
+		return usagef("--model: %v", err)
+	}
+	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt}
+	if opt != nil {
+		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
+	}
+	if o.Weights != "" {
+		s.Weights = tab.Column(o.Weights)
+	}
+	if len(bounds) > 0 {
+		s.Lower, s.Upper = make([]float64, len(params)), make([]float64, len(params))
+		for i, p := range params {
+			s.Lower[i], s.Upper[i] = math.Inf(-1), math.Inf(1)
+			if b, ok := bounds[p]; ok {
+				s.Lower[i], s.Upper[i] = b[0], b[1]
+			}
+		}
+	}
+	t1 := time.Now()
+	res, err := nls.Curve(ctx, o.Model, tab.Column(o.Target), colMap, start, s)
+	if err != nil && (res == nil || ctx.Err() != nil) {
+		return fmt.Errorf("%s: %w", in.name, err)
+	}
+	out := curveOutput{
+		File: o.File, Model: o.Model, Target: o.Target, ParamOrder: params,
+		Params: map[string]float64{}, StdErr: map[string]jsonFloat{}, T: map[string]jsonFloat{}, P: map[string]jsonFloat{},
+		CILow: map[string]jsonFloat{}, CIHigh: map[string]jsonFloat{},
+		RSS: res.RSS, ResidualSD: jsonFloat(res.ResidualSD), DF: res.DF, N: tab.N,
+		Method: o.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Message: res.Message,
+		Iterations: res.Iterations, Evaluations: res.Evaluations,
+		Timings: timings{LoadS: load.Seconds(), FitS: time.Since(t1).Seconds()},
+	}
+	for i, p := range params {
+		out.Params[p] = res.X[i]
+		out.StdErr[p] = jsonFloat(res.StdErr[i])
+		out.T[p] = jsonFloat(res.T[i])
+		out.P[p] = jsonFloat(res.P[i])
+		out.CILow[p] = jsonFloat(res.Lower95[i])
+		out.CIHigh[p] = jsonFloat(res.Upper95[i])
+	}
+	if o.Output != "" && lsqFiniteMap(out.Params) {
+		m := &modelio.Model{
+			Kind: modelio.KindCurve, Target: o.Target, Features: cols, FitIntercept: false,
+			Expression: o.Model, Params: out.Params, ParamOrder: params,
+			Solver:   modelio.Solver{Name: o.Method, Settings: map[string]any{"start": start, "bounds": o.Bounds}},
+			Training: map[string]any{"file": o.File, "n": tab.N, "rss": res.RSS, "status": out.Status, "iterations": res.Iterations},
+		}
+		if err := modelio.Save(o.Output, m); err != nil {
+			return err
+		}
+		out.Saved = o.Output
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printCurve(stdio.Out, &out, o.Summary)
+	}
+	if !res.Status.Converged() {
+		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}
+	}
+	return nil
+}
+
+func lsqFiniteMap(m map[string]float64) bool {
+	for _, v := range m {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func printCurve(w io.Writer, o *curveOutput, summary bool) {
+	fmt.Fprintf(w, "%s: %s, model %s ≈ %s\n", o.File, plural(o.N, "row"), o.Target, o.Model)
+	verdict := "converged"
+	if !o.Converged {
+		verdict = "NOT converged"
+	}
+	fmt.Fprintf(w, "method %s: %s (%s) after %d iterations, %d evaluations\n", o.Method, o.Status, verdict, o.Iterations, o.Evaluations)
+	if o.Message != "" {
+		fmt.Fprintf(w, "  %s\n", o.Message)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if summary {
+		fmt.Fprintf(tw, "\testimate\tstd err\tt\tP>|t|\t[0.025\t0.975]\t\n")
+	} else {
+		fmt.Fprintf(tw, "\testimate\tstd err\t\n")
+	}
+	for _, p := range o.ParamOrder {
+		if summary {
+			fmt.Fprintf(tw, "%s\t%.11g\t%.6g\t%.4g\t%.3g\t%.6g\t%.6g\t\n", p, o.Params[p], float64(o.StdErr[p]), float64(o.T[p]), float64(o.P[p]), float64(o.CILow[p]), float64(o.CIHigh[p]))
+		} else {
+			fmt.Fprintf(tw, "%s\t%.11g\t%.6g\t\n", p, o.Params[p], float64(o.StdErr[p]))
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "RSS %.11g   residual SD %.6g on %d degrees of freedom\n", o.RSS, float64(o.ResidualSD), o.DF)
+	if o.Saved != "" {
+		fmt.Fprintf(w, "model written to %s\n", o.Saved)
+	}
+}
