@@ -219,8 +219,8 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	m.gb = make([]float64, d)
 	m.tmp = make([]float64, d)
 	o.Init(d)
-	if ps, ok := o.(penalizedSetter); ok {
-		ps.setPenalized(set.penalized)
+	if ps, ok := o.(penalizedSetter); ok && p.Penalized > 0 {
+		ps.setPenalized(p.Penalized)
 	}
 	pcg := rand.NewPCG(set.Seed, pcgStream)
 	m.rng = rand.New(pcg)
@@ -439,21 +439,21 @@ func (s *settings) resolve(p Problem, o Optimizer) {
 
 // run is the state of one Minimize call.
 type run struct {
-	p              Problem
-	s              *settings
-	o              Optimizer
-	dim            int
-	x, g, gb, tmp  []float64
-	perm           []int
-	rng            *rand.Rand
-	step, evals    int
-	baseLR, lip    float64
-	lastF          float64
-	lastLoss       float64
-	evalLossCache  float64
-	clipped        int
-	preClip        float64
-	penaltyScratch []float64
+	p             Problem
+	s             *settings
+	o             Optimizer
+	dim           int
+	x, g, gb, tmp []float64
+	perm          []int
+	rng           *rand.Rand
+	step, evals   int
+	baseLR, lip   float64
+	lastF         float64
+	lastLoss      float64
+	evalLossCache float64
+	clipped       int
+	preClip       float64
+	stepEval      func(grad, x []float64) float64
 }
 
 // eval returns the objective and the data loss at x and stores the gradient
@@ -593,12 +593,14 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 	switch {
 	case m.s.stepper != nil:
 		m.preClip = floats.Norm(m.g, 2)
-		eval := func(grad, x []float64) float64 {
-			fx, lx := m.eval(grad, x)
-			m.evalLossCache = lx
-			return fx
+		if m.stepEval == nil {
+			m.stepEval = func(grad, x []float64) float64 {
+				fx, lx := m.eval(grad, x)
+				m.evalLossCache = lx
+				return fx
+			}
 		}
-		fNew, _, serr := m.s.stepper.Step(m.x, m.g, f, lr, eval)
+		fNew, _, serr := m.s.stepper.Step(m.x, m.g, f, lr, m.stepEval)
 		if serr != nil {
 			return lr, false, serr
 		}

@@ -454,7 +454,7 @@ func (o *Adam) UnmarshalBinary(b []byte) error {
 // Algorithm 2; torch.optim.AdamW): before the Adam step the penalised
 // coordinates are shrunk,
 //
-//	x_j ← x_j·(1 − η·λ)   for j < Problem.Penalized,
+//	x_j ← x_j·(1 − η·λ)   for j < Problem.Penalized (all j when it is 0),
 //
 // so the decay is not rescaled by the adaptive denominators as an L2 penalty
 // in the gradient would be. λ = WeightDecay. Unlike PyTorch (default 1e-2),
