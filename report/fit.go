@@ -37,13 +37,22 @@ func xys(what string, x, y []float64) (plotter.XYs, error) {
 	return pts, nil
 }
 
+// shownNote says how many of n points a scatter plot shows, when not all.
+func shownNote(shown, n int) string {
+	if shown >= n {
+		return ""
+	}
+	return fmt.Sprintf(", %d shown", shown)
+}
+
 // FitPlot draws the data (x, y) as points and the fitted model f as a
 // curve sampled at 512 points across the range of x: a straight line for
 // a one-feature linear model (pass func(x) float64 { return b + m*x }), any
 // curve for a nonlinear one. f may be nil to draw the data alone; points
 // where f is not finite are left out of the curve. xName and yName label
-// the axes. It returns an error for empty or non-finite data and panics if
-// len(x) != len(y).
+// the axes. Of more than 4000 points, 4000 evenly spaced by index and
+// those at the extremes are drawn, and the legend says so. It returns an
+// error for empty or non-finite data and panics if len(x) != len(y).
 func FitPlot(x, y []float64, f func(float64) float64, xName, yName string) (*plot.Plot, error) {
 	data, err := xys("fit plot", x, y)
 	if err != nil {
@@ -52,12 +61,13 @@ func FitPlot(x, y []float64, f func(float64) float64, xName, yName string) (*plo
 	p := newPlot("Data and fitted model", xName, yName)
 	p.Legend.Top = true
 	p.Legend.Left = true
-	s, err := scatter(data, colour(0), 3)
+	shown := sample(data)
+	s, err := scatter(shown, colour(0), 3)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(s)
-	p.Legend.Add(fmt.Sprintf("data (n = %d)", len(x)), s)
+	p.Legend.Add(fmt.Sprintf("data (n = %d%s)", len(x), shownNote(len(shown), len(data))), s)
 	if f != nil {
 		lo, hi := slices.Min(x), slices.Max(x)
 		var curve plotter.XYs
@@ -83,7 +93,7 @@ func FitPlot(x, y []float64, f func(float64) float64, xName, yName string) (*plo
 // ResidualPlot draws residuals against fitted values with a dashed line at
 // zero: a shapeless band around the line is what a well-specified model
 // leaves; a curve suggests a missing term, a funnel non-constant variance.
-// It returns an error for empty or non-finite data and panics if the
+// Large data are thinned as in FitPlot. It returns an error for empty or non-finite data and panics if the
 // lengths differ.
 func ResidualPlot(fitted, resid []float64) (*plot.Plot, error) {
 	data, err := xys("residual plot", fitted, resid)
@@ -91,11 +101,15 @@ func ResidualPlot(fitted, resid []float64) (*plot.Plot, error) {
 		return nil, err
 	}
 	p := newPlot("Residuals against fitted values", "fitted value", "residual")
-	s, err := scatter(data, colour(0), 2.5)
+	shown := sample(data)
+	s, err := scatter(shown, colour(0), 2.5)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(s, hline{Y: 0, LineStyle: lineStyle(grey, 1, dashed())})
+	if len(shown) < len(data) {
+		p.Legend.Add(fmt.Sprintf("n = %d%s", len(data), shownNote(len(shown), len(data))), s)
+	}
 	margin(p)
 	return finish(p), nil
 }
@@ -141,8 +155,9 @@ func qqLine(sorted []float64) (intercept, slope float64) {
 // QQPlot draws a normal quantile–quantile plot of the residuals: the
 // sorted residuals against the normal scores of normalScores (R's qqnorm),
 // with the line through the quartiles (R's qqline). Normal residuals lie
-// along the line; S-shapes show heavy or light tails, curvature skew. It
-// returns an error if resid is empty or not finite.
+// along the line; S-shapes show heavy or light tails, curvature skew. Of
+// more than 4000 residuals, 4000 evenly spaced order statistics and the
+// extremes are drawn. It returns an error if resid is empty or not finite.
 func QQPlot(resid []float64) (*plot.Plot, error) {
 	if len(resid) == 0 {
 		return nil, errors.New("report: Q-Q plot: no residuals")
@@ -161,11 +176,15 @@ func QQPlot(resid []float64) (*plot.Plot, error) {
 	}
 	p := newPlot("Normal Q-Q plot of residuals", "normal quantile", "residual quantile")
 	p.Legend.Left = true
-	sc, err := scatter(data, colour(0), 2.5)
+	shown := sample(data)
+	sc, err := scatter(shown, colour(0), 2.5)
 	if err != nil {
 		return nil, err
 	}
 	p.Add(sc)
+	if len(shown) < len(data) {
+		p.Legend.Add(fmt.Sprintf("n = %d%s", len(data), shownNote(len(shown), len(data))), sc)
+	}
 	if len(s) >= 2 {
 		b, m := qqLine(s)
 		ends := plotter.XYs{{X: q[0], Y: b + m*q[0]}, {X: q[len(q)-1], Y: b + m*q[len(q)-1]}}

@@ -18,15 +18,51 @@ const maxLinePoints = 2000
 
 // thin returns at most maxLinePoints of xys, evenly spaced by index, always
 // keeping the first and the last.
-func thin(xys plotter.XYs) plotter.XYs {
+func thin(xys plotter.XYs) plotter.XYs { return thinTo(xys, maxLinePoints) }
+
+func thinTo(xys plotter.XYs, limit int) plotter.XYs {
 	n := len(xys)
-	if n <= maxLinePoints {
+	if n <= limit {
 		return xys
 	}
-	out := make(plotter.XYs, 0, maxLinePoints)
-	for k := range maxLinePoints {
-		i := int(math.Round(float64(k) * float64(n-1) / float64(maxLinePoints-1)))
+	out := make(plotter.XYs, 0, limit)
+	for k := range limit {
+		i := int(math.Round(float64(k) * float64(n-1) / float64(limit-1)))
 		out = append(out, xys[i])
+	}
+	return out
+}
+
+// maxScatterPoints bounds the markers of a scatter plot: 4000 markers
+// already fill a 6-inch panel, and a million would make a 100 MB SVG.
+const maxScatterPoints = 4000
+
+// sample returns at most maxScatterPoints of pts, evenly spaced by index,
+// plus the points holding the extremes of x and y so the axes keep the
+// data's full range. For sorted data (a Q-Q plot) that keeps evenly spaced
+// order statistics, the shape of the distribution.
+func sample(pts plotter.XYs) plotter.XYs {
+	if len(pts) <= maxScatterPoints {
+		return pts
+	}
+	ext := [4]int{} // argmin x, argmax x, argmin y, argmax y
+	for i, p := range pts {
+		if p.X < pts[ext[0]].X {
+			ext[0] = i
+		}
+		if p.X > pts[ext[1]].X {
+			ext[1] = i
+		}
+		if p.Y < pts[ext[2]].Y {
+			ext[2] = i
+		}
+		if p.Y > pts[ext[3]].Y {
+			ext[3] = i
+		}
+	}
+	out := thinTo(pts, maxScatterPoints-len(ext))
+	for _, i := range ext {
+		out = append(out, pts[i])
 	}
 	return out
 }

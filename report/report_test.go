@@ -297,3 +297,46 @@ func TestTrace(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestLargeScatter: a million points are thinned to maxScatterPoints with
+// the extremes kept, and the legend says how many are shown.
+func TestLargeScatter(t *testing.T) {
+	const n = 1_000_000
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i] = float64(i % 1000)
+		y[i] = math.Sin(float64(i))
+	}
+	y[123457] = 50 // an outlier the stride would miss
+	pts, err := xys("test", x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sample(pts)
+	if len(s) != maxScatterPoints {
+		t.Errorf("sample kept %d points, want %d", len(s), maxScatterPoints)
+	}
+	var top float64
+	for _, p := range s {
+		top = max(top, p.Y)
+	}
+	if top != 50 {
+		t.Errorf("sample lost the outlier: max y %v", top)
+	}
+	p, err := FitPlot(x, y, nil, "x", "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svg strings.Builder
+	if err := Single(p).Write(&svg, SVG); err != nil {
+		t.Fatal(err)
+	}
+	// 4000 markers at about 150 bytes each: well under 2 MB, where a
+	// million would be over 100 MB.
+	if svg.Len() > 2<<20 {
+		t.Errorf("SVG of a thinned million-point plot is %d bytes", svg.Len())
+	}
+	if !strings.Contains(svg.String(), "data (n = 1000000, 4000 shown)") {
+		t.Errorf("legend does not say the data were thinned")
+	}
+}
