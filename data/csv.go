@@ -51,6 +51,13 @@ type Options struct {
 	blockSize, minPiece int
 }
 
+func (o *Options) weights() string {
+	if o == nil {
+		return ""
+	}
+	return o.Weights
+}
+
 // Frame is a loaded data set: a dense row-major design matrix X with one
 // column per feature, the response Y and the observation weights.
 type Frame struct {
@@ -127,7 +134,11 @@ func ReadCSV(r io.Reader, name string, opts *Options) (*Frame, error) {
 	if c.rows == 0 {
 		return nil, c.noRows()
 	}
-	return lay.frame(c.stores, 0, c.rows), nil
+	fr := lay.frame(c.stores, 0, c.rows)
+	if err := checkWeights(name, opts.weights(), fr.Weights); err != nil {
+		return nil, err
+	}
+	return fr, nil
 }
 
 // ScanCSV reads a CSV stream in blocks of at most chunkRows rows and calls fn
@@ -227,6 +238,7 @@ func ReadTable(r io.Reader, name string, columns []string, opts *Options) (*Tabl
 // is skipped.
 type dest struct {
 	store, off int
+	weight     bool // values must be ≥ 0
 }
 
 func destOf(store, off int) dest { return dest{store: store, off: off} }
@@ -302,6 +314,7 @@ func frameLayout(header []string, name string, opts *Options) (*frameLay, error)
 		}
 		*role.st = len(lay.strides)
 		lay.dest[i] = destOf(*role.st, 0)
+		lay.dest[i].weight = role.st == &lay.wStore
 		lay.strides = append(lay.strides, 1)
 	}
 	return lay, nil
@@ -729,7 +742,7 @@ func (c *csvReader) next() (bool, error) {
 	for i, d := range c.dest {
 		if d.store >= 0 {
 			s := c.stores[d.store]
-			tg[i] = target{data: s.data, stride: s.stride, off: d.off}
+			tg[i] = target{data: s.data, stride: s.stride, off: d.off, weight: d.weight}
 		}
 	}
 	got := make([]int, np)
@@ -767,6 +780,7 @@ func (c *csvReader) next() (bool, error) {
 type target struct {
 	data        []float64 // nil: skip the field
 	stride, off int
+	weight      bool
 }
 
 // fieldEnd returns the end of the unquoted field starting at i: the index
@@ -832,6 +846,9 @@ func (c *csvReader) parsePiece(b []byte, tg []target, line, row int) (int, *Erro
 					if prob != fieldOK {
 						return 0, c.valueErr(fline, f, prob, bytes.ReplaceAll(content, []byte(`""`), []byte(`"`)))
 					}
+					if t.weight && v < 0 {
+						return 0, c.negWeight(fline, f, v)
+					}
 					t.data[row*t.stride+t.off] = v
 				}
 				if i < n && b[i] != delim && b[i] != '\n' && !(b[i] == '\r' && (i+1 == n || b[i+1] == '\n')) {
@@ -849,6 +866,9 @@ func (c *csvReader) parsePiece(b []byte, tg []target, line, row int) (int, *Erro
 						return 0, c.valueErr(line, f, prob, b[i:j])
 					}
 					i = j
+				}
+				if t.weight && v < 0 {
+					return 0, c.negWeight(line, f, v)
 				}
 				t.data[row*t.stride+t.off] = v
 			} else {
@@ -914,6 +934,26 @@ func (c *csvReader) valueErr(line, f int, prob fieldProblem, field []byte) *Erro
 		e.Hint = "fix the value, or leave the column out of the model"
 	}
 	return e
+}
+
+func (c *csvReader) negWeight(line, f int, v float64) *Error {
+	return &Error{File: c.name, Line: line, Col: f + 1, Column: c.column(f),
+		Msg:  fmt.Sprintf("weight %v is negative (column %q)", v, c.column(f)),
+		Hint: "weights must be zero or positive"}
+}
+
+// checkWeights reports weights that sum to zero.
+func checkWeights(name, col string, w []float64) error {
+	if w == nil {
+		return nil
+	}
+	for _, v := range w {
+		if v > 0 {
+			return nil
+		}
+	}
+	return &Error{File: name, Column: col, Msg: fmt.Sprintf("the weights in column %q are all zero", col),
+		Hint: "give at least one row a positive weight"}
 }
 
 func (c *csvReader) binary(at int) *Error {

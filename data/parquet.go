@@ -25,7 +25,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts *Options) (fr *Fra
 	}
 	lay, err := frameLayout(names, name, opts)
 	if err != nil {
-		return nil, err
+		return nil, noLine(err)
 	}
 	n := int(f.NumRows())
 	if n == 0 {
@@ -44,7 +44,22 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts *Options) (fr *Fra
 			return nil, err
 		}
 	}
-	return lay.frame(stores, 0, n), nil
+	fr = lay.frame(stores, 0, n)
+	if err := checkWeights(name, opts.weights(), fr.Weights); err != nil {
+		return nil, err
+	}
+	for i, d := range lay.dest {
+		if d.weight {
+			for r, v := range fr.Weights {
+				if v < 0 {
+					return nil, &Error{File: name, Column: names[i],
+						Msg:  fmt.Sprintf("weight %v is negative (column %q, row %d)", v, names[i], r+1),
+						Hint: "weights must be zero or positive"}
+				}
+			}
+		}
+	}
+	return fr, nil
 }
 
 // ReadParquetTable reads the named numeric columns of a Parquet file (nil:
@@ -57,7 +72,7 @@ func ReadParquetTable(r io.ReaderAt, size int64, name string, columns []string) 
 	}
 	idx, err := pickColumns(names, name, columns, "")
 	if err != nil {
-		return nil, err
+		return nil, noLine(err)
 	}
 	n := int(f.NumRows())
 	if n == 0 {
@@ -73,6 +88,15 @@ func ReadParquetTable(r io.ReaderAt, size int64, name string, columns []string) 
 		t.Columns = append(t.Columns, col)
 	}
 	return t, nil
+}
+
+// noLine drops the line number, which means nothing in a Parquet file, from
+// an error raised by the shared column-picking code.
+func noLine(err error) error {
+	if e, ok := err.(*Error); ok {
+		e.Line, e.Col = 0, 0
+	}
+	return err
 }
 
 func recoverParquet(name string, err *error) {
