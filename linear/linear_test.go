@@ -546,3 +546,44 @@ func TestWide(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitInvariance: rescaling and shifting columns (new units, new
+// origin) rescales the coefficients and leaves the residuals, the rank and
+// the condition number of the standardised design unchanged.
+func TestUnitInvariance(t *testing.T) {
+	x, y := randomProblem(13, 120, 4)
+	n, d := x.Dims()
+	scale := []float64{1e6, 1e-5, 3, 7e3}
+	shift := []float64{1e4, -2, 0, 5e5}
+	z := mat.NewDense(n, d, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			z.Set(i, j, x.At(i, j)*scale[j]+shift[j])
+		}
+	}
+	for _, s := range []Settings{{}, {Precision: Double}, {Method: SVD}} {
+		a, err := Fit(x, y, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Fit(z, y, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rounding the transformed data to float64 perturbs them by ε
+		// relative; with condition numbers ≈ 10, 1e-12 is ample.
+		for j := range a.Coef {
+			if relDiff(b.Coef[j]*scale[j], a.Coef[j]) > 1e-12 {
+				t.Errorf("%v/%v: coef %d: %v·%v vs %v", s.Method, a.Precision, j, b.Coef[j], scale[j], a.Coef[j])
+			}
+		}
+		for i := range a.Residuals {
+			if math.Abs(a.Residuals[i]-b.Residuals[i]) > 1e-12*math.Sqrt(a.RSS) {
+				t.Errorf("%v: residual %d: %v vs %v", s.Method, i, a.Residuals[i], b.Residuals[i])
+			}
+		}
+		if a.Rank != b.Rank || relDiff(a.Cond, b.Cond) > 1e-12 {
+			t.Errorf("%v: rank %d/%d cond %v/%v", s.Method, a.Rank, b.Rank, a.Cond, b.Cond)
+		}
+	}
+}
