@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -68,4 +69,44 @@ func ExampleSolve_rosenbrock() {
 	// Output:
 	// Levenberg–Marquardt: x = (1.000000, 1.000000) after 16 iterations: true
 	// Adam: x = (1.0000, 1.0000), true
+}
+
+// ParamNames tells the order of Result.X and of the bounds before fitting.
+func ExampleParamNames() {
+	names, err := nls.ParamNames("b10 + b2*x + b1*x^2", []string{"x"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(names)
+	// Output:
+	// [b1 b2 b10]
+}
+
+// Bounds keep a parameter in a range; one that ends on its bound is
+// reported in AtBound and gets no standard error.
+func ExampleSolve_bounds() {
+	t := []float64{0, 1, 2, 3, 4, 5, 6, 7}
+	y := []float64{5.02, 3.01, 1.84, 1.12, 0.66, 0.41, 0.24, 0.16}
+	res, err := nls.Curve(context.Background(), "a*exp(-k*t)", y,
+		map[string][]float64{"t": t}, map[string]float64{"a": 1, "k": 0.1},
+		&nls.Settings{Upper: []float64{4.5, math.Inf(1)}}) // a ≤ 4.5
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("a = %.4f (at bound: %v), k = %.4f ± %.4f\n", res.X[0], res.AtBound[0], res.X[1], res.StdErr[1])
+	// Output:
+	// a = 4.5000 (at bound: true), k = 0.4551 ± 0.0291
+}
+
+// The objective ½‖r‖² and its gradient Jᵀr as plain functions, here handed
+// to L-BFGS from package optim.
+func ExampleProblem_Objective() {
+	f, grad := rosenbrock.Objective(2)
+	res, err := optim.Minimize(context.Background(), optim.FuncGrad(2, f, grad), []float64{-1.2, 1}, nil, &optim.LBFGS{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("x = (%.5f, %.5f)\n", res.X[0], res.X[1])
+	// Output:
+	// x = (1.00000, 1.00000)
 }
