@@ -35,3 +35,20 @@ func ExampleSummarize() {
 	// R² 0.600, adj. R² 0.467, F 4.500 (p 0.1240), σ̂ 0.8944
 	// log-lik -5.2598, AIC 14.520, BIC 13.738, n 5, df 3
 }
+
+func ExampleSummarize_robust() {
+	x := mat.NewDense(8, 1, []float64{1, 2, 3, 4, 5, 6, 7, 8})
+	y := []float64{1.2, 1.9, 3.2, 3.8, 5.5, 5.6, 7.9, 7.1}
+	res, _ := linear.Fit(x, y, nil)
+	// HC3 standard errors with normal (z) intervals, statsmodels' default
+	// for a robust covariance. statsmodels 0.13.5 prints the same numbers
+	// (OLS(...).fit(cov_type="HC3")).
+	s, _ := stats.Summarize(res, x, nil, &stats.Settings{Cov: stats.HC3})
+	for i, name := range []string{"const", "x"} {
+		t := s.Terms[i]
+		fmt.Printf("%-6s %.4f ± %.4f  z %.3f  p %.3g  [%.4f, %.4f]\n", name, t.Coef, t.StdErr, t.T, t.P, t.Lower, t.Upper)
+	}
+	// Output:
+	// const  0.2286 ± 0.4104  z 0.557  p 0.578  [-0.5758, 1.0329]
+	// x      0.9548 ± 0.1388  z 6.879  p 6.02e-12  [0.6827, 1.2268]
+}
