@@ -187,8 +187,9 @@ type settings struct {
 //
 // Minimize always returns a non-nil Result. The error is non-nil when the
 // fit diverged (a *DivergenceError), was cancelled, a Stepper's line search
-// failed (lsq.Failure), the objective at x0 is not finite (lsq.Failure), or
-// the Recorder returned an error (lsq.Failure). It panics on programmer
+// failed (lsq.Failure), the objective at x0 is not finite (lsq.Failure), the
+// Recorder returned an error (lsq.Failure), or Settings.Resume does not fit
+// the problem, optimiser or schedule (lsq.Failure). It panics on programmer
 // errors: a Problem without Dim or LossGrad, len(x0) != Dim, a penalty
 // without Problem.Penalized, Proximal with a Stepper.
 func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optimizer) (*Result, error) {
@@ -209,7 +210,8 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		panic(fmt.Sprintf("optim: len(x0) = %d, Problem.Dim = %d", len(x0), p.Dim))
 	}
 	if cp != nil && len(cp.X) != p.Dim {
-		panic(fmt.Sprintf("optim: checkpoint has %d parameters, Problem.Dim = %d", len(cp.X), p.Dim))
+		return &Result{X: append([]float64(nil), cp.X...), Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN()},
+			fmt.Errorf("optim: checkpoint has %d parameters, the problem %d", len(cp.X), p.Dim)
 	}
 
 	d := p.Dim
@@ -245,18 +247,8 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		if set.LearningRate != 0 {
 			m.baseLR = set.LearningRate
 		}
-		if err := pcg.UnmarshalBinary(cp.RNG); err != nil {
-			panic(fmt.Sprintf("optim: checkpoint RNG state: %v", err))
-		}
-		if st, ok := o.(encoding.BinaryUnmarshaler); ok {
-			if err := st.UnmarshalBinary(cp.Optimizer); err != nil {
-				panic(fmt.Sprintf("optim: checkpoint does not fit this optimiser: %v", err))
-			}
-		}
-		if su, ok := set.Schedule.(encoding.BinaryUnmarshaler); ok && cp.ScheduleState {
-			if err := su.UnmarshalBinary(cp.Schedule); err != nil {
-				panic(fmt.Sprintf("optim: checkpoint does not fit this schedule: %v", err))
-			}
+		if err := m.restore(cp, pcg); err != nil {
+			return &Result{X: m.x, Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN(), Epochs: cp.Epoch, Steps: cp.Step}, err
 		}
 		bestVal, wait = cp.BestVal, cp.Wait
 		if cp.BestX != nil {
@@ -381,6 +373,28 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	res.Checkpoint = c
 	res.Runtime = time.Since(start)
 	return res, err
+}
+
+// restore loads the generator, optimiser and schedule state of a checkpoint.
+func (m *run) restore(cp *Checkpoint, pcg *rand.PCG) error {
+	if err := pcg.UnmarshalBinary(cp.RNG); err != nil {
+		return fmt.Errorf("optim: checkpoint generator state: %w", err)
+	}
+	if st, ok := m.o.(encoding.BinaryUnmarshaler); ok {
+		if err := st.UnmarshalBinary(cp.Optimizer); err != nil {
+			return fmt.Errorf("optim: checkpoint does not fit this optimiser (%T): %w", m.o, err)
+		}
+	}
+	su, ok := m.s.Schedule.(encoding.BinaryUnmarshaler)
+	switch {
+	case ok && cp.ScheduleState:
+		if err := su.UnmarshalBinary(cp.Schedule); err != nil {
+			return fmt.Errorf("optim: checkpoint does not fit this schedule (%T): %w", m.s.Schedule, err)
+		}
+	case ok != cp.ScheduleState:
+		return fmt.Errorf("optim: checkpoint schedule state (%v) does not fit the schedule %T", cp.ScheduleState, m.s.Schedule)
+	}
+	return nil
 }
 
 func (s *settings) resolve(p Problem, o Optimizer) {

@@ -430,3 +430,20 @@ func TestUnstandardize(t *testing.T) {
 		}
 	}
 }
+
+func TestResumeMismatchIsAnError(t *testing.T) {
+	p := textbook()
+	res, _ := Minimize(context.Background(), p, []float64{0, 0}, &Settings{LearningRate: 0.01, Epochs: 3}, &Adam{})
+	for name, o := range map[string]Optimizer{"other optimiser": &Momentum{}, "same": &Adam{}} {
+		r, err := Minimize(context.Background(), p, nil, &Settings{Epochs: 5, Resume: res.Checkpoint}, o)
+		if name == "same" {
+			if err != nil || r.Epochs != 5 {
+				t.Errorf("%s: epochs %d, err %v", name, r.Epochs, err)
+			}
+			continue
+		}
+		if err == nil || r.Status != lsq.Failure {
+			t.Errorf("%s: status %v, err %v; want a failure", name, r.Status, err)
+		}
+	}
+}
