@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -16,8 +17,8 @@ type Path struct {
 	Alphas []float64
 	// Coef[k][j] is coefficient j at Alphas[k] (original scale).
 	Coef [][]float64
-	// Features names the coefficients; len(Features) is the number of
-	// lines. Missing names are shown as x1, x2, ...
+	// Features names the coefficients in order; missing or empty names
+	// are shown as x1, x2, ...
 	Features []string
 	// Chosen is the selected α, marked by a vertical line; NaN or 0 for
 	// none.
@@ -28,7 +29,9 @@ type Path struct {
 // line per feature named in the legend, with the chosen α as a dashed
 // vertical line and zero as a thin horizontal one. The axis runs with α
 // decreasing to the right, the order glmnet computes a path in, so the
-// model grows more complex left to right. It returns an error if an α is
+// model grows more complex left to right. With more than 10 features the
+// legend names the 10 largest in magnitude at the smallest α and counts
+// the rest. It returns an error if an α is
 // not positive and finite, or the path is empty, and panics if a row of
 // Coef has the wrong length.
 func PathPlot(path Path) (*plot.Plot, error) {
@@ -38,10 +41,7 @@ func PathPlot(path Path) (*plot.Plot, error) {
 	if len(path.Coef) != len(path.Alphas) {
 		panic(fmt.Sprintf("report: path plot: %d alphas, %d coefficient rows", len(path.Alphas), len(path.Coef)))
 	}
-	p := len(path.Features)
-	if p == 0 && len(path.Coef) > 0 {
-		p = len(path.Coef[0])
-	}
+	p := len(path.Coef[0])
 	for k, a := range path.Alphas {
 		if !finite(a) || a <= 0 {
 			return nil, fmt.Errorf("report: path plot: alpha %d is %v, want > 0", k, a)
@@ -55,6 +55,7 @@ func PathPlot(path Path) (*plot.Plot, error) {
 	pl.X.Scale = plot.InvertedScale{Normalizer: plot.LogScale{}}
 	pl.Legend.Left = true // large α, all coefficients near zero: left is clear
 	pl.Add(hline{Y: 0, LineStyle: lineStyle(lightGrey, 0.75, nil)})
+	named := legendFeatures(path)
 	for j := range p {
 		var pts plotter.XYs
 		for k, a := range path.Alphas {
@@ -74,7 +75,12 @@ func PathPlot(path Path) (*plot.Plot, error) {
 		if j < len(path.Features) && path.Features[j] != "" {
 			name = path.Features[j]
 		}
-		pl.Legend.Add(name, l)
+		if named[j] {
+			pl.Legend.Add(name, l)
+		}
+	}
+	if n := p - len(named); n > 0 {
+		pl.Legend.Add(fmt.Sprintf("and %d more features", n))
 	}
 	if finite(path.Chosen) && path.Chosen > 0 {
 		v := vline{X: path.Chosen, LineStyle: lineStyle(grey, 1, dashed())}
@@ -82,6 +88,45 @@ func PathPlot(path Path) (*plot.Plot, error) {
 		pl.Legend.Add("chosen α = "+fmtG(path.Chosen), v)
 	}
 	return finish(pl), nil
+}
+
+// maxPathLegend is the most features PathPlot names in its legend; more
+// entries would cover the plot.
+const maxPathLegend = 10
+
+// legendFeatures returns the features PathPlot names: all of them when
+// there are at most maxPathLegend, otherwise those largest in magnitude at
+// the smallest α (ties to the lower index).
+func legendFeatures(path Path) map[int]bool {
+	p := len(path.Coef[0])
+	named := make(map[int]bool, min(p, maxPathLegend))
+	if p <= maxPathLegend {
+		for j := range p {
+			named[j] = true
+		}
+		return named
+	}
+	last := 0
+	for k, a := range path.Alphas {
+		if a < path.Alphas[last] {
+			last = k
+		}
+	}
+	size := func(j int) float64 {
+		if c := path.Coef[last][j]; finite(c) {
+			return math.Abs(c)
+		}
+		return -1
+	}
+	order := make([]int, p)
+	for j := range order {
+		order[j] = j
+	}
+	sort.SliceStable(order, func(a, b int) bool { return size(order[a]) > size(order[b]) })
+	for _, j := range order[:maxPathLegend] {
+		named[j] = true
+	}
+	return named
 }
 
 // dashesFor returns solid lines for the first palette cycle and dashed

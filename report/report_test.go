@@ -340,3 +340,47 @@ func TestLargeScatter(t *testing.T) {
 		t.Errorf("legend does not say the data were thinned")
 	}
 }
+
+func TestPathLegendCap(t *testing.T) {
+	// 25 features; at the smallest α (the last row) feature j has
+	// coefficient (j − 12)·0.1, so the ten largest magnitudes are
+	// features 0–4 (−1.2 … −0.8) and 20–24 (0.8 … 1.2).
+	path := Path{Alphas: []float64{1, 0.1}}
+	path.Coef = [][]float64{make([]float64, 25), make([]float64, 25)}
+	for j := range 25 {
+		path.Coef[1][j] = float64(j-12) * 0.1
+		path.Features = append(path.Features, fmt.Sprintf("f%02d", j))
+	}
+	named := legendFeatures(path)
+	var got []int
+	for j := range 25 {
+		if named[j] {
+			got = append(got, j)
+		}
+	}
+	if fmt.Sprint(got) != "[0 1 2 3 4 20 21 22 23 24]" {
+		t.Errorf("legend names features %v", got)
+	}
+	p, err := PathPlot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svg strings.Builder
+	if err := Single(p).Write(&svg, SVG); err != nil {
+		t.Fatal(err)
+	}
+	if s := svg.String(); !strings.Contains(s, "and 15 more features") || strings.Contains(s, ">f12<") || !strings.Contains(s, ">f24<") {
+		t.Errorf("legend should name f24, not f12, and count 15 more")
+	}
+	// Fewer names than coefficients: the rest are x<j>.
+	if p, err = PathPlot(Path{Alphas: []float64{1, 0.1}, Coef: [][]float64{{0, 0}, {1, 2}}, Features: []string{"a"}}); err != nil {
+		t.Fatal(err)
+	}
+	svg.Reset()
+	if err := Single(p).Write(&svg, SVG); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(svg.String(), ">x2<") {
+		t.Errorf("unnamed second feature is not shown as x2")
+	}
+}

@@ -12,7 +12,8 @@ import (
 )
 
 // palette is the Okabe–Ito colour-blind-safe palette (Okabe & Ito 2008,
-// "Color Universal Design"), black moved last; it is indexed, never modified.
+// "Color Universal Design"), with black before yellow, which is faint on
+// white; it is indexed, never modified.
 var palette = [...]color.RGBA{
 	{0x00, 0x72, 0xB2, 0xff}, // blue
 	{0xD5, 0x5E, 0x00, 0xff}, // vermillion
@@ -20,8 +21,8 @@ var palette = [...]color.RGBA{
 	{0xCC, 0x79, 0xA7, 0xff}, // reddish purple
 	{0xE6, 0x9F, 0x00, 0xff}, // orange
 	{0x56, 0xB4, 0xE9, 0xff}, // sky blue
-	{0xF0, 0xE4, 0x42, 0xff}, // yellow
 	{0x00, 0x00, 0x00, 0xff}, // black
+	{0xF0, 0xE4, 0x42, 0xff}, // yellow
 }
 
 // colour returns the i-th series colour, cycling through the palette.
