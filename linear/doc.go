@@ -17,18 +17,21 @@
 // # Two paths
 //
 // The accurate path (Precision DoubleDouble, chosen automatically when
-// n·d² ≤ AccurateLimit) performs centring, scaling, the QR factorisation,
-// the triangular solves, the residuals and (XᵀWX)⁻¹ in double-double
-// arithmetic (≈ 32 significant digits; Dekker 1971, Hida, Li & Bailey 2001)
-// and rounds to float64 only at the end. A design that float64 QR would
-// call rank-deficient (NIST's Filip) is therefore kept whole: the rank is
-// decided at the higher precision. On all 11 NIST StRD linear problems
-// every certified coefficient, standard error, residual SD and R² is
-// reproduced to at least 13.2 significant digits (see the tests).
+// n·d² ≤ AccurateLimit and n·(d+1) ≤ AccurateMemoryLimit) performs
+// centring, scaling, the QR factorisation, the triangular solves, the
+// residuals and (XᵀWX)⁻¹ in double-double arithmetic (≈ 32 significant
+// digits; Dekker 1971; Hida, Li & Bailey 2001) and rounds to float64 only
+// at the end. A design that an unscaled float64 QR calls rank-deficient
+// (NIST's Filip, from which R's lm drops a column) is kept whole: it is
+// standardised, and its rank is decided on an R factor accurate to many
+// more digits than float64. On all 11 NIST StRD linear problems every
+// certified coefficient, standard error, residual SD and R² is reproduced
+// to at least 13.2 significant digits (see the tests).
 //
-// The fast path (Precision Double, used above AccurateLimit) is float64
-// throughout with gonum's blocked LAPACK kernels (dgeqp3, dormqr, dtrtri):
-// backward stable, relative error of order cond·ε.
+// The fast path (Precision Double, used above those limits) is float64
+// throughout with gonum's LAPACK kernels: dgeqrf on the n×d design, then
+// dgeqp3 on its d×d triangular factor for the rank decision, dormqr and
+// dtrtri. It is backward stable: relative error of order cond·ε.
 //
 // The input matters as much as the arithmetic. Fit takes float64 data as
 // exact; FitPolynomial forms the powers of x in double-double (their float64

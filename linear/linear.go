@@ -41,8 +41,8 @@ func (m Method) String() string {
 type Precision int
 
 const (
-	// Auto uses DoubleDouble when n·d² ≤ AccurateLimit and Double
-	// otherwise; a Double fit that finds the design rank-deficient is
+	// Auto uses DoubleDouble when n·d² ≤ AccurateLimit and
+	// n·(d+1) ≤ AccurateMemoryLimit, and Double otherwise; a Double fit that finds the design rank-deficient is
 	// redone in DoubleDouble when n·d² ≤ RecheckLimit.
 	Auto Precision = iota
 	// Double is plain float64 with blocked LAPACK-style kernels: fast,
@@ -73,6 +73,16 @@ func (p Precision) String() string {
 // double-double. At the limit the double-double fit takes about a third of
 // a second on one core.
 const AccurateLimit = 1e7
+
+// AccurateMemoryLimit bounds n·(d+1), the number of values the double-double
+// path holds twice at 16 bytes each (about 64 MB at the limit), for Precision
+// Auto: tall, thin problems such as n = 10⁷, d = 1 use Double.
+const AccurateMemoryLimit = 2e6
+
+// autoDD reports whether Precision Auto uses double-double for n×d.
+func autoDD(n, d int) bool {
+	return float64(n)*float64(d)*float64(d) <= AccurateLimit && float64(n)*float64(d+1) <= AccurateMemoryLimit
+}
 
 // RecheckLimit is the problem size n·d² up to which Precision Auto, having
 // used Double because n·d² > AccurateLimit, repeats a fit whose design
@@ -274,7 +284,7 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if set.Method != QR {
 		prec = Double
 	} else if prec == Auto {
-		if float64(n)*float64(d)*float64(d) <= AccurateLimit {
+		if autoDD(n, d) {
 			prec = DoubleDouble
 		} else {
 			prec = Double
@@ -329,7 +339,7 @@ func FitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 		prec = Double
 	} else if prec == Auto {
 		prec = Double
-		if float64(n)*float64(degree)*float64(degree) <= AccurateLimit {
+		if autoDD(n, degree) {
 			prec = DoubleDouble
 		}
 	}
