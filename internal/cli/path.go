@@ -37,7 +37,7 @@ func (e *enetFlags) register(fs *pflag.FlagSet, list bool) {
 	}
 	fs.StringVar(&e.L1Ratio, "l1-ratio", "0.5", help)
 	fs.IntVar(&e.NAlphas, "n-alphas", 100, "number of values of α, log-spaced from α_max down to α_max·eps")
-	fs.Float64Var(&e.Eps, "eps", 1e-3, "ratio of the smallest α to α_max, in (0, 1)")
+	fs.Float64Var(&e.Eps, "eps", 1e-3, "ratio of the smallest α to α_max, in (0, 1) (default 1e-6 for --penalty l2, whose α_max is 1000 times the lasso's)")
 	fs.BoolVar(&e.Standardize, "standardize", true, "penalise the standardised coefficients (glmnet); false penalises them on the original scale (scikit-learn)")
 	fs.BoolVar(&e.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 }
@@ -87,17 +87,22 @@ func (e *enetFlags) resolve(changed func(string) bool, list bool) (string, []flo
 		if ratioSet {
 			return "", nil, ps, usagef("--l1-ratio applies to --penalty elasticnet; ridge (l2) has ρ = 0")
 		}
+		// Ridge's α_max is computed with ρ = 0.001 (glmnet), 1000 times the
+		// lasso's, so its grid reaches down as far with eps 1e-6.
+		if !changed("eps") {
+			ps.Eps = 1e-6
+		}
 		return "l2", []float64{0}, ps, nil
 	}
 	return "", nil, ps, usagef("--penalty %q: want l1, elasticnet or l2", e.Penalty)
 }
 
 // penaltyTitle describes the penalty for a heading.
-func penaltyTitle(name string, rho float64) string {
-	switch name {
-	case "l1":
+func penaltyTitle(rho float64) string {
+	switch rho {
+	case 1:
 		return "lasso (ρ = 1)"
-	case "l2":
+	case 0:
 		return "ridge (ρ = 0)"
 	}
 	return fmt.Sprintf("elastic net (ρ = %g)", rho)
@@ -126,7 +131,7 @@ by coordinate descent for a decreasing grid of α: --n-alphas values, log-spaced
 from α_max (the smallest α at which every coefficient is zero) down to
 α_max·eps, each fit starting from the previous one (glmnet's path). The lasso
 is ρ = 1, ridge ρ = 0; for ridge no finite α zeroes the fit and α_max uses
-ρ = 0.001, glmnet's convention.
+ρ = 0.001, glmnet's convention (so its default --eps is 1e-6).
 
 The table has one row per α: the number of non-zero coefficients, the
 objective and the coefficients on the original scale.`,
@@ -235,7 +240,7 @@ func printPath(w io.Writer, out *pathOutput) {
 		scale = "coefficients on the original scale"
 	}
 	fmt.Fprintf(w, "%s path: %s from α_max = %.6g to %.6g (penalty on the %s)\n",
-		penaltyTitle(out.Penalty, out.L1Ratio), plural(len(out.Alphas), "value")+" of α", float64(out.AlphaMax), out.Alphas[len(out.Alphas)-1], scale)
+		penaltyTitle(out.L1Ratio), plural(len(out.Alphas), "value")+" of α", float64(out.AlphaMax), out.Alphas[len(out.Alphas)-1], scale)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "alpha\tnonzero\tobjective\tintercept\t")
 	for _, f := range out.Features {

@@ -30,6 +30,9 @@ type IO struct {
 	Err io.Writer // diagnostics and progress
 	// ErrTerminal reports whether Err is a terminal (progress bars are drawn only then).
 	ErrTerminal bool
+	// Args is the command line as typed (without the program name), for
+	// reports that record how to reproduce a run.
+	Args []string
 }
 
 // UsageError is a mistake in the command line: exit code 2, with a hint to --help.
@@ -56,13 +59,14 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // Main runs the lsq command line with args (without the program name) and
 // returns the process exit code.
 func Main(ctx context.Context, args []string, stdio IO) int {
+	stdio.Args = args
 	root := newRoot(stdio)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return report(err, stdio.Err, ctx)
+	return exitCode(err, stdio.Err, ctx)
 }
 
-func report(err error, stderr io.Writer, ctx context.Context) int {
+func exitCode(err error, stderr io.Writer, ctx context.Context) int {
 	if err == nil {
 		return ExitOK
 	}

@@ -1,0 +1,323 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/modelio"
+	rpt "github.com/lsqgo/lsq/report"
+)
+
+type cvOptions struct {
+	File   string
+	Data   dataFlags
+	Enet   enetFlags
+	Folds  int
+	Seed   uint64
+	Choose string
+	Output string
+	JSON   bool
+	Plot   string
+
+	changed func(string) bool
+}
+
+func newCVCmd(stdio IO) *cobra.Command {
+	opts := cvOptions{}
+	cmd := &cobra.Command{
+		Use:   "cv FILE",
+		Short: "Choose the penalty of the lasso, elastic net or ridge by k-fold cross-validation",
+		Long: `cv reads FILE (.csv, .tsv, .parquet, or - for standard input) and
+cross-validates the regularisation path of lsq path, as cv.glmnet does: the
+rows are shuffled with --seed into --folds folds, the path is fitted on the
+rows outside each fold and scored on the rows inside it, and for each α the
+table shows the mean validation mean squared error and its standard error
+across folds.
+
+α_min has the least mean error; α_1se is the largest α (the simplest model)
+whose error is within one standard error of that least error, the
+one-standard-error rule (Hastie, Tibshirani & Friedman, The Elements of
+Statistical Learning, §7.10). The model is refitted on every row at the α
+chosen by --choose, printed like lsq fit and saved with -o. A comma-separated
+--l1-ratio list compares several elastic-net mixings and keeps the best.
+
+For --penalty l2 (ridge) cv also prints the exact leave-one-out error and
+generalised cross-validation (GCV) over the same grid, computed from one
+eigendecomposition without refitting.`,
+		Example: `  lsq cv data.csv --target y --folds 10 --seed 1
+  lsq cv data.csv --l1-ratio 0.1,0.5,1 --choose 1se -o model.json
+  lsq cv data.csv --penalty l2 --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
+			return runCV(cmd.Context(), opts, stdio)
+		},
+	}
+	f := cmd.Flags()
+	opts.Data.register(f, true)
+	opts.Enet.register(f, true)
+	f.IntVar(&opts.Folds, "folds", 10, "number of folds k, from 2 to the number of rows")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed for shuffling the rows into folds")
+	f.StringVar(&opts.Choose, "choose", "min", "α to refit at: min (least CV error) or 1se (largest α within one standard error of it)")
+	f.StringVarP(&opts.Output, "output", "o", "", "save the refitted model to this file (JSON, written atomically)")
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	f.StringVar(&opts.Plot, "plot", "", "draw the CV error against α to this .png or .svg file")
+	return cmd
+}
+
+// cvOutput is the JSON form of a cross-validation.
+type cvOutput struct {
+	File         string      `json:"file"`
+	Target       string      `json:"target"`
+	Features     []string    `json:"features"`
+	N            int         `json:"n"`
+	Penalty      string      `json:"penalty"`
+	Folds        int         `json:"folds"`
+	Seed         uint64      `json:"seed"`
+	Standardized bool        `json:"standardized"`
+	L1Ratio      float64     `json:"l1_ratio"`
+	AlphaMax     jsonFloat   `json:"alpha_max"`
+	Alphas       []float64   `json:"alphas"`
+	CVMean       []jsonFloat `json:"cv_mean"`
+	CVSE         []jsonFloat `json:"cv_se"`
+	AlphaMin     float64     `json:"alpha_min"`
+	Alpha1SE     float64     `json:"alpha_1se"`
+	Choose       string      `json:"choose"`
+	ChosenAlpha  float64     `json:"chosen_alpha"`
+	ChosenMSE    jsonFloat   `json:"chosen_cv_mean"`
+	Coef         []float64   `json:"coef"`
+	Intercept    float64     `json:"intercept"`
+	NonZero      int         `json:"nonzero"`
+	Objective    jsonFloat   `json:"objective"`
+	Loss         jsonFloat   `json:"loss"`
+	Status       string      `json:"status"`
+	Curves       []cvCurve   `json:"curves,omitempty"`
+	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
+	Model        string      `json:"model,omitempty"`
+	Plot         string      `json:"plot,omitempty"`
+}
+
+// cvCurve summarises the curve of one mixing value when several are compared.
+type cvCurve struct {
+	L1Ratio  float64   `json:"l1_ratio"`
+	AlphaMin float64   `json:"alpha_min"`
+	MinMean  jsonFloat `json:"cv_mean_min"`
+	Alpha1SE float64   `json:"alpha_1se"`
+}
+
+// ridgeOut is the exact leave-one-out and GCV result for ridge.
+type ridgeOut struct {
+	AlphaLOO float64   `json:"alpha_loo"`
+	LOO      jsonFloat `json:"loo_mse"`
+	DFLOO    jsonFloat `json:"df_at_alpha_loo"`
+	AlphaGCV float64   `json:"alpha_gcv"`
+	GCV      jsonFloat `json:"gcv"`
+	DFGCV    jsonFloat `json:"df_at_alpha_gcv"`
+}
+
+func runCV(ctx context.Context, o cvOptions, stdio IO) error {
+	name, ratios, ps, err := o.Enet.resolve(o.changed, true)
+	if err != nil {
+		return err
+	}
+	if o.Folds < 2 {
+		return usagef("--folds %d: cross-validation needs at least 2 folds", o.Folds)
+	}
+	var oneSE bool
+	switch o.Choose {
+	case "min":
+	case "1se":
+		oneSE = true
+	default:
+		return usagef("--choose %q: want min or 1se", o.Choose)
+	}
+	if err := refuseOverwrite(o.Output, o.File); err != nil {
+		return err
+	}
+	if err := plotOutputCheck(o.Plot, o.File, o.Output); err != nil {
+		return err
+	}
+	fr, err := o.Data.load(o.File, stdio)
+	if err != nil {
+		return err
+	}
+	n := fr.Rows()
+	if fr.X == nil || n == 0 {
+		return fmt.Errorf("%s: no data rows", o.File)
+	}
+	if o.Folds > n {
+		return usagef("--folds %d is more than the %s of %s; use at most %d", o.Folds, plural(n, "row"), o.File, n)
+	}
+	ps.Weights = fr.Weights
+	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE}
+	res, err := enet.CV(ctx, fr.X, fr.Y, &cs)
+	if err != nil {
+		return err
+	}
+	cb := res.Curves[res.Best]
+	ref := res.Refit
+	out := cvOutput{
+		File: o.File, Target: fr.Target, Features: fr.Features, N: n,
+		Penalty: name, Folds: o.Folds, Seed: o.Seed, Standardized: o.Enet.Standardize,
+		L1Ratio: res.L1Ratio, AlphaMax: jsonFloat(cb.AlphaMax), Alphas: cb.Alphas,
+		AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE, Choose: o.Choose,
+		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
+		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(weightedMSE(fr, ref.Coef, ref.Intercept)),
+		Status: ref.Status.String(),
+	}
+	chosen := cb.Min
+	if oneSE {
+		chosen = cb.OneSE
+	}
+	out.ChosenMSE = jsonFloat(cb.MSE[chosen])
+	for k := range cb.Alphas {
+		out.CVMean = append(out.CVMean, jsonFloat(cb.MSE[k]))
+		out.CVSE = append(out.CVSE, jsonFloat(cb.SE[k]))
+	}
+	if len(res.Curves) > 1 {
+		for _, c := range res.Curves {
+			out.Curves = append(out.Curves, cvCurve{L1Ratio: c.L1Ratio, AlphaMin: c.Alphas[c.Min], MinMean: jsonFloat(c.MSE[c.Min]), Alpha1SE: c.Alphas[c.OneSE]})
+		}
+	}
+	if name == "l2" {
+		loo, err := enet.RidgeLOO(ctx, fr.X, fr.Y, cb.Alphas, &ps.Settings)
+		if err != nil {
+			return err
+		}
+		out.RidgeLOO = &ridgeOut{
+			AlphaLOO: loo.Alphas[loo.MinLOO], LOO: jsonFloat(loo.LOO[loo.MinLOO]), DFLOO: jsonFloat(loo.DF[loo.MinLOO]),
+			AlphaGCV: loo.Alphas[loo.MinGCV], GCV: jsonFloat(loo.GCV[loo.MinGCV]), DFGCV: jsonFloat(loo.DF[loo.MinGCV]),
+		}
+	}
+	if o.Plot != "" {
+		p, err := rpt.CVPlot(rpt.CV{Alphas: cb.Alphas, Mean: cb.MSE, SE: cb.SE, AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE})
+		if err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		if err := plotOutputWrite(o.Plot, p); err != nil {
+			return err
+		}
+		out.Plot = o.Plot
+	}
+	converged := ref.Status == lsq.Converged
+	if o.Output != "" && converged {
+		if err := modelio.Save(o.Output, cvModel(&out, fr, &o)); err != nil {
+			return err
+		}
+		out.Model = o.Output
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printCV(stdio.Out, &out, cb)
+	}
+	if cb.Min == len(cb.Alphas)-1 && len(cb.Alphas) > 1 {
+		fmt.Fprintf(stdio.Err, "lsq: note: alpha_min is the smallest α of the grid; the CV error may fall further below it (lower --eps)\n")
+	}
+	if !converged {
+		return &NotConvergedError{Msg: fmt.Sprintf("the refit at α = %.4g stopped by %s after %d sweeps; no model written", ref.Alpha, ref.Status, ref.Iterations)}
+	}
+	return nil
+}
+
+// weightedMSE is the (weighted) mean squared residual of a linear model on
+// the frame.
+func weightedMSE(fr *data.Frame, coef []float64, b float64) float64 {
+	var s, sw float64
+	for i, y := range fr.Y {
+		r := y - b
+		for j, v := range fr.X.RawRowView(i) {
+			r -= coef[j] * v
+		}
+		w := 1.0
+		if fr.Weights != nil {
+			w = fr.Weights[i]
+		}
+		s += w * r * r
+		sw += w
+	}
+	return s / sw
+}
+
+func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
+	return &modelio.Model{
+		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
+		Coef: out.Coef, Intercept: out.Intercept, FitIntercept: !o.Enet.NoIntercept,
+		Solver: modelio.Solver{Name: "cd", Settings: map[string]any{
+			"penalty": out.Penalty, "alpha": out.ChosenAlpha, "l1_ratio": out.L1Ratio,
+			"folds": o.Folds, "seed": o.Seed, "choose": o.Choose,
+			"standardize": o.Enet.Standardize, "n_alphas": o.Enet.NAlphas, "eps": o.Enet.Eps,
+		}},
+		Training: map[string]any{
+			"file": o.File, "n": out.N, "mse": finiteOr(float64(out.Loss), 0),
+			"objective": finiteOr(float64(out.Objective), 0), "cv_mse": finiteOr(float64(out.ChosenMSE), 0),
+			"alpha_min": out.AlphaMin, "alpha_1se": out.Alpha1SE, "status": out.Status,
+		},
+	}
+}
+
+func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	if len(out.Curves) > 1 {
+		fmt.Fprintf(w, "%d-fold cross-validation (seed %d) of %d elastic-net mixings:\n", out.Folds, out.Seed, len(out.Curves))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "l1_ratio\talpha_min\tcv_mse\talpha_1se\t")
+		for _, c := range out.Curves {
+			mark := ""
+			if c.L1Ratio == out.L1Ratio {
+				mark = "  ← best"
+			}
+			fmt.Fprintf(tw, "%g\t%.6g\t%.6g\t%.6g\t%s\n", c.L1Ratio, c.AlphaMin, float64(c.MinMean), c.Alpha1SE, mark)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(w, "%d-fold cross-validation (seed %d), %s path: %s from α_max = %.6g\n",
+		out.Folds, out.Seed, penaltyTitle(out.L1Ratio), plural(len(out.Alphas), "value")+" of α", float64(out.AlphaMax))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "alpha\tcv_mse\tse\t")
+	for k, a := range out.Alphas {
+		mark := ""
+		switch {
+		case k == cb.Min && k == cb.OneSE:
+			mark = "  ← min, 1se"
+		case k == cb.Min:
+			mark = "  ← min"
+		case k == cb.OneSE:
+			mark = "  ← 1se"
+		}
+		fmt.Fprintf(tw, "%.6g\t%.6g\t%.3g\t%s\n", a, float64(out.CVMean[k]), float64(out.CVSE[k]), mark)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "alpha_min %.6g (cv mse %.6g ± %.3g)   alpha_1se %.6g (cv mse %.6g ± %.3g)\n",
+		out.AlphaMin, cb.MSE[cb.Min], cb.SE[cb.Min], out.Alpha1SE, cb.MSE[cb.OneSE], cb.SE[cb.OneSE])
+	if r := out.RidgeLOO; r != nil {
+		fmt.Fprintf(w, "ridge, exact leave-one-out: alpha %.6g (loo mse %.6g, df %.3g)   GCV: alpha %.6g (gcv %.6g, df %.3g)\n",
+			r.AlphaLOO, float64(r.LOO), float64(r.DFLOO), r.AlphaGCV, float64(r.GCV), float64(r.DFGCV))
+	}
+	fmt.Fprintf(w, "refit on all rows at alpha %.6g (--choose %s), l1_ratio %g: %s, %d non-zero, objective %.6g\n",
+		out.ChosenAlpha, out.Choose, out.L1Ratio, out.Status, out.NonZero, float64(out.Objective))
+	tw = tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "\tcoef\t\n")
+	fmt.Fprintf(tw, "intercept\t%.10g\t\n", out.Intercept)
+	for j, name := range out.Features {
+		fmt.Fprintf(tw, "%s\t%.10g\t\n", name, out.Coef[j])
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "loss (MSE) %.6g\n", float64(out.Loss))
+	if out.Plot != "" {
+		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
+	}
+	if out.Model != "" {
+		fmt.Fprintf(w, "model written to %s\n", out.Model)
+	}
+}
