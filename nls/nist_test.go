@@ -17,14 +17,16 @@ const (
 	stdErrLRE = 8
 )
 
-// lanczos1SELRE is what is attainable for Lanczos1's standard errors.
-// Lanczos1's data are values of a known function rounded to about 13
-// significant digits, so its certified residual SD (8.9e-14) is the size of
-// that rounding: the residuals are differences of nearly equal numbers and
-// carry only about 3–4 correct digits in double precision. Every standard
-// error is the residual SD times a factor from R⁻¹, so it cannot be more
-// accurate than the residual SD itself. The certified RSS itself is 1.4e-25,
-// at the rounding level of the sums.
+// lanczos1SELRE is what is attainable for Lanczos1's residual SD, RSS and
+// standard errors. Lanczos1's data are values of a known function rounded to
+// about 13 significant digits, so its certified residual SD (8.9e-14) is the
+// size of that rounding: each residual is a difference of two numbers that
+// agree to 13 digits, computed in double precision (16 digits), and carries
+// only about 3 correct digits (measured: LRE 2.9–3.1 for the SD, 2.6–2.8 for
+// the RSS). Every standard error is the residual SD times a factor from R⁻¹,
+// so it cannot be more accurate than the SD itself. What is attainable, and
+// tested, is the factor: SE_j / SD must match the certified ratio to the
+// usual 8 digits.
 const lanczos1SELRE = 2
 
 func TestNIST(t *testing.T) {
@@ -70,7 +72,17 @@ func TestNIST(t *testing.T) {
 				// RSS and residual SD: certified to 11 digits; our RSS is a sum
 				// of squares of residuals, each accurate to ~ε·|y|, so 9
 				// digits is safe for all but Lanczos1 (see lanczos1SELRE).
-				if p.Name != "Lanczos1" {
+				if p.Name == "Lanczos1" {
+					if l := testproblems.LRE(res.RSS, p.RSS, 11); l < lanczos1SELRE {
+						t.Errorf("RSS %.12g, certified %.12g: LRE %.1f", res.RSS, p.RSS, l)
+					}
+					for j := range p.Params {
+						got, want := res.StdErr[j]/res.ResidualSD, p.StdErr[j]/p.ResidualSD
+						if l := testproblems.LRE(got, want, 11); l < stdErrLRE {
+							t.Errorf("SE(%s)/SD = %.12g, certified ratio %.12g: LRE %.1f", p.Params[j], got, want, l)
+						}
+					}
+				} else {
 					if l := testproblems.LRE(res.RSS, p.RSS, 11); l < 9 {
 						t.Errorf("RSS %.12g, certified %.12g: LRE %.1f", res.RSS, p.RSS, l)
 					}
