@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,9 +29,10 @@ func demoReport(t testing.TB) *HTML {
 		Data:        []KV{{"source", "built-in textbook example"}, {"rows", "5"}, {"features", "1"}},
 		Settings:    []KV{{"solver", "gd"}, {"learning rate", "0.3"}, {"epochs", "60"}, {"standardise", "true"}},
 		// Textbook inference: s² = SSE/(n−2) = 2.4/3 = 0.8, Sxx = 10, so
-		// se(m) = √(0.8/10) = 0.2828, se(b) = √(0.8·(1/5 + 9/10)) = 0.9381.
+		// se(m) = √(0.8/10) = 0.2828, se(b) = √(0.8·(1/5 + 9/10)) = 0.9381;
+		// t₀.₉₇₅,₃ = 3.1824 gives the 95% intervals.
 		Coefficients: []Coef{
-			{Name: "intercept", Estimate: 2.2, StdErr: 0.9381, T: 2.345, P: 0.1009, Lo: -0.7654, Hi: 5.165},
+			{Name: "intercept", Estimate: 2.2, StdErr: 0.9381, T: 2.345, P: 0.1009, Lo: -0.7854, Hi: 5.185},
 			{Name: "x", Estimate: 0.6, StdErr: 0.2828, T: 2.121, P: 0.1240, Lo: -0.3001, Hi: 1.500},
 		},
 		CILevel: 0.95,
@@ -300,4 +303,54 @@ func ExampleHTML() {
 	// Output:
 	// inline svg: 1
 	// urls: 0
+}
+
+// TestHTMLGolden compares the demo report, with each inline SVG replaced
+// by a placeholder, to testdata/report/demo_report_golden.html: the page
+// itself must match exactly (the figures have their own image goldens, and
+// their SVG coordinates may differ in the last digit across platforms).
+// Run with -update to rewrite it.
+func TestHTMLGolden(t *testing.T) {
+	out := string(writeHTML(t, demoReport(t)))
+	var b strings.Builder
+	for n := 1; ; n++ {
+		i := strings.Index(out, "<svg")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(out[i:], "</svg>")
+		if j < 0 {
+			t.Fatal("unterminated <svg>")
+		}
+		fmt.Fprintf(&b, "%s<svg><!-- figure %d --></svg>", out[:i], n)
+		out = out[i+j+len("</svg>"):]
+	}
+	b.WriteString(out)
+	got := b.String()
+	path := filepath.Join(goldenDir, "demo_report_golden.html")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestHTMLGolden -update to create it)", err)
+	}
+	if got != string(want) {
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := range max(len(gl), len(wl)) {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("report differs from %s at line %d:\ngot:  %s\nwant: %s", path, i+1, g, w)
+			}
+		}
+	}
 }
