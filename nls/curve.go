@@ -172,6 +172,7 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 	if res == nil {
 		return nil, err
 	}
+	res.model = model
 	robust := s != nil && s.Loss != Linear
 	if err == nil && !robust && len(params) >= 2 && (res.Status.Converged() || res.Status == lsq.IterationLimit) {
 		// Total (weighted) sum of squares about the (weighted) mean.

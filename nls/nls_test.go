@@ -394,3 +394,46 @@ func BenchmarkCurve(b *testing.B) {
 		})
 	}
 }
+
+// TestPredict: at the data the fitted values are y − (−residuals); for a
+// model linear in its parameters the delta method is exact, so SE(f̂) equals
+// the textbook √(xᵢᵀ Cov xᵢ) computed from the covariance by hand.
+func TestPredict(t *testing.T) {
+	p := nist(t, "Misra1a")
+	res, err := Curve(context.Background(), p.Model, p.Y, p.X, startMap(p, p.Start2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, se, err := res.Predict(p.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fit {
+		// Residuals are model − y, evaluated by the same program: exact.
+		if fit[i] != p.Y[i]+res.Residuals[i] && math.Abs(fit[i]-(p.Y[i]+res.Residuals[i])) > 1e-12*math.Abs(fit[i]) {
+			t.Errorf("fit[%d] = %v, y + r = %v", i, fit[i], p.Y[i]+res.Residuals[i])
+		}
+		if !(se[i] > 0) {
+			t.Errorf("se[%d] = %v", i, se[i])
+		}
+	}
+	x := []float64{1, 2, 3, 4, 5}
+	y := []float64{2.1, 3.9, 6.2, 7.8, 10.1}
+	lin, err := Curve(context.Background(), "a + b*x", y, map[string][]float64{"x": x}, map[string]float64{"a": 0, "b": 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, se, err = lin.Predict(map[string][]float64{"x": {0, 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, xi := range []float64{0, 10} {
+		want := math.Sqrt(lin.Cov.At(0, 0) + 2*xi*lin.Cov.At(0, 1) + xi*xi*lin.Cov.At(1, 1))
+		if math.Abs(se[i]-want) > 1e-14*want {
+			t.Errorf("SE at x=%v: %v, want %v", xi, se[i], want)
+		}
+	}
+	if _, _, err := lin.Predict(map[string][]float64{"z": {1}}); err == nil || err.Error() != `column "x" of the model is missing` {
+		t.Errorf("missing column: %v", err)
+	}
+}

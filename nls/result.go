@@ -51,6 +51,7 @@ type Result struct {
 	Message string     // a sentence explaining Status
 
 	undetermined []bool
+	model        string // the model expression, for Predict (Curve only)
 }
 
 // result computes the Jacobian at the final point and the inference.
