@@ -59,31 +59,51 @@ func (l Loss) rho(z float64) (float64, float64) {
 	return z, 1
 }
 
-// weighted returns the problem with residuals √wᵢ·rᵢ.
+// weighted returns the problem with residuals √wᵢ·rᵢ over the rows with
+// wᵢ > 0 only: a row of weight zero is not an observation, so it does not
+// count in the degrees of freedom either.
 func weighted(p Problem, w []float64) Problem {
-	sw := make([]float64, len(w))
+	var rows []int
+	var sw []float64
 	for i, v := range w {
-		sw[i] = math.Sqrt(v)
+		if v > 0 {
+			rows = append(rows, i)
+			sw = append(sw, math.Sqrt(v))
+		}
 	}
-	q := Problem{M: p.M, Residuals: func(r, x []float64) {
-		p.Residuals(r, x)
-		for i := range r {
-			r[i] *= sw[i]
+	full := make([]float64, p.M)
+	q := Problem{M: len(rows), Residuals: func(r, x []float64) {
+		p.Residuals(full, x)
+		for k, i := range rows {
+			r[k] = sw[k] * full[i]
 		}
 	}}
 	if p.Jacobian != nil {
+		var jf *mat.Dense
 		q.Jacobian = func(j *mat.Dense, x []float64) {
-			p.Jacobian(j, x)
-			raw := j.RawMatrix()
-			for i := 0; i < raw.Rows; i++ {
-				row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-				for k := range row {
-					row[k] *= sw[i]
+			if jf == nil {
+				jf = mat.NewDense(p.M, len(x), nil)
+			}
+			p.Jacobian(jf, x)
+			for k, i := range rows {
+				for c := range x {
+					j.Set(k, c, sw[k]*jf.At(i, c))
 				}
 			}
 		}
 	}
 	return q
+}
+
+// positive counts the positive weights.
+func positive(w []float64) int {
+	n := 0
+	for _, v := range w {
+		if v > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // robust minimises C²·Σ ρ(rᵢ²/C²) by iteratively reweighted least squares:
@@ -151,6 +171,7 @@ func robust(ctx context.Context, p Problem, x0 []float64, set settings, names []
 			res.Message = "robust loss: 100 reweighting rounds without convergence"
 		}
 	}
+	res.Residuals = make([]float64, m)
 	p.Residuals(res.Residuals, res.X)
 	evals++
 	cost := 0.0

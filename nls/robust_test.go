@@ -128,3 +128,37 @@ func TestRobustLosses(t *testing.T) {
 		t.Logf("%v: a = %.6f, k = %.6f (LS %.6f, %.6f), %d iterations", loss, res.X[0], res.X[1], ls.X[0], ls.X[1], res.Iterations)
 	}
 }
+
+// TestZeroWeightIsNoRow: a row of weight zero is not an observation: the
+// fit, its degrees of freedom and standard errors equal those without it.
+func TestZeroWeightIsNoRow(t *testing.T) {
+	p := nist(t, "Misra1a")
+	x, y := p.X["x"], p.Y
+	w := make([]float64, len(y))
+	for i := range w {
+		w[i] = 1
+	}
+	w[0] = 0
+	ctx := context.Background()
+	a, err := Curve(ctx, p.Model, y, map[string][]float64{"x": x}, startMap(p, p.Start2), &Settings{Weights: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Curve(ctx, p.Model, y[1:], map[string][]float64{"x": x[1:]}, startMap(p, p.Start2), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.DF != b.DF || len(a.Residuals) != len(y) {
+		t.Errorf("DF %d vs %d; %d residuals", a.DF, b.DF, len(a.Residuals))
+	}
+	for j := range a.X {
+		// Same problem solved twice to the rounding level: the NIST bars.
+		if testproblems.LRE(a.X[j], b.X[j], 15) < 10 || testproblems.LRE(a.StdErr[j], b.StdErr[j], 15) < 8 {
+			t.Errorf("zero weight: %v ± %v; row removed: %v ± %v", a.X, a.StdErr, b.X, b.StdErr)
+		}
+	}
+	_, err = Curve(ctx, p.Model, y, map[string][]float64{"x": x}, startMap(p, p.Start2), &Settings{Weights: make([]float64, len(y))})
+	if err == nil || err.Error() != "only 0 positive weights for 2 parameters" {
+		t.Errorf("all-zero weights: %v", err)
+	}
+}

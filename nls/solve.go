@@ -603,9 +603,13 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 // Newton iteration, with the QR factorisation of J (column pivoting) reused
 // for every λ. Δ grows and shrinks with the ratio of the actual to the
 // predicted reduction. The defaults (FTol = XTol = GTol = 1e-15) run the
-// iteration to the rounding level; unless NoRefine is set, a converged run is
-// then polished by at most 20 Gauss–Newton steps, each kept only if it
-// lowers S, stopping when the step is below 4ε relative to every parameter.
+// iteration to the rounding level of S. Unless NoRefine is set, a converged
+// run is then polished by at most 30 full Gauss–Newton steps (or, when those
+// contract slowly, as on large-residual problems, Newton steps with the
+// second-order term estimated from differences of the exact Jacobian), while
+// the steps keep shrinking and until they fall below 4ε relative to every
+// parameter: S is flat at a minimum and cannot resolve the last digits of
+// the parameters, the residual-based step can.
 //
 // Bounds: with Lower/Upper, x0 is first clamped into the box. Each
 // iteration holds fixed the parameters that sit on a bound with the negative
@@ -642,8 +646,13 @@ func Solve(ctx context.Context, p Problem, x0 []float64, s *Settings) (*Result, 
 func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []string) (*Result, error) {
 	p.check(len(x0))
 	set := s.resolve(len(x0))
-	if set.weights != nil && len(set.weights) != p.M {
-		panic(fmt.Sprintf("nls: %d weights for %d residuals", len(set.weights), p.M))
+	if set.weights != nil {
+		if len(set.weights) != p.M {
+			panic(fmt.Sprintf("nls: %d weights for %d residuals", len(set.weights), p.M))
+		}
+		if k := positive(set.weights); k < len(x0) {
+			return nil, fmt.Errorf("only %d positive weights for %d parameters", k, len(x0))
+		}
 	}
 	if set.loss != Linear {
 		return robust(ctx, p, x0, set, names)
@@ -652,7 +661,9 @@ func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []st
 		res, err := solveCore(ctx, weighted(p, set.weights), x0, set, names)
 		if res != nil {
 			res.Cost = res.RSS
+			res.Residuals = make([]float64, p.M)
 			p.Residuals(res.Residuals, res.X)
+			res.Evaluations++
 		}
 		return res, err
 	}
