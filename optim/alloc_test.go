@@ -23,6 +23,7 @@ func TestNoAllocationPerEpoch(t *testing.T) {
 		{"nesterov-b16", func() Optimizer { return &Nesterov{} }, 16},
 		{"gd-linesearch", func() Optimizer { return &GD{} }, 0},
 		{"lbfgs", func() Optimizer { return &LBFGS{} }, 0},
+		{"fista", func() Optimizer { return &FISTA{} }, 0},
 	} {
 		allocs := func(epochs int) float64 {
 			s := &Settings{BatchSize: c.batch, Epochs: epochs, ObjectiveTol: -1, GradTol: -1, Seed: 1}

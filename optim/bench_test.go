@@ -42,6 +42,7 @@ func BenchmarkEpoch(b *testing.B) {
 		{"gd", func() Optimizer { return &SGD{} }, 0},
 		{"gd-linesearch", func() Optimizer { return &GD{} }, 0},
 		{"lbfgs", func() Optimizer { return &LBFGS{} }, 0},
+		{"fista", func() Optimizer { return &FISTA{} }, 0},
 		{"sgd-b32", func() Optimizer { return &SGD{} }, 32},
 		{"momentum-b32", func() Optimizer { return &Momentum{} }, 32},
 		{"nesterov-b32", func() Optimizer { return &Nesterov{} }, 32},

@@ -24,6 +24,7 @@ func TestConvergenceToExact(t *testing.T) {
 		{"gd", &SGD{}, 0, 0, 1e-6},
 		{"gd-linesearch", &GD{}, 0, 0, 1e-6},
 		{"lbfgs", &LBFGS{}, 0, 0, 1e-6},
+		{"fista", &FISTA{}, 0, 0, 1e-6},
 		{"momentum-full", &Momentum{}, 0, 0, 1e-6},
 		{"nesterov-full", &Nesterov{}, 0, 0, 1e-6},
 		{"sgd", &SGD{}, 32, 0, 1e-3},

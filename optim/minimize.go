@@ -51,12 +51,13 @@ type Settings struct {
 	// with Proximal the optimiser steps on the loss alone and then applies
 	// the penalty's proximal operator with the step's rate
 	// (x ← prox_{ηR}(x − η∇L), proximal gradient / ISTA; Beck & Teboulle 2009),
-	// which gives exact zeros for L1. Proximal works with SGD, Momentum and
-	// Nesterov: after a momentum update the proximal step is η(1−τ)/(1−μ)
+	// which gives exact zeros for L1. Proximal works with FISTA (which
+	// applies the operator itself; the accelerated method of choice), SGD,
+	// Momentum and Nesterov: after a momentum update the proximal step is η(1−τ)/(1−μ)
 	// (Nesterov: η(1 + μ(1−τ)/(1−μ))), the step such a rule takes along −g
 	// at a fixed point, so that the fixed points are the penalised optimum.
-	// The adaptive methods scale each coordinate differently and the
-	// Steppers search along a direction, so with them Minimize panics.
+	// The adaptive methods scale each coordinate differently and GD and
+	// L-BFGS search along a direction, so with them Minimize panics.
 	Penalty  penalty.Penalty
 	Proximal bool
 
@@ -191,7 +192,7 @@ type settings struct {
 // Recorder returned an error (lsq.Failure), or Settings.Resume does not fit
 // the problem, optimiser or schedule (lsq.Failure). It panics on programmer
 // errors: a Problem without Dim or LossGrad, len(x0) != Dim, a penalty
-// without Problem.Penalized, Proximal with a Stepper.
+// without Problem.Penalized, Proximal with an adaptive method, GD or L-BFGS.
 func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optimizer) (*Result, error) {
 	start := time.Now()
 	if p.Dim <= 0 || p.LossGrad == nil {
@@ -223,6 +224,9 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	o.Init(d)
 	if ps, ok := o.(penalizedSetter); ok && p.Penalized > 0 {
 		ps.setPenalized(p.Penalized)
+	}
+	if ps, ok := o.(proxSetter); ok && set.proximal {
+		ps.setProx(set.Penalty, set.penalized)
 	}
 	pcg := rand.NewPCG(set.Seed, pcgStream)
 	m.rng = rand.New(pcg)
@@ -444,8 +448,10 @@ func (s *settings) resolve(p Problem, o Optimizer) {
 	}
 	s.proximal = s.Proximal && s.Penalty != nil
 	s.stepper, _ = o.(Stepper)
-	if _, ok := o.(proxStepper); s.proximal && !ok {
-		panic(fmt.Sprintf("optim: Proximal needs SGD, Momentum or Nesterov, not %T; use SGD on the full batch for ISTA", o))
+	_, ps := o.(proxStepper)
+	_, pset := o.(proxSetter)
+	if s.proximal && !ps && !pset {
+		panic(fmt.Sprintf("optim: Proximal needs FISTA, SGD, Momentum or Nesterov, not %T", o))
 	}
 	s.batch = s.BatchSize
 	s.stochastic = s.stepper == nil && s.batch > 0 && p.BatchLossGrad != nil && p.Samples > 0 && s.batch < p.Samples
