@@ -1,6 +1,7 @@
 // Package optim is the gradient-descent family of lsq: update rules (SGD,
-// Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW), two full-batch
-// line-search methods (GD with Armijo backtracking, L-BFGS), and one driver,
+// Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW), three full-batch
+// methods that evaluate the objective themselves (GD with Armijo
+// backtracking, L-BFGS, and FISTA for proximal fits), and one driver,
 // Minimize, that runs any of them.
 //
 // # Problems
