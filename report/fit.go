@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 
@@ -54,11 +55,27 @@ func shownNote(shown, n int) string {
 // those at the extremes are drawn, and the legend says so. It returns an
 // error for empty or non-finite data and panics if len(x) != len(y).
 func FitPlot(x, y []float64, f func(float64) float64, xName, yName string) (*plot.Plot, error) {
+	return FitBandPlot(x, y, f, Band{}, xName, yName)
+}
+
+// FitBandPlot is FitPlot with band shaded under the points and the curve
+// across the range of x; a Band with nil Func draws none. Samples of the
+// band that are not finite are skipped.
+func FitBandPlot(x, y []float64, f func(float64) float64, band Band, xName, yName string) (*plot.Plot, error) {
 	data, err := xys("fit plot", x, y)
 	if err != nil {
 		return nil, err
 	}
 	p := newPlot("Data and fitted model", xName, yName)
+	var poly *plotter.Polygon
+	if lo, hi := slices.Min(x), slices.Max(x); band.Func != nil && lo < hi {
+		if poly, err = band.polygon(lo, hi); err != nil {
+			return nil, err
+		}
+		if poly != nil {
+			p.Add(poly)
+		}
+	}
 	p.Legend.Top = true
 	p.Legend.Left = true
 	shown := sample(data)
@@ -86,8 +103,45 @@ func FitPlot(x, y []float64, f func(float64) float64, xName, yName string) (*plo
 			p.Legend.Add("fitted model", l)
 		}
 	}
+	if poly != nil && band.Label != "" {
+		p.Legend.Add(band.Label, poly)
+	}
 	margin(p)
 	return finish(p), nil
+}
+
+// Band is a shaded interval around a fitted curve: a confidence or
+// prediction band, say. Func returns the interval at x; samples where it
+// is not finite are skipped. Label names it in the legend.
+type Band struct {
+	Func  func(x float64) (lo, hi float64)
+	Label string
+}
+
+// polygon samples the band like FitPlot's curve over [xmin, xmax] and
+// returns it as a translucent polygon, or nil when no sample is finite.
+func (b Band) polygon(xmin, xmax float64) (*plotter.Polygon, error) {
+	var upper, lower plotter.XYs
+	for k := range curveSamples {
+		x := xmin + (xmax-xmin)*float64(k)/(curveSamples-1)
+		lo, hi := b.Func(x)
+		if finite(lo) && finite(hi) {
+			upper = append(upper, plotter.XY{X: x, Y: hi})
+			lower = append(lower, plotter.XY{X: x, Y: lo})
+		}
+	}
+	if len(upper) == 0 {
+		return nil, nil
+	}
+	slices.Reverse(lower)
+	poly, err := plotter.NewPolygon(append(upper, lower...))
+	if err != nil {
+		return nil, err
+	}
+	c := palette[1]
+	poly.Color = color.NRGBA{R: c.R, G: c.G, B: c.B, A: 0x40} // 25% opaque
+	poly.LineStyle.Width = 0
+	return poly, nil
 }
 
 // ResidualPlot draws residuals against fitted values with a dashed line at
@@ -210,6 +264,8 @@ type FitData struct {
 	// Curve is the fitted model as a function of it (nil to skip).
 	X     []float64
 	Curve func(float64) float64
+	// Band, when its Func is not nil, is shaded around Curve.
+	Band Band
 	// XName and YName label the data panel.
 	XName, YName string
 
@@ -233,7 +289,7 @@ func FitFigure(d FitData) (*Figure, error) {
 		return err
 	}
 	if d.X != nil {
-		if err := add(FitPlot(d.X, d.Y, d.Curve, d.XName, d.YName)); err != nil {
+		if err := add(FitBandPlot(d.X, d.Y, d.Curve, d.Band, d.XName, d.YName)); err != nil {
 			return nil, err
 		}
 	}

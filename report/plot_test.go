@@ -58,6 +58,12 @@ var figures = []struct {
 		x, y, f := curveData()
 		return single(FitPlot(x, y, f, "time", "growth"))
 	}, []string{"time", "growth", "data (n = 12)"}},
+	{"band", func() (*Figure, error) {
+		x, y, f := curveData()
+		// A band widening from ±0.3 to ±0.9 across the range: shape only.
+		band := func(v float64) (float64, float64) { w := 0.3 + 0.6*(v-1)/11; return f(v) - w, f(v) + w }
+		return single(FitBandPlot(x, y, f, Band{Func: band, Label: "95% confidence band"}, "time", "growth"))
+	}, []string{"95% confidence band", "fitted model"}},
 	{"residuals", func() (*Figure, error) {
 		return single(ResidualPlot(textbookFitted(), textbookResid()))
 	}, []string{"Residuals against fitted values", "fitted value", "residual"}},
