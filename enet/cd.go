@@ -18,12 +18,13 @@ type outcome struct {
 // cd is the coordinate-descent state for one problem, carried along a path.
 type cd struct {
 	p    *problem
-	beta []float64 // standardised coefficients
-	g    []float64 // ZᵀVr: kept current for every j (covariance), or refreshed by fullGradient (naive)
-	r    []float64 // residual yc − Zβ, naive updates only
-	inS  []bool    // candidate (strong) set membership
-	set  []int     // candidate set
-	act  []int     // active subset, scratch
+	beta []float64   // standardised coefficients
+	g    []float64   // ZᵀVr: kept current for every j (covariance), or refreshed by fullGradient (naive)
+	r    []float64   // residual yc − Zβ, naive updates only
+	cols [][]float64 // naive updates: contiguous centred copies of the columns used so far
+	inS  []bool      // candidate (strong) set membership
+	set  []int       // candidate set
+	act  []int       // active subset, scratch
 }
 
 func newCD(p *problem) *cd {
@@ -37,6 +38,7 @@ func newCD(p *problem) *cd {
 	if p.gram == nil {
 		c.r = make([]float64, p.n)
 		copy(c.r, p.yc)
+		c.cols = make([][]float64, p.d)
 	}
 	return c
 }
@@ -88,7 +90,7 @@ func (c *cd) sweep(set []int, l1, l2 float64) (dmax, bmax float64) {
 		if p.gram != nil {
 			gj = c.g[j]
 		} else {
-			gj = p.zDot(j, c.r)
+			gj = c.zDot(j)
 		}
 		nb := soft(gj+dj*old, l1) / (dj + l2)
 		sd := math.Sqrt(dj)
@@ -102,13 +104,56 @@ func (c *cd) sweep(set []int, l1, l2 float64) (dmax, bmax float64) {
 					g[k] -= delta * gk
 				}
 			} else {
-				p.zAxpy(j, delta, c.r)
+				c.zAxpy(j, delta)
 			}
 			dmax = math.Max(dmax, math.Abs(delta)*sd)
 		}
 		bmax = math.Max(bmax, math.Abs(nb)*sd)
 	}
 	return dmax, bmax
+}
+
+// column returns column j of X centred, x_ij − m_j, copying it out of the
+// row-major X the first time it is needed. Coordinate descent reads one
+// column at a time; on row-major data that would touch a cache line per
+// row per update, so naive updates keep these copies (at most n·d values,
+// only for columns that ever become candidates).
+func (c *cd) column(j int) []float64 {
+	if col := c.cols[j]; col != nil {
+		return col
+	}
+	p := c.p
+	col := make([]float64, p.n)
+	x := p.x[j:]
+	mj := p.m[j]
+	for i := range col {
+		col[i] = x[i*p.stride] - mj
+	}
+	c.cols[j] = col
+	return col
+}
+
+// zDot returns z_jᵀ V r, rounded as the pass that computes ZᵀV yc so that
+// α_max gives exact zeros.
+func (c *cd) zDot(j int) float64 {
+	col := c.column(j)
+	v := c.p.v[:len(col)]
+	r := c.r[:len(col)]
+	var t float64
+	for i, xc := range col {
+		t += (v[i] * r[i]) * xc
+	}
+	return t / c.p.s[j]
+}
+
+// zAxpy performs r −= δ·z_j.
+func (c *cd) zAxpy(j int, delta float64) {
+	col := c.column(j)
+	a := delta / c.p.s[j]
+	r := c.r[:len(col)]
+	for i, xc := range col {
+		r[i] -= a * xc
+	}
 }
 
 // refresh makes c.g current for every j and returns R² = Σv r² and rᵀV yc.

@@ -207,27 +207,6 @@ func (p *problem) blockedGram() {
 	}
 }
 
-// zDot returns z_jᵀ V r for column j, reading X with stride.
-func (p *problem) zDot(j int, r []float64) float64 {
-	var t float64
-	mj := p.m[j]
-	x := p.x[j:]
-	for i, ri := range r {
-		t += (p.v[i] * ri) * (x[i*p.stride] - mj) // same rounding as ZᵀV yc
-	}
-	return t / p.s[j]
-}
-
-// zAxpy performs r −= δ·z_j.
-func (p *problem) zAxpy(j int, delta float64, r []float64) {
-	mj := p.m[j]
-	a := delta / p.s[j]
-	x := p.x[j:]
-	for i := range r {
-		r[i] -= a * (x[i*p.stride] - mj)
-	}
-}
-
 // residual sets r = yc − Zβ in one pass over the rows; u is d scratch.
 func (p *problem) residual(r, beta, u []float64) {
 	var off float64
