@@ -71,11 +71,15 @@ func (st *state) project(x []float64) bool {
 func (st *state) factor() bool {
 	j := st.ev.jacobian(st.x)
 	raw := j.RawMatrix()
+	// One pass over the rows of J, writing the n columns side by side.
+	for i := 0; i < st.m; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+st.n]
+		for c, v := range row {
+			st.qr.a[c][i] = v
+		}
+	}
 	for c := 0; c < st.n; c++ {
 		col := st.qr.a[c]
-		for i := 0; i < st.m; i++ {
-			col[i] = raw.Data[i*raw.Stride+c]
-		}
 		if i := firstBad(col); i >= 0 {
 			st.badJac = fmt.Sprintf("the Jacobian is %v at residual %d, parameter %s", col[i], i+1, st.name(c))
 			return false
