@@ -127,9 +127,12 @@ type Result struct {
 
 	Exact     *linear.Result // the exact solution (nil when skipped)
 	ExactNote string         // why the exact solution was skipped
-	Optim     *optim.Result  // nil for exact solvers
-	Gap       *Gap           // nil for exact solvers or when Exact is nil
-	Why       *Why           // nil for exact solvers
+	// ExactObjective is the objective F* at the exact solution, in the
+	// iterative solver's own terms (NaN when there is no exact solution).
+	ExactObjective float64
+	Optim          *optim.Result // nil for exact solvers
+	Gap            *Gap          // nil for exact solvers or when Exact is nil
+	Why            *Why          // nil for exact solvers
 
 	Center, Scale []float64 // standardisation of an iterative fit (nil when raw)
 	FitTime       time.Duration
@@ -155,7 +158,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		panic("fit: len(y) does not match the rows of x")
 	}
 	start := time.Now()
-	res := &Result{Solver: solver, N: n}
+	res := &Result{Solver: solver, N: n, ExactObjective: math.NaN()}
 	intercept := !s.NoIntercept
 
 	ridge := s.Ridge
@@ -207,6 +210,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 			res.Objective += ridge / 2 * dot(th, th)
 		}
 		res.Center, res.Scale = center, scale
+		res.ExactObjective = res.Objective
 		res.FitTime = time.Since(start)
 		return res, nil
 	}
@@ -384,6 +388,7 @@ func gap(res *Result, s *Settings, prob optim.Problem) *Gap {
 	if s.Optim.Penalty != nil {
 		fStar += s.Optim.Penalty.Value(exTheta[:prob.Penalized])
 	}
+	res.ExactObjective = fStar
 	g := &Gap{GradNorm: res.Optim.GradNorm}
 	diff := res.Objective - fStar
 	if fStar != 0 {

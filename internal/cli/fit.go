@@ -47,6 +47,8 @@ type fitOptions struct {
 	Penalty    penaltyFlags
 	Proximal   bool
 
+	Visual visualFlags
+
 	Degree  int
 	Summary bool
 	Robust  string
@@ -114,6 +116,8 @@ converge (the model is still written).`,
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
 	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
+	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
+	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
@@ -254,6 +258,8 @@ type fitOutput struct {
 	Validation *jsonFloat  `json:"val_loss,omitempty"`
 	Model      string      `json:"model,omitempty"`
 	Trace      string      `json:"trace,omitempty"`
+	Plot       string      `json:"plot,omitempty"`
+	Report     string      `json:"report,omitempty"`
 	Divergence *divergence `json:"divergence,omitempty"`
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
@@ -309,6 +315,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return err
 	}
 	if err := refuseOverwrite(o.Trace, o.File); err != nil {
+		return err
+	}
+	if err := o.Visual.check(o.File); err != nil {
 		return err
 	}
 	t0 := time.Now()
@@ -369,6 +378,11 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		defer trace.finish(false)
 		rec = append(rec, trace)
 	}
+	var hist *historyRecorder
+	if o.Visual.wanted() {
+		hist = &historyRecorder{}
+		rec = append(rec, hist)
+	}
 	var bar *progress
 	if !s.Solver.Exact() && stdio.ErrTerminal && !o.Quiet {
 		bar = newProgress(stdio.Err, s.Optim.Epochs, string(s.Solver))
@@ -419,6 +433,11 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 			return err
 		}
 		out.Model = o.Output
+	}
+	if o.Visual.wanted() {
+		if err := fitVisuals(&o, stdio, fr, x, y, res, hist, &out, sum); err != nil {
+			return err
+		}
 	}
 	if o.JSON {
 		if err := writeJSON(stdio.Out, out); err != nil {

@@ -138,6 +138,7 @@ var commands = []func(IO) *cobra.Command{
 	newVersionCmd,
 	newPathCmd,
 	newCVCmd,
+	newLRFindCmd,
 }
 
 // stdioFromOS returns the process's streams.
