@@ -93,7 +93,6 @@ func traceOptimum(opt float64) float64 {
 	return opt
 }
 
-
 // recoverDrawing turns a panic inside the plotting library (it panics on
 // some degenerate inputs, such as a non-positive value on a log axis) into
 // an error, so a plot never costs the user a panic trace.
