@@ -52,6 +52,9 @@ func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
 		}
 	}
 	os := st.s.descent
+	if os.Recorder == nil {
+		os.Recorder = st.s.rec
+	}
 	res, err := optim.Minimize(ctx, optim.FuncGrad(n, f, grad), u0, &os, st.s.optimizer)
 	if res == nil {
 		if err == nil {

@@ -95,7 +95,9 @@ type Settings struct {
 
 	// Recorder, when not nil, sees each successful iteration. Loss and
 	// Objective are ½‖r‖², GradNorm is ‖Jᵀr‖ (of the free parameters), Step
-	// counts residual evaluations; LR is 0.
+	// counts residual evaluations; LR is 0. With an Optimizer it is passed
+	// to optim.Minimize (unless Descent.Recorder is set), which reports its
+	// epochs (GradNorm then in the relative coordinates).
 	Recorder lsq.Recorder
 }
 
