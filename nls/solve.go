@@ -23,7 +23,8 @@ type state struct {
 	fnorm  float64   // ‖r‖
 	qr     *pivQR
 	sub    *lmSolver
-	fixed  []bool // parameters held at an active bound in the current iteration
+	fixed  []bool      // parameters held at an active bound in the current iteration
+	jc     [][]float64 // with bounds: the columns of J, kept for refactor
 	iter   int
 	start  time.Time
 	names  []string // parameter names for messages, or nil
@@ -93,11 +94,40 @@ func (st *state) factor() bool {
 			// gradient points out of the box.
 			if (st.x[c] <= st.s.lower[c] && st.g[c] > 0) || (st.x[c] >= st.s.upper[c] && st.g[c] < 0) {
 				st.fixed[c] = true
-				st.g[c] = 0
-				col := st.qr.a[c]
-				for i := range col {
-					col[i] = 0
-				}
+			}
+		}
+	}
+	if st.s.lower != nil {
+		if st.jc == nil {
+			st.jc = make([][]float64, st.n)
+			for c := range st.jc {
+				st.jc[c] = make([]float64, st.m)
+			}
+		}
+		for c := range st.jc {
+			copy(st.jc[c], st.qr.a[c])
+		}
+	}
+	st.refactor()
+	return true
+}
+
+// refactor factorises the Jacobian of the last factor call with the columns
+// of the fixed parameters zeroed, and sets st.qtf = (Qᵀr)[:n] and st.g = Jᵀr
+// (zero for fixed parameters).
+func (st *state) refactor() {
+	if st.jc != nil {
+		for c := range st.jc {
+			copy(st.qr.a[c], st.jc[c])
+			st.g[c] = dot(st.jc[c], st.r)
+		}
+	}
+	for c := 0; c < st.n; c++ {
+		if st.fixed[c] {
+			st.g[c] = 0
+			col := st.qr.a[c]
+			for i := range col {
+				col[i] = 0
 			}
 		}
 	}
@@ -105,7 +135,24 @@ func (st *state) factor() bool {
 	copy(st.rq, st.r)
 	st.qr.qtb(st.rq)
 	copy(st.qtf, st.rq[:st.n])
-	return true
+}
+
+// blocked holds, in addition, the free parameters that sit on a bound and
+// that the step p would move out of the box, and reports whether there were
+// any: the step must then be recomputed without them (otherwise projection
+// would cut it to nothing).
+func (st *state) blocked(p []float64) bool {
+	if st.s.lower == nil {
+		return false
+	}
+	any := false
+	for j := 0; j < st.n; j++ {
+		if !st.fixed[j] && ((st.x[j] <= st.s.lower[j] && p[j] < 0) || (st.x[j] >= st.s.upper[j] && p[j] > 0)) {
+			st.fixed[j] = true
+			any = true
+		}
+	}
+	return any
 }
 
 // gradCos returns max_j |J_jᵀr| / (‖J_j‖·‖r‖): the cosine of the largest
@@ -200,6 +247,14 @@ func (st *state) lm(ctx context.Context) (lsq.Status, string, error) {
 		}
 		for {
 			par = st.sub.lmpar(q, diag, st.qtf, delta, par)
+			for j := 0; j < n; j++ {
+				st.p[j] = -st.sub.x[j]
+			}
+			if st.blocked(st.p) {
+				st.refactor()
+				gnorm = st.gradCos()
+				continue
+			}
 			for j := 0; j < n; j++ {
 				st.xt[j] = st.x[j] - st.sub.x[j]
 			}
@@ -369,8 +424,14 @@ func (st *state) refine(ctx context.Context) error {
 		if !st.factor() {
 			return nil
 		}
-		if !newton || !st.newtonStep() {
-			st.gnStep()
+		for {
+			if !newton || !st.newtonStep() {
+				st.gnStep()
+			}
+			if !st.blocked(st.p) {
+				break
+			}
+			st.refactor()
 		}
 		size := 0.0
 		for j := 0; j < st.n; j++ {
@@ -525,6 +586,10 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 			return lsq.GradientTolerance, "gradient tolerance", nil
 		}
 		st.gnStep()
+		for st.blocked(st.p) {
+			st.refactor()
+			st.gnStep()
+		}
 		// slope = ∇(‖r‖²)·p / ‖r‖² = 2 qtfᵀ(R Pᵀ p) / ‖r‖²
 		q := st.qr
 		w := st.w
