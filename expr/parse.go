@@ -16,7 +16,7 @@ type Error struct {
 	Msg    string
 }
 
-// Line and Column return the 1-based position of the error.
+// Line returns the 1-based line of the error.
 func (e *Error) Line() int {
 	return strings.Count(e.Src[:e.Offset], "\n") + 1
 }
