@@ -175,7 +175,6 @@ func (p *problem) blockedGram() {
 	d := p.d
 	buf := make([]float64, gramBlock*d)
 	yb := make([]float64, gramBlock)
-	g := blas64.Symmetric{N: d, Stride: d, Data: p.gram, Uplo: blas.Upper}
 	for i0 := 0; i0 < p.n; i0 += gramBlock {
 		rows := 0
 		for i := i0; i < p.n && i < i0+gramBlock; i++ {
@@ -196,7 +195,7 @@ func (p *problem) blockedGram() {
 			continue
 		}
 		a := blas64.General{Rows: rows, Cols: d, Stride: d, Data: buf[:rows*d]}
-		blas64.Syrk(blas.Trans, 1, a, 1, g)
+		syrkUpper(p.gram, buf[:rows*d], rows, d)
 		blas64.Gemv(blas.Trans, 1, a, blas64.Vector{N: rows, Inc: 1, Data: yb[:rows]}, 1, blas64.Vector{N: d, Inc: 1, Data: p.c})
 	}
 	for j := 0; j < d; j++ {
@@ -204,6 +203,40 @@ func (p *problem) blockedGram() {
 			p.gram[j*d+k] = p.gram[k*d+j]
 		}
 		p.diag[j] = p.gram[j*d+j]
+	}
+}
+
+// syrkUpper adds the upper triangle of AᵀA into g (d×d, row-major) for
+// the rows×d row-major block a, four rows at a time so each pass over a
+// row of g does four multiply-adds per element loaded and stored.
+func syrkUpper(g, a []float64, rows, d int) {
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		a0 := a[r*d : (r+1)*d]
+		a1 := a[(r+1)*d : (r+2)*d]
+		a2 := a[(r+2)*d : (r+3)*d]
+		a3 := a[(r+3)*d : (r+4)*d]
+		for j := 0; j < d; j++ {
+			b0, b1, b2, b3 := a0[j], a1[j], a2[j], a3[j]
+			gj := g[j*d+j : (j+1)*d]
+			x0, x1, x2, x3 := a0[j:], a1[j:], a2[j:], a3[j:]
+			x0, x1, x2, x3 = x0[:len(gj)], x1[:len(gj)], x2[:len(gj)], x3[:len(gj)]
+			for k := range gj {
+				gj[k] += b0*x0[k] + b1*x1[k] + b2*x2[k] + b3*x3[k]
+			}
+		}
+	}
+	for ; r < rows; r++ {
+		a0 := a[r*d : (r+1)*d]
+		for j := 0; j < d; j++ {
+			b0 := a0[j]
+			gj := g[j*d+j : (j+1)*d]
+			x0 := a0[j:]
+			x0 = x0[:len(gj)]
+			for k := range gj {
+				gj[k] += b0 * x0[k]
+			}
+		}
 	}
 }
 
