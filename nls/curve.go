@@ -112,8 +112,20 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 		x0[j] = v
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("no starting value for parameter%s %s (every name of the model that is not a data column is a parameter and needs one)",
-			plural(len(missing)), strings.Join(missing, ", "))
+		var avail []string
+		for c := range cols {
+			avail = append(avail, c)
+		}
+		sort.Strings(avail)
+		hint := ""
+		if len(avail) > 0 {
+			if len(avail) > 10 {
+				avail = append(avail[:10], "...")
+			}
+			hint = "; the data columns are " + strings.Join(avail, ", ")
+		}
+		return nil, fmt.Errorf("no starting value for parameter%s %s (every name of the model that is not a data column is a parameter and needs one%s)",
+			plural(len(missing)), strings.Join(missing, ", "), hint)
 	}
 	isParam := map[string]bool{}
 	for _, p := range params {

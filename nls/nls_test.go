@@ -241,7 +241,7 @@ func TestCurveErrors(t *testing.T) {
 		want  string
 	}{
 		{"b1*x + foo(x)", map[string]float64{"b1": 1}, cols, `model: 1:8: unknown function "foo"`},
-		{"a*exp(-b*x) + c", map[string]float64{"a": 1}, cols, "no starting value for parameters b, c (every name of the model that is not a data column is a parameter and needs one)"},
+		{"a*exp(-b*x) + c", map[string]float64{"a": 1}, cols, "no starting value for parameters b, c (every name of the model that is not a data column is a parameter and needs one; the data columns are x)"},
 		{"a*x", map[string]float64{"a": 1, "z": 2}, cols, "starting value for z, which is not a parameter of the model (parameters: a)"},
 		{"a*x", map[string]float64{"a": 1}, map[string][]float64{"x": {1, 2}}, `column "x" has 2 rows, the target has 3`},
 		{"a/(x-2)", map[string]float64{"a": 1}, cols, "the model is +Inf at row 2 at the starting values"},
