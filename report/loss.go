@@ -67,6 +67,18 @@ func sample(pts plotter.XYs) plotter.XYs {
 	return out
 }
 
+// objectiveOf returns how to read the objective from the trace: the
+// Objective field, or Loss for a solver that leaves Objective zero (or
+// NaN) in every iteration, which an unpenalised fit may do.
+func objectiveOf(trace []lsq.Iteration) func(lsq.Iteration) float64 {
+	for _, it := range trace {
+		if it.Objective != 0 && !math.IsNaN(it.Objective) {
+			return func(it lsq.Iteration) float64 { return it.Objective }
+		}
+	}
+	return func(it lsq.Iteration) float64 { return it.Loss }
+}
+
 // positive collects (epoch, v(it)) for the iterations where v is finite
 // and positive, the values a log axis can show.
 func positive(trace []lsq.Iteration, v func(lsq.Iteration) float64) plotter.XYs {
@@ -90,15 +102,18 @@ func positive(trace []lsq.Iteration, v func(lsq.Iteration) float64) plotter.XYs 
 // loss parts from the training loss; it cannot show how close the
 // objective got to f* once the two lines merge on the page: GapPlot shows
 // that. Non-finite and non-positive values (a diverged epoch) are skipped.
+// A trace whose Objective is zero or NaN throughout is read as unpenalised:
+// its Loss is the objective (the same holds for GapPlot).
 // It returns an error if no iteration has a finite positive objective.
 func LossPlot(trace []lsq.Iteration, optimum float64) (*plot.Plot, error) {
-	obj := positive(trace, func(it lsq.Iteration) float64 { return it.Objective })
+	objective := objectiveOf(trace)
+	obj := positive(trace, objective)
 	if len(obj) == 0 {
 		return nil, errors.New("report: loss plot: no epoch has a finite positive objective")
 	}
 	penalised := false
 	for _, it := range trace {
-		if it.Loss != it.Objective && finite(it.Loss) {
+		if it.Loss != objective(it) && finite(it.Loss) {
 			penalised = true
 			break
 		}
@@ -160,11 +175,12 @@ func GapPlot(trace []lsq.Iteration, optimum float64) (*plot.Plot, error) {
 	if !finite(optimum) {
 		return nil, fmt.Errorf("report: gap plot: optimum %v is not finite", optimum)
 	}
+	objective := objectiveOf(trace)
 	floor := epsilon * math.Abs(optimum)
 	if floor == 0 {
 		floor = math.Inf(1)
 		for _, it := range trace {
-			if g := it.Objective - optimum; finite(g) && g > 0 {
+			if g := objective(it) - optimum; finite(g) && g > 0 {
 				floor = min(floor, g)
 			}
 		}
@@ -175,10 +191,10 @@ func GapPlot(trace []lsq.Iteration, optimum float64) (*plot.Plot, error) {
 	var xys plotter.XYs
 	lowest := math.Inf(1)
 	for _, it := range trace {
-		if !finite(it.Objective) {
+		if !finite(objective(it)) {
 			continue
 		}
-		g := max(it.Objective-optimum, floor)
+		g := max(objective(it)-optimum, floor)
 		lowest = min(lowest, g)
 		xys = append(xys, plotter.XY{X: float64(it.Epoch), Y: g})
 	}

@@ -384,3 +384,22 @@ func TestPathLegendCap(t *testing.T) {
 		t.Errorf("unnamed second feature is not shown as x2")
 	}
 }
+
+// TestObjectiveFallback: a solver that fills only Loss still gets plots.
+func TestObjectiveFallback(t *testing.T) {
+	trace := []lsq.Iteration{{Epoch: 1, Loss: 2, ValLoss: math.NaN()}, {Epoch: 2, Loss: 1, ValLoss: math.NaN()}}
+	p, err := LossPlot(trace, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Max != 2 {
+		t.Errorf("loss axis up to %v, want 2", p.Y.Max)
+	}
+	g, err := GapPlot(trace, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Y.Min != 0.5 || g.Y.Max != 1.5 {
+		t.Errorf("gap axis [%v, %v], want [0.5, 1.5]", g.Y.Min, g.Y.Max)
+	}
+}
