@@ -27,10 +27,16 @@
 // v_i = w_i/Σw (the 1/n formula, not 1/(n−1)); the problem is solved for
 // β_j = s_j·w_j and the coefficients are reported on the original scale,
 // w_j = β_j/s_j, b = ȳ − Σ m_j w_j. Setting Settings.Unstandardized solves
-// the problem exactly as written above, as scikit-learn does. The data are
-// never copied: column means and scales are folded into the arithmetic on
-// the raw, row-major X. Columns that are constant carry no information and
-// get a zero coefficient.
+// the problem exactly as written above, as scikit-learn does. No centred or
+// scaled copy of X is made: column means and scales are folded into the
+// arithmetic on the raw, row-major X, and the covariance updates centre 256
+// rows at a time in a small buffer while forming the Gram matrix. The one
+// exception is naive coordinate descent, which keeps a contiguous centred
+// copy of each column once it becomes a candidate (at most n·d values):
+// reading a column of row-major X touches a cache line per row, and that
+// once per coordinate update is what makes naive updates slow otherwise.
+// FISTA and RidgeLOO read X row by row. Columns that are constant carry no
+// information and get a zero coefficient.
 //
 // glmnet also scales y by its standard deviation sd(y) before solving, so for
 // ρ < 1 its λ corresponds to α on the response y/sd(y) only (for the lasso

@@ -308,3 +308,59 @@ func TestRidgeClosedForm(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsAndCancel: data-dependent failures are errors naming the
+// place; a cancelled context stops the solver with Status Canceled.
+func TestErrorsAndCancel(t *testing.T) {
+	x, y := synthetic(50, 4, 8)
+	ctx := context.Background()
+	w := make([]float64, 50)
+	for i := range w {
+		w[i] = 1
+	}
+	w[7] = -1
+	if _, err := Fit(ctx, x, y, 0.1, 1, &Settings{Weights: w}); err == nil {
+		t.Error("negative weight accepted")
+	}
+	y2 := append([]float64(nil), y...)
+	y2[3] = math.NaN()
+	if _, err := Fit(ctx, x, y2, 0.1, 1, nil); err == nil {
+		t.Error("NaN response accepted")
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, s := range []Solver{CoordinateDescent, ProximalGradient} {
+		r, err := Fit(cctx, x, y, 0.01, 1, &Settings{Solver: s})
+		if err != context.Canceled || r.Status != lsq.Canceled {
+			t.Errorf("%v: cancelled fit returned %v, status %v", s, err, r.Status)
+		}
+	}
+	if _, err := Path(cctx, x, y, 1, nil); err != context.Canceled {
+		t.Errorf("cancelled path returned %v", err)
+	}
+}
+
+// TestConstantColumn: a constant column gets a zero coefficient and leaves
+// the others as if it were absent.
+func TestConstantColumn(t *testing.T) {
+	x, y := synthetic(60, 3, 9)
+	xc := mat.NewDense(60, 4, nil)
+	for i := 0; i < 60; i++ {
+		xc.Set(i, 0, x.At(i, 0))
+		xc.Set(i, 1, 5)
+		xc.Set(i, 2, x.At(i, 1))
+		xc.Set(i, 3, x.At(i, 2))
+	}
+	a, err := Fit(context.Background(), x, y, 0.05, 0.5, &Settings{Tol: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Fit(context.Background(), xc, y, 0.05, 0.5, &Settings{Tol: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{a.Coef[0], 0, a.Coef[1], a.Coef[2]}
+	if d := maxRelDiff(b.Coef, want); d > 1e-12 || b.Coef[1] != 0 {
+		t.Errorf("with a constant column %v, without %v", b.Coef, a.Coef)
+	}
+}
