@@ -39,6 +39,11 @@ func TestDescentMisra1a(t *testing.T) {
 		if !res.Status.Converged() {
 			t.Errorf("%s: status %v (%s)", tc.name, res.Status, res.Message)
 		}
-		t.Logf("%s: %d epochs, %d residual evaluations, b = %.10g, %.10g (%s)", tc.name, res.Iterations, res.Evaluations, res.X[0], res.X[1], res.Status)
+		// Parameters within 1e-4 relative mean S within ~1e-8 relative of
+		// its minimum (S is quadratic there); the gap measures exactly that.
+		if !(res.Gap >= 0 && res.Gap < 1e-6) {
+			t.Errorf("%s: gap to the LM optimum %v", tc.name, res.Gap)
+		}
+		t.Logf("%s: %d epochs, %d residual evaluations, b = %.10g, %.10g (%s), gap %.2g", tc.name, res.Iterations, res.Evaluations, res.X[0], res.X[1], res.Status, res.Gap)
 	}
 }

@@ -46,6 +46,12 @@ type Result struct {
 	Evaluations    int // residual evaluations (including finite differences)
 	JacEvaluations int // Jacobian evaluations
 
+	// Gap, for a first-order Optimizer only (NaN otherwise), is the relative
+	// excess (RSS − RSS*)/RSS* of the sum of squares over RSS*, the one
+	// Levenberg–Marquardt reaches from the optimiser's final point: how far
+	// the optimiser stopped from the exact answer of its basin.
+	Gap float64
+
 	Method  Method
 	Status  lsq.Status // why it stopped
 	Message string     // a sentence explaining Status

@@ -776,6 +776,18 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 	if err == nil && status != lsq.Canceled {
 		res.check()
 	}
+	res.Gap = math.NaN()
+	if set.optimizer != nil && err == nil && res.RSS > 0 {
+		// The gap to the exact answer: Levenberg–Marquardt (default
+		// settings, the same bounds) from the optimiser's final point.
+		exact := set
+		exact.optimizer, exact.refine, exact.rec, exact.method = nil, true, nil, LevenbergMarquardt
+		exact.ftol, exact.xtol, exact.gtol, exact.maxfev, exact.factor, exact.scale = 1e-15, 1e-15, 1e-15, 1000*(st.n+1), 100, true
+		if ref, e := solveCore(ctx, p, res.X, exact, names); e == nil && ref.Status.Converged() {
+			res.Gap = (res.RSS - ref.RSS) / ref.RSS
+			res.Message += fmt.Sprintf("; relative excess of the sum of squares over the Levenberg–Marquardt optimum from this point: %.3g", res.Gap)
+		}
+	}
 	return res, err
 }
 
