@@ -109,9 +109,11 @@ func TestSklearn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if e := relErr(r.Coef, r.Intercept, c.Coef, c.Intercept); e > peerTol {
+			e := relErr(r.Coef, r.Intercept, c.Coef, c.Intercept)
+			if e > peerTol {
 				t.Errorf("differs from scikit-learn by %.3g\n got %v %v\nwant %v %v", e, r.Coef, r.Intercept, c.Coef, c.Intercept)
 			}
+			t.Logf("relative difference %.2g", e)
 			for j := range c.Coef {
 				if (c.Coef[j] == 0) != (r.Coef[j] == 0) {
 					t.Errorf("coef %d: %v, scikit-learn %v", j, r.Coef[j], c.Coef[j])
