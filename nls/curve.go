@@ -185,31 +185,34 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 		return nil, err
 	}
 	res.model = model
+	// Total (weighted) sum of squares about the (weighted) mean.
+	var w []float64
+	if s != nil {
+		w = s.Weights
+	}
+	mean, sw := 0.0, 0.0
+	for i, y := range target {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		mean += wi * y
+		sw += wi
+	}
+	mean /= sw
+	tss := 0.0
+	for i, y := range target {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		tss += wi * (y - mean) * (y - mean)
+	}
 	robust := s != nil && s.Loss != Linear
+	if !robust && tss > 0 {
+		res.RSquared = 1 - res.RSS/tss
+	}
 	if err == nil && !robust && len(params) >= 2 && (res.Status.Converged() || res.Status == lsq.IterationLimit) {
-		// Total (weighted) sum of squares about the (weighted) mean.
-		var w []float64
-		if s != nil {
-			w = s.Weights
-		}
-		mean, sw := 0.0, 0.0
-		for i, y := range target {
-			wi := 1.0
-			if w != nil {
-				wi = w[i]
-			}
-			mean += wi * y
-			sw += wi
-		}
-		mean /= sw
-		tss := 0.0
-		for i, y := range target {
-			wi := 1.0
-			if w != nil {
-				wi = w[i]
-			}
-			tss += wi * (y - mean) * (y - mean)
-		}
 		if tss > 0 && res.RSS >= tss {
 			res.Status = lsq.Failure
 			res.Message = fmt.Sprintf("the fit is no better than a constant (RSS %.6g ≥ total sum of squares %.6g): "+

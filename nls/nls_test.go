@@ -356,6 +356,17 @@ func TestInferenceAgainstNormalEquations(t *testing.T) {
 	if res.Rank != k || res.DF != n-k {
 		t.Errorf("rank %d, DF %d", res.Rank, res.DF)
 	}
+	mean := 0.0
+	for _, y := range p.Y {
+		mean += y / float64(n)
+	}
+	tss := 0.0
+	for _, y := range p.Y {
+		tss += (y - mean) * (y - mean)
+	}
+	if want := 1 - res.RSS/tss; math.Abs(res.RSquared-want) > 1e-14 {
+		t.Errorf("R² = %v, want %v", res.RSquared, want)
+	}
 }
 
 // TestImportRule: algorithm packages never depend on data, report, modelio

@@ -37,6 +37,7 @@ type Result struct {
 	RSS        float64   // ‖r(X)‖² (weighted: Σ wᵢrᵢ²; robust: of the final IRLS weights)
 	Cost       float64   // the objective minimised: RSS, or C²·Σ ρ(rᵢ²/C²) for a robust Loss
 	ResidualSD float64   // √(RSS/DF)
+	RSquared   float64   // Curve only: 1 − RSS/TSS, TSS about the (weighted) mean of the target; NaN otherwise
 	DF         int       // residuals minus estimated parameters
 	Rank       int       // numerical rank of J at X (free parameters only)
 	Cond       float64   // |R₁₁/R_kk| of the pivoted QR: a lower estimate of cond(J)
@@ -68,7 +69,7 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 		RSS: st.fnorm * st.fnorm, Method: st.s.method, Status: status, Message: msg,
 		StdErr: nanVec(n), T: nanVec(n), P: nanVec(n), Lower95: nanVec(n), Upper95: nanVec(n),
 		AtBound: make([]bool, n), undetermined: make([]bool, n),
-		Cov: mat.NewSymDense(n, nil), ResidualSD: math.NaN(),
+		Cov: mat.NewSymDense(n, nil), ResidualSD: math.NaN(), RSquared: math.NaN(),
 	}
 	defer func() {
 		res.Iterations = st.iter
