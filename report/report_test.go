@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -401,5 +402,32 @@ func TestObjectiveFallback(t *testing.T) {
 	}
 	if g.Y.Min != 0.5 || g.Y.Max != 1.5 {
 		t.Errorf("gap axis [%v, %v], want [0.5, 1.5]", g.Y.Min, g.Y.Max)
+	}
+}
+
+// TestContourDiverging: a path above 2/L runs off to 1e10 and beyond; the
+// view stays on the region no worse than the start, and it still renders.
+func TestContourDiverging(t *testing.T) {
+	ms, bs, _ := gd(textbookX, textbookY, 0.2, 60, [2][]float64{}) // 0.2 > 2/L ≈ 0.169
+	if math.Abs(ms[60]) < 1e6 {
+		t.Fatalf("fixture did not diverge: m = %v", ms[60])
+	}
+	p, err := ContourPlot(LossSurface{X: textbookX, Y: textbookY, Paths: []Iterates{{Slope: ms, Intercept: bs}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The start (0, 0) and the minimum (0.6, 2.2) span 2.2; the view is
+	// 1.6 spans wide around them: well inside ±10.
+	if p.X.Min < -10 || p.X.Max > 10 || p.Y.Min < -10 || p.Y.Max > 10 {
+		t.Errorf("view [%v, %v] × [%v, %v] follows the divergence", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	for _, format := range []Format{PNG, SVG} {
+		if err := Single(p).Write(io.Discard, format); err != nil {
+			t.Error(err)
+		}
+	}
+	// No path at all: the minimum and its level sets.
+	if _, err := ContourPlot(LossSurface{X: textbookX, Y: textbookY}); err != nil {
+		t.Error(err)
 	}
 }
