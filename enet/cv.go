@@ -36,24 +36,24 @@ type CVSettings struct {
 
 // CVCurve is the cross-validation curve for one mixing value.
 type CVCurve struct {
-	L1Ratio  float64
-	AlphaMax float64
-	Alphas   []float64 // the grid, decreasing, from the full data
-	MSE      []float64 // mean validation mean squared error per α
-	SE       []float64 // its standard error across folds
-	Min      int       // index of the least MSE (the largest such α on ties)
-	OneSE    int       // index of the largest α with MSE ≤ MSE[Min] + SE[Min]
+	L1Ratio  float64   `json:"l1_ratio"`
+	AlphaMax float64   `json:"alpha_max"`
+	Alphas   []float64 `json:"alphas"` // the grid, decreasing, from the full data
+	MSE      []float64 `json:"mse"`    // mean validation mean squared error per α
+	SE       []float64 `json:"se"`     // its standard error across folds
+	Min      int       `json:"min"`    // index of the least MSE (the largest such α on ties)
+	OneSE    int       `json:"one_se"` // index of the largest α with MSE ≤ MSE[Min] + SE[Min]
 }
 
 // CVResult is the outcome of CV.
 type CVResult struct {
-	Curves   []CVCurve // one per mixing value, in the order given
-	Best     int       // index into Curves with the least MSE
-	L1Ratio  float64   // the chosen ρ, Curves[Best].L1Ratio
-	AlphaMin float64   // α with the least MSE for that ρ
-	Alpha1SE float64   // the one-standard-error α for that ρ
-	Folds    []int     // fold of each row
-	Refit    Result    // the fit on all rows at (L1Ratio, AlphaMin or Alpha1SE)
+	Curves   []CVCurve `json:"curves"`    // one per mixing value, in the order given
+	Best     int       `json:"best"`      // index into Curves with the least MSE
+	L1Ratio  float64   `json:"l1_ratio"`  // the chosen ρ, Curves[Best].L1Ratio
+	AlphaMin float64   `json:"alpha_min"` // α with the least MSE for that ρ
+	Alpha1SE float64   `json:"alpha_1se"` // the one-standard-error α for that ρ
+	Folds    []int     `json:"folds"`     // fold of each row
+	Refit    Result    `json:"refit"`     // the fit on all rows at (L1Ratio, AlphaMin or Alpha1SE)
 }
 
 // CV cross-validates the regularisation path with k folds for each mixing

@@ -13,15 +13,15 @@ import (
 // Result is one fit: the coefficients on the original scale and how the
 // solver got there.
 type Result struct {
-	Alpha      float64    // penalty strength α
-	L1Ratio    float64    // mixing ρ
-	Coef       []float64  // coefficients w on the original scale
-	Intercept  float64    // intercept b (0 with NoIntercept)
-	NonZero    int        // number of non-zero coefficients
-	Objective  float64    // the objective at (w, b), penalty on the standardised coefficients unless Unstandardized
-	Gap        float64    // duality gap at (w, b), an upper bound on Objective − optimum; NaN when α = 0
-	Iterations int        // sweeps (coordinate descent) or iterations (FISTA) for this α
-	Status     lsq.Status // Converged, IterationLimit or Canceled
+	Alpha      float64    `json:"alpha"`      // penalty strength α
+	L1Ratio    float64    `json:"l1_ratio"`   // mixing ρ
+	Coef       []float64  `json:"coef"`       // coefficients w on the original scale
+	Intercept  float64    `json:"intercept"`  // intercept b (0 with NoIntercept)
+	NonZero    int        `json:"nonzero"`    // number of non-zero coefficients
+	Objective  float64    `json:"objective"`  // the objective at (w, b), penalty on the standardised coefficients unless Unstandardized
+	Gap        float64    `json:"gap"`        // duality gap at (w, b), an upper bound on Objective − optimum; NaN (not JSON-encodable) when α = 0
+	Iterations int        `json:"iterations"` // sweeps (coordinate descent) or iterations (FISTA) for this α
+	Status     lsq.Status `json:"status"`     // Converged, IterationLimit or Canceled
 }
 
 // Linear returns the fit as an lsq.Linear with the given feature names
@@ -109,9 +109,9 @@ type PathSettings struct {
 
 // PathResult is a regularisation path.
 type PathResult struct {
-	L1Ratio  float64
-	AlphaMax float64  // the smallest α with all-zero coefficients (ρ floored at 1e-3)
-	Points   []Result // one per α, in decreasing α
+	L1Ratio  float64  `json:"l1_ratio"`
+	AlphaMax float64  `json:"alpha_max"` // the smallest α with all-zero coefficients (ρ floored at 1e-3)
+	Points   []Result `json:"points"`    // one per α, in decreasing α
 }
 
 // Grid returns n values of α, log-spaced from max down to max·eps.

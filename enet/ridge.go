@@ -13,13 +13,13 @@ import (
 // RidgeLOOResult holds leave-one-out and generalised cross-validation
 // errors of ridge regression over a grid of α.
 type RidgeLOOResult struct {
-	Alphas []float64
-	LOO    []float64 // weighted mean squared leave-one-out error per α
-	GCV    []float64 // generalised cross-validation error per α
-	DF     []float64 // effective degrees of freedom tr(H), intercept included
-	MinLOO int       // index of the least LOO error
-	MinGCV int       // index of the least GCV error
-	Best   Result    // the ridge fit at Alphas[MinLOO]
+	Alphas []float64 `json:"alphas"`
+	LOO    []float64 `json:"loo"`     // weighted mean squared leave-one-out error per α
+	GCV    []float64 `json:"gcv"`     // generalised cross-validation error per α
+	DF     []float64 `json:"df"`      // effective degrees of freedom tr(H), intercept included
+	MinLOO int       `json:"min_loo"` // index of the least LOO error
+	MinGCV int       `json:"min_gcv"` // index of the least GCV error
+	Best   Result    `json:"best"`    // the ridge fit at Alphas[MinLOO]
 }
 
 // RidgeLOO computes, for each α of the grid (nil means Path's default ridge

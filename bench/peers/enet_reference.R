@@ -9,8 +9,10 @@
 # default, standardize = TRUE) and, for family = "gaussian", also scales y by
 # its 1/n standard deviation before solving: for the lasso that leaves the
 # solution at a given lambda unchanged, but for alpha < 1 lambda then
-# corresponds to the objective on y/sd(y). The elastic-net and ridge cases
-# below are therefore fitted to ys = y/sd(y), and the Go tests do the same.
+# corresponds to the objective on y/sd(y) (with weights, the weighted 1/n
+# SD). The elastic-net and ridge cases below are therefore fitted to y
+# divided by that SD, recorded as y_scale, so glmnet's own scaling is by 1,
+# and the Go tests do the same.
 suppressPackageStartupMessages(library(glmnet))
 library(jsonlite)
 
@@ -21,6 +23,8 @@ w <- d$w
 fold <- d$fold
 n <- nrow(x)
 sdpop <- function(v) sqrt(mean((v - mean(v))^2))
+# glmnet scales y by its weighted population SD when there are weights.
+sdw <- function(v, w) { w <- w / sum(w); sqrt(sum(w * (v - sum(w * v))^2)) }
 ys <- y / sdpop(y)
 
 # Full paths, no early stop on deviance, tight convergence.
@@ -28,27 +32,29 @@ glmnet.control(fdev = 0, devmax = 1)
 thresh <- 1e-14
 maxit <- 1e7
 
-path_case <- function(name, alpha, yy, standardize = TRUE, weights = NULL, scaled_y = FALSE) {
-  args <- list(x = x, y = yy, family = "gaussian", alpha = alpha, standardize = standardize,
+# y_scale: the Go test divides y by it before fitting (1 = y as is).
+path_case <- function(name, alpha, y_scale, standardize = TRUE, weights = NULL) {
+  args <- list(x = x, y = y / y_scale, family = "gaussian", alpha = alpha, standardize = standardize,
                nlambda = 100, lambda.min.ratio = 1e-3, thresh = thresh, maxit = maxit)
   if (!is.null(weights)) args$weights <- weights
   fit <- do.call(glmnet, args)
   b <- as.matrix(coef(fit))
   list(name = name, l1_ratio = alpha, standardize = standardize, weighted = !is.null(weights),
-       scaled_y = scaled_y, lambda = fit$lambda,
+       y_scale = y_scale, lambda = fit$lambda,
        intercept = unname(b[1, ]), coef = unname(t(b[-1, , drop = FALSE])),
        df = fit$df, dev_ratio = fit$dev.ratio)
 }
 
 paths <- list(
-  path_case("lasso-std", 1, y),
-  path_case("lasso-raw", 1, y, standardize = FALSE),
-  path_case("lasso-std-weighted", 1, y, weights = w),
-  path_case("enet0.5-std-ys", 0.5, ys, scaled_y = TRUE),
-  path_case("enet0.5-raw-ys-weighted", 0.5, ys, standardize = FALSE, weights = w, scaled_y = TRUE)
+  path_case("lasso-std", 1, 1),
+  path_case("lasso-raw", 1, 1, standardize = FALSE),
+  path_case("lasso-std-weighted", 1, 1, weights = w),
+  path_case("enet0.5-std", 0.5, sdpop(y)),
+  path_case("enet0.5-raw-weighted", 0.5, sdw(y, w), standardize = FALSE, weights = w)
 )
 
 # Ridge at chosen lambdas (glmnet's own ridge lambda_max uses alpha = 1e-3).
+# y_scale for the ridge fits is sd_y.
 rfit <- glmnet(x, ys, family = "gaussian", alpha = 0, lambda = c(1, 0.1, 0.01),
                thresh = thresh, maxit = maxit)
 rb <- as.matrix(coef(rfit))
