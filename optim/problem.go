@@ -103,6 +103,10 @@ func FuncGrad(dim int, f func(x []float64) float64, grad func(g, x []float64)) P
 // iteration without forming it. The Problem's functions share work space:
 // use one Problem in one Minimize at a time.
 //
+// A mini-batch's loss is normalised by the sum of its rows' weights. Without
+// an intercept, pass a nil centre: centring implies an offset the model
+// cannot then fit.
+//
 // It panics if the shapes disagree, a weight is negative or a scale is 0.
 func LeastSquares(x *mat.Dense, y, weights []float64, intercept bool, center, scale []float64) Problem {
 	k := newKernel(x, y, weights, intercept, center, scale)
