@@ -1,0 +1,129 @@
+// Command lsq-beam fits a linear least-squares model to CSV files with Apache
+// Beam: on the embedded prism runner by default, or on Flink, Spark or
+// Dataflow through Beam's runner flags (see the module's README).
+//
+//	lsq-beam --input 'data/part-*.csv' --target y --output model.json
+//	lsq-beam --input 'data/part-*.csv' --target y --solver gd --workdir /tmp/gd --output model.json
+//
+// Exit codes: 0 success, 1 failure, 2 usage error, 3 gradient descent did not
+// converge within --epochs.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/beam/pipeline"
+	"github.com/lsqgo/lsq/modelio"
+)
+
+var (
+	input       = flag.String("input", "", "glob of the input CSV files, each with a header row (required)")
+	target      = flag.String("target", "", "name of the response column (required)")
+	features    = flag.String("features", "", "comma-separated feature columns; default every other column")
+	weights     = flag.String("weights", "", "column of observation weights; default none")
+	output      = flag.String("output", "", "model file to write (required)")
+	solver      = flag.String("solver", "exact", "exact (TSQR, one pass) or gd (full-batch gradient descent, one pass per step)")
+	alpha       = flag.Float64("alpha", 0, "ridge strength α of (1/2n)‖r‖² + (α/2)‖β‖² (exact solver only)")
+	noIntercept = flag.Bool("no-intercept", false, "fit without an intercept")
+	lr          = flag.Float64("lr", 0, "gd: learning rate; 0 computes 1/λ_max from the data")
+	epochs      = flag.Int("epochs", 100, "gd: maximum number of steps")
+	gradTol     = flag.Float64("tol", 1e-8, "gd: stop when the gradient norm is at most this")
+	workdir     = flag.String("workdir", "", "gd: directory (local or gs://) for per-step results; default a temporary local directory")
+	verbose     = flag.Bool("v", false, "log the runner's progress on stderr")
+)
+
+func main() {
+	flag.Parse()
+	beam.Init()
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code, err := run(ctx, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lsq-beam:", err)
+	}
+	os.Exit(code)
+}
+
+func run(ctx context.Context, stdout io.Writer) (int, error) {
+	if *input == "" || *target == "" || *output == "" {
+		return 2, errors.New("--input, --target and --output are required")
+	}
+	csv := pipeline.CSV{Target: *target, Weights: *weights}
+	if *features != "" {
+		csv.Features = strings.Split(*features, ",")
+	}
+	runner := func(ctx context.Context, p *beam.Pipeline) error { return beamx.Run(ctx, p) }
+	switch *solver {
+	case "exact":
+		m, err := pipeline.RunFit(ctx, runner, *input, *output, pipeline.FitOptions{CSV: csv, NoIntercept: *noIntercept, Alpha: *alpha})
+		if err != nil {
+			return 1, err
+		}
+		printModel(stdout, m)
+		return 0, nil
+	case "gd":
+		if *alpha != 0 {
+			return 2, errors.New("--alpha is only supported by --solver exact")
+		}
+		dir := *workdir
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "lsq-beam-gd-")
+			if err != nil {
+				return 1, err
+			}
+			defer os.RemoveAll(tmp)
+			dir = tmp
+		}
+		res, err := pipeline.RunGD(ctx, runner, *input, *output, pipeline.GDOptions{
+			CSV: csv, NoIntercept: *noIntercept, LR: *lr, Epochs: *epochs, GradTol: *gradTol, WorkDir: dir,
+		})
+		if err != nil {
+			return 1, err
+		}
+		printModel(stdout, res.Model)
+		fmt.Fprintf(stdout, "status %s after %d steps (lr %.4g): loss %.6g, exact %.6g, gap %.3g\n",
+			res.Status, res.Epochs, res.LR, res.Loss, res.Loss-res.LossGap, res.LossGap)
+		if res.Status == lsq.Canceled {
+			return 1, ctx.Err()
+		}
+		if !res.Status.Converged() {
+			return 3, nil
+		}
+		return 0, nil
+	default:
+		return 2, fmt.Errorf("unknown --solver %q (want exact or gd)", *solver)
+	}
+}
+
+func printModel(w io.Writer, m *modelio.Model) {
+	if m.FitIntercept {
+		fmt.Fprintf(w, "%-20s %14.8g\n", "(intercept)", m.Intercept)
+	}
+	for j, f := range m.Features {
+		fmt.Fprintf(w, "%-20s %14.8g\n", f, m.Coef[j])
+	}
+	for _, k := range []string{"n", "r2", "adj_r2", "residual_sd"} {
+		if v, ok := m.Training[k]; ok {
+			fmt.Fprintf(w, "%s = %v\n", k, v)
+		}
+	}
+}
