@@ -262,7 +262,9 @@ func (k *LS) BatchLossGrad(grad, theta []float64, idx []int) float64 {
 		}
 	}
 	if sumW == 0 {
-		return 0 // all rows weigh nothing: no loss, and grad would be 0/0
+		// All rows weigh nothing: no loss and no gradient (not 0/0).
+		clear(grad)
+		return 0
 	}
 	return k.finish(grad, acc, sumW)
 }

@@ -198,3 +198,12 @@ func TestColumnRMS(t *testing.T) {
 		t.Errorf("ColumnRMS = %v", dst)
 	}
 }
+
+func TestZeroWeightBatch(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	k := NewLS(x, 2, 2, 2, []float64{1, 2}, []float64{0, 1}, true, nil, nil)
+	g := []float64{7, 7, 7}
+	if l := k.BatchLossGrad(g, []float64{1, 1, 1}, []int{0}); l != 0 || g[0] != 0 || g[1] != 0 || g[2] != 0 {
+		t.Errorf("zero-weight batch: loss %v, grad %v; want 0 and zeros", l, g)
+	}
+}
