@@ -31,7 +31,6 @@ func colour(i int) color.Color { return palette[i%len(palette)] }
 var (
 	grey      = color.RGBA{0x77, 0x77, 0x77, 0xff}
 	lightGrey = color.RGBA{0xbb, 0xbb, 0xbb, 0xff}
-	red       = color.RGBA{0xC0, 0x1C, 0x28, 0xff}
 )
 
 // dash patterns for reference lines.
