@@ -638,7 +638,17 @@ func (c *csvReader) countRows() int {
 	}
 	count := bytes.Count(c.buf[:c.n], []byte{'\n'}) + 1
 	if !c.eof {
-		tmp := make([]byte, 1<<20)
+		// Count in the free part of the read buffer, grown now to the block
+		// size it will need anyway, so the count pass allocates nothing.
+		if len(c.buf) < c.block {
+			nb := make([]byte, c.block)
+			copy(nb, c.buf[:c.n])
+			c.buf = nb
+		}
+		tmp := c.buf[c.n:]
+		if len(tmp) < 64<<10 {
+			tmp = make([]byte, 64<<10)
+		}
 		for {
 			m, err := c.r.Read(tmp)
 			count += bytes.Count(tmp[:m], []byte{'\n'})

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -352,5 +353,35 @@ func TestReadFile(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || !strings.HasSuffix(e.File, "nope.csv") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestReadCSVMemory checks the memory claim of the package documentation:
+// from a seekable source the matrix is allocated once at its final size,
+// so everything ReadCSV allocates is the matrix, y, and the read buffer.
+func TestReadCSVMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates tens of MB")
+	}
+	const n, d = 100000, 20
+	src := genCSV(n, d, -1, 8)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f, err := ReadCSV(bytes.NewReader(src), "m.csv", &Options{Target: "y", Workers: 2})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := float64(8 * n * d) // X (n×19) plus y (n)
+	// Bound: the final arrays plus 1% (the row count is an upper bound by
+	// one row per block) plus the fixed buffers: one 4 MiB read block
+	// (blockSize) and 1 MiB for headers and bookkeeping.
+	limit := 1.01*final + float64(blockSize) + 1<<20
+	if got := float64(after.TotalAlloc - before.TotalAlloc); got > limit {
+		t.Errorf("allocated %.1f MB for a %.1f MB result, limit %.1f MB", got/1e6, final/1e6, limit/1e6)
+	}
+	if f.Rows() != n {
+		t.Fatalf("rows %d", f.Rows())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -105,5 +106,77 @@ func TestParseFieldRandom(t *testing.T) {
 			}
 		}
 		checkParse(t, s)
+	}
+}
+
+// TestEiselLemire checks the fast conversion of w·10^q directly against
+// strconv on random mantissas of 1 to 19 digits over the whole exponent
+// range, including the cases it declines.
+func TestEiselLemire(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 3))
+	n := 300000
+	if testing.Short() {
+		n = 30000
+	}
+	declined := 0
+	for i := 0; i < n; i++ {
+		w := rng.Uint64() >> rng.UintN(64)
+		if w == 0 || w >= 1e19 {
+			continue
+		}
+		q := rng.IntN(pow5MaxQ-pow5MinQ+40) + pow5MinQ - 20
+		s := strconv.FormatUint(w, 10) + "e" + strconv.Itoa(q)
+		want, err := strconv.ParseFloat(s, 64)
+		got, ok := eiselLemire(w, q)
+		if !ok {
+			declined++
+			continue
+		}
+		if err != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%s: eiselLemire %v (%#x), strconv %v (%#x) %v", s, got, math.Float64bits(got), want, math.Float64bits(want), err)
+		}
+	}
+	// Declines are subnormal, zero, infinite or ambiguous results. About
+	// 12% of this exponent range lies outside the normal floats: a much
+	// larger share would mean the fast path is broken.
+	if declined > n/4 {
+		t.Errorf("declined %d of %d", declined, n)
+	}
+}
+
+// FuzzParseFloat: parseField agrees with strconv.ParseFloat bit for bit.
+func FuzzParseFloat(f *testing.F) {
+	for _, s := range []string{"1", "-0.5", "1e22", "9007199254740993", "2.2250738585072011e-308", "0x1p-2", "1_0", "4.9e-324"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "_ \t") {
+			return // deliberate differences: digit separators, trimming
+		}
+		checkParse(t, s)
+	})
+}
+
+func TestParseEight(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := 0; i < 10000; i++ {
+		s := strconv.FormatUint(rng.Uint64N(1e8)+1e8, 10)[1:] // 8 digits, leading zeros kept
+		v := uint64(0)
+		for k := 7; k >= 0; k-- {
+			v = v<<8 | uint64(s[k])
+		}
+		want, _ := strconv.ParseUint(s, 10, 64)
+		if !eightDigits(v) || parseEight(v) != want {
+			t.Fatalf("%s: %v %d", s, eightDigits(v), parseEight(v))
+		}
+	}
+	for _, s := range []string{"1234567/", "1234567:", "a2345678", "1234 678", "12345.78"} {
+		v := uint64(0)
+		for k := 7; k >= 0; k-- {
+			v = v<<8 | uint64(s[k])
+		}
+		if eightDigits(v) {
+			t.Errorf("%q taken for digits", s)
+		}
 	}
 }
