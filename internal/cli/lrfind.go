@@ -1,0 +1,385 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/optim"
+	rpt "github.com/lsqgo/lsq/report"
+)
+
+type lrFindOptions struct {
+	File        string
+	Data        dataFlags
+	NoIntercept bool
+	Standardize bool
+	Solver      string
+	BatchSize   int
+	MinLR       float64
+	MaxLR       float64
+	Steps       int
+	Smoothing   float64
+	Seed        uint64
+	All         bool
+	JSON        bool
+	Plot        string
+
+	changed func(string) bool
+}
+
+func newLRFindCmd(stdio IO) *cobra.Command {
+	opts := lrFindOptions{}
+	cmd := &cobra.Command{
+		Use:   "lr-find FILE",
+		Short: "Learning-rate range test: the loss as the rate grows, and a suggested rate",
+		Long: `lr-find reads FILE (.csv, .tsv, .parquet, or - for standard input) and runs
+Smith's learning-rate range test (L. N. Smith, "Cyclical learning rates for
+training neural networks", WACV 2017; in the form of fastai's lr_find) on the
+least-squares loss: from zero coefficients it takes --steps updates with the
+solver, the rate growing exponentially from --min-lr to --max-lr, and records
+the loss and its exponentially smoothed value. The run stops early once the
+smoothed loss exceeds 4 times its least value. The suggested rate is where the
+smoothed loss falls fastest against log rate.
+
+Beside it lr-find prints 2/L, L the largest eigenvalue of the Hessian of the
+loss computed from the data: full-batch gradient descent with a constant rate
+diverges above 2/L, and 1/L is lsq fit's automatic rate. Inputs are
+standardised as lsq fit does unless --standardize=false, so the suggested rate
+carries over to lsq fit --lr with the same solver and options.`,
+		Example: `  lsq lr-find data.csv --target y
+  lsq lr-find data.csv --solver sgd --batch-size 32 --seed 1 --plot lr.png
+  lsq fit data.csv --solver gd --lr 0.3`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
+			return runLRFind(cmd.Context(), opts, stdio)
+		},
+	}
+	f := cmd.Flags()
+	opts.Data.register(f, true)
+	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
+	f.BoolVar(&opts.Standardize, "standardize", true, "work on centred, unit-variance inputs, as lsq fit does")
+	f.StringVar(&opts.Solver, "solver", "gd", "gd, sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw")
+	f.IntVar(&opts.BatchSize, "batch-size", 0, "mini-batch size (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, as lsq fit)")
+	f.Float64Var(&opts.MinLR, "min-lr", 1e-7, "first learning rate")
+	f.Float64Var(&opts.MaxLR, "max-lr", 10, "last learning rate")
+	f.IntVar(&opts.Steps, "steps", 100, "number of steps (at least 20: the suggestion skips the first 10 and the last 5)")
+	f.Float64Var(&opts.Smoothing, "smoothing", 0.98, "weight β of the exponential moving average of the loss, in (0, 1)")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the mini-batches")
+	f.BoolVar(&opts.All, "all", false, "print every step (default: about 20 rows and the suggested one)")
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	f.StringVar(&opts.Plot, "plot", "", "draw loss against rate to this .png or .svg file")
+	return cmd
+}
+
+// lrFindOutput is the JSON form of a range test.
+type lrFindOutput struct {
+	File         string      `json:"file"`
+	Target       string      `json:"target"`
+	Features     []string    `json:"features"`
+	N            int         `json:"n"`
+	Solver       string      `json:"solver"`
+	BatchSize    int         `json:"batch_size"`
+	Seed         uint64      `json:"seed"`
+	Standardized bool        `json:"standardized"`
+	Rates        []float64   `json:"rates"`
+	Losses       []jsonFloat `json:"losses"`
+	Smoothed     []jsonFloat `json:"smoothed"`
+	Stopped      bool        `json:"stopped_early"`
+	SuggestedLR  jsonFloat   `json:"suggested_lr"`
+	Bound        jsonFloat   `json:"bound_2_over_L"`
+	L            jsonFloat   `json:"L"`
+	Plot         string      `json:"plot,omitempty"`
+}
+
+// lrFindSolvers are the update rules a range test can drive (not the
+// line-search methods, which choose their own step).
+var lrFindSolvers = []fit.Solver{fit.GD, fit.SGD, fit.Momentum, fit.Nesterov, fit.AdaGrad, fit.RMSProp, fit.Adam, fit.AdamW}
+
+func lrFindOptimizer(s fit.Solver) optim.Optimizer {
+	switch s {
+	case fit.GD, fit.SGD:
+		return &optim.SGD{}
+	case fit.Momentum:
+		return &optim.Momentum{}
+	case fit.Nesterov:
+		return &optim.Nesterov{}
+	case fit.AdaGrad:
+		return &optim.AdaGrad{}
+	case fit.RMSProp:
+		return &optim.RMSProp{}
+	case fit.Adam:
+		return &optim.Adam{}
+	case fit.AdamW:
+		return &optim.AdamW{}
+	}
+	return nil
+}
+
+func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
+	solver := fit.Solver(strings.ToLower(o.Solver))
+	opt := lrFindOptimizer(solver)
+	if opt == nil {
+		names := make([]string, len(lrFindSolvers))
+		for i, v := range lrFindSolvers {
+			names[i] = string(v)
+		}
+		return usagef("--solver %q: the range test needs a fixed-rate update rule; want one of %s", o.Solver, strings.Join(names, ", "))
+	}
+	if !(o.MinLR > 0) || math.IsInf(o.MinLR, 0) {
+		return usagef("--min-lr %v must be a finite number > 0", o.MinLR)
+	}
+	if !(o.MaxLR > o.MinLR) || math.IsInf(o.MaxLR, 0) {
+		return usagef("--max-lr %v must be finite and above --min-lr %v", o.MaxLR, o.MinLR)
+	}
+	if o.Steps < 20 {
+		return usagef("--steps %d must be at least 20: the suggestion skips the first 10 and the last 5 steps", o.Steps)
+	}
+	if !(o.Smoothing > 0 && o.Smoothing < 1) {
+		return usagef("--smoothing %v must be in (0, 1)", o.Smoothing)
+	}
+	if o.BatchSize < 0 {
+		return usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
+	}
+	batch := o.BatchSize
+	if solver == fit.GD {
+		if batch != 0 {
+			return usagef("--solver gd is full-batch gradient descent; for mini-batches use --solver sgd")
+		}
+	} else if !o.changed("batch-size") {
+		batch = 32
+	}
+	if err := plotOutputCheck(o.Plot, o.File); err != nil {
+		return err
+	}
+	fr, err := o.Data.load(o.File, stdio)
+	if err != nil {
+		return err
+	}
+	if fr.X == nil || fr.Rows() == 0 {
+		return fmt.Errorf("%s: no data rows", o.File)
+	}
+	intercept := !o.NoIntercept
+	var center, scale []float64
+	if o.Standardize {
+		center, scale = columnMoments(fr.X, fr.Weights, intercept)
+	}
+	prob := optim.LeastSquares(fr.X, fr.Y, fr.Weights, intercept, center, scale)
+	L := hessianMaxEigen(fr.X, fr.Weights, intercept, center, scale)
+	if math.IsNaN(L) {
+		L = prob.Lipschitz()
+	}
+	if batch >= fr.Rows() {
+		batch = 0
+	}
+	rs := optim.RangeSettings{MinRate: o.MinLR, MaxRate: o.MaxLR, Steps: o.Steps, Smoothing: o.Smoothing, BatchSize: batch, Seed: o.Seed}
+	res, err := optim.RangeTest(ctx, prob, make([]float64, prob.Dim), &rs, opt)
+	if err != nil {
+		return err
+	}
+	out := lrFindOutput{
+		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
+		Solver: string(solver), BatchSize: batch, Seed: o.Seed, Standardized: o.Standardize,
+		Rates: res.Rates, Stopped: len(res.Rates) < o.Steps,
+		SuggestedLR: jsonFloat(res.Suggested), Bound: jsonFloat(2 / L), L: jsonFloat(L),
+	}
+	for k := range res.Rates {
+		out.Losses = append(out.Losses, jsonFloat(res.Losses[k]))
+		out.Smoothed = append(out.Smoothed, jsonFloat(res.Smoothed[k]))
+	}
+	if o.Plot != "" {
+		p, err := rpt.LRPlot(rpt.LRFind{Rates: res.Rates, Losses: res.Smoothed, Suggested: res.Suggested, TwoOverL: 2 / L})
+		if err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		if err := plotOutputWrite(o.Plot, p); err != nil {
+			return err
+		}
+		out.Plot = o.Plot
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printLRFind(stdio.Out, &out, o.All)
+	}
+	if math.IsNaN(res.Suggested) {
+		return errors.New("the smoothed loss never fell between --min-lr and --max-lr: no rate to suggest; widen the range or raise --steps")
+	}
+	return nil
+}
+
+func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	batch := "full batch"
+	if out.BatchSize > 0 {
+		batch = fmt.Sprintf("batch size %d, seed %d", out.BatchSize, out.Seed)
+	}
+	scale := "raw inputs"
+	if out.Standardized {
+		scale = "standardised inputs"
+	}
+	n := len(out.Rates)
+	fmt.Fprintf(w, "range test, solver %s (%s, %s): %s from %.3g to %.3g", out.Solver, batch, scale, plural(n, "step"), out.Rates[0], out.Rates[n-1])
+	if out.Stopped {
+		fmt.Fprint(w, " (stopped early: the loss blew up)")
+	}
+	fmt.Fprintln(w)
+
+	sug := -1
+	for k, r := range out.Rates {
+		if r == float64(out.SuggestedLR) {
+			sug = k
+		}
+	}
+	over := -1 // first rate above 2/L
+	for k, r := range out.Rates {
+		if r > float64(out.Bound) {
+			over = k
+			break
+		}
+	}
+	every := 1
+	if !all {
+		every = max(1, (n+19)/20)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "step\tlearning rate\tloss\tsmoothed\t")
+	for k, r := range out.Rates {
+		if k%every != 0 && k != n-1 && k != sug && k != over {
+			continue
+		}
+		mark := ""
+		if k == sug {
+			mark = "  ← suggested"
+		}
+		if k == over {
+			mark += "  ← above 2/L"
+		}
+		fmt.Fprintf(tw, "%d\t%.4g\t%.6g\t%.6g\t%s\n", k, r, float64(out.Losses[k]), float64(out.Smoothed[k]), mark)
+	}
+	tw.Flush()
+	if sug < 0 {
+		fmt.Fprintln(w, "no suggested rate: the smoothed loss never fell")
+	} else {
+		fmt.Fprintf(w, "suggested learning rate %.4g (steepest descent of the smoothed loss)\n", float64(out.SuggestedLR))
+	}
+	fmt.Fprintf(w, "stability bound 2/L = %.4g (L = %.4g, %s)", float64(out.Bound), float64(out.L), scale)
+	if sug >= 0 {
+		fmt.Fprintf(w, "; the suggested rate is %.3g × 2/L", float64(out.SuggestedLR)/float64(out.Bound))
+	}
+	fmt.Fprintln(w)
+	if out.Plot != "" {
+		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
+	}
+}
+
+// columnMoments returns the (weighted) column means and population standard
+// deviations, the standardisation lsq fit's iterative solvers use: a
+// constant column gets scale 1, and without an intercept the columns are not
+// centred and are scaled by their root mean square.
+func columnMoments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
+	n, d := x.Dims()
+	center = make([]float64, d)
+	scale = make([]float64, d)
+	wt := func(i int) float64 {
+		if w == nil {
+			return 1
+		}
+		return w[i]
+	}
+	var sw float64
+	for i := range n {
+		sw += wt(i)
+	}
+	if intercept {
+		for i := range n {
+			for j, v := range x.RawRowView(i) {
+				center[j] += wt(i) * v
+			}
+		}
+		for j := range center {
+			center[j] /= sw
+		}
+	}
+	for i := range n {
+		for j, v := range x.RawRowView(i) {
+			c := v - center[j]
+			scale[j] += wt(i) * c * c
+		}
+	}
+	for j := range scale {
+		scale[j] = math.Sqrt(scale[j] / sw)
+		if !(scale[j] > 0) || math.IsInf(scale[j], 0) {
+			scale[j] = 1
+		}
+	}
+	if !intercept {
+		center = nil
+	}
+	return center, scale
+}
+
+// hessianMaxEigen returns the largest eigenvalue of the Hessian
+// (1/W) Z̃ᵀdiag(w)Z̃ of the least-squares loss, Z̃ the standardised design
+// with the intercept column, from its eigendecomposition, as lsq fit reports
+// it. It returns NaN when n·d² exceeds fit.ExactLimit or the decomposition
+// fails; optim's power-iteration estimate (within about 1%, from below) is
+// then the fallback.
+func hessianMaxEigen(x *mat.Dense, w []float64, intercept bool, center, scale []float64) float64 {
+	n, d := x.Dims()
+	if float64(n)*float64(d)*float64(d) > fit.ExactLimit {
+		return math.NaN()
+	}
+	k := d
+	if intercept {
+		k++
+	}
+	var sw float64
+	for i := range n {
+		if w == nil {
+			sw++
+		} else {
+			sw += w[i]
+		}
+	}
+	h := mat.NewSymDense(k, nil)
+	z := make([]float64, k)
+	zv := mat.NewVecDense(k, z)
+	for i := range n {
+		for j, v := range x.RawRowView(i) {
+			if center != nil {
+				v -= center[j]
+			}
+			if scale != nil {
+				v /= scale[j]
+			}
+			z[j] = v
+		}
+		if intercept {
+			z[d] = 1
+		}
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		h.SymRankOne(h, wi/sw, zv)
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(h, false) {
+		return math.NaN()
+	}
+	vals := eig.Values(nil)
+	return vals[len(vals)-1]
+}
