@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -153,5 +154,31 @@ func TestFixtures(t *testing.T) {
 	if !reflect.DeepEqual(a.X.RawMatrix().Data, b.X.RawMatrix().Data) || !reflect.DeepEqual(a.Y, b.Y) ||
 		!reflect.DeepEqual(a.Features, b.Features) {
 		t.Error("CSV and Parquet fixtures differ")
+	}
+}
+
+// TestReadParquetCorrupt damages a good file at random places: every
+// outcome must be a frame or an *Error, never a panic (parquet-go panics on
+// some malformed input; the reader recovers).
+func TestReadParquetCorrupt(t *testing.T) {
+	good := writePQ(t, pqRows(50), parquet.MaxRowsPerRowGroup(20))
+	rng := rand.New(rand.NewPCG(3, 9))
+	for i := 0; i < 300; i++ {
+		b := bytes.Clone(good)
+		switch i % 3 {
+		case 0:
+			b = b[:rng.IntN(len(b))]
+		default:
+			for k := 0; k < 1+rng.IntN(4); k++ {
+				b[rng.IntN(len(b))] = byte(rng.Uint32())
+			}
+		}
+		_, err := ReadParquet(bytes.NewReader(b), int64(len(b)), "c.parquet", &Options{Target: "y", Features: []string{"x1", "x3"}})
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("mutation %d: %T %v", i, err, err)
+			}
+		}
 	}
 }
