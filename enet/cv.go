@@ -57,9 +57,11 @@ type CVResult struct {
 }
 
 // CV cross-validates the regularisation path with k folds for each mixing
-// value in s.L1Ratios, as cv.glmnet does: the α grid comes from the full
-// data (Path's rule for each ρ), every fold fits the path on its training
-// rows (standardised with their own means and deviations), and the
+// value in s.L1Ratios, as cv.glmnet does when given its lambda sequence:
+// the α grid comes from the full data (Path's rule for each ρ), every fold
+// fits the path at exactly those α on its training rows (standardised with
+// their own means and deviations; cv.glmnet without a lambda argument
+// instead fits each fold on its own grid and interpolates), and the
 // weighted mean squared error on the held-out rows gives, per α,
 //
 //	MSE = Σ_k W_k·e_k / Σ_k W_k,   SE = √(Σ_k W_k·(e_k − MSE)² / Σ_k W_k / (k−1))
