@@ -27,7 +27,8 @@ type Options struct {
 	// (for prediction on new data).
 	Target string
 	// Features are the columns of X, in this order. Nil means every column
-	// other than Target and Weights, in file order.
+	// other than Target and Weights, in file order, leaving out unnamed
+	// columns (an empty header field, like the index column pandas writes).
 	Features []string
 	// Weights is the column of observation weights; empty means none.
 	Weights string
@@ -268,7 +269,9 @@ func frameLayout(header []string, name string, opts *Options) (*frameLay, error)
 	var err error
 	if o.Features == nil {
 		for i, h := range header {
-			if (o.Target == "" || h != o.Target) && (o.Weights == "" || h != o.Weights) {
+			// Unnamed columns (an empty header field, as in the index column
+			// pandas writes by default) are not features unless named.
+			if h != "" && h != o.Target && h != o.Weights {
 				fidx = append(fidx, i)
 			}
 		}
@@ -458,6 +461,9 @@ func (c *csvReader) readHeader() error {
 	}
 	if c.n >= 3 && c.buf[0] == 0xEF && c.buf[1] == 0xBB && c.buf[2] == 0xBF {
 		c.consume(3, 0)
+	}
+	if c.n >= 2 && (c.buf[0] == 0xFF && c.buf[1] == 0xFE || c.buf[0] == 0xFE && c.buf[1] == 0xFF) {
+		return &Error{File: c.name, Msg: "UTF-16 text, not UTF-8", Hint: "save the file as UTF-8 CSV"}
 	}
 	var end int
 	for {

@@ -81,6 +81,8 @@ func TestReadCSVErrors(t *testing.T) {
 			`data.csv:3:3: weight -2 is negative (column "w"); weights must be zero or positive`},
 		{"zero weights", "y,x,w\n1,2,0\n3,4,0\n", &Options{Target: "y", Weights: "w"}, 0, 0,
 			`data.csv: the weights in column "w" are all zero; give at least one row a positive weight`},
+		{"utf16", "\xFF\xFEy\x00,\x00x\x00\n\x00", nil, 0, 0,
+			`data.csv: UTF-16 text, not UTF-8; save the file as UTF-8 CSV`},
 		{"binary", "PAR1\x00\x01\x02", nil, 1, 0,
 			`data.csv:1: not a text CSV file (it contains NUL bytes); give a CSV file, or a Parquet file named *.parquet`},
 		{"binary later", "y,x\n1,2\n3,\x00\n", nil, 3, 0,
@@ -143,6 +145,18 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	}
 	r.n += len(p)
 	return len(p), nil
+}
+
+func TestUnnamedColumn(t *testing.T) {
+	// pandas' to_csv writes the index as a first column with no name.
+	in := ",x,y\n0,1.5,2\n1,2.5,3\n"
+	f, err := ReadCSV(strings.NewReader(in), "p.csv", &Options{Target: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(f.Features, []string{"x"}) || !reflect.DeepEqual(f.X.RawMatrix().Data, []float64{1.5, 2.5}) {
+		t.Errorf("features %q X %v", f.Features, f.X.RawMatrix().Data)
+	}
 }
 
 func TestReadCSVDialect(t *testing.T) {
