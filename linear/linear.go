@@ -291,6 +291,14 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	if prec == Double {
+		if set.Method == QR {
+			// Tall, well-conditioned problems: Gram matrix, Cholesky and
+			// refined semi-normal equations (gram.go); it declines the
+			// rest, which Householder QR below handles.
+			if res, ok, err := fitGram(x, y, &set); ok {
+				return res, err
+			}
+		}
 		res, err := fitFloat(x, y, &set)
 		// A design that looks rank-deficient in float64 may be merely
 		// ill-conditioned: with Auto, decide again in double-double when

@@ -1,0 +1,264 @@
+package linear
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestGramUpdateMatchesFMA checks the Gram kernel (assembly where the CPU
+// has it) against the definition evaluated with the same fused
+// multiply-adds in row order: the bits must agree exactly.
+func TestGramUpdateMatchesFMA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, d := range []int{1, 6, 7, 30} {
+		m := gramWidth(d)
+		rows := 37 // not a multiple of anything the kernels unroll by
+		p := make([]float64, rows*m)
+		for i := range p {
+			p[i] = rng.NormFloat64()
+		}
+		c := make([]float64, m*m)
+		for i := range c {
+			c[i] = rng.NormFloat64()
+		}
+		want := append([]float64(nil), c...)
+		for j := 0; j < m; j++ {
+			for k := j; k < m; k++ {
+				s := want[j*m+k]
+				for i := 0; i < rows; i++ {
+					s = math.FMA(p[i*m+j], p[i*m+k], s)
+				}
+				want[j*m+k] = s
+			}
+		}
+		gramUpdate(c, p, m, rows)
+		for j := 0; j < m; j++ {
+			for k := j; k < m; k++ {
+				if c[j*m+k] != want[j*m+k] {
+					t.Fatalf("d=%d: C[%d][%d] = %v, want %v", d, j, k, c[j*m+k], want[j*m+k])
+				}
+			}
+		}
+	}
+}
+
+// correlated returns an n×d design whose columns are z₀ + t·z_j (z
+// standard normal), shifted by 1000·j and scaled by 1+j. The standardised
+// columns have correlation ρ = 1/(1+t²), so the standardised Gram matrix
+// has eigenvalues 1+(d−1)ρ (once) and 1−ρ, and
+// cond = √((1+(d−1)ρ)/(1−ρ)) ≈ √d/t for small t (with an intercept; the
+// shifts make a design without intercept far worse conditioned, so those
+// tests use shift 0). y = 1 + Σ x_j/(j+1) + noise.
+func correlated(seed uint64, n, d int, t, noise float64) (*mat.Dense, []float64, float64) {
+	return correlatedShift(seed, n, d, t, noise, 1000)
+}
+
+func correlatedShift(seed uint64, n, d int, t, noise, shift float64) (*mat.Dense, []float64, float64) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	x := mat.NewDense(n, d, nil)
+	y := make([]float64, n)
+	for i := 0; i < n; i++ {
+		z0 := rng.NormFloat64()
+		s := 1.0
+		for j := 0; j < d; j++ {
+			v := shift*float64(j) + float64(1+j)*(z0+t*rng.NormFloat64())
+			x.Set(i, j, v)
+			s += v / float64(j+1)
+		}
+		y[i] = s + noise*rng.NormFloat64()
+	}
+	rho := 1 / (1 + t*t)
+	return x, y, math.Sqrt((1 + float64(d-1)*rho) / (1 - rho))
+}
+
+// TestGramAgreesWithDoubleDouble compares the Gram path (Precision Double)
+// with the double-double QR on designs from well to moderately
+// ill-conditioned, with and without intercept and weights.
+func TestGramAgreesWithDoubleDouble(t *testing.T) {
+	const n, d = 6000, 8
+	wts := make([]float64, n)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for i := range wts {
+		wts[i] = rng.Float64() * 3
+		if i%10 == 0 {
+			wts[i] = 0 // zero-weight rows take no part
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		t     float64
+		w     []float64
+		noInt bool
+		noise float64
+	}{
+		{"cond≈4", 1, nil, false, 0.5},
+		{"cond≈300", 0.01, nil, false, 0.5},
+		{"cond≈3000", 0.001, nil, false, 0.5},
+		{"cond≈3000/weighted", 0.001, wts, false, 0.5},
+		{"cond≈300/no-intercept", 0.01, nil, true, 0.5},
+		{"cond≈300/weighted/no-intercept", 0.01, wts, true, 0.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			shift := 1000.0
+			if tc.noInt {
+				shift = 0
+			}
+			x, y, _ := correlatedShift(5, n, d, tc.t, tc.noise, shift)
+			s := Settings{Weights: tc.w, NoIntercept: tc.noInt}
+			fast, ok, err := fitGram(x, y, &s)
+			if err != nil || !ok {
+				t.Fatalf("Gram path declined (ok=%v, err=%v)", ok, err)
+			}
+			s.Precision = DoubleDouble
+			ref, err := Fit(x, y, &s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fast.Rank != d || fast.Aliased != nil || fast.DF != ref.DF || fast.N != n {
+				t.Fatalf("rank %d aliased %v df %d, want %d, none, %d", fast.Rank, fast.Aliased, fast.DF, d, ref.DF)
+			}
+			cond := ref.Cond
+			// Coefficients: a backward-stable solver (Householder QR)
+			// has forward error ≲ cond·ε·(1 + cond·ρ)·‖γ‖, ρ =
+			// ‖r‖/(‖Ã‖‖γ‖) (Wedin's bound; Higham 2002, Thm 20.1), errors
+			// taken on the standardised scale (column j has scale 1+j).
+			// Without refinement the Gram path's error would be of order
+			// cond²·ε, beyond this bound by 10² at cond = 3000.
+			s.Precision = Double
+			hh, err := fitFloat(x, y, &s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gmax, g2 float64
+			for j, c := range ref.Coef {
+				v := c * float64(1+j)
+				gmax = math.Max(gmax, math.Abs(v))
+				g2 += v * v
+			}
+			rho := math.Sqrt(ref.RSS) / (ref.SingularValues[0] * math.Sqrt(g2))
+			var errGram, errQR float64
+			for j := range ref.Coef {
+				errGram = math.Max(errGram, math.Abs(fast.Coef[j]-ref.Coef[j])*float64(1+j))
+				errQR = math.Max(errQR, math.Abs(hh.Coef[j]-ref.Coef[j])*float64(1+j))
+			}
+			tol := 4 * cond * eps * (1 + cond*rho) * gmax
+			t.Logf("cond %.3g: coefficient error Gram %.2g, Householder %.2g, bound %.2g; cond rel. error %.2g; RSS rel. error %.2g",
+				cond, errGram, errQR, tol, relDiff(fast.Cond, ref.Cond), relDiff(fast.RSS, ref.RSS))
+			if errGram > tol {
+				t.Errorf("coefficient error %.3g > %.3g (Householder QR: %.3g)", errGram, tol, errQR)
+			}
+			// The intercept carries the means (up to 7000) times the
+			// coefficient errors.
+			if !tc.noInt {
+				if e := math.Abs(fast.Intercept - ref.Intercept); e > 1e4*tol {
+					t.Errorf("intercept %v, double-double %v", fast.Intercept, ref.Intercept)
+				}
+			}
+			// Cond, singular values and Unscaled come from the Cholesky
+			// factor of the Gram matrix, whose relative error ε_G·cond²
+			// is at most 64·ε·cond² (ε_G a few ε times √(block rows)).
+			ctol := 64 * eps * cond * cond
+			if e := relDiff(fast.Cond, ref.Cond); e > ctol {
+				t.Errorf("cond %v, double-double %v (rel. error %.2g > %.2g)", fast.Cond, ref.Cond, e, ctol)
+			}
+			for j := range ref.SingularValues {
+				if e := relDiff(fast.SingularValues[j], ref.SingularValues[j]); e > ctol {
+					t.Errorf("σ_%d %v, double-double %v", j, fast.SingularValues[j], ref.SingularValues[j])
+				}
+			}
+			// Unscaled: diagonal entries (the variances) to ctol relative.
+			for j := 0; j < ref.Unscaled.SymmetricDim(); j++ {
+				if e := relDiff(fast.Unscaled.At(j, j), ref.Unscaled.At(j, j)); e > ctol {
+					t.Errorf("Unscaled[%d][%d] = %v, double-double %v (rel. error %.2g)", j, j, fast.Unscaled.At(j, j), ref.Unscaled.At(j, j), e)
+				}
+			}
+			// RSS is stationary at the solution: its relative error is of
+			// order ε·(1 + the squared coefficient error); TSS is a sum.
+			if e := relDiff(fast.RSS, ref.RSS); e > 1e-10 {
+				t.Errorf("RSS %v, double-double %v (rel. error %.2g)", fast.RSS, ref.RSS, e)
+			}
+			if e := relDiff(fast.TSS, ref.TSS); e > 1e-12 {
+				t.Errorf("TSS %v, double-double %v", fast.TSS, ref.TSS)
+			}
+			if e := relDiff(fast.SumWeights, ref.SumWeights); e > 1e-13 {
+				t.Errorf("SumWeights %v, double-double %v", fast.SumWeights, ref.SumWeights)
+			}
+			// Residuals: each is yᵢ − b − xᵢβ in float64, rounding error
+			// up to ≈ ε·Σ|x_ij β_j| ≈ ε·10⁴ here, plus the coefficient
+			// error times |xᵢ|.
+			for i, r := range ref.Residuals {
+				if e := math.Abs(fast.Residuals[i] - r); e > 1e-8 {
+					t.Fatalf("residual %d: %v, double-double %v", i, fast.Residuals[i], r)
+				}
+			}
+		})
+	}
+}
+
+// TestGramDeclines: the Gram path hands ill-conditioned, rank-deficient
+// and penalised problems to Householder QR.
+func TestGramDeclines(t *testing.T) {
+	x, y, cond := correlated(6, 3000, 6, 1e-5, 0.1)
+	if cond < 10*gramCondLimit {
+		t.Fatalf("test design cond %v is not ill-conditioned enough", cond)
+	}
+	if _, ok, _ := fitGram(x, y, &Settings{}); ok {
+		t.Errorf("cond %.3g: Gram path accepted", cond)
+	}
+	r, err := Fit(x, y, &Settings{Precision: Double})
+	if err != nil || r.Rank != 6 || relDiff(r.Cond, cond) > 0.1 {
+		t.Errorf("fallback: rank %d cond %v (want 6, ≈%v), err %v", r.Rank, r.Cond, cond, err)
+	}
+	xc, yc := randomProblem(2, 500, 4)
+	for j := 0; j < 500; j++ {
+		xc.Set(j, 3, xc.At(j, 0)+xc.At(j, 1))
+	}
+	if _, ok, _ := fitGram(xc, yc, &Settings{}); ok {
+		t.Error("rank-deficient design: Gram path accepted")
+	}
+	if r, err := Fit(xc, yc, &Settings{Precision: Double}); err != nil || r.Rank != 3 || len(r.Aliased) != 1 {
+		t.Errorf("rank-deficient fallback: rank %v aliased %v err %v", r.Rank, r.Aliased, err)
+	}
+	if _, ok, _ := fitGram(xc, yc, &Settings{Ridge: 0.1}); ok {
+		t.Error("ridge: Gram path accepted")
+	}
+	// A rank tolerance near 1/cond must be decided by pivoted QR.
+	xw, yw, cw := correlated(7, 2000, 4, 0.01, 0.1)
+	if _, ok, _ := fitGram(xw, yw, &Settings{RCond: 1 / cw}); ok {
+		t.Error("RCond 1/cond: Gram path accepted")
+	}
+}
+
+// TestGramDeterministic: bit-identical results for GOMAXPROCS 1 and 2
+// (the row blocks and the order of their reduction depend only on n, d).
+func TestGramDeterministic(t *testing.T) {
+	x, y, _ := correlated(8, 5*gramMinRows+17, 12, 0.05, 1)
+	if nb := newRowBlocks(x.RawMatrix().Rows, 12).nb; nb < 3 {
+		t.Fatalf("only %d blocks", nb)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var res [2]*Result
+	for k, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		r, ok, err := fitGram(x, y, &Settings{})
+		if err != nil || !ok {
+			t.Fatalf("GOMAXPROCS=%d: ok=%v err=%v", procs, ok, err)
+		}
+		res[k] = r
+	}
+	a, b := res[0], res[1]
+	same := a.Intercept == b.Intercept && a.RSS == b.RSS && a.TSS == b.TSS && a.Cond == b.Cond
+	for j := range a.Coef {
+		same = same && a.Coef[j] == b.Coef[j]
+	}
+	for i := range a.Residuals {
+		same = same && a.Residuals[i] == b.Residuals[i]
+	}
+	if !same || !mat.Equal(a.Unscaled, b.Unscaled) {
+		t.Error("GOMAXPROCS 1 and 2 give different bits")
+	}
+}
