@@ -55,6 +55,8 @@ type LS struct {
 	lossOnly bool
 	next     atomic.Int64
 	wg       sync.WaitGroup
+	jobs     chan *LS // feeds the helper goroutines; closed when the LS is collected
+	helpers  int
 	partial  []float64 // nblocks × (d+2): acc_0..acc_{d-1}, Σw r, Σw r²
 	acc      []float64 // d+2, mini-batch accumulator
 	v, u     []float64 // power iteration
@@ -206,6 +208,27 @@ func (k *LS) work() {
 	}
 }
 
+// helper serves passes of whichever LS is sent on jobs until it is closed.
+// It holds no LS between jobs, so an unused LS can be collected, and its
+// cleanup closes the channel.
+func helper(jobs chan *LS) {
+	for k := range jobs {
+		k.work()
+	}
+}
+
+// ensureHelpers starts helper goroutines once, so that a pass allocates
+// nothing (a go statement allocates its closure).
+func (k *LS) ensureHelpers(n int) {
+	if k.jobs == nil {
+		k.jobs = make(chan *LS)
+		runtime.AddCleanup(k, func(ch chan *LS) { close(ch) }, k.jobs)
+	}
+	for ; k.helpers < n; k.helpers++ {
+		go helper(k.jobs)
+	}
+}
+
 // pass runs all blocks, in parallel when there are several, and reduces the
 // partial sums in block order into k.acc.
 func (k *LS) pass() {
@@ -215,10 +238,11 @@ func (k *LS) pass() {
 			k.block(b)
 		}
 	} else {
+		k.ensureHelpers(workers - 1)
 		k.next.Store(0)
 		k.wg.Add(workers)
 		for range workers - 1 {
-			go k.work()
+			k.jobs <- k
 		}
 		k.work()
 		k.wg.Wait()

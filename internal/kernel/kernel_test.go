@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -206,4 +207,27 @@ func TestZeroWeightBatch(t *testing.T) {
 	if l := k.BatchLossGrad(g, []float64{1, 1, 1}, []int{0}); l != 0 || g[0] != 0 || g[1] != 0 || g[2] != 0 {
 		t.Errorf("zero-weight batch: loss %v, grad %v; want 0 and zeros", l, g)
 	}
+}
+
+// TestHelpersExit checks that the helper goroutines of an LS end once the LS
+// is garbage: the cleanup closes their channel.
+func TestHelpersExit(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("no helpers with GOMAXPROCS 1")
+	}
+	base := runtime.NumGoroutine()
+	x, y, w, mu, s := problem(3000, 3, 5)
+	for range 20 {
+		k := NewLS(x, 3000, 3, 3, y, w, true, mu, s)
+		k.LossGrad(make([]float64, 4), make([]float64, 4))
+	}
+	// Cleanups run after a collection, on their own goroutine: poll.
+	for range 100 {
+		runtime.GC()
+		if runtime.NumGoroutine() <= base {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines after dropping 20 kernels, %d before", runtime.NumGoroutine(), base)
 }
