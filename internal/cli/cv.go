@@ -162,6 +162,11 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	for _, c := range res.Curves {
+		if err := checkAlphaMax(c.AlphaMax, fr.Target); err != nil {
+			return err
+		}
+	}
 	cb := res.Curves[res.Best]
 	ref := res.Refit
 	out := cvOutput{

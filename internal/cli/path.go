@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -193,6 +194,9 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	if err := checkAlphaMax(pr.AlphaMax, fr.Target); err != nil {
+		return err
+	}
 	out := pathOutput{
 		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
 		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
@@ -258,6 +262,16 @@ func printPath(w io.Writer, out *pathOutput) {
 	if out.Plot != "" {
 		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
 	}
+}
+
+// checkAlphaMax refuses a degenerate path: α_max = max_j|z_jᵀV(y−ȳ)|/ρ is
+// zero only when no feature is correlated with the centred target, and then
+// every coefficient is zero at every α.
+func checkAlphaMax(amax float64, target string) error {
+	if amax > 0 && !math.IsInf(amax, 0) {
+		return nil
+	}
+	return fmt.Errorf("α_max is %g: no feature is correlated with the target %q (is it constant?), so every coefficient is 0 at every α and there is no path", amax, target)
 }
 
 // plotOutputCheck validates a --plot file name before any work is done: a
