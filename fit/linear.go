@@ -31,13 +31,20 @@ const (
 	Adam     Solver = "adam"
 	AdamW    Solver = "adamw"
 	LBFGS    Solver = "lbfgs"
+	CD       Solver = "cd"    // coordinate descent for L1 / elastic net / L2 (glmnet's algorithm, package enet)
+	FISTA    Solver = "fista" // accelerated proximal gradient for the same (exact zeros)
 )
 
 // Solvers lists every solver name, exact ones first.
-var Solvers = []Solver{QR, SVD, Cholesky, GD, SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW, LBFGS}
+var Solvers = []Solver{QR, SVD, Cholesky, CD, FISTA, GD, SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW, LBFGS}
 
 // Exact reports whether s is a direct factorisation.
 func (s Solver) Exact() bool { return s == QR || s == SVD || s == Cholesky }
+
+// Penalized reports whether s is a solver for penalised problems run to a
+// duality-gap tolerance (coordinate descent, FISTA): the reference solvers
+// for L1 and elastic-net penalties, which have no closed form.
+func (s Solver) Penalized() bool { return s == CD || s == FISTA }
 
 // Valid reports whether s names a solver.
 func (s Solver) Valid() bool {
@@ -89,6 +96,16 @@ type Settings struct {
 	// Init, when not nil, is the starting point on the original scale
 	// (coefficients and intercept); by default iterative solvers start at 0.
 	Init *lsq.Linear
+
+	// L2SP, when positive, adds the penalty α/2‖θ − θ₀‖² that pulls the
+	// standardised coefficients toward those of Init (fine-tuning without
+	// forgetting; Li, Grandvalet & Davoine 2018). It replaces Optim.Penalty.
+	L2SP float64
+
+	// Center and Scale, when Scale is not nil, fix the standardisation
+	// instead of computing it from x: a model fine-tuned or resumed on new
+	// data keeps the coordinates its parameters were learnt in.
+	Center, Scale []float64
 }
 
 // ExactLimit bounds the size n·d² of problems for which an iterative fit
@@ -118,15 +135,25 @@ type Why struct {
 // Result is a fitted linear model with how it was obtained.
 type Result struct {
 	lsq.Linear
-	Solver     Solver
-	Status     lsq.Status
-	Iterations int     // epochs (iterative) or 0 (exact)
-	MSE        float64 // mean squared error on the training data
-	Objective  float64 // value of the objective at the solution
-	N          int
+	Solver       Solver
+	FitIntercept bool // whether the model has an intercept
+	Status       lsq.Status
+	Iterations   int     // epochs (iterative) or 0 (exact)
+	MSE          float64 // mean squared error on the training data
+	Objective    float64 // value of the objective at the solution
+	N            int
 
-	Exact     *linear.Result // the exact solution (nil when skipped)
-	ExactNote string         // why the exact solution was skipped
+	Exact *linear.Result // the exact least-squares or ridge solution (nil when skipped or not applicable)
+	// Reference is the solution an iterative fit is measured against: the
+	// exact one, or for L1 and elastic-net penalties coordinate descent run
+	// to a duality gap of 1e-12 relative (there is no closed form), and
+	// ReferenceSolver says which.
+	Reference       *lsq.Linear
+	ReferenceSolver string
+	// DualityGap is the duality gap of a cd or fista fit (an upper bound on
+	// its distance to the optimum of the objective); NaN otherwise.
+	DualityGap float64
+	ExactNote  string // why the exact solution was skipped
 	// ExactObjective is the objective F* at the exact solution, in the
 	// iterative solver's own terms (NaN when there is no exact solution).
 	ExactObjective float64
@@ -158,20 +185,37 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		panic("fit: len(y) does not match the rows of x")
 	}
 	start := time.Now()
-	res := &Result{Solver: solver, N: n, ExactObjective: math.NaN()}
+	res := &Result{Solver: solver, N: n, FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
 	intercept := !s.NoIntercept
 
+	pen := s.Optim.Penalty
 	ridge := s.Ridge
 	if !solver.Exact() {
-		ridge = ridgeOf(s.Optim.Penalty)
+		ridge = ridgeOf(pen)
 	}
-	// Iterative solvers work on standardised inputs unless Raw; a ridge
-	// penalty then applies to the standardised coefficients (glmnet's
-	// convention), and the exact reference must solve that same problem.
+	// Iterative solvers work on standardised inputs unless Raw; a penalty
+	// then applies to the standardised coefficients (glmnet's convention),
+	// and the reference solution must solve that same problem.
 	var center, scale []float64
 	if !s.Raw && (!solver.Exact() || ridge > 0) {
 		center, scale = moments(x, s.Weights, intercept)
+		if s.Scale != nil {
+			center, scale = s.Center, s.Scale
+		}
 	}
+	res.Center, res.Scale = center, scale
+	if s.L2SP > 0 {
+		if s.Init == nil {
+			panic("fit: L2SP needs Init")
+		}
+		ref := standardizeParams(s.Init, center, scale, intercept)[:d]
+		pen = penalty.L2SP{Alpha: s.L2SP, Ref: ref}
+	}
+
+	if solver.Penalized() {
+		return penalizedFit(ctx, x, y, s, res, start)
+	}
+
 	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: ridge}
 	switch solver {
 	case SVD:
@@ -179,21 +223,23 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	case Cholesky:
 		exactSettings.Method = linear.Cholesky
 	}
-	wantExact := solver.Exact() || (!s.SkipExact && float64(n)*float64(d)*float64(d) <= ExactLimit && exactComparable(s.Optim.Penalty))
-	if wantExact {
+	cheap := float64(n)*float64(d)*float64(d) <= ExactLimit
+	switch {
+	case solver.Exact():
 		ex, err := exactFit(x, y, exactSettings, center, scale, s.PolyX)
 		if err != nil {
 			return nil, err
 		}
 		res.Exact = ex
-	} else if !solver.Exact() {
-		switch {
-		case s.SkipExact:
-			res.ExactNote = "exact solution skipped on request"
-		case !exactComparable(s.Optim.Penalty):
-			res.ExactNote = "no closed form for this penalty; compare with `lsq fit --penalty ... --solver cd`"
-		default:
-			res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
+		res.Reference = &lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}
+		res.ReferenceSolver = string(solver)
+	case s.SkipExact:
+		res.ExactNote = "exact solution skipped on request"
+	case !cheap:
+		res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
+	default:
+		if err := reference(ctx, x, y, s, res, exactSettings, pen); err != nil {
+			return nil, err
 		}
 	}
 
@@ -209,19 +255,18 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 			th := standardizeParams(&lsq.Linear{Coef: ex.Coef}, nil, scale, false)
 			res.Objective += ridge / 2 * dot(th, th)
 		}
-		res.Center, res.Scale = center, scale
 		res.ExactObjective = res.Objective
 		res.FitTime = time.Since(start)
 		return res, nil
 	}
 
-	res.Center, res.Scale = center, scale
 	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if s.ValX != nil {
 		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, nil, intercept, center, scale)
 	}
 	opt := newOptimizer(solver, s)
 	settings := s.Optim
+	settings.Penalty = pen
 	if solver == GD || solver == LBFGS {
 		settings.BatchSize = 0 // full batch by definition
 	}
@@ -237,21 +282,11 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.Objective = or.Objective
 	res.MSE = 2 * or.Loss
 	res.FitTime = time.Since(start)
-	res.Why = explain(x, s.Weights, intercept, center, scale, or, prob, s.Optim.Penalty)
-	if res.Exact != nil && lsq.Finite(or.X) {
-		res.Gap = gap(res, s, prob)
+	res.Why = explain(x, s.Weights, intercept, center, scale, or, prob, pen)
+	if res.Reference != nil && lsq.Finite(or.X) {
+		res.Gap = gap(res, s, prob, pen)
 	}
 	return res, err
-}
-
-// exactComparable reports whether the penalty has a closed-form exact
-// solution the linear package computes: none or L2.
-func exactComparable(p penalty.Penalty) bool {
-	switch p.(type) {
-	case nil, penalty.L2, *penalty.L2:
-		return true
-	}
-	return false
 }
 
 func ridgeOf(p penalty.Penalty) float64 {
@@ -381,12 +416,12 @@ func standardizeParams(m *lsq.Linear, center, scale []float64, intercept bool) [
 }
 
 // gap compares the iterate with the exact solution of the same objective.
-func gap(res *Result, s *Settings, prob optim.Problem) *Gap {
-	ex := res.Exact
+func gap(res *Result, s *Settings, prob optim.Problem, pen penalty.Penalty) *Gap {
+	ex := res.Reference
 	exTheta := standardizeParams(&lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}, res.Center, res.Scale, !s.NoIntercept)
 	fStar := prob.LossGrad(nil, exTheta)
-	if s.Optim.Penalty != nil {
-		fStar += s.Optim.Penalty.Value(exTheta[:prob.Penalized])
+	if pen != nil {
+		fStar += pen.Value(exTheta[:prob.Penalized])
 	}
 	res.ExactObjective = fStar
 	g := &Gap{GradNorm: res.Optim.GradNorm}

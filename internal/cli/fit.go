@@ -19,6 +19,7 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/stats"
 )
 
@@ -48,6 +49,10 @@ type fitOptions struct {
 	Proximal   bool
 
 	Visual visualFlags
+
+	Init       string
+	Resume     string
+	Checkpoint string
 
 	Degree  int
 	Summary bool
@@ -118,6 +123,9 @@ converge (the model is still written).`,
 	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
 	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
 	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
+	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
+	f.StringVar(&opts.Resume, "resume", "", "continue an interrupted or checkpointed fit from its file, bit for bit (same data and options; --epochs is the total)")
+	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
@@ -187,9 +195,37 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pen, err := o.Penalty.build(nil)
+	pen, err := o.Penalty.build()
 	if err != nil {
 		return nil, err
+	}
+	// The solver follows the penalty when it was not chosen: coordinate
+	// descent for L1 and elastic net (no closed form), L-BFGS for L2-SP; a
+	// fit started from a model continues with the model's iterative solver.
+	if !o.changed("solver") {
+		if start := o.Init + o.Resume; start != "" {
+			if m, err := modelio.Load(start); err == nil && fit.Solver(m.Solver.Name).Valid() && !fit.Solver(m.Solver.Name).Exact() && !fit.Solver(m.Solver.Name).Penalized() {
+				s.Solver = fit.Solver(m.Solver.Name)
+			} else {
+				s.Solver = fit.GD
+			}
+		}
+		switch o.Penalty.Name {
+		case "l1", "lasso", "elasticnet", "enet":
+			s.Solver = fit.CD
+		case "l2sp":
+			s.Solver = fit.LBFGS
+		}
+	}
+	if o.Penalty.Name == "l2sp" {
+		if o.Init == "" && o.Resume == "" {
+			return nil, usagef("--penalty l2sp pulls toward a starting model: give it with --init MODEL")
+		}
+		s.L2SP = o.Penalty.Alpha
+		pen = nil
+	}
+	if s.Solver.Penalized() && o.Penalty.Name != "l1" && o.Penalty.Name != "lasso" && o.Penalty.Name != "elasticnet" && o.Penalty.Name != "enet" && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
+		return nil, usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
 	}
 	batch := o.BatchSize
 	if !o.changed("batch-size") && stochasticSolvers[s.Solver] {
@@ -211,12 +247,15 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 		s.Optim.LearningRate = p.rates[0]
 	}
 	if s.Solver.Exact() {
-		if pen != nil {
-			if _, ok := pen.(interface{ Curvature() float64 }); !ok || o.Penalty.Name == "l2sp" {
-				return nil, usagef("--solver %s solves --penalty l2 exactly; for %s use an iterative solver (e.g. --solver lbfgs, or gd --proximal)", s.Solver, o.Penalty.Name)
+		if pen != nil || s.L2SP > 0 {
+			if _, ok := pen.(penalty.L2); !ok {
+				return nil, usagef("--solver %s solves --penalty l2 exactly; for %s use --solver cd (coordinate descent) or an iterative solver", s.Solver, o.Penalty.Name)
 			}
 			s.Ridge = o.Penalty.Alpha
 			s.Optim.Penalty = nil
+		}
+		if o.Init != "" || o.Resume != "" {
+			return nil, usagef("--init and --resume start an iterative solver; --solver %s is exact", s.Solver)
 		}
 		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal"} {
 			if o.changed(flag) {
@@ -261,6 +300,8 @@ type fitOutput struct {
 	Plot       string      `json:"plot,omitempty"`
 	Report     string      `json:"report,omitempty"`
 	Divergence *divergence `json:"divergence,omitempty"`
+	DualityGap *jsonFloat  `json:"duality_gap,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
 }
@@ -273,6 +314,7 @@ type timings struct {
 type exactOut struct {
 	Coef      []float64 `json:"coef"`
 	Intercept float64   `json:"intercept"`
+	Solver    string    `json:"solver,omitempty"`
 }
 
 type gapOut struct {
@@ -314,8 +356,13 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if err := refuseOverwrite(o.Output, o.File); err != nil {
 		return err
 	}
-	if err := refuseOverwrite(o.Trace, o.File); err != nil {
-		return err
+	for _, out := range []string{o.Trace, o.Checkpoint} {
+		if err := refuseOverwrite(out, o.File); err != nil {
+			return err
+		}
+	}
+	if o.Init != "" && o.Resume != "" {
+		return usagef("--init and --resume both give a starting model; use one")
 	}
 	if err := o.Visual.check(o.File); err != nil {
 		return err
@@ -332,6 +379,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	s := p.settings
 	s.Weights = fr.Weights
 	if s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
+		return err
+	}
+	if err := applyStart(&o, &s, fr); err != nil {
 		return err
 	}
 
@@ -399,6 +449,11 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	}
 	res.Features = fr.Features
 	fillFitOutput(&out, res, loadTime)
+	if o.Penalty.Name == "l1" || o.Penalty.Name == "lasso" || o.Penalty.Name == "elasticnet" || o.Penalty.Name == "enet" {
+		if !s.Solver.Penalized() && !o.Proximal {
+			out.Notes = append(out.Notes, fmt.Sprintf("%s applies the L1 penalty by its subgradient, as the textbook does: coefficients hover around zero but are never exactly zero; use --proximal, or --solver cd for exact zeros", s.Solver))
+		}
+	}
 	var div *optim.DivergenceError
 	if errors.As(fitErr, &div) {
 		out.Divergence = &divergence{Epoch: div.Epoch, LR: jsonFloat(div.LR), Bound: jsonFloat(div.Bound)}
@@ -407,10 +462,23 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 			out.Divergence.Scale = jsonFloat(div.Scale)
 		}
 	} else if fitErr != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && res.Optim != nil {
 			trace.finish(true)
+			if o.Checkpoint != "" {
+				if err := modelio.Save(o.Checkpoint, modelFromFit(res, fr, &o, &s)); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; state saved to %s (continue with --resume %s)\n", res.Iterations, o.Checkpoint, o.Checkpoint)
+			} else {
+				fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; nothing saved (use --checkpoint FILE to keep the state)\n", res.Iterations)
+			}
 		}
 		return fitErr
+	}
+	if o.Checkpoint != "" && res.Optim != nil && div == nil {
+		if err := modelio.Save(o.Checkpoint, modelFromFit(res, fr, &o, &s)); err != nil {
+			return err
+		}
 	}
 
 	var sum *stats.Summary
@@ -506,9 +574,13 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 		for _, j := range ex.Aliased {
 			out.Aliased = append(out.Aliased, res.Features[j])
 		}
-		if !res.Solver.Exact() {
-			out.Exact = &exactOut{Coef: ex.Coef, Intercept: ex.Intercept}
-		}
+	}
+	if ref := res.Reference; ref != nil && !res.Solver.Exact() && !res.Solver.Penalized() {
+		out.Exact = &exactOut{Coef: ref.Coef, Intercept: ref.Intercept, Solver: res.ReferenceSolver}
+	}
+	if !math.IsNaN(res.DualityGap) {
+		g := jsonFloat(res.DualityGap)
+		out.DualityGap = &g
 	}
 	out.ExactNote = res.ExactNote
 	if g := res.Gap; g != nil {

@@ -165,9 +165,9 @@ type penaltyFlags struct {
 	L1Ratio float64
 }
 
-// build returns the penalty (nil for none) after checking the ranges. ref is
-// the starting model's parameters for l2sp.
-func (p penaltyFlags) build(ref []float64) (penalty.Penalty, error) {
+// build returns the penalty (nil for none and for l2sp, whose reference the
+// fit takes from the starting model) after checking the ranges.
+func (p penaltyFlags) build() (penalty.Penalty, error) {
 	if p.Alpha < 0 || math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
 		return nil, usagef("--alpha %v must be a finite number ≥ 0", p.Alpha)
 	}
@@ -187,10 +187,7 @@ func (p penaltyFlags) build(ref []float64) (penalty.Penalty, error) {
 	case "elasticnet", "enet":
 		return penalty.ElasticNet{Alpha: p.Alpha, L1Ratio: p.L1Ratio}, nil
 	case "l2sp":
-		if ref == nil {
-			return nil, usagef("--penalty l2sp pulls toward a starting model: give it with --init MODEL")
-		}
-		return penalty.L2SP{Alpha: p.Alpha, Ref: ref}, nil
+		return nil, nil
 	}
 	return nil, usagef("--penalty %q: want none, l2, l1, elasticnet or l2sp", p.Name)
 }

@@ -28,9 +28,8 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
 	if iterative && out.Exact != nil {
-		fmt.Fprintf(tw, "\t%s\texact\tdifference\t\n", out.Solver)
-		if !res.Exact.HasIntercept && out.Intercept == 0 && out.Exact.Intercept == 0 {
-		} else {
+		fmt.Fprintf(tw, "\t%s\t%s\tdifference\t\n", out.Solver, refHeader(out.Exact.Solver))
+		if res.FitIntercept {
 			fmt.Fprintf(tw, "intercept\t%.6g\t%.6g\t%.2g\t\n", out.Intercept, out.Exact.Intercept, out.Intercept-out.Exact.Intercept)
 		}
 		for j, name := range out.Features {
@@ -38,7 +37,9 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 		}
 	} else {
 		fmt.Fprintf(tw, "\tcoef\t\n")
-		fmt.Fprintf(tw, "intercept\t%.10g\t\n", out.Intercept)
+		if res.FitIntercept {
+			fmt.Fprintf(tw, "intercept\t%.10g\t\n", out.Intercept)
+		}
 		for j, name := range out.Features {
 			fmt.Fprintf(tw, "%s\t%.10g\t\n", name, out.Coef[j])
 		}
@@ -58,7 +59,7 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	if iterative {
 		if g := out.Gap; g != nil {
 			if out.Exact != nil {
-				fmt.Fprintf(w, "gap to exact: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), float64(g.CoefRel), float64(g.GradNorm))
+				fmt.Fprintf(w, "gap to the optimum: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), float64(g.CoefRel), float64(g.GradNorm))
 			} else {
 				fmt.Fprintf(w, "gradient norm %.2g (%s)\n", float64(g.GradNorm), out.ExactNote)
 			}
@@ -78,9 +79,23 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 			fmt.Fprintln(w)
 		}
 	}
+	if out.DualityGap != nil {
+		fmt.Fprintf(w, "duality gap %.3g (an upper bound on the distance to the optimum of the objective)\n", float64(*out.DualityGap))
+	}
+	for _, n := range out.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	if out.Model != "" {
 		fmt.Fprintf(w, "model written to %s\n", out.Model)
 	}
+}
+
+// refHeader names the reference column: "exact" for a closed form.
+func refHeader(solver string) string {
+	if strings.HasPrefix(solver, "cd") {
+		return "reference (cd)"
+	}
+	return "exact"
 }
 
 func plural(n int, word string) string {

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/optim"
+)
+
+// applyStart reads --init or --resume and sets the starting point, the
+// standardisation the model's parameters live in, and, when the run
+// continues the same optimisation, the optimiser's and schedule's state.
+func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame) error {
+	path, resume := o.Init, false
+	if o.Resume != "" {
+		path, resume = o.Resume, true
+	}
+	if path == "" {
+		return nil
+	}
+	m, err := modelio.Load(path)
+	if err != nil {
+		return err
+	}
+	if m.Kind != modelio.KindLinear {
+		return fmt.Errorf("%s: a %s model cannot start a linear fit", path, m.Kind)
+	}
+	if !slices.Equal(m.Features, fr.Features) {
+		return fmt.Errorf("%s: the model's features %v differ from the data's %v; select them with --features %s", path, m.Features, fr.Features, joinComma(m.Features))
+	}
+	if m.FitIntercept == s.NoIntercept {
+		return usagef("%s: the model was fitted %s an intercept; match it (--no-intercept)", path, map[bool]string{true: "with", false: "without"}[m.FitIntercept])
+	}
+	s.Init = m.Linear()
+	if m.Scaling != nil && !s.Raw {
+		s.Center, s.Scale = m.Scaling.Center, m.Scaling.Scale
+		if s.NoIntercept {
+			s.Center = nil
+		}
+	}
+	cp, err := checkpointOf(m)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	sameRun := cp != nil && m.Solver.Name == string(s.Solver) && s.L2SP == 0
+	switch {
+	case resume && cp == nil:
+		return fmt.Errorf("%s: the file has no optimiser state to resume (write one with --checkpoint, or use --init for a warm start)", path)
+	case resume && !sameRun:
+		return usagef("%s was written by --solver %s; resume it with the same solver and options", path, m.Solver.Name)
+	case sameRun:
+		s.Optim.Resume = cp
+		if !resume {
+			// Fine-tuning: --epochs more on top of the model's.
+			s.Optim.Epochs += cp.Epoch
+		}
+	}
+	return nil
+}
+
+// checkpointOf decodes the optimiser state a model file carries, if any.
+func checkpointOf(m *modelio.Model) (*optim.Checkpoint, error) {
+	if m.State == nil || m.State.Extra == nil {
+		return nil, nil
+	}
+	raw, ok := m.State.Extra["checkpoint"].(string)
+	if !ok {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(raw)
+	if err != nil {
+		return nil, fmt.Errorf("the optimiser state is damaged: %v", err)
+	}
+	cp := new(optim.Checkpoint)
+	if err := cp.UnmarshalBinary(b); err != nil {
+		return nil, fmt.Errorf("the optimiser state is damaged: %v", err)
+	}
+	return cp, nil
+}
+
+func joinComma(v []string) string {
+	s := ""
+	for i, x := range v {
+		if i > 0 {
+			s += ","
+		}
+		s += x
+	}
+	return s
+}
