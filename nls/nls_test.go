@@ -448,3 +448,27 @@ func TestPredict(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 }
+
+// BenchmarkCurveRows fits a four-parameter model to synthetic data of
+// growing size: the cost per evaluation is linear in the rows, and the
+// allocations do not grow with the iterations.
+func BenchmarkCurveRows(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		x := make([]float64, n)
+		y := make([]float64, n)
+		for i := range x {
+			x[i] = 10 * float64(i) / float64(n)
+			y[i] = 2*math.Exp(-0.3*x[i]) + 0.5*math.Sin(1.3*x[i]) + 0.01*math.Sin(float64(7*i))
+		}
+		cols := map[string][]float64{"x": x}
+		start := map[string]float64{"a": 1, "k": 0.1, "b": 1, "w": 1.2}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Curve(context.Background(), "a*exp(-k*x) + b*sin(w*x)", y, cols, start, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
