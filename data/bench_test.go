@@ -3,6 +3,8 @@ package data
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -104,5 +106,42 @@ func BenchmarkParseFloat(b *testing.B) {
 				floatSink += f
 			}
 		})
+	}
+}
+
+// BenchmarkReadFile reads the same data as BenchmarkReadCSV/shortest from a
+// file through ReadFile (count pass, then parse), as the command line
+// does. testdata/bench_pandas.py times pandas.read_csv on the same bytes
+// (write them with LSQ_BENCH_CSV=path go test -run TestWriteBenchCSV).
+func BenchmarkReadFile(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "bench.csv")
+	src := genCSV(100000, 20, -1, 1)
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	c0 := cpuTime()
+	for b.Loop() {
+		f, err := ReadFile(path, &Options{Target: "y"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		frameSink = f
+	}
+	if c := cpuTime() - c0; c > 0 {
+		b.ReportMetric(float64(len(src))*float64(b.N)/1e6/c.Seconds(), "MB/cpu-s")
+	}
+}
+
+// TestWriteBenchCSV writes the benchmark file for the pandas comparison
+// when LSQ_BENCH_CSV names a path.
+func TestWriteBenchCSV(t *testing.T) {
+	path := os.Getenv("LSQ_BENCH_CSV")
+	if path == "" {
+		t.Skip("LSQ_BENCH_CSV not set")
+	}
+	if err := os.WriteFile(path, genCSV(100000, 20, -1, 1), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
