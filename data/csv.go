@@ -435,10 +435,16 @@ func (c *csvReader) fill(want int) error {
 		copy(nb, c.buf[:c.n])
 		c.buf = nb
 	}
+	empty := 0
 	for c.n < want && !c.eof {
-		m, err := c.r.Read(c.buf[c.n:])
+		m, err := c.r.Read(c.buf[c.n:want])
 		c.n += m
 		c.read += int64(m)
+		if m == 0 && err == nil {
+			if empty++; empty == 100 {
+				err = io.ErrNoProgress
+			}
+		}
 		if err == io.EOF {
 			c.eof = true
 		} else if err != nil {

@@ -399,3 +399,30 @@ func TestReadCSVMemory(t *testing.T) {
 		t.Fatalf("rows %d", f.Rows())
 	}
 }
+
+func TestLongLineDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MiB")
+	}
+	endless := &repeatReader{b: []byte("1234567,")}
+	_, err := ReadCSV(endless, "big.csv", nil)
+	want := "big.csv:1: line longer than 64 MiB; is this really a CSV file? records must end with a newline"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	// The limit stops the reading: at most the limit plus one read block.
+	if endless.n > 64<<20+8<<20 {
+		t.Errorf("read %d MiB", endless.n>>20)
+	}
+}
+
+type stuckReader struct{}
+
+func (stuckReader) Read([]byte) (int, error) { return 0, nil }
+
+func TestStuckReader(t *testing.T) {
+	_, err := ReadCSV(stuckReader{}, "s.csv", nil)
+	if err == nil || !strings.Contains(err.Error(), "multiple Read calls return no data or error") {
+		t.Errorf("got %v", err)
+	}
+}
