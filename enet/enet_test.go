@@ -368,3 +368,32 @@ func TestConstantColumn(t *testing.T) {
 		t.Errorf("with a constant column %v, without %v", b.Coef, a.Coef)
 	}
 }
+
+// TestGramKernel: the blocked AᵀA kernel equals the triple loop, for row
+// counts that do and do not divide by its four-row unrolling.
+func TestGramKernel(t *testing.T) {
+	for _, sz := range [][2]int{{7, 5}, {8, 6}, {13, 9}, {4, 1}, {1, 3}} {
+		rows, d := sz[0], sz[1]
+		a := make([]float64, rows*d)
+		for i := range a {
+			a[i] = math.Sin(float64(i))
+		}
+		g := make([]float64, d*d)
+		syrkUpper(g, a, rows, d)
+		for j := 0; j < d; j++ {
+			for k := 0; k < d; k++ {
+				var s float64
+				if k >= j {
+					for r := 0; r < rows; r++ {
+						s += a[r*d+j] * a[r*d+k]
+					}
+				}
+				// Sums of at most 13 products of magnitude ≤ 1: 1e-13 is
+				// far above their rounding error.
+				if math.Abs(s-g[j*d+k]) > 1e-13 {
+					t.Fatalf("%v: g[%d,%d] = %v, want %v", sz, j, k, g[j*d+k], s)
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,9 @@ package enet
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -167,17 +170,69 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 // gramBlock is the number of rows centred at a time in blockedGram.
 const gramBlock = 256
 
+// gramChunk is the least number of rows per partial Gram matrix; there are
+// at most gramParts partials. Both are fixed, so the summation order, and
+// the result to the last bit, depend on n only and not on GOMAXPROCS.
+const (
+	gramChunk = 16384
+	gramParts = 16
+)
+
 // blockedGram accumulates Σ v_i (x_i − m)(x_i − m)ᵀ into p.gram and
-// Σ v_i yc_i (x_i − m) into p.c, a block of rows at a time so the centred
-// rows live only in a small buffer and the products run as BLAS level 3.
-// It sets p.diag to the diagonal.
+// Σ v_i yc_i (x_i − m) into p.c. Rows are split into fixed chunks whose
+// partial sums are computed concurrently (up to GOMAXPROCS at a time) and
+// added in chunk order; within a chunk, blocks of gramBlock rows are centred
+// into a small buffer and multiplied there. It sets p.diag to the diagonal.
 func (p *problem) blockedGram() {
+	d := p.d
+	size := max(gramChunk, (p.n+gramParts-1)/gramParts)
+	nch := (p.n + size - 1) / size
+	if nch <= 1 {
+		p.gramRows(0, p.n, p.gram, p.c)
+	} else {
+		parts := make([][]float64, nch)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), nch) {
+			wg.Go(func() {
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= nch {
+						return
+					}
+					part := make([]float64, d*d+d)
+					p.gramRows(k*size, min(p.n, (k+1)*size), part[:d*d], part[d*d:])
+					parts[k] = part
+				}
+			})
+		}
+		wg.Wait()
+		for _, part := range parts {
+			for j, v := range part[:d*d] {
+				p.gram[j] += v
+			}
+			for j, v := range part[d*d:] {
+				p.c[j] += v
+			}
+		}
+	}
+	for j := 0; j < d; j++ {
+		for k := 0; k < j; k++ {
+			p.gram[j*d+k] = p.gram[k*d+j]
+		}
+		p.diag[j] = p.gram[j*d+j]
+	}
+}
+
+// gramRows adds the upper triangle of Σ v_i (x_i − m)(x_i − m)ᵀ over rows
+// [lo, hi) into g and Σ v_i yc_i (x_i − m) into c.
+func (p *problem) gramRows(lo, hi int, g, c []float64) {
 	d := p.d
 	buf := make([]float64, gramBlock*d)
 	yb := make([]float64, gramBlock)
-	for i0 := 0; i0 < p.n; i0 += gramBlock {
+	for i0 := lo; i0 < hi; i0 += gramBlock {
 		rows := 0
-		for i := i0; i < p.n && i < i0+gramBlock; i++ {
+		for i := i0; i < hi && i < i0+gramBlock; i++ {
 			vi := p.v[i]
 			if vi == 0 {
 				continue
@@ -194,15 +249,9 @@ func (p *problem) blockedGram() {
 		if rows == 0 {
 			continue
 		}
+		syrkUpper(g, buf[:rows*d], rows, d)
 		a := blas64.General{Rows: rows, Cols: d, Stride: d, Data: buf[:rows*d]}
-		syrkUpper(p.gram, buf[:rows*d], rows, d)
-		blas64.Gemv(blas.Trans, 1, a, blas64.Vector{N: rows, Inc: 1, Data: yb[:rows]}, 1, blas64.Vector{N: d, Inc: 1, Data: p.c})
-	}
-	for j := 0; j < d; j++ {
-		for k := 0; k < j; k++ {
-			p.gram[j*d+k] = p.gram[k*d+j]
-		}
-		p.diag[j] = p.gram[j*d+j]
+		blas64.Gemv(blas.Trans, 1, a, blas64.Vector{N: rows, Inc: 1, Data: yb[:rows]}, 1, blas64.Vector{N: d, Inc: 1, Data: c})
 	}
 }
 
