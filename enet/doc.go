@@ -38,10 +38,11 @@
 // FISTA and RidgeLOO read X row by row. Columns that are constant carry no
 // information and get a zero coefficient.
 //
-// glmnet also scales y by its standard deviation sd(y) before solving, so for
-// ρ < 1 its λ corresponds to α on the response y/sd(y) only (for the lasso
-// the two agree for any y). To compare elastic-net numbers with glmnet, fit
-// y/sd(y) here and there, or multiply the coefficients accordingly.
+// glmnet also divides y by its (weighted, 1/n) standard deviation sd(y)
+// before solving, and the ridge part of its penalty does not scale back
+// linearly: for ρ < 1 its λ equals α here only when sd(y) = 1 (for the lasso
+// the two agree for any y). To compare elastic-net numbers with glmnet, give
+// both y/sd(y), as this package's reference tests do.
 //
 // # Solvers
 //
@@ -76,8 +77,12 @@
 // enet_coordinate_descent does: once the largest coefficient change in a
 // sweep is at most Tol times the largest coefficient, the gap between the
 // objective and a dual-feasible lower bound is computed and the solver stops
-// when it is at most Tol·Σv_i(y_i − ȳ)². The dual point is the residual,
-// scaled into the feasible set for the lasso; see dualGap.
+// when it is at most Tol·Σv_i(y_i − ȳ)². The dual point is the residual r,
+// scaled by min(1, αρ/‖ZᵀVr‖∞) into the feasible set (scikit-learn's
+// choice), or r itself when ρ < 1 makes the dual unconstrained, whichever
+// bound is tighter; the gap then stays informative for ridge, where scikit-learn's
+// bound degenerates to the objective itself. For α = 0 (plain least squares) there is no bounded dual: Gap is
+// NaN and the coefficient-change test alone decides.
 //
 // # Path and cross-validation
 //
@@ -94,4 +99,13 @@
 // the data. RidgeLOO computes exact leave-one-out errors and generalised
 // cross-validation for ridge from one eigendecomposition of the Gram matrix,
 // as scikit-learn's RidgeCV does with its SVD.
+//
+// # Agreement with other programs
+//
+// The tests compare with stored results of scikit-learn 1.2 (Lasso,
+// ElasticNet with and without weights, Ridge, RidgeCV, ElasticNetCV) and
+// glmnet 4.1 (whole paths, weighted and unweighted, standardised or not,
+// ridge, cv.glmnet) on a fixed 200×8 dataset with correlated columns, at
+// tight tolerances: scikit-learn to 1e-12 relative, glmnet to 5e-8 (the
+// limit of its own stopping rule), both well inside the 1e-6 the tests ask.
 package enet // import "github.com/lsqgo/lsq/enet"
