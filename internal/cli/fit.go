@@ -55,6 +55,7 @@ type fitOptions struct {
 	Checkpoint string
 
 	Degree  int
+	Formula string
 	Summary bool
 	Robust  string
 
@@ -118,6 +119,7 @@ converge (the model is still written).`,
 	f.Float64Var(&opts.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.Float64Var(&opts.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
 	f.BoolVar(&opts.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
+	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 + x2 + I(x1^2) + x1:x2 - 1" (+, :, -1/+0, I(), log(), exp(), poly(x, k))`)
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
 	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
@@ -368,8 +370,21 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return err
 	}
 	t0 := time.Now()
-	fr, err := o.Data.load(o.File, stdio)
-	if err != nil {
+	var fr *data.Frame
+	if o.Formula != "" {
+		for _, flag := range []string{"target", "features", "degree"} {
+			if o.changed(flag) {
+				return usagef("--formula names the response and terms; drop --%s", flag)
+			}
+		}
+		var icpt bool
+		if fr, icpt, err = loadFormula(o.File, o.Formula, o.Data, stdio); err != nil {
+			return err
+		}
+		if !icpt {
+			p.settings.NoIntercept = true
+		}
+	} else if fr, err = o.Data.load(o.File, stdio); err != nil {
 		return err
 	}
 	loadTime := time.Since(t0)
