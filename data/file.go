@@ -38,6 +38,28 @@ func ReadFile(path string, opts *Options) (*Frame, error) {
 	return ReadCSV(f, path, csvOpts(path, opts))
 }
 
+// ScanFile streams a data file in blocks of at most chunkRows rows, choosing
+// the reader from the name as ReadFile does: ScanCSV for CSV and standard
+// input, ScanParquet (one row group at a time) for *.parquet.
+func ScanFile(path string, opts *Options, chunkRows int, fn func(chunk *Frame) error) error {
+	if path == Stdin {
+		return ScanCSV(os.Stdin, StdinName, opts, chunkRows, fn)
+	}
+	f, err := openFile(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if isParquet(path) {
+		st, err := f.Stat()
+		if err != nil {
+			return &Error{File: path, Msg: err.Error()}
+		}
+		return ScanParquet(f, st.Size(), path, opts, chunkRows, fn)
+	}
+	return ScanCSV(f, path, csvOpts(path, opts), chunkRows, fn)
+}
+
 // ReadTableFile reads the named columns of a data file (nil: all columns),
 // choosing the reader from the name as ReadFile does.
 func ReadTableFile(path string, columns []string, opts *Options) (*Table, error) {

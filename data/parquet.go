@@ -132,8 +132,9 @@ func openParquet(r io.ReaderAt, size int64, name string) (*parquet.File, []strin
 	return f, names, nil
 }
 
-// readParquetColumn reads leaf column ci into dst[r*stride] for each row r.
-func readParquetColumn(f *parquet.File, name, col string, ci, n int, dst []float64, stride int) error {
+// checkParquetColumn verifies that leaf column ci, named col, is a flat
+// numeric column.
+func checkParquetColumn(f *parquet.File, name, col string, ci int) error {
 	leaf, ok := f.Schema().Lookup(strings.Split(col, ".")...)
 	if !ok || leaf.ColumnIndex != ci {
 		return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q not found in the schema", col)}
@@ -150,75 +151,170 @@ func readParquetColumn(f *parquet.File, name, col string, ci, n int, dst []float
 			Msg:  fmt.Sprintf("column %q has type %s, not a number", col, kind),
 			Hint: "leave it out of the model, or convert it to a numeric type"}
 	}
+	return nil
+}
+
+// readParquetColumn reads leaf column ci into dst[r*stride] for each row r
+// of the file.
+func readParquetColumn(f *parquet.File, name, col string, ci, n int, dst []float64, stride int) error {
+	if err := checkParquetColumn(f, name, col, ci); err != nil {
+		return err
+	}
 	row := 0
-	buf := make([]parquet.Value, 4096)
 	for _, rg := range f.RowGroups() {
-		chunks := rg.ColumnChunks()
-		if ci >= len(chunks) {
-			return &Error{File: name, Column: col, Msg: "row group without column " + col}
+		m := int(rg.NumRows())
+		if m < 0 || row+m > n {
+			return &Error{File: name, Column: col, Msg: fmt.Sprintf("row groups hold more rows than the file's %d", n)}
 		}
-		pages := chunks[ci].Pages()
-		for {
-			page, err := pages.ReadPage()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				pages.Close()
-				return &Error{File: name, Column: col, Msg: fmt.Sprintf("reading column %q: %v", col, err)}
-			}
-			vr := page.Values()
-			for {
-				m, err := vr.ReadValues(buf)
-				for _, v := range buf[:m] {
-					if row >= n {
-						pages.Close()
-						return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q has more values than the file has rows (%d)", col, n)}
-					}
-					if v.IsNull() {
-						pages.Close()
-						return &Error{File: name, Column: col, Msg: fmt.Sprintf("null in column %q at row %d", col, row+1),
-							Hint: "fill in the missing value or drop the row"}
-					}
-					var x float64
-					switch v.Kind() {
-					case parquet.Double:
-						x = v.Double()
-					case parquet.Float:
-						x = float64(v.Float())
-					case parquet.Int32:
-						x = float64(v.Int32())
-					case parquet.Int64:
-						x = float64(v.Int64())
-					default:
-						pages.Close()
-						return &Error{File: name, Column: col, Msg: fmt.Sprintf("value of kind %s in numeric column %q", v.Kind(), col)}
-					}
-					if math.IsNaN(x) || math.IsInf(x, 0) {
-						pages.Close()
-						return &Error{File: name, Column: col, Msg: fmt.Sprintf("%v is not a finite number (column %q, row %d)", x, col, row+1),
-							Hint: "replace or drop the row: NaN and infinite values cannot be fitted"}
-					}
-					dst[row*stride] = x
-					row++
-				}
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					pages.Close()
-					return &Error{File: name, Column: col, Msg: fmt.Sprintf("reading column %q: %v", col, err)}
-				}
-				if m == 0 {
-					break
-				}
-			}
-			parquet.Release(page)
+		if err := readParquetChunk(rg, name, col, ci, row, m, dst[row*stride:], stride); err != nil {
+			return err
 		}
-		pages.Close()
+		row += m
 	}
 	if row != n {
 		return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q has %d values, the file has %d rows", col, row, n)}
+	}
+	return nil
+}
+
+// readParquetChunk reads the m values of column ci in one row group into
+// dst[r*stride]; base is the file row of the group's first row, for
+// messages.
+func readParquetChunk(rg parquet.RowGroup, name, col string, ci, base, m int, dst []float64, stride int) error {
+	chunks := rg.ColumnChunks()
+	if ci >= len(chunks) {
+		return &Error{File: name, Column: col, Msg: "row group without column " + col}
+	}
+	pages := chunks[ci].Pages()
+	defer pages.Close()
+	buf := make([]parquet.Value, 4096)
+	row := 0
+	for {
+		page, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return &Error{File: name, Column: col, Msg: fmt.Sprintf("reading column %q: %v", col, err)}
+		}
+		vr := page.Values()
+		for {
+			k, err := vr.ReadValues(buf)
+			for _, v := range buf[:k] {
+				if row >= m {
+					return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q has more values than its row group has rows (%d)", col, m)}
+				}
+				if v.IsNull() {
+					return &Error{File: name, Column: col, Msg: fmt.Sprintf("null in column %q at row %d", col, base+row+1),
+						Hint: "fill in the missing value or drop the row"}
+				}
+				var x float64
+				switch v.Kind() {
+				case parquet.Double:
+					x = v.Double()
+				case parquet.Float:
+					x = float64(v.Float())
+				case parquet.Int32:
+					x = float64(v.Int32())
+				case parquet.Int64:
+					x = float64(v.Int64())
+				default:
+					return &Error{File: name, Column: col, Msg: fmt.Sprintf("value of kind %s in numeric column %q", v.Kind(), col)}
+				}
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return &Error{File: name, Column: col, Msg: fmt.Sprintf("%v is not a finite number (column %q, row %d)", x, col, base+row+1),
+						Hint: "replace or drop the row: NaN and infinite values cannot be fitted"}
+				}
+				dst[row*stride] = x
+				row++
+			}
+			if errors.Is(err, io.EOF) || (err == nil && k == 0) {
+				break
+			}
+			if err != nil {
+				return &Error{File: name, Column: col, Msg: fmt.Sprintf("reading column %q: %v", col, err)}
+			}
+		}
+		parquet.Release(page)
+	}
+	if row != m {
+		return &Error{File: name, Column: col, Msg: fmt.Sprintf("column %q has %d values in a row group of %d rows", col, row, m)}
+	}
+	return nil
+}
+
+// ScanParquet reads a Parquet file one row group at a time and calls fn
+// with blocks of at most chunkRows rows, in file order, like ScanCSV: the
+// Frame passed to fn is reused after it returns. Memory is bounded by the
+// largest row group. opts.Progress, if set, is called after each row group
+// with the bytes of the file the rows read so far correspond to
+// (proportionally). ScanParquet panics if chunkRows < 1.
+func ScanParquet(r io.ReaderAt, size int64, name string, opts *Options, chunkRows int, fn func(chunk *Frame) error) (err error) {
+	if chunkRows < 1 {
+		panic("data: ScanParquet chunkRows must be positive")
+	}
+	defer recoverParquet(name, &err)
+	f, names, err := openParquet(r, size, name)
+	if err != nil {
+		return err
+	}
+	lay, err := frameLayout(names, name, opts)
+	if err != nil {
+		return noLine(err)
+	}
+	for i, d := range lay.dest {
+		if d.store >= 0 {
+			if err := checkParquetColumn(f, name, names[i], i); err != nil {
+				return err
+			}
+		}
+	}
+	total := int(f.NumRows())
+	stores := make([]*store, len(lay.strides))
+	for k, s := range lay.strides {
+		stores[k] = &store{stride: s}
+	}
+	done := 0
+	for _, rg := range f.RowGroups() {
+		m := int(rg.NumRows())
+		if m <= 0 {
+			continue
+		}
+		for _, s := range stores {
+			if len(s.data) < m*s.stride {
+				s.data = make([]float64, m*s.stride)
+			}
+		}
+		for i, d := range lay.dest {
+			if d.store < 0 {
+				continue
+			}
+			s := stores[d.store]
+			if err := readParquetChunk(rg, name, names[i], i, done, m, s.data[d.off:], s.stride); err != nil {
+				return err
+			}
+			if d.weight {
+				for r := 0; r < m; r++ {
+					if v := s.data[r]; v < 0 {
+						return &Error{File: name, Column: names[i],
+							Msg:  fmt.Sprintf("weight %v is negative (column %q, row %d)", v, names[i], done+r+1),
+							Hint: "weights must be zero or positive"}
+					}
+				}
+			}
+		}
+		for a := 0; a < m; a += chunkRows {
+			if err := fn(lay.frame(stores, a, min(a+chunkRows, m))); err != nil {
+				return err
+			}
+		}
+		done += m
+		if opts != nil && opts.Progress != nil && total > 0 {
+			opts.Progress(int64(float64(size) * float64(done) / float64(total)))
+		}
+	}
+	if done == 0 {
+		return &Error{File: name, Msg: "no data rows", Hint: "the file has a schema but no rows"}
 	}
 	return nil
 }

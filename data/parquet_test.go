@@ -182,3 +182,44 @@ func TestReadParquetCorrupt(t *testing.T) {
 		}
 	}
 }
+
+func TestScanParquet(t *testing.T) {
+	src := writePQ(t, pqRows(10), parquet.MaxRowsPerRowGroup(3))
+	opts := &Options{Target: "y", Features: []string{"x1", "x3"}, Weights: "w"}
+	whole, err := ReadParquet(bytes.NewReader(src), int64(len(src)), "s.parquet", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	var x, y, w []float64
+	var last int64
+	o := *opts
+	o.Progress = func(n int64) { last = n }
+	err = ScanParquet(bytes.NewReader(src), int64(len(src)), "s.parquet", &o, 2, func(c *Frame) error {
+		sizes = append(sizes, c.Rows())
+		x = append(x, c.X.RawMatrix().Data...)
+		y = append(y, c.Y...)
+		w = append(w, c.Weights...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Row groups of 3, 3, 3, 1 rows, each cut in blocks of at most 2.
+	if !reflect.DeepEqual(sizes, []int{2, 1, 2, 1, 2, 1, 1}) {
+		t.Errorf("block sizes %v", sizes)
+	}
+	if !reflect.DeepEqual(x, whole.X.RawMatrix().Data) || !reflect.DeepEqual(y, whole.Y) || !reflect.DeepEqual(w, whole.Weights) {
+		t.Error("streamed values differ from ReadParquet")
+	}
+	if last != int64(len(src)) {
+		t.Errorf("progress ended at %d of %d", last, len(src))
+	}
+	// ScanFile dispatches on the name.
+	for _, p := range []string{"../testdata/csv/small.csv", "../testdata/parquet/small.parquet"} {
+		rows := 0
+		if err := ScanFile(p, &Options{Target: "y"}, 7, func(c *Frame) error { rows += c.Rows(); return nil }); err != nil || rows != 20 {
+			t.Errorf("%s: %d rows, %v", p, rows, err)
+		}
+	}
+}
