@@ -107,6 +107,9 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 	train := make([]float64, n)
 	for _, rho := range ratios {
 		amax := full.alphaMax(rho)
+		if err := full.checkAlphaMax(amax, &cs.PathSettings); err != nil {
+			return nil, err
+		}
 		alphas := cs.PathSettings.grid(amax)
 		na := len(alphas)
 		errs := make([][]float64, k) // errs[fold][α]

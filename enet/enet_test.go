@@ -424,3 +424,31 @@ func TestGOMAXPROCSInvariant(t *testing.T) {
 		}
 	}
 }
+
+// TestDegenerate: a constant response has no path (an error that says
+// why); without an intercept an exact linear relation through the origin
+// is recovered as α → 0.
+func TestDegenerate(t *testing.T) {
+	x, _ := synthetic(30, 3, 13)
+	y := make([]float64, 30)
+	for i := range y {
+		y[i] = 2
+	}
+	if _, err := Path(context.Background(), x, y, 1, nil); err == nil {
+		t.Error("constant y: no error")
+	}
+	if _, err := CV(context.Background(), x, y, &CVSettings{Folds: 3}); err == nil {
+		t.Error("constant y: CV gave no error")
+	}
+	for i := range y {
+		y[i] = 0.5*x.At(i, 0) - 2*x.At(i, 2)
+	}
+	r, err := Fit(context.Background(), x, y, 1e-10, 1, &Settings{NoIntercept: true, Tol: 1e-13})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// α = 1e-10 biases the coefficients by about α/λ_min(G) ≪ 1e-6.
+	if d := maxRelDiff(r.Coef, []float64{0.5, 0, -2}); d > 1e-6 || r.Intercept != 0 {
+		t.Errorf("no intercept: coef %v intercept %v", r.Coef, r.Intercept)
+	}
+}

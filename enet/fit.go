@@ -174,8 +174,31 @@ func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *Pa
 		return nil, err
 	}
 	amax := p.alphaMax(l1Ratio)
+	if err := p.checkAlphaMax(amax, s); err != nil {
+		return nil, err
+	}
 	alphas := s.grid(amax)
 	return p.path(ctx, &st, l1Ratio, alphas, amax)
+}
+
+// checkAlphaMax returns an error when the default grid cannot be built
+// because no column is correlated with y (α_max = 0): y is constant, or
+// every column is.
+func (p *problem) checkAlphaMax(amax float64, s *PathSettings) error {
+	if amax > 0 || (s != nil && s.Alphas != nil) {
+		return nil
+	}
+	return fmt.Errorf("enet: α_max is 0 (weighted variance of y %.3g, %d of %d columns constant): no path to compute", p.ycc, p.constant(), p.d)
+}
+
+func (p *problem) constant() int {
+	k := 0
+	for _, e := range p.excluded {
+		if e {
+			k++
+		}
+	}
+	return k
 }
 
 func (p *problem) path(ctx context.Context, st *settings, rho float64, alphas []float64, amax float64) (*PathResult, error) {

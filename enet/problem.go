@@ -99,6 +99,11 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 		p.yc[i] = y[i] - p.ymean
 		p.ycc += p.v[i] * p.yc[i] * p.yc[i]
 	}
+	if p.ycc <= 1e-28*p.ymean*p.ymean {
+		// Constant y, to rounding: nothing to explain.
+		clear(p.yc)
+		p.ycc = 0
+	}
 	if withGram {
 		p.gram = make([]float64, d*d)
 		p.blockedGram()
