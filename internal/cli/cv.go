@@ -121,6 +121,10 @@ type ridgeOut struct {
 	AlphaGCV float64   `json:"alpha_gcv"`
 	GCV      jsonFloat `json:"gcv"`
 	DFGCV    jsonFloat `json:"df_at_alpha_gcv"`
+	// Per α of the grid (the same as alphas).
+	LOOCurve []jsonFloat `json:"loo"`
+	GCVCurve []jsonFloat `json:"gcv_curve"`
+	DF       []jsonFloat `json:"df"`
 }
 
 func runCV(ctx context.Context, o cvOptions, stdio IO) error {
@@ -200,6 +204,12 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		out.RidgeLOO = &ridgeOut{
 			AlphaLOO: loo.Alphas[loo.MinLOO], LOO: jsonFloat(loo.LOO[loo.MinLOO]), DFLOO: jsonFloat(loo.DF[loo.MinLOO]),
 			AlphaGCV: loo.Alphas[loo.MinGCV], GCV: jsonFloat(loo.GCV[loo.MinGCV]), DFGCV: jsonFloat(loo.DF[loo.MinGCV]),
+		}
+		for k := range loo.Alphas {
+			r := out.RidgeLOO
+			r.LOOCurve = append(r.LOOCurve, jsonFloat(loo.LOO[k]))
+			r.GCVCurve = append(r.GCVCurve, jsonFloat(loo.GCV[k]))
+			r.DF = append(r.DF, jsonFloat(loo.DF[k]))
 		}
 	}
 	if o.Plot != "" {
