@@ -128,7 +128,7 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 			if err != nil {
 				return nil, fmt.Errorf("enet: fold %d: %w", f, err)
 			}
-			pr, err := p.path(ctx, &fst, rho, alphas, amax)
+			pr, err := p.path(ctx, &fst, rho, alphas, amax, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -172,7 +172,7 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 	if cs.OneSE {
 		idx = cb.OneSE
 	}
-	pr, err := full.path(ctx, &st, cb.L1Ratio, cb.Alphas[:idx+1], cb.AlphaMax)
+	pr, err := full.path(ctx, &st, cb.L1Ratio, cb.Alphas[:idx+1], cb.AlphaMax, nil)
 	if err != nil {
 		return nil, err
 	}

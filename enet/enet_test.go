@@ -452,3 +452,33 @@ func TestDegenerate(t *testing.T) {
 		t.Errorf("no intercept: coef %v intercept %v", r.Coef, r.Intercept)
 	}
 }
+
+// TestRecorder: the path reports one Iteration per α, with Loss +
+// penalty = Objective and a subgradient norm that vanishes at the optimum
+// (to the √gap accuracy of Tol 1e-12: 1e-5 of the largest gradient).
+func TestRecorder(t *testing.T) {
+	x, y := synthetic(100, 5, 14)
+	for _, solver := range []Solver{CoordinateDescent, ProximalGradient} {
+		for _, u := range []Update{Covariance, Naive} {
+			var its []lsq.Iteration
+			rec := lsq.RecorderFunc(func(it lsq.Iteration) error { its = append(its, it); return nil })
+			p, err := Path(context.Background(), x, y, 0.9, &PathSettings{Settings: Settings{Tol: 1e-12, Solver: solver, Update: u}, NumAlphas: 12, Recorder: rec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(its) != 12 {
+				t.Fatalf("%d iterations recorded", len(its))
+			}
+			steps := 0
+			for k, it := range its {
+				steps += p.Points[k].Iterations
+				if it.Epoch != k+1 || it.Step != steps || it.Objective != p.Points[k].Objective || !(it.Loss > 0 && it.Loss <= it.Objective) {
+					t.Errorf("%v %v point %d: %+v", solver, u, k, it)
+				}
+				if it.GradNorm > 1e-5*p.AlphaMax {
+					t.Errorf("%v %v point %d: subgradient norm %v", solver, u, k, it.GradNorm)
+				}
+			}
+		}
+	}
+}

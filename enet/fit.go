@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -34,10 +35,36 @@ func (r *Result) Linear(features []string) lsq.Linear {
 type solver interface {
 	solve(ctx context.Context, alpha, rho, tol float64, maxIter int) (outcome, error)
 	coef() []float64
+	grad() []float64 // ZᵀVr at coef() after solve
 }
 
 func (c *cd) coef() []float64    { return c.beta }
 func (f *fista) coef() []float64 { return f.beta }
+func (c *cd) grad() []float64    { return c.g }
+func (f *fista) grad() []float64 { return f.g }
+
+// iteration summarises the fit at one α for a Recorder: the data loss
+// ½Σv r², the objective, and the norm of the minimum-norm subgradient of
+// the objective in standardised coordinates (zero exactly at the optimum).
+func iteration(k, steps int, alpha, rho float64, beta, g []float64, o outcome, start time.Time) lsq.Iteration {
+	l1, l2 := alpha*rho, alpha*(1-rho)
+	var pen, sub float64
+	for j, b := range beta {
+		pen += l1*math.Abs(b) + 0.5*l2*b*b
+		var t float64
+		if b != 0 {
+			t = g[j] - l2*b - math.Copysign(l1, b)
+		} else {
+			t = math.Max(math.Abs(g[j])-l1, 0)
+		}
+		sub += t * t
+	}
+	return lsq.Iteration{
+		Epoch: k + 1, Step: steps, LR: math.NaN(),
+		Loss: o.objective - pen, Objective: o.objective, GradNorm: math.Sqrt(sub),
+		ValLoss: math.NaN(), PreClipNorm: math.NaN(), Elapsed: time.Since(start),
+	}
+}
 
 func newSolver(p *problem, st *settings) solver {
 	if st.solver == ProximalGradient {
@@ -100,6 +127,14 @@ type PathSettings struct {
 
 	// Eps is the ratio of the smallest α to α_max; zero means 1e-3.
 	Eps float64
+
+	// Recorder, if not nil, is called after each α with an lsq.Iteration:
+	// Epoch is the 1-based index of α, Step the sweeps (or FISTA
+	// iterations) so far, Loss the data term ½Σv r², Objective the
+	// objective, GradNorm the norm of the minimum-norm subgradient in
+	// standardised coordinates; LR, PreClipNorm and ValLoss are NaN. An
+	// error from it stops the path with that error.
+	Recorder lsq.Recorder
 
 	// Alphas, if non-nil, is the grid itself, used as given; it must be
 	// decreasing and non-negative (Path panics otherwise), and NumAlphas and
@@ -178,7 +213,11 @@ func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *Pa
 		return nil, err
 	}
 	alphas := s.grid(amax)
-	return p.path(ctx, &st, l1Ratio, alphas, amax)
+	var rec lsq.Recorder
+	if s != nil {
+		rec = s.Recorder
+	}
+	return p.path(ctx, &st, l1Ratio, alphas, amax, rec)
 }
 
 // checkAlphaMax returns an error when the default grid cannot be built
@@ -201,10 +240,12 @@ func (p *problem) constant() int {
 	return k
 }
 
-func (p *problem) path(ctx context.Context, st *settings, rho float64, alphas []float64, amax float64) (*PathResult, error) {
+func (p *problem) path(ctx context.Context, st *settings, rho float64, alphas []float64, amax float64, rec lsq.Recorder) (*PathResult, error) {
 	res := &PathResult{L1Ratio: rho, AlphaMax: amax, Points: make([]Result, 0, len(alphas))}
 	sv := newSolver(p, st)
 	c, isCD := sv.(*cd)
+	start := time.Now()
+	steps := 0
 	for k, a := range alphas {
 		if isCD {
 			if k == 0 {
@@ -217,6 +258,12 @@ func (p *problem) path(ctx context.Context, st *settings, rho float64, alphas []
 		res.Points = append(res.Points, p.result(sv.coef(), a, rho, o))
 		if err != nil {
 			return res, err
+		}
+		steps += o.iters
+		if rec != nil {
+			if err := rec.Record(iteration(k, steps, a, rho, sv.coef(), sv.grad(), o, start)); err != nil {
+				return res, err
+			}
 		}
 	}
 	return res, nil
