@@ -41,6 +41,7 @@ const (
 	gramMinRows    = 2048    // fewest rows per block
 	gramMaxBlocks  = 64      // most blocks: enough to balance any core count in use here
 	gramSlotBudget = 1 << 22 // values in all blocks' Gram slots together (32 MiB)
+	gramSample     = 1024    // rows sampled for the provisional means
 )
 
 // gramTile8Go is the portable gramTile8: the same fused multiply-adds in
@@ -117,13 +118,22 @@ func (rb rowBlocks) workers() int { return max(1, min(runtime.GOMAXPROCS(0), rb.
 // gramWidth is the padded width of a panel row [√w, √w(x−m̂), √w(y−m̂_y)].
 func gramWidth(d int) int { return (d + 2 + 7) &^ 7 }
 
+// gramEligible reports whether fitGram would try an n×d problem: QR
+// without ridge, 0 < d < n−1. Once it tries, it checks every value.
+func gramEligible(n, d int, s *Settings) bool {
+	return d > 0 && n > d+1 && s.Ridge == 0 && s.Method == QR
+}
+
 // fitGram fits by the Gram path. It returns ok = false, with no error, when
 // the problem is not one for this path (ridge, d = 0, n ≤ d+1, a singular or
-// ill-conditioned design, a rank tolerance near 1/cond): the caller then
-// uses Householder QR. The data have been checked to be finite.
+// ill-conditioned design, a rank tolerance near 1/cond, a refinement that
+// does not converge): the caller then uses Householder QR. With ok = true
+// it may return a *DataError for the first non-finite value in row order
+// (y before the row's x), as Fit does; when it declines, it has found the
+// data finite. The weights have been checked.
 func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err error) {
 	n, d := x.Dims()
-	if d == 0 || n <= d+1 || s.Ridge != 0 || s.Method != QR {
+	if !gramEligible(n, d, s) {
 		return nil, false, nil
 	}
 	raw := x.RawMatrix()
@@ -139,49 +149,65 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		return w[i]
 	}
 
-	// Pass 1: provisional weighted means m̂ (the Gram pass below measures
-	// and removes what is left of the mean exactly).
-	sums := make([]float64, nb*(d+2)) // per block: Σw·x_j, Σw·y, Σw
-	rb.run(func(_, b int) {
-		acc := sums[b*(d+2) : (b+1)*(d+2)]
-		lo, hi := rb.bounds(b)
-		for i := lo; i < hi; i++ {
-			wi := wt(i)
-			row := xs[i*stride : i*stride+d]
-			if intercept {
-				for j, v := range row {
-					acc[j] += wi * v
-				}
-				acc[d] += wi * y[i]
-			}
-			acc[d+1] += wi
-		}
-	})
-	tot := make([]float64, d+2)
-	for b := 0; b < nb; b++ {
-		for j, v := range sums[b*(d+2) : (b+1)*(d+2)] {
-			tot[j] += v
-		}
-	}
-	sumW := tot[d+1]
-	if sumW == 0 {
-		return nil, true, fmt.Errorf("linear: all %d weights are zero", n)
-	}
+	// Provisional means m̂ from gramSample rows spread over the data; the
+	// Gram pass measures what is left of the mean, δ, and removes it
+	// exactly, losing only about ε·(δ/s)² of the centred sums.
 	mh := make([]float64, d+1) // m̂ for x then y; zero without intercept
 	if intercept {
-		for j := range mh {
-			mh[j] = tot[j] / sumW
+		k := min(n, gramSample)
+		var sw, su float64
+		for t := 0; t < k; t++ {
+			i := t * n / k
+			wi := wt(i)
+			row := xs[i*stride : i*stride+d]
+			v := y[i]
+			if !isFinite(v) || !sliceFinite(row) {
+				continue // reported by the Gram pass
+			}
+			sw += wi
+			su++
+			if wi == 0 {
+				continue
+			}
+			for j, v := range row {
+				mh[j] += wi * v
+			}
+			mh[d] += wi * v
+		}
+		if sw == 0 {
+			sw = su // all sampled weights zero: plain means
+			for t := 0; t < k && su > 0; t++ {
+				i := t * n / k
+				row := xs[i*stride : i*stride+d]
+				if isFinite(y[i]) && sliceFinite(row) {
+					for j, v := range row {
+						mh[j] += v
+					}
+					mh[d] += y[i]
+				}
+			}
+		}
+		if sw > 0 {
+			for j := range mh {
+				mh[j] /= sw
+			}
+		}
+		if !sliceFinite(mh) { // overflow in the sample sums: centre on δ alone
+			clear(mh)
 		}
 	}
 
-	// Pass 2: G = ZᵀZ, Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…].
+	// The Gram pass: G = ZᵀZ, Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…],
+	// checking that every value is finite on the way.
 	m := gramWidth(d)
 	slots := make([]float64, nb*m*m)
 	panels := make([][]float64, rb.workers())
 	for k := range panels {
 		panels[k] = make([]float64, gramPanelRows*m)
 	}
+	bad := make([]int, nb) // per block: first row with a non-finite value, or −1
 	rb.run(func(k, b int) {
+		bad[b] = -1
 		c := slots[b*m*m : (b+1)*m*m]
 		p := panels[k]
 		lo, hi := rb.bounds(b)
@@ -197,26 +223,53 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 				dst[0] = sw
 				z := dst[1 : d+1]
 				mx := mh[:d]
+				var chk float64 // NaN if any value is NaN or ±Inf
 				if w == nil {
 					for j, v := range row {
-						z[j] = v - mx[j]
+						t := v - mx[j]
+						z[j] = t
+						chk += 0 * t
 					}
 					dst[d+1] = y[i] - mh[d]
 				} else {
 					for j, v := range row {
-						z[j] = sw * (v - mx[j])
+						t := sw * (v - mx[j])
+						z[j] = t
+						chk += 0 * v
 					}
 					dst[d+1] = sw * (y[i] - mh[d])
+				}
+				if chk != 0 || !isFinite(y[i]) {
+					bad[b] = i
+					return
 				}
 			}
 			gramUpdate(c, p, m, i1-i0)
 		}
 	})
+	for _, i := range bad {
+		if i >= 0 {
+			j := -1
+			v := y[i]
+			if isFinite(v) {
+				for j, v = range xs[i*stride : i*stride+d] {
+					if !isFinite(v) {
+						break
+					}
+				}
+			}
+			return nil, true, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
+		}
+	}
 	g := slots[:m*m]
 	for b := 1; b < nb; b++ {
 		for t, v := range slots[b*m*m : (b+1)*m*m] {
 			g[t] += v
 		}
+	}
+	sumW := g[0] // Σ√wᵢ·√wᵢ
+	if sumW == 0 {
+		return nil, true, fmt.Errorf("linear: all %d weights are zero", n)
 	}
 
 	// Centre exactly: with δ = Σw(z−m̂)/Σw (row 0 of G), the Gram matrix
@@ -290,6 +343,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	atr := mat.NewVecDense(d, nil)
 	prev := math.Inf(1)
 	gv := gamma.RawVector().Data
+	converged := false
 	for iter := 0; iter < 8; iter++ {
 		for j := range beta {
 			beta[j] = gv[j] / scales[j]
@@ -301,15 +355,9 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 			lo, hi := rb.bounds(b)
 			for i := lo; i < hi; i++ {
 				row := xs[i*stride : i*stride+d]
-				t := y[i] - my
-				for j, v := range row {
-					c := v - means[j]
-					xc[j] = c
-					t -= c * beta[j]
-				}
-				t *= wt(i)
-				for j, c := range xc {
-					h[j] += t * c
+				t := (y[i] - my) - centredDot(xc, row, means, beta)
+				if t *= wt(i); t != 0 {
+					axpy(h, t, xc)
 				}
 			}
 		})
@@ -326,15 +374,34 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		if err := ch.SolveVecTo(corr, atr); err != nil {
 			return nil, false, nil
 		}
+		// Accept a correction while they shrink. The iteration converges
+		// linearly at a rate q ≈ ε_G·cond² (the relative error of the
+		// first solve, then the ratio of successive corrections): stop
+		// when the next correction, ≈ q·‖δ‖, would be below ε·‖γ‖.
 		cn := mat.Norm(corr, math.Inf(1))
-		if !(cn < prev) { // stagnated or grew: the previous iterate stands
+		if !(cn < prev) {
+			converged = cn <= 2*eps*mat.Norm(gamma, math.Inf(1)) // stalled at rounding level
 			break
 		}
 		gamma.AddVec(gamma, corr)
-		if cn <= eps*mat.Norm(gamma, math.Inf(1)) || cn > 0.5*prev {
+		gn := mat.Norm(gamma, math.Inf(1))
+		q := cn / gn
+		if iter > 0 {
+			q = cn / prev
+		}
+		if q*cn <= eps*gn {
+			converged = true
 			break
 		}
+		if q > 0.5 {
+			// Converging too slowly to trust: the Gram matrix is too far
+			// from the data's (Householder QR decides).
+			return nil, false, nil
+		}
 		prev = cn
+	}
+	if !converged {
+		return nil, false, nil
 	}
 
 	res = &Result{
@@ -397,4 +464,77 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		res.TSS += ss[2*b+1]
 	}
 	return res, true, nil
+}
+
+// centredDot sets xc = row − means and returns (row − means)·beta, summed
+// in four interleaved partial sums.
+func centredDot(xc, row, means, beta []float64) float64 {
+	n := len(row)
+	xc, means, beta = xc[:n], means[:n], beta[:n]
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		c0 := row[j] - means[j]
+		c1 := row[j+1] - means[j+1]
+		c2 := row[j+2] - means[j+2]
+		c3 := row[j+3] - means[j+3]
+		xc[j], xc[j+1], xc[j+2], xc[j+3] = c0, c1, c2, c3
+		s0 += c0 * beta[j]
+		s1 += c1 * beta[j+1]
+		s2 += c2 * beta[j+2]
+		s3 += c3 * beta[j+3]
+	}
+	for ; j < n; j++ {
+		c := row[j] - means[j]
+		xc[j] = c
+		s0 += c * beta[j]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy sets h += t·x.
+func axpy(h []float64, t float64, x []float64) {
+	h = h[:len(x)]
+	for j, v := range x {
+		h[j] += t * v
+	}
+}
+
+// firstNonFinite returns the first non-finite value of the data in row
+// order (y before the row's x), as Fit reports it, checking row blocks in
+// parallel: row −1 when all are finite, col −1 for y.
+func firstNonFinite(xs []float64, stride, n, d int, y []float64) (row, col int) {
+	rb := rowBlocks{n: n, nb: min(gramMaxBlocks, max(1, n/gramMinRows))}
+	type hit struct{ row, col int }
+	hits := make([]hit, rb.nb)
+	rb.run(func(_, b int) {
+		hits[b] = hit{-1, 0}
+		lo, hi := rb.bounds(b)
+		for i := lo; i < hi; i++ {
+			if !isFinite(y[i]) {
+				hits[b] = hit{i, -1}
+				return
+			}
+			for j, v := range xs[i*stride : i*stride+d] {
+				if v-v != 0 { // NaN or ±Inf
+					hits[b] = hit{i, j}
+					return
+				}
+			}
+		}
+	})
+	for _, h := range hits {
+		if h.row >= 0 {
+			return h.row, h.col
+		}
+	}
+	return -1, 0
+}
+
+func sliceFinite(v []float64) bool {
+	var chk float64
+	for _, x := range v {
+		chk += 0 * x
+	}
+	return chk == 0
 }

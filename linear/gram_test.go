@@ -1,6 +1,7 @@
 package linear
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -260,5 +261,58 @@ func TestGramDeterministic(t *testing.T) {
 	}
 	if !same || !mat.Equal(a.Unscaled, b.Unscaled) {
 		t.Error("GOMAXPROCS 1 and 2 give different bits")
+	}
+}
+
+// TestGramDataErrors: the Gram path reports the first non-finite value in
+// row order (y before the row's x), as Fit does on every path.
+func TestGramDataErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		row, col int // col −1: y
+		v        float64
+	}{
+		{"NaN in x", 9000, 3, math.NaN()},
+		{"+Inf in y", 7000, -1, math.Inf(1)},
+		{"-Inf in x, first row", 0, 0, math.Inf(-1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x, y, _ := correlated(9, 8*gramMinRows, 5, 0.5, 1)
+			if tc.col < 0 {
+				y[tc.row] = tc.v
+			} else {
+				x.Set(tc.row, tc.col, tc.v)
+			}
+			x.Set(tc.row+3000, 1, math.NaN()) // a later one, in another block
+			_, err := Fit(x, y, &Settings{Precision: Double})
+			var de *DataError
+			if !errors.As(err, &de) || de.Row != tc.row || de.Col != tc.col {
+				t.Fatalf("error %v, want a DataError at row %d, column %d", err, tc.row, tc.col)
+			}
+		})
+	}
+}
+
+// TestGramTrend: provisional means sampled across the rows keep the
+// centring exact when the level of the columns drifts along the rows.
+func TestGramTrend(t *testing.T) {
+	x, y, _ := correlated(10, 20000, 4, 0.3, 1)
+	for i := 0; i < 20000; i++ {
+		x.Set(i, 0, x.At(i, 0)+1e5*float64(i/5000)) // four plateaus in column 0
+	}
+	fast, ok, err := fitGram(x, y, &Settings{})
+	if err != nil || !ok {
+		t.Fatalf("ok=%v err=%v", ok, err)
+	}
+	ref, err := Fit(x, y, &Settings{Precision: DoubleDouble})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Relative coefficient error within 1e3·cond·ε: QR's first-order
+	// bound cond·ε with room for the residual term (noise 1, ρ ≈ 1/30).
+	for j := range ref.Coef {
+		if e := relDiff(fast.Coef[j], ref.Coef[j]); e > 1e3*ref.Cond*eps {
+			t.Errorf("coef %d: %v, double-double %v (cond %.3g)", j, fast.Coef[j], ref.Coef[j], ref.Cond)
+		}
 	}
 }

@@ -269,17 +269,6 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if err := checkWeights(set.Weights); err != nil {
 		return nil, err
 	}
-	raw := x.RawMatrix()
-	for i := 0; i < n; i++ {
-		if !isFinite(y[i]) {
-			return nil, &DataError{Row: i, Col: -1, Value: fmt.Sprint(y[i]), Reason: "not a finite number"}
-		}
-		for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+d] {
-			if !isFinite(v) {
-				return nil, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
-			}
-		}
-	}
 	prec := set.Precision
 	if set.Method != QR {
 		prec = Double
@@ -290,15 +279,27 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 			prec = Double
 		}
 	}
-	if prec == Double {
-		if set.Method == QR {
-			// Tall, well-conditioned problems: Gram matrix, Cholesky and
-			// refined semi-normal equations (gram.go); it declines the
-			// rest, which Householder QR below handles.
-			if res, ok, err := fitGram(x, y, &set); ok {
-				return res, err
-			}
+	checked := false
+	if prec == Double && gramEligible(n, d, &set) {
+		// Tall, well-conditioned problems: Gram matrix, Cholesky and
+		// refined semi-normal equations (gram.go), which also checks the
+		// data; it declines the rest, which Householder QR below handles.
+		res, ok, err := fitGram(x, y, &set)
+		if ok {
+			return res, err
 		}
+		checked = true
+	}
+	if raw := x.RawMatrix(); !checked {
+		if i, j := firstNonFinite(raw.Data, raw.Stride, n, d, y); i >= 0 {
+			v := y[i]
+			if j >= 0 {
+				v = raw.Data[i*raw.Stride+j]
+			}
+			return nil, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
+		}
+	}
+	if prec == Double {
 		res, err := fitFloat(x, y, &set)
 		// A design that looks rank-deficient in float64 may be merely
 		// ill-conditioned: with Auto, decide again in double-double when
