@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -73,4 +74,59 @@ func ExamplePath() {
 	// alpha 0.13801  non-zero 2  x1 1.9334  x3 -0.9334
 	// alpha 0.02454  non-zero 2  x1 1.9882  x3 -0.9882
 	// alpha 0.00436  non-zero 2  x1 1.9979  x3 -0.9979
+}
+
+// noisyData is 100 rows of five inputs; y depends on the first two only.
+func noisyData() (*mat.Dense, []float64) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := mat.NewDense(100, 5, nil)
+	y := make([]float64, 100)
+	for i := range y {
+		for j := 0; j < 5; j++ {
+			x.Set(i, j, rng.NormFloat64())
+		}
+		y[i] = 3 + 2*x.At(i, 0) - x.At(i, 1) + 0.5*rng.NormFloat64()
+	}
+	return x, y
+}
+
+// Five-fold cross-validation of the lasso and an elastic net: the mixing
+// value and α with the least validation error, the larger α within one
+// standard error of it, and the refit on all rows.
+func ExampleCV() {
+	x, y := noisyData()
+	s := &enet.CVSettings{L1Ratios: []float64{1, 0.5}, Folds: 5, Seed: 7}
+	s.NumAlphas = 30
+	cv, err := enet.CV(context.Background(), x, y, s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := cv.Curves[cv.Best]
+	fmt.Printf("l1_ratio %.1f  alpha_min %.4f (mse %.4f ± %.4f)  alpha_1se %.4f\n",
+		cv.L1Ratio, cv.AlphaMin, c.MSE[c.Min], c.SE[c.Min], cv.Alpha1SE)
+	fmt.Printf("refit: %d non-zero, intercept %.3f, x1 %.3f, x2 %.3f\n",
+		cv.Refit.NonZero, cv.Refit.Intercept, cv.Refit.Coef[0], cv.Refit.Coef[1])
+	// Output:
+	// l1_ratio 1.0  alpha_min 0.0302 (mse 0.2444 ± 0.0518)  alpha_1se 0.1601
+	// refit: 4 non-zero, intercept 2.958, x1 1.968, x2 -0.945
+}
+
+// Exact leave-one-out and generalised cross-validation for ridge over a
+// grid, from one eigendecomposition.
+func ExampleRidgeLOO() {
+	x, y := noisyData()
+	r, err := enet.RidgeLOO(context.Background(), x, y, []float64{10, 1, 0.1, 0.01}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for k, a := range r.Alphas {
+		fmt.Printf("alpha %-5v loo %.4f  gcv %.4f  df %.3f\n", a, r.LOO[k], r.GCV[k], r.DF[k])
+	}
+	fmt.Printf("best alpha %v\n", r.Best.Alpha)
+	// Output:
+	// alpha 10    loo 5.1439  gcv 5.1281  df 1.452
+	// alpha 1     loo 1.7698  gcv 1.7464  df 3.458
+	// alpha 0.1   loo 0.2904  gcv 0.2921  df 5.518
+	// alpha 0.01  loo 0.2393  gcv 0.2421  df 5.947
+	// best alpha 0.01
 }
