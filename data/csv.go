@@ -190,8 +190,10 @@ func ScanCSV(r io.Reader, name string, opts *Options, chunkRows int, fn func(chu
 
 // ReadTable reads the named numeric columns of a CSV stream. Nil columns
 // means every column, in file order, all of which must then be numeric.
-// Only the named columns are parsed. opts may be nil; its Target, Features
-// and Weights fields are ignored.
+// Only the named columns are parsed. opts may be nil; its Target and
+// Features fields are ignored, and if its Weights column is among the
+// columns read, its values are checked as ReadCSV checks weights (none
+// negative, not all zero).
 func ReadTable(r io.Reader, name string, columns []string, opts *Options) (*Table, error) {
 	c, err := newCSVReader(r, name, opts)
 	if err != nil {
@@ -207,10 +209,15 @@ func ReadTable(r io.Reader, name string, columns []string, opts *Options) (*Tabl
 	}
 	strides := make([]int, len(idx))
 	names := make([]string, len(idx))
+	wk := -1
 	for k, i := range idx {
 		dest[i] = destOf(k, 0)
 		strides[k] = 1
 		names[k] = c.header[i]
+		if opts.weights() != "" && names[k] == opts.weights() {
+			dest[i].weight = true
+			wk = k
+		}
 	}
 	c.setLayout(dest, strides)
 	if hint := c.countRows(); hint > 0 {
@@ -231,6 +238,11 @@ func ReadTable(r io.Reader, name string, columns []string, opts *Options) (*Tabl
 	t := &Table{Names: names, Columns: make([][]float64, len(idx)), N: c.rows}
 	for k := range idx {
 		t.Columns[k] = c.stores[k].data[:c.rows:c.rows]
+	}
+	if wk >= 0 {
+		if err := checkWeights(name, names[wk], t.Columns[wk]); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
 }

@@ -343,6 +343,10 @@ func TestReadTable(t *testing.T) {
 	if tab.Column("zz") != nil {
 		t.Error("missing column not nil")
 	}
+	_, err = ReadTable(strings.NewReader("x,w\n1,2\n3,-1\n"), "t.csv", nil, &Options{Weights: "w"})
+	if want := `t.csv:3:2: weight -1 is negative (column "w"); weights must be zero or positive`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
 	_, err = ReadTable(strings.NewReader(in), "t.csv", nil, nil)
 	want := `t.csv:2:2: "a" is not a number (column "label"); fix the value, or leave the column out of the model`
 	if err == nil || err.Error() != want {
