@@ -38,7 +38,9 @@
 // at the next lone '"', and "" inside it stands for one quote; quoted fields
 // may contain delimiters and newlines, and quoted numbers ("1.5") are
 // numbers. Lines may end in LF or CRLF; a leading UTF-8 byte-order mark is
-// dropped; empty lines are ignored; spaces around a number are allowed.
+// dropped; empty lines are ignored; spaces around a number and around
+// header names are allowed. UTF-16 files and binary files (any NUL byte) are
+// rejected with an error saying so.
 //
 // # Memory
 //
@@ -49,10 +51,9 @@
 // backing array is allocated at its final size (upper bound: empty lines and
 // newlines inside quotes are counted too), and the peak memory of loading is
 // the final matrix plus one 4 MiB read block (TestReadCSVMemory checks this
-// bound). When the
-// input cannot seek (a pipe), the backing array grows by a factor of 1.25 as
-// rows arrive, so the peak is at most about 2.25 times the final matrix
-// during the last growth step; use a file, or [ScanCSV], when that matters.
+// bound). When the input cannot seek (a pipe), the backing array grows by a
+// factor of 1.25 as rows arrive, so the peak is at most about 2.25 times the
+// final matrix during the last growth step; use a file, or [ScanCSV], when that matters.
 // Parquet files state their row count, so ReadParquet allocates the final
 // arrays at once.
 //
