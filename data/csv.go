@@ -996,9 +996,13 @@ func (c *csvReader) binary(at int) *Error {
 }
 
 func (c *csvReader) tooLong() *Error {
-	return &Error{File: c.name, Line: c.line,
-		Msg:  fmt.Sprintf("line longer than %d MiB", c.maxLine>>20),
+	e := &Error{File: c.name, Line: c.line,
+		Msg:  fmt.Sprintf("record longer than %d MiB", c.maxLine>>20),
 		Hint: "is this really a CSV file? records must end with a newline"}
+	if bytes.IndexByte(c.buf[:c.n], '"') >= 0 {
+		e.Hint = "look for a quoted field that is never closed; records must end with a newline"
+	}
+	return e
 }
 
 func (c *csvReader) noRows() *Error {

@@ -118,17 +118,24 @@ func TestLongLine(t *testing.T) {
 	// instead of reading the whole (here endless) stream.
 	endless := &repeatReader{b: []byte("1234567,")}
 	_, err := ReadCSV(endless, "big.csv", &Options{MaxLineBytes: 1 << 20, Target: "y"})
-	want := "big.csv:1: line longer than 1 MiB; is this really a CSV file? records must end with a newline"
+	want := "big.csv:1: record longer than 1 MiB; is this really a CSV file? records must end with a newline"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 	if endless.n > 16<<20 {
 		t.Errorf("read %d bytes before giving up", endless.n)
 	}
+	// An unclosed quote makes the rest of the file one record.
+	r0 := io.MultiReader(strings.NewReader("y,x\n1,\"2\n"), &repeatReader{b: []byte("1234567\n")})
+	_, err = ReadCSV(r0, "q.csv", &Options{MaxLineBytes: 1 << 20, Target: "y"})
+	want = "q.csv:2: record longer than 1 MiB; look for a quoted field that is never closed; records must end with a newline"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
 	// The same in a data line.
 	r := io.MultiReader(strings.NewReader("y,x\n1,2\n"), &repeatReader{b: []byte("1234567,")})
 	_, err = ReadCSV(r, "big.csv", &Options{MaxLineBytes: 1 << 20, Target: "y"})
-	want = "big.csv:3: line longer than 1 MiB; is this really a CSV file? records must end with a newline"
+	want = "big.csv:3: record longer than 1 MiB; is this really a CSV file? records must end with a newline"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
@@ -410,7 +417,7 @@ func TestLongLineDefault(t *testing.T) {
 	}
 	endless := &repeatReader{b: []byte("1234567,")}
 	_, err := ReadCSV(endless, "big.csv", nil)
-	want := "big.csv:1: line longer than 64 MiB; is this really a CSV file? records must end with a newline"
+	want := "big.csv:1: record longer than 64 MiB; is this really a CSV file? records must end with a newline"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
