@@ -69,6 +69,9 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 	if !(rs.MinRate > 0 && rs.MaxRate > rs.MinRate) || rs.Steps < 3 || !(rs.Smoothing >= 0 && rs.Smoothing < 1) || !(rs.StopFactor > 1) || rs.BatchSize < 0 {
 		panic(fmt.Sprintf("optim: invalid RangeSettings %+v", rs))
 	}
+	if _, ok := o.(Stepper); ok {
+		panic(fmt.Sprintf("optim: RangeTest needs an update rule, not %T, which searches for its own step", o))
+	}
 	d := p.Dim
 	x := append([]float64(nil), x0...)
 	g := make([]float64, d)
@@ -116,9 +119,6 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 			break
 		}
 		best = math.Min(best, sm)
-		if _, ok := o.(Stepper); ok {
-			panic("optim: RangeTest needs an update rule, not a line-search method")
-		}
 		o.Update(x, g, lr)
 	}
 	// Steepest descent: the most negative central difference of the smoothed
