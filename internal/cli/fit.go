@@ -24,7 +24,10 @@ import (
 )
 
 type fitOptions struct {
-	File string
+	File   string
+	Files  []string // several files (or patterns) are partitions of one data set
+	Stream bool
+	Memory string
 	Data dataFlags
 
 	NoIntercept bool
@@ -89,9 +92,10 @@ converge (the model is still written).`,
 		Example: `  lsq fit data.csv --target y
   lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false
   lsq fit data.csv --solver adam --batch-size 32 --seed 1 --trace trace.jsonl -o model.json`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
+			opts.Files = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
 			return runFit(cmd.Context(), opts, stdio)
 		},
@@ -128,6 +132,8 @@ converge (the model is still written).`,
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
 	f.StringVar(&opts.Resume, "resume", "", "continue an interrupted or checkpointed fit from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
+	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge); implied by several files or a file larger than --memory")
+	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
@@ -355,8 +361,21 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	if err := refuseOverwrite(o.Output, o.File); err != nil {
+	files, err := expandInputs(o.Files)
+	if err != nil {
 		return err
+	}
+	budget, err := parseBytes(o.Memory)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := refuseOverwrite(o.Output, f); err != nil {
+			return err
+		}
+	}
+	if o.Stream || needsStream(files, budget) {
+		return runStreamFit(ctx, o, p, files, stdio)
 	}
 	for _, out := range []string{o.Trace, o.Checkpoint} {
 		if err := refuseOverwrite(out, o.File); err != nil {

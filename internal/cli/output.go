@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"text/tabwriter"
 
 	"golang.org/x/term"
 )
@@ -28,3 +29,8 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// newTable returns a right-aligned table writer for coefficient tables.
+func newTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+}

@@ -1,0 +1,232 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/stream"
+)
+
+// streamChunkRows is the number of rows read at a time in streaming mode:
+// with d = 100 a block is 80 MB, small against memory and large enough that
+// the per-block cost vanishes.
+const streamChunkRows = 1 << 16
+
+// expandInputs turns the FILE arguments into files: glob patterns are
+// expanded (sorted, so partitions are always merged in the same order).
+func expandInputs(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		if a == "-" {
+			files = append(files, a)
+			continue
+		}
+		if strings.ContainsAny(a, "*?[") {
+			m, err := filepath.Glob(a)
+			if err != nil {
+				return nil, usagef("bad file pattern %q: %v", a, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("%s: no files match", a)
+			}
+			sort.Strings(m)
+			files = append(files, m...)
+			continue
+		}
+		files = append(files, a)
+	}
+	return files, nil
+}
+
+// parseBytes reads a memory size such as 512MiB, 4GB or 1e9.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		m      float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.m
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v <= 0 {
+		return 0, usagef("--memory %q: want a size such as 4GiB or 512MB", s)
+	}
+	return int64(v * mult), nil
+}
+
+// needsStream decides whether the inputs must be streamed: several files,
+// or files whose CSV text exceeds the memory budget (a matrix of float64
+// takes roughly the size of its CSV text, often more).
+func needsStream(files []string, budget int64) bool {
+	if len(files) > 1 {
+		return true
+	}
+	var total int64
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			total += st.Size()
+		}
+	}
+	return budget > 0 && total > budget
+}
+
+// runStreamFit fits exact OLS or ridge in one pass over the files with
+// O(d²) memory: each file is a partition folded into a tall-skinny QR
+// accumulator (in parallel), and the accumulators are merged in file order.
+func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string, stdio IO) error {
+	s := p.settings
+	if !s.Solver.Exact() || s.Solver != "qr" {
+		return usagef("--stream fits exactly (QR of the streamed rows); drop --solver %s, or load the data in memory", s.Solver)
+	}
+	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && o.Robust != "" {
+		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report and --robust")
+	}
+	opts, err := o.Data.options()
+	if err != nil {
+		return err
+	}
+	var features []string
+	var read atomic.Int64
+	var total int64
+	for _, f := range files {
+		if f == "-" {
+			continue
+		}
+		st, err := os.Stat(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, unwrapPathErr(err))
+		}
+		total += st.Size()
+	}
+	var bar *progressbar.ProgressBar
+	if stdio.ErrTerminal && !o.Quiet && total > 0 {
+		bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(stdio.Err), progressbar.OptionShowBytes(true),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("streaming"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(200*time.Millisecond))
+	}
+	parts := make([]stream.Chunks, len(files))
+	names := make([][]string, len(files))
+	for k, f := range files {
+		k, f := k, f
+		parts[k] = func(yield func(x *mat.Dense, y, w []float64) error) error {
+			po := *opts
+			var last int64
+			po.Progress = func(n int64) {
+				read.Add(n - last)
+				last = n
+				if bar != nil {
+					bar.Set64(read.Load())
+				}
+			}
+			r, name := stdio.In, "<stdin>"
+			if f != "-" {
+				fh, err := os.Open(f)
+				if err != nil {
+					return fmt.Errorf("%s: %w", f, unwrapPathErr(err))
+				}
+				defer fh.Close()
+				r, name = fh, f
+			}
+			return data.ScanCSV(r, name, &po, streamChunkRows, func(ch *data.Frame) error {
+				if names[k] == nil {
+					names[k] = append([]string(nil), ch.Features...)
+				}
+				return yield(ch.X, ch.Y, ch.Weights)
+			})
+		}
+	}
+	t0 := time.Now()
+	st := &stream.Settings{NoIntercept: s.NoIntercept}
+	if pen := o.Penalty.Name; pen == "l2" || pen == "ridge" {
+		st.Alpha = o.Penalty.Alpha
+	} else if pen != "" && pen != "none" {
+		return usagef("--stream solves least squares and ridge (--penalty l2); not --penalty %s", pen)
+	}
+	res, err := stream.Fit(ctx, parts, st)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	for k := range names {
+		if names[k] == nil {
+			continue
+		}
+		if features == nil {
+			features = names[k]
+		} else if strings.Join(features, ",") != strings.Join(names[k], ",") {
+			return fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names[k], files[0], features)
+		}
+	}
+	elapsed := time.Since(t0)
+	target := opts.Target
+	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
+		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),
+		Loss: jsonFloat(res.RSS / res.SumWeights), Objective: jsonFloat(res.RSS / res.SumWeights / 2),
+		Timings: timings{FitS: elapsed.Seconds()},
+	}
+	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), Covariance: "nonrobust"}
+	for _, se := range res.StdErr {
+		sum.StdErr = append(sum.StdErr, jsonFloat(se))
+	}
+	if !s.NoIntercept && res.StdErr != nil {
+		v := jsonFloat(res.InterceptStdErr)
+		sum.InterceptStdErr = &v
+	}
+	out.summaryOut = sum
+	if o.Output != "" {
+		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
+			FitIntercept: !s.NoIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": st.Alpha}},
+			Training: map[string]any{"n": res.N, "rss": res.RSS, "r2": res.R2, "status": "converged"}}
+		if err := modelio.Save(o.Output, m); err != nil {
+			return err
+		}
+		out.Model = o.Output
+	}
+	if o.JSON {
+		return writeJSON(stdio.Out, out)
+	}
+	fmt.Fprintf(stdio.Out, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(len(files), "file"), plural(len(features), "feature"), target)
+	fmt.Fprintf(stdio.Out, "solver qr-stream (tall-skinny QR, partitions merged in file order)\n")
+	tw := newTable(stdio.Out)
+	fmt.Fprintf(tw, "\tcoef\tstd err\t\n")
+	if !s.NoIntercept {
+		fmt.Fprintf(tw, "intercept\t%.10g\t%.4g\t\n", res.Intercept, res.InterceptStdErr)
+	}
+	for j, f := range features {
+		se := "-"
+		if res.StdErr != nil {
+			se = fmt.Sprintf("%.4g", res.StdErr[j])
+		}
+		fmt.Fprintf(tw, "%s\t%.10g\t%s\t\n", f, res.Coef[j], se)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdio.Out, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
+	if out.Model != "" {
+		fmt.Fprintf(stdio.Out, "model written to %s\n", out.Model)
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
