@@ -28,7 +28,7 @@ type fitOptions struct {
 	Files  []string // several files (or patterns) are partitions of one data set
 	Stream bool
 	Memory string
-	Data dataFlags
+	Data   dataFlags
 
 	NoIntercept bool
 	Solver      string
