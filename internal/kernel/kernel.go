@@ -59,6 +59,7 @@ type LS struct {
 	helpers  int
 	partial  []float64 // nblocks × (d+2): acc_0..acc_{d-1}, Σw r, Σw r²
 	acc      []float64 // d+2, mini-batch accumulator
+	wr       []float64 // mini-batch weighted residuals
 	v, u     []float64 // power iteration
 }
 
@@ -70,7 +71,7 @@ func NewLS(x []float64, n, d, stride int, y, weights []float64, intercept bool, 
 	if n <= 0 || d < 0 || stride < d || len(x) < (n-1)*stride+d {
 		panic(fmt.Sprintf("kernel: bad matrix shape n=%d d=%d stride=%d len=%d", n, d, stride, len(x)))
 	}
-	if y != nil && len(y) != n {
+	if len(y) != n {
 		panic(fmt.Sprintf("kernel: len(y)=%d, want %d", len(y), n))
 	}
 	if weights != nil && len(weights) != n {
@@ -279,10 +280,32 @@ func (k *LS) BatchLossGrad(grad, theta []float64, idx []int) float64 {
 	if k.wt != nil {
 		sumW = 0
 	}
-	for _, i := range idx {
-		k.rows(acc, i, i+1)
+	// Two sweeps: the residuals first, whose row loads are independent so
+	// the processor overlaps their cache misses, then the gradient, with the
+	// rows now in cache. The arithmetic and its order are those of rows.
+	if cap(k.wr) < len(idx) {
+		k.wr = make([]float64, len(idx))
+	}
+	wrs := k.wr[:len(idx)]
+	d := k.d
+	var sr, sl float64
+	for n, i := range idx {
+		row := k.x[i*k.stride : i*k.stride+d]
+		r := floats.Dot(row, k.wp) + k.bp - k.y[i]
+		wr := r
 		if k.wt != nil {
+			wr *= k.wt[i]
 			sumW += k.wt[i]
+		}
+		sl += wr * r
+		sr += wr
+		wrs[n] = wr
+	}
+	acc[d], acc[d+1] = sr, sl
+	if grad != nil {
+		g := acc[:d]
+		for n, i := range idx {
+			floats.AddScaled(g, wrs[n], k.x[i*k.stride:i*k.stride+d])
 		}
 	}
 	if sumW == 0 {
