@@ -8,7 +8,10 @@
 // boundaries depend only on n, never on the number of workers; each block
 // accumulates its partial sums in row order into its own slot, and the slots
 // are added in block order after all workers finish. The result is therefore
-// bit-identical for any GOMAXPROCS.
+// bit-identical for any GOMAXPROCS. The workers are the calling goroutine
+// and up to GOMAXPROCS−1 helper goroutines that an LS starts on its first
+// parallel pass and that end when the LS is garbage collected; a pass
+// allocates nothing.
 package kernel
 
 import (
