@@ -133,17 +133,24 @@ func (c *cd) column(j int) []float64 {
 	return col
 }
 
-// zDot returns z_jᵀ V r, rounded as the pass that computes ZᵀV yc so that
-// α_max gives exact zeros.
+// zDot returns z_jᵀ V r, with four partial sums to break the dependency
+// chain of one running sum.
 func (c *cd) zDot(j int) float64 {
 	col := c.column(j)
 	v := c.p.v[:len(col)]
 	r := c.r[:len(col)]
-	var t float64
-	for i, xc := range col {
-		t += (v[i] * r[i]) * xc
+	var t0, t1, t2, t3 float64
+	i := 0
+	for ; i+4 <= len(col); i += 4 {
+		t0 += (v[i] * r[i]) * col[i]
+		t1 += (v[i+1] * r[i+1]) * col[i+1]
+		t2 += (v[i+2] * r[i+2]) * col[i+2]
+		t3 += (v[i+3] * r[i+3]) * col[i+3]
 	}
-	return t / c.p.s[j]
+	for ; i < len(col); i++ {
+		t0 += (v[i] * r[i]) * col[i]
+	}
+	return ((t0 + t1) + (t2 + t3)) / c.p.s[j]
 }
 
 // zAxpy performs r −= δ·z_j.
@@ -192,6 +199,15 @@ func (c *cd) solve(ctx context.Context, alpha, rho, tol float64, maxIter int) (o
 	l1, l2 := alpha*rho, alpha*(1-rho)
 	p := c.p
 	var o outcome
+	if c.zeroOptimal(l1) {
+		// β = 0 satisfies the KKT conditions with the gradient in hand
+		// (at the start of a path it is ZᵀV yc, from which α_max was
+		// computed): zero is the solution, exactly, and the gap is 0.
+		r2, ryc := c.refresh()
+		o.objective, o.gap = p.dualGap(c.beta, c.g, nil, l1, l2, r2, ryc)
+		o.status = lsq.Converged
+		return o, nil
+	}
 	full := true
 	for {
 		if o.iters >= maxIter {
@@ -248,6 +264,18 @@ func (c *cd) solve(ctx context.Context, alpha, rho, tol float64, maxIter int) (o
 		o.status = lsq.Converged
 		return o, nil
 	}
+}
+
+// zeroOptimal reports whether β is zero and |g_j| ≤ l1 for every j, g being
+// current for β = 0 (it is: c.g is refreshed at the end of every solve and
+// starts as ZᵀV yc).
+func (c *cd) zeroOptimal(l1 float64) bool {
+	for j, b := range c.beta {
+		if b != 0 || (!c.p.excluded[j] && math.Abs(c.g[j]) > l1) {
+			return false
+		}
+	}
+	return true
 }
 
 // sortInts sorts a short slice of column indices in place (insertion sort:

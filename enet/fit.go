@@ -248,11 +248,12 @@ func (p *problem) path(ctx context.Context, st *settings, rho float64, alphas []
 	steps := 0
 	for k, a := range alphas {
 		if isCD {
-			if k == 0 {
-				c.setAll()
-			} else {
-				c.setStrong(a, alphas[k-1], rho)
+			// The first α is screened from β = 0, the solution at α_max.
+			prev := amax
+			if k > 0 {
+				prev = alphas[k-1]
 			}
+			c.setStrong(a, math.Max(prev, a), rho)
 		}
 		o, err := sv.solve(ctx, a, rho, st.tol, st.maxIter)
 		res.Points = append(res.Points, p.result(sv.coef(), a, rho, o))
