@@ -32,13 +32,13 @@ type enetFlags struct {
 
 func (e *enetFlags) register(fs *pflag.FlagSet, list bool) {
 	fs.StringVar(&e.Penalty, "penalty", "", "l1 (the lasso; the default unless --l1-ratio is given), elasticnet or l2 (ridge)")
-	help := "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²), in [0, 1]"
+	help := "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²), in [0, 1]; giving it selects --penalty elasticnet"
 	if list {
 		help += "; a comma-separated list compares several"
 	}
 	fs.StringVar(&e.L1Ratio, "l1-ratio", "0.5", help)
 	fs.IntVar(&e.NAlphas, "n-alphas", 100, "number of values of α, log-spaced from α_max down to α_max·eps")
-	fs.Float64Var(&e.Eps, "eps", 1e-3, "ratio of the smallest α to α_max, in (0, 1) (default 1e-6 for --penalty l2, whose α_max is 1000 times the lasso's)")
+	fs.Float64Var(&e.Eps, "eps", 1e-3, "ratio of the smallest α to α_max, in (0, 1); 1e-6 for --penalty l2 unless given, its α_max being 1000 times the lasso's")
 	fs.BoolVar(&e.Standardize, "standardize", true, "penalise the standardised coefficients (glmnet); false penalises them on the original scale (scikit-learn)")
 	fs.BoolVar(&e.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 }
