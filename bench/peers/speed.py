@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Peer timings for the lsq benchmark (run by `go run ./bench`).
+
+Reads the in-memory problem from the binary file the Go harness writes
+(int64 n, int64 d, then n rows of d+1 little-endian float64: x then y) and
+the CSV file, and prints one JSON object per measurement on standard output:
+{"task", "tool", "wall": [s...], "cpu": [s...], "note"}. Each measurement is
+repeated up to --reps times, stopping once its runs have taken --budget
+seconds. Run numpy and scikit-learn with OPENBLAS_CORETYPE=SkylakeX (the
+harness sets it).
+"""
+import argparse
+import json
+import struct
+import sys
+import time
+import warnings
+
+import numpy as np
+
+
+def emit(task, tool, wall, cpu, note="", err=""):
+    print(json.dumps({"task": task, "tool": tool, "wall": wall, "cpu": cpu, "note": note, "err": err}), flush=True)
+
+
+def measure(task, tool, f, reps, budget, note=""):
+    wall, cpu = [], []
+    try:
+        while len(wall) < reps and (not wall or sum(wall) < budget):
+            t0, c0 = time.perf_counter(), time.process_time()
+            f()
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    except Exception as e:  # report, keep going with the other peers
+        emit(task, tool, wall, cpu, note, f"{type(e).__name__}: {e}")
+        return
+    emit(task, tool, wall, cpu, note)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--budget", type=float, default=45)
+    ap.add_argument("--tasks", default="ols,grad,lasso,sgd,csv,e2e")
+    a = ap.parse_args()
+    tasks = set(a.tasks.split(","))
+    warnings.simplefilter("ignore")
+
+    import sklearn
+    from sklearn.linear_model import LinearRegression, SGDRegressor, lasso_path
+
+    if tasks & {"ols", "grad", "lasso", "sgd"}:
+        with open(a.bin, "rb") as f:
+            n, d = struct.unpack("<qq", f.read(16))
+        raw = np.fromfile(a.bin, dtype="<f8", offset=16).reshape(n, d + 1)
+        x = np.ascontiguousarray(raw[:, :d])
+        y = raw[:, d].copy()
+        del raw
+
+        if "ols" in tasks:
+            measure("ols", "sklearn LinearRegression", lambda: LinearRegression().fit(x, y), a.reps, a.budget,
+                    f"scikit-learn {sklearn.__version__}")
+            x1 = np.column_stack([np.ones(n), x])
+            measure("ols", "numpy lstsq", lambda: np.linalg.lstsq(x1, y, rcond=None), a.reps, a.budget,
+                    f"numpy {np.__version__}, [1 X]")
+            del x1
+        if "grad" in tasks:
+            w = 0.01 * (np.arange(d) % 5)
+            measure("grad", "numpy X.T@(X@w-y)", lambda: x.T @ (x @ w - y), max(a.reps, 10), a.budget)
+        if "lasso" in tasks:
+            # lasso_path fits no intercept: centre first (outside the timing),
+            # as Lasso does; the tolerance is lsq's default.
+            xc = np.asfortranarray(x - x.mean(axis=0))
+            yc = y - y.mean()
+            measure("lasso", "sklearn lasso_path",
+                    lambda: lasso_path(xc, yc, eps=1e-3, n_alphas=100, tol=1e-7, precompute=True),
+                    a.reps, a.budget, "tol 1e-7, precomputed Gram")
+            del xc
+        if "sgd" in tasks:
+            sgd = lambda: SGDRegressor(max_iter=1, tol=None, penalty=None, learning_rate="constant", eta0=1e-3,
+                                       random_state=0).fit(x, y)
+            measure("sgd", "sklearn SGDRegressor", sgd, a.reps, a.budget, "max_iter=1")
+        del x, y
+
+    if tasks & {"csv", "e2e"}:
+        import pandas as pd
+
+        if "csv" in tasks:
+            measure("csv", "pandas read_csv", lambda: pd.read_csv(a.csv), a.reps, a.budget, f"pandas {pd.__version__}")
+        if "e2e" in tasks:
+            def e2e():
+                df = pd.read_csv(a.csv)
+                LinearRegression().fit(df.drop(columns="y").to_numpy(), df["y"].to_numpy())
+            measure("e2e", "pandas read_csv + LinearRegression", e2e, a.reps, a.budget)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

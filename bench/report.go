@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// row of the table: one task, lsq's timing and the peers'.
+type taskSpec struct {
+	key, title string
+	lsqTool    string
+	peers      []string // tools in display order
+	target     string
+}
+
+func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int64, elapsed time.Duration, load0, load1 string) {
+	find := func(task, tool string) *timing {
+		for i := range res {
+			if res[i].Task == task && res[i].Tool == tool {
+				return &res[i]
+			}
+		}
+		return nil
+	}
+	gb := float64(8*c.n*(c.d+1)) / 1e9 // X and y
+	fmt.Fprintf(w, "lsq benchmark: n = %d, d = %d in memory; CSV n = %d, d = %d (%.0f MB); GOMAXPROCS %d (%s/%s)\n",
+		c.n, c.d, c.csvN, c.csvD, float64(csvBytes)/1e6, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(w, "load average at start %s, at end %s; whole run %s\n", load0, load1, elapsed.Round(time.Second))
+	if st.best > 0 {
+		fmt.Fprintf(w, "STREAM-style read bandwidth (sum, %d goroutines, %.0f MB): median %.1f GB/s, best %.1f GB/s\n",
+			runtime.GOMAXPROCS(0), gb*1e3*float64(c.d)/float64(c.d+1), st.median, st.best)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Medians of the runs (count in brackets); wall-clock seconds, then CPU seconds of the process.")
+	fmt.Fprintln(w, "ratio = peer wall / lsq wall (above 1: lsq faster).")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "| task | tool | wall s | CPU s | ratio | notes |\n|---|---|---:|---:|---:|---|\n")
+	specs := []taskSpec{
+		{"ols", "exact OLS, in memory", "lsq linear.Fit", []string{"sklearn LinearRegression", "numpy lstsq", "R lm.fit"}, "target: ≥ 20× scikit-learn"},
+		{"grad", "one gradient pass Xᵀ(Xw−y)", "lsq optim.LeastSquares", []string{"numpy X.T@(X@w-y)"}, "target: ≥ 70% of read bandwidth"},
+		{"lasso", "lasso path, 100 α", "lsq enet.Path", []string{"sklearn lasso_path", "R glmnet"}, ""},
+		{"sgd", "SGD epoch, batch 1", "lsq optim.SGD (batch 1)", []string{"sklearn SGDRegressor"}, ""},
+		{"csv", "CSV load", "lsq data.ReadFile", []string{"pandas read_csv"}, ""},
+		{"e2e", "end-to-end fit of the CSV", "lsq fit (binary)", []string{"pandas read_csv + LinearRegression"}, "target: ≥ 4× pandas + scikit-learn"},
+	}
+	for _, sp := range specs {
+		if !c.tasks[sp.key] {
+			continue
+		}
+		l := find(sp.key, sp.lsqTool)
+		row := func(t *timing, tool string, isLsq bool) {
+			if t == nil {
+				fmt.Fprintf(w, "| %s | %s | – | – | – | not run |\n", sp.title, tool)
+				return
+			}
+			if t.Err != "" {
+				fmt.Fprintf(w, "| %s | %s | – | – | – | error: %s |\n", sp.title, tool, oneLine(t.Err))
+				return
+			}
+			ratio := "1"
+			if !isLsq {
+				if l != nil && l.Err == "" {
+					ratio = fmt.Sprintf("%.1f×", t.wall()/l.wall())
+				} else {
+					ratio = "–"
+				}
+			}
+			note := t.Note
+			switch {
+			case sp.key == "grad":
+				bw := gb / t.wall()
+				note = join(note, fmt.Sprintf("%.1f GB/s", bw))
+				if st.median > 0 {
+					note = join(note, fmt.Sprintf("%.0f%% of STREAM median", 100*bw/st.median))
+				}
+			case sp.key == "csv" && csvBytes > 0:
+				note = join(note, fmt.Sprintf("%.0f MB/s", float64(csvBytes)/1e6/t.wall()))
+			}
+			if isLsq && sp.target != "" {
+				note = join(note, sp.target)
+			}
+			fmt.Fprintf(w, "| %s | %s (%d) | %s | %s | %s | %s |\n", sp.title, tool, len(t.Wall), secs(t.wall()), secs(t.cpu()), ratio, note)
+		}
+		row(l, sp.lsqTool, true)
+		for _, p := range sp.peers {
+			if t := find(sp.key, p); t != nil || c.peers {
+				row(t, p, false)
+			}
+		}
+	}
+	for _, t := range res {
+		if t.Task == "peer" && t.Err != "" {
+			fmt.Fprintf(w, "\npeer script %s failed: %s\n", t.Tool, oneLine(t.Err))
+		}
+	}
+}
+
+func secs(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case v < 0.1:
+		return fmt.Sprintf("%.4f", v)
+	case v < 10:
+		return fmt.Sprintf("%.3f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
+}
