@@ -17,6 +17,7 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/report"
 )
 
 type curveOptions struct {
@@ -34,6 +35,7 @@ type curveOptions struct {
 	JSON      bool
 	Output    string
 	Weights   string
+	Plot      string
 }
 
 func newCurveCmd(stdio IO) *cobra.Command {
@@ -72,6 +74,7 @@ the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
 	f.BoolVar(&opts.Summary, "summary", false, "print t, p and 95% intervals too")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&opts.Output, "output", "o", "", "save the fitted curve model to this file")
+	f.StringVar(&opts.Plot, "plot", "", "draw the data and the fitted curve (one data column) or residuals to a .png or .svg file")
 	return cmd
 }
 
@@ -219,6 +222,9 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if err := refuseOverwrite(o.Output, o.File); err != nil {
 		return err
 	}
+	if err := (visualFlags{Plot: o.Plot}).check(o.File); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	in, err := bufferInput(o.File, stdio)
 	if err != nil {
@@ -299,6 +305,11 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		}
 		out.Saved = o.Output
 	}
+	if o.Plot != "" {
+		if err := curvePlot(o, cols, colMap, tab.Column(o.Target), params, res.X, res.Residuals); err != nil {
+			return err
+		}
+	}
 	if o.JSON {
 		if err := writeJSON(stdio.Out, out); err != nil {
 			return err
@@ -349,4 +360,34 @@ func printCurve(w io.Writer, o *curveOutput, summary bool) {
 	if o.Saved != "" {
 		fmt.Fprintf(w, "model written to %s\n", o.Saved)
 	}
+}
+
+// curvePlot draws the data with the fitted curve when the model has one data
+// column, and the residuals against the fitted values with a Q-Q plot.
+func curvePlot(o curveOptions, cols []string, colMap map[string][]float64, y []float64, params []string, x, resid []float64) (err error) {
+	defer recoverDrawing(&err)
+	prog, _, err := curveProgram(o.Model, params)
+	if err != nil {
+		return err
+	}
+	fitted := make([]float64, len(y))
+	for i := range y {
+		fitted[i] = y[i] - resid[i]
+	}
+	fd := report.FitData{Optimum: math.NaN(), Y: y, Fitted: fitted, YName: o.Target}
+	if len(cols) == 1 {
+		fd.X, fd.XName = colMap[cols[0]], cols[0]
+		one := make([]float64, 1)
+		fd.Curve = func(v float64) float64 {
+			out := make([]float64, 1)
+			one[0] = v
+			prog.Eval(out, x, [][]float64{one})
+			return out[0]
+		}
+	}
+	fig, err := report.FitFigure(fd)
+	if err != nil {
+		return fmt.Errorf("drawing the fit: %w", err)
+	}
+	return writeFigure(o.Plot, fig)
 }
