@@ -482,3 +482,32 @@ func TestRecorder(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleInvariance: with standardisation, rescaling a column by 1e-20
+// (or 1e20) rescales its coefficient by the inverse and changes nothing
+// else, and the column is not mistaken for a constant one.
+func TestScaleInvariance(t *testing.T) {
+	x, y := synthetic(80, 4, 15)
+	ref, err := Fit(context.Background(), x, y, 0.05, 0.7, &Settings{Tol: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []float64{1e-20, 1e20} {
+		xs := mat.DenseCopyOf(x)
+		for i := 0; i < 80; i++ {
+			xs.Set(i, 2, k*x.At(i, 2))
+		}
+		r, err := Fit(context.Background(), xs, y, 0.05, 0.7, &Settings{Tol: 1e-12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := append([]float64(nil), ref.Coef...)
+		got := append([]float64(nil), r.Coef...)
+		got[2] *= k
+		// Same problem in the standardised coordinates, solved to Tol
+		// 1e-12: agreement to 1e-9 relative.
+		if d := maxRelDiff(got, want); d > 1e-9 || r.Coef[2] == 0 {
+			t.Errorf("scale %v: %v, want %v", k, got, want)
+		}
+	}
+}

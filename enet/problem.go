@@ -128,8 +128,9 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 	for j := 0; j < d; j++ {
 		p.s[j] = 1
 		vj := p.diag[j]
-		if !(vj > 0) || vj <= 1e-28*math.Max(1, p.m[j]*p.m[j]) {
-			// Constant column (to rounding): nothing to learn from it.
+		if !(vj > 0) || vj <= 1e-28*p.m[j]*p.m[j] {
+			// Constant column (a spread of 1e-14 of its mean is rounding
+			// in the centring): nothing to learn from it.
 			p.excluded[j] = true
 			p.diag[j] = 1
 			p.c[j] = 0
