@@ -5,7 +5,8 @@ Fits a*exp(-k*x) to the outlier data of nls's robust tests with
 scipy.optimize.least_squares (method "trf", tolerances at 1e-15) for each
 robust loss, and writes the data and the estimates to robust_scipy.json.
 
-Run from this directory:  python3 robust_scipy.py
+Run from this directory with the system Python and Debian's numpy/scipy
+(apt-get install python3-scipy):  /usr/bin/python3 robust_scipy.py
 """
 import json
 import math
