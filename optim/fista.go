@@ -32,7 +32,10 @@ type proxSetter interface {
 //	x_{k+1} = prox_{ηR}(y − η∇L(y)),   t_{k+1} = (1 + √(1 + 4t_k²))/2,
 //
 // halving η (Shrink) until L(x_{k+1}) ≤ L(y) + ∇L(y)ᵀd + ‖d‖²/(2η),
-// d = x_{k+1} − y; the step never grows again. When the objective rises the
+// d = x_{k+1} − y (up to a relative 1e-12 for rounding). Each iteration
+// starts from the last accepted step divided by Shrink, capped at the
+// learning rate, so the step recovers from a rejection caused by rounding
+// (Beck & Teboulle never let it grow). When the objective rises the
 // momentum is reset (t = 1). Its iterates x_k are proximal points, so L1
 // zeros are exact, and the objective converges like O(1/k²) against ISTA's
 // O(1/k). Without Proximal it is Nesterov's (1983) accelerated gradient
@@ -98,8 +101,13 @@ func (o *FISTA) Step(x, g []float64, f, lr float64, eval func(grad, x []float64)
 		copy(o.xPrev, x)
 		o.started = 1
 	}
-	if o.eta == 0 || lr < o.eta {
+	// Start from the last accepted step, allowed to grow back by 1/Shrink
+	// up to lr, so that a rejection caused by rounding does not shrink the
+	// step for good.
+	if o.eta == 0 {
 		o.eta = lr
+	} else {
+		o.eta = math.Min(lr, o.eta/o.shrink)
 	}
 	beta := (o.tPrev - 1) / o.t
 	for j := range x {
@@ -120,8 +128,10 @@ func (o *FISTA) Step(x, g []float64, f, lr float64, eval func(grad, x []float64)
 			lin += o.gy[j] * d
 			sq += d * d
 		}
-		// The relative slack 1e-15·|fy| absorbs rounding in fp and fy.
-		if fp <= fy+lin+sq/(2*o.eta)+1e-15*math.Abs(fy) {
+		// The relative slack 1e-12·|fy| absorbs rounding in fp and fy, which
+		// are sums of n squares: near the minimum the true margin is below
+		// it, and a rejection there would only shrink the step.
+		if fp <= fy+lin+sq/(2*o.eta)+1e-12*math.Abs(fy) {
 			break
 		}
 		if k == o.max {
