@@ -472,3 +472,23 @@ func BenchmarkCurveRows(b *testing.B) {
 		})
 	}
 }
+
+func TestTextNames(t *testing.T) {
+	for _, l := range []Loss{Linear, Huber, SoftL1, Cauchy} {
+		b, _ := l.MarshalText()
+		var got Loss
+		if err := got.UnmarshalText(b); err != nil || got != l {
+			t.Errorf("loss %v: round trip gave %v, %v", l, got, err)
+		}
+	}
+	for _, s := range []string{"lm", "gn", "levenberg-marquardt", "gauss-newton"} {
+		var m Method
+		if err := m.UnmarshalText([]byte(s)); err != nil {
+			t.Errorf("method %q: %v", s, err)
+		}
+	}
+	var l Loss
+	if err := l.UnmarshalText([]byte("l2")); err == nil || err.Error() != `unknown loss "l2" (want linear, huber, soft_l1 or cauchy)` {
+		t.Errorf("bad loss: %v", err)
+	}
+}
