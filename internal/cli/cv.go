@@ -213,11 +213,26 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		}
 	}
 	if o.Plot != "" {
-		p, err := rpt.CVPlot(rpt.CV{Alphas: cb.Alphas, Mean: cb.MSE, SE: cb.SE, AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE})
+		cp, err := rpt.CVPlot(rpt.CV{Alphas: cb.Alphas, Mean: cb.MSE, SE: cb.SE, AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE})
 		if err != nil {
 			return fmt.Errorf("--plot: %w", err)
 		}
-		if err := plotOutputWrite(o.Plot, p); err != nil {
+		// Beside the curve, the path on all rows over the same grid with
+		// the chosen α marked: cv.glmnet's and glmnet's plots together.
+		ps.Alphas = cb.Alphas
+		pr, err := enet.Path(ctx, fr.X, fr.Y, cb.L1Ratio, &ps)
+		if err != nil {
+			return err
+		}
+		coef := make([][]float64, len(pr.Points))
+		for k, pt := range pr.Points {
+			coef[k] = pt.Coef
+		}
+		pp, err := rpt.PathPlot(rpt.Path{Alphas: cb.Alphas, Coef: coef, Features: fr.Features, Chosen: ref.Alpha})
+		if err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+		if err := figureOutputWrite(o.Plot, rpt.Grid(2, cp, pp)); err != nil {
 			return err
 		}
 		out.Plot = o.Plot

@@ -289,6 +289,11 @@ func plotOutputCheck(name string, inputs ...string) error {
 // plotOutputWrite renders p alone to name (format from the extension),
 // atomically.
 func plotOutputWrite(name string, p *plot.Plot) error {
-	fig := rpt.Single(p)
+	return figureOutputWrite(name, rpt.Single(p))
+}
+
+// figureOutputWrite renders fig to name (format from the extension),
+// atomically.
+func figureOutputWrite(name string, fig *rpt.Figure) error {
 	return fsutil.WriteFile(name, func(w io.Writer) error { return fig.WriteFile(w, name) })
 }
