@@ -42,7 +42,9 @@
 // before solving, and the ridge part of its penalty does not scale back
 // linearly: for ρ < 1 its λ equals α here only when sd(y) = 1 (for the lasso
 // the two agree for any y). To compare elastic-net numbers with glmnet, give
-// both y/sd(y), as this package's reference tests do.
+// both y/sd(y), as this package's reference tests do. cv.glmnet's fold fits
+// each divide by their own fold's sd(y), so for ρ < 1 its curves are not
+// those of one objective; CV here keeps the objective fixed.
 //
 // # Solvers
 //

@@ -32,12 +32,8 @@ func TestGlmnet(t *testing.T) {
 			Coef             [][]float64
 			LambdaMaxDefault float64 `json:"lambda_max_default"`
 		}
-		CV struct {
-			Lambda    []float64
-			Cvm, Cvsd []float64
-			LambdaMin float64 `json:"lambda_min"`
-			Lambda1SE float64 `json:"lambda_1se"`
-		}
+		CV         glmnetCV
+		CVWeighted glmnetCV `json:"cv_weighted"`
 	}
 	readJSON(t, "glmnet.json", &ref)
 	ctx := context.Background()
@@ -98,23 +94,40 @@ func TestGlmnet(t *testing.T) {
 			t.Errorf("ridge α_max %v, glmnet %v", p.AlphaMax, ref.Ridge.LambdaMaxDefault)
 		}
 	})
-	t.Run("cv", func(t *testing.T) {
-		cs := &CVSettings{FoldIDs: pd.fold}
-		cs.Alphas = ref.CV.Lambda
-		cs.Tol = 1e-13
-		r, err := CV(ctx, pd.x, pd.y, cs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := r.Curves[0]
-		if e := maxRelDiff(c.MSE, ref.CV.Cvm); e > peerTol {
-			t.Errorf("cvm differs by %.3g", e)
-		}
-		if e := maxRelDiff(c.SE, ref.CV.Cvsd); e > peerTol {
-			t.Errorf("cvsd differs by %.3g", e)
-		}
-		if r.AlphaMin != ref.CV.LambdaMin || r.Alpha1SE != ref.CV.Lambda1SE {
-			t.Errorf("α_min %v α_1se %v, glmnet %v %v", r.AlphaMin, r.Alpha1SE, ref.CV.LambdaMin, ref.CV.Lambda1SE)
-		}
+	t.Run("cv", func(t *testing.T) { checkGlmnetCV(t, pd, pd.y, nil, 1, ref.CV) })
+	t.Run("cv-weighted", func(t *testing.T) {
+		c := ref.CVWeighted
+		checkGlmnetCV(t, pd, scaled(c.YScale), pd.w, c.L1Ratio, c)
 	})
+}
+
+type glmnetCV struct {
+	L1Ratio   float64 `json:"l1_ratio"`
+	YScale    float64 `json:"y_scale"`
+	Lambda    []float64
+	Cvm, Cvsd []float64
+	LambdaMin float64 `json:"lambda_min"`
+	Lambda1SE float64 `json:"lambda_1se"`
+}
+
+func checkGlmnetCV(t *testing.T, pd peerData, y, w []float64, rho float64, ref glmnetCV) {
+	cs := &CVSettings{FoldIDs: pd.fold, L1Ratios: []float64{rho}}
+	cs.Alphas = ref.Lambda
+	cs.Weights = w
+	cs.Tol = 1e-13
+	r, err := CV(context.Background(), pd.x, y, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Curves[0]
+	if e := maxRelDiff(c.MSE, ref.Cvm); e > peerTol {
+		t.Errorf("cvm differs by %.3g", e)
+	}
+	if e := maxRelDiff(c.SE, ref.Cvsd); e > peerTol {
+		t.Errorf("cvsd differs by %.3g", e)
+	}
+	if r.AlphaMin != ref.LambdaMin || r.Alpha1SE != ref.Lambda1SE {
+		t.Errorf("α_min %v α_1se %v, glmnet %v %v", r.AlphaMin, r.Alpha1SE, ref.LambdaMin, ref.Lambda1SE)
+	}
+	t.Logf("cvm to %.2g, cvsd to %.2g", maxRelDiff(c.MSE, ref.Cvm), maxRelDiff(c.SE, ref.Cvsd))
 }
