@@ -43,11 +43,18 @@ func (a *armijo) init(c1, shrink float64, max int, name string) {
 // directional derivative slope = gᵀdir < 0) until the Armijo condition
 // f(x + t·dir) ≤ f + c1·t·slope holds (Nocedal & Wright, Numerical
 // Optimization, 2nd ed., Algorithm 3.1). On success x, g hold the new point.
+//
+// The test allows a slack of 1e-12·|f| for rounding in f, in the spirit of
+// the approximate Wolfe conditions of Hager & Zhang (SIAM J. Optim. 16,
+// 2005), which use ε|f|: near a minimum the predicted decrease is below the
+// rounding of f, and the exact test would reject the steps that still
+// reduce the gradient.
 func (a *armijo) search(name string, x, g, dir, xt, gt []float64, f, slope, t float64, eval func(grad, x []float64) float64) (float64, float64, error) {
+	slack := 1e-12 * math.Abs(f)
 	for k := 0; k <= a.max; k++ {
 		floats.AddScaledTo(xt, x, t, dir)
 		ft := eval(gt, xt)
-		if ft <= f+a.c1*t*slope {
+		if ft <= f+a.c1*t*slope+slack {
 			copy(x, xt)
 			copy(g, gt)
 			return ft, t, nil
