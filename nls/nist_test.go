@@ -2,8 +2,10 @@ package nls
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -106,4 +108,59 @@ func TestNIST(t *testing.T) {
 		fmt.Fprintf(&b, "%-10s %5d %8.1f %8.1f %6d %6d  %s\n", r.name, r.start, r.minP, r.minSE, r.evals, r.iterations, r.status)
 	}
 	t.Log(b.String())
+}
+
+// TestNISTAgainstScipy sets our runs beside scipy.optimize.least_squares
+// with its defaults (numbers from testdata/nist_scipy.py in
+// testdata/nist_scipy.json): scipy reaches LRE ≥ 10 on 2 of the 54 runs with
+// either method, we on all (TestNIST). Asserted here: no run of ours is less
+// accurate than scipy's better method on it (up to the 10 digits we
+// promise).
+func TestNISTAgainstScipy(t *testing.T) {
+	b, err := os.ReadFile("testdata/nist_scipy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Scipy string
+		Runs  map[string]struct {
+			MinLRE float64 `json:"min_lre"`
+		}
+	}
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n%-10s %5s %6s %10s %9s\n", "problem", "start", "lsq", "scipy-trf", "scipy-lm")
+	counts := map[string]int{}
+	for _, p := range testproblems.NonlinearProblems() {
+		for si, start := range [][]float64{p.Start1, p.Start2} {
+			res, err := Curve(context.Background(), p.Model, p.Y, p.X, startMap(p, start), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ours := 99.0
+			for j := range p.Params {
+				ours = math.Min(ours, testproblems.LRE(res.X[j], p.Certified[j], 11))
+			}
+			key := fmt.Sprintf("%s/start%d/", p.Name, si+1)
+			trf, okT := ref.Runs[key+"trf"]
+			lm, okL := ref.Runs[key+"lm"]
+			if !okT || !okL {
+				t.Fatalf("no scipy numbers for %s", key)
+			}
+			best := math.Max(trf.MinLRE, lm.MinLRE)
+			if ours < math.Min(best, paramLRE) {
+				t.Errorf("%s: LRE %.1f, scipy %.1f", key, ours, best)
+			}
+			for name, v := range map[string]float64{"lsq": ours, "trf": trf.MinLRE, "lm": lm.MinLRE} {
+				if v >= paramLRE {
+					counts[name]++
+				}
+			}
+			fmt.Fprintf(&sb, "%-10s %5d %6.1f %10.1f %9.1f\n", p.Name, si+1, ours, trf.MinLRE, lm.MinLRE)
+		}
+	}
+	fmt.Fprintf(&sb, "runs with LRE ≥ %d: lsq %d, scipy %s trf %d, lm %d\n", paramLRE, counts["lsq"], ref.Scipy, counts["trf"], counts["lm"])
+	t.Log(sb.String())
 }
