@@ -78,7 +78,7 @@ carries over to lsq fit --lr with the same solver and options.`,
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the mini-batches")
 	f.BoolVar(&opts.All, "all", false, "print every step (default: about 20 rows and the suggested one)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
-	f.StringVar(&opts.Plot, "plot", "", "draw loss against rate to this .png or .svg file")
+	f.StringVar(&opts.Plot, "plot", "", "draw the smoothed loss against the rate, with the suggestion and 2/L, to this .png or .svg file")
 	return cmd
 }
 
