@@ -197,74 +197,61 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		}
 	}
 
-	// The Gram pass: G = ZᵀZ, Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…],
-	// checking that every value is finite on the way.
+	// The Gram pass: G = ZᵀZ, Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…].
 	m := gramWidth(d)
 	slots := make([]float64, nb*m*m)
 	panels := make([][]float64, rb.workers())
 	for k := range panels {
 		panels[k] = make([]float64, gramPanelRows*m)
 	}
-	bad := make([]int, nb) // per block: first row with a non-finite value, or −1
 	rb.run(func(k, b int) {
-		bad[b] = -1
 		c := slots[b*m*m : (b+1)*m*m]
 		p := panels[k]
 		lo, hi := rb.bounds(b)
 		for i0 := lo; i0 < hi; i0 += gramPanelRows {
 			i1 := min(hi, i0+gramPanelRows)
 			for i := i0; i < i1; i++ {
-				sw := 1.0
-				if w != nil {
-					sw = math.Sqrt(w[i])
-				}
 				row := xs[i*stride : i*stride+d]
 				dst := p[(i-i0)*m : (i-i0)*m+d+2]
-				dst[0] = sw
 				z := dst[1 : d+1]
 				mx := mh[:d]
-				var chk float64 // NaN if any value is NaN or ±Inf
 				if w == nil {
+					dst[0] = 1
 					for j, v := range row {
-						t := v - mx[j]
-						z[j] = t
-						chk += 0 * t
+						z[j] = v - mx[j]
 					}
 					dst[d+1] = y[i] - mh[d]
 				} else {
+					sw := math.Sqrt(w[i])
+					dst[0] = sw
 					for j, v := range row {
-						t := sw * (v - mx[j])
-						z[j] = t
-						chk += 0 * v
+						z[j] = sw * (v - mx[j])
 					}
 					dst[d+1] = sw * (y[i] - mh[d])
-				}
-				if chk != 0 || !isFinite(y[i]) {
-					bad[b] = i
-					return
 				}
 			}
 			gramUpdate(c, p, m, i1-i0)
 		}
 	})
-	for _, i := range bad {
-		if i >= 0 {
-			j := -1
-			v := y[i]
-			if isFinite(v) {
-				for j, v = range xs[i*stride : i*stride+d] {
-					if !isFinite(v) {
-						break
-					}
-				}
-			}
-			return nil, true, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
-		}
-	}
 	g := slots[:m*m]
 	for b := 1; b < nb; b++ {
 		for t, v := range slots[b*m*m : (b+1)*m*m] {
 			g[t] += v
+		}
+	}
+	// A NaN or ±Inf anywhere makes a diagonal entry of G non-finite
+	// (0·Inf is NaN, so zero-weight rows count too); only then is the data
+	// searched for it.
+	for j := 0; j < d+2; j++ {
+		if !isFinite(g[j*m+j]) {
+			if i, j := firstNonFinite(xs, stride, n, d, y); i >= 0 {
+				v := y[i]
+				if j >= 0 {
+					v = xs[i*stride+j]
+				}
+				return nil, true, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
+			}
+			return nil, false, nil // finite data whose squares overflow
 		}
 	}
 	sumW := g[0] // Σ√wᵢ·√wᵢ
