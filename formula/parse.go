@@ -278,12 +278,17 @@ func (n *node) vars(dst []string) []string {
 	return n.b.vars(n.a.vars(dst))
 }
 
-// squeeze removes white space, for display names.
+// squeeze removes white space outside `quoted names`, for display names.
 func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
+	var b strings.Builder
+	quoted := false
+	for _, r := range s {
+		if r == '`' {
+			quoted = !quoted
 		}
-		return r
-	}, s)
+		if quoted || !unicode.IsSpace(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
