@@ -49,7 +49,22 @@ func FoldFiles(s beam.Scope, glob string, o FitOptions) beam.PCollection {
 	s = s.Scope("lsq.FoldFiles")
 	files := fileio.ReadMatches(s, fileio.MatchFiles(s, glob))
 	accs := beam.ParDo(s, &foldQRFn{CSV: o.CSV, NoIntercept: o.NoIntercept}, files)
-	return beam.Combine(s, &qrCombineFn{}, accs)
+	// The empty accumulator joins the files' so the combine has an input and
+	// emits one element even when the glob matches nothing (prism emits
+	// nothing for a global combine of an empty collection); the writer then
+	// reports ErrNoFiles instead of leaving an old output in place.
+	return beam.Combine(s, &qrCombineFn{}, beam.Flatten(s, beam.Create(s, QRAcc{}), accs))
+}
+
+// GradFiles adds to s the transforms that fold each file matching glob into
+// a gradient accumulator at the parameters p and merge them. The result holds
+// one GradAcc, the empty one if no file matched.
+func GradFiles(s beam.Scope, glob string, c CSV, p stream.GradParams) beam.PCollection {
+	s = s.Scope("lsq.GradFiles")
+	files := fileio.ReadMatches(s, fileio.MatchFiles(s, glob))
+	fn := &foldGradFn{CSV: c, Coef: p.Coef, Intercept: p.Intercept, Center: p.Center, Scale: p.Scale}
+	accs := beam.ParDo(s, fn, files)
+	return beam.Combine(s, &gradCombineFn{}, beam.Flatten(s, beam.Create(s, GradAcc{}), accs))
 }
 
 // WriteModel adds to s a transform that solves the merged accumulator in acc

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
@@ -155,10 +154,8 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 			break
 		}
 		p, s := beam.NewPipelineWithRoot()
-		files := fileio.ReadMatches(s, fileio.MatchFiles(s, glob))
-		fn := &foldGradFn{CSV: o.CSV, Coef: theta, Intercept: b, Center: center, Scale: scale}
-		accs := beam.ParDo(s, fn, files)
-		WriteAccumulator(s, beam.Combine(s, &gradCombineFn{}, accs), gradPath)
+		params := stream.GradParams{Coef: theta, Intercept: b, Center: center, Scale: scale}
+		WriteAccumulator(s, GradFiles(s, glob, o.CSV, params), gradPath)
 		if err := run(ctx, p); err != nil {
 			if ctx.Err() != nil {
 				res.Status = lsq.Canceled

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -22,7 +23,11 @@ import (
 
 // TestMain runs the pipelines on ptest's default runner, prism; pass
 // -args --runner=direct to use the direct runner instead.
-func TestMain(m *testing.M) { ptest.Main(m) }
+func TestMain(m *testing.M) {
+	// prism logs every job at INFO; keep the test output to warnings.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ptest.Main(m)
+}
 
 func testRunner(_ context.Context, p *beam.Pipeline) error { return ptest.Run(p) }
 
