@@ -164,10 +164,15 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 	if i := firstBad(f); i >= 0 {
 		return nil, fmt.Errorf("the model is %v at row %d at the starting values", f[i], i+1)
 	}
+	workers := defaultWorkers()
+	if s != nil && s.Workers != 0 {
+		workers = s.Workers
+	}
+	rs := newRowSplit(prog, data, n, workers)
 	prob := Problem{
 		M: n,
 		Residuals: func(r, x []float64) {
-			prog.Eval(r, x, data)
+			rs.eval(r, x)
 			for i := range r {
 				r[i] -= target[i]
 			}
@@ -177,7 +182,7 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 			if raw.Stride != len(x) {
 				panic("nls: Jacobian matrix is not contiguous")
 			}
-			prog.Jacobian(raw.Data[:n*len(x)], x, data)
+			rs.jacobian(raw.Data[:n*len(x)], x)
 		},
 	}
 	res, err := solve(ctx, prob, x0, s, params)

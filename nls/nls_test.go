@@ -492,3 +492,36 @@ func TestTextNames(t *testing.T) {
 		t.Errorf("bad loss: %v", err)
 	}
 }
+
+// TestWorkersBitIdentical: Curve's parallel evaluation splits the rows into
+// blocks, and each row is computed by the same instructions, so the fit is
+// bit-identical for any number of workers.
+func TestWorkersBitIdentical(t *testing.T) {
+	n := 3 * parallelRows // three blocks with Workers: 3
+	x := make([]float64, n)
+	y := make([]float64, n)
+	for i := range x {
+		x[i] = 10 * float64(i) / float64(n)
+		y[i] = 2*math.Exp(-0.3*x[i]) + 0.5*math.Sin(1.3*x[i]) + 0.01*math.Sin(float64(7*i))
+	}
+	var ref *Result
+	for _, w := range []int{1, 2, 3} {
+		res, err := Curve(context.Background(), "a*exp(-k*x) + b*sin(w*x)", y, map[string][]float64{"x": x},
+			map[string]float64{"a": 1, "k": 0.1, "b": 1, "w": 1.2}, &Settings{Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = res
+			continue
+		}
+		for j := range res.X {
+			if res.X[j] != ref.X[j] || res.StdErr[j] != ref.StdErr[j] {
+				t.Errorf("workers %d: %v ± %v, one worker %v ± %v", w, res.X, res.StdErr, ref.X, ref.StdErr)
+			}
+		}
+		if res.RSS != ref.RSS || res.Evaluations != ref.Evaluations {
+			t.Errorf("workers %d: RSS %v (%d evaluations), one worker %v (%d)", w, res.RSS, res.Evaluations, ref.RSS, ref.Evaluations)
+		}
+	}
+}

@@ -93,6 +93,11 @@ type Settings struct {
 	Loss      Loss
 	LossScale float64
 
+	// Workers is the number of goroutines Curve evaluates the model on
+	// (blocks of rows; at least 20000 rows each). Default GOMAXPROCS. The
+	// results are bit-identical for any value.
+	Workers int
+
 	// Recorder, when not nil, sees each successful iteration. Loss and
 	// Objective are ½‖r‖², GradNorm is ‖Jᵀr‖ (of the free parameters), Step
 	// counts residual evaluations; LR is 0. With an Optimizer it is passed
