@@ -40,20 +40,38 @@ type scores struct {
 	R2   jsonFloat `json:"r2"`
 	RMSE float64   `json:"rmse"`
 	MAE  float64   `json:"mae"`
-	MSE  float64   `json:"mse"`
+	// MSE is RMSE²; it overflows float64 when RMSE > 1.3e154 and is then
+	// null in JSON (RMSE, MAE and R² stay finite).
+	MSE jsonFloat `json:"mse"`
 }
 
-func score(y, pred []float64) scores {
+// score returns the held-out metrics, or an error naming the row when a
+// prediction or a residual is not a finite number.
+func score(y, pred []float64, name string) (scores, error) {
 	n := len(y)
 	var mean float64
 	for _, v := range y {
 		mean += v
 	}
 	mean /= float64(n)
+	if math.IsInf(mean, 0) { // the sum overflowed: average y/n instead
+		mean = 0
+		for _, v := range y {
+			mean += v / float64(n)
+		}
+	}
 	// Scaled sums so that squares of large finite values cannot overflow.
 	var scale float64
 	for i := range y {
-		scale = math.Max(scale, math.Max(math.Abs(y[i]-pred[i]), math.Abs(y[i]-mean)))
+		r := y[i] - pred[i]
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return scores{}, fmt.Errorf("%s: data row %d: the prediction is %g for a target of %g, the residual is not a finite number; "+
+				"rescale the target or the features so that predictions stay within ±1e308", name, i+1, pred[i], y[i])
+		}
+		scale = math.Max(scale, math.Max(math.Abs(r), math.Abs(y[i]-mean)))
+	}
+	if math.IsInf(scale, 0) {
+		return scores{}, fmt.Errorf("%s: the target spans more than float64 can hold (a difference from its mean overflows); rescale the target", name)
 	}
 	if scale == 0 {
 		scale = 1
@@ -64,14 +82,14 @@ func score(y, pred []float64) scores {
 		c := (y[i] - mean) / scale
 		sse += r * r
 		sst += c * c
-		sae += math.Abs(y[i] - pred[i])
+		sae += math.Abs(r)
 	}
 	mse := sse / float64(n) * scale * scale
 	r2 := math.NaN()
 	if sst > 0 {
 		r2 = 1 - sse/sst
 	}
-	return scores{N: n, R2: jsonFloat(r2), RMSE: math.Sqrt(sse/float64(n)) * scale, MAE: sae / float64(n), MSE: mse}
+	return scores{N: n, R2: jsonFloat(r2), RMSE: math.Sqrt(sse/float64(n)) * scale, MAE: sae / float64(n) * scale, MSE: jsonFloat(mse)}, nil
 }
 
 func runEval(opts evalOptions, stdio IO) error {
@@ -103,11 +121,18 @@ func runEval(opts evalOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	s := score(tab.Column(target), pred)
+	s, err := score(tab.Column(target), pred, in.name)
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
 		return writeJSON(stdio.Out, s)
 	}
 	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, in.name, s.N, target)
-	fmt.Fprintf(stdio.Out, "  R²    %.6g\n  RMSE  %.6g\n  MAE   %.6g\n", float64(s.R2), s.RMSE, s.MAE)
+	r2 := fmt.Sprintf("%.6g", float64(s.R2))
+	if math.IsNaN(float64(s.R2)) {
+		r2 = "undefined (the target is constant)"
+	}
+	fmt.Fprintf(stdio.Out, "  R²    %s\n  RMSE  %.6g\n  MAE   %.6g\n", r2, s.RMSE, s.MAE)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -98,11 +99,46 @@ func bufferInput(path string, stdio IO) (namedInput, error) {
 	if path != "-" {
 		return namedInput{name: path, path: path}, nil
 	}
-	b, err := io.ReadAll(stdio.In)
+	b, err := io.ReadAll(&lineBound{r: stdio.In, name: "<stdin>", max: maxBufferedLine, line: 1})
 	if err != nil {
+		var de *data.Error
+		if errors.As(err, &de) {
+			return namedInput{}, err
+		}
 		return namedInput{}, fmt.Errorf("reading standard input: %w", err)
 	}
 	return namedInput{name: "<stdin>", buf: b}, nil
+}
+
+// maxBufferedLine bounds one line of standard input held in memory, the same
+// bound the CSV reader puts on one record (data.Options.MaxLineBytes' default),
+// so that a stream without newlines stops with an error instead of filling memory.
+const maxBufferedLine = 64 << 20
+
+// lineBound passes r through and fails once a line grows longer than max bytes.
+type lineBound struct {
+	r    io.Reader
+	name string
+	max  int
+	run  int // bytes since the last newline
+	line int // 1-based line being read
+}
+
+func (l *lineBound) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	chunk := p[:n]
+	if i := bytes.LastIndexByte(chunk, '\n'); i >= 0 {
+		l.line += bytes.Count(chunk, []byte{'\n'})
+		l.run = n - 1 - i
+	} else {
+		l.run += n
+	}
+	if l.run > l.max {
+		return n, &data.Error{File: l.name, Line: l.line,
+			Msg:  fmt.Sprintf("line longer than %d MiB", l.max>>20),
+			Hint: "is this really a CSV file? records must end with a newline"}
+	}
+	return n, err
 }
 
 // predictModel returns the model's predictions for every row of the input.

@@ -1,0 +1,459 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The tests in this file back the table in docs/errors.md: every bad input
+// with its exact exit code, the message it gets and the promise that no
+// output file is written or changed. The scripts errors_*.txtar show the
+// accepted inputs and degenerate designs as a user would type them.
+
+// runLSQ runs the command line in-process with "$D" in args replaced by dir.
+func runLSQ(dir string, stdin io.Reader, args ...string) (code int, stdout, stderr string) {
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	full := make([]string, len(args))
+	for i, a := range args {
+		full[i] = strings.ReplaceAll(a, "$D", dir)
+	}
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), full, IO{In: stdin, Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+// errorFixtures are the input files of the bad-input table.
+var errorFixtures = map[string]string{
+	"tut.csv":     "x,y\n1,2\n2,4\n3,5\n4,4\n5,5\n",
+	"empty.csv":   "",
+	"header.csv":  "x,y\n",
+	"abc.csv":     "x,y\n1,2\n2,abc\n",
+	"nan.csv":     "x,y\n1,NaN\n",
+	"inf.csv":     "x,y\nInf,1\n",
+	"minf.csv":    "x,y\n1,-inf\n",
+	"big.csv":     "x,y\n1,2\n2,1e400\n",
+	"hex.csv":     "x,y\n1,0x10\n2,3\n",
+	"ragged.csv":  "x,y\n1,2\n2,4,5\n",
+	"short.csv":   "x,y\n1,2\n2\n",
+	"dup.csv":     "x,x,y\n1,2,3\n",
+	"openq.csv":   "x,y\n1,2\n\"2,4\n",
+	"binary.csv":  "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+	"c.csv":       "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n",
+	"ab.csv":      "a,b,y\n1,2,3\n2,1,4\n3,5,9\n4,3,8\n5,7,13\n6,2,9\n7,8,16\n8,1,10\n9,9,19\n10,4,15\n",
+	"other.csv":   "a,y\n1,2\n",
+	"good.json":   `{"format": "lsq-model", "version": 1, "kind": "linear", "target": "y", "features": ["x"], "coef": [0.6], "intercept": 2.2, "fit_intercept": true}`,
+	"trunc.json":  `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [0.6`,
+	"zero.json":   "",
+	"text.json":   "hello, world\n",
+	"syntax.json": "{\"format\": \"lsq-model\", \"version\": 1, \"kind\": \"linear\",\n \"features\": [\"x\"], \"coef\": [0.6,, ], \"intercept\": 2.2}\n",
+	"kind.json":   `{"format": "lsq-model", "version": 1, "kind": "forest", "features": ["x"], "coef": [0.6], "intercept": 2.2}`,
+	"nofmt.json":  `{"version": 1, "kind": "linear", "features": ["x"], "coef": [0.6], "intercept": 2.2}`,
+	"newer.json":  `{"format": "lsq-model", "version": 7, "kind": "linear", "features": ["x"], "coef": [0.6], "intercept": 2.2}`,
+	"v0.json":     `{"format": "lsq-model", "version": 0, "kind": "linear", "features": ["x"], "coef": [0.6], "intercept": 2.2}`,
+	"count.json":  `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [0.6, 1, 2], "intercept": 2.2}`,
+	"e400.json":   `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [1e400], "intercept": 2.2}`,
+	"type.json":   `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": "banana", "intercept": 2.2}`,
+}
+
+// errorCases is the table of docs/errors.md: each bad input, the exit code
+// and the pattern its message must match. Every case writes to $D/out (when
+// the command writes a file), which must not appear, and must be left as it
+// was when it existed before.
+var errorCases = []struct {
+	name   string
+	args   []string
+	code   int
+	stderr string // regular expression
+}{
+	// Data files.
+	{"empty_file", []string{"fit", "$D/empty.csv", "-o", "$D/out"}, ExitFailure, `empty\.csv: empty file; a CSV file needs a header row`},
+	{"header_only", []string{"fit", "$D/header.csv", "-o", "$D/out"}, ExitFailure, `header\.csv:1: header only, no data rows; add rows of numbers`},
+	{"non_numeric", []string{"fit", "$D/abc.csv", "-o", "$D/out"}, ExitFailure, `abc\.csv:3:2: "abc" is not a number \(column "y"\); fix the value`},
+	{"hex_number", []string{"fit", "$D/hex.csv", "-o", "$D/out"}, ExitFailure, `hex\.csv:2:2: "0x10" is not a number`},
+	{"nan", []string{"fit", "$D/nan.csv", "-o", "$D/out"}, ExitFailure, `nan\.csv:2:2: "NaN" is not a finite number \(column "y"\); replace or drop the row`},
+	{"inf", []string{"fit", "$D/inf.csv", "-o", "$D/out"}, ExitFailure, `inf\.csv:2:1: "Inf" is not a finite number \(column "x"\)`},
+	{"minus_inf", []string{"fit", "$D/minf.csv", "-o", "$D/out"}, ExitFailure, `minf\.csv:2:2: "-inf" is not a finite number`},
+	{"overflow_1e400", []string{"fit", "$D/big.csv", "-o", "$D/out"}, ExitFailure, `big\.csv:3:2: "1e400" is too large for a float64 \(column "y"\); rescale the column`},
+	{"ragged_long", []string{"fit", "$D/ragged.csv", "-o", "$D/out"}, ExitFailure, `ragged\.csv:3: row has 3 fields, the header has 2; check for a missing or extra delimiter`},
+	{"ragged_short", []string{"fit", "$D/short.csv", "-o", "$D/out"}, ExitFailure, `short\.csv:3: row has 1 fields, the header has 2`},
+	{"unclosed_quote", []string{"fit", "$D/openq.csv", "-o", "$D/out"}, ExitFailure, `openq\.csv:3:1: quoted field never ends; close the quote`},
+	{"duplicate_names", []string{"fit", "$D/dup.csv", "-o", "$D/out"}, ExitFailure, `dup\.csv:1:2: duplicate column name "x" \(also column 1\); rename one of them`},
+	{"missing_target", []string{"fit", "$D/tut.csv", "--target", "z", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "z" \(target\); the columns are "x", "y"`},
+	{"missing_feature", []string{"fit", "$D/tut.csv", "--features", "x,q", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "q" \(feature\)`},
+	{"missing_weights", []string{"fit", "$D/tut.csv", "--weights", "w", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "w" \(weight\)`},
+	{"binary_file", []string{"fit", "$D/binary.csv", "-o", "$D/out"}, ExitFailure, `binary\.csv:3: not a text CSV file \(it contains NUL bytes\); give a CSV file, or a Parquet file`},
+	{"no_such_file", []string{"fit", "$D/nope.csv", "-o", "$D/out"}, ExitFailure, `nope\.csv: no such file; check the path`},
+	{"directory", []string{"fit", "$D", "-o", "$D/out"}, ExitFailure, `is a directory; give a \.csv or \.parquet file`},
+	{"predict_missing_feature", []string{"predict", "$D/good.json", "$D/other.csv", "-o", "$D/out"}, ExitFailure, `other\.csv:1: no column named "x" \(feature\); the columns are "a", "y" \(the model was trained on features \[x\]\)`},
+
+	// Model files.
+	{"model_truncated", []string{"predict", "$D/trunc.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `trunc\.json: the model file is truncated .*; write it again with .lsq fit \.\.\. -o.`},
+	{"model_empty", []string{"predict", "$D/zero.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `zero\.json: the file is empty, not an lsq model`},
+	{"model_not_json", []string{"predict", "$D/text.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `text\.json: not an lsq model file \(it does not start with a JSON object\)`},
+	{"model_data_file", []string{"predict", "$D/tut.csv", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `tut\.csv: not an lsq model file`},
+	{"model_syntax", []string{"predict", "$D/syntax.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `syntax\.json: not a valid model file: JSON syntax error at line 2, column 35`},
+	{"model_no_format", []string{"predict", "$D/nofmt.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `nofmt\.json: not an lsq model file \(no "format": "lsq-model" field\)`},
+	{"model_kind", []string{"predict", "$D/kind.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `kind\.json: unknown model kind "forest" \(want "linear" or "curve"\)`},
+	{"model_newer", []string{"predict", "$D/newer.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `newer\.json: .*newer than this lsq`},
+	{"model_version_0", []string{"predict", "$D/v0.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `v0\.json: model file version 0 is not valid`},
+	{"model_coef_count", []string{"predict", "$D/count.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `count\.json: the model has 1 features but 3 coefficients`},
+	{"model_coef_1e400", []string{"predict", "$D/e400.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `e400\.json: not a valid model file: .*1e400`},
+	{"model_coef_type", []string{"predict", "$D/type.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `type\.json: not a valid model file: .*coef`},
+	{"eval_model_truncated", []string{"eval", "$D/trunc.json", "$D/tut.csv"}, ExitFailure, `trunc\.json: the model file is truncated`},
+	{"fit_init_truncated", []string{"fit", "$D/tut.csv", "--solver", "gd", "--init", "$D/trunc.json", "-o", "$D/out"}, ExitFailure, `trunc\.json: the model file is truncated`},
+
+	// Expressions (lsq curve --model).
+	{"curve_unknown_column", []string{"curve", "$D/c.csv", "--model", "a*q+b", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv:1: no column named "q"; the columns are "x", "y"\n\(names in the model without a --start value are read as columns; give --start NAME=VALUE`},
+	{"curve_unknown_function", []string{"curve", "$D/c.csv", "--model", "a*x + frob(x)", "--start", "a=1", "-o", "$D/out"}, ExitUsage, `--model: 1:7: unknown function "frob"`},
+	{"curve_syntax", []string{"curve", "$D/c.csv", "--model", "a*x+", "--start", "a=1", "-o", "$D/out"}, ExitUsage, `--model: 1:5: unexpected end of expression`},
+	{"curve_start_not_in_model", []string{"curve", "$D/c.csv", "--model", "log(a)*x", "--start", "a=1,b=2", "-o", "$D/out"}, ExitUsage, `--start b: the model has no name b \(its names: a, x\)`},
+	{"curve_start_nan", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=NaN", "-o", "$D/out"}, ExitUsage, `--start: a="NaN" is not a finite number`},
+	{"curve_division_by_zero", []string{"curve", "$D/c.csv", "--model", "a/(x-1)+b", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: the model is \+Inf at row 1 at the starting values`},
+	{"curve_log_negative", []string{"curve", "$D/c.csv", "--model", "a*log(x-b)", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: the model is NaN at row 1 at the starting values`},
+	{"curve_bounds_empty", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--bounds", "a=2:1", "-o", "$D/out"}, ExitUsage, `--bounds: "a=2:1" needs numbers LOW ≤ HIGH`},
+	{"curve_method", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "foo", "-o", "$D/out"}, ExitUsage, `--method "foo": want lm, gn, gd or adam`},
+
+	// Options out of range: exit 2, before any data is read.
+	{"unknown_solver", []string{"fit", "$D/tut.csv", "--solver", "newton", "-o", "$D/out"}, ExitUsage, `--solver "newton": unknown solver; want one of qr, svd`},
+	{"negative_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "-0.1", "-o", "$D/out"}, ExitUsage, `--lr "-0.1": want auto, grid, a positive number`},
+	{"zero_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "0", "-o", "$D/out"}, ExitUsage, `--lr "0": want auto, grid, a positive number`},
+	{"nan_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "NaN", "-o", "$D/out"}, ExitUsage, `--lr "NaN": want auto, grid, a positive number`},
+	{"fit_l1_ratio_2", []string{"fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--l1-ratio", "2", "-o", "$D/out"}, ExitUsage, `l1-ratio`},
+	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
+	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
+	{"cv_zero_folds", []string{"cv", "$D/ab.csv", "--folds", "0"}, ExitUsage, `--folds 0: cross-validation needs at least 2 folds`},
+	{"cv_one_fold", []string{"cv", "$D/ab.csv", "--folds", "1"}, ExitUsage, `--folds 1: cross-validation needs at least 2 folds`},
+	{"cv_more_folds_than_rows", []string{"cv", "$D/ab.csv", "--folds", "11"}, ExitUsage, `--folds 11 is more than the 10 rows of .*ab\.csv; use at most 10`},
+	{"negative_alpha", []string{"fit", "$D/tut.csv", "--penalty", "l2", "--alpha", "-1", "-o", "$D/out"}, ExitUsage, `--alpha -1 must be a finite number ≥ 0`},
+	{"zero_epochs", []string{"fit", "$D/tut.csv", "--solver", "gd", "--epochs", "0", "-o", "$D/out"}, ExitUsage, `--epochs 0 must be at least 1`},
+	{"negative_batch", []string{"fit", "$D/tut.csv", "--solver", "sgd", "--batch-size", "-1", "-o", "$D/out"}, ExitUsage, `--batch-size -1 must be 0 \(full batch\) or positive`},
+	{"val_frac_1.5", []string{"fit", "$D/tut.csv", "--solver", "gd", "--val-frac", "1.5", "-o", "$D/out"}, ExitUsage, `--val-frac 1\.5 must be in \[0, 1\)`},
+	{"path_n_alphas_0", []string{"path", "$D/ab.csv", "--n-alphas", "0"}, ExitUsage, `--n-alphas 0 must be at least 1`},
+	{"lrfind_negative_rate", []string{"lr-find", "$D/ab.csv", "--min-lr", "-1"}, ExitUsage, `--min-lr -1 must be a finite number > 0`},
+	{"bad_delimiter", []string{"fit", "$D/tut.csv", "--delimiter", "ab", "-o", "$D/out"}, ExitUsage, `--delimiter "ab" must be one ASCII character`},
+	{"not_a_number_flag", []string{"fit", "$D/tut.csv", "--epochs", "x", "-o", "$D/out"}, ExitUsage, `invalid argument "x" for "--epochs"`},
+	{"unknown_flag", []string{"fit", "$D/tut.csv", "--frobnicate", "-o", "$D/out"}, ExitUsage, `unknown flag: --frobnicate`},
+	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg`},
+
+	// Outputs over inputs.
+	{"predict_over_input", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/tut.csv"}, ExitUsage, `refusing to write .*tut\.csv over the input .*tut\.csv; choose another output file`},
+	{"predict_over_model", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/good.json"}, ExitUsage, `refusing to write .*good\.json over the input`},
+	{"predict_over_input_link", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/link.csv"}, ExitUsage, `refusing to write .*link\.csv over the input .*tut\.csv`},
+	{"fit_over_input", []string{"fit", "$D/tut.csv", "-o", "$D/tut.csv"}, ExitUsage, `refusing to write`},
+	{"curve_over_input", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "-o", "$D/c.csv"}, ExitUsage, `refusing to write`},
+}
+
+// TestErrorTable runs every row of the bad-input table twice: once with no
+// output file (none may appear) and once over an existing one (it must be
+// left byte for byte). Inputs must be unchanged afterwards too.
+func TestErrorTable(t *testing.T) {
+	for _, c := range errorCases {
+		t.Run(c.name, func(t *testing.T) {
+			re := regexp.MustCompile(c.stderr)
+			for _, existing := range []bool{false, true} {
+				dir := t.TempDir()
+				for name, body := range errorFixtures {
+					if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := os.Symlink(filepath.Join(dir, "tut.csv"), filepath.Join(dir, "link.csv")); err != nil {
+					t.Fatal(err)
+				}
+				const sentinel = "previous contents\n"
+				out := filepath.Join(dir, "out")
+				if existing {
+					os.WriteFile(out, []byte(sentinel), 0o644)
+				}
+				code, stdout, stderr := runLSQ(dir, nil, c.args...)
+				if code != c.code {
+					t.Fatalf("lsq %s: exit %d, want %d\nstderr: %s", strings.Join(c.args, " "), code, c.code, stderr)
+				}
+				if !re.MatchString(stderr) {
+					t.Errorf("stderr %q does not match %q", stderr, c.stderr)
+				}
+				if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+					t.Errorf("stderr shows a Go panic: %s", stderr)
+				}
+				if stdout != "" {
+					t.Errorf("a failed command printed results on stdout: %q", stdout)
+				}
+				if c.code == ExitUsage && !strings.Contains(stderr, "Run 'lsq --help' for usage.") {
+					t.Errorf("usage error without the pointer to --help: %q", stderr)
+				}
+				got, err := os.ReadFile(out)
+				switch {
+				case existing && string(got) != sentinel:
+					t.Errorf("the existing output file was changed to %q", got)
+				case !existing && err == nil:
+					t.Errorf("an output file was written: %q", got)
+				}
+				for name, body := range errorFixtures {
+					if b, _ := os.ReadFile(filepath.Join(dir, name)); string(b) != body {
+						t.Errorf("input %s was changed", name)
+					}
+				}
+				if ents, _ := os.ReadDir(dir); len(ents) != len(errorFixtures)+1+btoi(existing) {
+					var names []string
+					for _, e := range ents {
+						names = append(names, e.Name())
+					}
+					t.Errorf("stray files left behind: %v", names)
+				}
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// endless yields limit bytes of fill (then the tail) without a newline,
+// at most 64 KiB per Read as a pipe does, and counts what was consumed.
+type endless struct {
+	head     string
+	fill     byte
+	limit    int64
+	consumed int64
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if e.consumed >= e.limit {
+		return 0, io.EOF
+	}
+	p = p[:min(len(p), 64<<10, int(e.limit-e.consumed))]
+	n := 0
+	if e.consumed < int64(len(e.head)) {
+		n = copy(p, e.head[e.consumed:])
+	}
+	for i := n; i < len(p); i++ {
+		p[i] = e.fill
+	}
+	e.consumed += int64(len(p))
+	return len(p), nil
+}
+
+// TestLongLineBounded feeds every command that reads data a 2 GiB stream
+// without a newline on standard input (generated, never stored). Each must
+// stop with a file:line error once one line passes the 64 MiB record limit
+// (data.Options.MaxLineBytes' default, which the CLI keeps), having read no
+// more than that limit plus one 64 KiB read: memory stays bounded.
+func TestLongLineBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MiB per command")
+	}
+	const limit = 64 << 20 // the CSV record limit
+	const slack = 64 << 10 // one Read of the generator
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "good.json"), []byte(errorFixtures["good.json"]), 0o644)
+	cases := []struct {
+		name string
+		head string // bytes before the endless run of 'x'
+		line string // the line the error must name
+		args []string
+	}{
+		{"fit_header", "", "<stdin>:1:", []string{"fit", "-", "-o", "$D/out"}},
+		{"fit_row", "x,y\n1,", "<stdin>:2", []string{"fit", "-", "-o", "$D/out"}},
+		{"predict", "x\n1\n", "<stdin>:3:", []string{"predict", "$D/good.json", "-", "-o", "$D/out"}},
+		{"eval", "", "<stdin>:1:", []string{"eval", "$D/good.json", "-"}},
+		{"curve", "x,y\n", "<stdin>:2:", []string{"curve", "-", "--model", "a*x", "--start", "a=1", "-o", "$D/out"}},
+		{"path", "", "<stdin>:1:", []string{"path", "-"}},
+		{"cv", "", "<stdin>:1:", []string{"cv", "-"}},
+		{"lr-find", "", "<stdin>:1:", []string{"lr-find", "-"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := &endless{head: c.head, fill: 'x', limit: 2 << 30}
+			code, _, stderr := runLSQ(dir, in, c.args...)
+			if code != ExitFailure {
+				t.Fatalf("exit %d, want %d; stderr %q", code, ExitFailure, stderr)
+			}
+			if !strings.Contains(stderr, c.line) || !strings.Contains(stderr, "longer than 64 MiB") || !strings.Contains(stderr, "newline") {
+				t.Errorf("stderr %q: want %q, the 64 MiB limit and advice about newlines", stderr, c.line)
+			}
+			if in.consumed > limit+slack+int64(len(c.head)) {
+				t.Errorf("read %d bytes of a line without end; want at most %d", in.consumed, limit+slack+len(c.head))
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				t.Error("an output file was written")
+			}
+		})
+	}
+}
+
+// TestEvalLargeTarget checks that eval's sums of squares are scaled: y of
+// order 1e200 squares to 1e400, beyond float64, yet R², RMSE and MAE are
+// finite and exact. The model y = 6e199 + 8e199·x on y = (1,3,2,5,4)·1e200 at
+// x = 1..5 is the OLS line of (1,3,2,5,4) scaled by 1e200, so by hand:
+// residuals (−0.4, 0.8, −1, 1.2, −0.6)·1e200, SSE 3.6e400, SST 10e400,
+// R² = 1 − 3.6/10 = 0.64, RMSE = √0.72·1e200, MAE = 0.8e200. MSE = 7.2e399
+// is not a float64 and is reported as null in JSON.
+func TestEvalLargeTarget(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "huge.csv"), []byte("x,y\n1,1e200\n2,3e200\n3,2e200\n4,5e200\n5,4e200\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "m.json"), []byte(`{"format": "lsq-model", "version": 1, "kind": "linear", "target": "y", "features": ["x"], "coef": [8e199], "intercept": 6e199, "fit_intercept": true}`), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "eval", "$D/m.json", "$D/huge.csv", "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var s struct {
+		R2, RMSE, MAE float64
+		MSE           *float64
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("%v in %q", err, stdout)
+	}
+	// 1e-14: a few roundings of sums of five terms.
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"r2", s.R2, 0.64}, {"rmse", s.RMSE, math.Sqrt(0.72) * 1e200}, {"mae", s.MAE, 0.8e200}} {
+		if math.Abs(c.got-c.want) > 1e-14*math.Abs(c.want) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if s.MSE != nil {
+		t.Errorf("mse = %v, want null (7.2e399 overflows)", *s.MSE)
+	}
+	_, text, _ := runLSQ(dir, nil, "eval", "$D/m.json", "$D/huge.csv")
+	for _, want := range []string{"R²    0.64", "RMSE  8.48528e+199", "MAE   8e+199"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text output %q lacks %q", text, want)
+		}
+	}
+}
+
+// TestEvalResidualOverflow: a prediction of −1.7e308 for a target of
+// 1.7e308 has a residual beyond float64; eval stops naming the row.
+func TestEvalResidualOverflow(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("x,y\n1,1\n-1,1.7e308\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "m.json"), []byte(`{"format": "lsq-model", "version": 1, "kind": "linear", "target": "y", "features": ["x"], "coef": [1.7e308], "intercept": 0, "fit_intercept": true}`), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "eval", "$D/m.json", "$D/d.csv", "--json")
+	if code != ExitFailure || stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want exit 1 and nothing printed", code, stdout)
+	}
+	if !strings.Contains(stderr, "d.csv: data row 2: the prediction is -1.7e+308 for a target of 1.7e+308") || !strings.Contains(stderr, "rescale") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// TestEvalConstantTarget: R² is undefined when the target does not vary;
+// eval says so in text and gives null in JSON, with RMSE and MAE exact.
+func TestEvalConstantTarget(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("x,y\n1,3\n2,3\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "m.json"), []byte(errorFixtures["good.json"]), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "eval", "$D/m.json", "$D/d.csv")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// predictions 2.8, 3.4: residuals 0.2, −0.4, RMSE √0.1, MAE 0.3.
+	for _, want := range []string{"R²    undefined (the target is constant)", "RMSE  0.316228", "MAE   0.3"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output %q lacks %q", stdout, want)
+		}
+	}
+	_, js, _ := runLSQ(dir, nil, "eval", "$D/m.json", "$D/d.csv", "--json")
+	if !strings.Contains(js, `"r2": null`) {
+		t.Errorf("JSON %q: want r2 null", js)
+	}
+}
+
+// knownGap documents an open defect of a library package: the test states the
+// behaviour docs/errors.md promises and is skipped until the package is fixed.
+func knownGap(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("LSQ_OPEN_GAPS") == "" {
+		t.Skip("open defect (set LSQ_OPEN_GAPS=1 to run): " + what)
+	}
+}
+
+// TestFitNonFiniteIsAnError: a fit whose loss or coefficients are not finite
+// must fail with exit 1 and write no model.
+func TestFitNonFiniteIsAnError(t *testing.T) {
+	knownGap(t, "fit reports loss NaN/+Inf (y ~ 1e200) or NaN coefficients (y ~ 1.5e308) with exit 0 and writes the model")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ovf.csv"), []byte("x,y\n1,1e300\n2,-1e300\n3,1.5e308\n"), 0o644)
+	for _, solver := range []string{"qr", "svd", "cholesky"} {
+		code, stdout, stderr := runLSQ(dir, nil, "fit", "$D/ovf.csv", "--solver", solver, "-o", "$D/out.json")
+		if code != ExitFailure || strings.Contains(stdout, "NaN") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and no NaN", solver, code, stdout, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
+			t.Errorf("%s: a model with non-finite numbers was written", solver)
+		}
+	}
+}
+
+// TestFitLargeTarget: y of order 1e200 has a finite OLS fit (the same line as
+// y/1e200, scaled), so fit must report finite R² = 0.64 and MSE 0.72e400 —
+// or, since MSE overflows, a clear statement — never NaN or Inf.
+func TestFitLargeTarget(t *testing.T) {
+	knownGap(t, "linear/fit/stats: RSS and R² of y ~ 1e200 overflow (loss NaN with qr, +Inf with svd/cholesky, R² NaN)")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "huge.csv"), []byte("x,y\n1,1e200\n2,3e200\n3,2e200\n4,5e200\n5,4e200\n"), 0o644)
+	for _, solver := range []string{"qr", "svd", "cholesky"} {
+		code, stdout, stderr := runLSQ(dir, nil, "fit", "$D/huge.csv", "--solver", solver, "--summary")
+		if code != ExitOK || strings.Contains(stdout, "NaN") || strings.Contains(stdout, "Inf") || !strings.Contains(stdout, "R² 0.64") {
+			t.Errorf("%s: exit %d\n%s%s", solver, code, stdout, stderr)
+		}
+	}
+}
+
+// TestFitColumnScales: columns of order 1e300 and 1e-300 are independent;
+// least squares is invariant under scaling a column (the coefficient scales
+// inversely), so the fit must equal that of the unscaled columns x = 1..5,
+// z = (1,3,2,5,4): intercept 0.3667, coefficients 1.7222e-300 and
+// −0.7778e300, R² 0.964715 (lsq fit on the unscaled file) — or fail clearly.
+func TestFitColumnScales(t *testing.T) {
+	knownGap(t, "linear: standardising a 1e300 column overflows and a 1e-300 column underflows; rank 1/2, the wrong column reported aliased, R² 0.8176")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "scale.csv"), []byte("big,small,y\n1e300,1e-300,1\n2e300,3e-300,2\n3e300,2e-300,4\n4e300,5e-300,3\n5e300,4e-300,6\n"), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "fit", "$D/scale.csv")
+	if code != ExitOK || !strings.Contains(stdout, "rank 2/2") || !strings.Contains(stdout, "R² 0.964715") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestModelNullCoefficient: "coef": [null] in a hand-edited model file must
+// be refused, not read as 0.
+func TestModelNullCoefficient(t *testing.T) {
+	knownGap(t, "modelio: a null coefficient decodes as 0 and predict writes predictions with exit 0")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tut.csv"), []byte(errorFixtures["tut.csv"]), 0o644)
+	os.WriteFile(filepath.Join(dir, "m.json"), []byte(`{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [null], "intercept": 2.2}`), 0o644)
+	code, _, stderr := runLSQ(dir, nil, "predict", "$D/m.json", "$D/tut.csv", "-o", "$D/out.csv")
+	if code != ExitFailure || !strings.Contains(stderr, "m.json") {
+		t.Errorf("exit %d, stderr %q; want exit 1 naming m.json", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.csv")); err == nil {
+		t.Error("predictions were written")
+	}
+}
+
+// TestPathLargeTarget: path and cv on y ~ 1e200 (a target that varies) must
+// not claim that its variance is 0.
+func TestPathLargeTarget(t *testing.T) {
+	knownGap(t, "enet: y ~ 1e200 gives \"α_max is 0 (weighted variance of y 0 ...)\" because the variance overflows")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "h.csv"), []byte("x,z,y\n1,1,1e200\n2,3,2e200\n3,2,4e200\n4,5,3e200\n5,4,6e200\n6,1,5e200\n7,2,8e200\n8,9,7e200\n"), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "path", "$D/h.csv", "--n-alphas", "3")
+	if strings.Contains(stderr, "variance of y 0") || (code == ExitOK && strings.Contains(stdout, "NaN")) {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
