@@ -86,6 +86,7 @@ type Settings struct {
 	// Validation rows for early stopping and validation losses.
 	ValX *mat.Dense
 	ValY []float64
+	ValW []float64 // validation weights; nil means all 1
 
 	// PolyX, when not nil, says that the columns of x are the raw powers
 	// PolyX, PolyX², …, PolyX^d: the exact QR path then forms the powers in
@@ -262,7 +263,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 
 	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if s.ValX != nil {
-		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, nil, intercept, center, scale)
+		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, s.ValW, intercept, center, scale)
 	}
 	opt := newOptimizer(solver, s)
 	settings := s.Optim

@@ -271,9 +271,14 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 			}
 		}
 	}
-	if s.Solver == fit.LBFGS || (s.Solver == fit.GD && o.LineSearch) {
-		if o.Proximal {
-			return nil, usagef("--proximal works with gd (without --line-search), sgd and the adaptive solvers, not with --solver %s", s.Solver)
+	if o.Proximal {
+		switch {
+		case s.Solver == fit.GD && !o.LineSearch, s.Solver == fit.SGD, s.Solver == fit.Momentum, s.Solver == fit.Nesterov:
+		default:
+			return nil, usagef("--proximal works with gd (without --line-search), sgd, momentum and nesterov; for --solver %s use --solver fista or cd for exact zeros", s.Solver)
+		}
+		if pen == nil {
+			return nil, usagef("--proximal applies a penalty: add --penalty l1 (or elasticnet, l2) and --alpha")
 		}
 	}
 	return p, nil
@@ -423,13 +428,13 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	x, y, w := fr.X, fr.Y, fr.Weights
 	if o.ValFrac > 0 {
 		var vx *mat.Dense
-		var vy []float64
-		x, y, w, vx, vy = splitFrame(fr, o.ValFrac, o.Seed)
+		var vy, vw []float64
+		x, y, w, vx, vy, vw = splitFrame(fr, o.ValFrac, o.Seed)
 		if len(vy) == 0 || len(y) == 0 {
 			return usagef("--val-frac %v leaves no rows for training or validation on %d rows", o.ValFrac, fr.Rows())
 		}
 		s.Weights = w
-		s.ValX, s.ValY = vx, vy
+		s.ValX, s.ValY, s.ValW = vx, vy, vw
 	}
 
 	out := fitOutput{File: o.File, Target: fr.Target, Features: fr.Features}
@@ -673,7 +678,7 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 }
 
 // splitFrame holds out a fraction of rows, drawn with the seed.
-func splitFrame(fr *data.Frame, frac float64, seed uint64) (x *mat.Dense, y, w []float64, vx *mat.Dense, vy []float64) {
+func splitFrame(fr *data.Frame, frac float64, seed uint64) (x *mat.Dense, y, w []float64, vx *mat.Dense, vy, vw []float64) {
 	n := fr.Rows()
 	nv := int(math.Round(frac * float64(n)))
 	perm := rand.New(rand.NewPCG(seed, 0x5eed)).Perm(n)
@@ -701,7 +706,7 @@ func splitFrame(fr *data.Frame, frac float64, seed uint64) (x *mat.Dense, y, w [
 	slices.Sort(val) // keep file order within each part
 	slices.Sort(train)
 	x, y, w = pick(train)
-	vx, vy, _ = pick(val)
+	vx, vy, vw = pick(val)
 	return
 }
 
