@@ -199,7 +199,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	// and the reference solution must solve that same problem.
 	var center, scale []float64
 	if !s.Raw && (!solver.Exact() || ridge > 0) {
-		center, scale = moments(x, s.Weights, intercept)
+		center, scale = Moments(x, s.Weights, intercept)
 		if s.Scale != nil {
 			center, scale = s.Center, s.Scale
 		}
@@ -327,11 +327,12 @@ func newOptimizer(s Solver, set *Settings) optim.Optimizer {
 	panic("fit: not an iterative solver: " + string(s))
 }
 
-// moments returns the (weighted) column means and population standard
-// deviations (1/W, as glmnet) by two passes; a constant column gets scale 1.
-// Without an intercept the columns are not centred and are scaled by their
-// root mean square.
-func moments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
+// Moments returns the standardisation iterative solvers use: the
+// (weighted) column means and population standard deviations (1/W, as
+// glmnet) by two passes; a constant column gets scale 1. Without an
+// intercept the columns are not centred (center is nil) and are scaled by
+// their root mean square.
+func Moments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
 	n, d := x.Dims()
 	center = make([]float64, d)
 	scale = make([]float64, d)
@@ -463,41 +464,11 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 		}
 		return why
 	}
-	k := d
-	if intercept {
-		k++
-	}
-	h := mat.NewSymDense(k, nil)
-	z := make([]float64, k)
-	sw := sumWeights(w, n)
-	for i := range n {
-		row := x.RawRowView(i)
-		for j, v := range row {
-			if center != nil {
-				v -= center[j]
-			}
-			if scale != nil {
-				v /= scale[j]
-			}
-			z[j] = v
-		}
-		if intercept {
-			z[d] = 1
-		}
-		h.SymRankOne(h, weight(w, i)/sw, mat.NewVecDense(k, z))
-	}
-	curv := penalty.Curvature(pen)
-	if curv > 0 {
-		for j := range d {
-			h.SetSym(j, j, h.At(j, j)+curv)
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(h, false) {
+	mu, l, ok := HessianExtremes(x, w, intercept, center, scale, penalty.Curvature(pen))
+	if !ok {
 		return why
 	}
-	vals := eig.Values(nil)
-	why.Mu, why.L = math.Max(vals[0], 0), vals[len(vals)-1]
+	why.Mu, why.L = mu, l
 	why.Cond = why.L / why.Mu
 	why.Bound = 2 / why.L
 	eta := or.LR
@@ -546,4 +517,46 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// HessianExtremes returns the smallest and largest eigenvalues of the
+// Hessian (1/W) Z̃ᵀdiag(w)Z̃ + c·I_d of the least-squares loss, Z̃ the design
+// standardised by center and scale (nil for none) with the intercept column
+// when intercept is set, and c the curvature of a smooth penalty on the
+// coefficients. It forms the (d+1)×(d+1) matrix in one pass over x (cost
+// n·d²); ok is false when the eigendecomposition fails.
+func HessianExtremes(x *mat.Dense, w []float64, intercept bool, center, scale []float64, curvature float64) (mu, l float64, ok bool) {
+	n, d := x.Dims()
+	k := d
+	if intercept {
+		k++
+	}
+	h := mat.NewSymDense(k, nil)
+	z := make([]float64, k)
+	zv := mat.NewVecDense(k, z)
+	sw := sumWeights(w, n)
+	for i := range n {
+		for j, v := range x.RawRowView(i) {
+			if center != nil {
+				v -= center[j]
+			}
+			if scale != nil {
+				v /= scale[j]
+			}
+			z[j] = v
+		}
+		if intercept {
+			z[d] = 1
+		}
+		h.SymRankOne(h, weight(w, i)/sw, zv)
+	}
+	for j := range d {
+		h.SetSym(j, j, h.At(j, j)+curvature)
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(h, false) {
+		return math.NaN(), math.NaN(), false
+	}
+	vals := eig.Values(nil)
+	return math.Max(vals[0], 0), vals[len(vals)-1], true
 }

@@ -172,7 +172,7 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 	intercept := !o.NoIntercept
 	var center, scale []float64
 	if o.Standardize {
-		center, scale = columnMoments(fr.X, fr.Weights, intercept)
+		center, scale = fit.Moments(fr.X, fr.Weights, intercept)
 	}
 	prob := optim.LeastSquares(fr.X, fr.Y, fr.Weights, intercept, center, scale)
 	L := hessianMaxEigen(fr.X, fr.Weights, intercept, center, scale)
@@ -285,101 +285,18 @@ func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
 	}
 }
 
-// columnMoments returns the (weighted) column means and population standard
-// deviations, the standardisation lsq fit's iterative solvers use: a
-// constant column gets scale 1, and without an intercept the columns are not
-// centred and are scaled by their root mean square.
-func columnMoments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
-	n, d := x.Dims()
-	center = make([]float64, d)
-	scale = make([]float64, d)
-	wt := func(i int) float64 {
-		if w == nil {
-			return 1
-		}
-		return w[i]
-	}
-	var sw float64
-	for i := range n {
-		sw += wt(i)
-	}
-	if intercept {
-		for i := range n {
-			for j, v := range x.RawRowView(i) {
-				center[j] += wt(i) * v
-			}
-		}
-		for j := range center {
-			center[j] /= sw
-		}
-	}
-	for i := range n {
-		for j, v := range x.RawRowView(i) {
-			c := v - center[j]
-			scale[j] += wt(i) * c * c
-		}
-	}
-	for j := range scale {
-		scale[j] = math.Sqrt(scale[j] / sw)
-		if !(scale[j] > 0) || math.IsInf(scale[j], 0) {
-			scale[j] = 1
-		}
-	}
-	if !intercept {
-		center = nil
-	}
-	return center, scale
-}
-
-// hessianMaxEigen returns the largest eigenvalue of the Hessian
-// (1/W) Z̃ᵀdiag(w)Z̃ of the least-squares loss, Z̃ the standardised design
-// with the intercept column, from its eigendecomposition, as lsq fit reports
-// it. It returns NaN when n·d² exceeds fit.ExactLimit or the decomposition
-// fails; optim's power-iteration estimate (within about 1%, from below) is
-// then the fallback.
+// hessianMaxEigen returns the largest eigenvalue of the Hessian of the
+// least-squares loss as lsq fit reports it (exactly, from its
+// eigendecomposition), or NaN when n·d² exceeds fit.ExactLimit; optim's
+// power-iteration estimate is then the fallback.
 func hessianMaxEigen(x *mat.Dense, w []float64, intercept bool, center, scale []float64) float64 {
 	n, d := x.Dims()
 	if float64(n)*float64(d)*float64(d) > fit.ExactLimit {
 		return math.NaN()
 	}
-	k := d
-	if intercept {
-		k++
-	}
-	var sw float64
-	for i := range n {
-		if w == nil {
-			sw++
-		} else {
-			sw += w[i]
-		}
-	}
-	h := mat.NewSymDense(k, nil)
-	z := make([]float64, k)
-	zv := mat.NewVecDense(k, z)
-	for i := range n {
-		for j, v := range x.RawRowView(i) {
-			if center != nil {
-				v -= center[j]
-			}
-			if scale != nil {
-				v /= scale[j]
-			}
-			z[j] = v
-		}
-		if intercept {
-			z[d] = 1
-		}
-		wi := 1.0
-		if w != nil {
-			wi = w[i]
-		}
-		h.SymRankOne(h, wi/sw, zv)
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(h, false) {
+	_, l, ok := fit.HessianExtremes(x, w, intercept, center, scale, 0)
+	if !ok {
 		return math.NaN()
 	}
-	vals := eig.Values(nil)
-	return vals[len(vals)-1]
+	return l
 }
