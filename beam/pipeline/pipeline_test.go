@@ -26,7 +26,16 @@ import (
 func TestMain(m *testing.M) {
 	// prism logs every job at INFO; keep the test output to warnings.
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	ptest.Main(m)
+	// Beam's loopback worker leaves an empty beamloopbackworker-* file in
+	// the temporary directory on every run; give it one we remove.
+	tmp, err := os.MkdirTemp("", "lsq-beam-test-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("TMPDIR", tmp)
+	code := ptest.MainRet(m)
+	os.RemoveAll(tmp)
+	os.Exit(code)
 }
 
 func testRunner(_ context.Context, p *beam.Pipeline) error { return ptest.Run(p) }
