@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"github.com/spf13/cobra"
-
-	"github.com/lsqgo/lsq/modelio"
 )
 
 type evalOptions struct {
@@ -93,29 +91,17 @@ func score(y, pred []float64, name string) (scores, error) {
 }
 
 func runEval(opts evalOptions, stdio IO) error {
-	m, err := modelio.Load(opts.Model)
+	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, stdio)
 	if err != nil {
 		return err
 	}
+	m, in, dopts, pred := p.model, p.in, p.opts, p.pred
 	target := opts.Target
 	if target == "" {
 		target = m.Target
 	}
 	if target == "" {
 		target = "y"
-	}
-	in, err := bufferInput(opts.File, stdio)
-	if err != nil {
-		return err
-	}
-	df := dataFlags{Delimiter: opts.Delimiter}
-	dopts, err := df.options()
-	if err != nil {
-		return err
-	}
-	pred, _, err := predictModel(m, in, dopts)
-	if err != nil {
-		return err
 	}
 	tab, err := in.table([]string{target}, dopts)
 	if err != nil {

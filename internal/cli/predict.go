@@ -47,26 +47,14 @@ FILE may be - for standard input.`,
 }
 
 func runPredict(opts predictOptions, stdio IO) error {
-	m, err := modelio.Load(opts.Model)
-	if err != nil {
-		return err
-	}
 	if err := refuseOverwrite(opts.Output, opts.File, opts.Model); err != nil {
 		return err
 	}
-	in, err := bufferInput(opts.File, stdio)
+	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, stdio)
 	if err != nil {
 		return err
 	}
-	df := dataFlags{Delimiter: opts.Delimiter}
-	dopts, err := df.options()
-	if err != nil {
-		return err
-	}
-	pred, n, err := predictModel(m, in, dopts)
-	if err != nil {
-		return err
-	}
+	pred, n, in, dopts := p.pred, len(p.pred), p.in, p.opts
 	write := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		if err := writePredictions(bw, pred, n, opts.Keep, in, dopts); err != nil {
@@ -260,4 +248,34 @@ func refuseOverwrite(output string, inputs ...string) error {
 		}
 	}
 	return nil
+}
+
+// prediction is a model's predictions for an input file, with what was
+// needed to make them.
+type prediction struct {
+	model *modelio.Model
+	in    namedInput
+	opts  *data.Options
+	pred  []float64
+}
+
+// predictFile loads a model and predicts every row of an input file.
+func predictFile(modelPath, file, delimiter string, stdio IO) (*prediction, error) {
+	m, err := modelio.Load(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	in, err := bufferInput(file, stdio)
+	if err != nil {
+		return nil, err
+	}
+	dopts, err := (&dataFlags{Delimiter: delimiter}).options()
+	if err != nil {
+		return nil, err
+	}
+	pred, _, err := predictModel(m, in, dopts)
+	if err != nil {
+		return nil, err
+	}
+	return &prediction{model: m, in: in, opts: dopts, pred: pred}, nil
 }
