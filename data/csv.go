@@ -397,11 +397,12 @@ type csvReader struct {
 	block    int // bytes per parallel round
 	piece    int // smallest piece given to a worker
 
-	buf  []byte // unparsed input is buf[:n]
-	n    int
-	eof  bool
-	line int   // line number of buf[0]
-	read int64 // bytes consumed from r
+	buf   []byte // unparsed input is buf[:n]
+	spare []byte // the next block is read here while buf is parsed
+	n     int
+	eof   bool
+	line  int   // line number of buf[0]
+	read  int64 // bytes consumed from r
 
 	header []string
 	dest   []dest
@@ -447,23 +448,37 @@ func (c *csvReader) fill(want int) error {
 		copy(nb, c.buf[:c.n])
 		c.buf = nb
 	}
+	n, eof, err := readInto(c.r, c.buf, c.n, want)
+	c.read += int64(n - c.n)
+	c.n = n
+	c.eof = c.eof || eof
+	if err != nil {
+		return &Error{File: c.name, Msg: "read error: " + err.Error()}
+	}
+	return nil
+}
+
+// readInto reads from r into buf[n:want] until n ≥ want or the input ends,
+// and returns the new n and whether the input ended. A reader that returns
+// no data and no error 100 times in a row gets io.ErrNoProgress.
+func readInto(r io.Reader, buf []byte, n, want int) (int, bool, error) {
 	empty := 0
-	for c.n < want && !c.eof {
-		m, err := c.r.Read(c.buf[c.n:want])
-		c.n += m
-		c.read += int64(m)
+	for n < want {
+		m, err := r.Read(buf[n:want])
+		n += m
 		if m == 0 && err == nil {
 			if empty++; empty == 100 {
 				err = io.ErrNoProgress
 			}
 		}
 		if err == io.EOF {
-			c.eof = true
-		} else if err != nil {
-			return &Error{File: c.name, Msg: "read error: " + err.Error()}
+			return n, true, nil
+		}
+		if err != nil {
+			return n, false, err
 		}
 	}
-	return nil
+	return n, false, nil
 }
 
 // consume drops the first k bytes of the buffer, which held nl newlines.
@@ -779,6 +794,24 @@ func (c *csvReader) next() (bool, error) {
 			tg[i] = target{data: s.data, stride: s.stride, off: d.off, weight: d.weight}
 		}
 	}
+	// Read the next block while this one is parsed: the unparsed tail goes
+	// to the front of the spare buffer and the reader fills the rest.
+	var (
+		ahead    sync.WaitGroup
+		aheadN   int
+		aheadEOF bool
+		aheadErr error
+	)
+	if !c.eof {
+		rem := c.buf[end:c.n]
+		if len(c.spare) < max(c.block, len(rem)) {
+			c.spare = make([]byte, max(c.block, len(rem)))
+		}
+		copy(c.spare, rem)
+		ahead.Go(func() {
+			aheadN, aheadEOF, aheadErr = readInto(c.r, c.spare, len(rem), c.block)
+		})
+	}
 	got := make([]int, np)
 	errs := make([]*Error, np)
 	if np == 1 {
@@ -792,6 +825,7 @@ func (c *csvReader) next() (bool, error) {
 		}
 		wg.Wait()
 	}
+	ahead.Wait()
 	for k := 0; k < np; k++ {
 		if errs[k] != nil {
 			return false, errs[k]
@@ -803,7 +837,17 @@ func (c *csvReader) next() (bool, error) {
 		}
 		c.rows += got[k]
 	}
-	c.consume(end, nl)
+	if c.eof {
+		c.consume(end, nl)
+	} else {
+		c.line += nl
+		c.read += int64(aheadN - (c.n - end))
+		c.buf, c.spare = c.spare, c.buf
+		c.n, c.eof = aheadN, aheadEOF
+		if aheadErr != nil {
+			return false, &Error{File: c.name, Msg: "read error: " + aheadErr.Error()}
+		}
+	}
 	if c.progress != nil {
 		c.progress(c.read - int64(c.n))
 	}

@@ -22,7 +22,8 @@
 // boundaries (newlines outside quotes) into one piece per worker, the
 // pieces are parsed in parallel, each writing its rows at a precomputed
 // offset of the output, and the rows are then compacted in order, so the
-// result does not depend on the number of workers. Numbers are parsed by a
+// result does not depend on the number of workers; the next block is read
+// while one is parsed. Numbers are parsed by a
 // fast path (Clinger's exact case, then the Eisel–Lemire algorithm, with
 // eight digits at a time) that falls back to strconv.ParseFloat for the rare
 // inputs it cannot decide; the result is bit-identical to strconv.ParseFloat.
@@ -50,7 +51,7 @@
 // a file redirected to stdin), a first pass counts the newlines so the
 // backing array is allocated at its final size (upper bound: empty lines and
 // newlines inside quotes are counted too), and the peak memory of loading is
-// the final matrix plus one 4 MiB read block (TestReadCSVMemory checks this
+// the final matrix plus two 4 MiB read blocks (TestReadCSVMemory checks this
 // bound). When the input cannot seek (a pipe), the backing array grows by a
 // factor of 1.25 as rows arrive, so the peak is at most about 2.25 times the
 // final matrix during the last growth step; use a file, or [ScanCSV], when that matters.
