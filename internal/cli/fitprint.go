@@ -72,7 +72,7 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 			fmt.Fprintf(w, "learning rate %.4g vs stability bound 2/L = %.4g (L = %.4g, %s)", float64(l.LR), float64(l.Bound), float64(l.L), scale)
 			if !math.IsNaN(float64(l.Cond)) {
 				fmt.Fprintf(w, "; Hessian condition %.3g", float64(l.Cond))
-				if c := float64(l.Contraction); c < 1 && (res.Solver == fit.GD || res.Solver == fit.SGD) {
+				if c := float64(l.Contraction); c < 1 && res.Solver == fit.GD {
 					fmt.Fprintf(w, "; error ×%.6f per step, ~%.0f steps for 1e-6", c, float64(l.StepsFor1e6))
 				}
 			}
