@@ -29,7 +29,7 @@ func TestStatsmodelsPeer(t *testing.T) {
 			Y         []float64
 			Weights   []float64
 			Results   []struct {
-				CovType     string  `json:"cov_type"`
+				CovType     string `json:"cov_type"`
 				Params      []float64
 				BSE         []float64
 				RSquared    float64 `json:"rsquared"`
