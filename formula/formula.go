@@ -106,6 +106,9 @@ func Parse(src string) (*Formula, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind != tEOF {
+		if t.kind == tOp && (t.text == "^" || t.text == "/") {
+			return nil, errAt(src, t.pos, fmt.Sprintf("%q outside I(...): write I(x%s2) for arithmetic, or poly(x, 2) for powers", t.text, t.text))
+		}
 		return nil, p.unexpected(t, `expected "+", "-", "*" or ":"`)
 	}
 	for _, t := range set.terms {

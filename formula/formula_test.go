@@ -64,6 +64,7 @@ func TestParseErrors(t *testing.T) {
 		{"y ~ poly(x, 0)", "formula:1:13: poly degree must be a whole number from 1 to 20"},
 		{"y ~ poly(x, 2, raw=FALSE)", "formula:1:20: orthogonal polynomials (raw = FALSE) are not supported; poly gives raw powers"},
 		{"y ~ x $ z", `formula:1:7: unexpected character '$'`},
+		{"y ~ x^2", `formula:1:6: "^" outside I(...): write I(x^2) for arithmetic, or poly(x, 2) for powers`},
 		{"y ~ x z", `formula:1:7: unexpected "z"; expected "+", "-", "*" or ":"`},
 		{"y ~ `x", "formula:1:5: unterminated `quoted name`"},
 		{"y ~ x:0", `formula:1:5: 0 cannot be part of an interaction`},
