@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -455,5 +456,81 @@ func TestPathLargeTarget(t *testing.T) {
 	code, stdout, stderr := runLSQ(dir, nil, "path", "$D/h.csv", "--n-alphas", "3")
 	if strings.Contains(stderr, "variance of y 0") || (code == ExitOK && strings.Contains(stdout, "NaN")) {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// fullWriter accepts room bytes, then fails as a full disk does.
+type fullWriter struct{ room int }
+
+func (f *fullWriter) Write(p []byte) (int, error) {
+	if len(p) > f.room {
+		n := f.room
+		f.room = 0
+		return n, syscall.ENOSPC
+	}
+	f.room -= len(p)
+	return len(p), nil
+}
+
+// TestStdoutWriteError: results that cannot all be written to standard
+// output (lsq fit data.csv > summary.txt on a full disk) make the command
+// fail with exit 1, for text and JSON alike, instead of exit 0 over a
+// truncated file.
+func TestStdoutWriteError(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range errorFixtures {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
+	for _, args := range [][]string{
+		{"fit", "$D/tut.csv"},
+		{"fit", "$D/tut.csv", "--json"},
+		{"fit", "$D/tut.csv", "--summary"},
+		{"eval", "$D/good.json", "$D/tut.csv"},
+		{"predict", "$D/good.json", "$D/tut.csv"},
+		{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1"},
+		{"path", "$D/ab.csv"},
+		{"demo"},
+		{"version"},
+	} {
+		for i, a := range args {
+			args[i] = strings.ReplaceAll(a, "$D", dir)
+		}
+		var errb bytes.Buffer
+		// 10 bytes: less than any command's first line of results.
+		code := Main(context.Background(), args, IO{In: strings.NewReader(""), Out: &fullWriter{room: 10}, Err: &errb})
+		if code != ExitFailure || !strings.Contains(errb.String(), "no space left on device") {
+			t.Errorf("lsq %s on a full disk: exit %d, stderr %q; want exit 1 saying why", strings.Join(args, " "), code, errb.String())
+		}
+	}
+}
+
+// TestOutputToDevice: -o /dev/stdout (or any existing non-regular file: a
+// device, a FIFO) must be written to, not replaced by a regular file renamed
+// over it. Shown here with a FIFO in a temporary directory.
+func TestOutputToDevice(t *testing.T) {
+	knownGap(t, "internal/fsutil: WriteFile renames a temporary file over the target even when it is a device or FIFO (as root, -o /dev/null replaces the device node)")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tut.csv"), []byte(errorFixtures["tut.csv"]), 0o644)
+	os.WriteFile(filepath.Join(dir, "good.json"), []byte(errorFixtures["good.json"]), 0o644)
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- string(b)
+	}()
+	code, _, stderr := runLSQ(dir, nil, "predict", "$D/good.json", "$D/tut.csv", "-o", "$D/fifo")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		// The reader is blocked on the old FIFO for good: do not wait for it.
+		t.Fatalf("the FIFO was replaced by a regular file (%v)", err)
+	}
+	// predictions 2.2 + 0.6·x at x = 1..5, as printed by strconv 'g' -1.
+	if s := <-got; !strings.HasPrefix(s, "prediction\n2.8\n3.4") {
+		t.Errorf("the reader got %q", s)
 	}
 }

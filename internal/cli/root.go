@@ -60,10 +60,34 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // returns the process exit code.
 func Main(ctx context.Context, args []string, stdio IO) int {
 	stdio.Args = args
+	out := &stickyWriter{w: stdio.Out}
+	stdio.Out = out
 	root := newRoot(stdio)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the results to standard output: %w", out.err)
+	}
 	return exitCode(err, stdio.Err, ctx)
+}
+
+// stickyWriter remembers the first write error, so that a command whose
+// results could not all be written (a full disk behind a redirection) fails
+// with exit 1 instead of reporting success over a truncated output.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.err = err
+	}
+	return n, err
 }
 
 func exitCode(err error, stderr io.Writer, ctx context.Context) int {
