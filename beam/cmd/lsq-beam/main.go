@@ -69,7 +69,9 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 	}
 	csv := pipeline.CSV{Target: *target, Weights: *weights}
 	if *features != "" {
-		csv.Features = strings.Split(*features, ",")
+		for _, f := range strings.Split(*features, ",") {
+			csv.Features = append(csv.Features, strings.TrimSpace(f))
+		}
 	}
 	runner := func(ctx context.Context, p *beam.Pipeline) error { return beamx.Run(ctx, p) }
 	switch *solver {
