@@ -881,6 +881,7 @@ func (c *csvReader) parsePiece(b []byte, tg []target, line, row int) (int, *Erro
 	nf := len(tg)
 	n := len(b)
 	row0 := row
+	var skip target
 	i := 0
 	for i < n {
 		ch := b[i]
@@ -896,9 +897,9 @@ func (c *csvReader) parsePiece(b []byte, tg []target, line, row int) (int, *Erro
 		recLine := line
 		f := 0
 		for {
-			var t target
+			t := &skip
 			if f < nf {
-				t = tg[f]
+				t = &tg[f]
 			}
 			if i < n && b[i] == '"' {
 				j := i + 1
@@ -935,6 +936,23 @@ func (c *csvReader) parsePiece(b []byte, tg []target, line, row int) (int, *Erro
 				}
 			} else if t.data != nil {
 				v, j, ok := scanFloat(b, i)
+				// The common case first: a number that ends at a delimiter
+				// or at the end of the line.
+				if ok && j < n && !t.weight {
+					if b[j] == delim {
+						t.data[row*t.stride+t.off] = v
+						i = j + 1
+						f++
+						continue
+					}
+					if b[j] == '\n' {
+						t.data[row*t.stride+t.off] = v
+						i = j + 1
+						f++
+						line++
+						break
+					}
+				}
 				if ok && (j == n || b[j] == delim || b[j] == '\n' || (b[j] == '\r' && (j+1 == n || b[j+1] == '\n'))) {
 					i = j
 				} else {
