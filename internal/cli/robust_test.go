@@ -529,8 +529,8 @@ func TestOutputToDevice(t *testing.T) {
 		// The reader is blocked on the old FIFO for good: do not wait for it.
 		t.Fatalf("the FIFO was replaced by a regular file (%v)", err)
 	}
-	// predictions 2.2 + 0.6·x at x = 1..5, as printed by strconv 'g' -1.
-	if s := <-got; !strings.HasPrefix(s, "prediction\n2.8\n3.4") {
+	// predictions 2.2 + 0.6·x at x = 1..5 in float64, printed shortest.
+	if s := <-got; !strings.HasPrefix(s, "prediction\n2.8000000000000003\n3.4000000000000004\n4\n") {
 		t.Errorf("the reader got %q", s)
 	}
 }
