@@ -138,7 +138,7 @@ var errorCases = []struct {
 	{"negative_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "-0.1", "-o", "$D/out"}, ExitUsage, `--lr "-0.1": want auto, grid, a positive number`},
 	{"zero_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "0", "-o", "$D/out"}, ExitUsage, `--lr "0": want auto, grid, a positive number`},
 	{"nan_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "NaN", "-o", "$D/out"}, ExitUsage, `--lr "NaN": want auto, grid, a positive number`},
-	{"fit_l1_ratio_2", []string{"fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--l1-ratio", "2", "-o", "$D/out"}, ExitUsage, `l1-ratio`},
+	{"fit_l1_ratio_2", []string{"fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--l1-ratio", "2", "-o", "$D/out"}, ExitUsage, `--l1-ratio 2 must be between 0 and 1`},
 	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
 	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
 	{"cv_zero_folds", []string{"cv", "$D/ab.csv", "--folds", "0"}, ExitUsage, `--folds 0: cross-validation needs at least 2 folds`},
@@ -541,5 +541,79 @@ func TestOutputToDevice(t *testing.T) {
 	// predictions 2.2 + 0.6·x at x = 1..5 in float64, printed shortest.
 	if s := <-got; !strings.HasPrefix(s, "prediction\n2.8000000000000003\n3.4000000000000004\n4\n") {
 		t.Errorf("the reader got %q", s)
+	}
+}
+
+// TestErrorsDocBacked keeps docs/errors.md honest: every table row names at
+// least one test, every named test exists, and every case of the error table
+// appears in the document.
+func TestErrorsDocBacked(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "errors.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src strings.Builder
+	files, _ := filepath.Glob("*_test.go")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		src.Write(b)
+	}
+	cases := map[string]bool{}
+	for _, c := range errorCases {
+		cases[c.name] = true
+	}
+	refT := regexp.MustCompile("`T/([A-Za-z0-9_.-]+)`")
+	refScript := regexp.MustCompile(`\b([a-z_]+)\.txtar\b`)
+	refTest := regexp.MustCompile("`(Test[A-Za-z0-9_]+)`")
+	rows, inTable := 0, false
+	for i, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "|") {
+			inTable = false
+			continue
+		}
+		if !inTable { // the header row, then the separator
+			inTable = true
+			continue
+		}
+		if strings.HasPrefix(line, "|--") || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		last := cells[len(cells)-1]
+		if strings.Contains(line, "| code | meaning |") || len(cells) == 2 {
+			continue // the exit-code table
+		}
+		rows++
+		n := 0
+		for _, m := range refT.FindAllStringSubmatch(last, -1) {
+			n++
+			if !cases[m[1]] {
+				t.Errorf("docs/errors.md:%d: no case %q in errorCases", i+1, m[1])
+			}
+		}
+		for _, m := range refScript.FindAllStringSubmatch(last, -1) {
+			n++
+			if _, err := os.Stat(filepath.Join("testdata", "script", m[1]+".txtar")); err != nil {
+				t.Errorf("docs/errors.md:%d: no script %s.txtar", i+1, m[1])
+			}
+		}
+		for _, m := range refTest.FindAllStringSubmatch(last, -1) {
+			n++
+			if !strings.Contains(src.String(), "func "+m[1]+"(") {
+				t.Errorf("docs/errors.md:%d: no test function %s", i+1, m[1])
+			}
+		}
+		if n == 0 {
+			t.Errorf("docs/errors.md:%d: row names no test: %s", i+1, line)
+		}
+	}
+	t.Logf("%d table rows, each backed by a test", rows)
+	if rows < 60 {
+		t.Errorf("only %d rows found in docs/errors.md; is the table format changed?", rows)
+	}
+	for name := range cases {
+		if !strings.Contains(string(doc), "`T/"+name+"`") {
+			t.Errorf("errorCases %q is not in docs/errors.md", name)
+		}
 	}
 }
