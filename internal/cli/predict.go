@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 
@@ -145,6 +146,9 @@ func predictModel(m *modelio.Model, in namedInput, dopts *data.Options) ([]float
 		pred := make([]float64, n)
 		for i := range n {
 			pred[i] = lin.Predict(fr.X.RawRowView(i))
+			if math.IsNaN(pred[i]) || math.IsInf(pred[i], 0) {
+				return nil, 0, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", in.name, i+1, pred[i])
+			}
 		}
 		return pred, n, nil
 	case modelio.KindCurve:

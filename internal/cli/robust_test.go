@@ -55,6 +55,10 @@ var errorFixtures = map[string]string{
 	"c.csv":       "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n",
 	"ab.csv":      "a,b,y\n1,2,3\n2,1,4\n3,5,9\n4,3,8\n5,7,13\n6,2,9\n7,8,16\n8,1,10\n9,9,19\n10,4,15\n",
 	"other.csv":   "a,y\n1,2\n",
+	"bx.csv":      "x\n1\n1e308\n",
+	"neg.csv":     "x,y\n2,4\n-1,2\n",
+	"ten.json":    `{"format": "lsq-model", "version": 1, "kind": "linear", "target": "y", "features": ["x"], "coef": [10], "intercept": 0}`,
+	"log.json":    `{"format": "lsq-model", "version": 1, "kind": "curve", "target": "y", "features": ["x"], "expression": "a*log(x)+b", "params": {"a": 4.8, "b": 1.4}, "param_order": ["a", "b"]}`,
 	"good.json":   `{"format": "lsq-model", "version": 1, "kind": "linear", "target": "y", "features": ["x"], "coef": [0.6], "intercept": 2.2, "fit_intercept": true}`,
 	"trunc.json":  `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [0.6`,
 	"zero.json":   "",
@@ -105,6 +109,9 @@ var errorCases = []struct {
 	{"no_such_file", []string{"fit", "$D/nope.csv", "-o", "$D/out"}, ExitFailure, `nope\.csv: no such file; check the path`},
 	{"directory", []string{"fit", "$D", "-o", "$D/out"}, ExitFailure, `is a directory; give a \.csv or \.parquet file`},
 	{"predict_missing_feature", []string{"predict", "$D/good.json", "$D/other.csv", "-o", "$D/out"}, ExitFailure, `other\.csv:1: no column named "x" \(feature\); the columns are "a", "y" \(the model was trained on features \[x\]\)`},
+	{"predict_overflow", []string{"predict", "$D/ten.json", "$D/bx.csv", "-o", "$D/out"}, ExitFailure, `bx\.csv: data row 2: the prediction overflows float64 \(\+Inf\); rescale the features of that row`},
+	{"predict_curve_undefined", []string{"predict", "$D/log.json", "$D/neg.csv", "-o", "$D/out"}, ExitFailure, `neg\.csv: data row 2: the model a\*log\(x\)\+b is not finite there \(NaN\); check the inputs of that row`},
+	{"eval_curve_undefined", []string{"eval", "$D/log.json", "$D/neg.csv"}, ExitFailure, `neg\.csv: data row 2: the model a\*log\(x\)\+b is not finite there`},
 
 	// Model files.
 	{"model_truncated", []string{"predict", "$D/trunc.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `trunc\.json: the model file is truncated .*; write it again with .lsq fit \.\.\. -o.`},
