@@ -31,14 +31,15 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 		c.n, c.d, c.csvN, c.csvD, float64(csvBytes)/1e6, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "load average at start %s, at end %s; whole run %s\n", load0, load1, elapsed.Round(time.Second))
 	if st.best > 0 {
-		fmt.Fprintf(w, "STREAM-style read bandwidth (sum, %d goroutines, %.0f MB): median %.1f GB/s, best %.1f GB/s\n",
-			runtime.GOMAXPROCS(0), gb*1e3*float64(c.d)/float64(c.d+1), st.median, st.best)
+		fmt.Fprintf(w, "STREAM-style read bandwidth (sum, %d goroutines, %.0f MB): median %.1f GB/s, best %.1f GB/s; %.1f GB per CPU-second\n",
+			runtime.GOMAXPROCS(0), gb*1e3*float64(c.d)/float64(c.d+1), st.median, st.best, st.perCPU)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Medians of the runs (count in brackets); wall-clock seconds, then CPU seconds of the process.")
-	fmt.Fprintln(w, "ratio = peer wall / lsq wall (above 1: lsq faster).")
+	fmt.Fprintln(w, "ratio = peer / lsq, wall-clock and CPU (above 1: lsq faster). On a shared machine the CPU")
+	fmt.Fprintln(w, "ratio is the steadier of the two; the wall ratio also counts parallel speed-up.")
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "| task | tool | wall s | CPU s | ratio | notes |\n|---|---|---:|---:|---:|---|\n")
+	fmt.Fprintf(w, "| task | tool | wall s | CPU s | ratio wall | ratio CPU | notes |\n|---|---|---:|---:|---:|---:|---|\n")
 	specs := []taskSpec{
 		{"ols", "exact OLS, in memory", "lsq linear.Fit", []string{"sklearn LinearRegression", "numpy lstsq", "R lm.fit"}, "target: ≥ 20× scikit-learn"},
 		{"grad", "one gradient pass Xᵀ(Xw−y)", "lsq optim.LeastSquares", []string{"numpy X.T@(X@w-y)"}, "target: ≥ 70% of read bandwidth"},
@@ -54,19 +55,20 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 		l := find(sp.key, sp.lsqTool)
 		row := func(t *timing, tool string, isLsq bool) {
 			if t == nil {
-				fmt.Fprintf(w, "| %s | %s | – | – | – | not run |\n", sp.title, tool)
+				fmt.Fprintf(w, "| %s | %s | – | – | – | – | not run |\n", sp.title, tool)
 				return
 			}
 			if t.Err != "" {
-				fmt.Fprintf(w, "| %s | %s | – | – | – | error: %s |\n", sp.title, tool, oneLine(t.Err))
+				fmt.Fprintf(w, "| %s | %s | – | – | – | – | error: %s |\n", sp.title, tool, oneLine(t.Err))
 				return
 			}
-			ratio := "1"
+			ratio, ratioCPU := "1", "1"
 			if !isLsq {
 				if l != nil && l.Err == "" {
 					ratio = fmt.Sprintf("%.1f×", t.wall()/l.wall())
+					ratioCPU = fmt.Sprintf("%.1f×", t.cpu()/l.cpu())
 				} else {
-					ratio = "–"
+					ratio, ratioCPU = "–", "–"
 				}
 			}
 			note := t.Note
@@ -74,8 +76,9 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 			case sp.key == "grad":
 				bw := gb / t.wall()
 				note = join(note, fmt.Sprintf("%.1f GB/s", bw))
-				if st.median > 0 {
-					note = join(note, fmt.Sprintf("%.0f%% of STREAM median", 100*bw/st.median))
+				if st.median > 0 && isLsq {
+					note = join(note, fmt.Sprintf("%.0f%% of the interleaved STREAM median, %.0f%% per CPU-second",
+						100*bw/st.median, 100*(gb/t.cpu())/st.perCPU))
 				}
 			case sp.key == "csv" && csvBytes > 0:
 				note = join(note, fmt.Sprintf("%.0f MB/s", float64(csvBytes)/1e6/t.wall()))
@@ -83,7 +86,7 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 			if isLsq && sp.target != "" {
 				note = join(note, sp.target)
 			}
-			fmt.Fprintf(w, "| %s | %s (%d) | %s | %s | %s | %s |\n", sp.title, tool, len(t.Wall), secs(t.wall()), secs(t.cpu()), ratio, note)
+			fmt.Fprintf(w, "| %s | %s (%d) | %s | %s | %s | %s | %s |\n", sp.title, tool, len(t.Wall), secs(t.wall()), secs(t.cpu()), ratio, ratioCPU, note)
 		}
 		row(l, sp.lsqTool, true)
 		for _, p := range sp.peers {

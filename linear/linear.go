@@ -45,9 +45,20 @@ const (
 	// n·(d+1) ≤ AccurateMemoryLimit, and Double otherwise; a Double fit that finds the design rank-deficient is
 	// redone in DoubleDouble when n·d² ≤ RecheckLimit.
 	Auto Precision = iota
-	// Double is plain float64 with blocked LAPACK-style kernels: fast,
-	// with the usual backward-stable accuracy (relative error of order
-	// cond·ε, ε = 2⁻⁵³).
+	// Double is plain float64: fast, with the accuracy of a
+	// backward-stable solver (relative error of order cond·ε, ε = 2⁻⁵³,
+	// plus cond²·ε·‖r‖/(‖X̃‖‖β̃‖)). For QR without ridge it first forms
+	// the Gram matrix of the standardised design in one parallel,
+	// vectorised pass, solves by Cholesky and refines with the corrected
+	// semi-normal equations, one pass over X per correction (Björck 1996,
+	// §2.4.6, §6.6.5), which reaches that accuracy while the condition
+	// number is at most 10⁴; there Cond, SingularValues and Unscaled,
+	// taken from the Cholesky factor, carry relative errors up to about
+	// cond²·ε·√n_b (n_b ≈ n/64 rows per reduction block). Singular,
+	// worse-conditioned or penalised designs, and an RCond near 1/cond,
+	// use Householder QR (LAPACK's dgeqrf, then dgeqp3 on its triangular
+	// factor for the rank decision). Results are bit-identical for any
+	// GOMAXPROCS.
 	Double
 	// DoubleDouble carries out centring, scaling, the pivoted Householder
 	// QR, the solve, the residuals and the covariance in double-double
