@@ -271,6 +271,9 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 			}
 		}
 	}
+	if err := checkStart(in.name, o.Model, params, start, colMap, tab.N); err != nil {
+		return err
+	}
 	t1 := time.Now()
 	res, err := nls.Curve(ctx, o.Model, tab.Column(o.Target), colMap, start, s)
 	if err != nil && (res == nil || ctx.Err() != nil) {

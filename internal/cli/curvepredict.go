@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/expr"
@@ -74,4 +75,41 @@ func predictCurve(m *modelio.Model, in namedInput, dopts *data.Options) ([]float
 		return nil, 0, fmt.Errorf("%s: data row %d: the model %s is not finite there (%v); check the inputs of that row", in.name, i+1, m.Expression, pred[i])
 	}
 	return pred, tab.N, nil
+}
+
+// checkStart names the first data row where the model is not finite at the
+// starting values, with that row's inputs, so that the user can choose other
+// starting values (a division by zero, the log of a negative number).
+func checkStart(name, model string, params []string, start map[string]float64, colMap map[string][]float64, n int) error {
+	prog, cols, err := curveProgram(model, params)
+	if err != nil {
+		return nil // the solver reports it
+	}
+	x := make([]float64, len(params))
+	for i, p := range params {
+		x[i] = start[p]
+	}
+	colv := make([][]float64, len(cols))
+	for j, c := range cols {
+		colv[j] = colMap[c]
+	}
+	f := make([]float64, n)
+	prog.Eval(f, x, colv)
+	i := expr.FirstNonFinite(f)
+	if i < 0 {
+		return nil
+	}
+	var at, sv []string
+	for j, c := range cols {
+		at = append(at, fmt.Sprintf("%s = %g", c, colv[j][i]))
+	}
+	for _, p := range params {
+		sv = append(sv, fmt.Sprintf("%s=%g", p, start[p]))
+	}
+	where := ""
+	if len(at) > 0 {
+		where = " (" + strings.Join(at, ", ") + ")"
+	}
+	return fmt.Errorf("%s: data row %d%s: the model %s is %v at the starting values %s; choose --start values where it is finite on every row",
+		name, i+1, where, model, f[i], strings.Join(sv, ","))
 }

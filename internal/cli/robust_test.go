@@ -135,8 +135,8 @@ var errorCases = []struct {
 	{"curve_syntax", []string{"curve", "$D/c.csv", "--model", "a*x+", "--start", "a=1", "-o", "$D/out"}, ExitUsage, `--model: 1:5: unexpected end of expression`},
 	{"curve_start_not_in_model", []string{"curve", "$D/c.csv", "--model", "log(a)*x", "--start", "a=1,b=2", "-o", "$D/out"}, ExitUsage, `--start b: the model has no name b \(its names: a, x\)`},
 	{"curve_start_nan", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=NaN", "-o", "$D/out"}, ExitUsage, `--start: a="NaN" is not a finite number`},
-	{"curve_division_by_zero", []string{"curve", "$D/c.csv", "--model", "a/(x-1)+b", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: the model is \+Inf at row 1 at the starting values`},
-	{"curve_log_negative", []string{"curve", "$D/c.csv", "--model", "a*log(x-b)", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: the model is NaN at row 1 at the starting values`},
+	{"curve_division_by_zero", []string{"curve", "$D/c.csv", "--model", "a/(x-1)+b", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a/\(x-1\)\+b is \+Inf at the starting values a=1,b=2; choose --start values where it is finite on every row`},
+	{"curve_log_negative", []string{"curve", "$D/c.csv", "--model", "a*log(x-b)", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a\*log\(x-b\) is NaN at the starting values a=1,b=2; choose --start values`},
 	{"curve_bounds_empty", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--bounds", "a=2:1", "-o", "$D/out"}, ExitUsage, `--bounds: "a=2:1" needs numbers LOW ≤ HIGH`},
 	{"curve_method", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "foo", "-o", "$D/out"}, ExitUsage, `--method "foo": want lm, gn, gd or adam`},
 
