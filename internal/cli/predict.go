@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -241,10 +242,21 @@ func trimBOM(s string) string {
 
 func isBlank(rec []string) bool { return len(rec) == 1 && rec[0] == "" }
 
-// refuseOverwrite stops a command from writing its output over one of its inputs.
+// refuseOverwrite stops a command from writing its output over one of its
+// inputs, and checks before any work is done that the output can be created
+// where it is asked for, so that a bad output path does not fail a run after
+// other outputs have been written.
 func refuseOverwrite(output string, inputs ...string) error {
 	if output == "" || output == "-" {
 		return nil
+	}
+	if st, err := os.Stat(output); err == nil && st.IsDir() {
+		return usagef("%s is a directory; give a file name for the output", output)
+	}
+	if dir := filepath.Dir(output); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usagef("cannot write %s: the directory %s does not exist; create it or choose another output file", output, dir)
+		}
 	}
 	for _, in := range inputs {
 		if in != "-" && fsutil.SameFile(output, in) {

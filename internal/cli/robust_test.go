@@ -167,6 +167,12 @@ var errorCases = []struct {
 	{"predict_over_model", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/good.json"}, ExitUsage, `refusing to write .*good\.json over the input`},
 	{"predict_over_input_link", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/link.csv"}, ExitUsage, `refusing to write .*link\.csv over the input .*tut\.csv`},
 	{"fit_over_input", []string{"fit", "$D/tut.csv", "-o", "$D/tut.csv"}, ExitUsage, `refusing to write`},
+	{"output_dir_missing", []string{"fit", "$D/tut.csv", "-o", "$D/out", "--plot", "$D/nodir/p.png"}, ExitUsage, `cannot write .*nodir/p\.png: the directory .*nodir does not exist; create it or choose another output file`},
+	{"trace_dir_missing", []string{"fit", "$D/tut.csv", "--solver", "gd", "-o", "$D/out", "--trace", "$D/nodir/t.jsonl"}, ExitUsage, `the directory .*nodir does not exist`},
+	{"report_dir_missing", []string{"fit", "$D/tut.csv", "-o", "$D/out", "--report", "$D/nodir/r.html"}, ExitUsage, `the directory .*nodir does not exist`},
+	{"curve_plot_dir_missing", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "-o", "$D/out", "--plot", "$D/nodir/p.png"}, ExitUsage, `the directory .*nodir does not exist`},
+	{"predict_dir_missing", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/nodir/p.csv"}, ExitUsage, `the directory .*nodir does not exist`},
+	{"output_is_directory", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D"}, ExitUsage, `is a directory; give a file name for the output`},
 	{"curve_over_input", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "-o", "$D/c.csv"}, ExitUsage, `refusing to write`},
 }
 
