@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/lsqgo/lsq/data"
@@ -46,7 +47,7 @@ func loadFormula(path, src string, df dataFlags, stdio IO) (*data.Frame, bool, e
 	}
 	names, x, y, err := f.Design(m, tab.N)
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("%s: %w", in.name, err)
 	}
 	fr := &data.Frame{Features: names, Target: f.Response(), X: x, Y: y}
 	if df.Weights != "" {

@@ -52,6 +52,7 @@ var errorFixtures = map[string]string{
 	"negw.csv":    "x,w,y\n1,1,2\n2,-1,4\n3,1,5\n",
 	"zerow.csv":   "x,w,y\n1,0,2\n2,0,4\n3,0,5\n",
 	"bad.parquet": "x,y\n1,2\n",
+	"negx.csv":    "x,y\n1,2\n-2,4\n3,5\n0,4\n5,5\n",
 	"c.csv":       "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n",
 	"ab.csv":      "a,b,y\n1,2,3\n2,1,4\n3,5,9\n4,3,8\n5,7,13\n6,2,9\n7,8,16\n8,1,10\n9,9,19\n10,4,15\n",
 	"other.csv":   "a,y\n1,2\n",
@@ -139,6 +140,11 @@ var errorCases = []struct {
 	{"curve_log_negative", []string{"curve", "$D/c.csv", "--model", "a*log(x-b)", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a\*log\(x-b\) is NaN at the starting values a=1,b=2; choose --start values`},
 	{"curve_bounds_empty", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--bounds", "a=2:1", "-o", "$D/out"}, ExitUsage, `--bounds: "a=2:1" needs numbers LOW ≤ HIGH`},
 	{"curve_method", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "foo", "-o", "$D/out"}, ExitUsage, `--method "foo": want lm, gn, gd or adam`},
+	{"formula_log_negative", []string{"fit", "$D/negx.csv", "--formula", "y ~ log(x)", "-o", "$D/out"}, ExitFailure, `negx\.csv: formula: term log\(x\) is NaN at row 2; transform or filter the data`},
+	{"formula_division_by_zero", []string{"fit", "$D/negx.csv", "--formula", "y ~ I(1/x)", "-o", "$D/out"}, ExitFailure, `negx\.csv: formula: term I\(1/x\) is \+Inf at row 4`},
+	{"formula_unknown_column", []string{"fit", "$D/negx.csv", "--formula", "y ~ q", "-o", "$D/out"}, ExitFailure, `negx\.csv:1: no column named "q"; the columns are "x", "y"`},
+	{"formula_unknown_function", []string{"fit", "$D/negx.csv", "--formula", "y ~ frob(x)", "-o", "$D/out"}, ExitUsage, `--formula: formula:1:5: unknown function "frob"`},
+	{"formula_syntax", []string{"fit", "$D/negx.csv", "--formula", "y ~ x +", "-o", "$D/out"}, ExitUsage, `--formula: formula:1:8: unexpected end of formula`},
 
 	// Options out of range: exit 2, before any data is read.
 	{"unknown_solver", []string{"fit", "$D/tut.csv", "--solver", "newton", "-o", "$D/out"}, ExitUsage, `--solver "newton": unknown solver; want one of qr, svd`},
