@@ -636,3 +636,17 @@ func TestErrorsDocBacked(t *testing.T) {
 		}
 	}
 }
+
+// TestCurveLargeTarget: the straight line through y = (1,3,2,5,4)·1e200 at
+// x = 1..5 is a = 8e199, b = 6e199 (the OLS line scaled by 1e200); RSS =
+// 3.6e400 is beyond float64, but the fit, its residual SD √(3.6e400/3) =
+// 1.095e200 and its exit code must not depend on that.
+func TestCurveLargeTarget(t *testing.T) {
+	knownGap(t, "nls: the RSS of y ~ 1e200 overflows; lm stops after 1 iteration with \"no better than a constant (RSS +Inf ≥ total sum of squares +Inf)\", exit 3, std err +Inf")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "huge.csv"), []byte("x,y\n1,1e200\n2,3e200\n3,2e200\n4,5e200\n5,4e200\n"), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "curve", "$D/huge.csv", "--model", "a*x+b", "--start", "a=1e200,b=1e200")
+	if code != ExitOK || strings.Contains(stdout, "Inf") || strings.Contains(stdout, "NaN") || !strings.Contains(stdout, "8e+199") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
