@@ -204,6 +204,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	for k := range panels {
 		panels[k] = make([]float64, gramPanelRows*m)
 	}
+	zeros := make([]float64, d)
 	rb.run(func(k, b int) {
 		c := slots[b*m*m : (b+1)*m*m]
 		p := panels[k]
@@ -217,9 +218,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 				mx := mh[:d]
 				if w == nil {
 					dst[0] = 1
-					for j, v := range row {
-						z[j] = v - mx[j]
-					}
+					centredDot(z, row, mx, zeros) // z = row − m̂, vectorised
 					dst[d+1] = y[i] - mh[d]
 				} else {
 					sw := math.Sqrt(w[i])
@@ -426,18 +425,14 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	}
 	res.Unscaled = assembleUnscaledFloat(cov, means, sumW, intercept)
 
-	// Residuals in the original units, as fitFloat computes them.
+	// Residuals in the original units, yᵢ − b − xᵢ·β.
 	ss := make([]float64, 2*nb)
 	coef, b0 := res.Coef, res.Intercept
 	rb.run(func(_, b int) {
 		lo, hi := rb.bounds(b)
 		var rss, tss float64
 		for i := lo; i < hi; i++ {
-			r := y[i] - b0
-			row := xs[i*stride : i*stride+d]
-			for j, c := range coef {
-				r -= row[j] * c
-			}
+			r := y[i] - b0 - dot(xs[i*stride:i*stride+d], coef)
 			res.Residuals[i] = r
 			wi := wt(i)
 			rss += wi * r * r
@@ -453,14 +448,12 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	return res, true, nil
 }
 
-// centredDot sets xc = row − means and returns (row − means)·beta, summed
-// in four interleaved partial sums.
-func centredDot(xc, row, means, beta []float64) float64 {
-	n := len(row)
-	xc, means, beta = xc[:n], means[:n], beta[:n]
+// centredDotGo sets xc = row − means and returns (row − means)·beta,
+// summed in four interleaved partial sums; all slices have one length.
+func centredDotGo(xc, row, means, beta []float64) float64 {
 	var s0, s1, s2, s3 float64
 	j := 0
-	for ; j+4 <= n; j += 4 {
+	for ; j+4 <= len(row); j += 4 {
 		c0 := row[j] - means[j]
 		c1 := row[j+1] - means[j+1]
 		c2 := row[j+2] - means[j+2]
@@ -471,7 +464,7 @@ func centredDot(xc, row, means, beta []float64) float64 {
 		s2 += c2 * beta[j+2]
 		s3 += c3 * beta[j+3]
 	}
-	for ; j < n; j++ {
+	for ; j < len(row); j++ {
 		c := row[j] - means[j]
 		xc[j] = c
 		s0 += c * beta[j]
@@ -479,12 +472,27 @@ func centredDot(xc, row, means, beta []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// axpy sets h += t·x.
-func axpy(h []float64, t float64, x []float64) {
-	h = h[:len(x)]
+// axpyGo sets h += t·x (equal lengths).
+func axpyGo(h []float64, t float64, x []float64) {
 	for j, v := range x {
 		h[j] += t * v
 	}
+}
+
+// dotGo returns a·b (equal lengths) in four interleaved partial sums.
+func dotGo(a, b []float64) float64 {
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+4 <= len(a); j += 4 {
+		s0 += a[j] * b[j]
+		s1 += a[j+1] * b[j+1]
+		s2 += a[j+2] * b[j+2]
+		s3 += a[j+3] * b[j+3]
+	}
+	for ; j < len(a); j++ {
+		s0 += a[j] * b[j]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // firstNonFinite returns the first non-finite value of the data in row

@@ -37,3 +37,59 @@ func gramTile8(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
 		gramTile8Go(c, ldc, pj, pk, ldp, rows)
 	}
 }
+
+//go:noescape
+func subDotAVX512(xc, row, means, beta []float64) float64
+
+//go:noescape
+func axpyAVX512(h []float64, t float64, x []float64)
+
+//go:noescape
+func dotAVX512(a, b []float64) float64
+
+// centredDot sets xc = row − means and returns (row − means)·beta.
+func centredDot(xc, row, means, beta []float64) float64 {
+	n := len(row)
+	xc, means, beta = xc[:n], means[:n], beta[:n]
+	if !useAVX512 {
+		return centredDotGo(xc, row, means, beta)
+	}
+	k := n &^ 7
+	s := subDotAVX512(xc[:k], row[:k], means[:k], beta[:k])
+	for j := k; j < n; j++ {
+		c := row[j] - means[j]
+		xc[j] = c
+		s += c * beta[j]
+	}
+	return s
+}
+
+// axpy sets h += t·x.
+func axpy(h []float64, t float64, x []float64) {
+	n := len(x)
+	h = h[:n]
+	if !useAVX512 {
+		axpyGo(h, t, x)
+		return
+	}
+	k := n &^ 7
+	axpyAVX512(h[:k], t, x[:k])
+	for j := k; j < n; j++ {
+		h[j] += t * x[j]
+	}
+}
+
+// dot returns a·b (len(b) ≥ len(a)).
+func dot(a, b []float64) float64 {
+	n := len(a)
+	b = b[:n]
+	if !useAVX512 {
+		return dotGo(a, b)
+	}
+	k := n &^ 7
+	s := dotAVX512(a[:k], b[:k])
+	for j := k; j < n; j++ {
+		s += a[j] * b[j]
+	}
+	return s
+}

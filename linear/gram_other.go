@@ -7,3 +7,12 @@ package linear
 func gramTile8(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
 	gramTile8Go(c, ldc, pj, pk, ldp, rows)
 }
+
+func centredDot(xc, row, means, beta []float64) float64 {
+	n := len(row)
+	return centredDotGo(xc[:n], row, means[:n], beta[:n])
+}
+
+func axpy(h []float64, t float64, x []float64) { axpyGo(h[:len(x)], t, x) }
+
+func dot(a, b []float64) float64 { return dotGo(a, b[:len(a)]) }
