@@ -197,6 +197,7 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 		cr.Comma = dopts.Delimiter
 	}
 	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true // as lenient as the reader that parsed the features: a stray quote in an unused column is copied
 	cw := csv.NewWriter(w)
 	if dopts.Delimiter != 0 {
 		cw.Comma = dopts.Delimiter
