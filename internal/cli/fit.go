@@ -514,6 +514,11 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		}
 		return fitErr
 	}
+	if div == nil {
+		if err := finiteFit(o.File, fr.Features, res.Coef, res.Intercept, res.MSE); err != nil {
+			return err
+		}
+	}
 	if o.Checkpoint != "" && res.Optim != nil && div == nil {
 		if err := modelio.Save(o.Checkpoint, modelFromFit(res, fr, &o, &s)); err != nil {
 			return err
@@ -650,7 +655,9 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 	}
 	if !res.Solver.Exact() {
 		st := m.Solver.Settings
-		st["lr"] = res.Optim.LR
+		if res.Optim != nil { // nil for cd and fista, which have no learning rate
+			st["lr"] = res.Optim.LR
+		}
 		st["epochs"] = s.Optim.Epochs
 		st["batch_size"] = s.Optim.BatchSize
 		st["seed"] = s.Optim.Seed
@@ -665,7 +672,8 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 				m.Scaling.Center = make([]float64, len(res.Scale))
 			}
 		}
-		if cp := res.Optim.Checkpoint; cp != nil {
+		if res.Optim != nil && res.Optim.Checkpoint != nil {
+			cp := res.Optim.Checkpoint
 			if b, err := cp.MarshalBinary(); err == nil {
 				m.State = &modelio.State{Params: cp.X, Epoch: cp.Epoch, Step: cp.Step, Extra: map[string]any{"checkpoint": b}}
 			}

@@ -104,3 +104,26 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// finiteFit refuses a fit whose coefficients or training loss are not finite
+// numbers (the data overflowed float64 somewhere in the solve), so that NaN
+// and Inf are never printed as a result or saved as a model.
+func finiteFit(file string, features []string, coef []float64, intercept, mse float64) error {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+	if bad(intercept) {
+		return fmt.Errorf("%s: the fitted intercept is %v: the data overflow float64 in the solve; rescale the columns (divide the largest by a power of ten) and fit again", file, intercept)
+	}
+	for j, c := range coef {
+		if bad(c) {
+			name := fmt.Sprint(j + 1)
+			if j < len(features) {
+				name = features[j]
+			}
+			return fmt.Errorf("%s: the coefficient of %s is %v: the data overflow float64 in the solve; rescale the columns (divide the largest by a power of ten) and fit again", file, name, c)
+		}
+	}
+	if bad(mse) {
+		return fmt.Errorf("%s: the training loss (MSE) is %v: the residuals are too large to square in float64; rescale the target (divide it by a power of ten) and fit again", file, mse)
+	}
+	return nil
+}

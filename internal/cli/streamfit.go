@@ -174,6 +174,9 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 			return fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names[k], files[0], features)
 		}
 	}
+	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, res.RSS/res.SumWeights); err != nil {
+		return err
+	}
 	elapsed := time.Since(t0)
 	target := opts.Target
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
