@@ -690,3 +690,19 @@ func TestPenalizedSolverModelFile(t *testing.T) {
 		}
 	}
 }
+
+// panicWriter stands for any bug that panics inside a command.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("boom") }
+
+// TestPanicIsInternalError: a panic inside a command is reported as an
+// internal error with exit 1, not the runtime's exit 2 (which would read as
+// a usage error) and not a crash of the caller.
+func TestPanicIsInternalError(t *testing.T) {
+	var errb bytes.Buffer
+	code := Main(context.Background(), []string{"version"}, IO{In: strings.NewReader(""), Out: panicWriter{}, Err: &errb})
+	if code != ExitFailure || !strings.Contains(errb.String(), "lsq: internal error: boom") || !strings.Contains(errb.String(), "This is a bug in lsq") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -58,7 +59,15 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // Main runs the lsq command line with args (without the program name) and
 // returns the process exit code.
-func Main(ctx context.Context, args []string, stdio IO) int {
+func Main(ctx context.Context, args []string, stdio IO) (code int) {
+	defer func() {
+		// A panic is a bug in lsq, not a usage error (the runtime's exit
+		// code 2): say so, keep the stack for the report, exit 1.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stdio.Err, "lsq: internal error: %v\n%s\nThis is a bug in lsq; please report it with the command line that caused it.\n", r, debug.Stack())
+			code = ExitFailure
+		}
+	}()
 	stdio.Args = args
 	out := &stickyWriter{w: stdio.Out}
 	stdio.Out = out
