@@ -37,10 +37,11 @@ import (
 const gramCondLimit = 1e4
 
 const (
-	gramPanelRows  = 128     // rows per panel: 128·(d+2) values stay in L2 while every tile reads them
+	gramPanelRows  = 128     // most rows per panel; a panel of at most gramPanelVals stays in L2 while every tile reads it
+	gramPanelVals  = 1 << 16 // values per panel (512 KiB)
 	gramMinRows    = 2048    // fewest rows per block
 	gramMaxBlocks  = 64      // most blocks: enough to balance any core count in use here
-	gramSlotBudget = 1 << 22 // values in all blocks' Gram slots together (32 MiB)
+	gramSlotBudget = 1 << 22 // values in all blocks' Gram slots together (32 MiB), or a quarter of X's if more
 	gramSample     = 1024    // rows sampled for the provisional means
 )
 
@@ -77,7 +78,8 @@ type rowBlocks struct {
 
 func newRowBlocks(n, d int) rowBlocks {
 	m := gramWidth(d)
-	nb := min(gramMaxBlocks, max(1, n/gramMinRows), max(1, gramSlotBudget/(m*m)))
+	budget := max(gramSlotBudget, n*d/4)
+	nb := min(gramMaxBlocks, max(1, n/gramMinRows), max(1, budget/(m*m)))
 	return rowBlocks{n: n, nb: nb}
 }
 
@@ -200,17 +202,18 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	// The Gram pass: G = ZᵀZ, Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…].
 	m := gramWidth(d)
 	slots := make([]float64, nb*m*m)
+	pr := max(8, min(gramPanelRows, gramPanelVals/m)) // rows per panel
 	panels := make([][]float64, rb.workers())
 	for k := range panels {
-		panels[k] = make([]float64, gramPanelRows*m)
+		panels[k] = make([]float64, pr*m)
 	}
 	zeros := make([]float64, d)
 	rb.run(func(k, b int) {
 		c := slots[b*m*m : (b+1)*m*m]
 		p := panels[k]
 		lo, hi := rb.bounds(b)
-		for i0 := lo; i0 < hi; i0 += gramPanelRows {
-			i1 := min(hi, i0+gramPanelRows)
+		for i0 := lo; i0 < hi; i0 += pr {
+			i1 := min(hi, i0+pr)
 			for i := i0; i < i1; i++ {
 				row := xs[i*stride : i*stride+d]
 				dst := p[(i-i0)*m : (i-i0)*m+d+2]
