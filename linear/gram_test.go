@@ -354,3 +354,41 @@ func TestRowKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestGramEdges: zero weights, overflowing squares and constant columns
+// on the Double path give what Householder QR gives.
+func TestGramEdges(t *testing.T) {
+	x, y, _ := correlated(15, 3000, 3, 0.5, 1)
+	if _, err := Fit(x, y, &Settings{Precision: Double, Weights: make([]float64, 3000)}); err == nil {
+		t.Error("all weights zero: no error")
+	}
+	// Squares of 1e200 overflow: the Gram path must decline, not fail.
+	big := mat.DenseCopyOf(x)
+	big.Scale(1e200, big)
+	yb := make([]float64, len(y))
+	for i := range y {
+		yb[i] = 1e200 * y[i]
+	}
+	if _, ok, err := fitGram(big, yb, &Settings{}); ok || err != nil {
+		t.Errorf("overflowing squares: ok=%v err=%v", ok, err)
+	}
+	// A constant column is aliased with the intercept.
+	xc := mat.DenseCopyOf(x)
+	for i := 0; i < 3000; i++ {
+		xc.Set(i, 1, 0.1)
+	}
+	r, err := Fit(xc, y, &Settings{Precision: Double})
+	if err != nil || r.Rank != 2 || len(r.Aliased) != 1 || r.Aliased[0] != 1 {
+		t.Errorf("constant column: rank %d aliased %v err %v", r.Rank, r.Aliased, err)
+	}
+	// Two rows more than columns: the smallest problem the path takes.
+	// RSS is stationary at the optimum, so its relative error is that of
+	// rounding each residual, ε·Σ|x_ij β_j|/|r_i|, which 1e-8 allows for
+	// residuals down to about 10⁻⁸ of the terms (here about 10⁻¹).
+	xs, ys, _ := correlated(16, 6, 4, 0.5, 1)
+	fast, ok, err := fitGram(xs, ys, &Settings{})
+	ref, err2 := Fit(xs, ys, &Settings{Precision: DoubleDouble})
+	if !ok || err != nil || err2 != nil || fast.DF != 1 || relDiff(fast.RSS, ref.RSS) > 1e-8 {
+		t.Errorf("n = d+2: ok=%v err=%v df=%d RSS %v, double-double %v", ok, err, fast.DF, fast.RSS, ref.RSS)
+	}
+}
