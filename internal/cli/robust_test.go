@@ -7,11 +7,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The tests in this file back the table in docs/errors.md: every bad input
@@ -704,5 +706,40 @@ func TestPanicIsInternalError(t *testing.T) {
 	code := Main(context.Background(), []string{"version"}, IO{In: strings.NewReader(""), Out: panicWriter{}, Err: &errb})
 	if code != ExitFailure || !strings.Contains(errb.String(), "lsq: internal error: boom") || !strings.Contains(errb.String(), "This is a bug in lsq") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestPlotFlatRange: a plot whose axis range is a few ulps wide (gradient
+// descent on a constant target: every y is 3, the fitted line 3 + 4e-16)
+// must draw. The command runs in a child process with its address space
+// capped at 2 GiB and a one-minute limit, so that a runaway allocation
+// fails fast instead of exhausting the machine.
+func TestPlotFlatRange(t *testing.T) {
+	if dir := os.Getenv("LSQ_PLOT_HELPER_DIR"); dir != "" {
+		lim := &syscall.Rlimit{Cur: 2 << 30, Max: 2 << 30}
+		if err := syscall.Setrlimit(syscall.RLIMIT_AS, lim); err != nil {
+			t.Skip("cannot bound memory:", err)
+		}
+		if code, _, stderr := runLSQ(dir, nil, "fit", "$D/ct.csv", "--solver", "gd", "--plot", "$D/p.svg"); code != ExitOK {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		return
+	}
+	knownGap(t, "report: niceTicks.Ticks(3, 3.0000000000000004) never ends: its tick counter k ≈ 1.5e18 does not change under k++, and the tick slice grows until memory runs out")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ct.csv"), []byte("x,y\n1,3\n2,3\n"), 0o644)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestPlotFlatRange$")
+	cmd.Env = append(os.Environ(), "LSQ_PLOT_HELPER_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if len(out) > 2000 {
+			out = out[:2000]
+		}
+		t.Fatalf("the plot failed: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "p.svg")); err != nil {
+		t.Error("no plot written")
 	}
 }
