@@ -279,6 +279,9 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if err != nil && (res == nil || ctx.Err() != nil) {
 		return fmt.Errorf("%s: %w", in.name, err)
 	}
+	if math.IsNaN(res.RSS) || math.IsInf(res.RSS, 0) {
+		return fmt.Errorf("%s: the residual sum of squares is %v: the residuals are too large to square in float64; rescale the target (divide it by a power of ten) and fit again", in.name, res.RSS)
+	}
 	out := curveOutput{
 		File: o.File, Model: o.Model, Target: o.Target, ParamOrder: params,
 		Params: map[string]float64{}, StdErr: map[string]jsonFloat{}, T: map[string]jsonFloat{}, P: map[string]jsonFloat{},

@@ -154,6 +154,7 @@ var errorCases = []struct {
 	{"curve_start_nan", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=NaN", "-o", "$D/out"}, ExitUsage, `--start: a="NaN" is not a finite number`},
 	{"curve_division_by_zero", []string{"curve", "$D/c.csv", "--model", "a/(x-1)+b", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a/\(x-1\)\+b is \+Inf at the starting values a=1,b=2; choose --start values where it is finite on every row`},
 	{"curve_log_negative", []string{"curve", "$D/c.csv", "--model", "a*log(x-b)", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a\*log\(x-b\) is NaN at the starting values a=1,b=2; choose --start values`},
+	{"curve_rss_overflow", []string{"curve", "$D/huge.csv", "--model", "a*x+b", "--start", "a=1e200,b=1e200", "-o", "$D/out"}, ExitFailure, `huge\.csv: the residual sum of squares is \+Inf: the residuals are too large to square in float64; rescale the target`},
 	{"curve_bounds_empty", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--bounds", "a=2:1", "-o", "$D/out"}, ExitUsage, `--bounds: "a=2:1" needs numbers LOW ≤ HIGH`},
 	{"curve_method", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "foo", "-o", "$D/out"}, ExitUsage, `--method "foo": want lm, gn, gd or adam`},
 	{"formula_log_negative", []string{"fit", "$D/negx.csv", "--formula", "y ~ log(x)", "-o", "$D/out"}, ExitFailure, `negx\.csv: formula: term log\(x\) is NaN at row 2; transform or filter the data`},
