@@ -187,6 +187,9 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	if len(res.Losses) > 0 && (math.IsNaN(res.Losses[0]) || math.IsInf(res.Losses[0], 0)) {
+		return fmt.Errorf("%s: the loss at the start (zero coefficients) is %v: the target is too large to square in float64; rescale it (divide it by a power of ten) and try again", o.File, res.Losses[0])
+	}
 	out := lrFindOutput{
 		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
 		Solver: string(solver), BatchSize: batch, Seed: o.Seed, Standardized: o.Standardize,

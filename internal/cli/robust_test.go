@@ -128,6 +128,7 @@ var errorCases = []struct {
 	{"fit_solution_overflow", []string{"fit", "$D/ovf.csv", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is NaN: the data overflow float64 in the solve; rescale the columns`},
 	{"fit_solution_overflow_cholesky", []string{"fit", "$D/ovf.csv", "--solver", "cholesky", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is -Inf`},
 	{"fit_solution_overflow_ridge", []string{"fit", "$D/ovf.csv", "--penalty", "l2", "--alpha", "1", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is NaN`},
+	{"lrfind_loss_overflow", []string{"lr-find", "$D/huge.csv", "--plot", "$D/out.png"}, ExitFailure, `huge\.csv: the loss at the start \(zero coefficients\) is \+Inf: the target is too large to square in float64; rescale it`},
 	{"fit_overflow_gd", []string{"fit", "$D/huge.csv", "--solver", "gd", "-o", "$D/out"}, ExitFailure, `optim: objective \+Inf or its gradient is not finite at the start point`},
 
 	// Model files.
