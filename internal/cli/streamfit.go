@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stream"
 )
@@ -91,8 +93,11 @@ func needsStream(files []string, budget int64) bool {
 // accumulator (in parallel), and the accumulators are merged in file order.
 func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string, stdio IO) error {
 	s := p.settings
-	if !s.Solver.Exact() || s.Solver != "qr" {
-		return usagef("--stream fits exactly (QR of the streamed rows); drop --solver %s, or load the data in memory", s.Solver)
+	if s.Solver != "qr" && s.Solver != fit.GD {
+		return usagef("--stream fits exactly (QR of the streamed rows) or by full-batch gradient descent (--solver gd, one pass per epoch); not --solver %s", s.Solver)
+	}
+	if s.Solver == fit.GD && slices.Contains(files, "-") {
+		return usagef("--stream --solver gd reads the data once per epoch; give a file, not standard input")
 	}
 	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && o.Robust != "" {
 		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report and --robust")
@@ -157,10 +162,14 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	} else if pen != "" && pen != "none" {
 		return usagef("--stream solves least squares and ridge (--penalty l2); not --penalty %s", pen)
 	}
-	res, err := stream.Fit(ctx, parts, st)
+	qr, err := stream.FoldQR(ctx, parts, st)
 	if bar != nil {
 		bar.Finish()
 	}
+	if err != nil {
+		return err
+	}
+	res, err := qr.Solve(st.Alpha)
 	if err != nil {
 		return err
 	}
@@ -179,6 +188,9 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	}
 	elapsed := time.Since(t0)
 	target := opts.Target
+	if s.Solver == fit.GD {
+		return streamGD(ctx, o, p, qr, res, parts, features, target, files, stdio)
+	}
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),
 		Loss: jsonFloat(res.RSS / res.SumWeights), Objective: jsonFloat(res.RSS / res.SumWeights / 2),
