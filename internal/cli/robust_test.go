@@ -144,6 +144,7 @@ var errorCases = []struct {
 	{"model_coef_count", []string{"predict", "$D/count.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `count\.json: the model has 1 features but 3 coefficients`},
 	{"model_coef_1e400", []string{"predict", "$D/e400.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `e400\.json: not a valid model file: .*1e400`},
 	{"model_coef_type", []string{"predict", "$D/type.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `type\.json: not a valid model file: .*coef`},
+	{"eval_missing_target", []string{"eval", "$D/good.json", "$D/bx.csv"}, ExitFailure, `bx\.csv:1: no column named "y"; the columns are "x"`},
 	{"eval_model_truncated", []string{"eval", "$D/trunc.json", "$D/tut.csv"}, ExitFailure, `trunc\.json: the model file is truncated`},
 	{"fit_init_truncated", []string{"fit", "$D/tut.csv", "--solver", "gd", "--init", "$D/trunc.json", "-o", "$D/out"}, ExitFailure, `trunc\.json: the model file is truncated`},
 
