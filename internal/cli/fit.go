@@ -73,7 +73,7 @@ type fitOptions struct {
 func newFitCmd(stdio IO) *cobra.Command {
 	opts := fitOptions{}
 	cmd := &cobra.Command{
-		Use:   "fit FILE",
+		Use:   "fit FILE [FILE...]",
 		Short: "Fit a linear least-squares model, exactly or by gradient descent",
 		Long: `fit reads FILE (.csv, .tsv, .parquet, or - for standard input) and fits
 target ≈ intercept + Σ coef·feature.
@@ -82,13 +82,19 @@ Exact solvers: qr (default; pivoted Householder QR, in double-double precision
 for small problems), svd (minimum-norm, for rank-deficient designs), cholesky
 (normal equations: fast, squares the condition number).
 
+Penalised: --penalty l2 (ridge; exact), l1 and elasticnet (coordinate
+descent, --solver cd, or fista), l2sp (toward the --init model).
+
 Iterative solvers: gd (batch gradient descent), sgd, momentum, nesterov,
 adagrad, rmsprop, adam, adamw, lbfgs. They work on standardised inputs unless
 --standardize=false, and every iterative fit also solves the problem exactly
 and reports the gap: how far it stopped from the optimum and why.
 
+Several files, or a pattern, are partitions of one data set and are streamed
+(one pass, memory independent of the rows), as is a file larger than --memory.
+
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 an iterative fit that did not
-converge (the model is still written).`,
+converge (the model is still written unless it diverged), 130 interrupted.`,
 		Example: `  lsq fit data.csv --target y
   lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false
   lsq fit data.csv --solver adam --batch-size 32 --seed 1 --trace trace.jsonl -o model.json`,
@@ -103,7 +109,7 @@ converge (the model is still written).`,
 	f := cmd.Flags()
 	opts.Data.register(f, true)
 	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
-	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
+	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
 	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
 	f.StringVar(&opts.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
 	f.IntVar(&opts.Epochs, "epochs", 1000, "epoch limit for iterative solvers")
@@ -132,7 +138,7 @@ converge (the model is still written).`,
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
 	f.StringVar(&opts.Resume, "resume", "", "continue an interrupted or checkpointed fit from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
-	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge); implied by several files or a file larger than --memory")
+	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
 	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
