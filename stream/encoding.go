@@ -11,8 +11,9 @@ import (
 // patterns, so a round trip is exact and merging decoded accumulators gives
 // the same bits as merging the originals.
 //
-//	QR:   "LSQR" version(1) flags(1: bit 0 = intercept) d(uint32) n(int64)
-//	      Σw(float64) then the upper triangle of R, row by row (p(p+1)/2 floats)
+//	QR:   "LSQR" version(1) flags(1: bit 0 = intercept, bit 1 = double-double)
+//	      d(uint32) n(int64) Σw(float64) then the upper triangle of R, row by
+//	      row (p(p+1)/2 floats; with bit 1 set, p(p+1)/2 pairs hi, lo)
 //	Grad: "LSQG" version(1) d(uint32) n(int64) Σw Σwr Σwr² intercept
 //	      then Σwrz, coef, center, scale (d floats each)
 const (
@@ -29,12 +30,18 @@ var errShort = errors.New("stream: binary form is truncated or has trailing byte
 func (q *QR) MarshalBinary() ([]byte, error) {
 	q.flush()
 	tri := q.p * (q.p + 1) / 2
+	if q.precise {
+		tri *= 2
+	}
 	b := make([]byte, 0, 4+1+1+4+8+8+8*tri)
 	b = append(b, qrMagic...)
 	b = append(b, formatVersion)
 	var flags byte
 	if q.intercept {
-		flags = 1
+		flags |= 1
+	}
+	if q.precise {
+		flags |= 2
 	}
 	b = append(b, flags)
 	b = binary.LittleEndian.AppendUint32(b, uint32(q.d))
@@ -42,7 +49,12 @@ func (q *QR) MarshalBinary() ([]byte, error) {
 	b = appendFloat(b, q.sumW)
 	for i := 0; i < q.p; i++ {
 		for j := i; j < q.p; j++ {
-			b = appendFloat(b, q.r[i*q.p+j])
+			if q.precise {
+				b = appendFloat(b, q.rd[i*q.p+j].hi)
+				b = appendFloat(b, q.rd[i*q.p+j].lo)
+			} else {
+				b = appendFloat(b, q.r[i*q.p+j])
+			}
 		}
 	}
 	return b, nil
@@ -57,10 +69,11 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 	if data[4] != formatVersion {
 		return fmt.Errorf("stream: QR accumulator format version %d, want %d", data[4], formatVersion)
 	}
-	if data[5]&^1 != 0 {
+	if data[5]&^3 != 0 {
 		return fmt.Errorf("stream: QR accumulator has unknown flags %#x", data[5])
 	}
 	intercept := data[5]&1 == 1
+	precise := data[5]&2 == 2
 	d := binary.LittleEndian.Uint32(data[6:10])
 	if d > maxFeatures {
 		return fmt.Errorf("stream: QR accumulator claims %d features", d)
@@ -72,10 +85,14 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 	rest := data[10:]
 	// Check the length before allocating, so corrupt input cannot ask for
 	// more memory than it occupies.
-	if tri := p * (p + 1) / 2; len(rest) != 8+8+8*tri {
+	tri := p * (p + 1) / 2
+	if precise {
+		tri *= 2
+	}
+	if len(rest) != 8+8+8*tri {
 		return errShort
 	}
-	nq := NewQR(int(d), intercept)
+	nq := newQR(int(d), intercept, precise)
 	n := int64(binary.LittleEndian.Uint64(rest))
 	if n < 0 {
 		return fmt.Errorf("stream: QR accumulator has %d rows", n)
@@ -85,7 +102,14 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 	nq.sumW, rest = readFloat(rest)
 	for i := 0; i < nq.p; i++ {
 		for j := i; j < nq.p; j++ {
-			nq.r[i*nq.p+j], rest = readFloat(rest)
+			if precise {
+				var v dd
+				v.hi, rest = readFloat(rest)
+				v.lo, rest = readFloat(rest)
+				nq.rd[i*nq.p+j] = v
+			} else {
+				nq.r[i*nq.p+j], rest = readFloat(rest)
+			}
 		}
 	}
 	*q = *nq

@@ -22,17 +22,41 @@ type QR struct {
 	d         int  // number of features
 	intercept bool // whether the first column is the column of ones
 	p         int  // columns of Z: d + 1 (+1 for the intercept)
+	precise   bool // factor carried in double-double (rd, bd, wd) rather than float64 (r, blk, work)
 	r         []float64
+	rd        []dd
 	n         int64   // rows with positive weight
 	sumW      float64 // Σw over all rows
 	blk       []float64
-	m         int // rows buffered in blk
+	bd        []dd
+	m         int // rows buffered in blk or bd
 	work      []float64
+	wd        []dd
 }
 
+// DoubleDoubleMaxFeatures is the largest number of features for which NewQR
+// carries the factor in double-double arithmetic. Above it NewQR uses
+// float64, which folds rows several times faster but is only as accurate as
+// unpivoted Householder QR on the raw design (see the package documentation).
+const DoubleDoubleMaxFeatures = 50
+
 // NewQR returns an empty accumulator for d features, with a column of ones
-// for the intercept if intercept is true. It panics if d < 0.
+// for the intercept if intercept is true. The factor is carried in
+// double-double arithmetic when d ≤ DoubleDoubleMaxFeatures and in float64
+// otherwise. It panics if d < 0.
 func NewQR(d int, intercept bool) *QR {
+	return newQR(d, intercept, d <= DoubleDoubleMaxFeatures)
+}
+
+// NewQRFloat64 is NewQR with the factor carried in float64 whatever d: faster,
+// and accurate to about ε·κ(Z) instead of about 1e-32·κ(Z).
+func NewQRFloat64(d int, intercept bool) *QR { return newQR(d, intercept, false) }
+
+// NewQRDoubleDouble is NewQR with the factor carried in double-double
+// whatever d.
+func NewQRDoubleDouble(d int, intercept bool) *QR { return newQR(d, intercept, true) }
+
+func newQR(d int, intercept, precise bool) *QR {
 	if d < 0 {
 		panic(fmt.Sprintf("stream: NewQR with %d features", d))
 	}
@@ -40,14 +64,29 @@ func NewQR(d int, intercept bool) *QR {
 	if intercept {
 		p++
 	}
-	return &QR{
-		d:         d,
-		intercept: intercept,
-		p:         p,
-		r:         make([]float64, p*p),
-		blk:       make([]float64, blockRows*p),
-		work:      make([]float64, p),
+	q := &QR{d: d, intercept: intercept, p: p, precise: precise}
+	if precise {
+		q.rd = make([]dd, p*p)
+		q.bd = make([]dd, blockRows*p)
+		q.wd = make([]dd, p)
+	} else {
+		q.r = make([]float64, p*p)
+		q.blk = make([]float64, blockRows*p)
+		q.work = make([]float64, p)
 	}
+	return q
+}
+
+// DoubleDouble reports whether the factor is carried in double-double
+// arithmetic.
+func (q *QR) DoubleDouble() bool { return q.precise }
+
+// at returns R_ij.
+func (q *QR) at(i, j int) dd {
+	if q.precise {
+		return q.rd[i*q.p+j]
+	}
+	return dd{q.r[i*q.p+j], 0}
 }
 
 // Features returns the number of features d.
@@ -67,6 +106,7 @@ func (q *QR) SumWeights() float64 { return q.sumW }
 // Reset empties the accumulator, keeping its shape and its memory.
 func (q *QR) Reset() {
 	clear(q.r)
+	clear(q.rd)
 	q.n, q.sumW, q.m = 0, 0, 0
 }
 
@@ -106,20 +146,44 @@ func (q *QR) appendRow(x []float64, y, w float64) {
 		return
 	}
 	q.n++
-	s := 1.0
-	if w != 1 {
-		s = math.Sqrt(w)
-	}
-	row := q.blk[q.m*q.p : (q.m+1)*q.p]
 	k := 0
-	if q.intercept {
-		row[0] = s
-		k = 1
+	if q.precise {
+		row := q.bd[q.m*q.p : (q.m+1)*q.p]
+		if w == 1 {
+			if q.intercept {
+				row[0] = dd{1, 0}
+				k = 1
+			}
+			for j, v := range x {
+				row[k+j] = dd{v, 0}
+			}
+			row[q.p-1] = dd{y, 0}
+		} else {
+			s := ddSqrt(dd{w, 0})
+			if q.intercept {
+				row[0] = s
+				k = 1
+			}
+			for j, v := range x {
+				row[k+j] = ddMulF(s, v)
+			}
+			row[q.p-1] = ddMulF(s, y)
+		}
+	} else {
+		s := 1.0
+		if w != 1 {
+			s = math.Sqrt(w)
+		}
+		row := q.blk[q.m*q.p : (q.m+1)*q.p]
+		if q.intercept {
+			row[0] = s
+			k = 1
+		}
+		for j, v := range x {
+			row[k+j] = s * v
+		}
+		row[q.p-1] = s * y
 	}
-	for j, v := range x {
-		row[k+j] = s * v
-	}
-	row[q.p-1] = s * y
 	q.m++
 	if q.m == blockRows {
 		q.flush()
@@ -130,7 +194,11 @@ func (q *QR) flush() {
 	if q.m == 0 {
 		return
 	}
-	foldRows(q.r, q.p, q.blk, q.m, q.work)
+	if q.precise {
+		foldRowsDD(q.rd, q.p, q.bd, q.m, q.wd)
+	} else {
+		foldRows(q.r, q.p, q.blk, q.m, q.work)
+	}
 	q.m = 0
 }
 
@@ -167,9 +235,19 @@ func (q *QR) Merge(o *QR) error {
 	}
 	q.flush()
 	o.flush()
-	blk := make([]float64, len(o.r))
-	copy(blk, o.r)
-	foldRows(q.r, q.p, blk, q.p, q.work)
+	if q.precise {
+		blk := make([]dd, q.p*q.p)
+		for i := range blk {
+			blk[i] = o.at(i/q.p, i%q.p)
+		}
+		foldRowsDD(q.rd, q.p, blk, q.p, q.wd)
+	} else {
+		blk := make([]float64, q.p*q.p)
+		for i := range blk {
+			blk[i] = o.at(i/q.p, i%q.p).float()
+		}
+		foldRows(q.r, q.p, blk, q.p, q.work)
+	}
 	q.n += o.n
 	q.sumW += o.sumW
 	return nil
@@ -183,7 +261,7 @@ func (q *QR) R() *mat.TriDense {
 	t := mat.NewTriDense(q.p, mat.Upper, nil)
 	for i := 0; i < q.p; i++ {
 		for j := i; j < q.p; j++ {
-			t.SetTri(i, j, q.r[i*q.p+j])
+			t.SetTri(i, j, q.at(i, j).float())
 		}
 	}
 	return t
@@ -199,11 +277,11 @@ func (q *QR) Means() (x []float64, y float64) {
 	}
 	q.flush()
 	x = make([]float64, q.d)
-	r00 := q.r[0]
+	r00 := q.at(0, 0)
 	for j := range x {
-		x[j] = q.r[1+j] / r00
+		x[j] = ddDiv(q.at(0, 1+j), r00).float()
 	}
-	return x, q.r[q.p-1] / r00
+	return x, ddDiv(q.at(0, q.p-1), r00).float()
 }
 
 // CentredNorms returns √Σw(xⱼ−x̄ⱼ)² for each feature and for the response
@@ -217,9 +295,9 @@ func (q *QR) CentredNorms() (x []float64, y float64) {
 	q.flush()
 	x = make([]float64, q.d)
 	for j := range x {
-		x[j] = q.colNorm(1+j, 1)
+		x[j] = q.colNorm(1+j, 1).float()
 	}
-	return x, q.colNorm(q.p-1, 1)
+	return x, q.colNorm(q.p-1, 1).float()
 }
 
 // Norms returns the weighted norms √Σw·xⱼ² of the features and √Σw·y² of
@@ -233,18 +311,18 @@ func (q *QR) Norms() (x []float64, y float64) {
 	}
 	x = make([]float64, q.d)
 	for j := range x {
-		x[j] = q.colNorm(off+j, 0)
+		x[j] = q.colNorm(off+j, 0).float()
 	}
-	return x, q.colNorm(q.p-1, 0)
+	return x, q.colNorm(q.p-1, 0).float()
 }
 
 // colNorm returns the norm of column c of R from row `from` to the diagonal.
-func (q *QR) colNorm(c, from int) float64 {
-	var s float64
+func (q *QR) colNorm(c, from int) dd {
+	col := make([]dd, 0, c+1-from)
 	for i := from; i <= c; i++ {
-		s = math.Hypot(s, q.r[i*q.p+c])
+		col = append(col, q.at(i, c))
 	}
-	return s
+	return ddNorm(col)
 }
 
 // DataError reports a value that cannot be folded: a non-finite feature or

@@ -67,39 +67,53 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 	if q.n == 0 {
 		return nil, ErrNoData
 	}
+	// The factor and everything derived from it are handled in
+	// double-double, whatever precision the rows were folded in: the work is
+	// O(p³), independent of the number of rows.
 	p, k := q.p, q.p-1
-	a := make([]float64, p*p)
-	copy(a, q.r)
+	a := make([]dd, p*p)
+	for i := 0; i < p; i++ {
+		for j := i; j < p; j++ {
+			a[i*p+j] = q.at(i, j)
+		}
+	}
 	off := 0
 	if q.intercept {
 		off = 1
 	}
 	if alpha > 0 {
-		rows := make([]float64, q.d*p)
-		s := math.Sqrt(q.sumW * alpha)
+		rows := make([]dd, q.d*p)
+		s := ddSqrt(ddMulF(dd{q.sumW, 0}, alpha))
 		for j := 0; j < q.d; j++ {
 			rows[j*p+off+j] = s
 		}
-		foldRows(a, p, rows, q.d, make([]float64, p))
+		foldRowsDD(a, p, rows, q.d, make([]dd, p))
 	}
 	var maxDiag float64
 	for j := 0; j < k; j++ {
-		maxDiag = math.Max(maxDiag, math.Abs(a[j*p+j]))
+		maxDiag = math.Max(maxDiag, math.Abs(a[j*p+j].hi))
 	}
+	// The threshold is that of float64 QR whatever the arithmetic: a column
+	// that is dependent to float64 precision is dependent in the data, which
+	// were given in float64.
 	tol := float64(k) * 0x1p-52 * maxDiag
 	for j := 0; j < k; j++ {
-		if d := math.Abs(a[j*p+j]); !(d > tol) {
+		if d := math.Abs(a[j*p+j].hi); !(d > tol) {
 			return nil, &SingularError{Column: j, Ratio: d / maxDiag}
 		}
 	}
 	// Back substitution R₁₁β = R₁,ₚ.
-	beta := make([]float64, k)
+	bd := make([]dd, k)
 	for i := k - 1; i >= 0; i-- {
 		s := a[i*p+k]
 		for j := i + 1; j < k; j++ {
-			s -= a[i*p+j] * beta[j]
+			s = ddSub(s, ddMul(a[i*p+j], bd[j]))
 		}
-		beta[i] = s / a[i*p+i]
+		bd[i] = ddDiv(s, a[i*p+i])
+	}
+	beta := make([]float64, k)
+	for i, v := range bd {
+		beta[i] = v.float()
 	}
 
 	res := &Result{Alpha: alpha, N: q.n, SumWeights: q.sumW, DF: q.n - int64(k)}
@@ -110,53 +124,55 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 
 	// Residual sum of squares: R_pp² for least squares; for ridge,
 	// ‖R·[β; −1]‖² with the data's own R.
+	var rss dd
 	if alpha == 0 {
-		res.RSS = a[k*p+k] * a[k*p+k]
+		rss = ddMul(a[k*p+k], a[k*p+k])
 	} else {
-		var rss float64
+		res := make([]dd, p)
 		for i := 0; i < p; i++ {
-			s := -q.r[i*p+k]
+			s := q.at(i, k).neg()
 			for j := i; j < k; j++ {
-				s += q.r[i*p+j] * beta[j]
+				s = ddAdd(s, ddMul(q.at(i, j), bd[j]))
 			}
-			rss += s * s
+			res[i] = s
 		}
-		res.RSS = rss
+		nr := ddNorm(res)
+		rss = ddMul(nr, nr)
 	}
+	res.RSS = rss.float()
 	tss := q.colNorm(k, off)
-	tss *= tss
-	res.R2 = 1 - res.RSS/tss
+	tss = ddMul(tss, tss)
+	res.R2 = 1 - ddDiv(rss, tss).float()
 	c := int64(off)
+	var sd dd
 	if res.DF > 0 {
-		res.ResidualSD = math.Sqrt(res.RSS / float64(res.DF))
-		res.AdjR2 = 1 - (1-res.R2)*float64(q.n-c)/float64(res.DF)
+		sd = ddSqrt(ddDiv(rss, dd{float64(res.DF), 0}))
+		res.ResidualSD = sd.float()
+		res.AdjR2 = 1 - ddMulF(ddDiv(rss, tss), float64(q.n-c)/float64(res.DF)).float()
 	} else {
 		res.ResidualSD = math.NaN()
 		res.AdjR2 = math.NaN()
+		sd = dd{math.NaN(), math.NaN()}
 	}
 
 	res.InterceptStdErr = math.NaN()
 	if alpha == 0 {
 		// diag((RᵀR)⁻¹)ᵢ = Σⱼ(R⁻¹)ᵢⱼ², with R⁻¹ built column by column by
 		// back substitution.
-		inv := make([]float64, k*k) // inv[i*k+j] = (R⁻¹)_ij, upper triangular
+		inv := make([]dd, k*k) // inv[i*k+j] = (R⁻¹)_ij, upper triangular
 		for j := 0; j < k; j++ {
-			inv[j*k+j] = 1 / a[j*p+j]
+			inv[j*k+j] = ddDiv(dd{1, 0}, a[j*p+j])
 			for i := j - 1; i >= 0; i-- {
-				var s float64
+				var s dd
 				for l := i + 1; l <= j; l++ {
-					s += a[i*p+l] * inv[l*k+j]
+					s = ddAdd(s, ddMul(a[i*p+l], inv[l*k+j]))
 				}
-				inv[i*k+j] = -s / a[i*p+i]
+				inv[i*k+j] = ddDiv(s, a[i*p+i]).neg()
 			}
 		}
 		se := make([]float64, k)
 		for i := 0; i < k; i++ {
-			var s float64
-			for j := i; j < k; j++ {
-				s = math.Hypot(s, inv[i*k+j])
-			}
-			se[i] = res.ResidualSD * s
+			se[i] = ddMul(sd, ddNorm(inv[i*k+i:(i+1)*k])).float()
 		}
 		if q.intercept {
 			res.InterceptStdErr = se[0]
