@@ -203,7 +203,34 @@ func Decode(b []byte, name string) (*Model, error) {
 	var m Model
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	if err := dec.Decode(&m); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			line, col := lineCol(trimmed, te.Offset)
+			return fail("line %d, column %d: field %q holds a %s where a %s belongs; write the model again with `lsq fit ... -o`", line, col, te.Field, te.Value, te.Type)
+		}
 		return fail("not a valid model file: %v", err)
+	}
+	// encoding/json reads null as 0: a coefficient edited into null must
+	// not silently become zero.
+	var nulls struct {
+		Coef   []*float64          `json:"coef"`
+		Params map[string]*float64 `json:"params"`
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(trimmed, &fields) == nil && string(fields["intercept"]) == "null" {
+		return fail("the intercept is null; write the model again with `lsq fit ... -o`")
+	}
+	if json.Unmarshal(trimmed, &nulls) == nil {
+		for j, c := range nulls.Coef {
+			if c == nil {
+				return fail("coefficient %d is null; write the model again with `lsq fit ... -o`", j+1)
+			}
+		}
+		for name, v := range nulls.Params {
+			if v == nil {
+				return fail("parameter %s is null; write the model again with `lsq curve ... -o`", name)
+			}
+		}
 	}
 	if err := m.validate(); err != nil {
 		return fail("%v", err)

@@ -60,8 +60,10 @@ func TestDecodeRejects(t *testing.T) {
 		{"no version", strings.Replace(g, `"version": 1,`, ``, 1), "no \"version\""},
 		{"count mismatch", strings.Replace(g, `"x2"`, `"x2", "x3"`, 1), "3 features but 2 coefficients"},
 		{"bad kind", strings.Replace(g, `"kind": "linear"`, `"kind": "tree"`, 1), "unknown model kind"},
-		{"nonsense value", strings.Replace(g, `"intercept": 2.2`, `"intercept": "two"`, 1), "not a valid model file"},
+		{"nonsense value", strings.Replace(g, `"intercept": 2.2`, `"intercept": "two"`, 1), "field \"intercept\" holds a string"},
 		{"duplicate feature", strings.Replace(g, `"x2"`, `"x1"`, 1), "appears twice"},
+		{"null coefficient", strings.Replace(g, `0.6,`, `null,`, 1), "coefficient 1 is null"},
+		{"null intercept", strings.Replace(g, `"intercept": 2.2`, `"intercept": null`, 1), "intercept is null"},
 	}
 	for _, c := range cases {
 		_, err := Decode([]byte(c.in), "m.json")

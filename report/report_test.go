@@ -124,6 +124,9 @@ func TestNiceTicks(t *testing.T) {
 		{1e6, 5e6, "1e+06 2e+06 3e+06 4e+06 5e+06"},
 		{0.0012, 0.0019, "0.0012 0.0013 0.0014 0.0015 0.0016 0.0017 0.0018 0.0019"},
 		{7, 7, "7"},
+		// One ulp apart: a single value, not a loop counting near 1e18 (it
+		// once never ended and exhausted memory).
+		{3, 3.0000000000000004, "3"},
 	} {
 		if got := labels(niceTicks{}.Ticks(c.lo, c.hi)); got != c.want {
 			t.Errorf("niceTicks(%v, %v) labels %q, want %q", c.lo, c.hi, got, c.want)

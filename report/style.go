@@ -165,7 +165,10 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !finite(lo) || !finite(hi) || hi < lo {
 		return nil
 	}
-	if hi == lo {
+	// A range at the rounding level of its values (hi − lo within a few ulps,
+	// e.g. 3 and 3.0000000000000004) is one value: stepping through it would
+	// count with integers k near 1e18, where k++ no longer changes k.
+	if hi-lo <= 1e-12*math.Max(math.Abs(lo), math.Abs(hi)) {
 		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
 	}
 	// The smallest step of 1, 2 or 5 times a power of ten that cuts the
@@ -182,7 +185,10 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	perMajor := int(math.Round(step / minor))
 	var ticks []plot.Tick
-	for k := math.Ceil(lo/minor - 1e-9); k*minor <= hi+1e-9*minor; k++ {
+	// At most maxIntervals majors of perMajor minors each (plus the ends);
+	// the bound also guards the loop against any arithmetic surprise.
+	limit := (maxIntervals+2)*perMajor + 2
+	for k := math.Ceil(lo/minor - 1e-9); k*minor <= hi+1e-9*minor && len(ticks) < limit; k++ {
 		v := k * minor
 		t := plot.Tick{Value: v}
 		if int64(math.Round(k))%int64(perMajor) == 0 {

@@ -122,9 +122,9 @@ var errorCases = []struct {
 
 	// Fits that overflow float64: an error, never NaN or Inf printed or saved.
 	{"fit_loss_overflow", []string{"fit", "$D/huge.csv", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is NaN: the residuals are too large to square in float64; rescale the target`},
-	{"fit_loss_overflow_svd", []string{"fit", "$D/huge.csv", "--solver", "svd", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is \+Inf`},
-	{"fit_loss_overflow_stream", []string{"fit", "$D/huge.csv", "--stream", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is \+Inf`},
-	{"fit_loss_overflow_cd", []string{"fit", "$D/huge.csv", "--solver", "cd", "--penalty", "l1", "--alpha", "0.1", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is \+Inf`},
+	{"fit_loss_overflow_svd", []string{"fit", "$D/huge.csv", "--solver", "svd", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is (\+Inf|NaN)`},
+	{"fit_loss_overflow_stream", []string{"fit", "$D/huge.csv", "--stream", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is (\+Inf|NaN)`},
+	{"fit_loss_overflow_cd", []string{"fit", "$D/huge.csv", "--solver", "cd", "--penalty", "l1", "--alpha", "0.1", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(MSE\) is (\+Inf|NaN)`},
 	{"fit_solution_overflow", []string{"fit", "$D/ovf.csv", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is NaN: the data overflow float64 in the solve; rescale the columns`},
 	{"fit_solution_overflow_cholesky", []string{"fit", "$D/ovf.csv", "--solver", "cholesky", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is -Inf`},
 	{"fit_solution_overflow_ridge", []string{"fit", "$D/ovf.csv", "--penalty", "l2", "--alpha", "1", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is NaN`},
@@ -142,8 +142,8 @@ var errorCases = []struct {
 	{"model_newer", []string{"predict", "$D/newer.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `newer\.json: .*newer than this lsq`},
 	{"model_version_0", []string{"predict", "$D/v0.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `v0\.json: model file version 0 is not valid`},
 	{"model_coef_count", []string{"predict", "$D/count.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `count\.json: the model has 1 features but 3 coefficients`},
-	{"model_coef_1e400", []string{"predict", "$D/e400.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `e400\.json: not a valid model file: .*1e400`},
-	{"model_coef_type", []string{"predict", "$D/type.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `type\.json: not a valid model file: .*coef`},
+	{"model_coef_1e400", []string{"predict", "$D/e400.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `e400\.json: line 1, column \d+: field "coef" holds a number 1e400`},
+	{"model_coef_type", []string{"predict", "$D/type.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `type\.json: line 1, column \d+: field "coef" holds a string`},
 	{"eval_missing_target", []string{"eval", "$D/good.json", "$D/bx.csv"}, ExitFailure, `bx\.csv:1: no column named "y"; the columns are "x"`},
 	{"eval_model_truncated", []string{"eval", "$D/trunc.json", "$D/tut.csv"}, ExitFailure, `trunc\.json: the model file is truncated`},
 	{"fit_init_truncated", []string{"fit", "$D/tut.csv", "--solver", "gd", "--init", "$D/trunc.json", "-o", "$D/out"}, ExitFailure, `trunc\.json: the model file is truncated`},
@@ -486,7 +486,6 @@ func TestFitColumnScales(t *testing.T) {
 // TestModelNullCoefficient: "coef": [null] in a hand-edited model file must
 // be refused, not read as 0.
 func TestModelNullCoefficient(t *testing.T) {
-	knownGap(t, "modelio: a null coefficient decodes as 0 and predict writes predictions with exit 0")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tut.csv"), []byte(errorFixtures["tut.csv"]), 0o644)
 	os.WriteFile(filepath.Join(dir, "m.json"), []byte(`{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [null], "intercept": 2.2}`), 0o644)
@@ -560,7 +559,6 @@ func TestStdoutWriteError(t *testing.T) {
 // device, a FIFO) must be written to, not replaced by a regular file renamed
 // over it. Shown here with a FIFO in a temporary directory.
 func TestOutputToDevice(t *testing.T) {
-	knownGap(t, "internal/fsutil: WriteFile renames a temporary file over the target even when it is a device or FIFO (as root, -o /dev/null replaces the device node)")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tut.csv"), []byte(errorFixtures["tut.csv"]), 0o644)
 	os.WriteFile(filepath.Join(dir, "good.json"), []byte(errorFixtures["good.json"]), 0o644)
@@ -729,7 +727,6 @@ func TestPlotFlatRange(t *testing.T) {
 		}
 		return
 	}
-	knownGap(t, "report: niceTicks.Ticks(3, 3.0000000000000004) never ends: its tick counter k ≈ 1.5e18 does not change under k++, and the tick slice grows until memory runs out")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "ct.csv"), []byte("x,y\n1,3\n2,3\n"), 0o644)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -17,13 +17,26 @@ import (
 // after Commit is a no-op, so `defer f.Abort()` is always safe.
 type File struct {
 	*os.File
-	path string
-	done bool
+	path   string
+	done   bool
+	direct bool // the target is not a regular file: written in place
 }
 
 // Create starts an atomic write of path. The temporary file lives in the same
-// directory so that the final rename cannot cross file systems.
+// directory so that the final rename cannot cross file systems. A target
+// that exists and is not a regular file (/dev/stdout, /dev/null, a FIFO) is
+// written directly: renaming over it would replace the device node.
 func Create(path string) (*File, error) {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return nil, fmt.Errorf("cannot write %s: it is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("cannot write %s: %w", path, unwrapPath(err))
+		}
+		return &File{File: f, path: path, direct: true}, nil
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -40,6 +53,12 @@ func (f *File) Commit() error {
 		return errors.New("fsutil: Commit after Commit or Abort")
 	}
 	f.done = true
+	if f.direct {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cannot write %s: %w", f.path, unwrapPath(err))
+		}
+		return nil
+	}
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(f.path); err == nil && st.Mode().IsRegular() {
 		mode = st.Mode().Perm()
@@ -72,7 +91,9 @@ func (f *File) Abort() {
 	}
 	f.done = true
 	f.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
 }
 
 // Path returns the final path of the file.

@@ -71,3 +71,15 @@ func assertOnlyFile(t *testing.T, dir, name string) {
 		t.Fatalf("directory holds %v, want only %s", names, name)
 	}
 }
+
+// TestDeviceTargetIsWrittenInPlace: /dev/null must stay a device; renaming a
+// temporary file over it would replace the node with a regular file.
+func TestDeviceTargetIsWrittenInPlace(t *testing.T) {
+	if err := WriteFile(os.DevNull, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(os.DevNull)
+	if err != nil || st.Mode().IsRegular() {
+		t.Fatalf("%s is now %v (err %v)", os.DevNull, st.Mode(), err)
+	}
+}
