@@ -78,3 +78,28 @@ func TestStreamGDReachesExact(t *testing.T) {
 		t.Errorf("divergent streamed gd: exit %d, want 3", code)
 	}
 }
+
+// TestStreamParquet: Parquet files stream a row group at a time, and mix
+// with CSV partitions. The fixture holds y = 1 + 2·x1 − 0.5·x2 exactly.
+func TestStreamParquet(t *testing.T) {
+	ctx := context.Background()
+	pq := filepath.Join("..", "..", "testdata", "parquet", "small.parquet")
+	csv := filepath.Join("..", "..", "testdata", "csv", "small.csv")
+	for _, args := range [][]string{{"fit", pq, "--stream"}, {"fit", pq, csv}} {
+		got, code, stderr := runFitJSON(t, ctx, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		// Exact data: any backward-stable solve recovers the coefficients to
+		// a few ulps.
+		want := []float64{2, -0.5}
+		for j, w := range want {
+			if math.Abs(got.Coef[j]-w) > 1e-12 {
+				t.Errorf("%v: coef %d = %v, want %v", args, j, got.Coef[j], w)
+			}
+		}
+		if math.Abs(got.Intercept-1) > 1e-12 {
+			t.Errorf("%v: intercept %v, want 1", args, got.Intercept)
+		}
+	}
+}

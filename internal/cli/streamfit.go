@@ -138,21 +138,17 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 					bar.Set64(read.Load())
 				}
 			}
-			r, name := stdio.In, "<stdin>"
-			if f != "-" {
-				fh, err := os.Open(f)
-				if err != nil {
-					return fmt.Errorf("%s: %w", f, unwrapPathErr(err))
-				}
-				defer fh.Close()
-				r, name = fh, f
-			}
-			return data.ScanCSV(r, name, &po, streamChunkRows, func(ch *data.Frame) error {
+			keep := func(ch *data.Frame) error {
 				if names[k] == nil {
 					names[k] = append([]string(nil), ch.Features...)
 				}
 				return yield(ch.X, ch.Y, ch.Weights)
-			})
+			}
+			if f == "-" {
+				return data.ScanCSV(stdio.In, "<stdin>", &po, streamChunkRows, keep)
+			}
+			// CSV in blocks of rows, Parquet a row group at a time.
+			return data.ScanFile(f, &po, streamChunkRows, keep)
 		}
 	}
 	t0 := time.Now()
