@@ -7,11 +7,16 @@ import (
 )
 
 // A decoded accumulator is the same, bit for bit, and merging decoded
-// accumulators gives the same bits as merging the originals.
+// accumulators gives the same bits as merging the originals, in both
+// precisions.
 func TestQRBinaryRoundTrip(t *testing.T) {
-	for _, intercept := range []bool{true, false} {
+	for _, tc := range []struct {
+		intercept bool
+		newQR     func(int, bool) *QR
+	}{{true, NewQR}, {false, NewQR}, {true, NewQRFloat64}, {false, NewQRFloat64}} {
+		intercept := tc.intercept
 		x, y, w := synth(43, 300, 4, true)
-		a, b := NewQR(4, intercept), NewQR(4, intercept)
+		a, b := tc.newQR(4, intercept), tc.newQR(4, intercept)
 		if err := a.Add(x.Slice(0, 130, 0, 4), y[:130], w[:130]); err != nil {
 			t.Fatal(err)
 		}
@@ -47,6 +52,9 @@ func TestQRBinaryRoundTrip(t *testing.T) {
 		}
 		if a2.N() != 301 {
 			t.Errorf("N after decode and add = %d, want 301", a2.N())
+		}
+		if a2.DoubleDouble() != a.DoubleDouble() {
+			t.Errorf("decoded DoubleDouble() = %t, want %t", a2.DoubleDouble(), a.DoubleDouble())
 		}
 	}
 }

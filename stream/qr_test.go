@@ -424,13 +424,16 @@ func TestQRMergeOrder(t *testing.T) {
 			pieces = append(pieces[:j], pieces[j+1:]...)
 		}
 		got := mustSolve(t, pieces[0], 0)
-		// 1e-12 relative: the brief's merge tolerance; κ ≈ 1e2 here.
+		// 1e-15 relative, a few float64 ulps: the default accumulator works
+		// in double-double (≈1e-32 per operation, κ ≈ 1e2 here) and rounds
+		// to float64 only at the end, so the merge tree changes no more than
+		// the last bit or two. (The float64 accumulator agrees to 1e-12.)
 		for name, pair := range map[string][2][]float64{
 			"coef":   {coefs(got), coefs(ref)},
 			"stderr": {append([]float64{got.InterceptStdErr}, got.StdErr...), append([]float64{ref.InterceptStdErr}, ref.StdErr...)},
 			"stats":  {{got.RSS, got.R2, got.AdjR2, got.ResidualSD, got.SumWeights}, {ref.RSS, ref.R2, ref.AdjR2, ref.ResidualSD, ref.SumWeights}},
 		} {
-			if e := maxRel(pair[0], pair[1]); e > 1e-12 {
+			if e := maxRel(pair[0], pair[1]); e > 1e-15 {
 				t.Errorf("trial %d (%d pieces) %s differ by %.3g", trial, k, name, e)
 			}
 		}
@@ -539,5 +542,55 @@ func TestQRMeansAndNorms(t *testing.T) {
 		if relDiff(gm, mean) > 1e-12 || relDiff(gn, math.Sqrt(ss)) > 1e-12 {
 			t.Errorf("column %d: mean %v norm %v; want %v %v", j, gm, gn, mean, math.Sqrt(ss))
 		}
+	}
+}
+
+// The float64 and double-double accumulators fit the same well-conditioned
+// data alike, and accumulators of different precision merge: the rows of
+// the other factor are folded in the receiver's precision.
+func TestQRPrecisionsAgree(t *testing.T) {
+	const n, d = 1000, 5
+	x, y, w := synth(23, n, d, true)
+	if !NewQR(d, true).DoubleDouble() || NewQR(DoubleDoubleMaxFeatures+1, true).DoubleDouble() {
+		t.Errorf("NewQR should use double-double exactly when d ≤ %d", DoubleDoubleMaxFeatures)
+	}
+	fl, dd := NewQRFloat64(d, true), NewQRDoubleDouble(d, true)
+	for _, q := range []*QR{fl, dd} {
+		if err := q.Add(x, y, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := mustSolve(t, dd, 0)
+	// κ ≈ 1e2 for synth's design, so float64 QR is good to ~1e-13; 1e-12
+	// leaves a margin.
+	const tol = 1e-12
+	check := func(name string, got *Result) {
+		t.Helper()
+		if e := maxRel(coefs(got), coefs(ref)); e > tol {
+			t.Errorf("%s: coefficients differ by %.3g", name, e)
+		}
+		if e := maxRel(append([]float64{got.InterceptStdErr, got.RSS, got.R2}, got.StdErr...),
+			append([]float64{ref.InterceptStdErr, ref.RSS, ref.R2}, ref.StdErr...)); e > tol {
+			t.Errorf("%s: summary differs by %.3g", name, e)
+		}
+	}
+	check("float64", mustSolve(t, fl, 0))
+	for _, tc := range []struct {
+		name string
+		a, b *QR
+	}{
+		{"float64 ← double-double", NewQRFloat64(d, true), NewQRDoubleDouble(d, true)},
+		{"double-double ← float64", NewQRDoubleDouble(d, true), NewQRFloat64(d, true)},
+	} {
+		if err := tc.a.Add(x.Slice(0, 400, 0, d), y[:400], w[:400]); err != nil {
+			t.Fatal(err)
+		}
+		if err := tc.b.Add(x.Slice(400, n, 0, d), y[400:], w[400:]); err != nil {
+			t.Fatal(err)
+		}
+		if err := tc.a.Merge(tc.b); err != nil {
+			t.Fatal(err)
+		}
+		check(tc.name, mustSolve(t, tc.a, 0))
 	}
 }
