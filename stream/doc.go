@@ -37,6 +37,27 @@
 // the relative error of the coefficients is about u·κ(Z), u the unit roundoff
 // of the arithmetic.
 //
+// Ridge regression minimises (1/2W)Σwᵢ(yᵢ−xᵢᵀβ−b)² + (α/2)‖β‖², W = Σw (the
+// number of rows when there are no weights), the scaling of scikit-learn and
+// glmnet. Multiplying by 2W shows it is least squares on Z with the rows
+// √(Wα)·eⱼᵀ appended for each feature column j, with zero response and no
+// intercept entry, so the intercept is not penalised. Those rows are folded
+// into a copy of R when the solution is asked for.
+//
+// Grad accumulates, for fixed parameters, the sums a full-batch gradient step
+// needs (Σwr·z, Σwr, Σwr², Σw, n). Parameters are on the standardised scale
+// zⱼ = (xⱼ−μⱼ)/sⱼ, so r = Σⱼβⱼzⱼ + b − y = Xβ' + b' − y with β'ⱼ = βⱼ/sⱼ and
+// b' = b − Σⱼμⱼβⱼ/sⱼ.
+//
+// Both accumulators merge: Merge is associative and commutative up to
+// rounding, and their binary form (MarshalBinary) carries everything a Merge
+// needs, so they can be shipped between workers of a distributed runner.
+//
+// Fit and FoldQR drive the accumulators over several partitions in parallel,
+// each partition a Chunks function that yields blocks of rows. Each partition
+// is folded in order and the partial results are merged in partition order,
+// so the result does not depend on GOMAXPROCS or scheduling.
+//
 // # Precision
 //
 // By default (NewQR, Fit and FoldQR with at most DoubleDoubleMaxFeatures = 50
@@ -64,25 +85,4 @@
 // (Longley), 9–13 (Wampler1–4) and 7.2 digits (Filip, Wampler5).
 // NewQRFloat64 and NewQRDoubleDouble choose the precision explicitly;
 // accumulators of different precision merge, in the receiver's precision.
-
-// Ridge regression minimises (1/2W)Σwᵢ(yᵢ−xᵢᵀβ−b)² + (α/2)‖β‖², W = Σw (the
-// number of rows when there are no weights), the scaling of scikit-learn and
-// glmnet. Multiplying by 2W shows it is least squares on Z with the rows
-// √(Wα)·eⱼᵀ appended for each feature column j, with zero response and no
-// intercept entry, so the intercept is not penalised. Those rows are folded
-// into a copy of R when the solution is asked for.
-//
-// Grad accumulates, for fixed parameters, the sums a full-batch gradient step
-// needs (Σwr·z, Σwr, Σwr², Σw, n). Parameters are on the standardised scale
-// zⱼ = (xⱼ−μⱼ)/sⱼ, so r = Σⱼβⱼzⱼ + b − y = Xβ' + b' − y with β'ⱼ = βⱼ/sⱼ and
-// b' = b − Σⱼμⱼβⱼ/sⱼ.
-//
-// Both accumulators merge: Merge is associative and commutative up to
-// rounding, and their binary form (MarshalBinary) carries everything a Merge
-// needs, so they can be shipped between workers of a distributed runner.
-//
-// Fit and FoldQR drive the accumulators over several partitions in parallel,
-// each partition a Chunks function that yields blocks of rows. Each partition
-// is folded in order and the partial results are merged in partition order,
-// so the result does not depend on GOMAXPROCS or scheduling.
 package stream // import "github.com/lsqgo/lsq/stream"
