@@ -265,7 +265,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if s.ValX != nil {
 		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, s.ValW, intercept, center, scale)
 	}
-	opt := newOptimizer(solver, s)
+	opt := NewOptimizer(solver, s)
 	settings := s.Optim
 	settings.Penalty = pen
 	if solver == GD || solver == LBFGS {
@@ -300,7 +300,10 @@ func ridgeOf(p penalty.Penalty) float64 {
 	return 0
 }
 
-func newOptimizer(s Solver, set *Settings) optim.Optimizer {
+// NewOptimizer returns the update rule of an iterative solver with the
+// settings' options (line search for gd, weight decay for adamw). It panics for
+// an exact or penalised solver.
+func NewOptimizer(s Solver, set *Settings) optim.Optimizer {
 	switch s {
 	case GD:
 		if set.LineSearch {

@@ -24,11 +24,12 @@ import (
 )
 
 type fitOptions struct {
-	File   string
-	Files  []string // several files (or patterns) are partitions of one data set
-	Stream bool
-	Memory string
-	Data   dataFlags
+	File          string
+	Files         []string // several files (or patterns) are partitions of one data set
+	Stream        bool
+	Memory        string
+	ShuffleBuffer int
+	Data          dataFlags
 
 	NoIntercept bool
 	Solver      string
@@ -140,6 +141,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
 	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
 	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
+	f.IntVar(&opts.ShuffleBuffer, "shuffle-buffer", 65536, "--stream with a stochastic solver: rows held at a time, from which mini-batches are drawn at random")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")

@@ -93,11 +93,18 @@ func needsStream(files []string, budget int64) bool {
 // accumulator (in parallel), and the accumulators are merged in file order.
 func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string, stdio IO) error {
 	s := p.settings
-	if s.Solver != "qr" && s.Solver != fit.GD {
-		return usagef("--stream fits exactly (QR of the streamed rows) or by full-batch gradient descent (--solver gd, one pass per epoch); not --solver %s", s.Solver)
+	iterative := s.Solver == fit.GD || stochasticSolvers[s.Solver]
+	if s.Solver != "qr" && !iterative {
+		return usagef("--stream fits exactly (QR of the streamed rows), by full-batch gradient descent (--solver gd) or by a stochastic solver through a shuffle buffer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); not --solver %s", s.Solver)
 	}
-	if s.Solver == fit.GD && slices.Contains(files, "-") {
-		return usagef("--stream --solver gd reads the data once per epoch; give a file, not standard input")
+	if iterative && slices.Contains(files, "-") {
+		return usagef("--stream --solver %s reads the data once per epoch; give a file, not standard input", s.Solver)
+	}
+	if iterative && (o.ClipNorm > 0 || o.ClipValue > 0 || o.ValFrac > 0 || o.Penalty.Name != "none" && o.Penalty.Name != "") {
+		return usagef("--stream with an iterative solver supports --lr, --schedule, --epochs, --batch-size, --seed, --tol, --grad-tol and --trace; not clipping, validation splits or penalties")
+	}
+	if o.ShuffleBuffer < 1 {
+		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
 	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && o.Robust != "" {
 		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report and --robust")
@@ -184,8 +191,11 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	}
 	elapsed := time.Since(t0)
 	target := opts.Target
-	if s.Solver == fit.GD {
+	switch {
+	case s.Solver == fit.GD:
 		return streamGD(ctx, o, p, qr, res, parts, features, target, files, stdio)
+	case iterative:
+		return streamSGD(ctx, o, p, qr, res, parts, features, target, files, stdio)
 	}
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),

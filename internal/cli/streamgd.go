@@ -2,15 +2,13 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
-	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -23,23 +21,7 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 	s := p.settings
 	intercept := !s.NoIntercept
 	d := len(features)
-	sw := qr.SumWeights()
-	var center, scale []float64
-	if intercept {
-		center, _ = qr.Means()
-		scale, _ = qr.CentredNorms()
-	} else {
-		scale, _ = qr.Norms()
-	}
-	for j := range scale {
-		scale[j] /= math.Sqrt(sw)
-		if s.Raw || !(scale[j] > 0) {
-			scale[j] = 1
-		}
-	}
-	if s.Raw {
-		center = nil
-	}
+	center, scale := streamScaling(qr, s.Raw, intercept)
 	mu, l := streamHessian(qr, center, scale, intercept, d)
 	lr := s.Optim.LearningRate
 	if lr == 0 {
@@ -112,83 +94,19 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 		epoch = epochs
 	}
 	bar.finish()
-	coef := make([]float64, d)
-	icpt := b
-	for j := range d {
-		coef[j] = beta[j] / scale[j]
-		if center != nil {
-			icpt -= center[j] * coef[j]
-		}
+	coef, icpt := optim.Unstandardize(append(beta, b)[:len(beta)+boolToInt(intercept)], center, scale, intercept)
+	return streamIterativeOutput(o, stdio, streamRun{
+		solver: "gd", status: status, epochs: epoch, coef: coef, intercept: icpt, loss: loss, gnorm: gnorm,
+		lr: lr, l: l, mu: mu, standardized: !s.Raw, trace: trace, exact: exact, features: features, target: target, files: files,
+		elapsed: time.Since(start), settings: map[string]any{"lr": lr, "epochs": epochs},
+	})
+}
+
+func boolToInt(b bool) int {
+	if b {
+		return 1
 	}
-	// Gap to the exact optimum from the first pass.
-	fStar := exact.RSS / sw / 2
-	var num, den float64
-	for j := range d {
-		num += (coef[j] - exact.Coef[j]) * (coef[j] - exact.Coef[j])
-		den += exact.Coef[j] * exact.Coef[j]
-	}
-	if intercept {
-		num += (icpt - exact.Intercept) * (icpt - exact.Intercept)
-		den += exact.Intercept * exact.Intercept
-	}
-	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: coef, Intercept: icpt,
-		Solver: "gd-stream", Status: status.String(), Converged: status.Converged(), Iterations: epoch,
-		Loss: jsonFloat(2 * loss), Objective: jsonFloat(loss), N: int(exact.N),
-		Timings: timings{FitS: time.Since(start).Seconds()},
-		Exact:   &exactOut{Coef: exact.Coef, Intercept: exact.Intercept, Solver: "qr-stream"},
-		Gap:     &gapOut{ObjectiveRel: jsonFloat((loss - fStar) / math.Abs(fStar)), CoefRel: jsonFloat(math.Sqrt(num / den)), GradNorm: jsonFloat(gnorm)},
-		LR:      &lrOut{LR: jsonFloat(lr), L: jsonFloat(l), Bound: jsonFloat(2 / l), Mu: jsonFloat(mu), Cond: jsonFloat(l / mu), Standardized: !s.Raw},
-	}
-	if status != lsq.Diverged {
-		if err := finiteFit(out.File, features, coef, icpt, 2*loss); err != nil {
-			return err
-		}
-		if trace != nil {
-			if err := trace.finish(true); err != nil {
-				return err
-			}
-			out.Trace = o.Trace
-		}
-		if o.Output != "" {
-			m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: coef, Intercept: icpt,
-				FitIntercept: intercept, Solver: modelio.Solver{Name: "gd-stream", Settings: map[string]any{"files": files, "lr": lr, "epochs": epochs, "standardize": !s.Raw}},
-				Training: map[string]any{"n": exact.N, "mse": 2 * loss, "status": status.String(), "iterations": epoch}}
-			if err := modelio.Save(o.Output, m); err != nil {
-				return err
-			}
-			out.Model = o.Output
-		}
-	}
-	if o.JSON {
-		if err := writeJSON(stdio.Out, out); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(stdio.Out, "%s: %d rows in %s, streamed once per epoch\n", out.File, exact.N, plural(len(files), "file"))
-		fmt.Fprintf(stdio.Out, "solver gd (streamed): %s after %d epochs", status, epoch)
-		if !status.Converged() {
-			fmt.Fprint(stdio.Out, " (NOT converged)")
-		}
-		fmt.Fprintln(stdio.Out)
-		tw := newTable(stdio.Out)
-		fmt.Fprintf(tw, "\tgd\texact\tdifference\t\n")
-		if intercept {
-			fmt.Fprintf(tw, "intercept\t%.6g\t%.6g\t%.2g\t\n", icpt, exact.Intercept, icpt-exact.Intercept)
-		}
-		for j, f := range features {
-			fmt.Fprintf(tw, "%s\t%.6g\t%.6g\t%.2g\t\n", f, coef[j], exact.Coef[j], coef[j]-exact.Coef[j])
-		}
-		tw.Flush()
-		fmt.Fprintf(stdio.Out, "gap to the optimum: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(out.Gap.ObjectiveRel), float64(out.Gap.CoefRel), gnorm)
-		fmt.Fprintf(stdio.Out, "learning rate %.4g vs stability bound 2/L = %.4g (L = %.4g); Hessian condition %.3g\n", lr, 2/l, l, l/mu)
-		if out.Model != "" {
-			fmt.Fprintf(stdio.Out, "model written to %s\n", out.Model)
-		}
-	}
-	if !status.Converged() {
-		return &NotConvergedError{Msg: fmt.Sprintf("streamed gd stopped by %s after %d epochs (rate %.3g against 2/L = %.3g)", status, epoch, lr, 2/l)}
-	}
-	return nil
+	return 0
 }
 
 // streamHessian returns the extreme eigenvalues of the Hessian of the loss in
