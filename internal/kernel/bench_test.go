@@ -44,3 +44,35 @@ func BenchmarkBatchLossGrad(b *testing.B) {
 		sink += k.BatchLossGrad(g, theta, idx)
 	}
 }
+
+// BenchmarkRows is the block pass of each row kernel on one block of rows
+// (d = 100, 800 KB, in L2 cache): the arithmetic cost per row, without the
+// memory traffic of a full pass.
+func BenchmarkRows(b *testing.B) {
+	const n, d = BlockRows, 100
+	x, y, w, _, _ := problem(n, d, 9)
+	wp := make([]float64, d)
+	for j := range wp {
+		wp[j] = 1 / float64(j+1)
+	}
+	g := make([]float64, d)
+	for _, m := range []struct {
+		name         string
+		ok           bool
+		avx512, avx2 bool
+	}{{"avx512", hasAVX512(), true, false}, {"avx2", hasAVX2(), false, true}, {"go", true, false, false}} {
+		b.Run(m.name, func(b *testing.B) {
+			if !m.ok {
+				b.Skip("not supported here")
+			}
+			defer saveKernel()()
+			setKernel(m.avx512, m.avx2)
+			b.SetBytes(8 * n * d)
+			b.ReportAllocs()
+			for b.Loop() {
+				sr, sl := rowsK(g, x, d, n, wp, 0.5, y, w, true)
+				sink += sr + sl
+			}
+		})
+	}
+}

@@ -168,27 +168,18 @@ func (k *LS) finish(grad, acc []float64, sumW float64) float64 {
 	return sl / (2 * sumW)
 }
 
-// rows accumulates rows [lo, hi) into acc (length d+2, zeroed by the caller).
+// rows accumulates rows [lo, hi) into acc (length d+2, zeroed by the caller),
+// with the arithmetic of rows.go on the fastest kernel available.
 func (k *LS) rows(acc []float64, lo, hi int) {
 	d := k.d
-	g := acc[:d]
-	var sr, sl float64
-	for i := lo; i < hi; i++ {
-		row := k.x[i*k.stride : i*k.stride+d]
-		r := floats.Dot(row, k.wp) + k.bp
-		if !k.zeroY {
-			r -= k.y[i]
-		}
-		wr := r
-		if k.wt != nil {
-			wr *= k.wt[i]
-		}
-		sl += wr * r
-		sr += wr
-		if !k.lossOnly {
-			floats.AddScaled(g, wr, row)
-		}
+	var y, wt []float64
+	if !k.zeroY {
+		y = k.y[lo:hi]
 	}
+	if k.wt != nil {
+		wt = k.wt[lo:hi]
+	}
+	sr, sl := rowsK(acc[:d], k.x[lo*k.stride:], k.stride, hi-lo, k.wp, k.bp, y, wt, !k.lossOnly)
 	acc[d] += sr
 	acc[d+1] += sl
 }
@@ -293,14 +284,13 @@ func (k *LS) BatchLossGrad(grad, theta []float64, idx []int) float64 {
 	d := k.d
 	var sr, sl float64
 	for n, i := range idx {
-		row := k.x[i*k.stride : i*k.stride+d]
-		r := floats.Dot(row, k.wp) + k.bp - k.y[i]
+		r := dotK(k.x[i*k.stride:i*k.stride+d], k.wp) + k.bp - k.y[i]
 		wr := r
 		if k.wt != nil {
 			wr *= k.wt[i]
 			sumW += k.wt[i]
 		}
-		sl += wr * r
+		sl += float64(wr * r)
 		sr += wr
 		wrs[n] = wr
 	}
@@ -308,7 +298,7 @@ func (k *LS) BatchLossGrad(grad, theta []float64, idx []int) float64 {
 	if grad != nil {
 		g := acc[:d]
 		for n, i := range idx {
-			floats.AddScaled(g, wrs[n], k.x[i*k.stride:i*k.stride+d])
+			axpyK(g, wrs[n], k.x[i*k.stride:i*k.stride+d])
 		}
 	}
 	if sumW == 0 {

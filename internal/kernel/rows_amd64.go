@@ -1,0 +1,83 @@
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// The assembly row kernels: AVX-512 where the CPU and the operating system
+// support it, else AVX2 with FMA, else the Go code. All follow the arithmetic
+// described in rows.go and give identical bits.
+var (
+	useAVX512 = cpu.X86.HasAVX512F
+	useAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
+
+//go:noescape
+func rowsAVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64, grad int) (sr, sl float64)
+
+//go:noescape
+func rowsAVX2(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64, grad int) (sr, sl float64)
+
+//go:noescape
+func dotAVX512(x, w []float64) float64
+
+//go:noescape
+func dotAVX2(x, w []float64) float64
+
+//go:noescape
+func axpyAVX512(g []float64, a float64, x []float64)
+
+//go:noescape
+func axpyAVX2(g []float64, a float64, x []float64)
+
+// rowsK is rowsGo on the fastest kernel available.
+func rowsK(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64, grad bool) (sr, sl float64) {
+	if !useAVX512 && !useAVX2 || rows <= 0 {
+		return rowsGo(g, x, stride, rows, wp, bp, y, wt, grad)
+	}
+	// Bounds the assembly relies on.
+	d := len(wp)
+	if d > 0 {
+		_ = x[(rows-1)*stride+d-1]
+	}
+	if grad {
+		_ = g[:d]
+	}
+	if y != nil {
+		_ = y[rows-1]
+	}
+	if wt != nil {
+		_ = wt[rows-1]
+	}
+	gr := 0
+	if grad {
+		gr = 1
+	}
+	if useAVX512 {
+		return rowsAVX512(g, x, stride, rows, wp, bp, y, wt, gr)
+	}
+	return rowsAVX2(g, x, stride, rows, wp, bp, y, wt, gr)
+}
+
+// dotK is dotGo on the fastest kernel available.
+func dotK(x, w []float64) float64 {
+	x = x[:len(w)]
+	switch {
+	case useAVX512:
+		return dotAVX512(x, w)
+	case useAVX2:
+		return dotAVX2(x, w)
+	}
+	return dotGo(x, w)
+}
+
+// axpyK is axpyGo on the fastest kernel available.
+func axpyK(g []float64, a float64, x []float64) {
+	x = x[:len(g)]
+	switch {
+	case useAVX512:
+		axpyAVX512(g, a, x)
+	case useAVX2:
+		axpyAVX2(g, a, x)
+	default:
+		axpyGo(g, a, x)
+	}
+}
