@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +99,33 @@ func TestResumeIsBitIdentical(t *testing.T) {
 		}
 	} else {
 		t.Logf("the run finished (exit %d) before the 30 ms interrupt; the interrupt path was not exercised", code)
+	}
+}
+
+// TestSameSeedSameBitsAnyCores: the same seed gives bit-identical fits at
+// GOMAXPROCS 1 and 2 (the gradient kernel reduces fixed row blocks in order).
+func TestSameSeedSameBitsAnyCores(t *testing.T) {
+	dir := t.TempDir()
+	data := writeRegression(t, dir, 20000)
+	ctx := context.Background()
+	args := []string{"fit", data, "--solver", "adam", "--batch-size", "64", "--seed", "11", "--epochs", "5", "--tol", "-1", "--grad-tol", "-1"}
+	prev := runtime.GOMAXPROCS(1)
+	one, _, _ := runFitJSON(t, ctx, args...)
+	runtime.GOMAXPROCS(2)
+	two, _, _ := runFitJSON(t, ctx, args...)
+	gd1, _, _ := runFitJSON(t, ctx, "fit", data, "--solver", "gd", "--epochs", "3", "--tol", "-1", "--grad-tol", "-1")
+	runtime.GOMAXPROCS(1)
+	gd2, _, _ := runFitJSON(t, ctx, "fit", data, "--solver", "gd", "--epochs", "3", "--tol", "-1", "--grad-tol", "-1")
+	runtime.GOMAXPROCS(prev)
+	for _, pair := range [][2]coefJSON{{one, two}, {gd1, gd2}} {
+		a, b := pair[0], pair[1]
+		if a.Intercept != b.Intercept {
+			t.Errorf("intercept %v vs %v", a.Intercept, b.Intercept)
+		}
+		for j := range a.Coef {
+			if a.Coef[j] != b.Coef[j] {
+				t.Errorf("coef %d: %v vs %v", j, a.Coef[j], b.Coef[j])
+			}
+		}
 	}
 }
