@@ -12,6 +12,20 @@
 // and up to GOMAXPROCS−1 helper goroutines that an LS starts on its first
 // parallel pass and that end when the LS is garbage collected; a pass
 // allocates nothing.
+//
+// # Row kernels
+//
+// Each row is read once: its residual r_i = x_i·w' + b' − y_i is formed and
+// w_i r_i x_i added to the gradient sums while the row is in L1 cache. On
+// amd64 this runs in assembly, with AVX-512 when the processor and operating
+// system support it, else with AVX2 and FMA (detected at run time), four rows
+// per sweep; elsewhere in Go. All three compute the same floating-point
+// operations in the same order — the dot product in eight fused
+// multiply-add lanes (element j in lane j mod 8) reduced as
+// ((a₀+a₄)+(a₂+a₆))+((a₁+a₅)+(a₃+a₇)), the gradient sums updated with one
+// fused multiply-add per row in row order — so they give identical bits, and
+// the mini-batch path, which uses the same arithmetic, gives the bits of the
+// full pass on the same rows.
 package kernel
 
 import (

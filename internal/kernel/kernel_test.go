@@ -114,24 +114,31 @@ func TestLossGradMatchesNaive(t *testing.T) {
 }
 
 func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
-	const n, d = 9000, 5
-	x, y, w, mu, s := problem(n, d, 2)
-	k := NewLS(x, n, d, d, y, w, true, mu, s)
-	theta := []float64{1, 2, 3, 4, 5, 6}
-	run := func(procs int) (float64, []float64) {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		g := make([]float64, 6)
-		return k.LossGrad(g, theta), g
-	}
-	l1, g1 := run(1)
-	for _, p := range []int{2, 3, 8} {
-		lp, gp := run(p)
-		if math.Float64bits(lp) != math.Float64bits(l1) {
-			t.Errorf("GOMAXPROCS=%d: loss bits differ: %v vs %v", p, lp, l1)
+	// d = 5 is all tail for the eight-lane kernels, d = 21 has two full
+	// groups of eight and a tail; n = 9000 is not a multiple of the block.
+	for _, d := range []int{5, 21} {
+		const n = 9000
+		x, y, w, mu, s := problem(n, d, 2)
+		k := NewLS(x, n, d, d, y, w, true, mu, s)
+		theta := make([]float64, d+1)
+		for j := range theta {
+			theta[j] = float64(j + 1)
 		}
-		for j := range gp {
-			if math.Float64bits(gp[j]) != math.Float64bits(g1[j]) {
-				t.Errorf("GOMAXPROCS=%d: grad[%d] bits differ", p, j)
+		run := func(procs int) (float64, []float64) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			g := make([]float64, d+1)
+			return k.LossGrad(g, theta), g
+		}
+		l1, g1 := run(1)
+		for _, p := range []int{2, 3, 8} {
+			lp, gp := run(p)
+			if math.Float64bits(lp) != math.Float64bits(l1) {
+				t.Errorf("d=%d GOMAXPROCS=%d: loss bits differ: %v vs %v", d, p, lp, l1)
+			}
+			for j := range gp {
+				if math.Float64bits(gp[j]) != math.Float64bits(g1[j]) {
+					t.Errorf("d=%d GOMAXPROCS=%d: grad[%d] bits differ", d, p, j)
+				}
 			}
 		}
 	}
