@@ -15,7 +15,9 @@ func benchChunk(rows, d int) (*mat.Dense, []float64) {
 	return x, y
 }
 
-// BenchmarkQRFold folds n rows of d = 20 features in blocks of 4096 rows.
+// BenchmarkQRFold folds n rows of d = 20 features in blocks of 4096 rows,
+// with the factor in double-double (dd, NewQR's default for d ≤ 50) and in
+// float64 (f64).
 // Bytes are the float64 input (x and y) folded per op. The allocation
 // figures (B/op, allocs/op) and the heap-B metric, the live heap after the
 // fold minus before, stay flat as n grows from 1e4 to 1e6: memory is O(d²),
@@ -33,31 +35,40 @@ func BenchmarkQRFold(b *testing.B) {
 		}
 	}
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("n=%d/d=%d", n, d), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(n) * (d + 1) * 8)
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			var q *QR
-			for b.Loop() {
-				q = NewQR(d, true)
-				for done := 0; done < n; done += chunk {
-					m := min(chunk, n-done)
-					if err := q.Add(views[m], y[:m], nil); err != nil {
-						b.Fatal(err)
-					}
+		for _, prec := range []struct {
+			name  string
+			newQR func(int, bool) *QR
+		}{{"dd", NewQRDoubleDouble}, {"f64", NewQRFloat64}} {
+			benchQRFold(b, fmt.Sprintf("%s/n=%d/d=%d", prec.name, n, d), n, d, chunk, views, y, prec.newQR)
+		}
+	}
+}
+
+func benchQRFold(b *testing.B, name string, n, d, chunk int, views map[int]*mat.Dense, y []float64, newQR func(int, bool) *QR) {
+	b.Run(name, func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(n) * int64(d+1) * 8)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var q *QR
+		for b.Loop() {
+			q = newQR(d, true)
+			for done := 0; done < n; done += chunk {
+				m := min(chunk, n-done)
+				if err := q.Add(views[m], y[:m], nil); err != nil {
+					b.Fatal(err)
 				}
 			}
-			b.StopTimer()
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			// Live heap held after the fold (the accumulator and its buffer).
-			b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "retained-B")
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-			runtime.KeepAlive(q)
-		})
-	}
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		// Live heap held after the fold (the accumulator and its buffer).
+		b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "retained-B")
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		runtime.KeepAlive(q)
+	})
 }
 
 // BenchmarkQRMerge merges two accumulators of d = 20 features: the cost of

@@ -108,3 +108,29 @@ func ddNorm(x []dd) dd {
 	}
 	return ddScale(ddSqrt(s), k)
 }
+
+// ddAxpy sets dst[c] += α·x[c] in double-double for each c (len(dst) ≥
+// len(x)). It is ddAdd(dst[c], ddMul(α, x[c])) written out in one loop body,
+// the kernel of the double-double fold: the product's error term is not
+// renormalised before the (accurate) addition, which twoSum does not need.
+func ddAxpy(dst []dd, alpha dd, x []dd) {
+	ah, al := alpha.hi, alpha.lo
+	dst = dst[:len(x)]
+	for c, v := range x {
+		p := ah * v.hi
+		e := math.FMA(ah, v.hi, -p) + (ah*v.lo + al*v.hi)
+		dh, dl := dst[c].hi, dst[c].lo
+		s := dh + p
+		b := s - dh
+		t := (dh - (s - b)) + (p - b)
+		u := dl + e
+		b = u - dl
+		f := (dl - (u - b)) + (e - b)
+		t += u
+		h := s + t
+		t -= h - s
+		t += f
+		s = h + t
+		dst[c] = dd{s, t - (s - h)}
+	}
+}

@@ -78,7 +78,7 @@
 // and so reaches NIST's values.)
 //
 // Double-double costs time: folding rows of 20 features runs at about
-// 0.35 million rows a second on one core against about 2.5 million in
+// 0.45 million rows a second on one core against 2 to 3 million in
 // float64 (BenchmarkQRFold). Beyond 50 features, where the O(d²) work per row
 // dominates reading the data, NewQR uses float64, whose accuracy on the NIST
 // problems was 12.2 (Norris), 13.1 (Pontius), 14+ (NoInt1/2), 11.5

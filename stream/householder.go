@@ -81,7 +81,7 @@ func foldRows(r []float64, p int, blk []float64, m int, work []float64) {
 // foldRowsDD is foldRows carried out in double-double arithmetic: the same
 // reflections, with every product and sum rounded to about 2⁻¹⁰⁴ instead of
 // 2⁻⁵³. The column norm is scaled by a power of two (exact) instead of
-// LAPACK's running scale. The cost is roughly ten to twenty times that of
+// LAPACK's running scale. The cost is five to seven times that of
 // foldRows.
 func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 	for j := 0; j < p; j++ {
@@ -126,10 +126,7 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 			if vi.hi == 0 {
 				continue
 			}
-			row := blk[i*p+j+1 : (i+1)*p]
-			for c, a := range row {
-				w[c] = ddAdd(w[c], ddMul(vi, a))
-			}
+			ddAxpy(w, vi, blk[i*p+j+1:(i+1)*p])
 		}
 		for c := range w {
 			w[c] = ddMul(w[c], tau)
@@ -143,10 +140,7 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 			if vi.hi == 0 {
 				continue
 			}
-			row := blk[i*p+j+1 : (i+1)*p]
-			for c, a := range w {
-				row[c] = ddSub(row[c], ddMul(vi, a))
-			}
+			ddAxpy(blk[i*p+j+1:(i+1)*p], vi.neg(), w)
 		}
 	}
 }
