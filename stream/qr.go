@@ -226,7 +226,9 @@ func (q *QR) Add(x mat.Matrix, y, w []float64) error {
 }
 
 // Merge folds the rows of o's factor into q, so that q then describes the
-// rows of both. o is flushed but otherwise unchanged. It returns an error if
+// rows of both, in q's precision (a double-double factor merged into a
+// float64 one is rounded to float64 first). o is flushed but otherwise
+// unchanged. It returns an error if
 // the shapes (number of features, intercept) differ.
 func (q *QR) Merge(o *QR) error {
 	if o.d != q.d || o.intercept != q.intercept {
