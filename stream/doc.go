@@ -83,6 +83,7 @@
 // dominates reading the data, NewQR uses float64, whose accuracy on the NIST
 // problems was 12.2 (Norris), 13.1 (Pontius), 14+ (NoInt1/2), 11.5
 // (Longley), 9–13 (Wampler1–4) and 7.2 digits (Filip, Wampler5).
-// NewQRFloat64 and NewQRDoubleDouble choose the precision explicitly;
-// accumulators of different precision merge, in the receiver's precision.
+// NewQRFloat64, NewQRDoubleDouble and Settings.Precision choose the
+// precision explicitly; accumulators of different precision merge, in the
+// receiver's precision.
 package stream // import "github.com/lsqgo/lsq/stream"

@@ -31,12 +31,51 @@ type Settings struct {
 	// Workers is the number of partitions folded at the same time. The
 	// default 0 means runtime.GOMAXPROCS(0). The result does not depend on it.
 	Workers int
+
+	// Precision is the arithmetic of the QR factor. The default Auto is
+	// NewQR's choice: double-double up to DoubleDoubleMaxFeatures features,
+	// float64 above.
+	Precision Precision
+}
+
+// Precision selects the arithmetic the QR accumulator carries its factor in
+// (see the package documentation).
+type Precision int
+
+const (
+	Auto         Precision = iota // double-double for d ≤ DoubleDoubleMaxFeatures, else float64
+	Float64                       // float64, as NewQRFloat64: faster, accurate to about ε·κ
+	DoubleDouble                  // double-double, as NewQRDoubleDouble
+)
+
+func (p Precision) String() string {
+	switch p {
+	case Auto:
+		return "auto"
+	case Float64:
+		return "float64"
+	case DoubleDouble:
+		return "double-double"
+	}
+	return fmt.Sprintf("Precision(%d)", int(p))
 }
 
 type settings struct {
 	intercept bool
 	alpha     float64
 	workers   int
+	precision Precision
+}
+
+// newQR makes the accumulator the settings ask for.
+func (s settings) newQR(d int) *QR {
+	switch s.precision {
+	case Float64:
+		return NewQRFloat64(d, s.intercept)
+	case DoubleDouble:
+		return NewQRDoubleDouble(d, s.intercept)
+	}
+	return NewQR(d, s.intercept)
 }
 
 func resolve(s *Settings) settings {
@@ -44,9 +83,10 @@ func resolve(s *Settings) settings {
 	if s == nil {
 		return r
 	}
-	if s.Alpha < 0 || s.Workers < 0 {
-		panic(fmt.Sprintf("stream: Settings with Alpha = %v, Workers = %d", s.Alpha, s.Workers))
+	if s.Alpha < 0 || s.Workers < 0 || s.Precision < Auto || s.Precision > DoubleDouble {
+		panic(fmt.Sprintf("stream: Settings with Alpha = %v, Workers = %d, Precision = %v", s.Alpha, s.Workers, s.Precision))
 	}
+	r.precision = s.Precision
 	r.intercept = !s.NoIntercept
 	r.alpha = s.Alpha
 	if s.Workers > 0 {
@@ -75,7 +115,7 @@ func Fit(ctx context.Context, parts []Chunks, s *Settings) (*Result, error) {
 func FoldQR(ctx context.Context, parts []Chunks, s *Settings) (*QR, error) {
 	set := resolve(s)
 	accs, err := foldParts(ctx, parts, set.workers,
-		func(d int) *QR { return NewQR(d, set.intercept) },
+		set.newQR,
 		func(q *QR) int { return q.d },
 		func(q *QR, x *mat.Dense, y, w []float64) error { return q.Add(x, y, w) })
 	if err != nil {

@@ -200,3 +200,28 @@ func TestFitErrors(t *testing.T) {
 		t.Errorf("FoldGrad width: %v, want WidthError", err)
 	}
 }
+
+// Settings.Precision picks the accumulator FoldQR folds into; out-of-range
+// values are programmer errors.
+func TestFoldQRPrecision(t *testing.T) {
+	x, y, _ := synth(61, 200, 3, false)
+	parts := partitions(x, y, nil, []int{0, 100, 200}, 64)
+	for _, tc := range []struct {
+		p    Precision
+		want bool // DoubleDouble()
+	}{{Auto, true}, {Float64, false}, {DoubleDouble, true}} {
+		q, err := FoldQR(context.Background(), parts, &Settings{Precision: tc.p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.DoubleDouble() != tc.want {
+			t.Errorf("Precision %v: DoubleDouble() = %t, want %t", tc.p, q.DoubleDouble(), tc.want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Precision(7) did not panic")
+		}
+	}()
+	_, _ = FoldQR(context.Background(), parts, &Settings{Precision: 7})
+}
