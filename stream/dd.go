@@ -9,7 +9,10 @@ import "math"
 // Hida, Li and Bailey, "Algorithms for quad-double precision floating point
 // arithmetic", ARITH-15 (2001). Addition is the accurate ("IEEE") variant,
 // whose relative error stays near 2⁻¹⁰⁴ under cancellation, which the
-// Householder updates rely on.
+// Householder updates rely on. A product whose rounding error is then taken
+// is written float64(x*y), which forbids the compiler to fuse it into a later
+// addition (the Go specification allows such fusing otherwise, and it would
+// break the error-free transformations).
 type dd struct{ hi, lo float64 }
 
 // twoSum returns s = fl(a+b) and e with s + e = a + b exactly.
@@ -40,7 +43,7 @@ func ddAdd(x, y dd) dd {
 func ddSub(x, y dd) dd { return ddAdd(x, dd{-y.hi, -y.lo}) }
 
 func ddMul(x, y dd) dd {
-	p := x.hi * y.hi
+	p := float64(x.hi * y.hi)
 	e := math.FMA(x.hi, y.hi, -p)
 	e += x.hi*y.lo + x.lo*y.hi
 	p, e = fastTwoSum(p, e)
@@ -49,7 +52,7 @@ func ddMul(x, y dd) dd {
 
 // ddMulF multiplies by a float64.
 func ddMulF(x dd, y float64) dd {
-	p := x.hi * y
+	p := float64(x.hi * y)
 	e := math.FMA(x.hi, y, -p)
 	e += x.lo * y
 	p, e = fastTwoSum(p, e)
@@ -79,7 +82,7 @@ func ddSqrt(x dd) dd {
 		return dd{math.NaN(), math.NaN()}
 	}
 	s := math.Sqrt(x.hi)
-	p := s * s
+	p := float64(s * s)
 	e := math.FMA(s, s, -p)
 	r := ddSub(x, dd{p, e})
 	c := r.hi / (2 * s)
@@ -110,15 +113,30 @@ func ddNorm(x []dd) dd {
 }
 
 // ddAxpy sets dst[c] += α·x[c] in double-double for each c (len(dst) ≥
-// len(x)). It is ddAdd(dst[c], ddMul(α, x[c])) written out in one loop body,
-// the kernel of the double-double fold: the product's error term is not
-// renormalised before the (accurate) addition, which twoSum does not need.
+// len(x)), the kernel of the double-double fold. It uses the assembly kernel
+// for the leading multiple of four elements where the CPU allows.
 func ddAxpy(dst []dd, alpha dd, x []dd) {
+	dst = dst[:len(x)]
+	n := 0
+	if useAVX2 && len(x) >= 4 {
+		n = len(x) &^ 3
+		ddAxpyAVX2(dst[:n], alpha.hi, alpha.lo, x[:n])
+	}
+	ddAxpyGo(dst[n:], alpha, x[n:])
+}
+
+// ddAxpyGo is ddAdd(dst[c], ddMul(α, x[c])) written out in one loop body:
+// the product's error term is not renormalised before the (accurate)
+// addition, which twoSum does not need. The conversions float64(·) forbid
+// fusing the cross products into an FMA (the Go specification allows fusing
+// x*y + z otherwise), so every build performs the same roundings as the
+// assembly kernel.
+func ddAxpyGo(dst []dd, alpha dd, x []dd) {
 	ah, al := alpha.hi, alpha.lo
 	dst = dst[:len(x)]
 	for c, v := range x {
-		p := ah * v.hi
-		e := math.FMA(ah, v.hi, -p) + (ah*v.lo + al*v.hi)
+		p := float64(ah * v.hi)
+		e := math.FMA(ah, v.hi, -p) + (float64(ah*v.lo) + float64(al*v.hi))
 		dh, dl := dst[c].hi, dst[c].lo
 		s := dh + p
 		b := s - dh

@@ -80,3 +80,37 @@ func TestDDAgainstBig(t *testing.T) {
 		}
 	}
 }
+
+// ddAxpy (with the assembly kernel where the CPU has one) gives the same
+// bits as ddAxpyGo, for lengths around the kernel's width of four.
+func TestDDAxpyKernelBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 21))
+	rnd := func() dd {
+		hi := (rng.Float64() - 0.5) * math.Ldexp(1, rng.IntN(60)-30)
+		s, e := fastTwoSum(hi, hi*(rng.Float64()-0.5)*0x1p-53)
+		return dd{s, e}
+	}
+	for n := 0; n <= 23; n++ {
+		for trial := 0; trial < 20; trial++ {
+			x, a, b := make([]dd, n), make([]dd, n), make([]dd, n)
+			for i := range x {
+				x[i], a[i] = rnd(), rnd()
+				if trial%4 == 0 {
+					a[i] = ddMul(x[i], dd{-1.5, 0}) // cancels against α = 1.5
+				}
+			}
+			copy(b, a)
+			alpha := rnd()
+			if trial%4 == 0 {
+				alpha = dd{1.5, 0}
+			}
+			ddAxpy(a, alpha, x)
+			ddAxpyGo(b, alpha, x)
+			for i := range a {
+				if a[i] != b[i] {
+					t.Fatalf("n=%d element %d: kernel %v, Go %v (AVX2 used: %t)", n, i, a[i], b[i], useAVX2)
+				}
+			}
+		}
+	}
+}

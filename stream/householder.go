@@ -81,7 +81,7 @@ func foldRows(r []float64, p int, blk []float64, m int, work []float64) {
 // foldRowsDD is foldRows carried out in double-double arithmetic: the same
 // reflections, with every product and sum rounded to about 2⁻¹⁰⁴ instead of
 // 2⁻⁵³. The column norm is scaled by a power of two (exact) instead of
-// LAPACK's running scale. The cost is five to seven times that of
+// LAPACK's running scale. The cost is three to four times that of
 // foldRows.
 func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 	for j := 0; j < p; j++ {
