@@ -58,7 +58,10 @@ func (e *SingularError) Error() string {
 // minimising (1/2W)Σwᵢrᵢ² + (α/2)‖β‖² with the intercept unpenalised,
 // W = Σw. Standard errors are given for least squares only; for ridge the
 // summary (RSS, R², ...) describes the ridge residuals, with the
-// least-squares degrees of freedom. It panics if alpha is negative or NaN.
+// least-squares degrees of freedom. The solution, the sums of squares and
+// (ZᵀZ)⁻¹ are computed from the factor in double-double, whatever precision
+// it was accumulated in, and rounded to float64 in the Result. It panics if
+// alpha is negative or NaN.
 func (q *QR) Solve(alpha float64) (*Result, error) {
 	if !(alpha >= 0) || math.IsInf(alpha, 1) {
 		panic(fmt.Sprintf("stream: Solve with alpha = %v", alpha))
