@@ -224,7 +224,11 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 		return writeJSON(stdio.Out, out)
 	}
 	fmt.Fprintf(stdio.Out, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(len(files), "file"), plural(len(features), "feature"), target)
-	fmt.Fprintf(stdio.Out, "solver qr-stream (tall-skinny QR, partitions merged in file order)\n")
+	prec := "float64"
+	if qr.DoubleDouble() {
+		prec = "double-double"
+	}
+	fmt.Fprintf(stdio.Out, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", prec)
 	tw := newTable(stdio.Out)
 	fmt.Fprintf(tw, "\tcoef\tstd err\t\n")
 	if !s.NoIntercept {
