@@ -2,6 +2,7 @@ package linear
 
 import (
 	"fmt"
+	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
 	"github.com/lsqgo/lsq"
@@ -325,13 +326,13 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	for j := range p.cols {
 		c := make([]dd, n)
 		for i := range c {
-			c[i] = dd{x.At(i, j), 0}
+			c[i] = dd{Hi: x.At(i, j), Lo: 0}
 		}
 		p.cols[j] = c
 	}
 	p.y = make([]dd, n)
 	for i, v := range y {
-		p.y[i] = dd{v, 0}
+		p.y[i] = dd{Hi: v, Lo: 0}
 	}
 	return fitDD(p)
 }
@@ -397,12 +398,12 @@ func FitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 		if !isFinite(y[i]) {
 			return nil, &DataError{Row: i, Col: -1, Value: fmt.Sprint(y[i]), Reason: "not a finite number"}
 		}
-		pw := dd{1, 0}
+		pw := dd{Hi: 1, Lo: 0}
 		for k := 0; k < degree; k++ {
-			pw = ddMulF(pw, v)
+			pw = xdd.MulF(pw, v)
 			p.cols[k][i] = pw
 		}
-		p.y[i] = dd{y[i], 0}
+		p.y[i] = dd{Hi: y[i], Lo: 0}
 	}
 	return fitDD(p)
 }
@@ -444,14 +445,14 @@ func FitText(x [][]string, y []string, s *Settings) (*Result, error) {
 			panic(fmt.Sprintf("linear: row %d has %d values, row 0 has %d", i, len(row), d))
 		}
 		for j, t := range row {
-			v, err := parseDD(t)
-			if err != nil || !isFinite(v.hi) {
+			v, err := xdd.Parse(t)
+			if err != nil || !isFinite(v.Hi) {
 				return nil, &DataError{Row: i, Col: j, Value: t, Reason: "not a finite number"}
 			}
 			p.cols[j][i] = v
 		}
-		v, err := parseDD(y[i])
-		if err != nil || !isFinite(v.hi) {
+		v, err := xdd.Parse(y[i])
+		if err != nil || !isFinite(v.Hi) {
 			return nil, &DataError{Row: i, Col: -1, Value: y[i], Reason: "not a finite number"}
 		}
 		p.y[i] = v

@@ -2,6 +2,7 @@ package linear
 
 import (
 	"fmt"
+	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -38,7 +39,7 @@ func householderDD(a [][]dd, m int, pivot bool, rhs ...[]dd) (perm []int) {
 			for j := k; j < d; j++ {
 				s := 0.0
 				for _, v := range a[j][k:m] {
-					s += v.hi * v.hi
+					s += v.Hi * v.Hi
 				}
 				if s > bestv {
 					best, bestv = j, s
@@ -50,26 +51,26 @@ func householderDD(a [][]dd, m int, pivot bool, rhs ...[]dd) (perm []int) {
 		col := a[k][:m]
 		var norm2 dd
 		for _, v := range col[k:] {
-			norm2 = ddAdd(norm2, ddMul(v, v))
+			norm2 = xdd.Add(norm2, xdd.Mul(v, v))
 		}
-		if norm2.hi == 0 {
+		if norm2.Hi == 0 {
 			continue
 		}
-		norm := ddSqrt(norm2)
+		norm := xdd.Sqrt(norm2)
 		alpha := col[k]
-		if alpha.hi < 0 {
-			norm = ddNeg(norm) // norm now carries the sign of alpha
+		if alpha.Hi < 0 {
+			norm = xdd.Neg(norm) // norm now carries the sign of alpha
 		}
 		// u = col[k:] with u₀ = α + sign(α)‖col‖; H = I − u uᵀ/(‖col‖(‖col‖+|α|)).
-		col[k] = ddAdd(alpha, norm)
-		denom := ddMul(norm, col[k]) // = sign²·‖col‖(‖col‖+|α|) > 0
+		col[k] = xdd.Add(alpha, norm)
+		denom := xdd.Mul(norm, col[k]) // = sign²·‖col‖(‖col‖+|α|) > 0
 		apply := func(v []dd) {
-			f := ddDiv(ddDot(col[k:], v[k:m]), denom)
-			if f.hi == 0 {
+			f := xdd.Div(xdd.Dot(col[k:], v[k:m]), denom)
+			if f.Hi == 0 {
 				return
 			}
 			for i := k; i < m; i++ {
-				v[i] = ddSub(v[i], ddMul(f, col[i]))
+				v[i] = xdd.Sub(v[i], xdd.Mul(f, col[i]))
 			}
 		}
 		for j := k + 1; j < d; j++ {
@@ -78,7 +79,7 @@ func householderDD(a [][]dd, m int, pivot bool, rhs ...[]dd) (perm []int) {
 		for _, v := range rhs {
 			apply(v)
 		}
-		col[k] = ddNeg(norm)
+		col[k] = xdd.Neg(norm)
 		for i := k + 1; i < m; i++ {
 			col[i] = dd{}
 		}
@@ -93,9 +94,9 @@ func backSubDD(a [][]dd, c []dd, r int) []dd {
 	for i := r - 1; i >= 0; i-- {
 		s := c[i]
 		for k := i + 1; k < r; k++ {
-			s = ddSub(s, ddMul(a[k][i], x[k]))
+			s = xdd.Sub(s, xdd.Mul(a[k][i], x[k]))
 		}
-		x[i] = ddDiv(s, a[i][i])
+		x[i] = xdd.Div(s, a[i][i])
 	}
 	return x
 }
@@ -112,10 +113,10 @@ func fitDD(p *problem) (*Result, error) {
 	var sumW dd
 	for i := range sw {
 		wi := weight(i)
-		sw[i] = ddSqrt(dd{wi, 0})
-		sumW = ddAdd(sumW, dd{wi, 0})
+		sw[i] = xdd.Sqrt(dd{Hi: wi, Lo: 0})
+		sumW = xdd.Add(sumW, dd{Hi: wi, Lo: 0})
 	}
-	if sumW.hi == 0 {
+	if sumW.Hi == 0 {
 		return nil, fmt.Errorf("linear: all %d weights are zero", n)
 	}
 	mean := func(c []dd) dd {
@@ -124,9 +125,9 @@ func fitDD(p *problem) (*Result, error) {
 		}
 		var s dd
 		for i, v := range c {
-			s = ddAdd(s, ddMulF(v, weight(i)))
+			s = xdd.Add(s, xdd.MulF(v, weight(i)))
 		}
-		return ddDiv(s, sumW)
+		return xdd.Div(s, sumW)
 	}
 
 	// Standardise: A_j = √w ∘ (x_j − m_j) / s_j.
@@ -138,16 +139,16 @@ func fitDD(p *problem) (*Result, error) {
 		col := make([]dd, n)
 		var ss dd
 		for i, v := range c {
-			col[i] = ddMul(sw[i], ddSub(v, means[j]))
-			ss = ddAdd(ss, ddMul(col[i], col[i]))
+			col[i] = xdd.Mul(sw[i], xdd.Sub(v, means[j]))
+			ss = xdd.Add(ss, xdd.Mul(col[i], col[i]))
 		}
-		sc := ddSqrt(ddDiv(ss, sumW))
-		if sc.hi == 0 {
-			sc = dd{1, 0}
+		sc := xdd.Sqrt(xdd.Div(ss, sumW))
+		if sc.Hi == 0 {
+			sc = dd{Hi: 1, Lo: 0}
 		}
-		inv := ddDiv(dd{1, 0}, sc)
+		inv := xdd.Div(dd{Hi: 1, Lo: 0}, sc)
 		for i := range col {
-			col[i] = ddMul(col[i], inv)
+			col[i] = xdd.Mul(col[i], inv)
 		}
 		scales[j] = sc
 		a[j] = col
@@ -155,7 +156,7 @@ func fitDD(p *problem) (*Result, error) {
 	my := mean(p.y)
 	b := make([]dd, n)
 	for i, v := range p.y {
-		b[i] = ddMul(sw[i], ddSub(v, my))
+		b[i] = xdd.Mul(sw[i], xdd.Sub(v, my))
 	}
 
 	perm := householderDD(a, n, true, b)
@@ -168,8 +169,8 @@ func fitDD(p *problem) (*Result, error) {
 	}
 	rank := 0
 	if d > 0 {
-		r00 := math.Abs(a[0][0].hi)
-		for rank < kmax && r00 > 0 && math.Abs(a[rank][rank].hi) > rcond*r00 {
+		r00 := math.Abs(a[0][0].Hi)
+		for rank < kmax && r00 > 0 && math.Abs(a[rank][rank].Hi) > rcond*r00 {
 			rank++
 		}
 	}
@@ -180,13 +181,13 @@ func fitDD(p *problem) (*Result, error) {
 		Precision:    DoubleDouble,
 		Rank:         rank,
 		N:            n,
-		SumWeights:   sumW.float(),
+		SumWeights:   sumW.Float(),
 	}
 	for k := rank; k < d; k++ {
 		res.Aliased = append(res.Aliased, perm[k])
 	}
 	sortInts(res.Aliased)
-	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return a[j][i].float() }, kmax, d)
+	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return a[j][i].Float() }, kmax, d)
 
 	beta := make([]dd, d) // original column order, original scale
 	var unscaled [][]dd   // scaled, pivoted order; nil if not computed
@@ -199,7 +200,7 @@ func fitDD(p *problem) (*Result, error) {
 		for k := range aug {
 			c := make([]dd, m2)
 			copy(c, a[k][:min(k+1, kmax)])
-			c[kmax+k] = ddDiv(dd{lam, 0}, scales[perm[k]])
+			c[kmax+k] = xdd.Div(dd{Hi: lam, Lo: 0}, scales[perm[k]])
 			aug[k] = c
 		}
 		rhs := make([]dd, m2)
@@ -207,49 +208,49 @@ func fitDD(p *problem) (*Result, error) {
 		householderDD(aug, m2, false, rhs)
 		g := backSubDD(aug, rhs, d)
 		for k, j := range perm {
-			beta[j] = ddDiv(g[k], scales[j])
+			beta[j] = xdd.Div(g[k], scales[j])
 		}
 	case rank < d:
 		bf, cov := minNormFloat(p, sw, means, my, rank)
 		for j := range beta {
-			beta[j] = dd{bf[j], 0}
+			beta[j] = dd{Hi: bf[j], Lo: 0}
 		}
 		res.Unscaled = cov
 	default:
 		g := backSubDD(a, b, d)
 		for k, j := range perm {
-			beta[j] = ddDiv(g[k], scales[j])
+			beta[j] = xdd.Div(g[k], scales[j])
 		}
 		unscaled = inverseGramDD(a, d)
 	}
 
 	intercept := my
 	for j := range beta {
-		intercept = ddSub(intercept, ddMul(means[j], beta[j]))
+		intercept = xdd.Sub(intercept, xdd.Mul(means[j], beta[j]))
 	}
 	if !p.intercept {
 		intercept = dd{}
 	}
-	res.Intercept = intercept.float()
+	res.Intercept = intercept.Float()
 	for j := range beta {
-		res.Coef[j] = beta[j].float()
+		res.Coef[j] = beta[j].Float()
 	}
 
 	// Residuals of the original data at the double-double solution.
 	res.Residuals = make([]float64, n)
 	var rss, tss dd
 	for i := 0; i < n; i++ {
-		r := ddSub(p.y[i], intercept)
+		r := xdd.Sub(p.y[i], intercept)
 		for j := range beta {
-			r = ddSub(r, ddMul(p.cols[j][i], beta[j]))
+			r = xdd.Sub(r, xdd.Mul(p.cols[j][i], beta[j]))
 		}
-		res.Residuals[i] = r.float()
+		res.Residuals[i] = r.Float()
 		wi := weight(i)
-		rss = ddAdd(rss, ddMulF(ddMul(r, r), wi))
-		t := ddSub(p.y[i], my)
-		tss = ddAdd(tss, ddMulF(ddMul(t, t), wi))
+		rss = xdd.Add(rss, xdd.MulF(xdd.Mul(r, r), wi))
+		t := xdd.Sub(p.y[i], my)
+		tss = xdd.Add(tss, xdd.MulF(xdd.Mul(t, t), wi))
 	}
-	res.RSS, res.TSS = rss.float(), tss.float()
+	res.RSS, res.TSS = rss.Float(), tss.Float()
 	res.DF = dfOf(n, rank, p.intercept)
 
 	if unscaled != nil {
@@ -265,13 +266,13 @@ func inverseGramDD(a [][]dd, d int) [][]dd {
 	rinv := make([][]dd, d)
 	for c := 0; c < d; c++ {
 		x := make([]dd, c+1)
-		x[c] = ddDiv(dd{1, 0}, a[c][c])
+		x[c] = xdd.Div(dd{Hi: 1, Lo: 0}, a[c][c])
 		for i := c - 1; i >= 0; i-- {
 			var s dd
 			for k := i + 1; k <= c; k++ {
-				s = ddAdd(s, ddMul(a[k][i], x[k]))
+				s = xdd.Add(s, xdd.Mul(a[k][i], x[k]))
 			}
-			x[i] = ddDiv(ddNeg(s), a[i][i])
+			x[i] = xdd.Div(xdd.Neg(s), a[i][i])
 		}
 		rinv[c] = x
 	}
@@ -283,7 +284,7 @@ func inverseGramDD(a [][]dd, d int) [][]dd {
 		for j := i; j < d; j++ {
 			var s dd
 			for k := j; k < d; k++ {
-				s = ddAdd(s, ddMul(rinv[k][i], rinv[k][j]))
+				s = xdd.Add(s, xdd.Mul(rinv[k][i], rinv[k][j]))
 			}
 			cm[i][j], cm[j][i] = s, s
 		}
@@ -302,7 +303,7 @@ func assembleUnscaledDD(c [][]dd, perm []int, scales, means []dd, sumW dd, inter
 	}
 	for ka, ja := range perm {
 		for kb, jb := range perm {
-			orig[ja][jb] = ddDiv(c[ka][kb], ddMul(scales[ja], scales[jb]))
+			orig[ja][jb] = xdd.Div(c[ka][kb], xdd.Mul(scales[ja], scales[jb]))
 		}
 	}
 	off := 0
@@ -312,19 +313,19 @@ func assembleUnscaledDD(c [][]dd, perm []int, scales, means []dd, sumW dd, inter
 	out := mat.NewSymDense(d+off, nil)
 	for i := 0; i < d; i++ {
 		for j := i; j < d; j++ {
-			out.SetSym(i+off, j+off, orig[i][j].float())
+			out.SetSym(i+off, j+off, orig[i][j].Float())
 		}
 	}
 	if intercept {
 		cmv := make([]dd, d)
 		var mcm dd
 		for i := 0; i < d; i++ {
-			cmv[i] = ddDot(orig[i], means)
-			mcm = ddAdd(mcm, ddMul(means[i], cmv[i]))
+			cmv[i] = xdd.Dot(orig[i], means)
+			mcm = xdd.Add(mcm, xdd.Mul(means[i], cmv[i]))
 		}
-		out.SetSym(0, 0, ddAdd(ddDiv(dd{1, 0}, sumW), mcm).float())
+		out.SetSym(0, 0, xdd.Add(xdd.Div(dd{Hi: 1, Lo: 0}, sumW), mcm).Float())
 		for i := 0; i < d; i++ {
-			out.SetSym(0, i+1, ddNeg(cmv[i]).float())
+			out.SetSym(0, i+1, xdd.Neg(cmv[i]).Float())
 		}
 	}
 	return out
@@ -341,17 +342,17 @@ func minNormFloat(p *problem, sw, means []dd, my dd, rank int) ([]float64, *mat.
 	bv := make([]float64, n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < d; j++ {
-			a.Set(i, j, ddMul(sw[i], ddSub(p.cols[j][i], means[j])).float())
+			a.Set(i, j, xdd.Mul(sw[i], xdd.Sub(p.cols[j][i], means[j])).Float())
 		}
-		bv[i] = ddMul(sw[i], ddSub(p.y[i], my)).float()
+		bv[i] = xdd.Mul(sw[i], xdd.Sub(p.y[i], my)).Float()
 	}
 	var sumW float64
 	for i := range sw {
-		sumW += ddMul(sw[i], sw[i]).float()
+		sumW += xdd.Mul(sw[i], sw[i]).Float()
 	}
 	mf := make([]float64, d)
 	for j := range mf {
-		mf[j] = means[j].float()
+		mf[j] = means[j].Float()
 	}
 	return pinvSolve(a, bv, rank, mf, sumW, p.intercept)
 }

@@ -7,7 +7,7 @@ import "golang.org/x/sys/cpu"
 // four elements at a time, so both give identical bits.
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// ddAxpyAVX2 is ddAxpyGo(dst, dd{ah, al}, x) for len(x) a multiple of 4 and
+// ddAxpyAVX2 is ddAxpyGo(dst, dd{Hi: ah, Lo: al}, x) for len(x) a multiple of 4 and
 // len(dst) ≥ len(x).
 //
 //go:noescape

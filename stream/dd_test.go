@@ -1,6 +1,7 @@
 package stream
 
 import (
+	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -17,12 +18,12 @@ func TestDDAgainstBig(t *testing.T) {
 	rnd := func() dd {
 		hi := (rng.Float64() - 0.5) * math.Ldexp(1, rng.IntN(40)-20)
 		lo := hi * (rng.Float64() - 0.5) * 0x1p-53
-		s, e := fastTwoSum(hi, lo)
-		return dd{s, e}
+		s, e := xdd.QuickTwoSum(hi, lo)
+		return dd{Hi: s, Lo: e}
 	}
 	toBig := func(x dd) *big.Float {
-		f := new(big.Float).SetPrec(300).SetFloat64(x.hi)
-		return f.Add(f, new(big.Float).SetPrec(300).SetFloat64(x.lo))
+		f := new(big.Float).SetPrec(300).SetFloat64(x.Hi)
+		return f.Add(f, new(big.Float).SetPrec(300).SetFloat64(x.Lo))
 	}
 	// relErr returns |got − want| / scale.
 	relErr := func(got dd, want, scale *big.Float) float64 {
@@ -37,31 +38,31 @@ func TestDDAgainstBig(t *testing.T) {
 		a, b := rnd(), rnd()
 		if i%10 == 0 {
 			// Near-cancellation: b ≈ −a, the case the accurate sum is for.
-			b = ddAdd(a.neg(), dd{a.hi * 0x1p-40 * (rng.Float64() - 0.5), 0})
+			b = xdd.Add(a.Neg(), dd{Hi: a.Hi * 0x1p-40 * (rng.Float64() - 0.5), Lo: 0})
 		}
 		ba, bb := toBig(a), toBig(b)
 		sumScale := nb().Add(abs(ba), abs(bb))
-		if e := relErr(ddAdd(a, b), nb().Add(ba, bb), sumScale); e > tol {
-			t.Errorf("ddAdd(%v, %v): error %.3g of |a|+|b|", a, b, e)
+		if e := relErr(xdd.Add(a, b), nb().Add(ba, bb), sumScale); e > tol {
+			t.Errorf("xdd.Add(%v, %v): error %.3g of |a|+|b|", a, b, e)
 		}
-		if e := relErr(ddSub(a, b), nb().Sub(ba, bb), sumScale); e > tol {
-			t.Errorf("ddSub(%v, %v): error %.3g of |a|+|b|", a, b, e)
+		if e := relErr(xdd.Sub(a, b), nb().Sub(ba, bb), sumScale); e > tol {
+			t.Errorf("xdd.Sub(%v, %v): error %.3g of |a|+|b|", a, b, e)
 		}
 		prod := nb().Mul(ba, bb)
-		if e := relErr(ddMul(a, b), prod, abs(prod)); e > tol {
-			t.Errorf("ddMul(%v, %v): relative error %.3g", a, b, e)
+		if e := relErr(xdd.Mul(a, b), prod, abs(prod)); e > tol {
+			t.Errorf("xdd.Mul(%v, %v): relative error %.3g", a, b, e)
 		}
-		pf := nb().Mul(ba, nb().SetFloat64(b.hi))
-		if e := relErr(ddMulF(a, b.hi), pf, abs(pf)); e > tol {
-			t.Errorf("ddMulF(%v, %v): relative error %.3g", a, b.hi, e)
+		pf := nb().Mul(ba, nb().SetFloat64(b.Hi))
+		if e := relErr(xdd.MulF(a, b.Hi), pf, abs(pf)); e > tol {
+			t.Errorf("xdd.MulF(%v, %v): relative error %.3g", a, b.Hi, e)
 		}
 		q := nb().Quo(ba, bb)
-		if e := relErr(ddDiv(a, b), q, abs(q)); e > tol {
-			t.Errorf("ddDiv(%v, %v): relative error %.3g", a, b, e)
+		if e := relErr(xdd.Div(a, b), q, abs(q)); e > tol {
+			t.Errorf("xdd.Div(%v, %v): relative error %.3g", a, b, e)
 		}
 		sq := nb().Sqrt(abs(ba))
-		if e := relErr(ddSqrt(dd{math.Abs(a.hi), math.Copysign(1, a.hi) * a.lo}), sq, sq); e > tol {
-			t.Errorf("ddSqrt(|%v|): relative error %.3g", a, e)
+		if e := relErr(xdd.Sqrt(dd{Hi: math.Abs(a.Hi), Lo: math.Copysign(1, a.Hi) * a.Lo}), sq, sq); e > tol {
+			t.Errorf("xdd.Sqrt(|%v|): relative error %.3g", a, e)
 		}
 		// ddAxpy: dst + α·x, error relative to |dst| + |α·x|.
 		c := rnd()
@@ -74,9 +75,9 @@ func TestDDAgainstBig(t *testing.T) {
 	}
 	// The norm neither overflows nor underflows where float64 squares would.
 	for _, s := range []float64{0x1p600, 0x1p-600} {
-		x := []dd{{3 * s, 0}, {4 * s, 0}}
-		if got := ddNorm(x); got.hi != 5*s || got.lo != 0 {
-			t.Errorf("ddNorm(3s, 4s) with s = %g: %v, want exactly 5s", s, got)
+		x := []dd{{Hi: 3 * s}, {Hi: 4 * s}}
+		if got := xdd.Norm(x); got.Hi != 5*s || got.Lo != 0 {
+			t.Errorf("xdd.Norm(3s, 4s) with s = %g: %v, want exactly 5s", s, got)
 		}
 	}
 }
@@ -87,8 +88,8 @@ func TestDDAxpyKernelBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 21))
 	rnd := func() dd {
 		hi := (rng.Float64() - 0.5) * math.Ldexp(1, rng.IntN(60)-30)
-		s, e := fastTwoSum(hi, hi*(rng.Float64()-0.5)*0x1p-53)
-		return dd{s, e}
+		s, e := xdd.QuickTwoSum(hi, hi*(rng.Float64()-0.5)*0x1p-53)
+		return dd{Hi: s, Lo: e}
 	}
 	for n := 0; n <= 23; n++ {
 		for trial := 0; trial < 20; trial++ {
@@ -96,13 +97,13 @@ func TestDDAxpyKernelBits(t *testing.T) {
 			for i := range x {
 				x[i], a[i] = rnd(), rnd()
 				if trial%4 == 0 {
-					a[i] = ddMul(x[i], dd{-1.5, 0}) // cancels against α = 1.5
+					a[i] = xdd.Mul(x[i], dd{Hi: -1.5, Lo: 0}) // cancels against α = 1.5
 				}
 			}
 			copy(b, a)
 			alpha := rnd()
 			if trial%4 == 0 {
-				alpha = dd{1.5, 0}
+				alpha = dd{Hi: 1.5, Lo: 0}
 			}
 			ddAxpy(a, alpha, x)
 			ddAxpyGo(b, alpha, x)

@@ -50,8 +50,8 @@ func (q *QR) MarshalBinary() ([]byte, error) {
 	for i := 0; i < q.p; i++ {
 		for j := i; j < q.p; j++ {
 			if q.precise {
-				b = appendFloat(b, q.rd[i*q.p+j].hi)
-				b = appendFloat(b, q.rd[i*q.p+j].lo)
+				b = appendFloat(b, q.rd[i*q.p+j].Hi)
+				b = appendFloat(b, q.rd[i*q.p+j].Lo)
 			} else {
 				b = appendFloat(b, q.r[i*q.p+j])
 			}
@@ -104,8 +104,8 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 		for j := i; j < nq.p; j++ {
 			if precise {
 				var v dd
-				v.hi, rest = readFloat(rest)
-				v.lo, rest = readFloat(rest)
+				v.Hi, rest = readFloat(rest)
+				v.Lo, rest = readFloat(rest)
 				nq.rd[i*nq.p+j] = v
 			} else {
 				nq.r[i*nq.p+j], rest = readFloat(rest)

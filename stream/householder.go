@@ -1,6 +1,10 @@
 package stream
 
-import "math"
+import (
+	"math"
+
+	xdd "github.com/lsqgo/lsq/internal/dd"
+)
 
 // foldRows annihilates the m rows of blk (row-major, m×p) against the p×p
 // upper-triangular r (row-major, full storage; entries below the diagonal are
@@ -87,7 +91,7 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 	for j := 0; j < p; j++ {
 		var big float64
 		for i := 0; i < m; i++ {
-			big = math.Max(big, math.Abs(blk[i*p+j].hi))
+			big = math.Max(big, math.Abs(blk[i*p+j].Hi))
 		}
 		if big == 0 {
 			continue // nothing to annihilate in this column: H = I
@@ -95,24 +99,24 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 		_, e := math.Frexp(big)
 		var ssq dd
 		for i := 0; i < m; i++ {
-			if a := blk[i*p+j]; a.hi != 0 {
-				a = ddScale(a, -e)
-				ssq = ddAdd(ssq, ddMul(a, a))
+			if a := blk[i*p+j]; a.Hi != 0 {
+				a = xdd.Scale(a, -e)
+				ssq = xdd.Add(ssq, xdd.Mul(a, a))
 			}
 		}
 		x0 := r[j*p+j]
-		x0s := ddScale(x0, -e)
-		norm := ddScale(ddSqrt(ddAdd(ssq, ddMul(x0s, x0s))), e)
+		x0s := xdd.Scale(x0, -e)
+		norm := xdd.Scale(xdd.Sqrt(xdd.Add(ssq, xdd.Mul(x0s, x0s))), e)
 		beta := norm
-		if x0.hi >= 0 {
-			beta = norm.neg()
+		if x0.Hi >= 0 {
+			beta = norm.Neg()
 		}
-		v0 := ddSub(x0, beta) // |v0| ≥ |x0| and v0 ≠ 0 because the block column is not zero
-		tau := ddDiv(v0, beta).neg()
-		inv := ddDiv(dd{1, 0}, v0)
+		v0 := xdd.Sub(x0, beta) // |v0| ≥ |x0| and v0 ≠ 0 because the block column is not zero
+		tau := xdd.Div(v0, beta).Neg()
+		inv := xdd.Div(dd{Hi: 1, Lo: 0}, v0)
 		for i := 0; i < m; i++ {
-			if blk[i*p+j].hi != 0 {
-				blk[i*p+j] = ddMul(blk[i*p+j], inv)
+			if blk[i*p+j].Hi != 0 {
+				blk[i*p+j] = xdd.Mul(blk[i*p+j], inv)
 			}
 		}
 		r[j*p+j] = beta
@@ -123,24 +127,24 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 		copy(w, r[j*p+j+1:(j+1)*p])
 		for i := 0; i < m; i++ {
 			vi := blk[i*p+j]
-			if vi.hi == 0 {
+			if vi.Hi == 0 {
 				continue
 			}
 			ddAxpy(w, vi, blk[i*p+j+1:(i+1)*p])
 		}
 		for c := range w {
-			w[c] = ddMul(w[c], tau)
+			w[c] = xdd.Mul(w[c], tau)
 		}
 		rj := r[j*p+j+1 : (j+1)*p]
 		for c, a := range w {
-			rj[c] = ddSub(rj[c], a)
+			rj[c] = xdd.Sub(rj[c], a)
 		}
 		for i := 0; i < m; i++ {
 			vi := blk[i*p+j]
-			if vi.hi == 0 {
+			if vi.Hi == 0 {
 				continue
 			}
-			ddAxpy(blk[i*p+j+1:(i+1)*p], vi.neg(), w)
+			ddAxpy(blk[i*p+j+1:(i+1)*p], vi.Neg(), w)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -86,7 +87,7 @@ func (q *QR) at(i, j int) dd {
 	if q.precise {
 		return q.rd[i*q.p+j]
 	}
-	return dd{q.r[i*q.p+j], 0}
+	return dd{Hi: q.r[i*q.p+j], Lo: 0}
 }
 
 // Features returns the number of features d.
@@ -151,23 +152,23 @@ func (q *QR) appendRow(x []float64, y, w float64) {
 		row := q.bd[q.m*q.p : (q.m+1)*q.p]
 		if w == 1 {
 			if q.intercept {
-				row[0] = dd{1, 0}
+				row[0] = dd{Hi: 1, Lo: 0}
 				k = 1
 			}
 			for j, v := range x {
-				row[k+j] = dd{v, 0}
+				row[k+j] = dd{Hi: v, Lo: 0}
 			}
-			row[q.p-1] = dd{y, 0}
+			row[q.p-1] = dd{Hi: y, Lo: 0}
 		} else {
-			s := ddSqrt(dd{w, 0})
+			s := xdd.Sqrt(dd{Hi: w, Lo: 0})
 			if q.intercept {
 				row[0] = s
 				k = 1
 			}
 			for j, v := range x {
-				row[k+j] = ddMulF(s, v)
+				row[k+j] = xdd.MulF(s, v)
 			}
-			row[q.p-1] = ddMulF(s, y)
+			row[q.p-1] = xdd.MulF(s, y)
 		}
 	} else {
 		s := 1.0
@@ -246,7 +247,7 @@ func (q *QR) Merge(o *QR) error {
 	} else {
 		blk := make([]float64, q.p*q.p)
 		for i := range blk {
-			blk[i] = o.at(i/q.p, i%q.p).float()
+			blk[i] = o.at(i/q.p, i%q.p).Float()
 		}
 		foldRows(q.r, q.p, blk, q.p, q.work)
 	}
@@ -263,7 +264,7 @@ func (q *QR) R() *mat.TriDense {
 	t := mat.NewTriDense(q.p, mat.Upper, nil)
 	for i := 0; i < q.p; i++ {
 		for j := i; j < q.p; j++ {
-			t.SetTri(i, j, q.at(i, j).float())
+			t.SetTri(i, j, q.at(i, j).Float())
 		}
 	}
 	return t
@@ -281,9 +282,9 @@ func (q *QR) Means() (x []float64, y float64) {
 	x = make([]float64, q.d)
 	r00 := q.at(0, 0)
 	for j := range x {
-		x[j] = ddDiv(q.at(0, 1+j), r00).float()
+		x[j] = xdd.Div(q.at(0, 1+j), r00).Float()
 	}
-	return x, ddDiv(q.at(0, q.p-1), r00).float()
+	return x, xdd.Div(q.at(0, q.p-1), r00).Float()
 }
 
 // CentredNorms returns √Σw(xⱼ−x̄ⱼ)² for each feature and for the response
@@ -297,9 +298,9 @@ func (q *QR) CentredNorms() (x []float64, y float64) {
 	q.flush()
 	x = make([]float64, q.d)
 	for j := range x {
-		x[j] = q.colNorm(1+j, 1).float()
+		x[j] = q.colNorm(1+j, 1).Float()
 	}
-	return x, q.colNorm(q.p-1, 1).float()
+	return x, q.colNorm(q.p-1, 1).Float()
 }
 
 // Norms returns the weighted norms √Σw·xⱼ² of the features and √Σw·y² of
@@ -313,9 +314,9 @@ func (q *QR) Norms() (x []float64, y float64) {
 	}
 	x = make([]float64, q.d)
 	for j := range x {
-		x[j] = q.colNorm(off+j, 0).float()
+		x[j] = q.colNorm(off+j, 0).Float()
 	}
-	return x, q.colNorm(q.p-1, 0).float()
+	return x, q.colNorm(q.p-1, 0).Float()
 }
 
 // colNorm returns the norm of column c of R from row `from` to the diagonal.
@@ -324,7 +325,7 @@ func (q *QR) colNorm(c, from int) dd {
 	for i := from; i <= c; i++ {
 		col = append(col, q.at(i, c))
 	}
-	return ddNorm(col)
+	return xdd.Norm(col)
 }
 
 // DataError reports a value that cannot be folded: a non-finite feature or

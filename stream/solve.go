@@ -3,6 +3,7 @@ package stream
 import (
 	"errors"
 	"fmt"
+	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
 	"github.com/lsqgo/lsq"
@@ -86,7 +87,7 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 	}
 	if alpha > 0 {
 		rows := make([]dd, q.d*p)
-		s := ddSqrt(ddMulF(dd{q.sumW, 0}, alpha))
+		s := xdd.Sqrt(xdd.MulF(dd{Hi: q.sumW, Lo: 0}, alpha))
 		for j := 0; j < q.d; j++ {
 			rows[j*p+off+j] = s
 		}
@@ -94,14 +95,14 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 	}
 	var maxDiag float64
 	for j := 0; j < k; j++ {
-		maxDiag = math.Max(maxDiag, math.Abs(a[j*p+j].hi))
+		maxDiag = math.Max(maxDiag, math.Abs(a[j*p+j].Hi))
 	}
 	// The threshold is that of float64 QR whatever the arithmetic: a column
 	// that is dependent to float64 precision is dependent in the data, which
 	// were given in float64.
 	tol := float64(k) * 0x1p-52 * maxDiag
 	for j := 0; j < k; j++ {
-		if d := math.Abs(a[j*p+j].hi); !(d > tol) {
+		if d := math.Abs(a[j*p+j].Hi); !(d > tol) {
 			return nil, &SingularError{Column: j, Ratio: d / maxDiag}
 		}
 	}
@@ -110,13 +111,13 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 	for i := k - 1; i >= 0; i-- {
 		s := a[i*p+k]
 		for j := i + 1; j < k; j++ {
-			s = ddSub(s, ddMul(a[i*p+j], bd[j]))
+			s = xdd.Sub(s, xdd.Mul(a[i*p+j], bd[j]))
 		}
-		bd[i] = ddDiv(s, a[i*p+i])
+		bd[i] = xdd.Div(s, a[i*p+i])
 	}
 	beta := make([]float64, k)
 	for i, v := range bd {
-		beta[i] = v.float()
+		beta[i] = v.Float()
 	}
 
 	res := &Result{Alpha: alpha, N: q.n, SumWeights: q.sumW, DF: q.n - int64(k)}
@@ -129,33 +130,33 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 	// ‖R·[β; −1]‖² with the data's own R.
 	var rss dd
 	if alpha == 0 {
-		rss = ddMul(a[k*p+k], a[k*p+k])
+		rss = xdd.Mul(a[k*p+k], a[k*p+k])
 	} else {
 		res := make([]dd, p)
 		for i := 0; i < p; i++ {
-			s := q.at(i, k).neg()
+			s := q.at(i, k).Neg()
 			for j := i; j < k; j++ {
-				s = ddAdd(s, ddMul(q.at(i, j), bd[j]))
+				s = xdd.Add(s, xdd.Mul(q.at(i, j), bd[j]))
 			}
 			res[i] = s
 		}
-		nr := ddNorm(res)
-		rss = ddMul(nr, nr)
+		nr := xdd.Norm(res)
+		rss = xdd.Mul(nr, nr)
 	}
-	res.RSS = rss.float()
+	res.RSS = rss.Float()
 	tss := q.colNorm(k, off)
-	tss = ddMul(tss, tss)
-	res.R2 = 1 - ddDiv(rss, tss).float()
+	tss = xdd.Mul(tss, tss)
+	res.R2 = 1 - xdd.Div(rss, tss).Float()
 	c := int64(off)
 	var sd dd
 	if res.DF > 0 {
-		sd = ddSqrt(ddDiv(rss, dd{float64(res.DF), 0}))
-		res.ResidualSD = sd.float()
-		res.AdjR2 = 1 - ddMulF(ddDiv(rss, tss), float64(q.n-c)/float64(res.DF)).float()
+		sd = xdd.Sqrt(xdd.Div(rss, dd{Hi: float64(res.DF), Lo: 0}))
+		res.ResidualSD = sd.Float()
+		res.AdjR2 = 1 - xdd.MulF(xdd.Div(rss, tss), float64(q.n-c)/float64(res.DF)).Float()
 	} else {
 		res.ResidualSD = math.NaN()
 		res.AdjR2 = math.NaN()
-		sd = dd{math.NaN(), math.NaN()}
+		sd = dd{Hi: math.NaN(), Lo: math.NaN()}
 	}
 
 	res.InterceptStdErr = math.NaN()
@@ -164,18 +165,18 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 		// back substitution.
 		inv := make([]dd, k*k) // inv[i*k+j] = (R⁻¹)_ij, upper triangular
 		for j := 0; j < k; j++ {
-			inv[j*k+j] = ddDiv(dd{1, 0}, a[j*p+j])
+			inv[j*k+j] = xdd.Div(dd{Hi: 1, Lo: 0}, a[j*p+j])
 			for i := j - 1; i >= 0; i-- {
 				var s dd
 				for l := i + 1; l <= j; l++ {
-					s = ddAdd(s, ddMul(a[i*p+l], inv[l*k+j]))
+					s = xdd.Add(s, xdd.Mul(a[i*p+l], inv[l*k+j]))
 				}
-				inv[i*k+j] = ddDiv(s, a[i*p+i]).neg()
+				inv[i*k+j] = xdd.Div(s, a[i*p+i]).Neg()
 			}
 		}
 		se := make([]float64, k)
 		for i := 0; i < k; i++ {
-			se[i] = ddMul(sd, ddNorm(inv[i*k+i:(i+1)*k])).float()
+			se[i] = xdd.Mul(sd, xdd.Norm(inv[i*k+i:(i+1)*k])).Float()
 		}
 		if q.intercept {
 			res.InterceptStdErr = se[0]

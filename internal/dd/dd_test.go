@@ -1,4 +1,4 @@
-package linear
+package dd
 
 import (
 	"math"
@@ -10,15 +10,15 @@ import (
 // TestDDArithmetic checks the double-double operations against big.Float at
 // 300 bits. Each should be accurate to a few units of 2⁻¹⁰⁴ relative.
 func TestDDArithmetic(t *testing.T) {
-	vals := []dd{
+	vals := []DD{
 		{1, 0}, {math.Pi, 1.2246467991473532e-16}, {1.0 / 3, 1.850371707708594e-17},
 		{-7.25e10, 3.1e-7}, {2.5e-8, -1e-25}, {123456.789, 4e-12},
 	}
-	toBig := func(x dd) *big.Float {
-		f := new(big.Float).SetPrec(300).SetFloat64(x.hi)
-		return f.Add(f, new(big.Float).SetPrec(300).SetFloat64(x.lo))
+	toBig := func(x DD) *big.Float {
+		f := new(big.Float).SetPrec(300).SetFloat64(x.Hi)
+		return f.Add(f, new(big.Float).SetPrec(300).SetFloat64(x.Lo))
 	}
-	check := func(op string, got dd, want *big.Float) {
+	check := func(op string, got DD, want *big.Float) {
 		diff := new(big.Float).SetPrec(300).Sub(toBig(got), want)
 		rel, _ := new(big.Float).Quo(diff, want).Float64()
 		if math.Abs(rel) > 1e-30 { // 2⁻¹⁰⁴ ≈ 4.9e-32; allow ~20 ulps
@@ -28,12 +28,12 @@ func TestDDArithmetic(t *testing.T) {
 	for _, a := range vals {
 		for _, b := range vals {
 			A, B := toBig(a), toBig(b)
-			check("add", ddAdd(a, b), new(big.Float).SetPrec(300).Add(A, B))
-			check("mul", ddMul(a, b), new(big.Float).SetPrec(300).Mul(A, B))
-			check("div", ddDiv(a, b), new(big.Float).SetPrec(300).Quo(A, B))
+			check("add", Add(a, b), new(big.Float).SetPrec(300).Add(A, B))
+			check("mul", Mul(a, b), new(big.Float).SetPrec(300).Mul(A, B))
+			check("div", Div(a, b), new(big.Float).SetPrec(300).Quo(A, B))
 		}
-		if a.hi > 0 {
-			check("sqrt", ddSqrt(a), new(big.Float).SetPrec(300).Sqrt(toBig(a)))
+		if a.Hi > 0 {
+			check("sqrt", Sqrt(a), new(big.Float).SetPrec(300).Sqrt(toBig(a)))
 		}
 	}
 }
@@ -50,27 +50,27 @@ func FuzzParseDD(f *testing.F) {
 		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 			return
 		}
-		got, err := parseDD(s)
+		got, err := Parse(s)
 		if err != nil {
 			// big.ParseFloat rejects some forms strconv takes (underscores).
 			return
 		}
-		if got.hi != v {
+		if got.Hi != v {
 			// Double rounding (to 200 bits, then 53) can differ from
 			// correct rounding only for decimals within 2⁻²⁰⁰ of a
 			// float64 midpoint.
-			t.Errorf("parseDD(%q).hi = %v, strconv %v", s, got.hi, v)
+			t.Errorf("Parse(%q).Hi = %v, strconv %v", s, got.Hi, v)
 		}
 		exact, _, _ := big.ParseFloat(s, 10, 400, big.ToNearestEven)
 		if exact.Sign() == 0 {
 			return
 		}
-		sum := new(big.Float).SetPrec(400).SetFloat64(got.hi)
-		sum.Add(sum, new(big.Float).SetFloat64(got.lo))
+		sum := new(big.Float).SetPrec(400).SetFloat64(got.Hi)
+		sum.Add(sum, new(big.Float).SetFloat64(got.Lo))
 		sum.Sub(sum, exact)
 		rel, _ := sum.Quo(sum, exact).Float64()
 		if math.Abs(rel) > 0x1p-100 && math.Abs(v) > 1e-290 { // lo may be subnormal near underflow
-			t.Errorf("parseDD(%q): hi+lo off by %g relative", s, rel)
+			t.Errorf("Parse(%q): hi+lo off by %g relative", s, rel)
 		}
 	})
 }
