@@ -32,21 +32,11 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 	beta := make([]float64, d)
 	var b float64
 	g := make([]float64, d)
-	var rec lsqRecorders
-	var trace *traceRecorder
-	var err error
-	if o.Trace != "" {
-		if trace, err = newTraceRecorder(o.Trace); err != nil {
-			return err
-		}
-		defer trace.finish(false)
-		rec = append(rec, trace)
+	rec, trace, bar, err := epochRecorders(o, stdio, epochs, "gd (streamed)")
+	if err != nil {
+		return err
 	}
-	var bar *progress
-	if stdio.ErrTerminal && !o.Quiet {
-		bar = newProgress(stdio.Err, epochs, "gd (streamed)")
-		rec = append(rec, bar)
-	}
+	defer trace.finish(false)
 	start := time.Now()
 	status := lsq.IterationLimit
 	prev, best := math.Inf(1), math.Inf(1)
@@ -157,3 +147,19 @@ func floatsNorm(v []float64) float64 {
 }
 
 type lsqRecorders = lsq.Recorders
+
+// epochRecorders sets up the per-epoch trace file and progress bar of an
+// iterative fit; finish the trace (commit or discard) when the fit ends.
+func epochRecorders(o fitOptions, stdio IO, epochs int, label string) (rec lsqRecorders, trace *traceRecorder, bar *progress, err error) {
+	if o.Trace != "" {
+		if trace, err = newTraceRecorder(o.Trace); err != nil {
+			return nil, nil, nil, err
+		}
+		rec = append(rec, trace)
+	}
+	if stdio.ErrTerminal && !o.Quiet {
+		bar = newProgress(stdio.Err, epochs, label)
+		rec = append(rec, bar)
+	}
+	return rec, trace, bar, nil
+}

@@ -130,21 +130,11 @@ func streamSGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exa
 	bw := make([]float64, batch)
 	rng := rand.New(rand.NewPCG(s.Optim.Seed, 0x5afe))
 	step := 0
-	var rec lsqRecorders
-	var trace *traceRecorder
-	var err error
-	if o.Trace != "" {
-		if trace, err = newTraceRecorder(o.Trace); err != nil {
-			return err
-		}
-		defer trace.finish(false)
-		rec = append(rec, trace)
+	rec, trace, bar, err := epochRecorders(o, stdio, s.Optim.Epochs, string(s.Solver)+" (streamed)")
+	if err != nil {
+		return err
 	}
-	var bar *progress
-	if stdio.ErrTerminal && !o.Quiet {
-		bar = newProgress(stdio.Err, s.Optim.Epochs, string(s.Solver)+" (streamed)")
-		rec = append(rec, bar)
-	}
+	defer trace.finish(false)
 	rate := func() float64 {
 		t := step
 		if s.Optim.Schedule != nil {
