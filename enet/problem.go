@@ -95,11 +95,30 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 			p.ymean += vi * y[i]
 		}
 	}
+	var ymax float64 // max |yc|, to scale Σ v yc² if it overflows
 	for i := range y {
 		p.yc[i] = y[i] - p.ymean
 		p.ycc += p.v[i] * p.yc[i] * p.yc[i]
+		ymax = math.Max(ymax, math.Abs(p.yc[i]))
 	}
-	if p.ycc <= 1e-28*p.ymean*p.ymean {
+	if math.IsInf(p.ycc, 0) || math.IsNaN(p.ycc) {
+		// The squares overflow although the data are finite (|y| beyond
+		// about 1e154): Σ v yc² = s²·Σ v (yc/s)² with s a power of two
+		// near max |yc|, exact scaling, is finite when the variance is.
+		s := math.Ldexp(1, math.Ilogb(ymax))
+		var q float64
+		for i, t := range p.yc {
+			q += p.v[i] * (t / s) * (t / s)
+		}
+		// The variance itself may still be beyond float64, and the
+		// solvers work with it and with squared residuals of its size.
+		if p.ycc = q * s * s; math.IsInf(p.ycc, 0) || math.IsNaN(p.ycc) || math.IsInf(p.ymean, 0) || math.IsNaN(p.ymean) {
+			return nil, &OverflowError{MaxDeviation: ymax, ScaledVariance: q, Scale: s}
+		}
+	}
+	// Constant y, compared as √ycc ≤ 1e-14|ȳ| so that a large ȳ cannot
+	// overflow the test (ȳ² would for |ȳ| > 1.3e154).
+	if math.Sqrt(p.ycc) <= 1e-14*math.Abs(p.ymean) {
 		// Constant y, to rounding: nothing to explain.
 		clear(p.yc)
 		p.ycc = 0
@@ -439,4 +458,21 @@ func (p *problem) dualGap(beta, g []float64, set []int, l1, l2, r2, ryc float64)
 		dual = math.Max(dual, ryc-0.5*r2-pen/(2*l2))
 	}
 	return primal, primal - dual
+}
+
+// OverflowError reports a target y whose weighted variance Σ vᵢ(yᵢ − ȳ)²
+// (vᵢ the normalised weights) is finite in exact arithmetic but beyond
+// float64 (it is Scale²·ScaledVariance): the coordinate-descent and FISTA
+// objectives and duality gaps are sums of squares of that size. Dividing y
+// by a power of ten fits the same model, with coefficients and α scaled by
+// it.
+type OverflowError struct {
+	MaxDeviation   float64 // max |yᵢ − ȳ|
+	ScaledVariance float64 // Σ vᵢ((yᵢ − ȳ)/Scale)²
+	Scale          float64 // a power of two
+}
+
+func (e *OverflowError) Error() string {
+	sd := math.Sqrt(e.ScaledVariance) * e.Scale
+	return fmt.Sprintf("enet: the target overflows float64 when squared: its weighted variance is %.3g² (y deviates from its mean by up to %.3g), beyond the largest float64 1.8e308; divide y by a power of ten and fit again", sd, e.MaxDeviation)
 }

@@ -139,10 +139,16 @@ type Result struct {
 	Solver       Solver
 	FitIntercept bool // whether the model has an intercept
 	Status       lsq.Status
-	Iterations   int     // epochs (iterative) or 0 (exact)
-	MSE          float64 // mean squared error on the training data
-	Objective    float64 // value of the objective at the solution
-	N            int
+	Iterations   int // epochs (iterative) or 0 (exact)
+	// MSE is the (weighted) mean squared error on the training data. It
+	// is +Inf when it is beyond float64 (residuals of order 1e154 and more)
+	// while RMSE, its square root, is finite: for an exact fit RMSE is
+	// formed from the scaled sum linear.Result.ScaledRSS and so is finite
+	// whenever the residuals are.
+	MSE       float64
+	RMSE      float64
+	Objective float64 // value of the objective at the solution
+	N         int
 
 	Exact *linear.Result // the exact least-squares or ridge solution (nil when skipped or not applicable)
 	// Reference is the solution an iterative fit is measured against: the
@@ -250,7 +256,9 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		res.Coef = ex.Coef
 		res.Intercept = ex.Intercept
 		res.Status = lsq.Converged
-		res.MSE = ex.RSS / sumWeights(s.Weights, n)
+		sw := sumWeights(s.Weights, n)
+		res.MSE = ex.RSS / sw
+		res.RMSE = ex.SSScale * math.Sqrt(ex.ScaledRSS/sw)
 		res.Objective = res.MSE / 2
 		if ridge > 0 {
 			th := standardizeParams(&lsq.Linear{Coef: ex.Coef}, nil, scale, false)
@@ -282,6 +290,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.Coef, res.Intercept = optim.Unstandardize(or.X, center, scale, intercept)
 	res.Objective = or.Objective
 	res.MSE = 2 * or.Loss
+	res.RMSE = math.Sqrt(res.MSE)
 	res.FitTime = time.Since(start)
 	res.Why = explain(x, s.Weights, intercept, center, scale, or, prob, pen)
 	if res.Reference != nil && lsq.Finite(or.X) {

@@ -2,6 +2,7 @@ package fit
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -55,6 +56,7 @@ func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, r
 	res.Objective = er.Objective
 	res.DualityGap = er.Gap
 	res.MSE = mse(x, y, s.Weights, er.Coef, er.Intercept)
+	res.RMSE = math.Sqrt(res.MSE)
 	res.Reference = &lsq.Linear{Coef: er.Coef, Intercept: er.Intercept}
 	res.ReferenceSolver = string(res.Solver)
 	res.ExactObjective = er.Objective

@@ -167,6 +167,16 @@ type Result struct {
 	// zero when there is no intercept, as R and NIST do).
 	RSS, TSS float64
 
+	// SSScale is a power of two s with RSS = s²·ScaledRSS and
+	// TSS = s²·ScaledTSS. It is 1, with ScaledRSS = RSS and ScaledTSS = TSS
+	// bit for bit, unless a sum of squares overflows float64 on finite data
+	// (residuals or deviations of y beyond about 1e154). Then RSS and/or TSS
+	// are +Inf, the honest float64 value of a sum beyond 1.8e308, while s
+	// is of the order of the largest √wᵢ·|rᵢ| or √wᵢ·|yᵢ − ȳ| and ScaledRSS
+	// and ScaledTSS are finite, so that R² = 1 − ScaledRSS/ScaledTSS and
+	// σ̂ = s·√(ScaledRSS/DF) are finite (package stats uses them).
+	SSScale, ScaledRSS, ScaledTSS float64
+
 	// Residuals are rᵢ = yᵢ − b − xᵢβ (not multiplied by √wᵢ).
 	Residuals []float64
 
@@ -269,6 +279,18 @@ func checkWeights(w []float64) error {
 // decimal numbers that float64 cannot hold (0.1, or the powers of a
 // polynomial design), FitText reads them exactly instead.
 func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+	res, err := fit(x, y, s)
+	if err == nil {
+		w, intercept := []float64(nil), true
+		if s != nil {
+			w, intercept = s.Weights, !s.NoIntercept
+		}
+		res.scaleSS(func(i int) float64 { return y[i] }, w, intercept)
+	}
+	return res, err
+}
+
+func fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	set := s.orDefault()
 	n, d := x.Dims()
 	if len(y) != n {
@@ -346,6 +368,18 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 // changes the least-squares solution in the eighth digit, while x itself is
 // harmless. It panics if degree < 1 or len(x) ≠ len(y).
 func FitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
+	res, err := fitPolynomial(x, y, degree, s)
+	if err == nil {
+		w, intercept := []float64(nil), true
+		if s != nil {
+			w, intercept = s.Weights, !s.NoIntercept
+		}
+		res.scaleSS(func(i int) float64 { return y[i] }, w, intercept)
+	}
+	return res, err
+}
+
+func fitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 	set := s.orDefault()
 	n := len(x)
 	if len(y) != n {
@@ -418,6 +452,19 @@ func FitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 // must be zero (QR, Auto); FitText panics otherwise, or if the rows are
 // ragged or len(y) ≠ n. Unparsable text returns a *DataError.
 func FitText(x [][]string, y []string, s *Settings) (*Result, error) {
+	var yf []float64
+	res, err := fitText(x, y, s, &yf)
+	if err == nil {
+		w, intercept := []float64(nil), true
+		if s != nil {
+			w, intercept = s.Weights, !s.NoIntercept
+		}
+		res.scaleSS(func(i int) float64 { return yf[i] }, w, intercept)
+	}
+	return res, err
+}
+
+func fitText(x [][]string, y []string, s *Settings, yf *[]float64) (*Result, error) {
 	set := s.orDefault()
 	n := len(x)
 	if len(y) != n {
@@ -457,10 +504,90 @@ func FitText(x [][]string, y []string, s *Settings) (*Result, error) {
 		}
 		p.y[i] = v
 	}
+	*yf = make([]float64, n)
+	for i, v := range p.y {
+		(*yf)[i] = v.Float()
+	}
 	return fitDD(p)
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// scaleSS sets SSScale, ScaledRSS and ScaledTSS (see Result), y(i) being
+// the target of row i. When RSS and TSS are finite it only copies them.
+// Otherwise the sums are formed again from the residuals and the deviations
+// of y from its weighted mean, each divided by a power of two s near the
+// largest, so that no square overflows; RSS and TSS become s²·ScaledRSS and
+// s²·ScaledTSS (+Inf when beyond float64, never NaN).
+func (r *Result) scaleSS(y func(int) float64, w []float64, intercept bool) {
+	if r.SSScale != 0 {
+		return // FitPolynomial's float64 path goes through Fit
+	}
+	r.SSScale, r.ScaledRSS, r.ScaledTSS = 1, r.RSS, r.TSS
+	if isFinite(r.RSS) && isFinite(r.TSS) {
+		return
+	}
+	n := len(r.Residuals)
+	wt := func(i int) float64 {
+		if w == nil {
+			return 1
+		}
+		return w[i]
+	}
+	// The weighted mean, scaled by a power of two so that Σ wᵢyᵢ cannot
+	// overflow either.
+	var ym float64
+	if intercept {
+		var big, sw float64
+		for i := 0; i < n; i++ {
+			if wt(i) > 0 {
+				big = math.Max(big, math.Abs(y(i)))
+			}
+		}
+		if big > 0 {
+			sy := math.Ldexp(1, math.Ilogb(big))
+			var sm float64
+			for i := 0; i < n; i++ {
+				sm += wt(i) * (y(i) / sy)
+				sw += wt(i)
+			}
+			ym = sm / sw * sy
+		}
+	}
+	var big float64
+	for i := 0; i < n; i++ {
+		if wi := wt(i); wi > 0 {
+			sw := math.Sqrt(wi)
+			big = math.Max(big, sw*math.Max(math.Abs(r.Residuals[i]), math.Abs(y(i)-ym)))
+		}
+	}
+	if !isFinite(big) || big == 0 {
+		// A residual or deviation that is itself beyond float64: no
+		// scaling helps; report the overflow rather than NaN.
+		r.SSScale, r.RSS, r.TSS = 1, math.Inf(1), math.Inf(1)
+		r.ScaledRSS, r.ScaledTSS = r.RSS, r.TSS
+		return
+	}
+	s := math.Ldexp(1, math.Ilogb(big))
+	var rss, tss float64
+	for i := 0; i < n; i++ {
+		wi := wt(i)
+		if wi == 0 {
+			continue
+		}
+		a, t := r.Residuals[i]/s, (y(i)-ym)/s
+		rss += wi * a * a
+		tss += wi * t * t
+	}
+	if isFinite(r.RSS) {
+		rss = r.RSS / s / s // exact: s is a power of two
+	}
+	if isFinite(r.TSS) {
+		tss = r.TSS / s / s
+	}
+	r.SSScale, r.ScaledRSS, r.ScaledTSS = s, rss, tss
+	r.RSS, r.TSS = rss*s*s, tss*s*s
+}
 
 // Model returns the fit as an lsq.Linear with the given feature names (nil
 // means "x1", "x2", …). It panics if len(features) differs from len(Coef).

@@ -99,8 +99,13 @@ type Summary struct {
 	DFModel int // model degrees of freedom: rank of the design without the intercept
 
 	ResidualSD float64 // σ̂ = √(RSS/DF)
-	RSS, TSS   float64 // TSS centred (weighted) with an intercept, uncentred without
-	R2, AdjR2  float64
+	// RSS and TSS are those of linear.Result: TSS centred (weighted) with
+	// an intercept, uncentred without; +Inf when beyond float64 (y of order
+	// 1e155 and more), while ResidualSD, R², AdjR2, F, LogLik, the standard
+	// errors, t, p and the intervals are computed from scaled sums and stay
+	// finite (and then some entries of Cov may be +Inf).
+	RSS, TSS  float64
+	R2, AdjR2 float64
 
 	// F tests that all slopes are zero (all coefficients, without an
 	// intercept) on (DFModel, DF) degrees of freedom: from the sums of
@@ -177,9 +182,16 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	}
 	df := float64(res.DF)
 	n := float64(res.N)
-	s2 := res.RSS / df
-	sum.ResidualSD = math.Sqrt(s2)
-	sum.R2 = 1 - res.RSS/res.TSS
+	// Sums of squares as sc²·(scaled sum), sc = 1 unless they overflow
+	// (linear.Result.SSScale): σ̂ = sc·√(s2), s2 the scaled σ̂², and R²
+	// and F are ratios of scaled sums, finite whenever σ̂ is.
+	sc, rss, tss := res.SSScale, res.ScaledRSS, res.ScaledTSS
+	if sc == 0 { // a Result not made by package linear
+		sc, rss, tss = 1, res.RSS, res.TSS
+	}
+	s2 := rss / df
+	sum.ResidualSD = sc * math.Sqrt(s2)
+	sum.R2 = 1 - rss/tss
 	kc := 0.0
 	if res.HasIntercept {
 		kc = 1
@@ -187,7 +199,7 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	sum.AdjR2 = 1 - (n-kc)/df*(1-sum.R2)
 
 	// Log-likelihood with σ² concentrated out.
-	sum.LogLik = -n / 2 * (math.Log(2*math.Pi*res.RSS/n) + 1)
+	sum.LogLik = -n / 2 * (math.Log(2*math.Pi*rss/n) + 2*math.Log(sc) + 1)
 	for _, w := range weights {
 		sum.LogLik += 0.5 * math.Log(w)
 	}
@@ -199,6 +211,8 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		coef = append([]float64{res.Intercept}, coef...)
 	}
 	p := len(coef)
+	// cov is the covariance divided by sc²; Summary.Cov is cov·sc², whose
+	// entries may overflow (+Inf) when the standard errors do not.
 	cov := mat.NewSymDense(p, nil)
 	if set.Cov == NonRobust {
 		cov.ScaleSym(s2, res.Unscaled)
@@ -206,9 +220,14 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		if x == nil {
 			panic("stats: robust covariance needs X")
 		}
-		sandwich(cov, res, x, weights, set.Cov)
+		sandwich(cov, res, x, weights, set.Cov, sc)
 	}
-	sum.Cov = cov
+	if sc == 1 {
+		sum.Cov = cov
+	} else {
+		sum.Cov = mat.NewSymDense(p, nil)
+		sum.Cov.ScaleSym(sc*sc, cov)
+	}
 
 	dist := set.Dist
 	if dist == DefaultDist {
@@ -229,7 +248,7 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	}
 	sum.Terms = make([]Term, p)
 	for j, c := range coef {
-		se := math.Sqrt(cov.At(j, j))
+		se := sc * math.Sqrt(cov.At(j, j))
 		t := c / se
 		sum.Terms[j] = Term{
 			Coef:   c,
@@ -247,9 +266,17 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	case res.Rank == 0:
 		sum.F, sum.FPValue = math.NaN(), math.NaN()
 	case set.Cov == NonRobust:
-		sum.F = (res.TSS - res.RSS) / q1 / s2
+		sum.F = (tss - rss) / q1 / s2
 	default:
-		sum.F = waldF(coef, cov, res.HasIntercept, res.Rank)
+		// F is invariant under scaling β by 1/sc and V by 1/sc².
+		scaled := coef
+		if sc != 1 {
+			scaled = make([]float64, len(coef))
+			for j, c := range coef {
+				scaled[j] = c / sc
+			}
+		}
+		sum.F = waldF(scaled, cov, res.HasIntercept, res.Rank)
 	}
 	if res.Rank > 0 {
 		sum.FPValue = fSurvival(sum.F, q1, df)
@@ -260,7 +287,10 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 // sandwich writes the HC covariance (X̃ᵀWX̃)⁻¹ M (X̃ᵀWX̃)⁻¹ into dst, with
 // M = Σ ωᵢ wᵢ² x̃ᵢx̃ᵢᵀ and ωᵢ = rᵢ² (HC0, HC1 scaled by n/DF),
 // rᵢ²/(1 − hᵢᵢ) (HC2) or rᵢ²/(1 − hᵢᵢ)² (HC3), hᵢᵢ = wᵢx̃ᵢᵀ(X̃ᵀWX̃)⁻¹x̃ᵢ.
-func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, kind CovType) {
+//
+// The residuals are divided by sc (1, or linear.Result.SSScale), so dst is
+// the covariance divided by sc².
+func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, kind CovType, sc float64) {
 	n, d := x.Dims()
 	off := 0
 	if res.HasIntercept {
@@ -284,6 +314,9 @@ func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []flo
 		}
 		rv := mat.NewVecDense(p, row)
 		r := res.Residuals[i]
+		if sc != 1 {
+			r /= sc
+		}
 		omega := r * r
 		if kind == HC2 || kind == HC3 {
 			urow.MulVec(u, rv)
