@@ -66,3 +66,27 @@ func BenchmarkEpoch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSGDBatch1 is one epoch of batch-1 SGD at n = 1e5, d = 100 on the
+// least-squares fast path ("fast") and on the general path ("general"),
+// including the driver's full-batch evaluations at the start and the end.
+func BenchmarkSGDBatch1(b *testing.B) {
+	const n, d = 100_000, 100
+	p := benchProblem(n, d)
+	for _, c := range []struct {
+		name string
+		p    Problem
+	}{{"fast", p}, {"general", general(p)}} {
+		b.Run(c.name, func(b *testing.B) {
+			x0 := make([]float64, d+1)
+			s := &Settings{BatchSize: 1, Epochs: 1, LearningRate: 1e-3, Seed: 1}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Minimize(context.Background(), c.p, x0, s, &SGD{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/step")
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/kernel"
 	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/schedule"
 )
@@ -234,6 +235,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		m.perm = make([]int, p.Samples)
 	}
 	m.lip = math.NaN()
+	m.fast = fastSGD(p, &set, o)
 
 	res := &Result{ValLoss: math.NaN(), Lipschitz: math.NaN()}
 	epoch, bestVal, wait := 0, math.Inf(1), 0
@@ -474,6 +476,55 @@ type run struct {
 	clipped       int
 	preClip       float64
 	stepEval      func(grad, x []float64) float64
+	fast          *kernel.LS // batch-1 SGD on a LeastSquares problem, see fastSGD
+}
+
+// fastSGD returns the kernel to step on directly when the fit is plain SGD
+// with batch size 1 on an unmodified LeastSquares problem, without a penalty
+// or clipping: each step is then one dot product and one update over one row
+// (kernel.LS.SGDStep), with the floating-point operations of the general path
+// (BatchLossGrad, then SGD.Update) in the same order, so the same bits.
+func fastSGD(p Problem, s *settings, o Optimizer) *kernel.LS {
+	if _, ok := o.(*SGD); !ok || !s.stochastic || s.batch != 1 {
+		return nil
+	}
+	if s.Penalty != nil || s.ClipNorm != 0 || s.ClipValue != 0 {
+		return nil
+	}
+	if p.ls == nil || p.BatchLossGrad == nil || funcID(p.BatchLossGrad) != p.lsBatch ||
+		p.Samples != p.ls.Rows() || p.Dim != p.ls.Dim() {
+		return nil
+	}
+	return p.ls
+}
+
+// fastEpoch is the stochastic epoch of batch-1 SGD on the kernel.
+func (m *run) fastEpoch(lr float64) (float64, bool, error) {
+	k := m.fast
+	if !m.s.StepSchedule && m.s.Recorder == nil {
+		n := k.SGDRows(m.x, m.perm, lr)
+		m.step += n
+		return lr, n < len(m.perm), nil
+	}
+	// The gradient is kept only for the largest norm the Recorder is told.
+	var g []float64
+	if m.s.Recorder != nil {
+		g = m.gb
+	}
+	for _, i := range m.perm {
+		if m.s.StepSchedule {
+			lr = m.rate(0)
+		}
+		l := k.SGDStep(m.x, g, i, lr)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return lr, true, nil
+		}
+		if g != nil {
+			m.preClip = math.Max(m.preClip, floats.Norm(g, 2))
+		}
+		m.step++
+	}
+	return lr, false, nil
 }
 
 // eval returns the objective and the data loss at x and stores the gradient
@@ -641,6 +692,9 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 			m.perm[i] = i
 		}
 		m.rng.Shuffle(len(m.perm), func(i, j int) { m.perm[i], m.perm[j] = m.perm[j], m.perm[i] })
+		if m.fast != nil {
+			return m.fastEpoch(lr)
+		}
 		for lo := 0; lo < len(m.perm); lo += m.s.batch {
 			if m.s.StepSchedule {
 				lr = m.rate(0)

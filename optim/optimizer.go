@@ -130,7 +130,9 @@ func (o *SGD) Init(dim int) { o.n = dim }
 func (o *SGD) Update(x, g []float64, lr float64) {
 	checkDim("SGD", o.n, x, g)
 	for j, gj := range g {
-		x[j] -= lr * gj
+		// The conversion keeps the product rounded on its own (no FMA), as in
+		// the batch-1 least-squares fast path (kernel.LS.SGDStep).
+		x[j] -= float64(lr * gj)
 	}
 }
 

@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -49,6 +50,19 @@ type Problem struct {
 	// input as the optimiser sees it (the root mean square of the column);
 	// used only to explain a divergence. May be nil.
 	FeatureScales func(dst []float64)
+
+	// ls is the kernel of a LeastSquares problem and lsBatch the identity
+	// of the BatchLossGrad made with it: Minimize steps on ls directly for
+	// batch-1 SGD while BatchLossGrad is still that function.
+	ls      *kernel.LS
+	lsBatch uintptr
+}
+
+// funcID returns the identity of a func value, the address of its closure,
+// so that Minimize can tell whether a Problem's BatchLossGrad is still the
+// one LeastSquares made (func values cannot be compared).
+func funcID(f func(grad, x []float64, rows []int) float64) uintptr {
+	return *(*uintptr)(unsafe.Pointer(&f))
 }
 
 // FuncGrad returns the Problem of minimising a smooth f: R^dim → R with
@@ -116,11 +130,15 @@ func LeastSquares(x *mat.Dense, y, weights []float64, intercept bool, center, sc
 		nf--
 	}
 	lip := math.NaN()
+	// A closure of its own, so that its identity is this Problem's.
+	batch := func(grad, x []float64, rows []int) float64 { return k.BatchLossGrad(grad, x, rows) }
 	return Problem{
+		ls:            k,
+		lsBatch:       funcID(batch),
 		Dim:           d,
 		LossGrad:      k.LossGrad,
 		Samples:       k.Rows(),
-		BatchLossGrad: k.BatchLossGrad,
+		BatchLossGrad: batch,
 		Penalized:     nf,
 		Lipschitz: func() float64 {
 			if math.IsNaN(lip) {

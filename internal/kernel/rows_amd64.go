@@ -81,3 +81,22 @@ func axpyK(g []float64, a float64, x []float64) {
 		axpyGo(g, a, x)
 	}
 }
+
+//go:noescape
+func sgdUpdateAVX512(theta []float64, wr, lr float64, x []float64)
+
+//go:noescape
+func sgdUpdateAVX2(theta []float64, wr, lr float64, x []float64)
+
+// sgdUpdateK is sgdUpdateGo on the fastest kernel available.
+func sgdUpdateK(theta []float64, wr, lr float64, x []float64) {
+	x = x[:len(theta)]
+	switch {
+	case useAVX512:
+		sgdUpdateAVX512(theta, wr, lr, x)
+	case useAVX2:
+		sgdUpdateAVX2(theta, wr, lr, x)
+	default:
+		sgdUpdateGo(theta, wr, lr, x)
+	}
+}

@@ -1,0 +1,98 @@
+package kernel
+
+import "math"
+
+// SGDStep takes one plain stochastic gradient step on row i,
+//
+//	θ ← θ − lr·∇L_i(θ),
+//
+// where L_i is the loss of the single row i (normalised by its own weight),
+// and returns L_i at the θ it started from. It performs exactly the
+// floating-point operations of BatchLossGrad(g, θ, []int{i}) followed by
+// x_j ← x_j − lr·g_j, in the same order, so θ ends with the same bits, but
+// without the mini-batch bookkeeping and with the update fused into the pass
+// over the row. When the loss is not finite θ is left unchanged. When g is
+// not nil the gradient is stored in it as well (for a norm the caller wants
+// to record). It does not allocate.
+func (k *LS) SGDStep(theta, g []float64, i int, lr float64) float64 {
+	d := k.d
+	if len(theta) != k.Dim() {
+		panic("kernel: SGDStep: len(θ) != Dim")
+	}
+	row := k.x[i*k.stride : i*k.stride+d]
+	wp, bp := theta[:d], 0.0
+	if k.center != nil || k.scale != nil {
+		k.setParams(theta)
+		wp, bp = k.wp, k.bp
+	} else if k.intercept {
+		// setParams would copy θ unchanged into w' and set b' = θ_d.
+		bp = theta[d]
+	}
+	r := dotK(row, wp) + bp - k.y[i]
+	wr, sumW := r, 1.0
+	if k.wt != nil {
+		wr *= k.wt[i]
+		sumW = 0 + k.wt[i]
+	}
+	sl := float64(wr * r)
+	if sumW == 0 {
+		// BatchLossGrad's zero gradient: x − lr·0 = x.
+		if g != nil {
+			clear(g)
+		}
+		return 0
+	}
+	loss := sl / (2 * sumW)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss
+	}
+	rbar := wr / sumW
+	if g == nil && k.center == nil && k.scale == nil && k.wt == nil {
+		sgdUpdateK(theta[:d], wr, lr, row)
+	} else {
+		th := theta[:d]
+		for j, v := range row {
+			// fma(wr, x_j, 0), as the accumulator starts at zero.
+			gj := math.FMA(wr, v, 0) / sumW
+			if k.center != nil {
+				gj -= k.center[j] * rbar
+			}
+			if k.scale != nil {
+				gj /= k.scale[j]
+			}
+			if g != nil {
+				g[j] = gj
+			}
+			th[j] -= lr * gj
+		}
+	}
+	if k.intercept {
+		if g != nil {
+			g[d] = rbar
+		}
+		theta[d] -= lr * rbar
+	}
+	return loss
+}
+
+// sgdUpdateGo sets θ_j ← θ_j − lr·fma(wr, x_j, 0) for j < len(θ), each
+// product and the difference rounded separately.
+func sgdUpdateGo(theta []float64, wr, lr float64, x []float64) {
+	x = x[:len(theta)]
+	for j, v := range x {
+		theta[j] -= float64(lr * math.FMA(wr, v, 0))
+	}
+}
+
+// SGDRows takes SGDStep(θ, nil, i, lr) for each row i of rows in turn, and
+// stops before the first row whose loss is not finite (θ then holds the
+// result of the steps before it). It returns the number of steps taken.
+func (k *LS) SGDRows(theta []float64, rows []int, lr float64) int {
+	for n, i := range rows {
+		l := k.SGDStep(theta, nil, i, lr)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return n
+		}
+	}
+	return len(rows)
+}
