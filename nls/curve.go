@@ -3,6 +3,7 @@ package nls
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -213,12 +214,27 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 		}
 		tss += wi * (y - mean) * (y - mean)
 	}
+	// rel is RSS/TSS; when either overflows, (‖r‖/‖y − ȳ‖)² with the
+	// weighted norm of the deviations computed scaled (enorm).
+	rel, worse := res.RSS/tss, res.RSS >= tss
+	if math.IsInf(tss, 1) || math.IsInf(res.RSS, 1) {
+		dev := make([]float64, len(target))
+		for i, y := range target {
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
+			}
+			dev[i] = math.Sqrt(wi) * (y - mean)
+		}
+		q := res.fnorm / enorm(dev)
+		rel, worse = q*q, q >= 1
+	}
 	robust := s != nil && s.Loss != Linear
 	if !robust && tss > 0 {
-		res.RSquared = 1 - res.RSS/tss
+		res.RSquared = 1 - rel
 	}
 	if err == nil && !robust && len(params) >= 2 && (res.Status.Converged() || res.Status == lsq.IterationLimit) {
-		if tss > 0 && res.RSS >= tss {
+		if tss > 0 && worse {
 			res.Status = lsq.Failure
 			res.Message = fmt.Sprintf("the fit is no better than a constant (RSS %.6g ≥ total sum of squares %.6g): "+
 				"probably a flat region of the model; try other starting values", res.RSS, tss)

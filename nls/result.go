@@ -33,15 +33,20 @@ type Result struct {
 	Upper95 []float64     // 95% confidence interval, upper ends
 	Cov     *mat.SymDense // s²(JᵀJ)⁻¹ (NaN rows/columns for parameters not estimated)
 
-	Residuals  []float64 // r(X)
-	RSS        float64   // ‖r(X)‖² (weighted: Σ wᵢrᵢ²; robust: of the final IRLS weights)
-	Cost       float64   // the objective minimised: RSS, or C²·Σ ρ(rᵢ²/C²) for a robust Loss
-	ResidualSD float64   // √(RSS/DF)
-	RSquared   float64   // Curve only: 1 − RSS/TSS, TSS about the (weighted) mean of the target; NaN otherwise
-	DF         int       // residuals minus estimated parameters
-	Rank       int       // numerical rank of J at X (free parameters only)
-	Cond       float64   // |R₁₁/R_kk| of the pivoted QR: a lower estimate of cond(J)
-	AtBound    []bool    // parameter held on an active bound at X
+	Residuals []float64 // r(X)
+	// RSS is ‖r(X)‖² (weighted: Σ wᵢrᵢ²; robust: of the final IRLS
+	// weights). It is +Inf when beyond float64 (residuals of order 1e154
+	// and more); ResidualSD, RSquared, the standard errors, t, p and the
+	// intervals are then computed from the norm ‖r‖, which the solvers use
+	// throughout, and stay finite (entries of Cov may be +Inf).
+	RSS        float64
+	Cost       float64 // the objective minimised: RSS, or C²·Σ ρ(rᵢ²/C²) for a robust Loss
+	ResidualSD float64 // √(RSS/DF), computed as ‖r‖/√DF when RSS overflows
+	RSquared   float64 // Curve only: 1 − RSS/TSS, TSS about the (weighted) mean of the target; NaN otherwise
+	DF         int     // residuals minus estimated parameters
+	Rank       int     // numerical rank of J at X (free parameters only)
+	Cond       float64 // |R₁₁/R_kk| of the pivoted QR: a lower estimate of cond(J)
+	AtBound    []bool  // parameter held on an active bound at X
 
 	Iterations     int // major iterations
 	Evaluations    int // residual evaluations (including finite differences)
@@ -58,7 +63,8 @@ type Result struct {
 	Message string     // a sentence explaining Status
 
 	undetermined []bool
-	model        string // the model expression, for Predict (Curve only)
+	fnorm        float64 // ‖r(X)‖, finite when RSS is not
+	model        string  // the model expression, for Predict (Curve only)
 }
 
 // result computes the Jacobian at the final point and the inference.
@@ -66,7 +72,7 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 	n, m := st.n, st.m
 	res := &Result{
 		X: append([]float64(nil), st.x...), Residuals: append([]float64(nil), st.r...),
-		RSS: st.fnorm * st.fnorm, Method: st.s.method, Status: status, Message: msg,
+		RSS: st.fnorm * st.fnorm, fnorm: st.fnorm, Method: st.s.method, Status: status, Message: msg,
 		StdErr: nanVec(n), T: nanVec(n), P: nanVec(n), Lower95: nanVec(n), Upper95: nanVec(n),
 		AtBound: make([]bool, n), undetermined: make([]bool, n),
 		Cov: mat.NewSymDense(n, nil), ResidualSD: math.NaN(), RSquared: math.NaN(),
@@ -108,6 +114,9 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 	res.DF = m - free
 	if res.DF > 0 {
 		res.ResidualSD = math.Sqrt(res.RSS / float64(res.DF))
+		if math.IsInf(res.RSS, 1) {
+			res.ResidualSD = st.fnorm / math.Sqrt(float64(res.DF))
+		}
 	}
 	// R⁻¹ of the leading rank×rank block, column by column (upper triangular).
 	k := rank
@@ -132,7 +141,12 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 			for l := b; l < k; l++ {
 				sum += rinv[l][a] * rinv[l][b]
 			}
-			res.Cov.SetSym(q.ipvt[a], q.ipvt[b], s2*sum)
+			c := s2 * sum
+			if math.IsInf(s2, 1) {
+				// σ̂² overflows: σ̂·(σ̂·sum), finite when Cov_ab is.
+				c = res.ResidualSD * (res.ResidualSD * sum)
+			}
+			res.Cov.SetSym(q.ipvt[a], q.ipvt[b], c)
 		}
 	}
 	if res.DF <= 0 {

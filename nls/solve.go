@@ -135,6 +135,10 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 		exact.ftol, exact.xtol, exact.gtol, exact.maxfev, exact.factor, exact.scale = 1e-15, 1e-15, 1e-15, 1000*(st.n+1), 100, true
 		if ref, e := solveCore(ctx, p, res.X, exact, names); e == nil && ref.Status.Converged() {
 			res.Gap = (res.RSS - ref.RSS) / ref.RSS
+			if math.IsInf(res.RSS, 1) || math.IsInf(ref.RSS, 1) {
+				q := res.fnorm / ref.fnorm
+				res.Gap = (q - 1) * (q + 1)
+			}
 			res.Message += fmt.Sprintf("; relative excess of the sum of squares over the Levenberg–Marquardt optimum from this point: %.3g", res.Gap)
 		}
 	}
