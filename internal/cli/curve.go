@@ -147,7 +147,7 @@ type curveOutput struct {
 	P           map[string]jsonFloat `json:"p"`
 	CILow       map[string]jsonFloat `json:"ci_low"`
 	CIHigh      map[string]jsonFloat `json:"ci_high"`
-	RSS         float64              `json:"rss"`
+	RSS         jsonFloat            `json:"rss"`
 	ResidualSD  jsonFloat            `json:"residual_sd"`
 	DF          int                  `json:"df_resid"`
 	N           int                  `json:"n"`
@@ -279,14 +279,17 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if err != nil && (res == nil || ctx.Err() != nil) {
 		return fmt.Errorf("%s: %w", in.name, err)
 	}
-	if math.IsNaN(res.RSS) || math.IsInf(res.RSS, 0) {
-		return fmt.Errorf("%s: the residual sum of squares is %v: the residuals are too large to square in float64; rescale the target (divide it by a power of ten) and fit again", in.name, res.RSS)
+	// The RSS may be beyond float64 (+Inf) when the residuals are of order
+	// 1e200; the residual SD, its scaled square root, is not, and nls
+	// computes the inference from it.
+	if math.IsNaN(res.ResidualSD) || math.IsInf(res.ResidualSD, 0) {
+		return fmt.Errorf("%s: the residual standard deviation is %v: the residuals are beyond float64; rescale the target (divide it by a power of ten) and fit again", in.name, res.ResidualSD)
 	}
 	out := curveOutput{
 		File: o.File, Model: o.Model, Target: o.Target, ParamOrder: params,
 		Params: map[string]float64{}, StdErr: map[string]jsonFloat{}, T: map[string]jsonFloat{}, P: map[string]jsonFloat{},
 		CILow: map[string]jsonFloat{}, CIHigh: map[string]jsonFloat{},
-		RSS: res.RSS, ResidualSD: jsonFloat(res.ResidualSD), DF: res.DF, N: tab.N,
+		RSS: jsonFloat(res.RSS), ResidualSD: jsonFloat(res.ResidualSD), DF: res.DF, N: tab.N,
 		Method: o.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Message: res.Message,
 		Iterations: res.Iterations, Evaluations: res.Evaluations,
 		Timings: timings{LoadS: load.Seconds(), FitS: time.Since(t1).Seconds()},
@@ -304,7 +307,10 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 			Kind: modelio.KindCurve, Target: o.Target, Features: cols, FitIntercept: false,
 			Expression: o.Model, Params: out.Params, ParamOrder: params,
 			Solver:   modelio.Solver{Name: o.Method, Settings: map[string]any{"start": start, "bounds": o.Bounds}},
-			Training: map[string]any{"file": o.File, "n": tab.N, "rss": res.RSS, "status": out.Status, "iterations": res.Iterations},
+			Training: map[string]any{"file": o.File, "n": tab.N, "residual_sd": res.ResidualSD, "status": out.Status, "iterations": res.Iterations},
+		}
+		if !math.IsInf(res.RSS, 0) {
+			m.Training["rss"] = res.RSS
 		}
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
@@ -362,7 +368,10 @@ func printCurve(w io.Writer, o *curveOutput, summary bool) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "RSS %.11g   residual SD %.6g on %d degrees of freedom\n", o.RSS, float64(o.ResidualSD), o.DF)
+	if rss := float64(o.RSS); !math.IsInf(rss, 0) {
+		fmt.Fprintf(w, "RSS %.11g   ", rss)
+	}
+	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom\n", float64(o.ResidualSD), o.DF)
 	if o.Saved != "" {
 		fmt.Fprintf(w, "model written to %s\n", o.Saved)
 	}

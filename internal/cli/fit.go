@@ -304,6 +304,7 @@ type fitOutput struct {
 	Converged  bool        `json:"converged"`
 	Iterations int         `json:"iterations"`
 	Loss       jsonFloat   `json:"loss"`
+	RMSE       jsonFloat   `json:"rmse"`
 	Objective  jsonFloat   `json:"objective"`
 	N          int         `json:"n"`
 	Rank       *int        `json:"rank,omitempty"`
@@ -523,7 +524,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return fitErr
 	}
 	if div == nil {
-		if err := finiteFit(o.File, fr.Features, res.Coef, res.Intercept, res.MSE); err != nil {
+		if err := finiteFit(o.File, fr.Features, res.Coef, res.Intercept, res.RMSE); err != nil {
 			return err
 		}
 	}
@@ -617,6 +618,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	out.Converged = res.Status.Converged()
 	out.Iterations = res.Iterations
 	out.Loss = jsonFloat(res.MSE)
+	out.RMSE = jsonFloat(res.RMSE)
 	out.Objective = jsonFloat(res.Objective)
 	out.N = res.N
 	out.Timings = timings{LoadS: load.Seconds(), FitS: res.FitTime.Seconds()}

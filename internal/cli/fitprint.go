@@ -48,9 +48,16 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	if len(out.Aliased) > 0 {
 		fmt.Fprintf(w, "aliased (linearly dependent) features: %s — minimum-norm solution reported\n", strings.Join(out.Aliased, ", "))
 	}
-	fmt.Fprintf(w, "loss (MSE) %.6g", float64(out.Loss))
-	if res.Exact != nil && res.Exact.TSS > 0 {
-		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*float64(res.N)/res.Exact.TSS)
+	if !math.IsInf(res.MSE, 0) {
+		fmt.Fprintf(w, "loss (MSE) %.6g", float64(out.Loss))
+	} else {
+		// The mean square is beyond float64; its root is not.
+		fmt.Fprintf(w, "RMSE %.6g", res.RMSE)
+	}
+	if ex := res.Exact; ex != nil && ex.ScaledTSS > 0 && res.Solver.Exact() {
+		fmt.Fprintf(w, "   R² %.6g", 1-ex.ScaledRSS/ex.ScaledTSS)
+	} else if ex != nil && ex.TSS > 0 && !math.IsInf(ex.TSS, 0) {
+		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*float64(res.N)/ex.TSS)
 	}
 	if out.Validation != nil {
 		fmt.Fprintf(w, "   validation loss %.6g", float64(*out.Validation))
@@ -105,10 +112,11 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// finiteFit refuses a fit whose coefficients or training loss are not finite
-// numbers (the data overflowed float64 somewhere in the solve), so that NaN
-// and Inf are never printed as a result or saved as a model.
-func finiteFit(file string, features []string, coef []float64, intercept, mse float64) error {
+// finiteFit refuses a fit whose coefficients or training error are not
+// finite numbers (the data overflowed float64 somewhere in the solve), so
+// that NaN and Inf are never printed as a result or saved as a model. rmse is
+// the root mean squared error, finite even when its square overflows.
+func finiteFit(file string, features []string, coef []float64, intercept, rmse float64) error {
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 	if bad(intercept) {
 		return fmt.Errorf("%s: the fitted intercept is %v: the data overflow float64 in the solve; rescale the columns (divide the largest by a power of ten) and fit again", file, intercept)
@@ -122,8 +130,8 @@ func finiteFit(file string, features []string, coef []float64, intercept, mse fl
 			return fmt.Errorf("%s: the coefficient of %s is %v: the data overflow float64 in the solve; rescale the columns (divide the largest by a power of ten) and fit again", file, name, c)
 		}
 	}
-	if bad(mse) {
-		return fmt.Errorf("%s: the training loss (MSE) is %v: the residuals are too large to square in float64; rescale the target (divide it by a power of ten) and fit again", file, mse)
+	if bad(rmse) {
+		return fmt.Errorf("%s: the training loss (RMSE) is %v: the residuals are beyond float64; rescale the target (divide it by a power of ten) and fit again", file, rmse)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -186,7 +187,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 			return fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names[k], files[0], features)
 		}
 	}
-	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, res.RSS/res.SumWeights); err != nil {
+	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, math.Sqrt(res.RSS/res.SumWeights)); err != nil {
 		return err
 	}
 	elapsed := time.Since(t0)

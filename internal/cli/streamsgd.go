@@ -321,7 +321,7 @@ func streamIterativeOutput(o fitOptions, stdio IO, r streamRun) error {
 		LR:      &lrOut{LR: jsonFloat(r.lr), L: jsonFloat(r.l), Bound: jsonFloat(2 / r.l), Mu: jsonFloat(r.mu), Cond: jsonFloat(r.l / r.mu), Standardized: r.standardized},
 	}
 	if r.status != lsq.Diverged {
-		if err := finiteFit(out.File, r.features, r.coef, r.intercept, 2*r.loss); err != nil {
+		if err := finiteFit(out.File, r.features, r.coef, r.intercept, math.Sqrt(2*r.loss)); err != nil {
 			return err
 		}
 		if r.trace != nil {
