@@ -7,10 +7,18 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
 )
 
 // benchProblem is n×d standard normal features with y = Σx_j + noise.
 func benchProblem(n, d int) Problem {
+	x, y := benchData(n, d)
+	return LeastSquares(x, y, nil, true, nil, nil)
+}
+
+// benchData is the data of benchProblem.
+func benchData(n, d int) (*mat.Dense, []float64) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := mat.NewDense(n, d, nil)
 	raw := x.RawMatrix().Data
@@ -23,7 +31,7 @@ func benchProblem(n, d int) Problem {
 		}
 		y[i] += rng.NormFloat64()
 	}
-	return LeastSquares(x, y, nil, true, nil, nil)
+	return x, y
 }
 
 // BenchmarkEpoch reports epochs per second of each optimiser at n = 1e5,
@@ -69,17 +77,30 @@ func BenchmarkEpoch(b *testing.B) {
 
 // BenchmarkSGDBatch1 is one epoch of batch-1 SGD at n = 1e5, d = 100 on the
 // least-squares fast path ("fast") and on the general path ("general"),
-// including the driver's full-batch evaluations at the start and the end.
+// including the driver's full-batch evaluations at the start and the end;
+// "fast-recorder" adds a Recorder, for which the fast path also tracks the
+// largest gradient norm of the epoch (Iteration.PreClipNorm).
 func BenchmarkSGDBatch1(b *testing.B) {
 	const n, d = 100_000, 100
-	p := benchProblem(n, d)
+	x, y := benchData(n, d)
+	p := LeastSquares(x, y, nil, true, nil, nil)
+	// The same rows standardised by centre 0.1 and scale 2, as fit.Linear
+	// standardises.
+	center, scale := make([]float64, d), make([]float64, d)
+	for j := range center {
+		center[j], scale[j] = 0.1, 2
+	}
+	std := LeastSquares(x, y, nil, true, center, scale)
+	rec := lsq.RecorderFunc(func(lsq.Iteration) error { return nil })
 	for _, c := range []struct {
 		name string
 		p    Problem
-	}{{"fast", p}, {"general", general(p)}} {
+		rec  lsq.Recorder
+	}{{"fast", p, nil}, {"fast-recorder", p, rec}, {"general", general(p), nil},
+		{"fast-std", std, nil}, {"general-std", general(std), nil}} {
 		b.Run(c.name, func(b *testing.B) {
 			x0 := make([]float64, d+1)
-			s := &Settings{BatchSize: 1, Epochs: 1, LearningRate: 1e-3, Seed: 1}
+			s := &Settings{BatchSize: 1, Epochs: 1, LearningRate: 1e-3, Seed: 1, Recorder: c.rec}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := Minimize(context.Background(), c.p, x0, s, &SGD{}); err != nil {

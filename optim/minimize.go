@@ -498,6 +498,22 @@ func fastSGD(p Problem, s *settings, o Optimizer) *kernel.LS {
 	return p.ls
 }
 
+// belowNorm reports whether ‖g‖ is certainly below c, screened by a plain sum
+// of squares so that floats.Norm (exact to a few units of rounding but slower,
+// one division an element) runs only when ‖g‖ may be the largest norm of the
+// epoch; the largest norm is then the same bits as without the screen. Both
+// computations are within (len(g)+2)·2⁻⁵³ relative of ‖g‖, far inside the
+// 1e-6 margin, as long as the sum neither overflows (then it is +Inf and the
+// screen fails) nor underflows (sums below 2⁻⁹⁰⁰ are not trusted).
+func belowNorm(g []float64, c float64) bool {
+	s := 0.0
+	for _, v := range g {
+		s += v * v
+	}
+	lim := c * (1 - 1e-6)
+	return s >= 0x1p-900 && s < lim*lim
+}
+
 // fastEpoch is the stochastic epoch of batch-1 SGD on the kernel.
 func (m *run) fastEpoch(lr float64) (float64, bool, error) {
 	k := m.fast
@@ -519,7 +535,7 @@ func (m *run) fastEpoch(lr float64) (float64, bool, error) {
 		if math.IsNaN(l) || math.IsInf(l, 0) {
 			return lr, true, nil
 		}
-		if g != nil {
+		if g != nil && !belowNorm(g, m.preClip) {
 			m.preClip = math.Max(m.preClip, floats.Norm(g, 2))
 		}
 		m.step++

@@ -47,13 +47,22 @@ func (k *LS) SGDStep(theta, g []float64, i int, lr float64) float64 {
 		return loss
 	}
 	rbar := wr / sumW
-	if g == nil && k.center == nil && k.scale == nil && k.wt == nil {
+	if k.center == nil && k.scale == nil && k.wt == nil {
+		// g_j = fma(wr, x_j, 0)/1, the gradient accumulation from zero.
 		sgdUpdateK(theta[:d], wr, lr, row)
+		if g != nil {
+			clear(g[:d])
+			axpyK(g[:d], wr, row)
+		}
 	} else {
 		th := theta[:d]
 		for j, v := range row {
-			// fma(wr, x_j, 0), as the accumulator starts at zero.
-			gj := math.FMA(wr, v, 0) / sumW
+			// fma(wr, x_j, 0), as the accumulator starts at zero; the
+			// division by W = 1 of unweighted rows is exact and skipped.
+			gj := math.FMA(wr, v, 0)
+			if k.wt != nil {
+				gj /= sumW
+			}
 			if k.center != nil {
 				gj -= k.center[j] * rbar
 			}
