@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/schedule"
@@ -51,6 +51,8 @@ func TestFastSGDMatchesGeneral(t *testing.T) {
 		{name: "weights", n: 200, d: 9, intercept: true, std: true, weights: true, epochs: 3, lr: 1e-2},
 		{name: "stepschedule", n: 120, d: 8, intercept: true, std: true, stepSchedule: true, epochs: 2, lr: 2e-2},
 		{name: "recorder", n: 120, d: 11, intercept: true, std: true, record: true, epochs: 3, lr: 1e-2},
+		{name: "recorder-raw", n: 120, d: 11, intercept: true, record: true, epochs: 3, lr: 1e-3},
+		{name: "recorder-weights", n: 120, d: 4, intercept: true, weights: true, record: true, epochs: 2, lr: 1e-3},
 		{name: "negzero", n: 100, d: 7, intercept: true, epochs: 1, lr: 1e-3, x0: math.Copysign(0, -1)},
 		{name: "diverge", n: 200, d: 6, intercept: true, std: true, epochs: 5, lr: 5, diverge: true},
 	} {
@@ -169,4 +171,29 @@ func TestFastSGDResumeAndProcs(t *testing.T) {
 	sameBits(t, "GOMAXPROCS=1 X", one.X, whole.X)
 }
 
-var _ = mat.NewDense
+// TestBelowNorm checks the screen of the largest gradient norm: whenever it
+// says ‖g‖ < c, floats.Norm(g) < c, for norms far from 1 (down to where the sum
+// of squares would underflow and up to where it overflows), c within a few
+// units of rounding of the norm and d up to 1000.
+func TestBelowNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 13))
+	for _, scale := range []float64{1e-300, 1e-160, 1e-140, 1e-10, 1, 1e10, 1e150, 1e160, 1e300} {
+		for _, d := range []int{1, 2, 7, 100, 1000} {
+			g := make([]float64, d)
+			for j := range g {
+				g[j] = scale * rng.NormFloat64()
+			}
+			n := floats.Norm(g, 2)
+			for _, f := range []float64{1 - 1e-5, 1 - 1e-7, 1 - 1e-15, 1, 1 + 1e-15, 1 + 1e-7, 1 + 1e-5, 2} {
+				c := n * f
+				if belowNorm(g, c) && !(n < c) {
+					t.Errorf("scale %g d %d: belowNorm(g, %v) with ‖g‖ = %v", scale, d, c, n)
+				}
+			}
+			// Sums of squares below 2⁻⁹⁰⁰ ≈ 1e-271 (norms below ~1e-135) are not screened.
+			if !belowNorm(g, 2*n) && scale >= 1e-130 && scale <= 1e150 {
+				t.Errorf("scale %g d %d: the screen let through ‖g‖ = %v < %v", scale, d, n, 2*n)
+			}
+		}
+	}
+}
