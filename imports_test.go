@@ -43,7 +43,7 @@ func deps(t *testing.T, pkg string) (inModule map[string]bool, external []string
 // library.
 func TestImportRule(t *testing.T) {
 	algorithms := []string{"linear", "penalty", "schedule", "optim", "nls", "expr", "stats", "enet", "stream", "fit"}
-	forbidden := []string{"data", "report", "modelio", "internal/cli", "formula"}
+	forbidden := []string{"data", "report", "modelio", "internal/cli", "formula", "internal/testproblems"}
 	for _, a := range algorithms {
 		in, ext := deps(t, a)
 		for _, f := range forbidden {
