@@ -518,27 +518,8 @@ func (p *Program) step(in *instr, m int, deriv bool) {
 		}
 		return
 	case opMul:
-		for j, d := range dout {
-			d = d[:m]
-			ia, ib := in.da[j], in.db[j]
-			switch {
-			case ia >= 0 && ib >= 0:
-				x, y := da[ia][:m], db[ib][:m]
-				for i := range d {
-					d[i] = x[i]*b[i] + a[i]*y[i]
-				}
-			case ia >= 0:
-				x := da[ia][:m]
-				for i := range d {
-					d[i] = x[i] * b[i]
-				}
-			default:
-				y := db[ib][:m]
-				for i := range d {
-					d[i] = a[i] * y[i]
-				}
-			}
-		}
+		// d(a·b) = b·da + a·db
+		chainRule(dout, da, db, in.da, in.db, b, a, m)
 		return
 	case opDiv:
 		// d(a/b) = (da − (a/b)·db) / b
@@ -587,27 +568,7 @@ func (p *Program) step(in *instr, m int, deriv bool) {
 					}
 				}
 			}
-			for j, d := range dout {
-				d = d[:m]
-				ia, ib := in.da[j], in.db[j]
-				switch {
-				case ia >= 0 && ib >= 0:
-					x, y := da[ia][:m], db[ib][:m]
-					for i := range d {
-						d[i] = t1[i]*x[i] + t2[i]*y[i]
-					}
-				case ia >= 0:
-					x := da[ia][:m]
-					for i := range d {
-						d[i] = t1[i] * x[i]
-					}
-				default:
-					y := db[ib][:m]
-					for i := range d {
-						d[i] = t2[i] * y[i]
-					}
-				}
-			}
+			chainRule(dout, da, db, in.da, in.db, t1, t2, m)
 			return
 		}
 	}
@@ -689,4 +650,32 @@ func FirstNonFinite(v []float64) int {
 		}
 	}
 	return -1
+}
+
+// chainRule sets, for each parameter j, d_j = ca·da_j + cb·db_j row by row
+// (the derivative of a binary operation whose partial derivatives with
+// respect to its operands are ca and cb), using only the terms whose
+// operand depends on the parameter: ias[j] or ibs[j] is −1 when it does not.
+func chainRule(dout, da, db [][]float64, ias, ibs []int, ca, cb []float64, m int) {
+	for j, d := range dout {
+		d = d[:m]
+		ia, ib := ias[j], ibs[j]
+		switch {
+		case ia >= 0 && ib >= 0:
+			x, y := da[ia][:m], db[ib][:m]
+			for i := range d {
+				d[i] = ca[i]*x[i] + cb[i]*y[i]
+			}
+		case ia >= 0:
+			x := da[ia][:m]
+			for i := range d {
+				d[i] = ca[i] * x[i]
+			}
+		default:
+			y := db[ib][:m]
+			for i := range d {
+				d[i] = cb[i] * y[i]
+			}
+		}
+	}
 }
