@@ -519,16 +519,12 @@ func exactFit(x *mat.Dense, y []float64, s *linear.Settings, center, scale, poly
 	if err != nil {
 		return nil, err
 	}
-	th := append(append([]float64(nil), ex.Coef...), ex.Intercept)
-	ex.Coef, ex.Intercept = optim.Unstandardize(th[:len(th)-boolInt(s.NoIntercept)], center, scale, !s.NoIntercept)
-	return ex, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
+	th := ex.Coef
+	if !s.NoIntercept {
+		th = append(th[:len(th):len(th)], ex.Intercept)
 	}
-	return 0
+	ex.Coef, ex.Intercept = optim.Unstandardize(th, center, scale, !s.NoIntercept)
+	return ex, nil
 }
 
 // HessianExtremes returns the smallest and largest eigenvalues of the

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/report"
 )
@@ -31,15 +32,7 @@ func demoPath(ctx context.Context, label string, raw bool, lr float64, epochs in
 	x := mat.NewDense(n, 1, append([]float64(nil), demoX...))
 	var center, scale []float64
 	if !raw {
-		var m, v float64
-		for _, xi := range demoX {
-			m += xi
-		}
-		m /= float64(n)
-		for _, xi := range demoX {
-			v += (xi - m) * (xi - m)
-		}
-		center, scale = []float64{m}, []float64{sqrt(v / float64(n))}
+		center, scale = fit.Moments(x, nil, true) // as lsq fit standardises
 	}
 	p := optim.LeastSquares(x, demoY, nil, true, center, scale)
 	it := report.Iterates{Label: label, Slope: []float64{0}, Intercept: []float64{0}}
@@ -129,8 +122,6 @@ func writeDemoOutputs(ctx context.Context, opts demoOptions, out *demoOutput) (e
 }
 
 func demoCoef(name string, v float64) report.Coef {
-	nan := 0 * sqrt(-1)
+	nan := math.NaN()
 	return report.Coef{Name: name, Estimate: v, StdErr: nan, T: nan, P: nan, Lo: nan, Hi: nan}
 }
-
-func sqrt(v float64) float64 { return math.Sqrt(v) }

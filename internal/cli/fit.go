@@ -157,6 +157,7 @@ type fitPlan struct {
 	settings fit.Settings
 	rates    []float64 // several: choose on validation
 	grid     bool
+	start    *modelio.Model // the --init or --resume model, loaded once
 }
 
 func (o *fitOptions) plan() (*fitPlan, error) {
@@ -218,10 +219,18 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	// The solver follows the penalty when it was not chosen: coordinate
 	// descent for L1 and elastic net (no closed form), L-BFGS for L2-SP; a
 	// fit started from a model continues with the model's iterative solver.
+	if o.Init != "" && o.Resume != "" {
+		return nil, usagef("--init and --resume both give a starting model; use one")
+	}
+	if start := o.Init + o.Resume; start != "" {
+		if p.start, err = modelio.Load(start); err != nil {
+			return nil, err
+		}
+	}
 	if !o.changed("solver") {
-		if start := o.Init + o.Resume; start != "" {
-			if m, err := modelio.Load(start); err == nil && fit.Solver(m.Solver.Name).Valid() && !fit.Solver(m.Solver.Name).Exact() && !fit.Solver(m.Solver.Name).Penalized() {
-				s.Solver = fit.Solver(m.Solver.Name)
+		if m := p.start; m != nil {
+			if sv := fit.Solver(m.Solver.Name); sv.Valid() && !sv.Exact() && !sv.Penalized() {
+				s.Solver = sv
 			} else {
 				s.Solver = fit.GD
 			}
@@ -396,9 +405,6 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 			return err
 		}
 	}
-	if o.Init != "" && o.Resume != "" {
-		return usagef("--init and --resume both give a starting model; use one")
-	}
 	if err := o.Visual.check(o.File); err != nil {
 		return err
 	}
@@ -429,7 +435,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
 		return err
 	}
-	if err := applyStart(&o, &s, fr); err != nil {
+	if err := applyStart(&o, &s, fr, p.start); err != nil {
 		return err
 	}
 

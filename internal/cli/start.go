@@ -14,17 +14,13 @@ import (
 // applyStart reads --init or --resume and sets the starting point, the
 // standardisation the model's parameters live in, and, when the run
 // continues the same optimisation, the optimiser's and schedule's state.
-func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame) error {
+func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame, m *modelio.Model) error {
+	if m == nil {
+		return nil
+	}
 	path, resume := o.Init, false
 	if o.Resume != "" {
 		path, resume = o.Resume, true
-	}
-	if path == "" {
-		return nil
-	}
-	m, err := modelio.Load(path)
-	if err != nil {
-		return err
 	}
 	if m.Kind != modelio.KindLinear {
 		return fmt.Errorf("%s: a %s model cannot start a linear fit", path, m.Kind)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
@@ -56,7 +57,7 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 		if !intercept {
 			gb = 0
 		}
-		gnorm = math.Hypot(floatsNorm(g), gb)
+		gnorm = math.Hypot(floats.Norm(g, 2), gb)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) || loss > 1e3*best && loss > 1e3*prev {
 			status = lsq.Diverged
 			break
@@ -84,19 +85,16 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 		epoch = epochs
 	}
 	bar.finish()
-	coef, icpt := optim.Unstandardize(append(beta, b)[:len(beta)+boolToInt(intercept)], center, scale, intercept)
+	th := beta
+	if intercept {
+		th = append(beta, b)
+	}
+	coef, icpt := optim.Unstandardize(th, center, scale, intercept)
 	return streamIterativeOutput(o, stdio, streamRun{
 		solver: "gd", status: status, epochs: epoch, coef: coef, intercept: icpt, loss: loss, gnorm: gnorm,
 		lr: lr, l: l, mu: mu, standardized: !s.Raw, trace: trace, exact: exact, features: features, target: target, files: files,
 		elapsed: time.Since(start), settings: map[string]any{"lr": lr, "epochs": epochs},
 	})
-}
-
-func boolToInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // streamHessian returns the extreme eigenvalues of the Hessian of the loss in
@@ -136,14 +134,6 @@ func streamHessian(qr *stream.QR, center, scale []float64, intercept bool, d int
 	}
 	v := eig.Values(nil)
 	return math.Max(v[0], 0), v[len(v)-1]
-}
-
-func floatsNorm(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x * x
-	}
-	return math.Sqrt(s)
 }
 
 type lsqRecorders = lsq.Recorders

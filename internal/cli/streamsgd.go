@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
@@ -225,7 +226,7 @@ func streamSGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exa
 			draw()
 		}
 		loss = obj.lossGrad(g, th)
-		gnorm = floatsNorm(g)
+		gnorm = floats.Norm(g, 2)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) || loss > 1e3*best && loss > 1e3*first {
 			status = lsq.Diverged
 			break
