@@ -35,6 +35,8 @@ func TestTutorialGradientDescent(t *testing.T) {
 	if res.Status != lsq.IterationLimit || res.Status.Converged() {
 		t.Errorf("status %v, want iteration-limit (the tutorial stops far from the optimum)", res.Status)
 	}
+	// The QR path works in double-double and rounds once: the float64 nearest
+	// 0.6 and 2.2 within an ulp or two (ulp(2.2) = 4.4e-16), so 1e-14 is slack.
 	if math.Abs(res.Exact.Coef[0]-0.6) > 1e-14 || math.Abs(res.Exact.Intercept-2.2) > 1e-14 {
 		t.Errorf("exact %v %v, want 0.6 2.2", res.Exact.Coef, res.Exact.Intercept)
 	}
@@ -43,6 +45,9 @@ func TestTutorialGradientDescent(t *testing.T) {
 	L := 6 + math.Sqrt(34)
 	mu := 6 - math.Sqrt(34)
 	w := res.Why
+	// Eigenvalues of a 2×2 symmetric matrix by LAPACK: L to a few ulps of L;
+	// μ = 6 − √34 loses log10(L/μ) ≈ 2 digits to cancellation, so its
+	// absolute error is a few ulps of L (≈ 1e-15), well inside 1e-9.
 	if math.Abs(w.L-L) > 1e-12*L || math.Abs(w.Mu-mu) > 1e-9 {
 		t.Errorf("L, μ = %v, %v; want %v, %v", w.L, w.Mu, L, mu)
 	}
@@ -70,6 +75,9 @@ func TestStandardizedGDConvergesOnTutorial(t *testing.T) {
 	}
 	// Standardised with an intercept, the Hessian is the identity: 1/L = 1
 	// solves the problem in one step, so the answer is exact to rounding.
+	// One step of rate 1/L where L is a power-iteration estimate of 1: exact
+	// up to the estimate's rounding (≈ 1e-16 relative), amplified by the
+	// unstandardising division by √2 — far below 1e-12.
 	if math.Abs(res.Coef[0]-0.6) > 1e-12 || math.Abs(res.Intercept-2.2) > 1e-12 {
 		t.Errorf("got %v %v", res.Coef[0], res.Intercept)
 	}

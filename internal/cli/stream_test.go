@@ -39,6 +39,7 @@ func TestStreamMatchesInMemory(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
+	// 1e-10: the scale issue's bar for streamed against in-memory fits.
 	for _, got := range []coefJSON{str, single} {
 		if e := math.Abs(got.Intercept-mem.Intercept) / math.Abs(mem.Intercept); e > 1e-10 {
 			t.Errorf("intercept %v vs %v", got.Intercept, mem.Intercept)
