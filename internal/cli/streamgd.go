@@ -29,7 +29,6 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 		lr = 1 / l
 	}
 	epochs := s.Optim.Epochs
-	gradTol, objTol := s.Optim.GradTol, s.Optim.ObjectiveTol
 	beta := make([]float64, d)
 	var b float64
 	g := make([]float64, d)
@@ -40,7 +39,7 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 	defer trace.finish(false)
 	start := time.Now()
 	status := lsq.IterationLimit
-	prev, best := math.Inf(1), math.Inf(1)
+	stop := newEpochStop(s.Optim.GradTol, s.Optim.ObjectiveTol)
 	var loss, gnorm float64
 	epoch := 0
 	for epoch = 1; epoch <= epochs; epoch++ {
@@ -58,20 +57,10 @@ func streamGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exac
 			gb = 0
 		}
 		gnorm = math.Hypot(floats.Norm(g, 2), gb)
-		if math.IsNaN(loss) || math.IsInf(loss, 0) || loss > 1e3*best && loss > 1e3*prev {
-			status = lsq.Diverged
+		if status = stop.check(loss, gnorm); status != lsq.NotTerminated {
 			break
 		}
-		best = math.Min(best, loss)
-		if gradTol > 0 && gnorm <= gradTol {
-			status = lsq.GradientTolerance
-			break
-		}
-		if objTol > 0 && !math.IsInf(prev, 0) && math.Abs(prev-loss) <= objTol*math.Max(math.Abs(prev), math.Abs(loss)) {
-			status = lsq.ObjectiveTolerance
-			break
-		}
-		prev = loss
+		status = lsq.IterationLimit
 		for j := range beta {
 			beta[j] -= lr * g[j]
 		}
@@ -152,4 +141,38 @@ func epochRecorders(o fitOptions, stdio IO, epochs int, label string) (rec lsqRe
 		rec = append(rec, bar)
 	}
 	return rec, trace, bar, nil
+}
+
+// epochStop applies the stopping rules of a streamed iterative fit after each
+// epoch, as optim.Minimize does in memory: divergence (a non-finite
+// objective, or one above both 1e3× the best so far and 1e3× the first),
+// then the gradient-norm and the relative objective-change tolerances
+// (non-positive tolerances are off).
+type epochStop struct {
+	gradTol, objTol   float64
+	first, prev, best float64
+}
+
+func newEpochStop(gradTol, objTol float64) *epochStop {
+	inf := math.Inf(1)
+	return &epochStop{gradTol: gradTol, objTol: objTol, first: inf, prev: inf, best: inf}
+}
+
+// check returns the status that stops the fit, or lsq.NotTerminated.
+func (e *epochStop) check(loss, gnorm float64) lsq.Status {
+	if math.IsInf(e.first, 1) {
+		e.first = loss
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(gnorm) || loss > 1e3*e.best && loss > 1e3*e.first {
+		return lsq.Diverged
+	}
+	e.best = math.Min(e.best, loss)
+	if e.gradTol > 0 && gnorm <= e.gradTol {
+		return lsq.GradientTolerance
+	}
+	if e.objTol > 0 && !math.IsInf(e.prev, 0) && math.Abs(e.prev-loss) <= e.objTol*math.Max(math.Abs(e.prev), math.Abs(loss)) {
+		return lsq.ObjectiveTolerance
+	}
+	e.prev = loss
+	return lsq.NotTerminated
 }

@@ -194,8 +194,8 @@ func streamSGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exa
 	}
 	start := time.Now()
 	status := lsq.IterationLimit
-	prev, best := math.Inf(1), math.Inf(1)
-	first := obj.lossGrad(g, th)
+	stop := newEpochStop(s.Optim.GradTol, s.Optim.ObjectiveTol)
+	stop.check(obj.lossGrad(g, th), math.Inf(1)) // the start: the divergence reference
 	var loss, gnorm float64
 	epoch := 0
 	for epoch = 1; epoch <= s.Optim.Epochs; epoch++ {
@@ -227,24 +227,19 @@ func streamSGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exa
 		}
 		loss = obj.lossGrad(g, th)
 		gnorm = floats.Norm(g, 2)
-		if math.IsNaN(loss) || math.IsInf(loss, 0) || loss > 1e3*best && loss > 1e3*first {
-			status = lsq.Diverged
+		st := stop.check(loss, gnorm)
+		if st == lsq.Diverged {
+			status = st
 			break
 		}
-		best = math.Min(best, loss)
 		it := lsq.Iteration{Epoch: epoch, Step: step, LR: rate(), Loss: loss, Objective: loss, GradNorm: gnorm, ValLoss: math.NaN(), Elapsed: time.Since(start)}
 		if err := rec.Record(it); err != nil {
 			return err
 		}
-		if t := s.Optim.GradTol; t > 0 && gnorm <= t {
-			status = lsq.GradientTolerance
+		if st != lsq.NotTerminated {
+			status = st
 			break
 		}
-		if t := s.Optim.ObjectiveTol; t > 0 && !math.IsInf(prev, 0) && math.Abs(prev-loss) <= t*math.Max(math.Abs(prev), math.Abs(loss)) {
-			status = lsq.ObjectiveTolerance
-			break
-		}
-		prev = loss
 	}
 	epoch = min(epoch, s.Optim.Epochs)
 	bar.finish()
