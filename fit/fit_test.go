@@ -10,6 +10,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
 )
 
 // The tutorial's data: x = 1..5, y = 2,4,5,4,5. Its exact least-squares line
@@ -121,6 +122,33 @@ func TestExactSolversAgree(t *testing.T) {
 			if math.Abs(r.Coef[j]-ref.Coef[j]) > tol*math.Abs(ref.Coef[j]) {
 				t.Errorf("%s coef[%d] = %v, qr %v", s, j, r.Coef[j], ref.Coef[j])
 			}
+		}
+	}
+}
+
+// TestWhyFromSingularValues: the Hessian's extreme eigenvalues read off the
+// exact solver's singular values (no pass over the data) equal those of the
+// Hessian formed explicitly, with weights and with a ridge penalty. Both are
+// backward-stable eigen/singular-value computations of a matrix with
+// condition ≈ 1.3, so they agree to a few ulps; 1e-12 relative is slack.
+func TestWhyFromSingularValues(t *testing.T) {
+	x, y := problem(300, 4)
+	w := make([]float64, 300)
+	for i := range w {
+		w[i] = 1 + float64(i%3)
+	}
+	for _, c := range []struct {
+		name string
+		w    []float64
+		pen  penalty.Penalty
+	}{{"plain", nil, nil}, {"weighted", w, nil}, {"ridge", w, penalty.L2{Alpha: 0.3}}} {
+		r, err := Linear(context.Background(), x, y, &Settings{Solver: GD, Weights: c.w, Optim: optim.Settings{Epochs: 1, Penalty: c.pen}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mu, l, ok := HessianExtremes(x, c.w, true, r.Center, r.Scale, penalty.Curvature(c.pen))
+		if !ok || math.Abs(r.Why.Mu-mu) > 1e-12*mu || math.Abs(r.Why.L-l) > 1e-12*l {
+			t.Errorf("%s: from singular values μ=%v L=%v, from the Hessian μ=%v L=%v", c.name, r.Why.Mu, r.Why.L, mu, l)
 		}
 	}
 }

@@ -205,9 +205,10 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	// and the reference solution must solve that same problem.
 	var center, scale []float64
 	if !s.Raw && (!solver.Exact() || ridge > 0) {
-		center, scale = Moments(x, s.Weights, intercept)
 		if s.Scale != nil {
 			center, scale = s.Center, s.Scale
+		} else {
+			center, scale = Moments(x, s.Weights, intercept)
 		}
 	}
 	res.Center, res.Scale = center, scale
@@ -292,7 +293,13 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.MSE = 2 * or.Loss
 	res.RMSE = math.Sqrt(res.MSE)
 	res.FitTime = time.Since(start)
-	res.Why = explain(x, s.Weights, intercept, center, scale, or, prob, pen)
+	// With the data's own standardisation and an intercept, the Hessian's
+	// spectrum is that of the exact solver's standardised design: no pass.
+	var sv []float64
+	if res.Exact != nil && intercept && scale != nil && s.Scale == nil {
+		sv = res.Exact.SingularValues
+	}
+	res.Why = explain(x, s.Weights, intercept, center, scale, or, pen, sv)
 	if res.Reference != nil && lsq.Finite(or.X) {
 		res.Gap = gap(res, s, prob, pen)
 	}
@@ -467,7 +474,12 @@ func gap(res *Result, s *Settings, prob optim.Problem, pen penalty.Penalty) *Gap
 // explain computes the extreme eigenvalues of the Hessian the solver sees.
 // It forms the (d+1)×(d+1) Hessian in one pass (cost n·d², the same order as
 // the exact solve it accompanies) and is skipped above ExactLimit.
-func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64, or *optim.Result, prob optim.Problem, pen penalty.Penalty) *Why {
+// When sv holds the singular values of the design standardised as here
+// (weighted centring and scaling, intercept fitted), the Hessian
+// (1/W)Z̃ᵀdiag(w)Z̃ is block diagonal — the intercept column is orthogonal to
+// the centred columns — with eigenvalues 1 and σ_k²/W (plus the penalty's
+// curvature on the coefficients), so no pass over x is needed.
+func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64, or *optim.Result, pen penalty.Penalty, sv []float64) *Why {
 	n, d := x.Dims()
 	why := &Why{LR: or.LR, L: or.Lipschitz, Mu: math.NaN(), Cond: math.NaN(), Contraction: math.NaN(), StepsFor1e6: math.NaN(), Standardized: scale != nil}
 	if float64(n)*float64(d)*float64(d) > ExactLimit {
@@ -476,9 +488,19 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 		}
 		return why
 	}
-	mu, l, ok := HessianExtremes(x, w, intercept, center, scale, penalty.Curvature(pen))
-	if !ok {
-		return why
+	var mu, l float64
+	if len(sv) == d && d > 0 {
+		curv, sw := penalty.Curvature(pen), sumWeights(w, n)
+		mu, l = 1, 1
+		for _, v := range sv {
+			e := v*v/sw + curv
+			mu, l = math.Min(mu, e), math.Max(l, e)
+		}
+	} else {
+		var ok bool
+		if mu, l, ok = HessianExtremes(x, w, intercept, center, scale, penalty.Curvature(pen)); !ok {
+			return why
+		}
 	}
 	why.Mu, why.L = mu, l
 	why.Cond = why.L / why.Mu
