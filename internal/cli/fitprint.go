@@ -26,25 +26,7 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	}
 	fmt.Fprintln(w)
 
-	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
-	if iterative && out.Exact != nil {
-		fmt.Fprintf(tw, "\t%s\t%s\tdifference\t\n", out.Solver, refHeader(out.Exact.Solver))
-		if res.FitIntercept {
-			fmt.Fprintf(tw, "intercept\t%.6g\t%.6g\t%.2g\t\n", out.Intercept, out.Exact.Intercept, out.Intercept-out.Exact.Intercept)
-		}
-		for j, name := range out.Features {
-			fmt.Fprintf(tw, "%s\t%.6g\t%.6g\t%.2g\t\n", name, out.Coef[j], out.Exact.Coef[j], out.Coef[j]-out.Exact.Coef[j])
-		}
-	} else {
-		fmt.Fprintf(tw, "\tcoef\t\n")
-		if res.FitIntercept {
-			fmt.Fprintf(tw, "intercept\t%.10g\t\n", out.Intercept)
-		}
-		for j, name := range out.Features {
-			fmt.Fprintf(tw, "%s\t%.10g\t\n", name, out.Coef[j])
-		}
-	}
-	tw.Flush()
+	printCoefTable(w, out, res.FitIntercept, iterative)
 	if len(out.Aliased) > 0 {
 		fmt.Fprintf(w, "aliased (linearly dependent) features: %s — minimum-norm solution reported\n", strings.Join(out.Aliased, ", "))
 	}
@@ -64,27 +46,7 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	}
 	fmt.Fprintln(w)
 	if iterative {
-		if g := out.Gap; g != nil {
-			if out.Exact != nil {
-				fmt.Fprintf(w, "gap to the optimum: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), float64(g.CoefRel), float64(g.GradNorm))
-			} else {
-				fmt.Fprintf(w, "gradient norm %.2g (%s)\n", float64(g.GradNorm), out.ExactNote)
-			}
-		}
-		if l := out.LR; l != nil {
-			scale := "raw inputs"
-			if l.Standardized {
-				scale = "standardised inputs"
-			}
-			fmt.Fprintf(w, "learning rate %.4g vs stability bound 2/L = %.4g (L = %.4g, %s)", float64(l.LR), float64(l.Bound), float64(l.L), scale)
-			if !math.IsNaN(float64(l.Cond)) {
-				fmt.Fprintf(w, "; Hessian condition %.3g", float64(l.Cond))
-				if c := float64(l.Contraction); c < 1 && res.Solver == fit.GD {
-					fmt.Fprintf(w, "; error ×%.6f per step, ~%.0f steps for 1e-6", c, float64(l.StepsFor1e6))
-				}
-			}
-			fmt.Fprintln(w)
-		}
+		printGapAndRate(w, out, res.Solver == fit.GD)
 	}
 	if out.DualityGap != nil {
 		fmt.Fprintf(w, "duality gap %.3g (an upper bound on the distance to the optimum of the objective)\n", float64(*out.DualityGap))
@@ -134,4 +96,57 @@ func finiteFit(file string, features []string, coef []float64, intercept, rmse f
 		return fmt.Errorf("%s: the training loss (RMSE) is %v: the residuals are beyond float64; rescale the target (divide it by a power of ten) and fit again", file, rmse)
 	}
 	return nil
+}
+
+// printCoefTable writes the coefficients; for an iterative fit with a
+// reference solution, beside it with the difference.
+func printCoefTable(w io.Writer, out *fitOutput, intercept, iterative bool) {
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+	if iterative && out.Exact != nil {
+		fmt.Fprintf(tw, "\t%s\t%s\tdifference\t\n", out.Solver, refHeader(out.Exact.Solver))
+		if intercept {
+			fmt.Fprintf(tw, "intercept\t%.6g\t%.6g\t%.2g\t\n", out.Intercept, out.Exact.Intercept, out.Intercept-out.Exact.Intercept)
+		}
+		for j, name := range out.Features {
+			fmt.Fprintf(tw, "%s\t%.6g\t%.6g\t%.2g\t\n", name, out.Coef[j], out.Exact.Coef[j], out.Coef[j]-out.Exact.Coef[j])
+		}
+	} else {
+		fmt.Fprintf(tw, "\tcoef\t\n")
+		if intercept {
+			fmt.Fprintf(tw, "intercept\t%.10g\t\n", out.Intercept)
+		}
+		for j, name := range out.Features {
+			fmt.Fprintf(tw, "%s\t%.10g\t\n", name, out.Coef[j])
+		}
+	}
+	tw.Flush()
+}
+
+// printGapAndRate writes how far an iterative fit stopped from the optimum
+// and why: the rate against 2/L and the conditioning; for full-batch GD
+// also the error factor per step.
+func printGapAndRate(w io.Writer, out *fitOutput, fullBatchGD bool) {
+	if g := out.Gap; g != nil {
+		if out.Exact != nil {
+			fmt.Fprintf(w, "gap to the optimum: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), float64(g.CoefRel), float64(g.GradNorm))
+		} else {
+			fmt.Fprintf(w, "gradient norm %.2g (%s)\n", float64(g.GradNorm), out.ExactNote)
+		}
+	}
+	l := out.LR
+	if l == nil {
+		return
+	}
+	scale := "raw inputs"
+	if l.Standardized {
+		scale = "standardised inputs"
+	}
+	fmt.Fprintf(w, "learning rate %.4g vs stability bound 2/L = %.4g (L = %.4g, %s)", float64(l.LR), float64(l.Bound), float64(l.L), scale)
+	if !math.IsNaN(float64(l.Cond)) {
+		fmt.Fprintf(w, "; Hessian condition %.3g", float64(l.Cond))
+		if c := float64(l.Contraction); c < 1 && fullBatchGD {
+			fmt.Fprintf(w, "; error ×%.6f per step, ~%.0f steps for 1e-6", c, float64(l.StepsFor1e6))
+		}
+	}
+	fmt.Fprintln(w)
 }

@@ -350,17 +350,8 @@ func streamIterativeOutput(o fitOptions, stdio IO, r streamRun) error {
 			fmt.Fprint(w, " (NOT converged)")
 		}
 		fmt.Fprintln(w)
-		tw := newTable(w)
-		fmt.Fprintf(tw, "\t%s\texact\tdifference\t\n", r.solver)
-		if fitIcpt {
-			fmt.Fprintf(tw, "intercept\t%.6g\t%.6g\t%.2g\t\n", r.intercept, exact.Intercept, r.intercept-exact.Intercept)
-		}
-		for j, f := range r.features {
-			fmt.Fprintf(tw, "%s\t%.6g\t%.6g\t%.2g\t\n", f, r.coef[j], exact.Coef[j], r.coef[j]-exact.Coef[j])
-		}
-		tw.Flush()
-		fmt.Fprintf(w, "gap to the optimum: objective %.2g relative, coefficients %.2g relative, gradient norm %.2g\n", float64(out.Gap.ObjectiveRel), float64(out.Gap.CoefRel), r.gnorm)
-		fmt.Fprintf(w, "learning rate %.4g vs stability bound 2/L = %.4g (L = %.4g); Hessian condition %.3g\n", r.lr, 2/r.l, r.l, r.l/r.mu)
+		printCoefTable(w, &out, fitIcpt, true)
+		printGapAndRate(w, &out, false)
 		if out.Model != "" {
 			fmt.Fprintf(w, "model written to %s\n", out.Model)
 		}
