@@ -113,20 +113,8 @@ func ReadCSV(r io.Reader, name string, opts *Options) (*Frame, error) {
 		return nil, err
 	}
 	c.setLayout(lay.dest, lay.strides)
-	if hint := c.countRows(); hint > 0 {
-		c.reserve(hint)
-	}
-	for {
-		more, err := c.next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
-	}
-	if c.rows == 0 {
-		return nil, c.noRows()
+	if err := c.readAll(); err != nil {
+		return nil, err
 	}
 	fr := lay.frame(c.stores, 0, c.rows)
 	if err := checkWeights(name, opts.weights(), fr.Weights); err != nil {
@@ -213,20 +201,8 @@ func ReadTable(r io.Reader, name string, columns []string, opts *Options) (*Tabl
 		}
 	}
 	c.setLayout(dest, strides)
-	if hint := c.countRows(); hint > 0 {
-		c.reserve(hint)
-	}
-	for {
-		more, err := c.next()
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
-	}
-	if c.rows == 0 {
-		return nil, c.noRows()
+	if err := c.readAll(); err != nil {
+		return nil, err
 	}
 	t := &Table{Names: names, Columns: make([][]float64, len(idx)), N: c.rows}
 	for k := range idx {
@@ -377,4 +353,25 @@ func pickColumns(header []string, name string, want []string, what string) ([]in
 		idx[k] = i
 	}
 	return idx, nil
+}
+
+// readAll reads every record into the layout's stores, sized from a count
+// of the lines when the input can seek; a file without data rows is an error.
+func (c *csvReader) readAll() error {
+	if hint := c.countRows(); hint > 0 {
+		c.reserve(hint)
+	}
+	for {
+		more, err := c.next()
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+	}
+	if c.rows == 0 {
+		return c.noRows()
+	}
+	return nil
 }
