@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/lsqgo/lsq/data"
@@ -12,20 +10,13 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 )
 
-// table reads the named columns of the input.
+// table reads the named columns of the input; a file is read by the data
+// package's dispatcher, so Parquet works as it does for fit.
 func (in namedInput) table(columns []string, opts *data.Options) (*data.Table, error) {
-	var r io.Reader
 	if in.path != "" {
-		f, err := os.Open(in.path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
-	} else {
-		r = bytes.NewReader(in.buf)
+		return data.ReadTableFile(in.path, columns, opts)
 	}
-	return data.ReadTable(r, in.name, columns, opts)
+	return data.ReadTable(bytes.NewReader(in.buf), in.name, columns, opts)
 }
 
 // curveProgram compiles a curve model's expression: its parameters are the

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,6 +52,9 @@ FILE may be - for standard input.`,
 func runPredict(opts predictOptions, stdio IO) error {
 	if err := refuseOverwrite(opts.Output, opts.File, opts.Model); err != nil {
 		return err
+	}
+	if opts.Keep && strings.EqualFold(filepath.Ext(opts.File), ".parquet") {
+		return usagef("--keep copies the columns of a CSV input; %s is Parquet (drop --keep, or convert it to CSV)", opts.File)
 	}
 	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, stdio)
 	if err != nil {

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -133,5 +135,36 @@ func TestStreamSGDShuffleBuffer(t *testing.T) {
 		if e := math.Abs(a.Coef[j]-exact.Coef[j]) / math.Abs(exact.Coef[j]); e > 1e-2 {
 			t.Errorf("coef %d: streamed sgd %v, exact %v (rel %.2g)", j, a.Coef[j], exact.Coef[j], e)
 		}
+	}
+}
+
+// TestParquetEverywhere: eval and predict read Parquet as fit does (the
+// fixture holds y = 1 + 2·x1 − 0.5·x2 exactly, so R² is 1 to rounding).
+func TestParquetEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	pq := filepath.Join("..", "..", "testdata", "parquet", "small.parquet")
+	model := filepath.Join(dir, "m.json")
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if code := Main(ctx, []string{"fit", pq, "-o", model}, IO{Out: &out, Err: &errb}); code != 0 {
+		t.Fatalf("fit: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := Main(ctx, []string{"eval", model, pq, "--json"}, IO{Out: &out, Err: &errb}); code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errb.String())
+	}
+	var s struct {
+		R2 float64 `json:"r2"`
+		N  int     `json:"n"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &s); err != nil || s.N != 20 || s.R2 < 1-1e-12 {
+		t.Errorf("eval on Parquet: %s (err %v)", out.String(), err)
+	}
+	out.Reset()
+	if code := Main(ctx, []string{"predict", model, pq}, IO{Out: &out, Err: &errb}); code != 0 || strings.Count(out.String(), "\n") != 21 {
+		t.Errorf("predict on Parquet: exit %d, %d lines: %s", code, strings.Count(out.String(), "\n"), errb.String())
+	}
+	if code := Main(ctx, []string{"predict", model, pq, "--keep"}, IO{Out: &out, Err: &errb}); code != ExitUsage {
+		t.Errorf("predict --keep on Parquet: exit %d, want a usage error", code)
 	}
 }
