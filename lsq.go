@@ -42,6 +42,8 @@ const (
 	Diverged                         // the loss became non-finite or rose far past its best
 	Canceled                         // the context was cancelled (Ctrl-C, SIGTERM, a deadline)
 	Failure                          // the method could not continue (singular system, flat region, ...)
+	GapTolerance                     // the objective came within its tolerance of the known optimum
+	Stalled                          // it stopped moving (or its rate decayed to nothing) far from the known optimum
 )
 
 var statusNames = [...]string{
@@ -55,6 +57,8 @@ var statusNames = [...]string{
 	Diverged:           "diverged",
 	Canceled:           "canceled",
 	Failure:            "failure",
+	GapTolerance:       "gap-tolerance",
+	Stalled:            "stalled",
 }
 
 // String returns the status in the kebab-case form used in JSON output.
@@ -80,12 +84,14 @@ func (s *Status) UnmarshalText(b []byte) error {
 }
 
 // Converged reports whether the status means the solver reached an optimum of
-// its objective: Converged and the three tolerance tests. Early stopping on a
-// validation set is a deliberate stop short of the training optimum and does
-// not count.
+// its objective: Converged, GapTolerance and the three tolerance tests (the
+// last are used only where the optimum is not known; where it is, as for
+// every linear least-squares fit, success is GapTolerance alone). Early
+// stopping on a validation set is a deliberate stop short of the training
+// optimum and does not count, nor does Stalled.
 func (s Status) Converged() bool {
 	switch s {
-	case Converged, GradientTolerance, ObjectiveTolerance, StepTolerance:
+	case Converged, GapTolerance, GradientTolerance, ObjectiveTolerance, StepTolerance:
 		return true
 	}
 	return false

@@ -77,11 +77,3 @@ func ExampleKFold() {
 	// 1 5 2
 	// 2 5 2
 }
-
-func ExampleMoments() {
-	f, _ := data.ReadCSV(strings.NewReader("x\n1\n2\n3\n4\n"), "m.csv", nil)
-	mean, std := data.Moments(f.X, nil)
-	fmt.Printf("%.4f %.4f\n", mean[0], std[0]) // population std: sqrt(1.25)
-	// Output:
-	// 2.5000 1.1180
-}

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -11,35 +10,6 @@ import (
 )
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-
-func TestMoments(t *testing.T) {
-	// Column 0 sits at 1e9: the naive Σx²−n·mean² loses every digit there.
-	// Closed form: values 1e9+{4,7,13,16}, mean 1e9+10, population
-	// variance (36+9+9+36)/4 = 22.5. Column 1 is constant: std 0.
-	x := mat.NewDense(4, 2, []float64{1e9 + 4, 3, 1e9 + 7, 3, 1e9 + 13, 3, 1e9 + 16, 3})
-	mean, std := Moments(x, nil)
-	if mean[0] != 1e9+10 || mean[1] != 3 || math.Abs(std[0]-math.Sqrt(22.5)) > 1e-6 || std[1] != 0 {
-		t.Errorf("mean %v std %v", mean, std)
-	}
-	// Integer weights equal repeated rows; zero weights equal dropped rows.
-	w := []float64{2, 0, 1, 3}
-	rep := mat.NewDense(6, 2, []float64{1e9 + 4, 3, 1e9 + 4, 3, 1e9 + 13, 3, 1e9 + 16, 3, 1e9 + 16, 3, 1e9 + 16, 3})
-	mw, sw := Moments(x, w)
-	mr, sr := Moments(rep, nil)
-	for j := range mw {
-		// 1e-15 relative: a few roundings of numbers near 1e9.
-		if math.Abs(mw[j]-mr[j]) > 1e-15*math.Abs(mr[j]) || math.Abs(sw[j]-sr[j]) > 1e-6 {
-			t.Errorf("column %d: weighted %v %v, repeated %v %v", j, mw[j], sw[j], mr[j], sr[j])
-		}
-	}
-	// Standardize: columns end with mean 0 and std 1 (0 for the constant).
-	z := mat.DenseCopyOf(x)
-	Standardize(z, nil)
-	m2, s2 := Moments(z, nil)
-	if math.Abs(m2[0]) > 1e-12 || math.Abs(s2[0]-1) > 1e-12 || m2[1] != 0 || s2[1] != 0 {
-		t.Errorf("standardized moments %v %v", m2, s2)
-	}
-}
 
 func TestSplit(t *testing.T) {
 	train, val := Split(100, 0.2, 42)

@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
 )
 
 // problem is the centred, scaled least-squares problem in the coordinates
@@ -147,9 +149,9 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 	for j := 0; j < d; j++ {
 		p.s[j] = 1
 		vj := p.diag[j]
-		if !(vj > 0) || vj <= 1e-28*p.m[j]*p.m[j] {
-			// Constant column (a spread of 1e-14 of its mean is rounding
-			// in the centring): nothing to learn from it.
+		if lsq.ConstantColumn(vj, p.m[j]) {
+			// Constant column, by the convention of every lsq solver:
+			// nothing to learn from it.
 			p.excluded[j] = true
 			p.diag[j] = 1
 			p.c[j] = 0

@@ -208,7 +208,7 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		if s.Scale != nil {
 			center, scale = s.Center, s.Scale
 		} else {
-			center, scale = Moments(x, s.Weights, intercept)
+			center, scale = lsq.Moments(x, s.Weights, intercept)
 		}
 	}
 	res.Center, res.Scale = center, scale
@@ -344,48 +344,6 @@ func NewOptimizer(s Solver, set *Settings) optim.Optimizer {
 		return &optim.LBFGS{}
 	}
 	panic("fit: not an iterative solver: " + string(s))
-}
-
-// Moments returns the standardisation iterative solvers use: the
-// (weighted) column means and population standard deviations (1/W, as
-// glmnet) by two passes; a constant column gets scale 1. Without an
-// intercept the columns are not centred (center is nil) and are scaled by
-// their root mean square.
-func Moments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
-	n, d := x.Dims()
-	center = make([]float64, d)
-	scale = make([]float64, d)
-	sw := sumWeights(w, n)
-	if intercept {
-		for i := range n {
-			row := x.RawRowView(i)
-			wi := weight(w, i)
-			for j, v := range row {
-				center[j] += wi * v
-			}
-		}
-		for j := range center {
-			center[j] /= sw
-		}
-	}
-	for i := range n {
-		row := x.RawRowView(i)
-		wi := weight(w, i)
-		for j, v := range row {
-			c := v - center[j]
-			scale[j] += wi * c * c
-		}
-	}
-	for j := range scale {
-		scale[j] = math.Sqrt(scale[j] / sw)
-		if !(scale[j] > 0) || math.IsInf(scale[j], 0) {
-			scale[j] = 1
-		}
-	}
-	if !intercept {
-		center = nil
-	}
-	return center, scale
 }
 
 func weight(w []float64, i int) float64 {

@@ -158,7 +158,7 @@ func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		return nil, err
 	}
 	if gamma == nil && s.Method == SVD && s.Ridge > 0 {
-		copy(res.Coef, ridgeSVD(rawCentred(x, st), st.b, float64(n)*s.Ridge))
+		copy(res.Coef, ridgeSVD(rawCentred(x, st), st.b, st.sumW*s.Ridge))
 	} else if gamma == nil { // rank-deficient: minimum norm in original units
 		beta, unscaled := pinvSolve(rawCentred(x, st), st.b, res.Rank, st.means, st.sumW, intercept)
 		copy(res.Coef, beta)
@@ -279,13 +279,13 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 	lapack64.Ormqr(blas.Left, blas.Trans, a, tau, c, work, len(work))
 
 	if ridge > 0 {
-		// QR of [R; √(nα)·diag(1/s)] (pivoted order), right side [c; 0].
+		// QR of [R; √(Wα)·diag(1/s)], W = Σw, (pivoted order), right side [c; 0].
 		m2 := kmax + d
 		aug := blas64.General{Rows: m2, Cols: d, Stride: d, Data: make([]float64, m2*d)}
 		for i := 0; i < kmax; i++ {
 			copy(aug.Data[i*d+i:i*d+d], a.Data[i*d+i:i*d+d])
 		}
-		lam := math.Sqrt(float64(n) * ridge)
+		lam := math.Sqrt(st.sumW * ridge)
 		for k := 0; k < d; k++ {
 			aug.Data[(kmax+k)*d+k] = lam / st.scales[jpvt[k]]
 		}
@@ -432,7 +432,7 @@ func choleskyFloat(st *standardized, res *Result, ridge float64) ([]float64, [][
 		}
 		res.Cond = condOf(res.SingularValues)
 	}
-	lam2 := float64(n) * ridge
+	lam2 := st.sumW * ridge
 	for j := 0; j < d; j++ {
 		g.SetSym(j, j, g.At(j, j)+lam2/(st.scales[j]*st.scales[j]))
 	}

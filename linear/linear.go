@@ -117,11 +117,13 @@ type Settings struct {
 
 	// Ridge is the L2 penalty α ≥ 0. The objective is
 	//
-	//	(1/2n)·Σ wᵢ(yᵢ − b − xᵢβ)² + (α/2)·‖β‖²
+	//	(1/2W)·Σ wᵢ(yᵢ − b − xᵢβ)² + (α/2)·‖β‖²,   W = Σ wᵢ
 	//
-	// (scikit-learn's and glmnet's scaling, n the number of rows), solved
-	// through the QR factorisation of the augmented matrix [X; √(nα)·I],
-	// never through XᵀX (for Method Cholesky, through XᵀX + nαI).
+	// (glmnet's scaling; W = n, the number of rows, without weights, which
+	// is scikit-learn's), so that constant weights give the unweighted fit.
+	// It is solved through the QR factorisation of the augmented matrix
+	// [X; √(Wα)·I], never through XᵀX (for Method Cholesky, through
+	// XᵀX + WαI).
 	// Result.Unscaled is nil when α > 0.
 	Ridge float64
 

@@ -193,8 +193,8 @@ func fitDD(p *problem) (*Result, error) {
 	var unscaled [][]dd   // scaled, pivoted order; nil if not computed
 	switch {
 	case p.ridge > 0:
-		// QR of [R; √(nα)·diag(1/s)] (pivoted order), right side [Qᵀb; 0].
-		lam := math.Sqrt(float64(n) * p.ridge)
+		// QR of [R; √(Wα)·diag(1/s)], W = Σw, (pivoted order), right side [Qᵀb; 0].
+		lam := math.Sqrt(sumW.Float() * p.ridge)
 		m2 := kmax + d
 		aug := make([][]dd, d)
 		for k := range aug {

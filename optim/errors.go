@@ -9,9 +9,11 @@ import (
 // DivergenceError explains why a fit diverged (status lsq.Diverged).
 //
 // The rule: a fit has diverged when, at the end of an epoch, the objective
-// or the gradient norm is not finite, or the objective exceeds both
-// DivergeFactor (default 1e3) times the best objective seen so far and the
-// starting objective; and at once, inside an epoch, when a mini-batch loss is
+// or the gradient norm is not finite, or the objective exceeds the starting
+// objective and exceeds the best objective seen so far by more than
+// (DivergeFactor − 1)·max(|best|, start − best), DivergeFactor 1e3 by default
+// (for a positive objective, 1e3 times the best; the scale makes the rule
+// hold for objectives of any sign and near zero); and at once, inside an epoch, when a mini-batch loss is
 // not finite. On a quadratic, gradient descent with a constant rate η
 // diverges exactly when η > 2/L (the update multiplies the error along the
 // top eigenvector by 1 − ηL), so the message compares the rate with 2/L.

@@ -91,6 +91,13 @@ type Settings struct {
 	// DivergenceError. 0 means 1e3.
 	DivergeFactor float64
 
+	// Optimum, when not nil, is the known minimum of the objective: for a
+	// linear least-squares problem lsq computes it exactly beside every
+	// iterative fit. Success is then decided by the gap to it alone (see
+	// Optimum), never by a small change between epochs: ObjectiveTol and
+	// GradTol no longer end a fit as converged.
+	Optimum *Optimum
+
 	// Recorder, when not nil, is called once per epoch.
 	Recorder lsq.Recorder
 
@@ -99,6 +106,25 @@ type Settings struct {
 	// get their saved state, and the fit continues exactly as if it had not
 	// stopped. Settings other than Epochs should be those of the first run.
 	Resume *Checkpoint
+}
+
+// Optimum is the known minimum F* of an objective and the tolerance on the
+// gap to it. With F the objective after an epoch and F₀ at the start,
+// Minimize stops with
+//
+//   - lsq.GapTolerance when F − F* ≤ Tol·D, D = max(|F*|, 1e-8·(F₀ − F*))
+//     (relative to F*, or, for a problem fitted exactly, F* = 0, to the
+//     starting gap);
+//   - lsq.Stalled when the gap is larger but the fit has stopped: the
+//     objective changed by at most ObjectiveTol relative in the epoch (it
+//     no longer moves measurably), or the scheduled learning rate fell below
+//     1e-6 of the base rate η₀ (it can no longer close the gap).
+//
+// The gradient tolerance does not stop such a fit: a small gradient on an
+// ill-conditioned problem can be far from the optimum.
+type Optimum struct {
+	Objective float64 // F*
+	Tol       float64 // relative gap tolerance; 0 means 1e-10
 }
 
 // Result is the outcome of Minimize.
@@ -281,6 +307,10 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	if !lsq.Finite([]float64{f}) || !lsq.Finite(m.g) {
 		status = lsq.Failure
 		err = fmt.Errorf("optim: objective %v or its gradient is not finite at the start point", f)
+	} else if set.Optimum != nil {
+		if set.gapClosed(f, first) {
+			status = lsq.GapTolerance
+		}
 	} else if set.gradTol >= 0 && gnorm <= set.gradTol {
 		status = lsq.GradientTolerance
 	}
@@ -321,7 +351,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		}
 		// Divergence.
 		if batchBad || math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(gnorm) || math.IsInf(gnorm, 0) ||
-			(f > set.divergeFactor*best && f > first) {
+			set.diverged(f, first, best) {
 			status = lsq.Diverged
 			err = m.divergence(epoch, f, best, lr)
 			break
@@ -347,12 +377,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 				set.scheduleObserver.Observe(f)
 			}
 		}
-		switch {
-		case set.gradTol >= 0 && gnorm <= set.gradTol:
-			status = lsq.GradientTolerance
-		case set.objTol >= 0 && math.Abs(prev-f) <= set.objTol*math.Max(math.Abs(f), math.Abs(prev)):
-			status = lsq.ObjectiveTolerance
-		}
+		status = set.judge(f, prev, first, gnorm, lr/m.baseLR)
 		prev = f
 	}
 
@@ -379,6 +404,50 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	res.Checkpoint = c
 	res.Runtime = time.Since(start)
 	return res, err
+}
+
+// judge applies the stopping tests after an epoch: with a known optimum the
+// gap decides (see Optimum); without one, the gradient and objective
+// tolerances. rate is the scheduled rate over the base rate.
+func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
+	still := s.objTol >= 0 && math.Abs(prev-f) <= s.objTol*math.Max(math.Abs(f), math.Abs(prev))
+	if s.Optimum != nil {
+		switch {
+		case s.gapClosed(f, first):
+			return lsq.GapTolerance
+		case still, rate < 1e-6:
+			return lsq.Stalled
+		}
+		return lsq.NotTerminated
+	}
+	switch {
+	case s.gradTol >= 0 && gnorm <= s.gradTol:
+		return lsq.GradientTolerance
+	case still:
+		return lsq.ObjectiveTolerance
+	}
+	return lsq.NotTerminated
+}
+
+// gapClosed reports whether F is within the tolerance of the known optimum.
+func (s *settings) gapClosed(f, first float64) bool {
+	o := s.Optimum
+	tol := o.Tol
+	if tol == 0 {
+		tol = 1e-10
+	}
+	den := math.Max(math.Abs(o.Objective), 1e-8*(first-o.Objective))
+	return f-o.Objective <= tol*den
+}
+
+// diverged is the divergence rule: the objective rose above its start and
+// above its best by more than (DivergeFactor − 1) times a scale of the
+// problem, max(|best|, first − best): the best value itself for a positive
+// objective (f > 1e3·best by default), the progress made so far when the
+// best is near zero, and right for objectives of any sign.
+func (s *settings) diverged(f, first, best float64) bool {
+	scale := math.Max(math.Abs(best), first-best)
+	return f > first && f-best > (s.divergeFactor-1)*scale
 }
 
 // restore loads the generator, optimiser and schedule state of a checkpoint.

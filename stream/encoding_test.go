@@ -135,7 +135,7 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var r QR
 		if r.UnmarshalBinary(data) == nil {
-			_, _ = r.Solve(0)
+			_, _ = r.Solve(0, nil)
 			_ = r.Merge(NewQR(r.Features(), r.Intercept()))
 			_, _ = r.MarshalBinary()
 		}

@@ -27,7 +27,7 @@ func ExampleQR() {
 	if err := a.Merge(b); err != nil {
 		log.Fatal(err)
 	}
-	r, err := a.Solve(0)
+	r, err := a.Solve(0, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -28,6 +28,11 @@ type Settings struct {
 	// ordinary (weighted) least squares.
 	Alpha float64
 
+	// Raw puts the ridge penalty on the raw coefficients. By default it is
+	// on the coefficients of the standardised features (QR.Standardization),
+	// as in every lsq solver.
+	Raw bool
+
 	// Workers is the number of partitions folded at the same time. The
 	// default 0 means runtime.GOMAXPROCS(0). The result does not depend on it.
 	Workers int
@@ -63,6 +68,7 @@ func (p Precision) String() string {
 type settings struct {
 	intercept bool
 	alpha     float64
+	raw       bool
 	workers   int
 	precision Precision
 }
@@ -89,6 +95,7 @@ func resolve(s *Settings) settings {
 	r.precision = s.Precision
 	r.intercept = !s.NoIntercept
 	r.alpha = s.Alpha
+	r.raw = s.Raw
 	if s.Workers > 0 {
 		r.workers = s.Workers
 	}
@@ -96,14 +103,19 @@ func resolve(s *Settings) settings {
 }
 
 // Fit folds every partition into a QR accumulator, merges them in partition
-// order and solves. It is FoldQR followed by QR.Solve(s.Alpha).
+// order and solves. It is FoldQR followed by QR.Solve with s.Alpha and the
+// folded rows' standardisation (none when s.Raw).
 func Fit(ctx context.Context, parts []Chunks, s *Settings) (*Result, error) {
 	set := resolve(s)
 	q, err := FoldQR(ctx, parts, s)
 	if err != nil {
 		return nil, err
 	}
-	return q.Solve(set.alpha)
+	var scale []float64
+	if !set.raw {
+		_, scale = q.Standardization()
+	}
+	return q.Solve(set.alpha, scale)
 }
 
 // FoldQR folds the partitions into QR accumulators, up to s.Workers at a time,

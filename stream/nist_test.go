@@ -62,7 +62,7 @@ func nistStream(t *testing.T, p testproblems.Linear, newQR func(int, bool) *QR) 
 			t.Fatal(err)
 		}
 	}
-	r, err := pieces[0].Solve(0)
+	r, err := pieces[0].Solve(0, nil)
 	if err != nil {
 		t.Fatalf("%s: %v", p.Name, err)
 	}

@@ -67,7 +67,7 @@ func TestStatsmodelsPeer(t *testing.T) {
 		if err := q.Merge(q2); err != nil {
 			t.Fatal(err)
 		}
-		r, err := q.Solve(0)
+		r, err := q.Solve(0, nil)
 		if c.Name == "ols_rankdef" {
 			// statsmodels answers with the pseudo-inverse; the streaming QR
 			// refuses a rank-deficient design.

@@ -2,10 +2,12 @@ package stream
 
 import (
 	"fmt"
-	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+	xdd "github.com/lsqgo/lsq/internal/dd"
 )
 
 // blockRows is the number of rows buffered before they are folded into R.
@@ -345,4 +347,29 @@ func (e *DataError) Error() string {
 		return fmt.Sprintf("stream: row %d: weight %v is not a finite non-negative number", e.Row, e.Value)
 	}
 	return fmt.Sprintf("stream: row %d: %s %v is not finite", e.Row, e.What, e.Value)
+}
+
+// Standardization returns the standardisation of the folded rows, the one
+// every lsq solver uses (lsq.Moments): the weighted column means and
+// population standard deviations with an intercept, no centre and the root
+// mean squares without one, read off R (Means, CentredNorms, Norms) and
+// finished by lsq.Scales, so a streamed fit standardises as an in-memory
+// fit of the same rows does.
+func (q *QR) Standardization() (center, scale []float64) {
+	var ss []float64
+	mean := make([]float64, q.d)
+	if q.intercept {
+		mean, _ = q.Means()
+		ss, _ = q.CentredNorms()
+	} else {
+		ss, _ = q.Norms()
+	}
+	for j, v := range ss {
+		ss[j] = v * v
+	}
+	scale = lsq.Scales(q.sumW, mean, ss)
+	if q.intercept {
+		center = mean
+	}
+	return center, scale
 }

@@ -87,7 +87,7 @@ func maxRel(a, b []float64) float64 {
 
 func mustSolve(t *testing.T, q *QR, alpha float64) *Result {
 	t.Helper()
-	r, err := q.Solve(alpha)
+	r, err := q.Solve(alpha, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +466,7 @@ func TestQRErrors(t *testing.T) {
 	if q.N() != 0 {
 		t.Errorf("failed rows were counted: N = %d", q.N())
 	}
-	if _, err := q.Solve(0); !errors.Is(err, ErrNoData) {
+	if _, err := q.Solve(0, nil); !errors.Is(err, ErrNoData) {
 		t.Errorf("Solve on empty = %v, want ErrNoData", err)
 	}
 	// A block with a bad row in the middle leaves the accumulator unchanged.
@@ -484,11 +484,11 @@ func TestQRErrors(t *testing.T) {
 		}
 	}
 	var se *SingularError
-	if _, err := q.Solve(0); !errors.As(err, &se) || se.Column != 2 {
+	if _, err := q.Solve(0, nil); !errors.As(err, &se) || se.Column != 2 {
 		t.Errorf("Solve on collinear design = %v, want SingularError at column 2", err)
 	}
 	// Ridge makes it solvable.
-	if _, err := q.Solve(0.1); err != nil {
+	if _, err := q.Solve(0.1, nil); err != nil {
 		t.Errorf("ridge on collinear design: %v", err)
 	}
 	if err := NewQR(2, true).Merge(NewQR(3, true)); err == nil {

@@ -56,16 +56,25 @@ func (e *SingularError) Error() string {
 }
 
 // Solve returns the weighted least-squares fit (alpha = 0) or the ridge fit
-// minimising (1/2W)Σwᵢrᵢ² + (α/2)‖β‖² with the intercept unpenalised,
-// W = Σw. Standard errors are given for least squares only; for ridge the
-// summary (RSS, R², ...) describes the ridge residuals, with the
-// least-squares degrees of freedom. The solution, the sums of squares and
-// (ZᵀZ)⁻¹ are computed from the factor in double-double, whatever precision
-// it was accumulated in, and rounded to float64 in the Result. It panics if
-// alpha is negative or NaN.
-func (q *QR) Solve(alpha float64) (*Result, error) {
+// minimising
+//
+//	(1/2W)Σwᵢrᵢ² + (α/2)Σⱼ(sⱼβⱼ)²,   W = Σw,
+//
+// with the intercept unpenalised: the objective of every lsq solver, the
+// penalty on the coefficients of the standardised features when scale is the
+// Standardization's, on the raw coefficients when scale is nil. Standard
+// errors are given for least squares only; for ridge the summary (RSS, R²,
+// ...) describes the ridge residuals, with the least-squares degrees of
+// freedom. The solution, the sums of squares and (ZᵀZ)⁻¹ are computed from
+// the factor in double-double, whatever precision it was accumulated in,
+// and rounded to float64 in the Result. It panics if alpha is negative or
+// NaN, or if scale is not nil and not of length d.
+func (q *QR) Solve(alpha float64, scale []float64) (*Result, error) {
 	if !(alpha >= 0) || math.IsInf(alpha, 1) {
 		panic(fmt.Sprintf("stream: Solve with alpha = %v", alpha))
+	}
+	if scale != nil && len(scale) != q.d {
+		panic(fmt.Sprintf("stream: Solve with %d scales for %d features", len(scale), q.d))
 	}
 	q.flush()
 	if q.n == 0 {
@@ -90,6 +99,9 @@ func (q *QR) Solve(alpha float64) (*Result, error) {
 		s := xdd.Sqrt(xdd.MulF(dd{Hi: q.sumW, Lo: 0}, alpha))
 		for j := 0; j < q.d; j++ {
 			rows[j*p+off+j] = s
+			if scale != nil {
+				rows[j*p+off+j] = xdd.MulF(s, scale[j])
+			}
 		}
 		foldRowsDD(a, p, rows, q.d, make([]dd, p))
 	}

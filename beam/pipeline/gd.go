@@ -114,7 +114,7 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 	if q == nil {
 		return nil, ErrNoFiles
 	}
-	exact, err := q.Solve(0)
+	exact, err := q.Solve(0, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -173,7 +173,7 @@ func TestRunFitMatchesInMemory(t *testing.T) {
 	if err := q.Add(ds.x, ds.y, ds.w); err != nil {
 		t.Fatal(err)
 	}
-	local, err := q.Solve(0)
+	local, err := q.Solve(0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

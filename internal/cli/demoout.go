@@ -10,7 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
-	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/report"
 )
@@ -32,7 +31,7 @@ func demoPath(ctx context.Context, label string, raw bool, lr float64, epochs in
 	x := mat.NewDense(n, 1, append([]float64(nil), demoX...))
 	var center, scale []float64
 	if !raw {
-		center, scale = fit.Moments(x, nil, true) // as lsq fit standardises
+		center, scale = lsq.Moments(x, nil, true) // as lsq fit standardises
 	}
 	p := optim.LeastSquares(x, demoY, nil, true, center, scale)
 	it := report.Iterates{Label: label, Slope: []float64{0}, Intercept: []float64{0}}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
 	rpt "github.com/lsqgo/lsq/report"
@@ -172,7 +173,7 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 	intercept := !o.NoIntercept
 	var center, scale []float64
 	if o.Standardize {
-		center, scale = fit.Moments(fr.X, fr.Weights, intercept)
+		center, scale = lsq.Moments(fr.X, fr.Weights, intercept)
 	}
 	prob := optim.LeastSquares(fr.X, fr.Y, fr.Weights, intercept, center, scale)
 	L := hessianMaxEigen(fr.X, fr.Weights, intercept, center, scale)

@@ -173,7 +173,11 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if err != nil {
 		return err
 	}
-	res, err := qr.Solve(st.Alpha)
+	var scale []float64
+	if !s.Raw {
+		_, scale = qr.Standardization()
+	}
+	res, err := qr.Solve(st.Alpha, scale)
 	if err != nil {
 		return err
 	}

@@ -255,23 +255,14 @@ func streamSGD(ctx context.Context, o fitOptions, p *fitPlan, qr *stream.QR, exa
 // the QR accumulator: weighted means and population SDs (RMS without an
 // intercept), or none with --standardize=false.
 func streamScaling(qr *stream.QR, raw, intercept bool) (center, scale []float64) {
-	sw := qr.SumWeights()
-	if intercept {
-		center, _ = qr.Means()
-		scale, _ = qr.CentredNorms()
-	} else {
-		scale, _ = qr.Norms()
-	}
-	for j := range scale {
-		scale[j] /= math.Sqrt(sw)
-		if raw || !(scale[j] > 0) {
+	if raw {
+		scale = make([]float64, qr.Features())
+		for j := range scale {
 			scale[j] = 1
 		}
+		return nil, scale
 	}
-	if raw {
-		center = nil
-	}
-	return center, scale
+	return qr.Standardization()
 }
 
 // streamRun is the outcome of a streamed iterative fit.

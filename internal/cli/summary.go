@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/stats"
@@ -103,7 +104,7 @@ func diagnose(cond float64, x *mat.Dense, w []float64) string {
 		parts = append(parts, fmt.Sprintf("well conditioned (condition number %.3g after standardising)", cond))
 	}
 	if x != nil {
-		_, sc := data.Moments(x, w)
+		_, sc := lsq.Moments(x, w, true)
 		lo, hi := math.Inf(1), 0.0
 		for _, s := range sc {
 			if s > 0 {

@@ -1,0 +1,74 @@
+package optim
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/schedule"
+)
+
+// With the optimum known, success is the gap alone: a constant rate 1/L
+// closes it (GapTolerance, and the gap really is within the tolerance), a
+// rate that decays geometrically to nothing stops as Stalled far from it,
+// where without the optimum the objective-change test called it converged.
+func TestOptimumDecidesSuccess(t *testing.T) {
+	x, y, mu, sd, exact := wellConditioned(500, 4, 3)
+	p := LeastSquares(x, y, nil, true, mu, sd)
+	fStar := p.LossGrad(nil, exact)
+	const tol = 1e-10 // Optimum's default
+
+	res, err := Minimize(context.Background(), p, make([]float64, p.Dim),
+		&Settings{Epochs: 5000, Optimum: &Optimum{Objective: fStar}}, &SGD{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != lsq.GapTolerance {
+		t.Fatalf("constant rate: status %v, want gap-tolerance", res.Status)
+	}
+	if gap := (res.Objective - fStar) / fStar; gap > tol {
+		t.Errorf("gap-tolerance reported at relative gap %.3g > %g", gap, tol)
+	}
+
+	// γ = 0.5 per epoch: after 40 epochs the rate is 1e-12 of η₀, having
+	// travelled at most Σγᵗ = 2 steps' worth: far from the optimum.
+	decay := &Settings{Epochs: 5000, Schedule: schedule.Exponential{Gamma: 0.5}}
+	old, _ := Minimize(context.Background(), p, make([]float64, p.Dim), decay, &SGD{})
+	if !old.Status.Converged() {
+		t.Fatalf("without the optimum the decayed run ends %v; the test needs the old false success", old.Status)
+	}
+	decay.Optimum = &Optimum{Objective: fStar}
+	res, _ = Minimize(context.Background(), p, make([]float64, p.Dim), decay, &SGD{})
+	if res.Status != lsq.Stalled || res.Status.Converged() {
+		t.Fatalf("decayed rate with the optimum known: status %v, want stalled", res.Status)
+	}
+	if gap := (res.Objective - fStar) / fStar; gap < 1e-6 {
+		t.Errorf("stalled at relative gap %.3g: the run was in fact near the optimum", gap)
+	}
+}
+
+// The divergence rule must hold for an objective whose minimum is
+// negative: f(x) = ½x² − 1 from x = 10⁻³, where Adam's first step (of size
+// η = 0.1 whatever the gradient) raises f a little above its start. The old
+// rule, f > 10³·best with best < 0, called that divergence at once.
+func TestDivergenceRuleNegativeObjective(t *testing.T) {
+	p := FuncGrad(1, func(x []float64) float64 { return x[0]*x[0]/2 - 1 },
+		func(g, x []float64) { g[0] = x[0] })
+	res, err := Minimize(context.Background(), p, []float64{1e-3},
+		&Settings{LearningRate: 0.1, Epochs: 2000, GradTol: 1e-6}, &Adam{})
+	var div *DivergenceError
+	if errors.As(err, &div) || res.Status == lsq.Diverged {
+		t.Fatalf("declared diverged on a negative objective: %v", err)
+	}
+	if math.Abs(res.Objective+1) > 1e-9 {
+		t.Errorf("objective %v, want −1", res.Objective)
+	}
+	// A real divergence with a negative start is still caught: GD at 3× the
+	// stability bound 2/L = 2 grows |x| by 5 per step.
+	_, err = Minimize(context.Background(), p, []float64{1e-3}, &Settings{LearningRate: 6, Epochs: 100}, &SGD{})
+	if !errors.As(err, &div) {
+		t.Fatalf("GD at η = 3·2/L: %v, want a divergence", err)
+	}
+}
