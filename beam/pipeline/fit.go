@@ -36,6 +36,9 @@ type FitOptions struct {
 	CSV         CSV
 	NoIntercept bool    // fit without an intercept
 	Alpha       float64 // ridge strength, as in stream.QR.Solve; 0 is least squares
+	// Raw puts the ridge penalty on the raw coefficients; by default it is on
+	// those of the standardised features, as in every lsq fit.
+	Raw bool
 
 	// AccumulatorPath, when not empty, is where RunFit also writes the merged
 	// QR accumulator.
@@ -72,7 +75,7 @@ func GradFiles(s beam.Scope, glob string, c CSV, p stream.GradParams) beam.PColl
 // scheme Beam's file system knows, such as gs://).
 func WriteModel(s beam.Scope, acc beam.PCollection, path string, o FitOptions) {
 	s = s.Scope("lsq.WriteModel")
-	beam.ParDo0(s, &writeModelFn{Path: path, Target: o.CSV.Target, Alpha: o.Alpha, NoIntercept: o.NoIntercept}, acc)
+	beam.ParDo0(s, &writeModelFn{Path: path, Target: o.CSV.Target, Alpha: o.Alpha, NoIntercept: o.NoIntercept, Raw: o.Raw}, acc)
 }
 
 // WriteAccumulator adds a transform that writes the merged accumulator (a
@@ -102,7 +105,11 @@ func Model(acc QRAcc, o FitOptions) (*modelio.Model, *stream.Result, error) {
 	if q == nil {
 		return nil, nil, ErrNoFiles
 	}
-	r, err := q.Solve(o.Alpha)
+	var scale []float64
+	if !o.Raw {
+		_, scale = q.Standardization()
+	}
+	r, err := q.Solve(o.Alpha, scale)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,10 +165,11 @@ type writeModelFn struct {
 	Target      string
 	Alpha       float64
 	NoIntercept bool
+	Raw         bool
 }
 
 func (fn *writeModelFn) ProcessElement(ctx context.Context, acc QRAcc) error {
-	m, _, err := Model(acc, FitOptions{CSV: CSV{Target: fn.Target}, Alpha: fn.Alpha, NoIntercept: fn.NoIntercept})
+	m, _, err := Model(acc, FitOptions{CSV: CSV{Target: fn.Target}, Alpha: fn.Alpha, NoIntercept: fn.NoIntercept, Raw: fn.Raw})
 	if err != nil {
 		return err
 	}
