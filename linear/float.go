@@ -137,12 +137,12 @@ func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		HasIntercept: intercept,
 		Method:       s.Method,
 		Precision:    Double,
-		N:            n,
+		N:            observations(s.Weights, n),
 		SumWeights:   st.sumW,
 	}
 	rcond := s.RCond
 	if rcond == 0 {
-		rcond = float64(max(n, d)) * eps
+		rcond = float64(max(res.N, d)) * eps
 	}
 	var gamma []float64 // standardised coefficients, original order
 	var cov [][]float64 // standardised (XᵀWX)⁻¹, original order; nil if none
@@ -196,7 +196,7 @@ func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		t := y[i] - st.my
 		res.TSS += wi * t * t
 	}
-	res.DF = dfOf(n, res.Rank, intercept)
+	res.DF = dfOf(res.N, res.Rank, intercept)
 	return res, nil
 }
 

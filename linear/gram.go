@@ -306,9 +306,10 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	var u mat.TriDense
 	ch.UTo(&u)
 	sv, cond := singularValuesOfR(u.At, d, d)
+	nobs := observations(s.Weights, n)
 	rcond := s.RCond
 	if rcond == 0 {
-		rcond = float64(max(n, d)) * eps
+		rcond = float64(max(nobs, d)) * eps
 	}
 	// A pivoted QR keeps every column when rcond < 1/cond, since
 	// |R_kk|/|R_11| ≥ σ_min/σ_max for any triangular factor.
@@ -401,8 +402,8 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		Rank:           d,
 		Cond:           cond,
 		SingularValues: sv,
-		N:              n,
-		DF:             dfOf(n, d, intercept),
+		N:              nobs,
+		DF:             dfOf(nobs, d, intercept),
 		SumWeights:     sumW,
 		Residuals:      make([]float64, n),
 	}

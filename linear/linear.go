@@ -130,7 +130,8 @@ type Settings struct {
 	// RCond is the relative rank tolerance: with QR, column k of the
 	// pivoted, standardised design is aliased when |R_kk| ≤ RCond·|R_11|;
 	// with SVD, singular values σ_k ≤ RCond·σ_1 are treated as zero.
-	// Zero means the default max(n,d)·ε, ε = 2⁻⁵³ (numpy's cut-off). In
+	// Zero means the default max(n,d)·ε, ε = 2⁻⁵³ (numpy's cut-off), n the
+	// number of observations (rows with positive weight, Result.N). In
 	// double-double the ratio compared is exact to many more digits, so a
 	// float64 fit that finds the design deficient near the threshold is
 	// decided again in double-double (see RecheckLimit). A negative value
@@ -182,7 +183,13 @@ type Result struct {
 	// Residuals are rᵢ = yᵢ − b − xᵢβ (not multiplied by √wᵢ).
 	Residuals []float64
 
-	N  int // rows
+	// N is the number of observations: the rows with positive weight, as
+	// R's lm counts them (lm.wfit drops zero-weight rows before fitting).
+	// A row of weight 0 adds nothing to the objective, so every number of
+	// the fit and of its summary (package stats) is that of the data with
+	// such rows deleted; only Residuals keeps one entry per row of X. N
+	// equals the number of rows when there are no weights.
+	N  int
 	DF int // residual degrees of freedom N − Rank − (1 if intercept), floored at 0
 
 	SumWeights float64 // Σ wᵢ (N when unweighted)
@@ -511,6 +518,21 @@ func fitText(x [][]string, y []string, s *Settings, yf *[]float64) (*Result, err
 		(*yf)[i] = v.Float()
 	}
 	return fitDD(p)
+}
+
+// observations is the number of rows with positive weight among n rows
+// (n when w is nil): Result.N.
+func observations(w []float64, n int) int {
+	if w == nil {
+		return n
+	}
+	k := 0
+	for _, v := range w {
+		if v > 0 {
+			k++
+		}
+	}
+	return k
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -2,6 +2,7 @@ package linear
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -585,5 +586,120 @@ func TestUnitInvariance(t *testing.T) {
 		if a.Rank != b.Rank || relDiff(a.Cond, b.Cond) > 1e-12 {
 			t.Errorf("%v: rank %d/%d cond %v/%v", s.Method, a.Rank, b.Rank, a.Cond, b.Cond)
 		}
+	}
+}
+
+// TestZeroWeightRowsAsDeleted: rows of weight 0 are no observations (R's
+// lm.wfit drops them), so a fit with such rows — here with y far off the
+// line, so that counting them anywhere would show — equals the fit with
+// them deleted: the same coefficients, N, DF, rank, sums of squares, Σw and
+// Unscaled, for every method and precision, full-rank and rank-deficient.
+func TestZeroWeightRowsAsDeleted(t *testing.T) {
+	x, y := randomProblem(7, 60, 3)
+	n, d := x.Dims()
+	w := make([]float64, n)
+	var keep []int
+	for i := range w {
+		w[i] = 0.5 + float64(i%4)
+		if i%3 == 0 {
+			w[i] = 0
+			y[i] += 1e3
+		} else {
+			keep = append(keep, i)
+		}
+	}
+	// The rank-deficient variant: a fourth column x₁ + x₂ (a sum that is
+	// exact in float64 would need dyadic data; the relative rounding of
+	// 1e-16 is far below the rank tolerance max(n,d)·ε ≈ 4.4e-15 after
+	// standardising).
+	xd := mat.NewDense(n, d+1, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			xd.Set(i, j, x.At(i, j))
+		}
+		xd.Set(i, d, x.At(i, 0)+x.At(i, 1))
+	}
+	sub := func(m *mat.Dense) (*mat.Dense, []float64, []float64) {
+		_, c := m.Dims()
+		xs := mat.NewDense(len(keep), c, nil)
+		ys := make([]float64, len(keep))
+		ws := make([]float64, len(keep))
+		for k, i := range keep {
+			xs.SetRow(k, mat.Row(nil, i, m))
+			ys[k], ws[k] = y[i], w[i]
+		}
+		return xs, ys, ws
+	}
+	for _, tc := range []struct {
+		name string
+		x    *mat.Dense
+		s    Settings
+	}{
+		{"qr/auto", x, Settings{}},
+		{"qr/double", x, Settings{Precision: Double}},
+		{"qr/double/householder", x, Settings{Precision: Double, RCond: -1}}, // RCond set below
+		{"svd", x, Settings{Method: SVD}},
+		{"cholesky", x, Settings{Method: Cholesky}},
+		{"qr/auto/rank-deficient", xd, Settings{}},
+		{"qr/double/rank-deficient", xd, Settings{Precision: Double}},
+		{"svd/rank-deficient", xd, Settings{Method: SVD}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.s
+			s.Weights = w
+			if s.RCond < 0 {
+				// 1/(2·cond) ≤ RCond < 1/cond: the Gram path declines
+				// (gram.go), Householder QR keeps every column.
+				s.RCond = 0
+				r, err := Fit(tc.x, y, &s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.RCond = 0.75 / r.Cond
+			}
+			full, err := Fit(tc.x, y, &s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			xs, ys, ws := sub(tc.x)
+			s.Weights = ws
+			del, err := Fit(xs, ys, &s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if full.N != len(keep) || full.N != del.N || full.DF != del.DF || full.Rank != del.Rank || fmt.Sprint(full.Aliased) != fmt.Sprint(del.Aliased) {
+				t.Fatalf("N %d DF %d rank %d aliased %v; deleted rows: N %d DF %d rank %d aliased %v",
+					full.N, full.DF, full.Rank, full.Aliased, del.N, del.DF, del.Rank, del.Aliased)
+			}
+			// The two fits differ only in exact zeros added to sums and
+			// in where the Gram path's 64-row blocks start, which moves
+			// the float64 rounding: relative errors of order n·ε·cond
+			// ≈ 60·1.1e-16·10 on this well-conditioned design (cond² for
+			// Cholesky and Unscaled). 1e-11 keeps a margin; counting the
+			// zero-weight rows changes DF and the outlying y moves the
+			// coefficients by far more.
+			const tol = 1e-11
+			check := func(what string, a, b float64) {
+				if relDiff(a, b) > tol {
+					t.Errorf("%s: with zero-weight rows %.17g, deleted %.17g", what, a, b)
+				}
+			}
+			for j := range full.Coef {
+				check(fmt.Sprint("coef ", j), full.Coef[j], del.Coef[j])
+			}
+			check("intercept", full.Intercept, del.Intercept)
+			check("RSS", full.RSS, del.RSS)
+			check("TSS", full.TSS, del.TSS)
+			check("SumWeights", full.SumWeights, del.SumWeights)
+			for k, i := range keep {
+				check(fmt.Sprint("residual ", i), full.Residuals[i], del.Residuals[k])
+			}
+			p := full.Unscaled.SymmetricDim()
+			for i := 0; i < p; i++ {
+				for j := i; j < p; j++ {
+					check(fmt.Sprintf("Unscaled[%d,%d]", i, j), full.Unscaled.At(i, j), del.Unscaled.At(i, j))
+				}
+			}
+		})
 	}
 }

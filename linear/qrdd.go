@@ -163,9 +163,10 @@ func fitDD(p *problem) (*Result, error) {
 	kmax := min(n, d)
 
 	// Rank from the pivoted diagonal.
+	nobs := observations(p.w, n)
 	rcond := p.rcond
 	if rcond == 0 {
-		rcond = ddRankTol * float64(max(n, d))
+		rcond = ddRankTol * float64(max(nobs, d))
 	}
 	rank := 0
 	if d > 0 {
@@ -180,7 +181,7 @@ func fitDD(p *problem) (*Result, error) {
 		Method:       QR,
 		Precision:    DoubleDouble,
 		Rank:         rank,
-		N:            n,
+		N:            nobs,
 		SumWeights:   sumW.Float(),
 	}
 	for k := rank; k < d; k++ {
@@ -251,7 +252,7 @@ func fitDD(p *problem) (*Result, error) {
 		tss = xdd.Add(tss, xdd.MulF(xdd.Mul(t, t), wi))
 	}
 	res.RSS, res.TSS = rss.Float(), tss.Float()
-	res.DF = dfOf(n, rank, p.intercept)
+	res.DF = dfOf(nobs, rank, p.intercept)
 
 	if unscaled != nil {
 		res.Unscaled = assembleUnscaledDD(unscaled, perm, scales, means, sumW, p.intercept)

@@ -11,6 +11,11 @@
 // intercept. Without an intercept, R² is the uncentred 1 − RSS/Σwᵢyᵢ², as
 // in R and in NIST's certified values for NoInt1 and NoInt2.
 //
+// Two conventions are R's (lm, summary.lm), where statsmodels differs: a
+// row of weight 0 is no observation (n counts the rows with positive
+// weight, so every number equals that of the fit with such rows deleted),
+// and an aliased coefficient has no standard error (NaN; see Term).
+//
 // References: Greene, Econometric Analysis, 7th ed., ch. 4 and 9; White
 // (1980), Econometrica 48(4); MacKinnon & White (1985), J. Econometrics
 // 29(3); Long & Ervin (2000), The American Statistician 54(3).
@@ -80,6 +85,16 @@ type Settings struct {
 }
 
 // Term is the inference for one coefficient.
+//
+// For an aliased coefficient (a column of X that is a linear combination of
+// the others, linear.Result.Aliased) Coef is the minimum-norm estimate that
+// linear.Fit reports, and StdErr, T, P, Lower and Upper are NaN: the
+// coefficient is not identified by the data, so it has no standard error,
+// as R's summary.lm reports NA for it. The coefficients of the other
+// columns in the same linear dependence are those of the minimum-norm
+// solution, which R, setting the aliased ones to zero instead, reports
+// differently; the coefficients outside the dependence, the fitted values
+// and every other number of the Summary agree with R.
 type Term struct {
 	Coef, StdErr float64
 	T            float64 // Coef/StdErr: a t or z statistic per Summary.Dist
@@ -94,7 +109,7 @@ type Summary struct {
 	Terms        []Term
 	HasIntercept bool
 
-	N       int // observations
+	N       int // observations: rows with positive weight (linear.Result.N)
 	DF      int // residual degrees of freedom n − p
 	DFModel int // model degrees of freedom: rank of the design without the intercept
 
@@ -114,12 +129,15 @@ type Summary struct {
 	F, FPValue float64
 
 	// LogLik is the Gaussian log-likelihood at the estimates (σ² at its
-	// MLE RSS/n, plus ½Σlog wᵢ with weights); AIC = −2LogLik + 2k and
+	// MLE RSS/n, plus ½Σlog wᵢ over the positive weights with weights, as
+	// R's logLik.lm); AIC = −2LogLik + 2k and
 	// BIC = −2LogLik + k·log n with k = DFModel + 1 if intercept (σ² not
 	// counted, as statsmodels and unlike R's AIC, which adds 1 to k).
 	LogLik, AIC, BIC float64
 
-	Cov   *mat.SymDense // covariance of the estimates, ordered as Terms
+	// Cov is the covariance of the estimates, ordered as Terms; the rows
+	// and columns of aliased coefficients are NaN (R's vcov).
+	Cov   *mat.SymDense
 	Type  CovType
 	Dist  Dist // StudentT or Normal: the one used
 	Level float64
@@ -154,12 +172,13 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	if res.Unscaled == nil {
 		return nil, ErrPenalized
 	}
-	if weights != nil && len(weights) != res.N {
-		panic(fmt.Sprintf("stats: %d weights for %d observations", len(weights), res.N))
+	rows := len(res.Residuals) // res.N counts only the rows with positive weight
+	if weights != nil && len(weights) != rows {
+		panic(fmt.Sprintf("stats: %d weights for %d rows", len(weights), rows))
 	}
 	if x != nil {
-		if n, d := x.Dims(); n != res.N || d != len(res.Coef) {
-			panic(fmt.Sprintf("stats: X is %d×%d, the fit has %d rows and %d coefficients", n, d, res.N, len(res.Coef)))
+		if n, d := x.Dims(); n != rows || d != len(res.Coef) {
+			panic(fmt.Sprintf("stats: X is %d×%d, the fit has %d rows and %d coefficients", n, d, rows, len(res.Coef)))
 		}
 	}
 	if res.DF == 0 {
@@ -201,7 +220,9 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	// Log-likelihood with σ² concentrated out.
 	sum.LogLik = -n / 2 * (math.Log(2*math.Pi*rss/n) + 2*math.Log(sc) + 1)
 	for _, w := range weights {
-		sum.LogLik += 0.5 * math.Log(w)
+		if w > 0 { // a zero-weight row is no observation (R's logLik.lm)
+			sum.LogLik += 0.5 * math.Log(w)
+		}
 	}
 	sum.AIC = -2*sum.LogLik + 2*float64(k)
 	sum.BIC = -2*sum.LogLik + math.Log(n)*float64(k)
@@ -281,6 +302,17 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	if res.Rank > 0 {
 		sum.FPValue = fSurvival(sum.F, q1, df)
 	}
+
+	// Aliased coefficients: no standard error (see Term).
+	nan := math.NaN()
+	for _, a := range res.Aliased {
+		j := a + p - len(res.Coef)
+		t := &sum.Terms[j]
+		t.StdErr, t.T, t.P, t.Lower, t.Upper = nan, nan, nan, nan, nan
+		for k := 0; k < p; k++ {
+			sum.Cov.SetSym(j, k, nan)
+		}
+	}
 	return sum, nil
 }
 
@@ -335,7 +367,7 @@ func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []flo
 	out.Mul(&tmp, u)
 	scale := 1.0
 	if kind == HC1 {
-		scale = float64(n) / float64(res.DF)
+		scale = float64(res.N) / float64(res.DF) // observations, not rows
 	}
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {

@@ -308,6 +308,27 @@ func TestQRZeroWeight(t *testing.T) {
 	if r.N != 3 || math.Abs(r.Coef[0]-1.5) > 1e-14 || math.Abs(r.Intercept-1.0/3) > 1e-14 {
 		t.Errorf("N %d coef %v intercept %v; want 3, 1.5, 1/3", r.N, r.Coef, r.Intercept)
 	}
+	// Every number of the summary is that of the three rows alone (R's
+	// lm drops zero-weight rows): exact zeros added to double-double
+	// sums, so equal to 1e-15 relative, a few float64 ulps.
+	d := NewQR(1, true)
+	for _, xy := range [][2]float64{{1, 2}, {2, 3}, {3, 5}} {
+		if err := d.AddRow(xy[:1], xy[1], 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := mustSolve(t, d, 0)
+	if r.DF != s.DF || r.DF != 1 {
+		t.Errorf("DF %d, without the row %d, want 1", r.DF, s.DF)
+	}
+	for _, c := range [][3]any{
+		{"residual SD", r.ResidualSD, s.ResidualSD}, {"R²", r.R2, s.R2}, {"adjusted R²", r.AdjR2, s.AdjR2},
+		{"RSS", r.RSS, s.RSS}, {"SE slope", r.StdErr[0], s.StdErr[0]}, {"SE intercept", r.InterceptStdErr, s.InterceptStdErr},
+	} {
+		if a, b := c[1].(float64), c[2].(float64); !(relDiff(a, b) <= 1e-15) {
+			t.Errorf("%s %v, without the zero-weight row %v", c[0], a, b)
+		}
+	}
 }
 
 // Ridge against the closed form on centred data,

@@ -207,7 +207,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 		Loss: jsonFloat(res.RSS / res.SumWeights), Objective: jsonFloat(res.RSS / res.SumWeights / 2),
 		Timings: timings{FitS: elapsed.Seconds()},
 	}
-	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), Covariance: "nonrobust"}
+	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), NObs: int(res.N), Covariance: "nonrobust"}
 	for _, se := range res.StdErr {
 		sum.StdErr = append(sum.StdErr, jsonFloat(se))
 	}

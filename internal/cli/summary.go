@@ -38,9 +38,18 @@ type summaryOut struct {
 	BIC             jsonFloat   `json:"bic"`
 	DFResid         int         `json:"df_resid"`
 	DFModel         int         `json:"df_model"`
-	Covariance      string      `json:"covariance"`
-	Diagnosis       string      `json:"diagnosis"`
+	// NObs counts the observations: the rows with positive weight, as R's
+	// lm (a row of weight 0 changes no number of the summary).
+	NObs       int    `json:"nobs"`
+	Covariance string `json:"covariance"`
+	Diagnosis  string `json:"diagnosis"`
+	// NullReason names, per feature, why its stderr, t, p and interval are
+	// null: "aliased" for a linearly dependent feature (R prints NA).
+	NullReason map[string]string `json:"null_reason,omitempty"`
 }
+
+// aliasedReason is the null_reason of an aliased feature.
+const aliasedReason = "aliased: a linear combination of the other features, so the data do not identify its coefficient (the minimum-norm value is reported) and it has no standard error; R prints NA"
 
 var covTypes = map[string]stats.CovType{"": stats.NonRobust, "nonrobust": stats.NonRobust, "hc0": stats.HC0, "hc1": stats.HC1, "hc2": stats.HC2, "hc3": stats.HC3}
 
@@ -67,8 +76,14 @@ func summarize(res *fit.Result, x *mat.Dense, w []float64, cov stats.CovType) (*
 	o := &summaryOut{
 		ResidualSD: jsonFloat(sum.ResidualSD), R2: jsonFloat(sum.R2), AdjR2: jsonFloat(sum.AdjR2),
 		F: jsonFloat(sum.F), FP: jsonFloat(sum.FPValue), LogLik: jsonFloat(sum.LogLik), AIC: jsonFloat(sum.AIC), BIC: jsonFloat(sum.BIC),
-		DFResid: sum.DF, DFModel: sum.DFModel, Covariance: sum.Type.String(),
+		DFResid: sum.DF, DFModel: sum.DFModel, NObs: sum.N, Covariance: sum.Type.String(),
 		Diagnosis: diagnose(res.Exact.Cond, x, w),
+	}
+	for _, j := range res.Exact.Aliased {
+		if o.NullReason == nil {
+			o.NullReason = map[string]string{}
+		}
+		o.NullReason[res.Features[j]] = aliasedReason
 	}
 	terms := sum.Terms
 	if sum.HasIntercept {
@@ -130,16 +145,30 @@ func printSummary(w io.Writer, sum *stats.Summary, o *summaryOut, features []str
 	if sum.HasIntercept {
 		names = append([]string{"intercept"}, features...)
 	}
+	aliased := false
 	for i, t := range sum.Terms {
-		fmt.Fprintf(tw, "%s\t%.6g\t%.4g\t%.4g\t%.3g\t%.6g\t%.6g\t\n", names[i], t.Coef, t.StdErr, t.T, t.P, t.Lower, t.Upper)
+		fmt.Fprintf(tw, "%s\t%.6g\t%s\t%s\t%s\t%s\t%s\t\n", names[i], t.Coef, orNA("%.4g", t.StdErr), orNA("%.4g", t.T), orNA("%.3g", t.P), orNA("%.6g", t.Lower), orNA("%.6g", t.Upper))
+		aliased = aliased || math.IsNaN(t.StdErr)
 	}
 	tw.Flush()
+	if aliased {
+		fmt.Fprintln(w, "NA: aliased feature, a linear combination of the others: its coefficient (the minimum-norm value) is not identified and has no standard error")
+	}
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", sum.ResidualSD, sum.DF, sum.R2, sum.AdjR2)
 	fmt.Fprintf(w, "F %.6g on %d and %d df, p = %.4g   log-likelihood %.6g   AIC %.6g   BIC %.6g   n %d\n", sum.F, sum.DFModel, sum.DF, sum.FPValue, sum.LogLik, sum.AIC, sum.BIC, sum.N)
 	if sum.Type != stats.NonRobust {
 		fmt.Fprintf(w, "standard errors: heteroskedasticity-robust %s\n", sum.Type)
 	}
 	fmt.Fprintf(w, "design: %s\n", o.Diagnosis)
+}
+
+// orNA formats v, or "NA" (as R prints it) when v is NaN: the standard
+// error, t, p and interval of an aliased coefficient.
+func orNA(format string, v float64) string {
+	if math.IsNaN(v) {
+		return "NA"
+	}
+	return fmt.Sprintf(format, v)
 }
 
 // expandDegree replaces the single feature x by x, x², …, x^degree.
