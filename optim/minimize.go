@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -257,7 +258,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	}
 	pcg := rand.NewPCG(set.Seed, pcgStream)
 	m.rng = rand.New(pcg)
-	if set.stochastic {
+	if set.stochastic && p.Batches == nil {
 		m.perm = make([]int, p.Samples)
 	}
 	m.lip = math.NaN()
@@ -525,7 +526,7 @@ func (s *settings) resolve(p Problem, o Optimizer) {
 		panic(fmt.Sprintf("optim: Proximal needs FISTA, SGD, Momentum or Nesterov, not %T", o))
 	}
 	s.batch = s.BatchSize
-	s.stochastic = s.stepper == nil && s.batch > 0 && p.BatchLossGrad != nil && p.Samples > 0 && s.batch < p.Samples
+	s.stochastic = s.stepper == nil && s.batch > 0 && (p.BatchLossGrad != nil || p.Batches != nil) && p.Samples > 0 && s.batch < p.Samples
 }
 
 // run is the state of one Minimize call.
@@ -772,6 +773,8 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 		m.o.Update(m.x, m.gb, lr)
 		m.prox(lr)
 		m.step++
+	case m.p.Batches != nil:
+		return m.sourceEpoch(lr)
 	default:
 		for i := range m.perm {
 			m.perm[i] = i
@@ -785,21 +788,51 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 				lr = m.rate(0)
 			}
 			rows := m.perm[lo:min(lo+m.s.batch, len(m.perm))]
-			bl := m.p.BatchLossGrad(m.gb, m.x, rows)
-			if pen := m.s.Penalty; pen != nil && !m.s.proximal {
-				k := m.s.penalized
-				pen.AddGrad(m.gb[:k], m.x[:k])
-			}
-			if math.IsNaN(bl) || math.IsInf(bl, 0) {
+			if !m.batchStep(m.p.BatchLossGrad(m.gb, m.x, rows), lr) {
 				return lr, true, nil
 			}
-			m.clip(m.gb)
-			m.o.Update(m.x, m.gb, lr)
-			m.prox(lr)
-			m.step++
 		}
 	}
 	return lr, false, nil
+}
+
+// sourceEpoch runs an epoch whose mini-batches the Problem draws itself
+// (Problem.Batches).
+func (m *run) sourceEpoch(lr float64) (float64, bool, error) {
+	bad := false
+	err := m.p.Batches(m.rng, m.s.batch, func(lossGrad func(grad, x []float64) float64) error {
+		if m.s.StepSchedule {
+			lr = m.rate(0)
+		}
+		if bad = !m.batchStep(lossGrad(m.gb, m.x), lr); bad {
+			return errBadBatch
+		}
+		return nil
+	})
+	if err == errBadBatch {
+		err = nil
+	}
+	return lr, bad, err
+}
+
+// errBadBatch ends a Batches epoch at a non-finite mini-batch loss.
+var errBadBatch = errors.New("optim: non-finite mini-batch loss")
+
+// batchStep takes one mini-batch step from the batch gradient in m.gb and
+// its loss bl; it reports false, without stepping, when bl is not finite.
+func (m *run) batchStep(bl, lr float64) bool {
+	if pen := m.s.Penalty; pen != nil && !m.s.proximal {
+		k := m.s.penalized
+		pen.AddGrad(m.gb[:k], m.x[:k])
+	}
+	if math.IsNaN(bl) || math.IsInf(bl, 0) {
+		return false
+	}
+	m.clip(m.gb)
+	m.o.Update(m.x, m.gb, lr)
+	m.prox(lr)
+	m.step++
+	return true
 }
 
 // lastLossAt recomputes the loss when a Stepper made no move.

@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
@@ -29,6 +30,15 @@ type Problem struct {
 	// full batch.
 	Samples       int
 	BatchLossGrad func(grad, x []float64, rows []int) float64
+
+	// Batches, when not nil, draws the mini-batches of an epoch itself, for
+	// a source whose rows cannot be indexed (a stream read through a shuffle
+	// buffer): it calls step once per mini-batch of up to batch rows, drawn
+	// with rng, with that batch's loss-and-gradient function, and returns
+	// the first error step returns. Minimize uses it instead of
+	// BatchLossGrad when the batch size is below Samples; the update,
+	// penalty, clipping and schedule are the driver's as for any batch.
+	Batches func(rng *rand.Rand, batch int, step func(lossGrad func(grad, x []float64) float64) error) error
 
 	// Penalized is the number of leading coordinates the penalty applies to;
 	// the rest (the intercept) are never penalised. Minimize panics when a
