@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/lsqgo/lsq/internal/kernel"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -44,32 +45,6 @@ const (
 	gramSlotBudget = 1 << 22 // values in all blocks' Gram slots together (32 MiB), or a quarter of X's if more
 	gramSample     = 1024    // rows sampled for the provisional means
 )
-
-// gramTile8Go is the portable gramTile8: the same fused multiply-adds in
-// the same order as the assembly.
-func gramTile8Go(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
-	for a := 0; a < 8; a++ {
-		for b := 0; b < 8; b++ {
-			s := c[a*ldc+b]
-			for i := 0; i < rows; i++ {
-				s = math.FMA(pj[i*ldp+a], pk[i*ldp+b], s)
-			}
-			c[a*ldc+b] = s
-		}
-	}
-}
-
-// gramUpdate adds PᵀP to the upper triangle (8×8 tiles on or above the
-// diagonal) of the m×m row-major C, P being rows×m row-major; m must be a
-// multiple of 8. Entries below the diagonal inside diagonal tiles are also
-// written and must be ignored.
-func gramUpdate(c []float64, p []float64, m, rows int) {
-	for j0 := 0; j0 < m; j0 += 8 {
-		for k0 := j0; k0 < m; k0 += 8 {
-			gramTile8(c[j0*m+k0:], m, p[j0:], p[k0:], m, rows)
-		}
-	}
-}
 
 // rowBlocks is a partition of n rows into nb contiguous blocks.
 type rowBlocks struct {
@@ -221,7 +196,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 				mx := mh[:d]
 				if w == nil {
 					dst[0] = 1
-					centredDot(z, row, mx, zeros) // z = row − m̂, vectorised
+					kernel.CentredDot(z, row, mx, zeros) // z = row − m̂, vectorised
 					dst[d+1] = y[i] - mh[d]
 				} else {
 					sw := math.Sqrt(w[i])
@@ -232,7 +207,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 					dst[d+1] = sw * (y[i] - mh[d])
 				}
 			}
-			gramUpdate(c, p, m, i1-i0)
+			kernel.GramUpdate(c, p, m, i1-i0)
 		}
 	})
 	g := slots[:m*m]
@@ -345,9 +320,9 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 			lo, hi := rb.bounds(b)
 			for i := lo; i < hi; i++ {
 				row := xs[i*stride : i*stride+d]
-				t := (y[i] - my) - centredDot(xc, row, means, beta)
+				t := (y[i] - my) - kernel.CentredDot(xc, row, means, beta)
 				if t *= wt(i); t != 0 {
-					axpy(h, t, xc)
+					kernel.Axpy(h, t, xc)
 				}
 			}
 		})
@@ -436,7 +411,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		lo, hi := rb.bounds(b)
 		var rss, tss float64
 		for i := lo; i < hi; i++ {
-			r := y[i] - b0 - dot(xs[i*stride:i*stride+d], coef)
+			r := y[i] - b0 - kernel.Dot(xs[i*stride:i*stride+d], coef)
 			res.Residuals[i] = r
 			wi := wt(i)
 			rss += wi * r * r
@@ -450,53 +425,6 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		res.TSS += ss[2*b+1]
 	}
 	return res, true, nil
-}
-
-// centredDotGo sets xc = row − means and returns (row − means)·beta,
-// summed in four interleaved partial sums; all slices have one length.
-func centredDotGo(xc, row, means, beta []float64) float64 {
-	var s0, s1, s2, s3 float64
-	j := 0
-	for ; j+4 <= len(row); j += 4 {
-		c0 := row[j] - means[j]
-		c1 := row[j+1] - means[j+1]
-		c2 := row[j+2] - means[j+2]
-		c3 := row[j+3] - means[j+3]
-		xc[j], xc[j+1], xc[j+2], xc[j+3] = c0, c1, c2, c3
-		s0 += c0 * beta[j]
-		s1 += c1 * beta[j+1]
-		s2 += c2 * beta[j+2]
-		s3 += c3 * beta[j+3]
-	}
-	for ; j < len(row); j++ {
-		c := row[j] - means[j]
-		xc[j] = c
-		s0 += c * beta[j]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// axpyGo sets h += t·x (equal lengths).
-func axpyGo(h []float64, t float64, x []float64) {
-	for j, v := range x {
-		h[j] += t * v
-	}
-}
-
-// dotGo returns a·b (equal lengths) in four interleaved partial sums.
-func dotGo(a, b []float64) float64 {
-	var s0, s1, s2, s3 float64
-	j := 0
-	for ; j+4 <= len(a); j += 4 {
-		s0 += a[j] * b[j]
-		s1 += a[j+1] * b[j+1]
-		s2 += a[j+2] * b[j+2]
-		s3 += a[j+3] * b[j+3]
-	}
-	for ; j < len(a); j++ {
-		s0 += a[j] * b[j]
-	}
-	return (s0 + s1) + (s2 + s3)
 }
 
 // firstNonFinite returns the first non-finite value of the data in row

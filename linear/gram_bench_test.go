@@ -8,44 +8,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// BenchmarkGramUpdate measures the Gram kernel on one panel: PᵀP for a
-// gramPanelRows×m panel, m = gramWidth(d), reporting GFLOP/s counted as
-// 2 flops per multiply-add of the upper triangle (m(m+1)/2 entries).
-func BenchmarkGramUpdate(b *testing.B) {
-	for _, d := range []int{20, 100, 400} {
-		m := gramWidth(d)
-		rng := rand.New(rand.NewPCG(1, 2))
-		p := make([]float64, gramPanelRows*m)
-		for i := range p {
-			p[i] = rng.NormFloat64()
-		}
-		c := make([]float64, m*m)
-		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				gramUpdate(c, p, m, gramPanelRows)
-			}
-			flops := float64(m*(m+1)/2) * 2 * gramPanelRows * float64(b.N)
-			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-	}
-}
-
-// BenchmarkGramTileGo is the portable kernel, for comparison.
-func BenchmarkGramTileGo(b *testing.B) {
-	m := gramWidth(100)
-	p := make([]float64, gramPanelRows*m)
-	for i := range p {
-		p[i] = float64(i%7) - 3
-	}
-	c := make([]float64, m*m)
-	b.ReportAllocs()
-	for b.Loop() {
-		gramTile8Go(c, m, p, p[8:], m, gramPanelRows)
-	}
-	b.ReportMetric(float64(64*2*gramPanelRows*b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-}
-
 // BenchmarkFitDouble times Fit with Precision Double (the Gram path) on
 // tall random problems, against the Householder QR it replaces.
 func BenchmarkFitDouble(b *testing.B) {
@@ -90,20 +52,4 @@ func benchProblem(n, d int) (*mat.Dense, []float64) {
 		y[i] = s + rng.NormFloat64()
 	}
 	return mat.NewDense(n, d, data), y
-}
-
-// BenchmarkRowKernels times the per-row work of a refinement pass at
-// d = 100 (centred copy and dot, then the update of Ãᵀr).
-func BenchmarkRowKernels(b *testing.B) {
-	const d = 100
-	rng := rand.New(rand.NewPCG(5, 6))
-	row, means, beta, xc, h := make([]float64, d), make([]float64, d), make([]float64, d), make([]float64, d), make([]float64, d)
-	for j := range row {
-		row[j], means[j], beta[j] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		t := centredDot(xc, row, means, beta)
-		axpy(h, 1e-3*t, xc)
-	}
 }

@@ -10,43 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// TestGramUpdateMatchesFMA checks the Gram kernel (assembly where the CPU
-// has it) against the definition evaluated with the same fused
-// multiply-adds in row order: the bits must agree exactly.
-func TestGramUpdateMatchesFMA(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, d := range []int{1, 6, 7, 30, 61} {
-		m := gramWidth(d)
-		rows := 37 // not a multiple of anything the kernels unroll by
-		p := make([]float64, rows*m)
-		for i := range p {
-			p[i] = rng.NormFloat64()
-		}
-		c := make([]float64, m*m)
-		for i := range c {
-			c[i] = rng.NormFloat64()
-		}
-		want := append([]float64(nil), c...)
-		for j := 0; j < m; j++ {
-			for k := j; k < m; k++ {
-				s := want[j*m+k]
-				for i := 0; i < rows; i++ {
-					s = math.FMA(p[i*m+j], p[i*m+k], s)
-				}
-				want[j*m+k] = s
-			}
-		}
-		gramUpdate(c, p, m, rows)
-		for j := 0; j < m; j++ {
-			for k := j; k < m; k++ {
-				if c[j*m+k] != want[j*m+k] {
-					t.Fatalf("d=%d: C[%d][%d] = %v, want %v", d, j, k, c[j*m+k], want[j*m+k])
-				}
-			}
-		}
-	}
-}
-
 // correlated returns an n×d design whose columns are z₀ + t·z_j (z
 // standard normal), shifted by 1000·j and scaled by 1+j. The standardised
 // columns have correlation ρ = 1/(1+t²), so the standardised Gram matrix
@@ -317,44 +280,6 @@ func TestGramTrend(t *testing.T) {
 	for j := range ref.Coef {
 		if e := relDiff(fast.Coef[j], ref.Coef[j]); e > 1e3*ref.Cond*eps {
 			t.Errorf("coef %d: %v, double-double %v (cond %.3g)", j, fast.Coef[j], ref.Coef[j], ref.Cond)
-		}
-	}
-}
-
-// TestRowKernels checks the vector row kernels of the refinement and
-// residual passes against the Go ones: centred copies exactly, sums to
-// the rounding error of a different summation order (n·ε·Σ|terms|), and
-// the update to one rounding of each product (fused or not).
-func TestRowKernels(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 14))
-	for n := 0; n <= 37; n++ {
-		row, means, beta := make([]float64, n), make([]float64, n), make([]float64, n)
-		for j := range row {
-			row[j], means[j], beta[j] = rng.NormFloat64()*10, rng.NormFloat64(), rng.NormFloat64()
-		}
-		xc, xg := make([]float64, n), make([]float64, n)
-		got := centredDot(xc, row, means, beta)
-		want := centredDotGo(xg, row, means, beta)
-		var abs float64
-		for j := range xg {
-			abs += math.Abs(xg[j] * beta[j])
-			if xc[j] != xg[j] {
-				t.Fatalf("n=%d: centred copy differs at %d", n, j)
-			}
-		}
-		if math.Abs(got-want) > float64(n)*eps*abs {
-			t.Errorf("n=%d: centredDot %v, Go %v", n, got, want)
-		}
-		if d, dg := dot(row, beta), dotGo(row, beta); math.Abs(d-dg) > float64(n)*eps*abs*10 {
-			t.Errorf("n=%d: dot %v, Go %v", n, d, dg)
-		}
-		h, hg := append([]float64(nil), beta...), append([]float64(nil), beta...)
-		axpy(h, 0.37, row)
-		axpyGo(hg, 0.37, row)
-		for j := range h {
-			if math.Abs(h[j]-hg[j]) > 2*eps*(math.Abs(hg[j])+math.Abs(0.37*row[j])) {
-				t.Fatalf("n=%d: axpy differs at %d: %v, %v", n, j, h[j], hg[j])
-			}
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // KV is one row of a key/value table.
@@ -38,11 +37,11 @@ type HTML struct {
 	Title string // page title and heading; empty for "lsq report"
 
 	// Reproduction: everything needed to run it again.
-	Args        []string // the command line, shown shell-quoted
-	Version     string   // lsq version
-	Seed        string   // random seed, empty when none was used
-	ModelSHA256 string   // hex SHA-256 of the model file written
-	Data        []KV     // the data: source, rows, features, ...
+	Command     string // the command line, as a POSIX shell reads it (the caller quotes it)
+	Version     string // lsq version
+	Seed        string // random seed, empty when none was used
+	ModelSHA256 string // hex SHA-256 of the model file written
+	Data        []KV   // the data: source, rows, features, ...
 
 	Settings []KV // the run's settings
 
@@ -86,8 +85,8 @@ func (h *HTML) Write(w io.Writer) error {
 		title = "lsq report"
 	}
 	repro := []KV{}
-	if len(h.Args) > 0 {
-		repro = append(repro, KV{"command", ShellQuote(h.Args)})
+	if h.Command != "" {
+		repro = append(repro, KV{"command", h.Command})
 	}
 	if h.Version != "" {
 		repro = append(repro, KV{"lsq version", h.Version})
@@ -177,26 +176,6 @@ func formatP(p float64) string {
 		return "< 2.2e-16"
 	}
 	return strconv.FormatFloat(p, 'g', 3, 64)
-}
-
-// ShellQuote joins args into a line a POSIX shell splits back into the same
-// words: words made only of safe characters stay bare, others are put in
-// single quotes (a quote inside becomes '\”).
-func ShellQuote(args []string) string {
-	var b strings.Builder
-	for i, a := range args {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+.,/:@%^") == "" {
-			b.WriteString(a)
-			continue
-		}
-		b.WriteByte('\'')
-		b.WriteString(strings.ReplaceAll(a, `'`, `'\''`))
-		b.WriteByte('\'')
-	}
-	return b.String()
 }
 
 var page = template.Must(template.New("report").Parse(pageTemplate))

@@ -64,54 +64,12 @@ func TestDDAgainstBig(t *testing.T) {
 		if e := relErr(xdd.Sqrt(dd{Hi: math.Abs(a.Hi), Lo: math.Copysign(1, a.Hi) * a.Lo}), sq, sq); e > tol {
 			t.Errorf("xdd.Sqrt(|%v|): relative error %.3g", a, e)
 		}
-		// ddAxpy: dst + α·x, error relative to |dst| + |α·x|.
-		c := rnd()
-		dst := []dd{c}
-		ddAxpy(dst, a, []dd{b})
-		want := nb().Add(toBig(c), prod)
-		if e := relErr(dst[0], want, nb().Add(abs(toBig(c)), abs(prod))); e > tol {
-			t.Errorf("ddAxpy(%v, %v, %v): error %.3g of |d|+|αx|", c, a, b, e)
-		}
 	}
 	// The norm neither overflows nor underflows where float64 squares would.
 	for _, s := range []float64{0x1p600, 0x1p-600} {
 		x := []dd{{Hi: 3 * s}, {Hi: 4 * s}}
 		if got := xdd.Norm(x); got.Hi != 5*s || got.Lo != 0 {
 			t.Errorf("xdd.Norm(3s, 4s) with s = %g: %v, want exactly 5s", s, got)
-		}
-	}
-}
-
-// ddAxpy (with the assembly kernel where the CPU has one) gives the same
-// bits as ddAxpyGo, for lengths around the kernel's width of four.
-func TestDDAxpyKernelBits(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 21))
-	rnd := func() dd {
-		hi := (rng.Float64() - 0.5) * math.Ldexp(1, rng.IntN(60)-30)
-		s, e := xdd.QuickTwoSum(hi, hi*(rng.Float64()-0.5)*0x1p-53)
-		return dd{Hi: s, Lo: e}
-	}
-	for n := 0; n <= 23; n++ {
-		for trial := 0; trial < 20; trial++ {
-			x, a, b := make([]dd, n), make([]dd, n), make([]dd, n)
-			for i := range x {
-				x[i], a[i] = rnd(), rnd()
-				if trial%4 == 0 {
-					a[i] = xdd.Mul(x[i], dd{Hi: -1.5, Lo: 0}) // cancels against α = 1.5
-				}
-			}
-			copy(b, a)
-			alpha := rnd()
-			if trial%4 == 0 {
-				alpha = dd{Hi: 1.5, Lo: 0}
-			}
-			ddAxpy(a, alpha, x)
-			ddAxpyGo(b, alpha, x)
-			for i := range a {
-				if a[i] != b[i] {
-					t.Fatalf("n=%d element %d: kernel %v, Go %v (AVX2 used: %t)", n, i, a[i], b[i], useAVX2)
-				}
-			}
 		}
 	}
 }

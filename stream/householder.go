@@ -4,6 +4,7 @@ import (
 	"math"
 
 	xdd "github.com/lsqgo/lsq/internal/dd"
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // foldRows annihilates the m rows of blk (row-major, m×p) against the p×p
@@ -130,7 +131,7 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 			if vi.Hi == 0 {
 				continue
 			}
-			ddAxpy(w, vi, blk[i*p+j+1:(i+1)*p])
+			kernel.DDAxpy(w, vi, blk[i*p+j+1:(i+1)*p])
 		}
 		for c := range w {
 			w[c] = xdd.Mul(w[c], tau)
@@ -144,7 +145,7 @@ func foldRowsDD(r []dd, p int, blk []dd, m int, work []dd) {
 			if vi.Hi == 0 {
 				continue
 			}
-			ddAxpy(blk[i*p+j+1:(i+1)*p], vi.Neg(), w)
+			kernel.DDAxpy(blk[i*p+j+1:(i+1)*p], vi.Neg(), w)
 		}
 	}
 }

@@ -87,7 +87,7 @@ func writeDemoOutputs(ctx context.Context, opts demoOptions, out *demoOutput) (e
 	}
 	h := &report.HTML{
 		Title:   "lsq demo: least squares by gradient descent, beside the exact answer",
-		Args:    []string{"lsq", "demo", "--report", opts.Report},
+		Command: shellQuote([]string{"lsq", "demo", "--report", opts.Report}),
 		Version: lsq.Version,
 		Data:    []report.KV{kv("x", "%v", demoX), kv("y", "%v", demoY), kv("rows", "%d", len(demoX))},
 		Settings: []report.KV{

@@ -63,7 +63,7 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 	}
 	h := &report.HTML{
 		Title:   fmt.Sprintf("lsq fit %s", o.File),
-		Args:    append([]string{"lsq"}, stdio.Args...),
+		Command: shellQuote(append([]string{"lsq"}, stdio.Args...)),
 		Version: lsq.Version,
 		Data: []report.KV{
 			kv("file", "%s", o.File), kv("rows", "%d", n), kv("features", "%d", d), kv("target", "%s", fr.Target),

@@ -1,6 +1,17 @@
 // Package kernel holds the hot loops of lsq: the fused least-squares loss and
 // gradient pass on the standardised scale, its mini-batch form, and the power
-// iteration for the largest eigenvalue of the Hessian.
+// iteration for the largest eigenvalue of the Hessian (for package optim);
+// the Gram-matrix update and row kernels of package linear's fast float64
+// path (gram.go); and the double-double axpy of package stream's
+// double-double fold (dd.go).
+//
+// It is the one package in lsq with assembly. Every routine in a *_amd64.s
+// file has its Go form beside it, the *_other.go files select the Go forms on
+// other architectures, and the tests compare each assembly kernel with its
+// Go form on the kernels the CPU supports (the switch is in cpu_amd64.go).
+// The assembly lives here rather than in a package of its own because the
+// loss pass is written around its row kernels; keeping every kernel in one
+// package gives one CPU-feature switch and one place to look.
 //
 // # Determinism
 //

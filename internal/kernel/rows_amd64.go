@@ -1,14 +1,7 @@
 package kernel
 
-import "golang.org/x/sys/cpu"
-
-// The assembly row kernels: AVX-512 where the CPU and the operating system
-// support it, else AVX2 with FMA, else the Go code. All follow the arithmetic
-// described in rows.go and give identical bits.
-var (
-	useAVX512 = cpu.X86.HasAVX512F
-	useAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-)
+// The assembly row kernels follow the arithmetic described in rows.go and
+// give the bits of the Go code.
 
 //go:noescape
 func rowsAVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64, grad int) (sr, sl float64)

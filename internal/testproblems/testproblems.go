@@ -1,6 +1,6 @@
 // Package testproblems parses the NIST Statistical Reference Datasets (StRD)
-// for linear and nonlinear least-squares regression, embedded from
-// testdata/strd, into problems with their certified answers.
+// for linear and nonlinear least-squares regression, embedded by its
+// subpackage strd, into problems with their certified answers.
 //
 // The linear suite (11 problems) was certified by NIST with 500-digit
 // arithmetic and is given to 15 significant digits; the nonlinear suite
@@ -26,7 +26,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lsqgo/lsq/testdata/strd"
+	"github.com/lsqgo/lsq/internal/testproblems/strd"
 )
 
 // Linear is one NIST StRD linear least-squares problem.

@@ -19,7 +19,7 @@ import numpy as np
 import scipy
 from scipy.optimize import least_squares
 
-STRD = os.path.join("..", "..", "testdata", "strd", "nonlinear")
+STRD = os.path.join("..", "..", "internal", "testproblems", "strd", "nonlinear")
 
 # The models in lsq's expression syntax, as in internal/testproblems.
 MODELS = {

@@ -2,7 +2,10 @@
 // linear and nonlinear least-squares regression, byte for byte as vendored
 // (see README.md and SOURCES.txt in this directory).
 //
-// Parse them with package internal/testproblems.
+// Parse them with package testproblems, its parent. The files live beside
+// this package, not under a testdata directory, because //go:embed reads
+// only its own directory and below, and the go tool skips testdata
+// directories, which would leave this package out of go vet ./....
 package strd
 
 import "embed"

@@ -1,13 +1,4 @@
-package linear
-
-import "golang.org/x/sys/cpu"
-
-// The assembly kernels: AVX-512 (8×8 tiles) where the CPU and OS support
-// it, else AVX2 with FMA (4×8 tiles), else the Go kernel.
-var (
-	useAVX512 = cpu.X86.HasAVX512F
-	useAVX    = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-)
+package kernel
 
 //go:noescape
 func gramTileAVX(c []float64, ldc int, pj, pk []float64, ldp, rows int)
@@ -18,7 +9,8 @@ func gramTile8AVX512(c []float64, ldc int, pj, pk []float64, ldp, rows int)
 // gramTile8 adds the 8×8 block C[j0:j0+8][k0:k0+8] += P[:,j0:j0+8]ᵀP[:,k0:k0+8]
 // of rows rows of the row-major panel P (stride ldp); c starts at C[j0][k0],
 // pj at P[0][j0] and pk at P[0][k0]. Each entry is accumulated with fused
-// multiply-adds in row order, so every kernel gives identical bits.
+// multiply-adds in row order, so every kernel gives identical bits: AVX-512
+// as one 8×8 tile, AVX2 with FMA as two 4×8 tiles, or gramTile8Go.
 func gramTile8(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
 	if rows <= 0 {
 		return
@@ -30,7 +22,7 @@ func gramTile8(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
 	switch {
 	case useAVX512:
 		gramTile8AVX512(c, ldc, pj, pk, ldp, rows)
-	case useAVX:
+	case useAVX2:
 		gramTileAVX(c, ldc, pj, pk, ldp, rows)
 		gramTileAVX(c[4*ldc:], ldc, pj[4:], pk, ldp, rows)
 	default:
@@ -42,13 +34,14 @@ func gramTile8(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
 func subDotAVX512(xc, row, means, beta []float64) float64
 
 //go:noescape
-func axpyAVX512(h []float64, t float64, x []float64)
+func axpy8AVX512(h []float64, t float64, x []float64)
 
 //go:noescape
-func dotAVX512(a, b []float64) float64
+func dot8AVX512(a, b []float64) float64
 
-// centredDot sets xc = row − means and returns (row − means)·beta.
-func centredDot(xc, row, means, beta []float64) float64 {
+// CentredDot sets xc = row − means and returns (row − means)·beta
+// (len(xc), len(means), len(beta) ≥ len(row)).
+func CentredDot(xc, row, means, beta []float64) float64 {
 	n := len(row)
 	xc, means, beta = xc[:n], means[:n], beta[:n]
 	if !useAVX512 {
@@ -64,30 +57,30 @@ func centredDot(xc, row, means, beta []float64) float64 {
 	return s
 }
 
-// axpy sets h += t·x.
-func axpy(h []float64, t float64, x []float64) {
+// Axpy sets h += t·x (len(h) ≥ len(x)).
+func Axpy(h []float64, t float64, x []float64) {
 	n := len(x)
 	h = h[:n]
 	if !useAVX512 {
-		axpyGo(h, t, x)
+		axpy4Go(h, t, x)
 		return
 	}
 	k := n &^ 7
-	axpyAVX512(h[:k], t, x[:k])
+	axpy8AVX512(h[:k], t, x[:k])
 	for j := k; j < n; j++ {
 		h[j] += t * x[j]
 	}
 }
 
-// dot returns a·b (len(b) ≥ len(a)).
-func dot(a, b []float64) float64 {
+// Dot returns a·b (len(b) ≥ len(a)).
+func Dot(a, b []float64) float64 {
 	n := len(a)
 	b = b[:n]
 	if !useAVX512 {
-		return dotGo(a, b)
+		return dot4Go(a, b)
 	}
 	k := n &^ 7
-	s := dotAVX512(a[:k], b[:k])
+	s := dot8AVX512(a[:k], b[:k])
 	for j := k; j < n; j++ {
 		s += a[j] * b[j]
 	}

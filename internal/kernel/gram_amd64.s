@@ -172,10 +172,10 @@ sdred:
 	VZEROUPPER
 	RET
 
-// func axpyAVX512(h []float64, t float64, x []float64)
+// func axpy8AVX512(h []float64, t float64, x []float64)
 //
 // h[j] += t·x[j] for j < len(x), a multiple of 8.
-TEXT ·axpyAVX512(SB), NOSPLIT, $0-56
+TEXT ·axpy8AVX512(SB), NOSPLIT, $0-56
 	MOVQ         h_base+0(FP), DI
 	VBROADCASTSD t+24(FP), Z0
 	MOVQ         x_base+32(FP), SI
@@ -196,10 +196,10 @@ axdone:
 	VZEROUPPER
 	RET
 
-// func dotAVX512(a, b []float64) float64
+// func dot8AVX512(a, b []float64) float64
 //
 // Σ a[j]·b[j] for j < len(a), a multiple of 8.
-TEXT ·dotAVX512(SB), NOSPLIT, $0-56
+TEXT ·dot8AVX512(SB), NOSPLIT, $0-56
 	MOVQ   a_base+0(FP), SI
 	MOVQ   a_len+8(FP), CX
 	MOVQ   b_base+24(FP), DX
