@@ -51,6 +51,11 @@ func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
 			g[j] = s * sc[j]
 		}
 	}
+	// The optimiser would stop at once on a non-finite gradient, calling
+	// the objective infinite; say what is not finite, and where.
+	if !st.factor() {
+		return lsq.Failure, st.jacFailure(true), nil
+	}
 	os := st.s.descent
 	if os.Recorder == nil {
 		os.Recorder = st.s.rec
@@ -70,9 +75,35 @@ func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
 	}
 	st.accept(fnorm)
 	st.iter = res.Epochs
-	msg := fmt.Sprintf("%T stopped after %d epochs: %v", st.s.optimizer, res.Epochs, res.Status)
+	msg := fmt.Sprintf("%s stopped after %d epochs: %v", optimizerName(st.s.optimizer), res.Epochs, res.Status)
 	if err != nil && res.Status != lsq.Canceled {
 		return lsq.Failure, err.Error(), err
 	}
 	return res.Status, msg, err
+}
+
+// optimizerName is the name of a first-order method as package fit and the
+// command line spell it (gd, adam, ...), for messages: never a Go type name.
+func optimizerName(o optim.Optimizer) string {
+	switch o.(type) {
+	case *optim.GD:
+		return "gd"
+	case *optim.SGD:
+		return "sgd"
+	case *optim.Momentum:
+		return "momentum"
+	case *optim.Nesterov:
+		return "nesterov"
+	case *optim.AdaGrad:
+		return "adagrad"
+	case *optim.RMSProp:
+		return "rmsprop"
+	case *optim.Adam:
+		return "adam"
+	case *optim.AdamW:
+		return "adamw"
+	case *optim.LBFGS:
+		return "lbfgs"
+	}
+	return "the optimiser"
 }

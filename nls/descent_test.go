@@ -2,6 +2,7 @@ package nls
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/lsqgo/lsq/internal/testproblems"
@@ -45,5 +46,25 @@ func TestDescentMisra1a(t *testing.T) {
 			t.Errorf("%s: gap to the LM optimum %v", tc.name, res.Gap)
 		}
 		t.Logf("%s: %d epochs, %d residual evaluations, b = %.10g, %.10g (%s), gap %.2g", tc.name, res.Iterations, res.Evaluations, res.X[0], res.X[1], res.Status, res.Gap)
+	}
+}
+
+// TestDescentMessageNamesMethod: the Message of a first-order fit names the
+// method as the command line and package fit spell it (gd, adam), not by its
+// Go type (it said "*optim.GD stopped after …").
+func TestDescentMessageNamesMethod(t *testing.T) {
+	start := map[string]float64{"Asym": 2.3, "xmid": 1.5, "scal": 1} // near the fit: no method leaves it worse than a constant
+	for _, tc := range []struct {
+		name string
+		o    optim.Optimizer
+	}{{"gd", &optim.GD{}}, {"adam", &optim.Adam{}}, {"lbfgs", &optim.LBFGS{}}} {
+		res, err := Curve(context.Background(), "Asym/(1+exp((xmid-log(conc))/scal))", dnase1.density,
+			map[string][]float64{"conc": dnase1.conc}, start, &Settings{Optimizer: tc.o, Descent: optim.Settings{Epochs: 50}})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !strings.HasPrefix(res.Message, tc.name+" stopped after ") || strings.Contains(res.Message, "optim.") {
+			t.Errorf("%s: message %q", tc.name, res.Message)
+		}
 	}
 }

@@ -48,7 +48,7 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 			return lsq.Canceled, "canceled", err
 		}
 		if !st.factor() {
-			return lsq.Failure, fmt.Sprintf("%s (iteration %d)", st.badJac, st.iter), nil
+			return lsq.Failure, st.jacFailure(st.iter == 1), nil
 		}
 		if err := st.record(); err != nil {
 			return lsq.Failure, err.Error(), err

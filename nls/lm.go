@@ -21,7 +21,7 @@ func (st *state) lm(ctx context.Context) (lsq.Status, string, error) {
 			return lsq.Canceled, "canceled", err
 		}
 		if !st.factor() {
-			return lsq.Failure, fmt.Sprintf("%s (iteration %d)", st.badJac, st.iter), nil
+			return lsq.Failure, st.jacFailure(st.iter == 1), nil
 		}
 		q := st.qr
 		if st.iter == 1 {

@@ -125,7 +125,7 @@ func TestFailureIsNotSuccess(t *testing.T) {
 		// Only the product a·b is determined.
 		{"overparameterised", "a*b*exp(-0.4*x)", map[string]float64{"a": 1, "b": 1}, "singular"},
 		// d/db sqrt(b) is +Inf at b = 0: reported with the row and parameter.
-		{"infinite Jacobian", "sqrt(b1)*exp(-0.4*x)", map[string]float64{"b1": 0}, "the Jacobian is +Inf at residual 1, parameter b1 (iteration 1)"},
+		{"infinite Jacobian", "sqrt(b1)*exp(-0.4*x)", map[string]float64{"b1": 0}, "the Jacobian is +Inf at residual 1, parameter b1, at the starting point b1=0: the derivatives are not finite there"},
 		// A line through the origin cannot beat the mean of this data.
 		{"no better than a constant", "b1*x + b2*x^2", map[string]float64{"b1": 0, "b2": 0}, "no better than a constant"},
 	} {

@@ -88,7 +88,14 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 		}
 	}
 	if !st.factor() {
+		// No inference without a finite Jacobian, but the residuals are
+		// finite: their size (σ̂ on m − n degrees of freedom) is still
+		// known, and must not read as an overflow of the residuals.
 		res.Rank = 0
+		res.DF = m - n
+		if res.DF > 0 {
+			res.ResidualSD = st.fnorm / math.Sqrt(float64(res.DF))
+		}
 		return res
 	}
 	free := 0

@@ -52,7 +52,10 @@ import (
 // at a point that cannot be a well-determined minimum — a Jacobian that is
 // singular there (a flat region, or parameters the data do not determine) —
 // has Status lsq.Failure and an explaining Message, whatever test stopped
-// the iteration. If ctx is cancelled the Result holds the best point so far,
+// the iteration; so has a start or an iterate where the Jacobian is not
+// finite (an overflow in the derivatives): the Message names the residual,
+// the parameter and the parameter values, and the Result holds that point
+// with its residuals and ResidualSD but no standard errors. If ctx is cancelled the Result holds the best point so far,
 // with Status lsq.Canceled, and the error is ctx.Err().
 //
 // Reference: J. J. Moré, "The Levenberg–Marquardt algorithm: implementation

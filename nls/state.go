@@ -3,6 +3,7 @@ package nls
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/lsqgo/lsq"
@@ -24,7 +25,7 @@ type state struct {
 	iter   int
 	start  time.Time
 	names  []string // parameter names for messages, or nil
-	badJac string   // where the Jacobian was last found not finite
+	badJac string   // where the Jacobian was last found not finite (set by factor)
 
 	// work space
 	xt, rt, qtf, w, p, diag, g []float64
@@ -198,6 +199,23 @@ func (st *state) accept(fnorm float64) {
 	copy(st.x, st.xt)
 	copy(st.r, st.rt)
 	st.fnorm = fnorm
+}
+
+// jacFailure explains a stop at st.x, where factor found the Jacobian not
+// finite: where (residual, parameter), at which parameter values, and what
+// to do. atStart says whether st.x is the starting point.
+func (st *state) jacFailure(atStart bool) string {
+	var vals []string
+	for j, v := range st.x {
+		vals = append(vals, fmt.Sprintf("%s=%g", st.name(j), v))
+	}
+	point := strings.Join(vals, ", ")
+	if atStart {
+		return fmt.Sprintf("%s, at the starting point %s: the derivatives are not finite there (an overflow, e.g. exp of a large argument, "+
+			"or a singular point such as sqrt at 0), so no step can be taken; try other starting values, nearer the data", st.badJac, point)
+	}
+	return fmt.Sprintf("%s, at iteration %d, at %s: the iteration reached a point where the derivatives are not finite "+
+		"(an overflow or a singular point), not a minimum; try other starting values, or bounds that keep the parameters out of that region", st.badJac, st.iter, point)
 }
 
 func (st *state) name(j int) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // RangeSettings configures RangeTest. Zero values mean the defaults of
@@ -30,6 +31,31 @@ type RangeResult struct {
 	// Suggested is the rate at the steepest descent of the smoothed loss
 	// against log rate; NaN when the loss never fell.
 	Suggested float64
+
+	// Noise is the spread (standard deviation) of the recorded losses about
+	// their trend, estimated robustly from successive differences:
+	// 1.4826·MAD(Lₖ₊₁ − Lₖ)/√2. It is about 0 for the full batch, whose
+	// losses are deterministic, and the spread of the mini-batch losses
+	// otherwise.
+	Noise float64
+	// Unsupported, when not empty, says why the curve does not support
+	// Suggested: no fall of the smoothed loss (across two steps, as the
+	// suggestion measures it) is beyond its noise, the fall at Suggested is
+	// within the noise (a rate picked from noise), or Suggested is at an
+	// edge of the points considered (the steepest fall may lie outside).
+	// "Beyond the noise" is a fall larger than Threshold standard
+	// deviations of what white noise of size Noise gives through the
+	// moving average.
+	Unsupported string
+	// Significant is the rate at the steepest fall that is beyond the noise
+	// (Suggested itself when that fall is); NaN when there is none.
+	Significant float64
+	// Threshold is the number of standard deviations a fall must exceed:
+	// the one-sided 1% level with a Bonferroni correction for the number m
+	// of points considered, Φ⁻¹(1 − 0.01/m), since the steepest of m falls
+	// is chosen (3.67 for the default 100 steps, m = 84). On a loss that is
+	// pure noise about 1% of runs then still find a fall beyond it.
+	Threshold float64
 }
 
 // RangeTest runs Smith's learning-rate range test (L. N. Smith, "Cyclical
@@ -126,15 +152,112 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 	// lr_find plot does (the moving average is still noisy at the start and
 	// the loss is blowing up at the end).
 	steepest := 0.0
-	for k := max(1, rangeSkipStart); k+1 < len(res.Smoothed)-rangeSkipEnd; k++ {
+	sug := -1
+	first, last := max(1, rangeSkipStart), len(res.Smoothed)-rangeSkipEnd-2
+	for k := first; k <= last; k++ {
 		a, b := res.Smoothed[k-1], res.Smoothed[k+1]
 		if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) {
 			continue
 		}
 		slope := (b - a) / math.Log(res.Rates[k+1]/res.Rates[k-1])
 		if slope < steepest {
-			steepest, res.Suggested = slope, res.Rates[k]
+			steepest, res.Suggested, sug = slope, res.Rates[k], k
 		}
 	}
+	res.Significant = math.NaN()
+	res.Noise = lossNoise(res.Losses)
+	if last < first {
+		return res, nil
+	}
+	res.assess(rs.Smoothing, first, last, sug, len(res.Rates) < rs.Steps)
 	return res, nil
+}
+
+// lossNoise estimates the standard deviation of the losses about their
+// trend from successive differences, which remove a slowly varying trend:
+// for white noise of standard deviation σ a difference has standard
+// deviation σ√2, and 1.4826·MAD estimates a normal standard deviation
+// robustly (the few large differences where the loss falls or blows up do
+// not count).
+func lossNoise(losses []float64) float64 {
+	var d []float64
+	for k := 1; k < len(losses); k++ {
+		if v := losses[k] - losses[k-1]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+			d = append(d, v)
+		}
+	}
+	if len(d) == 0 {
+		return 0
+	}
+	med := median(d)
+	for i, v := range d {
+		d[i] = math.Abs(v - med)
+	}
+	return 1.4826 * median(d) / math.Sqrt2
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// emaDiffNorm is ‖w_j1 − w_j0‖ for the weights of the bias-corrected
+// moving average, s_j = Σ_{i≤j} w_{j,i}·L_i with
+// w_{j,i} = (1−β)·β^(j−i)/(1−β^(j+1)), j0 < j1: the standard deviation of
+// s_j1 − s_j0 when the losses are white noise of unit standard deviation
+// about a constant. In closed form, from the two geometric sums over
+// i ≤ j0 and j0 < i ≤ j1.
+func emaDiffNorm(beta float64, j0, j1 int) float64 {
+	c := func(j int) float64 { return (1 - beta) / (1 - math.Pow(beta, float64(j+1))) }
+	c0, c1 := c(j0), c(j1)
+	b2 := beta * beta
+	geo := func(n int) float64 { // Σ_{t<n} β^(2t)
+		if beta == 0 {
+			return 1
+		}
+		return (1 - math.Pow(b2, float64(n))) / (1 - b2)
+	}
+	dj := j1 - j0
+	a := c1*math.Pow(beta, float64(dj)) - c0
+	return math.Sqrt(a*a*geo(j0+1) + c1*c1*geo(dj))
+}
+
+// assess sets Unsupported, Significant and Threshold (see RangeResult) for
+// the suggestion at index sug (-1: none) among the points first..last.
+func (res *RangeResult) assess(beta float64, first, last, sug int, stopped bool) {
+	m := float64(last - first + 1)
+	z := math.Sqrt2 * math.Erfcinv(2*0.01/m)
+	res.Threshold = z
+	sm, rates, sigma := res.Smoothed, res.Rates, res.Noise
+	beyond := func(fall float64, j0, j1 int) bool { return fall > z*sigma*emaDiffNorm(beta, j0, j1) }
+	// The steepest fall beyond the noise.
+	steepest := 0.0
+	for k := first; k <= last; k++ {
+		a, b := sm[k-1], sm[k+1]
+		if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) || !beyond(a-b, k-1, k+1) {
+			continue
+		}
+		if slope := (b - a) / math.Log(rates[k+1]/rates[k-1]); slope < steepest {
+			steepest, res.Significant = slope, rates[k]
+		}
+	}
+	switch {
+	case sug < 0:
+		res.Unsupported = "the smoothed loss never falls"
+	case math.IsNaN(res.Significant):
+		res.Unsupported = fmt.Sprintf("the smoothed loss never falls beyond its noise (by %.3g standard deviations; the losses scatter by %.3g): a rate picked from noise",
+			z, sigma)
+	case !beyond(sm[sug-1]-sm[sug+1], sug-1, sug+1):
+		res.Unsupported = fmt.Sprintf("the fall of the smoothed loss at the suggested rate (%.3g) is within its noise (%.3g standard deviations would be %.3g; the losses scatter by %.3g): a rate picked from noise",
+			sm[sug-1]-sm[sug+1], z, z*sigma*emaDiffNorm(beta, sug-1, sug+1), sigma)
+	case sug == first:
+		res.Unsupported = "the steepest fall is at the low end of the range: the loss may fall as steeply at lower rates"
+	case sug == last && !stopped:
+		res.Unsupported = "the steepest fall is at the high end of the range and the loss had not blown up: it may fall more steeply at higher rates"
+	}
 }

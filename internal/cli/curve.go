@@ -279,11 +279,8 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if err != nil && (res == nil || ctx.Err() != nil) {
 		return fmt.Errorf("%s: %w", in.name, err)
 	}
-	// The RSS may be beyond float64 (+Inf) when the residuals are of order
-	// 1e200; the residual SD, its scaled square root, is not, and nls
-	// computes the inference from it.
-	if math.IsNaN(res.ResidualSD) || math.IsInf(res.ResidualSD, 0) {
-		return fmt.Errorf("%s: the residual standard deviation is %v: the residuals are beyond float64; rescale the target (divide it by a power of ten) and fit again", in.name, res.ResidualSD)
+	if err := curveStopError(in.name, o, params, start, colMap, tab.Column(o.Target), res); err != nil {
+		return err
 	}
 	out := curveOutput{
 		File: o.File, Model: o.Model, Target: o.Target, ParamOrder: params,
@@ -335,6 +332,111 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	return nil
 }
 
+// curveStopError explains a stop at a point where the fit cannot be
+// reported: the model's derivatives are not finite there (an overflow, such
+// as exp of a large argument: the solver cannot take a step and stops, not
+// at a minimum: exit 3, naming the row, the parameter values and what to
+// do), or the residuals are beyond float64. Only then is the target blamed
+// when it is itself too large; otherwise the model's values at the point
+// reached are. It returns nil for a result that can be printed.
+func curveStopError(name string, o curveOptions, params []string, start map[string]float64, colMap map[string][]float64, y []float64, res *nls.Result) error {
+	if res.Status.Converged() && !math.IsInf(res.ResidualSD, 0) {
+		return nil
+	}
+	prog, cols, err := curveProgram(o.Model, params)
+	if err != nil {
+		return nil
+	}
+	colv := make([][]float64, len(cols))
+	for j, c := range cols {
+		colv[j] = colMap[c]
+	}
+	n, k := len(y), len(params)
+	f, jac := make([]float64, n), make([]float64, n*k)
+	prog.EvalJacobian(f, jac, res.X, colv)
+	atStart := true
+	for j, p := range params {
+		atStart = atStart && res.X[j] == start[p]
+	}
+	var vals []string
+	for j, p := range params {
+		format := "%s=%.6g"
+		if atStart {
+			format = "%s=%g" // as typed
+		}
+		vals = append(vals, fmt.Sprintf(format, p, res.X[j]))
+	}
+	point := "at the starting values " + strings.Join(vals, ",")
+	if !atStart {
+		point = fmt.Sprintf("at %s, where %s stopped after %s", strings.Join(vals, ","), o.Method, plural(res.Iterations, "iteration"))
+	}
+	row := func(i int) string {
+		var at []string
+		for j, c := range cols {
+			at = append(at, fmt.Sprintf("%s = %g", c, colv[j][i]))
+		}
+		if len(at) == 0 {
+			return fmt.Sprintf("data row %d", i+1)
+		}
+		return fmt.Sprintf("data row %d (%s)", i+1, strings.Join(at, ", "))
+	}
+	span := func(v []float64) string {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, x := range v {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+		return fmt.Sprintf("from %.4g to %.4g", lo, hi)
+	}
+	if i := expr.FirstNonFinite(jac); i >= 0 {
+		r, j := i/k, i%k
+		what := fmt.Sprintf("%s: %s: the derivative of the model with respect to %s is %v %s: the derivatives are not finite there (an overflow of float64, e.g. exp of a large argument, or a singular point such as sqrt at 0)",
+			name, row(r), params[j], jac[i], point)
+		if atStart {
+			return &NotConvergedError{Msg: fmt.Sprintf("%s, so %s cannot take a step and stopped without fitting; choose --start values nearer the data "+
+				"(at these the model runs %s, %s %s)", what, o.Method, span(f), o.Target, span(y))}
+		}
+		return &NotConvergedError{Msg: fmt.Sprintf("%s: a point that is not a minimum, so no fit is reported; try other --start values, "+
+			"or --bounds that keep the parameters out of that region", what)}
+	}
+	if !math.IsInf(res.ResidualSD, 0) {
+		// Finite; NaN only without degrees of freedom (as many rows as
+		// parameters), which the output shows as such.
+		return nil
+	}
+	// ‖r‖ overflows (the RSS alone may, for residuals of order 1e154 and
+	// more; nls then computes the inference from ‖r‖ scaled). The target is
+	// the cause when its own norm is beyond float64.
+	if math.IsInf(scaledNorm(y), 0) {
+		return fmt.Errorf("%s: the residual standard deviation is %v: the target itself is beyond what float64 can fit (%s runs %s: the norm of the residuals overflows); rescale the target (divide it by a power of ten) and fit again",
+			name, res.ResidualSD, o.Target, span(y))
+	}
+	msg := fmt.Sprintf("%s: the residuals are beyond float64 %s: the model runs %s there, %s %s; choose --start values where the model is of the target's size",
+		name, point, span(f), o.Target, span(y))
+	if res.Status.Converged() {
+		return errors.New(msg)
+	}
+	return &NotConvergedError{Msg: msg}
+}
+
+// scaledNorm is ‖v‖ computed without overflow of the squares: +Inf only
+// when the norm itself is beyond float64.
+func scaledNorm(v []float64) float64 {
+	scale, ssq := 0.0, 1.0
+	for _, x := range v {
+		if x == 0 {
+			continue
+		}
+		a := math.Abs(x)
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
+			scale = a
+		} else {
+			ssq += (a / scale) * (a / scale)
+		}
+	}
+	return scale * math.Sqrt(ssq)
+}
+
 func lsqFiniteMap(m map[string]float64) bool {
 	for _, v := range m {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -371,7 +473,11 @@ func printCurve(w io.Writer, o *curveOutput, summary bool) {
 	if rss := float64(o.RSS); !math.IsInf(rss, 0) {
 		fmt.Fprintf(w, "RSS %.11g   ", rss)
 	}
-	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom\n", float64(o.ResidualSD), o.DF)
+	if o.DF <= 0 {
+		fmt.Fprintf(w, "no residual SD: %d degrees of freedom (as many rows as parameters)\n", o.DF)
+	} else {
+		fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom\n", float64(o.ResidualSD), o.DF)
+	}
 	if o.Saved != "" {
 		fmt.Fprintf(w, "model written to %s\n", o.Saved)
 	}

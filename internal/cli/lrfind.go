@@ -49,7 +49,10 @@ least-squares loss: from zero coefficients it takes --steps updates with the
 solver, the rate growing exponentially from --min-lr to --max-lr, and records
 the loss and its exponentially smoothed value. The run stops early once the
 smoothed loss exceeds 4 times its least value. The suggested rate is where the
-smoothed loss falls fastest against log rate.
+smoothed loss falls fastest against log rate. With mini-batches that fall can
+be a wiggle of the batch noise: when it (or every fall) is within the noise of
+the curve, or the suggestion is at an edge of the range, lr-find warns on
+standard error (and in --json, suggestion_warning) and says what to do.
 
 Beside it lr-find prints 2/L, L the largest eigenvalue of the Hessian of the
 loss computed from the data: full-batch gradient descent with a constant rate
@@ -98,6 +101,7 @@ type lrFindOutput struct {
 	Smoothed     []jsonFloat `json:"smoothed"`
 	Stopped      bool        `json:"stopped_early"`
 	SuggestedLR  jsonFloat   `json:"suggested_lr"`
+	Warning      *string     `json:"suggestion_warning"` // why the curve does not support the suggestion, and what to do; null when it does
 	Bound        jsonFloat   `json:"bound_2_over_L"`
 	L            jsonFloat   `json:"L"`
 	Plot         string      `json:"plot,omitempty"`
@@ -197,6 +201,9 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 		Rates: res.Rates, Stopped: len(res.Rates) < o.Steps,
 		SuggestedLR: jsonFloat(res.Suggested), Bound: jsonFloat(2 / L), L: jsonFloat(L),
 	}
+	if w := lrFindWarning(res, o, batch); w != "" {
+		out.Warning = &w
+	}
 	for k := range res.Rates {
 		out.Losses = append(out.Losses, jsonFloat(res.Losses[k]))
 		out.Smoothed = append(out.Smoothed, jsonFloat(res.Smoothed[k]))
@@ -217,6 +224,9 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 		}
 	} else {
 		printLRFind(stdio.Out, &out, o.All)
+	}
+	if out.Warning != nil {
+		fmt.Fprintf(stdio.Err, "lsq: warning: %s\n", *out.Warning)
 	}
 	if math.IsNaN(res.Suggested) {
 		return errors.New("the smoothed loss never fell between --min-lr and --max-lr: no rate to suggest; widen the range or raise --steps")
@@ -287,6 +297,32 @@ func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
 	if out.Plot != "" {
 		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
 	}
+}
+
+// lrFindWarning says, when the range test's curve does not support its
+// suggestion (optim.RangeResult.Unsupported), why, where the curve does fall
+// clearly if anywhere, and what to do; "" when the suggestion stands (or
+// there is none, which is an error of its own).
+func lrFindWarning(res *optim.RangeResult, o lrFindOptions, batch int) string {
+	if res.Unsupported == "" || math.IsNaN(res.Suggested) {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "the suggested rate %.4g is not supported by the curve: %s", res.Suggested, res.Unsupported)
+	if !math.IsNaN(res.Significant) && res.Significant != res.Suggested {
+		fmt.Fprintf(&b, "; the steepest fall beyond the noise is at %.4g", res.Significant)
+	}
+	var do []string
+	if batch > 0 {
+		do = append(do, fmt.Sprintf("use the full batch (--batch-size 0), whose loss has no mini-batch noise, or a larger --batch-size than %d", batch))
+	}
+	if strings.Contains(res.Unsupported, "end of the range") {
+		do = append(do, fmt.Sprintf("widen the range (--min-lr %g, --max-lr %g now)", o.MinLR, o.MaxLR))
+	} else {
+		do = append(do, "raise --steps or widen the range")
+	}
+	do = append(do, "or let lsq fit choose the rate (--lr auto)")
+	return b.String() + "; " + strings.Join(do, ", ")
 }
 
 // hessianMaxEigen returns the largest eigenvalue of the Hessian of the

@@ -80,3 +80,65 @@ func TestLRFindSuggestionConverges(t *testing.T) {
 		}
 	}
 }
+
+// TestLRFindWarnsOnNoise: on 1000 generated rows (seed 2: y = 1 + 2x1 − x2
+// + 0.5x3 + noise of SD 0.5, standard normal features) Adam's range test with
+// the default batches of 32 suggested 1.353e-6 without a word: the smoothed
+// batch loss falls by 0.147 across step 14, a wiggle of the batch noise (the
+// losses scatter by about 0.7) long before the loss really falls, near 0.24.
+// lr-find must keep the suggestion (fastai's rule) but warn, on stderr and in
+// the JSON field suggestion_warning, and say what to do. On the full batch
+// (no batch noise) and on seed 1 the suggestion stands: no warning, and
+// suggestion_warning is null.
+func TestLRFindWarnsOnNoise(t *testing.T) {
+	noisy := writeLinearCSV(t, "d2.csv", 1000, []float64{2, -1, 0.5, 0}, 0.5, 2)
+	clean := writeLinearCSV(t, "d1.csv", 1000, []float64{2, -1, 0.5, 0}, 0.5, 1)
+	run := func(args ...string) (suggested float64, warning *string, stderr string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), append(args, "--json"), IO{In: strings.NewReader(""), Out: &out, Err: &errb}); code != ExitOK {
+			t.Fatalf("lsq %s: exit %d\n%s", strings.Join(args, " "), code, errb.String())
+		}
+		var v struct {
+			Suggested float64 `json:"suggested_lr"`
+			Warning   *string `json:"suggestion_warning"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), `"suggestion_warning":`) {
+			t.Errorf("no suggestion_warning field in %s", out.String())
+		}
+		return v.Suggested, v.Warning, errb.String()
+	}
+
+	sug, warn, stderr := run("lr-find", noisy, "--solver", "adam")
+	if math.Abs(sug-1.353e-6) > 0.0005e-6 { // the rate as printed, to its 4 digits
+		t.Errorf("suggested %g, want the noise-picked 1.353e-06 (the rule is unchanged)", sug)
+	}
+	if warn == nil {
+		t.Fatal("no suggestion_warning for a rate picked from noise")
+	}
+	for _, want := range []string{
+		"the suggested rate 1.353e-06 is not supported by the curve: the fall of the smoothed loss at the suggested rate (0.147) is within its noise",
+		"a rate picked from noise",
+		"the steepest fall beyond the noise is at 0.242",
+		"use the full batch (--batch-size 0)",
+		"(--lr auto)",
+	} {
+		if !strings.Contains(*warn, want) {
+			t.Errorf("warning %q lacks %q", *warn, want)
+		}
+	}
+	if stderr != "lsq: warning: "+*warn+"\n" {
+		t.Errorf("stderr %q, want the warning", stderr)
+	}
+
+	for _, args := range [][]string{{"lr-find", noisy, "--solver", "adam", "--batch-size", "0"}, {"lr-find", clean, "--solver", "adam"}} {
+		sug, warn, stderr := run(args...)
+		// The real fall of the loss is between 0.1 and 0.5 on both.
+		if warn != nil || stderr != "" || !(sug > 0.1 && sug < 0.5) {
+			t.Errorf("lsq %s: suggested %g, warning %v, stderr %q", strings.Join(args, " "), sug, warn, stderr)
+		}
+	}
+}
