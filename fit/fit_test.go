@@ -142,7 +142,7 @@ func TestWhyFromSingularValues(t *testing.T) {
 		w    []float64
 		pen  penalty.Penalty
 	}{{"plain", nil, nil}, {"weighted", w, nil}, {"ridge", w, penalty.L2{Alpha: 0.3}}} {
-		r, err := Linear(context.Background(), x, y, &Settings{Solver: GD, Weights: c.w, Optim: optim.Settings{Epochs: 1, Penalty: c.pen}})
+		r, err := Linear(context.Background(), x, y, &Settings{Solver: GD, Weights: c.w, Penalty: c.pen, Optim: optim.Settings{Epochs: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}

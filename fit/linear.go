@@ -56,34 +56,58 @@ func (s Solver) Valid() bool {
 	return false
 }
 
-// Settings configures Linear. The zero value fits an intercept by pivoted QR.
+// Settings configures Linear and Stream. The zero value fits an intercept by
+// pivoted QR. Every field applies to some solvers only; a field set for a
+// solver or a source it does not apply to is an error (*SettingsError),
+// never silently ignored.
 type Settings struct {
 	Solver      Solver // "" means QR
 	NoIntercept bool
-	Weights     []float64 // nil means all 1
+	Weights     []float64 // Linear only (a stream's rows carry their weights); nil means all 1
 
-	// Raw turns off the standardisation iterative solvers use by default
-	// (the tutorial's setting). Exact solvers standardise internally anyway.
+	// Raw turns off the standardisation: by default iterative solvers work
+	// on standardised inputs and a penalty applies to the coefficients of
+	// the standardised features (glmnet's convention), for every solver.
+	// Exact solvers of an unpenalised problem give the same answer either
+	// way.
 	Raw bool
 
-	// Iterative settings, passed to optim.Minimize (Penalty, Recorder and
-	// Resume included). Optim.LearningRate 0 means automatic.
+	// Penalty is the penalty of the objective, for every solver:
+	// penalty.L2 (ridge: exact solvers solve it in closed form),
+	// penalty.L1 and penalty.ElasticNet (cd, fista and the iterative
+	// solvers; the exact solvers refuse them), penalty.L2SP (its Ref nil
+	// means Init's coefficients; solved in closed form by the exact
+	// solvers as ridge about the start). nil is least squares. Pointers to
+	// these types are accepted.
+	Penalty penalty.Penalty
+
+	// GapTol is the tolerance on the relative objective gap to the exact
+	// optimum, (F − F*)/|F*|, that decides the success of an iterative fit
+	// (optim.Optimum); 0 means 1e-10. A negative value turns the gap test
+	// off, leaving an explicit Optim.GradTol as the only success (a gap of ε
+	// certifies the coefficients to about √ε only). cd and fista stop on
+	// their duality gap instead, relative to the same scale.
+	GapTol float64
+
+	// Iterative settings, passed to optim.Minimize (Recorder and Resume
+	// included). Optim.LearningRate 0 means automatic. Optim.Penalty must be
+	// nil: the penalty is Settings.Penalty. Exact solvers take none of them.
 	Optim optim.Settings
 	// LineSearch makes the gd solver backtrack (Armijo).
 	LineSearch bool
 	// WeightDecay is AdamW's decoupled decay.
 	WeightDecay float64
-
-	// Ridge is an L2 penalty α/2‖β‖² for the exact solvers (on the
-	// original scale of the features); iterative solvers take
-	// Optim.Penalty.
-	Ridge float64
+	// ShuffleBuffer is the number of rows a streamed stochastic fit holds at
+	// a time, from which mini-batches are drawn (Stream only); 0 means 65536.
+	ShuffleBuffer int
 
 	// SkipExact skips the exact reference solution of an iterative fit; by
-	// default it is computed when n·d² ≤ ExactLimit.
+	// default it is computed when n·d² ≤ ExactLimit. Without it success
+	// cannot be measured and falls back to the objective-change test.
 	SkipExact bool
 
-	// Validation rows for early stopping and validation losses.
+	// Validation rows for early stopping and validation losses (Linear,
+	// iterative solvers only).
 	ValX *mat.Dense
 	ValY []float64
 	ValW []float64 // validation weights; nil means all 1
@@ -95,18 +119,140 @@ type Settings struct {
 	PolyX []float64
 
 	// Init, when not nil, is the starting point on the original scale
-	// (coefficients and intercept); by default iterative solvers start at 0.
+	// (coefficients and intercept) of an iterative solver, and the model
+	// an L2SP penalty with a nil Ref pulls toward.
 	Init *lsq.Linear
-
-	// L2SP, when positive, adds the penalty α/2‖θ − θ₀‖² that pulls the
-	// standardised coefficients toward those of Init (fine-tuning without
-	// forgetting; Li, Grandvalet & Davoine 2018). It replaces Optim.Penalty.
-	L2SP float64
 
 	// Center and Scale, when Scale is not nil, fix the standardisation
 	// instead of computing it from x: a model fine-tuned or resumed on new
 	// data keeps the coordinates its parameters were learnt in.
 	Center, Scale []float64
+}
+
+// SettingsError is a setting that does not apply to the chosen solver or
+// source.
+type SettingsError struct {
+	Field  string // the Settings field, as Go spells it
+	Reason string
+}
+
+func (e *SettingsError) Error() string { return "fit: " + e.Field + ": " + e.Reason }
+
+// canonicalPenalty returns p with pointers to the penalty types replaced by
+// their values, so that every path recognises a penalty the same way.
+func canonicalPenalty(p penalty.Penalty) penalty.Penalty {
+	switch v := p.(type) {
+	case *penalty.L1:
+		return *v
+	case *penalty.L2:
+		return *v
+	case *penalty.ElasticNet:
+		return *v
+	case *penalty.L2SP:
+		return *v
+	}
+	return p
+}
+
+// check returns the first setting that does not apply to the solver.
+func (s *Settings) check(solver Solver, streamed bool) error {
+	o := s.Optim
+	if o.Penalty != nil {
+		return &SettingsError{"Optim.Penalty", "the penalty is Settings.Penalty, for every solver"}
+	}
+	pen := canonicalPenalty(s.Penalty)
+	switch pen.(type) {
+	case nil, penalty.L2, penalty.L1, penalty.ElasticNet, penalty.L2SP:
+	default:
+		return &SettingsError{"Penalty", fmt.Sprintf("%T is not a penalty of the least-squares objective (L1, L2, ElasticNet, L2SP)", s.Penalty)}
+	}
+	if p, ok := pen.(penalty.L2SP); ok && p.Ref == nil && s.Init == nil {
+		return &SettingsError{"Penalty", "L2SP with a nil Ref pulls toward Init: set Init"}
+	}
+	if math.IsNaN(s.GapTol) || s.GapTol < 0 && solver.Penalized() {
+		return &SettingsError{"GapTol", fmt.Sprintf("%v must be ≥ 0 for %s", s.GapTol, solver)}
+	}
+	if s.LineSearch && solver != GD {
+		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + string(solver)}
+	}
+	if s.WeightDecay != 0 && solver != AdamW {
+		return &SettingsError{"WeightDecay", "applies to the adamw solver only, not " + string(solver)}
+	}
+	if s.ShuffleBuffer != 0 && !streamed {
+		return &SettingsError{"ShuffleBuffer", "applies to streamed fits only"}
+	}
+	if streamed {
+		for name, set := range map[string]bool{"Weights": s.Weights != nil, "ValX": s.ValX != nil, "PolyX": s.PolyX != nil,
+			"Optim.Patience": o.Patience != 0, "Optim.Resume": o.Resume != nil, "Center": s.Scale != nil, "Init": s.Init != nil} {
+			if set {
+				return &SettingsError{name, "does not apply to a streamed fit (a stream's rows carry their weights; no validation split, polynomial, restart or fixed standardisation)"}
+			}
+		}
+	}
+	switch {
+	case solver.Exact():
+		if _, ok := pen.(penalty.L1); ok {
+			return &SettingsError{"Penalty", "an L1 penalty has no closed form: use the cd or fista solver (or an iterative one)"}
+		}
+		if _, ok := pen.(penalty.ElasticNet); ok {
+			return &SettingsError{"Penalty", "an elastic-net penalty has no closed form: use the cd or fista solver (or an iterative one)"}
+		}
+		if name := iterativeField(o); name != "" {
+			return &SettingsError{"Optim." + name, "applies to iterative solvers; " + string(solver) + " is exact"}
+		}
+		if s.ValX != nil {
+			return &SettingsError{"ValX", "a validation split applies to iterative solvers; " + string(solver) + " is exact"}
+		}
+		if s.Init != nil {
+			if _, ok := pen.(penalty.L2SP); !ok {
+				return &SettingsError{"Init", "a starting point applies to iterative solvers; " + string(solver) + " is exact"}
+			}
+		}
+	case solver.Penalized():
+		switch pen.(type) {
+		case penalty.L1, penalty.ElasticNet, penalty.L2:
+		default:
+			return &PenaltyError{Solver: solver}
+		}
+		if streamed {
+			return &SettingsError{"Solver", string(solver) + " needs the rows in memory; a stream is fitted by qr or an optimiser"}
+		}
+		for name, set := range map[string]bool{"Optim.LearningRate": o.LearningRate != 0, "Optim.Schedule": o.Schedule != nil,
+			"Optim.BatchSize": o.BatchSize != 0, "Optim.ClipNorm": o.ClipNorm != 0, "Optim.ClipValue": o.ClipValue != 0,
+			"Optim.Proximal": o.Proximal, "Optim.Resume": o.Resume != nil, "Init": s.Init != nil, "ValX": s.ValX != nil,
+			"Optim.ObjectiveTol": o.ObjectiveTol != 0, "Optim.GradTol": o.GradTol != 0} {
+			if set {
+				return &SettingsError{name, "does not apply to " + string(solver) + ", which runs to a duality gap (GapTol)"}
+			}
+		}
+	}
+	return nil
+}
+
+// iterativeField names the first field of o that only an iterative solver
+// uses, or returns "".
+func iterativeField(o optim.Settings) string {
+	switch {
+	case o.LearningRate != 0:
+		return "LearningRate"
+	case o.Schedule != nil:
+		return "Schedule"
+	case o.Epochs != 0:
+		return "Epochs"
+	case o.BatchSize != 0:
+		return "BatchSize"
+	case o.ClipNorm != 0 || o.ClipValue != 0:
+		return "ClipNorm"
+	case o.Patience != 0:
+		return "Patience"
+	case o.Proximal:
+		return "Proximal"
+	case o.Resume != nil:
+		return "Resume"
+	case o.Recorder != nil:
+		return "Recorder"
+	}
+	return ""
 }
 
 // ExactLimit bounds the size n·d² of problems for which an iterative fit
@@ -172,10 +318,12 @@ type Result struct {
 	FitTime       time.Duration
 }
 
-// Linear fits y ≈ b + Xβ. Data errors (non-finite values, negative weights,
-// a singular Cholesky) are returned as errors; an iterative fit that stops
-// without converging is not an error: see Result.Status. A diverged or
-// cancelled fit returns its Result and the error explaining it.
+// Linear fits y ≈ b + Xβ to rows held in memory. Data errors (non-finite
+// values, negative weights, a singular Cholesky) and settings that do not
+// apply to the solver (*SettingsError) are returned as errors; an iterative
+// fit that stops without converging is not an error: see Result.Status and
+// Result.Verdict. A diverged or cancelled fit returns its Result and the
+// error explaining it.
 func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -187,6 +335,9 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if !solver.Valid() {
 		panic(fmt.Sprintf("fit: unknown solver %q", solver))
 	}
+	if err := s.check(solver, false); err != nil {
+		return nil, err
+	}
 	n, d := x.Dims()
 	if len(y) != n {
 		panic("fit: len(y) does not match the rows of x")
@@ -195,16 +346,13 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res := &Result{Solver: solver, N: n, FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
 	intercept := !s.NoIntercept
 
-	pen := s.Optim.Penalty
-	ridge := s.Ridge
-	if !solver.Exact() {
-		ridge = ridgeOf(pen)
-	}
-	// Iterative solvers work on standardised inputs unless Raw; a penalty
-	// then applies to the standardised coefficients (glmnet's convention),
-	// and the reference solution must solve that same problem.
+	pen := canonicalPenalty(s.Penalty)
+	ridge := ridgeOf(pen)
+	// The data's standardisation, the one every path uses: iterative solvers
+	// work in it, and a penalty applies to the standardised coefficients
+	// (glmnet's convention) unless Raw.
 	var center, scale []float64
-	if !s.Raw && (!solver.Exact() || ridge > 0) {
+	if !s.Raw && (!solver.Exact() || pen != nil) {
 		if s.Scale != nil {
 			center, scale = s.Center, s.Scale
 		} else {
@@ -212,16 +360,13 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		}
 	}
 	res.Center, res.Scale = center, scale
-	if s.L2SP > 0 {
-		if s.Init == nil {
-			panic("fit: L2SP needs Init")
-		}
-		ref := standardizeParams(s.Init, center, scale, intercept)[:d]
-		pen = penalty.L2SP{Alpha: s.L2SP, Ref: ref}
+	if p, ok := pen.(penalty.L2SP); ok && p.Ref == nil {
+		p.Ref = standardizeParams(s.Init, center, scale, intercept)[:d]
+		pen = p
 	}
 
 	if solver.Penalized() {
-		return penalizedFit(ctx, x, y, s, res, start)
+		return penalizedFit(ctx, x, y, s, pen, res, start)
 	}
 
 	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: ridge}
@@ -233,44 +378,39 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	}
 	cheap := float64(n)*float64(d)*float64(d) <= ExactLimit
 	switch {
-	case solver.Exact():
-		ex, err := exactFit(x, y, exactSettings, center, scale, s.PolyX)
-		if err != nil {
-			return nil, err
-		}
-		res.Exact = ex
-		res.Reference = &lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}
-		res.ReferenceSolver = string(solver)
-	case s.SkipExact:
-		res.ExactNote = "exact solution skipped on request"
-	case !cheap:
-		res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
-	default:
+	case solver.Exact() || !(s.SkipExact || !cheap):
 		if err := reference(ctx, x, y, s, res, exactSettings, pen); err != nil {
 			return nil, err
 		}
+	case s.SkipExact:
+		res.ExactNote = "exact solution skipped on request"
+	default:
+		res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
 	}
 
+	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if solver.Exact() {
-		ex := res.Exact
-		res.Features = nil
-		res.Coef = ex.Coef
-		res.Intercept = ex.Intercept
+		ref := res.Reference
+		res.Coef, res.Intercept = ref.Coef, ref.Intercept
 		res.Status = lsq.Converged
-		sw := sumWeights(s.Weights, n)
-		res.MSE = ex.RSS / sw
-		res.RMSE = ex.SSScale * math.Sqrt(ex.ScaledRSS/sw)
+		if ex := res.Exact; ex != nil && pen == nil {
+			sw := sumWeights(s.Weights, n)
+			res.MSE = ex.RSS / sw
+			res.RMSE = ex.SSScale * math.Sqrt(ex.ScaledRSS/sw)
+		} else {
+			res.MSE = mse(x, y, s.Weights, ref.Coef, ref.Intercept)
+			res.RMSE = math.Sqrt(res.MSE)
+		}
 		res.Objective = res.MSE / 2
-		if ridge > 0 {
-			th := standardizeParams(&lsq.Linear{Coef: ex.Coef}, nil, scale, false)
-			res.Objective += ridge / 2 * dot(th, th)
+		if pen != nil {
+			th := standardizeParams(ref, center, scale, intercept)
+			res.Objective += pen.Value(th[:d])
 		}
 		res.ExactObjective = res.Objective
 		res.FitTime = time.Since(start)
 		return res, nil
 	}
 
-	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if s.ValX != nil {
 		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, s.ValW, intercept, center, scale)
 	}
@@ -280,37 +420,55 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if solver == GD || solver == LBFGS {
 		settings.BatchSize = 0 // full batch by definition
 	}
+	if res.Reference != nil {
+		res.ExactObjective = objectiveAt(prob, pen, res.Reference, center, scale, intercept)
+		settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}
+	}
 	x0 := make([]float64, prob.Dim)
 	if s.Init != nil {
 		copy(x0, standardizeParams(s.Init, center, scale, intercept))
 	}
 	or, err := optim.Minimize(ctx, prob, x0, &settings, opt)
-	res.Optim = or
-	res.Status = or.Status
-	res.Iterations = or.Epochs
-	res.Coef, res.Intercept = optim.Unstandardize(or.X, center, scale, intercept)
-	res.Objective = or.Objective
-	res.MSE = 2 * or.Loss
-	res.RMSE = math.Sqrt(res.MSE)
+	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
 	// With the data's own standardisation and an intercept, the Hessian's
 	// spectrum is that of the exact solver's standardised design: no pass.
 	var sv []float64
-	if res.Exact != nil && intercept && scale != nil && s.Scale == nil {
+	if res.Exact != nil && intercept && scale != nil && s.Scale == nil && pen == nil {
 		sv = res.Exact.SingularValues
 	}
 	res.Why = explain(x, s.Weights, intercept, center, scale, or, pen, sv)
-	if res.Reference != nil && lsq.Finite(or.X) {
-		res.Gap = gap(res, s, prob, pen)
-	}
 	return res, err
 }
 
+// finishIterative fills the result of an optimiser's run: the model on the
+// original scale, the losses, and the gap to the reference.
+func (res *Result) finishIterative(or *optim.Result, intercept bool, s *Settings) {
+	res.Optim = or
+	res.Status = or.Status
+	res.Iterations = or.Epochs
+	res.Coef, res.Intercept = optim.Unstandardize(or.X, res.Center, res.Scale, intercept)
+	res.Objective = or.Objective
+	res.MSE = 2 * or.Loss
+	res.RMSE = math.Sqrt(res.MSE)
+	if res.Reference != nil && lsq.Finite(or.X) {
+		res.Gap = gap(res, !s.NoIntercept)
+	}
+}
+
+// objectiveAt is the objective of the problem (loss plus penalty) at an
+// original-scale model.
+func objectiveAt(prob optim.Problem, pen penalty.Penalty, m *lsq.Linear, center, scale []float64, intercept bool) float64 {
+	th := standardizeParams(m, center, scale, intercept)
+	f := prob.LossGrad(nil, th)
+	if pen != nil {
+		f += pen.Value(th[:prob.Penalized])
+	}
+	return f
+}
+
 func ridgeOf(p penalty.Penalty) float64 {
-	switch v := p.(type) {
-	case penalty.L2:
-		return v.Alpha
-	case *penalty.L2:
+	if v, ok := p.(penalty.L2); ok {
 		return v.Alpha
 	}
 	return 0
@@ -394,15 +552,11 @@ func standardizeParams(m *lsq.Linear, center, scale []float64, intercept bool) [
 	return th
 }
 
-// gap compares the iterate with the exact solution of the same objective.
-func gap(res *Result, s *Settings, prob optim.Problem, pen penalty.Penalty) *Gap {
+// gap compares the iterate with the reference solution of the same
+// objective, whose value res.ExactObjective already holds.
+func gap(res *Result, intercept bool) *Gap {
 	ex := res.Reference
-	exTheta := standardizeParams(&lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}, res.Center, res.Scale, !s.NoIntercept)
-	fStar := prob.LossGrad(nil, exTheta)
-	if pen != nil {
-		fStar += pen.Value(exTheta[:prob.Penalized])
-	}
-	res.ExactObjective = fStar
+	fStar := res.ExactObjective
 	g := &Gap{GradNorm: res.Optim.GradNorm}
 	diff := res.Objective - fStar
 	if fStar != 0 {
@@ -416,7 +570,7 @@ func gap(res *Result, s *Settings, prob optim.Problem, pen penalty.Penalty) *Gap
 		num += e * e
 		den += ex.Coef[j] * ex.Coef[j]
 	}
-	if !s.NoIntercept {
+	if intercept {
 		e := res.Intercept - ex.Intercept
 		num += e * e
 		den += ex.Intercept * ex.Intercept

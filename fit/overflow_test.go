@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/penalty"
 )
 
 // TestLargeTargetRMSE: for x = 1..5 and y = (1,3,2,5,4)·1e200 the exact fit
@@ -33,7 +35,7 @@ func TestLargeTargetRMSE(t *testing.T) {
 		}
 	}
 	// The RMSE of an ordinary fit is √MSE.
-	res, err := Linear(context.Background(), x, []float64{1, 3, 2, 5, 4}, &Settings{Ridge: 0.5})
+	res, err := Linear(context.Background(), x, []float64{1, 3, 2, 5, 4}, &Settings{Penalty: penalty.L2{Alpha: 0.5}})
 	if err != nil {
 		t.Fatal(err)
 	}

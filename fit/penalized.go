@@ -34,8 +34,8 @@ func elasticNet(p penalty.Penalty) (alpha, rho float64, ok bool) {
 }
 
 // penalizedFit runs the cd or fista solver (package enet).
-func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, res *Result, start time.Time) (*Result, error) {
-	alpha, rho, ok := elasticNet(s.Optim.Penalty)
+func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, pen penalty.Penalty, res *Result, start time.Time) (*Result, error) {
+	alpha, rho, ok := elasticNet(pen)
 	if !ok {
 		return nil, &PenaltyError{Solver: res.Solver}
 	}
@@ -43,7 +43,7 @@ func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, r
 	if res.Solver == FISTA {
 		es.Solver = enet.ProximalGradient
 	}
-	if t := s.Optim.ObjectiveTol; t > 0 && t < 1 {
+	if t := s.GapTol; t > 0 && t < 1 {
 		es.Tol = t
 	}
 	er, err := enet.Fit(ctx, x, y, alpha, rho, es)
@@ -81,9 +81,9 @@ func reference(ctx context.Context, x *mat.Dense, y []float64, s *Settings, res 
 		}
 		res.Exact = ex
 		res.Reference = &lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}
-		res.ReferenceSolver = "qr"
+		res.ReferenceSolver = ls.Method.String()
 		if ls.Ridge > 0 {
-			res.ReferenceSolver = "qr (ridge, augmented system)"
+			res.ReferenceSolver += " (ridge, augmented system)"
 		}
 		return nil
 	case penalty.L1, penalty.ElasticNet:
@@ -133,7 +133,7 @@ func l2spReference(x *mat.Dense, y []float64, s *Settings, res *Result, ls *line
 		coef[j] = ex.Coef[j] + raw0[j]
 	}
 	res.Reference = &lsq.Linear{Coef: coef, Intercept: ex.Intercept}
-	res.ReferenceSolver = "qr (L2-SP as ridge about the start)"
+	res.ReferenceSolver = ls.Method.String() + " (L2-SP as ridge about the start)"
 	return nil
 }
 

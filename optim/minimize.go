@@ -119,13 +119,18 @@ type Settings struct {
 //   - lsq.Stalled when the gap is larger but the fit has stopped: the
 //     objective changed by at most ObjectiveTol relative in the epoch (it
 //     no longer moves measurably), or the scheduled learning rate fell below
-//     1e-6 of the base rate η₀ (it can no longer close the gap).
+//     1e-6 of the base rate η₀ (it can no longer close the gap). An
+//     objective that stops moving within 1e-13 of F* (relative) is at the
+//     optimum to working precision: GapTolerance, whatever Tol.
 //
-// The gradient tolerance does not stop such a fit: a small gradient on an
-// ill-conditioned problem can be far from the optimum.
+// The default gradient tolerance does not stop such a fit (a small gradient
+// on an ill-conditioned problem can be far from the optimum); a GradTol set
+// explicitly still does, with lsq.GradientTolerance: a gap in the objective
+// of ε certifies the coefficients only to about √ε, so a fit wanted to more
+// digits than that is run to a gradient norm instead.
 type Optimum struct {
 	Objective float64 // F*
-	Tol       float64 // relative gap tolerance; 0 means 1e-10
+	Tol       float64 // relative gap tolerance; 0 means 1e-10, negative turns the test off
 }
 
 // Result is the outcome of Minimize.
@@ -140,6 +145,7 @@ type Result struct {
 	Steps       int           // parameter updates made
 	Evaluations int           // full-batch loss evaluations
 	LR          float64       // the base learning rate η₀ used
+	FinalLR     float64       // the scheduled rate of the last epoch
 	Lipschitz   float64       // L including the penalty's curvature; NaN if not needed
 	Runtime     time.Duration // wall time of this call
 	Checkpoint  *Checkpoint   // state to resume from
@@ -385,6 +391,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	res.X = m.x
 	res.Objective, res.Loss, res.GradNorm, res.ValLoss = f, loss, gnorm, val
 	res.Status = status
+	res.FinalLR = lr
 	res.Epochs, res.Steps, res.Evaluations = epoch, m.step, m.evals
 	res.Lipschitz = m.lip
 	c := &Checkpoint{
@@ -416,6 +423,11 @@ func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
 		switch {
 		case s.gapClosed(f, first):
 			return lsq.GapTolerance
+		case s.GradTol > 0 && gnorm <= s.GradTol:
+			return lsq.GradientTolerance
+		case still && s.gapWithin(f, first, floorGap):
+			// It stopped moving at the optimum to working precision.
+			return lsq.GapTolerance
 		case still, rate < 1e-6:
 			return lsq.Stalled
 		}
@@ -430,13 +442,24 @@ func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
 	return lsq.NotTerminated
 }
 
+// floorGap is the relative gap below which an objective that no longer moves
+// is at the optimum to working precision: about 450 units of rounding of F,
+// the accuracy to which a sum of n squared residuals and F* themselves are
+// known.
+const floorGap = 1e-13
+
 // gapClosed reports whether F is within the tolerance of the known optimum.
 func (s *settings) gapClosed(f, first float64) bool {
-	o := s.Optimum
-	tol := o.Tol
+	tol := s.Optimum.Tol
 	if tol == 0 {
 		tol = 1e-10
 	}
+	return tol > 0 && s.gapWithin(f, first, tol)
+}
+
+// gapWithin reports whether F − F* ≤ tol·max(|F*|, 1e-8·(F₀ − F*)).
+func (s *settings) gapWithin(f, first, tol float64) bool {
+	o := s.Optimum
 	den := math.Max(math.Abs(o.Objective), 1e-8*(first-o.Objective))
 	return f-o.Objective <= tol*den
 }

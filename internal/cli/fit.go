@@ -121,8 +121,8 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.BoolVar(&opts.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
 	f.Float64Var(&opts.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
 	f.Float64Var(&opts.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
-	f.Float64Var(&opts.Tol, "tol", 1e-12, "stop when the objective's relative change per epoch is below this (negative: off)")
-	f.Float64Var(&opts.GradTol, "grad-tol", 1e-8, "stop when the gradient norm is below this (negative: off)")
+	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap)")
+	f.Float64Var(&opts.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
 	f.Float64Var(&opts.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
 	f.IntVar(&opts.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
 	f.Float64Var(&opts.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
@@ -246,8 +246,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 		if o.Init == "" && o.Resume == "" {
 			return nil, usagef("--penalty l2sp pulls toward a starting model: give it with --init MODEL")
 		}
-		s.L2SP = o.Penalty.Alpha
-		pen = nil
+		pen = penalty.L2SP{Alpha: o.Penalty.Alpha} // toward the --init model
 	}
 	if s.Solver.Penalized() && o.Penalty.Name != "l1" && o.Penalty.Name != "lasso" && o.Penalty.Name != "elasticnet" && o.Penalty.Name != "enet" && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
 		return nil, usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
@@ -256,35 +255,43 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if !o.changed("batch-size") && stochasticSolvers[s.Solver] {
 		batch = 32
 	}
+	s.Penalty = pen
+	s.GapTol = o.Tol
 	s.Optim = optim.Settings{
 		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed,
 		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
-		ObjectiveTol: o.Tol, GradTol: o.GradTol, Patience: o.Patience,
-		Penalty: pen, Proximal: o.Proximal,
+		Patience: o.Patience, Proximal: o.Proximal,
 	}
-	if o.Tol == 0 {
-		s.Optim.ObjectiveTol = -1
-	}
-	if o.GradTol == 0 {
-		s.Optim.GradTol = -1
+	if o.changed("grad-tol") {
+		// An explicit gradient tolerance is a second test of success beside
+		// the gap (optim.Optimum).
+		s.Optim.GradTol = o.GradTol
 	}
 	if len(p.rates) == 1 {
 		s.Optim.LearningRate = p.rates[0]
 	}
 	if s.Solver.Exact() {
-		if pen != nil || s.L2SP > 0 {
-			if _, ok := pen.(penalty.L2); !ok {
-				return nil, usagef("--solver %s solves --penalty l2 exactly; for %s use --solver cd (coordinate descent) or an iterative solver", s.Solver, o.Penalty.Name)
-			}
-			s.Ridge = o.Penalty.Alpha
-			s.Optim.Penalty = nil
+		switch pen.(type) {
+		case penalty.L1, penalty.ElasticNet:
+			return nil, usagef("--solver %s solves --penalty l2 and l2sp exactly; --penalty %s has no closed form: use --solver cd (coordinate descent), fista, or an iterative solver", s.Solver, o.Penalty.Name)
 		}
-		if o.Init != "" || o.Resume != "" {
+		s.Optim = optim.Settings{}
+		if o.Init != "" && o.Penalty.Name != "l2sp" || o.Resume != "" {
 			return nil, usagef("--init and --resume start an iterative solver; --solver %s is exact", s.Solver)
 		}
-		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal"} {
+		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer"} {
 			if o.changed(flag) {
 				return nil, usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
+			}
+		}
+	}
+	if s.Solver.Penalized() {
+		// cd and fista run to a duality gap: of the iterative flags only the
+		// iteration limit applies.
+		s.Optim = optim.Settings{Epochs: o.Epochs}
+		for _, flag := range []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume"} {
+			if o.changed(flag) {
+				return nil, usagef("--%s does not apply to --solver %s, which runs to a duality gap (--tol) within --epochs iterations", flag, s.Solver)
 			}
 		}
 	}
@@ -492,7 +499,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		bar = newProgress(stdio.Err, s.Optim.Epochs, string(s.Solver))
 		rec = append(rec, bar)
 	}
-	if len(rec) > 0 {
+	if len(rec) > 0 && !s.Solver.Exact() {
 		s.Optim.Recorder = rec
 	}
 
@@ -588,9 +595,34 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return &NotConvergedError{Msg: divergenceAdvice(div, fr.Features, &s)}
 	}
 	if !s.Solver.Exact() && !res.Status.Converged() && res.Status != lsq.EarlyStopped {
-		return &NotConvergedError{Msg: fmt.Sprintf("%s stopped by %s after %d epochs without converging; see the gap above (raise --epochs, use --lr auto, or standardise)", s.Solver, res.Status, res.Iterations)}
+		return &NotConvergedError{Msg: res.Verdict() + advice(res, &o)}
 	}
 	return nil
+}
+
+// advice names the flags that address why an iterative fit stopped short.
+func advice(res *fit.Result, o *fitOptions) string {
+	var tips []string
+	switch {
+	case res.Solver.Penalized():
+		tips = append(tips, "raise --epochs (the iteration limit)")
+	case res.Status == lsq.Stalled && res.Optim != nil && res.Optim.FinalLR < 1e-3*res.Optim.LR:
+		tips = append(tips, "use a schedule that decays less (--schedule constant, or a larger gamma or patience)")
+	case res.Status == lsq.Stalled:
+		tips = append(tips, "the steps no longer change the objective: try --solver lbfgs, or a larger --batch-size")
+	default:
+		tips = append(tips, "raise --epochs")
+		if o.changed("lr") {
+			tips = append(tips, "use --lr auto")
+		}
+		if !o.Standardize {
+			tips = append(tips, "drop --standardize=false")
+		}
+		if res.Solver != fit.LBFGS {
+			tips = append(tips, "or try --solver lbfgs")
+		}
+	}
+	return "; " + strings.Join(tips, ", ")
 }
 
 func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settings) string {
@@ -694,9 +726,9 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 				m.State = &modelio.State{Params: cp.X, Epoch: cp.Epoch, Step: cp.Step, Extra: map[string]any{"checkpoint": b}}
 			}
 		}
-	} else if s.Ridge > 0 {
-		m.Solver.Settings["alpha"] = s.Ridge
-		m.Solver.Settings["penalty"] = "l2"
+	} else if s.Penalty != nil {
+		m.Solver.Settings["alpha"] = o.Penalty.Alpha
+		m.Solver.Settings["penalty"] = o.Penalty.Name
 	}
 	return m
 }

@@ -43,7 +43,7 @@ func TestLRFindSuggestionConverges(t *testing.T) {
 			t.Errorf("seed %d: %d rates and %d losses, want the 100 default steps", c.seed, len(lr.Rates), len(lr.Losses))
 		}
 
-		args := append([]string{"fit", file, "--json", "--solver", "gd", "--lr", strconv.FormatFloat(lr.Suggested, 'g', -1, 64)}, c.extra...)
+		args := append([]string{"fit", file, "--json", "--solver", "gd", "--tol", "-1", "--grad-tol", "1e-8", "--lr", strconv.FormatFloat(lr.Suggested, 'g', -1, 64)}, c.extra...)
 		var out, errb bytes.Buffer
 		code := Main(context.Background(), args, IO{In: strings.NewReader(""), Out: &out, Err: &errb})
 		if code != ExitOK {
@@ -65,7 +65,7 @@ func TestLRFindSuggestionConverges(t *testing.T) {
 		if !fit.Converged {
 			t.Errorf("seed %d: gd at the suggested rate %g did not converge", c.seed, lr.Suggested)
 		}
-		// fit stops at gradient norm 1e-8 (its --grad-tol default); on
+		// fit stops at gradient norm 1e-8 (--grad-tol, the gap test off); on
 		// a Hessian with smallest eigenvalue near 1 (independent
 		// standardised columns) the coefficients are then within about
 		// 1e-8 of the optimum, and 1e-6 relative leaves a factor 100.

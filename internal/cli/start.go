@@ -9,6 +9,7 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
 )
 
 // applyStart reads --init or --resume and sets the starting point, the
@@ -42,7 +43,7 @@ func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame, m *modelio.Model
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	sameRun := cp != nil && m.Solver.Name == string(s.Solver) && s.L2SP == 0
+	sameRun := cp != nil && m.Solver.Name == string(s.Solver) && !isL2SP(s.Penalty)
 	switch {
 	case resume && cp == nil:
 		return fmt.Errorf("%s: the file has no optimiser state to resume (write one with --checkpoint, or use --init for a warm start)", path)
@@ -87,4 +88,9 @@ func joinComma(v []string) string {
 		s += x
 	}
 	return s
+}
+
+func isL2SP(p penalty.Penalty) bool {
+	_, ok := p.(penalty.L2SP)
+	return ok
 }
