@@ -12,6 +12,7 @@ import (
 	"github.com/lsqgo/lsq/linear"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // Solver names a method: an exact factorisation or an iterative optimiser.
@@ -297,6 +298,9 @@ type Result struct {
 	N         int
 
 	Exact *linear.Result // the exact least-squares or ridge solution (nil when skipped or not applicable)
+	// Streamed is the exact fit of a stream read off its QR accumulator,
+	// with its summary (Stream only; nil otherwise).
+	Streamed *stream.Result
 	// Reference is the solution an iterative fit is measured against: the
 	// exact one, or for L1 and elastic-net penalties coordinate descent run
 	// to a duality gap of 1e-12 relative (there is no closed form), and
@@ -614,17 +618,23 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 			return why
 		}
 	}
+	why.fill(mu, l)
+	return why
+}
+
+// fill sets the curvature numbers of a Why from the Hessian's extreme
+// eigenvalues and the rate in why.LR.
+func (why *Why) fill(mu, l float64) {
 	why.Mu, why.L = mu, l
 	why.Cond = why.L / why.Mu
 	why.Bound = 2 / why.L
-	eta := or.LR
+	eta := why.LR
 	why.Contraction = math.Max(math.Abs(1-eta*why.Mu), math.Abs(1-eta*why.L))
 	if why.Contraction < 1 {
 		why.StepsFor1e6 = math.Ceil(math.Log(1e-6) / math.Log(why.Contraction))
 	} else {
 		why.StepsFor1e6 = math.Inf(1)
 	}
-	return why
 }
 
 // exactFit solves the exact problem; with a ridge penalty on standardised

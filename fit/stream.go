@@ -1,0 +1,104 @@
+package fit
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/stream"
+)
+
+// Stream fits the problem Linear fits to rows read from partitions (files,
+// row groups, a pipe), with memory independent of the number of rows: the
+// same objective, standardisation, penalty scaling, optimisers and stopping
+// rule, so a streamed fit equals the in-memory fit of the same rows.
+//
+// One pass folds the partitions into a tall-skinny QR accumulator (in
+// parallel, merged in partition order: stream.FoldQR), which gives the
+// standardisation, the exact solution (the reference of every iterative fit,
+// and the fit itself for the qr solver) and the loss and gradient at any
+// parameters without reading the rows again (stream.QR.Problem). The
+// full-batch optimisers (gd, lbfgs, and any with Optim.BatchSize 0) therefore
+// need no further pass; the stochastic ones with a mini-batch read the
+// partitions once per epoch through a shuffle buffer of ShuffleBuffer rows.
+// Each partition must be readable again for that.
+//
+// The solvers are qr and the iterative ones; the penalties none and L2.
+// Settings that need the rows in memory (Weights: a stream's rows carry
+// their weights; validation rows, Init, a fixed standardisation, PolyX) and
+// other solvers or penalties are a *SettingsError.
+func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	solver := s.Solver
+	if solver == "" {
+		solver = QR
+	}
+	if !solver.Valid() {
+		panic("fit: unknown solver " + string(solver))
+	}
+	if err := s.check(solver, true); err != nil {
+		return nil, err
+	}
+	if solver == SVD || solver == Cholesky {
+		return nil, &SettingsError{"Solver", string(solver) + ": a stream is solved exactly by tall-skinny QR (qr) or by an iterative solver"}
+	}
+	pen := canonicalPenalty(s.Penalty)
+	switch pen.(type) {
+	case nil, penalty.L2:
+	default:
+		return nil, &SettingsError{"Penalty", "a streamed fit takes no penalty or L2 (ridge), whose exact solution the QR accumulator gives"}
+	}
+	start := time.Now()
+	intercept := !s.NoIntercept
+	q, err := stream.FoldQR(ctx, parts, &stream.Settings{NoIntercept: s.NoIntercept})
+	if err != nil {
+		return nil, err
+	}
+	var center, scale []float64
+	if !s.Raw {
+		center, scale = q.Standardization()
+	}
+	ex, err := q.Solve(ridgeOf(pen), scale)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Solver: solver, N: int(ex.N), FitIntercept: intercept, DualityGap: math.NaN(), Streamed: ex,
+		Reference: &lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}, ReferenceSolver: "qr-stream"}
+	if !solver.Exact() {
+		res.Center, res.Scale = center, scale
+	}
+	prob := q.Problem(center, scale, nil)
+	res.ExactObjective = objectiveAt(prob, pen, res.Reference, center, scale, intercept)
+	if solver.Exact() {
+		res.Coef, res.Intercept = ex.Coef, ex.Intercept
+		res.Status = lsq.Converged
+		res.MSE = ex.RSS / ex.SumWeights
+		res.RMSE = math.Sqrt(res.MSE)
+		res.Objective = res.ExactObjective
+		res.FitTime = time.Since(start)
+		return res, nil
+	}
+
+	settings := s.Optim
+	settings.Penalty = pen
+	if solver == GD || solver == LBFGS {
+		settings.BatchSize = 0
+	}
+	if settings.BatchSize > 0 {
+		prob = q.Problem(center, scale, &stream.Shuffle{Parts: parts, Rows: s.ShuffleBuffer})
+	}
+	settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}
+	or, err := optim.Minimize(ctx, prob, make([]float64, prob.Dim), &settings, NewOptimizer(solver, s))
+	res.finishIterative(or, intercept, s)
+	res.FitTime = time.Since(start)
+	mu, l := q.Hessian(center, scale)
+	c := penalty.Curvature(pen)
+	res.Why = &Why{LR: or.LR, Standardized: scale != nil}
+	res.Why.fill(mu+c, l+c)
+	return res, err
+}
