@@ -94,15 +94,18 @@ func needsStream(files []string, budget int64) bool {
 // accumulator (in parallel), and the accumulators are merged in file order.
 func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string, stdio IO) error {
 	s := p.settings
-	iterative := s.Solver == fit.GD || stochasticSolvers[s.Solver]
-	if s.Solver != "qr" && !iterative {
+	iterative := !s.Solver.Exact() && !s.Solver.Penalized()
+	if s.Solver != fit.QR && !iterative {
 		return usagef("--stream fits exactly (QR of the streamed rows), by full-batch gradient descent (--solver gd) or by a stochastic solver through a shuffle buffer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); not --solver %s", s.Solver)
 	}
 	if iterative && slices.Contains(files, "-") {
 		return usagef("--stream --solver %s reads the data once per epoch; give a file, not standard input", s.Solver)
 	}
-	if iterative && (o.ClipNorm > 0 || o.ClipValue > 0 || o.ValFrac > 0 || o.Penalty.Name != "none" && o.Penalty.Name != "") {
-		return usagef("--stream with an iterative solver supports --lr, --schedule, --epochs, --batch-size, --seed, --tol, --grad-tol and --trace; not clipping, validation splits or penalties")
+	if o.ValFrac > 0 || o.Patience > 0 || o.Init != "" || o.Resume != "" || o.Checkpoint != "" {
+		return usagef("--stream reads the rows as they come: no --val-frac, --patience, --init, --resume or --checkpoint")
+	}
+	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" {
+		return usagef("--stream solves least squares and ridge (--penalty l2); not --penalty %s", pen)
 	}
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
@@ -160,26 +163,30 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 		}
 	}
 	t0 := time.Now()
-	st := &stream.Settings{NoIntercept: s.NoIntercept}
-	if pen := o.Penalty.Name; pen == "l2" || pen == "ridge" {
-		st.Alpha = o.Penalty.Alpha
-	} else if pen != "" && pen != "none" {
-		return usagef("--stream solves least squares and ridge (--penalty l2); not --penalty %s", pen)
+	fs := p.settings
+	fs.ShuffleBuffer = o.ShuffleBuffer
+	if !iterative {
+		fs.ShuffleBuffer = 0
 	}
-	qr, err := stream.FoldQR(ctx, parts, st)
+	var rec lsqRecorders
+	var trace *traceRecorder
+	var pbar *progress
+	if iterative {
+		if rec, trace, pbar, err = epochRecorders(o, stdio, fs.Optim.Epochs, string(s.Solver)+" (streamed)"); err != nil {
+			return err
+		}
+		defer trace.finish(false)
+		if len(rec) > 0 {
+			fs.Optim.Recorder = rec
+		}
+	}
+	fr, fitErr := fit.Stream(ctx, parts, &fs)
 	if bar != nil {
 		bar.Finish()
 	}
-	if err != nil {
-		return err
-	}
-	var scale []float64
-	if !s.Raw {
-		_, scale = qr.Standardization()
-	}
-	res, err := qr.Solve(st.Alpha, scale)
-	if err != nil {
-		return err
+	pbar.finish()
+	if fr == nil {
+		return fitErr
 	}
 	for k := range names {
 		if names[k] == nil {
@@ -191,17 +198,17 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 			return fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names[k], files[0], features)
 		}
 	}
+	fr.Features = features
+	target := opts.Target
+	if iterative {
+		return streamIterativeOutput(o, stdio, fr, fitErr, trace, target, files)
+	}
+	res := fr.Streamed
 	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, math.Sqrt(res.RSS/res.SumWeights)); err != nil {
 		return err
 	}
 	elapsed := time.Since(t0)
-	target := opts.Target
-	switch {
-	case s.Solver == fit.GD:
-		return streamGD(ctx, o, p, qr, res, parts, features, target, files, stdio)
-	case iterative:
-		return streamSGD(ctx, o, p, qr, res, parts, features, target, files, stdio)
-	}
+	alpha := o.Penalty.Alpha
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),
 		Loss: jsonFloat(res.RSS / res.SumWeights), Objective: jsonFloat(res.RSS / res.SumWeights / 2),
@@ -218,7 +225,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	out.summaryOut = sum
 	if o.Output != "" {
 		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
-			FitIntercept: !s.NoIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": st.Alpha}},
+			FitIntercept: !s.NoIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": alpha, "standardize": !s.Raw}},
 			Training: map[string]any{"n": res.N, "rss": res.RSS, "r2": res.R2, "status": "converged"}}
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
@@ -230,7 +237,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	}
 	fmt.Fprintf(stdio.Out, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(len(files), "file"), plural(len(features), "feature"), target)
 	prec := "float64"
-	if qr.DoubleDouble() {
+	if len(features) <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"
 	}
 	fmt.Fprintf(stdio.Out, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", prec)
