@@ -87,4 +87,3 @@ func streamIterativeOutput(o fitOptions, stdio IO, res *fit.Result, fitErr error
 	}
 	return nil
 }
-
