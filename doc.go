@@ -17,9 +17,15 @@
 //	data      CSV and Parquet readers; formula: R-style designs
 //	modelio   model files; report: plots and the HTML report
 //
-// The objective throughout is scikit-learn's and glmnet's
+// One problem, one definition: the objective throughout is glmnet's (and,
+// without weights, scikit-learn's)
 //
-//	(1/2n)‖y − Xw − b‖² + α(ρ‖w‖₁ + (1−ρ)/2·‖w‖²)
+//	(1/2W)·Σ wᵢ(yᵢ − xᵢᵀw − b)² + α(ρ‖w‖₁ + (1−ρ)/2·‖w‖²),   W = Σ wᵢ,
 //
-// with the intercept b never penalised.
+// with the intercept b never penalised and the penalty on the coefficients of
+// the standardised features (Moments) unless raw. Package fit states it once
+// in fit.Settings and fits it to rows in memory (fit.Linear) or to a stream
+// (fit.Stream) by any solver; every iterative solver runs under
+// optim.Minimize and succeeds only within its tolerance of the exact optimum
+// (Status GapTolerance), never on a small change between epochs.
 package lsq // import "github.com/lsqgo/lsq"
