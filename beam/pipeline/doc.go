@@ -13,8 +13,10 @@
 // The exact fit (FitFiles, RunFit) combines stream.QR factors (TSQR); the
 // result equals the in-memory QR fit up to rounding, whatever the number of
 // files, workers or the order of merges. Full-batch gradient descent (RunGD)
-// runs one pipeline per iteration, each combining stream.Grad sums at the
-// current parameters.
+// is run by optim.Minimize, lsq's one gradient driver, with the exact
+// optimum from a first QR pass as its target: each evaluation of the loss
+// and gradient is one pipeline combining stream.Grad sums at the current
+// parameters.
 //
 // Accumulators travel between workers in the binary form of package stream,
 // wrapped in QRAcc and GradAcc with the feature names, so that files with

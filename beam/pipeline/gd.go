@@ -7,14 +7,13 @@ import (
 	"math"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -25,38 +24,45 @@ type GDOptions struct {
 	CSV         CSV
 	NoIntercept bool
 
-	// LR is the learning rate. 0 means 1/λ_max of the Hessian of the loss on
-	// the standardised scale, computed exactly from the first pass's R
-	// factor: the largest step for which every error component decays
-	// monotonically.
+	// LR is the learning rate. 0 means automatic: optim's full-batch rate
+	// 1/L, L = λ_max of the Hessian of the loss on the standardised scale,
+	// computed exactly from the first pass's R factor: the largest step for
+	// which every error component decays monotonically.
 	LR float64
 
-	// Epochs is the maximum number of gradient steps (pipeline runs after
-	// the first). 0 means 100.
+	// Epochs is the maximum number of gradient steps, one pipeline run each
+	// after the first pass and the evaluation at the start. 0 means 100.
 	Epochs int
 
-	// GradTol stops when the Euclidean norm of the gradient on the
-	// standardised scale is at most GradTol. 0 means 1e-8.
-	GradTol float64
+	// GapTol is the relative tolerance on the gap to the exact optimum F*
+	// that the first pass solves for (optim.Optimum.Tol): the fit succeeds,
+	// with lsq.GapTolerance, when its loss F satisfies
+	// F − F* ≤ GapTol·max(|F*|, 1e-8·(F₀ − F*)), F₀ the loss at the start.
+	// 0 means 1e-10. It replaces a tolerance on the gradient norm: a small
+	// gradient on an ill-conditioned problem can be far from the optimum,
+	// so, as in every lsq fit with a known optimum, only the gap decides.
+	GapTol float64
 
 	// WorkDir is a directory, local or on a cluster file system (gs://...),
 	// where the pipelines leave their merged accumulators for the driver.
 	WorkDir string
 
-	// Recorder, if not nil, observes every epoch.
+	// Recorder, if not nil, observes every epoch (optim.Settings.Recorder).
 	Recorder lsq.Recorder
 }
 
 // GDResult is the outcome of RunGD.
 type GDResult struct {
 	Model    *modelio.Model // coefficients on the original scale, scaling, state and training summary
-	Status   lsq.Status     // GradientTolerance, IterationLimit or Canceled
+	Status   lsq.Status     // optim.Minimize's: GapTolerance, Stalled, IterationLimit, Diverged, Canceled or Failure
 	Epochs   int            // gradient steps taken
 	Loss     float64        // (1/2W)Σwr² at the final parameters
-	GradNorm float64        // gradient norm at the final parameters
+	GradNorm float64        // gradient norm on the standardised scale at the final parameters
 	LR       float64        // learning rate used
 	Exact    *stream.Result // the exact least-squares fit from the first pass
 	LossGap  float64        // Loss − the exact fit's loss, ≥ 0 up to rounding
+	Runs     int            // pipeline runs: the first pass and one per loss-and-gradient evaluation
+	Optim    *optim.Result  // the driver's result (parameters on the standardised scale)
 }
 
 // joinPath joins a directory and a file name for local and scheme paths.
@@ -68,38 +74,60 @@ func joinPath(dir, name string) string {
 }
 
 // RunGD fits a linear model by full-batch gradient descent on the loss
-// (1/2W)Σwᵢrᵢ² over the files matching glob, one pipeline run per step.
+// (1/2W)Σwᵢrᵢ² over the files matching glob, one pipeline run per step,
+// driven by optim.Minimize, the one gradient driver of lsq.
 //
 // A first pass folds the files into a QR accumulator (FoldFiles). It gives
-// the weighted column means and standard deviations the descent standardises
-// by (zⱼ = (xⱼ−μⱼ)/sⱼ; without an intercept μ = 0 and s is the root mean
-// square), the exact Hessian for the default learning rate, and the exact
-// optimum to report the gap against. Each step then runs a pipeline that
-// folds every file into a stream.Grad at the current parameters, merges them
-// with a CombineFn and leaves the sums in WorkDir; the driver reads them and
-// takes the step θ ← θ − lr·∇L(θ).
+// the standardisation every lsq solver uses (stream.QR.Standardization:
+// zⱼ = (xⱼ−μⱼ)/sⱼ with weighted means and standard deviations; without an
+// intercept μ = 0 and s is the root mean square), the exact Hessian for the
+// learning rate (optim.Problem.Lipschitz), and the exact optimum F*, given to
+// the driver as optim.Settings.Optimum so that success is decided by the gap
+// to it (GDOptions.GapTol), as everywhere in lsq.
+//
+// The driver's optim.Problem evaluates the loss and its gradient with one
+// pipeline run: every file is folded into a stream.Grad at the current
+// parameters, the accumulators are merged with a CombineFn and the sums left
+// in WorkDir for the driver to read. optim.SGD on the full batch is plain
+// gradient descent θ ← θ − lr·∇L(θ), and Minimize evaluates the loss once at
+// the start and once per epoch, so a fit of k epochs runs k + 2 pipelines
+// (GDResult.Runs).
+//
+// The parameters start at 0. RunGD returns an error, and no result, for
+// invalid options and for a pipeline run that fails (a cancelled context
+// during a run included). When the driver itself stops with an error (a
+// divergence, a cancellation between runs, the Recorder's error), RunGD
+// returns the result, with the driver's status, and that error, and does not
+// write the model file. A fit that ends without reaching the gap tolerance
+// (lsq.Stalled, lsq.IterationLimit) is not an error: see GDResult.Status.
 func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions) (*GDResult, error) {
 	if o.WorkDir == "" {
 		panic("pipeline: RunGD needs GDOptions.WorkDir")
 	}
-	epochs, tol := o.Epochs, o.GradTol
+	epochs := o.Epochs
 	if epochs == 0 {
 		epochs = 100
 	}
-	if tol == 0 {
-		tol = 1e-8
+	switch {
+	case epochs < 0:
+		return nil, fmt.Errorf("pipeline: GDOptions.Epochs = %d; want ≥ 0 (0 means 100)", o.Epochs)
+	case !(o.LR >= 0) || math.IsInf(o.LR, 1):
+		return nil, fmt.Errorf("pipeline: GDOptions.LR = %v; want a finite rate ≥ 0 (0 means 1/L)", o.LR)
+	case !(o.GapTol >= 0 && o.GapTol < 1):
+		return nil, fmt.Errorf("pipeline: GDOptions.GapTol = %v; want 0 ≤ GapTol < 1 (0 means 1e-10)", o.GapTol)
 	}
-	if epochs < 0 || tol < 0 || o.LR < 0 {
-		panic(fmt.Sprintf("pipeline: GDOptions with Epochs %d, GradTol %v, LR %v", o.Epochs, o.GradTol, o.LR))
+	res := &GDResult{}
+	counted := func(ctx context.Context, p *beam.Pipeline) error {
+		res.Runs++
+		return run(ctx, p)
 	}
-	start := time.Now()
 
-	// First pass: statistics and the exact optimum.
+	// First pass: the standardisation, the Hessian and the exact optimum.
 	qrPath := joinPath(o.WorkDir, "qr.json")
 	{
 		p, s := beam.NewPipelineWithRoot()
 		WriteAccumulator(s, FoldFiles(s, glob, FitOptions{CSV: o.CSV, NoIntercept: o.NoIntercept}), qrPath)
-		if err := run(ctx, p); err != nil {
+		if err := counted(ctx, p); err != nil {
 			return nil, err
 		}
 	}
@@ -118,105 +146,71 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 	if err != nil {
 		return nil, err
 	}
+	res.Exact = exact
+	fStar := exact.RSS / (2 * exact.SumWeights)
+	center, scale := q.Standardization()
 	d := q.Features()
-	center, scale := make([]float64, d), make([]float64, d)
-	rootW := math.Sqrt(q.SumWeights())
-	if o.NoIntercept {
-		norms, _ := q.Norms()
-		for j := range scale {
-			scale[j] = norms[j] / rootW
-		}
-	} else {
-		center, _ = q.Means()
-		norms, _ := q.CentredNorms()
-		for j := range scale {
-			scale[j] = norms[j] / rootW
-		}
-	}
-	for j, s := range scale {
-		if s == 0 {
-			return nil, fmt.Errorf("pipeline: feature %q is constant; it cannot be standardised", qacc.Features[j])
-		}
-	}
-	lr := o.LR
-	if lr == 0 {
-		lr = 1 / maxEigen(q, scale)
+	intercept := !o.NoIntercept
+	dim := d
+	if intercept {
+		dim++
 	}
 
-	theta := make([]float64, d)
-	var b float64
-	res := &GDResult{Exact: exact, LR: lr, Status: lsq.IterationLimit}
+	// Each evaluation is one pipeline run. A failed run cannot be returned
+	// through LossGrad: it is kept in evalErr, the loss is NaN, and the
+	// recorder below stops the driver with the error before it reads
+	// anything into the NaN (at the start point the driver stops by itself on
+	// the non-finite objective).
 	gradPath := joinPath(o.WorkDir, "grad.json")
-	gz := make([]float64, d)
-	for epoch := 0; ; epoch++ {
-		if ctx.Err() != nil {
-			res.Status = lsq.Canceled
-			break
-		}
-		p, s := beam.NewPipelineWithRoot()
-		params := stream.GradParams{Coef: theta, Intercept: b, Center: center, Scale: scale}
-		WriteAccumulator(s, GradFiles(s, glob, o.CSV, params), gradPath)
-		if err := run(ctx, p); err != nil {
-			if ctx.Err() != nil {
-				res.Status = lsq.Canceled
-				break
-			}
-			return nil, err
-		}
-		var gacc GradAcc
-		if err := ReadAccumulator(ctx, gradPath, &gacc); err != nil {
-			return nil, err
-		}
-		g, err := gacc.Decode()
+	var evalErr error
+	lossGrad := func(grad, x []float64) float64 {
+		loss, err := gradPass(ctx, counted, glob, o.CSV, gradPath, x, d, intercept, center, scale, grad)
 		if err != nil {
-			return nil, err
-		}
-		if g == nil {
-			return nil, ErrNoFiles
-		}
-		_, gb := g.Gradient(gz)
-		if o.NoIntercept {
-			gb = 0
-		}
-		res.Loss = g.Loss()
-		res.GradNorm = math.Hypot(floats.Norm(gz, 2), gb)
-		res.Epochs = epoch
-		if o.Recorder != nil && epoch > 0 {
-			err := o.Recorder.Record(lsq.Iteration{
-				Epoch: epoch, Step: epoch, LR: lr, Loss: res.Loss, Objective: res.Loss,
-				GradNorm: res.GradNorm, ValLoss: math.NaN(), Elapsed: time.Since(start),
-			})
-			if err != nil {
-				return nil, err
+			evalErr = fmt.Errorf("pipeline: gradient pass %d: %w", res.Runs-1, err)
+			for j := range grad {
+				grad[j] = math.NaN()
 			}
+			return math.NaN()
 		}
-		if !lsq.Finite([]float64{res.Loss, res.GradNorm}) {
-			res.Status = lsq.Diverged
-			break
-		}
-		if res.GradNorm <= tol {
-			res.Status = lsq.GradientTolerance
-			break
-		}
-		if epoch == epochs {
-			break
-		}
-		floats.AddScaled(theta, -lr, gz)
-		b -= lr * gb
+		return loss
 	}
-	res.LossGap = res.Loss - exact.RSS/(2*exact.SumWeights)
+	prob := optim.Problem{
+		Dim:       dim,
+		LossGrad:  lossGrad,
+		Penalized: d,
+		Lipschitz: func() float64 { return maxEigen(q, scale) },
+	}
+	rec := lsq.RecorderFunc(func(it lsq.Iteration) error {
+		if evalErr != nil {
+			return evalErr
+		}
+		if o.Recorder != nil {
+			return o.Recorder.Record(it)
+		}
+		return nil
+	})
+	r, err := optim.Minimize(ctx, prob, make([]float64, dim), &optim.Settings{
+		LearningRate: o.LR,
+		Epochs:       epochs,
+		Optimum:      &optim.Optimum{Objective: fStar, Tol: o.GapTol},
+		Recorder:     rec,
+	}, &optim.SGD{})
+	if evalErr != nil {
+		return nil, evalErr
+	}
+	res.Optim = r
+	res.Status, res.Epochs, res.LR = r.Status, r.Epochs, r.LR
+	res.Loss, res.GradNorm = r.Loss, r.GradNorm
+	res.LossGap = r.Loss - fStar
 
-	// Back to the original scale: β' = θ/s, b' = b − Σμβ'.
-	coef := make([]float64, d)
-	icpt := b
-	for j := range coef {
-		coef[j] = theta[j] / scale[j]
-		icpt -= center[j] * coef[j]
+	coef, icpt := optim.Unstandardize(r.X, center, scale, intercept)
+	scaling := &modelio.Scaling{Center: center, Scale: scale}
+	if scaling.Center == nil {
+		scaling.Center = make([]float64, d)
 	}
-	params := append(append([]float64(nil), theta...), b)
-	if o.NoIntercept {
-		params = params[:d]
-		icpt = 0
+	gapTol := o.GapTol
+	if gapTol == 0 {
+		gapTol = 1e-10
 	}
 	res.Model = &modelio.Model{
 		Kind:         modelio.KindLinear,
@@ -224,15 +218,21 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 		Features:     qacc.Features,
 		Coef:         coef,
 		Intercept:    icpt,
-		FitIntercept: !o.NoIntercept,
-		Scaling:      &modelio.Scaling{Center: center, Scale: scale},
-		Solver:       modelio.Solver{Name: "gd", Settings: map[string]any{"backend": "beam", "lr": lr, "epochs": epochs, "grad_tol": tol}},
+		FitIntercept: intercept,
+		Scaling:      scaling,
+		Solver: modelio.Solver{Name: "gd", Settings: map[string]any{
+			"backend": "beam", "driver": "optim.Minimize", "optimizer": "sgd", "batch": "full",
+			"lr": r.LR, "epochs": epochs, "gap_tol": gapTol,
+		}},
 		Training: map[string]any{
 			"n": exact.N, "sum_weights": exact.SumWeights, "files": qacc.Files,
 			"loss": res.Loss, "grad_norm": res.GradNorm, "status": res.Status.String(),
-			"epochs": res.Epochs, "exact_loss": exact.RSS / (2 * exact.SumWeights), "loss_gap": res.LossGap,
+			"epochs": res.Epochs, "exact_loss": fStar, "loss_gap": res.LossGap, "pipeline_runs": res.Runs,
 		},
-		State: &modelio.State{Params: params, Epoch: res.Epochs, Step: res.Epochs},
+		State: &modelio.State{Params: append([]float64(nil), r.X...), Epoch: r.Epochs, Step: r.Steps},
+	}
+	if err != nil {
+		return res, err
 	}
 	if modelPath != "" {
 		if err := writeFile(ctx, modelPath, func(w io.Writer) error { return modelio.Encode(w, res.Model) }); err != nil {
@@ -240,6 +240,40 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 		}
 	}
 	return res, nil
+}
+
+// gradPass runs one pipeline that folds every file into a stream.Grad at the
+// parameters x = [β..., b] (b only with an intercept) on the standardised
+// scale, and returns the loss (1/2W)Σwr², with its gradient stored in grad
+// when grad is not nil.
+func gradPass(ctx context.Context, run Runner, glob string, c CSV, gradPath string, x []float64, d int, intercept bool, center, scale, grad []float64) (float64, error) {
+	params := stream.GradParams{Coef: append([]float64(nil), x[:d]...), Center: center, Scale: scale}
+	if intercept {
+		params.Intercept = x[d]
+	}
+	p, s := beam.NewPipelineWithRoot()
+	WriteAccumulator(s, GradFiles(s, glob, c, params), gradPath)
+	if err := run(ctx, p); err != nil {
+		return 0, err
+	}
+	var gacc GradAcc
+	if err := ReadAccumulator(ctx, gradPath, &gacc); err != nil {
+		return 0, err
+	}
+	g, err := gacc.Decode()
+	if err != nil {
+		return 0, err
+	}
+	if g == nil || g.SumWeights() == 0 {
+		return 0, ErrNoFiles
+	}
+	if grad != nil {
+		_, gb := g.Gradient(grad[:d])
+		if intercept {
+			grad[d] = gb
+		}
+	}
+	return g.Loss(), nil
 }
 
 // maxEigen returns λ_max of the Hessian of (1/2W)Σwr² on the standardised

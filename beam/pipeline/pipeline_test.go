@@ -17,7 +17,6 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -228,36 +227,6 @@ func TestRunFitRidgeNoIntercept(t *testing.T) {
 		if o.Alpha > 0 && m.Solver.Settings["alpha"] != o.Alpha {
 			t.Errorf("solver settings %v lack alpha", m.Solver.Settings)
 		}
-	}
-}
-
-// Distributed gradient descent reaches the exact optimum found by the first
-// pass, and reports its gap to it.
-func TestRunGDConverges(t *testing.T) {
-	const n, d = 900, 2
-	ds := makeData(3, n, d, false)
-	dir := t.TempDir()
-	writeParts(t, dir, ds, []int{0, 400, n}, nil)
-	var epochs int
-	rec := lsq.RecorderFunc(func(it lsq.Iteration) error { epochs = it.Epoch; return nil })
-	res, err := RunGD(context.Background(), testRunner, filepath.Join(dir, "part-*.csv"), filepath.Join(dir, "gd.json"),
-		GDOptions{CSV: CSV{Target: "y"}, Epochs: 200, GradTol: 1e-10, WorkDir: dir, Recorder: rec})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Status != lsq.GradientTolerance || epochs != res.Epochs {
-		t.Errorf("status %v after %d epochs (recorder saw %d)", res.Status, res.Epochs, epochs)
-	}
-	want := oneShot(t, ds)
-	got := append([]float64{res.Model.Intercept}, res.Model.Coef...)
-	// ‖∇L‖ ≤ 1e-10 on the standardised scale, where the Hessian's smallest
-	// eigenvalue is ≈ 1, bounds the parameter error near 1e-10; 1e-8 leaves
-	// room for the back-transformation to raw units.
-	if e := maxRel(got, want); e > 1e-8 {
-		t.Errorf("gd %v, exact %v (rel %.3g)", got, want, e)
-	}
-	if res.LossGap < -1e-12 || res.LossGap > 1e-12 {
-		t.Errorf("loss gap %v at convergence", res.LossGap)
 	}
 }
 

@@ -6,7 +6,7 @@
 //	lsq-beam --input 'data/part-*.csv' --target y --solver gd --workdir /tmp/gd --output model.json
 //
 // Exit codes: 0 success, 1 failure, 2 usage error, 3 gradient descent did not
-// converge within --epochs.
+// reach --gap-tol (it stalled, diverged or ran out of --epochs).
 package main
 
 import (
@@ -40,7 +40,8 @@ var (
 	noIntercept = flag.Bool("no-intercept", false, "fit without an intercept")
 	lr          = flag.Float64("lr", 0, "gd: learning rate; 0 computes 1/λ_max from the data")
 	epochs      = flag.Int("epochs", 100, "gd: maximum number of steps")
-	gradTol     = flag.Float64("tol", 1e-8, "gd: stop when the gradient norm is at most this")
+	gapTol      = flag.Float64("gap-tol", 0, "gd: succeed when the loss is within this relative gap of the exact optimum; 0 means 1e-10")
+	_           = flag.Float64("tol", 0, "no longer applies (gd stops on the gap to the exact optimum, not on the gradient norm): use --gap-tol")
 	workdir     = flag.String("workdir", "", "gd: directory (local or gs://) for per-step results; default a temporary local directory")
 	verbose     = flag.Bool("v", false, "log the runner's progress on stderr")
 )
@@ -73,6 +74,9 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 			csv.Features = append(csv.Features, strings.TrimSpace(f))
 		}
 	}
+	if flagSet("tol") {
+		return 2, errors.New("--tol no longer applies: gd stops when the loss is within --gap-tol (relative) of the exact optimum, not on the gradient norm")
+	}
 	runner := func(ctx context.Context, p *beam.Pipeline) error { return beamx.Run(ctx, p) }
 	switch *solver {
 	case "exact":
@@ -96,24 +100,35 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 			dir = tmp
 		}
 		res, err := pipeline.RunGD(ctx, runner, *input, *output, pipeline.GDOptions{
-			CSV: csv, NoIntercept: *noIntercept, LR: *lr, Epochs: *epochs, GradTol: *gradTol, WorkDir: dir,
+			CSV: csv, NoIntercept: *noIntercept, LR: *lr, Epochs: *epochs, GapTol: *gapTol, WorkDir: dir,
 		})
-		if err != nil {
+		if res == nil {
 			return 1, err
 		}
-		printModel(stdout, res.Model)
-		fmt.Fprintf(stdout, "status %s after %d steps (lr %.4g): loss %.6g, exact %.6g, gap %.3g\n",
-			res.Status, res.Epochs, res.LR, res.Loss, res.Loss-res.LossGap, res.LossGap)
-		if res.Status == lsq.Canceled {
-			return 1, ctx.Err()
+		if err == nil {
+			printModel(stdout, res.Model)
 		}
-		if !res.Status.Converged() {
+		fmt.Fprintf(stdout, "status %s after %d steps (lr %.4g, %d pipeline runs): loss %.6g, exact %.6g, gap %.3g\n",
+			res.Status, res.Epochs, res.LR, res.Runs, res.Loss, res.Loss-res.LossGap, res.LossGap)
+		switch {
+		case res.Status == lsq.Diverged:
+			return 3, err
+		case err != nil:
+			return 1, err
+		case !res.Status.Converged():
 			return 3, nil
 		}
 		return 0, nil
 	default:
 		return 2, fmt.Errorf("unknown --solver %q (want exact or gd)", *solver)
 	}
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func printModel(w io.Writer, m *modelio.Model) {
