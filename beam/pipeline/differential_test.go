@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/penalty"
 )
 
 // weightCases are the weightings every differential check runs with: none
@@ -93,8 +94,11 @@ func TestExactMatchesInMemory(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						ref, err := fit.Linear(context.Background(), ds.x, ds.y,
-							&fit.Settings{Weights: w, NoIntercept: noIcpt, Ridge: alpha, Raw: raw})
+						fs := &fit.Settings{Weights: w, NoIntercept: noIcpt, Raw: raw}
+						if alpha > 0 {
+							fs.Penalty = penalty.L2{Alpha: alpha}
+						}
+						ref, err := fit.Linear(context.Background(), ds.x, ds.y, fs)
 						if err != nil {
 							t.Fatal(err)
 						}
