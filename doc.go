@@ -24,7 +24,7 @@
 //
 // with the intercept b never penalised and the penalty on the coefficients of
 // the standardised features (Moments) unless raw. Package fit states it once
-// in fit.Settings and fits it to rows in memory (fit.Linear) or to a stream
+// in fit.Settings and fits it to rows in memory (fit.Matrix) or to a stream
 // (fit.Stream) by any solver; every iterative solver runs under
 // optim.Minimize and succeeds only within its tolerance of the exact optimum
 // (Status GapTolerance), never on a small change between epochs.

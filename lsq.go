@@ -150,3 +150,24 @@ func Finite(v []float64) bool {
 	}
 	return true
 }
+
+// NewLinear is the one way a fit's result becomes a model: it copies the
+// coefficients, names the features (nil means "x1", "x2", …) and panics if
+// the names and coefficients differ in number. The Model methods of the
+// results of packages linear, stream and fit call it.
+func NewLinear(features []string, coef []float64, intercept float64) *Linear {
+	if features == nil {
+		features = make([]string, len(coef))
+		for j := range features {
+			features[j] = fmt.Sprintf("x%d", j+1)
+		}
+	}
+	if len(features) != len(coef) {
+		panic(fmt.Sprintf("lsq: %d feature names for %d coefficients", len(features), len(coef)))
+	}
+	return &Linear{
+		Features:  append([]string(nil), features...),
+		Coef:      append([]float64(nil), coef...),
+		Intercept: intercept,
+	}
+}

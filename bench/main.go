@@ -151,8 +151,8 @@ func run(c *config, out io.Writer) error {
 	}
 	ctx := context.Background()
 	if c.tasks["ols"] {
-		res = append(res, c.measure("ols", "lsq linear.Fit", func() error {
-			_, err := linear.Fit(x, y, nil)
+		res = append(res, c.measure("ols", "lsq linear.Solve", func() error {
+			_, err := linear.Solve(x, y, nil)
 			return err
 		}))
 	}

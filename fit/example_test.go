@@ -11,10 +11,10 @@ import (
 )
 
 // An exact fit by pivoted QR of the tutorial's five points.
-func ExampleLinear_exact() {
+func ExampleMatrix_exact() {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}
-	res, err := fit.Linear(context.Background(), x, y, nil)
+	res, err := fit.Matrix(context.Background(), x, y, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -25,10 +25,10 @@ func ExampleLinear_exact() {
 
 // The tutorial's gradient descent — raw inputs, rate 0.01, 1000 epochs —
 // beside the exact answer it never reaches, and why.
-func ExampleLinear_gradientDescent() {
+func ExampleMatrix_gradientDescent() {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}
-	res, err := fit.Linear(context.Background(), x, y, &fit.Settings{
+	res, err := fit.Matrix(context.Background(), x, y, &fit.Settings{
 		Solver: fit.GD,
 		Raw:    true,
 		Optim:  optim.Settings{LearningRate: 0.01, Epochs: 1000},

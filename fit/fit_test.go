@@ -21,7 +21,7 @@ func tutorial() (*mat.Dense, []float64) {
 
 func TestTutorialGradientDescent(t *testing.T) {
 	x, y := tutorial()
-	res, err := Linear(context.Background(), x, y, &Settings{
+	res, err := Matrix(context.Background(), x, y, &Settings{
 		Solver: GD, Raw: true,
 		Optim: optim.Settings{LearningRate: 0.01, Epochs: 1000},
 	})
@@ -67,7 +67,7 @@ func TestTutorialGradientDescent(t *testing.T) {
 
 func TestStandardizedGDConvergesOnTutorial(t *testing.T) {
 	x, y := tutorial()
-	res, err := Linear(context.Background(), x, y, &Settings{Solver: GD})
+	res, err := Matrix(context.Background(), x, y, &Settings{Solver: GD})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +102,12 @@ func TestExactSolversAgree(t *testing.T) {
 		}
 		y[i] = s + 0.1*rng.NormFloat64()
 	}
-	ref, err := Linear(context.Background(), x, y, nil)
+	ref, err := Matrix(context.Background(), x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []Solver{SVD, Cholesky, LBFGS} {
-		r, err := Linear(context.Background(), x, y, &Settings{Solver: s})
+		r, err := Matrix(context.Background(), x, y, &Settings{Solver: s})
 		if err != nil {
 			t.Fatal(s, err)
 		}
@@ -142,7 +142,7 @@ func TestWhyFromSingularValues(t *testing.T) {
 		w    []float64
 		pen  penalty.Penalty
 	}{{"plain", nil, nil}, {"weighted", w, nil}, {"ridge", w, penalty.L2{Alpha: 0.3}}} {
-		r, err := Linear(context.Background(), x, y, &Settings{Solver: GD, Weights: c.w, Penalty: c.pen, Optim: optim.Settings{Epochs: 1}})
+		r, err := Matrix(context.Background(), x, y, &Settings{Solver: GD, Weights: c.w, Penalty: c.pen, Optim: optim.Settings{Epochs: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}

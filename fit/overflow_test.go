@@ -18,7 +18,7 @@ func TestLargeTargetRMSE(t *testing.T) {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{1e200, 3e200, 2e200, 5e200, 4e200}
 	for _, s := range []Solver{QR, SVD, Cholesky} {
-		res, err := Linear(context.Background(), x, y, &Settings{Solver: s})
+		res, err := Matrix(context.Background(), x, y, &Settings{Solver: s})
 		if err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
@@ -35,7 +35,7 @@ func TestLargeTargetRMSE(t *testing.T) {
 		}
 	}
 	// The RMSE of an ordinary fit is √MSE.
-	res, err := Linear(context.Background(), x, []float64{1, 3, 2, 5, 4}, &Settings{Penalty: penalty.L2{Alpha: 0.5}})
+	res, err := Matrix(context.Background(), x, []float64{1, 3, 2, 5, 4}, &Settings{Penalty: penalty.L2{Alpha: 0.5}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, p
 	res.MSE = mse(x, y, s.Weights, er.Coef, er.Intercept)
 	res.RMSE = math.Sqrt(res.MSE)
 	res.Reference = &lsq.Linear{Coef: er.Coef, Intercept: er.Intercept}
-	res.ReferenceSolver = string(res.Solver)
+	res.ReferenceSolver = res.Solver.String()
 	res.ExactObjective = er.Objective
 	res.FitTime = time.Since(start)
 	return res, err
@@ -68,7 +68,7 @@ func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, p
 type PenaltyError struct{ Solver Solver }
 
 func (e *PenaltyError) Error() string {
-	return "solver " + string(e.Solver) + " handles l1, elasticnet and l2 penalties only"
+	return "solver " + e.Solver.String() + " handles l1, elasticnet and l2 penalties only"
 }
 
 // reference computes the solution an iterative fit is compared with.

@@ -48,7 +48,7 @@ func TestIterativeRidgeMatchesClosedForm(t *testing.T) {
 	x, y := problem(400, 5)
 	ctx := context.Background()
 	for _, raw := range []bool{false, true} {
-		exact, err := Linear(ctx, x, y, &Settings{Penalty: penalty.L2{Alpha: 0.3}, Raw: raw})
+		exact, err := Matrix(ctx, x, y, &Settings{Penalty: penalty.L2{Alpha: 0.3}, Raw: raw})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestIterativeRidgeMatchesClosedForm(t *testing.T) {
 			if raw && !sv.Penalized() {
 				continue // raw inputs here span 9 orders of curvature: first-order methods need 1e6+ epochs
 			}
-			r, err := Linear(ctx, x, y, s)
+			r, err := Matrix(ctx, x, y, s)
 			if err != nil {
 				t.Fatalf("%s raw=%v: %v", sv, raw, err)
 			}
@@ -86,11 +86,11 @@ func TestLassoSolversAgree(t *testing.T) {
 	x, y := problem(300, 6)
 	ctx := context.Background()
 	pen := penalty.L1{Alpha: 0.05}
-	cd, err := Linear(ctx, x, y, &Settings{Solver: CD, Penalty: pen, GapTol: 1e-13})
+	cd, err := Matrix(ctx, x, y, &Settings{Solver: CD, Penalty: pen, GapTol: 1e-13})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fista, err := Linear(ctx, x, y, &Settings{Solver: FISTA, Penalty: pen, GapTol: 1e-13})
+	fista, err := Matrix(ctx, x, y, &Settings{Solver: FISTA, Penalty: pen, GapTol: 1e-13})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestLassoSolversAgree(t *testing.T) {
 	if zeros == 0 {
 		t.Fatalf("α = 0.05 should zero some of the 6 features (a third have no effect): %v", cd.Coef)
 	}
-	gd, err := Linear(ctx, x, y, &Settings{Solver: GD, Penalty: pen, GapTol: -1, Optim: optim.Settings{Proximal: true, Epochs: 100000, GradTol: 1e-12}})
+	gd, err := Matrix(ctx, x, y, &Settings{Solver: GD, Penalty: pen, GapTol: -1, Optim: optim.Settings{Proximal: true, Epochs: 100000, GradTol: 1e-12}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,14 +131,14 @@ func TestL2SPReference(t *testing.T) {
 	x, y := problem(300, 4)
 	ctx := context.Background()
 	start := []float64{0.5, -0.2, 0.1, 0.7} // θ₀ on the standardised scale
-	r, err := Linear(ctx, x, y, &Settings{Solver: LBFGS, Penalty: penalty.L2SP{Alpha: 0.2, Ref: start}, GapTol: -1, Optim: optim.Settings{GradTol: 1e-13, ObjectiveTol: -1, Epochs: 10000}})
+	r, err := Matrix(ctx, x, y, &Settings{Solver: LBFGS, Penalty: penalty.L2SP{Alpha: 0.2, Ref: start}, GapTol: -1, Optim: optim.Settings{GradTol: 1e-13, ObjectiveTol: -1, Epochs: 10000}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Gap == nil || r.Gap.CoefRel > 1e-8 {
 		t.Fatalf("gap to the L2-SP closed form %+v (reference %s)", r.Gap, r.ReferenceSolver)
 	}
-	big, err := Linear(ctx, x, y, &Settings{Solver: LBFGS, Penalty: penalty.L2SP{Alpha: 1e9, Ref: start}})
+	big, err := Matrix(ctx, x, y, &Settings{Solver: LBFGS, Penalty: penalty.L2SP{Alpha: 1e9, Ref: start}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/lsqgo/lsq/stream"
 )
 
-// Stream fits the problem Linear fits to rows read from partitions (files,
+// Stream fits the problem Matrix fits to rows read from partitions (files,
 // row groups, a pipe), with memory independent of the number of rows: the
 // same objective, standardisation, penalty scaling, optimisers and stopping
 // rule, so a streamed fit equals the in-memory fit of the same rows.
@@ -35,17 +35,14 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 		s = &Settings{}
 	}
 	solver := s.Solver
-	if solver == "" {
-		solver = QR
-	}
 	if !solver.Valid() {
-		panic("fit: unknown solver " + string(solver))
+		panic("fit: unknown solver " + solver.String())
 	}
 	if err := s.check(solver, true); err != nil {
 		return nil, err
 	}
 	if solver == SVD || solver == Cholesky {
-		return nil, &SettingsError{"Solver", string(solver) + ": a stream is solved exactly by tall-skinny QR (qr) or by an iterative solver"}
+		return nil, &SettingsError{"Solver", solver.String() + ": a stream is solved exactly by tall-skinny QR (qr) or by an iterative solver"}
 	}
 	pen := canonicalPenalty(s.Penalty)
 	switch pen.(type) {

@@ -62,7 +62,7 @@ func TestStreamEqualsLinear(t *testing.T) {
 		for _, weights := range [][]float64{nil, w} {
 			mem := c.s
 			mem.Weights = weights
-			want, err := Linear(ctx, x, y, &mem)
+			want, err := Matrix(ctx, x, y, &mem)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +95,7 @@ func TestStreamIterative(t *testing.T) {
 		if r.Status != lsq.GapTolerance || r.Gap.ObjectiveRel > 1e-10 {
 			t.Errorf("%s: status %v, gap %+v", sv, r.Status, r.Gap)
 		}
-		mem, err := Linear(ctx, x, y, &Settings{Solver: sv, Penalty: penalty.L2{Alpha: 0.1}})
+		mem, err := Matrix(ctx, x, y, &Settings{Solver: sv, Penalty: penalty.L2{Alpha: 0.1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,22 +151,22 @@ func TestStreamRefuses(t *testing.T) {
 func TestNothingSilentlyIgnored(t *testing.T) {
 	x, y := problem(200, 3)
 	ctx := context.Background()
-	_, err := Linear(ctx, x, y, &Settings{Penalty: penalty.L1{Alpha: 0.1}})
+	_, err := Matrix(ctx, x, y, &Settings{Penalty: penalty.L1{Alpha: 0.1}})
 	var se *SettingsError
 	if !errors.As(err, &se) || se.Field != "Penalty" {
 		t.Errorf("L1 with QR: %v, want a SettingsError on Penalty", err)
 	}
-	_, err = Linear(ctx, x, y, &Settings{Solver: LBFGS, Optim: optim.Settings{Penalty: penalty.L2{Alpha: 1}}})
+	_, err = Matrix(ctx, x, y, &Settings{Solver: LBFGS, Optim: optim.Settings{Penalty: penalty.L2{Alpha: 1}}})
 	if !errors.As(err, &se) || se.Field != "Optim.Penalty" {
 		t.Errorf("Optim.Penalty: %v, want a SettingsError", err)
 	}
-	ols, _ := Linear(ctx, x, y, nil)
+	ols, _ := Matrix(ctx, x, y, nil)
 	for _, pen := range []penalty.Penalty{penalty.L2{Alpha: 100}, &penalty.L2{Alpha: 100}} {
-		exact, err := Linear(ctx, x, y, &Settings{Penalty: pen})
+		exact, err := Matrix(ctx, x, y, &Settings{Penalty: pen})
 		if err != nil {
 			t.Fatal(err)
 		}
-		lb, err := Linear(ctx, x, y, &Settings{Solver: LBFGS, Penalty: pen})
+		lb, err := Matrix(ctx, x, y, &Settings{Solver: LBFGS, Penalty: pen})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestNothingSilentlyIgnored(t *testing.T) {
 			t.Errorf("%T: ridge %v, lbfgs %v, ols %v", pen, exact.Coef, lb.Coef, ols.Coef)
 		}
 	}
-	_, err = Linear(ctx, x, y, &Settings{Solver: SGD, LineSearch: true})
+	_, err = Matrix(ctx, x, y, &Settings{Solver: SGD, LineSearch: true})
 	if !errors.As(err, &se) || se.Field != "LineSearch" {
 		t.Errorf("LineSearch with sgd: %v", err)
 	}

@@ -41,9 +41,9 @@
 // decision, dormqr and dtrtri. Both are backward stable: relative error of
 // order cond·ε.
 //
-// The input matters as much as the arithmetic. Fit takes float64 data as
-// exact; FitPolynomial forms the powers of x in double-double (their float64
-// rounding alone moves Filip's solution in the eighth digit); FitText reads
+// The input matters as much as the arithmetic. Solve takes float64 data as
+// exact; SolvePolynomial forms the powers of x in double-double (their float64
+// rounding alone moves Filip's solution in the eighth digit); SolveText reads
 // decimal text into double-double, for data such as NIST's whose certified
 // answer is that of the decimal numbers.
 //

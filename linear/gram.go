@@ -22,7 +22,7 @@ import (
 // pass over X. The contraction factor of the iteration is about
 // ε_G·cond², ε_G the relative error of the computed Gram matrix, and its
 // fixed point has the forward error of a backward-stable QR solve, of order
-// cond·ε (plus cond²·ε·‖r‖/(‖Ã‖‖γ‖)). The path declines (and Fit falls back
+// cond·ε (plus cond²·ε·‖r‖/(‖Ã‖‖γ‖)). The path declines (and Solve falls back
 // to Householder QR) when the Cholesky factorisation fails or the condition
 // number of the standardised design exceeds gramCondLimit, where the
 // singular values and the covariance taken from R, whose relative error is
@@ -106,7 +106,7 @@ func gramEligible(n, d int, s *Settings) bool {
 // ill-conditioned design, a rank tolerance near 1/cond, a refinement that
 // does not converge): the caller then uses Householder QR. With ok = true
 // it may return a *DataError for the first non-finite value in row order
-// (y before the row's x), as Fit does; when it declines, it has found the
+// (y before the row's x), as Solve does; when it declines, it has found the
 // data finite. The weights have been checked.
 func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err error) {
 	n, d := x.Dims()
@@ -428,7 +428,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 }
 
 // firstNonFinite returns the first non-finite value of the data in row
-// order (y before the row's x), as Fit reports it, checking row blocks in
+// order (y before the row's x), as Solve reports it, checking row blocks in
 // parallel: row −1 when all are finite, col −1 for y.
 func firstNonFinite(xs []float64, stride, n, d int, y []float64) (row, col int) {
 	rb := rowBlocks{n: n, nb: min(gramMaxBlocks, max(1, n/gramMinRows))}

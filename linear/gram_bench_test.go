@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// BenchmarkFitDouble times Fit with Precision Double (the Gram path) on
+// BenchmarkFitDouble times Solve with Precision Double (the Gram path) on
 // tall random problems, against the Householder QR it replaces.
 func BenchmarkFitDouble(b *testing.B) {
 	for _, sz := range []struct{ n, d int }{{100000, 50}, {20000, 600}, {1000000, 100}} {
@@ -19,7 +19,7 @@ func BenchmarkFitDouble(b *testing.B) {
 		b.Run(fmt.Sprintf("gram/n=%d/d=%d", sz.n, sz.d), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Fit(x, y, &Settings{Precision: Double}); err != nil {
+				if _, err := Solve(x, y, &Settings{Precision: Double}); err != nil {
 					b.Fatal(err)
 				}
 			}

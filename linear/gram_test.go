@@ -78,7 +78,7 @@ func TestGramAgreesWithDoubleDouble(t *testing.T) {
 				t.Fatalf("Gram path declined (ok=%v, err=%v)", ok, err)
 			}
 			s.Precision = DoubleDouble
-			ref, err := Fit(x, y, &s)
+			ref, err := Solve(x, y, &s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +177,7 @@ func TestGramDeclines(t *testing.T) {
 	if _, ok, _ := fitGram(x, y, &Settings{}); ok {
 		t.Errorf("cond %.3g: Gram path accepted", cond)
 	}
-	r, err := Fit(x, y, &Settings{Precision: Double})
+	r, err := Solve(x, y, &Settings{Precision: Double})
 	if err != nil || r.Rank != 6 || relDiff(r.Cond, cond) > 0.1 {
 		t.Errorf("fallback: rank %d cond %v (want 6, ≈%v), err %v", r.Rank, r.Cond, cond, err)
 	}
@@ -188,7 +188,7 @@ func TestGramDeclines(t *testing.T) {
 	if _, ok, _ := fitGram(xc, yc, &Settings{}); ok {
 		t.Error("rank-deficient design: Gram path accepted")
 	}
-	if r, err := Fit(xc, yc, &Settings{Precision: Double}); err != nil || r.Rank != 3 || len(r.Aliased) != 1 {
+	if r, err := Solve(xc, yc, &Settings{Precision: Double}); err != nil || r.Rank != 3 || len(r.Aliased) != 1 {
 		t.Errorf("rank-deficient fallback: rank %v aliased %v err %v", r.Rank, r.Aliased, err)
 	}
 	if _, ok, _ := fitGram(xc, yc, &Settings{Ridge: 0.1}); ok {
@@ -232,7 +232,7 @@ func TestGramDeterministic(t *testing.T) {
 }
 
 // TestGramDataErrors: the Gram path reports the first non-finite value in
-// row order (y before the row's x), as Fit does on every path.
+// row order (y before the row's x), as Solve does on every path.
 func TestGramDataErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -251,7 +251,7 @@ func TestGramDataErrors(t *testing.T) {
 				x.Set(tc.row, tc.col, tc.v)
 			}
 			x.Set(tc.row+3000, 1, math.NaN()) // a later one, in another block
-			_, err := Fit(x, y, &Settings{Precision: Double})
+			_, err := Solve(x, y, &Settings{Precision: Double})
 			var de *DataError
 			if !errors.As(err, &de) || de.Row != tc.row || de.Col != tc.col {
 				t.Fatalf("error %v, want a DataError at row %d, column %d", err, tc.row, tc.col)
@@ -271,7 +271,7 @@ func TestGramTrend(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("ok=%v err=%v", ok, err)
 	}
-	ref, err := Fit(x, y, &Settings{Precision: DoubleDouble})
+	ref, err := Solve(x, y, &Settings{Precision: DoubleDouble})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestGramTrend(t *testing.T) {
 // on the Double path give what Householder QR gives.
 func TestGramEdges(t *testing.T) {
 	x, y, _ := correlated(15, 3000, 3, 0.5, 1)
-	if _, err := Fit(x, y, &Settings{Precision: Double, Weights: make([]float64, 3000)}); err == nil {
+	if _, err := Solve(x, y, &Settings{Precision: Double, Weights: make([]float64, 3000)}); err == nil {
 		t.Error("all weights zero: no error")
 	}
 	// Squares of 1e200 overflow: the Gram path must decline, not fail.
@@ -306,7 +306,7 @@ func TestGramEdges(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		xc.Set(i, 1, 0.1)
 	}
-	r, err := Fit(xc, y, &Settings{Precision: Double})
+	r, err := Solve(xc, y, &Settings{Precision: Double})
 	if err != nil || r.Rank != 2 || len(r.Aliased) != 1 || r.Aliased[0] != 1 {
 		t.Errorf("constant column: rank %d aliased %v err %v", r.Rank, r.Aliased, err)
 	}
@@ -316,7 +316,7 @@ func TestGramEdges(t *testing.T) {
 	// residuals down to about 10⁻⁸ of the terms (here about 10⁻¹).
 	xs, ys, _ := correlated(16, 6, 4, 0.5, 1)
 	fast, ok, err := fitGram(xs, ys, &Settings{})
-	ref, err2 := Fit(xs, ys, &Settings{Precision: DoubleDouble})
+	ref, err2 := Solve(xs, ys, &Settings{Precision: DoubleDouble})
 	if !ok || err != nil || err2 != nil || fast.DF != 1 || relDiff(fast.RSS, ref.RSS) > 1e-8 {
 		t.Errorf("n = d+2: ok=%v err=%v df=%d RSS %v, double-double %v", ok, err, fast.DF, fast.RSS, ref.RSS)
 	}

@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Method selects the factorisation used by Fit.
+// Method selects the factorisation used by Solve.
 type Method int
 
 const (
@@ -101,7 +101,7 @@ func autoDD(n, d int) bool {
 // looked rank-deficient in double-double before reporting aliased columns.
 const RecheckLimit = 1e8
 
-// Settings configures Fit. The zero value (and a nil *Settings) fits an
+// Settings configures Solve. The zero value (and a nil *Settings) fits an
 // intercept by pivoted QR with unit weights and no penalty.
 type Settings struct {
 	Method    Method
@@ -276,8 +276,8 @@ func checkWeights(w []float64) error {
 	return nil
 }
 
-// Fit fits y ≈ b + Xβ by least squares (weighted and/or ridge-penalised per
-// s; nil s means defaults). X is n×d with one row per observation. Fit
+// Solve fits y ≈ b + Xβ by least squares (weighted and/or ridge-penalised per
+// s; nil s means defaults). X is n×d with one row per observation. Solve
 // panics if len(y) ≠ n or the settings are invalid, and returns a
 // *DataError for non-finite data or negative weights and a *SingularError
 // when Cholesky fails. A design with n ≤ d is allowed; it is then
@@ -286,9 +286,9 @@ func checkWeights(w []float64) error {
 // With Method QR and Precision Auto or DoubleDouble the computation is in
 // double-double and the float64 data are taken as exact. When the data are
 // decimal numbers that float64 cannot hold (0.1, or the powers of a
-// polynomial design), FitText reads them exactly instead.
-func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
-	res, err := fit(x, y, s)
+// polynomial design), SolveText reads them exactly instead.
+func Solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+	res, err := solve(x, y, s)
 	if err == nil {
 		w, intercept := []float64(nil), true
 		if s != nil {
@@ -299,7 +299,7 @@ func Fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	return res, err
 }
 
-func fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+func solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	set := s.orDefault()
 	n, d := x.Dims()
 	if len(y) != n {
@@ -368,16 +368,16 @@ func fit(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	return fitDD(p)
 }
 
-// FitPolynomial fits the polynomial y ≈ b + β₁x + β₂x² + … + β_k x^k
-// (k = degree ≥ 1; without b when s.NoIntercept). It is Fit on the design
+// SolvePolynomial fits the polynomial y ≈ b + β₁x + β₂x² + … + β_k x^k
+// (k = degree ≥ 1; without b when s.NoIntercept). It is Solve on the design
 // [x, x², …, x^k] except that, on the double-double path, the powers are
 // formed in double-double from the float64 x: the powers a float64 design
 // would hold are rounded, and for an ill-conditioned polynomial (NIST's
 // Filip, condition number 4·10⁹ after standardising) that rounding alone
 // changes the least-squares solution in the eighth digit, while x itself is
 // harmless. It panics if degree < 1 or len(x) ≠ len(y).
-func FitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
-	res, err := fitPolynomial(x, y, degree, s)
+func SolvePolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
+	res, err := solvePolynomial(x, y, degree, s)
 	if err == nil {
 		w, intercept := []float64(nil), true
 		if s != nil {
@@ -388,7 +388,7 @@ func FitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 	return res, err
 }
 
-func fitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
+func solvePolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 	set := s.orDefault()
 	n := len(x)
 	if len(y) != n {
@@ -420,7 +420,7 @@ func fitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 			return nil, fmt.Errorf("linear: no observations")
 		}
 		set.Precision = Double
-		return Fit(xm, y, &set)
+		return Solve(xm, y, &set)
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("linear: no observations")
@@ -451,18 +451,18 @@ func fitPolynomial(x, y []float64, degree int, s *Settings) (*Result, error) {
 	return fitDD(p)
 }
 
-// FitText is Fit for data given as decimal text: x holds n rows of d
+// SolveText is Solve for data given as decimal text: x holds n rows of d
 // numbers, y n numbers. Each value is read correctly rounded into
 // double-double, so decimal fractions that float64 rounds (0.1) enter the
 // computation to about 32 digits, and the fit is computed by pivoted QR in
 // double-double. Use it when the certified answer is that of the decimal
 // data (NIST StRD) and the design is ill-conditioned enough that float64
 // rounding of the inputs alone would cost digits. s.Method and s.Precision
-// must be zero (QR, Auto); FitText panics otherwise, or if the rows are
+// must be zero (QR, Auto); SolveText panics otherwise, or if the rows are
 // ragged or len(y) ≠ n. Unparsable text returns a *DataError.
-func FitText(x [][]string, y []string, s *Settings) (*Result, error) {
+func SolveText(x [][]string, y []string, s *Settings) (*Result, error) {
 	var yf []float64
-	res, err := fitText(x, y, s, &yf)
+	res, err := solveText(x, y, s, &yf)
 	if err == nil {
 		w, intercept := []float64(nil), true
 		if s != nil {
@@ -473,7 +473,7 @@ func FitText(x [][]string, y []string, s *Settings) (*Result, error) {
 	return res, err
 }
 
-func fitText(x [][]string, y []string, s *Settings, yf *[]float64) (*Result, error) {
+func solveText(x [][]string, y []string, s *Settings, yf *[]float64) (*Result, error) {
 	set := s.orDefault()
 	n := len(x)
 	if len(y) != n {
@@ -481,7 +481,7 @@ func fitText(x [][]string, y []string, s *Settings, yf *[]float64) (*Result, err
 	}
 	check(n, &set)
 	if set.Method != QR || set.Precision != Auto {
-		panic("linear: FitText always uses QR in double-double; leave Method and Precision zero")
+		panic("linear: SolveText always uses QR in double-double; leave Method and Precision zero")
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("linear: no observations")
@@ -545,7 +545,7 @@ func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // s²·ScaledTSS (+Inf when beyond float64, never NaN).
 func (r *Result) scaleSS(y func(int) float64, w []float64, intercept bool) {
 	if r.SSScale != 0 {
-		return // FitPolynomial's float64 path goes through Fit
+		return // SolvePolynomial's float64 path goes through Fit
 	}
 	r.SSScale, r.ScaledRSS, r.ScaledTSS = 1, r.RSS, r.TSS
 	if isFinite(r.RSS) && isFinite(r.TSS) {
@@ -614,20 +614,7 @@ func (r *Result) scaleSS(y func(int) float64, w []float64, intercept bool) {
 }
 
 // Model returns the fit as an lsq.Linear with the given feature names (nil
-// means "x1", "x2", …). It panics if len(features) differs from len(Coef).
+// means "x1", "x2", …), by lsq.NewLinear.
 func (r *Result) Model(features []string) *lsq.Linear {
-	if features == nil {
-		features = make([]string, len(r.Coef))
-		for j := range features {
-			features[j] = fmt.Sprintf("x%d", j+1)
-		}
-	}
-	if len(features) != len(r.Coef) {
-		panic(fmt.Sprintf("linear: %d feature names for %d coefficients", len(features), len(r.Coef)))
-	}
-	return &lsq.Linear{
-		Features:  append([]string(nil), features...),
-		Coef:      append([]float64(nil), r.Coef...),
-		Intercept: r.Intercept,
-	}
+	return lsq.NewLinear(features, r.Coef, r.Intercept)
 }

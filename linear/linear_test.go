@@ -68,7 +68,7 @@ func TestMethodsAgreeWithClosedForm(t *testing.T) {
 		{Method: SVD},
 		{Method: Cholesky},
 	} {
-		r, err := Fit(x, y, &s)
+		r, err := Solve(x, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func TestNormalEquationsResidual(t *testing.T) {
 		w[i] = 0.5 + float64(i%7)
 	}
 	for _, s := range []Settings{{Weights: w}, {Weights: w, Precision: Double}, {Weights: w, Method: SVD}} {
-		r, err := Fit(x, y, &s)
+		r, err := Solve(x, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,11 +143,11 @@ func TestWeightsAsReplication(t *testing.T) {
 	for i, r := range rows {
 		xr.SetRow(i, r)
 	}
-	rw, err := Fit(x, y, &Settings{Weights: w})
+	rw, err := Solve(x, y, &Settings{Weights: w})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rr, err := Fit(xr, ys, nil)
+	rr, err := Solve(xr, ys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestUnscaledIsInverseGram(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range []Settings{{Weights: w, NoIntercept: noInt}, {Weights: w, NoIntercept: noInt, Precision: Double}, {Weights: w, NoIntercept: noInt, Method: SVD}, {Weights: w, NoIntercept: noInt, Method: Cholesky}} {
-			r, err := Fit(x, y, &s)
+			r, err := Solve(x, y, &s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -255,7 +255,7 @@ func TestRidgeClosedForm(t *testing.T) {
 	for _, alpha := range []float64{1e-3, 0.1, 10} {
 		b0, beta := ridgeClosedForm(x, y, alpha)
 		for _, s := range []Settings{{Ridge: alpha}, {Ridge: alpha, Precision: Double}, {Ridge: alpha, Method: SVD}, {Ridge: alpha, Method: Cholesky}} {
-			r, err := Fit(x, y, &s)
+			r, err := Solve(x, y, &s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -277,13 +277,13 @@ func TestRidgeClosedForm(t *testing.T) {
 
 func TestRidgeTendsToOLS(t *testing.T) {
 	x, y := randomProblem(6, 60, 4)
-	ols, err := Fit(x, y, nil)
+	ols, err := Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prev := math.Inf(1)
 	for _, alpha := range []float64{1e-2, 1e-4, 1e-6, 1e-8, 1e-10} {
-		r, err := Fit(x, y, &Settings{Ridge: alpha})
+		r, err := Solve(x, y, &Settings{Ridge: alpha})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,12 +314,12 @@ func TestRankDeficient(t *testing.T) {
 		xd.Set(i, 1, x.At(i, 1))
 		xd.Set(i, 2, x.At(i, 1))
 	}
-	full, err := Fit(x, y, nil)
+	full, err := Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []Settings{{}, {Precision: Double}, {Method: SVD}} {
-		r, err := Fit(xd, y, &s)
+		r, err := Solve(xd, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +344,7 @@ func TestRankDeficient(t *testing.T) {
 			t.Errorf("DF %d, want n − rank − 1 = %d", r.DF, n-3)
 		}
 	}
-	if _, err := Fit(xd, y, &Settings{Method: Cholesky}); !errors.As(err, new(*SingularError)) {
+	if _, err := Solve(xd, y, &Settings{Method: Cholesky}); !errors.As(err, new(*SingularError)) {
 		t.Errorf("Cholesky on a singular design: err = %v, want *SingularError", err)
 	}
 }
@@ -356,7 +356,7 @@ func TestConstantColumnAliased(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		x.Set(i, 1, 3)
 	}
-	r, err := Fit(x, y, nil)
+	r, err := Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +369,7 @@ func TestDataErrors(t *testing.T) {
 	x, y := randomProblem(9, 10, 2)
 	x.Set(3, 1, math.NaN())
 	var de *DataError
-	if _, err := Fit(x, y, nil); !errors.As(err, &de) || de.Row != 3 || de.Col != 1 {
+	if _, err := Solve(x, y, nil); !errors.As(err, &de) || de.Row != 3 || de.Col != 1 {
 		t.Errorf("NaN in X: err = %v", err)
 	}
 	x.Set(3, 1, 0)
@@ -378,16 +378,16 @@ func TestDataErrors(t *testing.T) {
 		w[i] = 1
 	}
 	w[4] = -1
-	if _, err := Fit(x, y, &Settings{Weights: w}); !errors.As(err, &de) || de.Row != 4 || de.Col != -2 {
+	if _, err := Solve(x, y, &Settings{Weights: w}); !errors.As(err, &de) || de.Row != 4 || de.Col != -2 {
 		t.Errorf("negative weight: err = %v", err)
 	}
-	if _, err := FitText([][]string{{"1"}, {"x"}}, []string{"1", "2"}, nil); !errors.As(err, &de) || de.Row != 1 {
+	if _, err := SolveText([][]string{{"1"}, {"x"}}, []string{"1", "2"}, nil); !errors.As(err, &de) || de.Row != 1 {
 		t.Errorf("bad text: err = %v", err)
 	}
 	for name, f := range map[string]func(){
-		"short y":        func() { Fit(x, y[:5], nil) },
-		"negative ridge": func() { Fit(x, y, &Settings{Ridge: -1}) },
-		"weights length": func() { Fit(x, y, &Settings{Weights: w[:3]}) },
+		"short y":        func() { Solve(x, y[:5], nil) },
+		"negative ridge": func() { Solve(x, y, &Settings{Ridge: -1}) },
+		"weights length": func() { Solve(x, y, &Settings{Weights: w[:3]}) },
 	} {
 		func() {
 			defer func() {
@@ -400,12 +400,12 @@ func TestDataErrors(t *testing.T) {
 	}
 }
 
-// TestFitTextDecimal: 0.1-steps read as text give the exact answer of the
+// TestSolveTextDecimal: 0.1-steps read as text give the exact answer of the
 // decimal data, y = 0.3 + 0.7x exactly.
-func TestFitTextDecimal(t *testing.T) {
+func TestSolveTextDecimal(t *testing.T) {
 	xs := [][]string{{"0.1"}, {"0.2"}, {"0.3"}, {"0.4"}, {"0.5"}}
 	ys := []string{"0.37", "0.44", "0.51", "0.58", "0.65"}
-	r, err := FitText(xs, ys, nil)
+	r, err := SolveText(xs, ys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +419,7 @@ func TestFitTextDecimal(t *testing.T) {
 
 func TestPolynomialMatchesFit(t *testing.T) {
 	// x = 0..20, y = 1 + x + … + x⁵ (Wampler1): the float64 powers are
-	// exact, so FitPolynomial and Fit see the same data and both return
+	// exact, so SolvePolynomial and Solve see the same data and both return
 	// all-ones exactly.
 	x := make([]float64, 21)
 	y := make([]float64, 21)
@@ -435,8 +435,8 @@ func TestPolynomialMatchesFit(t *testing.T) {
 		y[i] = s
 	}
 	for _, f := range []func() (*Result, error){
-		func() (*Result, error) { return FitPolynomial(x, y, 5, nil) },
-		func() (*Result, error) { return Fit(xm, y, nil) },
+		func() (*Result, error) { return SolvePolynomial(x, y, 5, nil) },
+		func() (*Result, error) { return Solve(xm, y, nil) },
 	} {
 		r, err := f()
 		if err != nil {
@@ -467,7 +467,7 @@ func BenchmarkFit(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Fit(x, y, &c.s); err != nil {
+				if _, err := Solve(x, y, &c.s); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -483,12 +483,12 @@ func TestPrecisionChoice(t *testing.T) {
 		t.Skip("a double-double fit of n·d² ≈ 1e7 takes a fraction of a second")
 	}
 	small, ys := randomProblem(11, 100, 3)
-	if r, _ := Fit(small, ys, nil); r.Precision != DoubleDouble {
+	if r, _ := Solve(small, ys, nil); r.Precision != DoubleDouble {
 		t.Errorf("n·d² = 900: precision %v", r.Precision)
 	}
 	// n·d² = 4000·51² ≈ 1.04e7 > AccurateLimit.
 	x, y := randomProblem(12, 4000, 51)
-	r, err := Fit(x, y, nil)
+	r, err := Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,14 +498,14 @@ func TestPrecisionChoice(t *testing.T) {
 	for i := 0; i < 4000; i++ {
 		x.Set(i, 50, 2*x.At(i, 7)) // an exact multiple: aliased at any precision
 	}
-	r, err = Fit(x, y, nil)
+	r, err = Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Precision != DoubleDouble || r.Rank != 50 || len(r.Aliased) != 1 || (r.Aliased[0] != 7 && r.Aliased[0] != 50) {
 		t.Errorf("aliased above AccurateLimit: precision %v rank %d aliased %v", r.Precision, r.Rank, r.Aliased)
 	}
-	if r, _ := Fit(x, y, &Settings{Precision: Double}); r.Precision != Double || r.Rank != 50 {
+	if r, _ := Solve(x, y, &Settings{Precision: Double}); r.Precision != Double || r.Rank != 50 {
 		t.Errorf("explicit Double: precision %v rank %d", r.Precision, r.Rank)
 	}
 }
@@ -516,12 +516,12 @@ func TestPrecisionChoice(t *testing.T) {
 func TestWide(t *testing.T) {
 	x := mat.NewDense(3, 5, []float64{1, 2, 3, 4, 5, 2, 1, 0, 3, 3, 5, 5, 1, 1, 2})
 	y := []float64{1, 2, 4}
-	ref, err := Fit(x, y, &Settings{Method: SVD})
+	ref, err := Solve(x, y, &Settings{Method: SVD})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []Settings{{}, {Precision: Double}} {
-		r, err := Fit(x, y, &s)
+		r, err := Solve(x, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -534,9 +534,9 @@ func TestWide(t *testing.T) {
 			}
 		}
 	}
-	ridge, _ := Fit(x, y, &Settings{Ridge: 0.1})
+	ridge, _ := Solve(x, y, &Settings{Ridge: 0.1})
 	for _, s := range []Settings{{Ridge: 0.1, Precision: Double}, {Ridge: 0.1, Method: SVD}, {Ridge: 0.1, Method: Cholesky}} {
-		r, err := Fit(x, y, &s)
+		r, err := Solve(x, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -563,11 +563,11 @@ func TestUnitInvariance(t *testing.T) {
 		}
 	}
 	for _, s := range []Settings{{}, {Precision: Double}, {Method: SVD}} {
-		a, err := Fit(x, y, &s)
+		a, err := Solve(x, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := Fit(z, y, &s)
+		b, err := Solve(z, y, &s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -651,19 +651,19 @@ func TestZeroWeightRowsAsDeleted(t *testing.T) {
 				// 1/(2·cond) ≤ RCond < 1/cond: the Gram path declines
 				// (gram.go), Householder QR keeps every column.
 				s.RCond = 0
-				r, err := Fit(tc.x, y, &s)
+				r, err := Solve(tc.x, y, &s)
 				if err != nil {
 					t.Fatal(err)
 				}
 				s.RCond = 0.75 / r.Cond
 			}
-			full, err := Fit(tc.x, y, &s)
+			full, err := Solve(tc.x, y, &s)
 			if err != nil {
 				t.Fatal(err)
 			}
 			xs, ys, ws := sub(tc.x)
 			s.Weights = ws
-			del, err := Fit(xs, ys, &s)
+			del, err := Solve(xs, ys, &s)
 			if err != nil {
 				t.Fatal(err)
 			}

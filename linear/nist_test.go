@@ -59,7 +59,7 @@ func designDense(p testproblems.Linear) *mat.Dense {
 
 // exactText writes each float64 exactly in decimal (every binary64 value
 // has a finite decimal expansion of at most 767 significant digits; 800 are
-// written), so FitText sees exactly what Fit sees.
+// written), so SolveText sees exactly what Solve sees.
 func exactText(x *mat.Dense, y []float64) ([][]string, []string) {
 	n, d := x.Dims()
 	rows := make([][]string, n)
@@ -77,13 +77,13 @@ func exactText(x *mat.Dense, y []float64) ([][]string, []string) {
 // TestNISTCertified is the acceptance test: LRE ≥ 12 for every certified
 // quantity of all 11 NIST StRD linear problems, with default settings.
 //
-//   - FitText on the decimal text of the design (powers formed exactly);
-//   - FitPolynomial on the float64 x for the polynomial problems, Fit for
+//   - SolveText on the decimal text of the design (powers formed exactly);
+//   - SolvePolynomial on the float64 x for the polynomial problems, Solve for
 //     Longley: the float64 route a user takes;
-//   - Fit on the float64 Design() columns. For Filip the float64 rounding
+//   - Solve on the float64 Design() columns. For Filip the float64 rounding
 //     of the powers x^k perturbs the problem itself in the eighth digit, so
-//     there the test checks instead that Fit solves the problem it was
-//     given: against the exact solution of the rounded data (FitText of the
+//     there the test checks instead that Solve solves the problem it was
+//     given: against the exact solution of the rounded data (SolveText of the
 //     exact decimal expansion of each float64), LRE ≥ 12 too.
 //
 // The log prints the minimum LRE per problem for these three and, for
@@ -94,31 +94,31 @@ func TestNISTCertified(t *testing.T) {
 	for _, p := range testproblems.LinearProblems() {
 		s := &Settings{NoIntercept: !p.Intercept}
 
-		rt, err := FitText(p.DesignText(), p.YText, s)
+		rt, err := SolveText(p.DesignText(), p.YText, s)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
 		lt, dt := nistLRE(p, rt)
 		if lt < certifiedDigits {
-			t.Errorf("%s FitText: min LRE %.1f <%s", p.Name, lt, dt)
+			t.Errorf("%s SolveText: min LRE %.1f <%s", p.Name, lt, dt)
 		}
 
 		x := designDense(p)
 		var rp *Result
 		if len(p.X) == 1 {
-			rp, err = FitPolynomial(p.X[0], p.Y, p.Degree, s)
+			rp, err = SolvePolynomial(p.X[0], p.Y, p.Degree, s)
 		} else {
-			rp, err = Fit(x, p.Y, s)
+			rp, err = Solve(x, p.Y, s)
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
 		lp, dp := nistLRE(p, rp)
 		if lp < certifiedDigits {
-			t.Errorf("%s FitPolynomial/Fit: min LRE %.1f <%s", p.Name, lp, dp)
+			t.Errorf("%s SolvePolynomial/Solve: min LRE %.1f <%s", p.Name, lp, dp)
 		}
 
-		rf, err := Fit(x, p.Y, s)
+		rf, err := Solve(x, p.Y, s)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
@@ -128,27 +128,27 @@ func TestNISTCertified(t *testing.T) {
 		lf, df := nistLRE(p, rf)
 		if p.Name == "Filip" {
 			xt, yt := exactText(x, p.Y)
-			re, err := FitText(xt, yt, s)
+			re, err := SolveText(xt, yt, s)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for j := range re.Coef {
 				if l := testproblems.LRE(rf.Coef[j], re.Coef[j], 15); l < certifiedDigits {
-					t.Errorf("Filip Fit: coefficient %d has LRE %.1f against the exact solution of its float64 input", j, l)
+					t.Errorf("Filip Solve: coefficient %d has LRE %.1f against the exact solution of its float64 input", j, l)
 				}
 			}
 		} else if lf < certifiedDigits {
-			t.Errorf("%s Fit: min LRE %.1f <%s", p.Name, lf, df)
+			t.Errorf("%s Solve: min LRE %.1f <%s", p.Name, lf, df)
 		}
 
-		rd, err := Fit(x, p.Y, &Settings{NoIntercept: !p.Intercept, Precision: Double})
+		rd, err := Solve(x, p.Y, &Settings{NoIntercept: !p.Intercept, Precision: Double})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ld, _ := nistLRE(p, rd)
 		// The float64 methods, for information (no accuracy is promised).
 		other := func(m Method) string {
-			r, err := Fit(x, p.Y, &Settings{NoIntercept: !p.Intercept, Method: m})
+			r, err := Solve(x, p.Y, &Settings{NoIntercept: !p.Intercept, Method: m})
 			if err != nil {
 				return "fail"
 			}
@@ -220,7 +220,7 @@ func exactOLS(x *mat.Dense, y []float64) (coef, diag []float64) {
 }
 
 // TestIllConditionedAgainstRational: a degree-7 polynomial on x ∈ [10, 11]
-// (standardised condition number ≈ 2.6e12) fitted by Fit with
+// (standardised condition number ≈ 2.6e12) fitted by Solve with
 // float64 powers, compared with the exact rational solution of the same
 // float64 data: LRE ≥ 12 for every coefficient and every diagonal element
 // of Unscaled.
@@ -238,7 +238,7 @@ func TestIllConditionedAgainstRational(t *testing.T) {
 		y[i] = math.Sin(xi) + 1e-3*math.Cos(37*xi)
 	}
 	want, diag := exactOLS(x, y)
-	r, err := Fit(x, y, nil)
+	r, err := Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,14 +33,14 @@ func TestLargeTargetSums(t *testing.T) {
 		{Method: QR, Precision: DoubleDouble, Weights: []float64{1, 2, 1, 2, 1}},
 	} {
 		name := fmt.Sprintf("%v/%v/w=%v", set.Method, set.Precision, set.Weights != nil)
-		ref, err := Fit(x, base, &set)
+		ref, err := Solve(x, base, &set)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ref.SSScale != 1 || ref.ScaledRSS != ref.RSS || ref.ScaledTSS != ref.TSS {
 			t.Errorf("%s: unscaled data: SSScale %v, scaled sums %v %v, sums %v %v; want 1 and the sums themselves", name, ref.SSScale, ref.ScaledRSS, ref.ScaledTSS, ref.RSS, ref.TSS)
 		}
-		res, err := Fit(x, scaled(c), &set)
+		res, err := Solve(x, scaled(c), &set)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -85,11 +85,11 @@ func TestLargeTargetGram(t *testing.T) {
 		yc[i] = y[i] * c
 	}
 	set := &Settings{Precision: Double}
-	ref, err := Fit(x, y, set)
+	ref, err := Solve(x, y, set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(x, yc, set)
+	res, err := Solve(x, yc, set)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func BenchmarkSGDBatch1(b *testing.B) {
 	const n, d = 100_000, 100
 	x, y := benchData(n, d)
 	p := LeastSquares(x, y, nil, true, nil, nil)
-	// The same rows standardised by centre 0.1 and scale 2, as fit.Linear
+	// The same rows standardised by centre 0.1 and scale 2, as fit.Matrix
 	// standardises.
 	center, scale := make([]float64, d), make([]float64, d)
 	for j := range center {

@@ -11,7 +11,7 @@ import (
 func ExampleSummarize() {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}
-	res, err := linear.Fit(x, y, nil)
+	res, err := linear.Solve(x, y, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -39,7 +39,7 @@ func ExampleSummarize() {
 func ExampleSummarize_robust() {
 	x := mat.NewDense(8, 1, []float64{1, 2, 3, 4, 5, 6, 7, 8})
 	y := []float64{1.2, 1.9, 3.2, 3.8, 5.5, 5.6, 7.9, 7.1}
-	res, _ := linear.Fit(x, y, nil)
+	res, _ := linear.Solve(x, y, nil)
 	// HC3 standard errors with normal (z) intervals, statsmodels' default
 	// for a robust covariance. statsmodels 0.13.5 prints the same numbers
 	// (OLS(...).fit(cov_type="HC3")).

@@ -123,7 +123,7 @@ func TestLm(t *testing.T) {
 			tol = 1e-8
 		}
 		for _, m := range methods {
-			res, err := linear.Fit(x, c.Y, &linear.Settings{Method: m, Weights: c.Weights})
+			res, err := linear.Solve(x, c.Y, &linear.Settings{Method: m, Weights: c.Weights})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,11 +222,11 @@ func TestZeroWeightsAsDeleted(t *testing.T) {
 		ys[k], ws[k] = c.Y[i], c.Weights[i]
 	}
 	for _, m := range []linear.Method{linear.QR, linear.SVD, linear.Cholesky} {
-		full, err := linear.Fit(x, c.Y, &linear.Settings{Method: m, Weights: c.Weights})
+		full, err := linear.Solve(x, c.Y, &linear.Settings{Method: m, Weights: c.Weights})
 		if err != nil {
 			t.Fatal(err)
 		}
-		del, err := linear.Fit(xs, ys, &linear.Settings{Method: m, Weights: ws})
+		del, err := linear.Solve(xs, ys, &linear.Settings{Method: m, Weights: ws})
 		if err != nil {
 			t.Fatal(err)
 		}

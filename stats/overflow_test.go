@@ -28,11 +28,11 @@ func TestLargeTarget(t *testing.T) {
 		w   []float64
 	}{{NonRobust, nil}, {HC1, nil}, {HC3, nil}, {NonRobust, []float64{1, 2, 1, 2, 1}}, {HC2, []float64{1, 2, 1, 2, 1}}} {
 		cov, w := tc.cov, tc.w
-		ref, err := linear.Fit(x, base, &linear.Settings{Weights: w})
+		ref, err := linear.Solve(x, base, &linear.Settings{Weights: w})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := linear.Fit(x, y, &linear.Settings{Weights: w})
+		res, err := linear.Solve(x, y, &linear.Settings{Weights: w})
 		if err != nil {
 			t.Fatal(err)
 		}

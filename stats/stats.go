@@ -88,7 +88,7 @@ type Settings struct {
 //
 // For an aliased coefficient (a column of X that is a linear combination of
 // the others, linear.Result.Aliased) Coef is the minimum-norm estimate that
-// linear.Fit reports, and StdErr, T, P, Lower and Upper are NaN: the
+// linear.Solve reports, and StdErr, T, P, Lower and Upper are NaN: the
 // coefficient is not identified by the data, so it has no standard error,
 // as R's summary.lm reports NA for it. The coefficients of the other
 // columns in the same linear dependence are those of the minimum-norm
@@ -149,7 +149,7 @@ type Summary struct {
 var ErrPenalized = errors.New("stats: no classical inference for a penalised (ridge) fit")
 
 // Summarize computes the summary of res, the fit of x (n×d, as passed to
-// linear.Fit) with the given weights (nil for unweighted; the same as in
+// linear.Solve) with the given weights (nil for unweighted; the same as in
 // linear.Settings). x may be nil unless s.Cov is one of the HC estimators,
 // which need the rows for the sandwich and the leverages. Summarize panics
 // if x or weights do not match res, or s is invalid; it returns

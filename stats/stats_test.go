@@ -76,7 +76,7 @@ func TestStatsmodels(t *testing.T) {
 		for i, r := range c.X {
 			x.SetRow(i, r)
 		}
-		res, err := linear.Fit(x, c.Y, &linear.Settings{NoIntercept: !c.Intercept, Weights: c.Weights})
+		res, err := linear.Solve(x, c.Y, &linear.Settings{NoIntercept: !c.Intercept, Weights: c.Weights})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func isAliased(res *linear.Result, j int) bool {
 // certifies 15 digits), including the uncentred R² of NoInt1/NoInt2.
 func TestNISTSummary(t *testing.T) {
 	for _, p := range testproblems.LinearProblems() {
-		res, err := linear.FitText(p.DesignText(), p.YText, &linear.Settings{NoIntercept: !p.Intercept})
+		res, err := linear.SolveText(p.DesignText(), p.YText, &linear.Settings{NoIntercept: !p.Intercept})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestNISTSummary(t *testing.T) {
 func TestHandComputed(t *testing.T) {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}
-	res, err := linear.Fit(x, y, nil)
+	res, err := linear.Solve(x, y, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,12 +227,12 @@ func TestHandComputed(t *testing.T) {
 func TestErrors(t *testing.T) {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}
-	res, _ := linear.Fit(x, y, &linear.Settings{Ridge: 0.1})
+	res, _ := linear.Solve(x, y, &linear.Settings{Ridge: 0.1})
 	if _, err := Summarize(res, x, nil, nil); err != ErrPenalized {
 		t.Errorf("ridge: err = %v", err)
 	}
 	x2 := mat.NewDense(2, 1, []float64{1, 2})
-	res2, _ := linear.Fit(x2, []float64{1, 3}, nil)
+	res2, _ := linear.Solve(x2, []float64{1, 3}, nil)
 	if _, err := Summarize(res2, x2, nil, nil); err == nil {
 		t.Error("no error for DF = 0")
 	}

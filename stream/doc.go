@@ -74,7 +74,7 @@
 // rounded to float64 are not NIST's data, and that rounding alone limits any
 // solver fed them to about 7.9 digits of NIST's values; the streaming fit
 // reproduces the exact solution of the float64 data it was given to 15
-// digits. (Package linear's FitPolynomial forms the powers in double-double
+// digits. (Package linear's SolvePolynomial forms the powers in double-double
 // and so reaches NIST's values.)
 //
 // Double-double costs time: folding rows of 20 features runs at about

@@ -106,7 +106,7 @@ func certified(p testproblems.Linear) summary {
 // exactFloat64Reference is the solution of the least-squares problem whose
 // data are exactly the float64 numbers given (the design's columns and y),
 // computed by package linear in double-double from the exact decimal
-// expansion of every float64 (FitText), rounded to float64 at the end.
+// expansion of every float64 (linear.SolveText), rounded to float64 at the end.
 func exactFloat64Reference(t *testing.T, p testproblems.Linear) summary {
 	t.Helper()
 	cols := p.Design()
@@ -123,7 +123,7 @@ func exactFloat64Reference(t *testing.T, p testproblems.Linear) summary {
 		}
 		yt[i] = exact(p.Y[i])
 	}
-	r, err := linear.FitText(xt, yt, &linear.Settings{NoIntercept: !p.Intercept})
+	r, err := linear.SolveText(xt, yt, &linear.Settings{NoIntercept: !p.Intercept})
 	if err != nil {
 		t.Fatal(err)
 	}

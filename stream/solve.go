@@ -27,17 +27,10 @@ type Result struct {
 	AdjR2      float64 // 1 − (1−R²)(N−c)/DF, c = 1 with an intercept, 0 without (statsmodels' convention)
 }
 
-// Model returns the fitted model with the given feature names (which may be
-// nil). It panics if names is not nil and its length differs from len(Coef).
-func (r *Result) Model(names []string) lsq.Linear {
-	if names != nil && len(names) != len(r.Coef) {
-		panic(fmt.Sprintf("stream: Model got %d names for %d coefficients", len(names), len(r.Coef)))
-	}
-	return lsq.Linear{
-		Features:  append([]string(nil), names...),
-		Coef:      append([]float64(nil), r.Coef...),
-		Intercept: r.Intercept,
-	}
+// Model returns the fit as an lsq.Linear with the given feature names (nil
+// means "x1", "x2", …), by lsq.NewLinear.
+func (r *Result) Model(features []string) *lsq.Linear {
+	return lsq.NewLinear(features, r.Coef, r.Intercept)
 }
 
 // ErrNoData is returned by Solve when no row with a positive weight has been

@@ -56,7 +56,7 @@ func designCond(x *mat.Dense, w []float64, intercept bool) float64 {
 }
 
 // The Beam exact fit (TSQR over files, solved from the merged factor) and
-// the in-memory library fit (fit.Linear, QR of all rows at once) of the same
+// the in-memory library fit (fit.Matrix, QR of all rows at once) of the same
 // rows agree: OLS and ridge, the ridge penalty on the standardised (default)
 // and on the raw coefficients, weights none, constant 3 and some zero, with
 // and without an intercept.
@@ -98,14 +98,14 @@ func TestExactMatchesInMemory(t *testing.T) {
 						if alpha > 0 {
 							fs.Penalty = penalty.L2{Alpha: alpha}
 						}
-						ref, err := fit.Linear(context.Background(), ds.x, ds.y, fs)
+						ref, err := fit.Matrix(context.Background(), ds.x, ds.y, fs)
 						if err != nil {
 							t.Fatal(err)
 						}
 						got := append([]float64{m.Intercept}, m.Coef...)
 						want := append([]float64{ref.Intercept}, ref.Coef...)
 						if e := maxRel(got, want); e > 1e-10 {
-							t.Errorf("beam %v\nfit.Linear %v\nrel %.3g", got, want, e)
+							t.Errorf("beam %v\nfit.Matrix %v\nrel %.3g", got, want, e)
 						}
 						if noIcpt && m.Intercept != 0 {
 							t.Errorf("intercept %v without an intercept", m.Intercept)

@@ -138,7 +138,7 @@ func TestRunGDReachesGap(t *testing.T) {
 			// bounds ‖θ−θ*‖ ≤ √(2(gapTol·den + 1e-13·F*)/μ). The exact
 			// solution adds its own error, ≲ 1e-10·‖θ*‖ (see
 			// TestExactMatchesInMemory).
-			ref, err := fit.Linear(context.Background(), ds.x, ds.y, &fit.Settings{Weights: c.w, NoIntercept: !c.intercept})
+			ref, err := fit.Matrix(context.Background(), ds.x, ds.y, &fit.Settings{Weights: c.w, NoIntercept: !c.intercept})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -93,7 +93,7 @@ func runDemoFit(ctx context.Context, label string, s fit.Settings) (*demoRun, er
 	h := &historyRecorder{}
 	r := &demoRun{Label: label, history: h}
 	s.Optim.Recorder = h
-	res, err := fit.Linear(ctx, x, demoY, &s)
+	res, err := fit.Matrix(ctx, x, demoY, &s)
 	if err != nil {
 		return nil, err
 	}

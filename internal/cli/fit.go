@@ -163,11 +163,11 @@ type fitPlan struct {
 func (o *fitOptions) plan() (*fitPlan, error) {
 	p := &fitPlan{}
 	s := &p.settings
-	s.Solver = fit.Solver(strings.ToLower(o.Solver))
-	if !s.Solver.Valid() {
+	var err error
+	if s.Solver, err = fit.ParseSolver(o.Solver); err != nil {
 		names := make([]string, len(fit.Solvers))
 		for i, v := range fit.Solvers {
-			names[i] = string(v)
+			names[i] = v.String()
 		}
 		return nil, usagef("--solver %q: unknown solver; want one of %s", o.Solver, strings.Join(names, ", "))
 	}
@@ -175,7 +175,6 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	s.Raw = !o.Standardize
 	s.LineSearch = o.LineSearch
 	s.WeightDecay = o.WeightDec
-	var err error
 	if p.rates, p.grid, err = parseRates(o.LR); err != nil {
 		return nil, err
 	}
@@ -229,7 +228,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	}
 	if !o.changed("solver") {
 		if m := p.start; m != nil {
-			if sv := fit.Solver(m.Solver.Name); sv.Valid() && !sv.Exact() && !sv.Penalized() {
+			if sv, err := fit.ParseSolver(m.Solver.Name); err == nil && !sv.Exact() && !sv.Penalized() {
 				s.Solver = sv
 			} else {
 				s.Solver = fit.GD
@@ -496,14 +495,14 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	}
 	var bar *progress
 	if !s.Solver.Exact() && stdio.ErrTerminal && !o.Quiet {
-		bar = newProgress(stdio.Err, s.Optim.Epochs, string(s.Solver))
+		bar = newProgress(stdio.Err, s.Optim.Epochs, s.Solver.String())
 		rec = append(rec, bar)
 	}
 	if len(rec) > 0 && !s.Solver.Exact() {
 		s.Optim.Recorder = rec
 	}
 
-	res, fitErr := fit.Linear(ctx, x, y, &s)
+	res, fitErr := fit.Matrix(ctx, x, y, &s)
 	bar.finish()
 	if res == nil {
 		return fitErr
@@ -651,7 +650,7 @@ func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settin
 
 func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	out.Coef, out.Intercept = res.Coef, res.Intercept
-	out.Solver = string(res.Solver)
+	out.Solver = res.Solver.String()
 	out.Status = res.Status.String()
 	out.Converged = res.Status.Converged()
 	out.Iterations = res.Iterations
@@ -693,7 +692,7 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 	m := &modelio.Model{
 		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
 		Coef: res.Coef, Intercept: res.Intercept, FitIntercept: !s.NoIntercept,
-		Solver: modelio.Solver{Name: string(res.Solver), Settings: map[string]any{
+		Solver: modelio.Solver{Name: res.Solver.String(), Settings: map[string]any{
 			"standardize": !s.Raw,
 		}},
 		Training: map[string]any{
@@ -776,7 +775,7 @@ func chooseRate(ctx context.Context, x *mat.Dense, y []float64, s fit.Settings, 
 		t.Optim.LearningRate = r
 		t.Optim.Recorder = nil
 		t.SkipExact = true
-		res, err := fit.Linear(ctx, x, y, &t)
+		res, err := fit.Matrix(ctx, x, y, &t)
 		if ctx.Err() != nil {
 			return 0, nil, ctx.Err()
 		}
@@ -807,7 +806,7 @@ func rateGrid(ctx context.Context, x *mat.Dense, y []float64, s fit.Settings) ([
 	t.Optim.Recorder = nil
 	t.Optim.LearningRate = 0
 	t.SkipExact = true
-	res, err := fit.Linear(ctx, x, y, &t)
+	res, err := fit.Matrix(ctx, x, y, &t)
 	if res == nil || res.Optim == nil {
 		return nil, err
 	}

@@ -132,12 +132,15 @@ func lrFindOptimizer(s fit.Solver) optim.Optimizer {
 }
 
 func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
-	solver := fit.Solver(strings.ToLower(o.Solver))
+	solver, perr := fit.ParseSolver(o.Solver)
 	opt := lrFindOptimizer(solver)
+	if perr != nil {
+		opt = nil
+	}
 	if opt == nil {
 		names := make([]string, len(lrFindSolvers))
 		for i, v := range lrFindSolvers {
-			names[i] = string(v)
+			names[i] = v.String()
 		}
 		return usagef("--solver %q: the range test needs a fixed-rate update rule; want one of %s", o.Solver, strings.Join(names, ", "))
 	}
@@ -197,7 +200,7 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 	}
 	out := lrFindOutput{
 		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
-		Solver: string(solver), BatchSize: batch, Seed: o.Seed, Standardized: o.Standardize,
+		Solver: solver.String(), BatchSize: batch, Seed: o.Seed, Standardized: o.Standardize,
 		Rates: res.Rates, Stopped: len(res.Rates) < o.Steps,
 		SuggestedLR: jsonFloat(res.Suggested), Bound: jsonFloat(2 / L), L: jsonFloat(L),
 	}

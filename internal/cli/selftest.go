@@ -148,9 +148,9 @@ func selftestLinear(p testproblems.Linear) selftestRow {
 		}
 	}
 	if len(p.X) == 1 {
-		res, err = linear.FitPolynomial(p.X[0], p.Y, p.Degree, s)
+		res, err = linear.SolvePolynomial(p.X[0], p.Y, p.Degree, s)
 	} else {
-		res, err = linear.Fit(x, p.Y, s)
+		res, err = linear.Solve(x, p.Y, s)
 	}
 	if err != nil {
 		row.Note = err.Error()

@@ -43,7 +43,7 @@ func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame, m *modelio.Model
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	sameRun := cp != nil && m.Solver.Name == string(s.Solver) && !isL2SP(s.Penalty)
+	sameRun := cp != nil && m.Solver.Name == s.Solver.String() && !isL2SP(s.Penalty)
 	switch {
 	case resume && cp == nil:
 		return fmt.Errorf("%s: the file has no optimiser state to resume (write one with --checkpoint, or use --init for a warm start)", path)

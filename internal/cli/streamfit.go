@@ -172,7 +172,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	var trace *traceRecorder
 	var pbar *progress
 	if iterative {
-		if rec, trace, pbar, err = epochRecorders(o, stdio, fs.Optim.Epochs, string(s.Solver)+" (streamed)"); err != nil {
+		if rec, trace, pbar, err = epochRecorders(o, stdio, fs.Optim.Epochs, s.Solver.String()+" (streamed)"); err != nil {
 			return err
 		}
 		defer trace.finish(false)

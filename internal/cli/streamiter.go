@@ -34,7 +34,7 @@ func epochRecorders(o fitOptions, stdio IO, epochs int, label string) (rec lsqRe
 func streamIterativeOutput(o fitOptions, stdio IO, res *fit.Result, fitErr error, trace *traceRecorder, target string, files []string) error {
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: res.Features}
 	fillFitOutput(&out, res, 0)
-	out.Solver = string(res.Solver) + "-stream"
+	out.Solver = res.Solver.String() + "-stream"
 	var div *optim.DivergenceError
 	if fitErr != nil && !errors.As(fitErr, &div) {
 		return fitErr

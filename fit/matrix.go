@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -16,28 +17,52 @@ import (
 )
 
 // Solver names a method: an exact factorisation or an iterative optimiser.
-type Solver string
+// The zero value is QR. Its String form is the name the command line and
+// model files use; ParseSolver reads it back.
+type Solver int
 
 // Solvers.
 const (
-	QR       Solver = "qr"       // pivoted Householder QR (exact; the default)
-	SVD      Solver = "svd"      // singular value decomposition (exact, minimum norm)
-	Cholesky Solver = "cholesky" // normal equations (exact, fast, squares the condition number)
-	GD       Solver = "gd"       // batch gradient descent, the textbook algorithm
-	SGD      Solver = "sgd"      // mini-batch stochastic gradient descent
-	Momentum Solver = "momentum" // heavy ball
-	Nesterov Solver = "nesterov" // Nesterov's accelerated gradient (Sutskever et al. 2013)
-	AdaGrad  Solver = "adagrad"
-	RMSProp  Solver = "rmsprop"
-	Adam     Solver = "adam"
-	AdamW    Solver = "adamw"
-	LBFGS    Solver = "lbfgs"
-	CD       Solver = "cd"    // coordinate descent for L1 / elastic net / L2 (glmnet's algorithm, package enet)
-	FISTA    Solver = "fista" // accelerated proximal gradient for the same (exact zeros)
+	QR       Solver = iota // pivoted Householder QR (exact; the default)
+	SVD                    // singular value decomposition (exact, minimum norm)
+	Cholesky               // normal equations (exact, fast, squares the condition number)
+	CD                     // coordinate descent for L1 / elastic net / L2 (glmnet's algorithm, package enet)
+	FISTA                  // accelerated proximal gradient for the same (exact zeros)
+	GD                     // batch gradient descent, the textbook algorithm
+	SGD                    // mini-batch stochastic gradient descent
+	Momentum               // heavy ball
+	Nesterov               // Nesterov's accelerated gradient (Sutskever et al. 2013)
+	AdaGrad
+	RMSProp
+	Adam
+	AdamW
+	LBFGS
+	numSolvers
 )
 
-// Solvers lists every solver name, exact ones first.
+var solverNames = [...]string{QR: "qr", SVD: "svd", Cholesky: "cholesky", CD: "cd", FISTA: "fista", GD: "gd", SGD: "sgd",
+	Momentum: "momentum", Nesterov: "nesterov", AdaGrad: "adagrad", RMSProp: "rmsprop", Adam: "adam", AdamW: "adamw", LBFGS: "lbfgs"}
+
+// Solvers lists every solver, exact ones first.
 var Solvers = []Solver{QR, SVD, Cholesky, CD, FISTA, GD, SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW, LBFGS}
+
+// String returns the solver's name: "qr", "gd", "adam", ...
+func (s Solver) String() string {
+	if s.Valid() {
+		return solverNames[s]
+	}
+	return fmt.Sprintf("Solver(%d)", int(s))
+}
+
+// ParseSolver returns the solver with the given name (case-insensitive).
+func ParseSolver(name string) (Solver, error) {
+	for i, n := range solverNames {
+		if strings.EqualFold(n, name) {
+			return Solver(i), nil
+		}
+	}
+	return 0, fmt.Errorf("fit: unknown solver %q; want one of %s", name, strings.Join(solverNames[:], ", "))
+}
 
 // Exact reports whether s is a direct factorisation.
 func (s Solver) Exact() bool { return s == QR || s == SVD || s == Cholesky }
@@ -48,23 +73,16 @@ func (s Solver) Exact() bool { return s == QR || s == SVD || s == Cholesky }
 func (s Solver) Penalized() bool { return s == CD || s == FISTA }
 
 // Valid reports whether s names a solver.
-func (s Solver) Valid() bool {
-	for _, v := range Solvers {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
+func (s Solver) Valid() bool { return s >= 0 && s < numSolvers }
 
-// Settings configures Linear and Stream. The zero value fits an intercept by
+// Settings configures Matrix and Stream. The zero value fits an intercept by
 // pivoted QR. Every field applies to some solvers only; a field set for a
 // solver or a source it does not apply to is an error (*SettingsError),
 // never silently ignored.
 type Settings struct {
-	Solver      Solver // "" means QR
+	Solver      Solver // the zero value is QR
 	NoIntercept bool
-	Weights     []float64 // Linear only (a stream's rows carry their weights); nil means all 1
+	Weights     []float64 // Matrix only (a stream's rows carry their weights); nil means all 1
 
 	// Raw turns off the standardisation: by default iterative solvers work
 	// on standardised inputs and a penalty applies to the coefficients of
@@ -107,7 +125,7 @@ type Settings struct {
 	// cannot be measured and falls back to the objective-change test.
 	SkipExact bool
 
-	// Validation rows for early stopping and validation losses (Linear,
+	// Validation rows for early stopping and validation losses (Matrix,
 	// iterative solvers only).
 	ValX *mat.Dense
 	ValY []float64
@@ -115,7 +133,7 @@ type Settings struct {
 
 	// PolyX, when not nil, says that the columns of x are the raw powers
 	// PolyX, PolyX², …, PolyX^d: the exact QR path then forms the powers in
-	// double-double itself (linear.FitPolynomial), so that their float64
+	// double-double itself (linear.SolvePolynomial), so that their float64
 	// rounding does not cost digits on ill-conditioned polynomials.
 	PolyX []float64
 
@@ -174,10 +192,10 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 		return &SettingsError{"GapTol", fmt.Sprintf("%v must be ≥ 0 for %s", s.GapTol, solver)}
 	}
 	if s.LineSearch && solver != GD {
-		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + string(solver)}
+		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
 	}
 	if s.WeightDecay != 0 && solver != AdamW {
-		return &SettingsError{"WeightDecay", "applies to the adamw solver only, not " + string(solver)}
+		return &SettingsError{"WeightDecay", "applies to the adamw solver only, not " + solver.String()}
 	}
 	if s.ShuffleBuffer != 0 && !streamed {
 		return &SettingsError{"ShuffleBuffer", "applies to streamed fits only"}
@@ -199,14 +217,14 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 			return &SettingsError{"Penalty", "an elastic-net penalty has no closed form: use the cd or fista solver (or an iterative one)"}
 		}
 		if name := iterativeField(o); name != "" {
-			return &SettingsError{"Optim." + name, "applies to iterative solvers; " + string(solver) + " is exact"}
+			return &SettingsError{"Optim." + name, "applies to iterative solvers; " + solver.String() + " is exact"}
 		}
 		if s.ValX != nil {
-			return &SettingsError{"ValX", "a validation split applies to iterative solvers; " + string(solver) + " is exact"}
+			return &SettingsError{"ValX", "a validation split applies to iterative solvers; " + solver.String() + " is exact"}
 		}
 		if s.Init != nil {
 			if _, ok := pen.(penalty.L2SP); !ok {
-				return &SettingsError{"Init", "a starting point applies to iterative solvers; " + string(solver) + " is exact"}
+				return &SettingsError{"Init", "a starting point applies to iterative solvers; " + solver.String() + " is exact"}
 			}
 		}
 	case solver.Penalized():
@@ -216,14 +234,14 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 			return &PenaltyError{Solver: solver}
 		}
 		if streamed {
-			return &SettingsError{"Solver", string(solver) + " needs the rows in memory; a stream is fitted by qr or an optimiser"}
+			return &SettingsError{"Solver", solver.String() + " needs the rows in memory; a stream is fitted by qr or an optimiser"}
 		}
 		for name, set := range map[string]bool{"Optim.LearningRate": o.LearningRate != 0, "Optim.Schedule": o.Schedule != nil,
 			"Optim.BatchSize": o.BatchSize != 0, "Optim.ClipNorm": o.ClipNorm != 0, "Optim.ClipValue": o.ClipValue != 0,
 			"Optim.Proximal": o.Proximal, "Optim.Resume": o.Resume != nil, "Init": s.Init != nil, "ValX": s.ValX != nil,
 			"Optim.ObjectiveTol": o.ObjectiveTol != 0, "Optim.GradTol": o.GradTol != 0} {
 			if set {
-				return &SettingsError{name, "does not apply to " + string(solver) + ", which runs to a duality gap (GapTol)"}
+				return &SettingsError{name, "does not apply to " + solver.String() + ", which runs to a duality gap (GapTol)"}
 			}
 		}
 	}
@@ -322,22 +340,19 @@ type Result struct {
 	FitTime       time.Duration
 }
 
-// Linear fits y ≈ b + Xβ to rows held in memory. Data errors (non-finite
+// Matrix fits y ≈ b + Xβ to the rows of a matrix held in memory. Data errors (non-finite
 // values, negative weights, a singular Cholesky) and settings that do not
 // apply to the solver (*SettingsError) are returned as errors; an iterative
 // fit that stops without converging is not an error: see Result.Status and
 // Result.Verdict. A diverged or cancelled fit returns its Result and the
 // error explaining it.
-func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
 	}
 	solver := s.Solver
-	if solver == "" {
-		solver = QR
-	}
 	if !solver.Valid() {
-		panic(fmt.Sprintf("fit: unknown solver %q", solver))
+		panic(fmt.Sprintf("fit: unknown solver %v", solver))
 	}
 	if err := s.check(solver, false); err != nil {
 		return nil, err
@@ -445,6 +460,12 @@ func Linear(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	return res, err
 }
 
+// Model returns the fit as an lsq.Linear with the given feature names (nil
+// means "x1", "x2", …), by lsq.NewLinear.
+func (r *Result) Model(features []string) *lsq.Linear {
+	return lsq.NewLinear(features, r.Coef, r.Intercept)
+}
+
 // finishIterative fills the result of an optimiser's run: the model on the
 // original scale, the losses, and the gap to the reference.
 func (res *Result) finishIterative(or *optim.Result, intercept bool, s *Settings) {
@@ -505,7 +526,7 @@ func NewOptimizer(s Solver, set *Settings) optim.Optimizer {
 	case LBFGS:
 		return &optim.LBFGS{}
 	}
-	panic("fit: not an iterative solver: " + string(s))
+	panic("fit: not an iterative solver: " + s.String())
 }
 
 func weight(w []float64, i int) float64 {
@@ -644,9 +665,9 @@ func exactFit(x *mat.Dense, y []float64, s *linear.Settings, center, scale, poly
 	if s.Ridge == 0 || scale == nil {
 		if poly != nil && s.Method == linear.QR {
 			_, d := x.Dims()
-			return linear.FitPolynomial(poly, y, d, s)
+			return linear.SolvePolynomial(poly, y, d, s)
 		}
-		return linear.Fit(x, y, s)
+		return linear.Solve(x, y, s)
 	}
 	n, d := x.Dims()
 	z := mat.NewDense(n, d, nil)
@@ -659,7 +680,7 @@ func exactFit(x *mat.Dense, y []float64, s *linear.Settings, center, scale, poly
 			dst[j] = v / scale[j]
 		}
 	}
-	ex, err := linear.Fit(z, y, s)
+	ex, err := linear.Solve(z, y, s)
 	if err != nil {
 		return nil, err
 	}
