@@ -14,6 +14,7 @@ import (
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/schedule"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // matrixData is a small regression with correlated features of different
@@ -289,4 +290,224 @@ func TestDifferentialMatrix(t *testing.T) {
 	for _, sv := range matrixSolvers {
 		t.Logf("worst relative coefficient error %-8s %.3g (%d cells at the epoch limit above GapTol)", sv.solver, worst[sv.solver], unconverged[sv.solver])
 	}
+}
+
+// fitOrFatal runs fit.Linear and fails the test on an error.
+func fitOrFatal(t *testing.T, x *mat.Dense, y []float64, s *fit.Settings) *fit.Result {
+	t.Helper()
+	r, err := fit.Linear(context.Background(), x, y, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// metaCase is one solver configuration of the metamorphic tests with the
+// tolerance two fits of equivalent data must agree to.
+type metaCase struct {
+	name string
+	s    fit.Settings
+	// tol: exact solvers 1e-10 (both solves are backward stable on a design
+	// of κ ≈ 10, so they agree to ~1e-14; the margin covers Cholesky's κ²).
+	// gd at GapTol 1e-12: each fit is within 10·√(1e-12·κ) ≈ 3e-5 (κ ≈ 10,
+	// see TestDifferentialMatrix) of the common optimum, so two fits agree
+	// to twice that, 1e-4 rounded up. cd at its default duality gap 1e-10:
+	// the same bound, 1e-4.
+	tol float64
+}
+
+var metaCases = []metaCase{
+	{"qr", fit.Settings{Solver: fit.QR}, 1e-10},
+	{"qr-l2", fit.Settings{Solver: fit.QR, Penalty: penalty.L2{Alpha: 0.1}}, 1e-10},
+	{"cholesky-l2sp-raw", fit.Settings{Solver: fit.Cholesky, Raw: true, Penalty: penalty.L2SP{Alpha: 0.1, Ref: []float64{1, 0, 1}}}, 1e-10},
+	{"svd-noicpt", fit.Settings{Solver: fit.SVD, NoIntercept: true}, 1e-10},
+	{"gd", fit.Settings{Solver: fit.GD, GapTol: 1e-12, Optim: optim.Settings{Epochs: 20000}}, 1e-4},
+	{"gd-l2", fit.Settings{Solver: fit.GD, GapTol: 1e-12, Penalty: penalty.L2{Alpha: 0.1}, Optim: optim.Settings{Epochs: 20000}}, 1e-4},
+	{"cd-enet", fit.Settings{Solver: fit.CD, Penalty: penalty.ElasticNet{Alpha: 0.1, L1Ratio: 0.5}}, 1e-4},
+}
+
+func withWeights(s fit.Settings, w []float64) *fit.Settings {
+	s.Weights = w
+	return &s
+}
+
+// TestMetamorphic: transformations of the data that leave the objective's
+// minimiser unchanged leave the fit unchanged, for exact and iterative
+// solvers.
+func TestMetamorphic(t *testing.T) {
+	const n = 60
+	x, y := matrixData(n, 2)
+	rng := rand.New(rand.NewPCG(4, 4))
+	worst := map[string]float64{}
+	check := func(t *testing.T, what string, mc metaCase, a, b *fit.Result, tol float64) {
+		t.Helper()
+		for _, r := range []*fit.Result{a, b} {
+			if !r.Status.Converged() {
+				t.Errorf("%s: %s: status %v: %s", mc.name, what, r.Status, r.Verdict())
+			}
+		}
+		e := relErr(a.Coef, a.Intercept, b.Coef, b.Intercept)
+		worst[what] = math.Max(worst[what], e)
+		if e > tol {
+			t.Errorf("%s: %s: rel difference %.3g > %.3g", mc.name, what, e, tol)
+		}
+	}
+	for _, mc := range metaCases {
+		t.Run(mc.name, func(t *testing.T) {
+			base := fitOrFatal(t, x, y, withWeights(mc.s, nil))
+
+			// Constant weights 3 are no weights: W scales the loss and Σw alike.
+			c3 := make([]float64, n)
+			for i := range c3 {
+				c3[i] = 3
+			}
+			check(t, "const3", mc, fitOrFatal(t, x, y, withWeights(mc.s, c3)), base, mc.tol)
+
+			// Integer weights are duplicated rows.
+			iw := make([]float64, n)
+			var rows [][]float64
+			var dy []float64
+			for i := range n {
+				iw[i] = float64(1 + rng.IntN(3))
+				for range int(iw[i]) {
+					rows = append(rows, x.RawRowView(i))
+					dy = append(dy, y[i])
+				}
+			}
+			dx := mat.NewDense(len(rows), 3, nil)
+			for i, r := range rows {
+				dx.SetRow(i, r)
+			}
+			check(t, "intweights=dup", mc, fitOrFatal(t, x, y, withWeights(mc.s, iw)), fitOrFatal(t, dx, dy, withWeights(mc.s, nil)), mc.tol)
+
+			// Zero-weight rows are removed rows.
+			zw := make([]float64, n)
+			var kept []int
+			for i := range n {
+				if i%4 != 1 {
+					zw[i] = 1
+					kept = append(kept, i)
+				}
+			}
+			kx := mat.NewDense(len(kept), 3, nil)
+			ky := make([]float64, len(kept))
+			for k, i := range kept {
+				kx.SetRow(k, x.RawRowView(i))
+				ky[k] = y[i]
+			}
+			check(t, "zeroweights=removed", mc, fitOrFatal(t, x, y, withWeights(mc.s, zw)), fitOrFatal(t, kx, ky, withWeights(mc.s, nil)), mc.tol)
+
+			// A row permutation changes only the order of the sums: exact fits
+			// agree to rounding (1e-12 = a few thousand ulps on κ ≈ 10);
+			// an iterative one stops within its gap bound.
+			perm := rng.Perm(n)
+			px := mat.NewDense(n, 3, nil)
+			py := make([]float64, n)
+			pw := make([]float64, n)
+			rw := make([]float64, n)
+			for i := range n {
+				rw[i] = 0.5 + rng.Float64()
+			}
+			for k, i := range perm {
+				px.SetRow(k, x.RawRowView(i))
+				py[k] = y[i]
+				pw[k] = rw[i]
+			}
+			ptol := mc.tol
+			if mc.s.Solver.Exact() {
+				ptol = 1e-12
+			}
+			check(t, "permutation", mc, fitOrFatal(t, px, py, withWeights(mc.s, pw)), fitOrFatal(t, x, y, withWeights(mc.s, rw)), ptol)
+
+			// Rescaling a feature by 1000 with standardisation on changes no
+			// prediction: the standardised design is the same up to rounding.
+			if mc.s.Raw {
+				return
+			}
+			sx := mat.DenseCopyOf(x)
+			for i := range n {
+				sx.Set(i, 1, 1000*x.At(i, 1))
+			}
+			a := fitOrFatal(t, x, y, withWeights(mc.s, nil))
+			b := fitOrFatal(t, sx, y, withWeights(mc.s, nil))
+			var num, den float64
+			for i := range n {
+				pa, pb := a.Intercept, b.Intercept
+				for j := range 3 {
+					pa += a.Coef[j] * x.At(i, j)
+					pb += b.Coef[j] * sx.At(i, j)
+				}
+				num += (pa - pb) * (pa - pb)
+				den += pa * pa
+			}
+			e := math.Sqrt(num / den)
+			worst["rescale1000"] = math.Max(worst["rescale1000"], e)
+			if e > mc.tol {
+				t.Errorf("rescale x2 by 1000: predictions differ by %.3g relative > %.3g", e, mc.tol)
+			}
+		})
+	}
+	for _, k := range []string{"const3", "intweights=dup", "zeroweights=removed", "permutation", "rescale1000"} {
+		t.Logf("worst %-20s %.3g", k, worst[k])
+	}
+}
+
+// chunksOf yields the rows [lo, hi) in blocks of 7.
+func chunksOf(x *mat.Dense, y, w []float64, lo, hi int) stream.Chunks {
+	return func(yield func(x *mat.Dense, y, w []float64) error) error {
+		for a := lo; a < hi; a += 7 {
+			b := min(a+7, hi)
+			var wb []float64
+			if w != nil {
+				wb = w[a:b]
+			}
+			if err := yield(x.Slice(a, b, 0, 3).(*mat.Dense), y[a:b], wb); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// TestStreamSourceMatrix: stream.Fit over one or three partitions of the
+// rows equals the in-memory exact fit of the same objective to 1e-10 (the
+// scale issue's bar for streamed against in-memory; both are backward-stable
+// QR solves of a design with κ ≈ 10).
+func TestStreamSourceMatrix(t *testing.T) {
+	const n = 60
+	x, y := matrixData(n, 3)
+	ws := matrixWeights(n)
+	var worst float64
+	for _, alpha := range []float64{0, 1} {
+		for _, wname := range []string{"none", "const3", "somezero"} {
+			for _, raw := range []bool{false, true} {
+				for _, icpt := range []bool{true, false} {
+					w := ws[wname]
+					name := fmt.Sprintf("alpha=%v/w=%s/raw=%v/icpt=%v", alpha, wname, raw, icpt)
+					t.Run(name, func(t *testing.T) {
+						var pen penalty.Penalty
+						if alpha > 0 {
+							pen = penalty.L2{Alpha: alpha}
+						}
+						mem := fitOrFatal(t, x, y, &fit.Settings{Weights: w, NoIntercept: !icpt, Raw: raw, Penalty: pen})
+						for _, parts := range [][]stream.Chunks{
+							{chunksOf(x, y, w, 0, n)},
+							{chunksOf(x, y, w, 0, 17), chunksOf(x, y, w, 17, 40), chunksOf(x, y, w, 40, n)},
+						} {
+							sr, err := stream.Fit(context.Background(), parts, &stream.Settings{NoIntercept: !icpt, Alpha: alpha, Raw: raw})
+							if err != nil {
+								t.Fatal(err)
+							}
+							e := relErr(sr.Coef, sr.Intercept, mem.Coef, mem.Intercept)
+							worst = math.Max(worst, e)
+							if e > 1e-10 {
+								t.Errorf("%d partitions: rel difference %.3g > 1e-10 (stream %v %v, memory %v %v)", len(parts), e, sr.Coef, sr.Intercept, mem.Coef, mem.Intercept)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
+	t.Logf("worst stream vs memory %.3g", worst)
 }
