@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
@@ -510,4 +511,181 @@ func TestStreamSourceMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("worst stream vs memory %.3g", worst)
+}
+
+// diabetesLike is a stand-in for scikit-learn's diabetes data: n = 442,
+// d = 10 features on a standardised-like scale (sd ≈ 0.05) built from three
+// latent factors, with two pairs nearly collinear (as s1/s2 and s3/s4 are in
+// the original), so that the standardised Hessian's condition number is in
+// the hundreds.
+func diabetesLike() (*mat.Dense, []float64) {
+	const n, d = 442, 10
+	rng := rand.New(rand.NewPCG(442, 10))
+	x := mat.NewDense(n, d, nil)
+	y := make([]float64, n)
+	beta := []float64{-10, -240, 520, 320, -790, 480, 100, 180, 750, 70}
+	for i := range n {
+		f := [3]float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		row := make([]float64, d)
+		for j := range d {
+			row[j] = 0.6*f[j%3] + 0.8*rng.NormFloat64()
+		}
+		row[5] = row[4] + 0.08*rng.NormFloat64()  // s1/s2
+		row[7] = -row[6] + 0.15*rng.NormFloat64() // s3/s4
+		yi := 152.0
+		for j := range d {
+			row[j] *= 0.048
+			yi += beta[j] * row[j]
+		}
+		x.SetRow(i, row)
+		y[i] = yi + 54*rng.NormFloat64()
+	}
+	return x, y
+}
+
+// longleyLike is a stand-in for Longley's macroeconomic data: 16 yearly rows
+// of 6 regressors that all follow the same trend, so strongly collinear
+// (condition number of the standardised Hessian above 1e4).
+func longleyLike() (*mat.Dense, []float64) {
+	const n = 16
+	rng := rand.New(rand.NewPCG(1947, 1962))
+	x := mat.NewDense(n, 6, nil)
+	y := make([]float64, n)
+	for i := range n {
+		t := float64(i)
+		gnp := 234 + 24*t + 2*rng.NormFloat64()
+		x.SetRow(i, []float64{
+			83 + 1.9*t + 0.3*rng.NormFloat64(),   // price deflator
+			gnp,                                  // GNP
+			200 + 15*t + 60*rng.NormFloat64(),    // unemployed
+			160 + 8*t + 40*rng.NormFloat64(),     // armed forces
+			107 + 1.6*t + 0.05*rng.NormFloat64(), // population
+			1947 + t,                             // year
+		})
+		y[i] = 60000 + 20*gnp + 300*t + 300*rng.NormFloat64()
+	}
+	return x, y
+}
+
+func sweepSchedules() map[string]func() schedule.Schedule {
+	// The command line's defaults for each schedule (internal/cli/fitflags.go).
+	return map[string]func() schedule.Schedule{
+		"constant":    func() schedule.Schedule { return schedule.Constant{} },
+		"step":        func() schedule.Schedule { return schedule.Step{Every: 10, Gamma: 0.1} },
+		"exponential": func() schedule.Schedule { return schedule.Exponential{Gamma: 0.99} },
+		"plateau":     func() schedule.Schedule { return &schedule.Plateau{} },
+		"cosine":      func() schedule.Schedule { return schedule.Cosine{Period: 100} },
+		"invscaling":  func() schedule.Schedule { return schedule.InvScaling{Power: 0.25} },
+	}
+}
+
+// TestFalseSuccessSweep: no run of gd, sgd, momentum, adam or rmsprop under
+// any schedule and epoch budget reports success with an objective gap above
+// the GapTol it was given (the default 1e-10, and 1e-3), on a moderately and a strongly
+// ill-conditioned problem.
+func TestFalseSuccessSweep(t *testing.T) {
+	dx, dy := diabetesLike()
+	lx, ly := longleyLike()
+	problems := []struct {
+		name     string
+		x        *mat.Dense
+		y        []float64
+		minKappa float64
+		maxKappa float64
+	}{
+		{"diabetes", dx, dy, 50, 5000},
+		{"longley", lx, ly, 1e4, math.Inf(1)},
+	}
+	ctx := context.Background()
+	for _, p := range problems {
+		// The fixture's conditioning, as the brief states it.
+		c, s := lsqMoments(p.x)
+		mu, l, ok := fit.HessianExtremes(p.x, nil, true, c, s, 0)
+		if !ok || l/mu < p.minKappa || l/mu > p.maxKappa {
+			t.Fatalf("%s: standardised Hessian condition %.3g outside [%g, %g]", p.name, l/mu, p.minKappa, p.maxKappa)
+		}
+		t.Logf("%s: κ = %.3g", p.name, l/mu)
+		var runs, converged int
+		for _, sv := range []fit.Solver{fit.GD, fit.SGD, fit.Momentum, fit.Adam, fit.RMSProp} {
+			for sname, mk := range sweepSchedules() {
+				for _, run := range [][2]float64{{50, 1e-10}, {2000, 1e-10}, {50, 1e-3}, {2000, 1e-3}} {
+					// GapTol: the default 1e-10, and 1e-3, loose enough that
+					// some runs do reach it, so that the check has successes to judge.
+					epochs, gapTol := int(run[0]), run[1]
+					o := optim.Settings{Epochs: epochs, Schedule: mk(), Seed: 7}
+					if sv != fit.GD {
+						o.BatchSize = 32
+					}
+					res, err := fit.Linear(ctx, p.x, p.y, &fit.Settings{Solver: sv, GapTol: gapTol, Optim: o})
+					runs++
+					if err != nil && res == nil {
+						t.Errorf("%s/%s/%s/%d: %v", p.name, sv, sname, epochs, err)
+						continue
+					}
+					if res.Gap == nil {
+						t.Errorf("%s/%s/%s/%d: no gap measured", p.name, sv, sname, epochs)
+						continue
+					}
+					if res.Status.Converged() {
+						converged++
+						if res.Gap.ObjectiveRel > gapTol {
+							t.Errorf("%s/%s/%s/%d: FALSE SUCCESS: status %v with objective gap %.3g > GapTol %g", p.name, sv, sname, epochs, res.Status, res.Gap.ObjectiveRel, gapTol)
+						}
+					} else if res.Verdict() == "" {
+						t.Errorf("%s/%s/%s/%d: status %v without a verdict", p.name, sv, sname, epochs, res.Status)
+					}
+				}
+			}
+		}
+		t.Logf("%s: %d runs, %d converged (all within GapTol)", p.name, runs, converged)
+	}
+}
+
+// lsqMoments is the unweighted standardisation with an intercept.
+func lsqMoments(x *mat.Dense) (center, scale []float64) {
+	n, d := x.Dims()
+	center = make([]float64, d)
+	scale = make([]float64, d)
+	for j := range d {
+		for i := range n {
+			center[j] += x.At(i, j)
+		}
+		center[j] /= float64(n)
+		for i := range n {
+			v := x.At(i, j) - center[j]
+			scale[j] += v * v
+		}
+		scale[j] = math.Sqrt(scale[j] / float64(n))
+	}
+	return center, scale
+}
+
+// TestPlateauGDIsNotASuccess reproduces the report: gd with a plateau
+// schedule on the diabetes-like data stops far from the optimum, and must say
+// so (stalled or iteration limit, with a verdict), never converged.
+func TestPlateauGDIsNotASuccess(t *testing.T) {
+	x, y := diabetesLike()
+	for _, pl := range []*schedule.Plateau{
+		{}, // PyTorch's defaults, as --schedule plateau
+		{Factor: 0.1, Patience: 0, Threshold: 0.1}, // decays the rate to nothing within a few dozen epochs
+	} {
+		res, err := fit.Linear(context.Background(), x, y, &fit.Settings{Solver: fit.GD, Optim: optim.Settings{Epochs: 2000, Schedule: pl}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("plateau factor %g patience %d threshold %g: status %v after %d epochs, gap %.3g; verdict %q", pl.Factor, pl.Patience, pl.Threshold, res.Status, res.Iterations, res.Gap.ObjectiveRel, res.Verdict())
+		if res.Gap.ObjectiveRel > 1e-10 {
+			if res.Status.Converged() {
+				t.Errorf("status %v with gap %.3g", res.Status, res.Gap.ObjectiveRel)
+			}
+			if res.Status != lsq.Stalled && res.Status != lsq.IterationLimit {
+				t.Errorf("status %v, want stalled or iteration-limit", res.Status)
+			}
+			if res.Verdict() == "" {
+				t.Error("no verdict")
+			}
+		} else if pl.Threshold == 0.1 {
+			t.Errorf("the aggressive plateau reached the optimum (gap %.3g): the reproduction no longer reproduces", res.Gap.ObjectiveRel)
+		}
+	}
 }
