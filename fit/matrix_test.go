@@ -194,7 +194,7 @@ func matrixReference(t *testing.T, x *mat.Dense, y, w []float64, intercept, raw 
 	if p.closed {
 		return closedForm(x, y, w, intercept, raw, p.alpha, p.ref)
 	}
-	r, err := fit.Linear(context.Background(), x, y, &fit.Settings{Solver: fit.CD, Weights: w, NoIntercept: !intercept, Raw: raw, Penalty: p.pen, GapTol: 1e-14})
+	r, err := fit.Matrix(context.Background(), x, y, &fit.Settings{Solver: fit.CD, Weights: w, NoIntercept: !intercept, Raw: raw, Penalty: p.pen, GapTol: 1e-14})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestDifferentialMatrix(t *testing.T) {
 						name := fmt.Sprintf("%s/%s/w=%s/raw=%v/icpt=%v", sv.solver, p.name, wname, raw, icpt)
 						w := weights[wname]
 						s := &fit.Settings{Solver: sv.solver, Weights: w, NoIntercept: !icpt, Raw: raw, Penalty: p.pen, GapTol: sv.gapTol, Optim: sv.optim}
-						res, err := fit.Linear(ctx, x, y, s)
+						res, err := fit.Matrix(ctx, x, y, s)
 						var se *fit.SettingsError
 						var pe *fit.PenaltyError
 						if errors.As(err, &se) || errors.As(err, &pe) {
@@ -296,7 +296,7 @@ func TestDifferentialMatrix(t *testing.T) {
 // fitOrFatal runs fit.Linear and fails the test on an error.
 func fitOrFatal(t *testing.T, x *mat.Dense, y []float64, s *fit.Settings) *fit.Result {
 	t.Helper()
-	r, err := fit.Linear(context.Background(), x, y, s)
+	r, err := fit.Matrix(context.Background(), x, y, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -616,7 +616,7 @@ func TestFalseSuccessSweep(t *testing.T) {
 					if sv != fit.GD {
 						o.BatchSize = 32
 					}
-					res, err := fit.Linear(ctx, p.x, p.y, &fit.Settings{Solver: sv, GapTol: gapTol, Optim: o})
+					res, err := fit.Matrix(ctx, p.x, p.y, &fit.Settings{Solver: sv, GapTol: gapTol, Optim: o})
 					runs++
 					if err != nil && res == nil {
 						t.Errorf("%s/%s/%s/%d: %v", p.name, sv, sname, epochs, err)
@@ -669,7 +669,7 @@ func TestPlateauGDIsNotASuccess(t *testing.T) {
 		{}, // PyTorch's defaults, as --schedule plateau
 		{Factor: 0.1, Patience: 0, Threshold: 0.1}, // decays the rate to nothing within a few dozen epochs
 	} {
-		res, err := fit.Linear(context.Background(), x, y, &fit.Settings{Solver: fit.GD, Optim: optim.Settings{Epochs: 2000, Schedule: pl}})
+		res, err := fit.Matrix(context.Background(), x, y, &fit.Settings{Solver: fit.GD, Optim: optim.Settings{Epochs: 2000, Schedule: pl}})
 		if err != nil {
 			t.Fatal(err)
 		}

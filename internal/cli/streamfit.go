@@ -211,7 +211,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	alpha := o.Penalty.Alpha
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),
-		Loss: jsonFloat(res.RSS / res.SumWeights), Objective: jsonFloat(res.RSS / res.SumWeights / 2),
+		Loss: jsonFloat(fr.MSE), RMSE: jsonFloat(fr.RMSE), Objective: jsonFloat(fr.Objective),
 		Timings: timings{FitS: elapsed.Seconds()},
 	}
 	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), NObs: int(res.N), Covariance: "nonrobust"}
