@@ -20,7 +20,7 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
-	"github.com/lsqgo/lsq/stats"
+	"github.com/lsqgo/lsq/schedule"
 )
 
 type fitOptions struct {
@@ -178,31 +178,8 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if p.rates, p.grid, err = parseRates(o.LR); err != nil {
 		return nil, err
 	}
-	if o.Degree < 0 || o.Degree > 30 {
-		return nil, usagef("--degree %d must be between 1 and 30", o.Degree)
-	}
-	if _, err := parseRobust(o.Robust); err != nil {
+	if err := o.checkNumbers(); err != nil {
 		return nil, err
-	}
-	if o.Epochs < 1 {
-		return nil, usagef("--epochs %d must be at least 1", o.Epochs)
-	}
-	if o.BatchSize < 0 {
-		return nil, usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
-	}
-	for name, v := range map[string]float64{"--clip-norm": o.ClipNorm, "--clip-value": o.ClipValue, "--weight-decay": o.WeightDec} {
-		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, usagef("%s %v must be a finite number ≥ 0", name, v)
-		}
-	}
-	if !(o.ValFrac >= 0 && o.ValFrac < 1) {
-		return nil, usagef("--val-frac %v must be in [0, 1)", o.ValFrac)
-	}
-	if o.Patience < 0 {
-		return nil, usagef("--patience %d must be 0 or more", o.Patience)
-	}
-	if o.Patience > 0 && o.ValFrac == 0 {
-		return nil, usagef("--patience needs a validation split: add --val-frac (e.g. 0.2)")
 	}
 	if (len(p.rates) > 1 || p.grid) && o.ValFrac == 0 {
 		o.ValFrac = 0.2
@@ -215,9 +192,6 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The solver follows the penalty when it was not chosen: coordinate
-	// descent for L1 and elastic net (no closed form), L-BFGS for L2-SP; a
-	// fit started from a model continues with the model's iterative solver.
 	if o.Init != "" && o.Resume != "" {
 		return nil, usagef("--init and --resume both give a starting model; use one")
 	}
@@ -226,36 +200,91 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 			return nil, err
 		}
 	}
-	if !o.changed("solver") {
-		if m := p.start; m != nil {
-			if sv, err := fit.ParseSolver(m.Solver.Name); err == nil && !sv.Exact() && !sv.Penalized() {
-				s.Solver = sv
-			} else {
-				s.Solver = fit.GD
-			}
-		}
-		switch o.Penalty.Name {
-		case "l1", "lasso", "elasticnet", "enet":
-			s.Solver = fit.CD
-		case "l2sp":
-			s.Solver = fit.LBFGS
-		}
-	}
+	o.chooseSolver(s, p.start)
 	if o.Penalty.Name == "l2sp" {
 		if o.Init == "" && o.Resume == "" {
 			return nil, usagef("--penalty l2sp pulls toward a starting model: give it with --init MODEL")
 		}
 		pen = penalty.L2SP{Alpha: o.Penalty.Alpha} // toward the --init model
 	}
-	if s.Solver.Penalized() && o.Penalty.Name != "l1" && o.Penalty.Name != "lasso" && o.Penalty.Name != "elasticnet" && o.Penalty.Name != "enet" && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
-		return nil, usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
+	o.optimSettings(s, pen, sch, p.rates)
+	if err := o.checkApplies(s); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkNumbers refuses flag values out of their range.
+func (o *fitOptions) checkNumbers() error {
+	if o.Degree < 0 || o.Degree > 30 {
+		return usagef("--degree %d must be between 1 and 30", o.Degree)
+	}
+	if _, err := parseRobust(o.Robust); err != nil {
+		return err
+	}
+	if o.Epochs < 1 {
+		return usagef("--epochs %d must be at least 1", o.Epochs)
+	}
+	if o.BatchSize < 0 {
+		return usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
+	}
+	for name, v := range map[string]float64{"--clip-norm": o.ClipNorm, "--clip-value": o.ClipValue, "--weight-decay": o.WeightDec} {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return usagef("%s %v must be a finite number ≥ 0", name, v)
+		}
+	}
+	if !(o.ValFrac >= 0 && o.ValFrac < 1) {
+		return usagef("--val-frac %v must be in [0, 1)", o.ValFrac)
+	}
+	if o.Patience < 0 {
+		return usagef("--patience %d must be 0 or more", o.Patience)
+	}
+	if o.Patience > 0 && o.ValFrac == 0 {
+		return usagef("--patience needs a validation split: add --val-frac (e.g. 0.2)")
+	}
+	return nil
+}
+
+// chooseSolver follows the penalty when --solver was not given: coordinate
+// descent for L1 and elastic net (no closed form), L-BFGS for L2-SP; a fit
+// started from a model continues with the model's iterative solver.
+func (o *fitOptions) chooseSolver(s *fit.Settings, start *modelio.Model) {
+	if o.changed("solver") {
+		return
+	}
+	if start != nil {
+		if sv, err := fit.ParseSolver(start.Solver.Name); err == nil && !sv.Exact() && !sv.Penalized() {
+			s.Solver = sv
+		} else {
+			s.Solver = fit.GD
+		}
+	}
+	switch o.Penalty.Name {
+	case "l1", "lasso", "elasticnet", "enet":
+		s.Solver = fit.CD
+	case "l2sp":
+		s.Solver = fit.LBFGS
+	}
+}
+
+// optimSettings fills the penalty, the gap tolerance and the optimiser's
+// settings: all of them for an iterative solver, the epoch limit alone for
+// cd and fista (which run to a duality gap), none for an exact one.
+func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch schedule.Schedule, rates []float64) {
+	s.Penalty = pen
+	s.GapTol = o.Tol
+	switch {
+	case s.Solver.Exact():
+		s.Optim = optim.Settings{}
+		return
+	case s.Solver.Penalized():
+		s.Optim = optim.Settings{Epochs: o.Epochs}
+		return
 	}
 	batch := o.BatchSize
 	if !o.changed("batch-size") && stochasticSolvers[s.Solver] {
 		batch = 32
 	}
-	s.Penalty = pen
-	s.GapTol = o.Tol
 	s.Optim = optim.Settings{
 		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed,
 		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
@@ -266,45 +295,63 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 		// the gap (optim.Optimum).
 		s.Optim.GradTol = o.GradTol
 	}
-	if len(p.rates) == 1 {
-		s.Optim.LearningRate = p.rates[0]
+	if len(rates) == 1 {
+		s.Optim.LearningRate = rates[0]
 	}
-	if s.Solver.Exact() {
+}
+
+// notForExact and notForPenalized are the flags an exact solver, and cd and
+// fista, do not use.
+var (
+	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer"}
+	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume"}
+)
+
+// checkApplies refuses a flag the chosen solver would not use, naming it:
+// nothing is silently ignored.
+func (o *fitOptions) checkApplies(s *fit.Settings) error {
+	pen := s.Penalty
+	if s.Solver.Penalized() && !isL1(o.Penalty.Name) && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
+		return usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
+	}
+	switch {
+	case s.Solver.Exact():
 		switch pen.(type) {
 		case penalty.L1, penalty.ElasticNet:
-			return nil, usagef("--solver %s solves --penalty l2 and l2sp exactly; --penalty %s has no closed form: use --solver cd (coordinate descent), fista, or an iterative solver", s.Solver, o.Penalty.Name)
+			return usagef("--solver %s solves --penalty l2 and l2sp exactly; --penalty %s has no closed form: use --solver cd (coordinate descent), fista, or an iterative solver", s.Solver, o.Penalty.Name)
 		}
-		s.Optim = optim.Settings{}
 		if o.Init != "" && o.Penalty.Name != "l2sp" || o.Resume != "" {
-			return nil, usagef("--init and --resume start an iterative solver; --solver %s is exact", s.Solver)
+			return usagef("--init and --resume start an iterative solver; --solver %s is exact", s.Solver)
 		}
-		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer"} {
+		for _, flag := range notForExact {
 			if o.changed(flag) {
-				return nil, usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
+				return usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
+			}
+		}
+	case s.Solver.Penalized():
+		for _, flag := range notForPenalized {
+			if o.changed(flag) {
+				return usagef("--%s does not apply to --solver %s, which runs to a duality gap (--tol) within --epochs iterations", flag, s.Solver)
 			}
 		}
 	}
-	if s.Solver.Penalized() {
-		// cd and fista run to a duality gap: of the iterative flags only the
-		// iteration limit applies.
-		s.Optim = optim.Settings{Epochs: o.Epochs}
-		for _, flag := range []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume"} {
-			if o.changed(flag) {
-				return nil, usagef("--%s does not apply to --solver %s, which runs to a duality gap (--tol) within --epochs iterations", flag, s.Solver)
-			}
-		}
+	if o.LineSearch && s.Solver != fit.GD {
+		return usagef("--line-search applies to --solver gd only, not %s", s.Solver)
+	}
+	if o.WeightDec != 0 && s.Solver != fit.AdamW {
+		return usagef("--weight-decay applies to --solver adamw only, not %s (adam's L2 penalty is --penalty l2)", s.Solver)
 	}
 	if o.Proximal {
 		switch {
 		case s.Solver == fit.GD && !o.LineSearch, s.Solver == fit.SGD, s.Solver == fit.Momentum, s.Solver == fit.Nesterov:
 		default:
-			return nil, usagef("--proximal works with gd (without --line-search), sgd, momentum and nesterov; for --solver %s use --solver fista or cd for exact zeros", s.Solver)
+			return usagef("--proximal works with gd (without --line-search), sgd, momentum and nesterov; for --solver %s use --solver fista or cd for exact zeros", s.Solver)
 		}
 		if pen == nil {
-			return nil, usagef("--proximal applies a penalty: add --penalty l1 (or elasticnet, l2) and --alpha")
+			return usagef("--proximal applies a penalty: add --penalty l1 (or elasticnet, l2) and --alpha")
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // fitOutput is the JSON form of a fit.
@@ -383,220 +430,6 @@ type divergence struct {
 	Bound   jsonFloat `json:"bound_2_over_L"`
 	Feature string    `json:"largest_scale_feature,omitempty"`
 	Scale   jsonFloat `json:"largest_scale,omitempty"`
-}
-
-func runFit(ctx context.Context, o fitOptions, stdio IO) error {
-	p, err := o.plan()
-	if err != nil {
-		return err
-	}
-	files, err := expandInputs(o.Files)
-	if err != nil {
-		return err
-	}
-	budget, err := parseBytes(o.Memory)
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := refuseOverwrite(o.Output, f); err != nil {
-			return err
-		}
-	}
-	if o.Stream || needsStream(files, budget) {
-		return runStreamFit(ctx, o, p, files, stdio)
-	}
-	for _, out := range []string{o.Trace, o.Checkpoint} {
-		if err := refuseOverwrite(out, o.File); err != nil {
-			return err
-		}
-	}
-	if err := o.Visual.check(o.File); err != nil {
-		return err
-	}
-	t0 := time.Now()
-	var fr *data.Frame
-	if o.Formula != "" {
-		for _, flag := range []string{"target", "features", "degree"} {
-			if o.changed(flag) {
-				return usagef("--formula names the response and terms; drop --%s", flag)
-			}
-		}
-		var icpt bool
-		if fr, icpt, err = loadFormula(o.File, o.Formula, o.Data, stdio); err != nil {
-			return err
-		}
-		if !icpt {
-			p.settings.NoIntercept = true
-		}
-	} else if fr, err = o.Data.load(o.File, stdio); err != nil {
-		return err
-	}
-	loadTime := time.Since(t0)
-	if fr.X == nil || fr.Rows() == 0 {
-		return fmt.Errorf("%s: no data rows", o.File)
-	}
-	s := p.settings
-	s.Weights = fr.Weights
-	if s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
-		return err
-	}
-	if err := applyStart(&o, &s, fr, p.start); err != nil {
-		return err
-	}
-
-	// Validation split.
-	x, y, w := fr.X, fr.Y, fr.Weights
-	if o.ValFrac > 0 {
-		var vx *mat.Dense
-		var vy, vw []float64
-		x, y, w, vx, vy, vw = splitFrame(fr, o.ValFrac, o.Seed)
-		if len(vy) == 0 || len(y) == 0 {
-			return usagef("--val-frac %v leaves no rows for training or validation on %d rows", o.ValFrac, fr.Rows())
-		}
-		s.Weights = w
-		s.ValX, s.ValY, s.ValW = vx, vy, vw
-	}
-
-	out := fitOutput{File: o.File, Target: fr.Target, Features: fr.Features}
-	// Learning-rate selection on the validation split.
-	if !s.Solver.Exact() && (len(p.rates) > 1 || p.grid) {
-		rates := p.rates
-		if p.grid {
-			rates, err = rateGrid(ctx, x, y, s)
-			if err != nil {
-				return err
-			}
-		}
-		best, trials, err := chooseRate(ctx, x, y, s, rates)
-		if err != nil {
-			return err
-		}
-		out.LRSearch = trials
-		s.Optim.LearningRate = best
-		if !o.JSON {
-			printRateTable(stdio.Err, trials, best)
-		}
-	}
-
-	var rec lsq.Recorders
-	var trace *traceRecorder
-	if o.Trace != "" {
-		if trace, err = newTraceRecorder(o.Trace); err != nil {
-			return err
-		}
-		defer trace.finish(false)
-		rec = append(rec, trace)
-	}
-	var hist *historyRecorder
-	if o.Visual.wanted() {
-		hist = &historyRecorder{}
-		rec = append(rec, hist)
-	}
-	var bar *progress
-	if !s.Solver.Exact() && stdio.ErrTerminal && !o.Quiet {
-		bar = newProgress(stdio.Err, s.Optim.Epochs, s.Solver.String())
-		rec = append(rec, bar)
-	}
-	if len(rec) > 0 && !s.Solver.Exact() {
-		s.Optim.Recorder = rec
-	}
-
-	res, fitErr := fit.Matrix(ctx, x, y, &s)
-	bar.finish()
-	if res == nil {
-		return fitErr
-	}
-	res.Features = fr.Features
-	fillFitOutput(&out, res, loadTime)
-	if o.Penalty.Name == "l1" || o.Penalty.Name == "lasso" || o.Penalty.Name == "elasticnet" || o.Penalty.Name == "enet" {
-		if !s.Solver.Penalized() && !o.Proximal {
-			out.Notes = append(out.Notes, fmt.Sprintf("%s applies the L1 penalty by its subgradient, as the textbook does: coefficients hover around zero but are never exactly zero; use --proximal, or --solver cd for exact zeros", s.Solver))
-		}
-	}
-	var div *optim.DivergenceError
-	if errors.As(fitErr, &div) {
-		out.Divergence = &divergence{Epoch: div.Epoch, LR: jsonFloat(div.LR), Bound: jsonFloat(div.Bound)}
-		if div.Feature >= 0 && div.Feature < len(fr.Features) {
-			out.Divergence.Feature = fr.Features[div.Feature]
-			out.Divergence.Scale = jsonFloat(div.Scale)
-		}
-	} else if fitErr != nil {
-		if ctx.Err() != nil && res.Optim != nil {
-			trace.finish(true)
-			if o.Checkpoint != "" {
-				if err := modelio.Save(o.Checkpoint, modelFromFit(res, fr, &o, &s)); err != nil {
-					return err
-				}
-				fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; state saved to %s (continue with --resume %s)\n", res.Iterations, o.Checkpoint, o.Checkpoint)
-			} else {
-				fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; nothing saved (use --checkpoint FILE to keep the state)\n", res.Iterations)
-			}
-		}
-		return fitErr
-	}
-	if div == nil {
-		if err := finiteFit(o.File, fr.Features, res.Coef, res.Intercept, res.RMSE); err != nil {
-			return err
-		}
-	}
-	if o.Checkpoint != "" && res.Optim != nil && div == nil {
-		if err := modelio.Save(o.Checkpoint, modelFromFit(res, fr, &o, &s)); err != nil {
-			return err
-		}
-	}
-
-	var sum *stats.Summary
-	if res.Exact != nil && div == nil {
-		cov, _ := parseRobust(o.Robust)
-		var serr error
-		sum, out.summaryOut, serr = summarize(res, x, s.Weights, cov)
-		if serr != nil {
-			out.SummaryNote = serr.Error()
-		}
-	}
-	if trace != nil {
-		if err := trace.finish(true); err != nil {
-			return err
-		}
-		out.Trace = o.Trace
-	}
-	if o.Output != "" && div == nil {
-		if err := modelio.Save(o.Output, modelFromFit(res, fr, &o, &s)); err != nil {
-			return err
-		}
-		out.Model = o.Output
-	}
-	if o.Visual.wanted() {
-		if err := fitVisuals(&o, stdio, fr, x, y, res, hist, &out, sum); err != nil {
-			return err
-		}
-	}
-	if o.JSON {
-		if err := writeJSON(stdio.Out, out); err != nil {
-			return err
-		}
-	} else {
-		printFit(stdio.Out, &out, res)
-		if o.Summary {
-			fmt.Fprintln(stdio.Out)
-			if sum != nil {
-				if !s.Solver.Exact() {
-					fmt.Fprintln(stdio.Out, "inference at the exact solution:")
-				}
-				printSummary(stdio.Out, sum, out.summaryOut, fr.Features)
-			} else if out.SummaryNote != "" {
-				fmt.Fprintf(stdio.Out, "no summary: %s\n", out.SummaryNote)
-			}
-		}
-	}
-	if div != nil {
-		return &NotConvergedError{Msg: divergenceAdvice(div, fr.Features, &s)}
-	}
-	if !s.Solver.Exact() && !res.Status.Converged() && res.Status != lsq.EarlyStopped {
-		return &NotConvergedError{Msg: res.Verdict() + advice(res, &o)}
-	}
-	return nil
 }
 
 // advice names the flags that address why an iterative fit stopped short.
