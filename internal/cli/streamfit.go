@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -89,17 +90,59 @@ func needsStream(files []string, budget int64) bool {
 	return budget > 0 && total > budget
 }
 
-// runStreamFit fits exact OLS or ridge in one pass over the files with
-// O(d²) memory: each file is a partition folded into a tall-skinny QR
-// accumulator (in parallel), and the accumulators are merged in file order.
+// runStreamFit fits the files as a stream (fit.Stream): one pass folds them
+// into a tall-skinny QR accumulator, which gives the exact fit, and the
+// iterative solvers continue from it (the stochastic ones reading the files
+// again each epoch through a shuffle buffer).
 func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string, stdio IO) error {
 	s := p.settings
 	iterative := !s.Solver.Exact() && !s.Solver.Penalized()
-	if s.Solver != fit.QR && !iterative {
-		return usagef("--stream fits exactly (QR of the streamed rows), by full-batch gradient descent (--solver gd) or by a stochastic solver through a shuffle buffer (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); not --solver %s", s.Solver)
+	if err := checkStreamFlags(&o, s.Solver, files); err != nil {
+		return err
+	}
+	fp, err := newFilePartitions(&o, files, stdio)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if iterative {
+		s.ShuffleBuffer = o.ShuffleBuffer
+	}
+	var trace *traceRecorder
+	var pbar *progress
+	if iterative {
+		var rec lsqRecorders
+		if rec, trace, pbar, err = epochRecorders(o, stdio, s.Optim.Epochs, s.Solver.String()+" (streamed)"); err != nil {
+			return err
+		}
+		defer trace.finish(false)
+		if len(rec) > 0 {
+			s.Optim.Recorder = rec
+		}
+	}
+	res, fitErr := fit.Stream(ctx, fp.parts, &s)
+	fp.finish()
+	pbar.finish()
+	if res == nil {
+		return fitErr
+	}
+	if res.Features, err = fp.features(files); err != nil {
+		return err
+	}
+	if iterative {
+		return streamIterativeOutput(o, stdio, res, fitErr, trace, fp.target, files)
+	}
+	return streamExactOutput(&o, stdio, res, files, fp.target, time.Since(t0))
+}
+
+// checkStreamFlags refuses what a streamed fit cannot do, naming the flag.
+func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
+	iterative := !solver.Exact() && !solver.Penalized()
+	if solver != fit.QR && !iterative {
+		return usagef("--stream fits exactly (QR of the streamed rows) or by an iterative solver (gd, lbfgs, and sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw through a shuffle buffer); not --solver %s", solver)
 	}
 	if iterative && slices.Contains(files, "-") {
-		return usagef("--stream --solver %s reads the data once per epoch; give a file, not standard input", s.Solver)
+		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
 	}
 	if o.ValFrac > 0 || o.Patience > 0 || o.Init != "" || o.Resume != "" || o.Checkpoint != "" {
 		return usagef("--stream reads the rows as they come: no --val-frac, --patience, --init, --resume or --checkpoint")
@@ -113,12 +156,23 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && o.Robust != "" {
 		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report and --robust")
 	}
+	return nil
+}
+
+// filePartitions are the files of a streamed fit as stream.Chunks: CSV in
+// blocks of rows, Parquet a row group at a time, with a byte progress bar.
+type filePartitions struct {
+	parts  []stream.Chunks
+	names  [][]string // each partition's feature names, as first read
+	target string
+	bar    *progressbar.ProgressBar
+}
+
+func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions, error) {
 	opts, err := o.Data.options()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var features []string
-	var read atomic.Int64
 	var total int64
 	for _, f := range files {
 		if f == "-" {
@@ -126,89 +180,72 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 		}
 		st, err := os.Stat(f)
 		if err != nil {
-			return fmt.Errorf("%s: %w", f, unwrapPathErr(err))
+			return nil, fmt.Errorf("%s: %w", f, unwrapPathErr(err))
 		}
 		total += st.Size()
 	}
-	var bar *progressbar.ProgressBar
+	fp := &filePartitions{parts: make([]stream.Chunks, len(files)), names: make([][]string, len(files)), target: opts.Target}
 	if stdio.ErrTerminal && !o.Quiet && total > 0 {
-		bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(stdio.Err), progressbar.OptionShowBytes(true),
+		fp.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(stdio.Err), progressbar.OptionShowBytes(true),
 			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("streaming"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(200*time.Millisecond))
 	}
-	parts := make([]stream.Chunks, len(files))
-	names := make([][]string, len(files))
+	var read atomic.Int64
 	for k, f := range files {
-		k, f := k, f
-		parts[k] = func(yield func(x *mat.Dense, y, w []float64) error) error {
+		fp.parts[k] = func(yield func(x *mat.Dense, y, w []float64) error) error {
 			po := *opts
 			var last int64
 			po.Progress = func(n int64) {
 				read.Add(n - last)
 				last = n
-				if bar != nil {
-					bar.Set64(read.Load())
+				if fp.bar != nil {
+					fp.bar.Set64(read.Load())
 				}
 			}
 			keep := func(ch *data.Frame) error {
-				if names[k] == nil {
-					names[k] = append([]string(nil), ch.Features...)
+				if fp.names[k] == nil {
+					fp.names[k] = append([]string(nil), ch.Features...)
 				}
 				return yield(ch.X, ch.Y, ch.Weights)
 			}
 			if f == "-" {
 				return data.ScanCSV(stdio.In, "<stdin>", &po, streamChunkRows, keep)
 			}
-			// CSV in blocks of rows, Parquet a row group at a time.
 			return data.ScanFile(f, &po, streamChunkRows, keep)
 		}
 	}
-	t0 := time.Now()
-	fs := p.settings
-	fs.ShuffleBuffer = o.ShuffleBuffer
-	if !iterative {
-		fs.ShuffleBuffer = 0
+	return fp, nil
+}
+
+func (fp *filePartitions) finish() {
+	if fp.bar != nil {
+		fp.bar.Finish()
 	}
-	var rec lsqRecorders
-	var trace *traceRecorder
-	var pbar *progress
-	if iterative {
-		if rec, trace, pbar, err = epochRecorders(o, stdio, fs.Optim.Epochs, s.Solver.String()+" (streamed)"); err != nil {
-			return err
-		}
-		defer trace.finish(false)
-		if len(rec) > 0 {
-			fs.Optim.Recorder = rec
-		}
-	}
-	fr, fitErr := fit.Stream(ctx, parts, &fs)
-	if bar != nil {
-		bar.Finish()
-	}
-	pbar.finish()
-	if fr == nil {
-		return fitErr
-	}
-	for k := range names {
-		if names[k] == nil {
+}
+
+// features returns the partitions' common feature names, or an error naming
+// a partition whose columns differ.
+func (fp *filePartitions) features(files []string) ([]string, error) {
+	var features []string
+	for k, names := range fp.names {
+		if names == nil {
 			continue
 		}
 		if features == nil {
-			features = names[k]
-		} else if strings.Join(features, ",") != strings.Join(names[k], ",") {
-			return fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names[k], files[0], features)
+			features = names
+		} else if strings.Join(features, ",") != strings.Join(names, ",") {
+			return nil, fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names, files[0], features)
 		}
 	}
-	fr.Features = features
-	target := opts.Target
-	if iterative {
-		return streamIterativeOutput(o, stdio, fr, fitErr, trace, target, files)
-	}
-	res := fr.Streamed
-	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, math.Sqrt(res.RSS/res.SumWeights)); err != nil {
+	return features, nil
+}
+
+// streamExactOutput prints or saves the exact streamed fit with the
+// summary read off the QR factor.
+func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, target string, elapsed time.Duration) error {
+	res, features := fr.Streamed, fr.Features
+	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, fr.RMSE); err != nil {
 		return err
 	}
-	elapsed := time.Since(t0)
-	alpha := o.Penalty.Alpha
 	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),
 		Loss: jsonFloat(fr.MSE), RMSE: jsonFloat(fr.RMSE), Objective: jsonFloat(fr.Objective),
@@ -218,14 +255,14 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	for _, se := range res.StdErr {
 		sum.StdErr = append(sum.StdErr, jsonFloat(se))
 	}
-	if !s.NoIntercept && res.StdErr != nil {
+	if fr.FitIntercept && res.StdErr != nil {
 		v := jsonFloat(res.InterceptStdErr)
 		sum.InterceptStdErr = &v
 	}
 	out.summaryOut = sum
 	if o.Output != "" {
 		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
-			FitIntercept: !s.NoIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": alpha, "standardize": !s.Raw}},
+			FitIntercept: fr.FitIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": o.Penalty.Alpha, "standardize": o.Standardize}},
 			Training: map[string]any{"n": res.N, "rss": res.RSS, "r2": res.R2, "status": "converged"}}
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
@@ -235,30 +272,43 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if o.JSON {
 		return writeJSON(stdio.Out, out)
 	}
-	fmt.Fprintf(stdio.Out, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(len(files), "file"), plural(len(features), "feature"), target)
+	printStreamExact(stdio.Out, &out, fr, len(files))
+	return nil
+}
+
+// printStreamExact prints the streamed exact fit as a table with standard
+// errors ("-" where there are none: ridge).
+func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
+	res, features := fr.Streamed, fr.Features
+	fmt.Fprintf(w, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(files, "file"), plural(len(features), "feature"), out.Target)
 	prec := "float64"
 	if len(features) <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"
 	}
-	fmt.Fprintf(stdio.Out, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", prec)
-	tw := newTable(stdio.Out)
+	fmt.Fprintf(w, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", prec)
+	se := func(v float64) string {
+		if res.StdErr == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%.4g", v)
+	}
+	tw := newTable(w)
 	fmt.Fprintf(tw, "\tcoef\tstd err\t\n")
-	if !s.NoIntercept {
-		fmt.Fprintf(tw, "intercept\t%.10g\t%.4g\t\n", res.Intercept, res.InterceptStdErr)
+	if fr.FitIntercept {
+		fmt.Fprintf(tw, "intercept\t%.10g\t%s\t\n", res.Intercept, se(res.InterceptStdErr))
 	}
 	for j, f := range features {
-		se := "-"
+		v := math.NaN()
 		if res.StdErr != nil {
-			se = fmt.Sprintf("%.4g", res.StdErr[j])
+			v = res.StdErr[j]
 		}
-		fmt.Fprintf(tw, "%s\t%.10g\t%s\t\n", f, res.Coef[j], se)
+		fmt.Fprintf(tw, "%s\t%.10g\t%s\t\n", f, res.Coef[j], se(v))
 	}
 	tw.Flush()
-	fmt.Fprintf(stdio.Out, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
+	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
 	if out.Model != "" {
-		fmt.Fprintf(stdio.Out, "model written to %s\n", out.Model)
+		fmt.Fprintf(w, "model written to %s\n", out.Model)
 	}
-	return nil
 }
 
 func unwrapPathErr(err error) error {
