@@ -42,112 +42,35 @@ func parseRates(s string) (rates []float64, grid bool, err error) {
 //	plateau:factor=F,patience=P,threshold=T,cooldown=C
 func parseSchedule(spec string, warmup int) (schedule.Schedule, error) {
 	name, args, _ := strings.Cut(strings.TrimSpace(spec), ":")
-	kv := map[string]string{}
-	if args != "" {
-		for _, p := range strings.Split(args, ",") {
-			k, v, ok := strings.Cut(p, "=")
-			if !ok {
-				return nil, usagef("--schedule %q: %q is not key=value", spec, p)
-			}
-			kv[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	used := map[string]bool{}
-	num := func(key string, def, lo, hi float64, loOpen bool) (float64, error) {
-		used[key] = true
-		s, ok := kv[key]
-		if !ok {
-			return def, nil
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v > hi || v < lo || (loOpen && v == lo) || math.IsNaN(v) {
-			rng := fmt.Sprintf("[%g, %g]", lo, hi)
-			if loOpen {
-				rng = fmt.Sprintf("(%g, %g]", lo, hi)
-			}
-			return 0, usagef("--schedule %s: %s=%q must be a number in %s", name, key, s, rng)
-		}
-		return v, nil
-	}
-	integer := func(key string, def int) (int, error) {
-		v, err := num(key, float64(def), 1, 1e12, false)
-		if err != nil {
-			return 0, err
-		}
-		if v != math.Trunc(v) {
-			return 0, usagef("--schedule %s: %s must be a whole number", name, key)
-		}
-		return int(v), nil
+	a, err := parseSpecArgs("--schedule", spec, name, args)
+	if err != nil {
+		return nil, err
 	}
 	var sch schedule.Schedule
-	var err error
 	switch name {
 	case "", "constant":
 		sch = schedule.Constant{}
 	case "step":
-		var st schedule.Step
-		if st.Every, err = integer("every", 10); err == nil {
-			st.Gamma, err = num("gamma", 0.1, 0, 1, true)
-		}
-		sch = st
+		sch = schedule.Step{Every: a.integer("every", 10), Gamma: a.num("gamma", 0.1, 0, 1, true)}
 	case "exponential", "exp":
-		var e schedule.Exponential
-		e.Gamma, err = num("gamma", 0.99, 0, 1, true)
-		sch = e
+		sch = schedule.Exponential{Gamma: a.num("gamma", 0.99, 0, 1, true)}
 	case "invscaling":
-		var is schedule.InvScaling
-		is.Power, err = num("power", 0.25, 0, 10, false)
-		if err == nil && is.Power == 0 {
+		is := schedule.InvScaling{Power: a.num("power", 0.25, 0, 10, false)}
+		if is.Power == 0 {
 			is.Power = 0.25
 		}
 		sch = is
 	case "cosine":
-		var c schedule.Cosine
-		if c.Period, err = integer("period", 100); err == nil {
-			if c.Min, err = num("min", 0, 0, 1, false); err == nil {
-				used["restarts"] = true
-				switch kv["restarts"] {
-				case "", "false":
-				case "true":
-					c.Restarts = true
-				default:
-					err = usagef("--schedule cosine: restarts must be true or false")
-				}
-				if err == nil {
-					c.Mult, err = integer("mult", 1)
-				}
-			}
-		}
-		sch = c
+		sch = schedule.Cosine{Period: a.integer("period", 100), Min: a.num("min", 0, 0, 1, false),
+			Restarts: a.boolean("restarts"), Mult: a.integer("mult", 1)}
 	case "plateau":
-		p := &schedule.Plateau{}
-		if p.Factor, err = num("factor", 0.1, 0, 1, true); err == nil {
-			var pat float64
-			if pat, err = num("patience", 10, 0, 1e9, false); err == nil {
-				p.Patience = int(pat)
-				if p.Threshold, err = num("threshold", 1e-4, 0, 1, false); err == nil {
-					var cd float64
-					cd, err = num("cooldown", 0, 0, 1e9, false)
-					p.Cooldown = int(cd)
-				}
-			}
-		}
-		sch = p
+		sch = &schedule.Plateau{Factor: a.num("factor", 0.1, 0, 1, true), Patience: int(a.num("patience", 10, 0, 1e9, false)),
+			Threshold: a.num("threshold", 1e-4, 0, 1, false), Cooldown: int(a.num("cooldown", 0, 0, 1e9, false))}
 	default:
 		return nil, usagef("--schedule %q: unknown schedule; want constant, step, exponential, invscaling, cosine or plateau", name)
 	}
-	if err != nil {
+	if err := a.done(); err != nil {
 		return nil, err
-	}
-	for k := range kv {
-		if !used[k] {
-			keys := make([]string, 0, len(used))
-			for u := range used {
-				keys = append(keys, u)
-			}
-			sort.Strings(keys)
-			return nil, usagef("--schedule %s: unknown setting %q (known: %s)", name, k, strings.Join(keys, ", "))
-		}
 	}
 	if warmup < 0 {
 		return nil, usagef("--warmup %d must be 0 or more epochs", warmup)
@@ -156,6 +79,93 @@ func parseSchedule(spec string, warmup int) (schedule.Schedule, error) {
 		sch = schedule.Warmup{N: warmup, Then: sch}
 	}
 	return sch, nil
+}
+
+// specArgs are the key=value settings of a flag such as --schedule
+// step:every=10,gamma=0.5. Its getters record the keys they know and the
+// first bad value; done reports that error, or an unknown key.
+type specArgs struct {
+	flag, name string
+	kv         map[string]string
+	used       map[string]bool
+	err        error
+}
+
+func parseSpecArgs(flag, spec, name, args string) (*specArgs, error) {
+	a := &specArgs{flag: flag, name: name, kv: map[string]string{}, used: map[string]bool{}}
+	if args == "" {
+		return a, nil
+	}
+	for _, p := range strings.Split(args, ",") {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			return nil, usagef("%s %q: %q is not key=value", flag, spec, p)
+		}
+		a.kv[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return a, nil
+}
+
+// num returns the value of key in [lo, hi] ((lo, hi] when loOpen), or def.
+func (a *specArgs) num(key string, def, lo, hi float64, loOpen bool) float64 {
+	a.used[key] = true
+	s, ok := a.kv[key]
+	if !ok || a.err != nil {
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v > hi || v < lo || (loOpen && v == lo) || math.IsNaN(v) {
+		rng := fmt.Sprintf("[%g, %g]", lo, hi)
+		if loOpen {
+			rng = fmt.Sprintf("(%g, %g]", lo, hi)
+		}
+		a.err = usagef("%s %s: %s=%q must be a number in %s", a.flag, a.name, key, s, rng)
+		return def
+	}
+	return v
+}
+
+// integer returns the whole-number value of key, at least 1, or def.
+func (a *specArgs) integer(key string, def int) int {
+	v := a.num(key, float64(def), 1, 1e12, false)
+	if v != math.Trunc(v) && a.err == nil {
+		a.err = usagef("%s %s: %s must be a whole number", a.flag, a.name, key)
+	}
+	return int(v)
+}
+
+// boolean returns the value of key, true or false (default false).
+func (a *specArgs) boolean(key string) bool {
+	a.used[key] = true
+	switch a.kv[key] {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	if a.err == nil {
+		a.err = usagef("%s %s: %s must be true or false", a.flag, a.name, key)
+	}
+	return false
+}
+
+// done returns the first bad value, or an error naming a key no getter
+// asked for.
+func (a *specArgs) done() error {
+	if a.err != nil {
+		return a.err
+	}
+	for k := range a.kv {
+		if !a.used[k] {
+			keys := make([]string, 0, len(a.used))
+			for u := range a.used {
+				keys = append(keys, u)
+			}
+			sort.Strings(keys)
+			return usagef("%s %s: unknown setting %q (known: %s)", a.flag, a.name, k, strings.Join(keys, ", "))
+		}
+	}
+	return nil
 }
 
 // penaltyFlags are --penalty, --alpha and --l1-ratio.
