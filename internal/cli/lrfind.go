@@ -132,42 +132,8 @@ func lrFindOptimizer(s fit.Solver) optim.Optimizer {
 }
 
 func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
-	solver, perr := fit.ParseSolver(o.Solver)
-	opt := lrFindOptimizer(solver)
-	if perr != nil {
-		opt = nil
-	}
-	if opt == nil {
-		names := make([]string, len(lrFindSolvers))
-		for i, v := range lrFindSolvers {
-			names[i] = v.String()
-		}
-		return usagef("--solver %q: the range test needs a fixed-rate update rule; want one of %s", o.Solver, strings.Join(names, ", "))
-	}
-	if !(o.MinLR > 0) || math.IsInf(o.MinLR, 0) {
-		return usagef("--min-lr %v must be a finite number > 0", o.MinLR)
-	}
-	if !(o.MaxLR > o.MinLR) || math.IsInf(o.MaxLR, 0) {
-		return usagef("--max-lr %v must be finite and above --min-lr %v", o.MaxLR, o.MinLR)
-	}
-	if o.Steps < 20 {
-		return usagef("--steps %d must be at least 20: the suggestion skips the first 10 and the last 5 steps", o.Steps)
-	}
-	if !(o.Smoothing > 0 && o.Smoothing < 1) {
-		return usagef("--smoothing %v must be in (0, 1)", o.Smoothing)
-	}
-	if o.BatchSize < 0 {
-		return usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
-	}
-	batch := o.BatchSize
-	if solver == fit.GD {
-		if batch != 0 {
-			return usagef("--solver gd is full-batch gradient descent; for mini-batches use --solver sgd")
-		}
-	} else if !o.changed("batch-size") {
-		batch = 32
-	}
-	if err := plotOutputCheck(o.Plot, o.File); err != nil {
+	solver, opt, batch, err := o.check()
+	if err != nil {
 		return err
 	}
 	fr, err := o.Data.load(o.File, stdio)
@@ -211,6 +177,49 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 		out.Losses = append(out.Losses, jsonFloat(res.Losses[k]))
 		out.Smoothed = append(out.Smoothed, jsonFloat(res.Smoothed[k]))
 	}
+	return o.report(stdio, &out, res, L)
+}
+
+// check validates the flags and returns the solver, its update rule and the
+// batch size.
+func (o *lrFindOptions) check() (fit.Solver, optim.Optimizer, int, error) {
+	solver, perr := fit.ParseSolver(o.Solver)
+	opt := lrFindOptimizer(solver)
+	if perr != nil || opt == nil {
+		names := make([]string, len(lrFindSolvers))
+		for i, v := range lrFindSolvers {
+			names[i] = v.String()
+		}
+		return 0, nil, 0, usagef("--solver %q: the range test needs a fixed-rate update rule; want one of %s", o.Solver, strings.Join(names, ", "))
+	}
+	switch {
+	case !(o.MinLR > 0) || math.IsInf(o.MinLR, 0):
+		return 0, nil, 0, usagef("--min-lr %v must be a finite number > 0", o.MinLR)
+	case !(o.MaxLR > o.MinLR) || math.IsInf(o.MaxLR, 0):
+		return 0, nil, 0, usagef("--max-lr %v must be finite and above --min-lr %v", o.MaxLR, o.MinLR)
+	case o.Steps < 20:
+		return 0, nil, 0, usagef("--steps %d must be at least 20: the suggestion skips the first 10 and the last 5 steps", o.Steps)
+	case !(o.Smoothing > 0 && o.Smoothing < 1):
+		return 0, nil, 0, usagef("--smoothing %v must be in (0, 1)", o.Smoothing)
+	case o.BatchSize < 0:
+		return 0, nil, 0, usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
+	}
+	batch := o.BatchSize
+	if solver == fit.GD {
+		if batch != 0 {
+			return 0, nil, 0, usagef("--solver gd is full-batch gradient descent; for mini-batches use --solver sgd")
+		}
+	} else if !o.changed("batch-size") {
+		batch = 32
+	}
+	if err := plotOutputCheck(o.Plot, o.File); err != nil {
+		return 0, nil, 0, err
+	}
+	return solver, opt, batch, nil
+}
+
+// report draws, prints and warns.
+func (o *lrFindOptions) report(stdio IO, out *lrFindOutput, res *optim.RangeResult, L float64) error {
 	if o.Plot != "" {
 		p, err := rpt.LRPlot(rpt.LRFind{Rates: res.Rates, Losses: res.Smoothed, Suggested: res.Suggested, TwoOverL: 2 / L})
 		if err != nil {
@@ -226,7 +235,7 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 			return err
 		}
 	} else {
-		printLRFind(stdio.Out, &out, o.All)
+		printLRFind(stdio.Out, out, o.All)
 	}
 	if out.Warning != nil {
 		fmt.Fprintf(stdio.Err, "lsq: warning: %s\n", *out.Warning)
