@@ -8,6 +8,8 @@ import (
 
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // An exact fit by pivoted QR of the tutorial's five points.
@@ -43,4 +45,54 @@ func ExampleMatrix_gradientDescent() {
 	// gd:    slope 0.696355 intercept 1.852128 (iteration-limit)
 	// exact: slope 0.600000 intercept 2.200000
 	// rate 0.01 against the stability bound 2/L = 0.169; condition number 70
+}
+
+// The same problem streamed: the rows come in blocks from partitions (files,
+// row groups, a pipe) and only a (d+2)×(d+2) factor is held. The ridge fit
+// equals the in-memory one, and gradient descent on the stream stops when it
+// is within the tolerance of that exact optimum.
+func ExampleStream() {
+	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
+	y := []float64{2, 4, 5, 4, 5}
+	// Two partitions, as two files would be.
+	part := func(lo, hi int) stream.Chunks {
+		return func(yield func(x *mat.Dense, y, w []float64) error) error {
+			return yield(x.Slice(lo, hi, 0, 1).(*mat.Dense), y[lo:hi], nil)
+		}
+	}
+	parts := []stream.Chunks{part(0, 3), part(3, 5)}
+	ctx := context.Background()
+	ridge := &fit.Settings{Penalty: penalty.L2{Alpha: 0.5}}
+	streamed, err := fit.Stream(ctx, parts, ridge)
+	if err != nil {
+		panic(err)
+	}
+	inMemory, _ := fit.Matrix(ctx, x, y, ridge)
+	fmt.Printf("ridge, streamed:  slope %.6f intercept %.6f\n", streamed.Coef[0], streamed.Intercept)
+	fmt.Printf("ridge, in memory: slope %.6f intercept %.6f\n", inMemory.Coef[0], inMemory.Intercept)
+
+	gd, err := fit.Stream(ctx, parts, &fit.Settings{Solver: fit.GD})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("gd, streamed: slope %.6f intercept %.6f (%s)\n", gd.Coef[0], gd.Intercept, gd.Status)
+	// Output:
+	// ridge, streamed:  slope 0.400000 intercept 2.800000
+	// ridge, in memory: slope 0.400000 intercept 2.800000
+	// gd, streamed: slope 0.600000 intercept 2.200000 (gap-tolerance)
+}
+
+// A setting the solver would not use is an error that names it: an L1
+// penalty has no closed form, so the default QR solver refuses it rather
+// than return least squares.
+func ExampleSettingsError() {
+	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
+	y := []float64{2, 4, 5, 4, 5}
+	_, err := fit.Matrix(context.Background(), x, y, &fit.Settings{Penalty: penalty.L1{Alpha: 0.1}})
+	fmt.Println(err)
+	res, _ := fit.Matrix(context.Background(), x, y, &fit.Settings{Solver: fit.CD, Penalty: penalty.L1{Alpha: 0.1}})
+	fmt.Printf("cd: slope %.4f intercept %.4f\n", res.Coef[0], res.Intercept)
+	// Output:
+	// fit: Penalty: an L1 penalty has no closed form: use the cd or fista solver (or an iterative one)
+	// cd: slope 0.5293 intercept 2.4121
 }
