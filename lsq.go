@@ -109,6 +109,7 @@ type Iteration struct {
 	Clipped     int           // steps clipped during this epoch
 	PreClipNorm float64       // largest gradient norm seen before clipping this epoch
 	ValLoss     float64       // validation loss, NaN when there is none
+	Gap         float64       // relative objective gap (F − F*)/|F*| to the known optimum, NaN when none is known
 	Elapsed     time.Duration // time since the solver started
 }
 

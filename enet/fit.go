@@ -62,7 +62,7 @@ func iteration(k, steps int, alpha, rho float64, beta, g []float64, o outcome, s
 	return lsq.Iteration{
 		Epoch: k + 1, Step: steps, LR: math.NaN(),
 		Loss: o.objective - pen, Objective: o.objective, GradNorm: math.Sqrt(sub),
-		ValLoss: math.NaN(), PreClipNorm: math.NaN(), Elapsed: time.Since(start),
+		ValLoss: math.NaN(), PreClipNorm: math.NaN(), Gap: math.NaN(), Elapsed: time.Since(start),
 	}
 }
 

@@ -181,7 +181,7 @@ func (st *state) record() error {
 	half := 0.5 * st.fnorm * st.fnorm
 	return st.s.rec.Record(lsq.Iteration{
 		Epoch: st.iter, Step: st.ev.nfev, Loss: half, Objective: half,
-		GradNorm: enorm(st.g), ValLoss: math.NaN(), Elapsed: time.Since(st.start),
+		GradNorm: enorm(st.g), ValLoss: math.NaN(), Gap: math.NaN(), Elapsed: time.Since(st.start),
 	})
 }
 

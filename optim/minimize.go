@@ -349,6 +349,10 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		gnorm = m.gradNorm(lr)
 		val = m.validation()
 		it.Step, it.LR, it.Loss, it.Objective, it.GradNorm, it.ValLoss = m.step, lr, loss, f, gnorm, val
+		it.Gap = math.NaN()
+		if o := set.Optimum; o != nil {
+			it.Gap = (f - o.Objective) / math.Abs(o.Objective)
+		}
 		it.Elapsed = time.Since(start)
 		if set.Recorder != nil {
 			if rerr := set.Recorder.Record(it); rerr != nil {

@@ -31,6 +31,7 @@ type traceLine struct {
 	Clipped     int       `json:"clipped"`
 	PreClipNorm jsonFloat `json:"pre_clip_norm"`
 	ValLoss     jsonFloat `json:"val_loss"`
+	Gap         jsonFloat `json:"gap"` // relative objective gap to the exact optimum; null when unknown
 	ElapsedS    float64   `json:"elapsed_s"`
 }
 
@@ -49,7 +50,7 @@ func (t *traceRecorder) Record(it lsq.Iteration) error {
 	b, _ := json.Marshal(traceLine{
 		Epoch: it.Epoch, Step: it.Step, LR: jsonFloat(it.LR), Loss: jsonFloat(it.Loss),
 		Objective: jsonFloat(it.Objective), GradNorm: jsonFloat(it.GradNorm), Clipped: it.Clipped,
-		PreClipNorm: jsonFloat(it.PreClipNorm), ValLoss: jsonFloat(it.ValLoss), ElapsedS: it.Elapsed.Seconds(),
+		PreClipNorm: jsonFloat(it.PreClipNorm), ValLoss: jsonFloat(it.ValLoss), Gap: jsonFloat(it.Gap), ElapsedS: it.Elapsed.Seconds(),
 	})
 	b = append(b, '\n')
 	_, t.err = t.w.Write(b)

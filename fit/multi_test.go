@@ -1,0 +1,278 @@
+package fit
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
+)
+
+// multiProblem draws n rows of d features (offsets and scales differ, so
+// standardisation matters) and k targets y = 1 + B_trueᵀx + noise, with
+// B_true of rank trueRank.
+func multiProblem(n, d, k, trueRank int, seed uint64) (x, y *mat.Dense, bTrue *mat.Dense) {
+	rng := rand.New(rand.NewPCG(seed, 19))
+	x = mat.NewDense(n, d, nil)
+	for i := range n {
+		for j := range d {
+			x.Set(i, j, float64(j)+math.Pow(1.5, float64(j))*rng.NormFloat64())
+		}
+	}
+	u := mat.NewDense(d, trueRank, nil)
+	v := mat.NewDense(trueRank, k, nil)
+	for i := range d {
+		for j := range trueRank {
+			u.Set(i, j, rng.NormFloat64()/math.Pow(1.5, float64(i)))
+		}
+	}
+	for i := range trueRank {
+		for j := range k {
+			v.Set(i, j, rng.NormFloat64())
+		}
+	}
+	bTrue = mat.NewDense(d, k, nil)
+	bTrue.Mul(u, v)
+	y = mat.NewDense(n, k, nil)
+	y.Mul(x, bTrue)
+	for i := range n {
+		for t := range k {
+			y.Set(i, t, y.At(i, t)+1+0.3*rng.NormFloat64())
+		}
+	}
+	return x, y, bTrue
+}
+
+// rrrIndependent computes unweighted reduced-rank regression without ridge
+// the textbook way, with gonum alone: centre, OLS by QR, SVD of the fitted
+// values, project on the top r right singular vectors (Izenman 1975).
+func rrrIndependent(x, y *mat.Dense, r int) (*mat.Dense, []float64) {
+	n, d := x.Dims()
+	_, k := y.Dims()
+	xc, yc := mat.DenseCopyOf(x), mat.DenseCopyOf(y)
+	mx, my := make([]float64, d), make([]float64, k)
+	for j := range d {
+		mx[j] = mat.Sum(xc.ColView(j)) / float64(n)
+	}
+	for t := range k {
+		my[t] = mat.Sum(yc.ColView(t)) / float64(n)
+	}
+	for i := range n {
+		for j := range d {
+			xc.Set(i, j, xc.At(i, j)-mx[j])
+		}
+		for t := range k {
+			yc.Set(i, t, yc.At(i, t)-my[t])
+		}
+	}
+	var qr mat.QR
+	qr.Factorize(xc)
+	var b mat.Dense
+	if err := qr.SolveTo(&b, false, yc); err != nil {
+		panic(err)
+	}
+	var f mat.Dense
+	f.Mul(xc, &b)
+	var svd mat.SVD
+	svd.Factorize(&f, mat.SVDThin)
+	var v mat.Dense
+	svd.VTo(&v)
+	vr := v.Slice(0, k, 0, r)
+	var proj, br mat.Dense
+	proj.Mul(vr, vr.T())
+	br.Mul(&b, &proj)
+	icpt := make([]float64, k)
+	for t := range k {
+		icpt[t] = my[t]
+		for j := range d {
+			icpt[t] -= mx[j] * br.At(j, t)
+		}
+	}
+	return &br, icpt
+}
+
+func relDiff(a, b mat.Matrix) float64 {
+	var d mat.Dense
+	d.Sub(a, b)
+	return mat.Norm(&d, 2) / mat.Norm(b, 2)
+}
+
+// k targets are k single-target fits: the problem separates by target
+// (weights and ridge included), to 1e-12 — the same solver on the same
+// numbers, so only the bookkeeping can differ.
+func TestMultiTargetIsSeparateFits(t *testing.T) {
+	x, y, _ := multiProblem(300, 5, 3, 2, 1)
+	w := make([]float64, 300)
+	for i := range w {
+		w[i] = 0.5 + float64(i%3)
+	}
+	ctx := context.Background()
+	for _, s := range []MultiSettings{{}, {Weights: w}, {Ridge: 0.3, Weights: w}, {Ridge: 0.3, Raw: true, NoIntercept: true}} {
+		res, err := MultiTarget(ctx, x, y, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for tt := range 3 {
+			col := mat.Col(nil, tt, y)
+			set := &Settings{Weights: s.Weights, Raw: s.Raw, NoIntercept: s.NoIntercept}
+			if s.Ridge > 0 {
+				set.Penalty = penalty.L2{Alpha: s.Ridge}
+			}
+			single, err := Matrix(ctx, x, col, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.Target(tt)
+			if e := relErr(got, &single.Linear); e > 1e-12 {
+				t.Errorf("%+v target %d: %.2g from the single fit", s, tt, e)
+			}
+		}
+	}
+}
+
+// Reduced-rank regression equals the textbook computation done here with
+// gonum (1e-10: two QR solves and two SVDs of a problem of condition ~10),
+// rank min(d, k) equals the full fit, constant weights equal none, and the
+// objective lost by the rank constraint is Σ_{i>r} σᵢ²/(2n) (Eckart–Young).
+func TestReducedRankRegression(t *testing.T) {
+	x, y, _ := multiProblem(400, 6, 4, 2, 2)
+	ctx := context.Background()
+	full, err := MultiTarget(ctx, x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= 4; r++ {
+		res, err := MultiTarget(ctx, x, y, &MultiSettings{Rank: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, icpt := rrrIndependent(x, y, r)
+		if e := relDiff(res.Coef, want); e > 1e-10 {
+			t.Errorf("rank %d: %.2g from the independent computation", r, e)
+		}
+		for tt := range icpt {
+			if math.Abs(res.Intercept[tt]-icpt[tt]) > 1e-10*math.Max(1, math.Abs(icpt[tt])) {
+				t.Errorf("rank %d intercept %d: %v, want %v", r, tt, res.Intercept[tt], icpt[tt])
+			}
+		}
+		var lost float64
+		for _, sv := range full.SingularValues[r:] {
+			lost += sv * sv
+		}
+		// The objective grows by the discarded σ²/(2n), to rounding of
+		// sums of 400 squares (1e-10 relative).
+		if got := res.Objective - full.Objective; math.Abs(got-lost/800) > 1e-10*full.Objective {
+			t.Errorf("rank %d: objective rose by %.12g, Eckart–Young says %.12g", r, got, lost/800)
+		}
+		w3 := make([]float64, 400)
+		for i := range w3 {
+			w3[i] = 3
+		}
+		weighted, _ := MultiTarget(ctx, x, y, &MultiSettings{Rank: r, Weights: w3})
+		if e := relDiff(weighted.Coef, res.Coef); e > 1e-12 {
+			t.Errorf("rank %d: weights ≡ 3 differ from none by %.2g", r, e)
+		}
+	}
+	r4, _ := MultiTarget(ctx, x, y, &MultiSettings{Rank: 4})
+	if e := relDiff(r4.Coef, full.Coef); e > 1e-12 {
+		t.Errorf("rank k = 4 differs from the full fit by %.2g", e)
+	}
+}
+
+// Reduced-rank ridge: no rank-r matrix does better on the objective. The
+// closed form is checked against random rank-r perturbations of itself
+// (which must all raise the objective) and against the unconstrained ridge
+// (which it cannot beat).
+func TestReducedRankRidgeIsOptimal(t *testing.T) {
+	x, y, _ := multiProblem(200, 5, 4, 3, 3)
+	ctx := context.Background()
+	s := &MultiSettings{Rank: 2, Ridge: 0.2}
+	res, err := MultiTarget(ctx, x, y, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _ := MultiTarget(ctx, x, y, &MultiSettings{Ridge: 0.2})
+	if res.Objective < full.Objective {
+		t.Fatalf("rank-2 objective %v below the unconstrained %v", res.Objective, full.Objective)
+	}
+	center, scale := lsq.Moments(x, nil, true)
+	_ = center
+	rng := rand.New(rand.NewPCG(5, 5))
+	var svd mat.SVD
+	svd.Factorize(res.Coef, mat.SVDThin)
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	sv := svd.Values(nil)
+	for trial := range 20 {
+		// Perturb within rank 2: B' = U_2 (Σ_2 + E) V_2ᵀ rotated slightly.
+		e := mat.NewDense(2, 2, nil)
+		for i := range 2 {
+			for j := range 2 {
+				e.Set(i, j, 1e-3*rng.NormFloat64())
+			}
+			e.Set(i, i, e.At(i, i)+sv[i])
+		}
+		var b mat.Dense
+		b.Product(u.Slice(0, 5, 0, 2), e, v.Slice(0, 4, 0, 2).T())
+		icpt := interceptsFor(x, y, nil, &b, true)
+		if f := multiObjective(x, y, nil, &b, icpt, nil, scale, 0.2); f < res.Objective*(1-1e-14) {
+			t.Errorf("trial %d: a rank-2 perturbation has objective %.15g below the closed form's %.15g", trial, f, res.Objective)
+		}
+	}
+}
+
+// LoRA by Adam on a base model plus a rank-2 shift reaches the exact rank-2
+// optimum (the reduced-rank fit of the base's residuals) within the gap
+// tolerance it was given, and the gap it reports is the test's own
+// (F − F*)/F*; with too few epochs it says it did not converge.
+func TestLoRAReachesTheExactOptimum(t *testing.T) {
+	x, y, _ := multiProblem(500, 6, 4, 2, 4)
+	ctx := context.Background()
+	baseFit, _ := MultiTarget(ctx, x, y, nil)
+	// The "pretrained" model: the fit on shifted targets, so the new data
+	// need an update of rank 2.
+	base := &Targets{Coef: mat.DenseCopyOf(baseFit.Coef), Intercept: baseFit.Intercept}
+	shift := mat.NewDense(6, 4, nil)
+	rng := rand.New(rand.NewPCG(9, 9))
+	for i := range 6 {
+		for j := range 4 {
+			if j < 2 {
+				shift.Set(i, j, 0.5*rng.NormFloat64())
+			}
+		}
+	}
+	base.Coef.Sub(base.Coef, shift)
+	const tol = 1e-8
+	res, err := LoRA(ctx, x, y, base, &LoRASettings{Rank: 2, GapTol: tol,
+		Optim: optim.Settings{LearningRate: 0.02, Epochs: 20000, Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != lsq.GapTolerance {
+		t.Fatalf("LoRA ended %v at gap %.3g", res.Status, res.Gap)
+	}
+	fStar := res.Exact.Objective
+	own := (res.Optim.Objective - fStar) / fStar
+	if res.Gap > tol || math.Abs(own-res.Gap) > 1e-15 {
+		t.Errorf("gap %.3g reported, %.3g computed here, tolerance %g", res.Gap, own, tol)
+	}
+	// The model's objective on the original scale is the adapter's.
+	if f := multiObjective(x, y, nil, res.Coef, res.Intercept, nil, nil, 0); math.Abs(f-res.Optim.Objective) > 1e-12*f {
+		t.Errorf("model objective %.15g, adapter's %.15g", f, res.Optim.Objective)
+	}
+	// A relative objective gap of 1e-8 puts the update within about √1e-8 of
+	// the optimum's, times the condition of the problem (~10 here).
+	if res.CoefRel > 1e-3 {
+		t.Errorf("update %.2g from the exact rank-2 update", res.CoefRel)
+	}
+	short, _ := LoRA(ctx, x, y, base, &LoRASettings{Rank: 2, Optim: optim.Settings{LearningRate: 0.02, Epochs: 5, Seed: 1}})
+	if short.Status.Converged() {
+		t.Errorf("5 epochs: status %v at gap %.3g", short.Status, short.Gap)
+	}
+}
