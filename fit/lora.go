@@ -97,6 +97,10 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	for i := range d * r {
 		x0[i] = std * rng.NormFloat64()
 	}
+	if intercept && base.Intercept != nil {
+		// ΔB = 0: the adapter starts at the base model.
+		copy(x0[d*r+r*k:], base.Intercept)
+	}
 	settings := s.Optim
 	settings.Optimum = &optim.Optimum{Objective: exact.Objective, Tol: s.GapTol}
 	if solver == GD || solver == LBFGS {

@@ -50,8 +50,9 @@ const CurrentVersion = 1
 
 // Kinds of model.
 const (
-	KindLinear = "linear"
-	KindCurve  = "curve"
+	KindLinear  = "linear"
+	KindCurve   = "curve"
+	KindTargets = "targets" // several targets: a coefficient matrix
 )
 
 // Model is the content of a model file.
@@ -65,6 +66,12 @@ type Model struct {
 	Coef         []float64 `json:"coef,omitempty"`
 	Intercept    float64   `json:"intercept"`
 	FitIntercept bool      `json:"fit_intercept"`
+
+	// Models of several targets (KindTargets): CoefMatrix[j][t] is the
+	// coefficient of feature j for target t, Intercepts[t] the intercepts.
+	Targets    []string    `json:"targets,omitempty"`
+	CoefMatrix [][]float64 `json:"coef_matrix,omitempty"`
+	Intercepts []float64   `json:"intercepts,omitempty"`
 
 	// Curve models: the expression and its fitted parameters.
 	Expression string             `json:"expression,omitempty"`
@@ -256,8 +263,20 @@ func (m *Model) validate() error {
 				return fmt.Errorf("the curve model has no value for parameter %s", p)
 			}
 		}
+	case KindTargets:
+		if len(m.Features) == 0 || len(m.Targets) == 0 {
+			return errors.New("the model has no features or no targets")
+		}
+		if len(m.CoefMatrix) != len(m.Features) || len(m.Intercepts) != len(m.Targets) {
+			return fmt.Errorf("the model has %d features and %d targets but a %d-row coefficient matrix and %d intercepts", len(m.Features), len(m.Targets), len(m.CoefMatrix), len(m.Intercepts))
+		}
+		for j, row := range m.CoefMatrix {
+			if len(row) != len(m.Targets) {
+				return fmt.Errorf("row %d of the coefficient matrix has %d values for %d targets", j+1, len(row), len(m.Targets))
+			}
+		}
 	default:
-		return fmt.Errorf("unknown model kind %q (want %q or %q)", m.Kind, KindLinear, KindCurve)
+		return fmt.Errorf("unknown model kind %q (want %q, %q or %q)", m.Kind, KindLinear, KindCurve, KindTargets)
 	}
 	seen := map[string]bool{}
 	for _, f := range m.Features {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
@@ -68,7 +69,19 @@ type fitOptions struct {
 	JSON   bool
 	Output string
 
+	Rank      int
+	LoRAAlpha float64
+
 	changed func(string) bool
+	visited func() []string // the flags given, by name
+}
+
+// changedFlags lists the flags given on the command line.
+func (o *fitOptions) changedFlags() []string {
+	if o.visited == nil {
+		return nil
+	}
+	return o.visited()
 }
 
 func newFitCmd(stdio IO) *cobra.Command {
@@ -104,6 +117,10 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 			opts.File = args[0]
 			opts.Files = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
+			opts.visited = func() (names []string) {
+				cmd.Flags().Visit(func(f *pflag.Flag) { names = append(names, f.Name) })
+				return names
+			}
 			return runFit(cmd.Context(), opts, stdio)
 		},
 	}
@@ -146,6 +163,8 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&opts.Output, "output", "o", "", "save the model to this file (JSON, written atomically)")
+	f.IntVar(&opts.Rank, "rank", 0, "several targets (--target y1,y2,...): the best coefficient matrix of rank ≤ r (reduced-rank regression); with --init, the best rank-r update of that model, or LoRA with an iterative --solver")
+	f.Float64Var(&opts.LoRAAlpha, "lora-alpha", 0, "LoRA's α: the update is scaled by α/r (default r, a scale of 1)")
 	return cmd
 }
 

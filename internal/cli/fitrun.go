@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -37,6 +38,9 @@ type fitRun struct {
 // runFit is `lsq fit`: flags → fit.Settings → fit.Matrix (or fit.Stream) →
 // printing.
 func runFit(ctx context.Context, o fitOptions, stdio IO) error {
+	if strings.Contains(o.Data.Target, ",") || o.Rank != 0 || o.changed("lora-alpha") {
+		return runMultiFit(ctx, o, stdio)
+	}
 	p, err := o.plan()
 	if err != nil {
 		return err

@@ -1,0 +1,324 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/optim"
+)
+
+// multiOutput is the JSON form of a fit of several targets.
+type multiOutput struct {
+	File           string      `json:"file"`
+	Targets        []string    `json:"targets"`
+	Features       []string    `json:"features"`
+	Coef           [][]float64 `json:"coef"` // coef[j][t]: feature j, target t
+	Intercepts     []float64   `json:"intercepts"`
+	Solver         string      `json:"solver"`
+	Rank           int         `json:"rank"`
+	SingularValues []jsonFloat `json:"singular_values"`
+	Objective      jsonFloat   `json:"objective"`
+	N              int         `json:"n"`
+	Status         string      `json:"status"`
+	Converged      bool        `json:"converged"`
+	Iterations     int         `json:"iterations,omitempty"`
+	Exact          *multiExact `json:"exact,omitempty"` // LoRA: the exact rank-r update's model
+	Gap            *gapOut     `json:"gap,omitempty"`
+	Model          string      `json:"model,omitempty"`
+	Trace          string      `json:"trace,omitempty"`
+}
+
+type multiExact struct {
+	Coef       [][]float64 `json:"coef"`
+	Intercepts []float64   `json:"intercepts"`
+	Objective  jsonFloat   `json:"objective"`
+}
+
+// multiFitFlags are the flags a fit of several targets takes; any other is
+// refused by name.
+var multiFitFlags = map[string]bool{"target": true, "features": true, "weights": true, "delimiter": true, "no-intercept": true,
+	"standardize": true, "penalty": true, "alpha": true, "rank": true, "init": true, "solver": true, "lr": true, "epochs": true,
+	"batch-size": true, "seed": true, "schedule": true, "warmup": true, "clip-norm": true, "clip-value": true, "tol": true,
+	"trace": true, "quiet": true, "json": true, "output": true, "lora-alpha": true, "memory": true}
+
+// runMultiFit is `lsq fit --target y1,y2,...` (and --rank): several targets
+// by one objective; with --rank the best coefficient matrix of that rank
+// (reduced-rank regression); with --init the update of a trained model, by
+// its closed form or, with an iterative --solver, by LoRA beside it.
+func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
+	for _, name := range o.changedFlags() {
+		if !multiFitFlags[name] {
+			return usagef("--%s does not apply to a fit of several targets or with --rank", name)
+		}
+	}
+	if o.Rank < 0 {
+		return usagef("--rank %d must be 1 or more", o.Rank)
+	}
+	lora := o.changed("solver")
+	solver, err := fit.ParseSolver(o.Solver)
+	if err != nil {
+		return usagef("--solver %q: %v", o.Solver, err)
+	}
+	if lora && (solver.Exact() || solver.Penalized() || o.Init == "" || o.Rank == 0) {
+		return usagef("--solver %s with several targets trains a low-rank adapter (LoRA): give --init BASE and --rank r and an iterative solver; without --solver the exact fit is computed", solver)
+	}
+	if pen := o.Penalty.Name; pen != "none" && pen != "l2" && pen != "ridge" {
+		return usagef("--penalty %s: a fit of several targets takes none or l2", pen)
+	}
+	if lora && o.Penalty.Name != "none" {
+		return usagef("--penalty does not apply to LoRA, whose objective is the least-squares loss of the adapted model")
+	}
+	x, y, w, fr, targets, err := loadTargets(&o, stdio)
+	if err != nil {
+		return err
+	}
+	var base *fit.Targets
+	if o.Init != "" {
+		if base, err = loadBase(o.Init, fr.Features, targets); err != nil {
+			return err
+		}
+	}
+	out := multiOutput{File: o.File, Targets: targets, Features: fr.Features, N: fr.Rows(), Solver: "qr"}
+	var res *fit.Targets
+	var fitErr error
+	if lora {
+		res, fitErr = runLoRA(ctx, &o, stdio, x, y, w, base, solver, &out)
+	} else {
+		res, fitErr = runReducedRank(ctx, &o, x, y, w, base, &out)
+	}
+	if res == nil {
+		return fitErr
+	}
+	res.Features, res.Names = fr.Features, targets
+	out.Coef, out.Intercepts = rowsOf(res.Coef), res.Intercept
+	if o.Output != "" && fitErr == nil {
+		m := &modelio.Model{Kind: modelio.KindTargets, Targets: targets, Features: fr.Features, CoefMatrix: out.Coef,
+			Intercepts: res.Intercept, FitIntercept: !o.NoIntercept,
+			Solver:   modelio.Solver{Name: out.Solver, Settings: map[string]any{"rank": out.Rank, "alpha": o.Penalty.Alpha, "standardize": o.Standardize}},
+			Training: map[string]any{"file": o.File, "n": out.N, "objective": finiteOr(float64(out.Objective), 0), "status": out.Status}}
+		if err := modelio.Save(o.Output, m); err != nil {
+			return err
+		}
+		out.Model = o.Output
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printMulti(stdio.Out, &out)
+	}
+	return fitErr
+}
+
+// loadTargets reads the file with the targets as columns of y.
+func loadTargets(o *fitOptions, stdio IO) (x, y *mat.Dense, w []float64, fr *data.Frame, targets []string, err error) {
+	for _, t := range strings.Split(o.Data.Target, ",") {
+		if t = strings.TrimSpace(t); t == "" {
+			return nil, nil, nil, nil, nil, usagef("--target %q has an empty name", o.Data.Target)
+		}
+		targets = append(targets, t)
+	}
+	d := o.Data
+	d.Target = ""
+	if d.Features != "" {
+		d.Features += "," + strings.Join(targets, ",")
+	}
+	all, err := d.load(o.File, stdio)
+	if err != nil {
+		return nil, nil, nil, nil, nil, err
+	}
+	if all.X == nil || all.Rows() == 0 {
+		return nil, nil, nil, nil, nil, fmt.Errorf("%s: no data rows", o.File)
+	}
+	n, _ := all.X.Dims()
+	var xi, yi []int
+	for _, t := range targets {
+		j := slices.Index(all.Features, t)
+		if j < 0 {
+			return nil, nil, nil, nil, nil, fmt.Errorf("%s: no column named %q (--target)", o.File, t)
+		}
+		yi = append(yi, j)
+	}
+	fr = &data.Frame{Weights: all.Weights}
+	for j, name := range all.Features {
+		if !slices.Contains(yi, j) {
+			xi = append(xi, j)
+			fr.Features = append(fr.Features, name)
+		}
+	}
+	if len(xi) == 0 {
+		return nil, nil, nil, nil, nil, usagef("%s: no feature columns besides the targets", o.File)
+	}
+	x, y = mat.NewDense(n, len(xi), nil), mat.NewDense(n, len(yi), nil)
+	for i := range n {
+		row := all.X.RawRowView(i)
+		for a, j := range xi {
+			x.Set(i, a, row[j])
+		}
+		for a, j := range yi {
+			y.Set(i, a, row[j])
+		}
+	}
+	fr.X = x
+	return x, y, all.Weights, fr, targets, nil
+}
+
+// loadBase reads the model a fit adapts: one of several targets with the
+// same features and targets, or (one target) a linear model.
+func loadBase(path string, features, targets []string) (*fit.Targets, error) {
+	m, err := modelio.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	base := &fit.Targets{Features: m.Features}
+	switch {
+	case m.Kind == modelio.KindTargets:
+		base.Names, base.Intercept = m.Targets, m.Intercepts
+		base.Coef = mat.NewDense(len(m.Features), len(m.Targets), nil)
+		for j, row := range m.CoefMatrix {
+			base.Coef.SetRow(j, row)
+		}
+	case m.Kind == modelio.KindLinear && len(targets) == 1:
+		base.Names, base.Intercept = []string{m.Target}, []float64{m.Intercept}
+		base.Coef = mat.NewDense(len(m.Features), 1, append([]float64(nil), m.Coef...))
+	default:
+		return nil, fmt.Errorf("%s: a %s model cannot be the base of a fit of %d targets", path, m.Kind, len(targets))
+	}
+	if !slices.Equal(base.Features, features) || !slices.Equal(base.Names, targets) {
+		return nil, fmt.Errorf("%s: the base model has features %v and targets %v; the data have %v and %v", path, base.Features, base.Names, features, targets)
+	}
+	return base, nil
+}
+
+// runReducedRank computes the exact fit (of rank ≤ --rank when given).
+func runReducedRank(ctx context.Context, o *fitOptions, x, y *mat.Dense, w []float64, base *fit.Targets, out *multiOutput) (*fit.Targets, error) {
+	ms := &fit.MultiSettings{NoIntercept: o.NoIntercept, Weights: w, Raw: !o.Standardize, Rank: o.Rank, Base: base}
+	if o.Penalty.Name != "none" {
+		ms.Ridge = o.Penalty.Alpha
+	}
+	res, err := fit.MultiTarget(ctx, x, y, ms)
+	if err != nil {
+		return nil, err
+	}
+	out.Rank, out.Objective, out.Status, out.Converged = res.Rank, jsonFloat(res.Objective), "converged", true
+	if o.Rank > 0 {
+		out.Solver = "reduced-rank"
+	}
+	for _, v := range res.SingularValues {
+		out.SingularValues = append(out.SingularValues, jsonFloat(v))
+	}
+	return &res.Targets, nil
+}
+
+// runLoRA trains the adapter and reports its gap to the exact rank-r update.
+func runLoRA(ctx context.Context, o *fitOptions, stdio IO, x, y *mat.Dense, w []float64, base *fit.Targets, solver fit.Solver, out *multiOutput) (*fit.Targets, error) {
+	rates, grid, err := parseRates(o.LR)
+	if err != nil || grid || len(rates) > 1 {
+		return nil, usagef("--lr for LoRA is one rate or auto")
+	}
+	sch, err := parseSchedule(o.Schedule, o.Warmup)
+	if err != nil {
+		return nil, err
+	}
+	ls := &fit.LoRASettings{Rank: o.Rank, Alpha: o.LoRAAlpha, Solver: solver, NoIntercept: o.NoIntercept, Weights: w, Raw: !o.Standardize, GapTol: o.Tol,
+		Optim: optim.Settings{Epochs: o.Epochs, BatchSize: o.BatchSize, Seed: o.Seed, Schedule: sch, ClipNorm: o.ClipNorm, ClipValue: o.ClipValue}}
+	if len(rates) == 1 {
+		ls.Optim.LearningRate = rates[0]
+	}
+	rec, trace, bar, err := epochRecorders(*o, stdio, o.Epochs, "lora "+solver.String())
+	if err != nil {
+		return nil, err
+	}
+	defer trace.finish(false)
+	if len(rec) > 0 {
+		ls.Optim.Recorder = rec
+	}
+	res, fitErr := fit.LoRA(ctx, x, y, base, ls)
+	bar.finish()
+	if res == nil {
+		return nil, fitErr
+	}
+	if trace != nil && fitErr == nil {
+		if err := trace.finish(true); err != nil {
+			return nil, err
+		}
+		out.Trace = o.Trace
+	}
+	out.Solver, out.Rank = "lora-"+solver.String(), o.Rank
+	out.Status, out.Converged, out.Iterations = res.Status.String(), res.Status.Converged(), res.Optim.Epochs
+	out.Objective = jsonFloat(res.Optim.Objective)
+	out.Exact = &multiExact{Coef: rowsOf(res.Exact.Coef), Intercepts: res.Exact.Intercept, Objective: jsonFloat(res.Exact.Objective)}
+	out.Gap = &gapOut{ObjectiveRel: jsonFloat(res.Gap), CoefRel: jsonFloat(res.CoefRel), GradNorm: jsonFloat(res.Optim.GradNorm)}
+	for _, v := range res.Exact.SingularValues {
+		out.SingularValues = append(out.SingularValues, jsonFloat(v))
+	}
+	if fitErr == nil && !res.Status.Converged() {
+		fitErr = &NotConvergedError{Msg: fmt.Sprintf("LoRA (%s) stopped (%s) after %d epochs, %s from the exact rank-%d update (relative objective gap %.3g); raise --epochs or adjust --lr",
+			solver, res.Status, res.Optim.Epochs, percentOf(res.CoefRel), o.Rank, res.Gap)}
+	}
+	return &res.Targets, fitErr
+}
+
+func percentOf(v float64) string {
+	if v >= 0.01 {
+		return fmt.Sprintf("%.0f%%", 100*v)
+	}
+	return fmt.Sprintf("%.2g relative", v)
+}
+
+func rowsOf(m *mat.Dense) [][]float64 {
+	d, _ := m.Dims()
+	rows := make([][]float64, d)
+	for j := range d {
+		rows[j] = mat.Row(nil, j, m)
+	}
+	return rows
+}
+
+// printMulti prints the coefficient matrix, a column per target.
+func printMulti(w io.Writer, out *multiOutput) {
+	fmt.Fprintf(w, "%s: %s, %s, targets %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), strings.Join(out.Targets, ", "))
+	fmt.Fprintf(w, "solver %s   rank %d   %s", out.Solver, out.Rank, out.Status)
+	if out.Iterations > 0 {
+		fmt.Fprintf(w, " after %d epochs", out.Iterations)
+	}
+	fmt.Fprintln(w)
+	tw := newTable(w)
+	fmt.Fprintf(tw, "\t%s\t\n", strings.Join(out.Targets, "\t"))
+	cells := func(name string, v []float64) {
+		fmt.Fprintf(tw, "%s", name)
+		for _, c := range v {
+			fmt.Fprintf(tw, "\t%.8g", c)
+		}
+		fmt.Fprintf(tw, "\t\n")
+	}
+	cells("intercept", out.Intercepts)
+	for j, f := range out.Features {
+		cells(f, out.Coef[j])
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "objective %.8g", float64(out.Objective))
+	if len(out.SingularValues) > 0 {
+		fmt.Fprint(w, "   singular values of the fitted values:")
+		for _, v := range out.SingularValues {
+			fmt.Fprintf(w, " %.4g", float64(v))
+		}
+	}
+	fmt.Fprintln(w)
+	if out.Exact != nil && out.Gap != nil {
+		fmt.Fprintf(w, "gap to the exact rank-%d update: objective %.2g relative (exact objective %.8g), update %.2g relative\n",
+			out.Rank, float64(out.Gap.ObjectiveRel), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
+	}
+	if out.Model != "" {
+		fmt.Fprintf(w, "model written to %s\n", out.Model)
+	}
+}

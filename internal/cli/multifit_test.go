@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeTargets writes n rows of x1..x4 and y1..y3 = 1 + rank-1 map of x +
+// noise; with shift, y1 and y3 move by a further rank-1 map (new data for a
+// fine-tune).
+func writeTargets(t *testing.T, dir, name string, n int, shift bool) string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(8, 8))
+	u := []float64{0.3, -0.5, 0.8, 0.2}
+	v := []float64{1, -2, 0.5}
+	var b strings.Builder
+	b.WriteString("x1,x2,x3,x4,y1,y2,y3\n")
+	for range n {
+		x := make([]float64, 4)
+		for j := range x {
+			x[j] = float64(j) + rng.NormFloat64()
+		}
+		var ux float64
+		for j := range x {
+			ux += u[j] * x[j]
+		}
+		for j := range x {
+			fmt.Fprintf(&b, "%.17g,", x[j])
+		}
+		for k := range v {
+			y := 1 + ux*v[k] + 0.2*rng.NormFloat64()
+			if shift {
+				y += 0.7 * x[0] * float64(k-1)
+			}
+			sep := ","
+			if k == len(v)-1 {
+				sep = "\n"
+			}
+			fmt.Fprintf(&b, "%.17g%s", y, sep)
+		}
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type multiJSON struct {
+	Coef           [][]float64 `json:"coef"`
+	Intercepts     []float64   `json:"intercepts"`
+	Rank           int         `json:"rank"`
+	Status         string      `json:"status"`
+	SingularValues []float64   `json:"singular_values"`
+	Gap            struct {
+		ObjectiveRel float64 `json:"objective_rel"`
+	} `json:"gap"`
+}
+
+func runMultiJSON(t *testing.T, v any, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), append(args, "--json"), IO{Out: &out, Err: &errb})
+	if code == ExitOK || code == ExitNotConverged {
+		if err := json.Unmarshal(out.Bytes(), v); err != nil {
+			t.Fatalf("lsq %v: %v\n%s\n%s", args, err, out.String(), errb.String())
+		}
+	}
+	return code, errb.String()
+}
+
+// Several targets from the command line: k targets equal k single-target
+// fits (to 1e-12: the same solver on the same columns); --rank 1 gives a
+// coefficient matrix of rank 1; LoRA on new data reaches the exact rank-1
+// update (exit 0, gap within --tol) and with too few epochs exits 3; flags a
+// fit of several targets does not use are usage errors that name them.
+func TestSeveralTargets(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 300, false)
+	var all multiJSON
+	if code, msg := runMultiJSON(t, &all, "fit", data, "--target", "y1,y2,y3", "-o", filepath.Join(dir, "base.json")); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	for k, name := range []string{"y1", "y2", "y3"} {
+		var one fitJSONOut
+		if code, msg := runMultiJSON(t, &one, "fit", data, "--target", name, "--features", "x1,x2,x3,x4"); code != ExitOK {
+			t.Fatalf("exit %d: %s", code, msg)
+		}
+		if d := math.Abs(one.Intercept - all.Intercepts[k]); d > 1e-12*math.Max(1, math.Abs(one.Intercept)) {
+			t.Errorf("%s intercept: %v vs %v", name, all.Intercepts[k], one.Intercept)
+		}
+		for j := range one.Coef {
+			if d := math.Abs(one.Coef[j] - all.Coef[j][k]); d > 1e-12*math.Max(1, math.Abs(one.Coef[j])) {
+				t.Errorf("%s coef %d: %v vs %v", name, j, all.Coef[j][k], one.Coef[j])
+			}
+		}
+	}
+	var r1 multiJSON
+	if code, msg := runMultiJSON(t, &r1, "fit", data, "--target", "y1,y2,y3", "--rank", "1"); code != ExitOK || r1.Rank != 1 {
+		t.Fatalf("--rank 1: exit %d rank %d: %s", code, r1.Rank, msg)
+	}
+	// Rank 1: every 2×2 minor vanishes (to rounding of products of order 1).
+	for a := range 4 {
+		for b := a + 1; b < 4; b++ {
+			if m := r1.Coef[a][0]*r1.Coef[b][1] - r1.Coef[a][1]*r1.Coef[b][0]; math.Abs(m) > 1e-12 {
+				t.Errorf("minor (%d,%d) = %g: not rank 1", a, b, m)
+			}
+		}
+	}
+	if len(r1.SingularValues) != 3 || !(r1.SingularValues[0] > 100*r1.SingularValues[1]) {
+		t.Errorf("singular values %v: the data are rank 1 plus noise", r1.SingularValues)
+	}
+
+	shifted := writeTargets(t, dir, "new.csv", 300, true)
+	base := filepath.Join(dir, "base.json")
+	var lora multiJSON
+	code, msg := runMultiJSON(t, &lora, "fit", shifted, "--target", "y1,y2,y3", "--init", base, "--rank", "1", "--solver", "adam", "--lr", "0.02", "--epochs", "5000", "--tol", "1e-9")
+	if code != ExitOK || lora.Status != "gap-tolerance" || lora.Gap.ObjectiveRel > 1e-9 {
+		t.Fatalf("LoRA: exit %d status %s gap %g: %s", code, lora.Status, lora.Gap.ObjectiveRel, msg)
+	}
+	var short multiJSON
+	if code, msg := runMultiJSON(t, &short, "fit", shifted, "--target", "y1,y2,y3", "--init", base, "--rank", "1", "--solver", "adam", "--epochs", "3"); code != ExitNotConverged || !strings.Contains(msg, "from the exact rank-1 update") {
+		t.Errorf("LoRA, 3 epochs: exit %d: %s", code, msg)
+	}
+	for _, bad := range [][]string{{"--formula", "y1 ~ x1"}, {"--stream"}, {"--penalty", "l1", "--alpha", "1"}, {"--summary"}} {
+		var out, errb bytes.Buffer
+		args := append([]string{"fit", data, "--target", "y1,y2"}, bad...)
+		if code := Main(context.Background(), args, IO{Out: &out, Err: &errb}); code != ExitUsage || !strings.Contains(errb.String(), strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: exit %d: %s", bad, code, errb.String())
+		}
+	}
+}
+
+type fitJSONOut struct {
+	Coef      []float64 `json:"coef"`
+	Intercept float64   `json:"intercept"`
+}
