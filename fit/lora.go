@@ -27,10 +27,10 @@ type LoRASettings struct {
 
 // LoRAResult is a low-rank adaptation beside its exact optimum.
 type LoRAResult struct {
-	Targets             // the adapted model, B₀ + ΔB, on the original scale
-	Exact  *MultiResult // the best rank-r update (reduced-rank regression on the base's residuals)
-	Optim  *optim.Result
-	Status lsq.Status
+	Targets              // the adapted model, B₀ + ΔB, on the original scale
+	Exact   *MultiResult // the best rank-r update (reduced-rank regression on the base's residuals)
+	Optim   *optim.Result
+	Status  lsq.Status
 	// Gap is the relative objective gap (F − F*)/|F*| of the adapter to the
 	// exact rank-r optimum, and CoefRel ‖ΔB − ΔB*‖_F/‖ΔB*‖_F on the
 	// original scale.
