@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/lsqgo/lsq/expr"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
@@ -406,7 +408,7 @@ func curveStopError(name string, o curveOptions, params []string, start map[stri
 	// ‖r‖ overflows (the RSS alone may, for residuals of order 1e154 and
 	// more; nls then computes the inference from ‖r‖ scaled). The target is
 	// the cause when its own norm is beyond float64.
-	if math.IsInf(scaledNorm(y), 0) {
+	if math.IsInf(floats.Norm(y, 2), 0) { // gonum scales the sum: +Inf only when the norm itself is
 		return fmt.Errorf("%s: the residual standard deviation is %v: the target itself is beyond what float64 can fit (%s runs %s: the norm of the residuals overflows); rescale the target (divide it by a power of ten) and fit again",
 			name, res.ResidualSD, o.Target, span(y))
 	}
@@ -416,25 +418,6 @@ func curveStopError(name string, o curveOptions, params []string, start map[stri
 		return errors.New(msg)
 	}
 	return &NotConvergedError{Msg: msg}
-}
-
-// scaledNorm is ‖v‖ computed without overflow of the squares: +Inf only
-// when the norm itself is beyond float64.
-func scaledNorm(v []float64) float64 {
-	scale, ssq := 0.0, 1.0
-	for _, x := range v {
-		if x == 0 {
-			continue
-		}
-		a := math.Abs(x)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
 }
 
 func lsqFiniteMap(m map[string]float64) bool {
