@@ -25,6 +25,7 @@ type cvOptions struct {
 	Output string
 	JSON   bool
 	Plot   string
+	Ranks  string // --rank: cross-validate the rank of a fit of several targets
 
 	changed func(string) bool
 }
@@ -70,6 +71,7 @@ eigendecomposition without refitting.`,
 	f.StringVarP(&opts.Output, "output", "o", "", "save the refitted model to this file (JSON, written atomically)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVar(&opts.Plot, "plot", "", "draw the CV error against α to this .png or .svg file")
+	f.StringVar(&opts.Ranks, "rank", "", "with several targets (--target y1,y2,...): cross-validate these ranks of a reduced-rank fit, e.g. 1,2,4,8")
 	return cmd
 }
 
@@ -128,6 +130,9 @@ type ridgeOut struct {
 }
 
 func runCV(ctx context.Context, o cvOptions, stdio IO) error {
+	if o.Ranks != "" {
+		return runRankCV(ctx, o, stdio)
+	}
 	name, ratios, ps, err := o.Enet.resolve(o.changed, true)
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if lora && o.Penalty.Name != "none" {
 		return usagef("--penalty does not apply to LoRA, whose objective is the least-squares loss of the adapted model")
 	}
-	x, y, w, fr, targets, err := loadTargets(&o, stdio)
+	x, y, w, fr, targets, err := loadTargets(o.Data, o.File, stdio)
 	if err != nil {
 		return err
 	}
@@ -120,31 +120,30 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 }
 
 // loadTargets reads the file with the targets as columns of y.
-func loadTargets(o *fitOptions, stdio IO) (x, y *mat.Dense, w []float64, fr *data.Frame, targets []string, err error) {
-	for _, t := range strings.Split(o.Data.Target, ",") {
+func loadTargets(d dataFlags, file string, stdio IO) (x, y *mat.Dense, w []float64, fr *data.Frame, targets []string, err error) {
+	for _, t := range strings.Split(d.Target, ",") {
 		if t = strings.TrimSpace(t); t == "" {
-			return nil, nil, nil, nil, nil, usagef("--target %q has an empty name", o.Data.Target)
+			return nil, nil, nil, nil, nil, usagef("--target %q has an empty name", d.Target)
 		}
 		targets = append(targets, t)
 	}
-	d := o.Data
 	d.Target = ""
 	if d.Features != "" {
 		d.Features += "," + strings.Join(targets, ",")
 	}
-	all, err := d.load(o.File, stdio)
+	all, err := d.load(file, stdio)
 	if err != nil {
 		return nil, nil, nil, nil, nil, err
 	}
 	if all.X == nil || all.Rows() == 0 {
-		return nil, nil, nil, nil, nil, fmt.Errorf("%s: no data rows", o.File)
+		return nil, nil, nil, nil, nil, fmt.Errorf("%s: no data rows", file)
 	}
 	n, _ := all.X.Dims()
 	var xi, yi []int
 	for _, t := range targets {
 		j := slices.Index(all.Features, t)
 		if j < 0 {
-			return nil, nil, nil, nil, nil, fmt.Errorf("%s: no column named %q (--target)", o.File, t)
+			return nil, nil, nil, nil, nil, fmt.Errorf("%s: no column named %q (--target)", file, t)
 		}
 		yi = append(yi, j)
 	}
@@ -156,7 +155,7 @@ func loadTargets(o *fitOptions, stdio IO) (x, y *mat.Dense, w []float64, fr *dat
 		}
 	}
 	if len(xi) == 0 {
-		return nil, nil, nil, nil, nil, usagef("%s: no feature columns besides the targets", o.File)
+		return nil, nil, nil, nil, nil, usagef("%s: no feature columns besides the targets", file)
 	}
 	x, y = mat.NewDense(n, len(xi), nil), mat.NewDense(n, len(yi), nil)
 	for i := range n {

@@ -143,3 +143,25 @@ type fitJSONOut struct {
 	Coef      []float64 `json:"coef"`
 	Intercept float64   `json:"intercept"`
 }
+
+// `lsq cv --rank` picks the rank of data that have rank 1 plus noise, and
+// refuses the flags of the penalty path.
+func TestCVRank(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 300, false)
+	var out struct {
+		Ranks []int     `json:"ranks"`
+		Mean  []float64 `json:"mean_loss"`
+		OneSE int       `json:"rank_1se"`
+	}
+	if code, msg := runMultiJSON(t, &out, "cv", data, "--target", "y1,y2,y3", "--rank", "1,2,3", "--folds", "5"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if out.OneSE != 1 || len(out.Mean) != 3 {
+		t.Errorf("ranks %v means %v: one-SE rank %d, want 1", out.Ranks, out.Mean, out.OneSE)
+	}
+	var o2, e2 bytes.Buffer
+	if code := Main(context.Background(), []string{"cv", data, "--target", "y1,y2", "--rank", "1", "--penalty", "l1"}, IO{Out: &o2, Err: &e2}); code != ExitUsage || !strings.Contains(e2.String(), "--penalty") {
+		t.Errorf("--penalty with --rank: exit %d: %s", code, e2.String())
+	}
+}
