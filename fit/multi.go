@@ -284,18 +284,5 @@ func multiObjective(x, y *mat.Dense, w []float64, coef *mat.Dense, b []float64, 
 			sum += wi * e * e
 		}
 	}
-	f := sum / (2 * sw)
-	if alpha > 0 {
-		delta := mat.DenseCopyOf(coef)
-		if base != nil {
-			delta.Sub(delta, base.Coef)
-		}
-		bs := scaledCoef(delta, scale, false)
-		var ss float64
-		for _, v := range bs.RawMatrix().Data {
-			ss += v * v
-		}
-		f += alpha / 2 * ss
-	}
-	return f
+	return sum/(2*sw) + ridgeTerm(coef, base, scale, alpha)
 }

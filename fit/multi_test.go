@@ -328,3 +328,78 @@ func TestCrossValidateRank(t *testing.T) {
 		t.Errorf("rank-2 mean %v, by hand %v", cv.Mean[1], mean)
 	}
 }
+
+// targetParts cuts x, y, w into k partitions of blocks of 11 rows.
+func targetParts(x, y *mat.Dense, w []float64, k int) []TargetChunks {
+	n, d := x.Dims()
+	_, kk := y.Dims()
+	parts := make([]TargetChunks, k)
+	for p := range k {
+		lo, hi := p*n/k, (p+1)*n/k
+		parts[p] = func(yield func(x, y *mat.Dense, w []float64) error) error {
+			for a := lo; a < hi; a += 11 {
+				b := min(a+11, hi)
+				var wb []float64
+				if w != nil {
+					wb = w[a:b]
+				}
+				if err := yield(x.Slice(a, b, 0, d).(*mat.Dense), y.Slice(a, b, 0, kk).(*mat.Dense), wb); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return parts
+}
+
+// The streamed fit of several targets is the in-memory one: OLS, ridge
+// (standardised and raw), reduced rank, the update of a base model,
+// weighted with some zero weights, with and without intercept, in 1 and 3
+// partitions — coefficients, intercepts, objective and singular values to
+// 1e-10 (QR of the streamed factor against QR of the rows: both backward
+// stable, the problem's condition ~30).
+func TestStreamTargetsEqualsMultiTarget(t *testing.T) {
+	x, y, _ := multiProblem(240, 5, 4, 2, 7)
+	w := make([]float64, 240)
+	for i := range w {
+		w[i] = float64(i % 3)
+	}
+	base := &Targets{Coef: mat.NewDense(5, 4, nil), Intercept: make([]float64, 4)}
+	for i := range 5 {
+		base.Coef.Set(i, i%4, 0.3)
+	}
+	ctx := context.Background()
+	for _, s := range []MultiSettings{{}, {Ridge: 0.4}, {Ridge: 0.4, Raw: true}, {Rank: 2}, {Rank: 1, Ridge: 0.1}, {Rank: 2, Base: base}, {NoIntercept: true, Rank: 2}} {
+		for _, weights := range [][]float64{nil, w} {
+			mem := s
+			mem.Weights = weights
+			want, err := MultiTarget(ctx, x, y, &mem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []int{1, 3} {
+				got, err := StreamTargets(ctx, targetParts(x, y, weights, k), &s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e := relDiff(got.Coef, want.Coef); e > 1e-10 {
+					t.Errorf("%+v weights %v, %d parts: coefficients differ by %.2g", s, weights != nil, k, e)
+				}
+				for tt := range 4 {
+					if math.Abs(got.Intercept[tt]-want.Intercept[tt]) > 1e-10*math.Max(1, math.Abs(want.Intercept[tt])) {
+						t.Errorf("%+v: intercept %d %v vs %v", s, tt, got.Intercept[tt], want.Intercept[tt])
+					}
+				}
+				if math.Abs(got.Objective-want.Objective) > 1e-10*want.Objective {
+					t.Errorf("%+v: objective %.15g vs %.15g", s, got.Objective, want.Objective)
+				}
+				for i, v := range want.SingularValues {
+					if math.Abs(got.SingularValues[i]-v) > 1e-10*want.SingularValues[0] {
+						t.Errorf("%+v: singular value %d %v vs %v", s, i, got.SingularValues[i], v)
+					}
+				}
+			}
+		}
+	}
+}
