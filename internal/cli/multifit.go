@@ -47,7 +47,7 @@ type multiExact struct {
 var multiFitFlags = map[string]bool{"target": true, "features": true, "weights": true, "delimiter": true, "no-intercept": true,
 	"standardize": true, "penalty": true, "alpha": true, "rank": true, "init": true, "solver": true, "lr": true, "epochs": true,
 	"batch-size": true, "seed": true, "schedule": true, "warmup": true, "clip-norm": true, "clip-value": true, "tol": true,
-	"trace": true, "quiet": true, "json": true, "output": true, "lora-alpha": true, "memory": true}
+	"trace": true, "quiet": true, "json": true, "output": true, "lora-alpha": true, "memory": true, "stream": true}
 
 // runMultiFit is `lsq fit --target y1,y2,...` (and --rank): several targets
 // by one objective; with --rank the best coefficient matrix of that rank
@@ -76,6 +76,16 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if lora && o.Penalty.Name != "none" {
 		return usagef("--penalty does not apply to LoRA, whose objective is the least-squares loss of the adapted model")
 	}
+	files, err := expandInputs(o.Files)
+	if err != nil {
+		return err
+	}
+	if o.Stream || len(files) > 1 {
+		if lora {
+			return usagef("--stream fits several targets exactly (one QR of [1 X Y]); LoRA needs the rows in memory")
+		}
+		return runStreamTargets(ctx, o, files, stdio)
+	}
 	x, y, w, fr, targets, err := loadTargets(o.Data, o.File, stdio)
 	if err != nil {
 		return err
@@ -97,13 +107,134 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if res == nil {
 		return fitErr
 	}
-	res.Features, res.Names = fr.Features, targets
+	return finishMulti(&o, stdio, &out, res, fitErr)
+}
+
+// runStreamTargets fits several targets from files read once
+// (fit.StreamTargets).
+func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio IO) error {
+	targets, err := targetNames(o.Data.Target)
+	if err != nil {
+		return err
+	}
+	so := o
+	so.Data.Target = ""
+	if so.Data.Features != "" {
+		so.Data.Features += "," + strings.Join(targets, ",")
+	}
+	fp, err := newFilePartitions(&so, files, stdio)
+	if err != nil {
+		return err
+	}
+	var features []string
+	parts := make([]fit.TargetChunks, len(fp.parts))
+	for k, part := range fp.parts {
+		parts[k] = func(yield func(x, y *mat.Dense, w []float64) error) error {
+			var xi, yi []int
+			return part(func(all *mat.Dense, _, w []float64) error {
+				if xi == nil {
+					var err error
+					if xi, yi, err = splitColumns(fp.names[k], targets, files[k]); err != nil {
+						return err
+					}
+				}
+				x, y := pickColumns(all, xi), pickColumns(all, yi)
+				return yield(x, y, w)
+			})
+		}
+	}
+	ms := &fit.MultiSettings{NoIntercept: o.NoIntercept, Raw: !o.Standardize, Rank: o.Rank}
+	if o.Penalty.Name != "none" {
+		ms.Ridge = o.Penalty.Alpha
+	}
+	if o.Init != "" {
+		if ms.Base, err = loadBase(o.Init, nil, targets); err != nil {
+			return err
+		}
+	}
+	res, err := fit.StreamTargets(ctx, parts, ms)
+	fp.finish()
+	if err != nil {
+		return err
+	}
+	all, err := fp.features(files)
+	if err != nil {
+		return err
+	}
+	for _, f := range all {
+		if !slices.Contains(targets, f) {
+			features = append(features, f)
+		}
+	}
+	if ms.Base != nil && !slices.Equal(ms.Base.Features, features) {
+		return fmt.Errorf("%s: the base model has features %v; the data have %v", o.Init, ms.Base.Features, features)
+	}
+	out := multiOutput{File: strings.Join(files, ","), Targets: targets, Features: features, N: res.N, Solver: "qr-stream",
+		Rank: res.Rank, Objective: jsonFloat(res.Objective), Status: "converged", Converged: true}
+	if o.Rank > 0 {
+		out.Solver = "reduced-rank-stream"
+	}
+	for _, v := range res.SingularValues {
+		out.SingularValues = append(out.SingularValues, jsonFloat(v))
+	}
+	return finishMulti(&o, stdio, &out, &res.Targets, nil)
+}
+
+// splitColumns finds the feature and target columns of a partition.
+func splitColumns(names, targets []string, file string) (xi, yi []int, err error) {
+	for _, t := range targets {
+		j := slices.Index(names, t)
+		if j < 0 {
+			return nil, nil, fmt.Errorf("%s: no column named %q (--target)", file, t)
+		}
+		yi = append(yi, j)
+	}
+	for j := range names {
+		if !slices.Contains(yi, j) {
+			xi = append(xi, j)
+		}
+	}
+	if len(xi) == 0 {
+		return nil, nil, usagef("%s: no feature columns besides the targets", file)
+	}
+	return xi, yi, nil
+}
+
+// pickColumns copies the listed columns.
+func pickColumns(m *mat.Dense, cols []int) *mat.Dense {
+	n, _ := m.Dims()
+	out := mat.NewDense(n, len(cols), nil)
+	for i := range n {
+		row, dst := m.RawRowView(i), out.RawRowView(i)
+		for a, j := range cols {
+			dst[a] = row[j]
+		}
+	}
+	return out
+}
+
+// targetNames splits --target y1,y2,....
+func targetNames(spec string) ([]string, error) {
+	var targets []string
+	for _, t := range strings.Split(spec, ",") {
+		if t = strings.TrimSpace(t); t == "" {
+			return nil, usagef("--target %q has an empty name", spec)
+		}
+		targets = append(targets, t)
+	}
+	return targets, nil
+}
+
+// finishMulti saves the model and prints the fit of several targets.
+func finishMulti(o *fitOptions, stdio IO, out *multiOutput, res *fit.Targets, fitErr error) error {
+	targets := out.Targets
+	res.Features, res.Names = out.Features, targets
 	out.Coef, out.Intercepts = rowsOf(res.Coef), res.Intercept
 	if o.Output != "" && fitErr == nil {
-		m := &modelio.Model{Kind: modelio.KindTargets, Targets: targets, Features: fr.Features, CoefMatrix: out.Coef,
+		m := &modelio.Model{Kind: modelio.KindTargets, Targets: targets, Features: out.Features, CoefMatrix: out.Coef,
 			Intercepts: res.Intercept, FitIntercept: !o.NoIntercept,
 			Solver:   modelio.Solver{Name: out.Solver, Settings: map[string]any{"rank": out.Rank, "alpha": o.Penalty.Alpha, "standardize": o.Standardize}},
-			Training: map[string]any{"file": o.File, "n": out.N, "objective": finiteOr(float64(out.Objective), 0), "status": out.Status}}
+			Training: map[string]any{"file": out.File, "n": out.N, "objective": finiteOr(float64(out.Objective), 0), "status": out.Status}}
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
 		}
@@ -114,18 +245,15 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 			return err
 		}
 	} else {
-		printMulti(stdio.Out, &out)
+		printMulti(stdio.Out, out)
 	}
 	return fitErr
 }
 
 // loadTargets reads the file with the targets as columns of y.
 func loadTargets(d dataFlags, file string, stdio IO) (x, y *mat.Dense, w []float64, fr *data.Frame, targets []string, err error) {
-	for _, t := range strings.Split(d.Target, ",") {
-		if t = strings.TrimSpace(t); t == "" {
-			return nil, nil, nil, nil, nil, usagef("--target %q has an empty name", d.Target)
-		}
-		targets = append(targets, t)
+	if targets, err = targetNames(d.Target); err != nil {
+		return nil, nil, nil, nil, nil, err
 	}
 	d.Target = ""
 	if d.Features != "" {
@@ -192,7 +320,7 @@ func loadBase(path string, features, targets []string) (*fit.Targets, error) {
 	default:
 		return nil, fmt.Errorf("%s: a %s model cannot be the base of a fit of %d targets", path, m.Kind, len(targets))
 	}
-	if !slices.Equal(base.Features, features) || !slices.Equal(base.Names, targets) {
+	if features != nil && !slices.Equal(base.Features, features) || !slices.Equal(base.Names, targets) {
 		return nil, fmt.Errorf("%s: the base model has features %v and targets %v; the data have %v and %v", path, base.Features, base.Names, features, targets)
 	}
 	return base, nil

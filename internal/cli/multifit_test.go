@@ -165,3 +165,32 @@ func TestCVRank(t *testing.T) {
 		t.Errorf("--penalty with --rank: exit %d: %s", code, e2.String())
 	}
 }
+
+// Several targets streamed, from one file and from two partitions, equal the
+// in-memory fit to 1e-10 (the streamed QR's solve against QR of the rows).
+func TestSeveralTargetsStreamed(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 200, false)
+	text, _ := os.ReadFile(data)
+	lines := strings.SplitAfter(string(text), "\n")
+	p1, p2 := filepath.Join(dir, "p1.csv"), filepath.Join(dir, "p2.csv")
+	os.WriteFile(p1, []byte(strings.Join(lines[:120], "")), 0o644)
+	os.WriteFile(p2, []byte(lines[0]+strings.Join(lines[120:], "")), 0o644)
+	for _, extra := range [][]string{{"--rank", "2"}, {"--penalty", "l2", "--alpha", "0.3"}} {
+		var mem, one, two multiJSON
+		runMultiJSON(t, &mem, append([]string{"fit", data, "--target", "y1,y2,y3"}, extra...)...)
+		runMultiJSON(t, &one, append([]string{"fit", data, "--target", "y1,y2,y3", "--stream"}, extra...)...)
+		if code, msg := runMultiJSON(t, &two, append([]string{"fit", p1, p2, "--target", "y1,y2,y3"}, extra...)...); code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", extra, code, msg)
+		}
+		for _, got := range []multiJSON{one, two} {
+			for j := range mem.Coef {
+				for k := range mem.Coef[j] {
+					if d := math.Abs(got.Coef[j][k] - mem.Coef[j][k]); d > 1e-10*math.Max(1, math.Abs(mem.Coef[j][k])) {
+						t.Errorf("%v coef[%d][%d]: streamed %v, in memory %v", extra, j, k, got.Coef[j][k], mem.Coef[j][k])
+					}
+				}
+			}
+		}
+	}
+}
