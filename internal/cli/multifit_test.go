@@ -130,7 +130,7 @@ func TestSeveralTargets(t *testing.T) {
 	if code, msg := runMultiJSON(t, &short, "fit", shifted, "--target", "y1,y2,y3", "--init", base, "--rank", "1", "--solver", "adam", "--epochs", "3"); code != ExitNotConverged || !strings.Contains(msg, "from the exact rank-1 update") {
 		t.Errorf("LoRA, 3 epochs: exit %d: %s", code, msg)
 	}
-	for _, bad := range [][]string{{"--formula", "y1 ~ x1"}, {"--stream"}, {"--penalty", "l1", "--alpha", "1"}, {"--summary"}} {
+	for _, bad := range [][]string{{"--formula", "y1 ~ x1"}, {"--penalty", "l1", "--alpha", "1"}, {"--summary"}} {
 		var out, errb bytes.Buffer
 		args := append([]string{"fit", data, "--target", "y1,y2"}, bad...)
 		if code := Main(context.Background(), args, IO{Out: &out, Err: &errb}); code != ExitUsage || !strings.Contains(errb.String(), strings.TrimPrefix(bad[0], "--")) {
