@@ -62,6 +62,10 @@ type fitOptions struct {
 	Formula string
 	Summary bool
 	Robust  string
+	Cluster string
+	DF      string
+	// clusters are the --cluster labels of the rows, read with the data.
+	clusters []int
 
 	Trace  string
 	Quiet  bool
@@ -133,7 +137,9 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 + x2 + I(x1^2) + x1:x2 - 1" (+, :, -1/+0, I(), log(), exp(), poly(x, k))`)
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
-	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
+	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L (Newey–West, Bartlett kernel, rows in time order)")
+	f.StringVar(&opts.Cluster, "cluster", "", "cluster-robust (CR1) standard errors, clusters labelled by this column")
+	f.StringVar(&opts.DF, "df", "", "reference distribution of --summary's tests: t (residual df, as R's coeftest) or z; default t, z with --robust or --cluster (statsmodels)")
 	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
 	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
@@ -181,7 +187,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if o.Degree < 0 || o.Degree > 30 {
 		return nil, usagef("--degree %d must be between 1 and 30", o.Degree)
 	}
-	if _, err := parseRobust(o.Robust); err != nil {
+	if err := o.robustFlags().check(o); err != nil {
 		return nil, err
 	}
 	if o.Epochs < 1 {
@@ -429,7 +435,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		if !icpt {
 			p.settings.NoIntercept = true
 		}
-	} else if fr, err = o.Data.load(o.File, stdio); err != nil {
+	} else if fr, o.clusters, err = o.robustFlags().loadData(o.Data, o.File, stdio); err != nil {
 		return err
 	}
 	loadTime := time.Since(t0)
@@ -548,9 +554,10 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 
 	var sum *stats.Summary
 	if res.Exact != nil && div == nil {
-		cov, _ := parseRobust(o.Robust)
+		set, _ := o.robustFlags().settings()
+		set.Clusters = o.clusters
 		var serr error
-		sum, out.summaryOut, serr = summarize(res, x, s.Weights, cov)
+		sum, out.summaryOut, serr = summarize(res, x, s.Weights, set)
 		if serr != nil {
 			out.SummaryNote = serr.Error()
 		}

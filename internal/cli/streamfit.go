@@ -110,8 +110,8 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
-	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && o.Robust != "" {
-		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report and --robust")
+	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && (o.Robust != "" || o.Cluster != "") {
+		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report, --robust and --cluster")
 	}
 	opts, err := o.Data.options()
 	if err != nil {
