@@ -83,7 +83,9 @@ func ExampleParamNames() {
 }
 
 // Bounds keep a parameter in a range; one that ends on its bound is
-// reported in AtBound and gets no standard error.
+// reported in AtBound, and the standard errors are those of the
+// unconstrained linearisation with every parameter counted, as R's
+// nls(..., algorithm = "port") prints them (k: 0.03736).
 func ExampleSolve_bounds() {
 	t := []float64{0, 1, 2, 3, 4, 5, 6, 7}
 	y := []float64{5.02, 3.01, 1.84, 1.12, 0.66, 0.41, 0.24, 0.16}
@@ -95,7 +97,7 @@ func ExampleSolve_bounds() {
 	}
 	fmt.Printf("a = %.4f (at bound: %v), k = %.4f ± %.4f\n", res.X[0], res.AtBound[0], res.X[1], res.StdErr[1])
 	// Output:
-	// a = 4.5000 (at bound: true), k = 0.4551 ± 0.0291
+	// a = 4.5000 (at bound: true), k = 0.4551 ± 0.0374
 }
 
 // The objective ½‖r‖² and its gradient Jᵀr as plain functions, here handed

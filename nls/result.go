@@ -26,7 +26,7 @@ type Result struct {
 	Names []string  // parameter names when known (Curve), else nil
 	X     []float64 // estimates
 
-	StdErr  []float64     // standard errors (NaN when not determined or at a bound)
+	StdErr  []float64     // standard errors (NaN when not determined; see AtBound)
 	T       []float64     // t statistics X/StdErr
 	P       []float64     // two-sided p-values of t
 	Lower95 []float64     // 95% confidence interval, lower ends
@@ -46,7 +46,12 @@ type Result struct {
 	DF         int     // residuals minus estimated parameters
 	Rank       int     // numerical rank of J at X (free parameters only)
 	Cond       float64 // |R₁₁/R_kk| of the pivoted QR: a lower estimate of cond(J)
-	AtBound    []bool  // parameter held on an active bound at X
+	// AtBound marks the parameters held on an active bound at X. Their
+	// standard errors, t, p and intervals are those of the unconstrained
+	// linearisation at X (the whole Jacobian, DF = residuals − all
+	// parameters), as R's nls with algorithm = "port" reports them; they
+	// ignore the bound, so read them as the local curvature of S only.
+	AtBound []bool
 
 	Iterations     int // major iterations
 	Evaluations    int // residual evaluations (including finite differences)
@@ -63,8 +68,10 @@ type Result struct {
 	Message string     // a sentence explaining Status
 
 	undetermined []bool
-	fnorm        float64 // ‖r(X)‖, finite when RSS is not
-	model        string  // the model expression, for Predict (Curve only)
+	fnorm        float64  // ‖r(X)‖, finite when RSS is not
+	model        string   // the model expression, for Predict (Curve only)
+	prob         *Problem // the problem solved (weighted), for Profile; nil when there is none
+	set          settings
 }
 
 // result computes the Jacobian at the final point and the inference.
@@ -98,13 +105,22 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 		}
 		return res
 	}
-	free := 0
+	// A parameter held on a bound is reported with the standard error of
+	// the unconstrained linearisation, from the QR factor of the whole
+	// Jacobian, and counted in the degrees of freedom, as R's nls with
+	// algorithm = "port" reports it (summary.nls): the numbers describe the
+	// curvature of S at the bound, not a sampling distribution, which the
+	// bound truncates.
+	anyFixed := false
 	for j := 0; j < n; j++ {
 		res.AtBound[j] = st.fixed[j]
-		if !st.fixed[j] {
-			free++
-		}
+		anyFixed = anyFixed || st.fixed[j]
+		st.fixed[j] = false
 	}
+	if anyFixed {
+		st.refactor()
+	}
+	free := n
 	q := st.qr
 	// Rank: diagonal of R above ε·max(m, n)·|R₁₁| (the usual tolerance of
 	// rank-revealing QR).

@@ -38,7 +38,8 @@ import (
 // Working in the original coordinates (rather than through a transformation
 // such as x = l + (u−l)(1+sin z)/2) keeps the Jacobian, the stopping tests and
 // the standard errors on the user's scale; parameters on an active bound at
-// the end are reported in Result.AtBound and get no standard error.
+// the end are reported in Result.AtBound, with the standard errors of the
+// unconstrained linearisation as R's nls (algorithm = "port") reports them.
 //
 // Other paths: Settings.Weights gives weighted least squares; a robust
 // Settings.Loss (Huber, SoftL1, Cauchy) is minimised by iteratively
@@ -77,7 +78,11 @@ func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []st
 		}
 	}
 	if set.loss != Linear {
-		return robust(ctx, p, x0, set, names)
+		res, err := robust(ctx, p, x0, set, names)
+		if res != nil {
+			res.prob = nil // the objective is not a sum of squares: no profile
+		}
+		return res, err
 	}
 	if set.weights != nil {
 		res, err := solveCore(ctx, weighted(p, set.weights), x0, set, names)
@@ -126,6 +131,9 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 	}
 	res := st.result(status, msg)
 	res.Names = names
+	if set.optimizer == nil {
+		res.prob, res.set = &p, set
+	}
 	if err == nil && status != lsq.Canceled {
 		res.check()
 	}

@@ -2,8 +2,10 @@
 // OLS/WLS summaries print for a linear least-squares fit from package
 // linear: standard errors, t statistics and p-values, confidence intervals,
 // residual standard deviation, R² and adjusted R², the overall F test,
-// log-likelihood, AIC and BIC, and heteroskedasticity-consistent (HC0–HC3)
-// standard errors.
+// log-likelihood, AIC and BIC, and sandwich standard errors:
+// heteroskedasticity-consistent (HC0–HC3), cluster-robust (CR1) and
+// heteroskedasticity- and autocorrelation-consistent (Newey–West), computed
+// from the QR factor of the centred design (see sandwich).
 //
 // Conventions follow statsmodels (and agree with R where both print the
 // quantity). With weights w the model is yᵢ = b + xᵢβ + εᵢ/√wᵢ; RSS is
@@ -18,7 +20,9 @@
 //
 // References: Greene, Econometric Analysis, 7th ed., ch. 4 and 9; White
 // (1980), Econometrica 48(4); MacKinnon & White (1985), J. Econometrics
-// 29(3); Long & Ervin (2000), The American Statistician 54(3).
+// 29(3); Long & Ervin (2000), The American Statistician 54(3); Liang &
+// Zeger (1986), Biometrika 73(1); Newey & West (1987), Econometrica 55(3);
+// Zeileis (2004, 2006), J. Statistical Software 11(10), 16(9) (R's sandwich).
 package stats // import "github.com/lsqgo/lsq/stats"
 
 import (
@@ -46,12 +50,28 @@ const (
 	HC2
 	// HC3 divides each squared residual by (1 − hᵢᵢ)².
 	HC3
+	// Cluster is the cluster-robust sandwich of Liang & Zeger (1986) with
+	// the small-sample factor G/(G − 1)·(n − 1)/(n − k), G clusters (given
+	// by Settings.Clusters), k coefficients: CR1, as Stata's
+	// vce(cluster) and sandwich::vcovCL with its defaults (type "HC1",
+	// cadjust = TRUE) compute it.
+	Cluster
+	// HAC is the heteroskedasticity- and autocorrelation-consistent
+	// sandwich of Newey & West (1987): Bartlett kernel weights
+	// 1 − l/(L + 1) for lags l ≤ L (Settings.Lags, the rows in their
+	// order as the time order), no prewhitening and no small-sample
+	// factor. That is sandwich::NeweyWest(fit, lag = L, prewhite = FALSE)
+	// (adjust = FALSE is its default); NeweyWest's own defaults,
+	// prewhite = TRUE (VAR(1) prewhitening) and lag = NULL (the lag chosen
+	// by bwNeweyWest), are not implemented. statsmodels'
+	// cov_type="HAC" with use_correction=False is the same estimator.
+	HAC
 )
 
-var covNames = [...]string{NonRobust: "nonrobust", HC0: "HC0", HC1: "HC1", HC2: "HC2", HC3: "HC3"}
+var covNames = [...]string{NonRobust: "nonrobust", HC0: "HC0", HC1: "HC1", HC2: "HC2", HC3: "HC3", Cluster: "cluster", HAC: "HAC"}
 
-// String returns "nonrobust", "HC0", "HC1", "HC2" or "HC3" (statsmodels'
-// names).
+// String returns "nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster" or
+// "HAC" (statsmodels' names).
 func (c CovType) String() string {
 	if c >= 0 && int(c) < len(covNames) {
 		return covNames[c]
@@ -64,7 +84,7 @@ type Dist int
 
 const (
 	// DefaultDist is Student's t with n − p degrees of freedom for
-	// NonRobust and the standard normal for the HC estimators, as
+	// NonRobust and the standard normal for the robust estimators, as
 	// statsmodels does by default (use_t).
 	DefaultDist Dist = iota
 	// StudentT uses Student's t with n − p degrees of freedom (R's
@@ -82,6 +102,13 @@ type Settings struct {
 	Level float64
 	Cov   CovType
 	Dist  Dist
+
+	// Clusters labels the cluster of each row of X, for Cov Cluster (and
+	// must be nil otherwise). Rows of weight 0 are left out, as elsewhere.
+	Clusters []int
+	// Lags is the Newey–West truncation lag L ≥ 0 for Cov HAC (zero
+	// otherwise). Zero means DefaultLags(n).
+	Lags int
 }
 
 // Term is the inference for one coefficient.
@@ -142,6 +169,10 @@ type Summary struct {
 	Dist  Dist // StudentT or Normal: the one used
 	Level float64
 	Cond  float64 // condition number of the standardised design (linear.Result.Cond)
+
+	// Clusters is the number of clusters (Type Cluster) and Lags the
+	// Newey–West lag used (Type HAC); zero otherwise.
+	Clusters, Lags int
 }
 
 // ErrPenalized is returned for a ridge fit, whose estimates are biased and
@@ -150,7 +181,7 @@ var ErrPenalized = errors.New("stats: no classical inference for a penalised (ri
 
 // Summarize computes the summary of res, the fit of x (n×d, as passed to
 // linear.Solve) with the given weights (nil for unweighted; the same as in
-// linear.Settings). x may be nil unless s.Cov is one of the HC estimators,
+// linear.Settings). x may be nil unless s.Cov is one of the robust estimators,
 // which need the rows for the sandwich and the leverages. Summarize panics
 // if x or weights do not match res, or s is invalid; it returns
 // ErrPenalized for a ridge fit and an error when DF = 0 (no residual
@@ -166,7 +197,7 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	if !(set.Level > 0 && set.Level < 1) {
 		panic(fmt.Sprintf("stats: confidence level %v not in (0, 1)", set.Level))
 	}
-	if set.Cov < NonRobust || set.Cov > HC3 || set.Dist < DefaultDist || set.Dist > Normal {
+	if set.Cov < NonRobust || set.Cov > HAC || set.Dist < DefaultDist || set.Dist > Normal {
 		panic("stats: unknown covariance type or distribution")
 	}
 	if res.Unscaled == nil {
@@ -181,8 +212,20 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 			panic(fmt.Sprintf("stats: X is %d×%d, the fit has %d rows and %d coefficients", n, d, rows, len(res.Coef)))
 		}
 	}
+	checkRobust(&set, rows)
 	if res.DF == 0 {
 		return nil, fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", res.N, res.Rank)
+	}
+	if set.Cov == Cluster {
+		var pos []int
+		for i := 0; i < rows; i++ {
+			if weights == nil || weights[i] > 0 {
+				pos = append(pos, i)
+			}
+		}
+		if g := countClusters(pos, set.Clusters); g < 2 {
+			return nil, &ClusterError{Clusters: g}
+		}
 	}
 	k := res.Rank
 	if res.HasIntercept {
@@ -241,7 +284,13 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		if x == nil {
 			panic("stats: robust covariance needs X")
 		}
-		sandwich(cov, res, x, weights, set.Cov, sc)
+		extra := sandwich(cov, res, x, weights, &set, sc)
+		switch set.Cov {
+		case Cluster:
+			sum.Clusters = extra
+		case HAC:
+			sum.Lags = extra
+		}
 	}
 	if sc == 1 {
 		sum.Cov = cov
@@ -314,66 +363,6 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		}
 	}
 	return sum, nil
-}
-
-// sandwich writes the HC covariance (X̃ᵀWX̃)⁻¹ M (X̃ᵀWX̃)⁻¹ into dst, with
-// M = Σ ωᵢ wᵢ² x̃ᵢx̃ᵢᵀ and ωᵢ = rᵢ² (HC0, HC1 scaled by n/DF),
-// rᵢ²/(1 − hᵢᵢ) (HC2) or rᵢ²/(1 − hᵢᵢ)² (HC3), hᵢᵢ = wᵢx̃ᵢᵀ(X̃ᵀWX̃)⁻¹x̃ᵢ.
-//
-// The residuals are divided by sc (1, or linear.Result.SSScale), so dst is
-// the covariance divided by sc².
-func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, kind CovType, sc float64) {
-	n, d := x.Dims()
-	off := 0
-	if res.HasIntercept {
-		off = 1
-	}
-	p := d + off
-	u := res.Unscaled
-	meat := mat.NewSymDense(p, nil)
-	row := make([]float64, p)
-	urow := mat.NewVecDense(p, nil)
-	for i := 0; i < n; i++ {
-		w := 1.0
-		if weights != nil {
-			w = weights[i]
-		}
-		if off == 1 {
-			row[0] = 1
-		}
-		for j := 0; j < d; j++ {
-			row[off+j] = x.At(i, j)
-		}
-		rv := mat.NewVecDense(p, row)
-		r := res.Residuals[i]
-		if sc != 1 {
-			r /= sc
-		}
-		omega := r * r
-		if kind == HC2 || kind == HC3 {
-			urow.MulVec(u, rv)
-			h := w * mat.Dot(rv, urow)
-			switch kind {
-			case HC2:
-				omega /= 1 - h
-			case HC3:
-				omega /= (1 - h) * (1 - h)
-			}
-		}
-		meat.SymRankOne(meat, omega*w*w, rv)
-	}
-	var tmp, out mat.Dense
-	tmp.Mul(u, meat)
-	out.Mul(&tmp, u)
-	scale := 1.0
-	if kind == HC1 {
-		scale = float64(res.N) / float64(res.DF) // observations, not rows
-	}
-	for i := 0; i < p; i++ {
-		for j := i; j < p; j++ {
-			dst.SetSym(i, j, scale*(out.At(i, j)+out.At(j, i))/2)
-		}
-	}
 }
 
 // normalSurvival is P(Z > z) = erfc(z/√2)/2, accurate in the far tail

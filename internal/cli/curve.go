@@ -38,6 +38,7 @@ type curveOptions struct {
 	Output    string
 	Weights   string
 	Plot      string
+	Profile   bool
 }
 
 func newCurveCmd(stdio IO) *cobra.Command {
@@ -64,7 +65,8 @@ the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Model, "model", "", "the model expression (required)")
-	f.StringVar(&opts.Start, "start", "", "starting values of every parameter: NAME=VALUE,... (required)")
+	f.StringVar(&opts.Start, "start", "", "starting values of every parameter: NAME=VALUE,... (required, except for a self-starting --model such as SSlogis(x), where empty or auto computes them from the data)")
+	f.BoolVar(&opts.Profile, "profile", false, "also print profile-likelihood 95% intervals (as R's confint for nls)")
 	f.StringVar(&opts.Target, "target", "y", "response column")
 	f.StringVar(&opts.Weights, "weights", "", "column of observation weights")
 	f.StringVar(&opts.Delimiter, "delimiter", "", "field delimiter (default \",\")")
@@ -161,11 +163,16 @@ type curveOutput struct {
 	Evaluations int                  `json:"evaluations"`
 	Timings     timings              `json:"timings"`
 	Saved       string               `json:"model_file,omitempty"`
+	curveInference
 }
 
 func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if strings.TrimSpace(o.Model) == "" {
 		return usagef("--model is required, e.g. --model \"b1*(1-exp(-b2*x))\"")
+	}
+	ss, auto, err := o.selfStart()
+	if err != nil {
+		return err
 	}
 	e, err := expr.Parse(o.Model)
 	if err != nil {
@@ -257,6 +264,11 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if err != nil {
 		return usagef("--model: %v", err)
 	}
+	if auto {
+		if start, err = selfStartValues(ctx, in.name, ss, colMap, tab.Column(o.Target)); err != nil {
+			return err
+		}
+	}
 	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt}
 	if opt != nil {
 		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
@@ -293,6 +305,12 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		Iterations: res.Iterations, Evaluations: res.Evaluations,
 		Timings: timings{LoadS: load.Seconds(), FitS: time.Since(t1).Seconds()},
 	}
+	if out.curveInference, err = curveExtras(ctx, res, params, s, o.Profile); err != nil {
+		return fmt.Errorf("%s: %w", in.name, err)
+	}
+	if auto {
+		out.SelfStart = start
+	}
 	for i, p := range params {
 		out.Params[p] = res.X[i]
 		out.StdErr[p] = jsonFloat(res.StdErr[i])
@@ -327,6 +345,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		}
 	} else {
 		printCurve(stdio.Out, &out, o.Summary)
+		printCurveInference(stdio.Out, &out.curveInference, params)
 	}
 	if !res.Status.Converged() {
 		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}

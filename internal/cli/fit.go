@@ -63,6 +63,10 @@ type fitOptions struct {
 	Formula string
 	Summary bool
 	Robust  string
+	Cluster string
+	DF      string
+	// clusters are the --cluster labels of the rows, read with the data.
+	clusters []int
 
 	Trace  string
 	Quiet  bool
@@ -150,7 +154,9 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 + x2 + I(x1^2) + x1:x2 - 1" (+, :, -1/+0, I(), log(), exp(), poly(x, k))`)
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
-	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
+	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L (Newey–West, Bartlett kernel, rows in time order)")
+	f.StringVar(&opts.Cluster, "cluster", "", "cluster-robust (CR1) standard errors, clusters labelled by this column")
+	f.StringVar(&opts.DF, "df", "", "reference distribution of --summary's tests: t (residual df, as R's coeftest) or z; default t, z with --robust or --cluster (statsmodels)")
 	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
 	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
@@ -238,7 +244,7 @@ func (o *fitOptions) checkNumbers() error {
 	if o.Degree < 0 || o.Degree > 30 {
 		return usagef("--degree %d must be between 1 and 30", o.Degree)
 	}
-	if _, err := parseRobust(o.Robust); err != nil {
+	if err := o.robustFlags().check(o); err != nil {
 		return err
 	}
 	if o.Epochs < 1 {

@@ -113,7 +113,7 @@ func loadFitRun(o fitOptions, p *fitPlan, stdio IO) (*fitRun, error) {
 			return nil, err
 		}
 		r.s.NoIntercept = r.s.NoIntercept || !icpt
-	} else if r.fr, err = o.Data.load(o.File, stdio); err != nil {
+	} else if r.fr, r.o.clusters, err = r.o.robustFlags().loadData(o.Data, o.File, stdio); err != nil {
 		return nil, err
 	}
 	fr := r.fr
@@ -239,9 +239,10 @@ func (r *fitRun) settle(ctx context.Context, fitErr error) error {
 func (r *fitRun) write() error {
 	res, o := r.res, &r.o
 	if res.Exact != nil && r.div == nil {
-		cov, _ := parseRobust(o.Robust)
+		set, _ := o.robustFlags().settings()
+		set.Clusters = o.clusters
 		var serr error
-		r.sum, r.out.summaryOut, serr = summarize(res, r.x, r.s.Weights, cov)
+		r.sum, r.out.summaryOut, serr = summarize(res, r.x, r.s.Weights, set)
 		if serr != nil {
 			r.out.SummaryNote = serr.Error()
 		}

@@ -153,8 +153,8 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
-	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && o.Robust != "" {
-		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report and --robust")
+	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && (o.Robust != "" || o.Cluster != "") {
+		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report, --robust and --cluster")
 	}
 	return nil
 }

@@ -42,6 +42,9 @@ type summaryOut struct {
 	// lm (a row of weight 0 changes no number of the summary).
 	NObs       int    `json:"nobs"`
 	Covariance string `json:"covariance"`
+	Clusters   int    `json:"clusters,omitempty"` // --cluster: the number of clusters
+	Lags       int    `json:"lags,omitempty"`     // --robust hac: the Newey–West lag
+	Dist       string `json:"dist"`               // "t" or "z": the distribution of the tests
 	Diagnosis  string `json:"diagnosis"`
 	// NullReason names, per feature, why its stderr, t, p and interval are
 	// null: "aliased" for a linearly dependent feature (R prints NA).
@@ -53,23 +56,15 @@ const aliasedReason = "aliased: a linear combination of the other features, so t
 
 var covTypes = map[string]stats.CovType{"": stats.NonRobust, "nonrobust": stats.NonRobust, "hc0": stats.HC0, "hc1": stats.HC1, "hc2": stats.HC2, "hc3": stats.HC3}
 
-func parseRobust(s string) (stats.CovType, error) {
-	c, ok := covTypes[strings.ToLower(s)]
-	if !ok {
-		return 0, usagef("--robust %q: want HC0, HC1, HC2 or HC3", s)
-	}
-	return c, nil
-}
-
-func summarize(res *fit.Result, x *mat.Dense, w []float64, cov stats.CovType) (*stats.Summary, *summaryOut, error) {
+func summarize(res *fit.Result, x *mat.Dense, w []float64, set stats.Settings) (*stats.Summary, *summaryOut, error) {
 	if res.Exact == nil {
 		return nil, nil, nil
 	}
 	var xx *mat.Dense
-	if cov != stats.NonRobust {
+	if set.Cov != stats.NonRobust {
 		xx = x
 	}
-	sum, err := stats.Summarize(res.Exact, xx, w, &stats.Settings{Cov: cov})
+	sum, err := stats.Summarize(res.Exact, xx, w, &set)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,6 +72,7 @@ func summarize(res *fit.Result, x *mat.Dense, w []float64, cov stats.CovType) (*
 		ResidualSD: jsonFloat(sum.ResidualSD), R2: jsonFloat(sum.R2), AdjR2: jsonFloat(sum.AdjR2),
 		F: jsonFloat(sum.F), FP: jsonFloat(sum.FPValue), LogLik: jsonFloat(sum.LogLik), AIC: jsonFloat(sum.AIC), BIC: jsonFloat(sum.BIC),
 		DFResid: sum.DF, DFModel: sum.DFModel, NObs: sum.N, Covariance: sum.Type.String(),
+		Clusters: sum.Clusters, Lags: sum.Lags, Dist: distName(sum.Dist),
 		Diagnosis: diagnose(res.Exact.Cond, x, w),
 	}
 	for _, j := range res.Exact.Aliased {
@@ -156,9 +152,7 @@ func printSummary(w io.Writer, sum *stats.Summary, o *summaryOut, features []str
 	}
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", sum.ResidualSD, sum.DF, sum.R2, sum.AdjR2)
 	fmt.Fprintf(w, "F %.6g on %d and %d df, p = %.4g   log-likelihood %.6g   AIC %.6g   BIC %.6g   n %d\n", sum.F, sum.DFModel, sum.DF, sum.FPValue, sum.LogLik, sum.AIC, sum.BIC, sum.N)
-	if sum.Type != stats.NonRobust {
-		fmt.Fprintf(w, "standard errors: heteroskedasticity-robust %s\n", sum.Type)
-	}
+	printCovType(w, sum)
 	fmt.Fprintf(w, "design: %s\n", o.Diagnosis)
 }
 
