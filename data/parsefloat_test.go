@@ -20,7 +20,10 @@ func checkParse(t *testing.T, s string) {
 	got, prob := parseField([]byte(s))
 	if !numtext.Decimal(s) {
 		want := []fieldProblem{fieldNaN, fieldHex, fieldSeparator}
-		if numtext.NonFinite(s) {
+		switch {
+		case s == "":
+			want = []fieldProblem{fieldEmpty}
+		case numtext.NonFinite(s):
 			want = []fieldProblem{fieldNonFinite}
 		}
 		if !slices.Contains(want, prob) {
