@@ -5,9 +5,9 @@
 //
 //	go run ./bench -n 1000000 -d 100
 //
-// It generates the data with a fixed seed (cached in -dir), installs the
-// Debian peers when they are missing (-install=false to skip), and prints a
-// table of medians with the ratios peer/lsq. It is a main package: go test
+// It generates the data with a fixed seed (cached in -dir), names the peers
+// that are missing (and installs their Debian packages only with -install),
+// and prints a table of medians with the ratios peer/lsq. It is a main package: go test
 // never runs it. The large run needs about 5 GB of memory at its peak (the
 // peers copy the 800 MB matrix) and several minutes.
 package main
@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func main() {
 	flag.StringVar(&c.dir, "dir", filepath.Join(os.TempDir(), "lsq-bench"), "directory for the generated data and the lsq binary")
 	flag.Uint64Var(&c.seed, "seed", 20261128, "seed of the data generator")
 	flag.BoolVar(&c.peers, "peers", true, "run the Python and R peers")
-	flag.BoolVar(&c.install, "install", true, "apt-get install missing peers (python3-sklearn, python3-pandas, r-cran-glmnet)")
+	flag.BoolVar(&c.install, "install", false, "apt-get install the missing peers (python3-sklearn, python3-pandas, r-base-core, r-cran-glmnet); without it nothing is installed and the missing peers are named")
 	flag.StringVar(&c.python, "python", defaultPython(), "Python interpreter with numpy, scikit-learn and pandas")
 	flag.StringVar(&tasks, "tasks", "stream,ols,grad,lasso,sgd,csv,e2e", "comma-separated tasks to run")
 	flag.Parse()
@@ -224,11 +225,9 @@ func run(c *config, out io.Writer) error {
 		res = append(res, c.measureCmd("e2e", "lsq fit (binary)", bin, "fit", csvPath, "--target", "y", "--quiet", "--json"))
 	}
 	if c.peers {
-		if c.install {
-			installPeers(c.python)
+		for _, p := range availablePeers(c.python, c.install) {
+			res = append(res, c.runPeer(p.interp, p.script, binPath, csvPath)...)
 		}
-		res = append(res, c.runPeer(c.python, "bench/peers/speed.py", binPath, csvPath)...)
-		res = append(res, c.runPeer("Rscript", "bench/peers/speed.R", binPath, csvPath)...)
 	}
 	load1 := loadAvg()
 	report(out, c, res, stream, csvBytes, time.Since(start), load0, load1)
@@ -304,18 +303,65 @@ func (c *config) runPeer(interp, script, binPath, csvPath string) []timing {
 	return out
 }
 
-// installPeers installs the Debian packages of the peers that are missing.
-func installPeers(python string) {
-	var pkgs []string
-	if exec.Command(python, "-c", "import sklearn, pandas").Run() != nil {
-		pkgs = append(pkgs, "python3-sklearn", "python3-pandas")
+// A peer is a library the peer scripts need, how to tell whether it is
+// there, and the Debian packages that provide it.
+type peer struct {
+	name           string
+	interp, script string
+	check          []string // a command that succeeds when the peer is installed
+	pkgs           []string
+}
+
+func peerList(python string) []peer {
+	return []peer{
+		{"scikit-learn and pandas", python, "bench/peers/speed.py", []string{python, "-c", "import numpy, sklearn, pandas"}, []string{"python3-sklearn", "python3-pandas"}},
+		{"R with glmnet", "Rscript", "bench/peers/speed.R", []string{"Rscript", "-e", "library(glmnet)"}, []string{"r-base-core", "r-cran-glmnet"}},
 	}
-	if exec.Command("Rscript", "-e", "library(glmnet)").Run() != nil {
-		pkgs = append(pkgs, "r-cran-glmnet")
+}
+
+// missingPeers returns the peers whose check fails.
+func missingPeers(python string) []peer {
+	var miss []peer
+	for _, p := range peerList(python) {
+		if exec.Command(p.check[0], p.check[1:]...).Run() != nil {
+			miss = append(miss, p)
+		}
 	}
-	if len(pkgs) == 0 {
-		return
+	return miss
+}
+
+// availablePeers says which peers are missing and, with install, installs
+// their Debian packages; without it nothing is installed. It returns the
+// peers that are there: the rows of the others are left out of the table.
+func availablePeers(python string, install bool) []peer {
+	miss := missingPeers(python)
+	if len(miss) == 0 {
+		return peerList(python)
 	}
+	var names, pkgs []string
+	for _, p := range miss {
+		names = append(names, fmt.Sprintf("%s (%s)", p.name, p.script))
+		pkgs = append(pkgs, p.pkgs...)
+	}
+	fmt.Fprintf(os.Stderr, "bench: missing peers: %s\n", strings.Join(names, "; "))
+	if install {
+		installPeers(pkgs)
+		miss = missingPeers(python)
+	} else {
+		fmt.Fprintf(os.Stderr, "bench: their rows are left out; install them with 'apt-get install -y %s', or run with -install\n", strings.Join(pkgs, " "))
+	}
+	var have []peer
+	for _, p := range peerList(python) {
+		if !slices.ContainsFunc(miss, func(m peer) bool { return m.script == p.script }) {
+			have = append(have, p)
+		}
+	}
+	return have
+}
+
+// installPeers runs apt-get install for pkgs, and apt-get update first if
+// that fails.
+func installPeers(pkgs []string) {
 	fmt.Fprintf(os.Stderr, "bench: apt-get install -y %s\n", strings.Join(pkgs, " "))
 	inst := func() error {
 		cmd := exec.Command("apt-get", append([]string{"install", "-y"}, pkgs...)...)

@@ -651,6 +651,12 @@ func (c *csvReader) valueErr(line, f int, prob fieldProblem, field []byte) *Erro
 	case fieldOverflow:
 		e.Msg = fmt.Sprintf("%s is too large for a float64 (column %q)", strconv.Quote(s), col)
 		e.Hint = "rescale the column"
+	case fieldHex:
+		e.Msg = fmt.Sprintf("%s is not a number (column %q): hexadecimal is not read in data files", strconv.Quote(s), col)
+		e.Hint = "write the value in decimal"
+	case fieldSeparator:
+		e.Msg = fmt.Sprintf("%s is not a number (column %q): digit separators are not read in data files", strconv.Quote(s), col)
+		e.Hint = "remove the underscores"
 	default:
 		e.Msg = fmt.Sprintf("%s is not a number (column %q)", strconv.Quote(s), col)
 		e.Hint = "fix the value, or leave the column out of the model"

@@ -2,6 +2,8 @@ package data
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,7 +59,52 @@ func ScanFile(path string, opts *Options, chunkRows int, fn func(chunk *Frame) e
 		}
 		return ScanParquet(f, st.Size(), path, opts, chunkRows, fn)
 	}
-	return ScanCSV(f, path, csvOpts(path, opts), chunkRows, fn)
+	st0, err := f.Stat()
+	if err != nil || !st0.Mode().IsRegular() {
+		return ScanCSV(f, path, csvOpts(path, opts), chunkRows, fn)
+	}
+	cr := &countingReader{r: f}
+	err = ScanCSV(cr, path, csvOpts(path, opts), chunkRows, fn)
+	// A file that changed while it was read (appended to, truncated,
+	// rewritten) gave rows from two versions of itself: that is the error
+	// to report, also when it made the reader fail (a row cut short).
+	if cerr := checkUnchanged(f, path, st0, cr.n, err == nil); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
+// checkUnchanged compares the open file f with st0, its state when opened:
+// size and modification time, and, when the whole file was read (complete),
+// the bytes read against the size.
+func checkUnchanged(f *os.File, path string, st0 fs.FileInfo, read int64, complete bool) error {
+	st1, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	if st1.Size() == st0.Size() && st1.ModTime().Equal(st0.ModTime()) && (!complete || read == st0.Size()) {
+		return nil
+	}
+	msg := fmt.Sprintf("the file changed while it was read: %d bytes when opened, %d now", st0.Size(), st1.Size())
+	if complete && read != st0.Size() {
+		msg += fmt.Sprintf(", %d read", read)
+	}
+	if st1.Size() == st0.Size() {
+		msg += " (rewritten in place)"
+	}
+	return &Error{File: path, Msg: msg, Hint: "fit a file that no other program is writing to; copy it first if it is still growing"}
 }
 
 // ReadTableFile reads the named columns of a data file (nil: all columns),

@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"strconv"
 	"unsafe"
+
+	"github.com/lsqgo/lsq/internal/numtext"
 )
 
 // Number parsing.
@@ -19,9 +21,11 @@ import (
 // (W. D. Clinger, "How to read floating point numbers accurately", PLDI
 // 1990). When w·10^(e-22) is still an exact integer below 2^53 the exponent
 // range extends to 22+15. Everything else (17-digit round-trip output,
-// subnormals, hexadecimal, "NaN", errors) falls back to strconv.ParseFloat,
-// which is correctly rounded (Eisel–Lemire with a big-decimal fallback), so
-// the result is bit-identical to strconv.ParseFloat in every case.
+// subnormals, errors) falls back to strconv.ParseFloat, which is correctly
+// rounded (Eisel–Lemire with a big-decimal fallback), so the result is
+// bit-identical to strconv.ParseFloat for every decimal number. Only
+// decimals are numbers here (internal/numtext): the other forms strconv
+// reads (hexadecimal, digit separators, inf, nan) are refused.
 
 // exactPow10 holds the powers of ten that are exact in float64.
 var exactPow10 = [...]float64{
@@ -223,11 +227,15 @@ const (
 	fieldNaN                    // not a number at all
 	fieldNonFinite              // NaN or ±Inf written out
 	fieldOverflow               // finite syntax, too large for float64
+	fieldHex                    // a hexadecimal number (0x…), which data files may not hold
+	fieldSeparator              // a decimal with digit separators (1_000)
 )
 
-// parseField converts one whole field (without quotes) to a finite float64
-// with the semantics of strconv.ParseFloat, after trimming spaces and tabs.
-// Digit separators ('_') are rejected.
+// parseField converts one whole field (without quotes) to a finite float64,
+// after trimming spaces and tabs. A field is a number only in the decimal
+// syntax of internal/numtext (no hexadecimal, no digit separators, no
+// words), and then its value is bit for bit strconv.ParseFloat's; the words
+// for infinities and NaN in any spelling are fieldNonFinite.
 func parseField(b []byte) (float64, fieldProblem) {
 	b = bytes.Trim(b, " \t")
 	if len(b) == 0 {
@@ -236,7 +244,15 @@ func parseField(b []byte) (float64, fieldProblem) {
 	if f, end, ok := scanFloat(b, 0); ok && end == len(b) {
 		return f, fieldOK
 	}
-	if bytes.IndexByte(b, '_') >= 0 {
+	if !numtext.Decimal(b) {
+		switch {
+		case numtext.NonFinite(b):
+			return 0, fieldNonFinite
+		case numtext.Hex(b):
+			return 0, fieldHex
+		case bytes.IndexByte(b, '_') >= 0 && strconvReads(b):
+			return 0, fieldSeparator
+		}
 		return 0, fieldNaN
 	}
 	// strconv copies its input into any error it returns, so the string
@@ -248,8 +264,12 @@ func parseField(b []byte) (float64, fieldProblem) {
 		}
 		return 0, fieldNaN
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fieldNonFinite
-	}
 	return f, fieldOK
+}
+
+// strconvReads reports whether strconv.ParseFloat reads b as a number
+// (possibly out of range).
+func strconvReads(b []byte) bool {
+	_, err := strconv.ParseFloat(string(b), 64)
+	return err == nil || err.(*strconv.NumError).Err == strconv.ErrRange
 }

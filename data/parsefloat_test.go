@@ -3,29 +3,71 @@ package data
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lsqgo/lsq/internal/numtext"
 )
 
-// checkParse compares parseField with strconv.ParseFloat bit for bit.
+// checkParse checks parseField against the rule of internal/numtext and
+// strconv.ParseFloat: a decimal number is read bit for bit as strconv reads
+// it (or refused as too large); anything else is refused, as non-finite
+// when it spells an infinity or a NaN.
 func checkParse(t *testing.T, s string) {
 	t.Helper()
-	want, err := strconv.ParseFloat(s, 64)
 	got, prob := parseField([]byte(s))
+	if !numtext.Decimal(s) {
+		want := []fieldProblem{fieldNaN, fieldHex, fieldSeparator}
+		switch {
+		case s == "":
+			want = []fieldProblem{fieldEmpty}
+		case numtext.NonFinite(s):
+			want = []fieldProblem{fieldNonFinite}
+		}
+		if !slices.Contains(want, prob) {
+			t.Errorf("parseField(%q) = %v, problem %d; want one of %v", s, got, prob, want)
+		}
+		return
+	}
+	want, err := strconv.ParseFloat(s, 64)
 	switch {
 	case err != nil:
-		if prob == fieldOK {
-			t.Errorf("parseField(%q) = %v, strconv rejects it: %v", s, got, err)
-		}
-	case math.IsNaN(want) || math.IsInf(want, 0):
-		if prob != fieldNonFinite {
-			t.Errorf("parseField(%q) problem %d, want non-finite", s, prob)
+		if prob != fieldOverflow {
+			t.Errorf("parseField(%q) = %v (problem %d), strconv: %v", s, got, prob, err)
 		}
 	default:
 		if prob != fieldOK || math.Float64bits(got) != math.Float64bits(want) {
 			t.Errorf("parseField(%q) = %v (%#x, problem %d), strconv = %v (%#x)",
 				s, got, math.Float64bits(got), prob, want, math.Float64bits(want))
+		}
+	}
+}
+
+// TestParseFieldStrconvOnly: every form strconv.ParseFloat reads besides
+// plain decimals is refused, each with the problem that names it.
+func TestParseFieldStrconvOnly(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		prob fieldProblem
+	}{
+		{"0x1p-2", fieldHex}, {"0x1.8p1", fieldHex}, {"-0X1P-2", fieldHex}, {"0x10", fieldHex},
+		{"0x_1p0", fieldHex}, {"+0x.8p0", fieldHex},
+		{"1_000", fieldSeparator}, {"1_0.5", fieldSeparator}, {"-1_000e1_0", fieldSeparator},
+		{"Inf", fieldNonFinite}, {"+Inf", fieldNonFinite}, {"-inf", fieldNonFinite},
+		{"INF", fieldNonFinite}, {"infinity", fieldNonFinite}, {"+Infinity", fieldNonFinite},
+		{"-INFINITY", fieldNonFinite}, {"iNfInItY", fieldNonFinite},
+		{"nan", fieldNonFinite}, {"NaN", fieldNonFinite}, {"NAN", fieldNonFinite},
+		{"-nan", fieldNonFinite}, {"+NaN", fieldNonFinite},
+		{"1p3", fieldNaN}, {"infinit", fieldNaN}, {"nanx", fieldNaN}, {"_1", fieldNaN}, {"1__", fieldNaN},
+	} {
+		if _, err := strconv.ParseFloat(c.in, 64); err != nil && c.prob == fieldSeparator {
+			t.Errorf("%q: strconv does not read it (%v): not a strconv-only form", c.in, err)
+		}
+		got, prob := parseField([]byte(c.in))
+		if prob != c.prob {
+			t.Errorf("parseField(%q) = %v, problem %d; want %d", c.in, got, prob, c.prob)
 		}
 	}
 }
@@ -60,7 +102,7 @@ func TestParseFieldSpacesAndEmpty(t *testing.T) {
 		{"1 2", 0, fieldNaN},
 		{"1e400", 0, fieldOverflow},
 		{"NaN", 0, fieldNonFinite},
-		{"1_0", 0, fieldNaN}, // strconv accepts digit separators; data files must not
+		{"1_0", 0, fieldSeparator}, // strconv accepts digit separators; data files must not
 	} {
 		got, prob := parseField([]byte(c.in))
 		if prob != c.prob || (prob == fieldOK && got != c.want) {
@@ -144,14 +186,15 @@ func TestEiselLemire(t *testing.T) {
 	}
 }
 
-// FuzzParseFloat: parseField agrees with strconv.ParseFloat bit for bit.
+// FuzzParseFloat: parseField reads a decimal bit for bit as strconv.ParseFloat
+// does and refuses everything else (internal/numtext).
 func FuzzParseFloat(f *testing.F) {
-	for _, s := range []string{"1", "-0.5", "1e22", "9007199254740993", "2.2250738585072011e-308", "0x1p-2", "1_0", "4.9e-324"} {
+	for _, s := range []string{"1", "-0.5", "1e22", "9007199254740993", "2.2250738585072011e-308", "0x1p-2", "1_0", "4.9e-324", "-nan", "+Infinity", "0x1.8p1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if strings.ContainsAny(s, "_ \t") {
-			return // deliberate differences: digit separators, trimming
+		if strings.ContainsAny(s, " \t") {
+			return // parseField trims spaces and tabs
 		}
 		checkParse(t, s)
 	})

@@ -578,10 +578,7 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 			}
 		}
 		if res.Optim != nil && res.Optim.Checkpoint != nil {
-			cp := res.Optim.Checkpoint
-			if b, err := cp.MarshalBinary(); err == nil {
-				m.State = &modelio.State{Params: cp.X, Epoch: cp.Epoch, Step: cp.Step, Extra: map[string]any{"checkpoint": b}}
-			}
+			m.State = checkpointState(res.Optim.Checkpoint)
 		}
 	} else if s.Penalty != nil {
 		m.Solver.Settings["alpha"] = o.Penalty.Alpha

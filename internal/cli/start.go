@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"encoding/base64"
 	"fmt"
 	"slices"
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
-	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
 )
 
@@ -57,26 +55,6 @@ func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame, m *modelio.Model
 		}
 	}
 	return nil
-}
-
-// checkpointOf decodes the optimiser state a model file carries, if any.
-func checkpointOf(m *modelio.Model) (*optim.Checkpoint, error) {
-	if m.State == nil || m.State.Extra == nil {
-		return nil, nil
-	}
-	raw, ok := m.State.Extra["checkpoint"].(string)
-	if !ok {
-		return nil, nil
-	}
-	b, err := base64.StdEncoding.DecodeString(raw)
-	if err != nil {
-		return nil, fmt.Errorf("the optimiser state is damaged: %v", err)
-	}
-	cp := new(optim.Checkpoint)
-	if err := cp.UnmarshalBinary(b); err != nil {
-		return nil, fmt.Errorf("the optimiser state is damaged: %v", err)
-	}
-	return cp, nil
 }
 
 func joinComma(v []string) string {

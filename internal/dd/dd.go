@@ -17,6 +17,8 @@ import (
 	"math"
 	"math/big"
 	"strings"
+
+	"github.com/lsqgo/lsq/internal/numtext"
 )
 
 // DD is a double-double number Hi + Lo.
@@ -149,9 +151,17 @@ func Norm(x []DD) DD {
 
 // Parse reads a decimal number into double-double, correctly rounded to
 // about 106 bits: text such as "0.1" that float64 cannot hold exactly keeps
-// the part float64 drops in Lo.
+// the part float64 drops in Lo. Only decimals in the syntax of
+// internal/numtext are numbers, as in the CSV reader: big.ParseFloat on its
+// own would also read "1p3" (a binary exponent) and "Inf".
 func Parse(s string) (DD, error) {
 	s = strings.TrimSpace(s)
+	if !numtext.Decimal(s) {
+		if numtext.NonFinite(s) {
+			return DD{}, fmt.Errorf("%q is not a finite number", s)
+		}
+		return DD{}, fmt.Errorf("cannot read %q as a number", s)
+	}
 	f, _, err := big.ParseFloat(s, 10, 200, big.ToNearestEven)
 	if err != nil {
 		return DD{}, fmt.Errorf("cannot read %q as a number", s)

@@ -4,7 +4,10 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/lsqgo/lsq/internal/numtext"
 )
 
 // TestDDArithmetic checks the double-double operations against big.Float at
@@ -38,22 +41,32 @@ func TestDDArithmetic(t *testing.T) {
 	}
 }
 
-// FuzzParseDD: whatever strconv.ParseFloat reads as a finite number,
-// parseDD reads too, with hi the same correctly rounded float64 and hi+lo
+// FuzzParseDD: Parse refuses what is not a decimal number
+// (internal/numtext: no hexadecimal, digit separators, binary exponents or
+// words); a decimal strconv.ParseFloat reads as a finite number it reads too, with hi the same correctly rounded float64 and hi+lo
 // within 2⁻¹⁰⁰ relative of the decimal value.
 func FuzzParseDD(f *testing.F) {
-	for _, s := range []string{"0.1", "-6.860120914", "1E0", "15.00E0", "-.5", "3.1415926535897932384626433832795", "1e-300", "0"} {
+	for _, s := range []string{"0.1", "-6.860120914", "1E0", "15.00E0", "-.5", "3.1415926535897932384626433832795", "1e-300", "0", "0x1p-2", "1_000", "1p3", "Inf", "-nan", " 2.5 "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		got, err := Parse(s)
+		if !numtext.Decimal(strings.TrimSpace(s)) {
+			if err == nil {
+				t.Fatalf("Parse(%q) = %v, want an error: not a decimal number", s, got)
+			}
 			return
 		}
-		got, err := Parse(s)
-		if err != nil {
-			// big.ParseFloat rejects some forms strconv takes (underscores).
+		s = strings.TrimSpace(s)
+		v, verr := strconv.ParseFloat(s, 64)
+		if verr != nil || math.IsInf(v, 0) {
+			if err == nil {
+				t.Fatalf("Parse(%q) = %v, strconv: %v", s, got, verr)
+			}
 			return
+		}
+		if err != nil {
+			t.Fatalf("Parse(%q): %v; strconv reads %v", s, err, v)
 		}
 		if got.Hi != v {
 			// Double rounding (to 200 bits, then 53) can differ from

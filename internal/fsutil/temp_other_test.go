@@ -1,0 +1,5 @@
+//go:build !linux
+
+package fsutil
+
+func tmpfileSupported(dir string) bool { return false }
