@@ -102,7 +102,18 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 	if flagSet("tol") {
 		return 2, errors.New("--tol no longer applies: gd stops when the loss is within --gap-tol (relative) of the exact optimum, not on the gradient norm")
 	}
-	runner := func(ctx context.Context, p *beam.Pipeline) error { return beamx.Run(ctx, p) }
+	runner := func(ctx context.Context, p *beam.Pipeline) error {
+		if !localWorkers {
+			return beamx.Run(ctx, p)
+		}
+		ctx, stop := watchWorkers(ctx)
+		defer stop()
+		err := beamx.Run(ctx, p)
+		if err != nil && ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return err
+	}
 	switch *solver {
 	case "exact":
 		m, err := pipeline.RunFit(ctx, runner, *input, *output, pipeline.FitOptions{CSV: csv, NoIntercept: *noIntercept, Alpha: *alpha})

@@ -10,6 +10,10 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 )
 
+// localWorkers is set when the workers are processes that prism, running in
+// this process, starts (--environment_type=PROCESS on the local prism).
+var localWorkers bool
+
 // setupRunner checks --local-network against Beam's runner flags and fills in
 // the defaults of a local prism run. It reports whether this run must be in
 // a private network namespace: prism started in this process (--runner
@@ -49,6 +53,7 @@ func setupRunner() (private bool, err error) {
 		if *jobopts.WorkerBinary == "" {
 			*jobopts.WorkerBinary = self
 		}
+		localWorkers = true
 	}
 	return *localNet == "private", nil
 }

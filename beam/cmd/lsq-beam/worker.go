@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/container/tools"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/util/grpcx"
+	"golang.org/x/sys/unix"
 )
 
 // provisionEndpoint is how a runner's PROCESS environment starts a worker:
@@ -25,6 +26,17 @@ var provisionEndpoint = flag.String("provision_endpoint", "", "worker mode: the 
 // runWorker serves one runner worker until the runner stops it. It returns
 // only on an error; on success Beam's harness waits to be killed.
 func runWorker(ctx context.Context) error {
+	// Die with the runner. prism starts workers with exec.CommandContext
+	// and kills them at the end of each job, but a worker whose runner
+	// exited first would wait forever: Beam's harness sleeps once its
+	// control stream ends.
+	ppid := os.Getppid()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return fmt.Errorf("worker mode: %w", err)
+	}
+	if os.Getppid() != ppid {
+		return errors.New("worker mode: the runner exited")
+	}
 	idFlag := flag.Lookup("id")
 	if idFlag == nil {
 		return errors.New("worker mode: Beam's harness flags are not linked in")
