@@ -25,6 +25,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/beam/internal/localnet"
 	"github.com/lsqgo/lsq/beam/pipeline"
 	"github.com/lsqgo/lsq/modelio"
 )
@@ -44,24 +45,48 @@ var (
 	_           = flag.Float64("tol", 0, "no longer applies (gd stops on the gap to the exact optimum, not on the gradient norm): use --gap-tol")
 	workdir     = flag.String("workdir", "", "gd: directory (local or gs://) for per-step results; default a temporary local directory")
 	verbose     = flag.Bool("v", false, "log the runner's progress on stderr")
+	localNet    = flag.String("local-network", "private", "local prism runner: private (a network namespace with only the loopback, so no other host can reach prism's job server) or host (this machine's network; prism listens on every interface)")
 )
 
 func main() {
 	flag.Parse()
-	beam.Init()
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
+	if *provisionEndpoint != "" {
+		err := runWorker(context.Background())
+		fmt.Fprintln(os.Stderr, "lsq-beam:", err)
+		os.Exit(1)
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	code, err := run(ctx, os.Stdout)
+	code, err := launch()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "lsq-beam:", err)
 	}
 	os.Exit(code)
+}
+
+// launch sets up the runner (see runner.go) and fits: in a private network
+// namespace, by running this program again there, when prism runs here.
+func launch() (int, error) {
+	private, err := setupRunner()
+	if err != nil {
+		return 2, err
+	}
+	if private && !localnet.Inside() {
+		code, err := localnet.Rerun()
+		if errors.Is(err, localnet.ErrUnavailable) {
+			err = fmt.Errorf("%w; or pass --local-network=host to let prism's job server listen on every interface", err)
+		}
+		return code, err
+	}
+	if private {
+		if err := localnet.LoopbackUp(); err != nil {
+			return 1, fmt.Errorf("private network namespace: %w", err)
+		}
+	}
+	beam.Init()
+	slog.SetDefault(slog.New(quietHandler{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Stdout)
 }
 
 func run(ctx context.Context, stdout io.Writer) (int, error) {
@@ -77,7 +102,18 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 	if flagSet("tol") {
 		return 2, errors.New("--tol no longer applies: gd stops when the loss is within --gap-tol (relative) of the exact optimum, not on the gradient norm")
 	}
-	runner := func(ctx context.Context, p *beam.Pipeline) error { return beamx.Run(ctx, p) }
+	runner := func(ctx context.Context, p *beam.Pipeline) error {
+		if !localWorkers {
+			return beamx.Run(ctx, p)
+		}
+		ctx, stop := watchWorkers(ctx)
+		defer stop()
+		err := beamx.Run(ctx, p)
+		if err != nil && ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return err
+	}
 	switch *solver {
 	case "exact":
 		m, err := pipeline.RunFit(ctx, runner, *input, *output, pipeline.FitOptions{CSV: csv, NoIntercept: *noIntercept, Alpha: *alpha})
