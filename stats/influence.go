@@ -87,11 +87,15 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 	for _, a := range res.Aliased {
 		aliased[a+off] = true
 	}
-	// RSS from the weighted residuals themselves: the sum the formulas
-	// above take apart row by row.
+	// Every diagnostic is invariant under scaling the residuals, so they
+	// are divided by c = max √wᵢ|rᵢ| first: RSS cannot overflow. RSS is
+	// summed from the residuals themselves, the sum the formulas above
+	// take apart row by row.
+	c := residualScale(res.Residuals, weights)
 	var rss float64
 	for i, r := range res.Residuals {
 		w := weight(weights, i)
+		r /= c
 		rss += w * r * r
 	}
 	df := float64(res.DF)
@@ -124,7 +128,8 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 		}
 		ux.MulVec(u, xt)
 		h := w * mat.Dot(xt, ux)
-		e := math.Sqrt(w) * res.Residuals[i]
+		r := res.Residuals[i] / c
+		e := math.Sqrt(w) * r
 		if h > 1-10*eps {
 			h = 1
 		}
@@ -148,10 +153,25 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 				dfb[j] = nan
 				continue
 			}
-			dfb[j] = ux.AtVec(j) * w * res.Residuals[i] / ((1 - h) * si * math.Sqrt(u.At(j, j)))
+			dfb[j] = ux.AtVec(j) * w * r / ((1 - h) * si * math.Sqrt(u.At(j, j)))
 		}
 	}
 	return inf, nil
+}
+
+// residualScale is max √wᵢ|rᵢ| over the rows of positive weight, or 1
+// when every residual is zero.
+func residualScale(r, weights []float64) float64 {
+	c := 0.0
+	for i, v := range r {
+		if w := weight(weights, i); w > 0 {
+			c = math.Max(c, math.Sqrt(w)*math.Abs(v))
+		}
+	}
+	if c == 0 || math.IsInf(c, 0) || math.IsNaN(c) {
+		return 1
+	}
+	return c
 }
 
 // eps is the float64 machine epsilon, R's .Machine$double.eps.

@@ -51,11 +51,14 @@ func TestResiduals(res *linear.Result, x *mat.Dense, weights []float64) *Residua
 	if weights != nil && len(weights) != rows {
 		panic("stats: weights do not match the fit")
 	}
+	// Every statistic is invariant under scaling the residuals: divided
+	// by c = max √wᵢ|rᵢ|, their squares and fourth powers cannot overflow.
+	c := residualScale(res.Residuals, weights)
 	var e []float64
 	var keep []int
 	for i, r := range res.Residuals {
 		if w := weight(weights, i); w > 0 {
-			e = append(e, math.Sqrt(w)*r)
+			e = append(e, math.Sqrt(w)*(r/c))
 			keep = append(keep, i)
 		}
 	}

@@ -63,6 +63,8 @@ type fitOptions struct {
 	Summary bool
 	Robust  string
 
+	Inference inferenceFlags
+
 	Trace  string
 	Quiet  bool
 	JSON   bool
@@ -134,6 +136,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
 	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
+	opts.Inference.register(f)
 	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
 	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
@@ -294,6 +297,12 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 			}
 		}
 	}
+	if o.Robust != "" {
+		o.Summary = true // robust errors are printed in the summary
+	}
+	if err := o.Inference.check(o, s); err != nil {
+		return nil, err
+	}
 	if o.Proximal {
 		switch {
 		case s.Solver == fit.GD && !o.LineSearch, s.Solver == fit.SGD, s.Solver == fit.Momentum, s.Solver == fit.Nesterov:
@@ -341,6 +350,7 @@ type fitOutput struct {
 	Notes      []string    `json:"notes,omitempty"`
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
+	*inferenceOut
 }
 
 type timings struct {
@@ -404,6 +414,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		}
 	}
 	if o.Stream || needsStream(files, budget) {
+		if o.Inference.wanted() {
+			return usagef("--diagnostics and --anova need the rows in memory; %s is streamed (raise --memory)", o.File)
+		}
 		return runStreamFit(ctx, o, p, files, stdio)
 	}
 	for _, out := range []string{o.Trace, o.Checkpoint} {
@@ -555,6 +568,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 			out.SummaryNote = serr.Error()
 		}
 	}
+	if err := fitInference(&o, res, fr, x, y, s.Weights, sum, &out); err != nil {
+		return err
+	}
 	if trace != nil {
 		if err := trace.finish(true); err != nil {
 			return err
@@ -589,6 +605,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 				fmt.Fprintf(stdio.Out, "no summary: %s\n", out.SummaryNote)
 			}
 		}
+		printInference(stdio.Out, &o, &out, fr.Target, fr.Features)
 	}
 	if div != nil {
 		return &NotConvergedError{Msg: divergenceAdvice(div, fr.Features, &s)}
