@@ -3,6 +3,9 @@
 # rstandard, rstudent, cooks.distance), residual tests (lmtest::dwtest,
 # lmtest::bptest) and model comparison (anova.lm).
 #
+# Also the delta-method intervals on predictions of a nonlinear model
+# (Michaelis-Menten on Puromycin).
+#
 # Writes testdata/stats/lm_inference.json. The data sets (mtcars, stackloss)
 # ship with R; the rows used are stored in the JSON, so the Go tests need no
 # R. Run from the repository root (Debian: apt-get install r-base-core
@@ -131,10 +134,33 @@ anova_doc <- list(
   printed_sequential = I(capture.output(print(s3)))
 )
 
+# --- delta-method intervals for a nonlinear model --------------------------
+# Michaelis-Menten on Puromycin (treated), as investr's predFit computes
+# them for nls: the gradient g of the model in the parameters at each new
+# concentration (deriv(), exact), se² = gᵀ vcov(fit) g (+ σ̂² for a
+# prediction interval), fit ∓ qt((1 + level)/2, df)·se. nls is run to a
+# tight tolerance (1e-9 on the relative-offset criterion).
+pur <- subset(Puromycin, state == "treated")
+nfit <- nls(rate ~ Vm * conc / (K + conc), pur, start = list(Vm = 200, K = 0.05),
+            control = nls.control(tol = 1e-9, maxiter = 200, minFactor = 1e-10))
+new_conc <- c(0.01, 0.05, 0.2, 1.5)
+grad <- attr(eval(deriv(~ Vm * conc / (K + conc), c("Vm", "K")),
+                  c(as.list(coef(nfit)), list(conc = new_conc))), "gradient")
+fit_n <- drop(predict(nfit, data.frame(conc = new_conc)))
+se_conf <- sqrt(rowSums((grad %*% vcov(nfit)) * grad))
+se_pred <- sqrt(se_conf^2 + sigma(nfit)^2)
+q <- qt(0.975, df.residual(nfit))
+nls_doc <- list(
+  model = "Vm*conc/(K+conc)", conc = I(pur$conc), rate = I(pur$rate), new_conc = I(new_conc),
+  coef = as.list(coef(nfit)), sigma = sigma(nfit), df = df.residual(nfit),
+  fit = I(fit_n), conf_lwr = I(fit_n - q * se_conf), conf_upr = I(fit_n + q * se_conf),
+  pred_lwr = I(fit_n - q * se_pred), pred_upr = I(fit_n + q * se_pred)
+)
+
 doc <- list(
   generator = "bench/peers/lm_inference.R",
   source = paste0(R.version.string, ", lmtest ", packageVersion("lmtest")),
-  predict = predict_doc, influence = influence_doc, anova = anova_doc
+  predict = predict_doc, influence = influence_doc, anova = anova_doc, nls = nls_doc
 )
 args <- commandArgs(trailingOnly = TRUE)
 out <- if (length(args) > 0) args[1] else "testdata/stats/lm_inference.json"

@@ -717,6 +717,7 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 			"status": res.Status.String(), "iterations": res.Iterations,
 		},
 	}
+	m.Inference = linearInference(res, s)
 	if !res.Solver.Exact() {
 		st := m.Solver.Settings
 		if res.Optim != nil { // nil for cd and fista, which have no learning rate
