@@ -394,3 +394,91 @@ func TestInferenceUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryDiagnosis: the condition number of the standardised design
+// of two features with correlation ρ is √((1 + |ρ|)/(1 − |ρ|)) (the
+// singular values of the standardised pair are proportional to
+// √(1 ± ρ)); above 30 the summary says collinearity.
+func TestSummaryDiagnosis(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name   string
+		x2     []float64
+		phrase string
+	}{
+		{"mild", []float64{2, 1, 4, 3, 6, 5}, "well conditioned"},
+		{"collinear", []float64{1.001, 2, 2.999, 4.001, 5, 5.999}, "collinearity (condition number"},
+	} {
+		x1 := []float64{1, 2, 3, 4, 5, 6}
+		y := []float64{1, 3, 2, 5, 4, 6}
+		writeCSV(t, dir, c.name+".csv", []string{"x1", "x2", "y"}, x1, c.x2, y)
+		var mx, my, sxy, sxx, syy float64
+		for i := range x1 {
+			mx += x1[i] / 6
+			my += c.x2[i] / 6
+		}
+		for i := range x1 {
+			sxy += (x1[i] - mx) * (c.x2[i] - my)
+			sxx += (x1[i] - mx) * (x1[i] - mx)
+			syy += (c.x2[i] - my) * (c.x2[i] - my)
+		}
+		rho := math.Abs(sxy / math.Sqrt(sxx*syy))
+		want := math.Sqrt((1 + rho) / (1 - rho))
+		code, stdout, _ := runLSQ(dir, nil, "fit", "$D/"+c.name+".csv", "--json")
+		var out struct {
+			Cond      float64 `json:"cond"`
+			Diagnosis string  `json:"diagnosis"`
+		}
+		// 1e-10 for the singular values of a 6×2 standardised design, plus
+		// the rounding of 1 − ρ in the reference itself, about
+		// 2⁻⁵²/(1 − ρ) relative (ρ ≈ 1 − 4e-8 for the collinear pair).
+		tol := 1e-10 + 4*0x1p-52/(1-rho)
+		if code != 0 || json.Unmarshal([]byte(stdout), &out) != nil || math.Abs(out.Cond-want) > tol*want || !strings.Contains(out.Diagnosis, c.phrase) {
+			t.Errorf("%s: cond %v, want %v; diagnosis %q, want %q", c.name, out.Cond, want, out.Diagnosis, c.phrase)
+		}
+	}
+}
+
+// TestSummaryQuantitiesInREADME: every quantity --summary prints has a
+// row, with its formula, in the README's table.
+func TestSummaryQuantitiesInREADME(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []string // the first cells of the table's rows
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "| ") {
+			cells := strings.Split(l, " | ")
+			first = append(first, strings.TrimPrefix(cells[0], "| "))
+		}
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("x,z,y\n1,2,2.1\n2,1,3.9\n3,5,6.2\n4,3,7.8\n5,4,10.1\n6,8,12.2\n7,6,13.8\n8,7,16.3\n9,9,17.9\n"), 0o644)
+	code, stdout, stderr := runLSQ(dir, nil, "fit", "$D/d.csv", "--summary")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, q := range []struct{ printed, row string }{
+		{"coef", "coef"}, {"std err", "std err"}, {"P>|t|", "P>\\|t\\|"}, {"[0.025", "[0.025 0.975]"},
+		{"residual SD", "residual SD, degrees of freedom"}, {"adjusted R²", "R², adjusted R²"},
+		{"F ", "F on (p − 1, n − p) df, p"}, {"log-likelihood", "log-likelihood"}, {"AIC", "AIC, BIC"},
+		{"design: well conditioned (condition number", "design: condition number"},
+		{"Omnibus:", "Omnibus, Prob(Omnibus)"}, {"Prob(Omnibus):", "Omnibus, Prob(Omnibus)"},
+		{"Skew:", "Skew, Kurtosis"}, {"Kurtosis:", "Skew, Kurtosis"},
+		{"Jarque-Bera (JB):", "Jarque-Bera (JB), Prob(JB)"}, {"Prob(JB):", "Jarque-Bera (JB), Prob(JB)"},
+		{"Durbin-Watson:", "Durbin-Watson"}, {"Breusch-Pagan (LM, 2 df):", "Breusch-Pagan (LM, q df), Prob(BP)"},
+		{"influential rows", "influential rows"},
+	} {
+		if !strings.Contains(stdout, q.printed) {
+			t.Errorf("--summary does not print %q:\n%s", q.printed, stdout)
+		}
+		found := false
+		for _, f := range first {
+			found = found || f == q.row
+		}
+		if !found {
+			t.Errorf("README's table has no row %q (for %q)", q.row, q.printed)
+		}
+	}
+}
