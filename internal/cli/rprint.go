@@ -82,8 +82,9 @@ func sigDigits(x float64, digits int) (nsig, kp int) {
 	return max(1, len(mant)), kp
 }
 
-// zapsmall rounds a column as R's zapsmall(x, digits): to
-// max(0, digits − ⌈log₁₀ max|x|⌉) decimals.
+// zapsmall rounds a column as R's zapsmall(x, digits) (R 4.2): to
+// max(0, digits − log₁₀ max|x|) decimals, a fractional number of decimals
+// rounded to the nearest (half up) by round().
 func zapsmall(xs []float64, digits int) []float64 {
 	mx := 0.0
 	for _, x := range xs {
@@ -93,37 +94,35 @@ func zapsmall(xs []float64, digits int) []float64 {
 	}
 	d := digits
 	if mx > 0 {
-		d = max(0, digits-int(math.Ceil(math.Log10(mx))))
+		d = max(0, int(math.Floor(float64(digits)-math.Log10(mx)+0.5)))
 	}
-	out := make([]float64, len(xs))
-	p := math.Pow(10, float64(d))
-	for i, x := range xs {
-		out[i] = math.Round(x*p) / p
-	}
-	return out
+	return roundTo(xs, d)
 }
 
-// roundTo rounds to d decimals (R's round(x, d)).
+// roundTo rounds to d decimals as R's round(x, d), halves to even.
 func roundTo(xs []float64, d int) []float64 {
 	p := math.Pow(10, float64(d))
 	out := make([]float64, len(xs))
 	for i, x := range xs {
-		out[i] = math.Round(x*p) / p
+		out[i] = math.RoundToEven(x*p) / p
 	}
 	return out
 }
 
-// formatPval is R's format.pval(pv, digits = 4, eps = 2.2e-16) as
+// formatPval is R's format.pval(pv, digits = 4, eps = 2⁻⁵²) as
 // printCoefmat uses it: values of order 1e-3 and above in one fixed
-// format, smaller ones in one scientific format, below eps "< 2.22e-16".
+// format, smaller ones in one scientific format, and those below eps as
+// "<" and eps to fewer digits (R's rule: at most as wide as the others).
 func formatPval(ps []float64) []string {
-	const eps = 0x1p-52
+	const eps, digits = 0x1p-52, 4
 	var fix, sci []float64
 	var fi, si []int
+	zero := false
 	for i, p := range ps {
 		switch {
 		case math.IsNaN(p):
 		case p < eps:
+			zero = true
 		case p == 0 || math.Floor(math.Log10(p)) >= -3:
 			fix, fi = append(fix, p), append(fi, i)
 		default:
@@ -131,15 +130,31 @@ func formatPval(ps []float64) []string {
 		}
 	}
 	out := make([]string, len(ps))
-	for k, s := range rFormat(fix, 4) {
+	nc := 0
+	for k, s := range rFormat(fix, digits) {
 		out[fi[k]] = s
+		nc = max(nc, len(s))
 	}
-	for k, s := range rFormat(sci, 4) {
+	for k, s := range rFormat(sci, digits) {
 		out[si[k]] = s
+		nc = max(nc, len(s))
 	}
-	for i, p := range ps {
-		if !math.IsNaN(p) && p < eps {
-			out[i] = "< " + rFormat([]float64{eps}, 4)[0]
+	if zero {
+		d, sep := digits-2, " "
+		if len(fix)+len(sci) > 0 {
+			if d > 1 && d+6 > nc {
+				d = max(1, nc-7)
+			}
+			if d == 1 && nc <= 6 {
+				sep = ""
+			}
+		} else if d == 1 {
+			sep = ""
+		}
+		for i, p := range ps {
+			if p < eps {
+				out[i] = "<" + sep + rFormat([]float64{eps}, d)[0]
+			}
 		}
 	}
 	return out
