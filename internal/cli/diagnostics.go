@@ -16,6 +16,7 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/internal/fsutil"
 	"github.com/lsqgo/lsq/linear"
+	"github.com/lsqgo/lsq/report"
 	"github.com/lsqgo/lsq/stats"
 )
 
@@ -274,4 +275,17 @@ func printInfluential(w io.Writer, rows []influentialOut, file string) {
 	if file == "" {
 		fmt.Fprintln(w, "every row's diagnostics: --diagnostics FILE")
 	}
+}
+
+// leverageData is the residuals-against-leverage panel of an exact,
+// unpenalised fit of x with weights w; nil for any other fit.
+func leverageData(res *fit.Result, x *mat.Dense, w []float64) *report.Leverage {
+	if !res.Solver.Exact() || res.Exact == nil || res.Exact.Unscaled == nil {
+		return nil
+	}
+	d, err := stats.NewInfluence(res.Exact, x, w)
+	if err != nil {
+		return nil
+	}
+	return &report.Leverage{Hat: d.Hat, StdResid: d.Standardized, P: d.P}
 }
