@@ -114,13 +114,19 @@ type sequentialOut struct {
 // penalizedNote is what --summary says for an L1 or elastic-net fit.
 const penalizedNote = "no standard errors, t, p or intervals for an L1 or elastic-net fit: the coefficients are shrunk towards zero and the features were selected on the same data, so the classical formulas do not hold (their errors would be too small and their p-values too optimistic). Available: the coefficients, the loss, R² on these data and the duality gap above; `lsq cv` for the error on held-out data. For uncertainty, a bootstrap (refitting on rows resampled with replacement at this α) gives intervals for the coefficients, and selective inference (e.g. R's selectiveInference package) gives valid p-values for the selected features; lsq does neither. Refitting the selected features without a penalty gives a summary whose p-values ignore the selection"
 
+// shrunkNote is what --summary says for a ridge or L2-SP fit.
+const shrunkNote = "no standard errors, t, p or intervals for a ridge or L2-SP fit: the coefficients are shrunk (towards zero, or towards the --init model), so they are biased and the classical formulas do not hold. Available: the coefficients, the loss and R² on these data; `lsq cv` for the error on held-out data. A bootstrap (refitting on rows resampled with replacement at this α) gives intervals for the coefficients; lsq does not do it"
+
 // fitInference computes what --summary, --diagnostics, --anova and --ic
 // ask for beyond the coefficient table, and writes the diagnostics file.
 func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, y, w []float64, sum *stats.Summary, out *fitOutput) error {
 	f := &o.Inference
 	if sum == nil {
-		if out.SummaryNote == "" && o.Penalty.Name != "" && o.Penalty.Name != "none" && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
+		switch o.Penalty.Name {
+		case "l1", "lasso", "elasticnet", "enet":
 			out.SummaryNote = penalizedNote
+		case "l2", "ridge", "l2sp":
+			out.SummaryNote = shrunkNote
 		}
 		if f.wanted() {
 			return fmt.Errorf("%s: no inference for this fit (%s)", o.File, out.SummaryNote)

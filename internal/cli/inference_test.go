@@ -330,9 +330,9 @@ func TestICConvention(t *testing.T) {
 	}
 }
 
-// TestNoSilentSummary: --summary with an L1 penalty says why there are no
-// standard errors and what is available; --robust alone prints the
-// summary with its robust errors.
+// TestNoSilentSummary: --summary with an L1 penalty (and with ridge) says
+// why there are no standard errors and what is available; --robust alone
+// prints the summary with its robust errors.
 func TestNoSilentSummary(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "tut.csv"), []byte(errorFixtures["tut.csv"]), 0o644)
@@ -343,6 +343,10 @@ func TestNoSilentSummary(t *testing.T) {
 	code, stdout, stderr = runLSQ(dir, nil, "fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--summary", "--json")
 	if code != 0 || !strings.Contains(stdout, `"summary_note": "no standard errors`) {
 		t.Errorf("elasticnet --summary --json: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runLSQ(dir, nil, "fit", "$D/tut.csv", "--penalty", "l2", "--alpha", "0.1", "--summary")
+	if code != 0 || !strings.Contains(stdout, "no summary: no standard errors, t, p or intervals for a ridge or L2-SP fit") || strings.Contains(stdout, "L1") {
+		t.Errorf("l2 --summary: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = runLSQ(dir, nil, "fit", "$D/tut.csv", "--robust", "HC3")
 	if code != 0 || !strings.Contains(stdout, "std err") || !strings.Contains(stdout, "heteroskedasticity-robust HC3") {
