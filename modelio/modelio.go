@@ -91,12 +91,15 @@ type Model struct {
 // the residual standard deviation √(Σwᵢrᵢ²/DF) and DF the residual degrees
 // of freedom. Weighted says the fit had observation weights, so that a
 // prediction interval needs the new rows' weights (R's predict.lm:
-// pred.var = res.var/weights).
+// pred.var = res.var/weights). Aliased names the features of a
+// rank-deficient linear fit that are linear combinations of the others
+// (Unscaled is then the pseudo-inverse).
 type Inference struct {
 	Unscaled [][]float64 `json:"unscaled"`
 	Sigma    float64     `json:"sigma"`
 	DF       int         `json:"df"`
 	Weighted bool        `json:"weighted,omitempty"`
+	Aliased  []string    `json:"aliased,omitempty"`
 }
 
 // Scaling is the standardisation an iterative solver worked in:

@@ -487,3 +487,28 @@ func TestSummaryQuantitiesInREADME(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictRankDeficient: for a model with an aliased feature (c = a + b)
+// the interval at a row that keeps the dependence equals R's
+//
+//	d <- data.frame(a = 1:7, b = c(2, 1, 4, 3, 6, 5, 8), y = c(1.1, 2.3, 2.9, 4.2, 5.1, 5.8, 7.2))
+//	d$c <- d$a + d$b
+//	predict(lm(y ~ a + b + c, d), data.frame(a = 2, b = 3, c = 5), interval = "confidence")
+//
+// (2.1107142857142867, 1.7430237859165716, 2.4784047855120015), to 1e-11
+// as TestPredictIntervalsMatchR; and predict says, as R warns, that rows
+// breaking the dependence are not identified.
+func TestPredictRankDeficient(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "rd.csv"), []byte("a,b,c,y\n1,2,3,1.1\n2,1,3,2.3\n3,4,7,2.9\n4,3,7,4.2\n5,6,11,5.1\n6,5,11,5.8\n7,8,15,7.2\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "new.csv"), []byte("a,b,c\n2,3,5\n"), 0o644)
+	if code, _, stderr := runLSQ(dir, nil, "fit", "$D/rd.csv", "-o", "$D/rd.json"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := runLSQ(dir, nil, "predict", "$D/rd.json", "$D/new.csv", "--interval", "confidence")
+	got := readOutCSV(t, stdout)
+	if code != 0 || !near(got["fit"][0], 2.1107142857142867, 1e-11) || !near(got["lwr"][0], 1.7430237859165716, 1e-11) || !near(got["upr"][0], 2.4784047855120015, 1e-11) ||
+		!strings.Contains(stderr, "rank-deficient (aliased: c)") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}

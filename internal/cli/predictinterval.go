@@ -66,7 +66,11 @@ func linearInference(res *fit.Result, s *fit.Settings) *modelio.Inference {
 	if err != nil || math.IsInf(p.Sigma, 0) {
 		return nil
 	}
-	return &modelio.Inference{Unscaled: symRows(p.Unscaled), Sigma: p.Sigma, DF: p.DF, Weighted: s.Weights != nil}
+	inf := &modelio.Inference{Unscaled: symRows(p.Unscaled), Sigma: p.Sigma, DF: p.DF, Weighted: s.Weights != nil}
+	for _, j := range res.Exact.Aliased {
+		inf.Aliased = append(inf.Aliased, res.Features[j])
+	}
+	return inf
 }
 
 // curveInference is the same for a nonlinear fit: (JᵀWJ)⁻¹ = Cov/σ̂²; nil
@@ -123,6 +127,9 @@ func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, e
 	grad, w, err := gradients(p, f.PredWeights)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(inf.Aliased) > 0 {
+		fmt.Fprintf(stdio.Err, "note: %s is rank-deficient (aliased: %s); as R warns, its predictions and intervals are identified only at rows whose features satisfy the same linear dependence as the training data's\n", p.modelPath, strings.Join(inf.Aliased, ", "))
 	}
 	if f.kind == stats.Prediction && w == nil && inf.Weighted {
 		fmt.Fprintf(stdio.Err, "note: %s was fitted with weights; the prediction intervals assume weight 1 for the new rows (as R's predict.lm); give their weights with --pred-weights COL\n", p.modelPath)
