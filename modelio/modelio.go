@@ -15,6 +15,7 @@
 //	  "scaling": {"center": [3], "scale": [1.414]},
 //	  "solver": {"name": "qr", "settings": {...}},
 //	  "training": {"n": 5, "loss": 0.24, ...},
+//	  "inference": {"unscaled": [[...]], "sigma": 0.89, "df": 3},
 //	  "state": {...}
 //	}
 //
@@ -23,7 +24,9 @@
 // in, and "state" the solver's exact parameter vector, schedule and
 // optimiser state so that a fit started from the file resumes where it
 // stopped. A curve model (kind "curve") carries its expression and named
-// parameters instead of coefficients.
+// parameters instead of coefficients. "inference", written by the exact
+// unpenalised fits and by curve fits, is what intervals on predictions
+// need; older files without it still load.
 //
 // Readers refuse a file that is not a model, is truncated, or has a version
 // newer than they understand.
@@ -82,6 +85,28 @@ type Model struct {
 	Solver   Solver         `json:"solver"`
 	Training map[string]any `json:"training,omitempty"`
 	State    *State         `json:"state,omitempty"`
+
+	// Inference, when present, holds what intervals on predictions need
+	// (see Inference); files written before it existed load without it.
+	Inference *Inference `json:"inference,omitempty"`
+}
+
+// Inference is what intervals on a model's predictions need, as
+// stats.Predictive: Unscaled is (X̃ᵀWX̃)⁻¹ for a linear model, rows and
+// columns ordered intercept first (when FitIntercept) then Coef; for a
+// curve model (JᵀWJ)⁻¹ at the estimates, ordered as ParamOrder. Sigma is
+// the residual standard deviation √(Σwᵢrᵢ²/DF) and DF the residual degrees
+// of freedom. Weighted says the fit had observation weights, so that a
+// prediction interval needs the new rows' weights (R's predict.lm:
+// pred.var = res.var/weights). Aliased names the features of a
+// rank-deficient linear fit that are linear combinations of the others
+// (Unscaled is then the pseudo-inverse).
+type Inference struct {
+	Unscaled [][]float64 `json:"unscaled"`
+	Sigma    float64     `json:"sigma"`
+	DF       int         `json:"df"`
+	Weighted bool        `json:"weighted,omitempty"`
+	Aliased  []string    `json:"aliased,omitempty"`
 }
 
 // Scaling is the standardisation an iterative solver worked in:
@@ -285,8 +310,42 @@ func (m *Model) validate() error {
 		}
 		seen[f] = true
 	}
+	if err := m.Inference.validate(m); err != nil {
+		return err
+	}
 	if m.Scaling != nil && (len(m.Scaling.Center) != len(m.Features) || len(m.Scaling.Scale) != len(m.Features)) {
 		return errors.New("the model's scaling does not match its features")
+	}
+	return nil
+}
+
+func (inf *Inference) validate(m *Model) error {
+	if inf == nil {
+		return nil
+	}
+	q := len(m.ParamOrder)
+	if m.Kind == KindLinear {
+		q = len(m.Coef)
+		if m.FitIntercept {
+			q++
+		}
+	}
+	if len(inf.Unscaled) != q {
+		return fmt.Errorf("the inference block has a %d-row matrix for %d estimates; write the model again", len(inf.Unscaled), q)
+	}
+	for i, r := range inf.Unscaled {
+		if len(r) != q {
+			return fmt.Errorf("row %d of the inference matrix has %d entries, want %d; write the model again", i+1, len(r), q)
+		}
+		if !lsq.Finite(r) {
+			return fmt.Errorf("row %d of the inference matrix is not finite; write the model again", i+1)
+		}
+	}
+	if !(inf.Sigma >= 0) || math.IsInf(inf.Sigma, 0) {
+		return fmt.Errorf("the inference block's sigma %v is not a finite number ≥ 0", inf.Sigma)
+	}
+	if inf.DF < 1 {
+		return fmt.Errorf("the inference block's df %d must be at least 1", inf.DF)
 	}
 	return nil
 }

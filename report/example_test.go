@@ -102,3 +102,22 @@ func ExamplePathPlot() {
 	// Output:
 	// α from 0.01 to 1, coefficients from -0.3 to 0.9
 }
+
+func ExampleLeveragePlot() {
+	// R's hatvalues and rstandard of lm(y ~ x) for x = 1, 2, 3, 4, 5, 12
+	// and y = 1.1, 1.9, 3.2, 3.9, 5.1, 9 (package stats computes them:
+	// stats.NewInfluence).
+	p, err := report.LeveragePlot(report.Leverage{
+		Hat:      []float64{0.3247, 0.2473, 0.1957, 0.1699, 0.1699, 0.8925},
+		StdResid: []float64{-1.0916, -0.8236, 0.4869, 0.4669, 1.5177, -1.9313},
+		P:        2,
+	})
+	if err != nil {
+		panic(err)
+	}
+	// The last point, of leverage 0.89, lies beyond both contours of
+	// Cook's distance (its D is 15.5).
+	fmt.Printf("%s: leverage up to %.2f, residuals %.2f to %.2f\n", p.Title.Text, p.X.Max, p.Y.Min, p.Y.Max)
+	// Output:
+	// Residuals against leverage: leverage up to 0.92, residuals -2.07 to 1.66
+}

@@ -272,12 +272,16 @@ type FitData struct {
 	// Y and Fitted are the observed and predicted targets; the residuals
 	// are Y − Fitted.
 	Y, Fitted []float64
+	// Leverage, when not nil, adds the residuals-against-leverage panel
+	// with Cook's distance contours (linear least-squares fits).
+	Leverage *Leverage
 }
 
 // FitFigure composes the fit command's figure in two columns: the data
 // with the fitted model (when X is given), the loss curve and the gap to
 // the optimum (when there is a trace; the gap needs a finite Optimum), the
-// residuals against fitted values and their normal Q-Q plot. It returns
+// residuals against fitted values and their normal Q-Q plot, and the
+// residuals against leverage when Leverage is given. It returns
 // the first error of the panels and panics if Y and Fitted (or X) differ
 // in length.
 func FitFigure(d FitData) (*Figure, error) {
@@ -315,6 +319,11 @@ func FitFigure(d FitData) (*Figure, error) {
 	}
 	if err := add(QQPlot(resid)); err != nil {
 		return nil, err
+	}
+	if d.Leverage != nil {
+		if err := add(LeveragePlot(*d.Leverage)); err != nil {
+			return nil, err
+		}
 	}
 	return Grid(2, panels...), nil
 }

@@ -85,6 +85,8 @@ var figures = []struct {
 		[]string{"Raw x: a long, thin valley", "Standardised x: a round bowl", "exact minimum (0.6, 2.2)", "level sets of L", "rate 0.15, 60 steps"}},
 	{"demo_cli", func() (*Figure, error) { return DemoFigure(cliDemoSurfaces()) },
 		[]string{"Raw x", "Standardised x", "rate 0.01, 1000 steps", "rate 1/L, 2000 steps", "rate 1/L, 3 steps", "exact minimum (0.8485, 4)"}},
+	{"leverage", func() (*Figure, error) { return single(LeveragePlot(leverageFixture())) },
+		[]string{"Residuals against leverage", "leverage", "standardised residual", "Cook's distance 0.5", "Cook's distance 1"}},
 	{"fitfigure", func() (*Figure, error) { return FitFigure(fitFixture()) },
 		[]string{"Data and fitted model", "Training loss", "Gap to the exact optimum", "Residuals against fitted values", "Normal Q-Q plot of residuals"}},
 }

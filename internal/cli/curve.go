@@ -329,6 +329,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		if !math.IsInf(res.RSS, 0) {
 			m.Training["rss"] = res.RSS
 		}
+		m.Inference = curveModelInference(res, o.Weights != "")
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
 		}

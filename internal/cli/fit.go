@@ -68,6 +68,8 @@ type fitOptions struct {
 	// clusters are the --cluster labels of the rows, read with the data.
 	clusters []int
 
+	Inference inferenceFlags
+
 	Trace  string
 	Quiet  bool
 	JSON   bool
@@ -157,6 +159,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L (Newey–West, Bartlett kernel, rows in time order)")
 	f.StringVar(&opts.Cluster, "cluster", "", "cluster-robust (CR1) standard errors, clusters labelled by this column")
 	f.StringVar(&opts.DF, "df", "", "reference distribution of --summary's tests: t (residual df, as R's coeftest) or z; default t, z with --robust or --cluster (statsmodels)")
+	opts.Inference.register(f)
 	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
 	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
@@ -202,6 +205,9 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	s.WeightDecay = o.WeightDec
 	if p.rates, p.grid, err = parseRates(o.LR); err != nil {
 		return nil, err
+	}
+	if o.Robust != "" || o.Cluster != "" || o.DF != "" {
+		o.Summary = true // robust errors and the choice of test are printed in the summary
 	}
 	if err := o.checkNumbers(); err != nil {
 		return nil, err
@@ -366,6 +372,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	if o.WeightDec != 0 && s.Solver != fit.AdamW {
 		return usagef("--weight-decay applies to --solver adamw only, not %s (adam's L2 penalty is --penalty l2)", s.Solver)
 	}
+	if err := o.Inference.check(o, s); err != nil {
+		return err
+	}
 	if o.Proximal {
 		switch {
 		case s.Solver == fit.GD && !o.LineSearch, s.Solver == fit.SGD, s.Solver == fit.Momentum, s.Solver == fit.Nesterov:
@@ -413,6 +422,7 @@ type fitOutput struct {
 	Notes      []string    `json:"notes,omitempty"`
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
+	*inferenceOut
 }
 
 type timings struct {
@@ -558,6 +568,7 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 			"status": res.Status.String(), "iterations": res.Iterations,
 		},
 	}
+	m.Inference = linearInference(res, s)
 	if !res.Solver.Exact() {
 		st := m.Solver.Settings
 		if res.Optim != nil { // nil for cd and fista, which have no learning rate

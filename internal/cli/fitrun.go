@@ -59,6 +59,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		}
 	}
 	if o.Stream || needsStream(files, budget) {
+		if o.Inference.wanted() {
+			return usagef("--diagnostics and --anova need the rows in memory; %s is streamed (raise --memory)", o.File)
+		}
 		return runStreamFit(ctx, o, p, files, stdio)
 	}
 	r, err := loadFitRun(o, p, stdio)
@@ -247,6 +250,9 @@ func (r *fitRun) write() error {
 			r.out.SummaryNote = serr.Error()
 		}
 	}
+	if err := fitInference(o, res, r.fr, r.x, r.y, r.s.Weights, r.sum, &r.out); err != nil {
+		return err
+	}
 	if r.trace != nil {
 		if err := r.trace.finish(true); err != nil {
 			return err
@@ -269,19 +275,19 @@ func (r *fitRun) write() error {
 	}
 	w := r.stdio.Out
 	printFit(w, &r.out, res)
-	if !o.Summary {
-		return nil
-	}
-	fmt.Fprintln(w)
-	switch {
-	case r.sum != nil:
-		if !r.s.Solver.Exact() {
-			fmt.Fprintln(w, "inference at the exact solution:")
+	if o.Summary {
+		fmt.Fprintln(w)
+		switch {
+		case r.sum != nil:
+			if !r.s.Solver.Exact() {
+				fmt.Fprintln(w, "inference at the exact solution:")
+			}
+			printSummary(w, r.sum, r.out.summaryOut, r.fr.Features)
+		case r.out.SummaryNote != "":
+			fmt.Fprintf(w, "no summary: %s\n", r.out.SummaryNote)
 		}
-		printSummary(w, r.sum, r.out.summaryOut, r.fr.Features)
-	case r.out.SummaryNote != "":
-		fmt.Fprintf(w, "no summary: %s\n", r.out.SummaryNote)
 	}
+	printInference(w, o, &r.out, r.fr.Target, r.fr.Features)
 	return nil
 }
 

@@ -24,6 +24,7 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 		fitted[i] = lin.Predict(x.RawRowView(i))
 	}
 	fd := report.FitData{Optimum: traceOptimum(res.ExactObjective), Y: y, Fitted: fitted, YName: fr.Target}
+	fd.Leverage = leverageData(res, x, fr.Weights)
 	if hist != nil && len(hist.its) > 1 {
 		fd.Trace = hist.its // a one-epoch trace is a point, not a curve
 	}
@@ -116,7 +117,7 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 	if out.summaryOut != nil {
 		h.Notes = append(h.Notes, "Design: "+out.Diagnosis+".")
 	}
-	if err := h.AddFigure("The fit", "Data and fitted values, residuals against fitted values, normal Q-Q plot of the residuals, and for iterative solvers the loss and its gap to the exact optimum per epoch.", fig); err != nil {
+	if err := h.AddFigure("The fit", "Data and fitted values, residuals against fitted values, normal Q-Q plot of the residuals, residuals against leverage with Cook's distance contours (exact fits), and for iterative solvers the loss and its gap to the exact optimum per epoch.", fig); err != nil {
 		return err
 	}
 	if err := writeHTML(o.Visual.Report, h); err != nil {

@@ -25,6 +25,7 @@ type predictOptions struct {
 	Output      string
 	Keep        bool
 	Delimiter   string
+	Interval    intervalFlags
 }
 
 func newPredictCmd(stdio IO) *cobra.Command {
@@ -40,12 +41,16 @@ FILE may be - for standard input.`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model, opts.File = args[0], args[1]
+			if err := opts.Interval.check(cmd.Flags().Changed); err != nil {
+				return err
+			}
 			return runPredict(opts, stdio)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the CSV to this file (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "copy the input columns before the prediction column")
 	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "field delimiter of FILE (default \",\")")
+	opts.Interval.register(cmd.Flags())
 	return cmd
 }
 
@@ -61,9 +66,19 @@ func runPredict(opts predictOptions, stdio IO) error {
 		return err
 	}
 	pred, n, in, dopts := p.pred, len(p.pred), p.in, p.opts
+	var lwr, upr []float64
+	if opts.Interval.kind != 0 {
+		if lwr, upr, err = intervals(p, &opts.Interval, stdio); err != nil {
+			return err
+		}
+	}
 	write := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
-		if err := writePredictions(bw, pred, n, opts.Keep, in, dopts); err != nil {
+		write := func() error { return writePredictions(bw, pred, n, opts.Keep, in, dopts) }
+		if lwr != nil {
+			write = func() error { return writeIntervals(bw, p, lwr, upr, opts.Keep) }
+		}
+		if err := write(); err != nil {
 			return err
 		}
 		return bw.Flush()
@@ -171,13 +186,25 @@ func forModel(err error, m *modelio.Model) error {
 }
 
 func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInput, dopts *data.Options) error {
+	return writeColumns(w, []string{"prediction"}, [][]float64{pred}, n, keep, in, dopts)
+}
+
+// writeColumns writes CSV with the named columns of n values each, after
+// the input's own columns when keep.
+func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep bool, in namedInput, dopts *data.Options) error {
 	if !keep {
-		if _, err := io.WriteString(w, "prediction\n"); err != nil {
+		if _, err := io.WriteString(w, strings.Join(names, ",")+"\n"); err != nil {
 			return err
 		}
 		var b []byte
-		for _, p := range pred {
-			b = strconv.AppendFloat(b[:0], p, 'g', -1, 64)
+		for i := range n {
+			b = b[:0]
+			for j, c := range cols {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendFloat(b, c[i], 'g', -1, 64)
+			}
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -222,12 +249,14 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 			continue
 		}
 		if header {
-			rec = append(rec, "prediction")
+			rec = append(rec, names...)
 		} else {
 			if row >= n {
 				return fmt.Errorf("%s: more rows than were read for prediction", in.name)
 			}
-			rec = append(rec, strconv.FormatFloat(pred[row], 'g', -1, 64))
+			for _, c := range cols {
+				rec = append(rec, strconv.FormatFloat(c[row], 'g', -1, 64))
+			}
 			row++
 		}
 		if err := cw.Write(rec); err != nil {
@@ -274,10 +303,11 @@ func refuseOverwrite(output string, inputs ...string) error {
 // prediction is a model's predictions for an input file, with what was
 // needed to make them.
 type prediction struct {
-	model *modelio.Model
-	in    namedInput
-	opts  *data.Options
-	pred  []float64
+	model     *modelio.Model
+	modelPath string
+	in        namedInput
+	opts      *data.Options
+	pred      []float64
 }
 
 // predictFile loads a model and predicts every row of an input file.
@@ -298,5 +328,5 @@ func predictFile(modelPath, file, delimiter string, stdio IO) (*prediction, erro
 	if err != nil {
 		return nil, err
 	}
-	return &prediction{model: m, in: in, opts: dopts, pred: pred}, nil
+	return &prediction{model: m, modelPath: modelPath, in: in, opts: dopts, pred: pred}, nil
 }

@@ -72,9 +72,6 @@ func (r *robustFlags) check(o *fitOptions) error {
 	if _, err := r.settings(); err != nil {
 		return err
 	}
-	if (r.Cluster != "" || r.DF != "") && !o.Summary {
-		return usagef("--cluster and --df choose the standard errors of --summary; add --summary")
-	}
 	ordered := r.Cluster != "" || strings.HasPrefix(strings.ToLower(r.Robust), "hac")
 	if ordered && o.ValFrac > 0 {
 		return usagef("--val-frac draws rows at random, which breaks the clusters and the time order of --cluster and --robust hac; drop --val-frac")

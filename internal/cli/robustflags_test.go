@@ -127,8 +127,6 @@ func TestRobustFlagErrors(t *testing.T) {
 		{[]string{"--summary", "--robust", "hac:lag=2"}, "--robust"},
 		{[]string{"--summary", "--robust", "HC4"}, "--robust"},
 		{[]string{"--summary", "--df", "f"}, "--df"},
-		{[]string{"--df", "t"}, "--summary"},
-		{[]string{"--cluster", "g"}, "--summary"},
 		{[]string{"--summary", "--cluster", "g", "--robust", "HC1"}, "--robust"},
 		{[]string{"--summary", "--cluster", "nope"}, "--cluster nope"},
 		{[]string{"--summary", "--cluster", "g", "--solver", "gd", "--val-frac", "0.3"}, "--val-frac"},
