@@ -107,7 +107,9 @@ type Settings struct {
 	// must be nil otherwise). Rows of weight 0 are left out, as elsewhere.
 	Clusters []int
 	// Lags is the Newey–West truncation lag L ≥ 0 for Cov HAC (zero
-	// otherwise). Zero means DefaultLags(n).
+	// otherwise). Zero means DefaultLags(n). The rows of positive weight,
+	// in their order, are the time series (a row of weight 0 is deleted,
+	// not a gap).
 	Lags int
 }
 
