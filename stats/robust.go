@@ -37,7 +37,7 @@ func DefaultLags(n int) int {
 // M of White (1980), MacKinnon & White (1985), Liang & Zeger (1986) with
 // Stata's small-sample factor (CR1), and Newey & West (1987).
 func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, set *Settings, sc float64) int {
-	inf := influenceOf(res, x, weights, sc)
+	inf := influenceOf(res, x, weights, sc, set.Precision)
 	_, p := inf.psi.Dims()
 	psi := inf.psi
 	var extra int
@@ -145,6 +145,9 @@ func checkRobust(set *Settings, rows int) {
 	}
 	if set.Lags < 0 || (set.Lags != 0 && set.Cov != HAC) {
 		panic(fmt.Sprintf("stats: Lags %d with covariance %v", set.Lags, set.Cov))
+	}
+	if set.Precision < linear.Auto || set.Precision > linear.DoubleDouble || (set.Precision != linear.Auto && set.Cov == NonRobust) {
+		panic(fmt.Sprintf("stats: Precision %v with covariance %v", set.Precision, set.Cov))
 	}
 }
 
