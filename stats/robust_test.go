@@ -256,48 +256,61 @@ func TestRobustLongley(t *testing.T) {
 	}
 }
 
-// TestRobustFloat64Path checks that the float64 QR path (used above
-// n·d² = linear.AccurateLimit) agrees with the double-double path on a
-// well-conditioned weighted design: both are backward stable, so they agree
-// to about cond·ε ≈ 1e-14; 1e-12 leaves margin.
+// TestRobustFloat64Path checks that the three ways to the influence rows
+// and leverages agree on a well-conditioned weighted design (rows of weight
+// 0 included), with and without intercept: the double-double QR path
+// (Precision Auto here), the float64 QR path (used beyond linear's
+// double-double limits) and the textbook (X̃ᵀWX̃)⁻¹x̃ᵢwᵢrᵢ of the
+// rank-deficient path. All are backward stable on this design (condition
+// number about 3), so they agree to about cond·ε ≈ 1e-15 relative to the
+// size of ψ (at most about 0.1 here): 1e-12·(|ψ| + 1e-3) leaves margin.
 func TestRobustFloat64Path(t *testing.T) {
 	n, d := 40, 3
 	x := mat.NewDense(n, d, nil)
 	y := make([]float64, n)
 	w := make([]float64, n)
-	cl := make([]int, n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < d; j++ {
 			x.Set(i, j, math.Sin(float64(i*(j+2)))+float64(j))
 		}
 		y[i] = 1 + x.At(i, 0) - 2*x.At(i, 2) + math.Cos(float64(3*i))*(1+x.At(i, 1))
 		w[i] = float64(i % 4) // some rows of weight 0
-		cl[i] = i % 7
 	}
-	res, err := linear.Solve(x, y, &linear.Settings{Weights: w})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, kind := range []CovType{HC0, HC3, Cluster, HAC} {
-		set := &Settings{Cov: kind}
-		if kind == Cluster {
-			set.Clusters = cl
+	for _, noIntercept := range []bool{false, true} {
+		res, err := linear.Solve(x, y, &linear.Settings{Weights: w, NoIntercept: noIntercept})
+		if err != nil {
+			t.Fatal(err)
 		}
-		a, b := influenceOf(res, x, w, 1, linear.Auto), &influence{h: make([]float64, n), rows: nil}
-		b.rows = a.rows
-		b.psi = mat.NewDense(n, d+1, nil)
+		p := d + 1
+		if noIntercept {
+			p = d
+		}
+		a := influenceOf(res, x, w, 1, linear.Auto)
+		b := &influence{h: make([]float64, n), rows: a.rows, psi: mat.NewDense(n, p, nil)}
 		b.fromQR(res, x, w, 1)
-		c := &influence{h: make([]float64, n), rows: a.rows, psi: mat.NewDense(n, d+1, nil)}
+		c := &influence{h: make([]float64, n), rows: a.rows, psi: mat.NewDense(n, p, nil)}
 		c.fromUnscaled(res, x, w, 1)
+		if len(a.rows) != 30 {
+			t.Fatalf("%d rows of positive weight, want 30", len(a.rows))
+		}
+		// The leverages are the diagonal of the hat matrix, whose trace is
+		// the number of coefficients.
+		var trace float64
+		for _, h := range a.h {
+			trace += h
+		}
+		if math.Abs(trace-float64(p)) > 1e-13 {
+			t.Errorf("no intercept %v: Σh = %.17g, want %d", noIntercept, trace, p)
+		}
 		for i := 0; i < n; i++ {
-			for j := 0; j <= d; j++ {
-				for name, other := range map[string]*influence{"float64 QR": b, "unscaled": c} {
+			for name, other := range map[string]*influence{"float64 QR": b, "unscaled": c} {
+				for j := 0; j < p; j++ {
 					if g, e := other.psi.At(i, j), a.psi.At(i, j); math.Abs(g-e) > 1e-12*(math.Abs(e)+1e-3) {
-						t.Errorf("%v %s: psi[%d,%d] = %g, dd %g", kind, name, i, j, g, e)
+						t.Errorf("no intercept %v, %s: psi[%d,%d] = %g, dd %g", noIntercept, name, i, j, g, e)
 					}
-					if g, e := other.h[i], a.h[i]; math.Abs(g-e) > 1e-12 {
-						t.Errorf("%v %s: h[%d] = %g, dd %g", kind, name, i, g, e)
-					}
+				}
+				if g, e := other.h[i], a.h[i]; math.Abs(g-e) > 1e-12 {
+					t.Errorf("no intercept %v, %s: h[%d] = %g, dd %g", noIntercept, name, i, g, e)
 				}
 			}
 		}
