@@ -9,11 +9,10 @@ import (
 )
 
 // DefaultLags is the Newey–West truncation lag L used when Settings.Lags
-// is zero: ⌊4(n/100)^{2/9}⌋, Newey and West's (1994) rule of thumb for the
-// Bartlett kernel (Greene, 7th ed., §20.5.2; statsmodels' acf and
-// Stata's newey documentation use the same rule). sandwich::NeweyWest
-// instead chooses the lag from the data (bwNeweyWest) and prewhitens by
-// default; see HAC.
+// is zero: ⌊4(n/100)^{2/9}⌋, the rule of thumb for the Bartlett kernel
+// that follows from Newey and West (1994), Review of Economic Studies
+// 61(4), with its constant 4. sandwich::NeweyWest instead chooses the lag
+// from the data (bwNeweyWest) and prewhitens by default; see HAC.
 func DefaultLags(n int) int {
 	return int(math.Floor(4 * math.Pow(float64(n)/100, 2.0/9)))
 }
