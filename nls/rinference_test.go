@@ -194,9 +194,17 @@ func index(names []string, name string) int {
 func TestProfileLinearIsWald(t *testing.T) {
 	x := []float64{1, 2, 3, 4, 5, 6, 7, 8}
 	y := []float64{2.1, 3.9, 6.2, 7.8, 10.1, 12.2, 13.8, 16.1}
-	for _, w := range [][]float64{nil, {1, 2, 1, 3, 1, 2, 0, 1}} {
-		res, err := Curve(context.Background(), "a + b*x", y, map[string][]float64{"x": x},
-			map[string]float64{"a": 0, "b": 1}, &Settings{Weights: w})
+	for _, c := range []struct {
+		model string
+		start map[string]float64
+		w     []float64
+	}{
+		{"a + b*x", map[string]float64{"a": 0, "b": 1}, nil},
+		{"a + b*x", map[string]float64{"a": 0, "b": 1}, []float64{1, 2, 1, 3, 1, 2, 0, 1}},
+		{"b*x", map[string]float64{"b": 1}, nil}, // one parameter: S itself
+	} {
+		w := c.w
+		res, err := Curve(context.Background(), c.model, y, map[string][]float64{"x": x}, c.start, &Settings{Weights: w})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,7 +37,7 @@ var selfStarts = map[string]struct {
 	distinct int
 }{
 	"SSlogis":    {[]string{"Asym", "xmid", "scal"}, "Asym/(1+exp((xmid-x)/scal))", 4},
-	"SSasymp":    {[]string{"Asym", "R0", "lrc"}, "Asym+(R0-Asym)*exp(-exp(lrc)*x)", 4},
+	"SSasymp":    {[]string{"Asym", "R0", "lrc"}, "Asym+(R0-Asym)*exp(-exp(lrc)*x)", 3},
 	"SSmicmen":   {[]string{"Vm", "K"}, "Vm*x/(K+x)", 3},
 	"SSgompertz": {[]string{"Asym", "b2", "b3"}, "Asym*exp(-b2*b3^x)", 4},
 	"SSfpl":      {[]string{"A", "B", "xmid", "scal"}, "A+(B-A)/(1+exp((xmid-x)/scal))", 5},
@@ -372,6 +372,9 @@ func rateStart(x, y []float64) (float64, error) {
 }
 
 func asympStart(_ context.Context, x, y []float64) ([]float64, error) {
+	if len(x) == 3 {
+		return asymp3(x, y)
+	}
 	lrc, err := rateStart(x, y)
 	if err != nil {
 		return nil, err
@@ -383,6 +386,24 @@ func asympStart(_ context.Context, x, y []float64) ([]float64, error) {
 	}
 	asym, r0 := linear2(f1, f2, y)
 	return []float64{asym, r0, lrc}, nil
+}
+
+// asymp3 is R's closed form for three equally spaced inputs: the curve
+// through the three averages.
+func asymp3(x, y []float64) ([]float64, error) {
+	d1, d2 := y[1]-y[0], y[2]-y[1]
+	if d1*d2 <= 0 {
+		return nil, fmt.Errorf("the three averaged responses are not monotone: no asymptotic regression through them")
+	}
+	if x[1]-x[0] != x[2]-x[1] {
+		return nil, fmt.Errorf("three distinct inputs that are not equally spaced: too few observations to fit an asymptotic regression model (R's condition)")
+	}
+	expmRd := (y[2]-y[0])/d1 - 1
+	rc := -math.Log(expmRd) / (x[1] - x[0])
+	e1 := math.Exp(-rc * x[0])
+	bma := d1 / (e1 * (expmRd - 1))
+	asym := y[0] - bma*e1
+	return []float64{asym, bma + asym, math.Log(rc)}, nil
 }
 
 func gompertzStart(ctx context.Context, x, y []float64) ([]float64, error) {

@@ -2,6 +2,7 @@ package nls
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,25 @@ func TestSelfStartErrors(t *testing.T) {
 	l, _, _ := ParseSelfStart("SSlogis(x)")
 	if _, err := l.Initial(ctx, []float64{1, 2, 3, 4}, []float64{2, 2, 2, 2}); err == nil || !strings.Contains(err.Error(), "all equal") {
 		t.Errorf("logis flat: %v", err)
+	}
+	// SSasymp on three distinct inputs: R's closed form through the
+	// averages, R 4.2's getInitial(y ~ SSasymp(x, Asym, R0, lrc)) on
+	// x = 1,2,3,1,2,3, y = 2.1,3.5,4.2,2.3,3.3,4.4 gives Asym 7.00000000000001599,
+	// R0 0.60000000000000231, lrc -1.24589932370724243 (exact: 7, 0.6,
+	// log(log(4/3))); the curve passes through the three points, so the fit
+	// to them keeps these to rounding: 1e-12.
+	a, _, _ := ParseSelfStart("SSasymp(x)")
+	st, err := a.Initial(ctx, []float64{1, 2, 3, 1, 2, 3}, []float64{2.1, 3.5, 4.2, 2.3, 3.3, 4.4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]float64{"Asym": 7, "R0": 0.6, "lrc": math.Log(math.Log(4.0 / 3))} {
+		if math.Abs(st[p]-want) > 1e-12*math.Abs(want) {
+			t.Errorf("asymp3 %s = %.17g, want %.17g", p, st[p], want)
+		}
+	}
+	if _, err := a.Initial(ctx, []float64{1, 2, 4}, []float64{2, 3, 4}); err == nil || !strings.Contains(err.Error(), "not equally spaced") {
+		t.Errorf("asymp3 unequal: %v", err)
 	}
 	in, _, _ := ParseSelfStart("SSlogis(log(c))")
 	if _, err := in.InputValues(map[string][]float64{"c": {1, 0}}); err == nil || !strings.Contains(err.Error(), "-Inf at data row 2") {

@@ -52,3 +52,32 @@ func ExampleSummarize_robust() {
 	// const  0.2286 ± 0.4104  z 0.557  p 0.578  [-0.5758, 1.0329]
 	// x      0.9548 ± 0.1388  z 6.879  p 6.02e-12  [0.6827, 1.2268]
 }
+
+// Cluster-robust (CR1) and Newey–West standard errors with Student's t on
+// the residual degrees of freedom, as R's
+// coeftest(fit, vcovCL(fit, cluster = ~g)) and
+// coeftest(fit, NeweyWest(fit, lag = 2, prewhite = FALSE)) print them.
+func ExampleSummarize_clusterHAC() {
+	x := mat.NewDense(10, 1, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	y := []float64{1.2, 1.9, 3.4, 3.8, 5.3, 5.9, 7.4, 7.7, 9.6, 9.8}
+	g := []int{1, 1, 2, 2, 3, 3, 4, 4, 5, 5}
+	res, err := linear.Solve(x, y, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, set := range []stats.Settings{
+		{Cov: stats.Cluster, Clusters: g, Dist: stats.StudentT},
+		{Cov: stats.HAC, Lags: 2, Dist: stats.StudentT},
+	} {
+		s, err := stats.Summarize(res, x, nil, &set)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-7s se %.6f %.6f  p %.4g %.4g\n", s.Type, s.Terms[0].StdErr, s.Terms[1].StdErr, s.Terms[0].P, s.Terms[1].P)
+	}
+	// Output:
+	// cluster se 0.064283 0.013189  p 0.08428 1.061e-12
+	// HAC     se 0.075000 0.015669  p 0.1297 4.2e-12
+}

@@ -9,11 +9,10 @@ import (
 )
 
 // DefaultLags is the Newey–West truncation lag L used when Settings.Lags
-// is zero: ⌊4(n/100)^{2/9}⌋, Newey and West's (1994) rule of thumb for the
-// Bartlett kernel (Greene, 7th ed., §20.5.2; statsmodels' acf and
-// Stata's newey documentation use the same rule). sandwich::NeweyWest
-// instead chooses the lag from the data (bwNeweyWest) and prewhitens by
-// default; see HAC.
+// is zero: ⌊4(n/100)^{2/9}⌋, the rule of thumb for the Bartlett kernel
+// that follows from Newey and West (1994), Review of Economic Studies
+// 61(4), with its constant 4. sandwich::NeweyWest instead chooses the lag
+// from the data (bwNeweyWest) and prewhitens by default; see HAC.
 func DefaultLags(n int) int {
 	return int(math.Floor(4 * math.Pow(float64(n)/100, 2.0/9)))
 }
@@ -37,7 +36,7 @@ func DefaultLags(n int) int {
 // M of White (1980), MacKinnon & White (1985), Liang & Zeger (1986) with
 // Stata's small-sample factor (CR1), and Newey & West (1987).
 func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, set *Settings, sc float64) int {
-	inf := influenceOf(res, x, weights, sc)
+	inf := influenceOf(res, x, weights, sc, set.Precision)
 	_, p := inf.psi.Dims()
 	psi := inf.psi
 	var extra int
@@ -145,6 +144,9 @@ func checkRobust(set *Settings, rows int) {
 	}
 	if set.Lags < 0 || (set.Lags != 0 && set.Cov != HAC) {
 		panic(fmt.Sprintf("stats: Lags %d with covariance %v", set.Lags, set.Cov))
+	}
+	if set.Precision < linear.Auto || set.Precision > linear.DoubleDouble || (set.Precision != linear.Auto && set.Cov == NonRobust) {
+		panic(fmt.Sprintf("stats: Precision %v with covariance %v", set.Precision, set.Cov))
 	}
 }
 

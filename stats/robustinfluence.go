@@ -20,10 +20,13 @@ type influence struct {
 	rows []int // the rows with positive weight, ascending
 }
 
-// ddLimit is the size n·d² up to which influence works in double-double;
-// beyond it, float64 (the same algorithm, relative errors of order cond·ε
-// instead of cond·10⁻³²). It is package linear's AccurateLimit.
-const ddLimit = linear.AccurateLimit
+// influence works in double-double while n·d² ≤ linear.AccurateLimit and
+// n·(d+1) ≤ linear.AccurateMemoryLimit (the limits of package linear's
+// double-double fit); beyond them in float64, by the same algorithm, with
+// relative errors of order cond·ε instead of cond·10⁻³².
+func useDD(n, d int) bool {
+	return float64(n)*float64(d)*float64(d) <= linear.AccurateLimit && float64(n)*float64(d+1) <= linear.AccurateMemoryLimit
+}
 
 // influenceOf computes ψ and h. The residuals are divided by sc (see
 // sandwich), so ψ is the influence divided by sc.
@@ -43,7 +46,7 @@ const ddLimit = linear.AccurateLimit
 //
 // A rank-deficient fit uses the pseudo-inverse linear.Result.Unscaled, as
 // the classical covariance does.
-func influenceOf(res *linear.Result, x *mat.Dense, weights []float64, sc float64) *influence {
+func influenceOf(res *linear.Result, x *mat.Dense, weights []float64, sc float64, prec linear.Precision) *influence {
 	n, d := x.Dims()
 	inf := &influence{h: make([]float64, n)}
 	for i := 0; i < n; i++ {
@@ -59,7 +62,7 @@ func influenceOf(res *linear.Result, x *mat.Dense, weights []float64, sc float64
 	switch {
 	case res.Rank < d || d == 0:
 		inf.fromUnscaled(res, x, weights, sc)
-	case float64(len(inf.rows))*float64(d)*float64(d) <= ddLimit:
+	case prec == linear.DoubleDouble || prec == linear.Auto && useDD(len(inf.rows), d):
 		inf.fromQRDD(res, x, weights, sc)
 	default:
 		inf.fromQR(res, x, weights, sc)
@@ -141,8 +144,9 @@ func (inf *influence) fromQRDD(res *linear.Result, x *mat.Dense, weights []float
 	a := make([]xdd.DD, d)
 	for k, i := range inf.rows {
 		// qᵢ = R⁻ᵀzᵢ by forward substitution.
+		xr := x.RawRowView(i)
 		for j := 0; j < d; j++ {
-			s := xdd.Mul(xdd.Sub(dd(x.At(i, j)), mean[j]), sqw[k])
+			s := xdd.Mul(xdd.Sub(dd(xr[j]), mean[j]), sqw[k])
 			for l := 0; l < j; l++ {
 				s = xdd.Sub(s, xdd.Mul(r[l][j], q[l]))
 			}
@@ -241,37 +245,49 @@ func (inf *influence) fromQR(res *linear.Result, x *mat.Dense, weights []float64
 	qr.Factorize(z)
 	var rf mat.Dense
 	qr.RTo(&rf)
-	r := mat.NewTriDense(d, mat.Upper, nil)
-	for j := 0; j < d; j++ {
-		for l := j; l < d; l++ {
-			r.SetTri(j, l, rf.At(j, l))
+	r := make([][]float64, d) // rows of R
+	for j := range r {
+		r[j] = rf.RawRowView(j)[:d]
+		if r[j][j] == 0 {
+			panic("stats: singular R of a full-rank fit")
 		}
 	}
 	off := 0
 	if res.HasIntercept {
 		off = 1
 	}
-	q := mat.NewVecDense(d, nil)
-	a := mat.NewVecDense(d, nil)
+	q := make([]float64, d)
+	a := make([]float64, d)
 	for k, i := range inf.rows {
-		q.CopyVec(z.RowView(k))
-		if err := q.SolveVec(r.T(), q); err != nil {
-			panic("stats: singular R of a full-rank fit")
+		// qᵢ = R⁻ᵀzᵢ, then a = R⁻¹qᵢ, by substitution.
+		zr := z.RawRowView(k)
+		h := 0.0
+		for j := 0; j < d; j++ {
+			v := zr[j]
+			for l := 0; l < j; l++ {
+				v -= r[l][j] * q[l]
+			}
+			q[j] = v / r[j][j]
+			h += q[j] * q[j]
 		}
-		h := mat.Dot(q, q)
-		if err := a.SolveVec(r, q); err != nil {
-			panic("stats: singular R of a full-rank fit")
+		for j := d - 1; j >= 0; j-- {
+			v := q[j]
+			for l := j + 1; l < d; l++ {
+				v -= r[j][l] * a[l]
+			}
+			a[j] = v / r[j][j]
 		}
 		w := weightOf(weights, i)
 		f := math.Sqrt(w) * res.Residuals[i] / sc
 		b := 0.0
+		out := inf.psi.RawRowView(i)
 		for j := 0; j < d; j++ {
-			v := a.AtVec(j) * f
-			inf.psi.Set(i, off+j, v)
+			v := a[j] * f
+			out[off+j] = v
 			b -= mean[j] * v
 		}
 		if off == 1 {
-			inf.psi.Set(i, 0, w*res.Residuals[i]/sc/sumW+b)
+			out[0] = w*res.Residuals[i]/sc/sumW + b
 			h += w / sumW
 		}
 		inf.h[i] = h

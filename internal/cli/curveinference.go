@@ -25,8 +25,13 @@ type curveInference struct {
 // selfStart recognises a self-starting --model (SSlogis(log(conc)), …),
 // replaces it by its expression and reports whether the starting values
 // are to be computed from the data: --start empty or auto. It returns nil
-// for a plain expression, for which --start auto is a usage error.
+// for a plain expression, for which --start auto is a usage error. It also
+// refuses --profile with a first-order method, which keeps no
+// least-squares problem to profile.
 func (o *curveOptions) selfStart() (*nls.SelfStart, bool, error) {
+	if o.Profile && (o.Method == "gd" || o.Method == "adam") {
+		return nil, false, usagef("--profile refits the other parameters by Levenberg–Marquardt at each point; it needs --method lm or gn, not %s", o.Method)
+	}
 	m, ok, err := nls.ParseSelfStart(o.Model)
 	if err != nil {
 		return nil, false, usagef("--model: %v", err)
@@ -82,6 +87,10 @@ func curveExtras(ctx context.Context, res *nls.Result, params []string, s *nls.S
 		ci.Notes = append(ci.Notes, fmt.Sprintf("%s is held on its %s bound %g: its standard error, t, p and interval are those of the unconstrained linearisation there, with every parameter counted in the degrees of freedom (as R's nls with algorithm = \"port\" reports them); they do not account for the bound", p, side, v))
 	}
 	if !profile {
+		return ci, nil
+	}
+	if !res.Status.Converged() {
+		ci.Notes = append(ci.Notes, "no profile intervals: the fit did not converge, and a profile is taken about the minimum")
 		return ci, nil
 	}
 	ci.ProfileLow, ci.ProfileHigh = map[string]jsonFloat{}, map[string]jsonFloat{}

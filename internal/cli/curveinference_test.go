@@ -136,6 +136,7 @@ func TestCurveSelfStartErrors(t *testing.T) {
 		{[]string{"--model", "SSlogis(x, a, b)"}, 2, "SSlogis takes the input and 3 parameter names"},
 		{[]string{"--model", "SSfpl(x)"}, 1, "4 distinct input values; its starting values need at least 5; give --start"},
 		{[]string{"--model", "SSlogis(log(z))"}, 1, `"z"`},
+		{[]string{"--model", "a*x", "--start", "a=1", "--profile", "--method", "adam"}, 2, "--profile refits the other parameters"},
 	} {
 		code, _, stderr := runLSQ(dir, nil, append([]string{"curve", "$D/s.csv"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {

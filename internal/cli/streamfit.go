@@ -153,8 +153,8 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
-	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && (o.Robust != "" || o.Cluster != "") {
-		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report, --robust and --cluster")
+	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && (o.Robust != "" || o.Cluster != "" || o.DF != "") {
+		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report, --robust, --cluster and --df")
 	}
 	return nil
 }
@@ -251,7 +251,7 @@ func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, 
 		Loss: jsonFloat(fr.MSE), RMSE: jsonFloat(fr.RMSE), Objective: jsonFloat(fr.Objective),
 		Timings: timings{FitS: elapsed.Seconds()},
 	}
-	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), NObs: int(res.N), Covariance: "nonrobust"}
+	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), NObs: int(res.N), Covariance: "nonrobust", Dist: "t"}
 	for _, se := range res.StdErr {
 		sum.StdErr = append(sum.StdErr, jsonFloat(se))
 	}
