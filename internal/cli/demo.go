@@ -191,7 +191,7 @@ func printDemo(n narrator, o *demoOutput) {
 		"3. 原因：J 是二次函数，其 Hessian 矩阵 XᵀX/n（含截距列）的特征值为\n"+
 			"   L = %.4g 和 μ = %.4g，条件数 %.0f。\n", float64(t.L), float64(t.Mu), float64(t.Cond))
 	p("   GD is stable only for rates below 2/L = %.3g; the rate %.2g is %.0f× smaller,\n",
-		"   只有学习率低于 2/L = %.3g 时梯度下降才稳定；%.2g 比它小 %.0f 倍，\n", float64(t.Bound), t.LR, float64(t.Bound)/t.LR)
+		"   只有学习率低于 2/L = %.3g 时梯度下降才稳定，这个上限是 %.2g 的 %.0f 倍；\n", float64(t.Bound), t.LR, float64(t.Bound)/t.LR)
 	p("   and along the flat direction each step removes only a fraction ημ = %.5f of\n"+
 		"   the error: after %d steps %.0f%% of it is left; 1e-6 would take %.0f steps.\n\n",
 		"   而沿着平坦方向，每步只能消去误差的 ημ = %.5f；\n"+
