@@ -229,8 +229,8 @@ func printDemoReg(n narrator, rf *regFits) {
 		"   data, then on the same data with %d added to every y.\n",
 		"3. 为什么不惩罚截距：在教程数据上做岭回归（α = 1，x 不标准化），再把每个 y\n"+
 			"   都加上 %d 重做一遍。\n", regShift)
-	p("                            slope      intercept   | y + %d: slope   intercept\n",
-		"                            斜率       截距        | y + %d：斜率    截距\n", regShift)
+	p("                             slope      intercept   | y + %d: slope   intercept\n",
+		"                             斜率       截距        | y + %d：斜率    截距\n", regShift)
 	rows := [][2]string{{"intercept not penalised", "截距不受惩罚"}, {"intercept penalised", "截距也受惩罚"}}
 	for i, r := range rf.shift {
 		fmt.Fprint(n.w, "     "+pad(n.pick(rows[i][0], rows[i][1]), 24))

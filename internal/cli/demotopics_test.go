@@ -75,8 +75,9 @@ func TestDemoLangFromEnvironment(t *testing.T) {
 		}
 	}
 	var out, errb bytes.Buffer
-	if code := Main(context.Background(), []string{"demo", "lr", "--lang", "fr"}, IO{Out: &out, Err: &errb}); code != ExitUsage {
-		t.Errorf("--lang fr: exit %d, want %d", code, ExitUsage)
+	if code := Main(context.Background(), []string{"demo", "lr", "--lang", "fr"}, IO{Out: &out, Err: &errb}); code != ExitUsage ||
+		!strings.Contains(errb.String(), `--lang "fr": want zh or en`) || out.Len() != 0 {
+		t.Errorf("--lang fr: exit %d, want %d; stderr %q; stdout %q", code, ExitUsage, errb.String(), out.String())
 	}
 }
 
