@@ -264,3 +264,36 @@ func TestTutorialCheckFails(t *testing.T) {
 		t.Errorf("split: %q, %v", words, err)
 	}
 }
+
+// TestTutorialNumPy: the tutorials show the output of the tutorial's own
+// code under NumPy (bench/peers/tutorial_numpy.py, committed in
+// testdata/tutorial_numpy.txt) as it is, and lsq's textbook run agrees with
+// NumPy's fixed run to the six decimals NumPy printed.
+func TestTutorialNumPy(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "tutorial_numpy.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range tutorialFiles {
+		doc, err := os.ReadFile(filepath.Join("..", "..", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), "```\n"+string(want)+"```\n") {
+			t.Errorf("%s does not show testdata/tutorial_numpy.txt as it is", file)
+		}
+	}
+	var icpt, slope float64
+	for _, line := range strings.Split(string(want), "\n") {
+		if strings.HasPrefix(line, "theta = np.zeros(2): ") {
+			fmt.Sscanf(strings.TrimPrefix(line, "theta = np.zeros(2): "), "intercept %g slope %g", &icpt, &slope)
+		}
+	}
+	if !strings.Contains(string(want), "Cannot cast ufunc 'subtract' output from dtype('float64') to dtype('int64')") {
+		t.Errorf("NumPy's output lacks the casting error of integer parameters")
+	}
+	out := demoOut(t, "demo", "--lang", "en")
+	if w := fmt.Sprintf("slope %.6f   intercept %.6f", slope, icpt); !strings.Contains(out, w) || slope == 0 {
+		t.Errorf("lsq demo does not print NumPy's %q", w)
+	}
+}
