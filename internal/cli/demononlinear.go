@@ -145,16 +145,26 @@ func writeDemoNonlinearVisuals(opts visualFlags, args []string, pr testproblems.
 		return nil
 	}
 	x := pr.X["x"]
-	var panels []*plot.Plot
-	for _, r := range runs {
-		b := r.res.X
-		fp, err := report.FitPlot(x, pr.Y, func(v float64) float64 { return b[0] * (1 - math.Exp(-b[1]*v)) }, "x", "y")
-		if err != nil {
-			return err
-		}
-		fp.Title.Text = fmt.Sprintf("%s: %d iterations", r.label, r.res.Iterations)
-		panels = append(panels, fp)
+	// At the data's scale the curves lie on top of each other: draw each
+	// method's curve minus Levenberg–Marquardt's, over LM's residuals.
+	lm := runs[len(runs)-1].res.X
+	model := func(b []float64, v float64) float64 { return b[0] * (1 - math.Exp(-b[1]*v)) }
+	resid := make([]float64, len(x))
+	for i := range x {
+		resid[i] = pr.Y[i] - model(lm, x[i])
 	}
+	var curves []report.Curve
+	for i, r := range runs {
+		b := r.res.X
+		curves = append(curves, report.Curve{Label: fmt.Sprintf("%s (%d)", r.label, r.res.Iterations), Dashed: i > 0,
+			F: func(v float64) float64 { return model(b, v) - model(lm, v) }})
+	}
+	lines, err := report.LinesPlot(x, resid, curves, "x", "y − Levenberg–Marquardt's curve")
+	if err != nil {
+		return err
+	}
+	lines.Title.Text = "Each method's curve minus Levenberg–Marquardt's"
+	panels := []*plot.Plot{lines}
 	var loss []*plot.Plot
 	for _, r := range runs[1:3] {
 		if lp, err := report.LossPlot(r.its, pr.RSS/2); err == nil {
@@ -170,8 +180,7 @@ func writeDemoNonlinearVisuals(opts visualFlags, args []string, pr testproblems.
 			kv("start", "b1 = %g, b2 = %g (NIST's second start)", pr.Start2[0], pr.Start2[1]),
 		},
 		figs: []demoFig{
-			{title: "The data with each method's curve", caption: "The tutorial's 1000 epochs of gradient descent stop short of the data; the other methods reach the certified curve.", cols: 2, panels: panels},
-			{title: "Loss per epoch of the first-order methods", caption: "½RSS on a log scale; the dashed line is NIST's certified minimum.", cols: 2, panels: loss},
+			{title: "The data with each method's curve, and the first-order methods' loss", caption: "Left: the residuals of the Levenberg–Marquardt fit (points) and each method's curve minus Levenberg–Marquardt's (iterations in brackets): the tutorial's 1000 epochs of gradient descent stop visibly off; the other methods lie on top of the certified curve. The loss panels show ½RSS per epoch on a log scale; the dashed line is NIST's certified minimum.", cols: 3, panels: append(panels, loss...)},
 		},
 	})
 }

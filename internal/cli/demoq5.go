@@ -200,33 +200,30 @@ func writeDemoQ5Visuals(opts visualFlags, args []string, f *q5Fits) error {
 		return nil
 	}
 	c, e := f.poly, f.expo
-	poly, err := report.FitPlot(f.cx, f.cy, func(x float64) float64 { return c.Intercept + c.Coef[0]*x + c.Coef[1]*x*x }, "x", "y")
+	curves, err := report.LinesPlot(f.cx, f.cy, []report.Curve{
+		{Label: "quadratic, linear least squares", F: func(x float64) float64 { return c.Intercept + c.Coef[0]*x + c.Coef[1]*x*x }},
+		{Label: "exponential, nonlinear least squares", F: func(x float64) float64 { return e.X[0] * math.Exp(e.X[1]*x) }, Dashed: true},
+	}, "x", "y")
 	if err != nil {
 		return err
 	}
-	poly.Title.Text = "Quadratic by linear least squares"
-	expo, err := report.FitPlot(f.cx, f.cy, func(x float64) float64 { return e.X[0] * math.Exp(e.X[1]*x) }, "x", "y")
+	curves.Title.Text = "One criterion, two models"
+	l, h, sl := f.line, f.robust[0], f.robust[1]
+	lines, err := report.LinesPlot(f.lx, f.ly, []report.Curve{
+		{Label: "least squares", F: func(x float64) float64 { return l.Intercept + l.Coef[0]*x }},
+		{Label: "Huber loss", F: func(x float64) float64 { return h.X[0] + h.X[1]*x }},
+		{Label: "soft L1 loss", F: func(x float64) float64 { return sl.X[0] + sl.X[1]*x }, Dashed: true},
+		{Label: "true line 2 + 0.5·x", F: func(x float64) float64 { return 2 + 0.5*x }, Dashed: true},
+	}, "x", "y")
 	if err != nil {
 		return err
 	}
-	expo.Title.Text = "Exponential by nonlinear least squares"
-	l, h := f.line, f.robust[0]
-	ls, err := report.FitPlot(f.lx, f.ly, func(x float64) float64 { return l.Intercept + l.Coef[0]*x }, "x", "y")
-	if err != nil {
-		return err
-	}
-	ls.Title.Text = "A line by least squares"
-	hu, err := report.FitPlot(f.lx, f.ly, func(x float64) float64 { return h.X[0] + h.X[1]*x }, "x", "y")
-	if err != nil {
-		return err
-	}
-	hu.Title.Text = "The same line by the Huber loss"
+	lines.Title.Text = "One model, three criteria"
 	return writeDemoVisuals(opts, demoPage{
 		title: "lsq demo q5: least squares and linear regression",
 		args:  args,
 		figs: []demoFig{
-			{title: "One criterion, two models", caption: "Least squares fits a model linear in its parameters (a quadratic) and a nonlinear one (an exponential).", cols: 2, panels: []*plot.Plot{poly, expo}},
-			{title: "One model, two criteria", caption: fmt.Sprintf("A straight line fitted by least squares and by the Huber loss; the point at x = %.2f is a gross error.", f.lx[f.outlier]), cols: 2, panels: []*plot.Plot{ls, hu}},
+			{title: "One criterion, two models; one model, three criteria", caption: fmt.Sprintf("Left: least squares fits a model linear in its parameters (a quadratic) and a nonlinear one (an exponential). Right: a straight line fitted by least squares and by the robust Huber and soft-L1 losses; the point at x = %.2f is a gross error.", f.lx[f.outlier]), cols: 2, panels: []*plot.Plot{curves, lines}},
 		},
 	})
 }
