@@ -47,7 +47,9 @@ computed from the data, and on standardised inputs.`,
 
 // demoTopics are the topics of lsq demo, one question of the tutorial each,
 // in a file of its own (demo<topic>.go): a new topic is one line here. A
-// topic reads --lang with langOf and tells its story through a narrator.
+// topic reads --lang with langOf and tells its story through a narrator, in
+// both languages with the same numbers: TestDemoLanguagesSameNumbers runs
+// every topic listed here.
 var demoTopics = []func(IO) *cobra.Command{
 	newDemoLRCmd,
 	newDemoRegularizationCmd,
