@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 
@@ -89,8 +90,16 @@ func runDemoReg(ctx context.Context, opts visualFlags, n narrator, args []string
 	}
 	printDemoReg(n, rf)
 	if opts.wanted() {
+		// The lasso's default grid runs down from α_max; ridge has no α_max
+		// (no α makes every coefficient zero), so its grid is fixed: 60
+		// values from 100 down to 0.001, through the demo's α.
+		ridge := &enet.PathSettings{}
+		for k := range 60 {
+			ridge.Alphas = append(ridge.Alphas, 100*math.Pow(1e-5, float64(k)/59))
+		}
 		for i, rho := range []float64{1, 0} {
-			if rf.paths[i], err = enet.Path(ctx, x, y, rho, nil); err != nil {
+			ps := []*enet.PathSettings{nil, ridge}[i]
+			if rf.paths[i], err = enet.Path(ctx, x, y, rho, ps); err != nil {
 				return err
 			}
 		}
@@ -267,6 +276,10 @@ func writeDemoRegVisuals(opts visualFlags, args []string, rf *regFits) error {
 		pp.Title.Text = title
 		panels = append(panels, pp)
 	}
+	shift, err := regShiftPlots(rf)
+	if err != nil {
+		return err
+	}
 	return writeDemoVisuals(opts, demoPage{
 		title: "lsq demo regularization: L1, L2, elastic net, and the intercept",
 		args:  args,
@@ -274,7 +287,10 @@ func writeDemoRegVisuals(opts visualFlags, args []string, rf *regFits) error {
 			kv("data", "60 rows, y = 3 + 2·x1 + 1·x2 + 0.5·x3 + N(0, 1), x2 = x1 + N(0, 0.3²)"),
 			kv("penalty", "α = %.2g on standardised coefficients (dashed line), elastic net ρ = %.2g", regAlpha, regL1Ratio),
 		},
-		figs: []demoFig{{title: "The path picture", caption: "Coefficients against α (decreasing to the right). L1's enter one by one from exact zero; L2's all grow together.", cols: 2, panels: panels}},
+		figs: []demoFig{
+			{title: "The path picture", caption: "Coefficients against α (decreasing to the right). L1's enter one by one from exact zero; L2's are non-zero at every α and shrink smoothly toward zero as α grows.", cols: 2, panels: panels},
+			{title: "Why the intercept is not penalised", caption: fmt.Sprintf("Ridge (α = 1, raw x) on the textbook data and on the same data shifted up by %d. Left, lsq's objective: the two lines are parallel, each through its data. Right, the intercept penalised as in the tutorial: the shifted fit tilts to make up for the intercept it is not allowed.", regShift), cols: 2, panels: shift},
+		},
 	})
 }
 
@@ -302,4 +318,32 @@ func tableRow(n narrator, label string, cells []string) {
 		line += pad(c, 16)
 	}
 	fmt.Fprintln(n.w, strings.TrimRight(line, " "))
+}
+
+// regShiftPlots draws the shift experiment: the textbook data and the data
+// shifted by regShift, with the ridge line of each, for the intercept free
+// and penalised.
+func regShiftPlots(rf *regFits) ([]*plot.Plot, error) {
+	var xs, ys []float64
+	for k := range 2 {
+		for i := range demoX {
+			xs, ys = append(xs, demoX[i]), append(ys, demoY[i]+float64(k*regShift))
+		}
+	}
+	var out []*plot.Plot
+	for i, title := range []string{"Intercept not penalised (lsq)", "Intercept penalised (the tutorial)"} {
+		var curves []report.Curve
+		for k, r := range rf.shift[i] {
+			m, b := r.Coef[0], r.Intercept
+			curves = append(curves, report.Curve{Label: fmt.Sprintf("y + %d: %.4g·x + %.4g", k*regShift, m, b), Dashed: k == 1,
+				F: func(v float64) float64 { return b + m*v }})
+		}
+		p, err := report.LinesPlot(xs, ys, curves, "x", "y")
+		if err != nil {
+			return nil, err
+		}
+		p.Title.Text = title
+		out = append(out, p)
+	}
+	return out, nil
 }
