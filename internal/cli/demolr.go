@@ -62,10 +62,10 @@ func runDemoLR(ctx context.Context, opts visualFlags, n narrator, args []string)
 	if err != nil {
 		return err
 	}
-	printDemoLR(n, w, runs, val, dec)
 	if err := writeDemoLRVisuals(opts, args, w.Bound, runs, dec); err != nil {
 		return err
 	}
+	printDemoLR(n, w, runs, val, dec)
 	printWritten(n, opts.Report, opts.Plot)
 	return nil
 }

@@ -63,10 +63,10 @@ func runDemoNonlinear(ctx context.Context, opts visualFlags, n narrator, args []
 	if err != nil {
 		return err
 	}
-	printDemoNonlinear(n, pr, runs)
 	if err := writeDemoNonlinearVisuals(opts, args, pr, runs); err != nil {
 		return err
 	}
+	printDemoNonlinear(n, pr, runs)
 	printWritten(n, opts.Report, opts.Plot)
 	return nil
 }

@@ -81,10 +81,10 @@ func runDemoQ5(ctx context.Context, opts visualFlags, n narrator, args []string)
 	if err != nil {
 		return err
 	}
-	printDemoQ5(n, f)
 	if err := writeDemoQ5Visuals(opts, args, f); err != nil {
 		return err
 	}
+	printDemoQ5(n, f)
 	printWritten(n, opts.Report, opts.Plot)
 	return nil
 }

@@ -88,7 +88,6 @@ func runDemoReg(ctx context.Context, opts visualFlags, n narrator, args []string
 	if err != nil {
 		return err
 	}
-	printDemoReg(n, rf)
 	if opts.wanted() {
 		// The lasso's default grid runs down from α_max; ridge has no α_max
 		// (no α makes every coefficient zero), so its grid is fixed: 60
@@ -107,6 +106,7 @@ func runDemoReg(ctx context.Context, opts visualFlags, n narrator, args []string
 			return err
 		}
 	}
+	printDemoReg(n, rf)
 	printWritten(n, opts.Report, opts.Plot)
 	return nil
 }
