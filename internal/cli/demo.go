@@ -26,7 +26,14 @@ func newDemoCmd(stdio IO) *cobra.Command {
 by the textbook's gradient descent (raw inputs, rate 0.01, 1000 epochs), shows
 the exact least-squares answer beside it, explains the gap from the curvature
 of the loss, and then runs gradient descent that converges: with the rate
-computed from the data, and on standardised inputs.`,
+computed from the data, and on standardised inputs.
+
+Its topics take the tutorial's other questions one at a time: lr (choosing
+the learning rate), regularization (L1, L2, elastic net, the intercept),
+nonlinear (gradient descent against Levenberg–Marquardt) and q5 (least
+squares against linear regression). Every story is told in Chinese or English
+(--lang zh|en; by default zh when LC_ALL or LANG starts with "zh"), with the
+same numbers. docs/tutorial.md and docs/tutorial.zh.md walk through them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			lang, err := langOf(cmd)
