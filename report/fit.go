@@ -266,6 +266,10 @@ type FitData struct {
 	Curve func(float64) float64
 	// Band, when its Func is not nil, is shaded around Curve.
 	Band Band
+	// Reference, when its F is not nil, is drawn over the data beside
+	// Curve: for an iterative fit, the exact least-squares line it is
+	// measured against.
+	Reference Curve
 	// XName and YName label the data panel.
 	XName, YName string
 
@@ -278,7 +282,7 @@ type FitData struct {
 }
 
 // FitFigure composes the fit command's figure in two columns: the data
-// with the fitted model (when X is given), the loss curve and the gap to
+// with the fitted model and the Reference line (when X is given), the loss curve and the gap to
 // the optimum (when there is a trace; the gap needs a finite Optimum), the
 // residuals against fitted values and their normal Q-Q plot, and the
 // residuals against leverage when Leverage is given. It returns
@@ -293,7 +297,11 @@ func FitFigure(d FitData) (*Figure, error) {
 		return err
 	}
 	if d.X != nil {
-		if err := add(FitBandPlot(d.X, d.Y, d.Curve, d.Band, d.XName, d.YName)); err != nil {
+		p, err := FitBandPlot(d.X, d.Y, d.Curve, d.Band, d.XName, d.YName)
+		if err == nil && d.Reference.F != nil && len(d.X) > 0 {
+			err = addCurve(p, d.Reference, 2, slices.Min(d.X), slices.Max(d.X))
+		}
+		if err := add(p, err); err != nil {
 			return nil, err
 		}
 	}

@@ -261,3 +261,16 @@ func fitFixture() FitData {
 		Y: y, Fitted: fitted,
 	}
 }
+
+// textbookLines are the two lines of the demo's most basic picture: where
+// the textbook's gradient descent (raw x, rate 0.01, from 0) is after 1000
+// steps — slope 0.696355, intercept 1.852128, as lsq demo prints — and the
+// exact least-squares line.
+func textbookLines() []Curve {
+	ms, bs, _ := gd(textbookX, textbookY, 0.01, 1000, [2][]float64{})
+	m, b := ms[len(ms)-1], bs[len(bs)-1]
+	return []Curve{
+		{Label: "textbook GD, 1000 steps", F: func(x float64) float64 { return b + m*x }},
+		{Label: "exact least squares", F: func(x float64) float64 { return textbookB + textbookM*x }, Dashed: true},
+	}
+}

@@ -43,8 +43,8 @@ func demoReport(t testing.TB) *HTML {
 	}{
 		{"Gradient descent paths", "Left: raw x. Right: standardised x.", func() (*Figure, error) { return DemoFigure(raw, std) }},
 		{"Gap to the exact optimum", "", func() (*Figure, error) { return single(GapPlot(trace, textbookLoss)) }},
-		{"Fit", "The exact least-squares line.", func() (*Figure, error) {
-			return single(FitPlot(textbookX, textbookY, func(x float64) float64 { return textbookB + textbookM*x }, "x", "y"))
+		{"Fit", "The textbook run's line and the exact least-squares line.", func() (*Figure, error) {
+			return single(LinesPlot(textbookX, textbookY, textbookLines(), "x", "y"))
 		}},
 	}
 	for _, f := range figs {

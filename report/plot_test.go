@@ -54,6 +54,9 @@ var figures = []struct {
 	{"fit", func() (*Figure, error) {
 		return single(FitPlot(textbookX, textbookY, func(x float64) float64 { return textbookB + textbookM*x }, "x", "y"))
 	}, []string{"Data and fitted model", "data (n = 5)", "fitted model"}},
+	{"lines", func() (*Figure, error) {
+		return single(LinesPlot(textbookX, textbookY, textbookLines(), "x", "y"))
+	}, []string{"Data and fitted lines", "data (n = 5)", "textbook GD, 1000 steps", "exact least squares"}},
 	{"curve", func() (*Figure, error) {
 		x, y, f := curveData()
 		return single(FitPlot(x, y, f, "time", "growth"))

@@ -204,6 +204,8 @@ func TestDataErrors(t *testing.T) {
 	}{
 		{"fit NaN", second(FitPlot([]float64{1, nan}, []float64{1, 2}, nil, "x", "y")), "point 1"},
 		{"fit empty", second(FitPlot(nil, nil, nil, "x", "y")), "no data"},
+		{"lines NaN", second(LinesPlot([]float64{1, 2}, []float64{nan, 2}, nil, "x", "y")), "point 0"},
+		{"lines nil F", second(LinesPlot([]float64{1, 2}, []float64{1, 2}, []Curve{{Label: "m"}}, "x", "y")), `curve 0 ("m")`},
 		{"qq empty", second(QQPlot(nil)), "no residuals"},
 		{"qq Inf", second(QQPlot([]float64{1, math.Inf(1)})), "residual 1"},
 		{"loss all NaN", second(LossPlot([]lsq.Iteration{{Epoch: 1, Loss: nan, Objective: nan}}, 1)), "no epoch"},

@@ -109,6 +109,17 @@ func writeDemoOutputs(ctx context.Context, opts demoOptions, out *demoOutput) (e
 			fmt.Sprintf("Standardising x makes the Hessian the identity (condition number %.3g): the rate 1/L = 1 reaches the minimum in one step.", float64(s.Cond)),
 		},
 	}
+	ex := out.Exact
+	lines, err := report.LinesPlot(demoX, demoY, []report.Curve{
+		{Label: fmt.Sprintf("textbook GD: %.4f·x + %.4f", t.Slope, t.Intercept), F: func(v float64) float64 { return t.Intercept + t.Slope*v }},
+		{Label: fmt.Sprintf("exact least squares: %.4g·x + %.4g", ex.Coef[0], ex.Intercept), F: func(v float64) float64 { return ex.Intercept + ex.Coef[0]*v }, Dashed: true},
+	}, "x", "y")
+	if err != nil {
+		return err
+	}
+	if err := h.AddFigure("The data with the fitted lines", fmt.Sprintf("The textbook's five points, the line its gradient descent stops at after %d epochs, and the exact least-squares line.", t.Epochs), report.Single(lines)); err != nil {
+		return err
+	}
 	if err := h.AddFigure("Gradient descent over the loss contours", "Level sets of the loss over (slope, intercept) with the exact minimum; left on raw x, right on standardised x mapped back to the original scale.", fig); err != nil {
 		return err
 	}

@@ -44,6 +44,10 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 		}
 		if d == 1 {
 			fd.Curve = func(v float64) float64 { return lin.Intercept + lin.Coef[0]*v }
+			if ref := res.Reference; ref != nil && !res.Solver.Exact() {
+				fd.Reference = report.Curve{Label: "exact solution (" + res.ReferenceSolver + ")", Dashed: true,
+					F: func(v float64) float64 { return ref.Intercept + ref.Coef[0]*v }}
+			}
 		}
 	}
 	if !lsq.Finite(fitted) {

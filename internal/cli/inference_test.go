@@ -92,7 +92,7 @@ func writeCSV(t *testing.T, dir, name string, header []string, cols ...[]float64
 	}
 }
 
-func column(rows [][]float64, j int) []float64 {
+func testColumn(rows [][]float64, j int) []float64 {
 	c := make([]float64, len(rows))
 	for i, r := range rows {
 		c[i] = r[j]
@@ -131,8 +131,8 @@ func TestPredictIntervalsMatchR(t *testing.T) {
 	doc := readRInference(t)
 	p := doc.Predict
 	dir := t.TempDir()
-	writeCSV(t, dir, "cars.csv", []string{"wt", "hp", "mpg", "w"}, column(p.X, 0), column(p.X, 1), p.Y, p.Weights)
-	writeCSV(t, dir, "new.csv", []string{"wt", "hp", "pw"}, column(p.NewX, 0), column(p.NewX, 1), p.PredWeights)
+	writeCSV(t, dir, "cars.csv", []string{"wt", "hp", "mpg", "w"}, testColumn(p.X, 0), testColumn(p.X, 1), p.Y, p.Weights)
+	writeCSV(t, dir, "new.csv", []string{"wt", "hp", "pw"}, testColumn(p.NewX, 0), testColumn(p.NewX, 1), p.PredWeights)
 	for _, c := range []struct {
 		name string
 		fit  []string
@@ -213,7 +213,7 @@ func TestAnovaPrintsAsR(t *testing.T) {
 	doc := readRInference(t)
 	a := doc.Anova
 	dir := t.TempDir()
-	writeCSV(t, dir, "cars.csv", []string{"wt", "hp", "qsec", "mpg"}, column(a.X, 0), column(a.X, 1), column(a.X, 2), a.Y)
+	writeCSV(t, dir, "cars.csv", []string{"wt", "hp", "qsec", "mpg"}, testColumn(a.X, 0), testColumn(a.X, 1), testColumn(a.X, 2), a.Y)
 	for k, f := range []string{"wt", "wt,hp", "wt,hp,qsec"} {
 		if code, _, stderr := runLSQ(dir, nil, "fit", "$D/cars.csv", "--target", "mpg", "--features", f, "-o", fmt.Sprintf("$D/m%d.json", k+1)); code != 0 {
 			t.Fatalf("fit %s: %s", f, stderr)
@@ -257,7 +257,7 @@ func TestDiagnosticsFileMatchesR(t *testing.T) {
 	inf := doc.Influence
 	c := inf.Cases[1]
 	dir := t.TempDir()
-	writeCSV(t, dir, "stack.csv", []string{"air", "water", "acid", "loss", "w"}, column(inf.X, 0), column(inf.X, 1), column(inf.X, 2), inf.Y, c.Weights)
+	writeCSV(t, dir, "stack.csv", []string{"air", "water", "acid", "loss", "w"}, testColumn(inf.X, 0), testColumn(inf.X, 1), testColumn(inf.X, 2), inf.Y, c.Weights)
 	code, stdout, stderr := runLSQ(dir, nil, "fit", "$D/stack.csv", "--target", "loss", "--weights", "w", "--summary", "--diagnostics", "$D/diag.csv")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

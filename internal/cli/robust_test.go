@@ -538,6 +538,10 @@ func TestStdoutWriteError(t *testing.T) {
 		{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1"},
 		{"path", "$D/ab.csv"},
 		{"demo"},
+		{"demo", "lr"},
+		{"demo", "regularization"},
+		{"demo", "nonlinear"},
+		{"demo", "q5", "--lang", "zh"},
 		{"version"},
 	} {
 		for i, a := range args {
