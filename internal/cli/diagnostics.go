@@ -46,6 +46,9 @@ func (f *inferenceFlags) check(o *fitOptions, s *fit.Settings) error {
 	default:
 		return usagef("--ic %q: want r or statsmodels", f.IC)
 	}
+	if o.changed("ic") && !o.Summary && !o.JSON {
+		return usagef("--ic sets how --summary counts the parameters of AIC and BIC: add --summary (or --json)")
+	}
 	if !f.wanted() {
 		return nil
 	}

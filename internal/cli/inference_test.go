@@ -374,6 +374,7 @@ func TestInferenceUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"ic", []string{"fit", "$D/tut.csv", "--ic", "aic"}, 2, `--ic "aic": want r or statsmodels`},
+		{"ic_without_summary", []string{"fit", "$D/tut.csv", "--ic", "r"}, 2, "--ic sets how --summary counts the parameters of AIC and BIC: add --summary"},
 		{"diagnostics_penalty", []string{"fit", "$D/tut.csv", "--penalty", "l1", "--alpha", "0.1", "--diagnostics", "$D/d.csv"}, 2, "--diagnostics applies to least-squares fits; --penalty l1"},
 		{"anova_penalty", []string{"fit", "$D/tut.csv", "--penalty", "l2", "--alpha", "0.1", "--anova"}, 2, "--anova applies to least-squares fits; --penalty l2"},
 		{"diagnostics_parquet", []string{"fit", "$D/tut.csv", "--diagnostics", "$D/d.parquet"}, 2, "--diagnostics writes CSV"},
