@@ -141,6 +141,21 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, 
 	sum.AIC, sum.BIC = sum.InfoCriteria(f.ic)
 	out.AIC, out.BIC = jsonFloat(sum.AIC), jsonFloat(sum.BIC)
 	ex := res.Exact
+	// The ANOVA table first: a failure there leaves no diagnostics file.
+	if f.Anova {
+		rows, err := stats.Sequential(x, y, &linear.Settings{Weights: w, NoIntercept: !ex.HasIntercept})
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.File, err)
+		}
+		inf.seq = rows
+		for _, r := range rows {
+			term := "Residuals"
+			if r.Term >= 0 {
+				term = fr.Features[r.Term]
+			}
+			inf.Anova = append(inf.Anova, sequentialOut{Term: term, DF: r.DF, SumSq: jsonFloat(r.SS), MeanSq: jsonFloat(r.MeanSq), F: jsonFloat(r.F), P: jsonFloat(r.P)})
+		}
+	}
 	if o.Summary || f.Diagnostics != "" {
 		t := stats.TestResiduals(ex, x, w)
 		inf.ResidualTests = &residualTestsOut{
@@ -163,20 +178,6 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, 
 			}
 		} else if f.Diagnostics != "" {
 			return fmt.Errorf("%s: %w", o.File, err)
-		}
-	}
-	if f.Anova {
-		rows, err := stats.Sequential(x, y, &linear.Settings{Weights: w, NoIntercept: !ex.HasIntercept})
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.File, err)
-		}
-		inf.seq = rows
-		for _, r := range rows {
-			term := "Residuals"
-			if r.Term >= 0 {
-				term = fr.Features[r.Term]
-			}
-			inf.Anova = append(inf.Anova, sequentialOut{Term: term, DF: r.DF, SumSq: jsonFloat(r.SS), MeanSq: jsonFloat(r.MeanSq), F: jsonFloat(r.F), P: jsonFloat(r.P)})
 		}
 	}
 	return nil
