@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
@@ -67,6 +68,11 @@ func linearInference(res *fit.Result, s *fit.Settings) *modelio.Inference {
 		return nil
 	}
 	inf := &modelio.Inference{Unscaled: symRows(p.Unscaled), Sigma: p.Sigma, DF: p.DF, Weighted: s.Weights != nil}
+	for _, r := range inf.Unscaled {
+		if !lsq.Finite(r) { // columns of extreme scale: no intervals rather than no model
+			return nil
+		}
+	}
 	for _, j := range res.Exact.Aliased {
 		inf.Aliased = append(inf.Aliased, res.Features[j])
 	}
