@@ -513,3 +513,36 @@ func TestPredictRankDeficient(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestPredictIntervalsStreamedAsInMemory: a model fitted with --stream
+// gives the intervals of the in-memory fit (both from QR factors formed in
+// double-double; 1e-12 relative) and so R's predict.lm, weighted or not.
+func TestPredictIntervalsStreamedAsInMemory(t *testing.T) {
+	doc := readRInference(t)
+	p := doc.Predict
+	dir := t.TempDir()
+	writeCSV(t, dir, "cars.csv", []string{"wt", "hp", "mpg", "w"}, column(p.X, 0), column(p.X, 1), p.Y, p.Weights)
+	writeCSV(t, dir, "new.csv", []string{"wt", "hp", "pw"}, column(p.NewX, 0), column(p.NewX, 1), p.PredWeights)
+	for _, weights := range [][]string{nil, {"--weights", "w"}} {
+		var outs []map[string][]string
+		for _, mode := range [][]string{nil, {"--stream"}} {
+			args := append(append([]string{"fit", "$D/cars.csv", "--target", "mpg", "--features", "wt,hp", "-o", "$D/m.json"}, weights...), mode...)
+			if code, _, stderr := runLSQ(dir, nil, args...); code != 0 {
+				t.Fatalf("%v: %s", args, stderr)
+			}
+			code, stdout, stderr := runLSQ(dir, nil, "predict", "$D/m.json", "$D/new.csv", "--interval", "prediction", "--pred-weights", "pw")
+			if code != 0 {
+				t.Fatalf("%v: predict: %s", mode, stderr)
+			}
+			outs = append(outs, readOutCSV(t, stdout))
+		}
+		for _, col := range []string{"fit", "lwr", "upr"} {
+			for i, v := range outs[0][col] {
+				want, _ := strconv.ParseFloat(v, 64)
+				if !near(outs[1][col][i], want, 1e-12) {
+					t.Errorf("weights %v %s row %d: streamed %s, in memory %s", weights != nil, col, i+1, outs[1][col][i], v)
+				}
+			}
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
 	"github.com/lsqgo/lsq/stats"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // intervalFlags are predict's options for intervals on the predictions.
@@ -79,6 +80,20 @@ func linearInference(res *fit.Result, s *fit.Settings) *modelio.Inference {
 	return inf
 }
 
+// streamInference is the same for a streamed exact fit; nil for ridge.
+func streamInference(res *stream.Result, weighted bool) *modelio.Inference {
+	if res.Unscaled == nil || res.DF < 1 || !(res.ResidualSD >= 0) || math.IsInf(res.ResidualSD, 0) {
+		return nil
+	}
+	inf := &modelio.Inference{Unscaled: symRows(res.Unscaled), Sigma: res.ResidualSD, DF: int(res.DF), Weighted: weighted}
+	for _, r := range inf.Unscaled {
+		if !lsq.Finite(r) {
+			return nil
+		}
+	}
+	return inf
+}
+
 // curveInference is the same for a nonlinear fit: (JᵀWJ)⁻¹ = Cov/σ̂²; nil
 // when some parameter has no standard error (undetermined, or held at a
 // bound).
@@ -120,7 +135,7 @@ func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, e
 	m := p.model
 	inf := m.Inference
 	if inf == nil {
-		return nil, nil, fmt.Errorf("%s has no covariance for intervals: it was written by an older lsq, or by an iterative, penalised or streamed fit, or a curve fit with a parameter at a bound; refit it with an exact solver (lsq fit ... -o, or lsq curve ... -o)", p.modelPath)
+		return nil, nil, fmt.Errorf("%s has no covariance for intervals: it was written by an older lsq, or by an iterative or penalised fit, or a curve fit with a parameter at a bound; refit it with an exact solver (lsq fit ... -o, or lsq curve ... -o)", p.modelPath)
 	}
 	q := len(inf.Unscaled)
 	u := mat.NewSymDense(q, nil)

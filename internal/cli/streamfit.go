@@ -227,6 +227,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 			FitIntercept: !s.NoIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": alpha, "standardize": !s.Raw}},
 			Training: map[string]any{"n": res.N, "rss": res.RSS, "r2": res.R2, "status": "converged"}}
+		m.Inference = streamInference(res, opts.Weights != "")
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
 		}
