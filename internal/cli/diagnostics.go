@@ -299,3 +299,18 @@ func leverageData(res *fit.Result, x *mat.Dense, w []float64) *report.Leverage {
 	}
 	return &report.Leverage{Hat: d.Hat, StdResid: d.Standardized, P: d.P}
 }
+
+// inferenceNotes are the residual tests and the influential rows as
+// sentences for the HTML report.
+func inferenceNotes(inf *inferenceOut) []string {
+	if inf == nil || inf.ResidualTests == nil {
+		return nil
+	}
+	t := inf.ResidualTests
+	f := func(v jsonFloat) string { return orNA("%.3g", float64(v)) }
+	notes := []string{fmt.Sprintf("Residual tests: Omnibus %s (p %s), Jarque-Bera %s (p %s), skew %s, kurtosis %s, Durbin-Watson %s, Breusch-Pagan %s on %d df (p %s).",
+		f(t.Omnibus), f(t.OmnibusP), f(t.JarqueBera), f(t.JarqueBeraP), f(t.Skew), f(t.Kurtosis), f(t.DurbinWatson), f(t.BreuschPagan), t.BreuschPaganDF, f(t.BreuschPaganP))}
+	var b strings.Builder
+	printInfluential(&b, inf.Influential, "-")
+	return append(notes, strings.TrimSpace(b.String()))
+}

@@ -546,3 +546,21 @@ func TestPredictIntervalsStreamedAsInMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestReportInference: with --summary, the HTML report carries the
+// residual tests and the influential rows, and the leverage panel.
+func TestReportInference(t *testing.T) {
+	doc := readRInference(t)
+	inf := doc.Influence
+	dir := t.TempDir()
+	writeCSV(t, dir, "stack.csv", []string{"air", "water", "acid", "loss"}, column(inf.X, 0), column(inf.X, 1), column(inf.X, 2), inf.Y)
+	code, _, stderr := runLSQ(dir, nil, "fit", "$D/stack.csv", "--target", "loss", "--summary", "--report", "$D/r.html")
+	b, _ := os.ReadFile(filepath.Join(dir, "r.html"))
+	page := string(b)
+	// R flags rows 17 and 21 of the unweighted fit (influence.measures).
+	for _, want := range []string{"Residual tests: Omnibus", "Durbin-Watson 1.49", "influential rows", "17 (", "21 (", "Residuals against leverage"} {
+		if code != 0 || !strings.Contains(page, want) {
+			t.Errorf("exit %d %s: report lacks %q", code, stderr, want)
+		}
+	}
+}
