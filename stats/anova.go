@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/lsqgo/lsq/linear"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -77,7 +78,7 @@ func Nested(fits []*linear.Result) ([]NestedRow, error) {
 // variance: a term, or the residuals (F and P NaN).
 type SequentialRow struct {
 	Term   int     // column of X, or −1 for the residuals
-	DF     int     // 1 for a term (the rank it adds), n − p for the residuals
+	DF     int     // 1 for a term, n − p for the residuals
 	SS     float64 // the drop in RSS when the term is added after those before it
 	MeanSq float64 // SS/DF
 	F      float64 // MeanSq/s², s² the residual mean square of the full model
@@ -89,11 +90,16 @@ type SequentialRow struct {
 // squares when it is added to the model with the columns before it (and
 // the intercept, unless s.NoIntercept), so the sums add up to the total
 // sum of squares about the mean (about zero without intercept) minus the
-// RSS of the full model. A column that adds no rank (aliased) is left out
-// of the table, as R leaves out aliased terms. Each column is one term of
-// one degree of freedom; the models are fitted by linear.Solve with s
-// (nil for the defaults: QR; Ridge must be zero). The last row is the
-// residuals.
+// RSS of the full model. Each column is one term of one degree of freedom.
+//
+// As R's lm, the sums are the squared effects Qᵀ√W·y of an orthogonal
+// factorisation √W·X̃ = QR taken in column order: Gram–Schmidt with a
+// second orthogonalisation pass ("twice is enough", Giraud, Langou &
+// Rozložník 2005), O(n·p²) for all terms at once. A column whose part
+// orthogonal to those before it is below 1e-7 of its norm adds no rank
+// (R's tolerance in lm.fit) and is left out of the table, as R leaves out
+// aliased terms. The residual row is that of the full fit by linear.Solve
+// with s (nil for the defaults: QR; Ridge must be zero).
 func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow, error) {
 	var set linear.Settings
 	if s != nil {
@@ -102,7 +108,6 @@ func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow,
 	if set.Ridge != 0 {
 		return nil, ErrPenalized
 	}
-	n, d := x.Dims()
 	full, err := linear.Solve(x, y, &set)
 	if err != nil {
 		return nil, err
@@ -110,32 +115,55 @@ func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow,
 	if full.DF == 0 {
 		return nil, fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", full.N, full.Rank)
 	}
-	// The model with no columns: RSS is the total sum of squares.
-	prevRSS, prevRank := full.TSS, 0
+	n, d := x.Dims()
+	sw := make([]float64, n)
+	b := make([]float64, n)
+	for i := range sw {
+		sw[i] = math.Sqrt(weight(set.Weights, i))
+		b[i] = sw[i] * y[i]
+	}
+	var q [][]float64 // orthonormal columns so far
+	v := make([]float64, n)
+	// add orthogonalises column a against q and returns its effect qᵀb,
+	// or ok = false when it adds no rank.
+	add := func(a []float64) (effect float64, ok bool) {
+		copy(v, a)
+		norm0 := floats.Norm(v, 2)
+		if norm0 == 0 {
+			return 0, false
+		}
+		for pass := 0; pass < 2; pass++ {
+			for _, u := range q {
+				floats.AddScaled(v, -floats.Dot(u, v), u)
+			}
+		}
+		nv := floats.Norm(v, 2)
+		if nv <= 1e-7*norm0 {
+			return 0, false
+		}
+		u := make([]float64, n)
+		floats.ScaleTo(u, 1/nv, v)
+		q = append(q, u)
+		return floats.Dot(u, b), true
+	}
+	if !set.NoIntercept {
+		add(sw)
+	}
 	dfRes := float64(full.DF)
 	scale := full.RSS / dfRes
 	var rows []SequentialRow
-	for j := 1; j <= d; j++ {
-		var rss float64
-		var rank int
-		if j == d {
-			rss, rank = full.RSS, full.Rank
-		} else {
-			sub := mat.DenseCopyOf(x.Slice(0, n, 0, j))
-			f, err := linear.Solve(sub, y, &set)
-			if err != nil {
-				return nil, err
-			}
-			rss, rank = f.RSS, f.Rank
+	col := make([]float64, n)
+	for j := 0; j < d; j++ {
+		for i := range col {
+			col[i] = sw[i] * x.At(i, j)
 		}
-		if rank > prevRank {
-			ss := prevRSS - rss
-			df := rank - prevRank
-			ms := ss / float64(df)
-			f := ms / scale
-			rows = append(rows, SequentialRow{Term: j - 1, DF: df, SS: ss, MeanSq: ms, F: f, P: fSurvival(f, float64(df), dfRes)})
+		e, ok := add(col)
+		if !ok {
+			continue
 		}
-		prevRSS, prevRank = rss, rank
+		ss := e * e
+		f := ss / scale
+		rows = append(rows, SequentialRow{Term: j, DF: 1, SS: ss, MeanSq: ss, F: f, P: fSurvival(f, 1, dfRes)})
 	}
 	rows = append(rows, SequentialRow{Term: -1, DF: full.DF, SS: full.RSS, MeanSq: scale, F: math.NaN(), P: math.NaN()})
 	return rows, nil

@@ -361,3 +361,43 @@ func TestAnovaR(t *testing.T) {
 		}
 	}
 }
+
+// TestSequentialInvariants: the sequential sums of squares and the
+// residual sum add up to the total sum of squares (about the weighted mean;
+// about zero without intercept), an aliased column (c = a + b) is left out
+// as R leaves it out, and the table of the rank-deficient fit is that of
+// the fit without the aliased column. Tolerance 1e-12 relative: sums of
+// a few squared effects of a well-conditioned orthogonalisation.
+func TestSequentialInvariants(t *testing.T) {
+	a := []float64{1, 2, 3, 4, 5, 6, 7}
+	b := []float64{2, 1, 4, 3, 6, 5, 8}
+	y := []float64{1.1, 2.3, 2.9, 4.2, 5.1, 5.8, 7.2}
+	w := []float64{1, 2, 0.5, 1, 0, 3, 1}
+	x3 := mat.NewDense(7, 3, nil)
+	x2 := mat.NewDense(7, 2, nil)
+	for i := range a {
+		x3.SetRow(i, []float64{a[i], b[i], a[i] + b[i]})
+		x2.SetRow(i, []float64{a[i], b[i]})
+	}
+	for _, s := range []*linear.Settings{nil, {Weights: w}, {NoIntercept: true}, {Weights: w, NoIntercept: true}} {
+		rows, err := Sequential(x3, y, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, _ := Sequential(x2, y, s)
+		full, _ := linear.Solve(x2, y, s)
+		if len(rows) != 3 || rows[0].Term != 0 || rows[1].Term != 1 || rows[2].Term != -1 {
+			t.Fatalf("%+v: rows %+v, want a, b, residuals", s, rows)
+		}
+		var sum float64
+		for k, r := range rows {
+			sum += r.SS
+			if !close(r.SS, ref[k].SS, 1e-12) || !close(r.F, ref[k].F, 1e-12) {
+				t.Errorf("%+v row %d: %+v, without the aliased column %+v", s, k, r, ref[k])
+			}
+		}
+		if !close(sum, full.TSS, 1e-12) {
+			t.Errorf("%+v: sums of squares add to %.15g, TSS %.15g", s, sum, full.TSS)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lsqgo/lsq/linear"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -101,23 +102,34 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 	df := float64(res.DF)
 	s := math.Sqrt(rss / df)
 	u := res.Unscaled
-	xt := mat.NewVecDense(q, nil)
-	ux := mat.NewVecDense(q, nil)
+	// X̃ and X̃(X̃ᵀWX̃)⁻¹ by one matrix product, the latter held in DFBETAS
+	// and turned into DFBETAS row by row below.
+	xt := mat.NewDense(rows, q, nil)
+	for i := 0; i < rows; i++ {
+		row := xt.RawRowView(i)
+		if off == 1 {
+			row[0] = 1
+		}
+		copy(row[off:], x.RawRowView(i))
+	}
+	var ud mat.Dense // general storage: Mul uses Dgemm, much faster than Dsymm
+	ud.CloneFrom(u)
+	inf.DFBETAS.Mul(xt, &ud)
+	sd := make([]float64, q) // √[(X̃ᵀWX̃)⁻¹]ⱼⱼ
+	for j := range sd {
+		sd[j] = math.Sqrt(u.At(j, j))
+	}
 	nan := math.NaN()
 	for i := 0; i < rows; i++ {
-		if off == 1 {
-			xt.SetVec(0, 1)
-		}
+		xr := xt.RawRowView(i)
 		fit := res.Intercept
-		for j := 0; j < d; j++ {
-			v := x.At(i, j)
-			xt.SetVec(off+j, v)
+		for j, v := range xr[off:] {
 			fit += res.Coef[j] * v
 		}
 		inf.Fitted[i] = fit
 		inf.Residual[i] = res.Residuals[i]
 		w := weight(weights, i)
-		dfb := inf.DFBETAS.RawRowView(i)
+		dfb := inf.DFBETAS.RawRowView(i) // (X̃ᵀWX̃)⁻¹x̃ᵢ until overwritten
 		if w == 0 {
 			inf.Hat[i], inf.Standardized[i], inf.Studentized[i] = nan, nan, nan
 			inf.Cook[i], inf.DFFITS[i], inf.CovRatio[i] = nan, nan, nan
@@ -126,8 +138,7 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 			}
 			continue
 		}
-		ux.MulVec(u, xt)
-		h := w * mat.Dot(xt, ux)
+		h := w * floats.Dot(xr, dfb)
 		r := res.Residuals[i] / c
 		e := math.Sqrt(w) * r
 		if h > 1-10*eps {
@@ -153,7 +164,7 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 				dfb[j] = nan
 				continue
 			}
-			dfb[j] = ux.AtVec(j) * w * r / ((1 - h) * si * math.Sqrt(u.At(j, j)))
+			dfb[j] = dfb[j] * w * r / ((1 - h) * si * sd[j])
 		}
 	}
 	return inf, nil

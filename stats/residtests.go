@@ -111,7 +111,9 @@ func breuschPagan(e []float64, keep []int, x *mat.Dense) (float64, int) {
 		copy(z.RawRowView(k), x.RawRowView(i))
 		e2[k] = e[k] * e[k]
 	}
-	aux, err := linear.Solve(z, e2, &linear.Settings{Method: linear.QR})
+	// Float64 QR: an R² needs no more than the design's condition number
+	// allows, and double-double would cost more than the fit itself.
+	aux, err := linear.Solve(z, e2, &linear.Settings{Method: linear.QR, Precision: linear.Double})
 	if err != nil || aux.TSS == 0 {
 		return math.NaN(), d
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/lsqgo/lsq"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Result is a linear fit read off a QR accumulator, on the original scale of
@@ -16,6 +17,11 @@ type Result struct {
 	Intercept       float64   // 0 without an intercept
 	StdErr          []float64 // standard errors of Coef; nil for ridge (Alpha > 0)
 	InterceptStdErr float64   // NaN without an intercept or for ridge
+	// Unscaled is (X̃ᵀWX̃)⁻¹ = R⁻¹R⁻ᵀ, X̃ the design with the column of
+	// ones first when there is an intercept, so that the covariance of the
+	// estimates is ResidualSD²·Unscaled (linear.Result.Unscaled's
+	// convention); nil for ridge.
+	Unscaled *mat.SymDense
 
 	Alpha      float64 // ridge strength the fit used (0 for least squares)
 	N          int64   // rows with positive weight
@@ -182,6 +188,16 @@ func (q *QR) Solve(alpha float64, scale []float64) (*Result, error) {
 		se := make([]float64, k)
 		for i := 0; i < k; i++ {
 			se[i] = xdd.Mul(sd, xdd.Norm(inv[i*k+i:(i+1)*k])).Float()
+		}
+		res.Unscaled = mat.NewSymDense(k, nil)
+		for i := 0; i < k; i++ {
+			for j := i; j < k; j++ {
+				var u dd // Σₗ (R⁻¹)ᵢₗ(R⁻¹)ⱼₗ, l ≥ j
+				for l := j; l < k; l++ {
+					u = xdd.Add(u, xdd.Mul(inv[i*k+l], inv[j*k+l]))
+				}
+				res.Unscaled.SetSym(i, j, u.Float())
+			}
 		}
 		if q.intercept {
 			res.InterceptStdErr = se[0]

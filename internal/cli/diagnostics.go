@@ -46,6 +46,9 @@ func (f *inferenceFlags) check(o *fitOptions, s *fit.Settings) error {
 	default:
 		return usagef("--ic %q: want r or statsmodels", f.IC)
 	}
+	if o.changed("ic") && !o.Summary && !o.JSON {
+		return usagef("--ic sets how --summary counts the parameters of AIC and BIC: add --summary (or --json)")
+	}
 	if !f.wanted() {
 		return nil
 	}
@@ -138,6 +141,21 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, 
 	sum.AIC, sum.BIC = sum.InfoCriteria(f.ic)
 	out.AIC, out.BIC = jsonFloat(sum.AIC), jsonFloat(sum.BIC)
 	ex := res.Exact
+	// The ANOVA table first: a failure there leaves no diagnostics file.
+	if f.Anova {
+		rows, err := stats.Sequential(x, y, &linear.Settings{Weights: w, NoIntercept: !ex.HasIntercept})
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.File, err)
+		}
+		inf.seq = rows
+		for _, r := range rows {
+			term := "Residuals"
+			if r.Term >= 0 {
+				term = fr.Features[r.Term]
+			}
+			inf.Anova = append(inf.Anova, sequentialOut{Term: term, DF: r.DF, SumSq: jsonFloat(r.SS), MeanSq: jsonFloat(r.MeanSq), F: jsonFloat(r.F), P: jsonFloat(r.P)})
+		}
+	}
 	if o.Summary || f.Diagnostics != "" {
 		t := stats.TestResiduals(ex, x, w)
 		inf.ResidualTests = &residualTestsOut{
@@ -160,20 +178,6 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, 
 			}
 		} else if f.Diagnostics != "" {
 			return fmt.Errorf("%s: %w", o.File, err)
-		}
-	}
-	if f.Anova {
-		rows, err := stats.Sequential(x, y, &linear.Settings{Weights: w, NoIntercept: !ex.HasIntercept})
-		if err != nil {
-			return fmt.Errorf("%s: %w", o.File, err)
-		}
-		inf.seq = rows
-		for _, r := range rows {
-			term := "Residuals"
-			if r.Term >= 0 {
-				term = fr.Features[r.Term]
-			}
-			inf.Anova = append(inf.Anova, sequentialOut{Term: term, DF: r.DF, SumSq: jsonFloat(r.SS), MeanSq: jsonFloat(r.MeanSq), F: jsonFloat(r.F), P: jsonFloat(r.P)})
 		}
 	}
 	return nil
@@ -294,4 +298,19 @@ func leverageData(res *fit.Result, x *mat.Dense, w []float64) *report.Leverage {
 		return nil
 	}
 	return &report.Leverage{Hat: d.Hat, StdResid: d.Standardized, P: d.P}
+}
+
+// inferenceNotes are the residual tests and the influential rows as
+// sentences for the HTML report.
+func inferenceNotes(inf *inferenceOut) []string {
+	if inf == nil || inf.ResidualTests == nil {
+		return nil
+	}
+	t := inf.ResidualTests
+	f := func(v jsonFloat) string { return orNA("%.3g", float64(v)) }
+	notes := []string{fmt.Sprintf("Residual tests: Omnibus %s (p %s), Jarque-Bera %s (p %s), skew %s, kurtosis %s, Durbin-Watson %s, Breusch-Pagan %s on %d df (p %s).",
+		f(t.Omnibus), f(t.OmnibusP), f(t.JarqueBera), f(t.JarqueBeraP), f(t.Skew), f(t.Kurtosis), f(t.DurbinWatson), f(t.BreuschPagan), t.BreuschPaganDF, f(t.BreuschPaganP))}
+	var b strings.Builder
+	printInfluential(&b, inf.Influential, "-")
+	return append(notes, strings.TrimSpace(b.String()))
 }

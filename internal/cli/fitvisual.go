@@ -120,6 +120,7 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 	}
 	if out.summaryOut != nil {
 		h.Notes = append(h.Notes, "Design: "+out.Diagnosis+".")
+		h.Notes = append(h.Notes, inferenceNotes(out.inferenceOut)...)
 	}
 	if err := h.AddFigure("The fit", "Data and fitted values, residuals against fitted values, normal Q-Q plot of the residuals, residuals against leverage with Cook's distance contours (exact fits), and for iterative solvers the loss and its gap to the exact optimum per epoch.", fig); err != nil {
 		return err

@@ -374,6 +374,7 @@ func TestInferenceUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"ic", []string{"fit", "$D/tut.csv", "--ic", "aic"}, 2, `--ic "aic": want r or statsmodels`},
+		{"ic_without_summary", []string{"fit", "$D/tut.csv", "--ic", "r"}, 2, "--ic sets how --summary counts the parameters of AIC and BIC: add --summary"},
 		{"diagnostics_penalty", []string{"fit", "$D/tut.csv", "--penalty", "l1", "--alpha", "0.1", "--diagnostics", "$D/d.csv"}, 2, "--diagnostics applies to least-squares fits; --penalty l1"},
 		{"anova_penalty", []string{"fit", "$D/tut.csv", "--penalty", "l2", "--alpha", "0.1", "--anova"}, 2, "--anova applies to least-squares fits; --penalty l2"},
 		{"diagnostics_parquet", []string{"fit", "$D/tut.csv", "--diagnostics", "$D/d.parquet"}, 2, "--diagnostics writes CSV"},
@@ -510,5 +511,56 @@ func TestPredictRankDeficient(t *testing.T) {
 	if code != 0 || !near(got["fit"][0], 2.1107142857142867, 1e-11) || !near(got["lwr"][0], 1.7430237859165716, 1e-11) || !near(got["upr"][0], 2.4784047855120015, 1e-11) ||
 		!strings.Contains(stderr, "rank-deficient (aliased: c)") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestPredictIntervalsStreamedAsInMemory: a model fitted with --stream
+// gives the intervals of the in-memory fit (both from QR factors formed in
+// double-double; 1e-12 relative) and so R's predict.lm, weighted or not.
+func TestPredictIntervalsStreamedAsInMemory(t *testing.T) {
+	doc := readRInference(t)
+	p := doc.Predict
+	dir := t.TempDir()
+	writeCSV(t, dir, "cars.csv", []string{"wt", "hp", "mpg", "w"}, testColumn(p.X, 0), testColumn(p.X, 1), p.Y, p.Weights)
+	writeCSV(t, dir, "new.csv", []string{"wt", "hp", "pw"}, testColumn(p.NewX, 0), testColumn(p.NewX, 1), p.PredWeights)
+	for _, weights := range [][]string{nil, {"--weights", "w"}} {
+		var outs []map[string][]string
+		for _, mode := range [][]string{nil, {"--stream"}} {
+			args := append(append([]string{"fit", "$D/cars.csv", "--target", "mpg", "--features", "wt,hp", "-o", "$D/m.json"}, weights...), mode...)
+			if code, _, stderr := runLSQ(dir, nil, args...); code != 0 {
+				t.Fatalf("%v: %s", args, stderr)
+			}
+			code, stdout, stderr := runLSQ(dir, nil, "predict", "$D/m.json", "$D/new.csv", "--interval", "prediction", "--pred-weights", "pw")
+			if code != 0 {
+				t.Fatalf("%v: predict: %s", mode, stderr)
+			}
+			outs = append(outs, readOutCSV(t, stdout))
+		}
+		for _, col := range []string{"fit", "lwr", "upr"} {
+			for i, v := range outs[0][col] {
+				want, _ := strconv.ParseFloat(v, 64)
+				if !near(outs[1][col][i], want, 1e-12) {
+					t.Errorf("weights %v %s row %d: streamed %s, in memory %s", weights != nil, col, i+1, outs[1][col][i], v)
+				}
+			}
+		}
+	}
+}
+
+// TestReportInference: with --summary, the HTML report carries the
+// residual tests and the influential rows, and the leverage panel.
+func TestReportInference(t *testing.T) {
+	doc := readRInference(t)
+	inf := doc.Influence
+	dir := t.TempDir()
+	writeCSV(t, dir, "stack.csv", []string{"air", "water", "acid", "loss"}, testColumn(inf.X, 0), testColumn(inf.X, 1), testColumn(inf.X, 2), inf.Y)
+	code, _, stderr := runLSQ(dir, nil, "fit", "$D/stack.csv", "--target", "loss", "--summary", "--report", "$D/r.html")
+	b, _ := os.ReadFile(filepath.Join(dir, "r.html"))
+	page := string(b)
+	// R flags rows 17 and 21 of the unweighted fit (influence.measures).
+	for _, want := range []string{"Residual tests: Omnibus", "Durbin-Watson 1.49", "influential rows", "17 (", "21 (", "Residuals against leverage"} {
+		if code != 0 || !strings.Contains(page, want) {
+			t.Errorf("exit %d %s: report lacks %q", code, stderr, want)
+		}
 	}
 }

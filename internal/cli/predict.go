@@ -36,7 +36,9 @@ func newPredictCmd(stdio IO) *cobra.Command {
 		Long: `predict reads a model file written by 'lsq fit -o' (or 'lsq curve -o') and a
 data file holding the model's feature columns, and writes CSV with a header
 and one 'prediction' column last (to standard output, or atomically to -o).
-FILE may be - for standard input.`,
+FILE may be - for standard input. With --interval confidence or prediction
+the last columns are fit, lwr and upr, as R's predict.lm writes them (for a
+curve model by the delta method).`,
 		Example: "  lsq fit train.csv --target y -o model.json\n  lsq predict model.json new.csv --keep -o predictions.csv",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -9,10 +9,12 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
 	"github.com/lsqgo/lsq/stats"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // intervalFlags are predict's options for intervals on the predictions.
@@ -67,8 +69,27 @@ func linearInference(res *fit.Result, s *fit.Settings) *modelio.Inference {
 		return nil
 	}
 	inf := &modelio.Inference{Unscaled: symRows(p.Unscaled), Sigma: p.Sigma, DF: p.DF, Weighted: s.Weights != nil}
+	for _, r := range inf.Unscaled {
+		if !lsq.Finite(r) { // columns of extreme scale: no intervals rather than no model
+			return nil
+		}
+	}
 	for _, j := range res.Exact.Aliased {
 		inf.Aliased = append(inf.Aliased, res.Features[j])
+	}
+	return inf
+}
+
+// streamInference is the same for a streamed exact fit; nil for ridge.
+func streamInference(res *stream.Result, weighted bool) *modelio.Inference {
+	if res.Unscaled == nil || res.DF < 1 || !(res.ResidualSD >= 0) || math.IsInf(res.ResidualSD, 0) {
+		return nil
+	}
+	inf := &modelio.Inference{Unscaled: symRows(res.Unscaled), Sigma: res.ResidualSD, DF: int(res.DF), Weighted: weighted}
+	for _, r := range inf.Unscaled {
+		if !lsq.Finite(r) {
+			return nil
+		}
 	}
 	return inf
 }
@@ -114,7 +135,7 @@ func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, e
 	m := p.model
 	inf := m.Inference
 	if inf == nil {
-		return nil, nil, fmt.Errorf("%s has no covariance for intervals: it was written by an older lsq, or by an iterative, penalised or streamed fit, or a curve fit with a parameter at a bound; refit it with an exact solver (lsq fit ... -o, or lsq curve ... -o)", p.modelPath)
+		return nil, nil, fmt.Errorf("%s has no covariance for intervals: it was written by an older lsq, or by an iterative or penalised fit, or a curve fit with a parameter at a bound; refit it with an exact solver (lsq fit ... -o, or lsq curve ... -o)", p.modelPath)
 	}
 	q := len(inf.Unscaled)
 	u := mat.NewSymDense(q, nil)

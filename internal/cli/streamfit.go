@@ -264,6 +264,7 @@ func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, 
 		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
 			FitIntercept: fr.FitIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": o.Penalty.Alpha, "standardize": o.Standardize}},
 			Training: map[string]any{"n": res.N, "rss": res.RSS, "r2": res.R2, "status": "converged"}}
+		m.Inference = streamInference(res, o.Data.Weights != "")
 		if err := modelio.Save(o.Output, m); err != nil {
 			return err
 		}
