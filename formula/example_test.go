@@ -15,7 +15,7 @@ func ExampleParse() {
 	fmt.Println(f)
 	fmt.Println(f.Response(), f.Intercept(), f.Columns())
 	// Output:
-	// y ~ x1 + x2 + x1:x2 + I(x1^2) - 1
+	// y ~ x1 + x2 + I(x1^2) + x1:x2 - 1
 	// y false [y x1 x2]
 }
 

@@ -60,6 +60,8 @@ type fitOptions struct {
 
 	Degree  int
 	Formula string
+	NA      naFlags
+	design  *modelio.Design // how the features were made from raw columns
 	Summary bool
 	Robust  string
 
@@ -109,6 +111,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
 	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
 	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
@@ -339,6 +342,10 @@ type fitOutput struct {
 	Divergence *divergence `json:"divergence,omitempty"`
 	DualityGap *jsonFloat  `json:"duality_gap,omitempty"`
 	Notes      []string    `json:"notes,omitempty"`
+	// Missing reports the rows left out for missing values; Statsmodels
+	// names the features as statsmodels (patsy) does.
+	Missing     *missingOut `json:"missing,omitempty"`
+	Statsmodels []string    `json:"statsmodels_names,omitempty"`
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
 }
@@ -415,22 +422,12 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return err
 	}
 	t0 := time.Now()
-	var fr *data.Frame
-	if o.Formula != "" {
-		for _, flag := range []string{"target", "features", "degree"} {
-			if o.changed(flag) {
-				return usagef("--formula names the response and terms; drop --%s", flag)
-			}
-		}
-		var icpt bool
-		if fr, icpt, err = loadFormula(o.File, o.Formula, o.Data, stdio); err != nil {
-			return err
-		}
-		if !icpt {
-			p.settings.NoIntercept = true
-		}
-	} else if fr, err = o.Data.load(o.File, stdio); err != nil {
+	fr, des, err := o.loadFrame(stdio)
+	if err != nil {
 		return err
+	}
+	if des != nil && !des.Intercept {
+		p.settings.NoIntercept = true
 	}
 	loadTime := time.Since(t0)
 	if fr.X == nil || fr.Rows() == 0 {
@@ -438,6 +435,12 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	}
 	s := p.settings
 	s.Weights = fr.Weights
+	if o.Degree > 1 && len(fr.Features) == 1 {
+		if o.design == nil {
+			o.design = &modelio.Design{Columns: fr.Features}
+		}
+		o.design.Degree = o.Degree
+	}
 	if s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
 		return err
 	}
@@ -459,6 +462,10 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	}
 
 	out := fitOutput{File: o.File, Target: fr.Target, Features: fr.Features}
+	if des != nil {
+		out.Missing = missingReport(des, o.NA.Action)
+		out.Statsmodels = des.Statsmodels
+	}
 	// Learning-rate selection on the validation split.
 	if !s.Solver.Exact() && (len(p.rates) > 1 || p.grid) {
 		rates := p.rates
@@ -691,7 +698,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Settings) *modelio.Model {
 	m := &modelio.Model{
 		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
-		Coef: res.Coef, Intercept: res.Intercept, FitIntercept: !s.NoIntercept,
+		Coef: res.Coef, Intercept: res.Intercept, FitIntercept: !s.NoIntercept, Design: o.design,
 		Solver: modelio.Solver{Name: res.Solver.String(), Settings: map[string]any{
 			"standardize": !s.Raw,
 		}},

@@ -25,6 +25,7 @@ type predictOptions struct {
 	Output      string
 	Keep        bool
 	Delimiter   string
+	NA          naFlags
 }
 
 func newPredictCmd(stdio IO) *cobra.Command {
@@ -45,6 +46,7 @@ FILE may be - for standard input.`,
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the CSV to this file (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "copy the input columns before the prediction column")
+	opts.NA.register(cmd.Flags(), "an empty prediction for the row")
 	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "field delimiter of FILE (default \",\")")
 	return cmd
 }
@@ -56,9 +58,12 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if opts.Keep && strings.EqualFold(filepath.Ext(opts.File), ".parquet") {
 		return usagef("--keep copies the columns of a CSV input; %s is Parquet (drop --keep, or convert it to CSV)", opts.File)
 	}
-	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, stdio)
+	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, opts.NA, stdio)
 	if err != nil {
 		return err
+	}
+	if p.missing != nil {
+		fmt.Fprintf(stdio.Err, "lsq: %s: %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped)
 	}
 	pred, n, in, dopts := p.pred, len(p.pred), p.in, p.opts
 	write := func(w io.Writer) error {
@@ -135,36 +140,30 @@ func (l *lineBound) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// predictModel returns the model's predictions for every row of the input.
-func predictModel(m *modelio.Model, in namedInput, dopts *data.Options) ([]float64, int, error) {
+// predictModel returns the model's predictions for every row of the input,
+// NaN where an input is missing, and the report of those rows.
+func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags) ([]float64, *missingOut, error) {
 	switch m.Kind {
 	case modelio.KindLinear:
-		o := *dopts
-		o.Features = m.Features
-		o.Target = ""
-		fr, err := in.read(&o, IO{})
+		md, err := buildForModel(m, in, dopts, na, "")
 		if err != nil {
-			return nil, 0, forModel(err, m)
+			return nil, nil, err
 		}
-		lin := m.Linear()
-		n := fr.Rows()
-		pred := make([]float64, n)
-		for i := range n {
-			pred[i] = lin.Predict(fr.X.RawRowView(i))
-			if math.IsNaN(pred[i]) || math.IsInf(pred[i], 0) {
-				return nil, 0, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", in.name, i+1, pred[i])
-			}
-		}
-		return pred, n, nil
+		pred, err := md.predictions(m, in.name)
+		return pred, md.missing, err
 	case modelio.KindCurve:
-		return predictCurve(m, in, dopts)
+		if na.Action != "drop" || na.changedValues() {
+			return nil, nil, usagef("--na and --na-values apply to linear models; a curve model reads numbers only")
+		}
+		pred, _, err := predictCurve(m, in, dopts)
+		return pred, nil, err
 	}
-	return nil, 0, fmt.Errorf("cannot predict with a %q model", m.Kind)
+	return nil, nil, fmt.Errorf("cannot predict with a %q model", m.Kind)
 }
 
 // forModel adds to a missing-column error that the column is one the model needs.
 func forModel(err error, m *modelio.Model) error {
-	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" {
+	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" && strings.Contains(de.Msg, "no column") {
 		return fmt.Errorf("%w (the model was trained on features %v)", err, m.Features)
 	}
 	return err
@@ -177,7 +176,7 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 		}
 		var b []byte
 		for _, p := range pred {
-			b = strconv.AppendFloat(b[:0], p, 'g', -1, 64)
+			b = appendPrediction(b[:0], p)
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -227,7 +226,7 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 			if row >= n {
 				return fmt.Errorf("%s: more rows than were read for prediction", in.name)
 			}
-			rec = append(rec, strconv.FormatFloat(pred[row], 'g', -1, 64))
+			rec = append(rec, string(appendPrediction(nil, pred[row])))
 			row++
 		}
 		if err := cw.Write(rec); err != nil {
@@ -236,6 +235,15 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// appendPrediction writes a prediction, or nothing for a row with a
+// missing input (NaN), as pandas and R write NA in CSV.
+func appendPrediction(b []byte, p float64) []byte {
+	if math.IsNaN(p) {
+		return b
+	}
+	return strconv.AppendFloat(b, p, 'g', -1, 64)
 }
 
 func trimBOM(s string) string {
@@ -274,14 +282,15 @@ func refuseOverwrite(output string, inputs ...string) error {
 // prediction is a model's predictions for an input file, with what was
 // needed to make them.
 type prediction struct {
-	model *modelio.Model
-	in    namedInput
-	opts  *data.Options
-	pred  []float64
+	model   *modelio.Model
+	in      namedInput
+	opts    *data.Options
+	pred    []float64 // NaN where an input is missing
+	missing *missingOut
 }
 
 // predictFile loads a model and predicts every row of an input file.
-func predictFile(modelPath, file, delimiter string, stdio IO) (*prediction, error) {
+func predictFile(modelPath, file, delimiter string, na naFlags, stdio IO) (*prediction, error) {
 	m, err := modelio.Load(modelPath)
 	if err != nil {
 		return nil, err
@@ -294,9 +303,9 @@ func predictFile(modelPath, file, delimiter string, stdio IO) (*prediction, erro
 	if err != nil {
 		return nil, err
 	}
-	pred, _, err := predictModel(m, in, dopts)
+	pred, miss, err := predictModel(m, in, dopts, na)
 	if err != nil {
 		return nil, err
 	}
-	return &prediction{model: m, in: in, opts: dopts, pred: pred}, nil
+	return &prediction{model: m, in: in, opts: dopts, pred: pred, missing: miss}, nil
 }

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/formula"
+	"github.com/lsqgo/lsq/modelio"
+)
+
+// modelDesign is a linear model's design rebuilt on new raw data.
+type modelDesign struct {
+	x       *mat.Dense  // used rows × the model's features
+	y       []float64   // the response on the used rows; nil unless asked for
+	rows    []int       // the file's rows in x (0-based)
+	n       int         // rows in the file
+	missing *missingOut // rows left out for missing values, nil when none
+}
+
+// buildForModel turns the raw columns of a file into the model's features,
+// as the model file's design says (formula, factor levels, polynomial
+// bases, --degree), and the response when target is not empty. Plain
+// numeric files are read by the fast reader; missing values and text go
+// through the formula path, which drops (or, with --na error, stops at)
+// rows with a missing input.
+func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, target string) (*modelDesign, error) {
+	action, err := na.action()
+	if err != nil {
+		return nil, err
+	}
+	d := m.Design
+	if d == nil {
+		d = &modelio.Design{Columns: m.Features}
+	}
+	src := d.Formula
+	if src == "" {
+		if !na.changedValues() {
+			if md, err := fastDesign(m, d, in, dopts, target); err == nil || !notNumeric(err) {
+				return md, err
+			}
+		}
+		src = plainFormula(target, d.Columns, true)
+	}
+	f, err := formula.Parse(src)
+	if err != nil {
+		return nil, &modelio.Error{File: "model", Msg: fmt.Sprintf("the model's formula %q does not parse: %v", src, err)}
+	}
+	if target != "" && f.Response() != target {
+		return nil, usagef("the model's formula has the response %s; drop --target", f.Response())
+	}
+	t, err := in.readText(dopts.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := rawColumns(t, na.missing())
+	if err != nil {
+		return nil, err
+	}
+	enc := &formula.Encoding{Formula: src, Factors: d.Factors, Poly: d.Poly}
+	des, err := f.Build(raw, &formula.Options{NA: action, Encoding: enc, NoResponse: target == ""})
+	if err != nil {
+		return nil, forModel(cellError(err, t), m)
+	}
+	md := &modelDesign{x: des.X, y: des.Y, rows: des.Rows, n: t.Rows(), missing: missingReport(des, na.Action)}
+	return md, md.finish(m, d, des.Names)
+}
+
+// fastDesign reads the model's raw columns with the numeric reader.
+func fastDesign(m *modelio.Model, d *modelio.Design, in namedInput, dopts *data.Options, target string) (*modelDesign, error) {
+	o := *dopts
+	o.Features, o.Target = d.Columns, ""
+	fr, err := in.read(&o, IO{})
+	if err != nil {
+		return nil, forModel(err, m)
+	}
+	md := &modelDesign{x: fr.X, n: fr.Rows()}
+	if target != "" {
+		tab, err := in.table([]string{target}, dopts)
+		if err != nil {
+			return nil, err
+		}
+		md.y = tab.Column(target)
+	}
+	md.rows = make([]int, md.n)
+	for i := range md.rows {
+		md.rows[i] = i
+	}
+	return md, md.finish(m, d, d.Columns)
+}
+
+// finish raises the powers of --degree and checks that the columns built
+// are the model's features.
+func (md *modelDesign) finish(m *modelio.Model, d *modelio.Design, names []string) error {
+	if d.Degree > 1 {
+		fr := &data.Frame{Features: names, X: md.x}
+		if _, err := expandDegree(fr, d.Degree); err != nil {
+			return err
+		}
+		md.x, names = fr.X, fr.Features
+	}
+	if !slices.Equal(names, m.Features) {
+		return &modelio.Error{File: "model", Msg: fmt.Sprintf("the model's design gives the columns %s but the model has the features %s; fit it again",
+			strings.Join(names, ", "), strings.Join(m.Features, ", "))}
+	}
+	return nil
+}
+
+// predictions returns one prediction per row of the file, NaN where an
+// input was missing.
+func (md *modelDesign) predictions(m *modelio.Model, file string) ([]float64, error) {
+	lin := m.Linear()
+	pred := make([]float64, md.n)
+	for i := range pred {
+		pred[i] = math.NaN()
+	}
+	for i, r := range md.rows {
+		p := lin.Predict(md.x.RawRowView(i))
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			return nil, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", file, r+1, p)
+		}
+		pred[r] = p
+	}
+	return pred, nil
+}
+
+func (n *naFlags) changedValues() bool { return strings.TrimSpace(n.Values) != "" }
