@@ -435,7 +435,7 @@ func (f *Formula) String() string {
 			if j > 0 {
 				b.WriteByte(':')
 			}
-			if fa.expr != nil && fa.expr.op == 'v' && fa.degree == 0 && !isIdent(fa.text) {
+			if fa.expr != nil && fa.expr.op == 'v' && fa.cat == catAuto && !isIdent(fa.text) {
 				b.WriteString("`" + fa.text + "`")
 			} else {
 				b.WriteString(fa.text)

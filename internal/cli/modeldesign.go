@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -35,16 +37,24 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	}
 	d := m.Design
 	if d == nil {
-		d = &modelio.Design{Columns: m.Features}
+		d = legacyDesign(m.Features)
 	}
 	src := d.Formula
+	var fastErr error
 	if src == "" {
 		if !na.changedValues() {
-			if md, err := fastDesign(m, d, in, dopts, target); err == nil || !notNumeric(err) {
+			md, err := fastDesign(m, d, in, dopts, target)
+			if err == nil || !notNumeric(err) && (m.Design != nil || !missingColumn(err)) {
 				return md, err
 			}
+			fastErr = err
 		}
 		src = plainFormula(target, d.Columns, true)
+		if m.Design == nil && d.Degree == 0 {
+			// A model file from before designs were saved, fitted with a
+			// formula: its features are the formula's terms.
+			src = legacyFormula(target, m.Features)
+		}
 	}
 	f, err := formula.Parse(src)
 	if err != nil {
@@ -64,7 +74,10 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	enc := &formula.Encoding{Formula: src, Factors: d.Factors, Poly: d.Poly}
 	des, err := f.Build(raw, &formula.Options{NA: action, Encoding: enc, NoResponse: target == ""})
 	if err != nil {
-		return nil, forModel(cellError(err, t), m)
+		if err = forModel(cellError(err, t), m); missingColumn(err) && missingColumn(fastErr) {
+			return nil, fastErr // neither columns nor terms: the reader's message
+		}
+		return nil, err
 	}
 	md := &modelDesign{x: des.X, y: des.Y, rows: des.Rows, n: t.Rows(), missing: missingReport(des, na.Action)}
 	return md, md.finish(m, d, des.Names)
@@ -129,3 +142,42 @@ func (md *modelDesign) predictions(m *modelio.Model, file string) ([]float64, er
 }
 
 func (n *naFlags) changedValues() bool { return strings.TrimSpace(n.Values) != "" }
+
+// legacyDesign reads the design of a model file written before designs
+// were saved: x, x^2, …, x^k is --degree k of x; anything else names raw
+// columns (or, failing that, formula terms).
+func legacyDesign(features []string) *modelio.Design {
+	if k := len(features); k > 1 {
+		deg := true
+		for i, f := range features[1:] {
+			deg = deg && f == features[0]+"^"+strconv.Itoa(i+2)
+		}
+		if deg {
+			return &modelio.Design{Columns: features[:1], Degree: k}
+		}
+	}
+	return &modelio.Design{Columns: features}
+}
+
+// legacyFormula writes features as formula terms: "log(Girth)" is log of
+// the column Girth; a name that does not parse as a term is a column.
+func legacyFormula(target string, features []string) string {
+	terms := make([]string, len(features))
+	for i, f := range features {
+		if _, err := formula.Parse("~ " + f); err == nil {
+			terms[i] = f
+		} else {
+			terms[i] = "`" + f + "`"
+		}
+	}
+	s := "~ " + strings.Join(terms, " + ")
+	if target != "" {
+		s = target + " " + s
+	}
+	return s
+}
+
+func missingColumn(err error) bool {
+	var de *data.Error
+	return errors.As(err, &de) && strings.Contains(de.Msg, "no column named")
+}

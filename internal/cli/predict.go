@@ -63,7 +63,7 @@ func runPredict(opts predictOptions, stdio IO) error {
 		return err
 	}
 	if p.missing != nil {
-		fmt.Fprintf(stdio.Err, "lsq: %s: %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped)
+		fmt.Fprintf(stdio.Err, "lsq: %s: %d of %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped, len(p.pred))
 	}
 	pred, n, in, dopts := p.pred, len(p.pred), p.in, p.opts
 	write := func(w io.Writer) error {
@@ -164,6 +164,9 @@ func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFla
 // forModel adds to a missing-column error that the column is one the model needs.
 func forModel(err error, m *modelio.Model) error {
 	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" && strings.Contains(de.Msg, "no column") {
+		if m.Design != nil && len(m.Design.Columns) > 0 {
+			return fmt.Errorf("%w (the model reads the columns %s)", err, strings.Join(m.Design.Columns, ", "))
+		}
 		return fmt.Errorf("%w (the model was trained on features %v)", err, m.Features)
 	}
 	return err
@@ -177,6 +180,11 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 		var b []byte
 		for _, p := range pred {
 			b = appendPrediction(b[:0], p)
+			if len(b) == 0 {
+				// A lone empty field is written "" (as encoding/csv does), so
+				// that readers do not skip the line as blank.
+				b = append(b, `""`...)
+			}
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
 				return err
