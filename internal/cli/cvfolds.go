@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/internal/fsutil"
+)
+
+// loadFolds reads the data of lsq cv and, with --foldid, the fold of each
+// row: the column's distinct values in increasing order are folds 0…k−1
+// (cv.glmnet's foldid 1…k keeps its numbering). The fold column is never a
+// feature.
+func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
+	if o.FoldID == "" {
+		fr, err := o.Data.load(o.File, stdio)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := o.checkRows(fr); err != nil {
+			return nil, nil, err
+		}
+		return fr, nil, nil
+	}
+	if o.changed("folds") || o.changed("seed") {
+		return nil, nil, usagef("--foldid gives the folds; drop --folds and --seed")
+	}
+	opts, err := o.Data.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	if slices.Contains(opts.Features, o.FoldID) {
+		return nil, nil, usagef("--foldid %s is also in --features; the fold column is not a feature", o.FoldID)
+	}
+	in, err := bufferInput(o.File, stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	tab, err := in.table([]string{o.FoldID}, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	fr, err := in.read(opts, stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Features == nil {
+		dropFeature(fr, o.FoldID)
+	}
+	if err := o.checkRows(fr); err != nil {
+		return nil, nil, err
+	}
+	ids, k := foldIndex(tab.Column(o.FoldID))
+	if k < 2 {
+		return nil, nil, &data.Error{File: in.name, Column: o.FoldID, Msg: fmt.Sprintf("--foldid column %q has a single value; cross-validation needs at least 2 folds", o.FoldID)}
+	}
+	return fr, ids, nil
+}
+
+func (o *cvOptions) checkRows(fr *data.Frame) error {
+	n := fr.Rows()
+	if fr.X == nil || n == 0 {
+		return fmt.Errorf("%s: no data rows", o.File)
+	}
+	if o.Folds > n {
+		return usagef("--folds %d is more than the %s of %s; use at most %d", o.Folds, plural(n, "row"), o.File, n)
+	}
+	return nil
+}
+
+// foldIndex numbers the distinct values of a fold column in increasing order.
+func foldIndex(col []float64) ([]int, int) {
+	vals := slices.Clone(col)
+	sort.Float64s(vals)
+	vals = slices.Compact(vals)
+	ids := make([]int, len(col))
+	for i, v := range col {
+		ids[i], _ = slices.BinarySearch(vals, v)
+	}
+	return ids, len(vals)
+}
+
+// dropFeature removes a column from the features of a frame.
+func dropFeature(fr *data.Frame, name string) {
+	j := slices.Index(fr.Features, name)
+	if j < 0 {
+		return
+	}
+	n, d := fr.X.Dims()
+	x := mat.NewDense(n, d-1, nil)
+	for i := range n {
+		row, out := fr.X.RawRowView(i), x.RawRowView(i)
+		copy(out, row[:j])
+		copy(out[j:], row[j+1:])
+	}
+	fr.X = x
+	fr.Features = slices.Delete(slices.Clone(fr.Features), j, j+1)
+}
+
+// saveFolds writes row,fold (both from 1, as R numbers them) atomically.
+func saveFolds(path string, folds []int) error {
+	return fsutil.WriteFile(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		bw.WriteString("row,fold\n")
+		for i, f := range folds {
+			bw.WriteString(strconv.Itoa(i+1) + "," + strconv.Itoa(f+1) + "\n")
+		}
+		return bw.Flush()
+	})
+}
