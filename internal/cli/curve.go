@@ -173,7 +173,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		}
 		return usagef("--model: %v", err)
 	}
-	start, _, err := parseAssignments("--start", o.Start)
+	start, startOrder, err := parseAssignments("--start", o.Start)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,10 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	if err != nil {
 		return usagef("--model: %v", err)
 	}
-	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt}
+	if len(startOrder) == len(params) {
+		params = startOrder // every table, JSON list and model file in --start order
+	}
+	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt, Params: params}
 	if opt != nil {
 		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
 	}
