@@ -168,7 +168,8 @@ func TestPowers(t *testing.T) {
 // the text, never a panic; a formula's canonical form parses to itself.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"y ~ x1 + x2 + I(x1^2) + x1:x2 - 1", "log(y) ~ poly(x, 3, raw=TRUE)", "~ .", "y ~ (a+b)*c - 1",
-		"y ~ `a b`:exp(-x/2)", "y ~ I(2^-x^2)", "é ~ 0 + x", "y ~ ((((x))))"} {
+		"y ~ `a b`:exp(-x/2)", "y ~ I(2^-x^2)", "é ~ 0 + x", "y ~ ((((x))))",
+		"y ~ C(g, Treatment('b'))*x", "y ~ relevel(g, ref = \"a\") + factor(k) + poly(x, 2, raw = FALSE)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
