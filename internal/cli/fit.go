@@ -133,7 +133,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.Float64Var(&opts.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.Float64Var(&opts.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
 	f.BoolVar(&opts.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
-	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 + x2 + I(x1^2) + x1:x2 - 1" (+, :, -1/+0, I(), log(), exp(), poly(x, k))`)
+	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
 	f.StringVar(&opts.Robust, "robust", "", "heteroskedasticity-robust standard errors: HC0, HC1, HC2 or HC3")
