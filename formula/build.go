@@ -66,6 +66,7 @@ type Design struct {
 	Statsmodels []string   // the same in patsy's form: "Species[T.versicolor]"
 	X           *mat.Dense // rows × len(Names), no intercept column
 	Y           []float64  // the response, nil with Options.NoResponse
+	Offset      []float64  // the sum of the offset() terms, nil when none: E[Y] = Offset + intercept + Xβ
 	Rows        []int      // the rows of the data in X, in order (0-based)
 	Dropped     int        // rows left out for missing values
 	DroppedBy   map[string]int
@@ -152,6 +153,18 @@ func (f *Formula) Build(d *Data, opts *Options) (*Design, error) {
 	}
 	var data [][]float64
 	for _, t := range terms {
+		if off, err := b.offset(t); off != nil || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			if des.Offset == nil {
+				des.Offset = make([]float64, len(des.Rows))
+			}
+			for i, v := range off {
+				des.Offset[i] += v
+			}
+			continue
+		}
 		cols, names, sm, err := b.term(t, have)
 		if err != nil {
 			return nil, err
@@ -194,6 +207,25 @@ type builder struct {
 	rows []int
 	opts *Options
 	enc  *Encoding // what this build learned
+}
+
+// offset returns the values of an offset() term, nil for other terms.
+func (b *builder) offset(t term) ([]float64, error) {
+	i := slices.IndexFunc(t, func(fa *factor) bool { return fa.offset })
+	if i < 0 {
+		return nil, nil
+	}
+	if len(t) > 1 {
+		return nil, &CellError{Row: -1, Msg: fmt.Sprintf("%s cannot be part of an interaction", t[i].text)}
+	}
+	v, err := b.numeric(t[0].expr, t[0].text)
+	if err != nil {
+		return nil, err
+	}
+	if r := firstNonFinite(v); r >= 0 {
+		return nil, &CellError{Row: b.rows[r], Column: t[0].text, Msg: fmt.Sprintf("%s is %v; transform or filter the data", t[0].text, v[r])}
+	}
+	return v, nil
 }
 
 // term returns the columns of one term, their R names and patsy names.

@@ -26,6 +26,7 @@ type factor struct {
 	dot    bool   // the "." placeholder
 	cat    catKind
 	ref    string // the reference level chosen by C(x, Treatment(ref)) or relevel
+	offset bool   // offset(expr): a known part of the response, coefficient 1
 }
 
 // catKind says whether a factor is categorical.
@@ -83,7 +84,8 @@ type Formula struct {
 // poly(x, k) is R's orthogonal polynomial basis of degree k (see Build);
 // poly(x, k, raw = TRUE) the raw powers x, x², …, xᵏ. factor(x) makes a
 // column categorical; C(x, Treatment('b')) (patsy) and relevel(x, ref = 'b')
-// (R) also choose its reference level. The terms are ordered as R's terms()
+// (R) also choose its reference level. offset(expr) is a known part of the
+// response with coefficient 1 (Design.Offset), as in R. The terms are ordered as R's terms()
 // orders them: main effects first, then two-way interactions and so on,
 // in the written order within each.
 // "." stands for every data column not used in the response. Column names
@@ -346,7 +348,7 @@ func (p *parser) atom() (*termSet, error) {
 func (p *parser) call(name token) (*factor, error) {
 	p.next() // (
 	switch name.text {
-	case "I", "log", "exp", "sqrt", "abs":
+	case "I", "log", "exp", "sqrt", "abs", "offset":
 		e, err := p.arith()
 		if err != nil {
 			return nil, err
@@ -355,10 +357,10 @@ func (p *parser) call(name token) (*factor, error) {
 		if err != nil {
 			return nil, err
 		}
-		if name.text != "I" {
+		if name.text != "I" && name.text != "offset" {
 			e = &node{op: 'f', name: name.text, a: e}
 		}
-		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e, cat: catNever}, nil
+		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e, cat: catNever, offset: name.text == "offset"}, nil
 	case "factor", "as.factor", "C", "relevel":
 		return p.catCall(name)
 	case "poly":
@@ -400,7 +402,7 @@ func (p *parser) call(name token) (*factor, error) {
 		}
 		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e, degree: int(kt.num), raw: raw, cat: catNever}, nil
 	}
-	return nil, errAt(p.src, name.pos, fmt.Sprintf("unknown function %q; terms may use I, log, exp, sqrt, abs, poly, factor, C and relevel", name.text))
+	return nil, errAt(p.src, name.pos, fmt.Sprintf("unknown function %q; terms may use I, log, exp, sqrt, abs, poly, factor, C, relevel and offset", name.text))
 }
 
 // Response returns the text of the left-hand side, "" when there is none.

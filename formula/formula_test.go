@@ -58,7 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{"y ~", "formula:1:4: unexpected end of formula; expected terms after \"~\""},
 		{"y ~ x1 + x2 +", "formula:1:14: unexpected end of formula; expected a term: a column name, I(...), log(...), exp(...), poly(...), 0, 1 or \"(\""},
 		{"y ~ x1 + I(x1^2", `formula:1:16: unexpected end of formula; expected ")"`},
-		{"y ~ x1 + foo(x1)", `formula:1:10: unknown function "foo"; terms may use I, log, exp, sqrt, abs, poly, factor, C and relevel`},
+		{"y ~ x1 + foo(x1)", `formula:1:10: unknown function "foo"; terms may use I, log, exp, sqrt, abs, poly, factor, C, relevel and offset`},
 		{"y ~ x1 + I(sin(x1))", `formula:1:12: unknown function "sin" inside an expression; use log, exp, sqrt or abs`},
 		{"y ~ x + 2", "formula:1:9: a bare number (2) is not a term; only 0 and 1 (the intercept) are, use I(2) for a constant"},
 		{"y ~ poly(x, 0)", "formula:1:13: poly degree must be a whole number from 1 to 20"},

@@ -1,6 +1,6 @@
 # Reference numbers from R's lm for formulas on R's own data sets: missing
-# values (na.omit), factors with treatment coding, interactions, logs, and
-# orthogonal and raw poly().
+# values (na.omit), factors with treatment coding, interactions, logs,
+# offset(), and orthogonal and raw poly().
 #
 # Writes internal/cli/testdata/rdata/: each data set as R's write.csv
 # writes it (NA cells as "NA", text columns quoted, no row names), and
@@ -41,6 +41,7 @@ cases <- list(
   list("mtcars", "mpg ~ factor(cyl) + wt"),
   list("mtcars", "mpg ~ ."),
   list("trees", "log(Volume) ~ log(Girth) + log(Height)"),
+  list("trees", "log(Volume) ~ log(Girth) + offset(2 * log(Height))"),
   list("mtcars", "mpg ~ poly(wt, 2)"),
   list("mtcars", "mpg ~ poly(wt, 2, raw = TRUE)"),
   list("cars", "dist ~ speed + I(speed^2)")

@@ -19,6 +19,7 @@ import (
 type modelDesign struct {
 	x       *mat.Dense  // used rows × the model's features
 	y       []float64   // the response on the used rows; nil unless asked for
+	offset  []float64   // the formula's offset() on the used rows, nil when none
 	rows    []int       // the file's rows in x (0-based)
 	n       int         // rows in the file
 	missing *missingOut // rows left out for missing values, nil when none
@@ -79,7 +80,7 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 		}
 		return nil, err
 	}
-	md := &modelDesign{x: des.X, y: des.Y, rows: des.Rows, n: t.Rows(), missing: missingReport(des, na.Action)}
+	md := &modelDesign{x: des.X, y: des.Y, offset: des.Offset, rows: des.Rows, n: t.Rows(), missing: missingReport(des, na.Action)}
 	return md, md.finish(m, d, des.Names)
 }
 
@@ -133,6 +134,9 @@ func (md *modelDesign) predictions(m *modelio.Model, file string) ([]float64, er
 	}
 	for i, r := range md.rows {
 		p := lin.Predict(md.x.RawRowView(i))
+		if md.offset != nil {
+			p += md.offset[i]
+		}
 		if math.IsNaN(p) || math.IsInf(p, 0) {
 			return nil, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", file, r+1, p)
 		}

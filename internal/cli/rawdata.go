@@ -208,6 +208,14 @@ func loadDesign(path string, f *formula.Formula, df dataFlags, na naFlags, stdio
 		return nil, nil, nil, cellError(err, t)
 	}
 	fr := &data.Frame{Features: des.Names, Target: f.Response(), X: des.X, Y: des.Y}
+	if des.Offset != nil {
+		// lm with offset(): the known part is subtracted from the response;
+		// R's summary.lm measures R² and F on the same difference.
+		fr.Y = make([]float64, len(des.Y))
+		for i, v := range des.Y {
+			fr.Y[i] = v - des.Offset[i]
+		}
+	}
 	if df.Weights != "" {
 		w := d.Num[df.Weights]
 		if w == nil {
