@@ -440,6 +440,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 			o.design = &modelio.Design{Columns: fr.Features}
 		}
 		o.design.Degree = o.Degree
+		o.design.Statsmodels = nil // the powers are named x, x^2, … by --degree
 	}
 	if s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
 		return err
@@ -464,7 +465,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	out := fitOutput{File: o.File, Target: fr.Target, Features: fr.Features}
 	if des != nil {
 		out.Missing = missingReport(des, o.NA.Action)
-		out.Statsmodels = des.Statsmodels
+		if o.Degree <= 1 {
+			out.Statsmodels = des.Statsmodels
+		}
 	}
 	// Learning-rate selection on the validation split.
 	if !s.Solver.Exact() && (len(p.rates) > 1 || p.grid) {

@@ -220,6 +220,15 @@ func TestModelsCarryDesign(t *testing.T) {
 			t.Fatalf("%v: %s", c.args, errs)
 		}
 		checkRPredict(t, dir, model, c.args[1], cases[c.ref], tol)
+		// eval scores the rows with every value present, and says how
+		// many it left out.
+		ref := cases[c.ref]
+		code, out, errs := runLSQ(dir, nil, "eval", model, c.args[1], "--json")
+		var ev scores
+		if code != ExitOK || json.Unmarshal([]byte(out), &ev) != nil || ev.N != ref.NObs || (ref.Dropped > 0) != (ev.Missing != nil) ||
+			ev.Missing != nil && ev.Missing.Dropped != ref.Dropped {
+			t.Errorf("eval %v: exit %d %s %s", c.args, code, out, errs)
+		}
 	}
 	// Model files written before designs were saved (by lsq 0.1.0 at
 	// commit c5de993): a plain fit, --degree 2, and a formula with logs.
