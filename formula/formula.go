@@ -489,6 +489,9 @@ func (f *Formula) Design(cols map[string][]float64, n int) (names []string, x *m
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if des.Offset != nil {
+		return nil, nil, nil, fmt.Errorf("formula: %q has an offset(), which Design cannot return; use Build", f.src)
+	}
 	return des.Names, des.X, des.Y, nil
 }
 

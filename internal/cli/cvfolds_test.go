@@ -116,3 +116,26 @@ func TestCVSaveFoldsRoundTrip(t *testing.T) {
 		t.Errorf("the curve with the saved folds differs")
 	}
 }
+
+// TestFoldAndNAUsageErrors: options that contradict each other or are out
+// of range are usage errors naming the flag.
+func TestFoldAndNAUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join("..", "..", "testdata", "enet", "data.csv")
+	iris := filepath.Join("testdata", "rdata", "iris.csv")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"cv", file, "--foldid", "fold", "--folds", "5"}, "--foldid gives the folds; drop --folds and --seed"},
+		{[]string{"cv", file, "--foldid", "fold", "--features", "x1,fold"}, "--foldid fold is also in --features; the fold column is not a feature"},
+		{[]string{"path", file, "--tol", "0"}, "--tol 0 must be in (0, 1)"},
+		{[]string{"fit", iris, "--target", "Sepal.Length", "--na", "keep"}, `--na "keep": want drop or error`},
+		{[]string{"fit", iris, "--target", "Sepal.Length", "--stream", "--na", "error"}, "--stream reads numbers only: a missing value stops it; drop --na and --na-values"},
+	} {
+		code, out, errs := runLSQ(dir, nil, c.args...)
+		if code != ExitUsage || !strings.Contains(errs, c.want) || out != "" {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errs, c.want)
+		}
+	}
+}
