@@ -33,6 +33,12 @@ func TestCurveStartOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{start[:1], start[strings.IndexByte(start, ',')+1:][:1]}
+		for _, obj := range []string{`"params"`, `"stderr"`, `"ci_high"`} {
+			rest := out[strings.Index(out, obj):]
+			if i, j := strings.Index(rest, `"`+want[0]+`":`), strings.Index(rest, `"`+want[1]+`":`); i < 0 || j < i {
+				t.Errorf("--start %s: %s not in --start order", start, obj)
+			}
+		}
 		m, err := modelio.Load(filepath.Join(dir, "m.json"))
 		if err != nil {
 			t.Fatal(err)
