@@ -98,7 +98,10 @@ func (e *CellError) Error() string {
 // intercept counting as the empty term), and by indicators of every level
 // otherwise — R's rule (Chambers & Hastie, Statistical Models in S, 1992,
 // §5.3.2). Columns of an interaction vary fastest in the first factor, as
-// in R. Rows with a missing value in a used column are dropped (NADrop) or
+// in R. poly(x, k) is R's orthogonal basis: the polynomials of degree 1…k
+// orthonormal over the fitted rows and orthogonal to the constant, learned
+// by the recurrence of learnPoly and evaluated on new data from the stored
+// Poly coefficients, as R's predict.poly does. Rows with a missing value in a used column are dropped (NADrop) or
 // an error (NAError). With opts.Encoding the levels and polynomial bases
 // are those of the training data, and a level not seen then is an error.
 func (f *Formula) Build(d *Data, opts *Options) (*Design, error) {
