@@ -37,3 +37,31 @@ func TestReadText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadText: any input gives a table whose columns all have one cell
+// per row and increasing line numbers, or an *Error; never a panic.
+func FuzzReadText(f *testing.F) {
+	for _, s := range []string{"a,b\n1,x\n", "\uFEFFa\n\"1\n2\"\n", "a,b\n1\n", "", "a,b\n\n\n1,2", "a\n\"x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		tt, err := ReadText(strings.NewReader(src), "f.csv", 0)
+		if err != nil {
+			var de *Error
+			if !errors.As(err, &de) {
+				t.Fatalf("not *Error: %v", err)
+			}
+			return
+		}
+		for j, c := range tt.Cells {
+			if len(c) != tt.Rows() {
+				t.Fatalf("column %d has %d cells for %d rows", j, len(c), tt.Rows())
+			}
+		}
+		for i := 1; i < len(tt.Lines); i++ {
+			if tt.Lines[i] <= tt.Lines[i-1] {
+				t.Fatalf("lines %v not increasing", tt.Lines)
+			}
+		}
+	})
+}
