@@ -202,6 +202,8 @@ func loadDesign(path string, f *formula.Formula, df dataFlags, na naFlags, stdio
 	bo := &formula.Options{NA: action}
 	if df.Weights != "" {
 		bo.Also = []string{df.Weights}
+		// The weights are no term of "y ~ .".
+		d.Names = slices.DeleteFunc(slices.Clone(d.Names), func(s string) bool { return s == df.Weights })
 	}
 	des, err := f.Build(d, bo)
 	if err != nil {

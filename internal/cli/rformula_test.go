@@ -273,3 +273,24 @@ func checkRPoly(t *testing.T, model string, c rCase) {
 		}
 	}
 }
+
+// TestFormulaDotWeights: the weights column is no term of "y ~ .", and a
+// row with a missing weight is dropped like any other missing value.
+func TestFormulaDotWeights(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "w.csv"), []byte("y,x,w,g\n1,1,1,a\n2,2,2,b\n3,2,1,a\n5,4,NA,b\n6,5,1,a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runLSQ(dir, nil, "fit", "$D/w.csv", "--formula", "y ~ .", "--weights", "w", "--json")
+	var got struct {
+		Features []string
+		N        int
+		Missing  *missingOut
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("exit %d %s", code, errs)
+	}
+	if strings.Join(got.Features, ",") != "x,gb" || got.N != 4 || got.Missing == nil || got.Missing.ByColumn["w"] != 1 {
+		t.Errorf("features %v n %d missing %+v", got.Features, got.N, got.Missing)
+	}
+}
