@@ -482,6 +482,11 @@ func (b *builder) levels(fa *factor) (*Factor, error) {
 		// R's relevel puts the reference first; the coding is the same.
 		levels = append([]string{ref}, slices.DeleteFunc(levels, func(s string) bool { return s == ref })...)
 	}
+	// A text column with a different value in each of ten or more rows is
+	// almost surely a name or an id: as a factor it would saturate the fit.
+	if fa.cat == catAuto && len(levels) == len(b.rows) && len(levels) >= 10 {
+		return nil, &CellError{Row: -1, Column: c, Msg: fmt.Sprintf("column %q has a different text in every row (%q, %q, …): an identifier, not a category; leave it out of the model, or write factor(%s) to use it as one", c, levels[0], levels[1], c)}
+	}
 	if len(levels) < 2 {
 		return nil, &CellError{Row: -1, Column: c, Msg: fmt.Sprintf("%s has a single level %q; a factor needs two or more", fa.text, levels[0])}
 	}

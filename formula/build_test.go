@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -119,6 +120,21 @@ func TestBuildPredict(t *testing.T) {
 	_, err = g.Build(newData, &Options{Encoding: fit.Encoding, NoResponse: true})
 	if !errors.As(err, &ce) || ce.Row != 2 || ce.Column != "g" || ce.Msg != `level "z" of g was not seen in training (the levels are "a", "b", "c"); refit with it, or leave the row out` {
 		t.Errorf("unseen level: %v", err)
+	}
+	// A text column with a different value in every row is an identifier:
+	// an error unless asked for with factor().
+	var rows [][]string
+	for i := range 10 {
+		rows = append(rows, []string{strconv.Itoa(i), "id" + strconv.Itoa(i)})
+	}
+	ids := textData([]string{"y", "name"}, rows...)
+	h0, _ := Parse("y ~ name")
+	if _, err := h0.Build(ids, nil); !errors.As(err, &ce) || ce.Column != "name" || !strings.Contains(ce.Msg, "an identifier, not a category") {
+		t.Errorf("identifier column: %v", err)
+	}
+	h0, _ = Parse("y ~ factor(name)")
+	if _, err := h0.Build(ids, nil); err != nil {
+		t.Errorf("factor(name): %v", err)
 	}
 	// A numeric column with a word is never a factor by itself.
 	words := textData([]string{"y", "x"}, []string{"1", "1"}, []string{"2", "two"})
