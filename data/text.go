@@ -63,8 +63,14 @@ func ReadText(r io.Reader, name string, delim rune) (*TextTable, error) {
 			if len(rec) > 0 {
 				rec[0] = strings.TrimPrefix(rec[0], "\uFEFF")
 			}
+			seen := map[string]int{}
 			for i := range rec {
 				rec[i] = strings.TrimSpace(rec[i])
+				if j, dup := seen[rec[i]]; dup && rec[i] != "" {
+					return nil, &Error{File: name, Line: line, Col: i + 1, Column: rec[i],
+						Msg: fmt.Sprintf("duplicate column name %q (also column %d)", rec[i], j+1), Hint: "rename one of them"}
+				}
+				seen[rec[i]] = i
 			}
 			t.Names = rec
 			t.Cells = make([][]string, len(rec))

@@ -20,6 +20,10 @@ func TestReadText(t *testing.T) {
 		!reflect.DeepEqual(tt.Lines, []int{2, 4, 6}) {
 		t.Errorf("%q %q %v", tt.Names, tt.Cells, tt.Lines)
 	}
+	_, err = ReadText(strings.NewReader("a,b,a\n1,2,3\n"), "t.csv", 0)
+	if err == nil || err.Error() != `t.csv:1:3: duplicate column name "a" (also column 1); rename one of them` {
+		t.Errorf("duplicate: %v", err)
+	}
 	_, err = ReadText(strings.NewReader("a,b\n1,2\n3\n"), "t.csv", 0)
 	var de *Error
 	if !errors.As(err, &de) || de.Line != 3 || !strings.Contains(de.Msg, "1 fields where the header has 2") {
