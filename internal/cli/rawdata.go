@@ -156,7 +156,7 @@ func missingReport(des *formula.Design, action string) *missingOut {
 	return &missingOut{Action: action, Dropped: des.Dropped, ByColumn: des.DroppedBy}
 }
 
-// String is the stderr line: "dropped 42 of 153 rows with missing values (Ozone 37, Solar.R 7)".
+// describe is the stderr line: "dropped 42 of 153 rows with missing values (Ozone 37, Solar.R 7); …".
 func (m *missingOut) describe(total int) string {
 	keys := make([]string, 0, len(m.ByColumn))
 	for k := range m.ByColumn {
