@@ -466,9 +466,9 @@ func (b *builder) levels(fa *factor) (*Factor, error) {
 	}
 	if num := b.d.Num[c]; num != nil {
 		sort.Slice(levels, func(i, j int) bool {
-			a, _ := strconv.ParseFloat(levels[i], 64)
-			b, _ := strconv.ParseFloat(levels[j], 64)
-			return a < b
+			u, _ := strconv.ParseFloat(levels[i], 64)
+			v, _ := strconv.ParseFloat(levels[j], 64)
+			return u < v
 		})
 	} else {
 		sort.Strings(levels)
