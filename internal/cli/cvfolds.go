@@ -15,7 +15,7 @@ import (
 )
 
 // loadFolds reads the data of lsq cv and, with --foldid, the fold of each
-// row: the column's distinct values in increasing order are folds 0…k−1
+// row (and sets o.Folds to their number): the column's distinct values in increasing order are folds 0…k−1
 // (cv.glmnet's foldid 1…k keeps its numbering). The fold column is never a
 // feature.
 func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
@@ -61,6 +61,7 @@ func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
 	if k < 2 {
 		return nil, nil, &data.Error{File: in.name, Column: o.FoldID, Msg: fmt.Sprintf("--foldid column %q has a single value; cross-validation needs at least 2 folds", o.FoldID)}
 	}
+	o.Folds = k // reported in the output and the model file
 	return fr, ids, nil
 }
 

@@ -49,6 +49,9 @@ func TestCVFoldIDGlmnet(t *testing.T) {
 	json.Unmarshal(raw["cv_se"], &got.CVSE)
 	json.Unmarshal(raw["alpha_min"], &got.AlphaMin)
 	json.Unmarshal(raw["alpha_1se"], &got.Alpha1SE)
+	if string(raw["folds"]) != "5" { // the fold column holds 1…5
+		t.Errorf("folds %s, want 5", raw["folds"])
+	}
 	// 1e-6 relative, as the enet package's glmnet test (peerTol): glmnet
 	// stops each fit at thresh = 1e-14 on its own criterion; the curve
 	// agrees to 3e-8 (mean) and 3e-7 (standard error) here.
