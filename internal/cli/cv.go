@@ -22,6 +22,8 @@ type cvOptions struct {
 	Folds     int
 	FoldID    string // column of fold assignments (glmnet's foldid)
 	SaveFolds string
+	NA        naFlags
+	design    *modelio.Design // how the features were made from raw columns
 	Seed      uint64
 	Choose    string
 	Output    string
@@ -65,6 +67,7 @@ eigendecomposition without refitting.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
 	opts.Enet.register(f, true)
 	f.IntVar(&opts.Folds, "folds", 10, "number of folds k, from 2 to the number of rows")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for shuffling the rows into folds")
@@ -288,7 +291,7 @@ func weightedMSE(fr *data.Frame, coef []float64, b float64) float64 {
 func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
 	return &modelio.Model{
 		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
-		Coef: out.Coef, Intercept: out.Intercept, FitIntercept: !o.Enet.NoIntercept,
+		Coef: out.Coef, Intercept: out.Intercept, FitIntercept: !o.Enet.NoIntercept, Design: o.design,
 		Solver: modelio.Solver{Name: "cd", Settings: map[string]any{
 			"penalty": out.Penalty, "alpha": out.ChosenAlpha, "l1_ratio": out.L1Ratio,
 			"folds": o.Folds, "seed": o.Seed, "choose": o.Choose,

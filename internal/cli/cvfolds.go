@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -19,45 +20,52 @@ import (
 // (cv.glmnet's foldid 1…k keeps its numbering). The fold column is never a
 // feature.
 func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
-	if o.FoldID == "" {
-		fr, err := o.Data.load(o.File, stdio)
+	var exclude []string
+	if o.FoldID != "" {
+		if o.changed("folds") || o.changed("seed") {
+			return nil, nil, usagef("--foldid gives the folds; drop --folds and --seed")
+		}
+		opts, err := o.Data.options()
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := o.checkRows(fr); err != nil {
-			return nil, nil, err
+		if slices.Contains(opts.Features, o.FoldID) {
+			return nil, nil, usagef("--foldid %s is also in --features; the fold column is not a feature", o.FoldID)
 		}
-		return fr, nil, nil
-	}
-	if o.changed("folds") || o.changed("seed") {
-		return nil, nil, usagef("--foldid gives the folds; drop --folds and --seed")
-	}
-	opts, err := o.Data.options()
-	if err != nil {
-		return nil, nil, err
-	}
-	if slices.Contains(opts.Features, o.FoldID) {
-		return nil, nil, usagef("--foldid %s is also in --features; the fold column is not a feature", o.FoldID)
+		exclude = []string{o.FoldID}
 	}
 	in, err := bufferInput(o.File, stdio)
 	if err != nil {
 		return nil, nil, err
 	}
-	tab, err := in.table([]string{o.FoldID}, opts)
+	if in.path == "" {
+		stdio.In = bytes.NewReader(in.buf) // read twice: the data, then the folds
+	}
+	fr, des, md, err := loadColumns(o.File, o.Data, o.NA, exclude, stdio)
 	if err != nil {
 		return nil, nil, err
 	}
-	fr, err := in.read(opts, stdio)
-	if err != nil {
-		return nil, nil, err
-	}
-	if opts.Features == nil {
-		dropFeature(fr, o.FoldID)
-	}
+	o.design = md
 	if err := o.checkRows(fr); err != nil {
 		return nil, nil, err
 	}
-	ids, k := foldIndex(tab.Column(o.FoldID))
+	if o.FoldID == "" {
+		return fr, nil, nil
+	}
+	dopts, _ := o.Data.options()
+	tab, err := in.table([]string{o.FoldID}, dopts)
+	if err != nil {
+		return nil, nil, err
+	}
+	col := tab.Column(o.FoldID)
+	if des != nil { // rows with missing values were dropped
+		kept := make([]float64, len(des.Rows))
+		for i, r := range des.Rows {
+			kept[i] = col[r]
+		}
+		col = kept
+	}
+	ids, k := foldIndex(col)
 	if k < 2 {
 		return nil, nil, &data.Error{File: in.name, Column: o.FoldID, Msg: fmt.Sprintf("--foldid column %q has a single value; cross-validation needs at least 2 folds", o.FoldID)}
 	}

@@ -142,3 +142,75 @@ func TestFoldAndNAUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCVPathRawData: cv and path read data as fit does. Rows with a missing
+// value are dropped (and their --foldid entries with them): the curve is
+// that of the file without those rows, bit for bit; a text column is a
+// factor, and the model cv saves predicts from the raw file.
+func TestCVPathRawData(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := os.ReadFile(filepath.Join("testdata", "rdata", "airquality.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all, clean strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		fold := "fold"
+		if i > 0 {
+			fold = strconv.Itoa(i%5 + 1)
+		}
+		row := line + "," + fold + "\n"
+		all.WriteString(row)
+		// Ozone and Solar.R are the columns with NA among those used.
+		if f := strings.Split(line, ","); f[0] != "NA" && f[1] != "NA" {
+			clean.WriteString(row)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "all.csv"), []byte(all.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "clean.csv"), []byte(clean.String()), 0o644)
+	var outs []string
+	for _, f := range []string{"all.csv", "clean.csv"} {
+		for _, cmd := range []string{"cv", "path"} {
+			args := []string{cmd, "$D/" + f, "--target", "Ozone", "--features", "Solar.R,Wind,Temp", "--json"}
+			if cmd == "cv" {
+				args = append(args, "--foldid", "fold")
+			}
+			code, out, errs := runLSQ(dir, nil, args...)
+			if code != ExitOK {
+				t.Fatalf("%v: exit %d %s", args, code, errs)
+			}
+			var m map[string]json.RawMessage
+			json.Unmarshal([]byte(out), &m)
+			delete(m, "file")
+			delete(m, "timings")
+			b, _ := json.Marshal(m)
+			outs = append(outs, string(b))
+		}
+	}
+	if outs[0] != outs[2] || outs[1] != outs[3] {
+		t.Errorf("cv or path on the file with NA rows differs from the file without them")
+	}
+
+	iris := filepath.Join("testdata", "rdata", "iris.csv")
+	code, out, errs := runLSQ(dir, nil, "cv", iris, "--target", "Sepal.Length", "--json", "-o", "$D/m.json")
+	if code != ExitOK {
+		t.Fatal(errs)
+	}
+	var cv struct {
+		Features  []string
+		Coef      []float64
+		Intercept float64
+	}
+	json.Unmarshal([]byte(out), &cv)
+	if strings.Join(cv.Features, ",") != "Sepal.Width,Petal.Length,Petal.Width,Speciesversicolor,Speciesvirginica" {
+		t.Fatalf("features %v", cv.Features)
+	}
+	code, pred, errs := runLSQ(dir, nil, "predict", "$D/m.json", iris)
+	lines := strings.Split(pred, "\n")
+	// Row 1 of iris: Sepal.Width 3.5, Petal.Length 1.4, Petal.Width 0.2,
+	// setosa (the reference level); 1e-14: the same sum in another order.
+	want := cv.Intercept + 3.5*cv.Coef[0] + 1.4*cv.Coef[1] + 0.2*cv.Coef[2]
+	if v, _ := strconv.ParseFloat(lines[1], 64); code != ExitOK || len(lines) != 152 || !relClose(v, want, 1e-14) {
+		t.Errorf("predict: exit %d, %d lines, first %s want %v %s", code, len(lines), lines[1], want, errs)
+	}
+}

@@ -30,27 +30,13 @@ func (o *fitOptions) loadFrame(stdio IO) (*data.Frame, *formula.Design, error) {
 		if f, err = parseFormula(o.Formula); err != nil {
 			return nil, nil, err
 		}
-	} else if !o.changed("na-values") {
-		in, err := bufferInput(o.File, stdio)
+	} else {
+		fr, des, md, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
 		if err != nil {
 			return nil, nil, err
 		}
-		opts, err := o.Data.options()
-		if err != nil {
-			return nil, nil, err
-		}
-		fr, err := in.read(opts, stdio)
-		if err == nil {
-			o.design = &modelio.Design{Columns: fr.Features, NA: o.NA.Action}
-			return fr, nil, nil
-		}
-		if !notNumeric(err) {
-			return nil, nil, err
-		}
-		if o.File == "-" {
-			// bufferInput held standard input in memory: read it again from there.
-			o.File, stdio.In = "-", strings.NewReader(string(in.buf))
-		}
+		o.design = md
+		return fr, des, nil
 	}
 	fr, des, md, err := loadDesign(o.File, f, o.Data, o.NA, stdio)
 	if err != nil {
@@ -58,6 +44,46 @@ func (o *fitOptions) loadFrame(stdio IO) (*data.Frame, *formula.Design, error) {
 	}
 	o.design = md
 	return fr, des, nil
+}
+
+// loadColumns reads plain columns (the target on the features, by default
+// every other column but the weights and those in exclude). A numeric file
+// takes the fast reader; one it cannot read as numbers (missing values,
+// text columns), or any file when --na-values is given, is read as text
+// like a formula. des is nil on the fast path; md is the model's design
+// either way.
+func loadColumns(file string, df dataFlags, na naFlags, exclude []string, stdio IO) (fr *data.Frame, des *formula.Design, md *modelio.Design, err error) {
+	if _, err := na.action(); err != nil {
+		return nil, nil, nil, err
+	}
+	if !na.changedValues() {
+		in, err := bufferInput(file, stdio)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		opts, err := df.options()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		fr, err := in.read(opts, stdio)
+		if err == nil {
+			if opts.Features == nil {
+				for _, c := range exclude {
+					dropFeature(fr, c)
+				}
+			}
+			return fr, nil, &modelio.Design{Columns: fr.Features, NA: na.Action}, nil
+		}
+		if !notNumeric(err) {
+			return nil, nil, nil, err
+		}
+		if file == "-" {
+			// bufferInput held standard input in memory: read it again from there.
+			stdio.In = strings.NewReader(string(in.buf))
+		}
+	}
+	df.exclude = exclude
+	return loadDesign(file, nil, df, na, stdio)
 }
 
 // parseFormula parses --formula, with a caret under a syntax error.

@@ -118,6 +118,7 @@ func penaltyTitle(rho float64) string {
 type pathOptions struct {
 	File string
 	Data dataFlags
+	NA   naFlags
 	Enet enetFlags
 	JSON bool
 	Plot string
@@ -154,6 +155,7 @@ objective and the coefficients on the original scale.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
 	opts.Enet.register(f, false)
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVar(&opts.Plot, "plot", "", "draw the coefficients against α to this .png or .svg file")
@@ -187,7 +189,7 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err := plotOutputCheck(o.Plot, o.File); err != nil {
 		return err
 	}
-	fr, err := o.Data.load(o.File, stdio)
+	fr, _, _, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
 	if err != nil {
 		return err
 	}

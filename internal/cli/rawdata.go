@@ -195,7 +195,7 @@ func loadDesign(path string, f *formula.Formula, df dataFlags, na naFlags, stdio
 		return nil, nil, nil, err
 	}
 	if f == nil {
-		if f, err = plainModel(t, opts); err != nil {
+		if f, err = plainModel(t, opts, df.exclude); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -242,12 +242,13 @@ func loadDesign(path string, f *formula.Formula, df dataFlags, na naFlags, stdio
 }
 
 // plainModel is the formula of a fit on plain columns: the target on the
-// named features, or on every other named column but the weights.
-func plainModel(t *data.TextTable, opts *data.Options) (*formula.Formula, error) {
+// named features, or on every other named column but the weights and
+// those excluded.
+func plainModel(t *data.TextTable, opts *data.Options, exclude []string) (*formula.Formula, error) {
 	feats := opts.Features
 	if feats == nil {
 		for _, n := range t.Names {
-			if n != "" && n != opts.Target && n != opts.Weights {
+			if n != "" && n != opts.Target && n != opts.Weights && !slices.Contains(exclude, n) {
 				feats = append(feats, n)
 			}
 		}
