@@ -24,6 +24,7 @@ type cvOptions struct {
 	SaveFolds string
 	NA        naFlags
 	design    *modelio.Design // how the features were made from raw columns
+	rows      []int           // the file's data rows used, when some were dropped
 	Seed      uint64
 	Choose    string
 	Output    string
@@ -171,7 +172,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		return err
 	}
 	if o.SaveFolds != "" {
-		if err := saveFolds(o.SaveFolds, res.Folds); err != nil {
+		if err := saveFolds(o.SaveFolds, res.Folds, o.rows); err != nil {
 			return err
 		}
 	}

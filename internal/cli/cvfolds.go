@@ -46,6 +46,9 @@ func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
 		return nil, nil, err
 	}
 	o.design = md
+	if des != nil {
+		o.rows = des.Rows
+	}
 	if err := o.checkRows(fr); err != nil {
 		return nil, nil, err
 	}
@@ -113,13 +116,19 @@ func dropFeature(fr *data.Frame, name string) {
 	fr.Features = slices.Delete(slices.Clone(fr.Features), j, j+1)
 }
 
-// saveFolds writes row,fold (both from 1, as R numbers them) atomically.
-func saveFolds(path string, folds []int) error {
+// saveFolds writes row,fold (both from 1, as R numbers them) atomically;
+// row is the data row of the file (rows, when not nil, maps the rows used
+// to those of the file: rows with missing values are not listed).
+func saveFolds(path string, folds, rows []int) error {
 	return fsutil.WriteFile(path, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		bw.WriteString("row,fold\n")
 		for i, f := range folds {
-			bw.WriteString(strconv.Itoa(i+1) + "," + strconv.Itoa(f+1) + "\n")
+			r := i
+			if rows != nil {
+				r = rows[i]
+			}
+			bw.WriteString(strconv.Itoa(r+1) + "," + strconv.Itoa(f+1) + "\n")
 		}
 		return bw.Flush()
 	})

@@ -173,7 +173,7 @@ func TestCVPathRawData(t *testing.T) {
 		for _, cmd := range []string{"cv", "path"} {
 			args := []string{cmd, "$D/" + f, "--target", "Ozone", "--features", "Solar.R,Wind,Temp", "--json"}
 			if cmd == "cv" {
-				args = append(args, "--foldid", "fold")
+				args = append(args, "--foldid", "fold", "--save-folds", "$D/folds-"+f)
 			}
 			code, out, errs := runLSQ(dir, nil, args...)
 			if code != ExitOK {
@@ -189,6 +189,13 @@ func TestCVPathRawData(t *testing.T) {
 	}
 	if outs[0] != outs[2] || outs[1] != outs[3] {
 		t.Errorf("cv or path on the file with NA rows differs from the file without them")
+	}
+	// The saved folds name the file's data rows: rows 5 and 6 of
+	// airquality (Solar.R NA) are not among them, row 7 is, in its fold
+	// 7%5+1 = 3.
+	saved, _ := os.ReadFile(filepath.Join(dir, "folds-all.csv"))
+	if lines := strings.Split(string(saved), "\n"); len(lines) != 113 || lines[5] != "7,3" || strings.Contains(string(saved), "\n5,") || strings.Contains(string(saved), "\n6,") {
+		t.Errorf("saved folds: %d lines, %q", len(lines), lines[:7])
 	}
 
 	iris := filepath.Join("testdata", "rdata", "iris.csv")
