@@ -14,7 +14,10 @@
 // large for memory, with the same errors (line numbers are the file's) and
 // a progress callback ([Options].Progress) counting the bytes consumed.
 // [ReadParquet] reads DOUBLE, FLOAT, INT32 and INT64 columns column-wise
-// into the same Frame.
+// into the same Frame. [ReadText] and [ReadTextFile] return the cells as
+// text with their file lines, for callers that decide per column what the
+// cells mean (text factors, missing values such as NA), as R's read.csv
+// does; [ParseNumber] parses a cell as the numeric readers do.
 //
 // # Speed
 //

@@ -22,8 +22,21 @@ type factor struct {
 	text   string // display name: "x1", "I(x1^2)", "log(x)", "poly(x,2)"
 	expr   *node  // value of the factor, or the base of poly
 	degree int    // > 0 for poly
+	raw    bool   // poly(x, k, raw = TRUE): raw powers, not R's orthogonal basis
 	dot    bool   // the "." placeholder
+	cat    catKind
+	ref    string // the reference level chosen by C(x, Treatment(ref)) or relevel
+	offset bool   // offset(expr): a known part of the response, coefficient 1
 }
+
+// catKind says whether a factor is categorical.
+type catKind int
+
+const (
+	catAuto   catKind = iota // a bare column: categorical when its values are text
+	catNever                 // an arithmetic expression or poly: numeric
+	catAlways                // factor(x), C(x, ...), relevel(x, ...)
+)
 
 // term is an interaction of factors; the empty term is the intercept.
 type term []*factor
@@ -67,9 +80,14 @@ type Formula struct {
 // intercept is included unless the formula says "- 1" or "+ 0" ("+ 1" or
 // "- 0" put it back). I(expr) is an arithmetic expression of columns and
 // numbers with + - * / ^ and parentheses, and log, exp, sqrt and abs;
-// log(expr) and exp(expr) may also stand alone as terms. poly(x, k) is the
-// raw polynomial basis x, x², …, xᵏ (R's poly(x, k, raw = TRUE); R's default
-// orthogonal basis is not offered, and poly(x, k, raw = FALSE) is an error).
+// log(expr), exp(expr) and sqrt(expr) may also stand alone as terms.
+// poly(x, k) is R's orthogonal polynomial basis of degree k (see Build);
+// poly(x, k, raw = TRUE) the raw powers x, x², …, xᵏ. factor(x) makes a
+// column categorical; C(x, Treatment('b')) (patsy) and relevel(x, ref = 'b')
+// (R) also choose its reference level. offset(expr) is a known part of the
+// response with coefficient 1 (Design.Offset), as in R. The terms are ordered as R's terms()
+// orders them: main effects first, then two-way interactions and so on,
+// in the written order within each.
 // "." stands for every data column not used in the response. Column names
 // that are not identifiers can be written in backquotes: `my col`.
 // The response (left of ~) may be an expression too, log(y); it may be
@@ -93,6 +111,9 @@ func Parse(src string) (*Formula, error) {
 		}
 		f.response = resp
 		f.respText = squeeze(src[start.pos:p.toks[p.p-1].end])
+		if resp.op == 'v' {
+			f.respText = resp.name // `my y` is the column my y
+		}
 		if !p.isOp("~") {
 			return nil, p.unexpected(p.peek(), `expected "~" between the response and the terms`)
 		}
@@ -111,6 +132,9 @@ func Parse(src string) (*Formula, error) {
 		}
 		return nil, p.unexpected(t, `expected "+", "-", "*" or ":"`)
 	}
+	// R's terms() orders the terms by their order (main effects, then
+	// two-way interactions, ...), keeping the written order within each.
+	slices.SortStableFunc(set.terms, func(a, b term) int { return len(a) - len(b) })
 	for _, t := range set.terms {
 		if len(t) == 0 {
 			f.intercept = true
@@ -309,7 +333,7 @@ func (p *parser) atom() (*termSet, error) {
 	case t.kind == tName:
 		p.next()
 		if !p.isOp("(") {
-			return &termSet{terms: []term{{{text: t.text, expr: &node{op: 'v', name: t.text}}}}}, nil
+			return &termSet{terms: []term{{{text: t.text, expr: &node{op: 'v', name: t.text}, cat: catAuto}}}}, nil
 		}
 		f, err := p.call(t)
 		if err != nil {
@@ -324,7 +348,7 @@ func (p *parser) atom() (*termSet, error) {
 func (p *parser) call(name token) (*factor, error) {
 	p.next() // (
 	switch name.text {
-	case "I", "log", "exp", "sqrt", "abs":
+	case "I", "log", "exp", "sqrt", "abs", "offset":
 		e, err := p.arith()
 		if err != nil {
 			return nil, err
@@ -333,10 +357,12 @@ func (p *parser) call(name token) (*factor, error) {
 		if err != nil {
 			return nil, err
 		}
-		if name.text != "I" {
+		if name.text != "I" && name.text != "offset" {
 			e = &node{op: 'f', name: name.text, a: e}
 		}
-		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e}, nil
+		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e, cat: catNever, offset: name.text == "offset"}, nil
+	case "factor", "as.factor", "C", "relevel":
+		return p.catCall(name)
 	case "poly":
 		e, err := p.arith()
 		if err != nil {
@@ -350,6 +376,7 @@ func (p *parser) call(name token) (*factor, error) {
 			return nil, errAt(p.src, kt.pos, fmt.Sprintf("poly degree must be a whole number from 1 to %d", maxPoly))
 		}
 		p.next()
+		raw := false
 		if p.isOp(",") {
 			p.next()
 			rt := p.peek()
@@ -363,19 +390,19 @@ func (p *parser) call(name token) (*factor, error) {
 			vt := p.next()
 			switch vt.text {
 			case "TRUE", "T":
+				raw = true
 			case "FALSE", "F":
-				return nil, errAt(p.src, vt.pos, "orthogonal polynomials (raw = FALSE) are not supported; poly gives raw powers")
 			default:
-				return nil, p.unexpected(vt, "expected TRUE")
+				return nil, p.unexpected(vt, "expected TRUE or FALSE")
 			}
 		}
 		end, err := p.expect(")")
 		if err != nil {
 			return nil, err
 		}
-		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e, degree: int(kt.num)}, nil
+		return &factor{text: squeeze(p.src[name.pos:end.end]), expr: e, degree: int(kt.num), raw: raw, cat: catNever}, nil
 	}
-	return nil, errAt(p.src, name.pos, fmt.Sprintf("unknown function %q; terms may use I, log, exp, sqrt, abs and poly", name.text))
+	return nil, errAt(p.src, name.pos, fmt.Sprintf("unknown function %q; terms may use I, log, exp, sqrt, abs, poly, factor, C, relevel and offset", name.text))
 }
 
 // Response returns the text of the left-hand side, "" when there is none.
@@ -410,7 +437,7 @@ func (f *Formula) String() string {
 			if j > 0 {
 				b.WriteByte(':')
 			}
-			if fa.expr != nil && fa.expr.op == 'v' && fa.degree == 0 && !isIdent(fa.text) {
+			if fa.expr != nil && fa.expr.op == 'v' && fa.cat == catAuto && !isIdent(fa.text) {
 				b.WriteString("`" + fa.text + "`")
 			} else {
 				b.WriteString(fa.text)
@@ -433,154 +460,39 @@ func isIdent(s string) bool {
 	return err == nil && len(toks) == 2 && toks[0].kind == tName && toks[0].text == s && toks[0].pos == 0 && toks[0].end == len(s)
 }
 
-// Design evaluates the formula on data columns of length n and returns the
-// names of the design columns, the n×p design matrix (without an intercept
-// column; see Intercept) and the response (nil when the formula has none).
-// Term names are readable: "x1", "I(x1^2)", "x1:x2", "log(x)", and
-// "poly(x,2)1", "poly(x,2)2" for the powers of a polynomial basis. "." is
-// expanded to the data columns not used in the response, in sorted order.
-// An error names a missing column, or the term and 1-based row where a value
-// is not finite (log of a negative number, overflow).
+// Design evaluates the formula on numeric data columns of length n and
+// returns the names of the design columns, the n×p design matrix (without
+// an intercept column; see Intercept) and the response (nil when the
+// formula has none). It is Build on columns that are all numbers and have
+// no missing values; "." expands to the columns in sorted order (a map has
+// no file order: use Build with Data.Names for that). An error names a
+// missing column, or the term and 1-based row where a value is not finite.
 func (f *Formula) Design(cols map[string][]float64, n int) (names []string, x *mat.Dense, y []float64, err error) {
 	if n < 1 {
 		return nil, nil, nil, fmt.Errorf("formula: no data rows")
 	}
-	for _, c := range f.columns {
-		v, ok := cols[c]
-		if !ok {
-			have := make([]string, 0, len(cols))
-			for k := range cols {
-				have = append(have, strconv.Quote(k))
-			}
-			sort.Strings(have)
-			return nil, nil, nil, fmt.Errorf("formula: no column %q in the data; the columns are %s", c, strings.Join(have, ", "))
-		}
+	d := &Data{N: n, Text: map[string][]string{}, Num: map[string][]float64{}}
+	for k, v := range cols {
 		if len(v) != n {
-			return nil, nil, nil, fmt.Errorf("formula: column %q has %d values, want %d", c, len(v), n)
+			return nil, nil, nil, fmt.Errorf("formula: column %q has %d values, want %d", k, len(v), n)
 		}
-	}
-	terms := f.terms
-	if f.dot {
-		terms = f.expandDot(cols)
-	}
-	var data [][]float64
-	for _, t := range terms {
-		// Each factor gives one or more columns; the term is every product
-		// of one column from each factor.
-		prods := [][]float64{nil}
-		pnames := []string{""}
-		for _, fa := range t {
-			fcols, fnames, err := fa.eval(cols, n)
-			if err != nil {
-				return nil, nil, nil, err
-			}
-			var np [][]float64
-			var nn []string
-			for i, a := range prods {
-				for j, c := range fcols {
-					if a == nil {
-						np = append(np, c)
-					} else {
-						m := make([]float64, n)
-						for r := range m {
-							m[r] = a[r] * c[r]
-						}
-						np = append(np, m)
-					}
-					if pnames[i] == "" {
-						nn = append(nn, fnames[j])
-					} else {
-						nn = append(nn, pnames[i]+":"+fnames[j])
-					}
-				}
-			}
-			prods, pnames = np, nn
+		d.Names = append(d.Names, k)
+		d.Num[k] = v
+		t := make([]string, n)
+		for i, x := range v {
+			t[i] = strconv.FormatFloat(x, 'g', -1, 64)
 		}
-		for i, c := range prods {
-			if r := firstNonFinite(c); r >= 0 {
-				return nil, nil, nil, fmt.Errorf("formula: term %s is %v at row %d; transform or filter the data", pnames[i], c[r], r+1)
-			}
-		}
-		data = append(data, prods...)
-		names = append(names, pnames...)
+		d.Text[k] = t
 	}
-	if len(data) == 0 {
-		return nil, nil, nil, fmt.Errorf("formula: %q has no terms besides the intercept", f.src)
+	sort.Strings(d.Names)
+	des, err := f.Build(d, &Options{NoResponse: f.response == nil})
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	p := len(data)
-	x = mat.NewDense(n, p, nil)
-	raw := x.RawMatrix()
-	for j, c := range data {
-		for r, v := range c {
-			raw.Data[r*raw.Stride+j] = v
-		}
+	if des.Offset != nil {
+		return nil, nil, nil, fmt.Errorf("formula: %q has an offset(), which Design cannot return; use Build", f.src)
 	}
-	if f.response != nil {
-		y = f.response.eval(cols, n)
-		if r := firstNonFinite(y); r >= 0 {
-			return nil, nil, nil, fmt.Errorf("formula: response %s is %v at row %d; transform or filter the data", f.respText, y[r], r+1)
-		}
-	}
-	return names, x, y, nil
-}
-
-// expandDot replaces "." by the data columns not in the response and not
-// already a term on their own.
-func (f *Formula) expandDot(cols map[string][]float64) []term {
-	skip := map[string]bool{}
-	for _, v := range f.response.vars(nil) {
-		skip[v] = true
-	}
-	var out []term
-	have := map[string]bool{}
-	for _, t := range f.terms {
-		if len(t) != 1 || !t[0].dot {
-			have[t.key()] = true
-		}
-	}
-	keys := make([]string, 0, len(cols))
-	for k := range cols {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, t := range f.terms {
-		if len(t) == 1 && t[0].dot {
-			for _, k := range keys {
-				if !skip[k] && !have[k] {
-					have[k] = true
-					out = append(out, term{{text: k, expr: &node{op: 'v', name: k}}})
-				}
-			}
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
-}
-
-// eval returns the columns of one factor and their names.
-func (fa *factor) eval(cols map[string][]float64, n int) ([][]float64, []string, error) {
-	if fa.dot {
-		return nil, nil, fmt.Errorf("formula: \".\" can only be added as a term, not used in an interaction")
-	}
-	base := fa.expr.eval(cols, n)
-	if fa.degree == 0 {
-		return [][]float64{base}, []string{fa.text}, nil
-	}
-	out := make([][]float64, fa.degree)
-	names := make([]string, fa.degree)
-	out[0] = base
-	for k := 1; k < fa.degree; k++ {
-		c := make([]float64, n)
-		for r := range c {
-			c[r] = out[k-1][r] * base[r]
-		}
-		out[k] = c
-	}
-	for k := range names {
-		names[k] = fa.text + strconv.Itoa(k+1)
-	}
-	return out, names, nil
+	return des.Names, des.X, des.Y, nil
 }
 
 // eval computes an expression on every row. Column slices are returned

@@ -23,7 +23,7 @@ func TestParseCanonical(t *testing.T) {
 		{"y ~ a*b", "y ~ a + b + a:b", true, []string{"y", "a", "b"}},
 		{"y ~ (a + b):c", "y ~ a:c + b:c", true, []string{"y", "a", "c", "b"}},
 		{"y ~ a + b - a", "y ~ b", true, []string{"y", "b"}},
-		{"y ~ a:b + b:a + a:a", "y ~ a:b + a", true, []string{"y", "a", "b"}},
+		{"y ~ a:b + b:a + a:a", "y ~ a + a:b", true, []string{"y", "a", "b"}}, // R: main effects first
 		{"y ~ I( x ^ 2 ) + log(x + 1) + exp(-x/10)", "y ~ I(x^2) + log(x+1) + exp(-x/10)", true, []string{"y", "x"}},
 		{"log(y) ~ poly(x, 3)", "log(y) ~ poly(x,3)", true, []string{"y", "x"}},
 		{"y ~ poly(x, 2, raw = TRUE)", "y ~ poly(x,2,raw=TRUE)", true, []string{"y", "x"}},
@@ -58,11 +58,13 @@ func TestParseErrors(t *testing.T) {
 		{"y ~", "formula:1:4: unexpected end of formula; expected terms after \"~\""},
 		{"y ~ x1 + x2 +", "formula:1:14: unexpected end of formula; expected a term: a column name, I(...), log(...), exp(...), poly(...), 0, 1 or \"(\""},
 		{"y ~ x1 + I(x1^2", `formula:1:16: unexpected end of formula; expected ")"`},
-		{"y ~ x1 + foo(x1)", `formula:1:10: unknown function "foo"; terms may use I, log, exp, sqrt, abs and poly`},
+		{"y ~ x1 + foo(x1)", `formula:1:10: unknown function "foo"; terms may use I, log, exp, sqrt, abs, poly, factor, C, relevel and offset`},
 		{"y ~ x1 + I(sin(x1))", `formula:1:12: unknown function "sin" inside an expression; use log, exp, sqrt or abs`},
 		{"y ~ x + 2", "formula:1:9: a bare number (2) is not a term; only 0 and 1 (the intercept) are, use I(2) for a constant"},
 		{"y ~ poly(x, 0)", "formula:1:13: poly degree must be a whole number from 1 to 20"},
-		{"y ~ poly(x, 2, raw=FALSE)", "formula:1:20: orthogonal polynomials (raw = FALSE) are not supported; poly gives raw powers"},
+		{"y ~ poly(x, 2, raw=no)", `formula:1:20: unexpected "no"; expected TRUE or FALSE`},
+		{"y ~ C(x, Sum)", "formula:1:10: only treatment contrasts are offered: write C(x, Treatment('level'))"},
+		{"y ~ relevel(x, ref = b)", "formula:1:22: unexpected \"b\"; expected a level in quotes, such as 'b'"},
 		{"y ~ x $ z", `formula:1:7: unexpected character '$'`},
 		{"y ~ x^2", `formula:1:6: "^" outside I(...): write I(x^2) for arithmetic, or poly(x, 2) for powers`},
 		{"y ~ x z", `formula:1:7: unexpected "z"; expected "+", "-", "*" or ":"`},
@@ -95,7 +97,7 @@ func TestDesign(t *testing.T) {
 		"x2": {0.5, -1, 2},
 		"z":  {9, 9, 9},
 	}
-	f, err := Parse("y ~ x1 + x2 + I(x1^2) + x1:x2 + log(x1) + poly(x2, 2):x1 - 1")
+	f, err := Parse("y ~ x1 + x2 + I(x1^2) + x1:x2 + log(x1) + poly(x2, 2, raw = TRUE):x1 - 1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +105,12 @@ func TestDesign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantNames := []string{"x1", "x2", "I(x1^2)", "x1:x2", "log(x1)", "poly(x2,2)1:x1", "poly(x2,2)2:x1"}
+	wantNames := []string{"x1", "x2", "I(x1^2)", "log(x1)", "x1:x2", "poly(x2,2,raw=TRUE)1:x1", "poly(x2,2,raw=TRUE)2:x1"}
 	if !reflect.DeepEqual(names, wantNames) {
 		t.Errorf("names %q", names)
 	}
 	// Row 2 (x1 = 4, x2 = 2) worked by hand.
-	want := []float64{4, 2, 16, 8, math.Log(4), 8, 16}
+	want := []float64{4, 2, 16, math.Log(4), 8, 8, 16}
 	if got := x.RawRowView(2); !reflect.DeepEqual(got, want) {
 		t.Errorf("row 2 = %v, want %v", got, want)
 	}
@@ -131,10 +133,10 @@ func TestDesign(t *testing.T) {
 	}
 
 	for _, c := range []struct{ f, want string }{
-		{"y ~ w", `formula: no column "w" in the data; the columns are "x1", "x2", "y", "z"`},
-		{"y ~ log(x2)", "formula: term log(x2) is NaN at row 2; transform or filter the data"},
-		{"y ~ I(1/(x1-1))", "formula: term I(1/(x1-1)) is +Inf at row 1; transform or filter the data"},
-		{"log(x2) ~ x1", "formula: response log(x2) is NaN at row 2; transform or filter the data"},
+		{"y ~ w", `formula: no column named "w"; the columns are "x1", "x2", "y", "z"`},
+		{"y ~ log(x2)", `formula: row 2, column "log(x2)": term log(x2) is NaN; transform or filter the data`},
+		{"y ~ I(1/(x1-1))", `formula: row 1, column "I(1/(x1-1))": term I(1/(x1-1)) is +Inf; transform or filter the data`},
+		{"log(x2) ~ x1", `formula: row 2, column "log(x2)": the response log(x2) is NaN; transform or filter the data`},
 		{"y ~ 1", `formula: "y ~ 1" has no terms besides the intercept`},
 		{"y ~ .:x1", `formula: "." can only be added as a term, not used in an interaction`},
 	} {
@@ -155,7 +157,7 @@ func TestPowers(t *testing.T) {
 		t.Errorf("%v %v", names, m.RawMatrix().Data)
 	}
 	// The formula's poly gives the same columns.
-	f, _ := Parse("~ poly(x, 3)")
+	f, _ := Parse("~ poly(x, 3, raw = TRUE)")
 	_, x, _, err := f.Design(map[string][]float64{"x": {2, -3}}, 2)
 	if err != nil || !reflect.DeepEqual(x.RawMatrix().Data, m.RawMatrix().Data) {
 		t.Errorf("poly differs from Powers: %v", err)
@@ -166,7 +168,8 @@ func TestPowers(t *testing.T) {
 // the text, never a panic; a formula's canonical form parses to itself.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"y ~ x1 + x2 + I(x1^2) + x1:x2 - 1", "log(y) ~ poly(x, 3, raw=TRUE)", "~ .", "y ~ (a+b)*c - 1",
-		"y ~ `a b`:exp(-x/2)", "y ~ I(2^-x^2)", "é ~ 0 + x", "y ~ ((((x))))"} {
+		"y ~ `a b`:exp(-x/2)", "y ~ I(2^-x^2)", "é ~ 0 + x", "y ~ ((((x))))",
+		"y ~ C(g, Treatment('b'))*x", "y ~ relevel(g, ref = \"a\") + factor(k) + poly(x, 2, raw = FALSE)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {

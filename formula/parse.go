@@ -33,7 +33,8 @@ const (
 	tEOF tokKind = iota
 	tName
 	tNum
-	tOp // one of ~ + - * / ^ : ( ) , . =
+	tOp  // one of ~ + - * / ^ : ( ) , . =
+	tStr // a quoted string, 'b' or "b" (factor levels)
 )
 
 type token struct {
@@ -63,6 +64,13 @@ func lex(src string) ([]token, error) {
 				return nil, errAt(src, i, "empty `quoted name`")
 			}
 			toks = append(toks, token{kind: tName, text: src[i+1 : i+1+j], pos: i, end: i + j + 2})
+			i += j + 2
+		case r == '\'' || r == '"':
+			j := strings.IndexRune(src[i+1:], r)
+			if j < 0 {
+				return nil, errAt(src, i, "unterminated quoted string")
+			}
+			toks = append(toks, token{kind: tStr, text: src[i+1 : i+1+j], pos: i, end: i + j + 2})
 			i += j + 2
 		case r == '.' && !(i+1 < len(src) && isDigit(src[i+1])):
 			toks = append(toks, token{kind: tOp, text: ".", pos: i, end: i + 1})

@@ -42,6 +42,7 @@ import (
 	"os"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/formula"
 	"github.com/lsqgo/lsq/internal/fsutil"
 )
 
@@ -81,6 +82,12 @@ type Model struct {
 	Params     map[string]float64 `json:"params,omitempty"`
 	ParamOrder []string           `json:"param_order,omitempty"`
 
+	// Design, when present, says how the features are made from raw
+	// columns, so that predict and eval take the raw data. Model files
+	// without it (older ones, plain-column fits) name raw columns as
+	// features.
+	Design *Design `json:"design,omitempty"`
+
 	Scaling  *Scaling       `json:"scaling,omitempty"`
 	Solver   Solver         `json:"solver"`
 	Training map[string]any `json:"training,omitempty"`
@@ -107,6 +114,23 @@ type Inference struct {
 	DF       int         `json:"df"`
 	Weighted bool        `json:"weighted,omitempty"`
 	Aliased  []string    `json:"aliased,omitempty"`
+}
+
+// Design is what turns raw data columns into a model's features: a
+// formula (with "." expanded) and what it learned from the training data —
+// factor levels with their reference level, orthogonal polynomial bases —
+// or the powers 1…Degree of one column (--degree); the raw columns it
+// reads; and how missing values were treated.
+type Design struct {
+	Formula  string           `json:"formula,omitempty"`
+	Degree   int              `json:"degree,omitempty"`
+	Columns  []string         `json:"columns"`
+	Factors  []formula.Factor `json:"factors,omitempty"`
+	Poly     []formula.Poly   `json:"poly,omitempty"`
+	NA       string           `json:"na,omitempty"`        // "drop" or "error"
+	NAValues []string         `json:"na_values,omitempty"` // extra cell texts read as missing
+	// Statsmodels names the features as statsmodels (patsy) does.
+	Statsmodels []string `json:"statsmodels_names,omitempty"`
 }
 
 // Scaling is the standardisation an iterative solver worked in:
@@ -312,6 +336,9 @@ func (m *Model) validate() error {
 	}
 	if err := m.Inference.validate(m); err != nil {
 		return err
+	}
+	if d := m.Design; d != nil && d.Degree > 1 && len(d.Columns) != 1 {
+		return errors.New("the model's design raises powers of one column but names " + fmt.Sprint(len(d.Columns)))
 	}
 	if m.Scaling != nil && (len(m.Scaling.Center) != len(m.Features) || len(m.Scaling.Scale) != len(m.Features)) {
 		return errors.New("the model's scaling does not match its features")

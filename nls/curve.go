@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,6 +103,22 @@ func Curve(ctx context.Context, model string, target []float64, cols map[string]
 	params, _ := ParamNames(model, colNames)
 	if len(params) == 0 {
 		return nil, fmt.Errorf("model %q has no parameters: every name is a data column", model)
+	}
+	if s != nil && s.Params != nil {
+		sorted := slices.Clone(s.Params)
+		slices.SortFunc(sorted, func(a, b string) int {
+			if naturalLess(a, b) {
+				return -1
+			}
+			if naturalLess(b, a) {
+				return 1
+			}
+			return 0
+		})
+		if !slices.Equal(sorted, params) {
+			return nil, fmt.Errorf("Settings.Params %v are not the model's parameters %v", s.Params, params)
+		}
+		params = s.Params
 	}
 	var missing, unknown []string
 	x0 := make([]float64, len(params))

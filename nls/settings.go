@@ -37,6 +37,12 @@ func (m Method) String() string {
 type Settings struct {
 	Method Method
 
+	// Params, if not nil, is the order of the parameters in Result.X,
+	// Lower and Upper (for example the order the user gave the starting
+	// values in); it must list each parameter of the model once. Nil
+	// means the order of ParamNames.
+	Params []string
+
 	// FTol stops when both the actual and the predicted relative reductions
 	// of S are at most FTol (MINPACK's ftol; ObjectiveTolerance).
 	// Default 1e-15; negative disables the test.

@@ -182,7 +182,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		}
 		return usagef("--model: %v", err)
 	}
-	start, _, err := parseAssignments("--start", o.Start)
+	start, startOrder, err := parseAssignments("--start", o.Start)
 	if err != nil {
 		return err
 	}
@@ -268,8 +268,12 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		if start, err = selfStartValues(ctx, in.name, ss, colMap, tab.Column(o.Target)); err != nil {
 			return err
 		}
+		startOrder = ss.Params // the self-starting model's own order
 	}
-	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt}
+	if len(startOrder) == len(params) {
+		params = startOrder // every table, JSON list and model file in --start order
+	}
+	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt, Params: params}
 	if opt != nil {
 		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
 	}

@@ -16,16 +16,21 @@ import (
 )
 
 type cvOptions struct {
-	File   string
-	Data   dataFlags
-	Enet   enetFlags
-	Folds  int
-	Seed   uint64
-	Choose string
-	Output string
-	JSON   bool
-	Plot   string
-	Ranks  string // --rank: cross-validate the rank of a fit of several targets
+	File      string
+	Data      dataFlags
+	Enet      enetFlags
+	Folds     int
+	FoldID    string // column of fold assignments (glmnet's foldid)
+	SaveFolds string
+	NA        naFlags
+	design    *modelio.Design // how the features were made from raw columns
+	rows      []int           // the file's data rows used, when some were dropped
+	Seed      uint64
+	Choose    string
+	Output    string
+	JSON      bool
+	Plot      string
+	Ranks     string // --rank: cross-validate the rank of a fit of several targets
 
 	changed func(string) bool
 }
@@ -64,9 +69,12 @@ eigendecomposition without refitting.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
 	opts.Enet.register(f, true)
 	f.IntVar(&opts.Folds, "folds", 10, "number of folds k, from 2 to the number of rows")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for shuffling the rows into folds")
+	f.StringVar(&opts.FoldID, "foldid", "", "column giving each row's fold (any labels, e.g. 1..k as cv.glmnet's foldid); not a feature")
+	f.StringVar(&opts.SaveFolds, "save-folds", "", "write each row's fold (1..k) to this CSV file, to reproduce the split elsewhere")
 	f.StringVar(&opts.Choose, "choose", "min", "α to refit at: min (least CV error) or 1se (largest α within one standard error of it)")
 	f.StringVarP(&opts.Output, "output", "o", "", "save the refitted model to this file (JSON, written atomically)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
@@ -154,22 +162,24 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if err := plotOutputCheck(o.Plot, o.File, o.Output); err != nil {
 		return err
 	}
-	fr, err := o.Data.load(o.File, stdio)
+	if err := refuseOverwrite(o.SaveFolds, o.File, o.Output); err != nil {
+		return err
+	}
+	fr, foldIDs, err := o.loadFolds(stdio)
 	if err != nil {
 		return err
 	}
 	n := fr.Rows()
-	if fr.X == nil || n == 0 {
-		return fmt.Errorf("%s: no data rows", o.File)
-	}
-	if o.Folds > n {
-		return usagef("--folds %d is more than the %s of %s; use at most %d", o.Folds, plural(n, "row"), o.File, n)
-	}
 	ps.Weights = fr.Weights
-	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE}
+	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE, FoldIDs: foldIDs}
 	res, err := enet.CV(ctx, fr.X, fr.Y, &cs)
 	if err != nil {
 		return err
+	}
+	if o.SaveFolds != "" {
+		if err := saveFolds(o.SaveFolds, res.Folds, o.rows); err != nil {
+			return err
+		}
 	}
 	for _, c := range res.Curves {
 		if err := checkAlphaMax(c.AlphaMax, fr.Target); err != nil {
@@ -287,7 +297,7 @@ func weightedMSE(fr *data.Frame, coef []float64, b float64) float64 {
 func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
 	return &modelio.Model{
 		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
-		Coef: out.Coef, Intercept: out.Intercept, FitIntercept: !o.Enet.NoIntercept,
+		Coef: out.Coef, Intercept: out.Intercept, FitIntercept: !o.Enet.NoIntercept, Design: o.design,
 		Solver: modelio.Solver{Name: "cd", Settings: map[string]any{
 			"penalty": out.Penalty, "alpha": out.ChosenAlpha, "l1_ratio": out.L1Ratio,
 			"folds": o.Folds, "seed": o.Seed, "choose": o.Choose,

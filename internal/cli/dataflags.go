@@ -17,6 +17,7 @@ type dataFlags struct {
 	Features  string
 	Weights   string
 	Delimiter string
+	exclude   []string // columns that are no default feature (cv's --foldid)
 }
 
 func (d *dataFlags) register(fs *pflag.FlagSet, withTarget bool) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq/modelio"
+
 	"github.com/spf13/cobra"
 )
 
@@ -12,6 +14,7 @@ type evalOptions struct {
 	Target      string
 	Delimiter   string
 	JSON        bool
+	NA          naFlags
 }
 
 func newEvalCmd(stdio IO) *cobra.Command {
@@ -29,6 +32,7 @@ func newEvalCmd(stdio IO) *cobra.Command {
 	cmd.Flags().StringVar(&opts.Target, "target", "", "response column (default: the model's target)")
 	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "field delimiter of FILE (default \",\")")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	opts.NA.register(cmd.Flags(), "score the other rows")
 	return cmd
 }
 
@@ -41,6 +45,8 @@ type scores struct {
 	// MSE is RMSE²; it overflows float64 when RMSE > 1.3e154 and is then
 	// null in JSON (RMSE, MAE and R² stay finite).
 	MSE jsonFloat `json:"mse"`
+	// Missing reports the rows left out for a missing input or target.
+	Missing *missingOut `json:"missing,omitempty"`
 }
 
 // score returns the held-out metrics, or an error naming the row when a
@@ -91,34 +97,72 @@ func score(y, pred []float64, name string) (scores, error) {
 }
 
 func runEval(opts evalOptions, stdio IO) error {
-	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, stdio)
+	y, pred, name, target, miss, err := evalData(opts, stdio)
 	if err != nil {
 		return err
 	}
-	m, in, dopts, pred := p.model, p.in, p.opts, p.pred
-	target := opts.Target
-	if target == "" {
-		target = m.Target
-	}
-	if target == "" {
-		target = "y"
-	}
-	tab, err := in.table([]string{target}, dopts)
+	s, err := score(y, pred, name)
 	if err != nil {
 		return err
 	}
-	s, err := score(tab.Column(target), pred, in.name)
-	if err != nil {
-		return err
+	s.Missing = miss
+	if miss != nil {
+		fmt.Fprintf(stdio.Err, "lsq: %s: %s\n", name, miss.describe(miss.Dropped+s.N))
 	}
 	if opts.JSON {
 		return writeJSON(stdio.Out, s)
 	}
-	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, in.name, s.N, target)
+	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, name, s.N, target)
 	r2 := fmt.Sprintf("%.6g", float64(s.R2))
 	if math.IsNaN(float64(s.R2)) {
 		r2 = "undefined (the target is constant)"
 	}
 	fmt.Fprintf(stdio.Out, "  R²    %s\n  RMSE  %.6g\n  MAE   %.6g\n", r2, s.RMSE, s.MAE)
 	return nil
+}
+
+// evalData returns the targets and predictions of the rows to score.
+func evalData(opts evalOptions, stdio IO) (y, pred []float64, name, target string, miss *missingOut, err error) {
+	m, err := modelio.Load(opts.Model)
+	if err != nil {
+		return nil, nil, "", "", nil, err
+	}
+	in, err := bufferInput(opts.File, stdio)
+	if err != nil {
+		return nil, nil, "", "", nil, err
+	}
+	dopts, err := (&dataFlags{Delimiter: opts.Delimiter}).options()
+	if err != nil {
+		return nil, nil, "", "", nil, err
+	}
+	target = opts.Target
+	if target == "" {
+		target = m.Target
+	}
+	if target == "" {
+		target = "y"
+	}
+	if m.Kind != modelio.KindLinear {
+		if pred, _, err = predictModel(m, in, dopts, opts.NA); err != nil {
+			return nil, nil, "", "", nil, err
+		}
+		tab, err := in.table([]string{target}, dopts)
+		if err != nil {
+			return nil, nil, "", "", nil, err
+		}
+		return tab.Column(target), pred, in.name, target, nil, nil
+	}
+	md, err := buildForModel(m, in, dopts, opts.NA, target)
+	if err != nil {
+		return nil, nil, "", "", nil, err
+	}
+	all, err := md.predictions(m, in.name)
+	if err != nil {
+		return nil, nil, "", "", nil, err
+	}
+	pred = make([]float64, len(md.rows))
+	for i, r := range md.rows {
+		pred[i] = all[r]
+	}
+	return md.y, pred, in.name, target, md.missing, nil
 }

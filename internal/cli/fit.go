@@ -61,6 +61,8 @@ type fitOptions struct {
 
 	Degree  int
 	Formula string
+	NA      naFlags
+	design  *modelio.Design // how the features were made from raw columns
 	Summary bool
 	Robust  string
 	Cluster string
@@ -132,6 +134,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
 	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
 	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
@@ -153,7 +156,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.Float64Var(&opts.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.Float64Var(&opts.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
 	f.BoolVar(&opts.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
-	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 + x2 + I(x1^2) + x1:x2 - 1" (+, :, -1/+0, I(), log(), exp(), poly(x, k))`)
+	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
 	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L (Newey–West, Bartlett kernel, rows in time order)")
@@ -420,6 +423,10 @@ type fitOutput struct {
 	Divergence *divergence `json:"divergence,omitempty"`
 	DualityGap *jsonFloat  `json:"duality_gap,omitempty"`
 	Notes      []string    `json:"notes,omitempty"`
+	// Missing reports the rows left out for missing values; Statsmodels
+	// names the features as statsmodels (patsy) does.
+	Missing     *missingOut `json:"missing,omitempty"`
+	Statsmodels []string    `json:"statsmodels_names,omitempty"`
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
 	*inferenceOut
@@ -559,7 +566,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Settings) *modelio.Model {
 	m := &modelio.Model{
 		Kind: modelio.KindLinear, Target: fr.Target, Features: fr.Features,
-		Coef: res.Coef, Intercept: res.Intercept, FitIntercept: !s.NoIntercept,
+		Coef: res.Coef, Intercept: res.Intercept, FitIntercept: !s.NoIntercept, Design: o.design,
 		Solver: modelio.Solver{Name: res.Solver.String(), Settings: map[string]any{
 			"standardize": !s.Raw,
 		}},

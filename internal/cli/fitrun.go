@@ -12,6 +12,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/formula"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/stats"
@@ -105,19 +106,19 @@ func loadFitRun(o fitOptions, p *fitPlan, stdio IO) (*fitRun, error) {
 	t0 := time.Now()
 	r := &fitRun{o: o, stdio: stdio, s: p.settings}
 	var err error
-	if o.Formula != "" {
-		for _, flag := range []string{"target", "features", "degree"} {
-			if o.changed(flag) {
-				return nil, usagef("--formula names the response and terms; drop --%s", flag)
-			}
-		}
-		var icpt bool
-		if r.fr, icpt, err = loadFormula(o.File, o.Formula, o.Data, stdio); err != nil {
-			return nil, err
-		}
-		r.s.NoIntercept = r.s.NoIntercept || !icpt
-	} else if r.fr, r.o.clusters, err = r.o.robustFlags().loadData(o.Data, o.File, stdio); err != nil {
+	var des *formula.Design
+	if o.Cluster != "" {
+		// Cluster labels are read with plain numeric columns (--cluster
+		// with --formula is refused by robustFlags.check).
+		r.fr, r.o.clusters, err = r.o.robustFlags().loadData(o.Data, o.File, stdio)
+	} else {
+		r.fr, des, err = r.o.loadFrame(stdio)
+	}
+	if err != nil {
 		return nil, err
+	}
+	if des != nil && !des.Intercept {
+		r.s.NoIntercept = true
 	}
 	fr := r.fr
 	if fr.X == nil || fr.Rows() == 0 {
@@ -125,10 +126,23 @@ func loadFitRun(o fitOptions, p *fitPlan, stdio IO) (*fitRun, error) {
 	}
 	load := time.Since(t0).Seconds()
 	r.s.Weights = fr.Weights
+	if o.Degree > 1 && len(fr.Features) == 1 {
+		if r.o.design == nil {
+			r.o.design = &modelio.Design{Columns: fr.Features}
+		}
+		r.o.design.Degree = o.Degree
+		r.o.design.Statsmodels = nil // the powers are named x, x^2, … by --degree
+	}
 	if r.s.PolyX, err = expandDegree(fr, o.Degree); err != nil {
 		return nil, err
 	}
 	r.out = fitOutput{File: o.File, Target: fr.Target, Features: fr.Features, Timings: timings{LoadS: load}}
+	if des != nil {
+		r.out.Missing = missingReport(des, o.NA.Action)
+		if o.Degree <= 1 {
+			r.out.Statsmodels = des.Statsmodels
+		}
+	}
 	if err := applyStart(&r.o, &r.s, fr, p.start); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ type enetFlags struct {
 	Eps         float64
 	Standardize bool
 	NoIntercept bool
+	Tol         float64
 }
 
 func (e *enetFlags) register(fs *pflag.FlagSet, list bool) {
@@ -41,6 +42,7 @@ func (e *enetFlags) register(fs *pflag.FlagSet, list bool) {
 	fs.Float64Var(&e.Eps, "eps", 1e-3, "ratio of the smallest α to α_max, in (0, 1); 1e-6 for --penalty l2 unless given, its α_max being 1000 times the lasso's")
 	fs.BoolVar(&e.Standardize, "standardize", true, "penalise the standardised coefficients (glmnet); false penalises them on the original scale (scikit-learn)")
 	fs.BoolVar(&e.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
+	fs.Float64Var(&e.Tol, "tol", 1e-7, "convergence tolerance of each fit on the path: the relative coefficient change and the relative duality gap (glmnet's thresh), in (0, 1)")
 }
 
 // resolve checks the flags and returns the penalty's canonical name, the
@@ -57,6 +59,10 @@ func (e *enetFlags) resolve(changed func(string) bool, list bool) (string, []flo
 	ps.NumAlphas, ps.Eps = e.NAlphas, e.Eps
 	ps.Unstandardized = !e.Standardize
 	ps.NoIntercept = e.NoIntercept
+	if !(e.Tol > 0 && e.Tol < 1) {
+		return "", nil, ps, usagef("--tol %v must be in (0, 1)", e.Tol)
+	}
+	ps.Tol = e.Tol
 
 	var ratios []float64
 	for _, f := range strings.Split(e.L1Ratio, ",") {
@@ -112,6 +118,7 @@ func penaltyTitle(rho float64) string {
 type pathOptions struct {
 	File string
 	Data dataFlags
+	NA   naFlags
 	Enet enetFlags
 	JSON bool
 	Plot string
@@ -148,6 +155,7 @@ objective and the coefficients on the original scale.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
 	opts.Enet.register(f, false)
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVar(&opts.Plot, "plot", "", "draw the coefficients against α to this .png or .svg file")
@@ -181,7 +189,7 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err := plotOutputCheck(o.Plot, o.File); err != nil {
 		return err
 	}
-	fr, err := o.Data.load(o.File, stdio)
+	fr, _, _, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ type predictOptions struct {
 	Keep        bool
 	Delimiter   string
 	Interval    intervalFlags
+	NA          naFlags
 }
 
 func newPredictCmd(stdio IO) *cobra.Command {
@@ -51,6 +52,7 @@ curve model by the delta method).`,
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the CSV to this file (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "copy the input columns before the prediction column")
+	opts.NA.register(cmd.Flags(), "an empty prediction for the row")
 	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "field delimiter of FILE (default \",\")")
 	opts.Interval.register(cmd.Flags())
 	return cmd
@@ -63,9 +65,12 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if opts.Keep && strings.EqualFold(filepath.Ext(opts.File), ".parquet") {
 		return usagef("--keep copies the columns of a CSV input; %s is Parquet (drop --keep, or convert it to CSV)", opts.File)
 	}
-	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, stdio)
+	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, opts.NA, stdio)
 	if err != nil {
 		return err
+	}
+	if p.missing != nil {
+		fmt.Fprintf(stdio.Err, "lsq: %s: %d of %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped, len(p.pred))
 	}
 	pred, n, in, dopts := p.pred, len(p.pred), p.in, p.opts
 	var lwr, upr []float64
@@ -152,36 +157,33 @@ func (l *lineBound) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// predictModel returns the model's predictions for every row of the input.
-func predictModel(m *modelio.Model, in namedInput, dopts *data.Options) ([]float64, int, error) {
+// predictModel returns the model's predictions for every row of the input,
+// NaN where an input is missing, and the report of those rows.
+func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags) ([]float64, *missingOut, error) {
 	switch m.Kind {
 	case modelio.KindLinear:
-		o := *dopts
-		o.Features = m.Features
-		o.Target = ""
-		fr, err := in.read(&o, IO{})
+		md, err := buildForModel(m, in, dopts, na, "")
 		if err != nil {
-			return nil, 0, forModel(err, m)
+			return nil, nil, err
 		}
-		lin := m.Linear()
-		n := fr.Rows()
-		pred := make([]float64, n)
-		for i := range n {
-			pred[i] = lin.Predict(fr.X.RawRowView(i))
-			if math.IsNaN(pred[i]) || math.IsInf(pred[i], 0) {
-				return nil, 0, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", in.name, i+1, pred[i])
-			}
-		}
-		return pred, n, nil
+		pred, err := md.predictions(m, in.name)
+		return pred, md.missing, err
 	case modelio.KindCurve:
-		return predictCurve(m, in, dopts)
+		if na.Action != "drop" || na.changedValues() {
+			return nil, nil, usagef("--na and --na-values apply to linear models; a curve model reads numbers only")
+		}
+		pred, _, err := predictCurve(m, in, dopts)
+		return pred, nil, err
 	}
-	return nil, 0, fmt.Errorf("cannot predict with a %q model", m.Kind)
+	return nil, nil, fmt.Errorf("cannot predict with a %q model", m.Kind)
 }
 
 // forModel adds to a missing-column error that the column is one the model needs.
 func forModel(err error, m *modelio.Model) error {
-	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" {
+	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" && strings.Contains(de.Msg, "no column") {
+		if m.Design != nil && len(m.Design.Columns) > 0 {
+			return fmt.Errorf("%w (the model reads the columns %s)", err, strings.Join(m.Design.Columns, ", "))
+		}
 		return fmt.Errorf("%w (the model was trained on features %v)", err, m.Features)
 	}
 	return err
@@ -205,7 +207,12 @@ func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep boo
 				if j > 0 {
 					b = append(b, ',')
 				}
-				b = strconv.AppendFloat(b, c[i], 'g', -1, 64)
+				b = appendPrediction(b, c[i])
+			}
+			if len(b) == 0 {
+				// A lone empty field is written "" (as encoding/csv does), so
+				// that readers do not skip the line as blank.
+				b = append(b, `""`...)
 			}
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
@@ -257,7 +264,7 @@ func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep boo
 				return fmt.Errorf("%s: more rows than were read for prediction", in.name)
 			}
 			for _, c := range cols {
-				rec = append(rec, strconv.FormatFloat(c[row], 'g', -1, 64))
+				rec = append(rec, string(appendPrediction(nil, c[row])))
 			}
 			row++
 		}
@@ -267,6 +274,15 @@ func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep boo
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// appendPrediction writes a prediction, or nothing for a row with a
+// missing input (NaN), as pandas and R write NA in CSV.
+func appendPrediction(b []byte, p float64) []byte {
+	if math.IsNaN(p) {
+		return b
+	}
+	return strconv.AppendFloat(b, p, 'g', -1, 64)
 }
 
 func trimBOM(s string) string {
@@ -309,11 +325,12 @@ type prediction struct {
 	modelPath string
 	in        namedInput
 	opts      *data.Options
-	pred      []float64
+	pred      []float64 // NaN where an input is missing
+	missing   *missingOut
 }
 
 // predictFile loads a model and predicts every row of an input file.
-func predictFile(modelPath, file, delimiter string, stdio IO) (*prediction, error) {
+func predictFile(modelPath, file, delimiter string, na naFlags, stdio IO) (*prediction, error) {
 	m, err := modelio.Load(modelPath)
 	if err != nil {
 		return nil, err
@@ -326,9 +343,9 @@ func predictFile(modelPath, file, delimiter string, stdio IO) (*prediction, erro
 	if err != nil {
 		return nil, err
 	}
-	pred, _, err := predictModel(m, in, dopts)
+	pred, miss, err := predictModel(m, in, dopts, na)
 	if err != nil {
 		return nil, err
 	}
-	return &prediction{model: m, modelPath: modelPath, in: in, opts: dopts, pred: pred}, nil
+	return &prediction{model: m, modelPath: modelPath, in: in, opts: dopts, pred: pred, missing: miss}, nil
 }

@@ -153,6 +153,9 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
+	if o.changed("na") || o.changed("na-values") {
+		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	}
 	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && (o.Robust != "" || o.Cluster != "" || o.DF != "") {
 		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report, --robust, --cluster and --df")
 	}
