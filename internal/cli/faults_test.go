@@ -327,3 +327,66 @@ func holdsFile(pid int, path string) bool {
 	}
 	return false
 }
+
+// TestStreamInputChangesBetweenEpochs: an iterative streamed fit reads its
+// file once per epoch; a file appended to while it runs fails the fit (the
+// change is found in the pass it falls in, or at the start of the next).
+func TestStreamInputChangesBetweenEpochs(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc to see when lsq has opened the file")
+	}
+	dir := t.TempDir()
+	p := writeRegression(t, dir, 2000)
+	model := filepath.Join(dir, "m.json")
+	cmd := exec.Command(lsqBinary(t), "fit", p, "--stream", "--solver", "adam", "--tol", "-1", "--epochs", "1000000", "--quiet", "-o", model)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !holdsFile(cmd.Process.Pid, p) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("1,2,3,4\n")
+	f.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the fit went on after its input changed")
+	}
+	var ee *exec.ExitError
+	want := p + ": the file changed while it was read"
+	if !errors.As(err, &ee) || ee.ExitCode() != ExitFailure || !strings.Contains(stderr.String(), want) {
+		t.Fatalf("%v, stderr %q; want exit 1 and %q", err, stderr.String(), want)
+	}
+	t.Log(strings.TrimSpace(stderr.String()))
+	if _, err := os.Stat(model); err == nil {
+		t.Error("a model was written")
+	}
+}
+
+// TestUnchangedSince: the check an iterative streamed fit makes before each
+// pass over a file.
+func TestUnchangedSince(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "d.csv")
+	os.WriteFile(p, []byte(faultCSV), 0o644)
+	st0, _ := os.Stat(p)
+	if err := unchangedSince(p, st0); err != nil {
+		t.Fatalf("unchanged file: %v", err)
+	}
+	f, _ := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("6,5.8\n")
+	f.Close()
+	want := fmt.Sprintf("%s: the file changed while it was read: %d bytes when the fit started, %d now", p, len(faultCSV), len(faultCSV)+6)
+	if err := unchangedSince(p, st0); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
