@@ -32,6 +32,11 @@ func createTemp(dir, base string) (*os.File, string, error) {
 	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) && !errors.Is(err, unix.EINVAL) {
 		return nil, "", &os.PathError{Op: "open", Path: dir, Err: err}
 	}
+	return createNamedTemp(dir, base)
+}
+
+// createNamedTemp opens a named temporary file for dir/base, locked.
+func createNamedTemp(dir, base string) (*os.File, string, error) {
 	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return nil, "", err
