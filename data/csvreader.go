@@ -644,7 +644,7 @@ func (c *csvReader) valueErr(line, f int, prob fieldProblem, field []byte) *Erro
 	switch prob {
 	case fieldEmpty:
 		e.Msg = fmt.Sprintf("empty value in column %q", col)
-		e.Hint = "fill in the missing value or drop the row"
+		e.Hint = "fill in the missing value or drop the row, or leave the column out of the model"
 	case fieldNonFinite:
 		e.Msg = fmt.Sprintf("%s is not a finite number (column %q)", strconv.Quote(s), col)
 		e.Hint = "replace or drop the row: NaN and infinite values cannot be fitted"

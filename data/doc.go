@@ -30,6 +30,12 @@
 // fast path (Clinger's exact case, then the Eisel–Lemire algorithm, with
 // eight digits at a time) that falls back to strconv.ParseFloat for the rare
 // inputs it cannot decide; the result is bit-identical to strconv.ParseFloat.
+// A number is a decimal only (internal/numtext): the other forms strconv
+// reads, hexadecimal ("0x1p-2"), digit separators ("1_000") and the words
+// inf, infinity and nan in any spelling, are refused with the file, line and
+// column, never read as values.
+// A file that changes size or modification time while ScanFile reads it is
+// an error.
 // Only the needed columns are parsed. A block without any '"' is split with
 // bytes.IndexByte; a block with quotes is scanned serially to find the
 // record boundaries, so heavily quoted files read more slowly.

@@ -44,7 +44,10 @@ func newSelftestCmd(stdio IO) *cobra.Command {
 the 11 linear problems (goal: at least 12 correct digits in every coefficient,
 standard error, the residual SD and R²) and the 27 nonlinear problems from
 both starting points (goal: 10 digits in the parameters, 8 in their standard
-errors), with default settings, and prints the smallest log relative error
+errors), with default settings, and the regressions of Wilkinson's
+"Statistics Quiz" (1985) on its NASTY data set, whose answers are exact
+(exact fits of BIG, LITTLE, HUGE, TINY and ROUND on X, a constant column
+aliased, an all-missing column refused), and prints the smallest log relative error
 (LRE, correct significant digits) per problem. It is how to check a build on
 your own machine. Exit 1 if any problem misses its goal.`,
 		Args: cobra.NoArgs,
@@ -53,7 +56,7 @@ your own machine. Exit 1 if any problem misses its goal.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object")
-	cmd.Flags().StringVar(&opts.Suite, "suite", "all", "linear, nonlinear or all")
+	cmd.Flags().StringVar(&opts.Suite, "suite", "all", "linear, nonlinear, wilkinson or all")
 	return cmd
 }
 
@@ -76,16 +79,16 @@ type selftestRow struct {
 func runSelftest(ctx context.Context, opts selftestOptions, stdio IO) error {
 	var rows []selftestRow
 	switch opts.Suite {
-	case "all", "linear", "nonlinear":
+	case "all", "linear", "nonlinear", "wilkinson":
 	default:
-		return usagef("--suite %q: want linear, nonlinear or all", opts.Suite)
+		return usagef("--suite %q: want linear, nonlinear, wilkinson or all", opts.Suite)
 	}
-	if opts.Suite != "nonlinear" {
+	if opts.Suite == "all" || opts.Suite == "linear" {
 		for _, p := range testproblems.LinearProblems() {
 			rows = append(rows, selftestLinear(p))
 		}
 	}
-	if opts.Suite != "linear" {
+	if opts.Suite == "all" || opts.Suite == "nonlinear" {
 		for _, p := range testproblems.NonlinearProblems() {
 			for start := 1; start <= 2; start++ {
 				if err := ctx.Err(); err != nil {
@@ -94,6 +97,9 @@ func runSelftest(ctx context.Context, opts selftestOptions, stdio IO) error {
 				rows = append(rows, selftestNonlinear(ctx, p, start))
 			}
 		}
+	}
+	if opts.Suite == "all" || opts.Suite == "wilkinson" {
+		rows = append(rows, selftestWilkinson(ctx)...)
 	}
 	passed := 0
 	for _, r := range rows {
@@ -121,10 +127,14 @@ func runSelftest(ctx context.Context, opts selftestOptions, stdio IO) error {
 			if !r.Pass {
 				verdict = "FAIL"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%s\t%.1f\t%g\t%s %s\n", r.Suite, name, r.Difficulty, r.Coef, r.StdErr, r.ResidualSD, r2, r.Min, r.Goal, verdict, r.Note)
+			se, sd := fmt.Sprintf("%.1f", r.StdErr), fmt.Sprintf("%.1f", r.ResidualSD)
+			if r.Suite == "wilkinson" {
+				se, sd = "-", "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%.1f\t%g\t%s %s\n", r.Suite, name, r.Difficulty, r.Coef, se, sd, r2, r.Min, r.Goal, verdict, r.Note)
 		}
 		tw.Flush()
-		fmt.Fprintf(stdio.Out, "\n%d of %d passed (LRE = correct significant digits: linear certified to %d, nonlinear to %d)\n", passed, len(rows), linearDigits, nonlinearDigits)
+		fmt.Fprintf(stdio.Out, "\n%d of %d passed (LRE = correct significant digits: linear certified to %d, nonlinear to %d; Wilkinson's NASTY regressions have exact answers)\n", passed, len(rows), linearDigits, nonlinearDigits)
 	}
 	if passed != len(rows) {
 		return &silentError{code: ExitFailure}

@@ -177,7 +177,8 @@ func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions
 		return nil, err
 	}
 	var total int64
-	for _, f := range files {
+	start := make([]os.FileInfo, len(files)) // each file as the fit found it
+	for k, f := range files {
 		if f == "-" {
 			continue
 		}
@@ -186,6 +187,7 @@ func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions
 			return nil, fmt.Errorf("%s: %w", f, unwrapPathErr(err))
 		}
 		total += st.Size()
+		start[k] = st
 	}
 	fp := &filePartitions{parts: make([]stream.Chunks, len(files)), names: make([][]string, len(files)), target: opts.Target}
 	if stdio.ErrTerminal && !o.Quiet && total > 0 {
@@ -213,6 +215,13 @@ func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions
 			if f == "-" {
 				return data.ScanCSV(stdio.In, "<stdin>", &po, streamChunkRows, keep)
 			}
+			// An iterative fit reads the files once per epoch: a file that
+			// changed between passes would give each epoch other data.
+			// (ScanFile finds a change during a pass.)
+			if err := unchangedSince(f, start[k]); err != nil {
+				return err
+			}
+			// CSV in blocks of rows, Parquet a row group at a time.
 			return data.ScanFile(f, &po, streamChunkRows, keep)
 		}
 	}
@@ -320,4 +329,15 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// unchangedSince reports a file whose size or modification time differs
+// from st0.
+func unchangedSince(path string, st0 os.FileInfo) error {
+	st, err := os.Stat(path)
+	if err != nil || st0 == nil || (st.Size() == st0.Size() && st.ModTime().Equal(st0.ModTime())) {
+		return nil
+	}
+	return &data.Error{File: path, Msg: fmt.Sprintf("the file changed while it was read: %d bytes when the fit started, %d now", st0.Size(), st.Size()),
+		Hint: "fit a file that no other program is writing to; copy it first if it is still growing"}
 }

@@ -16,7 +16,11 @@ import (
 // (O_TMPFILE) where the file system allows, else named by os.CreateTemp.
 // It returns the name, "" for an unnamed file.
 func createTemp(dir, base string) (*os.File, string, error) {
-	fd, err := unix.Open(dir, unix.O_TMPFILE|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
+	var err error = unix.EOPNOTSUPP
+	fd := -1
+	if procFD() {
+		fd, err = unix.Open(dir, unix.O_TMPFILE|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
+	}
 	if err == nil {
 		f := os.NewFile(uintptr(fd), filepath.Join(dir, "."+base+".tmp"))
 		if err := unix.Flock(fd, unix.LOCK_EX); err != nil {
@@ -28,6 +32,11 @@ func createTemp(dir, base string) (*os.File, string, error) {
 	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) && !errors.Is(err, unix.EINVAL) {
 		return nil, "", &os.PathError{Op: "open", Path: dir, Err: err}
 	}
+	return createNamedTemp(dir, base)
+}
+
+// createNamedTemp opens a named temporary file for dir/base, locked.
+func createNamedTemp(dir, base string) (*os.File, string, error) {
 	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return nil, "", err
@@ -64,4 +73,12 @@ func linkTemp(f *os.File, dir, base string) (string, error) {
 // then no live writer holds it.
 func tryLock(f *os.File) bool {
 	return unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil
+}
+
+// procFD reports whether /proc/self/fd is there, which linkTemp needs to
+// give an unnamed file a name (without /proc, in some containers, the
+// temporary file is named from the start).
+func procFD() bool {
+	_, err := os.Stat("/proc/self/fd")
+	return err == nil
 }
