@@ -71,6 +71,9 @@ type Model struct {
 	Params     map[string]float64 `json:"params,omitempty"`
 	ParamOrder []string           `json:"param_order,omitempty"`
 
+	// Net models (kind "net"): see Net.
+	Net *Net `json:"net,omitempty"`
+
 	Scaling  *Scaling       `json:"scaling,omitempty"`
 	Solver   Solver         `json:"solver"`
 	Training map[string]any `json:"training,omitempty"`
@@ -256,8 +259,12 @@ func (m *Model) validate() error {
 				return fmt.Errorf("the curve model has no value for parameter %s", p)
 			}
 		}
+	case KindNet:
+		if err := m.validateNet(); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("unknown model kind %q (want %q or %q)", m.Kind, KindLinear, KindCurve)
+		return fmt.Errorf("unknown model kind %q (want %q, %q or %q)", m.Kind, KindLinear, KindCurve, KindNet)
 	}
 	seen := map[string]bool{}
 	for _, f := range m.Features {

@@ -131,3 +131,6 @@ func sameArch(a, b Arch) bool {
 	}
 	return true
 }
+
+// Activation returns the activation of hidden layer i.
+func (a *Arch) Activation(i int) Activation { return a.activation(i) }

@@ -119,6 +119,13 @@ func (t *trainer) trainLM(ctx context.Context) (*Result, error) {
 	copy(t.nn.Theta, nr.X)
 	res := t.finish(nr.X)
 	res.Status, res.Message, res.Epochs, res.Steps = nr.Status, nr.Message, nr.Iterations, nr.Evaluations
+	if nr.Status == lsq.Failure && nr.Stopped != lsq.Failure && nr.Rank < len(nr.X) {
+		// A network's parameters are not identified (units can be
+		// permuted, saturated or dead), so its Jacobian is often singular
+		// at a good fit: report the test that stopped the iteration.
+		res.Status = nr.Stopped
+		res.Message = fmt.Sprintf("the Jacobian has rank %d of %d parameters (not every weight is determined by the data, as usual for networks)", nr.Rank, len(nr.X))
+	}
 	res.Objective = nr.RSS / 2
 	if t.linear != nil {
 		t.linear.gap(res.Objective)

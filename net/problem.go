@@ -179,3 +179,13 @@ func (m *model) problem(ds *dataset) optim.Problem {
 		},
 	}
 }
+
+// GradRatio is ‖∂W¹‖/‖∂Wᴸ‖, the first layer's weight-gradient norm over the
+// last layer's: far below 1 when gradients vanish on their way back to the
+// input, far above when they explode (Glorot & Bengio 2010, fig. 7).
+func GradRatio(layers []LayerStats) float64 {
+	if len(layers) == 0 {
+		return math.NaN()
+	}
+	return layers[0].GradW / layers[len(layers)-1].GradW
+}

@@ -158,6 +158,8 @@ func predictModel(m *modelio.Model, in namedInput, dopts *data.Options) ([]float
 		return pred, n, nil
 	case modelio.KindCurve:
 		return predictCurve(m, in, dopts)
+	case modelio.KindNet:
+		return predictNet(m, in, dopts)
 	}
 	return nil, 0, fmt.Errorf("cannot predict with a %q model", m.Kind)
 }

@@ -172,6 +172,7 @@ var commands = []func(IO) *cobra.Command{
 	newPathCmd,
 	newCVCmd,
 	newLRFindCmd,
+	newNetCmd,
 }
 
 // stdioFromOS returns the process's streams.
