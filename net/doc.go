@@ -20,7 +20,8 @@
 //
 // Gradients are exact: reverse-mode differentiation (backpropagation;
 // Rumelhart, Hinton & Williams 1986) written for this model, on blocks of
-// up to 256 rows with gonum's BLAS, without allocation per batch. The same
+// up to 256 rows with the project's vectorised dot and axpy kernels, in a
+// fixed order (the same bits for any GOMAXPROCS), without allocation per batch. The same
 // backward pass gives the Jacobian of the residuals, for Levenberg–Marquardt
 // (package nls). Training runs under optim.Minimize, the driver of every
 // iterative fit in lsq, so every optimiser, schedule, clipping rule, penalty

@@ -2,14 +2,11 @@ package net
 
 import (
 	"math"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // block is the number of rows a forward and backward pass handles at once:
-// large enough for BLAS to run near its peak, small enough that the work
-// space stays in cache whatever the number of rows.
+// enough to amortise the per-block work, few enough that the work space
+// stays in cache whatever the number of rows.
 const block = 256
 
 // lnEps is the ε of layer normalisation (PyTorch's default).
@@ -63,16 +60,12 @@ func newWork(a *Arch) *work {
 	return wk
 }
 
-func general(rows, cols int, data []float64) blas64.General {
-	return blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
-}
-
 // forward runs the network on the first m rows of a[0]; the predictions are
 // then in a[len(ls)].
 func (wk *work) forward(theta []float64, m int) {
 	for i, l := range wk.ls {
 		z := wk.u[i][:m*l.out]
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(m, l.in, wk.a[i]), general(l.out, l.in, theta[l.w:]), 0, general(m, l.out, z))
+		affine(z, wk.a[i], theta[l.w:l.w+l.out*l.in], m, l.in, l.out)
 		bias := theta[l.b : l.b+l.out]
 		for r := range m {
 			row := z[r*l.out : (r+1)*l.out]
@@ -138,13 +131,11 @@ func (wk *work) backward(theta []float64, m int) {
 		if i == 0 {
 			break
 		}
-		da := general(m, l.in, wk.da[i])
-		beta := 0.0
+		da := wk.da[i][:m*l.in]
 		if l.res {
-			copy(da.Data, wk.da[i+1][:m*l.out])
-			beta = 1
+			copy(da, wk.da[i+1][:m*l.out])
 		}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(m, l.out, wk.dz[i]), general(l.out, l.in, theta[l.w:]), beta, da)
+		backInput(da, wk.dz[i], theta[l.w:l.w+l.out*l.in], m, l.in, l.out, !l.res)
 	}
 }
 
@@ -179,7 +170,7 @@ func (wk *work) layerNormBackward(theta []float64, i, m int) {
 func (wk *work) accumulate(grad []float64, m int) {
 	for i, l := range wk.ls {
 		dz := wk.dz[i][:m*l.out]
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(m, l.out, dz), general(m, l.in, wk.a[i]), 1, general(l.out, l.in, grad[l.w:]))
+		gradWeights(grad[l.w:l.w+l.out*l.in], dz, wk.a[i], m, l.in, l.out)
 		colSums(grad[l.b:l.b+l.out], dz, m)
 		if l.gamma >= 0 {
 			gg, gb := grad[l.gamma:l.gamma+l.out], grad[l.beta:l.beta+l.out]

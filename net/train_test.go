@@ -1,0 +1,170 @@
+package net
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/schedule"
+)
+
+// sinData is y = sin(3x) + ε, x ~ U(−2, 2), ε ~ N(0, 0.1²), n rows; the
+// last nVal rows are held out. It returns the mean of ε² over the held-out
+// rows: the least mean squared error any function can reach there.
+func sinData(n, nVal int, seed uint64) (x, y, vx, vy *mat.Dense, floor float64) {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	nt := n - nVal
+	x, y = mat.NewDense(nt, 1, nil), mat.NewDense(nt, 1, nil)
+	vx, vy = mat.NewDense(nVal, 1, nil), mat.NewDense(nVal, 1, nil)
+	for i := range n {
+		xi := 4*rng.Float64() - 2
+		e := 0.1 * rng.NormFloat64()
+		if i < nt {
+			x.Set(i, 0, xi)
+			y.Set(i, 0, math.Sin(3*xi)+e)
+		} else {
+			vx.Set(i-nt, 0, xi)
+			vy.Set(i-nt, 0, math.Sin(3*xi)+e)
+			floor += e * e / float64(nVal)
+		}
+	}
+	return x, y, vx, vy, floor
+}
+
+// TestSineAdamAndLM is the check: a network fits y = sin(3x) + noise
+// (n = 2000, a quarter held out) to within 1.1× the noise variance on the
+// held-out rows, by Adam and by Levenberg–Marquardt, and LM needs fewer
+// epochs (iterations) than Adam does epochs.
+func TestSineAdamAndLM(t *testing.T) {
+	x, y, vx, vy, floor := sinData(2000, 500, 1)
+	base := Settings{Hidden: []int{16}, Activations: []Activation{Tanh}, Seed: 1, ValX: vx, ValY: vy}
+
+	adam := base
+	adam.Hidden = []int{32, 32}
+	adam.Optim = optim.Settings{LearningRate: 0.01, BatchSize: 64, Epochs: 120, Seed: 1, Schedule: schedule.Cosine{Period: 120}}
+	ra, err := Train(context.Background(), x, y, &adam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm := base
+	lm.LM = true
+	lm.Optim.Epochs = 100
+	rl, err := Train(context.Background(), x, y, &lm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("noise floor %.5f; Adam %.5f in %d epochs; LM %.5f in %d iterations (%s)", floor, ra.ValMSE[0], ra.Epochs, rl.ValMSE[0], rl.Epochs, rl.Status)
+	for _, r := range []struct {
+		name string
+		res  *Result
+	}{{"adam", ra}, {"lm", rl}} {
+		if r.res.ValMSE[0] > 1.1*floor {
+			t.Errorf("%s: held-out MSE %.5f above 1.1× the noise variance %.5f", r.name, r.res.ValMSE[0], floor)
+		}
+	}
+	if rl.Epochs >= ra.Epochs {
+		t.Errorf("LM took %d iterations, Adam %d epochs", rl.Epochs, ra.Epochs)
+	}
+}
+
+// TestDeepLinearReachesOLS: a deep linear network's optimum is the
+// least-squares fit (Baldi & Hornik 1989), so L-BFGS must reach the OLS
+// objective, computed independently by QR, at every depth. 1e-8 relative
+// is the bound: about √ε of the objective, where the flat valleys
+// of an over-parameterised product leave the last digits undetermined.
+func TestDeepLinearReachesOLS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	n, d := 300, 3
+	x, y := mat.NewDense(n, d, nil), mat.NewDense(n, 1, nil)
+	for i := range n {
+		s := 0.5
+		for j := range d {
+			v := rng.NormFloat64() * float64(j+1)
+			x.Set(i, j, v+2)
+			s += float64(j-1) * v
+		}
+		y.Set(i, 0, s+0.3*rng.NormFloat64())
+	}
+	for depth := 2; depth <= 5; depth++ {
+		hidden := make([]int, depth-1)
+		for i := range hidden {
+			hidden[i] = 4
+		}
+		s := &Settings{Hidden: hidden, Activations: []Activation{Identity}, Seed: 2, Optimizer: &optim.LBFGS{},
+			Optim: optim.Settings{Epochs: 2000}}
+		res, err := Train(context.Background(), x, y, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Linear == nil {
+			t.Fatalf("depth %d: no exact optimum for a linear network", depth)
+		}
+		t.Logf("depth %d: %s after %d iterations, gap %.3g", depth, res.Status, res.Epochs, res.Linear.Gap)
+		if !(res.Linear.Gap <= 1e-8) || res.Linear.Gap < -1e-12 {
+			t.Errorf("depth %d: relative gap to the OLS objective %.3g (%s after %d iterations)", depth, res.Linear.Gap, res.Status, res.Epochs)
+		}
+	}
+}
+
+// TestSameBitsAnyGOMAXPROCS trains the same network with 1 and 2 threads:
+// the blocks are summed in a fixed order, so the weights must be the same
+// bits.
+func TestSameBitsAnyGOMAXPROCS(t *testing.T) {
+	x, y, _, _, _ := sinData(701, 1, 3)
+	run := func(procs int) []float64 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		s := &Settings{Hidden: []int{64, 64}, Seed: 5, Optim: optim.Settings{LearningRate: 1e-3, BatchSize: 300, Epochs: 3, Seed: 5}}
+		res, err := Train(context.Background(), x, y, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Net.Theta
+	}
+	a, b := run(1), run(2)
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			t.Fatalf("θ[%d] = %v with 1 thread, %v with 2", i, a[i], b[i])
+		}
+	}
+}
+
+// TestPredictUnscales checks that predictions are on the original scale:
+// a network trained on y and on 1000·y + 5 from the same start makes
+// predictions related by the same map, since training sees the same
+// scaled targets.
+func TestPredictUnscales(t *testing.T) {
+	x, y, _, _, _ := sinData(401, 1, 6)
+	y2 := mat.NewDense(400, 1, nil)
+	for i := range 400 {
+		y2.Set(i, 0, 1000*y.At(i, 0)+5)
+	}
+	fit := func(y *mat.Dense) (*mat.Dense, *Result) {
+		s := &Settings{Hidden: []int{8}, Activations: []Activation{Tanh}, Seed: 1, Optim: optim.Settings{LearningRate: 0.01, Epochs: 20}}
+		res, err := Train(context.Background(), x, y, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := res.Net.Predict(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, res
+	}
+	p1, r1 := fit(y)
+	p2, r2 := fit(y2)
+	for i := range 400 {
+		// The scaled targets differ by rounding only (~1e-16 relative), so
+		// the fits agree to ~1e-12 after 20 epochs; ×1000 on the original scale.
+		if e := math.Abs(p2.At(i, 0) - (1000*p1.At(i, 0) + 5)); e > 1e-8 {
+			t.Fatalf("row %d: %v vs 1000·%v + 5", i, p2.At(i, 0), p1.At(i, 0))
+		}
+	}
+	if math.Abs(r2.TrainLoss-1e6*r1.TrainLoss) > 1e-9*r2.TrainLoss {
+		t.Errorf("train loss %v, want 1e6 × %v", r2.TrainLoss, r1.TrainLoss)
+	}
+}
