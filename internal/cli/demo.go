@@ -36,6 +36,7 @@ computed from the data, and on standardised inputs.`,
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	registerDemoOutputs(cmd, &opts)
+	cmd.AddCommand(newDemoGradientsCmd(stdio))
 	return cmd
 }
 
