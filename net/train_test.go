@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/schedule"
 )
 
@@ -166,5 +167,46 @@ func TestPredictUnscales(t *testing.T) {
 	}
 	if math.Abs(r2.TrainLoss-1e6*r1.TrainLoss) > 1e-9*r2.TrainLoss {
 		t.Errorf("train loss %v, want 1e6 × %v", r2.TrainLoss, r1.TrainLoss)
+	}
+}
+
+// TestL2SPFineTune continues a trained network on new data with the L2-SP
+// penalty α/2‖w − w₀‖² (Li, Grandvalet & Davoine 2018): the objective the
+// driver reports is the scaled loss plus exactly that penalty, and a strong
+// pull keeps the weights nearer the start than no pull does.
+func TestL2SPFineTune(t *testing.T) {
+	x, y, vx, vy, _ := sinData(600, 300, 8)
+	base := &Settings{Hidden: []int{8}, Activations: []Activation{Tanh}, Seed: 1, Optim: optim.Settings{LearningRate: 0.01, Epochs: 30}}
+	start, err := Train(context.Background(), x, y, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w0 := append([]float64(nil), start.Net.Theta[:start.Net.Weights()]...)
+	dist := func(alpha float64) float64 {
+		s := &Settings{Hidden: []int{8}, Activations: []Activation{Tanh}, Start: start.Net, Optim: optim.Settings{LearningRate: 0.01, Epochs: 30}}
+		if alpha > 0 {
+			s.Penalty = penalty.L2SP{Alpha: alpha}
+		}
+		res, err := Train(context.Background(), vx, vy, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2 := 0.0
+		for j, v := range w0 {
+			e := res.Net.Theta[j] - v
+			d2 += e * e
+		}
+		// Objective = loss on the training scale + α/2‖w − w₀‖²; the loss
+		// on the original scale is the scaled one times sd².
+		sd := res.Net.OutScale[0]
+		if e := res.Objective - (res.TrainLoss/(sd*sd) + alpha/2*d2); math.Abs(e) > 1e-12*res.Objective {
+			t.Errorf("α = %v: objective %v, loss + penalty %v", alpha, res.Objective, res.TrainLoss/(sd*sd)+alpha/2*d2)
+		}
+		return math.Sqrt(d2)
+	}
+	free, pulled := dist(0), dist(10)
+	t.Logf("‖w − w₀‖: free %.4g, α = 10: %.4g", free, pulled)
+	if !(pulled < free/2) {
+		t.Errorf("L2-SP pulled the weights to %.4g from the start, without it %.4g", pulled, free)
 	}
 }

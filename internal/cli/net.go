@@ -16,8 +16,10 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
 )
 
 type netOptions struct {
@@ -47,6 +49,9 @@ type netOptions struct {
 	Trace  string
 	JSON   bool
 	Output string
+
+	changed       func(string) bool
+	startFeatures []string // the --init model's features
 }
 
 func newNetCmd(stdio IO) *cobra.Command {
@@ -74,6 +79,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File = args[0]
+			o.changed = cmd.Flags().Changed
 			return runNet(cmd.Context(), o, stdio)
 		},
 	}
@@ -81,7 +87,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	o.Data.register(f, true)
 	f.StringVar(&o.Hidden, "hidden", "64,64", `hidden layer widths, input side first ("" for none)`)
 	f.StringVar(&o.Activation, "activation", "relu", "relu, leaky_relu, tanh, sigmoid, gelu or identity; one for all layers or one per layer (relu,tanh)")
-	f.StringVar(&o.Init, "init", "default", "initial weights: default (he for relu-type, xavier otherwise), he, xavier, orthogonal, normal:std=S, uniform:scale=S")
+	f.StringVar(&o.Init, "init", "default", "initial weights: default (he for relu-type, xavier otherwise), he, xavier, orthogonal, normal:std=S, uniform:scale=S; or a net model file (.json) to continue from (fine-tuning; its shape and standardisation are kept)")
 	f.BoolVar(&o.Residual, "residual", false, "skip connections around hidden layers whose input and output widths match")
 	f.BoolVar(&o.LayerNorm, "layer-norm", false, "layer normalisation before each hidden activation")
 	f.BoolVar(&o.Standardize, "standardize", true, "standardise the inputs (centre, unit variance)")
@@ -97,12 +103,40 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.Float64Var(&o.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation")
 	f.IntVar(&o.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
 	f.Float64Var(&o.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
-	f.StringVar(&o.Penalty.Name, "penalty", "none", "none or l2 on the weight matrices (biases are never penalised)")
+	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, or l2sp (toward the --init model) on the weight matrices (biases are never penalised)")
 	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&o.Output, "output", "o", "", "save the network to this model file")
 	return cmd
+}
+
+// startFrom loads the --init model as the starting network: its shape and
+// standardisation, which the shape flags must not contradict.
+func (o *netOptions) startFrom(s *net.Settings) error {
+	for _, name := range []string{"hidden", "activation", "residual", "layer-norm", "standardize", "target"} {
+		if o.changed != nil && o.changed(name) {
+			return usagef("--%s does not apply with --init %s: the network keeps the model's shape and standardisation", name, o.Init)
+		}
+	}
+	m, err := modelio.Load(o.Init)
+	if err != nil {
+		return err
+	}
+	if m.Kind != modelio.KindNet {
+		return fmt.Errorf("%s: a %s model, not a network; --init takes a model written by lsq net -o", o.Init, m.Kind)
+	}
+	nn, err := loadNet(m)
+	if err != nil {
+		return fmt.Errorf("%s: %v", o.Init, err)
+	}
+	s.Start = nn
+	s.Hidden, s.Activations, s.Residual, s.LayerNorm, s.Raw = nn.Hidden, nn.Activations, nn.Residual, nn.LayerNorm, nn.InScale == nil
+	o.startFeatures, o.Data.Target = m.Features, strings.Join(m.Net.Targets, ",")
+	if o.Data.Features == "" {
+		o.Data.Features = strings.Join(m.Features, ",")
+	}
+	return nil
 }
 
 // netSettings turns the flags into net.Settings.
@@ -122,7 +156,11 @@ func (o *netOptions) settings() (*net.Settings, error) {
 	if n := len(s.Activations); n > 1 && n != len(s.Hidden) {
 		return nil, usagef("--activation lists %d activations for %d hidden layers; give one, or one per layer", n, len(s.Hidden))
 	}
-	if s.Init, err = net.ParseInit(o.Init); err != nil {
+	if strings.HasSuffix(strings.ToLower(o.Init), ".json") {
+		if err := o.startFrom(s); err != nil {
+			return nil, err
+		}
+	} else if s.Init, err = net.ParseInit(o.Init); err != nil {
 		return nil, usagef("--init: %v", err)
 	}
 	if err := o.optimSettings(s); err != nil {
@@ -169,8 +207,15 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	if s.Penalty, err = o.Penalty.build(); err != nil {
 		return err
 	}
-	if o.Penalty.Name != "" && o.Penalty.Name != "none" && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
-		return usagef("--penalty %s does not apply to networks; use none or l2", o.Penalty.Name)
+	switch o.Penalty.Name {
+	case "", "none", "l2", "ridge":
+	case "l2sp":
+		if s.Start == nil {
+			return usagef("--penalty l2sp needs --init MODEL.json, the network to stay close to")
+		}
+		s.Penalty = penalty.L2SP{Alpha: o.Penalty.Alpha}
+	default:
+		return usagef("--penalty %s does not apply to networks; use none, l2 or l2sp", o.Penalty.Name)
 	}
 	if o.Solver == "lm" {
 		for name, bad := range map[string]bool{"--lr": rates != nil, "--batch-size": o.BatchSize != 0, "--schedule": o.Schedule != "constant",
@@ -308,6 +353,9 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 	x, y, w, features, targets, err := o.netData(stdio)
 	if err != nil {
 		return err
+	}
+	if o.startFeatures != nil && !slices.Equal(features, o.startFeatures) {
+		return fmt.Errorf("%s: features %v; the --init network was trained on %v", o.File, features, o.startFeatures)
 	}
 	s.Weights = w
 	if o.ValFrac > 0 {
