@@ -42,3 +42,34 @@ func (nn *Net) Predict(x *mat.Dense) (*mat.Dense, error) {
 	}
 	return out, nil
 }
+
+// MSE returns, per target, the weighted mean squared error (1/W)Σwᵢrᵢₖ² of
+// the network's predictions for the rows of x against y, on the original
+// scale. w nil means all 1.
+func (nn *Net) MSE(x, y *mat.Dense, w []float64) ([]float64, error) {
+	p, err := nn.Predict(x)
+	if err != nil {
+		return nil, err
+	}
+	n, k := y.Dims()
+	if pn, _ := p.Dims(); pn != n {
+		return nil, fmt.Errorf("net: %d rows of inputs, %d of targets", pn, n)
+	}
+	out := make([]float64, k)
+	sw := 0.0
+	for i := range n {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		sw += wi
+		for j := range k {
+			e := p.At(i, j) - y.At(i, j)
+			out[j] += wi * e * e
+		}
+	}
+	for j := range out {
+		out[j] /= sw
+	}
+	return out, nil
+}

@@ -210,3 +210,56 @@ func TestL2SPFineTune(t *testing.T) {
 		t.Errorf("L2-SP pulled the weights to %.4g from the start, without it %.4g", pulled, free)
 	}
 }
+
+// TestRefitHead: the refitted head is the exact minimiser of the network's
+// objective over the output layer with the hidden layers frozen, so the
+// backpropagated gradient of loss + α/2‖Wᴸ‖² with respect to the head
+// vanishes (to rounding: 1e-10 of the gradient's size before the refit),
+// and the objective is no larger than after training the whole network.
+func TestRefitHead(t *testing.T) {
+	x, y, _, _, _ := sinData(501, 1, 9)
+	for _, alpha := range []float64{0, 0.01} {
+		s := &Settings{Hidden: []int{12, 12}, Activations: []Activation{Tanh}, Seed: 1, Optim: optim.Settings{LearningRate: 0.01, Epochs: 20}}
+		if alpha > 0 {
+			s.Penalty = penalty.L2{Alpha: alpha}
+		}
+		res, err := Train(context.Background(), x, y, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refit, err := RefitHead(res.Net, x, y, nil, alpha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := newTrainer(x, y, &Settings{Hidden: s.Hidden, Activations: s.Activations, Start: refit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		objective := func(theta []float64) (float64, []float64) {
+			g := make([]float64, tr.m.dim)
+			f := tr.m.loss(g, theta, tr.ds)
+			for j := range tr.arch.Weights() {
+				f += alpha / 2 * theta[j] * theta[j]
+				g[j] += alpha * theta[j]
+			}
+			return f, g
+		}
+		f0, g0 := objective(res.Net.Theta)
+		f1, g1 := objective(refit.Theta)
+		head := tr.m.ls[len(tr.m.ls)-1]
+		idx := []int{}
+		for j := head.w; j < head.w+head.in*head.out; j++ {
+			idx = append(idx, j)
+		}
+		idx = append(idx, head.b)
+		before, after := 0.0, 0.0
+		for _, j := range idx {
+			before = math.Max(before, math.Abs(g0[j]))
+			after = math.Max(after, math.Abs(g1[j]))
+		}
+		t.Logf("α = %v: objective %.6g → %.6g, head gradient %.3g → %.3g", alpha, f0, f1, before, after)
+		if after > 1e-10*before || f1 > f0 {
+			t.Errorf("α = %v: head gradient %.3g (before %.3g), objective %v → %v", alpha, after, before, f0, f1)
+		}
+	}
+}

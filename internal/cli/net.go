@@ -45,6 +45,7 @@ type netOptions struct {
 	Patience  int
 	WeightDec float64
 	Penalty   penaltyFlags
+	RefitHead bool
 
 	Trace  string
 	JSON   bool
@@ -105,6 +106,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.Float64Var(&o.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
 	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, or l2sp (toward the --init model) on the weight matrices (biases are never penalised)")
 	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
+	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&o.Output, "output", "o", "", "save the network to this model file")
@@ -217,6 +219,9 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	default:
 		return usagef("--penalty %s does not apply to networks; use none, l2 or l2sp", o.Penalty.Name)
 	}
+	if o.RefitHead && o.Penalty.Name == "l2sp" {
+		return usagef("--refit-head solves the head by least squares or ridge (--penalty l2), not with l2sp")
+	}
 	if o.Solver == "lm" {
 		for name, bad := range map[string]bool{"--lr": rates != nil, "--batch-size": o.BatchSize != 0, "--schedule": o.Schedule != "constant",
 			"--warmup": o.Warmup != 0, "--clip-norm": o.ClipNorm != 0, "--clip-value": o.ClipValue != 0, "--patience": o.Patience != 0, "--weight-decay": o.WeightDec != 0} {
@@ -315,6 +320,41 @@ func splitTargets(fr *data.Frame, targets []string, file string) (x, y *mat.Dens
 	return x, y, features, nil
 }
 
+// refitHead replaces the trained output layer by the exact least-squares
+// (or ridge) head on the frozen hidden layers, and the losses by the new
+// ones; it returns the training MSE before the refit.
+func refitHead(res *net.Result, x, y *mat.Dense, s *net.Settings) ([]float64, error) {
+	alpha := 0.0
+	if l2, ok := s.Penalty.(penalty.L2); ok {
+		alpha = l2.Alpha
+	}
+	nn, err := net.RefitHead(res.Net, x, y, s.Weights, alpha)
+	if err != nil {
+		return nil, err
+	}
+	before := res.TrainMSE
+	res.Net = nn
+	if res.TrainMSE, err = nn.MSE(x, y, s.Weights); err != nil {
+		return nil, err
+	}
+	res.TrainLoss = halfSum(res.TrainMSE)
+	if s.ValX != nil {
+		if res.ValMSE, err = nn.MSE(s.ValX, s.ValY, s.ValW); err != nil {
+			return nil, err
+		}
+		res.ValLoss = halfSum(res.ValMSE)
+	}
+	return before, nil
+}
+
+func halfSum(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x / 2
+	}
+	return s
+}
+
 // splitRows holds out a fraction of the rows for validation.
 func splitRows(x, y *mat.Dense, w []float64, frac float64, seed uint64) (tx, ty *mat.Dense, tw []float64, vx, vy *mat.Dense, vw []float64) {
 	n, _ := x.Dims()
@@ -382,7 +422,16 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 		}
 		return err
 	}
+	var before []float64
+	if o.RefitHead {
+		if before, err = refitHead(res, x, y, s); err != nil {
+			return err
+		}
+	}
 	out := newNetOutput(o, res, features, targets)
+	if before != nil {
+		out.HeadRefitFrom = rmse(before)
+	}
 	if o.Output != "" {
 		if err := saveNet(o.Output, res.Net, features, targets, res); err != nil {
 			return err

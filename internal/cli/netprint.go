@@ -27,27 +27,29 @@ type netLinear struct {
 }
 
 type netOutput struct {
-	File       string      `json:"file"`
-	Features   []string    `json:"features"`
-	Targets    []string    `json:"targets"`
-	Arch       string      `json:"architecture"`
-	Params     int         `json:"parameters"`
-	Solver     string      `json:"solver"`
-	Status     string      `json:"status"`
-	Converged  bool        `json:"converged"`
-	Message    string      `json:"message,omitempty"`
-	Epochs     int         `json:"epochs"`
-	Steps      int         `json:"steps"`
-	Clipped    int         `json:"clipped_steps"`
-	TrainLoss  jsonFloat   `json:"train_loss"`
-	TrainRMSE  []jsonFloat `json:"train_rmse"`
-	ValLoss    jsonFloat   `json:"val_loss"`
-	ValRMSE    []jsonFloat `json:"val_rmse,omitempty"`
-	Layers     []netLayer  `json:"layers"`
-	GradRatio  jsonFloat   `json:"grad_ratio_first_last"`
-	Linear     *netLinear  `json:"linear_optimum,omitempty"`
-	Model      string      `json:"model,omitempty"`
-	ElapsedSec float64     `json:"elapsed_s"`
+	File      string      `json:"file"`
+	Features  []string    `json:"features"`
+	Targets   []string    `json:"targets"`
+	Arch      string      `json:"architecture"`
+	Params    int         `json:"parameters"`
+	Solver    string      `json:"solver"`
+	Status    string      `json:"status"`
+	Converged bool        `json:"converged"`
+	Message   string      `json:"message,omitempty"`
+	Epochs    int         `json:"epochs"`
+	Steps     int         `json:"steps"`
+	Clipped   int         `json:"clipped_steps"`
+	TrainLoss jsonFloat   `json:"train_loss"`
+	TrainRMSE []jsonFloat `json:"train_rmse"`
+	ValLoss   jsonFloat   `json:"val_loss"`
+	ValRMSE   []jsonFloat `json:"val_rmse,omitempty"`
+	Layers    []netLayer  `json:"layers"`
+	// HeadRefitFrom is the training RMSE per target before --refit-head.
+	HeadRefitFrom []jsonFloat `json:"head_refit_from_rmse,omitempty"`
+	GradRatio     jsonFloat   `json:"grad_ratio_first_last"`
+	Linear        *netLinear  `json:"linear_optimum,omitempty"`
+	Model         string      `json:"model,omitempty"`
+	ElapsedSec    float64     `json:"elapsed_s"`
 }
 
 func rmse(mse []float64) []jsonFloat {
@@ -103,6 +105,9 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 			fmt.Fprintf(w, ", validation RMSE %.6g", float64(out.ValRMSE[k]))
 		}
 		fmt.Fprintln(w)
+	}
+	if out.HeadRefitFrom != nil {
+		fmt.Fprintf(w, "head      refitted exactly on the last hidden layer (train RMSE before: %.6g)\n", float64(out.HeadRefitFrom[0]))
 	}
 	if lo := out.Linear; lo != nil {
 		fmt.Fprintf(w, "exact     least-squares optimum: loss %.10g; relative gap %.3g\n", lo.OLSLoss, float64(lo.Gap))
