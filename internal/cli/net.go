@@ -32,20 +32,22 @@ type netOptions struct {
 	LayerNorm   bool
 	Standardize bool
 
-	Solver    string
-	LR        string
-	Epochs    int
-	BatchSize int
-	Seed      uint64
-	Schedule  string
-	Warmup    int
-	ClipNorm  float64
-	ClipValue float64
-	ValFrac   float64
-	Patience  int
-	WeightDec float64
-	Penalty   penaltyFlags
-	RefitHead bool
+	Solver     string
+	LR         string
+	Epochs     int
+	BatchSize  int
+	Seed       uint64
+	Schedule   string
+	Warmup     int
+	ClipNorm   float64
+	ClipValue  float64
+	ValFrac    float64
+	Patience   int
+	WeightDec  float64
+	Penalty    penaltyFlags
+	RefitHead  bool
+	Checkpoint string
+	Resume     string
 
 	Trace  string
 	JSON   bool
@@ -107,6 +109,8 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, or l2sp (toward the --init model) on the weight matrices (biases are never penalised)")
 	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs")
+	f.StringVar(&o.Checkpoint, "checkpoint", "", "write the network with the optimiser's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when training ends")
+	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&o.Output, "output", "o", "", "save the network to this model file")
@@ -115,22 +119,22 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 
 // startFrom loads the --init model as the starting network: its shape and
 // standardisation, which the shape flags must not contradict.
-func (o *netOptions) startFrom(s *net.Settings) error {
+func (o *netOptions) startFrom(s *net.Settings, flag, path string) (*modelio.Model, error) {
 	for _, name := range []string{"hidden", "activation", "residual", "layer-norm", "standardize", "target"} {
 		if o.changed != nil && o.changed(name) {
-			return usagef("--%s does not apply with --init %s: the network keeps the model's shape and standardisation", name, o.Init)
+			return nil, usagef("--%s does not apply with %s %s: the network keeps the model's shape and standardisation", name, flag, path)
 		}
 	}
-	m, err := modelio.Load(o.Init)
+	m, err := modelio.Load(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if m.Kind != modelio.KindNet {
-		return fmt.Errorf("%s: a %s model, not a network; --init takes a model written by lsq net -o", o.Init, m.Kind)
+		return nil, fmt.Errorf("%s: a %s model, not a network; %s takes a model written by lsq net", path, m.Kind, flag)
 	}
 	nn, err := loadNet(m)
 	if err != nil {
-		return fmt.Errorf("%s: %v", o.Init, err)
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	s.Start = nn
 	s.Hidden, s.Activations, s.Residual, s.LayerNorm, s.Raw = nn.Hidden, nn.Activations, nn.Residual, nn.LayerNorm, nn.InScale == nil
@@ -138,6 +142,22 @@ func (o *netOptions) startFrom(s *net.Settings) error {
 	if o.Data.Features == "" {
 		o.Data.Features = strings.Join(m.Features, ",")
 	}
+	return m, nil
+}
+
+// resumeFrom sets the optimiser state saved by --checkpoint.
+func (o *netOptions) resumeFrom(s *net.Settings, m *modelio.Model) error {
+	cp, err := checkpointOf(m)
+	if err != nil {
+		return fmt.Errorf("%s: %v", o.Resume, err)
+	}
+	if cp == nil || s.LM {
+		return fmt.Errorf("%s: the file has no optimiser state to resume (write one with --checkpoint, or use --init to continue from its weights)", o.Resume)
+	}
+	if m.Solver.Name != o.Solver {
+		return usagef("--resume %s: the training used --solver %s, not %s", o.Resume, m.Solver.Name, o.Solver)
+	}
+	s.Optim.Resume = cp
 	return nil
 }
 
@@ -158,15 +178,29 @@ func (o *netOptions) settings() (*net.Settings, error) {
 	if n := len(s.Activations); n > 1 && n != len(s.Hidden) {
 		return nil, usagef("--activation lists %d activations for %d hidden layers; give one, or one per layer", n, len(s.Hidden))
 	}
-	if strings.HasSuffix(strings.ToLower(o.Init), ".json") {
-		if err := o.startFrom(s); err != nil {
+	var resume *modelio.Model
+	switch {
+	case o.Resume != "":
+		if o.changed != nil && o.changed("init") {
+			return nil, usagef("--init does not apply with --resume: the training continues from the file")
+		}
+		if resume, err = o.startFrom(s, "--resume", o.Resume); err != nil {
 			return nil, err
 		}
-	} else if s.Init, err = net.ParseInit(o.Init); err != nil {
-		return nil, usagef("--init: %v", err)
+	case strings.HasSuffix(strings.ToLower(o.Init), ".json"):
+		if _, err := o.startFrom(s, "--init", o.Init); err != nil {
+			return nil, err
+		}
+	default:
+		if s.Init, err = net.ParseInit(o.Init); err != nil {
+			return nil, usagef("--init: %v", err)
+		}
 	}
 	if err := o.optimSettings(s); err != nil {
 		return nil, err
+	}
+	if resume != nil {
+		return s, o.resumeFrom(s, resume)
 	}
 	return s, nil
 }
@@ -415,6 +449,14 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 	if ferr := trace.finish(err == nil || res != nil); ferr != nil && err == nil {
 		err = ferr
 	}
+	if o.Checkpoint != "" && res != nil && res.Optim != nil && res.Status != lsq.Diverged {
+		if cerr := saveNet(o.Checkpoint, o.Solver, res.Net, features, targets, res); cerr != nil {
+			return cerr
+		}
+		if res.Status == lsq.Canceled {
+			fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; state saved to %s (continue with --resume %s)\n", res.Epochs, o.Checkpoint, o.Checkpoint)
+		}
+	}
 	if err != nil {
 		var de *optim.DivergenceError
 		if errors.As(err, &de) {
@@ -433,7 +475,7 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 		out.HeadRefitFrom = rmse(before)
 	}
 	if o.Output != "" {
-		if err := saveNet(o.Output, res.Net, features, targets, res); err != nil {
+		if err := saveNet(o.Output, o.Solver, res.Net, features, targets, res); err != nil {
 			return err
 		}
 		out.Model = o.Output

@@ -11,7 +11,9 @@ import (
 )
 
 // saveNet writes a trained network as a model file of kind "net".
-func saveNet(path string, nn *net.Net, features, targets []string, res *net.Result) error {
+// With an optimiser's result the file also carries its checkpoint, so that
+// --resume continues the training bit for bit.
+func saveNet(path, solver string, nn *net.Net, features, targets []string, res *net.Result) error {
 	acts := make([]string, len(nn.Hidden))
 	for i := range nn.Hidden {
 		a := net.ReLU
@@ -27,11 +29,19 @@ func saveNet(path string, nn *net.Net, features, targets []string, res *net.Resu
 	m := &modelio.Model{Kind: modelio.KindNet, Features: features, Target: targets[0], FitIntercept: true,
 		Net: &modelio.Net{Version: modelio.NetVersion, Targets: targets, Hidden: nn.Hidden, Activations: acts,
 			Residual: nn.Residual, LayerNorm: nn.LayerNorm, Params: nn.Theta, OutCenter: nn.OutCenter, OutScale: nn.OutScale},
-		Solver:   modelio.Solver{Name: "net"},
+		Solver:   modelio.Solver{Name: solver},
 		Training: map[string]any{"status": res.Status.String(), "epochs": res.Epochs, "train_loss": res.TrainLoss},
 	}
 	if nn.InScale != nil {
 		m.Scaling = &modelio.Scaling{Center: nn.InCenter, Scale: nn.InScale}
+	}
+	if res.Optim != nil && res.Optim.Checkpoint != nil {
+		cp := res.Optim.Checkpoint
+		b, err := cp.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		m.State = &modelio.State{Params: cp.X, Epoch: cp.Epoch, Step: cp.Step, Extra: map[string]any{"checkpoint": b}}
 	}
 	return modelio.Save(path, m)
 }
