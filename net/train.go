@@ -49,6 +49,14 @@ type Settings struct {
 	Optimizer optim.Optimizer
 	Optim     optim.Settings
 
+	// Freeze lists layers (1-based; the output layer is len(Hidden)+1)
+	// whose weights, biases and layer-norm parameters stay fixed: the
+	// optimiser sees only the others. With every hidden layer frozen and
+	// no penalty or L2, the problem is linear least squares in the head,
+	// and Result.Head is its exact optimum (RefitHead), the fine-tune's
+	// gap measured against it. Not with LM.
+	Freeze []int
+
 	// LM trains by Levenberg–Marquardt (package nls) on the residuals
 	// √(wᵢ/W)·rᵢₖ with the network's exact Jacobian instead: for small
 	// networks (the Jacobian is rows·outputs × parameters). Optim.Epochs
@@ -116,6 +124,9 @@ type Result struct {
 	// Linear, for a deep linear network, is the exact optimum it is judged
 	// against; nil otherwise.
 	Linear *LinearOptimum
+	// Head, when only the output layer was trained (Freeze) without a
+	// penalty or with L2, is the exact head it is judged against.
+	Head *LinearOptimum
 
 	Optim *optim.Result // the driver's result; nil for LM
 }
@@ -130,6 +141,8 @@ type trainer struct {
 	penalty  penalty.Penalty
 	clipped  int
 	linear   *LinearOptimum
+	head     *LinearOptimum
+	frozen   *frozen
 	recorder Recorder
 }
 
@@ -198,7 +211,19 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	if t.val != nil {
 		t.vm = newModel(t.arch)
 	}
-	t.linear = t.linearOptimum(x, y)
+	if len(s.Freeze) > 0 {
+		if s.LM {
+			return nil, errors.New("net: Freeze does not apply with LM")
+		}
+		if t.frozen, err = newFrozen(&t.arch, t.nn.Theta, s.Freeze); err != nil {
+			return nil, err
+		}
+		if t.head, err = t.headOptimum(x, y); err != nil {
+			return nil, err
+		}
+	} else {
+		t.linear = t.linearOptimum(x, y)
+	}
 	return t, nil
 }
 
@@ -307,25 +332,45 @@ func (t *trainer) trainOptim(ctx context.Context) (*Result, error) {
 	set := t.s.Optim
 	set.Penalty = t.penalty
 	set.Recorder = lsq.Recorders{lsq.RecorderFunc(t.record), t.s.Optim.Recorder}
-	if t.linear != nil {
+	exact := t.linear
+	if t.head != nil {
+		exact = t.head
+	}
+	if exact != nil {
 		tol := t.s.GapTol
 		if tol == 0 {
 			tol = 1e-10
 		}
-		set.Optimum = &optim.Optimum{Objective: t.linear.Objective, Tol: tol}
+		set.Optimum = &optim.Optimum{Objective: exact.Objective, Tol: tol}
 	}
 	o := t.s.Optimizer
 	if o == nil {
 		o = &optim.Adam{}
 	}
-	or, err := optim.Minimize(ctx, p, t.nn.Theta, &set, o)
-	copy(t.nn.Theta, or.X)
-	res := t.finish(or.X)
+	x0 := t.nn.Theta
+	if f := t.frozen; f != nil {
+		p = f.problem(p)
+		set.Penalty = f.restrictPenalty(set.Penalty)
+		if f.nw == 0 {
+			set.Penalty = nil // every weight matrix is frozen: nothing to penalise
+		}
+		x0 = make([]float64, len(f.free))
+		f.gather(x0, t.nn.Theta)
+	}
+	or, err := optim.Minimize(ctx, p, x0, &set, o)
+	if f := t.frozen; f != nil {
+		f.scatter(or.X)
+		copy(t.nn.Theta, f.full)
+	} else {
+		copy(t.nn.Theta, or.X)
+	}
+	res := t.finish(t.nn.Theta)
 	res.Optim = or
 	res.Status, res.Epochs, res.Steps, res.Objective = or.Status, or.Epochs, or.Steps, or.Objective
-	if t.linear != nil {
-		t.linear.gap(or.Objective)
+	if exact != nil {
+		exact.gap(or.Objective)
 	}
+	res.Head = t.head
 	return res, err
 }
 

@@ -263,3 +263,65 @@ func TestRefitHead(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeze: frozen layers keep their bits; with every hidden layer frozen
+// the problem is linear least squares (ridge with L2) in the head, and
+// L-BFGS reaches the exact head of RefitHead (gap ≤ 1e-8 relative, as for
+// deep linear networks), the gap reported in Result.Head.
+func TestFreeze(t *testing.T) {
+	// Five inputs: hidden features of one input would be nearly collinear
+	// (smooth functions of one variable), an ill-conditioned head.
+	multi := func(n int, seed uint64) (x, y *mat.Dense) {
+		rng := rand.New(rand.NewPCG(seed, 5))
+		x, y = mat.NewDense(n, 5, nil), mat.NewDense(n, 1, nil)
+		for i := range n {
+			r := x.RawRowView(i)
+			for j := range r {
+				r[j] = rng.NormFloat64()
+			}
+			y.Set(i, 0, math.Sin(r[0])+r[1]*r[2]+0.1*rng.NormFloat64())
+		}
+		return x, y
+	}
+	x, y := multi(700, 1)
+	vx, vy := multi(300, 2)
+	start, err := Train(context.Background(), x, y, &Settings{Hidden: []int{10, 10}, Activations: []Activation{Tanh}, Seed: 3,
+		Optim: optim.Settings{LearningRate: 0.01, Epochs: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := start.Net.Arch.layers()
+	same := func(res *Result, layer int) bool {
+		l := ls[layer-1]
+		for _, r := range [][2]int{{l.w, l.w + l.in*l.out}, {l.b, l.b + l.out}} {
+			for j := r[0]; j < r[1]; j++ {
+				if math.Float64bits(res.Net.Theta[j]) != math.Float64bits(start.Net.Theta[j]) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	for _, alpha := range []float64{0, 0.01} {
+		s := &Settings{Hidden: []int{10, 10}, Activations: []Activation{Tanh}, Start: start.Net, Freeze: []int{1, 2},
+			Optimizer: &optim.LBFGS{}, Optim: optim.Settings{Epochs: 500}}
+		if alpha > 0 {
+			s.Penalty = penalty.L2{Alpha: alpha}
+		}
+		res, err := Train(context.Background(), vx, vy, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Head == nil || !(res.Head.Gap <= 1e-8) || !same(res, 1) || !same(res, 2) || same(res, 3) {
+			t.Errorf("α = %v: head gap %+v, status %s; layers kept: %v %v %v", alpha, res.Head, res.Status, same(res, 1), same(res, 2), same(res, 3))
+		}
+	}
+	res, err := Train(context.Background(), vx, vy, &Settings{Hidden: []int{10, 10}, Activations: []Activation{Tanh}, Start: start.Net,
+		Freeze: []int{2}, Penalty: penalty.L2{Alpha: 0.1}, Optim: optim.Settings{LearningRate: 0.01, Epochs: 5, BatchSize: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !same(res, 2) || same(res, 1) || same(res, 3) || res.Head != nil {
+		t.Errorf("freezing layer 2 of 3 with Adam and L2: kept %v %v %v", same(res, 1), same(res, 2), same(res, 3))
+	}
+}

@@ -46,6 +46,7 @@ type netOptions struct {
 	WeightDec  float64
 	Penalty    penaltyFlags
 	RefitHead  bool
+	Freeze     string
 	Checkpoint string
 	Resume     string
 
@@ -108,6 +109,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.Float64Var(&o.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
 	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, or l2sp (toward the --init model) on the weight matrices (biases are never penalised)")
 	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
+	f.StringVar(&o.Freeze, "freeze", "", "layers to keep fixed, e.g. 1,2 (1 is the first hidden layer; the output layer is the last); with every hidden layer frozen the gap to the exact head is printed")
 	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs")
 	f.StringVar(&o.Checkpoint, "checkpoint", "", "write the network with the optimiser's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when training ends")
 	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
@@ -256,8 +258,13 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	if o.RefitHead && o.Penalty.Name == "l2sp" {
 		return usagef("--refit-head solves the head by least squares or ridge (--penalty l2), not with l2sp")
 	}
+	if o.Freeze != "" {
+		if s.Freeze, err = parseWidths(o.Freeze); err != nil {
+			return usagef("--freeze %q: want comma-separated layer numbers (1 is the first hidden layer)", o.Freeze)
+		}
+	}
 	if o.Solver == "lm" {
-		for name, bad := range map[string]bool{"--lr": rates != nil, "--batch-size": o.BatchSize != 0, "--schedule": o.Schedule != "constant",
+		for name, bad := range map[string]bool{"--freeze": o.Freeze != "", "--lr": rates != nil, "--batch-size": o.BatchSize != 0, "--schedule": o.Schedule != "constant",
 			"--warmup": o.Warmup != 0, "--clip-norm": o.ClipNorm != 0, "--clip-value": o.ClipValue != 0, "--patience": o.Patience != 0, "--weight-decay": o.WeightDec != 0} {
 			if bad {
 				return usagef("%s does not apply to --solver lm (Levenberg–Marquardt chooses its own steps)", name)

@@ -48,6 +48,7 @@ type netOutput struct {
 	HeadRefitFrom []jsonFloat `json:"head_refit_from_rmse,omitempty"`
 	GradRatio     jsonFloat   `json:"grad_ratio_first_last"`
 	Linear        *netLinear  `json:"linear_optimum,omitempty"`
+	Head          *netLinear  `json:"exact_head,omitempty"`
 	Model         string      `json:"model,omitempty"`
 	ElapsedSec    float64     `json:"elapsed_s"`
 }
@@ -78,6 +79,9 @@ func newNetOutput(o netOptions, res *net.Result, features, targets []string) *ne
 	}
 	if lo := res.Linear; lo != nil {
 		out.Linear = &netLinear{OLSLoss: lo.TrainLoss, Objective: lo.Objective, Gap: jsonFloat(lo.Gap)}
+	}
+	if lo := res.Head; lo != nil {
+		out.Head = &netLinear{OLSLoss: lo.TrainLoss, Objective: lo.Objective, Gap: jsonFloat(lo.Gap)}
 	}
 	if res.Optim != nil {
 		out.ElapsedSec = res.Optim.Runtime.Seconds()
@@ -111,6 +115,9 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	}
 	if lo := out.Linear; lo != nil {
 		fmt.Fprintf(w, "exact     least-squares optimum: loss %.10g; relative gap %.3g\n", lo.OLSLoss, float64(lo.Gap))
+	}
+	if lo := out.Head; lo != nil {
+		fmt.Fprintf(w, "exact     head on the frozen layers (least squares): loss %.10g; relative gap %.3g\n", lo.OLSLoss, float64(lo.Gap))
 	}
 	tw := newTable(w)
 	fmt.Fprintln(tw, "layer\twidth\tactivation\t‖∂W‖\t‖∂b‖\tactivation RMS\t")
