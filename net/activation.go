@@ -93,8 +93,10 @@ func (a Activation) apply(h, u []float64) {
 	}
 }
 
-// backward sets du = dh ⊙ σ'(u) elementwise (du may alias dh).
-func (a Activation) backward(du, dh, u []float64) {
+// backward sets du = dh ⊙ σ'(u) elementwise, given h = σ(u) (du may alias
+// dh): tanh' = 1 − h² and sigmoid' = h(1 − h) from the outputs, as
+// PyTorch computes them.
+func (a Activation) backward(du, dh, u, h []float64) {
 	switch a {
 	case ReLU:
 		for i, v := range u {
@@ -113,13 +115,11 @@ func (a Activation) backward(du, dh, u []float64) {
 			}
 		}
 	case Tanh:
-		for i, v := range u {
-			t := math.Tanh(v)
+		for i, t := range h[:len(u)] {
 			du[i] = dh[i] * (1 - t*t)
 		}
 	case Sigmoid:
-		for i, v := range u {
-			s := sigmoid(v)
+		for i, s := range h[:len(u)] {
 			du[i] = dh[i] * s * (1 - s)
 		}
 	case GELU:

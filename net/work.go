@@ -19,6 +19,7 @@ type work struct {
 	d, k int
 	a    [][]float64 // a[0] the inputs, a[l+1] the output of layer l (block × width)
 	u    [][]float64 // layer l's pre-activation after layer norm
+	h    [][]float64 // σ(u) of layer l (a[l+1] itself without a residual connection)
 	nrm  [][]float64 // layer l's normalised values (layer norm only)
 	inv  [][]float64 // layer l's 1/√(var + ε) per row (layer norm only)
 	da   [][]float64 // ∂/∂a[l]
@@ -34,6 +35,7 @@ func newWork(a *Arch) *work {
 	wk.a = make([][]float64, n+1)
 	wk.da = make([][]float64, n+1)
 	wk.u = make([][]float64, n)
+	wk.h = make([][]float64, n)
 	wk.nrm = make([][]float64, n)
 	wk.inv = make([][]float64, n)
 	wk.dz = make([][]float64, n)
@@ -46,6 +48,10 @@ func newWork(a *Arch) *work {
 		wk.da[i+1] = make([]float64, block*l.out)
 		if l.hidden {
 			wk.a[i+1] = make([]float64, block*l.out)
+			wk.h[i] = wk.a[i+1]
+			if l.res {
+				wk.h[i] = make([]float64, block*l.out)
+			}
 		} else {
 			wk.a[i+1] = wk.u[i] // the output layer is linear
 		}
@@ -79,11 +85,12 @@ func (wk *work) forward(theta []float64, m int) {
 		if l.gamma >= 0 {
 			wk.layerNorm(theta, i, m)
 		}
-		h := wk.a[i+1][:m*l.out]
+		h := wk.h[i][:m*l.out]
 		l.act.apply(h, z)
 		if l.res {
+			a := wk.a[i+1][:m*l.out]
 			for j, v := range wk.a[i][:m*l.in] {
-				h[j] += v
+				a[j] = h[j] + v
 			}
 		}
 	}
@@ -123,7 +130,7 @@ func (wk *work) backward(theta []float64, m int) {
 		l := wk.ls[i]
 		if l.hidden {
 			dz := wk.dz[i][:m*l.out]
-			l.act.backward(dz, wk.da[i+1][:m*l.out], wk.u[i][:m*l.out])
+			l.act.backward(dz, wk.da[i+1][:m*l.out], wk.u[i][:m*l.out], wk.h[i][:m*l.out])
 			if l.gamma >= 0 {
 				wk.layerNormBackward(theta, i, m)
 			}
