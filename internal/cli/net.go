@@ -20,6 +20,7 @@ import (
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/report"
 )
 
 type netOptions struct {
@@ -51,6 +52,7 @@ type netOptions struct {
 	Resume     string
 
 	Trace  string
+	Plot   string
 	JSON   bool
 	Output string
 
@@ -114,6 +116,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.StringVar(&o.Checkpoint, "checkpoint", "", "write the network with the optimiser's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when training ends")
 	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
+	f.StringVar(&o.Plot, "plot", "", "draw each layer's gradient norm per epoch on a log scale to a .png or .svg file")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&o.Output, "output", "o", "", "save the network to this model file")
 	return cmd
@@ -241,6 +244,11 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	}
 	if o.Patience > 0 && o.ValFrac == 0 {
 		return usagef("--patience needs --val-frac")
+	}
+	if o.Plot != "" {
+		if _, err := report.FormatOf(o.Plot); err != nil {
+			return usagef("--plot %s: %v", o.Plot, err)
+		}
 	}
 	if s.Penalty, err = o.Penalty.build(); err != nil {
 		return err
@@ -450,8 +458,15 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 		if trace, err = newNetTrace(o.Trace); err != nil {
 			return err
 		}
-		s.Recorder = trace
 	}
+	norms := &gradHistory{}
+	s.Recorder = net.RecorderFunc(func(e net.Epoch) error {
+		norms.add(e)
+		if trace != nil {
+			return trace.RecordEpoch(e)
+		}
+		return nil
+	})
 	res, err := net.Train(ctx, x, y, s)
 	if ferr := trace.finish(err == nil || res != nil); ferr != nil && err == nil {
 		err = ferr
@@ -470,6 +485,11 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 			return fmt.Errorf("training diverged: %v; lower --lr, use --clip-norm, or a smaller --init", err)
 		}
 		return err
+	}
+	if o.Plot != "" {
+		if err := norms.write(o.Plot); err != nil {
+			return err
+		}
 	}
 	var before []float64
 	if o.RefitHead {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lsqgo/lsq/internal/fsutil"
 	"github.com/lsqgo/lsq/net"
+	"github.com/lsqgo/lsq/report"
 )
 
 // netLayer is one layer's line of the output.
@@ -191,4 +192,23 @@ func (t *netTrace) finish(commit bool) error {
 		return err
 	}
 	return t.f.Commit()
+}
+
+// gradHistory keeps each epoch's per-layer weight-gradient norms for --plot.
+type gradHistory struct{ norms [][]float64 }
+
+func (h *gradHistory) add(e net.Epoch) {
+	row := make([]float64, len(e.Layers))
+	for i, l := range e.Layers {
+		row[i] = l.GradW
+	}
+	h.norms = append(h.norms, row)
+}
+
+func (h *gradHistory) write(path string) error {
+	p, err := report.GradientNormPlot(h.norms)
+	if err != nil {
+		return err
+	}
+	return writeFigure(path, report.Single(p))
 }
