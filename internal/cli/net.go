@@ -434,29 +434,38 @@ func splitRows(x, y *mat.Dense, w []float64, frac float64, seed uint64) (tx, ty 
 	return
 }
 
-func runNet(ctx context.Context, o netOptions, stdio IO) error {
-	s, err := o.settings()
-	if err != nil {
-		return err
+// netProblem reads the data and builds the settings, with the validation
+// split.
+func (o *netOptions) netProblem(stdio IO) (s *net.Settings, x, y *mat.Dense, features, targets []string, err error) {
+	if s, err = o.settings(); err != nil {
+		return
 	}
-	x, y, w, features, targets, err := o.netData(stdio)
-	if err != nil {
-		return err
+	var w []float64
+	if x, y, w, features, targets, err = o.netData(stdio); err != nil {
+		return
 	}
 	if o.startFeatures != nil && !slices.Equal(features, o.startFeatures) {
-		return fmt.Errorf("%s: features %v; the --init network was trained on %v", o.File, features, o.startFeatures)
+		err = fmt.Errorf("%s: features %v; the --init network was trained on %v", o.File, features, o.startFeatures)
+		return
 	}
 	s.Weights = w
 	if o.ValFrac > 0 {
 		x, y, s.Weights, s.ValX, s.ValY, s.ValW = splitRows(x, y, w, o.ValFrac, o.Seed)
 		if x == nil || s.ValX == nil {
-			return usagef("--val-frac %v leaves no rows for training or validation", o.ValFrac)
+			err = usagef("--val-frac %v leaves no rows for training or validation", o.ValFrac)
 		}
 	}
+	return
+}
+
+// recorders sets the Recorder that writes --trace and keeps the gradient
+// norms for --plot.
+func (o *netOptions) recorders(s *net.Settings) (*netTrace, *gradHistory, error) {
 	var trace *netTrace
 	if o.Trace != "" {
+		var err error
 		if trace, err = newNetTrace(o.Trace); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	norms := &gradHistory{}
@@ -467,7 +476,12 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 		}
 		return nil
 	})
-	res, err := net.Train(ctx, x, y, s)
+	return trace, norms, nil
+}
+
+// trained handles the end of training: the trace, the checkpoint, and the
+// error of a divergence.
+func (o *netOptions) trained(res *net.Result, err error, trace *netTrace, features, targets []string, stdio IO) error {
 	if ferr := trace.finish(err == nil || res != nil); ferr != nil && err == nil {
 		err = ferr
 	}
@@ -479,11 +493,24 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 			fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; state saved to %s (continue with --resume %s)\n", res.Epochs, o.Checkpoint, o.Checkpoint)
 		}
 	}
+	var de *optim.DivergenceError
+	if errors.As(err, &de) {
+		return fmt.Errorf("training diverged: %v; lower --lr, use --clip-norm, or a smaller --init", err)
+	}
+	return err
+}
+
+func runNet(ctx context.Context, o netOptions, stdio IO) error {
+	s, x, y, features, targets, err := o.netProblem(stdio)
 	if err != nil {
-		var de *optim.DivergenceError
-		if errors.As(err, &de) {
-			return fmt.Errorf("training diverged: %v; lower --lr, use --clip-norm, or a smaller --init", err)
-		}
+		return err
+	}
+	trace, norms, err := o.recorders(s)
+	if err != nil {
+		return err
+	}
+	res, err := net.Train(ctx, x, y, s)
+	if err := o.trained(res, err, trace, features, targets, stdio); err != nil {
 		return err
 	}
 	if o.Plot != "" {
