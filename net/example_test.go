@@ -104,3 +104,27 @@ func ExampleParseInit() {
 	// Output:
 	// true 0.05 <nil>
 }
+
+// After training, the output layer can be refitted exactly: with the
+// hidden layers frozen the network is linear in it.
+func ExampleRefitHead() {
+	x, y := sine(500, 4)
+	res, err := net.Train(context.Background(), x, y, &net.Settings{
+		Hidden:      []int{32},
+		Activations: []net.Activation{net.Tanh},
+		Optim:       optim.Settings{LearningRate: 0.01, Epochs: 5},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	head, err := net.RefitHead(res.Net, x, y, nil, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	after, _ := head.MSE(x, y, nil)
+	fmt.Println("the exact head fits better:", after[0] < res.TrainMSE[0])
+	// Output:
+	// the exact head fits better: true
+}

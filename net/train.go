@@ -236,6 +236,9 @@ func (t *trainer) standardisation(x, y *mat.Dense) (*Net, error) {
 		return nil, errors.New("net: the inputs or targets hold a value that is not finite")
 	}
 	if st := s.Start; st != nil {
+		if s.Init != (Init{}) {
+			return nil, errors.New("net: Init does not apply with a Start network, whose weights are the start")
+		}
 		if !sameArch(st.Arch, t.arch) {
 			return nil, fmt.Errorf("net: the start network's shape (%s) differs from the settings' (%s)", st.Arch.String(), t.arch.String())
 		}
