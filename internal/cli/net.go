@@ -53,6 +53,7 @@ type netOptions struct {
 
 	Trace  string
 	Plot   string
+	Quiet  bool
 	JSON   bool
 	Output string
 
@@ -117,6 +118,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
 	f.StringVar(&o.Plot, "plot", "", "draw each layer's gradient norm per epoch on a log scale to a .png or .svg file")
+	f.BoolVar(&o.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&o.Output, "output", "o", "", "save the network to this model file")
 	return cmd
@@ -458,25 +460,34 @@ func (o *netOptions) netProblem(stdio IO) (s *net.Settings, x, y *mat.Dense, fea
 	return
 }
 
-// recorders sets the Recorder that writes --trace and keeps the gradient
-// norms for --plot.
-func (o *netOptions) recorders(s *net.Settings) (*netTrace, *gradHistory, error) {
+// recorders sets the Recorder that writes --trace, keeps the gradient
+// norms for --plot and shows the progress bar on a terminal.
+func (o *netOptions) recorders(s *net.Settings, stdio IO) (*netTrace, *gradHistory, *progress, error) {
 	var trace *netTrace
 	if o.Trace != "" {
 		var err error
 		if trace, err = newNetTrace(o.Trace); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
+	}
+	var bar *progress
+	if stdio.ErrTerminal && !o.Quiet && !o.JSON {
+		bar = newProgress(stdio.Err, o.Epochs, o.Solver)
 	}
 	norms := &gradHistory{}
 	s.Recorder = net.RecorderFunc(func(e net.Epoch) error {
 		norms.add(e)
+		if bar != nil {
+			it := e.Iteration
+			it.Loss = e.TrainLoss
+			bar.Record(it)
+		}
 		if trace != nil {
 			return trace.RecordEpoch(e)
 		}
 		return nil
 	})
-	return trace, norms, nil
+	return trace, norms, bar, nil
 }
 
 // trained handles the end of training: the trace, the checkpoint, and the
@@ -505,11 +516,12 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	trace, norms, err := o.recorders(s)
+	trace, norms, bar, err := o.recorders(s, stdio)
 	if err != nil {
 		return err
 	}
 	res, err := net.Train(ctx, x, y, s)
+	bar.finish()
 	if err := o.trained(res, err, trace, features, targets, stdio); err != nil {
 		return err
 	}
