@@ -325,3 +325,48 @@ func TestFreeze(t *testing.T) {
 		t.Errorf("freezing layer 2 of 3 with Adam and L2: kept %v %v %v", same(res, 1), same(res, 2), same(res, 3))
 	}
 }
+
+// TestDeepLinearPlateau: gradient descent on a deep linear network from a
+// small initialisation sits on a plateau near the start before the loss
+// falls, and the plateau lengthens as the initialisation shrinks — about
+// as 1/u₀ for three layers (Saxe, McClelland & Ganguli 2014, §2: the time
+// to learn a mode of strength s from scale u₀ grows like 1/(s·u₀) beyond two
+// layers, up to a logarithm). Both runs still end at the least-squares
+// optimum.
+func TestDeepLinearPlateau(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	n := 500
+	x, y := mat.NewDense(n, 3, nil), mat.NewDense(n, 1, nil)
+	for i := range n {
+		a, b, c := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+		x.SetRow(i, []float64{a, b, c})
+		y.Set(i, 0, 3*a+b+0.3*c+0.1*rng.NormFloat64())
+	}
+	plateau := func(std float64) int {
+		first, left := math.NaN(), 0
+		s := &Settings{Hidden: []int{3, 3}, Activations: []Activation{Identity}, Init: Init{Kind: Normal, Scale: std}, Seed: 1,
+			Optimizer: &optim.SGD{}, Optim: optim.Settings{LearningRate: 0.1, Epochs: 5000},
+			Recorder: RecorderFunc(func(e Epoch) error {
+				if math.IsNaN(first) {
+					first = e.TrainLoss
+				}
+				if left == 0 && e.TrainLoss < 0.9*first {
+					left = e.Epoch
+				}
+				return nil
+			})}
+		res, err := Train(context.Background(), x, y, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status.String() != "gap-tolerance" {
+			t.Errorf("std %v: %s, gap %.3g", std, res.Status, res.Linear.Gap)
+		}
+		return left
+	}
+	p1, p2 := plateau(0.1), plateau(0.01)
+	t.Logf("epochs on the plateau: %d from std 0.1, %d from std 0.01", p1, p2)
+	if r := float64(p2) / float64(p1); !(r >= 5 && r <= 20) {
+		t.Errorf("plateau %d → %d epochs (×%.3g) for a 10× smaller start; want ×5 to ×20", p1, p2, r)
+	}
+}
