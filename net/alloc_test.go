@@ -1,8 +1,11 @@
 package net
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"github.com/lsqgo/lsq/optim"
 )
 
 // TestNoAllocationPerBatch: a mini-batch's loss and gradient, and a full
@@ -43,6 +46,35 @@ func BenchmarkBatch(b *testing.B) {
 			for b.Loop() {
 				m.batchLoss(g, theta, ds, rows)
 			}
+		})
+	}
+}
+
+// BenchmarkEpoch is one epoch of Adam on a 20→64→64→1 ReLU network, n = 1e5,
+// in mini-batches of 32 and 256: the work optim.Minimize does per epoch
+// (batch loss and gradient, Adam update) without its end-of-epoch full-batch
+// evaluation. bench/peers/torch_net_speed.py times PyTorch on the same.
+func BenchmarkEpoch(b *testing.B) {
+	n, d := 100_000, 20
+	ds := gradData(n, d, 1, 1)
+	a := Arch{Inputs: d, Outputs: 1, Hidden: []int{64, 64}}
+	for _, bs := range []int{32, 256} {
+		b.Run("batch="+strconv.Itoa(bs), func(b *testing.B) {
+			m := newModel(a)
+			theta := make([]float64, m.dim)
+			a.initialise(theta, Init{}, 1)
+			g := make([]float64, m.dim)
+			o := &optim.Adam{}
+			o.Init(m.dim)
+			perm := rand.New(rand.NewPCG(1, 1)).Perm(n)
+			b.ReportAllocs()
+			for b.Loop() {
+				for lo := 0; lo < n; lo += bs {
+					m.batchLoss(g, theta, ds, perm[lo:min(lo+bs, n)])
+					o.Update(theta, g, 1e-3)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "epochs/s")
 		})
 	}
 }
