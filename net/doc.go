@@ -33,6 +33,12 @@
 // show gradients vanishing or exploding with depth. A Recorder sees them
 // each epoch.
 //
+// A trained network can be continued on new data (Settings.Start), pulled
+// toward its weights by the L2-SP penalty, with layers frozen
+// (Settings.Freeze), and its output layer refitted exactly by least squares
+// on the frozen hidden layers (RefitHead), which is also the known optimum a
+// fine-tune of the head alone is measured against.
+//
 // With the identity activation (a deep linear network) the end-to-end map is
 // linear, so the optimum of F over θ is the ordinary least-squares objective
 // whenever every hidden width is at least min(inputs, outputs) (Baldi &
