@@ -53,6 +53,7 @@ type netOptions struct {
 
 	Trace  string
 	Plot   string
+	Report string
 	Quiet  bool
 	JSON   bool
 	Output string
@@ -118,6 +119,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
 	f.StringVar(&o.Plot, "plot", "", "draw each layer's gradient norm per epoch on a log scale to a .png or .svg file")
+	f.StringVar(&o.Report, "report", "", "write a self-contained HTML report of the run, with the gradient norm per layer and epoch")
 	f.BoolVar(&o.Quiet, "quiet", false, "no progress display")
 	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&o.Output, "output", "o", "", "save the network to this model file")
@@ -545,6 +547,11 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 			return err
 		}
 		out.Model = o.Output
+	}
+	if o.Report != "" {
+		if err := writeNetReport(&o, out, norms, stdio); err != nil {
+			return err
+		}
 	}
 	if err := out.print(stdio, o.JSON); err != nil {
 		return err
