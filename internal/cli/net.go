@@ -508,7 +508,7 @@ func (o *netOptions) trained(res *net.Result, err error, trace *netTrace, featur
 	}
 	var de *optim.DivergenceError
 	if errors.As(err, &de) {
-		return fmt.Errorf("training diverged: %v; lower --lr, use --clip-norm, or a smaller --init", err)
+		return fmt.Errorf("%v; for a network, a smaller --init also helps", err)
 	}
 	return err
 }
