@@ -42,7 +42,7 @@ func deps(t *testing.T, pkg string) (inModule map[string]bool, external []string
 // files or the command line; penalty and schedule use only the standard
 // library.
 func TestImportRule(t *testing.T) {
-	algorithms := []string{"linear", "penalty", "schedule", "optim", "nls", "expr", "stats", "enet", "stream", "fit"}
+	algorithms := []string{"linear", "penalty", "schedule", "optim", "nls", "expr", "stats", "enet", "stream", "fit", "net"}
 	forbidden := []string{"data", "report", "modelio", "internal/cli", "formula", "internal/testproblems"}
 	for _, a := range algorithms {
 		in, ext := deps(t, a)

@@ -87,6 +87,8 @@ type Model struct {
 	// without it (older ones, plain-column fits) name raw columns as
 	// features.
 	Design *Design `json:"design,omitempty"`
+	// Net models (kind "net"): see Net.
+	Net *Net `json:"net,omitempty"`
 
 	Scaling  *Scaling       `json:"scaling,omitempty"`
 	Solver   Solver         `json:"solver"`
@@ -324,8 +326,12 @@ func (m *Model) validate() error {
 				return fmt.Errorf("row %d of the coefficient matrix has %d values for %d targets", j+1, len(row), len(m.Targets))
 			}
 		}
+	case KindNet:
+		if err := m.validateNet(); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("unknown model kind %q (want %q, %q or %q)", m.Kind, KindLinear, KindCurve, KindTargets)
+		return fmt.Errorf("unknown model kind %q (want %q, %q, %q or %q)", m.Kind, KindLinear, KindCurve, KindTargets, KindNet)
 	}
 	seen := map[string]bool{}
 	for _, f := range m.Features {

@@ -63,9 +63,14 @@ type Result struct {
 	// the optimiser stopped from the exact answer of its basin.
 	Gap float64
 
-	Method  Method
-	Status  lsq.Status // why it stopped
-	Message string     // a sentence explaining Status
+	Method Method
+	Status lsq.Status // why it stopped
+	// Stopped is the test that ended the iteration, before a singular
+	// Jacobian at the final point turned Status into lsq.Failure: for models
+	// whose parameters are not identified by design (neural networks), the
+	// fit itself is what matters.
+	Stopped lsq.Status
+	Message string // a sentence explaining Status
 
 	undetermined []bool
 	fnorm        float64  // ‖r(X)‖, finite when RSS is not

@@ -159,6 +159,7 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 // check turns a tolerance stop at a point where the Jacobian is singular
 // into a Failure.
 func (res *Result) check() {
+	res.Stopped = res.Status
 	if !res.Status.Converged() && res.Status != lsq.IterationLimit {
 		return
 	}

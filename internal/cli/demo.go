@@ -62,6 +62,7 @@ var demoTopics = []func(IO) *cobra.Command{
 	newDemoRegularizationCmd,
 	newDemoNonlinearCmd,
 	newDemoQ5Cmd,
+	newDemoGradientsCmd,
 }
 
 // demoX and demoY are the tutorial's data.

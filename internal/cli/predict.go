@@ -174,6 +174,12 @@ func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFla
 		}
 		pred, _, err := predictCurve(m, in, dopts)
 		return pred, nil, err
+	case modelio.KindNet:
+		if na.Action != "drop" || na.changedValues() {
+			return nil, nil, usagef("--na and --na-values apply to linear models; a network model reads numbers only")
+		}
+		pred, _, err := predictNet(m, in, dopts)
+		return pred, nil, err
 	}
 	return nil, nil, fmt.Errorf("cannot predict with a %q model", m.Kind)
 }

@@ -136,7 +136,7 @@ var errorCases = []struct {
 	{"model_data_file", []string{"predict", "$D/tut.csv", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `tut\.csv: not an lsq model file`},
 	{"model_syntax", []string{"predict", "$D/syntax.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `syntax\.json: not a valid model file: JSON syntax error at line 2, column 35`},
 	{"model_no_format", []string{"predict", "$D/nofmt.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `nofmt\.json: not an lsq model file \(no "format": "lsq-model" field\)`},
-	{"model_kind", []string{"predict", "$D/kind.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `kind\.json: unknown model kind "forest" \(want "linear", "curve" or "targets"\)`},
+	{"model_kind", []string{"predict", "$D/kind.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `kind\.json: unknown model kind "forest" \(want "linear", "curve", "targets" or "net"\)`},
 	{"model_newer", []string{"predict", "$D/newer.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `newer\.json: .*newer than this lsq`},
 	{"model_version_0", []string{"predict", "$D/v0.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `v0\.json: model file version 0 is not valid`},
 	{"model_coef_count", []string{"predict", "$D/count.json", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `count\.json: the model has 1 features but 3 coefficients`},

@@ -173,6 +173,7 @@ var commands = []func(IO) *cobra.Command{
 	newCVCmd,
 	newLRFindCmd,
 	newAnovaCmd,
+	newNetCmd,
 }
 
 // stdioFromOS returns the process's streams.
