@@ -81,6 +81,11 @@ func launch() (int, error) {
 			return 1, fmt.Errorf("private network namespace: %w", err)
 		}
 	}
+	cleanup, err := stagePlaceholder()
+	if err != nil {
+		return 1, err
+	}
+	defer cleanup()
 	beam.Init()
 	slog.SetDefault(slog.New(quietHandler{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})}))
 

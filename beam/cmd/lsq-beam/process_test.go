@@ -382,6 +382,39 @@ func TestProcessWorkersMatchInMemory(t *testing.T) {
 	t.Logf("%d worker process(es); coefficients %.17g\nfit.Matrix %.17g; max relative difference %.3g", len(o.workers), got, want, e/s)
 }
 
+// Gradient descent, a pipeline run per step whose DoFn carries the current
+// parameters, writes the same model file, byte for byte, with its workers
+// in separate processes as in lsq-beam's own process: the parameters and
+// sums travel between processes without losing a bit, and the merge order
+// does not depend on where the workers run. It must also succeed, reaching
+// the gap tolerance (exit 0).
+func TestProcessWorkersGradientDescentSameBits(t *testing.T) {
+	dir := t.TempDir()
+	pr := writeProblem(t, dir, 3000, 3, []int{0, 1000, 2000, 3000})
+	var models [][]byte
+	for _, env := range []string{"default", "PROCESS"} {
+		out := filepath.Join(dir, env+".json")
+		args := []string{"--solver", "gd", "--input", pr.glob, "--target", "y", "--weights", "w", "--output", out}
+		if env != "default" {
+			args = append(args, "--environment_type="+env)
+		}
+		p := start(t, args...)
+		code := p.wait(t)
+		skipIfNoNamespace(t, p)
+		if code != 0 || !strings.Contains(p.stdout.String(), "status gap-tolerance") {
+			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", env, code, p.stdout.String(), p.stderr.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, b)
+	}
+	if !bytes.Equal(models[0], models[1]) {
+		t.Errorf("workers in lsq-beam's process:\n%s\nworkers in separate processes:\n%s", models[0], models[1])
+	}
+}
+
 // No server of a local run (prism's job server and Fn API, the loopback
 // worker pool) listens on an address of this machine's network other than
 // the loopback, with the workers in lsq-beam's process (the default) and in

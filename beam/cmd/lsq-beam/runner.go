@@ -20,9 +20,8 @@ var localWorkers bool
 // prism or unset, no --endpoint), with --local-network=private, the default.
 //
 // For --environment_type=PROCESS on that local prism, the worker command
-// and the staged worker binary default to this executable: prism then runs
-// every worker as a separate lsq-beam process (see worker.go), as a cluster
-// runner would.
+// defaults to this executable: prism then runs every worker as a separate
+// lsq-beam process (see worker.go), as a cluster runner would.
 func setupRunner() (private bool, err error) {
 	local := *jobopts.Endpoint == ""
 	switch *runners.Runner {
@@ -50,10 +49,31 @@ func setupRunner() (private bool, err error) {
 			cfg, _ := json.Marshal(map[string]string{"command": self})
 			*jobopts.EnvironmentConfig = string(cfg)
 		}
-		if *jobopts.WorkerBinary == "" {
-			*jobopts.WorkerBinary = self
-		}
 		localWorkers = true
 	}
 	return *localNet == "private", nil
+}
+
+// stagePlaceholder gives a local PROCESS run a worker binary to stage when
+// --worker_binary is not set. Beam's launcher stages one on every run
+// (runnerlib.Execute), and prism keeps each job's artifacts in memory: this
+// 130 MB executable cost 200-250 MB of memory per pipeline run, so gradient
+// descent, a run per step, grew without bound. The workers never fetch it,
+// being this executable (worker.go), so a small file stands in, as Beam's
+// own loopback mode stages an empty one. The returned function removes it.
+func stagePlaceholder() (func(), error) {
+	if !localWorkers || *jobopts.WorkerBinary != "" {
+		return func() {}, nil
+	}
+	f, err := os.CreateTemp("", "lsq-beam-worker-*")
+	if err != nil {
+		return nil, err
+	}
+	self, _ := os.Executable()
+	fmt.Fprintf(f, "not a worker binary: the workers of this job run %s itself\n", self)
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	*jobopts.WorkerBinary = f.Name()
+	return func() { os.Remove(f.Name()) }, nil
 }
