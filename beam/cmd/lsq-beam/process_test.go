@@ -302,13 +302,14 @@ func (o *observed) sample(root int) {
 		}
 	}
 	for ns, p := range byNS {
+		ifaces := interfaces(strconv.Itoa(p))
 		ls, err := listeners(strconv.Itoa(p))
-		if err != nil {
+		if err != nil || ifaces == nil || netns(strconv.Itoa(p)) != ns {
 			continue // the process has just exited
 		}
 		for _, l := range ls {
 			if inodes[l.Inode] {
-				o.run[l.Inode] = netSeen{L: l, NS: ns, Ifaces: interfaces(strconv.Itoa(p))}
+				o.run[l.Inode] = netSeen{L: l, NS: ns, Ifaces: ifaces}
 			}
 		}
 	}
