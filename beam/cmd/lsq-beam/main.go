@@ -7,6 +7,12 @@
 //
 // Exit codes: 0 success, 1 failure, 2 usage error, 3 gradient descent did not
 // reach --gap-tol (it stalled, diverged or ran out of --epochs).
+//
+// On the local prism runner lsq-beam runs itself in a network namespace
+// with only the loopback (--local-network=private, the default), since
+// prism's job server listens on every interface; with
+// --environment_type=PROCESS prism runs the workers as separate lsq-beam
+// processes, lsq-beam being its own worker boot program (worker.go).
 package main
 
 import (
