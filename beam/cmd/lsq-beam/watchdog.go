@@ -13,7 +13,7 @@ import (
 // exited before the watchdog stops it. prism fails the job by itself within
 // milliseconds when it notices; at the normal end of a job prism kills the
 // workers and the run returns at once, so 3 s is far beyond both.
-const workerGrace = 3 * time.Second
+var workerGrace = 3 * time.Second
 
 // watchWorkers guards one pipeline run on the local prism runner with a
 // PROCESS environment, whose workers are child processes of this one. If a
