@@ -94,6 +94,6 @@ func runWorker(ctx context.Context) error {
 	// lsq-beam's, where the model summary goes); Beam's harness prints
 	// diagnostics there, so send them to stderr.
 	os.Stdout = os.Stderr
-	beam.Init() // runs the SDK harness; exits the process when it ends
+	beam.Init() // runs the SDK harness: exits on failure, waits to be killed after success
 	return errors.New("worker mode: Beam's harness returned")
 }
