@@ -87,11 +87,12 @@ func launch() (int, error) {
 			return 1, fmt.Errorf("private network namespace: %w", err)
 		}
 	}
-	cleanup, err := stagePlaceholder()
+	dir, cleanup, err := prepareLocalWorkers()
 	if err != nil {
 		return 1, err
 	}
 	defer cleanup()
+	workersDir = dir
 	beam.Init()
 	slog.SetDefault(slog.New(quietHandler{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})}))
 
@@ -117,7 +118,7 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 		if !localWorkers {
 			return beamx.Run(ctx, p)
 		}
-		ctx, stop := watchWorkers(ctx)
+		ctx, stop := watchWorkers(ctx, workersDir)
 		defer stop()
 		err := beamx.Run(ctx, p)
 		if err != nil && ctx.Err() != nil {

@@ -384,15 +384,22 @@ func TestProcessWorkersMatchInMemory(t *testing.T) {
 }
 
 // Gradient descent, a pipeline run per step whose DoFn carries the current
-// parameters, writes the same model file, byte for byte, with its workers
-// in separate processes as in lsq-beam's own process: the parameters and
-// sums travel between processes without losing a bit, and the merge order
-// does not depend on where the workers run. It must also succeed, reaching
-// the gap tolerance (exit 0).
-func TestProcessWorkersGradientDescentSameBits(t *testing.T) {
+// parameters, gives the same fit with its workers in separate processes as
+// in lsq-beam's own process: the same status and number of steps, and
+// coefficients within 1e-12 relative. It must succeed (exit 0, status
+// gap-tolerance).
+//
+// Tolerance: the runs are not bit-identical, because prism merges the
+// files' gradient sums in an order that varies from run to run (observed:
+// the final loss differing in its last bit). Each sum then differs by a few
+// ulps, ≈ 1e-16 relative, and gradient descent with a rate ≤ 1/L does not
+// amplify a perturbation of its gradient (the step map is a contraction),
+// so after a few steps the coefficients agree to about 1e-15; 1e-12 leaves
+// a wide margin while catching any value mangled between processes.
+func TestProcessWorkersGradientDescent(t *testing.T) {
 	dir := t.TempDir()
 	pr := writeProblem(t, dir, 3000, 3, []int{0, 1000, 2000, 3000})
-	var models [][]byte
+	var models []*modelio.Model
 	for _, env := range []string{"default", "PROCESS"} {
 		out := filepath.Join(dir, env+".json")
 		args := []string{"--solver", "gd", "--input", pr.glob, "--target", "y", "--weights", "w", "--output", out}
@@ -409,10 +416,27 @@ func TestProcessWorkersGradientDescentSameBits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		models = append(models, b)
+		m, err := modelio.Decode(b, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, m)
 	}
-	if !bytes.Equal(models[0], models[1]) {
-		t.Errorf("workers in lsq-beam's process:\n%s\nworkers in separate processes:\n%s", models[0], models[1])
+	a, b := models[0], models[1]
+	for _, k := range []string{"status", "epochs", "pipeline_runs"} {
+		if fmt.Sprint(a.Training[k]) != fmt.Sprint(b.Training[k]) {
+			t.Errorf("%s: %v in lsq-beam's process, %v in separate processes", k, a.Training[k], b.Training[k])
+		}
+	}
+	got := append([]float64{b.Intercept}, b.Coef...)
+	want := append([]float64{a.Intercept}, a.Coef...)
+	var e, sc float64
+	for i := range got {
+		e = math.Max(e, math.Abs(got[i]-want[i]))
+		sc = math.Max(sc, math.Abs(want[i]))
+	}
+	if e/sc > 1e-12 {
+		t.Errorf("separate processes %v\nlsq-beam's process %v\nrel %.3g", got, want, e/sc)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
@@ -13,6 +14,9 @@ import (
 // localWorkers is set when the workers are processes that prism, running in
 // this process, starts (--environment_type=PROCESS on the local prism).
 var localWorkers bool
+
+// workersDir is where the workers of a local PROCESS run register.
+var workersDir string
 
 // setupRunner checks --local-network against Beam's runner flags and fills in
 // the defaults of a local prism run. It reports whether this run must be in
@@ -54,26 +58,40 @@ func setupRunner() (private bool, err error) {
 	return *localNet == "private", nil
 }
 
-// stagePlaceholder gives a local PROCESS run a worker binary to stage when
-// --worker_binary is not set. Beam's launcher stages one on every run
-// (runnerlib.Execute), and prism keeps each job's artifacts in memory: this
-// 130 MB executable cost 200-250 MB of memory per pipeline run, so gradient
-// descent, a run per step, grew without bound. The workers never fetch it,
-// being this executable (worker.go), so a small file stands in, as Beam's
-// own loopback mode stages an empty one. The returned function removes it.
-func stagePlaceholder() (func(), error) {
-	if !localWorkers || *jobopts.WorkerBinary != "" {
-		return func() {}, nil
+// prepareLocalWorkers readies a local PROCESS run: the directory in which
+// its workers register for the watchdog (watchdog.go), and a worker binary
+// to stage when --worker_binary is not set. Beam's launcher stages one on
+// every run (runnerlib.Execute), and prism keeps each job's artifacts in
+// memory: this 130 MB executable cost 200-250 MB of memory per pipeline
+// run, so gradient descent, a run per step, grew without bound. The workers
+// never fetch it, being this executable (worker.go), so a small file stands
+// in, as Beam's own loopback mode stages an empty one. It returns the
+// workers' directory and a function that removes what it made.
+func prepareLocalWorkers() (dir string, cleanup func(), err error) {
+	if !localWorkers {
+		return "", func() {}, nil
 	}
-	f, err := os.CreateTemp("", "lsq-beam-worker-*")
+	base, err := os.MkdirTemp("", "lsq-beam-local-")
 	if err != nil {
-		return nil, err
+		return "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(base) }
+	dir = filepath.Join(base, "workers")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	os.Setenv(workersEnv, dir)
+	if *jobopts.WorkerBinary != "" {
+		return dir, cleanup, nil
 	}
 	self, _ := os.Executable()
-	fmt.Fprintf(f, "not a worker binary: the workers of this job run %s itself\n", self)
-	if err := f.Close(); err != nil {
-		return nil, err
+	placeholder := filepath.Join(base, "staged-worker")
+	msg := fmt.Sprintf("not a worker binary: the workers of this job run %s itself\n", self)
+	if err := os.WriteFile(placeholder, []byte(msg), 0o600); err != nil {
+		cleanup()
+		return "", nil, err
 	}
-	*jobopts.WorkerBinary = f.Name()
-	return func() { os.Remove(f.Name()) }, nil
+	*jobopts.WorkerBinary = placeholder
+	return dir, cleanup, nil
 }

@@ -3,22 +3,27 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// fakeWorker starts a child process whose command line carries
-// --provision_endpoint=, as prism's PROCESS workers do (sh keeps its own
-// command line: with two commands it does not exec sleep in its place).
-func fakeWorker(t *testing.T) *exec.Cmd {
+// fakeWorker starts a child process and registers it in dir, as a worker
+// does (registerWorker).
+func fakeWorker(t *testing.T, dir string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command("sh", "-c", "sleep 30; exit 0", "--provision_endpoint=localhost:1")
+	cmd := exec.Command("sleep", "30")
 	if err := cmd.Start(); err != nil {
-		t.Skipf("cannot start sh: %v", err)
+		t.Skipf("cannot start sleep: %v", err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if err := os.WriteFile(filepath.Join(dir, strconv.Itoa(cmd.Process.Pid)), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return cmd
 }
 
@@ -30,11 +35,11 @@ func TestWatchWorkers(t *testing.T) {
 	defer func(g time.Duration) { workerGrace = g }(workerGrace)
 	workerGrace = 200 * time.Millisecond // shortened from 3 s for the test
 
-	old := fakeWorker(t)
-	ctx, stop := watchWorkers(context.Background())
+	dir := t.TempDir()
+	old := fakeWorker(t, dir)
+	ctx, stop := watchWorkers(context.Background(), dir)
 	defer stop()
-	w := fakeWorker(t)
-	time.Sleep(300 * time.Millisecond) // the watch sees w (it polls every 50 ms)
+	w := fakeWorker(t, dir)
 	old.Process.Kill()
 	old.Wait()
 	time.Sleep(2 * workerGrace)

@@ -43,6 +43,9 @@ func runWorker(ctx context.Context) error {
 	if os.Getppid() != ppid {
 		return errors.New("worker mode: the runner exited")
 	}
+	if err := registerWorker(); err != nil {
+		return fmt.Errorf("worker mode: %w", err)
+	}
 	idFlag := flag.Lookup("id")
 	if idFlag == nil {
 		return errors.New("worker mode: Beam's harness flags are not linked in")
