@@ -87,7 +87,7 @@ func launch() (int, error) {
 			return 1, fmt.Errorf("private network namespace: %w", err)
 		}
 	}
-	dir, cleanup, err := prepareLocalWorkers()
+	dir, cleanup, err := prepareLocal()
 	if err != nil {
 		return 1, err
 	}

@@ -81,6 +81,8 @@ func start(t *testing.T, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(lsqBeam(t), args...), done: make(chan struct{})}
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A run killed by the test cannot remove its temporary files.
+	p.cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

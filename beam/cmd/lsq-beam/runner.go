@@ -11,6 +11,10 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 )
 
+// localPrism is set when prism runs in this process (--runner prism or
+// unset, no --endpoint).
+var localPrism bool
+
 // localWorkers is set when the workers are processes that prism, running in
 // this process, starts (--environment_type=PROCESS on the local prism).
 var localWorkers bool
@@ -38,6 +42,7 @@ func setupRunner() (private bool, err error) {
 	default:
 		return false, fmt.Errorf("--local-network %q: want private or host", *localNet)
 	}
+	localPrism = local
 	if !local {
 		if flagSet("local-network") {
 			return false, fmt.Errorf("--local-network applies only to the local prism runner (--runner prism, no --endpoint); runner %q, endpoint %q", *runners.Runner, *jobopts.Endpoint)
@@ -58,17 +63,20 @@ func setupRunner() (private bool, err error) {
 	return *localNet == "private", nil
 }
 
-// prepareLocalWorkers readies a local PROCESS run: the directory in which
-// its workers register for the watchdog (watchdog.go), and a worker binary
-// to stage when --worker_binary is not set. Beam's launcher stages one on
-// every run (runnerlib.Execute), and prism keeps each job's artifacts in
-// memory: this 130 MB executable cost 200-250 MB of memory per pipeline
-// run, so gradient descent, a run per step, grew without bound. The workers
-// never fetch it, being this executable (worker.go), so a small file stands
-// in, as Beam's own loopback mode stages an empty one. It returns the
-// workers' directory and a function that removes what it made.
-func prepareLocalWorkers() (dir string, cleanup func(), err error) {
-	if !localWorkers {
+// prepareLocal readies a run on the local prism. It points $TMPDIR at a
+// directory of its own, removed at the end: Beam's launcher leaves an empty
+// beamloopbackworker-* file there on every loopback run. For PROCESS
+// workers it also makes the directory in which they register for the
+// watchdog (watchdog.go), and a worker binary to stage when --worker_binary
+// is not set. Beam's launcher stages one on every run (runnerlib.Execute),
+// and prism keeps each job's artifacts in memory: this 130 MB executable
+// cost 200-250 MB of memory per pipeline run, so gradient descent, a run
+// per step, grew without bound. The workers never fetch it, being this
+// executable (worker.go), so a small file stands in, as Beam's own loopback
+// mode stages an empty one. It returns the workers' directory and a
+// function that removes what it made.
+func prepareLocal() (workers string, cleanup func(), err error) {
+	if !localPrism {
 		return "", func() {}, nil
 	}
 	base, err := os.MkdirTemp("", "lsq-beam-local-")
@@ -76,14 +84,18 @@ func prepareLocalWorkers() (dir string, cleanup func(), err error) {
 		return "", nil, err
 	}
 	cleanup = func() { os.RemoveAll(base) }
-	dir = filepath.Join(base, "workers")
-	if err := os.Mkdir(dir, 0o700); err != nil {
+	os.Setenv("TMPDIR", base)
+	if !localWorkers {
+		return "", cleanup, nil
+	}
+	workers = filepath.Join(base, "workers")
+	if err := os.Mkdir(workers, 0o700); err != nil {
 		cleanup()
 		return "", nil, err
 	}
-	os.Setenv(workersEnv, dir)
+	os.Setenv(workersEnv, workers)
 	if *jobopts.WorkerBinary != "" {
-		return dir, cleanup, nil
+		return workers, cleanup, nil
 	}
 	self, _ := os.Executable()
 	placeholder := filepath.Join(base, "staged-worker")
@@ -93,5 +105,5 @@ func prepareLocalWorkers() (dir string, cleanup func(), err error) {
 		return "", nil, err
 	}
 	*jobopts.WorkerBinary = placeholder
-	return dir, cleanup, nil
+	return workers, cleanup, nil
 }
