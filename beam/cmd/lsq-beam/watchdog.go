@@ -43,8 +43,8 @@ func registerWorker() error {
 // disconnected"), but not always: its control handler
 // (runners/prism/internal/worker, W.Control) selects at random between the
 // end of the stream and the end of its context, and only the latter fails
-// the worker's outstanding instructions, so in about a third of our trials
-// the job waited forever for a bundle of the dead worker.
+// the worker's outstanding instructions, so in 1 of 3 to 1 of 10 of our
+// trials the job waited forever for a bundle of the dead worker.
 func watchWorkers(ctx context.Context, dir string) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	if ents, err := os.ReadDir(dir); err == nil {
