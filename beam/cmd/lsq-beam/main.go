@@ -7,6 +7,12 @@
 //
 // Exit codes: 0 success, 1 failure, 2 usage error, 3 gradient descent did not
 // reach --gap-tol (it stalled, diverged or ran out of --epochs).
+//
+// On the local prism runner lsq-beam runs itself in a network namespace
+// with only the loopback (--local-network=private, the default), since
+// prism's job server listens on every interface; with
+// --environment_type=PROCESS prism runs the workers as separate lsq-beam
+// processes, lsq-beam being its own worker boot program (worker.go).
 package main
 
 import (
@@ -81,6 +87,12 @@ func launch() (int, error) {
 			return 1, fmt.Errorf("private network namespace: %w", err)
 		}
 	}
+	dir, cleanup, err := prepareLocal()
+	if err != nil {
+		return 1, err
+	}
+	defer cleanup()
+	workersDir = dir
 	beam.Init()
 	slog.SetDefault(slog.New(quietHandler{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})}))
 
@@ -106,7 +118,7 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 		if !localWorkers {
 			return beamx.Run(ctx, p)
 		}
-		ctx, stop := watchWorkers(ctx)
+		ctx, stop := watchWorkers(ctx, workersDir)
 		defer stop()
 		err := beamx.Run(ctx, p)
 		if err != nil && ctx.Err() != nil {

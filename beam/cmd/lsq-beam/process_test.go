@@ -43,8 +43,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// lsqBeam builds the lsq-beam command (from the build cache: a link, of a
-// few seconds without the symbol table and DWARF) the first time it is called and returns its path.
+// lsqBeam builds the lsq-beam command the first time it is called and
+// returns its path. From the build cache it is a link: a few seconds without
+// the symbol table and DWARF (-s -w).
 func lsqBeam(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
@@ -81,6 +82,8 @@ func start(t *testing.T, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(lsqBeam(t), args...), done: make(chan struct{})}
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A run killed by the test cannot remove its temporary files.
+	p.cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -159,6 +162,20 @@ func writeProblem(t *testing.T, dir string, n, d int, cuts []int) problem {
 		}
 	}
 	return p
+}
+
+// weightedCond is the 2-norm condition number of √w·[1 X].
+func weightedCond(p problem) float64 {
+	n, d := p.x.Dims()
+	a := mat.NewDense(n, d+1, nil)
+	for i := range n {
+		s := math.Sqrt(p.w[i])
+		a.Set(i, 0, s)
+		for j := range d {
+			a.Set(i, j+1, s*p.x.At(i, j))
+		}
+	}
+	return mat.Cond(a, 2)
 }
 
 // pipeFile replaces the file at path by a named pipe and returns its former
@@ -302,13 +319,14 @@ func (o *observed) sample(root int) {
 		}
 	}
 	for ns, p := range byNS {
+		ifaces := interfaces(strconv.Itoa(p))
 		ls, err := listeners(strconv.Itoa(p))
-		if err != nil {
+		if err != nil || ifaces == nil || netns(strconv.Itoa(p)) != ns {
 			continue // the process has just exited
 		}
 		for _, l := range ls {
 			if inodes[l.Inode] {
-				o.run[l.Inode] = netSeen{L: l, NS: ns, Ifaces: interfaces(strconv.Itoa(p))}
+				o.run[l.Inode] = netSeen{L: l, NS: ns, Ifaces: ifaces}
 			}
 		}
 	}
@@ -319,13 +337,18 @@ func (o *observed) sample(root int) {
 // rows to 1e-10 relative, and an input file was read by a worker process,
 // not by lsq-beam's.
 //
-// Tolerance: both are backward-stable QR solves; with the condition number
-// of this design about 10 each is within ~1e-14 of the exact solution, and
-// 1e-10 is the bound the in-process pipeline tests use for the different
-// order of the merged per-file factors.
+// Tolerance: both are backward-stable QR solves, each within about
+// κ·u·(a small multiple of n) of the exact solution, u = 2⁻⁵³; the test
+// checks that κ, the condition number of the weighted design √w·[1 X], is
+// below 1e3, which puts both within ≈ 1e-11 for n = 4000, and 1e-10 is the
+// bound the in-process pipeline tests use for the different order of the
+// merged per-file factors.
 func TestProcessWorkersMatchInMemory(t *testing.T) {
 	dir := t.TempDir()
 	pr := writeProblem(t, dir, 4000, 3, []int{0, 700, 1900, 3100, 4000})
+	if k := weightedCond(pr); k > 1e3 {
+		t.Fatalf("design condition number %.3g; the 1e-10 tolerance assumes < 1e3", k)
+	}
 	fifo := filepath.Join(dir, "part-3.csv")
 	content := pipeFile(t, fifo)
 	out := filepath.Join(dir, "model.json")
@@ -380,6 +403,63 @@ func TestProcessWorkersMatchInMemory(t *testing.T) {
 		t.Errorf("worker processes %v\nfit.Matrix %v\nrel %.3g", got, want, e/s)
 	}
 	t.Logf("%d worker process(es); coefficients %.17g\nfit.Matrix %.17g; max relative difference %.3g", len(o.workers), got, want, e/s)
+}
+
+// Gradient descent, a pipeline run per step whose DoFn carries the current
+// parameters, gives the same fit with its workers in separate processes as
+// in lsq-beam's own process: the same status and number of steps, and
+// coefficients within 1e-12 relative. It must succeed (exit 0, status
+// gap-tolerance).
+//
+// Tolerance: the runs are not bit-identical, because prism merges the
+// files' gradient sums in an order that varies from run to run (observed:
+// the final loss differing in its last bit). Each sum then differs by a few
+// ulps, ≈ 1e-16 relative, and gradient descent with a rate ≤ 1/L does not
+// amplify a perturbation of its gradient (the step map is a contraction),
+// so after a few steps the coefficients agree to about 1e-15; 1e-12 leaves
+// a wide margin while catching any value mangled between processes.
+func TestProcessWorkersGradientDescent(t *testing.T) {
+	dir := t.TempDir()
+	pr := writeProblem(t, dir, 3000, 3, []int{0, 1000, 2000, 3000})
+	var models []*modelio.Model
+	for _, env := range []string{"default", "PROCESS"} {
+		out := filepath.Join(dir, env+".json")
+		args := []string{"--solver", "gd", "--input", pr.glob, "--target", "y", "--weights", "w", "--output", out}
+		if env != "default" {
+			args = append(args, "--environment_type="+env)
+		}
+		p := start(t, args...)
+		code := p.wait(t)
+		skipIfNoNamespace(t, p)
+		if code != 0 || !strings.Contains(p.stdout.String(), "status gap-tolerance") {
+			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", env, code, p.stdout.String(), p.stderr.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := modelio.Decode(b, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, m)
+	}
+	a, b := models[0], models[1]
+	for _, k := range []string{"status", "epochs", "pipeline_runs"} {
+		if fmt.Sprint(a.Training[k]) != fmt.Sprint(b.Training[k]) {
+			t.Errorf("%s: %v in lsq-beam's process, %v in separate processes", k, a.Training[k], b.Training[k])
+		}
+	}
+	got := append([]float64{b.Intercept}, b.Coef...)
+	want := append([]float64{a.Intercept}, a.Coef...)
+	var e, sc float64
+	for i := range got {
+		e = math.Max(e, math.Abs(got[i]-want[i]))
+		sc = math.Max(sc, math.Abs(want[i]))
+	}
+	if e/sc > 1e-12 {
+		t.Errorf("separate processes %v\nlsq-beam's process %v\nrel %.3g", got, want, e/sc)
+	}
 }
 
 // No server of a local run (prism's job server and Fn API, the loopback

@@ -23,6 +23,12 @@ import (
 // downloading and executing the staged binary, which is this same binary.
 var provisionEndpoint = flag.String("provision_endpoint", "", "worker mode: the runner's provision service (set by a PROCESS environment, not by users)")
 
+// The rest of the boot contract's flags: --id, --logging_endpoint,
+// --control_endpoint and --semi_persist_dir are Beam's harness flags;
+// --artifact_endpoint, where a boot program downloads the worker binary, is
+// accepted and not used, as this binary is the worker.
+var _ = flag.String("artifact_endpoint", "", "worker mode: the runner's artifact service (set by a PROCESS environment; not used: lsq-beam is its own worker binary)")
+
 // runWorker serves one runner worker until the runner stops it. It returns
 // only on an error; on success Beam's harness waits to be killed.
 func runWorker(ctx context.Context) error {
@@ -36,6 +42,9 @@ func runWorker(ctx context.Context) error {
 	}
 	if os.Getppid() != ppid {
 		return errors.New("worker mode: the runner exited")
+	}
+	if err := registerWorker(); err != nil {
+		return fmt.Errorf("worker mode: %w", err)
 	}
 	idFlag := flag.Lookup("id")
 	if idFlag == nil {
@@ -56,6 +65,8 @@ func runWorker(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("worker %s: pipeline options: %w", id, err)
 	}
+	// As Beam's boot program does, the provision service's endpoints take
+	// precedence over those on the command line.
 	set := map[string]string{
 		"worker":           "true",
 		"id":               id,
@@ -64,8 +75,16 @@ func runWorker(ctx context.Context) error {
 		"options":          options,
 	}
 	for name, v := range set {
+		if v == "" {
+			continue
+		}
 		if err := flag.Set(name, v); err != nil {
 			return fmt.Errorf("worker mode: --%s: %w", name, err)
+		}
+	}
+	for _, name := range []string{"control_endpoint", "logging_endpoint"} {
+		if flag.Lookup(name).Value.String() == "" {
+			return fmt.Errorf("worker %s: the runner gave no %s", id, name)
 		}
 	}
 	if caps := info.GetRunnerCapabilities(); len(caps) > 0 {
@@ -78,6 +97,6 @@ func runWorker(ctx context.Context) error {
 	// lsq-beam's, where the model summary goes); Beam's harness prints
 	// diagnostics there, so send them to stderr.
 	os.Stdout = os.Stderr
-	beam.Init() // runs the SDK harness; exits the process when it ends
+	beam.Init() // runs the SDK harness: exits on failure, waits to be killed after success
 	return errors.New("worker mode: Beam's harness returned")
 }

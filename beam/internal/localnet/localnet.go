@@ -17,16 +17,20 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
-// envMarker marks the process that runs inside the private namespace.
+// envMarker marks the process that runs inside the private namespace: it
+// holds the process id of the Rerun that started it, so that a program the
+// rerun process starts in turn, which inherits the variable, is not taken
+// for it.
 const envMarker = "LSQ_BEAM_PRIVATE_NETWORK"
 
 // Inside reports whether this process was started by Rerun.
-func Inside() bool { return os.Getenv(envMarker) == "1" }
+func Inside() bool { return os.Getenv(envMarker) == strconv.Itoa(os.Getppid()) }
 
 // ErrUnavailable wraps the error of a system that cannot make a network
 // namespace for this user.
@@ -46,7 +50,7 @@ func Rerun() (int, error) {
 	}
 	cmd := exec.Command(self, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), envMarker+"=1")
+	cmd.Env = append(os.Environ(), envMarker+"="+strconv.Itoa(os.Getpid()))
 	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET, Pdeathsig: syscall.SIGKILL}
 	if uid, gid := os.Getuid(), os.Getgid(); uid != 0 {
 		attr.Cloneflags |= syscall.CLONE_NEWUSER
