@@ -97,6 +97,12 @@ func score(y, pred []float64, name string) (scores, error) {
 }
 
 func runEval(opts evalOptions, stdio IO) error {
+	if m, err := modelio.Load(opts.Model); err == nil && m.Kind == modelio.KindTargets {
+		if opts.Target != "" {
+			return usagef("--target: a model of several targets is scored on its own targets %v", m.Targets)
+		}
+		return runEvalTargets(opts, m, stdio)
+	}
 	y, pred, name, target, miss, err := evalData(opts, stdio)
 	if err != nil {
 		return err

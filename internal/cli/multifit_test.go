@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -192,5 +193,56 @@ func TestSeveralTargetsStreamed(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A model of several targets predicts one column per target, each equal to
+// the single-target model's prediction of that target (1e-12: the same
+// coefficients to rounding), and eval scores each target as a
+// single-target eval does.
+func TestSeveralTargetsPredictEval(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 200, false)
+	multi, single := filepath.Join(dir, "multi.json"), filepath.Join(dir, "y2.json")
+	var out, errb bytes.Buffer
+	for _, args := range [][]string{{"fit", data, "--target", "y1,y2,y3", "-o", multi}, {"fit", data, "--target", "y2", "--features", "x1,x2,x3,x4", "-o", single}} {
+		if code := Main(context.Background(), args, IO{Out: &out, Err: &errb}); code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+	}
+	predict := func(model string) [][]string {
+		var o, e bytes.Buffer
+		if code := Main(context.Background(), []string{"predict", model, data}, IO{Out: &o, Err: &e}); code != ExitOK {
+			t.Fatalf("predict %s: exit %d: %s", model, code, e.String())
+		}
+		var rows [][]string
+		for _, l := range strings.Split(strings.TrimSpace(o.String()), "\n") {
+			rows = append(rows, strings.Split(l, ","))
+		}
+		return rows
+	}
+	m, s := predict(multi), predict(single)
+	if strings.Join(m[0], ",") != "y1,y2,y3" || len(m) != 201 {
+		t.Fatalf("header %v, %d lines", m[0], len(m))
+	}
+	for i := 1; i < len(m); i++ {
+		a, _ := strconv.ParseFloat(m[i][1], 64)
+		b, _ := strconv.ParseFloat(s[i][0], 64)
+		if math.Abs(a-b) > 1e-12*math.Max(1, math.Abs(b)) {
+			t.Fatalf("row %d: y2 %v from the model of several targets, %v from the single one", i, a, b)
+		}
+	}
+	var ev struct {
+		Scores []struct {
+			R2 float64 `json:"r2"`
+		} `json:"scores"`
+	}
+	var one struct {
+		R2 float64 `json:"r2"`
+	}
+	runMultiJSON(t, &ev, "eval", multi, data)
+	runMultiJSON(t, &one, "eval", single, data)
+	if len(ev.Scores) != 3 || math.Abs(ev.Scores[1].R2-one.R2) > 1e-12 {
+		t.Errorf("eval: %+v, single-target R² %v", ev.Scores, one.R2)
 	}
 }

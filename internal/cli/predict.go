@@ -27,6 +27,8 @@ type predictOptions struct {
 	Delimiter   string
 	Interval    intervalFlags
 	NA          naFlags
+
+	changed func(string) bool
 }
 
 func newPredictCmd(stdio IO) *cobra.Command {
@@ -44,6 +46,7 @@ curve model by the delta method).`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Model, opts.File = args[0], args[1]
+			opts.changed = cmd.Flags().Changed
 			if err := opts.Interval.check(cmd.Flags().Changed); err != nil {
 				return err
 			}
@@ -64,6 +67,9 @@ func runPredict(opts predictOptions, stdio IO) error {
 	}
 	if opts.Keep && strings.EqualFold(filepath.Ext(opts.File), ".parquet") {
 		return usagef("--keep copies the columns of a CSV input; %s is Parquet (drop --keep, or convert it to CSV)", opts.File)
+	}
+	if m, err := modelio.Load(opts.Model); err == nil && m.Kind == modelio.KindTargets {
+		return runPredictTargets(opts, m, stdio)
 	}
 	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, opts.NA, stdio)
 	if err != nil {
