@@ -15,6 +15,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/expr"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
@@ -166,156 +167,220 @@ type curveOutput struct {
 	curveInference
 }
 
+// curveRun is one `lsq curve`: the model and its parameters as parsed from
+// the flags, the data read, and the settings given to nls.
+type curveRun struct {
+	o          curveOptions
+	ss         *nls.SelfStart
+	auto       bool
+	start      map[string]float64
+	startOrder []string
+	bounds     map[string][2]float64
+	method     nls.Method
+	opt        optim.Optimizer
+	cols       []string // names of the model that are columns
+	params     []string
+	in         namedInput
+	tab        *data.Table
+	colMap     map[string][]float64
+	load       time.Duration
+}
+
+// runCurve is `lsq curve`: flags → nls.Curve → printing.
 func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
-	if strings.TrimSpace(o.Model) == "" {
-		return usagef("--model is required, e.g. --model \"b1*(1-exp(-b2*x))\"")
-	}
-	ss, auto, err := o.selfStart()
+	r, err := parseCurve(o)
 	if err != nil {
 		return err
 	}
+	o = r.o // a self-starting --model is now its expression
+	if err := r.read(ctx, stdio); err != nil {
+		return err
+	}
+	s := r.settings()
+	if err := checkStart(r.in.name, o.Model, r.params, r.start, r.colMap, r.tab.N); err != nil {
+		return err
+	}
+	t1 := time.Now()
+	res, err := nls.Curve(ctx, o.Model, r.tab.Column(o.Target), r.colMap, r.start, s)
+	if err != nil && (res == nil || ctx.Err() != nil) {
+		return fmt.Errorf("%s: %w", r.in.name, err)
+	}
+	if err := curveStopError(r.in.name, o, r.params, r.start, r.colMap, r.tab.Column(o.Target), res); err != nil {
+		return err
+	}
+	out, err := r.output(ctx, res, s, time.Since(t1))
+	if err != nil {
+		return err
+	}
+	if err := r.write(res, out); err != nil {
+		return err
+	}
+	if o.JSON {
+		if err := writeJSON(stdio.Out, out); err != nil {
+			return err
+		}
+	} else {
+		printCurve(stdio.Out, out, o.Summary)
+		printCurveInference(stdio.Out, &out.curveInference, r.params)
+	}
+	if !res.Status.Converged() {
+		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}
+	}
+	return nil
+}
+
+// parseCurve reads the model, the starting values, the bounds and the
+// method from the flags; the model's names without a start are columns.
+func parseCurve(o curveOptions) (*curveRun, error) {
+	if strings.TrimSpace(o.Model) == "" {
+		return nil, usagef("--model is required, e.g. --model \"b1*(1-exp(-b2*x))\"")
+	}
+	r := &curveRun{o: o}
+	var err error
+	if r.ss, r.auto, err = r.o.selfStart(); err != nil {
+		return nil, err
+	}
+	o = r.o // selfStart replaces a self-starting --model by its expression
 	e, err := expr.Parse(o.Model)
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return usagef("--model: %v\n  %s", err, strings.ReplaceAll(ee.Caret(), "\n", "\n  "))
+			return nil, usagef("--model: %v\n  %s", err, strings.ReplaceAll(ee.Caret(), "\n", "\n  "))
 		}
-		return usagef("--model: %v", err)
+		return nil, usagef("--model: %v", err)
 	}
-	start, startOrder, err := parseAssignments("--start", o.Start)
-	if err != nil {
-		return err
+	if r.start, r.startOrder, err = parseAssignments("--start", o.Start); err != nil {
+		return nil, err
 	}
-	bounds, err := parseBounds(o.Bounds)
-	if err != nil {
-		return err
+	if r.bounds, err = parseBounds(o.Bounds); err != nil {
+		return nil, err
 	}
-	var method nls.Method
-	var opt optim.Optimizer
 	switch o.Method {
 	case "lm":
-		method = nls.LevenbergMarquardt
+		r.method = nls.LevenbergMarquardt
 	case "gn":
-		method = nls.GaussNewton
+		r.method = nls.GaussNewton
 	case "gd":
-		opt = &optim.GD{}
+		r.opt = &optim.GD{}
 	case "adam":
-		opt = &optim.Adam{}
+		r.opt = &optim.Adam{}
 	default:
-		return usagef("--method %q: want lm, gn, gd or adam", o.Method)
+		return nil, usagef("--method %q: want lm, gn, gd or adam", o.Method)
 	}
 	if o.MaxEvals < 0 || o.Epochs < 1 || o.LR < 0 {
-		return usagef("--max-evals, --epochs and --lr must be positive")
-	}
-	// Names given a start are parameters; the rest are columns.
-	var cols []string
-	for _, n := range e.Names() {
-		if _, isParam := start[n]; !isParam {
-			cols = append(cols, n)
-		}
+		return nil, usagef("--max-evals, --epochs and --lr must be positive")
 	}
 	used := map[string]bool{}
 	for _, n := range e.Names() {
 		used[n] = true
-	}
-	for name := range start {
-		if !used[name] {
-			return usagef("--start %s: the model has no name %s (its names: %s)", name, name, strings.Join(e.Names(), ", "))
+		if _, isParam := r.start[n]; !isParam {
+			r.cols = append(r.cols, n)
 		}
 	}
-	for name := range bounds {
-		if _, ok := start[name]; !ok {
-			return usagef("--bounds %s: not a parameter (parameters are the names given in --start)", name)
+	for name := range r.start {
+		if !used[name] {
+			return nil, usagef("--start %s: the model has no name %s (its names: %s)", name, name, strings.Join(e.Names(), ", "))
+		}
+	}
+	for name := range r.bounds {
+		if _, ok := r.start[name]; !ok {
+			return nil, usagef("--bounds %s: not a parameter (parameters are the names given in --start)", name)
 		}
 	}
 	if err := refuseOverwrite(o.Output, o.File); err != nil {
-		return err
+		return nil, err
 	}
 	if err := (visualFlags{Plot: o.Plot}).check(o.File); err != nil {
-		return err
+		return nil, err
 	}
+	return r, nil
+}
+
+// read loads the columns the model needs and, for a self-starting model,
+// computes the starting values from them.
+func (r *curveRun) read(ctx context.Context, stdio IO) error {
+	o := &r.o
 	t0 := time.Now()
-	in, err := bufferInput(o.File, stdio)
+	var err error
+	if r.in, err = bufferInput(o.File, stdio); err != nil {
+		return err
+	}
+	dopts, err := (&dataFlags{Delimiter: o.Delimiter}).options()
 	if err != nil {
 		return err
 	}
-	df := dataFlags{Delimiter: o.Delimiter}
-	dopts, err := df.options()
-	if err != nil {
-		return err
-	}
-	need := append(append([]string{}, cols...), o.Target)
+	need := append(append([]string{}, r.cols...), o.Target)
 	if o.Weights != "" {
 		need = append(need, o.Weights)
 	}
-	tab, err := in.table(need, dopts)
-	if err != nil {
-		if len(start) > 0 {
+	if r.tab, err = r.in.table(need, dopts); err != nil {
+		if len(r.start) > 0 {
 			return fmt.Errorf("%w\n(names in the model without a --start value are read as columns; give --start NAME=VALUE for each parameter)", err)
 		}
 		return err
 	}
-	load := time.Since(t0)
-	colMap := map[string][]float64{}
-	for _, c := range cols {
-		colMap[c] = tab.Column(c)
+	r.load = time.Since(t0)
+	r.colMap = map[string][]float64{}
+	for _, c := range r.cols {
+		r.colMap[c] = r.tab.Column(c)
 	}
-	params, err := nls.ParamNames(o.Model, cols)
-	if err != nil {
+	if r.params, err = nls.ParamNames(o.Model, r.cols); err != nil {
 		return usagef("--model: %v", err)
 	}
-	if auto {
-		if start, err = selfStartValues(ctx, in.name, ss, colMap, tab.Column(o.Target)); err != nil {
+	if r.auto {
+		if r.start, err = selfStartValues(ctx, r.in.name, r.ss, r.colMap, r.tab.Column(o.Target)); err != nil {
 			return err
 		}
-		startOrder = ss.Params // the self-starting model's own order
+		r.startOrder = r.ss.Params // the self-starting model's own order
 	}
-	if len(startOrder) == len(params) {
-		params = startOrder // every table, JSON list and model file in --start order
+	if len(r.startOrder) == len(r.params) {
+		r.params = r.startOrder // every table, JSON list and model file in --start order
 	}
-	s := &nls.Settings{Method: method, MaxEvaluations: o.MaxEvals, Optimizer: opt, Params: params}
-	if opt != nil {
+	return nil
+}
+
+// settings are nls's settings: the method, weights and bounds.
+func (r *curveRun) settings() *nls.Settings {
+	o := &r.o
+	s := &nls.Settings{Method: r.method, MaxEvaluations: o.MaxEvals, Optimizer: r.opt, Params: r.params}
+	if r.opt != nil {
 		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
 	}
 	if o.Weights != "" {
-		s.Weights = tab.Column(o.Weights)
+		s.Weights = r.tab.Column(o.Weights)
 	}
-	if len(bounds) > 0 {
-		s.Lower, s.Upper = make([]float64, len(params)), make([]float64, len(params))
-		for i, p := range params {
+	if len(r.bounds) > 0 {
+		s.Lower, s.Upper = make([]float64, len(r.params)), make([]float64, len(r.params))
+		for i, p := range r.params {
 			s.Lower[i], s.Upper[i] = math.Inf(-1), math.Inf(1)
-			if b, ok := bounds[p]; ok {
+			if b, ok := r.bounds[p]; ok {
 				s.Lower[i], s.Upper[i] = b[0], b[1]
 			}
 		}
 	}
-	if err := checkStart(in.name, o.Model, params, start, colMap, tab.N); err != nil {
-		return err
-	}
-	t1 := time.Now()
-	res, err := nls.Curve(ctx, o.Model, tab.Column(o.Target), colMap, start, s)
-	if err != nil && (res == nil || ctx.Err() != nil) {
-		return fmt.Errorf("%s: %w", in.name, err)
-	}
-	if err := curveStopError(in.name, o, params, start, colMap, tab.Column(o.Target), res); err != nil {
-		return err
-	}
-	out := curveOutput{
-		File: o.File, Model: o.Model, Target: o.Target, ParamOrder: params,
+	return s
+}
+
+// output gathers the fit, its inference and the timings.
+func (r *curveRun) output(ctx context.Context, res *nls.Result, s *nls.Settings, fitTime time.Duration) (*curveOutput, error) {
+	o := &r.o
+	out := &curveOutput{
+		File: o.File, Model: o.Model, Target: o.Target, ParamOrder: r.params,
 		Params: map[string]float64{}, StdErr: map[string]jsonFloat{}, T: map[string]jsonFloat{}, P: map[string]jsonFloat{},
 		CILow: map[string]jsonFloat{}, CIHigh: map[string]jsonFloat{},
-		RSS: jsonFloat(res.RSS), ResidualSD: jsonFloat(res.ResidualSD), DF: res.DF, N: tab.N,
+		RSS: jsonFloat(res.RSS), ResidualSD: jsonFloat(res.ResidualSD), DF: res.DF, N: r.tab.N,
 		Method: o.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Message: res.Message,
 		Iterations: res.Iterations, Evaluations: res.Evaluations,
-		Timings: timings{LoadS: load.Seconds(), FitS: time.Since(t1).Seconds()},
+		Timings: timings{LoadS: r.load.Seconds(), FitS: fitTime.Seconds()},
 	}
-	if out.curveInference, err = curveExtras(ctx, res, params, s, o.Profile); err != nil {
-		return fmt.Errorf("%s: %w", in.name, err)
+	var err error
+	if out.curveInference, err = curveExtras(ctx, res, r.params, s, o.Profile); err != nil {
+		return nil, fmt.Errorf("%s: %w", r.in.name, err)
 	}
-	if auto {
-		out.SelfStart = start
+	if r.auto {
+		out.SelfStart = r.start
 	}
-	for i, p := range params {
+	for i, p := range r.params {
 		out.Params[p] = res.X[i]
 		out.StdErr[p] = jsonFloat(res.StdErr[i])
 		out.T[p] = jsonFloat(res.T[i])
@@ -323,12 +388,18 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		out.CILow[p] = jsonFloat(res.Lower95[i])
 		out.CIHigh[p] = jsonFloat(res.Upper95[i])
 	}
+	return out, nil
+}
+
+// write saves the model and draws the plot.
+func (r *curveRun) write(res *nls.Result, out *curveOutput) error {
+	o := &r.o
 	if o.Output != "" && lsqFiniteMap(out.Params) {
 		m := &modelio.Model{
-			Kind: modelio.KindCurve, Target: o.Target, Features: cols, FitIntercept: false,
-			Expression: o.Model, Params: out.Params, ParamOrder: params,
-			Solver:   modelio.Solver{Name: o.Method, Settings: map[string]any{"start": start, "bounds": o.Bounds}},
-			Training: map[string]any{"file": o.File, "n": tab.N, "residual_sd": res.ResidualSD, "status": out.Status, "iterations": res.Iterations},
+			Kind: modelio.KindCurve, Target: o.Target, Features: r.cols, FitIntercept: false,
+			Expression: o.Model, Params: out.Params, ParamOrder: r.params,
+			Solver:   modelio.Solver{Name: o.Method, Settings: map[string]any{"start": r.start, "bounds": o.Bounds}},
+			Training: map[string]any{"file": o.File, "n": r.tab.N, "residual_sd": res.ResidualSD, "status": out.Status, "iterations": res.Iterations},
 		}
 		if !math.IsInf(res.RSS, 0) {
 			m.Training["rss"] = res.RSS
@@ -340,20 +411,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		out.Saved = o.Output
 	}
 	if o.Plot != "" {
-		if err := curvePlot(o, cols, colMap, tab.Column(o.Target), params, res.X, res.Residuals); err != nil {
-			return err
-		}
-	}
-	if o.JSON {
-		if err := writeJSON(stdio.Out, out); err != nil {
-			return err
-		}
-	} else {
-		printCurve(stdio.Out, &out, o.Summary)
-		printCurveInference(stdio.Out, &out.curveInference, params)
-	}
-	if !res.Status.Converged() {
-		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}
+		return curvePlot(*o, r.cols, r.colMap, r.tab.Column(o.Target), r.params, res.X, res.Residuals)
 	}
 	return nil
 }
