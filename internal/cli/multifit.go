@@ -13,6 +13,7 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/stats"
 )
 
 // multiOutput is the JSON form of a fit of several targets.
@@ -34,6 +35,11 @@ type multiOutput struct {
 	Gap            *gapOut     `json:"gap,omitempty"`
 	Model          string      `json:"model,omitempty"`
 	Trace          string      `json:"trace,omitempty"`
+	// Summaries are the per-target summaries (--summary, no rank
+	// constraint): those of k separate fits.
+	Summaries []*summaryOut `json:"summaries,omitempty"`
+
+	sums []*stats.Summary
 }
 
 type multiExact struct {
@@ -47,7 +53,7 @@ type multiExact struct {
 var multiFitFlags = map[string]bool{"target": true, "features": true, "weights": true, "delimiter": true, "no-intercept": true,
 	"standardize": true, "penalty": true, "alpha": true, "rank": true, "init": true, "solver": true, "lr": true, "epochs": true,
 	"batch-size": true, "seed": true, "schedule": true, "warmup": true, "clip-norm": true, "clip-value": true, "tol": true,
-	"trace": true, "quiet": true, "json": true, "output": true, "lora-alpha": true, "memory": true, "stream": true}
+	"trace": true, "quiet": true, "json": true, "output": true, "lora-alpha": true, "memory": true, "stream": true, "summary": true}
 
 // runMultiFit is `lsq fit --target y1,y2,...` (and --rank): several targets
 // by one objective; with --rank the best coefficient matrix of that rank
@@ -336,6 +342,18 @@ func runReducedRank(ctx context.Context, o *fitOptions, x, y *mat.Dense, w []flo
 	if err != nil {
 		return nil, err
 	}
+	if o.Summary {
+		if res.Exact == nil || base != nil || ms.Ridge > 0 {
+			return nil, usagef("--summary with several targets gives each target's classical summary: not with --rank, --init or a penalty")
+		}
+		for _, r := range res.Exact {
+			sum, so, err := summarize(r, x, w, stats.Settings{})
+			if err != nil {
+				return nil, err
+			}
+			out.sums, out.Summaries = append(out.sums, sum), append(out.Summaries, so)
+		}
+	}
 	out.Rank, out.Objective, out.Status, out.Converged = res.Rank, jsonFloat(res.Objective), "converged", true
 	if o.Rank > 0 {
 		out.Solver = "reduced-rank"
@@ -444,6 +462,10 @@ func printMulti(w io.Writer, out *multiOutput) {
 	if out.Exact != nil && out.Gap != nil {
 		fmt.Fprintf(w, "gap to the exact rank-%d update: objective %.2g relative (exact objective %.8g), update %.2g relative\n",
 			out.Rank, float64(out.Gap.ObjectiveRel), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
+	}
+	for t, sum := range out.sums {
+		fmt.Fprintf(w, "\ntarget %s:\n", out.Targets[t])
+		printSummary(w, sum, out.Summaries[t], out.Features)
 	}
 	if out.Model != "" {
 		fmt.Fprintf(w, "model written to %s\n", out.Model)

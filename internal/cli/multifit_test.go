@@ -131,7 +131,7 @@ func TestSeveralTargets(t *testing.T) {
 	if code, msg := runMultiJSON(t, &short, "fit", shifted, "--target", "y1,y2,y3", "--init", base, "--rank", "1", "--solver", "adam", "--epochs", "3"); code != ExitNotConverged || !strings.Contains(msg, "from the exact rank-1 update") {
 		t.Errorf("LoRA, 3 epochs: exit %d: %s", code, msg)
 	}
-	for _, bad := range [][]string{{"--formula", "y1 ~ x1"}, {"--penalty", "l1", "--alpha", "1"}, {"--summary"}} {
+	for _, bad := range [][]string{{"--formula", "y1 ~ x1"}, {"--penalty", "l1", "--alpha", "1"}, {"--diagnostics", "d.csv"}} {
 		var out, errb bytes.Buffer
 		args := append([]string{"fit", data, "--target", "y1,y2"}, bad...)
 		if code := Main(context.Background(), args, IO{Out: &out, Err: &errb}); code != ExitUsage || !strings.Contains(errb.String(), strings.TrimPrefix(bad[0], "--")) {
@@ -244,5 +244,38 @@ func TestSeveralTargetsPredictEval(t *testing.T) {
 	runMultiJSON(t, &one, "eval", single, data)
 	if len(ev.Scores) != 3 || math.Abs(ev.Scores[1].R2-one.R2) > 1e-12 {
 		t.Errorf("eval: %+v, single-target R² %v", ev.Scores, one.R2)
+	}
+}
+
+// Per-target summaries are those of separate fits: standard errors and R²
+// of `--target y1,y2,y3 --summary` equal each single-target summary (1e-12:
+// the same fits).
+func TestSeveralTargetsSummary(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 150, false)
+	var multi struct {
+		Summaries []struct {
+			StdErr []float64 `json:"stderr"`
+			R2     float64   `json:"r2"`
+		} `json:"summaries"`
+	}
+	if code, msg := runMultiJSON(t, &multi, "fit", data, "--target", "y1,y2,y3", "--summary"); code != ExitOK || len(multi.Summaries) != 3 {
+		t.Fatalf("exit %d, %d summaries: %s", code, len(multi.Summaries), msg)
+	}
+	for k, name := range []string{"y1", "y2", "y3"} {
+		var one struct {
+			StdErr []float64 `json:"stderr"`
+			R2     float64   `json:"r2"`
+		}
+		runMultiJSON(t, &one, "fit", data, "--target", name, "--features", "x1,x2,x3,x4", "--summary")
+		got := multi.Summaries[k]
+		if math.Abs(got.R2-one.R2) > 1e-12 {
+			t.Errorf("%s: R² %v vs %v", name, got.R2, one.R2)
+		}
+		for j := range one.StdErr {
+			if math.Abs(got.StdErr[j]-one.StdErr[j]) > 1e-12*one.StdErr[j] {
+				t.Errorf("%s: stderr %d %v vs %v", name, j, got.StdErr[j], one.StdErr[j])
+			}
+		}
 	}
 }
