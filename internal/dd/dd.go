@@ -57,6 +57,22 @@ func Add(x, y DD) DD {
 	return DD{s, e}
 }
 
+// parseExtremeExponent reads a decimal whose exponent big.ParseFloat
+// cannot hold: ±0 when the mantissa is zero or the exponent negative, an
+// overflow error otherwise.
+func parseExtremeExponent(s string) (DD, error) {
+	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
+	neg := strings.HasPrefix(mant, "-")
+	zero := 0.0
+	if neg {
+		zero = math.Copysign(0, -1)
+	}
+	if strings.Trim(mant, "+-.0") == "" || strings.HasPrefix(exp, "-") {
+		return DD{zero, 0}, nil
+	}
+	return DD{}, fmt.Errorf("%q overflows float64", s)
+}
+
 // Neg returns −x.
 func Neg(x DD) DD { return DD{-x.Hi, -x.Lo} }
 
@@ -164,7 +180,10 @@ func Parse(s string) (DD, error) {
 	}
 	f, _, err := big.ParseFloat(s, 10, 200, big.ToNearestEven)
 	if err != nil {
-		return DD{}, fmt.Errorf("cannot read %q as a number", s)
+		// The exponent is beyond what big.Float holds: the value is zero
+		// (a zero mantissa, or an exponent far below the smallest
+		// subnormal) or beyond float64, as strconv.ParseFloat reads it.
+		return parseExtremeExponent(s)
 	}
 	hi, _ := f.Float64()
 	if math.IsInf(hi, 0) {
