@@ -46,6 +46,7 @@ type fitOptions struct {
 	ClipValue  float64
 	Tol        float64
 	GradTol    float64
+	Average    bool
 	ValFrac    float64
 	Patience   int
 	WeightDec  float64
@@ -113,7 +114,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
 	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
 	f.StringVar(&opts.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
-	f.IntVar(&opts.Epochs, "epochs", 1000, "epoch limit for iterative solvers")
+	f.IntVar(&opts.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for)")
 	f.IntVar(&opts.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for mini-batches and the validation split")
 	f.StringVar(&opts.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
@@ -121,7 +122,8 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.BoolVar(&opts.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
 	f.Float64Var(&opts.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
 	f.Float64Var(&opts.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
-	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap)")
+	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε)")
+	f.BoolVar(&opts.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half of the epochs (Polyak–Ruppert averaging)")
 	f.Float64Var(&opts.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
 	f.Float64Var(&opts.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
 	f.IntVar(&opts.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
@@ -148,9 +150,6 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVarP(&opts.Output, "output", "o", "", "save the model to this file (JSON, written atomically)")
 	return cmd
 }
-
-// stochasticSolvers get a default mini-batch of 32 rows.
-var stochasticSolvers = map[fit.Solver]bool{fit.SGD: true, fit.Momentum: true, fit.Nesterov: true, fit.AdaGrad: true, fit.RMSProp: true, fit.Adam: true, fit.AdamW: true}
 
 // fitPlan is the validated form of fitOptions.
 type fitPlan struct {
@@ -184,8 +183,8 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if _, err := parseRobust(o.Robust); err != nil {
 		return nil, err
 	}
-	if o.Epochs < 1 {
-		return nil, usagef("--epochs %d must be at least 1", o.Epochs)
+	if o.Epochs < 0 {
+		return nil, usagef("--epochs %d must be positive, or 0 for the automatic limit", o.Epochs)
 	}
 	if o.BatchSize < 0 {
 		return nil, usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
@@ -250,14 +249,23 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if s.Solver.Penalized() && o.Penalty.Name != "l1" && o.Penalty.Name != "lasso" && o.Penalty.Name != "elasticnet" && o.Penalty.Name != "enet" && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
 		return nil, usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
 	}
-	batch := o.BatchSize
-	if !o.changed("batch-size") && stochasticSolvers[s.Solver] {
-		batch = 32
+	// A solver given alone runs with fit.Defaults: for the stochastic ones
+	// mini-batches of 32, averaged iterates and the gap tolerance 1e-6.
+	def := fit.Defaults(s.Solver)
+	batch, tol, average := o.BatchSize, o.Tol, def.Optim.Average && o.Average
+	if !o.changed("batch-size") {
+		batch = def.Optim.BatchSize
+	}
+	if !o.changed("tol") && def.GapTol != 0 {
+		tol = def.GapTol
+	}
+	if o.changed("average") && o.Average && !s.Solver.Stochastic() {
+		return nil, usagef("--average averages the iterates of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not --solver %s", s.Solver)
 	}
 	s.Penalty = pen
-	s.GapTol = o.Tol
+	s.GapTol = tol
 	s.Optim = optim.Settings{
-		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed,
+		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed, Average: average,
 		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
 		Patience: o.Patience, Proximal: o.Proximal,
 	}
@@ -278,7 +286,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 		if o.Init != "" && o.Penalty.Name != "l2sp" || o.Resume != "" {
 			return nil, usagef("--init and --resume start an iterative solver; --solver %s is exact", s.Solver)
 		}
-		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer"} {
+		for _, flag := range []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "average"} {
 			if o.changed(flag) {
 				return nil, usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
 			}
@@ -288,7 +296,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 		// cd and fista run to a duality gap: of the iterative flags only the
 		// iteration limit applies.
 		s.Optim = optim.Settings{Epochs: o.Epochs}
-		for _, flag := range []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume"} {
+		for _, flag := range []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume", "average"} {
 			if o.changed(flag) {
 				return nil, usagef("--%s does not apply to --solver %s, which runs to a duality gap (--tol) within --epochs iterations", flag, s.Solver)
 			}
@@ -358,6 +366,7 @@ type gapOut struct {
 	ObjectiveRel jsonFloat `json:"objective_rel"`
 	CoefRel      jsonFloat `json:"coef_rel"`
 	GradNorm     jsonFloat `json:"grad_norm"`
+	Tol          jsonFloat `json:"tol"` // the tolerance on objective_rel that decided success
 }
 
 type lrOut struct {
@@ -675,7 +684,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	}
 	out.ExactNote = res.ExactNote
 	if g := res.Gap; g != nil {
-		out.Gap = &gapOut{ObjectiveRel: jsonFloat(g.ObjectiveRel), CoefRel: jsonFloat(g.CoefRel), GradNorm: jsonFloat(g.GradNorm)}
+		out.Gap = &gapOut{ObjectiveRel: jsonFloat(g.ObjectiveRel), CoefRel: jsonFloat(g.CoefRel), GradNorm: jsonFloat(g.GradNorm), Tol: jsonFloat(res.GapTol)}
 	} else if res.Optim != nil {
 		out.Gap = &gapOut{ObjectiveRel: jsonFloat(math.NaN()), CoefRel: jsonFloat(math.NaN()), GradNorm: jsonFloat(res.Optim.GradNorm)}
 	}
