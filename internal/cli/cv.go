@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -103,6 +104,7 @@ type cvOutput struct {
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
 	Model        string      `json:"model,omitempty"`
 	Plot         string      `json:"plot,omitempty"`
+	Timings      timings     `json:"timings"` // load: reading the data; fit: the cross-validation and the refit
 }
 
 // cvCurve summarises the curve of one mixing value when several are compared.
@@ -149,10 +151,12 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if err := plotOutputCheck(o.Plot, o.File, o.Output); err != nil {
 		return err
 	}
+	start := time.Now()
 	fr, err := o.Data.load(o.File, stdio)
 	if err != nil {
 		return err
 	}
+	loaded := time.Now()
 	n := fr.Rows()
 	if fr.X == nil || n == 0 {
 		return fmt.Errorf("%s: no data rows", o.File)
@@ -166,6 +170,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	tm := timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()}
 	for _, c := range res.Curves {
 		if err := checkAlphaMax(c.AlphaMax, fr.Target); err != nil {
 			return err
@@ -180,7 +185,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE, Choose: o.Choose,
 		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
 		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(weightedMSE(fr, ref.Coef, ref.Intercept)),
-		Status: ref.Status.String(),
+		Status: ref.Status.String(), Timings: tm,
 	}
 	chosen := cb.Min
 	if oneSE {
