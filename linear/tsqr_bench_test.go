@@ -29,6 +29,8 @@ func BenchmarkSolveDeclined(b *testing.B) {
 			}
 		}
 		b.Run(fmt.Sprintf("%s/tsqr/n=%d/d=%d", kind, n, d), func(b *testing.B) {
+			c0 := processCPU()
+			defer func() { b.ReportMetric((processCPU()-c0).Seconds()/float64(b.N), "cpu-s/op") }()
 			for b.Loop() {
 				res, err := Solve(x, y, &Settings{Precision: Double})
 				if err != nil {

@@ -3,7 +3,7 @@ BenchmarkSolveDeclined: n x 100 standard normal columns with column 1 =
 column 0 + 1e-6 * noise (condition number ~1.4e6 after standardising), or
 column 1 = column 0 + column 2 exactly (rank 99); y = sum_j x_j/(j+1) + noise.
 
-Usage: OPENBLAS_CORETYPE=SkylakeX python3 declined.py [n] [reps]
+Usage: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 declined.py [n] [reps]
 Prints the median wall and CPU seconds of LinearRegression().fit per design.
 """
 import sys
