@@ -5,8 +5,8 @@
 //
 //	go run ./bench -n 1000000 -d 100
 //
-// It generates the data with a fixed seed (cached in -dir), installs the
-// Debian peers when they are missing (-install=false to skip), and prints a
+// It generates the data with a fixed seed (cached in -dir), says which
+// Debian peers are missing (-install installs them), and prints a
 // table of medians with the ratios peer/lsq. It is a main package: go test
 // never runs it. The large run needs about 5 GB of memory at its peak (the
 // peers copy the 800 MB matrix) and several minutes.
@@ -65,9 +65,9 @@ func main() {
 	flag.StringVar(&c.dir, "dir", filepath.Join(os.TempDir(), "lsq-bench"), "directory for the generated data and the lsq binary")
 	flag.Uint64Var(&c.seed, "seed", 20261128, "seed of the data generator")
 	flag.BoolVar(&c.peers, "peers", true, "run the Python and R peers")
-	flag.BoolVar(&c.install, "install", true, "apt-get install missing peers (python3-sklearn, python3-pandas, r-cran-glmnet)")
+	flag.BoolVar(&c.install, "install", false, "apt-get install missing peers (python3-sklearn, python3-pandas, r-cran-glmnet); without it missing peers are named and their rows skipped")
 	flag.StringVar(&c.python, "python", defaultPython(), "Python interpreter with numpy, scikit-learn and pandas")
-	flag.StringVar(&tasks, "tasks", "stream,ols,grad,lasso,sgd,csv,e2e", "comma-separated tasks to run")
+	flag.StringVar(&tasks, "tasks", "stream,ols,illcond,collinear,grad,lasso,sgd,csv,e2e", "comma-separated tasks to run")
 	flag.Parse()
 	c.tasks = map[string]bool{}
 	for _, t := range strings.Split(tasks, ",") {
@@ -198,6 +198,7 @@ func run(c *config, out io.Writer) error {
 			return err
 		}))
 	}
+	res = append(res, c.declined(x, y)...)
 	csvPath := filepath.Join(c.dir, fmt.Sprintf("fit_%d_%d_%d.csv", c.csvN, c.csvD, c.seed))
 	var csvBytes int64
 	if c.tasks["csv"] || c.tasks["e2e"] {
@@ -224,8 +225,12 @@ func run(c *config, out io.Writer) error {
 		res = append(res, c.measureCmd("e2e", "lsq fit (binary)", bin, "fit", csvPath, "--target", "y", "--quiet", "--json"))
 	}
 	if c.peers {
-		if c.install {
-			installPeers(c.python)
+		if missing := missingPeers(c.python); len(missing) > 0 {
+			if c.install {
+				installPeers(missing)
+			} else {
+				fmt.Fprintf(os.Stderr, "bench: peers missing: %s (their rows are skipped; -install installs them)\n", strings.Join(missing, " "))
+			}
 		}
 		res = append(res, c.runPeer(c.python, "bench/peers/speed.py", binPath, csvPath)...)
 		res = append(res, c.runPeer("Rscript", "bench/peers/speed.R", binPath, csvPath)...)
@@ -304,8 +309,8 @@ func (c *config) runPeer(interp, script, binPath, csvPath string) []timing {
 	return out
 }
 
-// installPeers installs the Debian packages of the peers that are missing.
-func installPeers(python string) {
+// missingPeers names the Debian packages of the peers that are missing.
+func missingPeers(python string) []string {
 	var pkgs []string
 	if exec.Command(python, "-c", "import sklearn, pandas").Run() != nil {
 		pkgs = append(pkgs, "python3-sklearn", "python3-pandas")
@@ -313,9 +318,11 @@ func installPeers(python string) {
 	if exec.Command("Rscript", "-e", "library(glmnet)").Run() != nil {
 		pkgs = append(pkgs, "r-cran-glmnet")
 	}
-	if len(pkgs) == 0 {
-		return
-	}
+	return pkgs
+}
+
+// installPeers installs the given Debian packages.
+func installPeers(pkgs []string) {
 	fmt.Fprintf(os.Stderr, "bench: apt-get install -y %s\n", strings.Join(pkgs, " "))
 	inst := func() error {
 		cmd := exec.Command("apt-get", append([]string{"install", "-y"}, pkgs...)...)
