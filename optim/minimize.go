@@ -26,7 +26,8 @@ type Settings struct {
 	// LearningRate is the base rate η₀; 0 means automatic: the optimiser's
 	// DefaultRate given L, the largest eigenvalue of the Hessian of the loss
 	// plus the penalty's Curvature — 1/L for full-batch gradient methods,
-	// smaller with mini-batches, PyTorch's defaults for the adaptive ones.
+	// smaller with mini-batches, PyTorch's defaults for the adaptive ones
+	// (rates in units of Problem.Scale when it is set).
 	LearningRate float64
 
 	// Schedule multiplies η₀ (nil means constant). It is evaluated with
@@ -803,13 +804,13 @@ func (m *run) estimateLipschitz() float64 {
 // passes; the gap test (Settings.Optimum) ends a fit long before when it
 // converges. n = 0 (not a sum over rows) means 1000.
 func DefaultEpochs(n, dim int) int {
-	const min = 1000
+	const least = 1000
 	if n <= 0 || dim <= 0 {
-		return min
+		return least
 	}
 	e := math.Ceil(WorkBudget / (float64(n) * float64(dim)))
-	if e <= min {
-		return min
+	if e <= least {
+		return least
 	}
 	return int(e)
 }
