@@ -59,3 +59,36 @@ func TestStochasticDefaults(t *testing.T) {
 		t.Errorf("gd --average: exit %d, want %d", code, ExitUsage)
 	}
 }
+
+// TestStartWithoutAverage: a checkpoint written without averaging (before
+// it was the default, or with --average=false) resumes and fine-tunes under
+// the default settings: the fit continues as it started, and fine-tuning
+// with the automatic epoch limit runs epochs beyond the model's.
+func TestStartWithoutAverage(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.csv")
+	var b strings.Builder
+	b.WriteString("a,y\n")
+	for i := range 200 {
+		a := float64(i%17) / 4
+		fmt.Fprintf(&b, "%g,%g\n", a, 1+2*a+0.1*float64(i%5))
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	model := filepath.Join(dir, "m.json")
+	run := func(args ...string) (int, map[string]any, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), append([]string{"fit", path, "--target", "y", "--solver", "sgd", "--quiet", "--json"}, args...), IO{Out: &out, Err: &errb})
+		var res map[string]any
+		json.Unmarshal(out.Bytes(), &res)
+		return code, res, errb.String()
+	}
+	if code, _, errs := run("--average=false", "--epochs", "3", "--tol", "1e-300", "--checkpoint", model); code != ExitNotConverged {
+		t.Fatalf("first fit: exit %d: %s", code, errs)
+	}
+	if code, res, errs := run("--resume", model, "--epochs", "5", "--tol", "1e-300"); code != ExitNotConverged || res["iterations"] != 5.0 {
+		t.Errorf("resume: exit %d, iterations %v: %s", code, res["iterations"], errs)
+	}
+	if code, res, errs := run("--init", model, "--tol", "1e-300"); code != ExitNotConverged || !(res["iterations"].(float64) > 3) {
+		t.Errorf("fine-tune with the automatic epoch limit: exit %d, iterations %v: %s", code, res["iterations"], errs)
+	}
+}
