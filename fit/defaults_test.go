@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // wellConditioned is the problem of the defaults' test: n = 5000, d = 10
@@ -104,6 +105,38 @@ func TestDefaultsConverge(t *testing.T) {
 			if res.Status.Converged() && res.Gap.ObjectiveRel > tol {
 				t.Errorf("%s/%s: status %v with gap %.3g above the tolerance %g", p.name, sv, res.Status, res.Gap.ObjectiveRel, tol)
 			}
+		}
+	}
+}
+
+// TestStreamDefaults: a streamed fit with the defaults of the stochastic
+// solvers (mini-batches drawn through the shuffle buffer, averaged) meets the
+// same bar on the well-conditioned data as in memory: within 1e-3 of the
+// exact coefficients, and success only within the tolerance.
+func TestStreamDefaults(t *testing.T) {
+	x, y := wellConditioned()
+	n, d := x.Dims()
+	part := func(yield func(x *mat.Dense, y, w []float64) error) error {
+		for a := 0; a < n; a += 500 {
+			b := min(a+500, n)
+			if err := yield(x.Slice(a, b, 0, d).(*mat.Dense), y[a:b], nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, sv := range []fit.Solver{fit.SGD, fit.Adam} {
+		s := fit.Defaults(sv)
+		res, err := fit.Stream(context.Background(), []stream.Chunks{part}, &s)
+		if err != nil {
+			t.Fatalf("%s: %v", sv, err)
+		}
+		t.Logf("%s: %v after %d epochs, coefficient error %.2e, gap %.2e", sv, res.Status, res.Iterations, res.Gap.CoefRel, res.Gap.ObjectiveRel)
+		if res.Gap.CoefRel > 1e-3 || !res.Optim.Averaged {
+			t.Errorf("%s: coefficient error %.3g (want ≤ 1e-3), averaged %v", sv, res.Gap.CoefRel, res.Optim.Averaged)
+		}
+		if res.Status.Converged() && res.Gap.ObjectiveRel > fit.StochasticGapTol {
+			t.Errorf("%s: %v with gap %.3g", sv, res.Status, res.Gap.ObjectiveRel)
 		}
 	}
 }
