@@ -67,7 +67,7 @@ func main() {
 	flag.BoolVar(&c.peers, "peers", true, "run the Python and R peers")
 	flag.BoolVar(&c.install, "install", false, "apt-get install missing peers (python3-sklearn, python3-pandas, r-cran-glmnet); without it missing peers are named and their rows skipped")
 	flag.StringVar(&c.python, "python", defaultPython(), "Python interpreter with numpy, scikit-learn and pandas")
-	flag.StringVar(&tasks, "tasks", "stream,ols,illcond,collinear,grad,lasso,sgd,csv,e2e", "comma-separated tasks to run")
+	flag.StringVar(&tasks, "tasks", "stream,ols,illcond,collinear,grad,lasso,cv,sgd,csv,e2e", "comma-separated tasks to run")
 	flag.Parse()
 	c.tasks = map[string]bool{}
 	for _, t := range strings.Split(tasks, ",") {
@@ -187,6 +187,12 @@ func run(c *config, out io.Writer) error {
 	if c.tasks["lasso"] {
 		res = append(res, c.measure("lasso", "lsq enet.Path", func() error {
 			_, err := enet.Path(ctx, x, y, 1, nil)
+			return err
+		}))
+	}
+	if c.tasks["cv"] {
+		res = append(res, c.measure("cv", "lsq enet.CV", func() error {
+			_, err := enet.CV(ctx, x, y, &enet.CVSettings{Seed: 1})
 			return err
 		}))
 	}
