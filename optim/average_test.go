@@ -21,6 +21,7 @@ func TestDefaultEpochs(t *testing.T) {
 	for _, c := range []struct{ n, dim, want int }{
 		{5000, 11, 1819},     // ⌈1e8/55000⌉ = ⌈1818.18⌉
 		{16, 7, 892858},      // ⌈1e8/112⌉ = ⌈892857.1⌉: Longley
+		{5, 2, 1000000},      // 1e7, capped at MaxDefaultEpochs
 		{1000000, 101, 1000}, // large: 1000 passes
 		{0, 5, 1000},         // not a sum over rows
 	} {

@@ -796,7 +796,8 @@ func (m *run) estimateLipschitz() float64 {
 // DefaultEpochs is the epoch limit when Settings.Epochs is 0: 1000, or, for
 // a problem of n rows and dim parameters so small that 1000 passes cost less
 // than WorkBudget multiply-adds, as many epochs as that budget pays for
-// (⌈WorkBudget/(n·dim)⌉). Gradient methods need a number of steps that grows
+// (⌈WorkBudget/(n·dim)⌉), at most MaxDefaultEpochs (on a few rows the cost
+// of an epoch is the driver's, about a microsecond, not the pass's). Gradient methods need a number of steps that grows
 // with the conditioning of the problem, not with its size (κ·ln(1/ε) for
 // gradient descent at 1/L: Nesterov 2004, §2.1.5), so a limit counted in
 // passes starves the small problems, which are cheap: the Longley data (16
@@ -812,8 +813,11 @@ func DefaultEpochs(n, dim int) int {
 	if e <= least {
 		return least
 	}
-	return int(e)
+	return int(math.Min(e, MaxDefaultEpochs))
 }
+
+// MaxDefaultEpochs bounds DefaultEpochs.
+const MaxDefaultEpochs = 1e6
 
 // WorkBudget is the work, in multiply-adds of full passes n·dim, that
 // DefaultEpochs allows a small problem.

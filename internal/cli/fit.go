@@ -114,7 +114,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
 	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
 	f.StringVar(&opts.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
-	f.IntVar(&opts.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for)")
+	f.IntVar(&opts.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
 	f.IntVar(&opts.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for mini-batches and the validation split")
 	f.StringVar(&opts.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
@@ -715,6 +715,9 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 			st["lr"] = res.Optim.LR
 		}
 		st["epochs"] = s.Optim.Epochs
+		if s.Optim.Epochs == 0 && res.Optim != nil {
+			st["epochs"] = epochLimit(o, res) // the automatic limit, as used
+		}
 		st["batch_size"] = s.Optim.BatchSize
 		st["seed"] = s.Optim.Seed
 		st["schedule"] = o.Schedule
