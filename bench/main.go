@@ -68,7 +68,7 @@ func main() {
 	flag.BoolVar(&c.peers, "peers", true, "run the Python and R peers")
 	flag.BoolVar(&c.install, "install", false, "apt-get install the missing peers (python3-sklearn, python3-pandas, r-base-core, r-cran-glmnet); without it nothing is installed and the missing peers are named")
 	flag.StringVar(&c.python, "python", defaultPython(), "Python interpreter with numpy, scikit-learn and pandas")
-	flag.StringVar(&tasks, "tasks", "stream,ols,grad,lasso,sgd,csv,e2e", "comma-separated tasks to run")
+	flag.StringVar(&tasks, "tasks", "stream,ols,illcond,collinear,grad,lasso,cv,sgd,csv,e2e", "comma-separated tasks to run")
 	flag.Parse()
 	c.tasks = map[string]bool{}
 	for _, t := range strings.Split(tasks, ",") {
@@ -191,6 +191,12 @@ func run(c *config, out io.Writer) error {
 			return err
 		}))
 	}
+	if c.tasks["cv"] {
+		res = append(res, c.measure("cv", "lsq enet.CV", func() error {
+			_, err := enet.CV(ctx, x, y, &enet.CVSettings{Seed: 1})
+			return err
+		}))
+	}
 	if c.tasks["sgd"] {
 		p := optim.LeastSquares(x, y, nil, true, nil, nil)
 		x0 := make([]float64, c.d+1)
@@ -199,6 +205,7 @@ func run(c *config, out io.Writer) error {
 			return err
 		}))
 	}
+	res = append(res, c.declined(x, y)...)
 	csvPath := filepath.Join(c.dir, fmt.Sprintf("fit_%d_%d_%d.csv", c.csvN, c.csvD, c.seed))
 	var csvBytes int64
 	if c.tasks["csv"] || c.tasks["e2e"] {

@@ -42,8 +42,11 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 	fmt.Fprintf(w, "| task | tool | wall s | CPU s | ratio wall | ratio CPU | notes |\n|---|---|---:|---:|---:|---:|---|\n")
 	specs := []taskSpec{
 		{"ols", "exact OLS, in memory", "lsq linear.Solve", []string{"sklearn LinearRegression", "numpy lstsq", "R lm.fit"}, "target: ≥ 20× scikit-learn"},
+		{"illcond", "exact OLS, condition ≈ 1e6", "lsq linear.Solve", []string{"sklearn LinearRegression"}, "x₁ = x₀ + 1e-6·noise; target: ≥ 10× scikit-learn"},
+		{"collinear", "exact OLS, a collinear column", "lsq linear.Solve", []string{"sklearn LinearRegression"}, "x₁ = x₀ + x₂; target: ≥ 10× scikit-learn"},
 		{"grad", "one gradient pass Xᵀ(Xw−y)", "lsq optim.LeastSquares", []string{"numpy X.T@(X@w-y)"}, "target: ≥ 70% of read bandwidth"},
 		{"lasso", "lasso path, 100 α", "lsq enet.Path", []string{"sklearn lasso_path", "R glmnet"}, ""},
+		{"cv", "lasso cross-validation, 10 folds × 100 α", "lsq enet.CV", []string{"R cv.glmnet"}, "target: ≥ 10× cv.glmnet"},
 		{"sgd", "SGD epoch, batch 1", "lsq optim.SGD (batch 1)", []string{"sklearn SGDRegressor"}, ""},
 		{"csv", "CSV load", "lsq data.ReadFile", []string{"pandas read_csv"}, ""},
 		{"e2e", "end-to-end fit of the CSV", "lsq fit (binary)", []string{"pandas read_csv + LinearRegression"}, "target: ≥ 4× pandas + scikit-learn"},

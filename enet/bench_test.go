@@ -68,6 +68,19 @@ func BenchmarkLassoPath(b *testing.B) {
 	}
 }
 
+// BenchmarkCV times 10-fold cross-validation of the lasso (100 α, then the
+// refit) on the path benchmark's problem.
+func BenchmarkCV(b *testing.B) {
+	x, y := benchData(b, 100000, 100)
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		if _, err := CV(context.Background(), x, y, &CVSettings{Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+}
+
 // cpuSeconds is the user+system CPU time of the process so far.
 func cpuSeconds() float64 {
 	var ru syscall.Rusage

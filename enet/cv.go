@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // CVSettings configures CV. The zero value, and nil, mean every default.
@@ -133,21 +135,24 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 				return nil, err
 			}
 			errs[f] = make([]float64, na)
-			for a, pt := range pr.Points {
-				var se float64
-				for i := 0; i < n; i++ {
-					if folds[i] != f || w[i] == 0 {
-						continue
-					}
-					row := x.RawRowView(i)
-					e := y[i] - pt.Intercept
-					for j, c := range pt.Coef {
-						e -= c * row[j]
-					}
-					se += w[i] * e * e
+			// Held-out errors: each held-out row is read once and
+			// predicted for every α while it is in cache (one vectorised
+			// dot product, kernel.Dot, each); every α's sum still runs
+			// over the rows in row order.
+			se := errs[f]
+			for i := 0; i < n; i++ {
+				if folds[i] != f || w[i] == 0 {
+					continue
 				}
-				if fw[f] > 0 {
-					errs[f][a] = se / fw[f]
+				row := x.RawRowView(i)
+				for a, pt := range pr.Points {
+					e := y[i] - pt.Intercept - kernel.Dot(pt.Coef, row)
+					se[a] += w[i] * e * e
+				}
+			}
+			if fw[f] > 0 {
+				for a := range se {
+					se[a] /= fw[f]
 				}
 			}
 		}

@@ -370,27 +370,41 @@ func TestConstantColumn(t *testing.T) {
 	}
 }
 
-// TestGramKernel: the blocked AᵀA kernel equals the triple loop, for row
-// counts that do and do not divide by its four-row unrolling.
+// TestGramKernel: the panels of gramRows (kernel.GramUpdate) give the
+// triple loop's Σ v_i (x_i − m)(x_i − m)ᵀ and Σ v_i yc_i (x_i − m), for row
+// counts that do and do not fill a panel, widths that do and do not fill
+// an 8-column tile, and zero weights.
 func TestGramKernel(t *testing.T) {
-	for _, sz := range [][2]int{{7, 5}, {8, 6}, {13, 9}, {4, 1}, {1, 3}} {
-		rows, d := sz[0], sz[1]
-		a := make([]float64, rows*d)
-		for i := range a {
-			a[i] = math.Sin(float64(i))
+	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}} {
+		n, d := sz[0], sz[1]
+		p := &problem{x: make([]float64, n*d), stride: d, n: n, d: d, v: make([]float64, n), m: make([]float64, d), yc: make([]float64, n)}
+		for i := range p.x {
+			p.x[i] = math.Sin(float64(i))
 		}
-		g := make([]float64, d*d)
-		syrkUpper(g, a, rows, d)
+		for i := range n {
+			p.v[i] = float64(i%3) / float64(n) // every third row weightless
+			p.yc[i] = math.Cos(float64(i))
+		}
+		for j := range d {
+			p.m[j] = 0.1 * float64(j)
+		}
+		g, c := make([]float64, d*d), make([]float64, d)
+		p.gramRows(0, n, g, c)
 		for j := 0; j < d; j++ {
-			for k := 0; k < d; k++ {
+			var sc float64
+			for i := range n {
+				sc += p.v[i] * p.yc[i] * (p.x[i*d+j] - p.m[j])
+			}
+			// Sums of at most 300 products of magnitude ≤ 2·(2/n): 1e-13
+			// is far above their rounding error.
+			if math.Abs(sc-c[j]) > 1e-13 {
+				t.Fatalf("%v: c[%d] = %v, want %v", sz, j, c[j], sc)
+			}
+			for k := j; k < d; k++ {
 				var s float64
-				if k >= j {
-					for r := 0; r < rows; r++ {
-						s += a[r*d+j] * a[r*d+k]
-					}
+				for i := range n {
+					s += p.v[i] * (p.x[i*d+j] - p.m[j]) * (p.x[i*d+k] - p.m[k])
 				}
-				// Sums of at most 13 products of magnitude ≤ 1: 1e-13 is
-				// far above their rounding error.
 				if math.Abs(s-g[j*d+k]) > 1e-13 {
 					t.Fatalf("%v: g[%d,%d] = %v, want %v", sz, j, k, g[j*d+k], s)
 				}

@@ -7,11 +7,10 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // problem is the centred, scaled least-squares problem in the coordinates
@@ -194,8 +193,10 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 	return p, nil
 }
 
-// gramBlock is the number of rows centred at a time in blockedGram.
-const gramBlock = 256
+// gramBlock is the number of rows centred at a time in blockedGram: a
+// panel of at most 128 rows of d+1 values (rounded up to a multiple of 8)
+// that stays in L2 while kernel.GramUpdate reads it once per 8×8 tile.
+const gramBlock = 128
 
 // gramChunk is the least number of rows per partial Gram matrix; there are
 // at most gramParts partials. Both are fixed, so the summation order, and
@@ -252,11 +253,16 @@ func (p *problem) blockedGram() {
 }
 
 // gramRows adds the upper triangle of Σ v_i (x_i − m)(x_i − m)ᵀ over rows
-// [lo, hi) into g and Σ v_i yc_i (x_i − m) into c.
+// [lo, hi) into g and Σ v_i yc_i (x_i − m) into c. The rows are centred
+// into panels [√v(x − m), √v·yc, 0…] of width d+1 rounded up to a multiple
+// of 8, whose Gram matrix package linear's AVX-512 kernel accumulates
+// (kernel.GramUpdate, the same bits on every kernel): its leading d×d block
+// is the first sum and its column d the second.
 func (p *problem) gramRows(lo, hi int, g, c []float64) {
 	d := p.d
-	buf := make([]float64, gramBlock*d)
-	yb := make([]float64, gramBlock)
+	m := (d + 1 + 7) &^ 7
+	buf := make([]float64, gramBlock*m) // padding columns stay 0
+	acc := make([]float64, m*m)
 	for i0 := lo; i0 < hi; i0 += gramBlock {
 		rows := 0
 		for i := i0; i < hi && i < i0+gramBlock; i++ {
@@ -266,53 +272,23 @@ func (p *problem) gramRows(lo, hi int, g, c []float64) {
 			}
 			sv := math.Sqrt(vi)
 			src := p.x[i*p.stride : i*p.stride+d]
-			dst := buf[rows*d : (rows+1)*d]
+			dst := buf[rows*m : rows*m+d+1]
 			for j, xv := range src {
 				dst[j] = sv * (xv - p.m[j])
 			}
-			yb[rows] = sv * p.yc[i]
+			dst[d] = sv * p.yc[i]
 			rows++
 		}
 		if rows == 0 {
 			continue
 		}
-		syrkUpper(g, buf[:rows*d], rows, d)
-		a := blas64.General{Rows: rows, Cols: d, Stride: d, Data: buf[:rows*d]}
-		blas64.Gemv(blas.Trans, 1, a, blas64.Vector{N: rows, Inc: 1, Data: yb[:rows]}, 1, blas64.Vector{N: d, Inc: 1, Data: c})
+		kernel.GramUpdate(acc, buf[:rows*m], m, rows)
 	}
-}
-
-// syrkUpper adds the upper triangle of AᵀA into g (d×d, row-major) for
-// the rows×d row-major block a, four rows at a time so each pass over a
-// row of g does four multiply-adds per element loaded and stored.
-func syrkUpper(g, a []float64, rows, d int) {
-	r := 0
-	for ; r+4 <= rows; r += 4 {
-		a0 := a[r*d : (r+1)*d]
-		a1 := a[(r+1)*d : (r+2)*d]
-		a2 := a[(r+2)*d : (r+3)*d]
-		a3 := a[(r+3)*d : (r+4)*d]
-		for j := 0; j < d; j++ {
-			b0, b1, b2, b3 := a0[j], a1[j], a2[j], a3[j]
-			gj := g[j*d+j : (j+1)*d]
-			x0, x1, x2, x3 := a0[j:], a1[j:], a2[j:], a3[j:]
-			x0, x1, x2, x3 = x0[:len(gj)], x1[:len(gj)], x2[:len(gj)], x3[:len(gj)]
-			for k := range gj {
-				gj[k] += b0*x0[k] + b1*x1[k] + b2*x2[k] + b3*x3[k]
-			}
+	for j := 0; j < d; j++ {
+		for k := j; k < d; k++ {
+			g[j*d+k] += acc[j*m+k]
 		}
-	}
-	for ; r < rows; r++ {
-		a0 := a[r*d : (r+1)*d]
-		for j := 0; j < d; j++ {
-			b0 := a0[j]
-			gj := g[j*d+j : (j+1)*d]
-			x0 := a0[j:]
-			x0 = x0[:len(gj)]
-			for k := range gj {
-				gj[k] += b0 * x0[k]
-			}
-		}
+		c[j] += acc[j*m+d]
 	}
 }
 

@@ -112,11 +112,14 @@ func TestExactSolversAgree(t *testing.T) {
 			t.Fatal(s, err)
 		}
 		// Well-conditioned (cond of the standardised design ≈ 1.1): every
-		// exact method agrees to ~1e-12; L-BFGS stops at GradTol 1e-8,
-		// which on this unit-curvature problem is ~1e-8 in the coefficients.
+		// exact method agrees to ~1e-12. L-BFGS stops at a relative gap
+		// of 1e-10 (GapTol's default); with F* ≈ σ²/2 = 0.005 and Hessian
+		// eigenvalues ≈ 1, ½‖Δθ‖² ≤ 1e-10·F* bounds the standardised
+		// coefficients' error by 1e-6, and coefficient j's by 1e-6/s_j ≤
+		// 1e-6 (s_j = j+1), 2e-6 relative to |β_j| ≥ 0.5.
 		tol := 1e-11
 		if !s.Exact() {
-			tol = 1e-7
+			tol = 2e-6
 		}
 		for j := range d {
 			if math.Abs(r.Coef[j]-ref.Coef[j]) > tol*math.Abs(ref.Coef[j]) {

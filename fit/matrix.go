@@ -72,6 +72,13 @@ func (s Solver) Exact() bool { return s == QR || s == SVD || s == Cholesky }
 // for L1 and elastic-net penalties, which have no closed form.
 func (s Solver) Penalized() bool { return s == CD || s == FISTA }
 
+// Stochastic reports whether s is an optimiser that takes mini-batches
+// (Optim.BatchSize): all the iterative ones but gd and lbfgs, which always
+// run on the full batch.
+func (s Solver) Stochastic() bool {
+	return s.Valid() && !s.Exact() && !s.Penalized() && s != GD && s != LBFGS
+}
+
 // Valid reports whether s names a solver.
 func (s Solver) Valid() bool { return s >= 0 && s < numSolvers }
 
@@ -191,6 +198,9 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 	if math.IsNaN(s.GapTol) || s.GapTol < 0 && solver.Penalized() {
 		return &SettingsError{"GapTol", fmt.Sprintf("%v must be ≥ 0 for %s", s.GapTol, solver)}
 	}
+	if s.Optim.Average && !solver.Stochastic() {
+		return &SettingsError{"Optim.Average", "averages the iterates of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not " + solver.String()}
+	}
 	if s.LineSearch && solver != GD {
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
 	}
@@ -266,6 +276,8 @@ func iterativeField(o optim.Settings) string {
 		return "Patience"
 	case o.Proximal:
 		return "Proximal"
+	case o.Average:
+		return "Average"
 	case o.Resume != nil:
 		return "Resume"
 	case o.Recorder != nil:
@@ -334,10 +346,16 @@ type Result struct {
 	ExactObjective float64
 	Optim          *optim.Result // nil for exact solvers
 	Gap            *Gap          // nil for exact solvers or when Exact is nil
-	Why            *Why          // nil for exact solvers
+	// GapTol is the tolerance on Gap.ObjectiveRel that decided the success
+	// of an optimiser's fit (Settings.GapTol with its default resolved;
+	// negative when the test was off); 0 for exact and penalised solvers.
+	GapTol float64
+	Why    *Why // nil for exact solvers
 
 	Center, Scale []float64 // standardisation of an iterative fit (nil when raw)
 	FitTime       time.Duration
+
+	subgradient bool // an L1 part applied by its subgradient: the steps do not settle
 }
 
 // Matrix fits y ≈ b + Xβ to the rows of a matrix held in memory. Data errors (non-finite
@@ -442,12 +460,20 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if res.Reference != nil {
 		res.ExactObjective = objectiveAt(prob, pen, res.Reference, center, scale, intercept)
 		settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}
+		res.GapTol = gapTol(s.GapTol)
+	}
+	mean, sd := targetMoments(y, s.Weights)
+	if scale != nil {
+		prob.Scale = sd
 	}
 	x0 := make([]float64, prob.Dim)
 	if s.Init != nil {
 		copy(x0, standardizeParams(s.Init, center, scale, intercept))
+	} else if intercept && center != nil {
+		x0[d] = mean
 	}
 	or, err := optim.Minimize(ctx, prob, x0, &settings, opt)
+	res.subgradient = hasL1(pen) && !settings.Proximal
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
 	// With the data's own standardisation and an intercept, the Hessian's
@@ -490,6 +516,25 @@ func objectiveAt(prob optim.Problem, pen penalty.Penalty, m *lsq.Linear, center,
 		f += pen.Value(th[:prob.Penalized])
 	}
 	return f
+}
+
+// gapTol resolves Settings.GapTol's default (optim.Optimum's).
+func gapTol(t float64) float64 {
+	if t == 0 {
+		return 1e-10
+	}
+	return t
+}
+
+// hasL1 reports whether a penalty has an L1 part (no gradient at zero).
+func hasL1(p penalty.Penalty) bool {
+	switch v := p.(type) {
+	case penalty.L1:
+		return true
+	case penalty.ElasticNet:
+		return v.L1Ratio > 0
+	}
+	return false
 }
 
 func ridgeOf(p penalty.Penalty) float64 {

@@ -90,7 +90,19 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 		prob = q.Problem(center, scale, &stream.Shuffle{Parts: parts, Rows: s.ShuffleBuffer})
 	}
 	settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}
-	or, err := optim.Minimize(ctx, prob, make([]float64, prob.Dim), &settings, NewOptimizer(solver, s))
+	res.GapTol = gapTol(s.GapTol)
+	// The default start and adaptive scale of Matrix (start.go), from the
+	// accumulator's moments of y.
+	x0 := make([]float64, prob.Dim)
+	if intercept && center != nil && q.N() > 0 {
+		_, ybar := q.Means()
+		_, ss := q.CentredNorms()
+		x0[prob.Dim-1] = ybar
+		if sd := ss / math.Sqrt(q.SumWeights()); scale != nil && sd > 0 && !math.IsInf(sd, 0) {
+			prob.Scale = sd
+		}
+	}
+	or, err := optim.Minimize(ctx, prob, x0, &settings, NewOptimizer(solver, s))
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
 	mu, l := q.Hessian(center, scale)

@@ -33,6 +33,9 @@ func (r *Result) Verdict() string {
 		return fmt.Sprintf("%s: the objective stopped moving%s", head, far)
 	case lsq.IterationLimit:
 		msg := head + far
+		if r.subgradient {
+			return msg + "; the L1 penalty is applied by its subgradient, whose steps never settle at the optimum (a proximal step or coordinate descent does)"
+		}
 		if w := r.Why; w != nil && w.Contraction < 1 && r.Solver == GD {
 			msg += fmt.Sprintf("; at the rate %.3g the error shrinks by a factor %.6g per step (Hessian condition %.3g), so about %.3g steps cut it by 1e6", w.LR, w.Contraction, w.Cond, w.StepsFor1e6)
 		}

@@ -247,6 +247,17 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 	for i := 0; i < kmax; i++ {
 		copy(a.Data[i*d+i:i*d+d], a1.Data[i*a1.Stride+i:i*a1.Stride+d])
 	}
+	return qrSmall(a, c1.Data[:kmax], st.sumW, st.scales, res, rcond, ridge)
+}
+
+// qrSmall finishes a QR solve from the triangular factor R (kmax×d, upper,
+// zero below the diagonal, overwritten) of the standardised design and
+// c = Q₁ᵀb (len kmax): the pivoted QR of R (dgeqp3) for the rank decision,
+// then the solution, the ridge solution or, for a rank-deficient design
+// without ridge, nil gamma.
+func qrSmall(a blas64.General, c1 []float64, sumW float64, scales []float64, res *Result, rcond, ridge float64) ([]float64, [][]float64, error) {
+	kmax, d := a.Rows, a.Cols
+	work := make([]float64, 1)
 	jpvt := make([]int, d)
 	for j := range jpvt {
 		jpvt[j] = -1
@@ -271,7 +282,7 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return a.Data[i*d+j] }, kmax, d)
 
 	// c = Q₂ᵀ(Q₁ᵀb)[:kmax].
-	c := blas64.General{Rows: kmax, Cols: 1, Stride: 1, Data: append([]float64(nil), c1.Data[:kmax]...)}
+	c := blas64.General{Rows: kmax, Cols: 1, Stride: 1, Data: append([]float64(nil), c1...)}
 	lapack64.Ormqr(blas.Left, blas.Trans, a, tau, c, work[:1], -1)
 	if w := int(work[0]); w > len(work) {
 		work = make([]float64, w)
@@ -285,9 +296,9 @@ func qrFloat(st *standardized, res *Result, rcond, ridge float64) ([]float64, []
 		for i := 0; i < kmax; i++ {
 			copy(aug.Data[i*d+i:i*d+d], a.Data[i*d+i:i*d+d])
 		}
-		lam := math.Sqrt(st.sumW * ridge)
+		lam := math.Sqrt(sumW * ridge)
 		for k := 0; k < d; k++ {
-			aug.Data[(kmax+k)*d+k] = lam / st.scales[jpvt[k]]
+			aug.Data[(kmax+k)*d+k] = lam / scales[jpvt[k]]
 		}
 		rhs := blas64.General{Rows: m2, Cols: 1, Stride: 1, Data: make([]float64, m2)}
 		copy(rhs.Data, c.Data[:kmax])

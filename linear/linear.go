@@ -58,8 +58,11 @@ const (
 	// cond²·ε·√n_b (n_b ≈ n/64 rows per reduction block). Singular,
 	// worse-conditioned or penalised designs, and an RCond near 1/cond,
 	// use Householder QR (LAPACK's dgeqrf, then dgeqp3 on its triangular
-	// factor for the rank decision). Results are bit-identical for any
-	// GOMAXPROCS.
+	// factor for the rank decision); from 4096 rows on it is the parallel
+	// tall-skinny QR of tsqr.go (row blocks factorised on all cores in
+	// L2-sized chunks, their factors merged in block order), and a
+	// rank-deficient design takes its minimum-norm solution from the SVD of
+	// the small factor. Results are bit-identical for any GOMAXPROCS.
 	Double
 	// DoubleDouble carries out centring, scaling, the pivoted Householder
 	// QR, the solve, the residuals and the covariance in double-double
@@ -343,7 +346,12 @@ func solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	if prec == Double {
-		res, err := fitFloat(x, y, &set)
+		fitDouble := fitFloat
+		if tsqrEligible(n, d, &set) {
+			// Tall designs the Gram path declined: parallel TSQR (tsqr.go).
+			fitDouble = fitTSQR
+		}
+		res, err := fitDouble(x, y, &set)
 		// A design that looks rank-deficient in float64 may be merely
 		// ill-conditioned: with Auto, decide again in double-double when
 		// that costs at most a few seconds.

@@ -30,8 +30,13 @@
 // iteration without forming it) plus the penalty's curvature: gradient
 // descent on a quadratic diverges beyond 2/L. Mini-batch SGD and momentum
 // methods derive theirs from the same L (see SGD.DefaultRate); the adaptive
-// methods use PyTorch's defaults. RangeTest runs Smith's learning-rate range
-// test.
+// methods use PyTorch's defaults, or, when Problem.Scale gives the size of
+// the solution's coordinates, rates in its units (AdaGrad's D/√2 of Duchi
+// et al., Adam's 1e-3 of Kingma & Ba, Keras's 1e-3 for RMSProp). The epoch
+// limit counts work, not passes: DefaultEpochs gives small problems the
+// steps their conditioning needs. Settings.Average reports the tail average
+// of a stochastic fit's iterates (Polyak–Ruppert). RangeTest runs Smith's
+// learning-rate range test.
 //
 // # Reproducibility
 //

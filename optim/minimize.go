@@ -26,7 +26,8 @@ type Settings struct {
 	// LearningRate is the base rate η₀; 0 means automatic: the optimiser's
 	// DefaultRate given L, the largest eigenvalue of the Hessian of the loss
 	// plus the penalty's Curvature — 1/L for full-batch gradient methods,
-	// smaller with mini-batches, PyTorch's defaults for the adaptive ones.
+	// smaller with mini-batches, PyTorch's defaults for the adaptive ones
+	// (rates in units of Problem.Scale when it is set).
 	LearningRate float64
 
 	// Schedule multiplies η₀ (nil means constant). It is evaluated with
@@ -38,8 +39,9 @@ type Settings struct {
 	StepSchedule bool
 
 	// Epochs is the limit on epochs (full passes; for L-BFGS and GD,
-	// iterations). 0 means 1000. On resume it counts from the first epoch of
-	// the original fit.
+	// iterations). 0 means DefaultEpochs(Problem.Samples, Problem.Dim): 1000,
+	// or more for small problems. On resume it counts from the first epoch
+	// of the original fit.
 	Epochs int
 
 	// BatchSize is the mini-batch size; 0, or at least Problem.Samples, means
@@ -47,6 +49,23 @@ type Settings struct {
 	// PCG generator seeded with Seed, so the same seed gives the same batches.
 	BatchSize int
 	Seed      uint64
+
+	// Average reports the average of the iterates instead of the last one
+	// (Polyak–Ruppert averaging: Ruppert 1988; Polyak & Juditsky 1992;
+	// scikit-learn's SGDRegressor(average=True)). With a constant rate the
+	// iterates of a stochastic method wander about the optimum at a distance
+	// that grows with the rate; their average does not, and for least
+	// squares averaged constant-rate SGD converges at the statistical rate
+	// O(1/t) (Bach & Moulines, NeurIPS 2013). The average is taken over the
+	// tail of the run: it restarts at the start of epochs 1, 2, 3, 5, 9, 17,
+	// … (2^k + 1), so that it always covers at least the last half of the
+	// epochs run and forgets the start point (tail averaging; Jain, Kakade,
+	// Kidambi, Netrapalli & Sidford, JMLR 2018). The objective, the
+	// gradient, the stopping tests, early stopping and the Recorder see the
+	// average; the updates continue from the last iterate. It applies to
+	// stochastic fits only (BatchSize below Problem.Samples): on the full
+	// batch there is no noise to average, and Result.Averaged is false.
+	Average bool
 
 	// Penalty is added to the loss on the first Problem.Penalized
 	// coordinates. By default its (sub)gradient is added to the gradient;
@@ -149,6 +168,7 @@ type Result struct {
 	Lipschitz   float64       // L including the penalty's curvature; NaN if not needed
 	Runtime     time.Duration // wall time of this call
 	Checkpoint  *Checkpoint   // state to resume from
+	Averaged    bool          // X is the average of the iterates (Settings.Average on a stochastic fit)
 }
 
 // Checkpoint is the complete state of a fit at an epoch boundary. It
@@ -167,6 +187,11 @@ type Checkpoint struct {
 	Optimizer     []byte
 	Schedule      []byte
 	ScheduleState bool
+	// AvgX is the running average of the iterates since its last restart
+	// and AvgN the number of iterates in it (Settings.Average); X is then
+	// the last iterate, from which the updates continue.
+	AvgX []float64
+	AvgN int
 }
 
 // MarshalBinary encodes the checkpoint with encoding/gob, which keeps the
@@ -200,6 +225,7 @@ type settings struct {
 	penalized        int
 	proximal         bool
 	stochastic       bool
+	average          bool
 	batch            int
 	stepper          Stepper
 	scheduleObserver schedule.Observer
@@ -269,6 +295,9 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	}
 	m.lip = math.NaN()
 	m.fast = fastSGD(p, &set, o)
+	if set.average {
+		m.avg = make([]float64, d)
+	}
 
 	res := &Result{ValLoss: math.NaN(), Lipschitz: math.NaN()}
 	epoch, bestVal, wait := 0, math.Inf(1), 0
@@ -276,6 +305,9 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	if cp == nil {
 		copy(m.x, x0)
 		m.step = 0
+		if m.avg != nil {
+			copy(m.avg, x0)
+		}
 		m.baseLR = set.LearningRate
 		if m.baseLR == 0 {
 			m.baseLR = m.autoRate()
@@ -290,6 +322,14 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 			return &Result{X: m.x, Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN(), Epochs: cp.Epoch, Steps: cp.Step}, err
 		}
 		bestVal, wait = cp.BestVal, cp.Wait
+		if m.avg != nil {
+			if len(cp.AvgX) != d {
+				return &Result{X: m.x, Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN(), Epochs: cp.Epoch, Steps: cp.Step},
+					fmt.Errorf("optim: checkpoint has no average of the iterates (Average was off when it was written)")
+			}
+			copy(m.avg, cp.AvgX)
+			m.avgN = cp.AvgN
+		}
 		if cp.BestX != nil {
 			bestX = append([]float64(nil), cp.BestX...)
 		}
@@ -300,7 +340,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	res.LR = m.baseLR
 	res.Lipschitz = m.lip
 
-	f, loss := m.eval(m.g, m.x)
+	f, loss := m.eval(m.g, m.point())
 	first, prev, best := f, math.NaN(), f
 	if cp != nil {
 		first, prev, best = cp.First, cp.Prev, cp.Best
@@ -342,7 +382,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		if batchBad {
 			f, loss = math.NaN(), math.NaN()
 		} else if set.stepper == nil {
-			f, loss = m.eval(m.g, m.x)
+			f, loss = m.eval(m.g, m.point())
 		} else {
 			f, loss = m.lastF, m.lastLoss
 		}
@@ -372,10 +412,10 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		if set.Patience > 0 && p.Validation != nil {
 			if val < bestVal-set.MinDelta {
 				bestVal, wait = val, 0
-				bestX = append(bestX[:0], m.x...)
+				bestX = append(bestX[:0], m.point()...)
 			} else if wait++; wait >= set.Patience {
-				copy(m.x, bestX)
-				f, loss = m.eval(m.g, m.x)
+				copy(m.point(), bestX)
+				f, loss = m.eval(m.g, m.point())
 				gnorm, val = m.gradNorm(lr), bestVal
 				status = lsq.EarlyStopped
 				break
@@ -392,7 +432,8 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		prev = f
 	}
 
-	res.X = m.x
+	res.X = m.point()
+	res.Averaged = m.avg != nil && m.avgN > 0
 	res.Objective, res.Loss, res.GradNorm, res.ValLoss = f, loss, gnorm, val
 	res.Status = status
 	res.FinalLR = lr
@@ -404,6 +445,9 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	}
 	if bestX != nil {
 		c.BestX = append([]float64(nil), bestX...)
+	}
+	if m.avg != nil {
+		c.AvgX, c.AvgN = append([]float64(nil), m.avg...), m.avgN
 	}
 	c.RNG, _ = pcg.MarshalBinary()
 	if st, ok := o.(encoding.BinaryMarshaler); ok {
@@ -503,7 +547,7 @@ func (m *run) restore(cp *Checkpoint, pcg *rand.PCG) error {
 func (s *settings) resolve(p Problem, o Optimizer) {
 	s.epochs = s.Epochs
 	if s.epochs == 0 {
-		s.epochs = 1000
+		s.epochs = DefaultEpochs(p.Samples, p.Dim)
 	}
 	if s.epochs < 0 {
 		panic(fmt.Sprintf("optim: negative Epochs %d", s.Epochs))
@@ -554,6 +598,7 @@ func (s *settings) resolve(p Problem, o Optimizer) {
 	}
 	s.batch = s.BatchSize
 	s.stochastic = s.stepper == nil && s.batch > 0 && (p.BatchLossGrad != nil || p.Batches != nil) && p.Samples > 0 && s.batch < p.Samples
+	s.average = s.Average && s.stochastic
 }
 
 // run is the state of one Minimize call.
@@ -574,6 +619,38 @@ type run struct {
 	preClip       float64
 	stepEval      func(grad, x []float64) float64
 	fast          *kernel.LS // batch-1 SGD on a LeastSquares problem, see fastSGD
+	avg           []float64  // the average of the iterates (Settings.Average), nil without
+	avgN          int        // iterates in avg since its last restart
+}
+
+// point is where the fit is evaluated: the average of the iterates when
+// averaging (once it holds one), the iterate otherwise.
+func (m *run) point() []float64 {
+	if m.avg != nil && m.avgN > 0 {
+		return m.avg
+	}
+	return m.x
+}
+
+// restartsAverage reports whether the average of the iterates restarts at
+// the start of the given epoch (1-based): epochs 1, 2, 3, 5, 9, 17, …, so
+// that after epoch E it covers epochs 2^k+1 … E with 2^k < E ≤ 2^(k+1), at
+// least the last half.
+func restartsAverage(epoch int) bool {
+	e := epoch - 1
+	return e&(e-1) == 0 // 0 or a power of two
+}
+
+// accumulate adds the current iterate to the running average.
+func (m *run) accumulate() {
+	if m.avg == nil {
+		return
+	}
+	m.avgN++
+	w := 1 / float64(m.avgN)
+	for j, v := range m.x {
+		m.avg[j] += w * (v - m.avg[j])
+	}
 }
 
 // fastSGD returns the kernel to step on directly when the fit is plain SGD
@@ -582,7 +659,7 @@ type run struct {
 // (kernel.LS.SGDStep), with the floating-point operations of the general path
 // (BatchLossGrad, then SGD.Update) in the same order, so the same bits.
 func fastSGD(p Problem, s *settings, o Optimizer) *kernel.LS {
-	if _, ok := o.(*SGD); !ok || !s.stochastic || s.batch != 1 {
+	if _, ok := o.(*SGD); !ok || !s.stochastic || s.batch != 1 || s.average {
 		return nil
 	}
 	if s.Penalty != nil || s.ClipNorm != 0 || s.ClipValue != 0 {
@@ -720,6 +797,36 @@ func (m *run) estimateLipschitz() float64 {
 	return lambda
 }
 
+// DefaultEpochs is the epoch limit when Settings.Epochs is 0: 1000, or, for
+// a problem of n rows and dim parameters so small that 1000 passes cost less
+// than WorkBudget multiply-adds, as many epochs as that budget pays for
+// (⌈WorkBudget/(n·dim)⌉), at most MaxDefaultEpochs (on a few rows the cost
+// of an epoch is the driver's, about a microsecond, not the pass's). Gradient methods need a number of steps that grows
+// with the conditioning of the problem, not with its size (κ·ln(1/ε) for
+// gradient descent at 1/L: Nesterov 2004, §2.1.5), so a limit counted in
+// passes starves the small problems, which are cheap: the Longley data (16
+// rows) needs about 10⁵ steps. The budget is about a tenth of a second of
+// passes; the gap test (Settings.Optimum) ends a fit long before when it
+// converges. n = 0 (not a sum over rows) means 1000.
+func DefaultEpochs(n, dim int) int {
+	const least = 1000
+	if n <= 0 || dim <= 0 {
+		return least
+	}
+	e := math.Ceil(WorkBudget / (float64(n) * float64(dim)))
+	if e <= least {
+		return least
+	}
+	return int(math.Min(e, MaxDefaultEpochs))
+}
+
+// MaxDefaultEpochs bounds DefaultEpochs.
+const MaxDefaultEpochs = 1e6
+
+// WorkBudget is the work, in multiply-adds of full passes n·dim, that
+// DefaultEpochs allows a small problem.
+const WorkBudget = 1e8
+
 func (m *run) autoRate() float64 {
 	l := math.NaN()
 	switch m.o.(type) {
@@ -731,6 +838,11 @@ func (m *run) autoRate() float64 {
 	frac := 1.0
 	if m.s.stochastic {
 		frac = float64(m.s.batch) / float64(m.p.Samples)
+	}
+	if sr, ok := m.o.(scaledRater); ok {
+		if sc := m.p.Scale; sc > 0 && !math.IsInf(sc, 1) {
+			return sr.scaledRate(sc)
+		}
 	}
 	if dr, ok := m.o.(DefaultRater); ok {
 		return dr.DefaultRate(l, frac)
@@ -801,12 +913,18 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 		m.prox(lr)
 		m.step++
 	case m.p.Batches != nil:
+		if m.avg != nil && restartsAverage(epoch) {
+			m.avgN = 0
+		}
 		return m.sourceEpoch(lr)
 	default:
 		for i := range m.perm {
 			m.perm[i] = i
 		}
 		m.rng.Shuffle(len(m.perm), func(i, j int) { m.perm[i], m.perm[j] = m.perm[j], m.perm[i] })
+		if m.avg != nil && restartsAverage(epoch) {
+			m.avgN = 0
+		}
 		if m.fast != nil {
 			return m.fastEpoch(lr)
 		}
@@ -859,6 +977,7 @@ func (m *run) batchStep(bl, lr float64) bool {
 	m.o.Update(m.x, m.gb, lr)
 	m.prox(lr)
 	m.step++
+	m.accumulate()
 	return true
 }
 
@@ -873,13 +992,14 @@ func (m *run) gradNorm(lr float64) float64 {
 	if !m.s.proximal {
 		return floats.Norm(m.g, 2)
 	}
-	copy(m.tmp, m.x)
+	x := m.point()
+	copy(m.tmp, x)
 	floats.AddScaled(m.tmp, -lr, m.g)
 	k := m.s.penalized
 	m.s.Penalty.Prox(m.tmp[:k], lr)
 	s := 0.0
 	for j := range m.tmp {
-		d := (m.x[j] - m.tmp[j]) / lr
+		d := (x[j] - m.tmp[j]) / lr
 		s += d * d
 	}
 	return math.Sqrt(s)
@@ -889,7 +1009,7 @@ func (m *run) validation() float64 {
 	if m.p.Validation == nil {
 		return math.NaN()
 	}
-	return m.p.Validation(m.x)
+	return m.p.Validation(m.point())
 }
 
 func (m *run) divergence(epoch int, f, best, lr float64) error {

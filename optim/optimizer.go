@@ -39,6 +39,14 @@ type DefaultRater interface {
 	DefaultRate(l, batchFrac float64) float64
 }
 
+// scaledRater is implemented by the adaptive methods, whose steps are about
+// η per coordinate whatever the gradient's scale: given Problem.Scale, the
+// typical size of the solution's coordinates, scaledRate returns the default
+// rate in those units.
+type scaledRater interface {
+	scaledRate(scale float64) float64
+}
+
 // penalizedSetter is implemented by optimisers that need to know which
 // coordinates are penalised (AdamW's decoupled decay): the first k.
 type penalizedSetter interface {
@@ -334,6 +342,13 @@ func (o *AdaGrad) Update(x, g []float64, lr float64) {
 // DefaultRate returns PyTorch's 1e-2.
 func (o *AdaGrad) DefaultRate(_, _ float64) float64 { return 1e-2 }
 
+// With a known scale D of the solution's coordinates the rate is D/√2, the
+// step of Duchi, Hazan & Singer (JMLR 2011, the diagonal AdaGrad bound with
+// η = D∞/√2), D∞ the largest distance of a coordinate from the optimum. Its
+// effective rate η/√(Σg²) already decays like 1/√t: PyTorch's 1e-2, meant
+// for coordinates of order 1e-2, barely moves a coordinate of order 1.
+func (o *AdaGrad) scaledRate(d float64) float64 { return d / math.Sqrt2 }
+
 // MarshalBinary returns the accumulator.
 func (o *AdaGrad) MarshalBinary() ([]byte, error) { return encodeState(nil, o.sum), nil }
 
@@ -377,6 +392,13 @@ func (o *RMSProp) Update(x, g []float64, lr float64) {
 
 // DefaultRate returns PyTorch's 1e-2.
 func (o *RMSProp) DefaultRate(_, _ float64) float64 { return 1e-2 }
+
+// With a known scale D of the solution's coordinates the rate is 1e-3·D:
+// Keras's default rate for RMSprop (1e-3), in the units of the solution.
+// RMSProp's steps do not shrink as the gradient does (g/√v stays of order
+// 1 in the noise), so its rate sets how far it ends from the optimum;
+// PyTorch's 1e-2 leaves it ten times further.
+func (o *RMSProp) scaledRate(d float64) float64 { return 1e-3 * d }
 
 // MarshalBinary returns the running average.
 func (o *RMSProp) MarshalBinary() ([]byte, error) { return encodeState(nil, o.v), nil }
@@ -443,6 +465,10 @@ func adamStep(x, g, m, v []float64, lr, b1, b2, eps float64, t int) {
 
 // DefaultRate returns PyTorch's 1e-3.
 func (o *Adam) DefaultRate(_, _ float64) float64 { return 1e-3 }
+
+// With a known scale D of the solution's coordinates the rate is 1e-3·D:
+// Kingma & Ba's 1e-3 (2015, Algorithm 1), in the units of the solution.
+func (o *Adam) scaledRate(d float64) float64 { return 1e-3 * d }
 
 // MarshalBinary returns the step count and moments.
 func (o *Adam) MarshalBinary() ([]byte, error) { return encodeState([]int{o.t}, o.m, o.v), nil }

@@ -52,6 +52,17 @@ type Problem struct {
 	// Hessian-vector products.
 	Lipschitz func() float64
 
+	// Scale is the typical size D of the solution's coordinates, for the
+	// default rates of the adaptive methods, which move each coordinate by
+	// about η per step whatever the gradient's scale, so that their rates
+	// are in the units of the parameters (the rates from L of the other
+	// methods adapt to the problem's scale by themselves). With it AdaGrad's
+	// default rate is D/√2 and RMSProp's, Adam's and AdamW's 1e-3·D (see
+	// their types). For least squares on standardised features D is the
+	// standard deviation of y, the size of the standardised coefficients
+	// (package fit sets it). 0 means unknown: PyTorch's rates.
+	Scale float64
+
 	// Validation returns the loss on held-out data at x; nil when there is
 	// none. It drives early stopping and the Plateau schedule.
 	Validation func(x []float64) float64

@@ -25,7 +25,7 @@ measure <- function(task, tool, f, note = "") {
   emit(task, tool, wall, cpu, note)
 }
 
-if (any(c("ols", "lasso") %in% tasks)) {
+if (any(c("ols", "lasso", "cv") %in% tasks)) {
   con <- file(opt$bin, "rb")
   hdr <- readBin(con, "integer", 4, size = 4, endian = "little")
   n <- hdr[1]; d <- hdr[3]
@@ -46,5 +46,10 @@ if (any(c("ols", "lasso") %in% tasks)) {
     suppressMessages(library(glmnet))
     measure("lasso", "R glmnet", function() glmnet(x, y, alpha = 1, nlambda = 100, lambda.min.ratio = 1e-3),
             sprintf("glmnet %s, thresh 1e-7 (default)", packageVersion("glmnet")))
+  }
+  if ("cv" %in% tasks) {
+    suppressMessages(library(glmnet))
+    measure("cv", "R cv.glmnet", function() cv.glmnet(x, y, alpha = 1, nlambda = 100, lambda.min.ratio = 1e-3, nfolds = 10),
+            sprintf("glmnet %s, 10 folds", packageVersion("glmnet")))
   }
 }

@@ -51,7 +51,7 @@ def main():
     import sklearn
     from sklearn.linear_model import LinearRegression, SGDRegressor, lasso_path
 
-    if tasks & {"ols", "grad", "lasso", "sgd"}:
+    if tasks & {"ols", "illcond", "collinear", "grad", "lasso", "sgd"}:
         with open(a.bin, "rb") as f:
             n, d = struct.unpack("<qq", f.read(16))
         raw = np.fromfile(a.bin, dtype="<f8", offset=16).reshape(n, d + 1)
@@ -82,6 +82,19 @@ def main():
             sgd = lambda: SGDRegressor(max_iter=1, tol=None, penalty=None, learning_rate="constant", eta0=1e-3,
                                        random_state=0).fit(x, y)
             measure("sgd", "sklearn SGDRegressor", sgd, a.reps, a.budget, "max_iter=1")
+        # The designs the Gram path declines (bench/declined.go): column 1
+        # replaced by x0 + 1e-6*noise or by x0 + x2, restored afterwards.
+        for kind in ("illcond", "collinear"):
+            if kind not in tasks:
+                continue
+            col1 = x[:, 1].copy()
+            if kind == "illcond":
+                x[:, 1] = x[:, 0] + 1e-6 * np.random.default_rng(2).standard_normal(n)
+            else:
+                x[:, 1] = x[:, 0] + x[:, 2]
+            measure(kind, "sklearn LinearRegression", lambda: LinearRegression().fit(x, y), a.reps, a.budget,
+                    f"scikit-learn {sklearn.__version__}")
+            x[:, 1] = col1
         del x, y
 
     if tasks & {"csv", "e2e"}:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -113,6 +114,7 @@ type cvOutput struct {
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
 	Model        string      `json:"model,omitempty"`
 	Plot         string      `json:"plot,omitempty"`
+	Timings      timings     `json:"timings"` // load: reading the data; fit: the cross-validation and the refit
 }
 
 // cvCurve summarises the curve of one mixing value when several are compared.
@@ -165,10 +167,12 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if err := refuseOverwrite(o.SaveFolds, o.File, o.Output); err != nil {
 		return err
 	}
+	start := time.Now()
 	fr, foldIDs, err := o.loadFolds(stdio)
 	if err != nil {
 		return err
 	}
+	loaded := time.Now()
 	n := fr.Rows()
 	ps.Weights = fr.Weights
 	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE, FoldIDs: foldIDs}
@@ -181,6 +185,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 			return err
 		}
 	}
+	tm := timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()}
 	for _, c := range res.Curves {
 		if err := checkAlphaMax(c.AlphaMax, fr.Target); err != nil {
 			return err
@@ -195,7 +200,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE, Choose: o.Choose,
 		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
 		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(weightedMSE(fr, ref.Coef, ref.Intercept)),
-		Status: ref.Status.String(),
+		Status: ref.Status.String(), Timings: tm,
 	}
 	chosen := cb.Min
 	if oneSE {

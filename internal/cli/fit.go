@@ -47,6 +47,7 @@ type fitOptions struct {
 	ClipValue  float64
 	Tol        float64
 	GradTol    float64
+	Average    bool
 	ValFrac    float64
 	Patience   int
 	WeightDec  float64
@@ -139,7 +140,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
 	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
 	f.StringVar(&opts.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
-	f.IntVar(&opts.Epochs, "epochs", 1000, "epoch limit for iterative solvers")
+	f.IntVar(&opts.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
 	f.IntVar(&opts.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for mini-batches and the validation split")
 	f.StringVar(&opts.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
@@ -147,7 +148,8 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.BoolVar(&opts.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
 	f.Float64Var(&opts.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
 	f.Float64Var(&opts.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
-	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap)")
+	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε)")
+	f.BoolVar(&opts.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half of the epochs (Polyak–Ruppert averaging)")
 	f.Float64Var(&opts.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
 	f.Float64Var(&opts.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
 	f.IntVar(&opts.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
@@ -179,9 +181,6 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.Float64Var(&opts.LoRAAlpha, "lora-alpha", 0, "LoRA's α: the update is scaled by α/r (default r, a scale of 1)")
 	return cmd
 }
-
-// stochasticSolvers get a default mini-batch of 32 rows.
-var stochasticSolvers = map[fit.Solver]bool{fit.SGD: true, fit.Momentum: true, fit.Nesterov: true, fit.AdaGrad: true, fit.RMSProp: true, fit.Adam: true, fit.AdamW: true}
 
 // fitPlan is the validated form of fitOptions.
 type fitPlan struct {
@@ -256,8 +255,8 @@ func (o *fitOptions) checkNumbers() error {
 	if err := o.robustFlags().check(o); err != nil {
 		return err
 	}
-	if o.Epochs < 1 {
-		return usagef("--epochs %d must be at least 1", o.Epochs)
+	if o.Epochs < 0 {
+		return usagef("--epochs %d must be positive, or 0 for the automatic limit", o.Epochs)
 	}
 	if o.BatchSize < 0 {
 		return usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
@@ -315,12 +314,19 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 		s.Optim = optim.Settings{Epochs: o.Epochs}
 		return
 	}
-	batch := o.BatchSize
-	if !o.changed("batch-size") && stochasticSolvers[s.Solver] {
-		batch = 32
+	// A solver given alone runs with fit.Defaults: for the stochastic ones
+	// mini-batches of 32, averaged iterates and the gap tolerance 1e-6.
+	def := fit.Defaults(s.Solver)
+	batch, tol, average := o.BatchSize, o.Tol, def.Optim.Average && o.Average
+	if !o.changed("batch-size") {
+		batch = def.Optim.BatchSize
 	}
+	if !o.changed("tol") && def.GapTol != 0 {
+		tol = def.GapTol
+	}
+	s.GapTol = tol
 	s.Optim = optim.Settings{
-		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed,
+		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed, Average: average,
 		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
 		Patience: o.Patience, Proximal: o.Proximal,
 	}
@@ -337,8 +343,8 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 // notForExact and notForPenalized are the flags an exact solver, and cd and
 // fista, do not use.
 var (
-	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer"}
-	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume"}
+	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "average"}
+	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume", "average"}
 )
 
 // checkApplies refuses a flag the chosen solver would not use, naming it:
@@ -368,6 +374,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 				return usagef("--%s does not apply to --solver %s, which runs to a duality gap (--tol) within --epochs iterations", flag, s.Solver)
 			}
 		}
+	}
+	if o.changed("average") && o.Average && !s.Solver.Stochastic() {
+		return usagef("--average averages the iterates of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not --solver %s", s.Solver)
 	}
 	if o.LineSearch && s.Solver != fit.GD {
 		return usagef("--line-search applies to --solver gd only, not %s", s.Solver)
@@ -447,6 +456,7 @@ type gapOut struct {
 	ObjectiveRel jsonFloat `json:"objective_rel"`
 	CoefRel      jsonFloat `json:"coef_rel"`
 	GradNorm     jsonFloat `json:"grad_norm"`
+	Tol          jsonFloat `json:"tol"` // the tolerance on objective_rel that decided success
 }
 
 type lrOut struct {
@@ -480,6 +490,8 @@ func advice(res *fit.Result, o *fitOptions) string {
 	switch {
 	case res.Solver.Penalized():
 		tips = append(tips, "raise --epochs (the iteration limit)")
+	case isL1(o.Penalty.Name) && !o.Proximal:
+		tips = append(tips, "use --proximal, or --solver cd (coordinate descent) for the exact lasso")
 	case res.Status == lsq.Stalled && res.Optim != nil && res.Optim.FinalLR < 1e-3*res.Optim.LR:
 		tips = append(tips, "use a schedule that decays less (--schedule constant, or a larger gamma or patience)")
 	case res.Status == lsq.Stalled:
@@ -550,7 +562,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	}
 	out.ExactNote = res.ExactNote
 	if g := res.Gap; g != nil {
-		out.Gap = &gapOut{ObjectiveRel: jsonFloat(g.ObjectiveRel), CoefRel: jsonFloat(g.CoefRel), GradNorm: jsonFloat(g.GradNorm)}
+		out.Gap = &gapOut{ObjectiveRel: jsonFloat(g.ObjectiveRel), CoefRel: jsonFloat(g.CoefRel), GradNorm: jsonFloat(g.GradNorm), Tol: jsonFloat(res.GapTol)}
 	} else if res.Optim != nil {
 		out.Gap = &gapOut{ObjectiveRel: jsonFloat(math.NaN()), CoefRel: jsonFloat(math.NaN()), GradNorm: jsonFloat(res.Optim.GradNorm)}
 	}
@@ -582,6 +594,9 @@ func modelFromFit(res *fit.Result, fr *data.Frame, o *fitOptions, s *fit.Setting
 			st["lr"] = res.Optim.LR
 		}
 		st["epochs"] = s.Optim.Epochs
+		if s.Optim.Epochs == 0 && res.Optim != nil {
+			st["epochs"] = epochLimit(o, res) // the automatic limit, as used
+		}
 		st["batch_size"] = s.Optim.BatchSize
 		st["seed"] = s.Optim.Seed
 		st["schedule"] = o.Schedule

@@ -10,6 +10,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/report"
 	"github.com/lsqgo/lsq/stats"
 )
@@ -82,7 +83,7 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 	if !res.Solver.Exact() {
 		h.Seed = strconv.FormatUint(o.Seed, 10)
 		h.Settings = append(h.Settings,
-			kv("epochs run", "%d of %d", res.Iterations, o.Epochs),
+			kv("epochs run", "%d of %d", res.Iterations, epochLimit(o, res)),
 			kv("standardised", "%v", o.Standardize),
 			kv("batch size", "%d (0 = full batch)", batchOf(o, res)),
 			kv("schedule", "%s (warm-up %d)", o.Schedule, o.Warmup),
@@ -136,10 +137,23 @@ func batchOf(o *fitOptions, res *fit.Result) int {
 	if res.Solver == fit.GD || res.Solver == fit.LBFGS {
 		return 0
 	}
-	if o.BatchSize == 0 && stochasticSolvers[res.Solver] {
-		return 32
+	if !o.changed("batch-size") && res.Solver.Stochastic() {
+		return fit.DefaultBatchSize
 	}
 	return o.BatchSize
+}
+
+// epochLimit is the epoch limit of an iterative fit: --epochs, or when 0
+// the automatic one (optim.DefaultEpochs).
+func epochLimit(o *fitOptions, res *fit.Result) int {
+	if o.Epochs > 0 {
+		return o.Epochs
+	}
+	dim := len(res.Coef)
+	if res.FitIntercept {
+		dim++
+	}
+	return optim.DefaultEpochs(res.N, dim)
 }
 
 func coefList(names []string, coef []float64) string {

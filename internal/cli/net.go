@@ -302,7 +302,7 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	if rates != nil {
 		s.Optim.LearningRate = rates[0]
 	}
-	if o.BatchSize == 0 && stochasticSolvers[solver] {
+	if o.BatchSize == 0 && solver.Stochastic() {
 		s.Optim.BatchSize = 32
 	}
 	if o.BatchSize != 0 && (solver == fit.GD || solver == fit.LBFGS) {

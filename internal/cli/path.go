@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -179,6 +180,7 @@ type pathOutput struct {
 	Intercept    []float64   `json:"intercept"`
 	Converged    bool        `json:"converged"`
 	Plot         string      `json:"plot,omitempty"`
+	Timings      timings     `json:"timings"` // load: reading the data; fit: the path
 }
 
 func runPath(ctx context.Context, o pathOptions, stdio IO) error {
@@ -189,6 +191,7 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err := plotOutputCheck(o.Plot, o.File); err != nil {
 		return err
 	}
+	start := time.Now()
 	fr, _, _, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
 	if err != nil {
 		return err
@@ -198,17 +201,19 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	}
 	ps.Weights = fr.Weights
 	rho := ratios[0]
+	loaded := time.Now()
 	pr, err := enet.Path(ctx, fr.X, fr.Y, rho, &ps)
 	if err != nil {
 		return err
 	}
+	tm := timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()}
 	if err := checkAlphaMax(pr.AlphaMax, fr.Target); err != nil {
 		return err
 	}
 	out := pathOutput{
 		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
 		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
-		AlphaMax: jsonFloat(pr.AlphaMax), Converged: true,
+		AlphaMax: jsonFloat(pr.AlphaMax), Converged: true, Timings: tm,
 	}
 	var unconverged []float64
 	for _, pt := range pr.Points {

@@ -7,6 +7,7 @@ import (
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
 )
 
@@ -49,9 +50,23 @@ func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame, m *modelio.Model
 		return usagef("%s was written by --solver %s; resume it with the same solver and options", path, m.Solver.Name)
 	case sameRun:
 		s.Optim.Resume = cp
+		if cp.AvgX == nil && !o.changed("average") {
+			// A fit started without averaging (written before it was the
+			// default, or with --average=false) continues as it started.
+			s.Optim.Average = false
+		}
 		if !resume {
-			// Fine-tuning: --epochs more on top of the model's.
-			s.Optim.Epochs += cp.Epoch
+			// Fine-tuning: --epochs more on top of the model's (0: the
+			// automatic limit's).
+			more := s.Optim.Epochs
+			if more == 0 {
+				dim := len(fr.Features)
+				if !s.NoIntercept {
+					dim++
+				}
+				more = optim.DefaultEpochs(fr.Rows(), dim)
+			}
+			s.Optim.Epochs = more + cp.Epoch
 		}
 	}
 	return nil
