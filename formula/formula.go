@@ -425,7 +425,11 @@ func (f *Formula) Columns() []string { return slices.Clone(f.columns) }
 func (f *Formula) String() string {
 	var b strings.Builder
 	if f.respText != "" {
-		b.WriteString(f.respText)
+		if f.response != nil && f.response.op == 'v' && !isIdent(f.respText) {
+			b.WriteString("`" + f.respText + "`") // a column name that needs quoting, as in the terms
+		} else {
+			b.WriteString(f.respText)
+		}
 		b.WriteByte(' ')
 	}
 	b.WriteString("~ ")
