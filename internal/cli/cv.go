@@ -143,28 +143,8 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if o.Ranks != "" {
 		return runRankCV(ctx, o, stdio)
 	}
-	name, ratios, ps, err := o.Enet.resolve(o.changed, true)
+	name, ratios, ps, oneSE, err := o.check()
 	if err != nil {
-		return err
-	}
-	if o.Folds < 2 {
-		return usagef("--folds %d: cross-validation needs at least 2 folds", o.Folds)
-	}
-	var oneSE bool
-	switch o.Choose {
-	case "min":
-	case "1se":
-		oneSE = true
-	default:
-		return usagef("--choose %q: want min or 1se", o.Choose)
-	}
-	if err := refuseOverwrite(o.Output, o.File); err != nil {
-		return err
-	}
-	if err := plotOutputCheck(o.Plot, o.File, o.Output); err != nil {
-		return err
-	}
-	if err := refuseOverwrite(o.SaveFolds, o.File, o.Output); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -217,42 +197,12 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		}
 	}
 	if name == "l2" {
-		loo, err := enet.RidgeLOO(ctx, fr.X, fr.Y, cb.Alphas, &ps.Settings)
-		if err != nil {
+		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &ps.Settings); err != nil {
 			return err
-		}
-		out.RidgeLOO = &ridgeOut{
-			AlphaLOO: loo.Alphas[loo.MinLOO], LOO: jsonFloat(loo.LOO[loo.MinLOO]), DFLOO: jsonFloat(loo.DF[loo.MinLOO]),
-			AlphaGCV: loo.Alphas[loo.MinGCV], GCV: jsonFloat(loo.GCV[loo.MinGCV]), DFGCV: jsonFloat(loo.DF[loo.MinGCV]),
-		}
-		for k := range loo.Alphas {
-			r := out.RidgeLOO
-			r.LOOCurve = append(r.LOOCurve, jsonFloat(loo.LOO[k]))
-			r.GCVCurve = append(r.GCVCurve, jsonFloat(loo.GCV[k]))
-			r.DF = append(r.DF, jsonFloat(loo.DF[k]))
 		}
 	}
 	if o.Plot != "" {
-		cp, err := rpt.CVPlot(rpt.CV{Alphas: cb.Alphas, Mean: cb.MSE, SE: cb.SE, AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE})
-		if err != nil {
-			return fmt.Errorf("--plot: %w", err)
-		}
-		// Beside the curve, the path on all rows over the same grid with
-		// the chosen α marked: cv.glmnet's and glmnet's plots together.
-		ps.Alphas = cb.Alphas
-		pr, err := enet.Path(ctx, fr.X, fr.Y, cb.L1Ratio, &ps)
-		if err != nil {
-			return err
-		}
-		coef := make([][]float64, len(pr.Points))
-		for k, pt := range pr.Points {
-			coef[k] = pt.Coef
-		}
-		pp, err := rpt.PathPlot(rpt.Path{Alphas: cb.Alphas, Coef: coef, Features: fr.Features, Chosen: ref.Alpha})
-		if err != nil {
-			return fmt.Errorf("--plot: %w", err)
-		}
-		if err := figureOutputWrite(o.Plot, rpt.Grid(2, cp, pp)); err != nil {
+		if err := cvPlot(ctx, o.Plot, fr, res, &ps); err != nil {
 			return err
 		}
 		out.Plot = o.Plot
@@ -370,4 +320,77 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 	if out.Model != "" {
 		fmt.Fprintf(w, "model written to %s\n", out.Model)
 	}
+}
+
+// ridgeLOO is ridge's exact leave-one-out and generalised cross-validation
+// over the grid (enet.RidgeLOO).
+func ridgeLOO(ctx context.Context, fr *data.Frame, alphas []float64, st *enet.Settings) (*ridgeOut, error) {
+	loo, err := enet.RidgeLOO(ctx, fr.X, fr.Y, alphas, st)
+	if err != nil {
+		return nil, err
+	}
+	r := &ridgeOut{
+		AlphaLOO: loo.Alphas[loo.MinLOO], LOO: jsonFloat(loo.LOO[loo.MinLOO]), DFLOO: jsonFloat(loo.DF[loo.MinLOO]),
+		AlphaGCV: loo.Alphas[loo.MinGCV], GCV: jsonFloat(loo.GCV[loo.MinGCV]), DFGCV: jsonFloat(loo.DF[loo.MinGCV]),
+	}
+	for k := range loo.Alphas {
+		r.LOOCurve = append(r.LOOCurve, jsonFloat(loo.LOO[k]))
+		r.GCVCurve = append(r.GCVCurve, jsonFloat(loo.GCV[k]))
+		r.DF = append(r.DF, jsonFloat(loo.DF[k]))
+	}
+	return r, nil
+}
+
+// cvPlot draws the CV curve beside the path on all rows over the same grid
+// with the chosen α marked: cv.glmnet's and glmnet's plots together.
+func cvPlot(ctx context.Context, path string, fr *data.Frame, res *enet.CVResult, ps *enet.PathSettings) error {
+	cb := res.Curves[res.Best]
+	cp, err := rpt.CVPlot(rpt.CV{Alphas: cb.Alphas, Mean: cb.MSE, SE: cb.SE, AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE})
+	if err != nil {
+		return fmt.Errorf("--plot: %w", err)
+	}
+	// Beside the curve, the path on all rows over the same grid with
+	// the chosen α marked: cv.glmnet's and glmnet's plots together.
+	ps.Alphas = cb.Alphas
+	pr, err := enet.Path(ctx, fr.X, fr.Y, cb.L1Ratio, ps)
+	if err != nil {
+		return err
+	}
+	coef := make([][]float64, len(pr.Points))
+	for k, pt := range pr.Points {
+		coef[k] = pt.Coef
+	}
+	pp, err := rpt.PathPlot(rpt.Path{Alphas: cb.Alphas, Coef: coef, Features: fr.Features, Chosen: res.Refit.Alpha})
+	if err != nil {
+		return fmt.Errorf("--plot: %w", err)
+	}
+	return figureOutputWrite(path, rpt.Grid(2, cp, pp))
+}
+
+// check validates the flags of `lsq cv` and resolves the penalty.
+func (o *cvOptions) check() (name string, ratios []float64, ps enet.PathSettings, oneSE bool, err error) {
+	name, ratios, ps, err = o.Enet.resolve(o.changed, true)
+	if err != nil {
+		return "", nil, ps, false, err
+	}
+	if o.Folds < 2 {
+		return "", nil, ps, false, usagef("--folds %d: cross-validation needs at least 2 folds", o.Folds)
+	}
+	switch o.Choose {
+	case "min":
+	case "1se":
+		oneSE = true
+	default:
+		return "", nil, ps, false, usagef("--choose %q: want min or 1se", o.Choose)
+	}
+	if err := refuseOverwrite(o.Output, o.File); err != nil {
+		return "", nil, ps, false, err
+	}
+	if err := plotOutputCheck(o.Plot, o.File, o.Output); err != nil {
+		return "", nil, ps, false, err
+	}
+	if err := refuseOverwrite(o.SaveFolds, o.File, o.Output); err != nil {
+		return "", nil, ps, false, err
+	}
+	return name, ratios, ps, oneSE, nil
 }

@@ -18,6 +18,71 @@ import (
 // fitVisuals writes the --plot figure and the --report page of a fit.
 func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float64, res *fit.Result, hist *historyRecorder, out *fitOutput, sum *stats.Summary) (err error) {
 	defer recoverDrawing(&err)
+	fd, err := fitData(o, fr, x, y, res, hist)
+	if err != nil {
+		return err
+	}
+	fig, err := report.FitFigure(fd)
+	if err != nil {
+		return fmt.Errorf("drawing the fit: %w", err)
+	}
+	if o.Visual.Plot != "" {
+		if err := writeFigure(o.Visual.Plot, fig); err != nil {
+			return err
+		}
+		out.Plot = o.Visual.Plot
+	}
+	if o.Visual.Report == "" {
+		return nil
+	}
+	h := fitReportHTML(o, stdio, fr, x, res, out, sum)
+	if err := h.AddFigure("The fit", "Data and fitted values, residuals against fitted values, normal Q-Q plot of the residuals, residuals against leverage with Cook's distance contours (exact fits), and for iterative solvers the loss and its gap to the exact optimum per epoch.", fig); err != nil {
+		return err
+	}
+	if err := writeHTML(o.Visual.Report, h); err != nil {
+		return err
+	}
+	out.Report = o.Visual.Report
+	return nil
+}
+
+func batchOf(o *fitOptions, res *fit.Result) int {
+	if res.Solver == fit.GD || res.Solver == fit.LBFGS {
+		return 0
+	}
+	if !o.changed("batch-size") && res.Solver.Stochastic() {
+		return fit.DefaultBatchSize
+	}
+	return o.BatchSize
+}
+
+// epochLimit is the epoch limit of an iterative fit: --epochs, or when 0
+// the automatic one (optim.DefaultEpochs).
+func epochLimit(o *fitOptions, res *fit.Result) int {
+	if o.Epochs > 0 {
+		return o.Epochs
+	}
+	dim := len(res.Coef)
+	if res.FitIntercept {
+		dim++
+	}
+	return optim.DefaultEpochs(res.N, dim)
+}
+
+func coefList(names []string, coef []float64) string {
+	s := ""
+	for j, n := range names {
+		if j > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s %.6g", n, coef[j])
+	}
+	return s
+}
+
+// fitData is what the fit's figure shows: the data, the fitted values and,
+// for one feature (or a polynomial), the fitted line beside the exact one.
+func fitData(o *fitOptions, fr *data.Frame, x *mat.Dense, y []float64, res *fit.Result, hist *historyRecorder) (report.FitData, error) {
 	n, d := x.Dims()
 	lin := lsq.Linear{Features: fr.Features, Coef: res.Coef, Intercept: res.Intercept}
 	fitted := make([]float64, n)
@@ -52,21 +117,15 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 		}
 	}
 	if !lsq.Finite(fitted) {
-		return fmt.Errorf("cannot draw the fit: its predictions are not finite")
+		return fd, fmt.Errorf("cannot draw the fit: its predictions are not finite")
 	}
-	fig, err := report.FitFigure(fd)
-	if err != nil {
-		return fmt.Errorf("drawing the fit: %w", err)
-	}
-	if o.Visual.Plot != "" {
-		if err := writeFigure(o.Visual.Plot, fig); err != nil {
-			return err
-		}
-		out.Plot = o.Visual.Plot
-	}
-	if o.Visual.Report == "" {
-		return nil
-	}
+	return fd, nil
+}
+
+// fitReportHTML is the HTML report of a fit: data, settings, gap,
+// coefficients and notes (the figures are added by the caller).
+func fitReportHTML(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, res *fit.Result, out *fitOutput, sum *stats.Summary) *report.HTML {
+	n, d := x.Dims()
 	h := &report.HTML{
 		Title:   fmt.Sprintf("lsq fit %s", o.File),
 		Command: shellQuote(append([]string{"lsq"}, stdio.Args...)),
@@ -123,46 +182,5 @@ func fitVisuals(o *fitOptions, stdio IO, fr *data.Frame, x *mat.Dense, y []float
 		h.Notes = append(h.Notes, "Design: "+out.Diagnosis+".")
 		h.Notes = append(h.Notes, inferenceNotes(out.inferenceOut)...)
 	}
-	if err := h.AddFigure("The fit", "Data and fitted values, residuals against fitted values, normal Q-Q plot of the residuals, residuals against leverage with Cook's distance contours (exact fits), and for iterative solvers the loss and its gap to the exact optimum per epoch.", fig); err != nil {
-		return err
-	}
-	if err := writeHTML(o.Visual.Report, h); err != nil {
-		return err
-	}
-	out.Report = o.Visual.Report
-	return nil
-}
-
-func batchOf(o *fitOptions, res *fit.Result) int {
-	if res.Solver == fit.GD || res.Solver == fit.LBFGS {
-		return 0
-	}
-	if !o.changed("batch-size") && res.Solver.Stochastic() {
-		return fit.DefaultBatchSize
-	}
-	return o.BatchSize
-}
-
-// epochLimit is the epoch limit of an iterative fit: --epochs, or when 0
-// the automatic one (optim.DefaultEpochs).
-func epochLimit(o *fitOptions, res *fit.Result) int {
-	if o.Epochs > 0 {
-		return o.Epochs
-	}
-	dim := len(res.Coef)
-	if res.FitIntercept {
-		dim++
-	}
-	return optim.DefaultEpochs(res.N, dim)
-}
-
-func coefList(names []string, coef []float64) string {
-	s := ""
-	for j, n := range names {
-		if j > 0 {
-			s += ", "
-		}
-		s += fmt.Sprintf("%s %.6g", n, coef[j])
-	}
-	return s
+	return h
 }
