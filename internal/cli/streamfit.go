@@ -222,7 +222,13 @@ func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions
 				return err
 			}
 			// CSV in blocks of rows, Parquet a row group at a time.
-			return data.ScanFile(f, &po, streamChunkRows, keep)
+			if err := data.ScanFile(f, &po, streamChunkRows, keep); err != nil {
+				return err
+			}
+			// ScanFile compares the file with its state when it opened it;
+			// a change between this fit's first look and that open is
+			// caught here.
+			return unchangedAfterPass(f, start[k])
 		}
 	}
 	return fp, nil
@@ -333,6 +339,17 @@ func unwrapPathErr(err error) error {
 
 // unchangedSince reports a file whose size or modification time differs
 // from st0.
+// unchangedAfterPass reports a file whose size or modification time differs,
+// after a complete pass, from its state when the fit first looked at it.
+func unchangedAfterPass(path string, st0 os.FileInfo) error {
+	st, err := os.Stat(path)
+	if err != nil || st0 == nil || (st.Size() == st0.Size() && st.ModTime().Equal(st0.ModTime())) {
+		return nil
+	}
+	return &data.Error{File: path, Msg: fmt.Sprintf("the file changed while it was read: %d bytes when opened, %d now", st0.Size(), st.Size()),
+		Hint: "fit a file that no other program is writing to; copy it first if it is still growing"}
+}
+
 func unchangedSince(path string, st0 os.FileInfo) error {
 	st, err := os.Stat(path)
 	if err != nil || st0 == nil || (st.Size() == st0.Size() && st.ModTime().Equal(st0.ModTime())) {
