@@ -163,13 +163,7 @@ func MultiTarget(ctx context.Context, x, y *mat.Dense, s *MultiSettings) (*Multi
 	coef := full
 	if s.Rank > 0 && s.Rank < min(d, k) {
 		res.Rank = s.Rank
-		var v mat.Dense
-		svd.VTo(&v)
-		vr := v.Slice(0, k, 0, s.Rank)
-		var proj, br mat.Dense
-		proj.Mul(vr, vr.T())
-		br.Mul(bs, &proj)
-		coef = scaledCoef(&br, scale, true)
+		coef = scaledCoef(projectRank(bs, &svd, s.Rank), scale, true)
 		res.Exact = nil
 		b = interceptsFor(x, yw, s.Weights, coef, intercept)
 	}
@@ -181,6 +175,18 @@ func MultiTarget(ctx context.Context, x, y *mat.Dense, s *MultiSettings) (*Multi
 	res.Coef, res.Intercept = coef, b
 	res.Objective = multiObjective(x, y, s.Weights, coef, b, s.Base, scale, s.Ridge)
 	return res, nil
+}
+
+// projectRank returns B·V_rV_rᵀ, V_r the top r right singular vectors of
+// the fitted values' factorisation: the rank-r solution (Eckart–Young).
+func projectRank(b *mat.Dense, svd *mat.SVD, r int) *mat.Dense {
+	_, k := b.Dims()
+	var v, proj, br mat.Dense
+	svd.VTo(&v)
+	vr := v.Slice(0, k, 0, r)
+	proj.Mul(vr, vr.T())
+	br.Mul(b, &proj)
+	return &br
 }
 
 // residualsOf returns y − x·B.

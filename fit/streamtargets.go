@@ -146,13 +146,7 @@ func solveTargets(q *stream.QR, d, k int, s *MultiSettings) (*MultiResult, error
 	res := &MultiResult{Rank: min(d, k), N: int(q.N()), Ridge: s.Ridge, SingularValues: svd.Values(nil)}
 	if s.Rank > 0 && s.Rank < min(d, k) {
 		res.Rank = s.Rank
-		var v mat.Dense
-		svd.VTo(&v)
-		vr := v.Slice(0, k, 0, s.Rank)
-		var proj, br mat.Dense
-		proj.Mul(vr, vr.T())
-		br.Mul(coef, &proj)
-		coef = &br
+		coef = projectRank(coef, &svd, s.Rank)
 		if intercept {
 			// b = ȳ − x̄ᵀB with the means read off R's first row.
 			r00 := r.At(0, 0)

@@ -164,23 +164,10 @@ func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		copy(res.Coef, beta)
 		res.Unscaled = unscaled
 	} else {
-		for j := range gamma {
-			res.Coef[j] = gamma[j] / st.scales[j]
-		}
-		if cov != nil {
-			for i := range cov {
-				for j := range cov[i] {
-					cov[i][j] /= st.scales[i] * st.scales[j]
-				}
-			}
-			res.Unscaled = assembleUnscaledFloat(cov, st.means, st.sumW, intercept)
-		}
+		unscaleSolution(res, gamma, cov, st.scales, st.means, st.sumW, intercept)
 	}
 	if intercept {
-		res.Intercept = st.my
-		for j, c := range res.Coef {
-			res.Intercept -= st.means[j] * c
-		}
+		res.Intercept = interceptOf(st.my, st.means, res.Coef)
 	}
 	res.Residuals = make([]float64, n)
 	raw := x.RawMatrix()
@@ -513,4 +500,31 @@ func ridgeSVD(a *mat.Dense, b []float64, lam float64) []float64 {
 		}
 	}
 	return beta
+}
+
+// unscaleSolution maps the solution on the standardised scale back to the
+// original one: β_j = γ_j/s_j, and (X̃ᵀWX̃)⁻¹ from the standardised
+// inverse cov (nil when there is none).
+func unscaleSolution(res *Result, gamma []float64, cov [][]float64, scales, means []float64, sumW float64, intercept bool) {
+	for j := range gamma {
+		res.Coef[j] = gamma[j] / scales[j]
+	}
+	if cov == nil {
+		return
+	}
+	for i := range cov {
+		for j := range cov[i] {
+			cov[i][j] /= scales[i] * scales[j]
+		}
+	}
+	res.Unscaled = assembleUnscaledFloat(cov, means, sumW, intercept)
+}
+
+// interceptOf is b = ȳ − Σⱼ x̄ⱼβⱼ.
+func interceptOf(my float64, means, coef []float64) float64 {
+	b := my
+	for j, c := range coef {
+		b -= means[j] * c
+	}
+	return b
 }

@@ -250,23 +250,10 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		copy(res.Coef, beta)
 		res.Unscaled = unscaled
 	} else {
-		for j := range gamma {
-			res.Coef[j] = gamma[j] / m.scales[j]
-		}
-		if cov != nil {
-			for i := range cov {
-				for j := range cov[i] {
-					cov[i][j] /= m.scales[i] * m.scales[j]
-				}
-			}
-			res.Unscaled = assembleUnscaledFloat(cov, m.means, m.sumW, intercept)
-		}
+		unscaleSolution(res, gamma, cov, m.scales, m.means, m.sumW, intercept)
 	}
 	if intercept {
-		res.Intercept = m.my
-		for j, v := range res.Coef {
-			res.Intercept -= m.means[j] * v
-		}
+		res.Intercept = interceptOf(m.my, m.means, res.Coef)
 	}
 	res.Residuals = make([]float64, n)
 	res.RSS, res.TSS = residualPass(x, y, s.Weights, res, m.my, rb)
