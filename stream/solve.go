@@ -189,7 +189,9 @@ func (q *QR) Solve(alpha float64, scale []float64) (*Result, error) {
 		for i := 0; i < k; i++ {
 			se[i] = xdd.Mul(sd, xdd.Norm(inv[i*k+i:(i+1)*k])).Float()
 		}
-		res.Unscaled = mat.NewSymDense(k, nil)
+		if k > 0 { // gonum has no empty matrix: a fit with no coefficient has no Unscaled
+			res.Unscaled = mat.NewSymDense(k, nil)
+		}
 		for i := 0; i < k; i++ {
 			for j := i; j < k; j++ {
 				var u dd // Σₗ (R⁻¹)ᵢₗ(R⁻¹)ⱼₗ, l ≥ j
