@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"math"
 
-	"github.com/lsqgo/lsq/internal/fsutil"
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/report"
 )
@@ -133,12 +130,9 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	return nil
 }
 
-// netTrace writes one JSON line per epoch with the layer statistics.
-type netTrace struct {
-	f   *fsutil.File
-	w   *bufio.Writer
-	err error
-}
+// netTrace writes one JSON line per epoch with the layer statistics (see
+// jsonLines).
+type netTrace struct{ *jsonLines }
 
 type netTraceLine struct {
 	Epoch     int        `json:"epoch"`
@@ -155,43 +149,30 @@ type netTraceLine struct {
 }
 
 func newNetTrace(path string) (*netTrace, error) {
-	f, err := fsutil.Create(path)
+	j, err := newJSONLines(path)
 	if err != nil {
 		return nil, err
 	}
-	return &netTrace{f: f, w: bufio.NewWriter(f)}, nil
+	return &netTrace{j}, nil
 }
 
 // RecordEpoch writes the epoch: loss and validation loss on the targets'
 // original scale, objective and gradient norm on the training scale.
 func (t *netTrace) RecordEpoch(e net.Epoch) error {
-	if t.err != nil {
-		return t.err
-	}
 	ls := make([]netLayer, len(e.Layers))
 	for i, l := range e.Layers {
 		ls[i] = netLayer{Layer: i + 1, GradW: jsonFloat(l.GradW), GradB: jsonFloat(l.GradB), ActRMS: jsonFloat(l.ActRMS)}
 	}
-	b, _ := json.Marshal(netTraceLine{Epoch: e.Epoch, Step: e.Step, LR: jsonFloat(e.LR), Loss: jsonFloat(e.TrainLoss),
+	return t.write(netTraceLine{Epoch: e.Epoch, Step: e.Step, LR: jsonFloat(e.LR), Loss: jsonFloat(e.TrainLoss),
 		Objective: jsonFloat(e.Objective), GradNorm: jsonFloat(e.GradNorm), Clipped: e.Clipped, PreClip: jsonFloat(e.PreClipNorm),
 		ValLoss: jsonFloat(e.ValLoss), Layers: ls, ElapsedS: e.Elapsed.Seconds()})
-	_, t.err = t.w.Write(append(b, '\n'))
-	return t.err
 }
 
 func (t *netTrace) finish(commit bool) error {
 	if t == nil {
 		return nil
 	}
-	if !commit || t.err != nil {
-		t.f.Abort()
-		return t.err
-	}
-	if err := t.w.Flush(); err != nil {
-		t.f.Abort()
-		return err
-	}
-	return t.f.Commit()
+	return t.jsonLines.finish(commit)
 }
 
 // gradHistory keeps each epoch's per-layer weight-gradient norms for --plot.

@@ -13,13 +13,51 @@ import (
 	"github.com/lsqgo/lsq/internal/fsutil"
 )
 
-// traceRecorder writes one JSON line per epoch. The file is written
-// atomically: it appears under its name only when the run ends.
-type traceRecorder struct {
+// jsonLines is a file of one JSON object per line, written atomically: it
+// appears under its name only when finished with commit, and the first
+// write error sticks.
+type jsonLines struct {
 	f   *fsutil.File
 	w   *bufio.Writer
 	err error
 }
+
+func newJSONLines(path string) (*jsonLines, error) {
+	f, err := fsutil.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &jsonLines{f: f, w: bufio.NewWriter(f)}, nil
+}
+
+// write appends v as one line.
+func (j *jsonLines) write(v any) error {
+	if j.err != nil {
+		return j.err
+	}
+	b, _ := json.Marshal(v)
+	_, j.err = j.w.Write(append(b, '\n'))
+	return j.err
+}
+
+// finish publishes the file (commit true) or discards it.
+func (j *jsonLines) finish(commit bool) error {
+	if j == nil {
+		return nil
+	}
+	if !commit || j.err != nil {
+		j.f.Abort()
+		return j.err
+	}
+	if err := j.w.Flush(); err != nil {
+		j.f.Abort()
+		return err
+	}
+	return j.f.Commit()
+}
+
+// traceRecorder writes one JSON line per epoch (see jsonLines).
+type traceRecorder struct{ *jsonLines }
 
 type traceLine struct {
 	Epoch       int       `json:"epoch"`
@@ -36,25 +74,19 @@ type traceLine struct {
 }
 
 func newTraceRecorder(path string) (*traceRecorder, error) {
-	f, err := fsutil.Create(path)
+	j, err := newJSONLines(path)
 	if err != nil {
 		return nil, err
 	}
-	return &traceRecorder{f: f, w: bufio.NewWriter(f)}, nil
+	return &traceRecorder{j}, nil
 }
 
 func (t *traceRecorder) Record(it lsq.Iteration) error {
-	if t.err != nil {
-		return t.err
-	}
-	b, _ := json.Marshal(traceLine{
+	return t.write(traceLine{
 		Epoch: it.Epoch, Step: it.Step, LR: jsonFloat(it.LR), Loss: jsonFloat(it.Loss),
 		Objective: jsonFloat(it.Objective), GradNorm: jsonFloat(it.GradNorm), Clipped: it.Clipped,
 		PreClipNorm: jsonFloat(it.PreClipNorm), ValLoss: jsonFloat(it.ValLoss), Gap: jsonFloat(it.Gap), ElapsedS: it.Elapsed.Seconds(),
 	})
-	b = append(b, '\n')
-	_, t.err = t.w.Write(b)
-	return t.err
 }
 
 // finish publishes the trace (commit true) or discards it.
@@ -62,15 +94,7 @@ func (t *traceRecorder) finish(commit bool) error {
 	if t == nil {
 		return nil
 	}
-	if !commit || t.err != nil {
-		t.f.Abort()
-		return t.err
-	}
-	if err := t.w.Flush(); err != nil {
-		t.f.Abort()
-		return err
-	}
-	return t.f.Commit()
+	return t.jsonLines.finish(commit)
 }
 
 // historyRecorder keeps every iteration in memory, for plots and reports.
