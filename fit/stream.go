@@ -105,9 +105,8 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 	or, err := optim.Minimize(ctx, prob, x0, &settings, NewOptimizer(solver, s))
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
-	mu, l := q.Hessian(center, scale)
-	c := penalty.Curvature(pen)
+	mu, l := q.Hessian(center, scale, penalty.Curvature(pen))
 	res.Why = &Why{LR: or.LR, Standardized: scale != nil}
-	res.Why.fill(mu+c, l+c)
+	res.Why.fill(mu, l)
 	return res, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -103,6 +104,14 @@ func TestStreamIterative(t *testing.T) {
 		// optimum: the coefficients within about √1e-10 = 1e-5 of it.
 		if e := relErr(&r.Linear, &mem.Linear); e > 1e-5 {
 			t.Errorf("%s: streamed and in-memory iterates differ by %.2g", sv, e)
+		}
+		// The same Hessian (penalty curvature on the coefficients only),
+		// from R against from the rows: eigenvalues of a 4×4 matrix of
+		// condition < 10, to 1e-10 relative.
+		for name, v := range map[string][2]float64{"mu": {r.Why.Mu, mem.Why.Mu}, "L": {r.Why.L, mem.Why.L}} {
+			if math.Abs(v[0]-v[1]) > 1e-10*v[1] {
+				t.Errorf("%s: streamed %s = %.15g, in memory %.15g", sv, name, v[0], v[1])
+			}
 		}
 	}
 	r, err := Stream(ctx, parts, &Settings{Solver: SGD, ShuffleBuffer: 100, Optim: optim.Settings{BatchSize: 8, Epochs: 30, Seed: 3}})

@@ -42,7 +42,7 @@ func (q *QR) Problem(center, scale []float64, shuffle *Shuffle) optim.Problem {
 	o := &objective{r: q.R(), w: q.sumW, center: center, scale: scale, intercept: q.intercept, d: d}
 	p := len(o.r.RawTriangular().Data) / max(1, o.r.RawTriangular().Stride)
 	o.v, o.u, o.gv = make([]float64, p), make([]float64, p), make([]float64, p)
-	_, l := q.Hessian(center, scale)
+	_, l := q.Hessian(center, scale, 0)
 	prob := optim.Problem{
 		Dim:       dim,
 		LossGrad:  o.lossGrad,
@@ -125,12 +125,15 @@ func (o *objective) lossGrad(g, th []float64) float64 {
 }
 
 // Hessian returns the smallest and largest eigenvalues of the Hessian
-// (1/W)·Z̃ᵀdiag(w)Z̃ of the loss of Problem on the scale given by center and
-// scale (nil: none), Z̃ the standardised design with its column of ones,
-// formed from R as (R₁₁A)ᵀ(R₁₁A)/W, A the map from [1 x] to [1 z]. They give
-// the automatic rate 1/L, the stability bound 2/L of gradient descent and its
-// pace (package fit's Why). NaNs when the eigendecomposition fails.
-func (q *QR) Hessian(center, scale []float64) (mu, l float64) {
+// (1/W)·Z̃ᵀdiag(w)Z̃ + c·I_d of the loss of Problem on the scale given by
+// center and scale (nil: none), plus a smooth penalty's curvature c on the
+// coefficients (not the intercept), Z̃ the standardised design with its
+// column of ones, formed from R as (R₁₁A)ᵀ(R₁₁A)/W, A the map from [1 x] to
+// [1 z]: the same matrix as package fit's HessianExtremes forms from the
+// rows. They give the automatic rate 1/L, the stability bound 2/L of
+// gradient descent and its pace (fit's Why). NaNs when the
+// eigendecomposition fails.
+func (q *QR) Hessian(center, scale []float64, curvature float64) (mu, l float64) {
 	q.flush()
 	r := q.R()
 	d := q.d
@@ -162,6 +165,9 @@ func (q *QR) Hessian(center, scale []float64) (mu, l float64) {
 	m.Mul(r11, a)
 	h := mat.NewSymDense(k, nil)
 	h.SymOuterK(1/q.sumW, m.T())
+	for j := range d {
+		h.SetSym(off+j, off+j, h.At(off+j, off+j)+curvature)
+	}
 	var eig mat.EigenSym
 	if !eig.Factorize(h, false) {
 		return math.NaN(), math.NaN()

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/modelio"
@@ -178,7 +177,7 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 		Dim:       dim,
 		LossGrad:  lossGrad,
 		Penalized: d,
-		Lipschitz: func() float64 { return maxEigen(q, scale) },
+		Lipschitz: func() float64 { _, l := q.Hessian(center, scale, 0); return l },
 	}
 	rec := lsq.RecorderFunc(func(it lsq.Iteration) error {
 		if evalErr != nil {
@@ -274,38 +273,4 @@ func gradPass(ctx context.Context, run Runner, glob string, c CSV, gradPath stri
 		}
 	}
 	return g.Loss(), nil
-}
-
-// maxEigen returns λ_max of the Hessian of (1/2W)Σwr² on the standardised
-// scale, from the QR factor: with an intercept the centred features are
-// orthogonal to the column of ones, so H = diag(D⁻¹R₁ᵀR₁D⁻¹/W, 1), R₁ the
-// feature block of R below its first row; without, H = D⁻¹RₓᵀRₓD⁻¹/W.
-func maxEigen(q *stream.QR, scale []float64) float64 {
-	r := q.R()
-	d := q.Features()
-	off := 0
-	if q.Intercept() {
-		off = 1
-	}
-	h := mat.NewSymDense(d, nil)
-	w := q.SumWeights()
-	for a := 0; a < d; a++ {
-		for c := a; c < d; c++ {
-			var s float64
-			for i := off; i <= off+c; i++ {
-				s += r.At(i, off+a) * r.At(i, off+c)
-			}
-			h.SetSym(a, c, s/(scale[a]*scale[c]*w))
-		}
-	}
-	var eig mat.EigenSym
-	lmax := 0.0
-	if d > 0 && eig.Factorize(h, false) {
-		vals := eig.Values(nil)
-		lmax = vals[len(vals)-1]
-	}
-	if q.Intercept() {
-		lmax = math.Max(lmax, 1)
-	}
-	return lmax
 }
