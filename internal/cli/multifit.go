@@ -119,14 +119,11 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 // runStreamTargets fits several targets from files read once
 // (fit.StreamTargets).
 func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio IO) error {
-	targets, err := targetNames(o.Data.Target)
-	if err != nil {
-		return err
-	}
 	so := o
-	so.Data.Target = ""
-	if so.Data.Features != "" {
-		so.Data.Features += "," + strings.Join(targets, ",")
+	var targets []string
+	var err error
+	if so.Data, targets, err = targetsAsColumns(o.Data); err != nil {
+		return err
 	}
 	fp, err := newFilePartitions(&so, files, stdio)
 	if err != nil {
@@ -258,12 +255,8 @@ func finishMulti(o *fitOptions, stdio IO, out *multiOutput, res *fit.Targets, fi
 
 // loadTargets reads the file with the targets as columns of y.
 func loadTargets(d dataFlags, file string, stdio IO) (x, y *mat.Dense, w []float64, fr *data.Frame, targets []string, err error) {
-	if targets, err = targetNames(d.Target); err != nil {
+	if d, targets, err = targetsAsColumns(d); err != nil {
 		return nil, nil, nil, nil, nil, err
-	}
-	d.Target = ""
-	if d.Features != "" {
-		d.Features += "," + strings.Join(targets, ",")
 	}
 	all, err := d.load(file, stdio)
 	if err != nil {
@@ -272,37 +265,30 @@ func loadTargets(d dataFlags, file string, stdio IO) (x, y *mat.Dense, w []float
 	if all.X == nil || all.Rows() == 0 {
 		return nil, nil, nil, nil, nil, fmt.Errorf("%s: no data rows", file)
 	}
-	n, _ := all.X.Dims()
-	var xi, yi []int
-	for _, t := range targets {
-		j := slices.Index(all.Features, t)
-		if j < 0 {
-			return nil, nil, nil, nil, nil, fmt.Errorf("%s: no column named %q (--target)", file, t)
-		}
-		yi = append(yi, j)
+	xi, yi, err := splitColumns(all.Features, targets, file)
+	if err != nil {
+		return nil, nil, nil, nil, nil, err
 	}
-	fr = &data.Frame{Weights: all.Weights}
-	for j, name := range all.Features {
-		if !slices.Contains(yi, j) {
-			xi = append(xi, j)
-			fr.Features = append(fr.Features, name)
-		}
+	x, y = pickColumns(all.X, xi), pickColumns(all.X, yi)
+	fr = &data.Frame{X: x, Weights: all.Weights}
+	for _, j := range xi {
+		fr.Features = append(fr.Features, all.Features[j])
 	}
-	if len(xi) == 0 {
-		return nil, nil, nil, nil, nil, usagef("%s: no feature columns besides the targets", file)
-	}
-	x, y = mat.NewDense(n, len(xi), nil), mat.NewDense(n, len(yi), nil)
-	for i := range n {
-		row := all.X.RawRowView(i)
-		for a, j := range xi {
-			x.Set(i, a, row[j])
-		}
-		for a, j := range yi {
-			y.Set(i, a, row[j])
-		}
-	}
-	fr.X = x
 	return x, y, all.Weights, fr, targets, nil
+}
+
+// targetsAsColumns turns --target y1,y2,... into data flags that read the
+// targets as columns beside the features (split off by splitColumns).
+func targetsAsColumns(d dataFlags) (dataFlags, []string, error) {
+	targets, err := targetNames(d.Target)
+	if err != nil {
+		return d, nil, err
+	}
+	d.Target = ""
+	if d.Features != "" {
+		d.Features += "," + strings.Join(targets, ",")
+	}
+	return d, targets, nil
 }
 
 // loadBase reads the model a fit adapts: one of several targets with the
