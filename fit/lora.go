@@ -131,17 +131,37 @@ func updateDistance(c, cStar, b0 *mat.Dense) float64 {
 // loraProblem is the adapter's loss on the working scale z = (x − μ)/s with
 // parameters θ = [A (d×r, row-major), B (r×k), b (k)].
 type loraProblem struct {
-	z          *mat.Dense // n×d standardised inputs
-	y          *mat.Dense // n×k residual targets of the base model
+	z         *mat.Dense // n×d standardised inputs
+	y         *mat.Dense // n×k residual targets of the base model
+	w         []float64
+	sw        float64
+	d, r, k   int
+	c         float64 // α/r
+	intercept bool
+	dim       int
+	center    []float64
+	scale     []float64
+	ws        map[int]*loraWork // work space by the number of rows of a call
+}
+
+// loraWork is the work space of lossGrad for calls of m rows, reused
+// across steps: the products and the gathered rows are allocated once per
+// batch size, not per step (only the small matrix headers of the factors
+// are).
+type loraWork struct {
+	z, y       *mat.Dense // gathered mini-batch rows; nil for the full batch
 	w          []float64
-	sw         float64
-	d, r, k    int
-	c          float64 // α/r
-	intercept  bool
-	dim        int
-	center     []float64
-	scale      []float64
-	pz, e, tmp *mat.Dense
+	pz, e, tmp *mat.Dense // Z·A (m×r), the weighted residuals (m×k), Zᵀ·E (d×k)
+}
+
+// work returns the work space for calls of m rows.
+func (p *loraProblem) work(m int) *loraWork {
+	if ws, ok := p.ws[m]; ok {
+		return ws
+	}
+	ws := &loraWork{pz: mat.NewDense(m, p.r, nil), e: mat.NewDense(m, p.k, nil), tmp: mat.NewDense(p.d, p.k, nil)}
+	p.ws[m] = ws
+	return ws
 }
 
 func newLoRAProblem(x, y *mat.Dense, w, center, scale []float64, r int, alpha float64, intercept bool) *loraProblem {
@@ -163,7 +183,8 @@ func newLoRAProblem(x, y *mat.Dense, w, center, scale []float64, r int, alpha fl
 	if alpha == 0 {
 		alpha = float64(r)
 	}
-	p := &loraProblem{z: z, y: y, w: w, d: d, r: r, k: k, c: alpha / float64(r), intercept: intercept, center: center, scale: scale}
+	p := &loraProblem{z: z, y: y, w: w, d: d, r: r, k: k, c: alpha / float64(r), intercept: intercept, center: center, scale: scale,
+		ws: map[int]*loraWork{}}
 	p.dim = d*r + r*k
 	if intercept {
 		p.dim += k
@@ -190,14 +211,17 @@ func (p *loraProblem) factors(th []float64) (a, b *mat.Dense, icpt []float64) {
 func (p *loraProblem) lossGrad(g, th []float64, rows []int) float64 {
 	a, bf, icpt := p.factors(th)
 	zb, yb, wb := p.z, p.y, p.w
+	n, _ := zb.Dims()
+	ws := p.work(n)
 	if rows != nil {
-		zb, yb, wb = p.gather(rows)
+		ws = p.work(len(rows))
+		zb, yb, wb = p.gather(ws, rows)
 	}
 	m, _ := zb.Dims()
-	var pz, e mat.Dense
+	pz, e := ws.pz, ws.e
 	pz.Mul(zb, a) // m×r
-	e.Mul(&pz, bf)
-	e.Scale(p.c, &e)
+	e.Mul(pz, bf)
+	e.Scale(p.c, e)
 	var loss, sw float64
 	for i := range m {
 		wi := weight(wb, i)
@@ -219,11 +243,11 @@ func (p *loraProblem) lossGrad(g, th []float64, rows []int) float64 {
 		return loss / 2
 	}
 	ga, gb, gi := p.factors(g)
-	var tmp mat.Dense
-	tmp.Mul(zb.T(), &e) // d×k
-	ga.Mul(&tmp, bf.T())
+	tmp := ws.tmp
+	tmp.Mul(zb.T(), e) // d×k
+	ga.Mul(tmp, bf.T())
 	ga.Scale(p.c, ga)
-	gb.Mul(pz.T(), &e)
+	gb.Mul(pz.T(), e)
 	gb.Scale(p.c, gb)
 	if p.intercept {
 		clear(gi)
@@ -236,22 +260,22 @@ func (p *loraProblem) lossGrad(g, th []float64, rows []int) float64 {
 	return loss / 2
 }
 
-// gather copies the listed rows.
-func (p *loraProblem) gather(rows []int) (*mat.Dense, *mat.Dense, []float64) {
-	z := mat.NewDense(len(rows), p.d, nil)
-	y := mat.NewDense(len(rows), p.k, nil)
-	var w []float64
-	if p.w != nil {
-		w = make([]float64, len(rows))
-	}
-	for m, i := range rows {
-		copy(z.RawRowView(m), p.z.RawRowView(i))
-		copy(y.RawRowView(m), p.y.RawRowView(i))
-		if w != nil {
-			w[m] = p.w[i]
+// gather copies the listed rows into the work space.
+func (p *loraProblem) gather(ws *loraWork, rows []int) (*mat.Dense, *mat.Dense, []float64) {
+	if ws.z == nil {
+		ws.z, ws.y = mat.NewDense(len(rows), p.d, nil), mat.NewDense(len(rows), p.k, nil)
+		if p.w != nil {
+			ws.w = make([]float64, len(rows))
 		}
 	}
-	return z, y, w
+	for m, i := range rows {
+		copy(ws.z.RawRowView(m), p.z.RawRowView(i))
+		copy(ws.y.RawRowView(m), p.y.RawRowView(i))
+		if ws.w != nil {
+			ws.w[m] = p.w[i]
+		}
+	}
+	return ws.z, ws.y, ws.w
 }
 
 func (p *loraProblem) problem() optim.Problem {
