@@ -139,22 +139,7 @@ func TestGramAgreesWithDoubleDouble(t *testing.T) {
 				}
 			}
 			// Unscaled: diagonal entries (the variances) to ctol relative.
-			for j := 0; j < ref.Unscaled.SymmetricDim(); j++ {
-				if e := relDiff(fast.Unscaled.At(j, j), ref.Unscaled.At(j, j)); e > ctol {
-					t.Errorf("Unscaled[%d][%d] = %v, double-double %v (rel. error %.2g)", j, j, fast.Unscaled.At(j, j), ref.Unscaled.At(j, j), e)
-				}
-			}
-			// RSS is stationary at the solution: its relative error is of
-			// order ε·(1 + the squared coefficient error); TSS is a sum.
-			if e := relDiff(fast.RSS, ref.RSS); e > 1e-10 {
-				t.Errorf("RSS %v, double-double %v (rel. error %.2g)", fast.RSS, ref.RSS, e)
-			}
-			if e := relDiff(fast.TSS, ref.TSS); e > 1e-12 {
-				t.Errorf("TSS %v, double-double %v", fast.TSS, ref.TSS)
-			}
-			if e := relDiff(fast.SumWeights, ref.SumWeights); e > 1e-13 {
-				t.Errorf("SumWeights %v, double-double %v", fast.SumWeights, ref.SumWeights)
-			}
+			checkSumsAgainstDD(t, fast, ref, ctol)
 			// Residuals: each is yᵢ − b − xᵢβ in float64, rounding error
 			// up to ≈ ε·Σ|x_ij β_j| ≈ ε·10⁴ here, plus the coefficient
 			// error times |xᵢ|.
@@ -319,5 +304,31 @@ func TestGramEdges(t *testing.T) {
 	ref, err2 := Solve(xs, ys, &Settings{Precision: DoubleDouble})
 	if !ok || err != nil || err2 != nil || fast.DF != 1 || relDiff(fast.RSS, ref.RSS) > 1e-8 {
 		t.Errorf("n = d+2: ok=%v err=%v df=%d RSS %v, double-double %v", ok, err, fast.DF, fast.RSS, ref.RSS)
+	}
+}
+
+// checkSumsAgainstDD compares a float64 fit's variances (the diagonal of
+// Unscaled, to utol relative) and sums with the double-double fit's: RSS is
+// stationary at the solution, so its relative error is of order
+// ε·(1 + the squared coefficient error) — 1e-10 leaves room for
+// coefficients good to 1e-5; TSS and Σw are plain sums of the tests' 6000
+// terms, whose rounding is typically √n·ε ≈ 1e-14 (1e-12 and 1e-13 leave
+// two and one orders of margin; these tolerances are the ones both tests
+// used before they shared this check).
+func checkSumsAgainstDD(t *testing.T, fast, ref *Result, utol float64) {
+	t.Helper()
+	for j := 0; j < ref.Unscaled.SymmetricDim(); j++ {
+		if e := relDiff(fast.Unscaled.At(j, j), ref.Unscaled.At(j, j)); e > utol {
+			t.Errorf("Unscaled[%d][%d] = %v, double-double %v (rel. error %.2g)", j, j, fast.Unscaled.At(j, j), ref.Unscaled.At(j, j), e)
+		}
+	}
+	if e := relDiff(fast.RSS, ref.RSS); e > 1e-10 {
+		t.Errorf("RSS %v, double-double %v (rel. error %.2g)", fast.RSS, ref.RSS, e)
+	}
+	if e := relDiff(fast.TSS, ref.TSS); e > 1e-12 {
+		t.Errorf("TSS %v, double-double %v", fast.TSS, ref.TSS)
+	}
+	if e := relDiff(fast.SumWeights, ref.SumWeights); e > 1e-13 {
+		t.Errorf("SumWeights %v, double-double %v", fast.SumWeights, ref.SumWeights)
 	}
 }

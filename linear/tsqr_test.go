@@ -90,21 +90,7 @@ func TestTSQRAgreesWithDoubleDouble(t *testing.T) {
 			// Unscaled = (R̃ᵀR̃)⁻¹: relative error of order ε·cond² in the
 			// variances of the worst-determined combinations.
 			utol := 64 * eps * cond * cond
-			for j := 0; j < ref.Unscaled.SymmetricDim(); j++ {
-				if e := relDiff(fast.Unscaled.At(j, j), ref.Unscaled.At(j, j)); e > utol {
-					t.Errorf("Unscaled[%d][%d] = %v, double-double %v (rel. error %.2g)", j, j, fast.Unscaled.At(j, j), ref.Unscaled.At(j, j), e)
-				}
-			}
-			// RSS is stationary at the solution; TSS and Σw are sums.
-			if e := relDiff(fast.RSS, ref.RSS); e > 1e-10 {
-				t.Errorf("RSS %v, double-double %v (rel. error %.2g)", fast.RSS, ref.RSS, e)
-			}
-			if e := relDiff(fast.TSS, ref.TSS); e > 1e-12 {
-				t.Errorf("TSS %v, double-double %v", fast.TSS, ref.TSS)
-			}
-			if e := relDiff(fast.SumWeights, ref.SumWeights); e > 1e-13 {
-				t.Errorf("SumWeights %v, double-double %v", fast.SumWeights, ref.SumWeights)
-			}
+			checkSumsAgainstDD(t, fast, ref, utol)
 			// Residuals: the coefficient error times |xᵢ| (up to 7000·8)
 			// plus rounding of yᵢ − b − xᵢβ.
 			rtol := 1e-8 + 8*7000*tol
