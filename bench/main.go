@@ -42,16 +42,17 @@ import (
 )
 
 type config struct {
-	n, d       int
-	csvN, csvD int
-	reps       int
-	budget     time.Duration
-	dir        string
-	seed       uint64
-	peers      bool
-	install    bool
-	python     string
-	tasks      map[string]bool
+	n, d         int
+	wideN, wideD int
+	csvN, csvD   int
+	reps         int
+	budget       time.Duration
+	dir          string
+	seed         uint64
+	peers        bool
+	install      bool
+	python       string
+	tasks        map[string]bool
 }
 
 func main() {
@@ -59,6 +60,8 @@ func main() {
 	var tasks string
 	flag.IntVar(&c.n, "n", 1000000, "rows of the in-memory problem")
 	flag.IntVar(&c.d, "d", 100, "columns of the in-memory problem")
+	flag.IntVar(&c.wideN, "wide-n", 100000, "rows of the wide problem (task widelasso)")
+	flag.IntVar(&c.wideD, "wide-d", 1000, "columns of the wide problem (task widelasso)")
 	flag.IntVar(&c.csvN, "csv-n", 2000000, "rows of the CSV file (load and end-to-end fit)")
 	flag.IntVar(&c.csvD, "csv-d", 20, "feature columns of the CSV file")
 	flag.IntVar(&c.reps, "reps", 3, "runs per measurement (median reported)")
@@ -68,7 +71,7 @@ func main() {
 	flag.BoolVar(&c.peers, "peers", true, "run the Python and R peers")
 	flag.BoolVar(&c.install, "install", false, "apt-get install the missing peers (python3-sklearn, python3-pandas, r-base-core, r-cran-glmnet); without it nothing is installed and the missing peers are named")
 	flag.StringVar(&c.python, "python", defaultPython(), "Python interpreter with numpy, scikit-learn and pandas")
-	flag.StringVar(&tasks, "tasks", "stream,ols,illcond,collinear,grad,lasso,cv,sgd,csv,e2e", "comma-separated tasks to run")
+	flag.StringVar(&tasks, "tasks", "stream,ols,illcond,collinear,grad,lasso,widelasso,cv,sgd,csv,e2e,gd", "comma-separated tasks to run")
 	flag.Parse()
 	c.tasks = map[string]bool{}
 	for _, t := range strings.Split(tasks, ",") {
@@ -84,6 +87,7 @@ func main() {
 type timing struct {
 	Task, Tool string
 	Wall, CPU  []float64 // seconds, one per run
+	Epochs     []int     // passes of an iterative fit, one per run
 	Note       string
 	Err        string
 }
@@ -140,10 +144,45 @@ func run(c *config, out io.Writer) error {
 	load0 := loadAvg()
 	fmt.Fprintf(os.Stderr, "bench: generating data in %s\n", c.dir)
 	x, y := generate(c.n, c.d, c.seed)
-	binPath := filepath.Join(c.dir, fmt.Sprintf("x_%d_%d_%d.bin", c.n, c.d, c.seed))
-	if err := writeBin(binPath, x, y); err != nil {
+	files := peerFiles{bin: c.binPath(c.n, c.d, c.seed)}
+	if err := writeBin(files.bin, x, y); err != nil {
 		return err
 	}
+	res, stream := c.inMemory(x, y)
+	res = append(res, c.declined(x, y)...)
+	x, y = nil, nil // the in-memory problem is no longer needed
+	runtime.GC()
+	wide, err := c.wideLasso(&files)
+	if err != nil {
+		return err
+	}
+	res = append(res, wide...)
+	fromCSV, csvBytes, err := c.fromCSV(&files)
+	if err != nil {
+		return err
+	}
+	res = append(res, fromCSV...)
+	if c.peers {
+		for _, p := range availablePeers(c.python, c.install) {
+			res = append(res, c.runPeer(p.interp, p.script, files)...)
+		}
+	}
+	load1 := loadAvg()
+	report(out, c, res, stream, csvBytes, time.Since(start), load0, load1)
+	return nil
+}
+
+// peerFiles are the data files the peers read: the in-memory problem, the
+// wide problem and the CSV file ("" when no task needs it).
+type peerFiles struct{ bin, wide, csv string }
+
+func (c *config) binPath(n, d int, seed uint64) string {
+	return filepath.Join(c.dir, fmt.Sprintf("x_%d_%d_%d.bin", n, d, seed))
+}
+
+// inMemory times lsq's tasks on the in-memory problem, and the read
+// bandwidth.
+func (c *config) inMemory(x *mat.Dense, y []float64) ([]timing, streamResult) {
 	var res []timing
 	var stream streamResult
 	if c.tasks["stream"] && !c.tasks["grad"] {
@@ -158,31 +197,8 @@ func run(c *config, out io.Writer) error {
 		}))
 	}
 	if c.tasks["grad"] {
-		// Interleaved with the read-bandwidth passes, so that each pair
-		// runs under the same load from the machine's other users.
-		p := optim.LeastSquares(x, y, nil, true, nil, nil)
-		theta := make([]float64, c.d+1)
-		for j := range theta {
-			theta[j] = 0.01 * float64(j%5)
-		}
-		g := make([]float64, c.d+1)
-		t := timing{Task: "grad", Tool: "lsq optim.LeastSquares"}
-		var sw, sc []float64
-		for r := 0; r < max(c.reps, 10); r++ {
-			if c.tasks["stream"] {
-				w, cpu := streamOnce(x.RawMatrix().Data)
-				sw, sc = append(sw, w), append(sc, cpu)
-			}
-			c0, t0 := cpuNow(), time.Now()
-			p.LossGrad(g, theta)
-			t.Wall = append(t.Wall, time.Since(t0).Seconds())
-			t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
-		}
-		if len(sw) > 0 {
-			stream = streamOf(8*c.n*c.d, sw, sc)
-			fmt.Fprintf(os.Stderr, "  stream read: median %.1f GB/s, best %.1f GB/s, %.1f GB per CPU-second\n", stream.median, stream.best, stream.perCPU)
-		}
-		fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", t.Task, t.Tool, t.wall(), t.cpu(), len(t.Wall))
+		var t timing
+		t, stream = c.gradient(x, y)
 		res = append(res, t)
 	}
 	if c.tasks["lasso"] {
@@ -205,40 +221,91 @@ func run(c *config, out io.Writer) error {
 			return err
 		}))
 	}
-	res = append(res, c.declined(x, y)...)
-	csvPath := filepath.Join(c.dir, fmt.Sprintf("fit_%d_%d_%d.csv", c.csvN, c.csvD, c.seed))
-	var csvBytes int64
-	if c.tasks["csv"] || c.tasks["e2e"] {
-		x, y = nil, nil // the in-memory problem is no longer needed
-		runtime.GC()
-		var err error
-		if csvBytes, err = writeCSV(csvPath, c.csvN, c.csvD, c.seed+1); err != nil {
-			return err
-		}
+	return res, stream
+}
+
+// gradient times one loss-and-gradient pass, interleaved with the
+// read-bandwidth passes (with the stream task) so that each pair runs under
+// the same load from the machine's other users.
+func (c *config) gradient(x *mat.Dense, y []float64) (timing, streamResult) {
+	p := optim.LeastSquares(x, y, nil, true, nil, nil)
+	theta := make([]float64, c.d+1)
+	for j := range theta {
+		theta[j] = 0.01 * float64(j%5)
 	}
+	g := make([]float64, c.d+1)
+	t := timing{Task: "grad", Tool: "lsq optim.LeastSquares"}
+	var sw, sc []float64
+	for r := 0; r < max(c.reps, 10); r++ {
+		if c.tasks["stream"] {
+			w, cpu := streamOnce(x.RawMatrix().Data)
+			sw, sc = append(sw, w), append(sc, cpu)
+		}
+		c0, t0 := cpuNow(), time.Now()
+		p.LossGrad(g, theta)
+		t.Wall = append(t.Wall, time.Since(t0).Seconds())
+		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
+	}
+	var stream streamResult
+	if len(sw) > 0 {
+		stream = streamOf(8*c.n*c.d, sw, sc)
+		fmt.Fprintf(os.Stderr, "  stream read: median %.1f GB/s, best %.1f GB/s, %.1f GB per CPU-second\n", stream.median, stream.best, stream.perCPU)
+	}
+	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", t.Task, t.Tool, t.wall(), t.cpu(), len(t.Wall))
+	return t, stream
+}
+
+// wideLasso times the lasso path on the wide problem (-wide-n × -wide-d,
+// the same generator with seed + 2), whose file the peers read too.
+func (c *config) wideLasso(files *peerFiles) ([]timing, error) {
+	if !c.tasks["widelasso"] {
+		return nil, nil
+	}
+	x, y := generate(c.wideN, c.wideD, c.seed+2)
+	files.wide = c.binPath(c.wideN, c.wideD, c.seed+2)
+	if err := writeBin(files.wide, x, y); err != nil {
+		return nil, err
+	}
+	return []timing{c.measure("widelasso", "lsq enet.Path", func() error {
+		_, err := enet.Path(context.Background(), x, y, 1, nil)
+		return err
+	})}, nil
+}
+
+// fromCSV times the tasks on the CSV file: loading it, the end-to-end
+// fit, and gradient descent through the command line.
+func (c *config) fromCSV(files *peerFiles) ([]timing, int64, error) {
+	if !c.tasks["csv"] && !c.tasks["e2e"] && !c.tasks["gd"] {
+		return nil, 0, nil
+	}
+	files.csv = filepath.Join(c.dir, fmt.Sprintf("fit_%d_%d_%d.csv", c.csvN, c.csvD, c.seed))
+	csvBytes, err := writeCSV(files.csv, c.csvN, c.csvD, c.seed+1)
+	if err != nil {
+		return nil, 0, err
+	}
+	var res []timing
 	if c.tasks["csv"] {
 		res = append(res, c.measure("csv", "lsq data.ReadFile", func() error {
-			_, err := data.ReadFile(csvPath, &data.Options{Target: "y"})
+			_, err := data.ReadFile(files.csv, &data.Options{Target: "y"})
 			return err
 		}))
 	}
+	if !c.tasks["e2e"] && !c.tasks["gd"] {
+		return res, csvBytes, nil
+	}
+	bin := filepath.Join(c.dir, "lsq")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/lsq")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, 0, fmt.Errorf("building lsq: %v", err)
+	}
 	if c.tasks["e2e"] {
-		bin := filepath.Join(c.dir, "lsq")
-		build := exec.Command("go", "build", "-o", bin, "./cmd/lsq")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("building lsq: %v", err)
-		}
-		res = append(res, c.measureCmd("e2e", "lsq fit (binary)", bin, "fit", csvPath, "--target", "y", "--quiet", "--json"))
+		res = append(res, c.measureCmd("e2e", "lsq fit (binary)", bin, "fit", files.csv, "--target", "y", "--quiet", "--json"))
 	}
-	if c.peers {
-		for _, p := range availablePeers(c.python, c.install) {
-			res = append(res, c.runPeer(p.interp, p.script, binPath, csvPath)...)
-		}
+	if c.tasks["gd"] {
+		res = append(res, c.cliGD(bin, files.csv))
 	}
-	load1 := loadAvg()
-	report(out, c, res, stream, csvBytes, time.Since(start), load0, load1)
-	return nil
+	return res, csvBytes, nil
 }
 
 // measureCmd times a command (wall and the child's CPU), discarding its
@@ -265,13 +332,13 @@ func (c *config) measureCmd(task, tool string, name string, args ...string) timi
 
 // runPeer runs a peer script, which prints one JSON object per measurement
 // on standard output.
-func (c *config) runPeer(interp, script, binPath, csvPath string) []timing {
+func (c *config) runPeer(interp, script string, files peerFiles) []timing {
 	var tasks []string
 	for t := range c.tasks {
 		tasks = append(tasks, t)
 	}
 	sort.Strings(tasks)
-	cmd := exec.Command(interp, script, "--bin", binPath, "--csv", csvPath,
+	cmd := exec.Command(interp, script, "--bin", files.bin, "--wide", files.wide, "--csv", files.csv,
 		"--reps", strconv.Itoa(c.reps), "--budget", strconv.FormatFloat(c.budget.Seconds(), 'g', -1, 64),
 		"--tasks", strings.Join(tasks, ","))
 	cmd.Env = append(os.Environ(), "OPENBLAS_CORETYPE=SkylakeX")
@@ -550,4 +617,39 @@ func defaultPython() string {
 		return "/usr/bin/python3"
 	}
 	return "python3"
+}
+
+// cliGD times gradient descent through the command line on the CSV file,
+// 100 epochs with no tolerance, and keeps the fit's own time (timings.fit_s
+// of --json, which leaves out loading) as the measurement, with the epochs
+// it ran in the note: the harness turns them into read bandwidth.
+func (c *config) cliGD(bin, csv string) timing {
+	t := timing{Task: "gd", Tool: "lsq fit --solver gd"}
+	var total time.Duration
+	for r := 0; r < c.reps && (r == 0 || total < c.budget); r++ {
+		t0 := time.Now()
+		cmd := exec.Command(bin, "fit", csv, "--target", "y", "--solver", "gd", "--epochs", "100", "--tol", "0", "--quiet", "--json")
+		cmd.Stderr = os.Stderr
+		b, err := cmd.Output()
+		total += time.Since(t0)
+		if err != nil && len(b) == 0 {
+			t.Err = err.Error()
+			return t
+		}
+		var out struct {
+			Iterations int
+			Timings    struct {
+				FitS float64 `json:"fit_s"`
+			}
+		}
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Err = err.Error()
+			return t
+		}
+		t.Wall = append(t.Wall, out.Timings.FitS)
+		t.CPU = append(t.CPU, math.NaN())
+		t.Epochs = append(t.Epochs, out.Iterations)
+	}
+	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s fit (%d runs, %v epochs)\n", t.Task, t.Tool, t.wall(), len(t.Wall), t.Epochs)
+	return t
 }

@@ -37,9 +37,30 @@ def measure(task, tool, f, reps, budget, note=""):
     emit(task, tool, wall, cpu, note)
 
 
+def read_bin(path):
+    """The harness's binary file: int64 n, int64 d, then n rows of x then y."""
+    with open(path, "rb") as f:
+        n, d = struct.unpack("<qq", f.read(16))
+    raw = np.fromfile(path, dtype="<f8", offset=16).reshape(n, d + 1)
+    return np.ascontiguousarray(raw[:, :d]), raw[:, d].copy()
+
+
+def time_lasso_path(task, x, y, a):
+    from sklearn.linear_model import lasso_path
+
+    # lasso_path fits no intercept: centre first (outside the timing), as
+    # Lasso does; the tolerance is lsq's default.
+    xc = np.asfortranarray(x - x.mean(axis=0))
+    yc = y - y.mean()
+    measure(task, "sklearn lasso_path",
+            lambda: lasso_path(xc, yc, eps=1e-3, n_alphas=100, tol=1e-7, precompute=True),
+            a.reps, a.budget, "tol 1e-7, precomputed Gram")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
+    ap.add_argument("--wide", default="")
     ap.add_argument("--csv", required=True)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--budget", type=float, default=45)
@@ -52,12 +73,8 @@ def main():
     from sklearn.linear_model import LinearRegression, SGDRegressor, lasso_path
 
     if tasks & {"ols", "illcond", "collinear", "grad", "lasso", "sgd"}:
-        with open(a.bin, "rb") as f:
-            n, d = struct.unpack("<qq", f.read(16))
-        raw = np.fromfile(a.bin, dtype="<f8", offset=16).reshape(n, d + 1)
-        x = np.ascontiguousarray(raw[:, :d])
-        y = raw[:, d].copy()
-        del raw
+        x, y = read_bin(a.bin)
+        n, d = x.shape
 
         if "ols" in tasks:
             measure("ols", "sklearn LinearRegression", lambda: LinearRegression().fit(x, y), a.reps, a.budget,
@@ -70,14 +87,7 @@ def main():
             w = 0.01 * (np.arange(d) % 5)
             measure("grad", "numpy X.T@(X@w-y)", lambda: x.T @ (x @ w - y), max(a.reps, 10), a.budget)
         if "lasso" in tasks:
-            # lasso_path fits no intercept: centre first (outside the timing),
-            # as Lasso does; the tolerance is lsq's default.
-            xc = np.asfortranarray(x - x.mean(axis=0))
-            yc = y - y.mean()
-            measure("lasso", "sklearn lasso_path",
-                    lambda: lasso_path(xc, yc, eps=1e-3, n_alphas=100, tol=1e-7, precompute=True),
-                    a.reps, a.budget, "tol 1e-7, precomputed Gram")
-            del xc
+            time_lasso_path("lasso", x, y, a)
         if "sgd" in tasks:
             sgd = lambda: SGDRegressor(max_iter=1, tol=None, penalty=None, learning_rate="constant", eta0=1e-3,
                                        random_state=0).fit(x, y)
@@ -95,6 +105,11 @@ def main():
             measure(kind, "sklearn LinearRegression", lambda: LinearRegression().fit(x, y), a.reps, a.budget,
                     f"scikit-learn {sklearn.__version__}")
             x[:, 1] = col1
+        del x, y
+
+    if "widelasso" in tasks and a.wide:
+        x, y = read_bin(a.wide)
+        time_lasso_path("widelasso", x, y, a)
         del x, y
 
     if tasks & {"csv", "e2e"}:
