@@ -153,7 +153,6 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		return err
 	}
 	loaded := time.Now()
-	n := fr.Rows()
 	ps.Weights = fr.Weights
 	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE, FoldIDs: foldIDs}
 	res, err := enet.CV(ctx, fr.X, fr.Y, &cs)
@@ -173,29 +172,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	}
 	cb := res.Curves[res.Best]
 	ref := res.Refit
-	out := cvOutput{
-		File: o.File, Target: fr.Target, Features: fr.Features, N: n,
-		Penalty: name, Folds: o.Folds, Seed: o.Seed, Standardized: o.Enet.Standardize,
-		L1Ratio: res.L1Ratio, AlphaMax: jsonFloat(cb.AlphaMax), Alphas: cb.Alphas,
-		AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE, Choose: o.Choose,
-		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
-		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(weightedMSE(fr, ref.Coef, ref.Intercept)),
-		Status: ref.Status.String(), Timings: tm,
-	}
-	chosen := cb.Min
-	if oneSE {
-		chosen = cb.OneSE
-	}
-	out.ChosenMSE = jsonFloat(cb.MSE[chosen])
-	for k := range cb.Alphas {
-		out.CVMean = append(out.CVMean, jsonFloat(cb.MSE[k]))
-		out.CVSE = append(out.CVSE, jsonFloat(cb.SE[k]))
-	}
-	if len(res.Curves) > 1 {
-		for _, c := range res.Curves {
-			out.Curves = append(out.Curves, cvCurve{L1Ratio: c.L1Ratio, AlphaMin: c.Alphas[c.Min], MinMean: jsonFloat(c.MSE[c.Min]), Alpha1SE: c.Alphas[c.OneSE]})
-		}
-	}
+	out := newCVOutput(&o, fr, name, oneSE, res, tm)
 	if name == "l2" {
 		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &ps.Settings); err != nil {
 			return err
@@ -393,4 +370,36 @@ func (o *cvOptions) check() (name string, ratios []float64, ps enet.PathSettings
 		return "", nil, ps, false, err
 	}
 	return name, ratios, ps, oneSE, nil
+}
+
+// newCVOutput is what runCV prints or writes as JSON: the chosen curve's
+// errors, the refit at the chosen α, and one line per curve when several
+// L1 ratios were tried.
+func newCVOutput(o *cvOptions, fr *data.Frame, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
+	cb := res.Curves[res.Best]
+	ref := res.Refit
+	out := cvOutput{
+		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
+		Penalty: name, Folds: o.Folds, Seed: o.Seed, Standardized: o.Enet.Standardize,
+		L1Ratio: res.L1Ratio, AlphaMax: jsonFloat(cb.AlphaMax), Alphas: cb.Alphas,
+		AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE, Choose: o.Choose,
+		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
+		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(weightedMSE(fr, ref.Coef, ref.Intercept)),
+		Status: ref.Status.String(), Timings: tm,
+	}
+	chosen := cb.Min
+	if oneSE {
+		chosen = cb.OneSE
+	}
+	out.ChosenMSE = jsonFloat(cb.MSE[chosen])
+	for k := range cb.Alphas {
+		out.CVMean = append(out.CVMean, jsonFloat(cb.MSE[k]))
+		out.CVSE = append(out.CVSE, jsonFloat(cb.SE[k]))
+	}
+	if len(res.Curves) > 1 {
+		for _, c := range res.Curves {
+			out.Curves = append(out.Curves, cvCurve{L1Ratio: c.L1Ratio, AlphaMin: c.Alphas[c.Min], MinMean: jsonFloat(c.MSE[c.Min]), Alpha1SE: c.Alphas[c.OneSE]})
+		}
+	}
+	return out
 }
