@@ -166,8 +166,15 @@ func lrDecay(ctx context.Context) ([]lrDecayRun, error) {
 }
 
 func printDemoLR(n narrator, w *fit.Why, runs []*lrRun, v *lrVal, dec []lrDecayRun) {
+	n.say("lsq demo lr: choosing the learning rate\n\n", "lsq demo lr：如何选择学习率\n\n")
+	printLRRates(n, w, runs)
+	printLRValidation(n, v)
+	printLRDecay(n, dec)
+}
+
+// printLRRates is part 1: gradient descent at rates around 2/L.
+func printLRRates(n narrator, w *fit.Why, runs []*lrRun) {
 	p := n.say
-	p("lsq demo lr: choosing the learning rate\n\n", "lsq demo lr：如何选择学习率\n\n")
 	p("1. The textbook's data (x = 1..5, not standardised), gradient descent from 0,\n"+
 		"   %d epochs at constant rates. The Hessian of the loss has largest eigenvalue\n"+
 		"   L = %.4g: each step multiplies the error along its eigenvector by 1 − ηL,\n"+
@@ -200,7 +207,11 @@ func printDemoLR(n narrator, w *fit.Why, runs []*lrRun, v *lrVal, dec []lrDecayR
 			"   （斜率冲过头再折回），但振幅逐步缩小。恰好等于 2/L 时 1 − ηL = −1，振荡既不\n"+
 			"   放大也不衰减，损失始终到不了最小值。高于 2/L 时振幅每步放大 |1 − ηL| 倍，\n"+
 			"   迭代发散。教程说学习率大了会“收敛快但不精确”，其实超过 2/L 根本不会收敛。\n\n")
+}
 
+// printLRValidation is part 2: choosing the rate on held-out rows.
+func printLRValidation(n narrator, v *lrVal) {
+	p := n.say
 	p("2. Choosing the rate on a validation set: %d points of a noisy line for\n"+
 		"   training, %d held out. Seven rates a factor √10 apart around 1/L, 100\n"+
 		"   epochs each on raw x (2/L = %.4g here):\n",
@@ -229,7 +240,11 @@ func printDemoLR(n narrator, w *fit.Why, runs []*lrRun, v *lrVal, dec []lrDecayR
 			"   损失在这里选出的是最大的稳定学习率。lsq fit 用 --lr grid --val-frac 0.25 或候选\n"+
 			"   列表 --lr 0.001,0.01,0.1 完成同样的选择。\n\n",
 		v.best, f.Coef[0], f.Intercept, f.Status, f.Gap.CoefRel)
+}
 
+// printLRDecay is part 3: decay schedules for stochastic gradient descent.
+func printLRDecay(n narrator, dec []lrDecayRun) {
+	p := n.say
 	p("3. Decay schedules for stochastic gradient descent: mini-batches of 4 rows\n"+
 		"   from 200 points, standardised x, rate 0.1, 100 epochs, seed 1.\n",
 		"3. 随机梯度下降的学习率衰减：200 个点，每个小批量 4 行，x 标准化，\n"+

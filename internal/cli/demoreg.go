@@ -177,9 +177,16 @@ func coefText(n narrator, v float64) string {
 }
 
 func printDemoReg(n narrator, rf *regFits) {
-	p := n.say
-	p("lsq demo regularization: L1, L2, elastic net, and the intercept\n\n",
+	n.say("lsq demo regularization: L1, L2, elastic net, and the intercept\n\n",
 		"lsq demo regularization：L1、L2、弹性网络与截距\n\n")
+	printRegPenalties(n, rf)
+	printRegIntercept(n, rf)
+}
+
+// printRegPenalties is parts 1 and 2: the penalties side by side, and the
+// subgradient descent of the tutorial.
+func printRegPenalties(n narrator, rf *regFits) {
+	p := n.say
 	p("1. 60 rows, y = 3 + 2·x1 + 1·x2 + 0.5·x3 + noise; x2 is x1 plus a little noise\n"+
 		"   (correlated), x4 and x5 are irrelevant. Penalty α = %.2g on standardised\n"+
 		"   coefficients, elastic net mixing ρ = %.2g; objective\n"+
@@ -233,7 +240,11 @@ func printDemoReg(n narrator, rf *regFits) {
 			"   恰好为零（目标函数差距 %.2g）。要得到精确的零，需要近端步：--solver cd、\n"+
 			"   fista 或 --proximal。\n\n",
 		g.Coef[3], g.Coef[4], g.Gap.ObjectiveRel)
+}
 
+// printRegIntercept is part 3: why the intercept is not penalised.
+func printRegIntercept(n narrator, rf *regFits) {
+	p := n.say
 	p("3. Why the intercept is not penalised: ridge (α = 1, raw x) on the textbook\n"+
 		"   data, then on the same data with %d added to every y.\n",
 		"3. 为什么不惩罚截距：在教程数据上做岭回归（α = 1，x 不标准化），再把每个 y\n"+
