@@ -203,15 +203,24 @@ func householderR(buf []float64, rows, p int) int {
 	return k
 }
 
-// fitTSQR is fitFloat's QR method on the TSQR factor, with the passes over
-// the rows (moments, factor, residuals) in parallel.
+// fitTSQR is fitFloat's QR method on the triangular factor of the
+// standardised [A | b], with the passes over the rows (moments, factor,
+// residuals) in parallel. The factor comes from deflated CholeskyQR2
+// (cholqr.go), or from TSQR when that declines.
 func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+	res, _, err := fitTall(x, y, s, true)
+	return res, err
+}
+
+// fitTall is fitTSQR, its factor by cholqrFactor if tryCholQR and it does
+// not decline (usedCholQR), else by tsqrFactor.
+func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool) (res *Result, usedCholQR bool, err error) {
 	n, d := x.Dims()
 	p := d + 1
 	intercept := !s.NoIntercept
 	rb := tsqrBlocks(n)
 	m := parallelMoments(x, y, s.Weights, intercept, rb)
-	res := &Result{
+	res = &Result{
 		Coef:         make([]float64, d),
 		HasIntercept: intercept,
 		Method:       QR,
@@ -223,7 +232,14 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if rcond == 0 {
 		rcond = float64(max(res.N, d)) * eps
 	}
-	rf := tsqrFactor(x, y, s.Weights, &m, rb)
+	var rf []float64
+	if tryCholQR {
+		rf = cholqrFactor(x, y, s.Weights, &m)
+		usedCholQR = rf != nil
+	}
+	if rf == nil {
+		rf = tsqrFactor(x, y, s.Weights, &m, rb)
+	}
 	a := blas64.General{Rows: d, Cols: d, Stride: d, Data: make([]float64, d*d)}
 	c := make([]float64, d)
 	for i := 0; i < d; i++ {
@@ -243,7 +259,7 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	}
 	gamma, cov, err := qrSmall(a, c, m.sumW, m.scales, res, rcond, s.Ridge)
 	if err != nil {
-		return nil, err
+		return nil, usedCholQR, err
 	}
 	if gamma == nil { // rank-deficient: minimum norm in original units
 		beta, unscaled := pinvSolve(rraw, c, res.Rank, m.means, m.sumW, intercept)
@@ -258,7 +274,7 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	res.Residuals = make([]float64, n)
 	res.RSS, res.TSS = residualPass(x, y, s.Weights, res, m.my, rb)
 	res.DF = dfOf(res.N, res.Rank, intercept)
-	return res, nil
+	return res, usedCholQR, nil
 }
 
 // residualPass stores rᵢ = yᵢ − b − xᵢβ in res.Residuals and returns
