@@ -78,11 +78,14 @@ type cqr struct {
 	rb     rowBlocks
 }
 
+// cqrWidth is the padded width of a panel row [√w(x−m)/s, √w(y−m_y)].
+func cqrWidth(d int) int { return (d + 1 + 7) &^ 7 }
+
 func newCQR(x *mat.Dense, y, w []float64, m *moments) *cqr {
 	n, d := x.Dims()
 	raw := x.RawMatrix()
 	c := &cqr{xs: raw.Data, stride: raw.Stride, y: y, w: w, m: m, d: d, p: d + 1}
-	c.mw = (c.p + 7) &^ 7
+	c.mw = cqrWidth(d)
 	c.pr = max(8, min(gramPanelRows, gramPanelVals/c.mw)) &^ 7
 	c.ld = c.pr + 8
 	c.rb = newRowBlocks(n, d)
@@ -208,16 +211,20 @@ func solveTransposed(pt, negT, rdiag []float64, mw, ld, lc int) {
 // cholqrFactor returns the (d+1)×(d+1) upper-triangular factor, row-major,
 // of the standardised [A | b], as tsqrFactor does (up to the signs of its
 // rows), or nil when it declines (see above); the caller then uses
-// tsqrFactor.
-func cholqrFactor(x *mat.Dense, y, w []float64, m *moments) []float64 {
+// tsqrFactor. g0, if not nil, is G₀ (upper triangle, stride cqrWidth(d)),
+// as a declined Gram attempt found it; else the first pass forms it.
+func cholqrFactor(x *mat.Dense, y, w []float64, m *moments, g0 []float64) []float64 {
 	c := newCQR(x, y, w, m)
 	d, p, mw := c.d, c.p, c.mw
 	pos := make([]int, d)
 	for j := range pos {
 		pos[j] = j
 	}
+	if g0 == nil {
+		g0 = c.pass(pos, nil)
+	}
 	kmax := c.condLimit()
-	order, rs := pivotSplit(c.pass(pos, nil), d, mw, 1/(kmax*kmax))
+	order, rs := pivotSplit(g0, d, mw, 1/(kmax*kmax))
 	ns := len(rs) / p
 	if ns == 0 {
 		return nil

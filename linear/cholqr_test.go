@@ -43,7 +43,7 @@ func TestCholQRFactorMatchesTSQR(t *testing.T) {
 			}
 			x, y, _ := correlatedShift(9, n, d, tc.t, 0.5, shift)
 			m := parallelMoments(x, y, tc.w, !tc.noInt, tsqrBlocks(n))
-			rc := cholqrFactor(x, y, tc.w, &m)
+			rc := cholqrFactor(x, y, tc.w, &m, nil)
 			if rc == nil {
 				t.Fatal("CholeskyQR2 factor declined")
 			}
@@ -87,14 +87,14 @@ func TestCholQRDeclines(t *testing.T) {
 	}
 	s := &Settings{Precision: Double}
 	m := parallelMoments(x, y, nil, true, tsqrBlocks(n))
-	if cholqrFactor(x, y, nil, &m) != nil {
+	if cholqrFactor(x, y, nil, &m, nil) != nil {
 		t.Fatal("CholeskyQR2 factor did not decline")
 	}
-	got, used, err := fitTall(x, y, s, true)
+	got, used, err := fitTall(x, y, s, true, nil)
 	if err != nil || used {
 		t.Fatalf("used %v, err %v", used, err)
 	}
-	want, _, err := fitTall(x, y, s, false)
+	want, _, err := fitTall(x, y, s, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestCholQRDeterministic(t *testing.T) {
 	var rc, rt [3][]float64
 	for k, procs := range []int{1, 2, 3} {
 		runtime.GOMAXPROCS(procs)
-		rc[k] = cholqrFactor(x, y, w, &m)
+		rc[k] = cholqrFactor(x, y, w, &m, nil)
 		rt[k] = tsqrFactor(x, y, w, &m, tsqrBlocks(n))
 		if rc[k] == nil {
 			t.Fatal("CholeskyQR2 factor declined")

@@ -326,15 +326,17 @@ func solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	checked := false
+	var start *gramStart
 	if prec == Double && gramEligible(n, d, &set) {
 		// Tall, well-conditioned problems: Gram matrix, Cholesky and
 		// refined semi-normal equations (gram.go), which also checks the
-		// data; it declines the rest, which Householder QR below handles.
-		res, ok, err := fitGram(x, y, &set)
+		// data; it declines the rest, which QR below handles, handing on
+		// its moments and Gram matrix.
+		res, st, ok, err := fitGramStart(x, y, &set)
 		if ok {
 			return res, err
 		}
-		checked = true
+		start, checked = st, true
 	}
 	if raw := x.RawMatrix(); !checked {
 		if i, j := firstNonFinite(raw.Data, raw.Stride, n, d, y); i >= 0 {
@@ -346,12 +348,16 @@ func solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	if prec == Double {
-		fitDouble := fitFloat
+		var res *Result
+		var err error
 		if tsqrEligible(n, d, &set) {
-			// Tall designs the Gram path declined: parallel TSQR (tsqr.go).
-			fitDouble = fitTSQR
+			// Tall designs the Gram path declined: the triangular factor
+			// by deflated CholeskyQR2 (cholqr.go), or parallel TSQR
+			// (tsqr.go) when that declines.
+			res, _, err = fitTall(x, y, &set, true, start)
+		} else {
+			res, err = fitFloat(x, y, &set)
 		}
-		res, err := fitDouble(x, y, &set)
 		// A design that looks rank-deficient in float64 may be merely
 		// ill-conditioned: with Auto, decide again in double-double when
 		// that costs at most a few seconds.

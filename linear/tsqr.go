@@ -208,18 +208,26 @@ func householderR(buf []float64, rows, p int) int {
 // residuals) in parallel. The factor comes from deflated CholeskyQR2
 // (cholqr.go), or from TSQR when that declines.
 func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
-	res, _, err := fitTall(x, y, s, true)
+	res, _, err := fitTall(x, y, s, true, nil)
 	return res, err
 }
 
 // fitTall is fitTSQR, its factor by cholqrFactor if tryCholQR and it does
-// not decline (usedCholQR), else by tsqrFactor.
-func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool) (res *Result, usedCholQR bool, err error) {
+// not decline (usedCholQR), else by tsqrFactor. With a start from a
+// declined Gram attempt it takes the moments and G₀ from there instead of
+// computing them again.
+func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool, start *gramStart) (res *Result, usedCholQR bool, err error) {
 	n, d := x.Dims()
 	p := d + 1
 	intercept := !s.NoIntercept
 	rb := tsqrBlocks(n)
-	m := parallelMoments(x, y, s.Weights, intercept, rb)
+	var m moments
+	var g0 []float64
+	if start != nil {
+		m, g0 = start.m, start.g0
+	} else {
+		m = parallelMoments(x, y, s.Weights, intercept, rb)
+	}
 	res = &Result{
 		Coef:         make([]float64, d),
 		HasIntercept: intercept,
@@ -234,7 +242,7 @@ func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool) (res *Resul
 	}
 	var rf []float64
 	if tryCholQR {
-		rf = cholqrFactor(x, y, s.Weights, &m)
+		rf = cholqrFactor(x, y, s.Weights, &m, g0)
 		usedCholQR = rf != nil
 	}
 	if rf == nil {

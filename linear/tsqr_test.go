@@ -49,14 +49,25 @@ func TestTSQRAgreesWithDoubleDouble(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, cq := range []bool{false, true} {
-				fast, used, err := fitTall(x, y, &s, cq)
+			// TSQR, CholeskyQR2, and CholeskyQR2 from the declined Gram
+			// attempt's moments and Gram matrix, as Solve does.
+			_, start, ok, err := fitGramStart(x, y, &s)
+			if ok || err != nil || start == nil {
+				t.Fatalf("Gram attempt: ok %v, err %v, start %v", ok, err, start != nil)
+			}
+			for _, v := range []struct {
+				name string
+				cq   bool
+				st   *gramStart
+			}{{"TSQR", false, nil}, {"CholeskyQR2", true, nil}, {"CholeskyQR2 from the Gram attempt", true, start}} {
+				fast, used, err := fitTall(x, y, &s, v.cq, v.st)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if used != cq {
-					t.Fatalf("CholeskyQR2 factor used: %v, want %v", used, cq)
+				if used != v.cq {
+					t.Fatalf("%s: CholeskyQR2 factor used: %v", v.name, used)
 				}
+				t.Log(v.name)
 				checkTallAgainstDD(t, fast, ref, d)
 			}
 		})
@@ -138,8 +149,18 @@ func TestTSQRRidgeAndRankDeficient(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, used, err := fitTall(x, y, &s, true); err != nil || !used {
+			// What Solve did: the factor by CholeskyQR2, from the declined
+			// Gram attempt's moments and Gram matrix when there is one.
+			_, start, ok, err := fitGramStart(x, y, &s)
+			if ok || err != nil || (start == nil) != (tc.ridge > 0) {
+				t.Fatalf("Gram attempt: ok %v, err %v, start %v", ok, err, start != nil)
+			}
+			again, used, err := fitTall(x, y, &s, true, start)
+			if err != nil || !used {
 				t.Fatalf("CholeskyQR2 factor declined (%v)", err)
+			}
+			if again.Coef[0] != fast.Coef[0] {
+				t.Fatalf("Solve did not take this path: coef %v, %v", fast.Coef[0], again.Coef[0])
 			}
 			serial, err := fitFloat(x, y, &s)
 			if err != nil {
@@ -222,11 +243,11 @@ func TestTSQRNIST(t *testing.T) {
 			}
 			return m
 		}
-		ts, _, err := fitTall(x, y, s, false)
+		ts, _, err := fitTall(x, y, s, false, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
-		cq, used, err := fitTall(x, y, s, true)
+		cq, used, err := fitTall(x, y, s, true, nil)
 		if err != nil || !used {
 			t.Fatalf("%s: CholeskyQR2 factor declined (%v)", p.Name, err)
 		}
@@ -259,7 +280,7 @@ func TestTSQRDeterministic(t *testing.T) {
 	var res [3]*Result
 	for k, procs := range []int{1, 2, 3} {
 		runtime.GOMAXPROCS(procs)
-		r, used, err := fitTall(x, y, &Settings{Precision: Double}, true)
+		r, used, err := fitTall(x, y, &Settings{Precision: Double}, true, nil)
 		if err != nil || !used {
 			t.Fatalf("CholeskyQR2 factor declined (%v)", err)
 		}
