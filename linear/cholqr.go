@@ -8,61 +8,66 @@ import (
 )
 
 // This file computes, for tall designs the Gram path declines, the same
-// triangular factor of the standardised [A | b] as tsqrFactor, in two
-// passes of the Gram kernel instead of Householder QR: Cholesky QR twice
-// (CholeskyQR2: Yamamoto, Nakatsukasa, Yanagisawa & Fukaya, ETNA 44, 2015)
-// with the nearly dependent columns deflated.
+// triangular factor of the standardised [A | b] as tsqrFactor, on the Gram
+// kernel instead of Householder QR: Cholesky QR twice (CholeskyQR2:
+// Yamamoto, Nakatsukasa, Yanagisawa & Fukaya, ETNA 44, 2015) with the
+// nearly dependent columns deflated.
 //
-//  1. G₀ = PᵀP, P = [A | b] built panel by panel as tsqrFactor builds it.
-//     Cholesky with diagonal pivoting on its A block takes columns into a
-//     set S while the largest remaining pivot, relative to the largest
-//     diagonal, is at least 1/κ_max², κ_max = 1/(8·√(c·u)) the condition
-//     number up to which one Cholesky QR step leaves Q orthonormal to
-//     O(1) (the cited paper, §3, with c = ℓ·p + p(p+1) the constant of
-//     the Gram matrix's rounding error, ℓ the longest sum: rows per block
-//     plus blocks). The other columns, K (numerically dependent on S at
-//     that level: rank-deficient, or nearly so), and b are not normalised:
-//     in the permuted order [S, K, b] the factor is
+// First G₀ = PᵀP, P = [A | b] built panel by panel as tsqrFactor builds it
+// (or the Gram matrix the declined Gram attempt formed, standardised).
+// Cholesky with diagonal pivoting on its A block takes columns into a set S
+// while the largest remaining pivot, relative to the largest diagonal
+// entry, is at least 1/κ_max², κ_max = 1/(8·√(c·u)) the condition number up
+// to which one Cholesky QR step leaves Q orthonormal to O(1) (the cited
+// paper, §3; c = ℓ·p + p(p+1) the constant of the Gram matrix's rounding
+// error, ℓ the longest chain of additions in an entry). The other columns,
+// K (dependent on S to that level: collinear, or nearly so), and b are not
+// normalised: in the permuted order [S, K, b] the factor is
 //
-//     T = ⎡R_S  R_SK  R_Sb⎤
-//     ⎢ 0    I     0  ⎥
-//     ⎣ 0    0     1  ⎦
+//	    ⎡R_S  R_SK  R_Sb⎤
+//	T = ⎢ 0    I     0  ⎥,
+//	    ⎣ 0    0     1  ⎦
 //
-//     so that Q = P·T⁻¹ = [A_S·R_S⁻¹, A_K − Q_S·R_SK, b − Q_S·R_Sb]: an
-//     orthonormal-to-O(1) basis of A_S, and the residuals of the other
-//     columns against it (block Gram–Schmidt).
-//  2. One pass forms Q panel by panel — the triangular solve QᵀT = Pᵀ on
-//     the transposed panel in L2, 8×8 tiles on kernel.TileUpdate — and
-//     accumulates G₁ = QᵀQ. Its Cholesky factor R₂ (the S block close to
-//     I, checked) gives R = R₂·T: for S, the second Cholesky QR step; for
-//     K and b, the reorthogonalisation that Gram–Schmidt needs twice
-//     (Giraud, Langou & Rozložník 2005), after which R₂'s K block is the
-//     Cholesky factor of the Gram matrix of the residuals.
+// so that Q = P·T⁻¹ = [A_S·R_S⁻¹, A_K − Q_S·R_SK, b − Q_S·R_Sb]: a basis of
+// A_S orthonormal to O(1) and the residuals of the other columns against it
+// (block Gram–Schmidt).
+//
+// Then one pass forms Q panel by panel — the triangular solve QᵀT = Pᵀ on
+// the transposed panel in L2, 8×8 tiles on kernel.TileUpdate — and
+// accumulates G₁ = QᵀQ. Its Cholesky factor R₂ gives R = R₂·T: for S, the
+// second Cholesky QR step (its S block close to I, checked); for K and b,
+// the second projection that Gram–Schmidt needs (Giraud, Langou &
+// Rozložník, Numer. Math. 101, 2005), after which R₂'s K block is the
+// Cholesky factor of the Gram matrix of the residuals and its corner the
+// residual norm.
 //
 // The solve is backward stable (the computed Q satisfies QT = P + ΔP,
-// |ΔP| ≤ γ_p·|Q||T|; Higham 2002, Thm 8.5), unlike a product with an
-// explicitly inverted T, whose error carries a factor κ(T) into P and
-// would swamp the rounding-level residual of an exactly dependent column.
-// Since Q_S is orthonormal to O(1), the rounding errors of G₁ and of its
-// Cholesky factor perturb R multiplicatively, R ← (I + O(c·u))·R, so R is
-// the exact factor of P + ΔP with ‖ΔP‖ = O(c·u·‖P‖) per column as in
-// CholeskyQR2 (the cited paper, §3) — what Householder QR gives with a
-// smaller constant — and the rank decision and the minimum-norm solution
-// in qrSmall see the same small pivots. An exactly dependent column's
-// residual is rounding noise, independent of the others, so the K block of
-// G₁ is well conditioned once its diagonal is scaled away; the factor
-// declines (TSQR is used) when it is not (two nearly dependent columns
-// nearly parallel to each other, or a duplicated column), when the S block
-// of G₁ is farther from I than the theory allows, or when a Cholesky fails.
+// |ΔP| ≤ γ_p·|Q||T|; Higham 2002, Thm 8.5). A product with an explicitly
+// inverted T would carry a factor κ(T) into that bound; with S well
+// conditioned by construction it passed the same tests, but the solve costs
+// the same and keeps the better bound. Since Q_S is orthonormal to O(1),
+// the rounding errors of G₁ and of its Cholesky factor perturb R
+// multiplicatively, R ← (I + O(c·u))·R, so R is the exact factor of P + ΔP
+// with ‖ΔP‖ = O(c·u·‖P‖) column by column, as in CholeskyQR2 (the cited
+// paper, §3) and in Householder QR (with its own constant): the rank
+// decision and the minimum-norm solution in qrSmall see the same small
+// pivots. An exactly dependent column's residual is rounding noise,
+// independent of the others, so the K block of G₁ is well conditioned once
+// its diagonal is scaled away. The factor declines, and fitTall falls back
+// to TSQR, when it is not (two nearly dependent columns nearly parallel to
+// each other after their common part is removed, or a duplicated column),
+// when the S block of G₁ is farther from I than the theory allows, or when
+// a Cholesky factorisation of S fails.
 //
-// This needs two passes after the moments, with no shift: the shifted
-// Cholesky QR of Fukaya, Kannan, Nakatsukasa, Yamamoto & Yanagisawa (SIAM
-// J. Sci. Comput. 42, 2020) needs three and still cannot resolve an exactly
-// dependent column, whose condition number, ≈ 1/u, is beyond its reach;
-// deflating such columns instead leaves the well-conditioned S block to
-// plain CholeskyQR2. The bits do not depend on GOMAXPROCS: fixed row blocks
-// (rowBlocks), each block's Gram matrix accumulated in row order, the
-// blocks' added in block order.
+// That is one pass over X after the Gram attempt (two without one, with
+// ridge) and no shift. The shifted Cholesky QR of Fukaya, Kannan,
+// Nakatsukasa, Yamamoto & Yanagisawa (SIAM J. Sci. Comput. 42, 2020) needs
+// two passes after G₀ for the same accuracy (shifted step, then
+// CholeskyQR2) and cannot resolve an exactly dependent column, whose
+// condition number, ≈ 1/u, is beyond its range; deflating such columns
+// leaves S to plain CholeskyQR2. The bits do not depend on GOMAXPROCS:
+// fixed row blocks (rowBlocks), each block's Gram matrix accumulated in
+// row order, the blocks' added in block order.
 
 // cqr holds what the two passes share.
 type cqr struct {
@@ -288,12 +293,10 @@ func (c *cqr) condLimit() float64 {
 // d), or no rows when g is not finite or has no positive diagonal.
 func pivotSplit(g []float64, d, mw int, tau float64) (order []int, rows []float64) {
 	p := d + 1
-	a := make([]float64, p*p)
+	a := make([]float64, p*p) // upper triangle of the Schur complement
 	var maxd float64
 	for i := 0; i < p; i++ {
-		for j := i; j < p; j++ {
-			a[i*p+j], a[j*p+i] = g[i*mw+j], g[i*mw+j]
-		}
+		copy(a[i*p+i:i*p+p], g[i*mw+i:i*mw+p])
 		if !isFinite(a[i*p+i]) {
 			return nil, nil
 		}
@@ -319,14 +322,14 @@ func pivotSplit(g []float64, d, mw int, tau float64) (order []int, rows []float6
 		row[best] = piv
 		for j := 0; j < p; j++ {
 			if !done[j] {
-				row[j] = a[best*p+j] / piv
+				row[j] = a[min(best, j)*p+max(best, j)] / piv
 			}
 		}
 		for i := 0; i < p; i++ {
 			if done[i] {
 				continue
 			}
-			for j := 0; j < p; j++ {
+			for j := i; j < p; j++ {
 				if !done[j] {
 					a[i*p+j] -= row[i] * row[j]
 				}
@@ -354,11 +357,11 @@ func pivotSplit(g []float64, d, mw int, tau float64) (order []int, rows []float6
 // residual norm, zero if it cancels.
 func secondCholesky(g []float64, ns, d, mw int, kmax float64) []float64 {
 	p := d + 1
-	a := make([]float64, p*p)
+	a := make([]float64, p*p) // upper triangle of the Schur complement
 	var off float64
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {
-			a[i*p+j], a[j*p+i] = g[i*mw+j], g[i*mw+j]
+			a[i*p+j] = g[i*mw+j]
 			if i < ns && j < ns {
 				e := a[i*p+j]
 				if i == j {
@@ -405,7 +408,7 @@ func secondCholesky(g []float64, ns, d, mw int, kmax float64) []float64 {
 			r[k*p+j] = a[k*p+j] / piv
 		}
 		for i := k + 1; i < p; i++ {
-			for j := k + 1; j < p; j++ {
+			for j := i; j < p; j++ {
 				a[i*p+j] -= r[k*p+i] * r[k*p+j]
 			}
 		}
