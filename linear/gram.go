@@ -22,11 +22,14 @@ import (
 // pass over X. The contraction factor of the iteration is about
 // ε_G·cond², ε_G the relative error of the computed Gram matrix, and its
 // fixed point has the forward error of a backward-stable QR solve, of order
-// cond·ε (plus cond²·ε·‖r‖/(‖Ã‖‖γ‖)). The path declines (and Solve falls back
-// to Householder QR) when the Cholesky factorisation fails or the condition
-// number of the standardised design exceeds gramCondLimit, where the
-// singular values and the covariance taken from R, whose relative error is
-// of order ε_G·cond², would lose more than about six digits.
+// cond·ε (plus cond²·ε·‖r‖/(‖Ã‖‖γ‖)). The path declines when the Cholesky
+// factorisation fails or the condition number of the standardised design
+// exceeds gramCondLimit, where the singular values and the covariance taken
+// from R, whose relative error is of order ε_G·cond², would lose more than
+// about six digits. Solve then takes a QR factor of the design: for tall
+// designs (tsqrEligible) from deflated CholeskyQR2 (cholqr.go), which
+// starts from this Gram matrix and needs one more pass, or from TSQR
+// (tsqr.go) when that declines; for the others from Householder QR.
 //
 // Determinism: the rows are cut into blocks whose boundaries depend only on
 // n and d; every block accumulates in row order into its own slot and the
@@ -104,7 +107,7 @@ func gramEligible(n, d int, s *Settings) bool {
 // fitGram fits by the Gram path. It returns ok = false, with no error, when
 // the problem is not one for this path (ridge, d = 0, n ≤ d+1, a singular or
 // ill-conditioned design, a rank tolerance near 1/cond, a refinement that
-// does not converge): the caller then uses Householder QR. With ok = true
+// does not converge): the caller then uses a QR factorisation. With ok = true
 // it may return a *DataError for the first non-finite value in row order
 // (y before the row's x), as Solve does; when it declines, it has found the
 // data finite. The weights have been checked.

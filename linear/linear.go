@@ -57,12 +57,15 @@ const (
 	// taken from the Cholesky factor, carry relative errors up to about
 	// cond²·ε·√n_b (n_b ≈ n/64 rows per reduction block). Singular,
 	// worse-conditioned or penalised designs, and an RCond near 1/cond,
-	// use Householder QR (LAPACK's dgeqrf, then dgeqp3 on its triangular
-	// factor for the rank decision); from 4096 rows on it is the parallel
-	// tall-skinny QR of tsqr.go (row blocks factorised on all cores in
-	// L2-sized chunks, their factors merged in block order), and a
-	// rank-deficient design takes its minimum-norm solution from the SVD of
-	// the small factor. Results are bit-identical for any GOMAXPROCS.
+	// take a QR factor R of the standardised design and dgeqp3 on R for the
+	// rank decision. From 4096 rows on, R comes from Cholesky QR twice on
+	// the same Gram kernel with the nearly dependent columns deflated
+	// (cholqr.go: one more pass over X after the declined Gram attempt,
+	// backward stable like Householder QR), or, when its checks fail, from
+	// the parallel tall-skinny Householder QR of tsqr.go; below, from
+	// LAPACK's dgeqrf. A rank-deficient design takes its minimum-norm
+	// solution from the SVD of the small factor. Results are bit-identical
+	// for any GOMAXPROCS.
 	Double
 	// DoubleDouble carries out centring, scaling, the pivoted Householder
 	// QR, the solve, the residuals and the covariance in double-double

@@ -10,7 +10,9 @@ import (
 
 // This file is the parallel Householder QR of tall designs that the Gram
 // path declines (condition number above gramCondLimit, rank-deficient,
-// ridge): tall-skinny QR (TSQR; Demmel, Grigori, Hoemmen & Langou, SIAM J.
+// ridge) and deflated CholeskyQR2 (cholqr.go, which gives the same factor
+// in fewer passes and is tried first) declines in turn: tall-skinny QR
+// (TSQR; Demmel, Grigori, Hoemmen & Langou, SIAM J.
 // Sci. Comput. 2012). The rows are cut into blocks whose boundaries depend
 // only on n and d; each block, on its own goroutine, folds its rows in
 // chunks of tsqrChunk into a running triangular factor: the chunk,
@@ -27,8 +29,9 @@ import (
 // GOMAXPROCS: every block is factorised in row order by one goroutine and
 // the merge is in block order.
 //
-// A rank-deficient design takes its minimum-norm solution from the SVD of
-// the small factor R·diag(s) (A·diag(s) = Q·R·diag(s) has the same singular
+// fitTall finishes from either factor the same way: a rank-deficient
+// design takes its minimum-norm solution from the SVD of the small factor
+// R·diag(s) (A·diag(s) = Q·R·diag(s) has the same singular
 // values and right singular vectors), not from the SVD of the n×d design.
 
 const (
