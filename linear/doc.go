@@ -36,10 +36,14 @@
 // equations (Björck, Numerical Methods for Least Squares Problems, 1996,
 // §2.4.6 and §6.6.5), which is as accurate as Householder QR while the
 // condition number of the standardised design is at most 10⁴. Other designs,
-// and any that fail those checks, use gonum's LAPACK kernels: dgeqrf on the
-// n×d design, then dgeqp3 on its d×d triangular factor for the rank
-// decision, dormqr and dtrtri. Both are backward stable: relative error of
-// order cond·ε.
+// and any that fail those checks, take the triangular factor R of the
+// standardised design: for tall designs by Cholesky QR twice (Yamamoto et
+// al., ETNA 44, 2015) on the same Gram kernel, with the nearly dependent
+// columns deflated and orthogonalised against the others, one more pass
+// over X after the declined Gram attempt; else, or when that declines, by
+// Householder QR (parallel tall-skinny QR from 4096 rows on). Then dgeqp3 on
+// the d×d factor decides the rank, and dormqr and dtrtri finish. All are
+// backward stable: relative error of order cond·ε.
 //
 // The input matters as much as the arithmetic. Solve takes float64 data as
 // exact; SolvePolynomial forms the powers of x in double-double (their float64

@@ -22,11 +22,14 @@ import (
 // pass over X. The contraction factor of the iteration is about
 // ε_G·cond², ε_G the relative error of the computed Gram matrix, and its
 // fixed point has the forward error of a backward-stable QR solve, of order
-// cond·ε (plus cond²·ε·‖r‖/(‖Ã‖‖γ‖)). The path declines (and Solve falls back
-// to Householder QR) when the Cholesky factorisation fails or the condition
-// number of the standardised design exceeds gramCondLimit, where the
-// singular values and the covariance taken from R, whose relative error is
-// of order ε_G·cond², would lose more than about six digits.
+// cond·ε (plus cond²·ε·‖r‖/(‖Ã‖‖γ‖)). The path declines when the Cholesky
+// factorisation fails or the condition number of the standardised design
+// exceeds gramCondLimit, where the singular values and the covariance taken
+// from R, whose relative error is of order ε_G·cond², would lose more than
+// about six digits. Solve then takes a QR factor of the design: for tall
+// designs (tsqrEligible) from deflated CholeskyQR2 (cholqr.go), which
+// starts from this Gram matrix and needs one more pass, or from TSQR
+// (tsqr.go) when that declines; for the others from Householder QR.
 //
 // Determinism: the rows are cut into blocks whose boundaries depend only on
 // n and d; every block accumulates in row order into its own slot and the
@@ -104,14 +107,30 @@ func gramEligible(n, d int, s *Settings) bool {
 // fitGram fits by the Gram path. It returns ok = false, with no error, when
 // the problem is not one for this path (ridge, d = 0, n ≤ d+1, a singular or
 // ill-conditioned design, a rank tolerance near 1/cond, a refinement that
-// does not converge): the caller then uses Householder QR. With ok = true
+// does not converge): the caller then uses a QR factorisation. With ok = true
 // it may return a *DataError for the first non-finite value in row order
 // (y before the row's x), as Solve does; when it declines, it has found the
 // data finite. The weights have been checked.
 func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err error) {
+	res, _, ok, err = fitGramStart(x, y, s)
+	return res, ok, err
+}
+
+// gramStart is what a declined Gram attempt hands on to fitTall: the
+// weighted means and scales it found (those of parallelMoments, to
+// rounding) and the Gram matrix of the standardised [A | b], upper
+// triangle with stride cqrWidth(d): the first pass of cholqrFactor.
+type gramStart struct {
+	m  moments
+	g0 []float64
+}
+
+// fitGramStart is fitGram, returning also, when it declines after forming
+// a finite Gram matrix with no constant column, its gramStart.
+func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *gramStart, ok bool, err error) {
 	n, d := x.Dims()
 	if !gramEligible(n, d, s) {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	raw := x.RawMatrix()
 	xs, stride := raw.Data, raw.Stride
@@ -226,14 +245,14 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 				if j >= 0 {
 					v = xs[i*stride+j]
 				}
-				return nil, true, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
+				return nil, nil, true, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
 			}
-			return nil, false, nil // finite data whose squares overflow
+			return nil, nil, false, nil // finite data whose squares overflow
 		}
 	}
 	sumW := g[0] // Σ√wᵢ·√wᵢ
 	if sumW == 0 {
-		return nil, true, fmt.Errorf("linear: all %d weights are zero", n)
+		return nil, nil, true, fmt.Errorf("linear: all %d weights are zero", n)
 	}
 
 	// Centre exactly: with δ = Σw(z−m̂)/Σw (row 0 of G), the Gram matrix
@@ -262,9 +281,25 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	for j := range scales {
 		v := cent(j, j)
 		if !(v > 0) {
-			return nil, false, nil // a constant column: QR reports it aliased
+			return nil, nil, false, nil // a constant column: QR reports it aliased
 		}
 		scales[j] = math.Sqrt(v / sumW)
+	}
+	handOn := func() *gramStart {
+		p, mw := d+1, cqrWidth(d)
+		g0 := make([]float64, mw*mw)
+		sc := func(j int) float64 {
+			if j < d {
+				return scales[j]
+			}
+			return 1
+		}
+		for j := 0; j < p; j++ {
+			for k := j; k < p; k++ {
+				g0[j*mw+k] = cent(j, k) / (sc(j) * sc(k))
+			}
+		}
+		return &gramStart{m: moments{means: means, scales: scales, my: my, sumW: sumW}, g0: g0}
 	}
 	gs := mat.NewSymDense(d, nil)
 	rhs := mat.NewVecDense(d, nil)
@@ -276,7 +311,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(gs) {
-		return nil, false, nil
+		return nil, handOn(), false, nil
 	}
 	var u mat.TriDense
 	ch.UTo(&u)
@@ -289,12 +324,12 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	// A pivoted QR keeps every column when rcond < 1/cond, since
 	// |R_kk|/|R_11| ≥ σ_min/σ_max for any triangular factor.
 	if !(cond <= gramCondLimit) || 2*rcond*cond >= 1 {
-		return nil, false, nil
+		return nil, handOn(), false, nil
 	}
 
 	gamma := mat.NewVecDense(d, nil)
 	if err := ch.SolveVecTo(gamma, rhs); err != nil {
-		return nil, false, nil
+		return nil, handOn(), false, nil
 	}
 	// Refinement passes: h = Σ wᵢ tᵢ (xᵢ − m), tᵢ = yᵢ − m_y − (xᵢ − m)·β,
 	// β = γ/s, so that (Ãᵀr)_j = h_j/s_j.
@@ -337,7 +372,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 			a[j] /= scales[j]
 		}
 		if err := ch.SolveVecTo(corr, atr); err != nil {
-			return nil, false, nil
+			return nil, handOn(), false, nil
 		}
 		// Accept a correction while they shrink. The iteration converges
 		// linearly at a rate q ≈ ε_G·cond² (the relative error of the
@@ -361,12 +396,12 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		if q > 0.5 {
 			// Converging too slowly to trust: the Gram matrix is too far
 			// from the data's (Householder QR decides).
-			return nil, false, nil
+			return nil, handOn(), false, nil
 		}
 		prev = cn
 	}
 	if !converged {
-		return nil, false, nil
+		return nil, handOn(), false, nil
 	}
 
 	res = &Result{
@@ -393,7 +428,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 	}
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
-		return nil, false, nil
+		return nil, handOn(), false, nil
 	}
 	cov := make([][]float64, d)
 	for i := range cov {
@@ -424,7 +459,7 @@ func fitGram(x *mat.Dense, y []float64, s *Settings) (res *Result, ok bool, err 
 		res.RSS += ss[2*b]
 		res.TSS += ss[2*b+1]
 	}
-	return res, true, nil
+	return res, nil, true, nil
 }
 
 // firstNonFinite returns the first non-finite value of the data in row

@@ -57,12 +57,15 @@ const (
 	// taken from the Cholesky factor, carry relative errors up to about
 	// cond²·ε·√n_b (n_b ≈ n/64 rows per reduction block). Singular,
 	// worse-conditioned or penalised designs, and an RCond near 1/cond,
-	// use Householder QR (LAPACK's dgeqrf, then dgeqp3 on its triangular
-	// factor for the rank decision); from 4096 rows on it is the parallel
-	// tall-skinny QR of tsqr.go (row blocks factorised on all cores in
-	// L2-sized chunks, their factors merged in block order), and a
-	// rank-deficient design takes its minimum-norm solution from the SVD of
-	// the small factor. Results are bit-identical for any GOMAXPROCS.
+	// take a QR factor R of the standardised design and dgeqp3 on R for the
+	// rank decision. From 4096 rows on, R comes from Cholesky QR twice on
+	// the same Gram kernel with the nearly dependent columns deflated
+	// (cholqr.go: one more pass over X after the declined Gram attempt,
+	// backward stable like Householder QR), or, when its checks fail, from
+	// the parallel tall-skinny Householder QR of tsqr.go; below, from
+	// LAPACK's dgeqrf. A rank-deficient design takes its minimum-norm
+	// solution from the SVD of the small factor. Results are bit-identical
+	// for any GOMAXPROCS.
 	Double
 	// DoubleDouble carries out centring, scaling, the pivoted Householder
 	// QR, the solve, the residuals and the covariance in double-double
@@ -326,15 +329,17 @@ func solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	checked := false
+	var start *gramStart
 	if prec == Double && gramEligible(n, d, &set) {
 		// Tall, well-conditioned problems: Gram matrix, Cholesky and
 		// refined semi-normal equations (gram.go), which also checks the
-		// data; it declines the rest, which Householder QR below handles.
-		res, ok, err := fitGram(x, y, &set)
+		// data; it declines the rest, which QR below handles, handing on
+		// its moments and Gram matrix.
+		res, st, ok, err := fitGramStart(x, y, &set)
 		if ok {
 			return res, err
 		}
-		checked = true
+		start, checked = st, true
 	}
 	if raw := x.RawMatrix(); !checked {
 		if i, j := firstNonFinite(raw.Data, raw.Stride, n, d, y); i >= 0 {
@@ -346,12 +351,16 @@ func solve(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		}
 	}
 	if prec == Double {
-		fitDouble := fitFloat
+		var res *Result
+		var err error
 		if tsqrEligible(n, d, &set) {
-			// Tall designs the Gram path declined: parallel TSQR (tsqr.go).
-			fitDouble = fitTSQR
+			// Tall designs the Gram path declined: the triangular factor
+			// by deflated CholeskyQR2 (cholqr.go), or parallel TSQR
+			// (tsqr.go) when that declines.
+			res, _, err = fitTall(x, y, &set, true, start)
+		} else {
+			res, err = fitFloat(x, y, &set)
 		}
-		res, err := fitDouble(x, y, &set)
 		// A design that looks rank-deficient in float64 may be merely
 		// ill-conditioned: with Auto, decide again in double-double when
 		// that costs at most a few seconds.

@@ -10,7 +10,9 @@ import (
 
 // This file is the parallel Householder QR of tall designs that the Gram
 // path declines (condition number above gramCondLimit, rank-deficient,
-// ridge): tall-skinny QR (TSQR; Demmel, Grigori, Hoemmen & Langou, SIAM J.
+// ridge) and deflated CholeskyQR2 (cholqr.go, which gives the same factor
+// in fewer passes and is tried first) declines in turn: tall-skinny QR
+// (TSQR; Demmel, Grigori, Hoemmen & Langou, SIAM J.
 // Sci. Comput. 2012). The rows are cut into blocks whose boundaries depend
 // only on n and d; each block, on its own goroutine, folds its rows in
 // chunks of tsqrChunk into a running triangular factor: the chunk,
@@ -27,8 +29,9 @@ import (
 // GOMAXPROCS: every block is factorised in row order by one goroutine and
 // the merge is in block order.
 //
-// A rank-deficient design takes its minimum-norm solution from the SVD of
-// the small factor R·diag(s) (A·diag(s) = Q·R·diag(s) has the same singular
+// fitTall finishes from either factor the same way: a rank-deficient
+// design takes its minimum-norm solution from the SVD of the small factor
+// R·diag(s) (A·diag(s) = Q·R·diag(s) has the same singular
 // values and right singular vectors), not from the SVD of the n×d design.
 
 const (
@@ -203,15 +206,32 @@ func householderR(buf []float64, rows, p int) int {
 	return k
 }
 
-// fitTSQR is fitFloat's QR method on the TSQR factor, with the passes over
-// the rows (moments, factor, residuals) in parallel.
+// fitTSQR is fitFloat's QR method on the triangular factor of the
+// standardised [A | b], with the passes over the rows (moments, factor,
+// residuals) in parallel. The factor comes from deflated CholeskyQR2
+// (cholqr.go), or from TSQR when that declines.
 func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
+	res, _, err := fitTall(x, y, s, true, nil)
+	return res, err
+}
+
+// fitTall is fitTSQR, its factor by cholqrFactor if tryCholQR and it does
+// not decline (usedCholQR), else by tsqrFactor. With a start from a
+// declined Gram attempt it takes the moments and G₀ from there instead of
+// computing them again.
+func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool, start *gramStart) (res *Result, usedCholQR bool, err error) {
 	n, d := x.Dims()
 	p := d + 1
 	intercept := !s.NoIntercept
 	rb := tsqrBlocks(n)
-	m := parallelMoments(x, y, s.Weights, intercept, rb)
-	res := &Result{
+	var m moments
+	var g0 []float64
+	if start != nil {
+		m, g0 = start.m, start.g0
+	} else {
+		m = parallelMoments(x, y, s.Weights, intercept, rb)
+	}
+	res = &Result{
 		Coef:         make([]float64, d),
 		HasIntercept: intercept,
 		Method:       QR,
@@ -223,7 +243,14 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if rcond == 0 {
 		rcond = float64(max(res.N, d)) * eps
 	}
-	rf := tsqrFactor(x, y, s.Weights, &m, rb)
+	var rf []float64
+	if tryCholQR {
+		rf = cholqrFactor(x, y, s.Weights, &m, g0)
+		usedCholQR = rf != nil
+	}
+	if rf == nil {
+		rf = tsqrFactor(x, y, s.Weights, &m, rb)
+	}
 	a := blas64.General{Rows: d, Cols: d, Stride: d, Data: make([]float64, d*d)}
 	c := make([]float64, d)
 	for i := 0; i < d; i++ {
@@ -243,7 +270,7 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	}
 	gamma, cov, err := qrSmall(a, c, m.sumW, m.scales, res, rcond, s.Ridge)
 	if err != nil {
-		return nil, err
+		return nil, usedCholQR, err
 	}
 	if gamma == nil { // rank-deficient: minimum norm in original units
 		beta, unscaled := pinvSolve(rraw, c, res.Rank, m.means, m.sumW, intercept)
@@ -258,7 +285,7 @@ func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	res.Residuals = make([]float64, n)
 	res.RSS, res.TSS = residualPass(x, y, s.Weights, res, m.my, rb)
 	res.DF = dfOf(res.N, res.Rank, intercept)
-	return res, nil
+	return res, usedCholQR, nil
 }
 
 // residualPass stores rᵢ = yᵢ − b − xᵢβ in res.Residuals and returns

@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // BenchmarkSolveDeclined times Solve (Precision Double) on the designs the
-// Gram path declines, which go to TSQR: n × 100 standard normal columns with
+// Gram path declines (cholqr: the factor by deflated CholeskyQR2, what Solve
+// does), and the same with the factor by TSQR (tsqr), the Gram attempt
+// included in both: n × 100 standard normal columns with
 // column 1 = column 0 + 1e-6·noise (condition number of the standardised
 // design ≈ 1.4·10⁶), or column 1 = column 0 + column 2 exactly (rank 99);
 // y = Σx_j/(j+1) + noise. n = 10⁶ (2·10⁵ with -short). The same problems
@@ -28,19 +32,28 @@ func BenchmarkSolveDeclined(b *testing.B) {
 				row[1] = row[0] + row[2]
 			}
 		}
-		b.Run(fmt.Sprintf("%s/tsqr/n=%d/d=%d", kind, n, d), func(b *testing.B) {
-			c0 := processCPU()
-			defer func() { b.ReportMetric((processCPU()-c0).Seconds()/float64(b.N), "cpu-s/op") }()
-			for b.Loop() {
-				res, err := Solve(x, y, &Settings{Precision: Double})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if kind == "collinear" && res.Rank != d-1 {
-					b.Fatalf("rank %d", res.Rank)
-				}
+		for _, cq := range []bool{true, false} {
+			name := "cholqr"
+			if !cq {
+				name = "tsqr"
 			}
-		})
+			b.Run(fmt.Sprintf("%s/%s/n=%d/d=%d", kind, name, n, d), func(b *testing.B) {
+				c0 := processCPU()
+				defer func() { b.ReportMetric((processCPU()-c0).Seconds()/float64(b.N), "cpu-s/op") }()
+				for b.Loop() {
+					res, used, err := solveDeclined(x, y, cq)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if used != cq {
+						b.Fatalf("CholeskyQR2 factor used: %v", used)
+					}
+					if kind == "collinear" && res.Rank != d-1 {
+						b.Fatalf("rank %d", res.Rank)
+					}
+				}
+			})
+		}
 		if n <= 200000 && kind == "cond1e6" {
 			b.Run(fmt.Sprintf("%s/householder/n=%d/d=%d", kind, n, d), func(b *testing.B) {
 				for b.Loop() {
@@ -51,4 +64,18 @@ func BenchmarkSolveDeclined(b *testing.B) {
 			})
 		}
 	}
+}
+
+// solveDeclined is Solve's Precision Double path for a design the Gram path
+// declines, the factor by CholeskyQR2 (as Solve) or by TSQR.
+func solveDeclined(x *mat.Dense, y []float64, cholqr bool) (*Result, bool, error) {
+	s := &Settings{Precision: Double}
+	_, start, ok, err := fitGramStart(x, y, s)
+	if ok || err != nil || start == nil {
+		return nil, false, fmt.Errorf("the Gram path did not decline with its Gram matrix (%v)", err)
+	}
+	if !cholqr {
+		start = nil // TSQR as before: its own moments
+	}
+	return fitTall(x, y, s, cholqr, start)
 }

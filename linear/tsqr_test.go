@@ -45,67 +45,91 @@ func TestTSQRAgreesWithDoubleDouble(t *testing.T) {
 			if !tsqrEligible(n, d, &s) {
 				t.Fatal("not eligible for TSQR")
 			}
-			fast, err := fitTSQR(x, y, &s)
+			ref, err := Solve(x, y, &Settings{Weights: tc.w, NoIntercept: tc.noInt, Precision: DoubleDouble})
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.Precision = DoubleDouble
-			ref, err := Solve(x, y, &s)
-			if err != nil {
-				t.Fatal(err)
+			// TSQR, CholeskyQR2, and CholeskyQR2 from the declined Gram
+			// attempt's moments and Gram matrix, as Solve does.
+			_, start, ok, err := fitGramStart(x, y, &s)
+			if ok || err != nil || start == nil {
+				t.Fatalf("Gram attempt: ok %v, err %v, start %v", ok, err, start != nil)
 			}
-			if fast.Rank != d || fast.Aliased != nil || fast.DF != ref.DF || fast.N != ref.N {
-				t.Fatalf("rank %d aliased %v df %d n %d, want %d, none, %d, %d", fast.Rank, fast.Aliased, fast.DF, fast.N, d, ref.DF, ref.N)
-			}
-			cond := ref.Cond
-			// Coefficients: Wedin's bound for a backward-stable solver
-			// (Higham 2002, Thm 20.1), as in TestGramAgreesWithDoubleDouble:
-			// forward error ≲ cond·ε·(1 + cond·ρ)·‖γ‖, ρ = ‖r‖/(‖Ã‖‖γ‖), on
-			// the standardised scale (column j has scale 1+j).
-			var gmax, g2 float64
-			for j, c := range ref.Coef {
-				v := c * float64(1+j)
-				gmax = math.Max(gmax, math.Abs(v))
-				g2 += v * v
-			}
-			rho := math.Sqrt(ref.RSS) / (ref.SingularValues[0] * math.Sqrt(g2))
-			var errTS float64
-			for j := range ref.Coef {
-				errTS = math.Max(errTS, math.Abs(fast.Coef[j]-ref.Coef[j])*float64(1+j))
-			}
-			tol := 4 * cond * eps * (1 + cond*rho) * gmax
-			t.Logf("cond %.3g: coefficient error %.2g, bound %.2g; cond rel. error %.2g", cond, errTS, tol, relDiff(fast.Cond, ref.Cond))
-			if errTS > tol {
-				t.Errorf("coefficient error %.3g > %.3g", errTS, tol)
-			}
-			// Singular values of R from a backward-stable factorisation:
-			// absolute error ≲ a few ε·σ_max·√d (Weyl), relative to σ_k at
-			// most that times cond; 64·ε·cond covers it.
-			ctol := 64 * eps * cond
-			for j := range ref.SingularValues {
-				if e := relDiff(fast.SingularValues[j], ref.SingularValues[j]); e > ctol {
-					t.Errorf("σ_%d %v, double-double %v (rel. error %.2g > %.2g)", j, fast.SingularValues[j], ref.SingularValues[j], e, ctol)
+			for _, v := range []struct {
+				name string
+				cq   bool
+				st   *gramStart
+			}{{"TSQR", false, nil}, {"CholeskyQR2", true, nil}, {"CholeskyQR2 from the Gram attempt", true, start}} {
+				fast, used, err := fitTall(x, y, &s, v.cq, v.st)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			// Unscaled = (R̃ᵀR̃)⁻¹: relative error of order ε·cond² in the
-			// variances of the worst-determined combinations.
-			utol := 64 * eps * cond * cond
-			checkSumsAgainstDD(t, fast, ref, utol)
-			// Residuals: the coefficient error times |xᵢ| (up to 7000·8)
-			// plus rounding of yᵢ − b − xᵢβ.
-			rtol := 1e-8 + 8*7000*tol
-			for i, r := range ref.Residuals {
-				if e := math.Abs(fast.Residuals[i] - r); e > rtol {
-					t.Fatalf("residual %d: %v, double-double %v", i, fast.Residuals[i], r)
+				if used != v.cq {
+					t.Fatalf("%s: CholeskyQR2 factor used: %v", v.name, used)
 				}
+				t.Log(v.name)
+				checkTallAgainstDD(t, fast, ref, d)
 			}
 		})
 	}
 }
 
+// checkTallAgainstDD compares a fit of correlatedShift's design (column j
+// with scale 1+j) by fitTall with the double-double fit, within the bounds
+// of a backward-stable solver.
+func checkTallAgainstDD(t *testing.T, fast, ref *Result, d int) {
+	t.Helper()
+	if fast.Rank != d || fast.Aliased != nil || fast.DF != ref.DF || fast.N != ref.N {
+		t.Fatalf("rank %d aliased %v df %d n %d, want %d, none, %d, %d", fast.Rank, fast.Aliased, fast.DF, fast.N, d, ref.DF, ref.N)
+	}
+	cond := ref.Cond
+	// Coefficients: Wedin's bound for a backward-stable solver
+	// (Higham 2002, Thm 20.1), as in TestGramAgreesWithDoubleDouble:
+	// forward error ≲ cond·ε·(1 + cond·ρ)·‖γ‖, ρ = ‖r‖/(‖Ã‖‖γ‖), on
+	// the standardised scale (column j has scale 1+j).
+	var gmax, g2 float64
+	for j, c := range ref.Coef {
+		v := c * float64(1+j)
+		gmax = math.Max(gmax, math.Abs(v))
+		g2 += v * v
+	}
+	rho := math.Sqrt(ref.RSS) / (ref.SingularValues[0] * math.Sqrt(g2))
+	var errTS float64
+	for j := range ref.Coef {
+		errTS = math.Max(errTS, math.Abs(fast.Coef[j]-ref.Coef[j])*float64(1+j))
+	}
+	tol := 4 * cond * eps * (1 + cond*rho) * gmax
+	t.Logf("cond %.3g: coefficient error %.2g, bound %.2g; cond rel. error %.2g", cond, errTS, tol, relDiff(fast.Cond, ref.Cond))
+	if errTS > tol {
+		t.Errorf("coefficient error %.3g > %.3g", errTS, tol)
+	}
+	// Singular values of R from a backward-stable factorisation:
+	// absolute error ≲ a few ε·σ_max·√d (Weyl), relative to σ_k at
+	// most that times cond; 64·ε·cond covers it.
+	ctol := 64 * eps * cond
+	for j := range ref.SingularValues {
+		if e := relDiff(fast.SingularValues[j], ref.SingularValues[j]); e > ctol {
+			t.Errorf("σ_%d %v, double-double %v (rel. error %.2g > %.2g)", j, fast.SingularValues[j], ref.SingularValues[j], e, ctol)
+		}
+	}
+	// Unscaled = (R̃ᵀR̃)⁻¹: relative error of order ε·cond² in the
+	// variances of the worst-determined combinations.
+	utol := 64 * eps * cond * cond
+	checkSumsAgainstDD(t, fast, ref, utol)
+	// Residuals: the coefficient error times |xᵢ| (up to 7000·8)
+	// plus rounding of yᵢ − b − xᵢβ.
+	rtol := 1e-8 + 8*7000*tol
+	for i, r := range ref.Residuals {
+		if e := math.Abs(fast.Residuals[i] - r); e > rtol {
+			t.Fatalf("residual %d: %v, double-double %v", i, fast.Residuals[i], r)
+		}
+	}
+}
+
 // TestTSQRRidgeAndRankDeficient: ridge fits and a design with an exactly
-// collinear column go through TSQR and agree with the serial Householder
-// path and the double-double path; Solve takes TSQR for them.
+// collinear column go through fitTSQR, its factor by deflated CholeskyQR2
+// (asserted), and agree with the serial Householder path and the
+// double-double path.
 func TestTSQRRidgeAndRankDeficient(t *testing.T) {
 	const n, d = 5000, 6
 	x, y, _ := correlated(3, n, d, 0.3, 0.5)
@@ -125,6 +149,19 @@ func TestTSQRRidgeAndRankDeficient(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// What Solve did: the factor by CholeskyQR2, from the declined
+			// Gram attempt's moments and Gram matrix when there is one.
+			_, start, ok, err := fitGramStart(x, y, &s)
+			if ok || err != nil || (start == nil) != (tc.ridge > 0) {
+				t.Fatalf("Gram attempt: ok %v, err %v, start %v", ok, err, start != nil)
+			}
+			again, used, err := fitTall(x, y, &s, true, start)
+			if err != nil || !used {
+				t.Fatalf("CholeskyQR2 factor declined (%v)", err)
+			}
+			if again.Coef[0] != fast.Coef[0] {
+				t.Fatalf("Solve did not take this path: coef %v, %v", fast.Coef[0], again.Coef[0])
+			}
 			serial, err := fitFloat(x, y, &s)
 			if err != nil {
 				t.Fatal(err)
@@ -137,7 +174,7 @@ func TestTSQRRidgeAndRankDeficient(t *testing.T) {
 			// Which of the three collinear columns (1, 2, 5) is named
 			// aliased depends on the pivoting's tie-breaks, which rounding
 			// decides: any of them is right. The rank is not in doubt.
-			t.Logf("aliased: TSQR %v, serial Householder %v, double-double %v", fast.Aliased, serial.Aliased, ref.Aliased)
+			t.Logf("aliased: CholeskyQR2 %v, serial Householder %v, double-double %v", fast.Aliased, serial.Aliased, ref.Aliased)
 			if fast.Rank != d-1 || ref.Rank != d-1 || fast.DF != ref.DF || len(fast.Aliased) != 1 {
 				t.Fatalf("rank %d aliased %v df %d; double-double %d %v %d; want rank %d", fast.Rank, fast.Aliased, fast.DF, ref.Rank, ref.Aliased, ref.DF, d-1)
 			}
@@ -173,9 +210,11 @@ func TestTSQRRidgeAndRankDeficient(t *testing.T) {
 
 // TestTSQRNIST: every NIST StRD linear problem, its rows repeated until
 // there are at least 4096 (the least-squares solution and R² are those of
-// the certified data), solved by TSQR in float64: as many correct digits in
-// the coefficients and R² as the serial Householder path on the same rows,
-// less one.
+// the certified data), solved in float64 with the TSQR factor and with the
+// CholeskyQR2 factor (all eleven take it, Filip's condition number 4·10⁹
+// and Wampler1's exact fit included): TSQR as many correct digits in the
+// coefficients and R² as the serial Householder path on the same rows, less
+// one, and CholeskyQR2 as many as TSQR, less half a digit.
 func TestTSQRNIST(t *testing.T) {
 	for _, p := range testproblems.LinearProblems() {
 		x0 := designDense(p)
@@ -204,23 +243,34 @@ func TestTSQRNIST(t *testing.T) {
 			}
 			return m
 		}
-		ts, err := fitTSQR(x, y, s)
+		ts, _, err := fitTall(x, y, s, false, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
+		}
+		cq, used, err := fitTall(x, y, s, true, nil)
+		if err != nil || !used {
+			t.Fatalf("%s: CholeskyQR2 factor declined (%v)", p.Name, err)
 		}
 		se, err := fitFloat(x, y, s)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
-		lt, ls := lre(ts), lre(se)
-		t.Logf("%-9s rows %5d: LRE TSQR %.1f, serial Householder %.1f", p.Name, n0*reps, lt, ls)
+		lt, lc, ls := lre(ts), lre(cq), lre(se)
+		t.Logf("%-9s rows %5d: LRE TSQR %.1f, CholeskyQR2 %.1f, serial Householder %.1f", p.Name, n0*reps, lt, lc, ls)
 		if lt < ls-1 {
 			t.Errorf("%s: TSQR LRE %.1f, serial Householder %.1f", p.Name, lt, ls)
+		}
+		// The factor is that of a backward-stable method either way; the
+		// digits differ by the rounding of two different orders of
+		// operations: allow half a digit.
+		if lc < lt-0.5 {
+			t.Errorf("%s: CholeskyQR2 LRE %.1f, TSQR %.1f", p.Name, lc, lt)
 		}
 	}
 }
 
-// TestTSQRDeterministic: bit-identical results for GOMAXPROCS 1, 2 and 3.
+// TestTSQRDeterministic: bit-identical results for GOMAXPROCS 1, 2 and 3,
+// with the CholeskyQR2 factor (TestCholQRDeterministic covers TSQR's).
 func TestTSQRDeterministic(t *testing.T) {
 	x, y, _ := correlated(8, 9*8*tsqrChunk+17, 12, 1e-5, 1)
 	if nb := tsqrBlocks(x.RawMatrix().Rows).nb; nb < 3 {
@@ -230,9 +280,9 @@ func TestTSQRDeterministic(t *testing.T) {
 	var res [3]*Result
 	for k, procs := range []int{1, 2, 3} {
 		runtime.GOMAXPROCS(procs)
-		r, err := Solve(x, y, &Settings{Precision: Double})
-		if err != nil {
-			t.Fatal(err)
+		r, used, err := fitTall(x, y, &Settings{Precision: Double}, true, nil)
+		if err != nil || !used {
+			t.Fatalf("CholeskyQR2 factor declined (%v)", err)
 		}
 		res[k] = r
 	}

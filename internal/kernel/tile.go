@@ -1,0 +1,35 @@
+package kernel
+
+import "math"
+
+// TileUpdate adds AᵀB to the 8×8 block C: C[a][b] += Σᵢ A[i][a]·B[i][b] for
+// a, b < 8 and i < rows, A and B row-major with strides lda and ldb, C with
+// stride ldc. It is the Gram tile with two operands: package linear's
+// blocked triangular solve of the panels' transposes uses it, A a band of
+// the triangular factor and B the rows of the panel solved so far. Each
+// entry is accumulated with fused multiply-adds in row order, so every
+// kernel gives identical bits.
+func TileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {
+	if rows <= 0 {
+		return
+	}
+	// Bounds the assembly relies on.
+	_ = c[7*ldc+7]
+	_ = a[(rows-1)*lda+7]
+	_ = b[(rows-1)*ldb+7]
+	tileUpdate(c, ldc, a, lda, b, ldb, rows)
+}
+
+// tileUpdateGo is the portable TileUpdate: the same fused multiply-adds in
+// the same order as the assembly.
+func tileUpdateGo(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {
+	for r := 0; r < 8; r++ {
+		for k := 0; k < 8; k++ {
+			s := c[r*ldc+k]
+			for i := 0; i < rows; i++ {
+				s = math.FMA(a[i*lda+r], b[i*ldb+k], s)
+			}
+			c[r*ldc+k] = s
+		}
+	}
+}

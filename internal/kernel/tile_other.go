@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package kernel
+
+func tileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {
+	tileUpdateGo(c, ldc, a, lda, b, ldb, rows)
+}
