@@ -91,3 +91,18 @@ uscalar:
 udone:
 	VZEROUPPER
 	RET
+
+// func prefetchLines(p *float64, lines int)
+//
+// PREFETCHT0 for lines ≥ 1 consecutive cache lines from the one holding p.
+TEXT ·prefetchLines(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), AX
+	MOVQ lines+8(FP), CX
+	ANDQ $-64, AX
+
+pfloop:
+	PREFETCHT0 (AX)
+	ADDQ       $64, AX
+	DECQ       CX
+	JNE        pfloop
+	RET

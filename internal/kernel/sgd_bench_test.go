@@ -1,0 +1,60 @@
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkSGDRows is one pass of batch-1 SGD steps (SGDRows, no driver)
+// over an n = 10⁶, d = 100 matrix (800 MB of 800-byte rows) in storage order
+// and in a random permutation, with the prefetch SGDRows makes and without
+// it, and with the prefetch at other distances and widths. It reports
+// ns/step. The pass's bound is the machine's random-access rate for such
+// rows: go run ./bench/access. Not run with -short: it needs 1 GB.
+func BenchmarkSGDRows(b *testing.B) {
+	if testing.Short() {
+		b.Skip("needs 1 GB")
+	}
+	const n, d = 1_000_000, 100
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]float64, n*d)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = rng.NormFloat64()
+	}
+	k := NewLS(x, n, d, d, y, nil, true, nil, nil)
+	ident := make([]int, n)
+	for i := range ident {
+		ident[i] = i
+	}
+	perm := append([]int(nil), ident...)
+	rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	defer func(a, l int) { sgdAhead, sgdLines = a, l }(sgdAhead, sgdLines)
+	a0, l0 := sgdAhead, sgdLines
+	for _, c := range []struct {
+		name         string
+		rows         []int
+		ahead, lines int
+	}{
+		{"storage", ident, a0, l0}, {"storage-noprefetch", ident, 0, 0},
+		{"permuted", perm, a0, l0}, {"permuted-noprefetch", perm, 0, 0},
+		{"permuted-4x2", perm, 4, 2}, {"permuted-16x2", perm, 16, 2}, {"permuted-32x2", perm, 32, 2},
+		{"permuted-8x1", perm, 8, 1}, {"permuted-16x1", perm, 16, 1},
+		{"permuted-8x4", perm, 8, 4}, {"permuted-16x4", perm, 16, 4}, {"permuted-8x14", perm, 8, 14},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			sgdAhead, sgdLines = c.ahead, c.lines
+			th := make([]float64, d+1)
+			for b.Loop() {
+				if m := k.SGDRows(th, c.rows, 1e-4); m != n {
+					b.Fatal(fmt.Sprintf("%d steps", m))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/step")
+		})
+	}
+}
