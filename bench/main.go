@@ -204,6 +204,10 @@ func run(c *config, out io.Writer) error {
 			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{})
 			return err
 		}))
+		res = append(res, c.measure("sgd", "lsq optim.SGD (batch 1, blocks of 64)", func() error {
+			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1, ShuffleBlock: 64}, &optim.SGD{})
+			return err
+		}))
 	}
 	res = append(res, c.declined(x, y)...)
 	csvPath := filepath.Join(c.dir, fmt.Sprintf("fit_%d_%d_%d.csv", c.csvN, c.csvD, c.seed))

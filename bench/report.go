@@ -48,6 +48,7 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 		{"lasso", "lasso path, 100 α", "lsq enet.Path", []string{"sklearn lasso_path", "R glmnet"}, ""},
 		{"cv", "lasso cross-validation, 10 folds × 100 α", "lsq enet.CV", []string{"R cv.glmnet"}, "target: ≥ 10× cv.glmnet"},
 		{"sgd", "SGD epoch, batch 1", "lsq optim.SGD (batch 1)", []string{"sklearn SGDRegressor"}, ""},
+		{"sgd", "SGD epoch, batch 1, blocks of 64 rows", "lsq optim.SGD (batch 1, blocks of 64)", []string{"sklearn SGDRegressor"}, "another order: optim.Settings.ShuffleBlock"},
 		{"csv", "CSV load", "lsq data.ReadFile", []string{"pandas read_csv"}, ""},
 		{"e2e", "end-to-end fit of the CSV", "lsq fit (binary)", []string{"pandas read_csv + LinearRegression"}, "target: ≥ 4× pandas + scikit-learn"},
 	}
