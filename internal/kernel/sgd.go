@@ -109,25 +109,37 @@ func (k *LS) SGDRows(theta []float64, rows []int, lr float64) int {
 }
 
 // The prefetch of a pass over the rows in a random order: before step n,
-// the first sgdLines cache lines of the row of step n+sgdAhead. The rows
-// of such a pass are far apart, each a miss in the caches and in the TLB,
-// and a step cannot start before the one before it ended; asking for the
-// start of a row some steps early starts its page walk and its first lines
-// while the steps in between run, and the hardware prefetcher follows with
-// the rest. A few lines work better than the whole row: a request for every
-// line of the rows ahead fills the queue of outstanding misses (measured,
-// 800-byte rows in 800 MB: go run ./bench/access).
-var sgdAhead, sgdLines = 8, 2
+// every cache line of the row of step n+sgdAhead, into the second-level
+// cache (PREFETCHT1). The rows of such a pass are far apart, each a miss in
+// the caches and in the TLB, and a step cannot start before the one before
+// it ended, so without help each step waits for its row. A request for the
+// whole row some steps early overlaps the transfers with the steps in
+// between; to the second-level cache, whose queue of outstanding misses is
+// longer than the first level's, it keeps the memory busy where a request
+// to the first level stalls (measured, 800-byte rows in 800 MB: go run
+// ./bench/access, the serial configurations). A row that follows the one
+// before it in storage is not prefetched: the hardware prefetcher streams a
+// sequential run (a blocked shuffle's block), and requests of our own only
+// get in its way (measured likewise). sgdAhead 0 turns the prefetch off.
+var sgdAhead = 8
 
-// Prefetch asks for the start of row rows[n+ahead] to be brought into the
-// caches, where ahead is a fixed number of steps, when rows has that many
-// and that row does not follow the one before it in storage: called before
-// step n of a pass over rows, it hides part of the latency of a random
-// order. It changes no value.
+// Prefetch asks for row rows[n+ahead], its target and its weight to be
+// brought into the caches, where
+// ahead is a fixed number of steps, when rows has that many and that row
+// does not follow the one before it in storage: called before step n of a
+// pass over rows, it hides the latency of a random order. It changes no
+// value.
 func (k *LS) Prefetch(rows []int, n int) {
 	a := n + sgdAhead
-	if sgdLines == 0 || a >= len(rows) || k.d == 0 || a > 0 && rows[a] == rows[a-1]+1 {
+	if sgdAhead == 0 || a >= len(rows) || k.d == 0 || a > 0 && rows[a] == rows[a-1]+1 {
 		return
 	}
-	prefetchLines(&k.x[rows[a]*k.stride], sgdLines)
+	i := rows[a]
+	prefetchSpan(&k.x[i*k.stride], 8*k.d)
+	// The target (and weight) of the row are random accesses too, into
+	// arrays of 8n bytes, on the path from the row to the update.
+	prefetchSpan(&k.y[i], 8)
+	if k.wt != nil {
+		prefetchSpan(&k.wt[i], 8)
+	}
 }

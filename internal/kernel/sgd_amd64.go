@@ -1,7 +1,7 @@
 package kernel
 
-// prefetchLines asks for lines ≥ 1 cache lines from the one holding p to be
-// brought into the caches (PREFETCHT0); it changes no value.
+// prefetchSpan asks for every cache line of the n ≥ 1 bytes from p to be
+// brought into the second-level cache (PREFETCHT1); it changes no value.
 //
 //go:noescape
-func prefetchLines(p *float64, lines int)
+func prefetchSpan(p *float64, n int)

@@ -92,17 +92,19 @@ udone:
 	VZEROUPPER
 	RET
 
-// func prefetchLines(p *float64, lines int)
+// func prefetchSpan(p *float64, n int)
 //
-// PREFETCHT0 for lines ≥ 1 consecutive cache lines from the one holding p.
-TEXT ·prefetchLines(SB), NOSPLIT, $0-16
+// PREFETCHT1 for every cache line of the n ≥ 1 bytes from p.
+TEXT ·prefetchSpan(SB), NOSPLIT, $0-16
 	MOVQ p+0(FP), AX
-	MOVQ lines+8(FP), CX
+	MOVQ n+8(FP), CX
+	LEAQ -1(AX)(CX*1), CX
 	ANDQ $-64, AX
+	ANDQ $-64, CX
 
 pfloop:
-	PREFETCHT0 (AX)
+	PREFETCHT1 (AX)
 	ADDQ       $64, AX
-	DECQ       CX
-	JNE        pfloop
+	CMPQ       AX, CX
+	JLE        pfloop
 	RET

@@ -2,5 +2,5 @@
 
 package kernel
 
-// prefetchLines does nothing where there is no prefetch routine.
-func prefetchLines(p *float64, lines int) {}
+// prefetchSpan does nothing where there is no prefetch routine.
+func prefetchSpan(p *float64, n int) {}
