@@ -15,13 +15,18 @@
 //   - permuted order with software prefetch (PREFETCHT0, T1 or NTA) of the
 //     row `ahead` steps later: every cache line of it, or its first lines;
 //   - blocked orders: blocks of B consecutive rows visited in a random
-//     order, the rows of a block in storage order (optim.Settings.Block).
+//     order, the rows of a block in storage order
+//     (optim.Settings.ShuffleBlock).
+//
+// and then the same orders "serial": each row's loads wait for the sum of the
+// row before, as an SGD step waits for the parameters of the step before,
+// so that only the prefetches run ahead. -only picks configurations by name.
 //
 // Each configuration runs -runs times, the configurations taking turns; the
-// table gives the median and the best time per row and the bandwidth, 8·d
-// bytes a row over the median. CPU is the median CPU time of the thread per
-// row (Linux; wall time elsewhere), which time spent waiting for a core on a
-// loaded machine does not inflate.
+// table gives the median and the best wall time per row, the median CPU
+// time of the thread per row (Linux; wall time elsewhere), which time spent
+// waiting for a core on a loaded machine does not inflate, and the
+// bandwidths, 8·d bytes a row over the median wall and CPU times.
 // With -huge the matrix is advised into transparent huge pages.
 package main
 
@@ -103,6 +108,11 @@ func main() {
 				add(fmt.Sprintf("permuted, T0 %d ahead, %d lines", k, l), perm, k, l, 0)
 			}
 		}
+		for _, l := range []int{2, full} {
+			for _, k := range []int{4, 8, 16} {
+				add(fmt.Sprintf("permuted, T1 %d ahead, %d lines", k, l), perm, k, l, 1)
+			}
+		}
 	}
 	for _, b := range []int{2, 8, 64, 512} {
 		add(fmt.Sprintf("blocks of %d", b), blocked(*n, b, *seed), 0, 0, 0)
@@ -129,12 +139,12 @@ func main() {
 			cs0[j] = append(cs0[j], float64((threadCPU()-c0).Nanoseconds())/n)
 		}
 	}
-	fmt.Printf("%-32s %8s %8s %8s %8s\n", "order", "ns/row", "best", "CPU", "GB/s")
+	fmt.Printf("%-40s %8s %8s %8s %8s %8s\n", "order", "ns/row", "best", "CPU", "GB/s", "CPU GB/s")
 	for j, c := range cs {
 		slices.Sort(ts[j])
 		slices.Sort(cs0[j])
 		med, cpu := ts[j][len(ts[j])/2], cs0[j][len(cs0[j])/2]
-		fmt.Printf("%-32s %8.1f %8.1f %8.1f %8.2f\n", c.name, med, ts[j][0], cpu, rowBytes/med)
+		fmt.Printf("%-40s %8.1f %8.1f %8.1f %8.2f %8.2f\n", c.name, med, ts[j][0], cpu, rowBytes/med, rowBytes/cpu)
 	}
 }
 
