@@ -124,11 +124,10 @@ func (k *LS) SGDRows(theta []float64, rows []int, lr float64) int {
 var sgdAhead = 8
 
 // Prefetch asks for row rows[n+ahead], its target and its weight to be
-// brought into the caches, where
-// ahead is a fixed number of steps, when rows has that many and that row
-// does not follow the one before it in storage: called before step n of a
-// pass over rows, it hides the latency of a random order. It changes no
-// value.
+// brought into the caches, where ahead is a fixed number of steps, when rows
+// has that many and that row does not follow the one before it in storage.
+// Called before step n of a pass over rows, it hides part of the latency of
+// a random order (bench/README.md). It changes no value.
 func (k *LS) Prefetch(rows []int, n int) {
 	a := n + sgdAhead
 	if sgdAhead == 0 || a >= len(rows) || k.d == 0 || a > 0 && rows[a] == rows[a-1]+1 {
