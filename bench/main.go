@@ -220,6 +220,10 @@ func (c *config) inMemory(x *mat.Dense, y []float64) ([]timing, streamResult) {
 			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{})
 			return err
 		}))
+		res = append(res, c.measure("sgd", "lsq optim.SGD (batch 1, blocks of 64)", func() error {
+			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1, ShuffleBlock: 64}, &optim.SGD{})
+			return err
+		}))
 	}
 	return res, stream
 }

@@ -49,6 +49,7 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 		{"widelasso", fmt.Sprintf("lasso path, 100 α, n = %d, d = %d", c.wideN, c.wideD), "lsq enet.Path", []string{"sklearn lasso_path", "R glmnet"}, "target: ≥ 2× scikit-learn, ≥ 20× glmnet"},
 		{"cv", "lasso cross-validation, 10 folds × 100 α", "lsq enet.CV", []string{"R cv.glmnet"}, "target: ≥ 10× cv.glmnet"},
 		{"sgd", "SGD epoch, batch 1", "lsq optim.SGD (batch 1)", []string{"sklearn SGDRegressor"}, ""},
+		{"sgd", "SGD epoch, batch 1, blocks of 64 rows", "lsq optim.SGD (batch 1, blocks of 64)", []string{"sklearn SGDRegressor"}, "another order: optim.Settings.ShuffleBlock"},
 		{"csv", "CSV load", "lsq data.ReadFile", []string{"pandas read_csv"}, ""},
 		{"e2e", "end-to-end fit of the CSV", "lsq fit (binary)", []string{"pandas read_csv + LinearRegression"}, "target: ≥ 4× pandas + scikit-learn"},
 		{"gd", "gradient descent on the CSV, 100 epochs (fit_s)", "lsq fit --solver gd", nil, "target: ≥ 70% of read bandwidth"},

@@ -201,6 +201,15 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 	if s.Optim.Average && !solver.Stochastic() {
 		return &SettingsError{"Optim.Average", "averages the iterates of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not " + solver.String()}
 	}
+	if o.ShuffleBlock < 0 {
+		return &SettingsError{"Optim.ShuffleBlock", fmt.Sprintf("%d must be ≥ 0 (0: a random permutation of the rows)", o.ShuffleBlock)}
+	}
+	if o.ShuffleBlock != 0 && !solver.Stochastic() {
+		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not " + solver.String()}
+	}
+	if o.ShuffleBlock != 0 && streamed {
+		return &SettingsError{"Optim.ShuffleBlock", "orders rows in memory; a streamed fit draws its mini-batches through ShuffleBuffer"}
+	}
 	if s.LineSearch && solver != GD {
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
 	}

@@ -144,6 +144,7 @@ func TestStreamRefuses(t *testing.T) {
 		{Settings{Penalty: penalty.L1{Alpha: 1}}, "Penalty"},
 		{Settings{Solver: GD, Penalty: penalty.L1{Alpha: 1}}, "Penalty"},
 		{Settings{Optim: optim.Settings{Epochs: 3}}, "Optim.Epochs"},
+		{Settings{Solver: SGD, Optim: optim.Settings{ShuffleBlock: 8}}, "Optim.ShuffleBlock"},
 	} {
 		_, err := Stream(context.Background(), parts, &c.s)
 		var se *SettingsError
@@ -188,5 +189,21 @@ func TestNothingSilentlyIgnored(t *testing.T) {
 	_, err = Matrix(ctx, x, y, &Settings{Solver: SGD, LineSearch: true})
 	if !errors.As(err, &se) || se.Field != "LineSearch" {
 		t.Errorf("LineSearch with sgd: %v", err)
+	}
+	for _, c := range []struct {
+		solver Solver
+		block  int
+	}{{GD, 8}, {QR, 8}, {CD, 8}, {SGD, -1}} {
+		s := &Settings{Solver: c.solver, Optim: optim.Settings{ShuffleBlock: c.block}}
+		if c.solver == CD {
+			s.Penalty = penalty.L1{Alpha: 0.1}
+		}
+		_, err = Matrix(ctx, x, y, s)
+		if !errors.As(err, &se) || se.Field != "Optim.ShuffleBlock" {
+			t.Errorf("ShuffleBlock %d with %s: %v, want a SettingsError on Optim.ShuffleBlock", c.block, c.solver, err)
+		}
+	}
+	if _, err = Matrix(ctx, x, y, &Settings{Solver: SGD, Optim: optim.Settings{ShuffleBlock: 8, BatchSize: 1}}); err != nil {
+		t.Errorf("ShuffleBlock with sgd: %v", err)
 	}
 }

@@ -31,6 +31,7 @@ type fastSGDCase struct {
 	stepSchedule      bool
 	record            bool
 	epochs            int
+	block             int // Settings.ShuffleBlock
 	lr                float64
 	x0                float64 // every start coordinate (−0 tests the sign of zero)
 	wantFast, diverge bool
@@ -41,7 +42,8 @@ type fastSGDCase struct {
 // (BatchLossGrad then SGD.Update) — parameters, objective, step counts,
 // status and every recorded iteration — with and without intercept,
 // standardisation and weights, d on and off the eight-lane boundary, a
-// per-step schedule, a divergence and a negative-zero start.
+// per-step schedule, a divergence, a negative-zero start and blocked
+// shuffles.
 func TestFastSGDMatchesGeneral(t *testing.T) {
 	for _, c := range []fastSGDCase{
 		{name: "plain", n: 300, d: 16, intercept: true, epochs: 3, lr: 1e-3},
@@ -55,6 +57,8 @@ func TestFastSGDMatchesGeneral(t *testing.T) {
 		{name: "recorder-weights", n: 120, d: 4, intercept: true, weights: true, record: true, epochs: 2, lr: 1e-3},
 		{name: "negzero", n: 100, d: 7, intercept: true, epochs: 1, lr: 1e-3, x0: math.Copysign(0, -1)},
 		{name: "diverge", n: 200, d: 6, intercept: true, std: true, epochs: 5, lr: 5, diverge: true},
+		{name: "blocked", n: 203, d: 9, intercept: true, epochs: 3, block: 8, lr: 1e-3},
+		{name: "blocked-recorder", n: 203, d: 9, intercept: true, std: true, record: true, epochs: 2, block: 64, lr: 1e-2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			x, y, mu, sd, _ := wellConditioned(c.n, c.d, 7)
@@ -106,7 +110,7 @@ func TestFastSGDMatchesGeneral(t *testing.T) {
 }
 
 func fastSettings(c fastSGDCase) *Settings {
-	s := &Settings{Epochs: c.epochs, BatchSize: 1, LearningRate: c.lr, Seed: 3, GradTol: -1, ObjectiveTol: -1}
+	s := &Settings{Epochs: c.epochs, BatchSize: 1, LearningRate: c.lr, Seed: 3, GradTol: -1, ObjectiveTol: -1, ShuffleBlock: c.block}
 	if c.stepSchedule {
 		s.StepSchedule, s.Schedule = true, schedule.InvScaling{}
 	}

@@ -10,7 +10,7 @@ import (
 
 // RangeSettings configures RangeTest. Zero values mean the defaults of
 // fastai's lr_find: MinRate 1e-7, MaxRate 10, Steps 100, Smoothing 0.98,
-// StopFactor 4. BatchSize and Seed choose the mini-batches as in Settings
+// StopFactor 4. BatchSize, Seed and ShuffleBlock choose the mini-batches as in Settings
 // (0 means the full batch).
 type RangeSettings struct {
 	MinRate, MaxRate float64
@@ -19,6 +19,7 @@ type RangeSettings struct {
 	StopFactor       float64
 	BatchSize        int
 	Seed             uint64
+	ShuffleBlock     int
 }
 
 const rangeSkipStart, rangeSkipEnd = 10, 5
@@ -92,7 +93,7 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 	if rs.StopFactor == 0 {
 		rs.StopFactor = 4
 	}
-	if !(rs.MinRate > 0 && rs.MaxRate > rs.MinRate) || rs.Steps < 3 || !(rs.Smoothing >= 0 && rs.Smoothing < 1) || !(rs.StopFactor > 1) || rs.BatchSize < 0 {
+	if !(rs.MinRate > 0 && rs.MaxRate > rs.MinRate) || rs.Steps < 3 || !(rs.Smoothing >= 0 && rs.Smoothing < 1) || !(rs.StopFactor > 1) || rs.BatchSize < 0 || rs.ShuffleBlock < 0 {
 		panic(fmt.Sprintf("optim: invalid RangeSettings %+v", rs))
 	}
 	if _, ok := o.(Stepper); ok {
@@ -123,10 +124,7 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 		var loss float64
 		if stochastic {
 			if pos == 0 {
-				for i := range perm {
-					perm[i] = i
-				}
-				rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+				shuffle(perm, rng, rs.ShuffleBlock)
 			}
 			end := min(pos+rs.BatchSize, len(perm))
 			loss = p.BatchLossGrad(g, x, perm[pos:end])

@@ -92,3 +92,39 @@ func TestStartWithoutAverage(t *testing.T) {
 		t.Errorf("fine-tune with the automatic epoch limit: exit %d, iterations %v: %s", code, res["iterations"], errs)
 	}
 }
+
+// TestShuffleBlockFlag: --shuffle-block reaches the fit (the coefficients
+// after a few epochs of sgd change with the order of the rows, and
+// --shuffle-block 1 is the full permutation, the same coefficients), and a
+// streamed fit refuses it.
+func TestShuffleBlockFlag(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.csv")
+	var b strings.Builder
+	b.WriteString("a,y\n")
+	for i := range 300 {
+		a := float64(i%17) / 4
+		fmt.Fprintf(&b, "%g,%g\n", a, 1+2*a+0.1*float64(i%5))
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), append([]string{"fit", path, "--target", "y", "--solver", "sgd", "--quiet", "--json",
+			"--epochs", "3", "--tol", "1e-300", "--batch-size", "1"}, args...), IO{Out: &out, Err: &errb})
+		var res map[string]any
+		json.Unmarshal(out.Bytes(), &res)
+		return code, fmt.Sprint(res["coef"], res["intercept"]), errb.String()
+	}
+	_, full, _ := run()
+	_, one, _ := run("--shuffle-block", "1")
+	_, blocked, _ := run("--shuffle-block", "16")
+	if one != full || full == "<nil> <nil>" {
+		t.Errorf("--shuffle-block 1: %s, the full permutation %s", one, full)
+	}
+	if blocked == full {
+		t.Errorf("--shuffle-block 16 gave the coefficients of the full permutation, %s", full)
+	}
+	if code, _, msg := run("--shuffle-block", "16", "--stream"); code != ExitUsage || !strings.Contains(msg, "--shuffle-block orders rows in memory") {
+		t.Errorf("--stream --shuffle-block 16: exit %d, want %d: %s", code, ExitUsage, msg)
+	}
+}

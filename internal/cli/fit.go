@@ -30,6 +30,7 @@ type fitOptions struct {
 	Stream        bool
 	Memory        string
 	ShuffleBuffer int
+	ShuffleBlock  int
 	Data          dataFlags
 
 	NoIntercept bool
@@ -172,6 +173,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
 	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
 	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
+	f.IntVar(&opts.ShuffleBlock, "shuffle-block", 0, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw on rows in memory: visit the rows in blocks of this many consecutive rows, the blocks in a random order (0: a random permutation of the rows); faster on data larger than the caches, but neighbouring rows stay together (see optim.Settings.ShuffleBlock)")
 	f.IntVar(&opts.ShuffleBuffer, "shuffle-buffer", 65536, "--stream with a stochastic solver: rows held at a time, from which mini-batches are drawn at random")
 	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
 	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
@@ -328,7 +330,7 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	s.Optim = optim.Settings{
 		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed, Average: average,
 		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
-		Patience: o.Patience, Proximal: o.Proximal,
+		Patience: o.Patience, Proximal: o.Proximal, ShuffleBlock: o.ShuffleBlock,
 	}
 	if o.changed("grad-tol") {
 		// An explicit gradient tolerance is a second test of success beside
@@ -343,8 +345,8 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 // notForExact and notForPenalized are the flags an exact solver, and cd and
 // fista, do not use.
 var (
-	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "average"}
-	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "init", "resume", "average"}
+	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "average"}
+	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "shuffle-block", "init", "resume", "average"}
 )
 
 // checkApplies refuses a flag the chosen solver would not use, naming it:
@@ -377,6 +379,12 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	}
 	if o.changed("average") && o.Average && !s.Solver.Stochastic() {
 		return usagef("--average averages the iterates of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not --solver %s", s.Solver)
+	}
+	if o.changed("shuffle-block") && !s.Solver.Stochastic() {
+		return usagef("--shuffle-block orders the rows of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not --solver %s", s.Solver)
+	}
+	if o.ShuffleBlock < 0 {
+		return usagef("--shuffle-block %d must be ≥ 0 (0: a random permutation of the rows)", o.ShuffleBlock)
 	}
 	if o.LineSearch && s.Solver != fit.GD {
 		return usagef("--line-search applies to --solver gd only, not %s", s.Solver)

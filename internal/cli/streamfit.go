@@ -150,6 +150,9 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" {
 		return usagef("--stream solves least squares and ridge (--penalty l2); not --penalty %s", pen)
 	}
+	if o.changed("shuffle-block") {
+		return usagef("--shuffle-block orders rows in memory; --stream draws its mini-batches through --shuffle-buffer")
+	}
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}

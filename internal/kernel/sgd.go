@@ -96,12 +96,49 @@ func sgdUpdateGo(theta []float64, wr, lr float64, x []float64) {
 // SGDRows takes SGDStep(θ, nil, i, lr) for each row i of rows in turn, and
 // stops before the first row whose loss is not finite (θ then holds the
 // result of the steps before it). It returns the number of steps taken.
+// Before each step it prefetches a row further on (Prefetch).
 func (k *LS) SGDRows(theta []float64, rows []int, lr float64) int {
 	for n, i := range rows {
+		k.Prefetch(rows, n)
 		l := k.SGDStep(theta, nil, i, lr)
 		if math.IsNaN(l) || math.IsInf(l, 0) {
 			return n
 		}
 	}
 	return len(rows)
+}
+
+// The prefetch of a pass over the rows in a random order: before step n,
+// every cache line of the row of step n+sgdAhead, into the second-level
+// cache (PREFETCHT1). The rows of such a pass are far apart, each a miss in
+// the caches and in the TLB, and a step cannot start before the one before
+// it ended, so without help each step waits for its row. A request for the
+// whole row some steps early overlaps the transfers with the steps in
+// between; to the second-level cache, whose queue of outstanding misses is
+// longer than the first level's, it keeps the memory busy where a request
+// to the first level stalls (measured, 800-byte rows in 800 MB: go run
+// ./bench/access, the serial configurations). A row that follows the one
+// before it in storage is not prefetched: the hardware prefetcher streams a
+// sequential run (a blocked shuffle's block), and requests of our own only
+// get in its way (measured likewise). sgdAhead 0 turns the prefetch off.
+var sgdAhead = 8
+
+// Prefetch asks for row rows[n+ahead], its target and its weight to be
+// brought into the caches, where ahead is a fixed number of steps, when rows
+// has that many and that row does not follow the one before it in storage.
+// Called before step n of a pass over rows, it hides part of the latency of
+// a random order (bench/README.md). It changes no value.
+func (k *LS) Prefetch(rows []int, n int) {
+	a := n + sgdAhead
+	if sgdAhead == 0 || a >= len(rows) || k.d == 0 || a > 0 && rows[a] == rows[a-1]+1 {
+		return
+	}
+	i := rows[a]
+	prefetchSpan(&k.x[i*k.stride], 8*k.d)
+	// The target (and weight) of the row are random accesses too, into
+	// arrays of 8n bytes, on the path from the row to the update.
+	prefetchSpan(&k.y[i], 8)
+	if k.wt != nil {
+		prefetchSpan(&k.wt[i], 8)
+	}
 }

@@ -91,3 +91,20 @@ uscalar:
 udone:
 	VZEROUPPER
 	RET
+
+// func prefetchSpan(p *float64, n int)
+//
+// PREFETCHT1 for every cache line of the n ≥ 1 bytes from p.
+TEXT ·prefetchSpan(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), AX
+	MOVQ n+8(FP), CX
+	LEAQ -1(AX)(CX*1), CX
+	ANDQ $-64, AX
+	ANDQ $-64, CX
+
+pfloop:
+	PREFETCHT1 (AX)
+	ADDQ       $64, AX
+	CMPQ       AX, CX
+	JLE        pfloop
+	RET
