@@ -431,9 +431,10 @@ func TestGramKernel(t *testing.T) {
 	}
 }
 
-// TestGOMAXPROCSInvariant: the Gram pass runs its fixed row chunks
-// concurrently; the result must be bit-identical with one or two threads.
-// 40000 rows make three chunks of 16384 (gramChunk).
+// TestGOMAXPROCSInvariant: the moment pass runs its fixed row ranges
+// concurrently, and so does CV's held-out error; the results must be
+// bit-identical with one or two threads. 40000 rows make three ranges of
+// at least 16384 (gramChunk).
 func TestGOMAXPROCSInvariant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("40000-row problem")
@@ -453,6 +454,27 @@ func TestGOMAXPROCSInvariant(t *testing.T) {
 			if a.Points[k].Coef[j] != b.Points[k].Coef[j] {
 				t.Fatalf("point %d coef %d: %v with 1 thread, %v with 2", k, j, a.Points[k].Coef[j], b.Points[k].Coef[j])
 			}
+		}
+	}
+	// CV: two folds of 20000 rows make two moment ranges each and five
+	// held-out blocks of heldOutBlock rows.
+	cv := func(procs int) *CVResult {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		r, err := CV(context.Background(), x, y, &CVSettings{Folds: 2, PathSettings: PathSettings{NumAlphas: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	c1, c2 := cv(1), cv(2)
+	for k := range c1.Curves[0].MSE {
+		if c1.Curves[0].MSE[k] != c2.Curves[0].MSE[k] {
+			t.Fatalf("CV MSE %d: %v with 1 thread, %v with 2", k, c1.Curves[0].MSE[k], c2.Curves[0].MSE[k])
+		}
+	}
+	for j := range c1.Refit.Coef {
+		if c1.Refit.Coef[j] != c2.Refit.Coef[j] {
+			t.Fatalf("CV refit coef %d: %v with 1 thread, %v with 2", j, c1.Refit.Coef[j], c2.Refit.Coef[j])
 		}
 	}
 }
