@@ -257,19 +257,41 @@ func curve(rho, amax float64, alphas []float64, errs [][]float64, fw []float64) 
 const heldOutBlock = 4096
 
 // heldOut returns Σ w_i (y_i − b − x_iᵀcoef)² over the given rows for each
-// point of a path. Each row is read once and predicted for every α while
-// it is in cache (one vectorised dot product, kernel.Dot, each). The rows
-// are cut into fixed blocks of heldOutBlock, summed in row order within a
-// block, concurrently across blocks, and the blocks' sums are added in
-// block order: the same bits for any GOMAXPROCS.
+// point of a path. Each row is read once and its residuals for every α are
+// formed together, r = y − b − Σ_j x_ij·B_j, B_j being coefficient j along
+// the path (one vectorised axpy, kernel.Axpy, per column): a column enters
+// the path at some α and its coefficients before that are zero, so each
+// axpy starts where column j first enters. The rows are cut into fixed
+// blocks of heldOutBlock, summed in row order within a block, concurrently
+// across blocks, and the blocks' sums are added in block order: the same
+// bits for any GOMAXPROCS.
 func heldOut(x *mat.Dense, y, w []float64, rows []int, points []Result) []float64 {
 	na := len(points)
+	_, d := x.Dims()
+	// bt[j*na+a] is coefficient j at α_a; first[j] the first a where it
+	// is not zero (na if never).
+	bt := make([]float64, d*na)
+	first := make([]int, d)
+	b0 := make([]float64, na)
+	for j := range first {
+		first[j] = na
+	}
+	for a, pt := range points {
+		b0[a] = pt.Intercept
+		for j, c := range pt.Coef {
+			bt[j*na+a] = c
+			if c != 0 && first[j] == na {
+				first[j] = a
+			}
+		}
+	}
 	nb := (len(rows) + heldOutBlock - 1) / heldOutBlock
 	part := make([]float64, nb*na)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), nb) {
 		wg.Go(func() {
+			r := make([]float64, na)
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb {
@@ -280,9 +302,15 @@ func heldOut(x *mat.Dense, y, w []float64, rows []int, points []Result) []float6
 					if w[i] == 0 {
 						continue
 					}
-					row := x.RawRowView(i)
-					for a, pt := range points {
-						e := y[i] - pt.Intercept - kernel.Dot(pt.Coef, row)
+					for a := range r {
+						r[a] = y[i] - b0[a]
+					}
+					for j, xv := range x.RawRowView(i) {
+						if f := first[j]; f < na {
+							kernel.Axpy(r[f:], -xv, bt[j*na+f:(j+1)*na])
+						}
+					}
+					for a, e := range r {
 						se[a] += w[i] * e * e
 					}
 				}
