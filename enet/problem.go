@@ -15,6 +15,8 @@ import (
 //	minimise ½ Σ v_i (yc_i − Σ_j z_ij β_j)² + penalty(β),   z_ij = (x_ij − m_j)/s_j
 //
 // with v_i = w_i/Σw summing to one and yc = y − ȳ. X itself is read in place.
+// A training set of CV with covariance updates is built from moments alone
+// (foldSet.train) and has v and yc nil: covariance updates never read them.
 type problem struct {
 	x         []float64 // raw row-major data of X
 	stride    int
