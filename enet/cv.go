@@ -71,12 +71,13 @@ type CVResult struct {
 //
 //	MSE = Σ_k W_k·e_k / Σ_k W_k,   SE = √(Σ_k W_k·(e_k − MSE)² / Σ_k W_k / (k−1))
 //
-// with e_k the fold's error and W_k its total observation weight. With
-// covariance updates X is read once for the fitting: one blocked pass forms
-// every fold's weighted moments about a common shift, and each training set
-// (and the full data) is the sum of its folds' moments, centred on its own
-// weighted mean and scaled by its own deviations by an O(d²) correction
-// (moments.go), the same standardisation as a fit on those rows alone.
+// with e_k the fold's error and W_k its total observation weight. The full
+// data's problem, which gives the grid and the refit, is Path's. With
+// covariance updates one more blocked pass over X forms every fold's
+// weighted moments about a common shift, and each training set is the sum
+// of the other folds' moments, centred on its own weighted mean and scaled
+// by its own deviations by an O(d²) correction (moments.go), the same
+// standardisation as a fit on those rows alone.
 // Otherwise each fold fit reads X in place with the held-out rows given
 // zero weight. The held-out errors take one more pass over the rows. The
 // chosen ρ is the one with the least MSE; the refit on all rows uses α_min,

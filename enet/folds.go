@@ -22,34 +22,28 @@ type foldSet struct {
 	shift []float64
 }
 
-// newFoldSet reads the data once for covariance updates (the moments of
-// every fold) and builds the full problem; otherwise the full problem only.
+// newFoldSet builds the full problem as Path does (so CV's grid and refit
+// are Path's to the bit) and, for covariance updates, reads the data once
+// more for the moments of every fold about the same shift.
 func newFoldSet(x *mat.Dense, y []float64, st *settings, folds []int, k int) (*foldSet, error) {
 	fs := &foldSet{x: x, y: y, st: *st, folds: folds, k: k, rows: make([][]int, k)}
 	for i, f := range folds {
 		fs.rows[f] = append(fs.rows[f], i)
 	}
-	if st.solver != CoordinateDescent || st.update != Covariance {
-		p, err := newProblem(x, y, st, false)
-		fs.full = p
+	gram := st.solver == CoordinateDescent && st.update == Covariance
+	full, err := newProblem(x, y, st, gram)
+	if err != nil || !gram {
+		fs.full = full
 		return fs, err
 	}
 	n, d := x.Dims()
-	if len(y) != n {
-		panic(fmt.Sprintf("enet: %d responses for %d rows", len(y), n))
-	}
-	v, err := normWeights(st.weights, n)
-	if err != nil {
-		return nil, err
-	}
 	raw := x.RawMatrix()
-	fs.shift = provisionalShift(raw.Data, raw.Stride, n, d, y, v, !st.noIntercept)
-	sum, ok, each := moments(raw.Data, raw.Stride, n, d, y, st.weights, v, fs.shift, fs.rows)
+	fs.shift = provisionalShift(raw.Data, raw.Stride, n, d, y, full.v, full.intercept)
+	_, ok, each := moments(raw.Data, raw.Stride, n, d, y, st.weights, full.v, fs.shift, fs.rows)
 	if !ok {
-		return nil, momentError(x, y, st, v)
+		return nil, momentError(x, y, st, full.v)
 	}
-	fs.each = each
-	fs.full = momentProblem(x, y, st, v, sum, fs.shift)
+	fs.full, fs.each = full, each
 	return fs, nil
 }
 
