@@ -47,7 +47,17 @@ func benchData(b *testing.B, n, d int) (*mat.Dense, []float64) {
 // Tol 1e-7) at n = 1e5, d = 100, with covariance updates (the default at
 // this size) and naive updates.
 func BenchmarkLassoPath(b *testing.B) {
-	x, y := benchData(b, 100000, 100)
+	benchPath(b, 100000, 100)
+}
+
+// BenchmarkLassoPathWide is BenchmarkLassoPath at n = 1e5, d = 1000, where
+// AutoUpdate chooses naive updates.
+func BenchmarkLassoPathWide(b *testing.B) {
+	benchPath(b, 100000, 1000)
+}
+
+func benchPath(b *testing.B, n, d int) {
+	x, y := benchData(b, n, d)
 	for _, u := range []Update{Covariance, Naive} {
 		b.Run(u.String(), func(b *testing.B) {
 			b.ReportAllocs()

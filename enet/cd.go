@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // outcome is what a solver reports for one value of α.
@@ -98,11 +99,8 @@ func (c *cd) sweep(set []int, l1, l2 float64) (dmax, bmax float64) {
 			delta := nb - old
 			c.beta[j] = nb
 			if p.gram != nil {
-				row := p.gram[j*d : (j+1)*d]
-				g := c.g[:len(row)]
-				for k, gk := range row {
-					g[k] -= delta * gk
-				}
+				// g −= δ·G_j, vectorised (the row is contiguous).
+				kernel.Axpy(c.g, -delta, p.gram[j*d:(j+1)*d])
 			} else {
 				c.zAxpy(j, delta)
 			}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -68,8 +71,15 @@ type CVResult struct {
 //
 //	MSE = Σ_k W_k·e_k / Σ_k W_k,   SE = √(Σ_k W_k·(e_k − MSE)² / Σ_k W_k / (k−1))
 //
-// with e_k the fold's error and W_k its total observation weight. The fold
-// fits reuse X in place, with the held-out rows given zero weight. The
+// with e_k the fold's error and W_k its total observation weight. The full
+// data's problem, which gives the grid and the refit, is Path's. With
+// covariance updates one more blocked pass over X forms every fold's
+// weighted moments about a common shift, and each training set is the sum
+// of the other folds' moments, centred on its own weighted mean and scaled
+// by its own deviations by an O(d²) correction (moments.go), the same
+// standardisation as a fit on those rows alone.
+// Otherwise each fold fit reads X in place with the held-out rows given
+// zero weight. The held-out errors take one more pass over the rows. The
 // chosen ρ is the one with the least MSE; the refit on all rows uses α_min,
 // or α_1se with OneSE. Panics and errors are as for Path.
 func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResult, error) {
@@ -93,11 +103,11 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 	}
 	folds, k := cs.foldIDs(n)
 	st := resolve(&cs.Settings, n, d)
-	gram := st.solver == CoordinateDescent && st.update == Covariance
-	full, err := newProblem(x, y, &st, gram)
+	fset, err := newFoldSet(x, y, &st, folds, k)
 	if err != nil {
 		return nil, err
 	}
+	full := fset.full
 	w := st.weights
 	if w == nil {
 		w = make([]float64, n)
@@ -106,50 +116,28 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 		}
 	}
 	res := &CVResult{Folds: folds}
-	train := make([]float64, n)
 	for _, rho := range ratios {
 		amax := full.alphaMax(rho)
 		if err := full.checkAlphaMax(amax, &cs.PathSettings); err != nil {
 			return nil, err
 		}
 		alphas := cs.PathSettings.grid(amax)
-		na := len(alphas)
 		errs := make([][]float64, k) // errs[fold][α]
 		fw := make([]float64, k)
 		for f := 0; f < k; f++ {
-			for i := range train {
-				train[i] = w[i]
-				if folds[i] == f {
-					train[i] = 0
-					fw[f] += w[i]
-				}
+			for _, i := range fset.rows[f] {
+				fw[f] += w[i]
 			}
-			fst := st
-			fst.weights = train
-			p, err := newProblem(x, y, &fst, gram)
+			p, fst, err := fset.train(f)
 			if err != nil {
 				return nil, fmt.Errorf("enet: fold %d: %w", f, err)
 			}
-			pr, err := p.path(ctx, &fst, rho, alphas, amax, nil)
+			pr, err := p.path(ctx, fst, rho, alphas, amax, nil)
 			if err != nil {
 				return nil, err
 			}
-			errs[f] = make([]float64, na)
-			// Held-out errors: each held-out row is read once and
-			// predicted for every α while it is in cache (one vectorised
-			// dot product, kernel.Dot, each); every α's sum still runs
-			// over the rows in row order.
-			se := errs[f]
-			for i := 0; i < n; i++ {
-				if folds[i] != f || w[i] == 0 {
-					continue
-				}
-				row := x.RawRowView(i)
-				for a, pt := range pr.Points {
-					e := y[i] - pt.Intercept - kernel.Dot(pt.Coef, row)
-					se[a] += w[i] * e * e
-				}
-			}
+			se := heldOut(x, y, w, fset.rows[f], pr.Points)
+			errs[f] = se
 			if fw[f] > 0 {
 				for a := range se {
 					se[a] /= fw[f]
@@ -264,4 +252,76 @@ func curve(rho, amax float64, alphas []float64, errs [][]float64, fw []float64) 
 		}
 	}
 	return c
+}
+
+// heldOutBlock is the number of held-out rows per partial sum in heldOut.
+const heldOutBlock = 4096
+
+// heldOut returns Σ w_i (y_i − b − x_iᵀcoef)² over the given rows for each
+// point of a path. Each row is read once and its residuals for every α are
+// formed together, r = y − b − Σ_j x_ij·B_j, B_j being coefficient j along
+// the path (one vectorised axpy, kernel.Axpy, per column): a column enters
+// the path at some α and its coefficients before that are zero, so each
+// axpy starts where column j first enters. The rows are cut into fixed
+// blocks of heldOutBlock, summed in row order within a block, concurrently
+// across blocks, and the blocks' sums are added in block order: the same
+// bits for any GOMAXPROCS.
+func heldOut(x *mat.Dense, y, w []float64, rows []int, points []Result) []float64 {
+	na := len(points)
+	_, d := x.Dims()
+	// bt[j*na+a] is coefficient j at α_a; first[j] the first a where it
+	// is not zero (na if never).
+	bt := make([]float64, d*na)
+	first := make([]int, d)
+	b0 := make([]float64, na)
+	for j := range first {
+		first[j] = na
+	}
+	for a, pt := range points {
+		b0[a] = pt.Intercept
+		for j, c := range pt.Coef {
+			bt[j*na+a] = c
+			if c != 0 && first[j] == na {
+				first[j] = a
+			}
+		}
+	}
+	nb := (len(rows) + heldOutBlock - 1) / heldOutBlock
+	part := make([]float64, nb*na)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), nb) {
+		wg.Go(func() {
+			r := make([]float64, na)
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb {
+					return
+				}
+				se := part[b*na : (b+1)*na]
+				for _, i := range rows[b*heldOutBlock : min(len(rows), (b+1)*heldOutBlock)] {
+					if w[i] == 0 {
+						continue
+					}
+					for a := range r {
+						r[a] = y[i] - b0[a]
+					}
+					for j, xv := range x.RawRowView(i) {
+						if f := first[j]; f < na {
+							kernel.Axpy(r[f:], -xv, bt[j*na+f:(j+1)*na])
+						}
+					}
+					for a, e := range r {
+						se[a] += w[i] * e * e
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	se := make([]float64, na)
+	for b := 0; b < nb; b++ {
+		addTo(se, part[b*na:(b+1)*na])
+	}
+	return se
 }

@@ -56,10 +56,14 @@
 //	β_j ← S(g_j + G_jj β_j, αρ) / (G_jj + α(1−ρ)),   S(z, t) = sign(z)·max(|z| − t, 0)
 //
 // where g_j is the gradient of the data term's negative, z_jᵀV r. With
-// covariance updates (the default when d < 500, glmnet's rule) the Gram
-// matrix G = ZᵀVZ and ZᵀVy are formed once in a blocked pass over the rows
-// and each update costs O(d); with naive updates the residual r is kept and
-// each update costs O(n). Sweeps alternate between the current set of
+// covariance updates (the default when d ≤ 4096 and d ≤ n; glmnet's
+// switch is d < 500, but naive updates are here the slower well beyond it)
+// the means, variances, Gram matrix G = ZᵀVZ and ZᵀVy all come from one
+// blocked pass over the rows, as the Gram matrix of the rows [1, x − m̂,
+// y − m̂_y] about a shift m̂ sampled from the data and then corrected
+// exactly to the weighted mean (a rank-one update), and each coordinate
+// update costs O(d); with naive updates the residual r is kept and each
+// update costs O(n). Sweeps alternate between the current set of
 // candidates and its active (non-zero) subset, as glmnet does. Along a path
 // the sequential strong rules of Tibshirani et al. (2012), "Strong rules for
 // discarding predictors in lasso-type problems", J. R. Stat. Soc. B 74(2),

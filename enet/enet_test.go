@@ -370,52 +370,71 @@ func TestConstantColumn(t *testing.T) {
 	}
 }
 
-// TestGramKernel: the panels of gramRows (kernel.GramUpdate) give the
-// triple loop's Σ v_i (x_i − m)(x_i − m)ᵀ and Σ v_i yc_i (x_i − m), for row
-// counts that do and do not fill a panel, widths that do and do not fill
-// an 8-column tile, and zero weights.
+// TestGramKernel: the panels of momentPass (kernel.GramUpdate) give the
+// triple loop's augmented moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂,
+// y_i − m̂_y], for row counts that do and do not fill a panel, widths that
+// do and do not fill an 8-column tile, zero weights, and rows split into
+// groups given by index lists.
 func TestGramKernel(t *testing.T) {
 	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}} {
 		n, d := sz[0], sz[1]
-		p := &problem{x: make([]float64, n*d), stride: d, n: n, d: d, v: make([]float64, n), m: make([]float64, d), yc: make([]float64, n)}
-		for i := range p.x {
-			p.x[i] = math.Sin(float64(i))
+		x, y, v := make([]float64, n*d), make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i] = math.Sin(float64(i))
 		}
 		for i := range n {
-			p.v[i] = float64(i%3) / float64(n) // every third row weightless
-			p.yc[i] = math.Cos(float64(i))
+			v[i] = float64(i%3) / float64(n) // every third row weightless
+			y[i] = math.Cos(float64(i))
 		}
-		for j := range d {
-			p.m[j] = 0.1 * float64(j)
+		shift := make([]float64, d+1)
+		for j := range shift {
+			shift[j] = 0.1 * float64(j)
 		}
-		g, c := make([]float64, d*d), make([]float64, d)
-		p.gramRows(0, n, g, c)
-		for j := 0; j < d; j++ {
-			var sc float64
-			for i := range n {
-				sc += p.v[i] * p.yc[i] * (p.x[i*d+j] - p.m[j])
+		u := func(i, j int) float64 { // augmented value, unweighted
+			switch {
+			case j == 0:
+				return 1
+			case j <= d:
+				return x[i*d+j-1] - shift[j-1]
 			}
-			// Sums of at most 300 products of magnitude ≤ 2·(2/n): 1e-13
-			// is far above their rounding error.
-			if math.Abs(sc-c[j]) > 1e-13 {
-				t.Fatalf("%v: c[%d] = %v, want %v", sz, j, c[j], sc)
+			return y[i] - shift[d]
+		}
+		odd, even := []int{}, []int{}
+		for i := range n {
+			if i%2 == 1 {
+				odd = append(odd, i)
+			} else {
+				even = append(even, i)
 			}
-			for k := j; k < d; k++ {
-				var s float64
-				for i := range n {
-					s += p.v[i] * (p.x[i*d+j] - p.m[j]) * (p.x[i*d+k] - p.m[k])
-				}
-				if math.Abs(s-g[j*d+k]) > 1e-13 {
-					t.Fatalf("%v: g[%d,%d] = %v, want %v", sz, j, k, g[j*d+k], s)
+		}
+		m := momentWidth(d)
+		whole := momentPass(x, d, n, d, y, v, shift, nil)[0]
+		split := momentPass(x, d, n, d, y, v, shift, [][]int{odd, even})
+		for _, c := range []struct {
+			a    []float64
+			rows []int
+		}{{whole, append(append([]int{}, odd...), even...)}, {split[0], odd}, {split[1], even}} {
+			for j := 0; j < d+2; j++ {
+				for k := j; k < d+2; k++ {
+					var s float64
+					for _, i := range c.rows {
+						s += v[i] * u(i, j) * u(i, k)
+					}
+					// Sums of at most 300 products of magnitude ≤ 2·(2/n):
+					// 1e-13 is far above their rounding error.
+					if math.Abs(s-c.a[j*m+k]) > 1e-13 {
+						t.Fatalf("%v: A[%d,%d] = %v, want %v", sz, j, k, c.a[j*m+k], s)
+					}
 				}
 			}
 		}
 	}
 }
 
-// TestGOMAXPROCSInvariant: the Gram pass runs its fixed row chunks
-// concurrently; the result must be bit-identical with one or two threads.
-// 40000 rows make three chunks of 16384 (gramChunk).
+// TestGOMAXPROCSInvariant: the moment pass runs its fixed row ranges
+// concurrently, and so does CV's held-out error; the results must be
+// bit-identical with one or two threads. 40000 rows make three ranges of
+// at least 16384 (gramChunk).
 func TestGOMAXPROCSInvariant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("40000-row problem")
@@ -435,6 +454,27 @@ func TestGOMAXPROCSInvariant(t *testing.T) {
 			if a.Points[k].Coef[j] != b.Points[k].Coef[j] {
 				t.Fatalf("point %d coef %d: %v with 1 thread, %v with 2", k, j, a.Points[k].Coef[j], b.Points[k].Coef[j])
 			}
+		}
+	}
+	// CV: two folds of 20000 rows make two moment ranges each and five
+	// held-out blocks of heldOutBlock rows.
+	cv := func(procs int) *CVResult {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		r, err := CV(context.Background(), x, y, &CVSettings{Folds: 2, PathSettings: PathSettings{NumAlphas: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	c1, c2 := cv(1), cv(2)
+	for k := range c1.Curves[0].MSE {
+		if c1.Curves[0].MSE[k] != c2.Curves[0].MSE[k] {
+			t.Fatalf("CV MSE %d: %v with 1 thread, %v with 2", k, c1.Curves[0].MSE[k], c2.Curves[0].MSE[k])
+		}
+	}
+	for j := range c1.Refit.Coef {
+		if c1.Refit.Coef[j] != c2.Refit.Coef[j] {
+			t.Fatalf("CV refit coef %d: %v with 1 thread, %v with 2", j, c1.Refit.Coef[j], c2.Refit.Coef[j])
 		}
 	}
 }

@@ -3,14 +3,10 @@ package enet
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
-	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // problem is the centred, scaled least-squares problem in the coordinates
@@ -19,6 +15,8 @@ import (
 //	minimise ½ Σ v_i (yc_i − Σ_j z_ij β_j)² + penalty(β),   z_ij = (x_ij − m_j)/s_j
 //
 // with v_i = w_i/Σw summing to one and yc = y − ȳ. X itself is read in place.
+// A training set of CV with covariance updates is built from moments alone
+// (foldSet.train) and has v and yc nil: covariance updates never read them.
 type problem struct {
 	x         []float64 // raw row-major data of X
 	stride    int
@@ -36,66 +34,174 @@ type problem struct {
 	intercept bool
 }
 
-// newProblem computes the statistics of (x, y) under the settings: weighted
-// means and scales in two passes over the rows, and, when withGram is true,
-// the Gram matrix and Zᵀ V yc in one blocked pass. It returns an error for
-// non-finite data or weights.
+// newProblem computes the statistics of (x, y) under the settings. With
+// withGram (covariance updates), the means, variances, Gram matrix and
+// ZᵀV yc all come from one blocked pass over the rows (moments.go);
+// otherwise the means and then the variances and ZᵀV yc take one pass each.
+// It returns an error for non-finite data or weights.
 func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*problem, error) {
-	n, d := x.Dims()
+	n, _ := x.Dims()
 	if len(y) != n {
 		panic(fmt.Sprintf("enet: %d responses for %d rows", len(y), n))
 	}
+	v, err := normWeights(st.weights, n)
+	if err != nil {
+		return nil, err
+	}
+	if withGram {
+		return gramProblem(x, y, st, v)
+	}
+	p := bareProblem(x, st)
+	p.v = v
+	if err := nonFinite(p.x, p.stride, n, p.d, y); err != nil {
+		return nil, err
+	}
+	if p.intercept {
+		p.means(y)
+	}
+	if err := p.centreY(y); err != nil {
+		return nil, err
+	}
+	// Variances and Zᵀ V yc (unscaled) in one pass over the rows.
+	for i := 0; i < n; i++ {
+		vi := p.v[i]
+		if vi == 0 {
+			continue
+		}
+		row := p.x[i*p.stride : i*p.stride+p.d]
+		vy := vi * p.yc[i]
+		for j, xv := range row {
+			t := xv - p.m[j]
+			p.diag[j] += vi * t * t
+			p.c[j] += vy * t
+		}
+	}
+	p.standardise(st)
+	return p, nil
+}
+
+// gramProblem is newProblem with the Gram matrix, from the moments of one
+// pass over the rows about a provisional shift. The centred response yc is
+// formed for the callers that read rows (RidgeLOO).
+func gramProblem(x *mat.Dense, y []float64, st *settings, v []float64) (*problem, error) {
+	p := bareProblem(x, st)
+	shift := provisionalShift(p.x, p.stride, p.n, p.d, y, v, p.intercept)
+	a, ok, _ := moments(p.x, p.stride, p.n, p.d, y, st.weights, v, shift, nil)
+	if !ok {
+		return nil, momentError(x, y, st, v)
+	}
+	return momentProblem(x, y, st, v, a, shift), nil
+}
+
+// momentProblem is the problem whose rows have the augmented moments a
+// about shift, with weights v and centred response yc.
+func momentProblem(x *mat.Dense, y []float64, st *settings, v, a, shift []float64) *problem {
+	p := bareProblem(x, st)
+	p.v = v
+	p.fromMoments(a, shift)
+	p.standardise(st)
+	p.yc = make([]float64, p.n)
+	if p.ycc > 0 {
+		for i, yi := range y {
+			p.yc[i] = yi - p.ymean
+		}
+	}
+	return p
+}
+
+// momentError explains non-finite moments: a NaN or ±Inf in the data, a
+// target whose variance overflows (centreY's error), or else squares of X
+// beyond float64.
+func momentError(x *mat.Dense, y []float64, st *settings, v []float64) error {
+	p := bareProblem(x, st)
+	p.v = v
+	if err := nonFinite(p.x, p.stride, p.n, p.d, y); err != nil {
+		return err
+	}
+	if p.intercept {
+		p.means(y)
+	}
+	if err := p.centreY(y); err != nil {
+		return err
+	}
+	return fmt.Errorf("enet: the weighted squares of X overflow float64; divide the large columns by a power of ten")
+}
+
+// bareProblem allocates the statistics of an n×d problem, all zero.
+func bareProblem(x *mat.Dense, st *settings) *problem {
+	n, d := x.Dims()
 	raw := x.RawMatrix()
-	p := &problem{
+	return &problem{
 		x: raw.Data, stride: raw.Stride, n: n, d: d,
-		v: make([]float64, n), m: make([]float64, d), s: make([]float64, d),
-		yc: make([]float64, n), c: make([]float64, d), diag: make([]float64, d),
+		m: make([]float64, d), s: make([]float64, d),
+		c: make([]float64, d), diag: make([]float64, d),
 		excluded:  make([]bool, d),
 		intercept: !st.noIntercept,
 	}
-	// Weights.
-	if st.weights == nil {
-		for i := range p.v {
-			p.v[i] = 1 / float64(n)
+}
+
+// normWeights returns the weights normalised to sum to one (1/n each when
+// w is nil), or an error for a negative or non-finite weight or fewer than
+// two positive ones.
+func normWeights(w []float64, n int) ([]float64, error) {
+	v := make([]float64, n)
+	if w == nil {
+		for i := range v {
+			v[i] = 1 / float64(n)
 		}
-	} else {
-		var sum float64
-		positive := 0
-		for i, w := range st.weights {
-			if !(w >= 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("enet: weight %v at row %d is not finite and non-negative", w, i)
-			}
-			if w > 0 {
-				positive++
-			}
-			sum += w
-		}
-		if positive < 2 {
-			return nil, fmt.Errorf("enet: %d rows have positive weight, need at least 2", positive)
-		}
-		for i, w := range st.weights {
-			p.v[i] = w / sum
-		}
+		return v, nil
 	}
-	// Means, and finiteness of the data.
+	var sum float64
+	positive := 0
+	for i, wi := range w {
+		if !(wi >= 0) || math.IsInf(wi, 0) {
+			return nil, fmt.Errorf("enet: weight %v at row %d is not finite and non-negative", wi, i)
+		}
+		if wi > 0 {
+			positive++
+		}
+		sum += wi
+	}
+	if positive < 2 {
+		return nil, fmt.Errorf("enet: %d rows have positive weight, need at least 2", positive)
+	}
+	for i, wi := range w {
+		v[i] = wi / sum
+	}
+	return v, nil
+}
+
+// nonFinite returns an error for the first NaN or ±Inf in row order, the
+// response before the row's values, or nil.
+func nonFinite(x []float64, stride, n, d int, y []float64) error {
 	for i := 0; i < n; i++ {
-		row := p.x[i*p.stride : i*p.stride+d]
-		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
-			return nil, fmt.Errorf("enet: response %v at row %d is not finite", y[i], i)
+		if !finite(y[i]) {
+			return fmt.Errorf("enet: response %v at row %d is not finite", y[i], i)
 		}
-		vi := p.v[i]
-		for j, xv := range row {
-			if math.IsNaN(xv) || math.IsInf(xv, 0) {
-				return nil, fmt.Errorf("enet: value %v at row %d, column %d is not finite", xv, i, j)
+		for j, xv := range x[i*stride : i*stride+d] {
+			if !finite(xv) {
+				return fmt.Errorf("enet: value %v at row %d, column %d is not finite", xv, i, j)
 			}
-			if p.intercept {
-				p.m[j] += vi * xv
-			}
-		}
-		if p.intercept {
-			p.ymean += vi * y[i]
 		}
 	}
+	return nil
+}
+
+// means sets the weighted column means and ȳ in one pass over the rows.
+func (p *problem) means(y []float64) {
+	for i := 0; i < p.n; i++ {
+		vi := p.v[i]
+		for j, xv := range p.x[i*p.stride : i*p.stride+p.d] {
+			p.m[j] += vi * xv
+		}
+		p.ymean += vi * y[i]
+	}
+}
+
+// centreY sets yc = y − ȳ and Σ v yc², zeroing both for a constant y, or
+// returns an *OverflowError when that variance is beyond float64.
+func (p *problem) centreY(y []float64) error {
+	p.yc = make([]float64, p.n)
 	var ymax float64 // max |yc|, to scale Σ v yc² if it overflows
 	for i := range y {
 		p.yc[i] = y[i] - p.ymean
@@ -114,7 +220,7 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 		// The variance itself may still be beyond float64, and the
 		// solvers work with it and with squared residuals of its size.
 		if p.ycc = q * s * s; math.IsInf(p.ycc, 0) || math.IsNaN(p.ycc) || math.IsInf(p.ymean, 0) || math.IsNaN(p.ymean) {
-			return nil, &OverflowError{MaxDeviation: ymax, ScaledVariance: q, Scale: s}
+			return &OverflowError{MaxDeviation: ymax, ScaledVariance: q, Scale: s}
 		}
 	}
 	// Constant y, compared as √ycc ≤ 1e-14|ȳ| so that a large ȳ cannot
@@ -124,27 +230,15 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 		clear(p.yc)
 		p.ycc = 0
 	}
-	if withGram {
-		p.gram = make([]float64, d*d)
-		p.blockedGram()
-	} else {
-		// Variances and Zᵀ V yc (unscaled) in one pass over the rows.
-		for i := 0; i < n; i++ {
-			vi := p.v[i]
-			if vi == 0 {
-				continue
-			}
-			row := p.x[i*p.stride : i*p.stride+d]
-			vy := vi * p.yc[i]
-			for j, xv := range row {
-				t := xv - p.m[j]
-				p.diag[j] += vi * t * t
-				p.c[j] += vy * t
-			}
-		}
-	}
-	// Scales. p.diag holds the weighted variances (second moments without
-	// intercept) and p.c, p.gram are unscaled.
+	return nil
+}
+
+// standardise excludes the constant columns and scales the statistics to
+// the coordinates β_j = s_j·w_j. On entry p.diag holds the weighted
+// variances (second moments without intercept), and p.c and p.gram (if
+// any) are unscaled.
+func (p *problem) standardise(st *settings) {
+	d := p.d
 	for j := 0; j < d; j++ {
 		p.s[j] = 1
 		vj := p.diag[j]
@@ -190,107 +284,21 @@ func newProblem(x *mat.Dense, y []float64, st *settings, withGram bool) (*proble
 			p.gram[j*d+j] = p.diag[j]
 		}
 	}
-	return p, nil
 }
 
-// gramBlock is the number of rows centred at a time in blockedGram: a
-// panel of at most 128 rows of d+1 values (rounded up to a multiple of 8)
+// gramBlock is the number of rows shifted at a time in momentRows: a
+// panel of at most 128 rows of d+2 values (rounded up to a multiple of 8)
 // that stays in L2 while kernel.GramUpdate reads it once per 8×8 tile.
 const gramBlock = 128
 
-// gramChunk is the least number of rows per partial Gram matrix; there are
-// at most gramParts partials. Both are fixed, so the summation order, and
-// the result to the last bit, depend on n only and not on GOMAXPROCS.
+// gramChunk is the least number of rows per partial sum of the moments;
+// a group of rows has at most gramParts of them. Both are fixed, so the
+// summation order, and the result to the last bit, depend on the sizes
+// only and not on GOMAXPROCS.
 const (
 	gramChunk = 16384
 	gramParts = 16
 )
-
-// blockedGram accumulates Σ v_i (x_i − m)(x_i − m)ᵀ into p.gram and
-// Σ v_i yc_i (x_i − m) into p.c. Rows are split into fixed chunks whose
-// partial sums are computed concurrently (up to GOMAXPROCS at a time) and
-// added in chunk order; within a chunk, blocks of gramBlock rows are centred
-// into a small buffer and multiplied there. It sets p.diag to the diagonal.
-func (p *problem) blockedGram() {
-	d := p.d
-	size := max(gramChunk, (p.n+gramParts-1)/gramParts)
-	nch := (p.n + size - 1) / size
-	if nch <= 1 {
-		p.gramRows(0, p.n, p.gram, p.c)
-	} else {
-		parts := make([][]float64, nch)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), nch) {
-			wg.Go(func() {
-				for {
-					k := int(next.Add(1) - 1)
-					if k >= nch {
-						return
-					}
-					part := make([]float64, d*d+d)
-					p.gramRows(k*size, min(p.n, (k+1)*size), part[:d*d], part[d*d:])
-					parts[k] = part
-				}
-			})
-		}
-		wg.Wait()
-		for _, part := range parts {
-			for j, v := range part[:d*d] {
-				p.gram[j] += v
-			}
-			for j, v := range part[d*d:] {
-				p.c[j] += v
-			}
-		}
-	}
-	for j := 0; j < d; j++ {
-		for k := 0; k < j; k++ {
-			p.gram[j*d+k] = p.gram[k*d+j]
-		}
-		p.diag[j] = p.gram[j*d+j]
-	}
-}
-
-// gramRows adds the upper triangle of Σ v_i (x_i − m)(x_i − m)ᵀ over rows
-// [lo, hi) into g and Σ v_i yc_i (x_i − m) into c. The rows are centred
-// into panels [√v(x − m), √v·yc, 0…] of width d+1 rounded up to a multiple
-// of 8, whose Gram matrix package linear's AVX-512 kernel accumulates
-// (kernel.GramUpdate, the same bits on every kernel): its leading d×d block
-// is the first sum and its column d the second.
-func (p *problem) gramRows(lo, hi int, g, c []float64) {
-	d := p.d
-	m := (d + 1 + 7) &^ 7
-	buf := make([]float64, gramBlock*m) // padding columns stay 0
-	acc := make([]float64, m*m)
-	for i0 := lo; i0 < hi; i0 += gramBlock {
-		rows := 0
-		for i := i0; i < hi && i < i0+gramBlock; i++ {
-			vi := p.v[i]
-			if vi == 0 {
-				continue
-			}
-			sv := math.Sqrt(vi)
-			src := p.x[i*p.stride : i*p.stride+d]
-			dst := buf[rows*m : rows*m+d+1]
-			for j, xv := range src {
-				dst[j] = sv * (xv - p.m[j])
-			}
-			dst[d] = sv * p.yc[i]
-			rows++
-		}
-		if rows == 0 {
-			continue
-		}
-		kernel.GramUpdate(acc, buf[:rows*m], m, rows)
-	}
-	for j := 0; j < d; j++ {
-		for k := j; k < d; k++ {
-			g[j*d+k] += acc[j*m+k]
-		}
-		c[j] += acc[j*m+d]
-	}
-}
 
 // residual sets r = yc − Zβ in one pass over the rows; u is d scratch.
 func (p *problem) residual(r, beta, u []float64) {

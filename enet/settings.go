@@ -30,7 +30,11 @@ func (s Solver) String() string {
 type Update int
 
 const (
-	// AutoUpdate chooses Covariance when d < 500 and Naive otherwise, glmnet's rule.
+	// AutoUpdate chooses Covariance when d ≤ 4096 and d ≤ n (the Gram
+	// matrix is at most 128 MiB and no larger than X), Naive otherwise.
+	// glmnet switches at d = 500, but here naive updates are the slower
+	// well beyond it: a 100-α lasso path at n = 1e5, d = 1000 takes about
+	// 3 CPU seconds with covariance updates and 100 with naive ones.
 	AutoUpdate Update = iota
 	// Covariance forms the d×d Gram matrix once (one blocked pass over the
 	// rows, O(nd²)) and updates the gradient in O(d) per coordinate change.
@@ -135,7 +139,7 @@ func resolve(s *Settings, n, d int) settings {
 	}
 	switch r.update {
 	case AutoUpdate:
-		if d < 500 {
+		if d <= autoCovarianceMax && d <= n {
 			r.update = Covariance
 		} else {
 			r.update = Naive
@@ -160,3 +164,7 @@ func checkRatio(l1Ratio float64) {
 		panic(fmt.Sprintf("enet: l1 ratio %v outside [0, 1]", l1Ratio))
 	}
 }
+
+// autoCovarianceMax is the largest d for which AutoUpdate chooses
+// Covariance.
+const autoCovarianceMax = 4096

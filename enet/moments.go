@@ -1,0 +1,275 @@
+package enet
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/lsqgo/lsq/internal/kernel"
+)
+
+// The covariance updates need only the weighted first and second moments
+// of the rows. They are gathered in one blocked pass over X as the Gram
+// matrix of the augmented rows
+//
+//	u_i = √v_i·[1, x_i − m̂, y_i − m̂_y, 0…]
+//
+// about a provisional shift (m̂, m̂_y): A = Σ u_i u_iᵀ holds Σv in A₀₀, the
+// sums Σv(x − m̂) in row 0 and the second moments about the shift in the
+// rest. With δ = A₀·/A₀₀ what is left of the mean, the moments about the
+// exact mean m = m̂ + δ are A_jk/A₀₀ − δ_j δ_k, a rank-one correction that
+// loses only about ε·(δ/σ)² of them: the shift is a weighted mean of rows
+// spread over the data, so δ is a fraction of a standard deviation σ.
+//
+// The rows can be split into groups (the folds of CV), each getting its own
+// A; the moments of any union of groups are the sum of theirs, corrected
+// about that union's own mean by the same formula, so every training set's
+// centred, scaled problem costs O(d²) once the single pass is done.
+
+// momentWidth is the padded width m of an augmented row [1, x, y, 0…].
+func momentWidth(d int) int { return (d + 2 + 7) &^ 7 }
+
+// shiftSample is the number of rows averaged for the provisional shift.
+const shiftSample = 1024
+
+// momentSlotBudget bounds the values held in all partial sums together
+// (32 MiB, or a quarter of X's size if that is more).
+const momentSlotBudget = 1 << 22
+
+// provisionalShift returns (m̂, m̂_y): the v-weighted mean of up to
+// shiftSample rows spread evenly over the data (plain means if their weights
+// are all zero), skipping rows with non-finite values (the moment pass
+// reports those); zero without intercept or if the sums overflow.
+func provisionalShift(x []float64, stride, n, d int, y, v []float64, intercept bool) []float64 {
+	mh := make([]float64, d+1)
+	if !intercept {
+		return mh
+	}
+	k := min(n, shiftSample)
+	for _, weighted := range []bool{true, false} {
+		clear(mh)
+		var sw float64
+		for t := 0; t < k; t++ {
+			i := t * n / k
+			row := x[i*stride : i*stride+d]
+			if !finite(y[i]) || !allFinite(row) {
+				continue
+			}
+			wi := 1.0
+			if weighted {
+				wi = v[i]
+			}
+			for j, xv := range row {
+				mh[j] += wi * xv
+			}
+			mh[d] += wi * y[i]
+			sw += wi
+		}
+		if sw > 0 {
+			for j := range mh {
+				mh[j] /= sw
+			}
+			break
+		}
+	}
+	if !allFinite(mh) {
+		clear(mh)
+	}
+	return mh
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func allFinite(s []float64) bool {
+	for _, v := range s {
+		if !finite(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// momentTask is a fixed range [lo, hi) of one group's rows.
+type momentTask struct{ group, lo, hi int }
+
+// momentTasks cuts each group of rows into at most gramParts ranges of at
+// least gramChunk rows, fewer if the partial sums would exceed the slot
+// budget. The cuts depend only on the group sizes, n and d, so the sums,
+// added in task order, are the same bits for any GOMAXPROCS.
+func momentTasks(sizes []int, n, d int) []momentTask {
+	m := momentWidth(d)
+	slots := max(1, max(momentSlotBudget, n*d/4)/(m*m)/len(sizes))
+	var tasks []momentTask
+	for g, ng := range sizes {
+		parts := max(1, min(gramParts, (ng+gramChunk-1)/gramChunk, slots))
+		for k := 0; k < parts; k++ {
+			tasks = append(tasks, momentTask{g, k * ng / parts, (k + 1) * ng / parts})
+		}
+	}
+	return tasks
+}
+
+// momentPass returns the augmented moments A_g (m×m row-major, upper
+// triangle) of each group of rows about shift; groups == nil means one
+// group of all n rows, otherwise groups[g] lists row indices. The weights
+// v may be nil for equal weights: the rows then enter with weight one, and
+// A is n times larger, which fromMoments's normalisation by A₀₀ removes
+// (the caller retries with v if that overflows). Rows of zero
+// weight add nothing unless they hold a NaN or ±Inf, which makes a diagonal
+// entry non-finite (0·Inf is NaN).
+func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][]int) [][]float64 {
+	sizes := []int{n}
+	if groups != nil {
+		sizes = sizes[:0]
+		for _, g := range groups {
+			sizes = append(sizes, len(g))
+		}
+	}
+	m := momentWidth(d)
+	tasks := momentTasks(sizes, n, d)
+	slots := make([][]float64, len(tasks))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			buf := make([]float64, gramBlock*m) // padding columns stay 0
+			for {
+				t := int(next.Add(1) - 1)
+				if t >= len(tasks) {
+					return
+				}
+				tk := tasks[t]
+				var idx []int
+				if groups != nil {
+					idx = groups[tk.group]
+				}
+				slots[t] = make([]float64, m*m)
+				momentRows(slots[t], buf, x, stride, d, y, v, shift, idx, tk.lo, tk.hi)
+			}
+		})
+	}
+	wg.Wait()
+	out := make([][]float64, len(sizes))
+	for t, tk := range tasks {
+		if out[tk.group] == nil {
+			out[tk.group] = slots[t]
+			continue
+		}
+		addTo(out[tk.group], slots[t])
+	}
+	return out
+}
+
+// momentRows adds the augmented moments of rows lo..hi−1 (of idx, if not
+// nil) into acc, gramBlock rows at a time: each block is shifted and
+// weighted into buf, whose Gram matrix package linear's AVX-512 kernel
+// accumulates (kernel.GramUpdate, the same bits on every kernel).
+func momentRows(acc, buf, x []float64, stride, d int, y, v, shift []float64, idx []int, lo, hi int) {
+	m := momentWidth(d)
+	ms, my := shift[:d], shift[d]
+	var zeros []float64
+	if v == nil {
+		zeros = make([]float64, d)
+	}
+	for i0 := lo; i0 < hi; i0 += gramBlock {
+		i1 := min(hi, i0+gramBlock)
+		for t := i0; t < i1; t++ {
+			i := t
+			if idx != nil {
+				i = idx[t]
+			}
+			src := x[i*stride : i*stride+d]
+			dst := buf[(t-i0)*m : (t-i0)*m+d+2]
+			z := dst[1 : d+1]
+			if v == nil {
+				dst[0] = 1
+				kernel.CentredDot(z, src, ms, zeros) // z = x − m̂, vectorised
+				dst[d+1] = y[i] - my
+				continue
+			}
+			sv := math.Sqrt(v[i])
+			dst[0] = sv
+			for j, xv := range src {
+				z[j] = sv * (xv - ms[j])
+			}
+			dst[d+1] = sv * (y[i] - my)
+		}
+		kernel.GramUpdate(acc, buf[:(i1-i0)*m], m, i1-i0)
+	}
+}
+
+func addTo(dst, src []float64) {
+	src = src[:len(dst)]
+	for k, s := range src {
+		dst[k] += s
+	}
+}
+
+// momentsFinite reports whether every diagonal entry of a is finite.
+func momentsFinite(a []float64, d int) bool {
+	m := momentWidth(d)
+	for j := 0; j < d+2; j++ {
+		if !finite(a[j*m+j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fromMoments sets the means, ȳ, Σv yc², ZᵀV yc and the Gram matrix of p,
+// before scaling, from the augmented moments a of its rows about shift:
+// with W = a₀₀ and δ = a₀·/W, the centred moment of columns j, k (of x and
+// then y) is a_jk/W − δ_j δ_k. Without intercept the shift is zero and the
+// moments are used as they are (second moments about the origin).
+func (p *problem) fromMoments(a, shift []float64) {
+	d := p.d
+	m := momentWidth(d)
+	w := a[0]
+	delta := make([]float64, d+1)
+	if p.intercept {
+		for j := range delta {
+			delta[j] = a[1+j] / w
+		}
+		for j := range d {
+			p.m[j] = shift[j] + delta[j]
+		}
+		p.ymean = shift[d] + delta[d]
+	}
+	cent := func(j, k int) float64 { return a[(1+j)*m+1+k]/w - delta[j]*delta[k] }
+	p.gram = make([]float64, d*d)
+	for j := 0; j < d; j++ {
+		for k := j; k < d; k++ {
+			p.gram[j*d+k] = cent(j, k)
+			p.gram[k*d+j] = p.gram[j*d+k]
+		}
+		p.diag[j] = p.gram[j*d+j]
+		p.c[j] = cent(j, d)
+	}
+	p.ycc = math.Max(cent(d, d), 0)
+	// Constant y, to rounding, by newProblem's test.
+	if math.Sqrt(p.ycc) <= 1e-14*math.Abs(p.ymean) {
+		p.ycc = 0
+		clear(p.c)
+	}
+}
+
+// moments runs momentPass with unit weights when w is nil (equal weights,
+// the vectorised fill) and, if that overflows, with the normalised weights
+// v, whose squares stay as small as the variances. It returns the sum of
+// the groups' moments, in group order, and the groups' own; ok is false if
+// the sum is not finite.
+func moments(x []float64, stride, n, d int, y, w, v, shift []float64, groups [][]int) (sum []float64, ok bool, each [][]float64) {
+	try := func(v []float64) bool {
+		each = momentPass(x, stride, n, d, y, v, shift, groups)
+		sum = append([]float64(nil), each[0]...)
+		for _, a := range each[1:] {
+			addTo(sum, a)
+		}
+		return momentsFinite(sum, d)
+	}
+	if w == nil && try(nil) {
+		return sum, true, each
+	}
+	return sum, try(v), each
+}
