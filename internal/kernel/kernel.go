@@ -30,7 +30,9 @@
 // w_i r_i x_i added to the gradient sums while the row is in L1 cache. On
 // amd64 this runs in assembly, with AVX-512 when the processor and operating
 // system support it, else with AVX2 and FMA (detected at run time), four rows
-// per sweep; elsewhere in Go. All three compute the same floating-point
+// per sweep; elsewhere in Go. For d ≤ 32 the AVX-512 pass keeps the gradient
+// sums and w' in registers for the whole block (rowsreg_amd64.s): at small d
+// loading and storing the sums at every row cost more than the row itself. All three compute the same floating-point
 // operations in the same order — the dot product in eight fused
 // multiply-add lanes (element j in lane j mod 8) reduced as
 // ((a₀+a₄)+(a₂+a₆))+((a₁+a₅)+(a₃+a₇)), the gradient sums updated with one
