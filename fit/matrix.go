@@ -466,6 +466,17 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if scale != nil {
 		prob.Scale = sd
 	}
+	// With the data's own standardisation and an intercept, the Hessian's
+	// spectrum is that of the exact solver's standardised design: L (for the
+	// automatic rate) and the explanation need no pass over x.
+	var sv []float64
+	if res.Exact != nil && intercept && scale != nil && s.Scale == nil && pen == nil {
+		sv = res.Exact.SingularValues
+	}
+	if len(sv) == d && d > 0 {
+		_, l := spectrumExtremes(sv, sumWeights(s.Weights, n), 0)
+		prob.Lipschitz = func() float64 { return l }
+	}
 	x0 := make([]float64, prob.Dim)
 	if s.Init != nil {
 		copy(x0, standardizeParams(s.Init, center, scale, intercept))
@@ -476,12 +487,6 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.subgradient = hasL1(pen) && !settings.Proximal
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
-	// With the data's own standardisation and an intercept, the Hessian's
-	// spectrum is that of the exact solver's standardised design: no pass.
-	var sv []float64
-	if res.Exact != nil && intercept && scale != nil && s.Scale == nil && pen == nil {
-		sv = res.Exact.SingularValues
-	}
 	res.Why = explain(x, s.Weights, intercept, center, scale, or, pen, sv)
 	return res, err
 }
@@ -672,12 +677,7 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 	}
 	var mu, l float64
 	if len(sv) == d && d > 0 {
-		curv, sw := penalty.Curvature(pen), sumWeights(w, n)
-		mu, l = 1, 1
-		for _, v := range sv {
-			e := v*v/sw + curv
-			mu, l = math.Min(mu, e), math.Max(l, e)
-		}
+		mu, l = spectrumExtremes(sv, sumWeights(w, n), penalty.Curvature(pen))
 	} else {
 		var ok bool
 		if mu, l, ok = HessianExtremes(x, w, intercept, center, scale, penalty.Curvature(pen)); !ok {
@@ -686,6 +686,21 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 	}
 	why.fill(mu, l)
 	return why
+}
+
+// spectrumExtremes returns the smallest and largest eigenvalues of the
+// Hessian of the loss plus c‖β‖²/2 on the standardised scale with an
+// intercept, from the singular values σ_j of the centred, scaled design
+// (weights included) and W = Σ wᵢ: the centred columns are orthogonal to the
+// intercept's, so the Hessian is diag((1/W)ZᵀWZ + c·I, 1) and its
+// eigenvalues are σ_j²/W + c and 1.
+func spectrumExtremes(sv []float64, sumW, c float64) (mu, l float64) {
+	mu, l = 1, 1
+	for _, v := range sv {
+		e := v*v/sumW + c
+		mu, l = math.Min(mu, e), math.Max(l, e)
+	}
+	return mu, l
 }
 
 // fill sets the curvature numbers of a Why from the Hessian's extreme
