@@ -389,10 +389,16 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	// work in it, and a penalty applies to the standardised coefficients
 	// (glmnet's convention) unless Raw.
 	var center, scale []float64
+	var moments func() (center, scale []float64)
 	if !s.Raw && (!solver.Exact() || pen != nil) {
-		if s.Scale != nil {
+		switch {
+		case s.Scale != nil:
 			center, scale = s.Center, s.Scale
-		} else {
+		case pen == nil && !solver.Penalized():
+			// The unpenalised exact reference below does not use the
+			// standardisation: the moments' serial passes run beside it.
+			moments = momentsAsync(x, s.Weights, intercept)
+		default:
 			center, scale = lsq.Moments(x, s.Weights, intercept)
 		}
 	}
@@ -414,15 +420,21 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		exactSettings.Method = linear.Cholesky
 	}
 	cheap := float64(n)*float64(d)*float64(d) <= ExactLimit
+	var refErr error
 	switch {
 	case solver.Exact() || !(s.SkipExact || !cheap):
-		if err := reference(ctx, x, y, s, res, exactSettings, pen); err != nil {
-			return nil, err
-		}
+		refErr = reference(ctx, x, y, s, res, exactSettings, pen)
 	case s.SkipExact:
 		res.ExactNote = "exact solution skipped on request"
 	default:
 		res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
+	}
+	if moments != nil {
+		center, scale = moments()
+		res.Center, res.Scale = center, scale
+	}
+	if refErr != nil {
+		return nil, refErr
 	}
 
 	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
@@ -489,6 +501,22 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.FitTime = time.Since(start)
 	res.Why = explain(x, s.Weights, intercept, center, scale, or, pen, sv)
 	return res, err
+}
+
+// momentsAsync runs lsq.Moments(x, w, intercept) in a goroutine of its own
+// and returns the function that waits for its result. The moments are the
+// same bits however they are scheduled.
+func momentsAsync(x *mat.Dense, w []float64, intercept bool) func() (center, scale []float64) {
+	done := make(chan struct{})
+	var center, scale []float64
+	go func() {
+		defer close(done)
+		center, scale = lsq.Moments(x, w, intercept)
+	}()
+	return func() ([]float64, []float64) {
+		<-done
+		return center, scale
+	}
 }
 
 // Model returns the fit as an lsq.Linear with the given feature names (nil

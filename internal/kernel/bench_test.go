@@ -81,24 +81,7 @@ func readSum(a []float64) float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			part := a[t*len(a)/p : (t+1)*len(a)/p]
-			var s [8]float64
-			i := 0
-			for ; i+8 <= len(part); i += 8 {
-				v := part[i : i+8 : i+8]
-				s[0] += v[0]
-				s[1] += v[1]
-				s[2] += v[2]
-				s[3] += v[3]
-				s[4] += v[4]
-				s[5] += v[5]
-				s[6] += v[6]
-				s[7] += v[7]
-			}
-			for ; i < len(part); i++ {
-				s[0] += part[i]
-			}
-			sums[t] = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+			sums[t] = sum8(a[t*len(a)/p : (t+1)*len(a)/p])
 		}()
 	}
 	wg.Wait()
@@ -107,6 +90,28 @@ func readSum(a []float64) float64 {
 		total += v
 	}
 	return total
+}
+
+// sum8 sums a with eight scalar accumulators (in variables: an array of
+// them would live in memory and bound the loop by store forwarding).
+func sum8(a []float64) float64 {
+	var s0, s1, s2, s3, s4, s5, s6, s7 float64
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		v := a[i : i+8 : i+8]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+		s4 += v[4]
+		s5 += v[5]
+		s6 += v[6]
+		s7 += v[7]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i]
+	}
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 }
 
 func medianOf(v []float64) float64 {
