@@ -15,8 +15,8 @@
 // no branches.
 //
 // Registers: SI row i, R11/BX/R13 rows i+1..i+3, R8 stride in bytes, CX
-// rows left, R9 y, AX its step (8, or 0 for nil y), DX = 3·AX, R10 wt, R14
-// its step, DI = 3·R14, X10 bp, X11 sr, X12 sl, Z16..Z19 the gradient
+// rows left, R9 y, AX its step (8, or 0 for nil y), DX = 3·AX, R10 wt, R12
+// its step, DI = 3·R12, X10 bp, X11 sr, X12 sl, Z16..Z19 the gradient
 // chunks, Z20..Z23 the chunks of w', Z0..Z3 the dot products of a quad,
 // Z4..Z7 its weighted residuals.
 
@@ -89,10 +89,10 @@ GLOBL regone<>(SB), RODATA|NOPTR, $8
 	VSUBSD        (R9)(DX*1), X3, X3; \
 	LEAQ          (R9)(AX*4), R9;     \
 	VMULSD        (R10), X0, X4;       \
-	VMULSD        (R10)(R14*1), X1, X5; \
-	VMULSD        (R10)(R14*2), X2, X6; \
+	VMULSD        (R10)(R12*1), X1, X5; \
+	VMULSD        (R10)(R12*2), X2, X6; \
 	VMULSD        (R10)(DI*1), X3, X7;  \
-	LEAQ          (R10)(R14*4), R10;    \
+	LEAQ          (R10)(R12*4), R10;    \
 	VMULSD        X0, X4, X0;  \
 	VMULSD        X1, X5, X1;  \
 	VMULSD        X2, X6, X2;  \
@@ -139,7 +139,7 @@ GLOBL regone<>(SB), RODATA|NOPTR, $8
 	VSUBSD        (R9), X0, X0; \
 	ADDQ          AX, R9;       \
 	VMULSD        (R10), X0, X2; \
-	ADDQ          R14, R10;      \
+	ADDQ          R12, R10;      \
 	VMULSD        X0, X2, X3;    \
 	VADDSD        X3, X12, X12;  \
 	VADDSD        X2, X11, X11;  \
@@ -160,35 +160,36 @@ TEXT ·rowsRegAVX512(SB), NOSPLIT, $0-160
 yset:
 	LEAQ  (AX)(AX*2), DX
 	MOVQ  wt_base+120(FP), R10
-	MOVQ  $8, R14
+	MOVQ  $8, R12
 	TESTQ R10, R10
 	JNE   wset
 	LEAQ  regone<>(SB), R10
-	XORQ  R14, R14
+	XORQ  R12, R12
 
 wset:
-	LEAQ (R14)(R14*2), DI
+	LEAQ (R12)(R12*2), DI
 
-	// K1: the last chunk's t = ((d−1) mod 8) + 1 elements; R12 = F.
-	MOVQ   wp_len+72(FP), R12
-	DECQ   R12
-	MOVQ   R12, CX
+	// K1: the last chunk's t = ((d−1) mod 8) + 1 elements; R13 = F until
+	// the loops use it for row i+3.
+	MOVQ   wp_len+72(FP), R13
+	DECQ   R13
+	MOVQ   R13, CX
 	ANDQ   $7, CX
 	INCQ   CX
 	MOVQ   $1, BX
 	SHLQ   CX, BX
 	DECQ   BX
 	KMOVW  BX, K1
-	SHRQ   $3, R12
+	SHRQ   $3, R13
 	MOVQ   wp_base+64(FP), BX
 	MOVQ   g_base+0(FP), R11
 	MOVQ   rows+56(FP), CX
 	VXORPD X11, X11, X11
 	VXORPD X12, X12, X12
-	CMPQ   R12, $1
+	CMPQ   R13, $1
 	JLT    f0
 	JEQ    f1
-	CMPQ   R12, $2
+	CMPQ   R13, $2
 	JEQ    f2
 	JMP    f3
 
