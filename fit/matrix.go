@@ -398,10 +398,16 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	// work in it, and a penalty applies to the standardised coefficients
 	// (glmnet's convention) unless Raw.
 	var center, scale []float64
+	var moments func() (center, scale []float64)
 	if !s.Raw && (!solver.Exact() || pen != nil) {
-		if s.Scale != nil {
+		switch {
+		case s.Scale != nil:
 			center, scale = s.Center, s.Scale
-		} else {
+		case pen == nil && !solver.Penalized():
+			// The unpenalised exact reference below does not use the
+			// standardisation: the moments' serial passes run beside it.
+			moments = momentsAsync(x, s.Weights, intercept)
+		default:
 			center, scale = lsq.Moments(x, s.Weights, intercept)
 		}
 	}
@@ -423,15 +429,21 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		exactSettings.Method = linear.Cholesky
 	}
 	cheap := float64(n)*float64(d)*float64(d) <= ExactLimit
+	var refErr error
 	switch {
 	case solver.Exact() || !(s.SkipExact || !cheap):
-		if err := reference(ctx, x, y, s, res, exactSettings, pen); err != nil {
-			return nil, err
-		}
+		refErr = reference(ctx, x, y, s, res, exactSettings, pen)
 	case s.SkipExact:
 		res.ExactNote = "exact solution skipped on request"
 	default:
 		res.ExactNote = fmt.Sprintf("exact solution skipped: n·d² = %.3g exceeds %.3g", float64(n)*float64(d)*float64(d), float64(ExactLimit))
+	}
+	if moments != nil {
+		center, scale = moments()
+		res.Center, res.Scale = center, scale
+	}
+	if refErr != nil {
+		return nil, refErr
 	}
 
 	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
@@ -475,6 +487,17 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if scale != nil {
 		prob.Scale = sd
 	}
+	// With the data's own standardisation and an intercept, the Hessian's
+	// spectrum is that of the exact solver's standardised design: L (for the
+	// automatic rate) and the explanation need no pass over x.
+	var sv []float64
+	if res.Exact != nil && intercept && scale != nil && s.Scale == nil && pen == nil {
+		sv = res.Exact.SingularValues
+	}
+	if len(sv) == d && d > 0 {
+		_, l := spectrumExtremes(sv, sumWeights(s.Weights, n), 0)
+		prob.Lipschitz = func() float64 { return l }
+	}
 	x0 := make([]float64, prob.Dim)
 	if s.Init != nil {
 		copy(x0, standardizeParams(s.Init, center, scale, intercept))
@@ -485,14 +508,24 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.subgradient = hasL1(pen) && !settings.Proximal
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
-	// With the data's own standardisation and an intercept, the Hessian's
-	// spectrum is that of the exact solver's standardised design: no pass.
-	var sv []float64
-	if res.Exact != nil && intercept && scale != nil && s.Scale == nil && pen == nil {
-		sv = res.Exact.SingularValues
-	}
 	res.Why = explain(x, s.Weights, intercept, center, scale, or, pen, sv)
 	return res, err
+}
+
+// momentsAsync runs lsq.Moments(x, w, intercept) in a goroutine of its own
+// and returns the function that waits for its result. The moments are the
+// same bits however they are scheduled.
+func momentsAsync(x *mat.Dense, w []float64, intercept bool) func() (center, scale []float64) {
+	done := make(chan struct{})
+	var center, scale []float64
+	go func() {
+		defer close(done)
+		center, scale = lsq.Moments(x, w, intercept)
+	}()
+	return func() ([]float64, []float64) {
+		<-done
+		return center, scale
+	}
 }
 
 // Model returns the fit as an lsq.Linear with the given feature names (nil
@@ -681,12 +714,7 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 	}
 	var mu, l float64
 	if len(sv) == d && d > 0 {
-		curv, sw := penalty.Curvature(pen), sumWeights(w, n)
-		mu, l = 1, 1
-		for _, v := range sv {
-			e := v*v/sw + curv
-			mu, l = math.Min(mu, e), math.Max(l, e)
-		}
+		mu, l = spectrumExtremes(sv, sumWeights(w, n), penalty.Curvature(pen))
 	} else {
 		var ok bool
 		if mu, l, ok = HessianExtremes(x, w, intercept, center, scale, penalty.Curvature(pen)); !ok {
@@ -695,6 +723,21 @@ func explain(x *mat.Dense, w []float64, intercept bool, center, scale []float64,
 	}
 	why.fill(mu, l)
 	return why
+}
+
+// spectrumExtremes returns the smallest and largest eigenvalues of the
+// Hessian of the loss plus c‖β‖²/2 on the standardised scale with an
+// intercept, from the singular values σ_j of the centred, scaled design
+// (weights included) and W = Σ wᵢ: the centred columns are orthogonal to the
+// intercept's, so the Hessian is diag((1/W)ZᵀWZ + c·I, 1) and its
+// eigenvalues are σ_j²/W + c and 1.
+func spectrumExtremes(sv []float64, sumW, c float64) (mu, l float64) {
+	mu, l = 1, 1
+	for _, v := range sv {
+		e := v*v/sumW + c
+		mu, l = math.Min(mu, e), math.Max(l, e)
+	}
+	return mu, l
 }
 
 // fill sets the curvature numbers of a Why from the Hessian's extreme

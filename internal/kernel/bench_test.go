@@ -3,8 +3,12 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
+	"time"
 )
 
 var sink float64
@@ -31,6 +35,94 @@ func BenchmarkLossGrad(b *testing.B) {
 	}
 }
 
+// BenchmarkLossGradVsRead is the full pass at n = 2·10⁶, d = 20 without
+// weights (the CLI's gradient-descent epoch on the task's CSV), each pass
+// paired with a STREAM-style read of the same X (readSum: one contiguous
+// part per worker, eight accumulators) so that both run under the same load
+// from other processes. It reports the medians of both bandwidths, the pass
+// counting the bytes of X and y, and their ratio. 340 MB; skipped under
+// -short.
+func BenchmarkLossGradVsRead(b *testing.B) {
+	if testing.Short() {
+		b.Skip("340 MB design; run without -short")
+	}
+	const n, d = 2_000_000, 20
+	x, y, _, mu, s := problem(n, d, 9)
+	k := NewLS(x, n, d, d, y, nil, true, mu, s)
+	theta := make([]float64, d+1)
+	for j := range theta {
+		theta[j] = 0.01 * float64(j%5)
+	}
+	g := make([]float64, d+1)
+	var pass, read []float64
+	for b.Loop() {
+		t0 := time.Now()
+		sink += readSum(x)
+		t1 := time.Now()
+		sink += k.LossGrad(g, theta)
+		t2 := time.Now()
+		read = append(read, float64(8*n*d)/t1.Sub(t0).Seconds()/1e9)
+		pass = append(pass, float64(8*n*(d+1))/t2.Sub(t1).Seconds()/1e9)
+	}
+	p, r := medianOf(pass), medianOf(read)
+	b.ReportMetric(p, "pass-GB/s")
+	b.ReportMetric(r, "read-GB/s")
+	b.ReportMetric(p/r, "pass/read")
+}
+
+// readSum is the harness's STREAM-style read kernel (bench/stream.go): the
+// array split into one contiguous part per worker, each summed with eight
+// independent accumulators.
+func readSum(a []float64) float64 {
+	p := runtime.GOMAXPROCS(0)
+	sums := make([]float64, p)
+	var wg sync.WaitGroup
+	for t := range p {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sums[t] = sum8(a[t*len(a)/p : (t+1)*len(a)/p])
+		}()
+	}
+	wg.Wait()
+	total := 0.0
+	for _, v := range sums {
+		total += v
+	}
+	return total
+}
+
+// sum8 sums a with eight scalar accumulators (in variables: an array of
+// them would live in memory and bound the loop by store forwarding).
+func sum8(a []float64) float64 {
+	var s0, s1, s2, s3, s4, s5, s6, s7 float64
+	i := 0
+	for ; i+8 <= len(a); i += 8 {
+		v := a[i : i+8 : i+8]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+		s4 += v[4]
+		s5 += v[5]
+		s6 += v[6]
+		s7 += v[7]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i]
+	}
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+}
+
+func medianOf(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
 func BenchmarkBatchLossGrad(b *testing.B) {
 	const n, d, batch = 100_000, 50, 32
 	x, y, w, mu, s := problem(n, d, 9)
@@ -48,34 +140,36 @@ func BenchmarkBatchLossGrad(b *testing.B) {
 }
 
 // BenchmarkRows is the block pass of each row kernel on one block of rows
-// (d = 100, 800 KB, in L2 cache): the arithmetic cost per row, without the
-// memory traffic of a full pass.
+// (800 KB at d = 100, 160 KB at d = 20, in L2 cache) without weights: the
+// arithmetic cost per row, without the memory traffic of a full pass.
 func BenchmarkRows(b *testing.B) {
-	const n, d = BlockRows, 100
-	x, y, w, _, _ := problem(n, d, 9)
-	wp := make([]float64, d)
-	for j := range wp {
-		wp[j] = 1 / float64(j+1)
-	}
-	g := make([]float64, d)
-	for _, m := range []struct {
-		name         string
-		ok           bool
-		avx512, avx2 bool
-	}{{"avx512", hasAVX512(), true, false}, {"avx2", hasAVX2(), false, true}, {"go", true, false, false}} {
-		b.Run(m.name, func(b *testing.B) {
-			if !m.ok {
-				b.Skip("not supported here")
-			}
-			defer saveKernel()()
-			setKernel(m.avx512, m.avx2)
-			b.SetBytes(8 * n * d)
-			b.ReportAllocs()
-			for b.Loop() {
-				sr, sl := rowsK(g, x, d, n, wp, 0.5, y, w, true)
-				sink += sr + sl
-			}
-		})
+	for _, d := range []int{20, 100} {
+		const n = BlockRows
+		x, y, _, _, _ := problem(n, d, 9)
+		wp := make([]float64, d)
+		for j := range wp {
+			wp[j] = 1 / float64(j+1)
+		}
+		g := make([]float64, d)
+		for _, m := range []struct {
+			name         string
+			ok           bool
+			avx512, avx2 bool
+		}{{"avx512", hasAVX512(), true, false}, {"avx2", hasAVX2(), false, true}, {"go", true, false, false}} {
+			b.Run(fmt.Sprintf("d=%d/%s", d, m.name), func(b *testing.B) {
+				if !m.ok {
+					b.Skip("not supported here")
+				}
+				defer saveKernel()()
+				setKernel(m.avx512, m.avx2)
+				b.SetBytes(int64(8 * n * (d + 1)))
+				b.ReportAllocs()
+				for b.Loop() {
+					sr, sl := rowsK(g, x, d, n, wp, 0.5, y, nil, true)
+					sink += sr + sl
+				}
+			})
+		}
 	}
 }
 

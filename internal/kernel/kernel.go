@@ -30,7 +30,9 @@
 // w_i r_i x_i added to the gradient sums while the row is in L1 cache. On
 // amd64 this runs in assembly, with AVX-512 when the processor and operating
 // system support it, else with AVX2 and FMA (detected at run time), four rows
-// per sweep; elsewhere in Go. All three compute the same floating-point
+// per sweep; elsewhere in Go. For d ≤ 32 the AVX-512 pass keeps the gradient
+// sums and w' in registers for the whole block (rowsreg_amd64.s): at small d
+// loading and storing the sums at every row cost more than the row itself. All three compute the same floating-point
 // operations in the same order — the dot product in eight fused
 // multiply-add lanes (element j in lane j mod 8) reduced as
 // ((a₀+a₄)+(a₂+a₆))+((a₁+a₅)+(a₃+a₇)), the gradient sums updated with one
@@ -81,7 +83,8 @@ type LS struct {
 	bp       float64
 	zeroY    bool
 	lossOnly bool
-	next     atomic.Int64
+	next     atomic.Int64 // runs of grain blocks claimed so far
+	grain    int
 	wg       sync.WaitGroup
 	jobs     chan *LS // feeds the helper goroutines; closed when the LS is collected
 	helpers  int
@@ -217,15 +220,34 @@ func (k *LS) block(b int) {
 	k.rows(acc, lo, min(lo+BlockRows, k.n))
 }
 
+// work computes blocks, claiming k.grain consecutive ones at a time, until
+// none is left.
 func (k *LS) work() {
 	defer k.wg.Done()
 	for {
-		b := int(k.next.Add(1)) - 1
-		if b >= k.nblocks {
+		lo := (int(k.next.Add(1)) - 1) * k.grain
+		if lo >= k.nblocks {
 			return
 		}
-		k.block(b)
+		for b := lo; b < min(lo+k.grain, k.nblocks); b++ {
+			k.block(b)
+		}
 	}
+}
+
+// maxGrain bounds the blocks a worker claims at once (32 blocks: 5 MB of
+// rows at d = 20).
+const maxGrain = 32
+
+// grainFor is the number of consecutive blocks a worker claims at once:
+// about an eighth of its share, at most maxGrain. A worker then reads long
+// runs of contiguous rows, which the hardware prefetcher streams, instead of
+// jumping to a new place every block, while the claims stay small enough
+// that a worker slowed by other load leaves its share to the others. The
+// grain decides only which worker computes a block, never the block
+// boundaries or the order of the reduction, so the sums keep their bits.
+func grainFor(nblocks, workers int) int {
+	return max(1, min(maxGrain, nblocks/(8*workers)))
 }
 
 // helper serves passes of whichever LS is sent on jobs until it is closed.
@@ -259,6 +281,7 @@ func (k *LS) pass() {
 		}
 	} else {
 		k.ensureHelpers(workers - 1)
+		k.grain = grainFor(k.nblocks, workers)
 		k.next.Store(0)
 		k.wg.Add(workers)
 		for range workers - 1 {

@@ -115,9 +115,11 @@ func TestLossGradMatchesNaive(t *testing.T) {
 
 func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 	// d = 5 is all tail for the eight-lane kernels, d = 21 has two full
-	// groups of eight and a tail; n = 9000 is not a multiple of the block.
-	for _, d := range []int{5, 21} {
-		const n = 9000
+	// groups of eight and a tail; n = 9000 is not a multiple of the block,
+	// and at n = 100 000 (98 blocks) the workers claim runs of 6, 4 and 1
+	// blocks for 2, 3 and 8 workers (grainFor).
+	for _, sz := range []struct{ n, d int }{{9000, 5}, {9000, 21}, {100_000, 21}} {
+		n, d := sz.n, sz.d
 		x, y, w, mu, s := problem(n, d, 2)
 		k := NewLS(x, n, d, d, y, w, true, mu, s)
 		theta := make([]float64, d+1)
@@ -133,11 +135,11 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 		for _, p := range []int{2, 3, 8} {
 			lp, gp := run(p)
 			if math.Float64bits(lp) != math.Float64bits(l1) {
-				t.Errorf("d=%d GOMAXPROCS=%d: loss bits differ: %v vs %v", d, p, lp, l1)
+				t.Errorf("n=%d d=%d GOMAXPROCS=%d: loss bits differ: %v vs %v", n, d, p, lp, l1)
 			}
 			for j := range gp {
 				if math.Float64bits(gp[j]) != math.Float64bits(g1[j]) {
-					t.Errorf("d=%d GOMAXPROCS=%d: grad[%d] bits differ", d, p, j)
+					t.Errorf("n=%d d=%d GOMAXPROCS=%d: grad[%d] bits differ", n, d, p, j)
 				}
 			}
 		}

@@ -10,6 +10,13 @@ func rowsAVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, w
 func rowsAVX2(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64, grad int) (sr, sl float64)
 
 //go:noescape
+func rowsRegAVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64) (sr, sl float64)
+
+// regMaxD is the largest d for which rowsRegAVX512 holds the gradient sums
+// and w' in registers (four chunks of eight each).
+const regMaxD = 32
+
+//go:noescape
 func dotAVX512(x, w []float64) float64
 
 //go:noescape
@@ -43,6 +50,9 @@ func rowsK(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []f
 	gr := 0
 	if grad {
 		gr = 1
+	}
+	if useAVX512 && grad && d >= 1 && d <= regMaxD {
+		return rowsRegAVX512(g, x, stride, rows, wp, bp, y, wt)
 	}
 	if useAVX512 {
 		return rowsAVX512(g, x, stride, rows, wp, bp, y, wt, gr)

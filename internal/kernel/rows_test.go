@@ -46,12 +46,13 @@ func kernelModes(t *testing.T) []struct {
 // TestRowKernelsAgree runs the block pass, the dot product and the gradient
 // update with every kernel this CPU supports (AVX-512, AVX2/FMA, Go) and
 // requires identical bits: all follow the arithmetic described in rows.go.
-// Every d from 0 to 19 covers each tail length twice; 100 is the benchmark
-// width. Entries of g past d must stay untouched (the block pass keeps Σwr in
+// Every d from 0 to 19 covers each tail length twice; 20 to 32 (with 0 to 19)
+// every chunk count of the AVX-512 kernel that holds the gradient in
+// registers; 100 is the benchmark width. Entries of g past d must stay untouched (the block pass keeps Σwr in
 // the next slot).
 func TestRowKernelsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	dims := []int{100, 101, 64, 33}
+	dims := []int{100, 101, 64, 33, 32, 31, 25, 24, 23, 21, 20}
 	for d := range 20 {
 		dims = append(dims, d)
 	}

@@ -1,0 +1,377 @@
+#include "textflag.h"
+
+// func rowsRegAVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64) (sr, sl float64)
+//
+// rowsAVX512 with grad ≠ 0 for 1 ≤ d ≤ 32, with the gradient sums and w'
+// held in registers for the whole call instead of loaded and stored at every
+// row: the same operations in the same order, so the same bits. At small d
+// the per-row loads and stores of g (each one waiting for the store of the
+// row before) cost more than the row's arithmetic.
+//
+// d is split into F = ⌊(d−1)/8⌋ full chunks of eight and a last chunk of
+// t = d − 8F elements (1 ≤ t ≤ 8) under the mask K1; each F has its own
+// loop, so no instruction is spent on absent chunks. A nil y reads a zero and
+// a nil wt a one (r − 0 = r and r·1 = r exactly), so the row arithmetic has
+// no branches.
+//
+// Registers: SI row i, R11/BX/R13 rows i+1..i+3, R8 stride in bytes, CX
+// rows left, R9 y, AX its step (8, or 0 for nil y), DX = 3·AX, R10 wt, R12
+// its step, DI = 3·R12, X10 bp, X11 sr, X12 sl, Z16..Z19 the gradient
+// chunks, Z20..Z23 the chunks of w', Z0..Z3 the dot products of a quad,
+// Z4..Z7 its weighted residuals.
+
+DATA regzero<>+0(SB)/8, $0.0
+GLOBL regzero<>(SB), RODATA|NOPTR, $8
+DATA regone<>+0(SB)/8, $1.0
+GLOBL regone<>(SB), RODATA|NOPTR, $8
+
+// Dot products of the quad's four rows with the chunk of w' in W at byte
+// offset off: full, and under the mask K1.
+#define QDOT(off, W) \
+	VFMADD231PD off(SI), W, Z0;  \
+	VFMADD231PD off(R11), W, Z1; \
+	VFMADD231PD off(BX), W, Z2;  \
+	VFMADD231PD off(R13), W, Z3
+
+#define QDOTM(off, W) \
+	VFMADD231PD off(SI), W, K1, Z0;  \
+	VFMADD231PD off(R11), W, K1, Z1; \
+	VFMADD231PD off(BX), W, K1, Z2;  \
+	VFMADD231PD off(R13), W, K1, Z3
+
+// Gradient chunk G += wr_i row_i, …, += wr_{i+3} row_{i+3}, in row order.
+#define QGRAD(off, G) \
+	VFMADD231PD off(SI), Z4, G;  \
+	VFMADD231PD off(R11), Z5, G; \
+	VFMADD231PD off(BX), Z6, G;  \
+	VFMADD231PD off(R13), Z7, G
+
+#define QGRADM(off, G) \
+	VFMADD231PD off(SI), Z4, K1, G;  \
+	VFMADD231PD off(R11), Z5, K1, G; \
+	VFMADD231PD off(BX), Z6, K1, G;  \
+	VFMADD231PD off(R13), Z7, K1, G
+
+// The quad's lanes reduced, r and wr formed, Σwr and Σwr·r updated in row
+// order, wr broadcast into Z4..Z7 (the arithmetic of rowsAVX512).
+#define QMID \
+	VEXTRACTF64X4 $1, Z0, Y4;  \
+	VEXTRACTF64X4 $1, Z1, Y5;  \
+	VEXTRACTF64X4 $1, Z2, Y6;  \
+	VEXTRACTF64X4 $1, Z3, Y7;  \
+	VADDPD        Y4, Y0, Y0;  \
+	VADDPD        Y5, Y1, Y1;  \
+	VADDPD        Y6, Y2, Y2;  \
+	VADDPD        Y7, Y3, Y3;  \
+	VEXTRACTF128  $1, Y0, X4;  \
+	VEXTRACTF128  $1, Y1, X5;  \
+	VEXTRACTF128  $1, Y2, X6;  \
+	VEXTRACTF128  $1, Y3, X7;  \
+	VADDPD        X4, X0, X0;  \
+	VADDPD        X5, X1, X1;  \
+	VADDPD        X6, X2, X2;  \
+	VADDPD        X7, X3, X3;  \
+	VPERMILPD     $1, X0, X4;  \
+	VPERMILPD     $1, X1, X5;  \
+	VPERMILPD     $1, X2, X6;  \
+	VPERMILPD     $1, X3, X7;  \
+	VADDSD        X4, X0, X0;  \
+	VADDSD        X5, X1, X1;  \
+	VADDSD        X6, X2, X2;  \
+	VADDSD        X7, X3, X3;  \
+	VADDSD        X10, X0, X0; \
+	VADDSD        X10, X1, X1; \
+	VADDSD        X10, X2, X2; \
+	VADDSD        X10, X3, X3; \
+	VSUBSD        (R9), X0, X0;       \
+	VSUBSD        (R9)(AX*1), X1, X1; \
+	VSUBSD        (R9)(AX*2), X2, X2; \
+	VSUBSD        (R9)(DX*1), X3, X3; \
+	LEAQ          (R9)(AX*4), R9;     \
+	VMULSD        (R10), X0, X4;       \
+	VMULSD        (R10)(R12*1), X1, X5; \
+	VMULSD        (R10)(R12*2), X2, X6; \
+	VMULSD        (R10)(DI*1), X3, X7;  \
+	LEAQ          (R10)(R12*4), R10;    \
+	VMULSD        X0, X4, X0;  \
+	VMULSD        X1, X5, X1;  \
+	VMULSD        X2, X6, X2;  \
+	VMULSD        X3, X7, X3;  \
+	VADDSD        X0, X12, X12; \
+	VADDSD        X4, X11, X11; \
+	VADDSD        X1, X12, X12; \
+	VADDSD        X5, X11, X11; \
+	VADDSD        X2, X12, X12; \
+	VADDSD        X6, X11, X11; \
+	VADDSD        X3, X12, X12; \
+	VADDSD        X7, X11, X11; \
+	VBROADCASTSD  X4, Z4; \
+	VBROADCASTSD  X5, Z5; \
+	VBROADCASTSD  X6, Z6; \
+	VBROADCASTSD  X7, Z7
+
+// Start of a quad: the row pointers, a prefetch, the accumulators cleared.
+#define QSTART \
+	LEAQ       (SI)(R8*1), R11; \
+	LEAQ       (SI)(R8*2), BX;  \
+	LEAQ       (R11)(R8*2), R13; \
+	PREFETCHT0 (R13)(R8*4);     \
+	VXORPD     Z0, Z0, Z0;      \
+	VXORPD     Z1, Z1, Z1;      \
+	VXORPD     Z2, Z2, Z2;      \
+	VXORPD     Z3, Z3, Z3
+
+// One row: dot product chunks, then the reduction and sums, then the
+// gradient chunks.
+#define SDOT(off, W) VFMADD231PD off(SI), W, Z0
+#define SDOTM(off, W) VFMADD231PD off(SI), W, K1, Z0
+#define SGRAD(off, G) VFMADD231PD off(SI), Z4, G
+#define SGRADM(off, G) VFMADD231PD off(SI), Z4, K1, G
+
+#define SMID \
+	VEXTRACTF64X4 $1, Z0, Y1; \
+	VADDPD        Y1, Y0, Y0; \
+	VEXTRACTF128  $1, Y0, X1; \
+	VADDPD        X1, X0, X0; \
+	VPERMILPD     $1, X0, X1; \
+	VADDSD        X1, X0, X0; \
+	VADDSD        X10, X0, X0; \
+	VSUBSD        (R9), X0, X0; \
+	ADDQ          AX, R9;       \
+	VMULSD        (R10), X0, X2; \
+	ADDQ          R12, R10;      \
+	VMULSD        X0, X2, X3;    \
+	VADDSD        X3, X12, X12;  \
+	VADDSD        X2, X11, X11;  \
+	VBROADCASTSD  X2, Z4
+
+TEXT ·rowsRegAVX512(SB), NOSPLIT, $0-160
+	MOVQ  x_base+24(FP), SI
+	MOVQ  stride+48(FP), R8
+	SHLQ  $3, R8
+	MOVSD bp+88(FP), X10
+	MOVQ  y_base+96(FP), R9
+	MOVQ  $8, AX
+	TESTQ R9, R9
+	JNE   yset
+	LEAQ  regzero<>(SB), R9
+	XORQ  AX, AX
+
+yset:
+	LEAQ  (AX)(AX*2), DX
+	MOVQ  wt_base+120(FP), R10
+	MOVQ  $8, R12
+	TESTQ R10, R10
+	JNE   wset
+	LEAQ  regone<>(SB), R10
+	XORQ  R12, R12
+
+wset:
+	LEAQ (R12)(R12*2), DI
+
+	// K1: the last chunk's t = ((d−1) mod 8) + 1 elements; R13 = F until
+	// the loops use it for row i+3.
+	MOVQ   wp_len+72(FP), R13
+	DECQ   R13
+	MOVQ   R13, CX
+	ANDQ   $7, CX
+	INCQ   CX
+	MOVQ   $1, BX
+	SHLQ   CX, BX
+	DECQ   BX
+	KMOVW  BX, K1
+	SHRQ   $3, R13
+	MOVQ   wp_base+64(FP), BX
+	MOVQ   g_base+0(FP), R11
+	MOVQ   rows+56(FP), CX
+	VXORPD X11, X11, X11
+	VXORPD X12, X12, X12
+	CMPQ   R13, $1
+	JLT    f0
+	JEQ    f1
+	CMPQ   R13, $2
+	JEQ    f2
+	JMP    f3
+
+// F = 0: d ≤ 8.
+f0:
+	VMOVUPD.Z (BX), K1, Z20
+	VMOVUPD.Z (R11), K1, Z16
+
+q0:
+	CMPQ CX, $4
+	JLT  s0
+	QSTART
+	QDOTM(0, Z20)
+	QMID
+	QGRADM(0, Z16)
+	LEAQ (R13)(R8*1), SI
+	SUBQ $4, CX
+	JMP  q0
+
+s0:
+	TESTQ CX, CX
+	JEQ   e0
+
+r0:
+	VXORPD Z0, Z0, Z0
+	SDOTM(0, Z20)
+	SMID
+	SGRADM(0, Z16)
+	ADDQ R8, SI
+	DECQ CX
+	JNE  r0
+
+e0:
+	MOVQ    g_base+0(FP), R11
+	VMOVUPD Z16, K1, (R11)
+	JMP     done
+
+// F = 1: 8 < d ≤ 16.
+f1:
+	VMOVUPD   (BX), Z20
+	VMOVUPD.Z 64(BX), K1, Z21
+	VMOVUPD   (R11), Z16
+	VMOVUPD.Z 64(R11), K1, Z17
+
+q1:
+	CMPQ CX, $4
+	JLT  s1
+	QSTART
+	QDOT(0, Z20)
+	QDOTM(64, Z21)
+	QMID
+	QGRAD(0, Z16)
+	QGRADM(64, Z17)
+	LEAQ (R13)(R8*1), SI
+	SUBQ $4, CX
+	JMP  q1
+
+s1:
+	TESTQ CX, CX
+	JEQ   e1
+
+r1:
+	VXORPD Z0, Z0, Z0
+	SDOT(0, Z20)
+	SDOTM(64, Z21)
+	SMID
+	SGRAD(0, Z16)
+	SGRADM(64, Z17)
+	ADDQ R8, SI
+	DECQ CX
+	JNE  r1
+
+e1:
+	MOVQ    g_base+0(FP), R11
+	VMOVUPD Z16, (R11)
+	VMOVUPD Z17, K1, 64(R11)
+	JMP     done
+
+// F = 2: 16 < d ≤ 24.
+f2:
+	VMOVUPD   (BX), Z20
+	VMOVUPD   64(BX), Z21
+	VMOVUPD.Z 128(BX), K1, Z22
+	VMOVUPD   (R11), Z16
+	VMOVUPD   64(R11), Z17
+	VMOVUPD.Z 128(R11), K1, Z18
+
+q2:
+	CMPQ CX, $4
+	JLT  s2
+	QSTART
+	QDOT(0, Z20)
+	QDOT(64, Z21)
+	QDOTM(128, Z22)
+	QMID
+	QGRAD(0, Z16)
+	QGRAD(64, Z17)
+	QGRADM(128, Z18)
+	LEAQ (R13)(R8*1), SI
+	SUBQ $4, CX
+	JMP  q2
+
+s2:
+	TESTQ CX, CX
+	JEQ   e2
+
+r2:
+	VXORPD Z0, Z0, Z0
+	SDOT(0, Z20)
+	SDOT(64, Z21)
+	SDOTM(128, Z22)
+	SMID
+	SGRAD(0, Z16)
+	SGRAD(64, Z17)
+	SGRADM(128, Z18)
+	ADDQ R8, SI
+	DECQ CX
+	JNE  r2
+
+e2:
+	MOVQ    g_base+0(FP), R11
+	VMOVUPD Z16, (R11)
+	VMOVUPD Z17, 64(R11)
+	VMOVUPD Z18, K1, 128(R11)
+	JMP     done
+
+// F = 3: 24 < d ≤ 32.
+f3:
+	VMOVUPD   (BX), Z20
+	VMOVUPD   64(BX), Z21
+	VMOVUPD   128(BX), Z22
+	VMOVUPD.Z 192(BX), K1, Z23
+	VMOVUPD   (R11), Z16
+	VMOVUPD   64(R11), Z17
+	VMOVUPD   128(R11), Z18
+	VMOVUPD.Z 192(R11), K1, Z19
+
+q3:
+	CMPQ CX, $4
+	JLT  s3
+	QSTART
+	QDOT(0, Z20)
+	QDOT(64, Z21)
+	QDOT(128, Z22)
+	QDOTM(192, Z23)
+	QMID
+	QGRAD(0, Z16)
+	QGRAD(64, Z17)
+	QGRAD(128, Z18)
+	QGRADM(192, Z19)
+	LEAQ (R13)(R8*1), SI
+	SUBQ $4, CX
+	JMP  q3
+
+s3:
+	TESTQ CX, CX
+	JEQ   e3
+
+r3:
+	VXORPD Z0, Z0, Z0
+	SDOT(0, Z20)
+	SDOT(64, Z21)
+	SDOT(128, Z22)
+	SDOTM(192, Z23)
+	SMID
+	SGRAD(0, Z16)
+	SGRAD(64, Z17)
+	SGRAD(128, Z18)
+	SGRADM(192, Z19)
+	ADDQ R8, SI
+	DECQ CX
+	JNE  r3
+
+e3:
+	MOVQ    g_base+0(FP), R11
+	VMOVUPD Z16, (R11)
+	VMOVUPD Z17, 64(R11)
+	VMOVUPD Z18, 128(R11)
+	VMOVUPD Z19, K1, 192(R11)
+
+done:
+	MOVSD      X11, sr+144(FP)
+	MOVSD      X12, sl+152(FP)
+	VZEROUPPER
+	RET
