@@ -128,3 +128,57 @@ func TestShuffleBlockFlag(t *testing.T) {
 		t.Errorf("--stream --shuffle-block 16: exit %d, want %d: %s", code, ExitUsage, msg)
 	}
 }
+
+// TestTolZero: an explicit --tol 0 asks for no tolerance, not for the
+// default 1e-10: gradient descent runs on past the epoch where the default
+// stops, to its epoch limit or (as here) until the objective stops at the
+// optimum to working precision, and says there was no tolerance; cd, which
+// runs to a duality gap, refuses it (a gap of exactly 0 is never measured).
+func TestTolZero(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.csv")
+	var b strings.Builder
+	b.WriteString("a,c,y\n")
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 500 {
+		a, c := rng.NormFloat64(), rng.NormFloat64()
+		fmt.Fprintf(&b, "%.17g,%.17g,%.17g\n", a, c, 1+2*a-c+rng.NormFloat64())
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	type run struct {
+		Iterations int
+		Gap        struct {
+			ObjectiveRel float64 `json:"objective_rel"`
+		}
+	}
+	fitTol := func(tol ...string) (int, run, string) {
+		var out, errb bytes.Buffer
+		// --lr 0.5 on standardised, nearly uncorrelated columns (L ≈ 1):
+		// the error halves every epoch, so the relative gap (F* ≈ 1/2)
+		// passes 1e-10 in about twenty epochs and reaches rounding a few
+		// epochs later, far below the limit of 200.
+		args := append([]string{"fit", path, "--target", "y", "--solver", "gd", "--lr", "0.5", "--epochs", "200", "--json"}, tol...)
+		code := Main(context.Background(), args, IO{Out: &out, Err: &errb})
+		var r run
+		json.Unmarshal(out.Bytes(), &r)
+		return code, r, out.String() + errb.String()
+	}
+	_, def, _ := fitTol()
+	code, zero, out := fitTol("--tol", "0")
+	// 1e-13: optim.Optimum's working-precision rule, the only way a fit
+	// with no tolerance succeeds before its epoch limit.
+	if code != ExitOK || zero.Iterations <= def.Iterations || zero.Gap.ObjectiveRel > 1e-13 {
+		t.Errorf("--tol 0: exit %d after %d epochs at gap %.3g; the default stops after %d at %.3g: want more epochs, to a gap ≤ 1e-13\n%s",
+			code, zero.Iterations, zero.Gap.ObjectiveRel, def.Iterations, def.Gap.ObjectiveRel, out)
+	}
+	var o, e bytes.Buffer
+	Main(context.Background(), []string{"fit", path, "--target", "y", "--solver", "gd", "--lr", "0.5", "--epochs", "200", "--tol", "0"}, IO{Out: &o, Err: &e})
+	if !strings.Contains(o.String(), "(no tolerance)") {
+		t.Errorf("--tol 0: the text output does not say there was no tolerance\n%s", o.String())
+	}
+	o.Reset()
+	e.Reset()
+	if code := Main(context.Background(), []string{"fit", path, "--target", "y", "--penalty", "l1", "--alpha", "0.1", "--solver", "cd", "--tol", "0"}, IO{Out: &o, Err: &e}); code != ExitUsage || !strings.Contains(e.String(), "--tol 0") {
+		t.Errorf("cd --tol 0: exit %d, want %d naming --tol\n%s", code, ExitUsage, e.String())
+	}
+}

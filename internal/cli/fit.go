@@ -149,7 +149,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.BoolVar(&opts.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
 	f.Float64Var(&opts.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
 	f.Float64Var(&opts.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
-	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε)")
+	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
 	f.BoolVar(&opts.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half of the epochs (Polyak–Ruppert averaging)")
 	f.Float64Var(&opts.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
 	f.Float64Var(&opts.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
@@ -302,12 +302,23 @@ func (o *fitOptions) chooseSolver(s *fit.Settings, start *modelio.Model) {
 	}
 }
 
+// gapTol is --tol as fit.Settings.GapTol. An explicit --tol 0 asks for no
+// tolerance: the fit runs to its epoch limit, or until its objective stops
+// at the optimum to working precision, which fit.Settings spells as a
+// negative GapTol (its 0 is the default, 1e-10).
+func (o *fitOptions) gapTol() float64 {
+	if o.changed("tol") && o.Tol == 0 {
+		return -1
+	}
+	return o.Tol
+}
+
 // optimSettings fills the penalty, the gap tolerance and the optimiser's
 // settings: all of them for an iterative solver, the epoch limit alone for
 // cd and fista (which run to a duality gap), none for an exact one.
 func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch schedule.Schedule, rates []float64) {
 	s.Penalty = pen
-	s.GapTol = o.Tol
+	s.GapTol = o.gapTol()
 	switch {
 	case s.Solver.Exact():
 		s.Optim = optim.Settings{}
@@ -319,7 +330,7 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	// A solver given alone runs with fit.Defaults: for the stochastic ones
 	// mini-batches of 32, averaged iterates and the gap tolerance 1e-6.
 	def := fit.Defaults(s.Solver)
-	batch, tol, average := o.BatchSize, o.Tol, def.Optim.Average && o.Average
+	batch, tol, average := o.BatchSize, o.gapTol(), def.Optim.Average && o.Average
 	if !o.changed("batch-size") {
 		batch = def.Optim.BatchSize
 	}
@@ -371,6 +382,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 			}
 		}
 	case s.Solver.Penalized():
+		if o.changed("tol") && !(o.Tol > 0 && o.Tol < 1) {
+			return usagef("--tol %v: --solver %s runs to a relative duality gap, which must be in (0, 1) (e.g. 1e-10)", o.Tol, s.Solver)
+		}
 		for _, flag := range notForPenalized {
 			if o.changed(flag) {
 				return usagef("--%s does not apply to --solver %s, which runs to a duality gap (--tol) within --epochs iterations", flag, s.Solver)

@@ -128,7 +128,11 @@ func printCoefTable(w io.Writer, out *fitOutput, intercept, iterative bool) {
 func printGapAndRate(w io.Writer, out *fitOutput, fullBatchGD bool) {
 	if g := out.Gap; g != nil {
 		if out.Exact != nil {
-			fmt.Fprintf(w, "gap to the optimum: objective %.2g relative (tolerance %.2g), coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), float64(g.Tol), float64(g.CoefRel), float64(g.GradNorm))
+			tol := fmt.Sprintf("tolerance %.2g", float64(g.Tol))
+			if g.Tol < 0 {
+				tol = "no tolerance"
+			}
+			fmt.Fprintf(w, "gap to the optimum: objective %.2g relative (%s), coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), tol, float64(g.CoefRel), float64(g.GradNorm))
 		} else {
 			fmt.Fprintf(w, "gradient norm %.2g (%s)\n", float64(g.GradNorm), out.ExactNote)
 		}
