@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -37,20 +38,17 @@ func StreamTargets(ctx context.Context, parts []TargetChunks, s *MultiSettings) 
 	if s.Rank < 0 || !(s.Ridge >= 0) {
 		return nil, &SettingsError{"Rank", fmt.Sprintf("rank %d and ridge %v must be ≥ 0", s.Rank, s.Ridge)}
 	}
-	d, k := -1, -1
+	shape := blockShape{d: -1, k: -1}
 	adapted := make([]stream.Chunks, len(parts))
 	for p, part := range parts {
 		adapted[p] = func(yield func(x *mat.Dense, y, w []float64) error) error {
 			var buf *mat.Dense
 			var last []float64
 			return part(func(x, y *mat.Dense, w []float64) error {
-				n, dx := x.Dims()
-				_, ky := y.Dims()
-				if d < 0 {
-					d, k = dx, ky
-				}
-				if dx != d || ky != k {
-					return fmt.Errorf("fit: a block of %d features and %d targets after %d and %d", dx, ky, d, k)
+				n, d := x.Dims()
+				_, k := y.Dims()
+				if err := shape.check(d, k); err != nil {
+					return err
 				}
 				// [X Y₁…Y_{k−1}] as the accumulator's features, Y_k as its response.
 				if r, _ := dimsOf(buf); r != n {
@@ -70,7 +68,27 @@ func StreamTargets(ctx context.Context, parts []TargetChunks, s *MultiSettings) 
 	if err != nil {
 		return nil, err
 	}
-	return solveTargets(q, d, k, s)
+	return solveTargets(q, shape.d, shape.k, s)
+}
+
+// blockShape is the number of features and targets of a stream's blocks,
+// set by the first block of any partition and checked against the others;
+// the partitions are read concurrently.
+type blockShape struct {
+	mu   sync.Mutex
+	d, k int
+}
+
+func (b *blockShape) check(d, k int) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.d < 0 {
+		b.d, b.k = d, k
+	}
+	if d != b.d || k != b.k {
+		return fmt.Errorf("fit: a block of %d features and %d targets after %d and %d", d, k, b.d, b.k)
+	}
+	return nil
 }
 
 func dimsOf(m *mat.Dense) (int, int) {
