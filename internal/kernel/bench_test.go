@@ -209,7 +209,7 @@ func BenchmarkGramTileGo(b *testing.B) {
 	c := make([]float64, m*m)
 	b.ReportAllocs()
 	for b.Loop() {
-		gramTile8Go(c, m, p, p[8:], m, gramPanelRows)
+		tileUpdateGo(c, m, p, m, p[8:], m, gramPanelRows)
 	}
 	b.ReportMetric(float64(64*2*gramPanelRows*b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }

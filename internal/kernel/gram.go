@@ -1,7 +1,5 @@
 package kernel
 
-import "math"
-
 // The kernels of package linear's Gram path: the update of XᵀX, 8×8 tiles
 // at a time, and the row kernels of its refinement and residual passes.
 //
@@ -15,26 +13,12 @@ import "math"
 
 // GramUpdate adds PᵀP to the upper triangle (8×8 tiles on or above the
 // diagonal) of the m×m row-major C, P being rows×m row-major; m must be a
-// multiple of 8. Entries below the diagonal inside diagonal tiles are also
+// multiple of 8. Each tile is TileUpdate's, with both operands in P. Entries below the diagonal inside diagonal tiles are also
 // written and must be ignored.
 func GramUpdate(c []float64, p []float64, m, rows int) {
 	for j0 := 0; j0 < m; j0 += 8 {
 		for k0 := j0; k0 < m; k0 += 8 {
-			gramTile8(c[j0*m+k0:], m, p[j0:], p[k0:], m, rows)
-		}
-	}
-}
-
-// gramTile8Go is the portable gramTile8: the same fused multiply-adds in
-// the same order as the assembly.
-func gramTile8Go(c []float64, ldc int, pj, pk []float64, ldp, rows int) {
-	for a := 0; a < 8; a++ {
-		for b := 0; b < 8; b++ {
-			s := c[a*ldc+b]
-			for i := 0; i < rows; i++ {
-				s = math.FMA(pj[i*ldp+a], pk[i*ldp+b], s)
-			}
-			c[a*ldc+b] = s
+			TileUpdate(c[j0*m+k0:], m, p[j0:], m, p[k0:], m, rows)
 		}
 	}
 }

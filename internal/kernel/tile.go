@@ -4,9 +4,10 @@ import "math"
 
 // TileUpdate adds AᵀB to the 8×8 block C: C[a][b] += Σᵢ A[i][a]·B[i][b] for
 // a, b < 8 and i < rows, A and B row-major with strides lda and ldb, C with
-// stride ldc. It is the Gram tile with two operands: package linear's
-// blocked triangular solve of the panels' transposes uses it, A a band of
-// the triangular factor and B the rows of the panel solved so far. Each
+// stride ldc. GramUpdate's tiles are TileUpdate with A and B in one panel;
+// package linear's blocked triangular solve of the panels' transposes uses
+// it with A a band of the triangular factor and B the rows of the panel
+// solved so far. Each
 // entry is accumulated with fused multiply-adds in row order, so every
 // kernel gives identical bits.
 func TileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {

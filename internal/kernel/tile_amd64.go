@@ -6,8 +6,8 @@ func tileUpdateAVX(c []float64, ldc int, a []float64, lda int, b []float64, ldb 
 //go:noescape
 func tileUpdate8AVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int)
 
-// tileUpdate selects the kernel as gramTile8 does: AVX-512 as one 8×8 tile,
-// AVX2 with FMA as two 4×8 tiles, or tileUpdateGo.
+// tileUpdate selects the kernel: AVX-512 as one 8×8 tile, AVX2 with FMA as
+// two 4×8 tiles, or tileUpdateGo.
 func tileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {
 	switch {
 	case useAVX512:
