@@ -133,69 +133,130 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 		return nil, nil, false, nil
 	}
 	raw := x.RawMatrix()
-	xs, stride := raw.Data, raw.Stride
-	w := s.Weights
-	intercept := !s.NoIntercept
-	rb := newRowBlocks(n, d)
-	nb := rb.nb
-	wt := func(i int) float64 {
-		if w == nil {
-			return 1
-		}
-		return w[i]
+	f := &gramFit{xs: raw.Data, stride: raw.Stride, y: y, w: s.Weights, n: n, d: d,
+		intercept: !s.NoIntercept, rb: newRowBlocks(n, d)}
+	mh := f.provisionalMeans()
+	g := f.gram(mh)
+	if ok, err := f.checkGram(g); !ok || err != nil {
+		return nil, nil, err != nil, err
 	}
+	c, ok := centre(g, mh, d, f.intercept)
+	if !ok {
+		return nil, nil, false, nil // a constant column: QR reports it aliased
+	}
+	gs := mat.NewSymDense(d, nil)
+	rhs := mat.NewVecDense(d, nil)
+	for j := 0; j < d; j++ {
+		for k := j; k < d; k++ {
+			gs.SetSym(j, k, c.cent(j, k)/(c.scales[j]*c.scales[k]))
+		}
+		rhs.SetVec(j, c.cent(j, d)/c.scales[j])
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(gs) {
+		return nil, c.start(), false, nil
+	}
+	var u mat.TriDense
+	ch.UTo(&u)
+	sv, cond := singularValuesOfR(u.At, d, d)
+	rcond := s.RCond
+	if rcond == 0 {
+		rcond = float64(max(observations(s.Weights, n), d)) * eps
+	}
+	// A pivoted QR keeps every column when rcond < 1/cond, since
+	// |R_kk|/|R_11| ≥ σ_min/σ_max for any triangular factor.
+	if !(cond <= gramCondLimit) || 2*rcond*cond >= 1 {
+		return nil, c.start(), false, nil
+	}
+	gamma := mat.NewVecDense(d, nil)
+	if err := ch.SolveVecTo(gamma, rhs); err != nil || !f.refine(&ch, gamma, c) {
+		return nil, c.start(), false, nil
+	}
+	res, ok = f.result(&ch, gamma, c, sv, cond, observations(s.Weights, n))
+	if !ok {
+		return nil, c.start(), false, nil
+	}
+	return res, nil, true, nil
+}
 
-	// Provisional means m̂ from gramSample rows spread over the data; the
-	// Gram pass measures what is left of the mean, δ, and removes it
-	// exactly, losing only about ε·(δ/s)² of the centred sums.
-	mh := make([]float64, d+1) // m̂ for x then y; zero without intercept
-	if intercept {
-		k := min(n, gramSample)
-		var sw, su float64
-		for t := 0; t < k; t++ {
-			i := t * n / k
-			wi := wt(i)
+// gramFit is the data of one Gram-path fit and its fixed row blocks.
+type gramFit struct {
+	xs        []float64
+	stride    int
+	y, w      []float64
+	n, d      int
+	intercept bool
+	rb        rowBlocks
+}
+
+func (f *gramFit) wt(i int) float64 {
+	if f.w == nil {
+		return 1
+	}
+	return f.w[i]
+}
+
+// provisionalMeans returns m̂ (x then y; zero without intercept), the
+// weighted means of gramSample rows spread over the data: the Gram pass
+// measures what is left of the mean, δ, and removes it exactly, losing only
+// about ε·(δ/s)² of the centred sums.
+func (f *gramFit) provisionalMeans() []float64 {
+	d, xs, stride, y := f.d, f.xs, f.stride, f.y
+	mh := make([]float64, d+1)
+	if !f.intercept {
+		return mh
+	}
+	k := min(f.n, gramSample)
+	var sw, su float64
+	for t := 0; t < k; t++ {
+		i := t * f.n / k
+		wi := f.wt(i)
+		row := xs[i*stride : i*stride+d]
+		v := y[i]
+		if !isFinite(v) || !sliceFinite(row) {
+			continue // reported by the Gram pass
+		}
+		sw += wi
+		su++
+		if wi == 0 {
+			continue
+		}
+		for j, v := range row {
+			mh[j] += wi * v
+		}
+		mh[d] += wi * v
+	}
+	if sw == 0 {
+		sw = su // all sampled weights zero: plain means
+		for t := 0; t < k && su > 0; t++ {
+			i := t * f.n / k
 			row := xs[i*stride : i*stride+d]
-			v := y[i]
-			if !isFinite(v) || !sliceFinite(row) {
-				continue // reported by the Gram pass
-			}
-			sw += wi
-			su++
-			if wi == 0 {
-				continue
-			}
-			for j, v := range row {
-				mh[j] += wi * v
-			}
-			mh[d] += wi * v
-		}
-		if sw == 0 {
-			sw = su // all sampled weights zero: plain means
-			for t := 0; t < k && su > 0; t++ {
-				i := t * n / k
-				row := xs[i*stride : i*stride+d]
-				if isFinite(y[i]) && sliceFinite(row) {
-					for j, v := range row {
-						mh[j] += v
-					}
-					mh[d] += y[i]
+			if isFinite(y[i]) && sliceFinite(row) {
+				for j, v := range row {
+					mh[j] += v
 				}
+				mh[d] += y[i]
 			}
-		}
-		if sw > 0 {
-			for j := range mh {
-				mh[j] /= sw
-			}
-		}
-		if !sliceFinite(mh) { // overflow in the sample sums: centre on δ alone
-			clear(mh)
 		}
 	}
+	if sw > 0 {
+		for j := range mh {
+			mh[j] /= sw
+		}
+	}
+	if !sliceFinite(mh) { // overflow in the sample sums: centre on δ alone
+		clear(mh)
+	}
+	return mh
+}
 
-	// The Gram pass: G = ZᵀZ, Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…].
+// gram is the Gram pass: G = ZᵀZ (upper triangle, stride gramWidth(d)),
+// Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…], each block's panels
+// accumulated in row order and the blocks added in block order.
+func (f *gramFit) gram(mh []float64) []float64 {
+	d, xs, stride, y, w, rb := f.d, f.xs, f.stride, f.y, f.w, f.rb
 	m := gramWidth(d)
-	slots := make([]float64, nb*m*m)
+	slots := make([]float64, rb.nb*m*m)
 	pr := max(8, min(gramPanelRows, gramPanelVals/m)) // rows per panel
 	panels := make([][]float64, rb.workers())
 	for k := range panels {
@@ -230,111 +291,86 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 		}
 	})
 	g := slots[:m*m]
-	for b := 1; b < nb; b++ {
+	for b := 1; b < rb.nb; b++ {
 		for t, v := range slots[b*m*m : (b+1)*m*m] {
 			g[t] += v
 		}
 	}
-	// A NaN or ±Inf anywhere makes a diagonal entry of G non-finite
-	// (0·Inf is NaN, so zero-weight rows count too); only then is the data
-	// searched for it.
-	for j := 0; j < d+2; j++ {
-		if !isFinite(g[j*m+j]) {
-			if i, j := firstNonFinite(xs, stride, n, d, y); i >= 0 {
-				v := y[i]
-				if j >= 0 {
-					v = xs[i*stride+j]
-				}
-				return nil, nil, true, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
-			}
-			return nil, nil, false, nil // finite data whose squares overflow
-		}
-	}
-	sumW := g[0] // Σ√wᵢ·√wᵢ
-	if sumW == 0 {
-		return nil, nil, true, fmt.Errorf("linear: all %d weights are zero", n)
-	}
+	return g
+}
 
-	// Centre exactly: with δ = Σw(z−m̂)/Σw (row 0 of G), the Gram matrix
-	// about the true mean is G' − Σw·δδᵀ.
-	gz := func(j, k int) float64 { return g[(1+j)*m+1+k] } // j ≤ k, indices into [x…, y]
-	delta := make([]float64, d+1)
-	means := make([]float64, d)
-	var my float64
+// centredGram is the Gram matrix G of the pass, centred exactly on the
+// weighted means: with δ = Σw(z−m̂)/Σw (row 0 of G), the Gram matrix about
+// the true mean is G' − Σw·δδᵀ.
+type centredGram struct {
+	g                    []float64
+	m, d                 int
+	intercept            bool
+	delta, means, scales []float64
+	my, sumW             float64
+}
+
+// centre returns the centred Gram matrix with the means and scales, and
+// false for a constant column.
+func centre(g, mh []float64, d int, intercept bool) (*centredGram, bool) {
+	c := &centredGram{g: g, m: gramWidth(d), d: d, intercept: intercept, sumW: g[0],
+		delta: make([]float64, d+1), means: make([]float64, d), scales: make([]float64, d)}
 	if intercept {
-		g00 := g[0]
-		for j := range delta {
-			delta[j] = g[1+j] / g00
+		for j := range c.delta {
+			c.delta[j] = g[1+j] / g[0]
 		}
-		for j := range means {
-			means[j] = mh[j] + delta[j]
+		for j := range c.means {
+			c.means[j] = mh[j] + c.delta[j]
 		}
-		my = mh[d] + delta[d]
+		c.my = mh[d] + c.delta[d]
 	}
-	cent := func(j, k int) float64 {
-		if !intercept {
-			return gz(j, k)
-		}
-		return gz(j, k) - g[0]*delta[j]*delta[k]
-	}
-	scales := make([]float64, d)
-	for j := range scales {
-		v := cent(j, j)
+	for j := range c.scales {
+		v := c.cent(j, j)
 		if !(v > 0) {
-			return nil, nil, false, nil // a constant column: QR reports it aliased
+			return nil, false
 		}
-		scales[j] = math.Sqrt(v / sumW)
+		c.scales[j] = math.Sqrt(v / c.sumW)
 	}
-	handOn := func() *gramStart {
-		p, mw := d+1, cqrWidth(d)
-		g0 := make([]float64, mw*mw)
-		sc := func(j int) float64 {
-			if j < d {
-				return scales[j]
-			}
-			return 1
-		}
-		for j := 0; j < p; j++ {
-			for k := j; k < p; k++ {
-				g0[j*mw+k] = cent(j, k) / (sc(j) * sc(k))
-			}
-		}
-		return &gramStart{m: moments{means: means, scales: scales, my: my, sumW: sumW}, g0: g0}
-	}
-	gs := mat.NewSymDense(d, nil)
-	rhs := mat.NewVecDense(d, nil)
-	for j := 0; j < d; j++ {
-		for k := j; k < d; k++ {
-			gs.SetSym(j, k, cent(j, k)/(scales[j]*scales[k]))
-		}
-		rhs.SetVec(j, cent(j, d)/scales[j])
-	}
-	var ch mat.Cholesky
-	if !ch.Factorize(gs) {
-		return nil, handOn(), false, nil
-	}
-	var u mat.TriDense
-	ch.UTo(&u)
-	sv, cond := singularValuesOfR(u.At, d, d)
-	nobs := observations(s.Weights, n)
-	rcond := s.RCond
-	if rcond == 0 {
-		rcond = float64(max(nobs, d)) * eps
-	}
-	// A pivoted QR keeps every column when rcond < 1/cond, since
-	// |R_kk|/|R_11| ≥ σ_min/σ_max for any triangular factor.
-	if !(cond <= gramCondLimit) || 2*rcond*cond >= 1 {
-		return nil, handOn(), false, nil
-	}
+	return c, true
+}
 
-	gamma := mat.NewVecDense(d, nil)
-	if err := ch.SolveVecTo(gamma, rhs); err != nil {
-		return nil, handOn(), false, nil
+// cent is entry (j, k), j ≤ k, of the centred Gram matrix of [x…, y].
+func (c *centredGram) cent(j, k int) float64 {
+	gz := c.g[(1+j)*c.m+1+k]
+	if !c.intercept {
+		return gz
 	}
-	// Refinement passes: h = Σ wᵢ tᵢ (xᵢ − m), tᵢ = yᵢ − m_y − (xᵢ − m)·β,
-	// β = γ/s, so that (Ãᵀr)_j = h_j/s_j.
+	return gz - c.g[0]*c.delta[j]*c.delta[k]
+}
+
+// start is what a declined attempt hands on: the moments and the Gram
+// matrix of the standardised [A | b].
+func (c *centredGram) start() *gramStart {
+	d := c.d
+	p, mw := d+1, cqrWidth(d)
+	g0 := make([]float64, mw*mw)
+	sc := func(j int) float64 {
+		if j < d {
+			return c.scales[j]
+		}
+		return 1
+	}
+	for j := 0; j < p; j++ {
+		for k := j; k < p; k++ {
+			g0[j*mw+k] = c.cent(j, k) / (sc(j) * sc(k))
+		}
+	}
+	return &gramStart{m: moments{means: c.means, scales: c.scales, my: c.my, sumW: c.sumW}, g0: g0}
+}
+
+// refine runs the corrected semi-normal equations on gamma in place, one
+// pass over X per correction: h = Σ wᵢ tᵢ (xᵢ − m), tᵢ = yᵢ − m_y −
+// (xᵢ − m)·β, β = γ/s, so that (Ãᵀr)_j = h_j/s_j. It reports whether the
+// corrections converged.
+func (f *gramFit) refine(ch *mat.Cholesky, gamma *mat.VecDense, c *centredGram) bool {
+	d, xs, stride, y, rb := f.d, f.xs, f.stride, f.y, f.rb
 	beta := make([]float64, d)
-	hs := make([]float64, nb*d)
+	hs := make([]float64, rb.nb*d)
 	bufs := make([][]float64, rb.workers())
 	for k := range bufs {
 		bufs[k] = make([]float64, d)
@@ -343,10 +379,9 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 	atr := mat.NewVecDense(d, nil)
 	prev := math.Inf(1)
 	gv := gamma.RawVector().Data
-	converged := false
 	for iter := 0; iter < 8; iter++ {
 		for j := range beta {
-			beta[j] = gv[j] / scales[j]
+			beta[j] = gv[j] / c.scales[j]
 		}
 		clear(hs)
 		rb.run(func(k, b int) {
@@ -355,24 +390,24 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 			lo, hi := rb.bounds(b)
 			for i := lo; i < hi; i++ {
 				row := xs[i*stride : i*stride+d]
-				t := (y[i] - my) - kernel.CentredDot(xc, row, means, beta)
-				if t *= wt(i); t != 0 {
+				t := (y[i] - c.my) - kernel.CentredDot(xc, row, c.means, beta)
+				if t *= f.wt(i); t != 0 {
 					kernel.Axpy(h, t, xc)
 				}
 			}
 		})
 		a := atr.RawVector().Data
 		clear(a)
-		for b := 0; b < nb; b++ {
+		for b := 0; b < rb.nb; b++ {
 			for j, v := range hs[b*d : (b+1)*d] {
 				a[j] += v
 			}
 		}
 		for j := range a {
-			a[j] /= scales[j]
+			a[j] /= c.scales[j]
 		}
 		if err := ch.SolveVecTo(corr, atr); err != nil {
-			return nil, handOn(), false, nil
+			return false
 		}
 		// Accept a correction while they shrink. The iteration converges
 		// linearly at a rate q ≈ ε_G·cond² (the relative error of the
@@ -380,8 +415,7 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 		// when the next correction, ≈ q·‖δ‖, would be below ε·‖γ‖.
 		cn := mat.Norm(corr, math.Inf(1))
 		if !(cn < prev) {
-			converged = cn <= 2*eps*mat.Norm(gamma, math.Inf(1)) // stalled at rounding level
-			break
+			return cn <= 2*eps*mat.Norm(gamma, math.Inf(1)) // stalled at rounding level
 		}
 		gamma.AddVec(gamma, corr)
 		gn := mat.Norm(gamma, math.Inf(1))
@@ -390,57 +424,92 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 			q = cn / prev
 		}
 		if q*cn <= eps*gn {
-			converged = true
-			break
+			return true
 		}
 		if q > 0.5 {
 			// Converging too slowly to trust: the Gram matrix is too far
 			// from the data's (Householder QR decides).
-			return nil, handOn(), false, nil
+			return false
 		}
 		prev = cn
 	}
-	if !converged {
-		return nil, handOn(), false, nil
-	}
+	return false
+}
 
-	res = &Result{
+// checkGram reports whether the Gram matrix of the pass is one to go on
+// with: a NaN or ±Inf anywhere makes a diagonal entry non-finite (0·Inf is
+// NaN, so zero-weight rows count too), and only then is the data searched
+// for it (a *DataError; finite data whose squares overflow declines without
+// one); all weights zero is an error.
+func (f *gramFit) checkGram(g []float64) (bool, error) {
+	m := gramWidth(f.d)
+	for j := 0; j < f.d+2; j++ {
+		if !isFinite(g[j*m+j]) {
+			if i, j := firstNonFinite(f.xs, f.stride, f.n, f.d, f.y); i >= 0 {
+				v := f.y[i]
+				if j >= 0 {
+					v = f.xs[i*f.stride+j]
+				}
+				return false, &DataError{Row: i, Col: j, Value: fmt.Sprint(v), Reason: "not a finite number"}
+			}
+			return false, nil
+		}
+	}
+	if g[0] == 0 { // Σ√wᵢ·√wᵢ
+		return false, fmt.Errorf("linear: all %d weights are zero", f.n)
+	}
+	return true, nil
+}
+
+// result is the fit from the refined γ on the standardised scale: the
+// coefficients and intercept in the original units, the unscaled
+// covariance from the inverse of the Cholesky factor's matrix, and the
+// residuals (one pass). It reports false when that inverse fails.
+func (f *gramFit) result(ch *mat.Cholesky, gamma *mat.VecDense, c *centredGram, sv []float64, cond float64, nobs int) (*Result, bool) {
+	d := f.d
+	res := &Result{
 		Coef:           make([]float64, d),
-		HasIntercept:   intercept,
+		HasIntercept:   f.intercept,
 		Method:         QR,
 		Precision:      Double,
 		Rank:           d,
 		Cond:           cond,
 		SingularValues: sv,
 		N:              nobs,
-		DF:             dfOf(nobs, d, intercept),
-		SumWeights:     sumW,
-		Residuals:      make([]float64, n),
+		DF:             dfOf(nobs, d, f.intercept),
+		SumWeights:     c.sumW,
+		Residuals:      make([]float64, f.n),
 	}
 	for j := range res.Coef {
-		res.Coef[j] = gv[j] / scales[j]
+		res.Coef[j] = gamma.AtVec(j) / c.scales[j]
 	}
-	if intercept {
-		res.Intercept = my
-		for j, c := range res.Coef {
-			res.Intercept -= means[j] * c
+	if f.intercept {
+		res.Intercept = c.my
+		for j, b := range res.Coef {
+			res.Intercept -= c.means[j] * b
 		}
 	}
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
-		return nil, handOn(), false, nil
+		return nil, false
 	}
 	cov := make([][]float64, d)
 	for i := range cov {
 		cov[i] = make([]float64, d)
 		for j := range cov[i] {
-			cov[i][j] = inv.At(i, j) / (scales[i] * scales[j])
+			cov[i][j] = inv.At(i, j) / (c.scales[i] * c.scales[j])
 		}
 	}
-	res.Unscaled = assembleUnscaledFloat(cov, means, sumW, intercept)
+	res.Unscaled = assembleUnscaledFloat(cov, c.means, c.sumW, f.intercept)
+	f.residuals(res, c.my)
+	return res, true
+}
 
-	// Residuals in the original units, yᵢ − b − xᵢ·β.
-	ss := make([]float64, 2*nb)
+// residuals fills res.Residuals, yᵢ − b − xᵢ·β in the original units, and
+// res.RSS and res.TSS (about the weighted mean my), in one pass.
+func (f *gramFit) residuals(res *Result, my float64) {
+	d, xs, stride, y, rb := f.d, f.xs, f.stride, f.y, f.rb
+	ss := make([]float64, 2*rb.nb)
 	coef, b0 := res.Coef, res.Intercept
 	rb.run(func(_, b int) {
 		lo, hi := rb.bounds(b)
@@ -448,18 +517,17 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 		for i := lo; i < hi; i++ {
 			r := y[i] - b0 - kernel.Dot(xs[i*stride:i*stride+d], coef)
 			res.Residuals[i] = r
-			wi := wt(i)
+			wi := f.wt(i)
 			rss += wi * r * r
 			t := y[i] - my
 			tss += wi * t * t
 		}
 		ss[2*b], ss[2*b+1] = rss, tss
 	})
-	for b := 0; b < nb; b++ {
+	for b := 0; b < rb.nb; b++ {
 		res.RSS += ss[2*b]
 		res.TSS += ss[2*b+1]
 	}
-	return res, nil, true, nil
 }
 
 // firstNonFinite returns the first non-finite value of the data in row
