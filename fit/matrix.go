@@ -393,24 +393,7 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	intercept := !s.NoIntercept
 
 	pen := canonicalPenalty(s.Penalty)
-	ridge := ridgeOf(pen)
-	// The data's standardisation, the one every path uses: iterative solvers
-	// work in it, and a penalty applies to the standardised coefficients
-	// (glmnet's convention) unless Raw.
-	var center, scale []float64
-	var moments func() (center, scale []float64)
-	if !s.Raw && (!solver.Exact() || pen != nil) {
-		switch {
-		case s.Scale != nil:
-			center, scale = s.Center, s.Scale
-		case pen == nil && !solver.Penalized():
-			// The unpenalised exact reference below does not use the
-			// standardisation: the moments' serial passes run beside it.
-			moments = momentsAsync(x, s.Weights, intercept)
-		default:
-			center, scale = lsq.Moments(x, s.Weights, intercept)
-		}
-	}
+	center, scale, moments := standardisation(x, s, pen)
 	res.Center, res.Scale = center, scale
 	if p, ok := pen.(penalty.L2SP); ok && p.Ref == nil {
 		p.Ref = standardizeParams(s.Init, center, scale, intercept)[:d]
@@ -421,7 +404,7 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 		return penalizedFit(ctx, x, y, s, pen, res, start)
 	}
 
-	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: ridge}
+	exactSettings := &linear.Settings{NoIntercept: s.NoIntercept, Weights: s.Weights, Ridge: ridgeOf(pen)}
 	switch solver {
 	case SVD:
 		exactSettings.Method = linear.SVD
@@ -445,37 +428,73 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	if refErr != nil {
 		return nil, refErr
 	}
-
-	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if solver.Exact() {
-		ref := res.Reference
-		res.Coef, res.Intercept = ref.Coef, ref.Intercept
-		res.Status = lsq.Converged
-		if ex := res.Exact; ex != nil && pen == nil {
-			sw := sumWeights(s.Weights, n)
-			res.MSE = ex.RSS / sw
-			res.RMSE = ex.SSScale * math.Sqrt(ex.ScaledRSS/sw)
-		} else {
-			res.MSE = mse(x, y, s.Weights, ref.Coef, ref.Intercept)
-			res.RMSE = math.Sqrt(res.MSE)
-		}
-		res.Objective = res.MSE / 2
-		if pen != nil {
-			th := standardizeParams(ref, center, scale, intercept)
-			res.Objective += pen.Value(th[:d])
-		}
-		res.ExactObjective = res.Objective
+		exactResult(x, y, s, res, pen)
 		res.FitTime = time.Since(start)
 		return res, nil
 	}
+	return res, iterate(ctx, x, y, s, res, pen, start)
+}
 
+// standardisation is the data's standardisation, the one every path uses:
+// iterative solvers work in it, and a penalty applies to the standardised
+// coefficients (glmnet's convention) unless Raw. With no penalty and an
+// unpenalised solver the moments are computed beside the exact reference,
+// which does not use them: moments then returns them when it has run.
+func standardisation(x *mat.Dense, s *Settings, pen penalty.Penalty) (center, scale []float64, moments func() (center, scale []float64)) {
+	intercept := !s.NoIntercept
+	if s.Raw || (s.Solver.Exact() && pen == nil) {
+		return nil, nil, nil
+	}
+	switch {
+	case s.Scale != nil:
+		return s.Center, s.Scale, nil
+	case pen == nil && !s.Solver.Penalized():
+		return nil, nil, momentsAsync(x, s.Weights, intercept)
+	}
+	center, scale = lsq.Moments(x, s.Weights, intercept)
+	return center, scale, nil
+}
+
+// exactResult fills an exact solver's result from its reference fit: the
+// coefficients, the mean squared error and the objective.
+func exactResult(x *mat.Dense, y []float64, s *Settings, res *Result, pen penalty.Penalty) {
+	n, d := x.Dims()
+	ref := res.Reference
+	res.Coef, res.Intercept = ref.Coef, ref.Intercept
+	res.Status = lsq.Converged
+	if ex := res.Exact; ex != nil && pen == nil {
+		sw := sumWeights(s.Weights, n)
+		res.MSE = ex.RSS / sw
+		res.RMSE = ex.SSScale * math.Sqrt(ex.ScaledRSS/sw)
+	} else {
+		res.MSE = mse(x, y, s.Weights, ref.Coef, ref.Intercept)
+		res.RMSE = math.Sqrt(res.MSE)
+	}
+	res.Objective = res.MSE / 2
+	if pen != nil {
+		th := standardizeParams(ref, res.Center, res.Scale, !s.NoIntercept)
+		res.Objective += pen.Value(th[:d])
+	}
+	res.ExactObjective = res.Objective
+}
+
+// iterate runs the optimiser on the standardised problem, from Init or the
+// mean of y, with the exact optimum (when there is one) as its Optimum,
+// and fills the result; FitTime, counted from start, leaves out the
+// explanation.
+func iterate(ctx context.Context, x *mat.Dense, y []float64, s *Settings, res *Result, pen penalty.Penalty, start time.Time) error {
+	n, d := x.Dims()
+	intercept := !s.NoIntercept
+	center, scale := res.Center, res.Scale
+	prob := optim.LeastSquares(x, y, s.Weights, intercept, center, scale)
 	if s.ValX != nil {
 		prob.Validation = optim.LeastSquaresLoss(s.ValX, s.ValY, s.ValW, intercept, center, scale)
 	}
-	opt := NewOptimizer(solver, s)
+	opt := NewOptimizer(s.Solver, s)
 	settings := s.Optim
 	settings.Penalty = pen
-	if solver == GD || solver == LBFGS {
+	if s.Solver == GD || s.Solver == LBFGS {
 		settings.BatchSize = 0 // full batch by definition
 	}
 	if res.Reference != nil {
@@ -509,7 +528,7 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)
 	res.Why = explain(x, s.Weights, intercept, center, scale, or, pen, sv)
-	return res, err
+	return err
 }
 
 // momentsAsync runs lsq.Moments(x, w, intercept) in a goroutine of its own
