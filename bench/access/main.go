@@ -50,6 +50,11 @@ func main() {
 	only := flag.String("only", "", "run only the configurations whose name matches this regular expression")
 	flag.Parse()
 
+	keep, err := regexp.Compile(*only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "access: -only:", err)
+		os.Exit(2)
+	}
 	x := make([]float64, *n**d)
 	if *huge {
 		if err := adviseHuge(x); err != nil {
@@ -60,22 +65,34 @@ func main() {
 	for i := range x {
 		x[i] = float64(i%7) - 3
 	}
-	ident := make([]int, *n)
+	cs := configs(*n, *d, *seed, keep)
+	fmt.Printf("n = %d, d = %d (%d-byte rows, %.0f MB), AVX2 %v, huge pages %v, %d runs each\n",
+		*n, *d, 8**d, float64(8**d)*float64(*n)/1e6, vectorised, *huge, *runs)
+	ts, cpu := timeConfigs(x, *d, cs, *runs)
+	fmt.Printf("%-40s %8s %8s %8s %8s %8s\n", "order", "ns/row", "best", "CPU", "GB/s", "CPU GB/s")
+	rowBytes := float64(8 * *d)
+	for j, c := range cs {
+		slices.Sort(ts[j])
+		slices.Sort(cpu[j])
+		med, cm := ts[j][len(ts[j])/2], cpu[j][len(cpu[j])/2]
+		fmt.Printf("%-40s %8.1f %8.1f %8.1f %8.2f %8.2f\n", c.name, med, ts[j][0], cm, rowBytes/med, rowBytes/cm)
+	}
+}
+
+// configs lists the orders and prefetches to time, those whose name keep
+// matches: storage order, a random permutation with and without prefetching,
+// the same serialised (each row's loads waiting for the row before, as in
+// SGD), and blocked orders.
+func configs(n, d int, seed uint64, keep *regexp.Regexp) []config {
+	ident := make([]int, n)
 	for i := range ident {
 		ident[i] = i
 	}
 	perm := slices.Clone(ident)
-	rand.New(rand.NewPCG(*seed, 0)).Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-
-	rowBytes := float64(8 * *d)
-	full := (8**d+63)/64 + 1 // lines that cover a row at any alignment
+	rand.New(rand.NewPCG(seed, 0)).Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	full := (8*d+63)/64 + 1 // lines that cover a row at any alignment
 	var cs []config
 	dep := false
-	keep, err := regexp.Compile(*only)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "access: -only:", err)
-		os.Exit(2)
-	}
 	add := func(name string, order []int, ahead, lines, hint int) {
 		if dep {
 			name = "serial " + name
@@ -115,37 +132,33 @@ func main() {
 		}
 	}
 	for _, b := range []int{2, 8, 64, 512} {
-		add(fmt.Sprintf("blocks of %d", b), blocked(*n, b, *seed), 0, 0, 0)
+		add(fmt.Sprintf("blocks of %d", b), blocked(n, b, seed), 0, 0, 0)
 		if canPrefetch {
-			add(fmt.Sprintf("blocks of %d, T0 8 ahead, 2 lines", b), blocked(*n, b, *seed), 8, 2, 0)
+			add(fmt.Sprintf("blocks of %d, T0 8 ahead, 2 lines", b), blocked(n, b, seed), 8, 2, 0)
 		}
 	}
+	return cs
+}
 
-	fmt.Printf("n = %d, d = %d (%d-byte rows, %.0f MB), AVX2 %v, huge pages %v, %d runs each\n",
-		*n, *d, 8**d, rowBytes*float64(*n)/1e6, vectorised, *huge, *runs)
-	// The configurations take turns, run after run, so that a change in the
-	// machine's load falls on all of them.
+// timeConfigs times each configuration runs times, wall and thread CPU
+// nanoseconds per row. The configurations take turns, run after run, so
+// that a change in the machine's load falls on all of them.
+func timeConfigs(x []float64, d int, cs []config, runs int) (wall, cpu [][]float64) {
 	runtime.LockOSThread()
-	ts := make([][]float64, len(cs))
-	cs0 := make([][]float64, len(cs))
-	for range *runs {
+	wall = make([][]float64, len(cs))
+	cpu = make([][]float64, len(cs))
+	for range runs {
 		for j, c := range cs {
 			t0, c0 := time.Now(), threadCPU()
-			if s := sumRows(x, *d, c.order, c.ahead, c.lines, c.hint, c.dep); s != s {
+			if s := sumRows(x, d, c.order, c.ahead, c.lines, c.hint, c.dep); s != s {
 				panic("NaN sum")
 			}
 			n := float64(len(c.order))
-			ts[j] = append(ts[j], float64(time.Since(t0).Nanoseconds())/n)
-			cs0[j] = append(cs0[j], float64((threadCPU()-c0).Nanoseconds())/n)
+			wall[j] = append(wall[j], float64(time.Since(t0).Nanoseconds())/n)
+			cpu[j] = append(cpu[j], float64((threadCPU()-c0).Nanoseconds())/n)
 		}
 	}
-	fmt.Printf("%-40s %8s %8s %8s %8s %8s\n", "order", "ns/row", "best", "CPU", "GB/s", "CPU GB/s")
-	for j, c := range cs {
-		slices.Sort(ts[j])
-		slices.Sort(cs0[j])
-		med, cpu := ts[j][len(ts[j])/2], cs0[j][len(cs0[j])/2]
-		fmt.Printf("%-40s %8.1f %8.1f %8.1f %8.2f %8.2f\n", c.name, med, ts[j][0], cpu, rowBytes/med, rowBytes/cpu)
-	}
+	return wall, cpu
 }
 
 // config is one order of the rows and one prefetch setting.
