@@ -3,10 +3,8 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 )
@@ -37,7 +35,7 @@ func BenchmarkLossGrad(b *testing.B) {
 
 // BenchmarkLossGradVsRead is the full pass at n = 2·10⁶, d = 20 without
 // weights (the CLI's gradient-descent epoch on the task's CSV), each pass
-// paired with a STREAM-style read of the same X (readSum: one contiguous
+// paired with a STREAM-style read of the same X (ReadSum: one contiguous
 // part per worker, eight accumulators) so that both run under the same load
 // from other processes. It reports the medians of both bandwidths, the pass
 // counting the bytes of X and y, and their ratio. 340 MB; skipped under
@@ -57,7 +55,7 @@ func BenchmarkLossGradVsRead(b *testing.B) {
 	var pass, read []float64
 	for b.Loop() {
 		t0 := time.Now()
-		sink += readSum(x)
+		sink += ReadSum(x)
 		t1 := time.Now()
 		sink += k.LossGrad(g, theta)
 		t2 := time.Now()
@@ -68,50 +66,6 @@ func BenchmarkLossGradVsRead(b *testing.B) {
 	b.ReportMetric(p, "pass-GB/s")
 	b.ReportMetric(r, "read-GB/s")
 	b.ReportMetric(p/r, "pass/read")
-}
-
-// readSum is the harness's STREAM-style read kernel (bench/stream.go): the
-// array split into one contiguous part per worker, each summed with eight
-// independent accumulators.
-func readSum(a []float64) float64 {
-	p := runtime.GOMAXPROCS(0)
-	sums := make([]float64, p)
-	var wg sync.WaitGroup
-	for t := range p {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sums[t] = sum8(a[t*len(a)/p : (t+1)*len(a)/p])
-		}()
-	}
-	wg.Wait()
-	total := 0.0
-	for _, v := range sums {
-		total += v
-	}
-	return total
-}
-
-// sum8 sums a with eight scalar accumulators (in variables: an array of
-// them would live in memory and bound the loop by store forwarding).
-func sum8(a []float64) float64 {
-	var s0, s1, s2, s3, s4, s5, s6, s7 float64
-	i := 0
-	for ; i+8 <= len(a); i += 8 {
-		v := a[i : i+8 : i+8]
-		s0 += v[0]
-		s1 += v[1]
-		s2 += v[2]
-		s3 += v[3]
-		s4 += v[4]
-		s5 += v[5]
-		s6 += v[6]
-		s7 += v[7]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i]
-	}
-	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 }
 
 func medianOf(v []float64) float64 {
