@@ -247,8 +247,7 @@ func (p *problem) fromMoments(a, shift []float64) {
 		p.c[j] = cent(j, d)
 	}
 	p.ycc = math.Max(cent(d, d), 0)
-	// Constant y, to rounding, by newProblem's test.
-	if math.Sqrt(p.ycc) <= 1e-14*math.Abs(p.ymean) {
+	if constantTarget(p.ycc, p.ymean) {
 		p.ycc = 0
 		clear(p.c)
 	}

@@ -223,14 +223,19 @@ func (p *problem) centreY(y []float64) error {
 			return &OverflowError{MaxDeviation: ymax, ScaledVariance: q, Scale: s}
 		}
 	}
-	// Constant y, compared as √ycc ≤ 1e-14|ȳ| so that a large ȳ cannot
-	// overflow the test (ȳ² would for |ȳ| > 1.3e154).
-	if math.Sqrt(p.ycc) <= 1e-14*math.Abs(p.ymean) {
+	if constantTarget(p.ycc, p.ymean) {
 		// Constant y, to rounding: nothing to explain.
 		clear(p.yc)
 		p.ycc = 0
 	}
 	return nil
+}
+
+// constantTarget reports whether y is constant to rounding, from its
+// centred sum of squares ycc and its mean, compared as √ycc ≤ 1e-14|ȳ| so
+// that a large ȳ cannot overflow the test (ȳ² would for |ȳ| > 1.3e154).
+func constantTarget(ycc, ymean float64) bool {
+	return math.Sqrt(ycc) <= 1e-14*math.Abs(ymean)
 }
 
 // standardise excludes the constant columns and scales the statistics to
