@@ -30,65 +30,21 @@ import (
 // momentWidth is the padded width m of an augmented row [1, x, y, 0…].
 func momentWidth(d int) int { return (d + 2 + 7) &^ 7 }
 
-// shiftSample is the number of rows averaged for the provisional shift.
-const shiftSample = 1024
-
 // momentSlotBudget bounds the values held in all partial sums together
 // (32 MiB, or a quarter of X's size if that is more).
 const momentSlotBudget = 1 << 22
 
-// provisionalShift returns (m̂, m̂_y): the v-weighted mean of up to
-// shiftSample rows spread evenly over the data (plain means if their weights
-// are all zero), skipping rows with non-finite values (the moment pass
-// reports those); zero without intercept or if the sums overflow.
+// provisionalShift returns (m̂, m̂_y), the shift of the moment pass:
+// kernel.SampleMeans of 1024 rows with the weights v, zero without
+// intercept.
 func provisionalShift(x []float64, stride, n, d int, y, v []float64, intercept bool) []float64 {
-	mh := make([]float64, d+1)
 	if !intercept {
-		return mh
+		return make([]float64, d+1)
 	}
-	k := min(n, shiftSample)
-	for _, weighted := range []bool{true, false} {
-		clear(mh)
-		var sw float64
-		for t := 0; t < k; t++ {
-			i := t * n / k
-			row := x[i*stride : i*stride+d]
-			if !finite(y[i]) || !allFinite(row) {
-				continue
-			}
-			wi := 1.0
-			if weighted {
-				wi = v[i]
-			}
-			for j, xv := range row {
-				mh[j] += wi * xv
-			}
-			mh[d] += wi * y[i]
-			sw += wi
-		}
-		if sw > 0 {
-			for j := range mh {
-				mh[j] /= sw
-			}
-			break
-		}
-	}
-	if !allFinite(mh) {
-		clear(mh)
-	}
-	return mh
+	return kernel.SampleMeans(x, stride, n, d, y, v, 1024)
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func allFinite(s []float64) bool {
-	for _, v := range s {
-		if !finite(v) {
-			return false
-		}
-	}
-	return true
-}
 
 // momentTask is a fixed range [lo, hi) of one group's rows.
 type momentTask struct{ group, lo, hi int }

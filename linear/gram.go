@@ -197,57 +197,12 @@ func (f *gramFit) wt(i int) float64 {
 }
 
 // provisionalMeans returns m̂ (x then y; zero without intercept), the
-// weighted means of gramSample rows spread over the data: the Gram pass
-// measures what is left of the mean, δ, and removes it exactly, losing only
-// about ε·(δ/s)² of the centred sums.
+// shift of the Gram pass: kernel.SampleMeans of gramSample rows.
 func (f *gramFit) provisionalMeans() []float64 {
-	d, xs, stride, y := f.d, f.xs, f.stride, f.y
-	mh := make([]float64, d+1)
 	if !f.intercept {
-		return mh
+		return make([]float64, f.d+1)
 	}
-	k := min(f.n, gramSample)
-	var sw, su float64
-	for t := 0; t < k; t++ {
-		i := t * f.n / k
-		wi := f.wt(i)
-		row := xs[i*stride : i*stride+d]
-		v := y[i]
-		if !isFinite(v) || !sliceFinite(row) {
-			continue // reported by the Gram pass
-		}
-		sw += wi
-		su++
-		if wi == 0 {
-			continue
-		}
-		for j, v := range row {
-			mh[j] += wi * v
-		}
-		mh[d] += wi * v
-	}
-	if sw == 0 {
-		sw = su // all sampled weights zero: plain means
-		for t := 0; t < k && su > 0; t++ {
-			i := t * f.n / k
-			row := xs[i*stride : i*stride+d]
-			if isFinite(y[i]) && sliceFinite(row) {
-				for j, v := range row {
-					mh[j] += v
-				}
-				mh[d] += y[i]
-			}
-		}
-	}
-	if sw > 0 {
-		for j := range mh {
-			mh[j] /= sw
-		}
-	}
-	if !sliceFinite(mh) { // overflow in the sample sums: centre on δ alone
-		clear(mh)
-	}
-	return mh
+	return kernel.SampleMeans(f.xs, f.stride, f.n, f.d, f.y, f.w, gramSample)
 }
 
 // gram is the Gram pass: G = ZᵀZ (upper triangle, stride gramWidth(d)),

@@ -1,0 +1,42 @@
+package kernel
+
+import (
+	"math"
+	"testing"
+)
+
+// TestSampleMeans: on rows sampled at t·n/k, SampleMeans is the weighted
+// mean computed by hand (exact here: small integers and a power-of-two
+// weight sum); it skips a row with a NaN, falls back to plain means when the
+// sampled weights are all zero, and returns zero when the sums overflow.
+func TestSampleMeans(t *testing.T) {
+	const n, d, k = 8, 2, 4 // rows 0, 2, 4, 6 are sampled
+	x := make([]float64, n*d)
+	y := make([]float64, n)
+	for i := range n {
+		x[i*d], x[i*d+1], y[i] = float64(i), float64(10*i), float64(-i)
+	}
+	w := []float64{1, 9, 3, 9, 0, 9, 4, 9} // sampled weights sum to 8
+	want := []float64{(0*1 + 2*3 + 4*0 + 6*4) / 8.0, (0*1 + 20*3 + 40*0 + 60*4) / 8.0, -(0*1 + 2*3 + 4*0 + 6*4) / 8.0}
+	check := func(name string, got, want []float64) {
+		t.Helper()
+		for j := range want {
+			if got[j] != want[j] {
+				t.Errorf("%s: mean %d = %v, want %v", name, j, got[j], want[j])
+			}
+		}
+	}
+	check("weighted", SampleMeans(x, d, n, d, y, w, k), want)
+	check("unweighted", SampleMeans(x, d, n, d, y, nil, k), []float64{3, 30, -3})
+
+	zero := []float64{0, 9, 0, 9, 0, 9, 0, 9}
+	check("zero sampled weights", SampleMeans(x, d, n, d, y, zero, k), []float64{3, 30, -3})
+
+	y[2] = math.NaN() // row 2 is skipped: rows 0, 4, 6
+	check("NaN row", SampleMeans(x, d, n, d, y, nil, k), []float64{10.0 / 3, 100.0 / 3, -10.0 / 3})
+
+	y[2] = 2
+	x[0] = math.MaxFloat64
+	x[4*d] = math.MaxFloat64 // the sum of column 0 overflows
+	check("overflow", SampleMeans(x, d, n, d, y, nil, k), []float64{0, 0, 0})
+}
