@@ -123,11 +123,7 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 // accumulates (kernel.GramUpdate, the same bits on every kernel).
 func momentRows(acc, buf, x []float64, stride, d int, y, v, shift []float64, idx []int, lo, hi int) {
 	m := momentWidth(d)
-	ms, my := shift[:d], shift[d]
-	var zeros []float64
-	if v == nil {
-		zeros = make([]float64, d)
-	}
+	zeros := make([]float64, d)
 	for i0 := lo; i0 < hi; i0 += gramBlock {
 		i1 := min(hi, i0+gramBlock)
 		for t := i0; t < i1; t++ {
@@ -135,21 +131,11 @@ func momentRows(acc, buf, x []float64, stride, d int, y, v, shift []float64, idx
 			if idx != nil {
 				i = idx[t]
 			}
-			src := x[i*stride : i*stride+d]
-			dst := buf[(t-i0)*m : (t-i0)*m+d+2]
-			z := dst[1 : d+1]
-			if v == nil {
-				dst[0] = 1
-				kernel.CentredDot(z, src, ms, zeros) // z = x − m̂, vectorised
-				dst[d+1] = y[i] - my
-				continue
+			wi := 1.0
+			if v != nil {
+				wi = v[i]
 			}
-			sv := math.Sqrt(v[i])
-			dst[0] = sv
-			for j, xv := range src {
-				z[j] = sv * (xv - ms[j])
-			}
-			dst[d+1] = sv * (y[i] - my)
+			kernel.ShiftedRow(buf[(t-i0)*m:], x[i*stride:i*stride+d], shift, zeros, y[i], wi, v != nil)
 		}
 		kernel.GramUpdate(acc, buf[:(i1-i0)*m], m, i1-i0)
 	}

@@ -225,22 +225,7 @@ func (f *gramFit) gram(mh []float64) []float64 {
 		for i0 := lo; i0 < hi; i0 += pr {
 			i1 := min(hi, i0+pr)
 			for i := i0; i < i1; i++ {
-				row := xs[i*stride : i*stride+d]
-				dst := p[(i-i0)*m : (i-i0)*m+d+2]
-				z := dst[1 : d+1]
-				mx := mh[:d]
-				if w == nil {
-					dst[0] = 1
-					kernel.CentredDot(z, row, mx, zeros) // z = row − m̂, vectorised
-					dst[d+1] = y[i] - mh[d]
-				} else {
-					sw := math.Sqrt(w[i])
-					dst[0] = sw
-					for j, v := range row {
-						z[j] = sw * (v - mx[j])
-					}
-					dst[d+1] = sw * (y[i] - mh[d])
-				}
+				kernel.ShiftedRow(p[(i-i0)*m:], xs[i*stride:i*stride+d], mh, zeros, y[i], f.wt(i), w != nil)
 			}
 			kernel.GramUpdate(c, p, m, i1-i0)
 		}

@@ -56,3 +56,26 @@ func allFinite(s []float64) bool {
 	}
 	return true
 }
+
+// ShiftedRow writes the row of a one-pass moment computation about the
+// shift s (x's d columns, then y) into dst[:d+2]: [√w, √w(x − s), √w(y − s_y)],
+// whose Gram matrix (GramUpdate) holds the weight sum, what is left of the
+// means, and the moments about the shift. Unweighted rows (weighted false,
+// w = 1) take the vectorised subtraction; zeros is d zeros for it.
+func ShiftedRow(dst, x, s, zeros []float64, y, w float64, weighted bool) {
+	d := len(x)
+	dst = dst[:d+2]
+	z := dst[1 : d+1]
+	if !weighted {
+		dst[0] = 1
+		CentredDot(z, x, s[:d], zeros) // z = x − s, vectorised
+		dst[d+1] = y - s[d]
+		return
+	}
+	sw := math.Sqrt(w)
+	dst[0] = sw
+	for j, v := range x {
+		z[j] = sw * (v - s[j])
+	}
+	dst[d+1] = sw * (y - s[d])
+}

@@ -40,3 +40,31 @@ func TestSampleMeans(t *testing.T) {
 	x[4*d] = math.MaxFloat64 // the sum of column 0 overflows
 	check("overflow", SampleMeans(x, d, n, d, y, nil, k), []float64{0, 0, 0})
 }
+
+// TestShiftedRow: the row [√w, √w(x − s), √w(y − s_y)] (exact here: w = 4,
+// small integers), and the unweighted form [1, x − s, y − s_y] from the
+// vectorised subtraction, at a length with a tail past the eight lanes.
+func TestShiftedRow(t *testing.T) {
+	const d = 11
+	x, s, zeros := make([]float64, d), make([]float64, d+1), make([]float64, d)
+	for j := range x {
+		x[j], s[j] = float64(3*j), float64(j)
+	}
+	s[d] = 5
+	dst := make([]float64, d+2)
+	for _, weighted := range []bool{true, false} {
+		ShiftedRow(dst, x, s, zeros, 12, 4, weighted)
+		r := 2.0
+		if !weighted {
+			r = 1
+		}
+		if dst[0] != r || dst[d+1] != r*7 {
+			t.Errorf("weighted %v: ends %v, %v; want %v, %v", weighted, dst[0], dst[d+1], r, r*7)
+		}
+		for j := range x {
+			if dst[1+j] != r*float64(2*j) {
+				t.Errorf("weighted %v: z[%d] = %v, want %v", weighted, j, dst[1+j], r*float64(2*j))
+			}
+		}
+	}
+}
