@@ -118,19 +118,32 @@ func cpuNow() time.Duration {
 // measure runs f up to c.reps times, stopping early once the runs have
 // taken c.budget, after a garbage collection outside the timing.
 func (c *config) measure(task, tool string, f func() error) timing {
-	t := timing{Task: task, Tool: tool}
-	var total time.Duration
-	for r := 0; r < c.reps && (r == 0 || total < c.budget); r++ {
+	return c.repeat(task, tool, func(t *timing) (time.Duration, error) {
 		runtime.GC()
 		c0, t0 := cpuNow(), time.Now()
 		if err := f(); err != nil {
+			return 0, err
+		}
+		w := time.Since(t0)
+		t.Wall = append(t.Wall, w.Seconds())
+		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
+		return w, nil
+	})
+}
+
+// repeat calls once up to c.reps times, stopping early once the runs have
+// taken c.budget (it returns each run's wall time and appends its figures
+// to t), and stops at the first error, which the timing then carries.
+func (c *config) repeat(task, tool string, once func(t *timing) (time.Duration, error)) timing {
+	t := timing{Task: task, Tool: tool}
+	var total time.Duration
+	for r := 0; r < c.reps && (r == 0 || total < c.budget); r++ {
+		w, err := once(&t)
+		if err != nil {
 			t.Err = err.Error()
 			return t
 		}
-		w := time.Since(t0)
 		total += w
-		t.Wall = append(t.Wall, w.Seconds())
-		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
 	}
 	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", task, tool, t.wall(), t.cpu(), len(t.Wall))
 	return t
@@ -315,23 +328,18 @@ func (c *config) fromCSV(files *peerFiles) ([]timing, int64, error) {
 // measureCmd times a command (wall and the child's CPU), discarding its
 // standard output.
 func (c *config) measureCmd(task, tool string, name string, args ...string) timing {
-	t := timing{Task: task, Tool: tool}
-	var total time.Duration
-	for r := 0; r < c.reps && (r == 0 || total < c.budget); r++ {
+	return c.repeat(task, tool, func(t *timing) (time.Duration, error) {
 		cmd := exec.Command(name, args...)
 		cmd.Stderr = os.Stderr
 		t0 := time.Now()
 		if err := cmd.Run(); err != nil {
-			t.Err = err.Error()
-			return t
+			return 0, err
 		}
 		w := time.Since(t0)
-		total += w
 		t.Wall = append(t.Wall, w.Seconds())
 		t.CPU = append(t.CPU, (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds())
-	}
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", task, tool, t.wall(), t.cpu(), len(t.Wall))
-	return t
+		return w, nil
+	})
 }
 
 // runPeer runs a peer script, which prints one JSON object per measurement
@@ -628,17 +636,14 @@ func defaultPython() string {
 // of --json, which leaves out loading) as the measurement, with the epochs
 // it ran in the note: the harness turns them into read bandwidth.
 func (c *config) cliGD(bin, csv string) timing {
-	t := timing{Task: "gd", Tool: "lsq fit --solver gd"}
-	var total time.Duration
-	for r := 0; r < c.reps && (r == 0 || total < c.budget); r++ {
+	return c.repeat("gd", "lsq fit --solver gd", func(t *timing) (time.Duration, error) {
 		t0 := time.Now()
 		cmd := exec.Command(bin, "fit", csv, "--target", "y", "--solver", "gd", "--epochs", "100", "--tol", "0", "--quiet", "--json")
 		cmd.Stderr = os.Stderr
-		b, err := cmd.Output()
-		total += time.Since(t0)
+		b, err := cmd.Output() // exit 3 (the epoch limit, no tolerance) still prints the fit
+		w := time.Since(t0)
 		if err != nil && len(b) == 0 {
-			t.Err = err.Error()
-			return t
+			return 0, err
 		}
 		var out struct {
 			Iterations int
@@ -647,13 +652,11 @@ func (c *config) cliGD(bin, csv string) timing {
 			}
 		}
 		if err := json.Unmarshal(b, &out); err != nil {
-			t.Err = err.Error()
-			return t
+			return 0, err
 		}
 		t.Wall = append(t.Wall, out.Timings.FitS)
 		t.CPU = append(t.CPU, math.NaN())
 		t.Epochs = append(t.Epochs, out.Iterations)
-	}
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s fit (%d runs, %v epochs)\n", t.Task, t.Tool, t.wall(), len(t.Wall), t.Epochs)
-	return t
+		return w, nil
+	})
 }
