@@ -308,8 +308,41 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 			fmt.Errorf("optim: checkpoint has %d parameters, the problem %d", len(cp.X), p.Dim)
 	}
 
+	m, pcg := newRun(p, &set, o)
+	pr := &progress{bestVal: math.Inf(1)}
+	if err := m.begin(x0, cp, pcg, pr); err != nil {
+		return &Result{X: m.x, Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN(), Epochs: cp.Epoch, Steps: cp.Step}, err
+	}
+	if !(m.baseLR > 0) || math.IsInf(m.baseLR, 1) {
+		panic(fmt.Sprintf("optim: learning rate must be positive and finite, got %v", m.baseLR))
+	}
+	err := m.atStart(pr, cp)
+	for err == nil && pr.status == lsq.NotTerminated {
+		err = m.next(ctx, pr, start)
+	}
+	res := m.result(pr)
+	res.Checkpoint = m.checkpoint(pr, pcg)
+	res.Runtime = time.Since(start)
+	return res, err
+}
+
+// progress is what a run carries from epoch to epoch: the counters, the
+// values the stopping tests compare and what a Checkpoint saves of them.
+type progress struct {
+	epoch             int
+	f, loss           float64 // objective and loss at the current point
+	first, prev, best float64 // objective at the start, after the last epoch, lowest yet
+	lr, gnorm, val    float64 // scheduled rate, gradient norm and validation loss now
+	bestVal           float64 // early stopping: the best validation loss, its point
+	bestX             []float64
+	wait              int // epochs since bestVal improved
+	status            lsq.Status
+}
+
+// newRun allocates the state of a run and initialises the optimiser.
+func newRun(p Problem, set *settings, o Optimizer) (*run, *rand.PCG) {
 	d := p.Dim
-	m := &run{p: p, s: &set, o: o, dim: d}
+	m := &run{p: p, s: set, o: o, dim: d}
 	m.x = make([]float64, d)
 	m.g = make([]float64, d)
 	m.gb = make([]float64, d)
@@ -327,14 +360,17 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		m.perm = make([]int, p.Samples)
 	}
 	m.lip = math.NaN()
-	m.fast = fastSGD(p, &set, o)
+	m.fast = fastSGD(p, set, o)
 	if set.average {
 		m.avg = make([]float64, d)
 	}
+	return m, pcg
+}
 
-	res := &Result{ValLoss: math.NaN(), Lipschitz: math.NaN()}
-	epoch, bestVal, wait := 0, math.Inf(1), 0
-	var bestX []float64
+// begin sets the start point and base rate: x0 and the automatic or given
+// rate, or, when resuming, the checkpoint's point, counters and states.
+func (m *run) begin(x0 []float64, cp *Checkpoint, pcg *rand.PCG, pr *progress) error {
+	set := m.s
 	if cp == nil {
 		copy(m.x, x0)
 		m.step = 0
@@ -345,154 +381,191 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 		if m.baseLR == 0 {
 			m.baseLR = m.autoRate()
 		}
-	} else {
-		copy(m.x, cp.X)
-		epoch, m.step, m.baseLR = cp.Epoch, cp.Step, cp.LR
-		if set.LearningRate != 0 {
-			m.baseLR = set.LearningRate
-		}
-		if err := m.restore(cp, pcg); err != nil {
-			return &Result{X: m.x, Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN(), Epochs: cp.Epoch, Steps: cp.Step}, err
-		}
-		bestVal, wait = cp.BestVal, cp.Wait
-		if m.avg != nil {
-			if len(cp.AvgX) != d {
-				return &Result{X: m.x, Status: lsq.Failure, ValLoss: math.NaN(), Lipschitz: math.NaN(), Epochs: cp.Epoch, Steps: cp.Step},
-					fmt.Errorf("optim: checkpoint has no average of the iterates (Average was off when it was written)")
-			}
-			copy(m.avg, cp.AvgX)
-			m.avgN = cp.AvgN
-		}
-		if cp.BestX != nil {
-			bestX = append([]float64(nil), cp.BestX...)
-		}
+		return nil
 	}
-	if !(m.baseLR > 0) || math.IsInf(m.baseLR, 1) {
-		panic(fmt.Sprintf("optim: learning rate must be positive and finite, got %v", m.baseLR))
+	copy(m.x, cp.X)
+	pr.epoch, m.step, m.baseLR = cp.Epoch, cp.Step, cp.LR
+	if set.LearningRate != 0 {
+		m.baseLR = set.LearningRate
 	}
-	res.LR = m.baseLR
-	res.Lipschitz = m.lip
+	if err := m.restore(cp, pcg); err != nil {
+		return err
+	}
+	pr.bestVal, pr.wait = cp.BestVal, cp.Wait
+	if m.avg != nil {
+		if len(cp.AvgX) != m.dim {
+			return fmt.Errorf("optim: checkpoint has no average of the iterates (Average was off when it was written)")
+		}
+		copy(m.avg, cp.AvgX)
+		m.avgN = cp.AvgN
+	}
+	if cp.BestX != nil {
+		pr.bestX = append([]float64(nil), cp.BestX...)
+	}
+	return nil
+}
 
-	f, loss := m.eval(m.g, m.point())
-	first, prev, best := f, math.NaN(), f
+// atStart evaluates the start point and applies the tests that may end the
+// run before its first epoch: a start that is not finite, and the gap or
+// gradient tolerance already met.
+func (m *run) atStart(pr *progress, cp *Checkpoint) error {
+	set := m.s
+	pr.f, pr.loss = m.eval(m.g, m.point())
+	pr.first, pr.prev, pr.best = pr.f, math.NaN(), pr.f
 	if cp != nil {
-		first, prev, best = cp.First, cp.Prev, cp.Best
+		pr.first, pr.prev, pr.best = cp.First, cp.Prev, cp.Best
 	}
-	lr := m.rate(epoch)
-	gnorm := m.gradNorm(lr)
-	val := m.validation()
-
-	status := lsq.NotTerminated
-	var err error
-	if !lsq.Finite([]float64{f}) || !lsq.Finite(m.g) {
-		status = lsq.Failure
-		err = fmt.Errorf("optim: objective %v or its gradient is not finite at the start point", f)
-	} else if set.Optimum != nil {
-		if set.gapClosed(f, first) {
-			status = lsq.GapTolerance
+	pr.lr = m.rate(pr.epoch)
+	pr.gnorm = m.gradNorm(pr.lr)
+	pr.val = m.validation()
+	pr.status = lsq.NotTerminated
+	switch {
+	case !lsq.Finite([]float64{pr.f}) || !lsq.Finite(m.g):
+		pr.status = lsq.Failure
+		return fmt.Errorf("optim: objective %v or its gradient is not finite at the start point", pr.f)
+	case set.Optimum != nil:
+		if set.gapClosed(pr.f, pr.first) {
+			pr.status = lsq.GapTolerance
 		}
-	} else if set.gradTol >= 0 && gnorm <= set.gradTol {
-		status = lsq.GradientTolerance
+	case set.gradTol >= 0 && pr.gnorm <= set.gradTol:
+		pr.status = lsq.GradientTolerance
 	}
+	return nil
+}
 
-	for status == lsq.NotTerminated {
-		if epoch >= set.epochs {
-			status = lsq.IterationLimit
-			break
+// next runs one epoch and its tests, in order: the epoch limit and the
+// context (before the epoch), then, after it, the record, divergence, early
+// stopping, the schedule's observation and the stopping tests. It sets
+// pr.status and returns the error that ends the run, if any.
+func (m *run) next(ctx context.Context, pr *progress, start time.Time) error {
+	set, p := m.s, m.p
+	if pr.epoch >= set.epochs {
+		pr.status = lsq.IterationLimit
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		pr.status = lsq.Canceled
+		return err
+	}
+	pr.epoch++
+	it := lsq.Iteration{Epoch: pr.epoch}
+	lr, batchBad, err := m.epoch(pr.epoch, pr.f, &it)
+	pr.lr = lr
+	if err != nil {
+		pr.status = lsq.Failure
+		return err
+	}
+	switch {
+	case batchBad:
+		pr.f, pr.loss = math.NaN(), math.NaN()
+	case set.stepper == nil:
+		pr.f, pr.loss = m.eval(m.g, m.point())
+	default:
+		pr.f, pr.loss = m.lastF, m.lastLoss
+	}
+	f := pr.f
+	pr.gnorm = m.gradNorm(lr)
+	pr.val = m.validation()
+	it.Step, it.LR, it.Loss, it.Objective, it.GradNorm, it.ValLoss = m.step, lr, pr.loss, f, pr.gnorm, pr.val
+	it.Gap = math.NaN()
+	if o := set.Optimum; o != nil {
+		it.Gap = (f - o.Objective) / math.Abs(o.Objective)
+	}
+	it.Elapsed = time.Since(start)
+	if set.Recorder != nil {
+		if err := set.Recorder.Record(it); err != nil {
+			pr.status = lsq.Failure
+			return err
 		}
-		if cerr := ctx.Err(); cerr != nil {
-			status, err = lsq.Canceled, cerr
-			break
-		}
-		epoch++
-		it := lsq.Iteration{Epoch: epoch}
-		var batchBad bool
-		lr, batchBad, err = m.epoch(epoch, f, &it)
-		if err != nil {
-			status = lsq.Failure
-			break
-		}
-		if batchBad {
-			f, loss = math.NaN(), math.NaN()
-		} else if set.stepper == nil {
-			f, loss = m.eval(m.g, m.point())
+	}
+	if batchBad || math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(pr.gnorm) || math.IsInf(pr.gnorm, 0) ||
+		set.diverged(f, pr.first, pr.best) {
+		pr.status = lsq.Diverged
+		return m.divergence(pr.epoch, f, pr.best, lr)
+	}
+	pr.best = math.Min(pr.best, f)
+	if m.earlyStop(pr) {
+		return nil
+	}
+	if set.scheduleObserver != nil {
+		if p.Validation != nil {
+			set.scheduleObserver.Observe(pr.val)
 		} else {
-			f, loss = m.lastF, m.lastLoss
+			set.scheduleObserver.Observe(f)
 		}
-		gnorm = m.gradNorm(lr)
-		val = m.validation()
-		it.Step, it.LR, it.Loss, it.Objective, it.GradNorm, it.ValLoss = m.step, lr, loss, f, gnorm, val
-		it.Gap = math.NaN()
-		if o := set.Optimum; o != nil {
-			it.Gap = (f - o.Objective) / math.Abs(o.Objective)
-		}
-		it.Elapsed = time.Since(start)
-		if set.Recorder != nil {
-			if rerr := set.Recorder.Record(it); rerr != nil {
-				status, err = lsq.Failure, rerr
-				break
-			}
-		}
-		// Divergence.
-		if batchBad || math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(gnorm) || math.IsInf(gnorm, 0) ||
-			set.diverged(f, first, best) {
-			status = lsq.Diverged
-			err = m.divergence(epoch, f, best, lr)
-			break
-		}
-		best = math.Min(best, f)
-		// Early stopping.
-		if set.Patience > 0 && p.Validation != nil {
-			if val < bestVal-set.MinDelta {
-				bestVal, wait = val, 0
-				bestX = append(bestX[:0], m.point()...)
-			} else if wait++; wait >= set.Patience {
-				copy(m.point(), bestX)
-				f, loss = m.eval(m.g, m.point())
-				gnorm, val = m.gradNorm(lr), bestVal
-				status = lsq.EarlyStopped
-				break
-			}
-		}
-		if set.scheduleObserver != nil {
-			if p.Validation != nil {
-				set.scheduleObserver.Observe(val)
-			} else {
-				set.scheduleObserver.Observe(f)
-			}
-		}
-		status = set.judge(f, prev, first, gnorm, lr/m.baseLR)
-		prev = f
 	}
+	pr.status = set.judge(f, pr.prev, pr.first, pr.gnorm, lr/m.baseLR)
+	pr.prev = f
+	return nil
+}
 
-	res.X = m.point()
-	res.Averaged = m.avg != nil && m.avgN > 0
-	res.Objective, res.Loss, res.GradNorm, res.ValLoss = f, loss, gnorm, val
-	res.Status = status
-	res.FinalLR = lr
-	res.Epochs, res.Steps, res.Evaluations = epoch, m.step, m.evals
-	res.Lipschitz = m.lip
-	c := &Checkpoint{
-		Epoch: epoch, Step: m.step, X: append([]float64(nil), m.x...), LR: m.baseLR,
-		First: first, Prev: prev, Best: best, BestVal: bestVal, Wait: wait,
+// earlyStop applies early stopping (Settings.Patience, with a validation
+// set): it keeps the point of the best validation loss and, after Patience
+// epochs without an improvement of MinDelta, returns to it, ends the run
+// with lsq.EarlyStopped and reports true.
+func (m *run) earlyStop(pr *progress) bool {
+	set := m.s
+	if set.Patience <= 0 || m.p.Validation == nil {
+		return false
 	}
-	if bestX != nil {
-		c.BestX = append([]float64(nil), bestX...)
+	if pr.val < pr.bestVal-set.MinDelta {
+		pr.bestVal, pr.wait = pr.val, 0
+		pr.bestX = append(pr.bestX[:0], m.point()...)
+		return false
+	}
+	if pr.wait++; pr.wait < set.Patience {
+		return false
+	}
+	copy(m.point(), pr.bestX)
+	pr.f, pr.loss = m.eval(m.g, m.point())
+	pr.gnorm, pr.val = m.gradNorm(pr.lr), pr.bestVal
+	pr.status = lsq.EarlyStopped
+	return true
+}
+
+// result is the run's Result at its end, without the checkpoint and
+// runtime.
+func (m *run) result(pr *progress) *Result {
+	return &Result{
+		X:           m.point(),
+		Averaged:    m.avg != nil && m.avgN > 0,
+		Objective:   pr.f,
+		Loss:        pr.loss,
+		GradNorm:    pr.gnorm,
+		ValLoss:     pr.val,
+		Status:      pr.status,
+		LR:          m.baseLR,
+		FinalLR:     pr.lr,
+		Epochs:      pr.epoch,
+		Steps:       m.step,
+		Evaluations: m.evals,
+		Lipschitz:   m.lip,
+	}
+}
+
+// checkpoint is the state from which Settings.Resume continues the run
+// exactly: the point, counters and stopping-test values, the generator,
+// and the optimiser's and schedule's states when they have any.
+func (m *run) checkpoint(pr *progress, pcg *rand.PCG) *Checkpoint {
+	c := &Checkpoint{
+		Epoch: pr.epoch, Step: m.step, X: append([]float64(nil), m.x...), LR: m.baseLR,
+		First: pr.first, Prev: pr.prev, Best: pr.best, BestVal: pr.bestVal, Wait: pr.wait,
+	}
+	if pr.bestX != nil {
+		c.BestX = append([]float64(nil), pr.bestX...)
 	}
 	if m.avg != nil {
 		c.AvgX, c.AvgN = append([]float64(nil), m.avg...), m.avgN
 	}
 	c.RNG, _ = pcg.MarshalBinary()
-	if st, ok := o.(encoding.BinaryMarshaler); ok {
+	if st, ok := m.o.(encoding.BinaryMarshaler); ok {
 		c.Optimizer, _ = st.MarshalBinary()
 	}
-	if sm, ok := set.Schedule.(encoding.BinaryMarshaler); ok {
+	if sm, ok := m.s.Schedule.(encoding.BinaryMarshaler); ok {
 		c.Schedule, _ = sm.MarshalBinary()
 		c.ScheduleState = true
 	}
-	res.Checkpoint = c
-	res.Runtime = time.Since(start)
-	return res, err
+	return c
 }
 
 // judge applies the stopping tests after an epoch: with a known optimum the
