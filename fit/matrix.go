@@ -180,13 +180,34 @@ func canonicalPenalty(p penalty.Penalty) penalty.Penalty {
 	return p
 }
 
-// check returns the first setting that does not apply to the solver.
+// check returns the first setting that does not apply to the solver, in a
+// fixed order: the penalty, the settings tied to one kind of solver, those
+// a stream cannot honour, then what an exact or penalised solver ignores.
 func (s *Settings) check(solver Solver, streamed bool) error {
-	o := s.Optim
-	if o.Penalty != nil {
+	if s.Optim.Penalty != nil {
 		return &SettingsError{"Optim.Penalty", "the penalty is Settings.Penalty, for every solver"}
 	}
 	pen := canonicalPenalty(s.Penalty)
+	if err := s.checkPenalty(pen, solver); err != nil {
+		return err
+	}
+	if err := s.checkSolverOptions(solver, streamed); err != nil {
+		return err
+	}
+	if err := s.checkStreamed(streamed); err != nil {
+		return err
+	}
+	switch {
+	case solver.Exact():
+		return s.checkExact(pen, solver)
+	case solver.Penalized():
+		return s.checkPenalized(pen, solver, streamed)
+	}
+	return nil
+}
+
+// checkPenalty checks the penalty and the gap tolerance.
+func (s *Settings) checkPenalty(pen penalty.Penalty, solver Solver) error {
 	switch pen.(type) {
 	case nil, penalty.L2, penalty.L1, penalty.ElasticNet, penalty.L2SP:
 	default:
@@ -198,71 +219,102 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 	if math.IsNaN(s.GapTol) || s.GapTol < 0 && solver.Penalized() {
 		return &SettingsError{"GapTol", fmt.Sprintf("%v must be ≥ 0 for %s", s.GapTol, solver)}
 	}
-	if s.Optim.Average && !solver.Stochastic() {
-		return &SettingsError{"Optim.Average", "averages the iterates of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not " + solver.String()}
-	}
-	if o.ShuffleBlock < 0 {
+	return nil
+}
+
+// checkSolverOptions checks the settings that belong to one kind of solver
+// or one source of rows.
+func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
+	o := s.Optim
+	const stochastic = "(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not "
+	switch {
+	case o.Average && !solver.Stochastic():
+		return &SettingsError{"Optim.Average", "averages the iterates of a stochastic solver " + stochastic + solver.String()}
+	case o.ShuffleBlock < 0:
 		return &SettingsError{"Optim.ShuffleBlock", fmt.Sprintf("%d must be ≥ 0 (0: a random permutation of the rows)", o.ShuffleBlock)}
-	}
-	if o.ShuffleBlock != 0 && !solver.Stochastic() {
-		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw), not " + solver.String()}
-	}
-	if o.ShuffleBlock != 0 && streamed {
+	case o.ShuffleBlock != 0 && !solver.Stochastic():
+		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver " + stochastic + solver.String()}
+	case o.ShuffleBlock != 0 && streamed:
 		return &SettingsError{"Optim.ShuffleBlock", "orders rows in memory; a streamed fit draws its mini-batches through ShuffleBuffer"}
-	}
-	if s.LineSearch && solver != GD {
+	case s.LineSearch && solver != GD:
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
-	}
-	if s.WeightDecay != 0 && solver != AdamW {
+	case s.WeightDecay != 0 && solver != AdamW:
 		return &SettingsError{"WeightDecay", "applies to the adamw solver only, not " + solver.String()}
-	}
-	if s.ShuffleBuffer != 0 && !streamed {
+	case s.ShuffleBuffer != 0 && !streamed:
 		return &SettingsError{"ShuffleBuffer", "applies to streamed fits only"}
 	}
-	if streamed {
-		for name, set := range map[string]bool{"Weights": s.Weights != nil, "ValX": s.ValX != nil, "PolyX": s.PolyX != nil,
-			"Optim.Patience": o.Patience != 0, "Optim.Resume": o.Resume != nil, "Center": s.Scale != nil, "Init": s.Init != nil} {
-			if set {
-				return &SettingsError{name, "does not apply to a streamed fit (a stream's rows carry their weights; no validation split, polynomial, restart or fixed standardisation)"}
-			}
+	return nil
+}
+
+// setField is a Settings field and whether it is set.
+type setField struct {
+	name string
+	set  bool
+}
+
+// firstSet returns the name of the first field that is set, or "".
+func firstSet(fields []setField) string {
+	for _, f := range fields {
+		if f.set {
+			return f.name
 		}
 	}
-	switch {
-	case solver.Exact():
-		if _, ok := pen.(penalty.L1); ok {
-			return &SettingsError{"Penalty", "an L1 penalty has no closed form: use the cd or fista solver (or an iterative one)"}
-		}
-		if _, ok := pen.(penalty.ElasticNet); ok {
-			return &SettingsError{"Penalty", "an elastic-net penalty has no closed form: use the cd or fista solver (or an iterative one)"}
-		}
-		if name := iterativeField(o); name != "" {
-			return &SettingsError{"Optim." + name, "applies to iterative solvers; " + solver.String() + " is exact"}
-		}
-		if s.ValX != nil {
-			return &SettingsError{"ValX", "a validation split applies to iterative solvers; " + solver.String() + " is exact"}
-		}
-		if s.Init != nil {
-			if _, ok := pen.(penalty.L2SP); !ok {
-				return &SettingsError{"Init", "a starting point applies to iterative solvers; " + solver.String() + " is exact"}
-			}
-		}
-	case solver.Penalized():
-		switch pen.(type) {
-		case penalty.L1, penalty.ElasticNet, penalty.L2:
-		default:
-			return &PenaltyError{Solver: solver}
-		}
-		if streamed {
-			return &SettingsError{"Solver", solver.String() + " needs the rows in memory; a stream is fitted by qr or an optimiser"}
-		}
-		for name, set := range map[string]bool{"Optim.LearningRate": o.LearningRate != 0, "Optim.Schedule": o.Schedule != nil,
-			"Optim.BatchSize": o.BatchSize != 0, "Optim.ClipNorm": o.ClipNorm != 0, "Optim.ClipValue": o.ClipValue != 0,
-			"Optim.Proximal": o.Proximal, "Optim.Resume": o.Resume != nil, "Init": s.Init != nil, "ValX": s.ValX != nil,
-			"Optim.ObjectiveTol": o.ObjectiveTol != 0, "Optim.GradTol": o.GradTol != 0} {
-			if set {
-				return &SettingsError{name, "does not apply to " + solver.String() + ", which runs to a duality gap (GapTol)"}
-			}
-		}
+	return ""
+}
+
+// checkStreamed refuses what a stream cannot honour.
+func (s *Settings) checkStreamed(streamed bool) error {
+	if !streamed {
+		return nil
+	}
+	o := s.Optim
+	name := firstSet([]setField{{"Weights", s.Weights != nil}, {"ValX", s.ValX != nil}, {"PolyX", s.PolyX != nil},
+		{"Optim.Patience", o.Patience != 0}, {"Optim.Resume", o.Resume != nil}, {"Center", s.Scale != nil}, {"Init", s.Init != nil}})
+	if name != "" {
+		return &SettingsError{name, "does not apply to a streamed fit (a stream's rows carry their weights; no validation split, polynomial, restart or fixed standardisation)"}
+	}
+	return nil
+}
+
+// checkExact refuses a penalty without a closed form and the settings only
+// an iterative solver uses.
+func (s *Settings) checkExact(pen penalty.Penalty, solver Solver) error {
+	switch pen.(type) {
+	case penalty.L1:
+		return &SettingsError{"Penalty", "an L1 penalty has no closed form: use the cd or fista solver (or an iterative one)"}
+	case penalty.ElasticNet:
+		return &SettingsError{"Penalty", "an elastic-net penalty has no closed form: use the cd or fista solver (or an iterative one)"}
+	}
+	if name := iterativeField(s.Optim); name != "" {
+		return &SettingsError{"Optim." + name, "applies to iterative solvers; " + solver.String() + " is exact"}
+	}
+	if s.ValX != nil {
+		return &SettingsError{"ValX", "a validation split applies to iterative solvers; " + solver.String() + " is exact"}
+	}
+	if _, ok := pen.(penalty.L2SP); s.Init != nil && !ok {
+		return &SettingsError{"Init", "a starting point applies to iterative solvers; " + solver.String() + " is exact"}
+	}
+	return nil
+}
+
+// checkPenalized checks a solver run to a duality gap (cd, fista): its
+// penalties, rows in memory, and none of the optimiser's settings.
+func (s *Settings) checkPenalized(pen penalty.Penalty, solver Solver, streamed bool) error {
+	switch pen.(type) {
+	case penalty.L1, penalty.ElasticNet, penalty.L2:
+	default:
+		return &PenaltyError{Solver: solver}
+	}
+	if streamed {
+		return &SettingsError{"Solver", solver.String() + " needs the rows in memory; a stream is fitted by qr or an optimiser"}
+	}
+	o := s.Optim
+	name := firstSet([]setField{{"Optim.LearningRate", o.LearningRate != 0}, {"Optim.Schedule", o.Schedule != nil},
+		{"Optim.BatchSize", o.BatchSize != 0}, {"Optim.ClipNorm", o.ClipNorm != 0}, {"Optim.ClipValue", o.ClipValue != 0},
+		{"Optim.Proximal", o.Proximal}, {"Optim.Resume", o.Resume != nil}, {"Init", s.Init != nil}, {"ValX", s.ValX != nil},
+		{"Optim.ObjectiveTol", o.ObjectiveTol != 0}, {"Optim.GradTol", o.GradTol != 0}})
+	if name != "" {
+		return &SettingsError{name, "does not apply to " + solver.String() + ", which runs to a duality gap (GapTol)"}
 	}
 	return nil
 }

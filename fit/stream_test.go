@@ -154,6 +154,41 @@ func TestStreamRefuses(t *testing.T) {
 	}
 }
 
+// With several settings that do not apply, the error names the same one
+// every time: the first in the order the checks are documented in (the
+// checks once ranged over a map, whose order Go randomises, so the field
+// named changed from run to run).
+func TestRefusalNamesOneField(t *testing.T) {
+	x, y := problem(50, 2)
+	parts := partitions(x, y, nil, 1)
+	ctx := context.Background()
+	for _, c := range []struct {
+		run   func() error
+		field string
+	}{
+		{func() error {
+			_, err := Stream(ctx, parts, &Settings{Solver: SGD, Weights: y, Init: &lsq.Linear{}, Scale: []float64{1, 1}, Optim: optim.Settings{Patience: 2}})
+			return err
+		}, "Weights"},
+		{func() error {
+			_, err := Matrix(ctx, x, y, &Settings{Solver: CD, Penalty: penalty.L1{Alpha: 0.1}, ValX: x, ValY: y,
+				Optim: optim.Settings{LearningRate: 0.1, GradTol: 1e-3, ClipValue: 1, Proximal: true}})
+			return err
+		}, "Optim.LearningRate"},
+		{func() error {
+			_, err := Matrix(ctx, x, y, &Settings{Solver: CD, Penalty: penalty.L1{Alpha: 0.1}, Optim: optim.Settings{ObjectiveTol: 1e-3, GradTol: 1e-3}})
+			return err
+		}, "Optim.ObjectiveTol"},
+	} {
+		for range 20 {
+			var se *SettingsError
+			if err := c.run(); !errors.As(err, &se) || se.Field != c.field {
+				t.Fatalf("error %v, want a SettingsError on %s", err, c.field)
+			}
+		}
+	}
+}
+
 // The reproductions of the "nothing silently ignored" report: an L1 penalty
 // with the default QR solver used to return plain OLS, L-BFGS with a ridge
 // penalty returned OLS, and a pointer penalty was recognised in one place
