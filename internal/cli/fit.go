@@ -263,10 +263,8 @@ func (o *fitOptions) checkNumbers() error {
 	if o.BatchSize < 0 {
 		return usagef("--batch-size %d must be 0 (full batch) or positive", o.BatchSize)
 	}
-	for name, v := range map[string]float64{"--clip-norm": o.ClipNorm, "--clip-value": o.ClipValue, "--weight-decay": o.WeightDec} {
-		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return usagef("%s %v must be a finite number ≥ 0", name, v)
-		}
+	if err := checkClipDecay(o.ClipNorm, o.ClipValue, o.WeightDec); err != nil {
+		return err
 	}
 	if !(o.ValFrac >= 0 && o.ValFrac < 1) {
 		return usagef("--val-frac %v must be in [0, 1)", o.ValFrac)

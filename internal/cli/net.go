@@ -238,10 +238,8 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	if o.Epochs < 1 {
 		return usagef("--epochs %d must be at least 1", o.Epochs)
 	}
-	for name, v := range map[string]float64{"--clip-norm": o.ClipNorm, "--clip-value": o.ClipValue, "--weight-decay": o.WeightDec} {
-		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return usagef("%s %v must be a finite number ≥ 0", name, v)
-		}
+	if err := checkClipDecay(o.ClipNorm, o.ClipValue, o.WeightDec); err != nil {
+		return err
 	}
 	if !(o.ValFrac >= 0 && o.ValFrac < 1) {
 		return usagef("--val-frac %v must be in [0, 1)", o.ValFrac)
@@ -276,10 +274,14 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 		}
 	}
 	if o.Solver == "lm" {
-		for name, bad := range map[string]bool{"--freeze": o.Freeze != "", "--lr": rates != nil, "--batch-size": o.BatchSize != 0, "--schedule": o.Schedule != "constant",
-			"--warmup": o.Warmup != 0, "--clip-norm": o.ClipNorm != 0, "--clip-value": o.ClipValue != 0, "--patience": o.Patience != 0, "--weight-decay": o.WeightDec != 0} {
-			if bad {
-				return usagef("%s does not apply to --solver lm (Levenberg–Marquardt chooses its own steps)", name)
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"--freeze", o.Freeze != ""}, {"--lr", rates != nil}, {"--batch-size", o.BatchSize != 0}, {"--schedule", o.Schedule != "constant"},
+			{"--warmup", o.Warmup != 0}, {"--clip-norm", o.ClipNorm != 0}, {"--clip-value", o.ClipValue != 0}, {"--patience", o.Patience != 0},
+			{"--weight-decay", o.WeightDec != 0}} {
+			if f.set {
+				return usagef("%s does not apply to --solver lm (Levenberg–Marquardt chooses its own steps)", f.name)
 			}
 		}
 		s.LM, s.Optim.Epochs = true, o.Epochs

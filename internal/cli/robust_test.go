@@ -748,3 +748,26 @@ func TestPlotFlatRange(t *testing.T) {
 		t.Error("no plot written")
 	}
 }
+
+// With several flags that do not apply, the usage error names the same one
+// every run, the first in the order the flags are checked (the checks once
+// ranged over maps, whose order Go randomises).
+func TestRefusalNamesFirstFlag(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tut.csv"), []byte(errorFixtures["tut.csv"]), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"net", "$D/tut.csv", "--solver", "lm", "--weight-decay", "0.1", "--clip-value", "1", "--clip-norm", "1", "--lr", "0.1", "-o", "$D/out"}, "lsq: --lr does not apply to --solver lm"},
+		{[]string{"fit", "$D/tut.csv", "--solver", "adam", "--weight-decay", "-1", "--clip-value", "-1", "--clip-norm", "-1", "-o", "$D/out"}, "lsq: --clip-norm -1 must be"},
+		{[]string{"net", "$D/tut.csv", "--weight-decay", "-1", "--clip-value", "-1", "-o", "$D/out"}, "lsq: --clip-value -1 must be"},
+	} {
+		for range 10 {
+			code, _, stderr := runLSQ(dir, nil, c.args...)
+			if code != ExitUsage || !strings.HasPrefix(stderr, c.want) {
+				t.Fatalf("lsq %s: exit %d, stderr %q; want exit %d and %q", strings.Join(c.args, " "), code, stderr, ExitUsage, c.want)
+			}
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -179,4 +180,18 @@ var commands = []func(IO) *cobra.Command{
 // stdioFromOS returns the process's streams.
 func StdIO() IO {
 	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, ErrTerminal: isTerminal(os.Stderr)}
+}
+
+// checkClipDecay checks --clip-norm, --clip-value and --weight-decay, in
+// that order: each a finite number ≥ 0 (0 turns it off).
+func checkClipDecay(clipNorm, clipValue, weightDecay float64) error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"--clip-norm", clipNorm}, {"--clip-value", clipValue}, {"--weight-decay", weightDecay}} {
+		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return usagef("%s %v must be a finite number ≥ 0", f.name, f.v)
+		}
+	}
+	return nil
 }
