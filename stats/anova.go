@@ -77,36 +77,58 @@ func Nested(fits []*linear.Result) ([]NestedRow, error) {
 // SequentialRow is one row of the sequential (type I) analysis of
 // variance: a term, or the residuals (F and P NaN).
 type SequentialRow struct {
-	Term   int     // column of X, or −1 for the residuals
-	DF     int     // 1 for a term, n − p for the residuals
+	Term   int     // the term (a column of X when there is no grouping), or −1 for the residuals
+	DF     int     // the term's columns that add rank; n − p for the residuals
 	SS     float64 // the drop in RSS when the term is added after those before it
 	MeanSq float64 // SS/DF
 	F      float64 // MeanSq/s², s² the residual mean square of the full model
 	P      float64 // P(F(DF, n − p) > F)
 }
 
-// Sequential is R's anova(lm) for the fit of y on the columns of x in
-// order: each column's sum of squares is the drop in the residual sum of
-// squares when it is added to the model with the columns before it (and
-// the intercept, unless s.NoIntercept), so the sums add up to the total
-// sum of squares about the mean (about zero without intercept) minus the
-// RSS of the full model. Each column is one term of one degree of freedom.
+// Sequential is SequentialTerms with each column of x a term of its own.
+func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow, error) {
+	return SequentialTerms(x, y, nil, s)
+}
+
+// SequentialTerms is R's anova(lm) for the fit of y on the columns of x in
+// order, terms[j] the term of column j (R's assign: the columns of a
+// factor, a polynomial basis or an interaction form one term). The terms
+// must be numbered 0, 1, … in order of their columns, each term's columns
+// adjacent; nil makes each column a term of its own. A term's sum of
+// squares is the drop in the residual sum of squares when its columns are
+// added to the model with the terms before it (and the intercept, unless
+// s.NoIntercept), so the sums add up to the total sum of squares about the
+// mean (about zero without intercept) minus the RSS of the full model.
 //
 // As R's lm, the sums are the squared effects Qᵀ√W·y of an orthogonal
-// factorisation √W·X̃ = QR taken in column order: Gram–Schmidt with a
-// second orthogonalisation pass ("twice is enough", Giraud, Langou &
-// Rozložník 2005), O(n·p²) for all terms at once. A column whose part
-// orthogonal to those before it is below 1e-7 of its norm adds no rank
-// (R's tolerance in lm.fit) and is left out of the table, as R leaves out
-// aliased terms. The residual row is that of the full fit by linear.Solve
-// with s (nil for the defaults: QR; Ridge must be zero).
-func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow, error) {
+// factorisation √W·X̃ = QR taken in column order, a term's sum of squares
+// the sum of its columns' squared effects and its DF the number of its
+// columns that add rank: Gram–Schmidt with a second orthogonalisation pass
+// ("twice is enough", Giraud, Langou & Rozložník 2005), O(n·p²) for all
+// terms at once. A column whose part orthogonal to those before it is
+// below 1e-7 of its norm adds no rank (R's tolerance in lm.fit); a term
+// none of whose columns adds rank is left out of the table, as R leaves
+// out aliased terms. Mean Sq = SS/DF, F = Mean Sq/s² on (DF, n − p)
+// degrees of freedom. The residual row is that of the full fit by
+// linear.Solve with s (nil for the defaults: QR; Ridge must be zero).
+func SequentialTerms(x *mat.Dense, y []float64, terms []int, s *linear.Settings) ([]SequentialRow, error) {
 	var set linear.Settings
 	if s != nil {
 		set = *s
 	}
 	if set.Ridge != 0 {
 		return nil, ErrPenalized
+	}
+	n, d := x.Dims()
+	if terms != nil {
+		if len(terms) != d {
+			return nil, fmt.Errorf("stats: %d terms for %d columns", len(terms), d)
+		}
+		for j, t := range terms {
+			if j == 0 && t != 0 || j > 0 && t != terms[j-1] && t != terms[j-1]+1 {
+				return nil, fmt.Errorf("stats: column %d is of term %d: the terms must be numbered 0, 1, … in order of their columns", j, t)
+			}
+		}
 	}
 	full, err := linear.Solve(x, y, &set)
 	if err != nil {
@@ -115,7 +137,6 @@ func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow,
 	if full.DF == 0 {
 		return nil, fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", full.N, full.Rank)
 	}
-	n, d := x.Dims()
 	sw := make([]float64, n)
 	b := make([]float64, n)
 	for i := range sw {
@@ -153,17 +174,31 @@ func Sequential(x *mat.Dense, y []float64, s *linear.Settings) ([]SequentialRow,
 	scale := full.RSS / dfRes
 	var rows []SequentialRow
 	col := make([]float64, n)
-	for j := 0; j < d; j++ {
-		for i := range col {
-			col[i] = sw[i] * x.At(i, j)
+	termOf := func(j int) int {
+		if terms == nil {
+			return j
 		}
-		e, ok := add(col)
-		if !ok {
+		return terms[j]
+	}
+	for j := 0; j < d; {
+		term := termOf(j)
+		var ss float64
+		df := 0
+		for ; j < d && termOf(j) == term; j++ {
+			for i := range col {
+				col[i] = sw[i] * x.At(i, j)
+			}
+			if e, ok := add(col); ok {
+				ss += e * e
+				df++
+			}
+		}
+		if df == 0 {
 			continue
 		}
-		ss := e * e
-		f := ss / scale
-		rows = append(rows, SequentialRow{Term: j, DF: 1, SS: ss, MeanSq: ss, F: f, P: fSurvival(f, 1, dfRes)})
+		ms := ss / float64(df)
+		f := ms / scale
+		rows = append(rows, SequentialRow{Term: term, DF: df, SS: ss, MeanSq: ms, F: f, P: fSurvival(f, float64(df), dfRes)})
 	}
 	rows = append(rows, SequentialRow{Term: -1, DF: full.DF, SS: full.RSS, MeanSq: scale, F: math.NaN(), P: math.NaN()})
 	return rows, nil

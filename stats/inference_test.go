@@ -72,6 +72,7 @@ type inferenceDoc struct {
 		Sequential         seqTable `json:"sequential"`
 		SequentialWeighted seqTable `json:"sequential_weighted"`
 	} `json:"anova"`
+	AnovaTerms []termsCase `json:"anova_terms"`
 }
 
 type seqTable struct {
