@@ -63,6 +63,8 @@ type Options struct {
 // Design is a built design matrix.
 type Design struct {
 	Names       []string   // column names as R prints them: "Speciesversicolor", "poly(x,2)1"
+	Terms       []string   // the model's terms as R labels them: "Species", "poly(x, 2)", "a:b" (no offset, no intercept)
+	Assign      []int      // the term of each column: Terms[Assign[j]] (R's model.matrix assign less one, R's 0 being the intercept)
 	Statsmodels []string   // the same in patsy's form: "Species[T.versicolor]"
 	X           *mat.Dense // rows × len(Names), no intercept column
 	Y           []float64  // the response, nil with Options.NoResponse
@@ -101,7 +103,10 @@ func (e *CellError) Error() string {
 // in R. poly(x, k) is R's orthogonal basis: the polynomials of degree 1…k
 // orthonormal over the fitted rows and orthogonal to the constant, learned
 // by the recurrence of learnPoly and evaluated on new data from the stored
-// Poly coefficients, as R's predict.poly does. Rows with a missing value in a used column are dropped (NADrop) or
+// Poly coefficients, as R's predict.poly does. Terms and Assign group the
+// columns by term, as R's terms() and model.matrix's assign do (the rows of
+// anova(lm)): a factor's columns, a polynomial basis and an interaction are
+// one term each. Rows with a missing value in a used column are dropped (NADrop) or
 // an error (NAError). With opts.Encoding the levels and polynomial bases
 // are those of the training data, and a level not seen then is an error.
 func (f *Formula) Build(d *Data, opts *Options) (*Design, error) {
@@ -155,6 +160,7 @@ func (f *Formula) Build(d *Data, opts *Options) (*Design, error) {
 		have[t.key()] = true
 	}
 	var data [][]float64
+	rank := f.labelOrder(terms)
 	for _, t := range terms {
 		if off, err := b.offset(t); off != nil || err != nil {
 			if err != nil {
@@ -173,6 +179,10 @@ func (f *Formula) Build(d *Data, opts *Options) (*Design, error) {
 			return nil, err
 		}
 		data = append(data, cols...)
+		for range cols {
+			des.Assign = append(des.Assign, len(des.Terms))
+		}
+		des.Terms = append(des.Terms, label(t, rank))
 		des.Names = append(des.Names, names...)
 		des.Statsmodels = append(des.Statsmodels, sm...)
 	}

@@ -65,7 +65,8 @@ type Formula struct {
 	response  *node
 	respText  string
 	intercept bool
-	terms     []term // without the intercept, in order of first appearance
+	terms     []term   // without the intercept, in order of first appearance
+	vars      []string // the response's and every factor's text, "." included, in written order (R's variables)
 	dot       bool
 	columns   []string // explicit data columns, response first
 }
@@ -119,6 +120,9 @@ func Parse(src string) (*Formula, error) {
 		}
 	}
 	p.next() // ~
+	if f.response != nil {
+		p.see(f.respText)
+	}
 	if p.peek().kind == tEOF {
 		return nil, p.unexpected(p.peek(), "expected terms after \"~\"")
 	}
@@ -147,6 +151,7 @@ func Parse(src string) (*Formula, error) {
 			}
 		}
 	}
+	f.vars = p.vars
 	cols := f.response.vars(nil)
 	for _, t := range f.terms {
 		for _, fa := range t {
@@ -319,6 +324,7 @@ func (p *parser) atom() (*termSet, error) {
 		return nil, errAt(p.src, t.pos, fmt.Sprintf("a bare number (%s) is not a term; only 0 and 1 (the intercept) are, use I(%s) for a constant", t.text, t.text))
 	case p.isOp("."):
 		p.next()
+		p.see(".")
 		return &termSet{terms: []term{{{text: ".", dot: true}}}}, nil
 	case p.isOp("("):
 		p.next()
@@ -333,15 +339,24 @@ func (p *parser) atom() (*termSet, error) {
 	case t.kind == tName:
 		p.next()
 		if !p.isOp("(") {
+			p.see(t.text)
 			return &termSet{terms: []term{{{text: t.text, expr: &node{op: 'v', name: t.text}, cat: catAuto}}}}, nil
 		}
 		f, err := p.call(t)
 		if err != nil {
 			return nil, err
 		}
+		p.see(f.text)
 		return &termSet{terms: []term{{f}}}, nil
 	}
 	return nil, p.unexpected(t, "expected a term: a column name, I(...), log(...), exp(...), poly(...), 0, 1 or \"(\"")
+}
+
+// see records a factor's text in R's order of the formula's variables.
+func (p *parser) see(text string) {
+	if !slices.Contains(p.vars, text) {
+		p.vars = append(p.vars, text)
+	}
 }
 
 // call parses NAME( ... ) at term level; the name token is consumed.

@@ -142,6 +142,7 @@ type parser struct {
 	src  string
 	toks []token
 	p    int
+	vars []string // the text of each factor, in order of first appearance
 }
 
 func (p *parser) peek() token { return p.toks[p.p] }

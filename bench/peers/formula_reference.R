@@ -64,3 +64,34 @@ res <- lapply(cases, function(cs) {
   r
 })
 writeLines(to_json(list(r_version = R.version.string, cases = res)), file.path(out, "formulas.json"))
+
+# --- term labels and the columns' terms -----------------------------------
+# Writes formula/testdata/term_labels.json: for formulas on a small data
+# frame (stored in the file), R's term labels (attr(terms, "term.labels"),
+# the row names of anova(lm)), the term of each column of the model matrix
+# (its assign, less one: R's 0 is the intercept) and the column names.
+# The formulas exercise R's deparse of the labels (spaces around + - * and
+# =, none around / and ^, numbers to 15 digits, backquoted names, double
+# quotes) and the order of the factors of an interaction (that of the
+# formula's variables, not the written one).
+set.seed(1)
+small <- data.frame(y = round(rnorm(12, 10), 3), a = c(1:12) + round(runif(12), 2), b = round(rnorm(12, 5), 3),
+                    `my col` = round(runif(12), 3), g = factor(rep(c("u", "v", "w"), 4)), check.names = FALSE)
+label_formulas <- c(
+  "y ~ a + b + b:a + I(a * b) + I(-a^2) + log(abs(b)) + poly(a, 2) + poly(b, 2, raw = T) + `my col` + relevel(g, ref = 'v') + I(a/2 - 1e5) + I(1e-3*a) + I((a+b)*2) + exp(-a/10)",
+  "y ~ b:a + a",
+  "y ~ g * a - 1",
+  "y ~ a + g:b",
+  "y ~ a:g + .",
+  "y ~ factor(g):b + I(1e-4 * b) + I(123456 * a) + I(0.5 + a)"
+)
+labels <- lapply(label_formulas, function(f) {
+  tt <- terms(as.formula(f), data = small)
+  mm <- model.matrix(tt, small)
+  asg <- attr(mm, "assign")
+  list(formula = f, labels = I(attr(tt, "term.labels")), assign = I(asg[asg > 0] - 1L),
+       names = I(colnames(mm)[asg > 0]))
+})
+data_json <- setNames(lapply(small, function(v) I(if (is.factor(v)) as.character(v) else v)), names(small))
+writeLines(to_json(list(r_version = R.version.string, names = I(names(small)), data = data_json, cases = labels)),
+           "formula/testdata/term_labels.json")
