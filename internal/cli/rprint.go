@@ -110,8 +110,9 @@ func roundTo(xs []float64, d int) []float64 {
 }
 
 // formatPval is R's format.pval(pv, digits = 4, eps = 2⁻⁵²) as
-// printCoefmat uses it: values of order 1e-3 and above in one fixed
-// format, smaller ones in one scientific format, and those below eps as
+// printCoefmat uses it: values of order 1e-4 and above (R 4.2: expo ≥ −3,
+// or −4 when digits > 1) in one fixed format, smaller ones in one
+// scientific format, and those below eps as
 // "<" and eps to fewer digits (R's rule: at most as wide as the others).
 func formatPval(ps []float64) []string {
 	const eps, digits = 0x1p-52, 4
@@ -123,7 +124,7 @@ func formatPval(ps []float64) []string {
 		case math.IsNaN(p):
 		case p < eps:
 			zero = true
-		case p == 0 || math.Floor(math.Log10(p)) >= -3:
+		case math.Floor(math.Log10(p)) >= -4:
 			fix, fi = append(fix, p), append(fi, i)
 		default:
 			sci, si = append(sci, p), append(si, i)
