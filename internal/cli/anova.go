@@ -219,19 +219,14 @@ func printNested(w io.Writer, rows []stats.NestedRow, formulas []string) {
 }
 
 // printSequential prints the sequential table as R's print.anova prints
-// anova(lm).
-func printSequential(w io.Writer, rows []stats.SequentialRow, target string, features []string) {
+// anova(lm), names[k] the name of row k.
+func printSequential(w io.Writer, rows []stats.SequentialRow, target string, names []string) {
 	fmt.Fprintln(w, "Analysis of Variance Table")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Response: %s\n", target)
 	n := len(rows)
 	df, ss, ms, f, p := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	names := make([]string, n)
 	for k, r := range rows {
-		names[k] = "Residuals"
-		if r.Term >= 0 {
-			names[k] = features[r.Term]
-		}
 		df[k], ss[k], ms[k], f[k], p[k] = float64(r.DF), r.SS, r.MeanSq, r.F, r.P
 	}
 	t := rTable{

@@ -87,6 +87,13 @@ type inferenceOut struct {
 	seq []stats.SequentialRow // Anova, for printing
 }
 
+// modelTerms are the terms of a formula's design: the term of each column
+// (R's assign, counted from 0) and the terms' labels as R writes them.
+type modelTerms struct {
+	assign []int
+	labels []string
+}
+
 type residualTestsOut struct {
 	Omnibus        jsonFloat `json:"omnibus"`
 	OmnibusP       jsonFloat `json:"omnibus_p"`
@@ -105,6 +112,9 @@ type influentialOut struct {
 	Flags string `json:"flags"`
 }
 
+// sequentialOut is one row of the sequential ANOVA table: a term of the
+// formula (its label as R writes it, "Species", "poly(x, 3)", "a:b"; a
+// column on plain columns, a factor's dummies one term) or "Residuals".
 type sequentialOut struct {
 	Term   string    `json:"term"`
 	DF     int       `json:"df"`
@@ -122,7 +132,8 @@ const shrunkNote = "no standard errors, t, p or intervals for a ridge or L2-SP f
 
 // fitInference computes what --summary, --diagnostics, --anova and --ic
 // ask for beyond the coefficient table, and writes the diagnostics file.
-func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, y, w []float64, sum *stats.Summary, out *fitOutput) error {
+// The ANOVA table has one row per term of terms (nil: per column of x).
+func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, terms *modelTerms, x *mat.Dense, y, w []float64, sum *stats.Summary, out *fitOutput) error {
 	f := &o.Inference
 	if sum == nil {
 		switch o.Penalty.Name {
@@ -143,7 +154,12 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, 
 	ex := res.Exact
 	// The ANOVA table first: a failure there leaves no diagnostics file.
 	if f.Anova {
-		rows, err := stats.Sequential(x, y, &linear.Settings{Weights: w, NoIntercept: !ex.HasIntercept})
+		var assign []int
+		labels := fr.Features
+		if terms != nil {
+			assign, labels = terms.assign, terms.labels
+		}
+		rows, err := stats.SequentialTerms(x, y, assign, &linear.Settings{Weights: w, NoIntercept: !ex.HasIntercept})
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.File, err)
 		}
@@ -151,7 +167,7 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, x *mat.Dense, 
 		for _, r := range rows {
 			term := "Residuals"
 			if r.Term >= 0 {
-				term = fr.Features[r.Term]
+				term = labels[r.Term]
 			}
 			inf.Anova = append(inf.Anova, sequentialOut{Term: term, DF: r.DF, SumSq: jsonFloat(r.SS), MeanSq: jsonFloat(r.MeanSq), F: jsonFloat(r.F), P: jsonFloat(r.P)})
 		}
@@ -234,7 +250,7 @@ func writeDiagnostics(path string, d *stats.Influence, w []float64, features []s
 // printInference prints, after the summary, the residual tests, the
 // influential rows and the convention of AIC/BIC (with --summary) and the
 // ANOVA table (with --anova).
-func printInference(w io.Writer, o *fitOptions, out *fitOutput, target string, features []string) {
+func printInference(w io.Writer, o *fitOptions, out *fitOutput, target string) {
 	inf := out.inferenceOut
 	if inf == nil {
 		return
@@ -262,7 +278,11 @@ func printInference(w io.Writer, o *fitOptions, out *fitOutput, target string, f
 		if o.Summary {
 			fmt.Fprintln(w)
 		}
-		printSequential(w, inf.seq, target, features)
+		names := make([]string, len(inf.Anova))
+		for k, r := range inf.Anova {
+			names[k] = r.Term
+		}
+		printSequential(w, inf.seq, target, names)
 	}
 }
 

@@ -34,6 +34,7 @@ type fitRun struct {
 	res   *fit.Result
 	div   *optim.DivergenceError
 	sum   *stats.Summary
+	terms *modelTerms // the formula's terms of the columns of x, nil for one term per column
 }
 
 // runFit is `lsq fit`: flags → fit.Settings → fit.Matrix (or fit.Stream) →
@@ -141,6 +142,7 @@ func loadFitRun(o fitOptions, p *fitPlan, stdio IO) (*fitRun, error) {
 		r.out.Missing = missingReport(des, o.NA.Action)
 		if o.Degree <= 1 {
 			r.out.Statsmodels = des.Statsmodels
+			r.terms = &modelTerms{assign: des.Assign, labels: des.Terms}
 		}
 	}
 	if err := applyStart(&r.o, &r.s, fr, p.start); err != nil {
@@ -264,7 +266,7 @@ func (r *fitRun) write() error {
 			r.out.SummaryNote = serr.Error()
 		}
 	}
-	if err := fitInference(o, res, r.fr, r.x, r.y, r.s.Weights, r.sum, &r.out); err != nil {
+	if err := fitInference(o, res, r.fr, r.terms, r.x, r.y, r.s.Weights, r.sum, &r.out); err != nil {
 		return err
 	}
 	if r.trace != nil {
@@ -301,7 +303,7 @@ func (r *fitRun) write() error {
 			fmt.Fprintf(w, "no summary: %s\n", r.out.SummaryNote)
 		}
 	}
-	printInference(w, o, &r.out, r.fr.Target, r.fr.Features)
+	printInference(w, o, &r.out, r.fr.Target)
 	return nil
 }
 

@@ -48,6 +48,20 @@ type rInference struct {
 		PrintedNested     []string    `json:"printed_nested"`
 		PrintedSequential []string    `json:"printed_sequential"`
 	} `json:"anova"`
+	AnovaTerms []struct {
+		Data    string  `json:"data"`
+		Formula string  `json:"formula"`
+		Weights *string `json:"weights"`
+		Table   struct {
+			Terms []string   `json:"terms"`
+			DF    []int      `json:"df"`
+			SS    []float64  `json:"ss"`
+			MS    []float64  `json:"ms"`
+			F     []*float64 `json:"f"`
+			P     []*float64 `json:"p"`
+		} `json:"table"`
+		Printed []string `json:"printed"`
+	} `json:"anova_terms"`
 	NLS struct {
 		Conc    []float64 `json:"conc"`
 		Rate    []float64 `json:"rate"`
