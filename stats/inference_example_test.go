@@ -126,6 +126,41 @@ func ExampleSequential() {
 	// Residuals  5  10.715    2.143
 }
 
+func ExampleSequentialTerms() {
+	// mpg ~ wt + factor(cyl) on the first 12 rows of mtcars: the two
+	// dummies of cyl (6 and 8 against 4) are one term of 2 Df.
+	wt := []float64{2.62, 2.875, 2.32, 3.215, 3.44, 3.46, 3.57, 3.19, 3.15, 3.44, 3.44, 4.07}
+	cyl := []float64{6, 6, 4, 6, 8, 6, 8, 4, 4, 6, 6, 8}
+	mpg := []float64{21, 21, 22.8, 21.4, 18.7, 18.1, 14.3, 24.4, 22.8, 19.2, 17.8, 16.4}
+	x := mat.NewDense(12, 3, nil)
+	for i := range wt {
+		x.SetRow(i, []float64{wt[i], b2f(cyl[i] == 6), b2f(cyl[i] == 8)})
+	}
+	rows, _ := stats.SequentialTerms(x, mpg, []int{0, 1, 1}, nil)
+	names := []string{"wt", "factor(cyl)"}
+	// R: anova(lm(mpg ~ wt + factor(cyl), mtcars[1:12, ])) prints the same numbers.
+	fmt.Println("Term        Df  Sum Sq  Mean Sq  F value  Pr(>F)")
+	for _, r := range rows {
+		if r.Term < 0 {
+			fmt.Printf("%-11s %2d %7.3f %8.3f\n", "Residuals", r.DF, r.SS, r.MeanSq)
+			continue
+		}
+		fmt.Printf("%-11s %2d %7.3f %8.3f %8.3f %7.5f\n", names[r.Term], r.DF, r.SS, r.MeanSq, r.F, r.P)
+	}
+	// Output:
+	// Term        Df  Sum Sq  Mean Sq  F value  Pr(>F)
+	// wt           1  44.715   44.715   16.931 0.00337
+	// factor(cyl)  2  29.019   14.510    5.494 0.03151
+	// Residuals    8  21.128    2.641
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func ExampleSummary_InfoCriteria() {
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
 	y := []float64{2, 4, 5, 4, 5}

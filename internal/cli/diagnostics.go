@@ -32,7 +32,7 @@ type inferenceFlags struct {
 
 func (f *inferenceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Diagnostics, "diagnostics", "", "write per-row diagnostics (fitted, residual, hat, standardised and studentised residuals, Cook's distance, DFFITS, COVRATIO, DFBETAS) to this CSV file")
-	fs.BoolVar(&f.Anova, "anova", false, "print the sequential (type I) analysis-of-variance table, as R's anova(lm)")
+	fs.BoolVar(&f.Anova, "anova", false, "print the sequential (type I) analysis-of-variance table, one row per term of the model, as R's anova(lm)")
 	fs.StringVar(&f.IC, "ic", "statsmodels", "AIC/BIC convention: statsmodels (k = coefficients) or r (k = coefficients + σ², as R's AIC())")
 }
 
