@@ -101,25 +101,28 @@ func momentsProblem(m *Moments, st *settings) (*problem, error) {
 	return p, nil
 }
 
-// nonFinite returns an error for the first moment that is NaN or ±Inf.
+// nonFinite returns an error for the first moment that is NaN or ±Inf (in
+// the order YY, Gram, XTy, means), saying what to rescale.
 func (m *Moments) nonFinite() error {
-	bad := func(name string, vs ...float64) error {
+	bad := func(name, fix string, vs ...float64) error {
 		for k, v := range vs {
 			if !finite(v) {
-				return fmt.Errorf("enet: moment %s[%d] is %v: the data overflow float64 when squared; divide the large columns by a power of ten", name, k, v)
+				return fmt.Errorf("enet: moment %s[%d] is %v: %s", name, k, v, fix)
 			}
 		}
 		return nil
 	}
-	for _, e := range []error{bad("Gram", m.Gram...), bad("XTy", m.XTy...), bad("YY", m.YY)} {
+	for _, e := range []error{
+		bad("YY", "the target overflows float64 when squared; divide y by a power of ten and fit again", m.YY),
+		bad("Gram", "the weighted squares of X overflow float64; divide the large columns by a power of ten", m.Gram...),
+		bad("XTy", "the products of X and y overflow float64; divide the large columns by a power of ten", m.XTy...),
+	} {
 		if e != nil {
 			return e
 		}
 	}
 	if m.Intercept {
-		if err := bad("Mean", append(m.Mean, m.YMean)...); err != nil {
-			return err
-		}
+		return bad("Mean", "the means are not finite numbers", append(m.Mean, m.YMean)...)
 	}
 	return nil
 }
