@@ -106,6 +106,15 @@
 // cross-validation for ridge from one eigendecomposition of the Gram matrix,
 // as scikit-learn's RidgeCV does with its SVD.
 //
+// # Rows known by their moments
+//
+// Covariance updates read only the weighted means and covariances of the
+// rows: G = ZᵀVZ, ZᵀV yc and Σv yc². FitMoments and PathMoments take them
+// as a Moments (from a stream of files folded into a QR factor,
+// stream.QR.Moments, or sums gathered elsewhere) and build the same
+// problem Fit and Path build from the rows — the same standardisation,
+// grid and stopping rule; given the moments Fit forms, the same bits.
+//
 // # Agreement with other programs
 //
 // The tests compare with stored results of scikit-learn 1.2 (Lasso,

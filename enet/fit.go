@@ -109,7 +109,12 @@ func Fit(ctx context.Context, x *mat.Dense, y []float64, alpha, l1Ratio float64,
 	if err != nil {
 		return nil, err
 	}
-	sv := newSolver(p, &st)
+	return p.fit(ctx, &st, alpha, l1Ratio)
+}
+
+// fit is Fit on the problem p: one (α, ρ) from zero coefficients.
+func (p *problem) fit(ctx context.Context, st *settings, alpha, l1Ratio float64) (*Result, error) {
+	sv := newSolver(p, st)
 	if c, ok := sv.(*cd); ok {
 		c.setAll()
 	}
@@ -208,6 +213,12 @@ func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *Pa
 	if err != nil {
 		return nil, err
 	}
+	return p.pathOn(ctx, &st, l1Ratio, s)
+}
+
+// pathOn is Path on the problem p: the grid from α_max (or s.Alphas), then
+// the path.
+func (p *problem) pathOn(ctx context.Context, st *settings, l1Ratio float64, s *PathSettings) (*PathResult, error) {
 	amax := p.alphaMax(l1Ratio)
 	if err := p.checkAlphaMax(amax, s); err != nil {
 		return nil, err
@@ -217,7 +228,7 @@ func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *Pa
 	if s != nil {
 		rec = s.Recorder
 	}
-	return p.path(ctx, &st, l1Ratio, alphas, amax, rec)
+	return p.path(ctx, st, l1Ratio, alphas, amax, rec)
 }
 
 // checkAlphaMax returns an error when the default grid cannot be built

@@ -131,8 +131,16 @@ func momentError(x *mat.Dense, y []float64, st *settings, v []float64) error {
 func bareProblem(x *mat.Dense, st *settings) *problem {
 	n, d := x.Dims()
 	raw := x.RawMatrix()
+	p := emptyProblem(n, d, st)
+	p.x, p.stride = raw.Data, raw.Stride
+	return p
+}
+
+// emptyProblem is bareProblem without rows: the statistics of an n×d
+// problem, all zero, and no X (a problem built from moments alone).
+func emptyProblem(n, d int, st *settings) *problem {
 	return &problem{
-		x: raw.Data, stride: raw.Stride, n: n, d: d,
+		n: n, d: d,
 		m: make([]float64, d), s: make([]float64, d),
 		c: make([]float64, d), diag: make([]float64, d),
 		excluded:  make([]bool, d),

@@ -298,15 +298,16 @@ func (s *Settings) checkExact(pen penalty.Penalty, solver Solver) error {
 }
 
 // checkPenalized checks a solver run to a duality gap (cd, fista): its
-// penalties, rows in memory, and none of the optimiser's settings.
+// penalties, rows in memory for fista, and none of the optimiser's
+// settings.
 func (s *Settings) checkPenalized(pen penalty.Penalty, solver Solver, streamed bool) error {
 	switch pen.(type) {
 	case penalty.L1, penalty.ElasticNet, penalty.L2:
 	default:
 		return &PenaltyError{Solver: solver}
 	}
-	if streamed {
-		return &SettingsError{"Solver", solver.String() + " needs the rows in memory; a stream is fitted by qr or an optimiser"}
+	if streamed && solver != CD {
+		return &SettingsError{"Solver", solver.String() + " reads the rows at every iteration; a stream is fitted by cd (from the moments of its QR accumulator), qr or an optimiser"}
 	}
 	o := s.Optim
 	name := firstSet([]setField{{"Optim.LearningRate", o.LearningRate != 0}, {"Optim.Schedule", o.Schedule != nil},

@@ -39,29 +39,40 @@ func penalizedFit(ctx context.Context, x *mat.Dense, y []float64, s *Settings, p
 	if !ok {
 		return nil, &PenaltyError{Solver: res.Solver}
 	}
+	er, err := enet.Fit(ctx, x, y, alpha, rho, enetSettings(s, res.Solver))
+	if er == nil {
+		return nil, err
+	}
+	res.penalized(er, mse(x, y, s.Weights, er.Coef, er.Intercept), start)
+	return res, err
+}
+
+// enetSettings are package enet's settings for a cd or fista fit.
+func enetSettings(s *Settings, solver Solver) *enet.Settings {
 	es := &enet.Settings{Weights: s.Weights, Unstandardized: s.Raw, NoIntercept: s.NoIntercept, MaxIter: s.Optim.Epochs}
-	if res.Solver == FISTA {
+	if solver == FISTA {
 		es.Solver = enet.ProximalGradient
 	}
 	if t := s.GapTol; t > 0 && t < 1 {
 		es.Tol = t
 	}
-	er, err := enet.Fit(ctx, x, y, alpha, rho, es)
-	if er == nil {
-		return nil, err
-	}
+	return es
+}
+
+// penalized fills the result of a cd or fista fit from package enet's,
+// with the mean squared error mse of its coefficients.
+func (res *Result) penalized(er *enet.Result, mse float64, start time.Time) {
 	res.Coef, res.Intercept = er.Coef, er.Intercept
 	res.Status = er.Status
 	res.Iterations = er.Iterations
 	res.Objective = er.Objective
 	res.DualityGap = er.Gap
-	res.MSE = mse(x, y, s.Weights, er.Coef, er.Intercept)
+	res.MSE = mse
 	res.RMSE = math.Sqrt(res.MSE)
 	res.Reference = &lsq.Linear{Coef: er.Coef, Intercept: er.Intercept}
 	res.ReferenceSolver = res.Solver.String()
 	res.ExactObjective = er.Objective
 	res.FitTime = time.Since(start)
-	return res, err
 }
 
 // PenaltyError is a penalty the chosen solver cannot handle.

@@ -26,10 +26,15 @@ import (
 // partitions once per epoch through a shuffle buffer of ShuffleBuffer rows.
 // Each partition must be readable again for that.
 //
-// The solvers are qr and the iterative ones; the penalties none and L2.
-// Settings that need the rows in memory (Weights: a stream's rows carry
-// their weights; validation rows, Init, a fixed standardisation, PolyX) and
-// other solvers or penalties are a *SettingsError.
+// The cd solver (L1, elastic-net and L2 penalties) runs on the weighted
+// covariances the accumulator gives (stream.QR.Moments), the problem
+// Matrix's cd solves from the rows (enet.FitMoments).
+//
+// The solvers are qr, cd and the iterative ones; the penalties none and L2,
+// and L1 and elastic net for cd. Settings that need the rows in memory
+// (Weights: a stream's rows carry their weights; validation rows, Init, a
+// fixed standardisation, PolyX; fista, which reads the rows at every
+// iteration) and other solvers or penalties are a *SettingsError.
 func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -40,6 +45,9 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 	}
 	if err := s.check(solver, true); err != nil {
 		return nil, err
+	}
+	if solver == CD {
+		return streamCD(ctx, parts, s)
 	}
 	if solver == SVD || solver == Cholesky {
 		return nil, &SettingsError{"Solver", solver.String() + ": a stream is solved exactly by tall-skinny QR (qr) or by an iterative solver"}

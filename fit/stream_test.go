@@ -140,7 +140,7 @@ func TestStreamRefuses(t *testing.T) {
 	}{
 		{Settings{Weights: y}, "Weights"},
 		{Settings{Solver: SVD}, "Solver"},
-		{Settings{Solver: CD, Penalty: penalty.L1{Alpha: 1}}, "Solver"},
+		{Settings{Solver: FISTA, Penalty: penalty.L1{Alpha: 1}}, "Solver"},
 		{Settings{Penalty: penalty.L1{Alpha: 1}}, "Penalty"},
 		{Settings{Solver: GD, Penalty: penalty.L1{Alpha: 1}}, "Penalty"},
 		{Settings{Optim: optim.Settings{Epochs: 3}}, "Optim.Epochs"},

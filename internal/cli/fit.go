@@ -171,7 +171,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
 	f.StringVar(&opts.Resume, "resume", "", "continue an interrupted or checkpointed fit from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
-	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
+	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; the lasso and elastic net by --solver cd on the moments of that pass; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
 	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
 	f.IntVar(&opts.ShuffleBlock, "shuffle-block", 0, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw on rows in memory: visit the rows in blocks of this many consecutive rows, the blocks in a random order (0: a random permutation of the rows); faster on data larger than the caches, but neighbouring rows stay together (see optim.Settings.ShuffleBlock)")
 	f.IntVar(&opts.ShuffleBuffer, "shuffle-buffer", 65536, "--stream with a stochastic solver: rows held at a time, from which mini-batches are drawn at random")

@@ -125,7 +125,7 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 	if so.Data, targets, err = targetsAsColumns(o.Data); err != nil {
 		return err
 	}
-	fp, err := newFilePartitions(&so, files, stdio)
+	fp, err := newFilePartitions(so.Data, so.Quiet, files, stdio)
 	if err != nil {
 		return err
 	}

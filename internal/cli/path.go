@@ -117,12 +117,15 @@ func penaltyTitle(rho float64) string {
 }
 
 type pathOptions struct {
-	File string
-	Data dataFlags
-	NA   naFlags
-	Enet enetFlags
-	JSON bool
-	Plot string
+	File   string
+	Files  []string // several files (or patterns) are partitions of one data set
+	Stream bool
+	Memory string
+	Data   dataFlags
+	NA     naFlags
+	Enet   enetFlags
+	JSON   bool
+	Plot   string
 
 	changed func(string) bool
 }
@@ -143,13 +146,20 @@ is ρ = 1, ridge ρ = 0; for ridge no finite α zeroes the fit and α_max uses
 ρ = 0.001, glmnet's convention (so its default --eps is 1e-6).
 
 The table has one row per α: the number of non-zero coefficients, the
-objective and the coefficients on the original scale.`,
+objective and the coefficients on the original scale.
+
+Several files, or a pattern, are partitions of one data set and are streamed,
+as is a file larger than --memory: one pass folds them into a QR factor whose
+weighted moments are all coordinate descent needs (memory independent of the
+rows), and the path is the one fitted in memory, to rounding.`,
 		Example: `  lsq path data.csv --target y
   lsq path data.csv --penalty elasticnet --l1-ratio 0.5 --n-alphas 20 --json
-  lsq path data.csv --plot path.png`,
-		Args: cobra.ExactArgs(1),
+  lsq path data.csv --plot path.png
+  lsq path 'parts/*.csv' --stream`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
+			opts.Files = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
 			return runPath(cmd.Context(), opts, stdio)
 		},
@@ -160,6 +170,8 @@ objective and the coefficients on the original scale.`,
 	opts.Enet.register(f, false)
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVar(&opts.Plot, "plot", "", "draw the coefficients against α to this .png or .svg file")
+	f.BoolVar(&opts.Stream, "stream", false, "read the file(s) in one pass with memory independent of the rows (the path from the moments of their QR factor); implied by several files or a file larger than --memory")
+	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
 	return cmd
 }
 
@@ -179,6 +191,7 @@ type pathOutput struct {
 	Coef         [][]float64 `json:"coef"`
 	Intercept    []float64   `json:"intercept"`
 	Converged    bool        `json:"converged"`
+	Streamed     string      `json:"streamed,omitempty"` // how a streamed path read its data
 	Plot         string      `json:"plot,omitempty"`
 	Timings      timings     `json:"timings"` // load: reading the data; fit: the path
 }
@@ -188,8 +201,20 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	if err := plotOutputCheck(o.Plot, o.File); err != nil {
+	files, err := expandInputs(o.Files)
+	if err != nil {
 		return err
+	}
+	if err := plotOutputCheck(o.Plot, files...); err != nil {
+		return err
+	}
+	budget, err := parseBytes(o.Memory)
+	if err != nil {
+		return err
+	}
+	rho := ratios[0]
+	if o.Stream || needsStream(files, budget) {
+		return runStreamPath(ctx, o, files, name, rho, ps, stdio)
 	}
 	start := time.Now()
 	fr, _, _, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
@@ -200,21 +225,25 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 		return fmt.Errorf("%s: no data rows", o.File)
 	}
 	ps.Weights = fr.Weights
-	rho := ratios[0]
 	loaded := time.Now()
 	pr, err := enet.Path(ctx, fr.X, fr.Y, rho, &ps)
 	if err != nil {
 		return err
 	}
 	tm := timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()}
-	if err := checkAlphaMax(pr.AlphaMax, fr.Target); err != nil {
+	return writePath(o, stdio, pr, pathOutput{
+		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
+		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize, Timings: tm,
+	})
+}
+
+// writePath prints or writes the path pr (and its plot), with the heading
+// fields of out filled by the caller.
+func writePath(o pathOptions, stdio IO, pr *enet.PathResult, out pathOutput) error {
+	if err := checkAlphaMax(pr.AlphaMax, out.Target); err != nil {
 		return err
 	}
-	out := pathOutput{
-		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
-		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
-		AlphaMax: jsonFloat(pr.AlphaMax), Converged: true, Timings: tm,
-	}
+	out.AlphaMax, out.Converged = jsonFloat(pr.AlphaMax), true
 	var unconverged []float64
 	for _, pt := range pr.Points {
 		out.Alphas = append(out.Alphas, pt.Alpha)
@@ -228,7 +257,7 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 		}
 	}
 	if o.Plot != "" {
-		p, err := rpt.PathPlot(rpt.Path{Alphas: out.Alphas, Coef: out.Coef, Features: fr.Features})
+		p, err := rpt.PathPlot(rpt.Path{Alphas: out.Alphas, Coef: out.Coef, Features: out.Features})
 		if err != nil {
 			return fmt.Errorf("--plot: %w", err)
 		}
@@ -272,6 +301,9 @@ func printPath(w io.Writer, out *pathOutput) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if out.Streamed != "" {
+		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
+	}
 	if out.Plot != "" {
 		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
 	}

@@ -123,6 +123,8 @@ var errorCases = []struct {
 	// Fits that overflow float64: an error, never NaN or Inf printed or saved.
 	{"fit_loss_overflow_stream", []string{"fit", "$D/huge.csv", "--stream", "-o", "$D/out"}, ExitFailure, `huge\.csv: the training loss \(RMSE\) is (\+Inf|NaN)`},
 	{"fit_loss_overflow_cd", []string{"fit", "$D/huge.csv", "--solver", "cd", "--penalty", "l1", "--alpha", "0.1", "-o", "$D/out"}, ExitFailure, `enet: the target overflows float64 when squared: its weighted variance is 1\.41e\+200²`},
+	{"fit_loss_overflow_cd_stream", []string{"fit", "$D/huge.csv", "--stream", "--solver", "cd", "--penalty", "l1", "--alpha", "0.1", "-o", "$D/out"}, ExitFailure, `enet: moment YY\[0\] is (NaN|\+Inf): the target overflows float64 when squared; divide y by a power of ten`},
+	{"path_loss_overflow_stream", []string{"path", "$D/huge.csv", "--stream"}, ExitFailure, `enet: moment YY\[0\] is (NaN|\+Inf): the target overflows float64 when squared`},
 	{"fit_solution_overflow", []string{"fit", "$D/ovf.csv", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is NaN: the data overflow float64 in the solve; rescale the columns`},
 	{"fit_solution_overflow_cholesky", []string{"fit", "$D/ovf.csv", "--solver", "cholesky", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is -Inf`},
 	{"fit_solution_overflow_ridge", []string{"fit", "$D/ovf.csv", "--penalty", "l2", "--alpha", "1", "-o", "$D/out"}, ExitFailure, `ovf\.csv: the fitted intercept is NaN`},

@@ -91,16 +91,17 @@ func needsStream(files []string, budget int64) bool {
 }
 
 // runStreamFit fits the files as a stream (fit.Stream): one pass folds them
-// into a tall-skinny QR accumulator, which gives the exact fit, and the
-// iterative solvers continue from it (the stochastic ones reading the files
-// again each epoch through a shuffle buffer).
+// into a tall-skinny QR accumulator, which gives the exact fit and the
+// moments cd fits the lasso and the elastic net from, and the iterative
+// solvers continue from it (the stochastic ones reading the files again
+// each epoch through a shuffle buffer).
 func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string, stdio IO) error {
 	s := p.settings
 	iterative := !s.Solver.Exact() && !s.Solver.Penalized()
 	if err := checkStreamFlags(&o, s.Solver, files); err != nil {
 		return err
 	}
-	fp, err := newFilePartitions(&o, files, stdio)
+	fp, err := newFilePartitions(o.Data, o.Quiet, files, stdio)
 	if err != nil {
 		return err
 	}
@@ -132,14 +133,17 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if iterative {
 		return streamIterativeOutput(o, stdio, res, fitErr, trace, fp.target, files)
 	}
+	if s.Solver == fit.CD {
+		return streamCDOutput(&o, &s, stdio, res, fitErr, files, fp.target)
+	}
 	return streamExactOutput(&o, stdio, res, files, fp.target, time.Since(t0))
 }
 
 // checkStreamFlags refuses what a streamed fit cannot do, naming the flag.
 func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	iterative := !solver.Exact() && !solver.Penalized()
-	if solver != fit.QR && !iterative {
-		return usagef("--stream fits exactly (QR of the streamed rows) or by an iterative solver (gd, lbfgs, and sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw through a shuffle buffer); not --solver %s", solver)
+	if solver != fit.QR && solver != fit.CD && !iterative {
+		return usagef("--stream fits exactly (QR of the streamed rows), by coordinate descent on their moments (cd: --penalty l1, elasticnet or l2) or by an iterative solver (gd, lbfgs, and sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw through a shuffle buffer); not --solver %s", solver)
 	}
 	if iterative && slices.Contains(files, "-") {
 		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
@@ -147,8 +151,8 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.ValFrac > 0 || o.Patience > 0 || o.Init != "" || o.Resume != "" || o.Checkpoint != "" {
 		return usagef("--stream reads the rows as they come: no --val-frac, --patience, --init, --resume or --checkpoint")
 	}
-	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" {
-		return usagef("--stream solves least squares and ridge (--penalty l2); not --penalty %s", pen)
+	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" && !(solver == fit.CD && isL1(pen)) {
+		return usagef("--stream solves least squares and ridge (--penalty l2), and the lasso and elastic net with --solver cd; not --penalty %s with --solver %s", pen, solver)
 	}
 	if o.changed("shuffle-block") {
 		return usagef("--shuffle-block orders rows in memory; --stream draws its mini-batches through --shuffle-buffer")
@@ -174,8 +178,8 @@ type filePartitions struct {
 	bar    *progressbar.ProgressBar
 }
 
-func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions, error) {
-	opts, err := o.Data.options()
+func newFilePartitions(df dataFlags, quiet bool, files []string, stdio IO) (*filePartitions, error) {
+	opts, err := df.options()
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +197,7 @@ func newFilePartitions(o *fitOptions, files []string, stdio IO) (*filePartitions
 		start[k] = st
 	}
 	fp := &filePartitions{parts: make([]stream.Chunks, len(files)), names: make([][]string, len(files)), target: opts.Target}
-	if stdio.ErrTerminal && !o.Quiet && total > 0 {
+	if stdio.ErrTerminal && !quiet && total > 0 {
 		fp.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(stdio.Err), progressbar.OptionShowBytes(true),
 			progressbar.OptionSetPredictTime(true), progressbar.OptionSetDescription("streaming"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(200*time.Millisecond))
 	}

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/stream"
+)
+
+// runStreamPath is `lsq path --stream`: one pass folds the files into the
+// QR accumulator, whose weighted moments (stream.QR.Moments) are all
+// coordinate descent with covariance updates reads; enet.PathMoments then
+// computes the path enet.Path computes from the rows, printed the same way.
+func runStreamPath(ctx context.Context, o pathOptions, files []string, name string, rho float64, ps enet.PathSettings, stdio IO) error {
+	if o.changed("na") || o.changed("na-values") {
+		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	}
+	fp, err := newFilePartitions(o.Data, false, files, stdio)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	q, err := stream.FoldQR(ctx, fp.parts, &stream.Settings{NoIntercept: ps.NoIntercept})
+	fp.finish()
+	if err != nil {
+		return err
+	}
+	features, err := fp.features(files)
+	if err != nil {
+		return err
+	}
+	if q.N() == 0 {
+		return fmt.Errorf("%s: no data rows", strings.Join(files, ","))
+	}
+	loaded := time.Now()
+	m := q.Moments()
+	pr, err := enet.PathMoments(ctx, &m, rho, &ps)
+	if err != nil {
+		return err
+	}
+	return writePath(o, stdio, pr, pathOutput{
+		File: strings.Join(files, ","), Target: fp.target, Features: features, N: int(q.N()),
+		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
+		Streamed: streamedMoments(len(files), len(features)),
+		Timings:  timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()},
+	})
+}
