@@ -68,11 +68,15 @@ func neweyWest(dst *mat.SymDense, psi *mat.Dense, rows []int, res *linear.Result
 			return info, err
 		}
 		info.bandwidth = bw
-		// NaN (all estimating functions zero) gives lag 0; lags beyond
-		// the series add nothing, so ⌊b̂⌋ is capped at n.
+		// NaN (all estimating functions zero, where R stops) gives lag 0.
+		// A lag beyond the series keeps its kernel weights 1 − l/(L+1),
+		// the lags l ≥ n adding nothing (R: "only first n used").
+		if math.IsInf(bw, 0) || bw > math.MaxInt32 {
+			return info, fmt.Errorf("stats: the Newey–West bandwidth is %g (ŝ⁽⁰⁾ = 0): no automatic lag", bw)
+		}
 		info.lag = 0
 		if bw >= 1 {
-			info.lag = int(math.Min(math.Floor(bw), float64(n)))
+			info.lag = int(math.Floor(bw))
 		}
 	}
 	if !set.Prewhite {

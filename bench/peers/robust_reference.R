@@ -42,7 +42,8 @@
 #    the JSON), unweighted, weighted (sandwich's estfun for a weighted lm
 #    is w_i r_i x_i, its bwNeweyWest and VAR act on those rows) and, for
 #    the simulated series, without intercept (bwNeweyWest then weights
-#    every coefficient 1 instead of 0 for the intercept).
+#    every coefficient 1 instead of 0 for the intercept), and a short
+#    series (n = 12) whose automatic lag exceeds n.
 suppressPackageStartupMessages({
   library(sandwich)
   library(lmtest)
@@ -159,6 +160,13 @@ nw_cases <- function(prefix, fml, dat, xcols, ycol, intercept) {
 nw_cases("investment", RealInv ~ RealGNP + RealInt, inv, c("RealGNP", "RealInt"), "RealInv", TRUE)
 nw_cases("ar1", y ~ x1 + x2, sim, c("x1", "x2"), "y", TRUE)
 nw_cases("ar1_noint", y ~ x1 + x2 - 1, sim, c("x1", "x2"), "y", FALSE)
+# A short trending series whose automatic lag without prewhitening (21)
+# exceeds n = 12: NeweyWest keeps the kernel weights 1 - l/22 and uses the
+# first n of them (its warning says so).
+short <- data.frame(x1 = 1:12, x2 = cos(1:12),
+                    y = c(2.1, 3.9, 6.2, 7.8, 10.3, 11.9, 14.2, 15.8, 18.1, 20.3, 21.7, 24.4))
+short$w <- seq_len(12) %% 3 + 1
+suppressWarnings(nw_cases("short", y ~ x1 + x2, short, c("x1", "x2"), "y", TRUE))
 
 out <- paste0("{\"r_version\": \"", R.version.string, "\", \"sandwich\": \"",
               as.character(packageVersion("sandwich")), "\",\n\"cases\": [",
