@@ -47,14 +47,17 @@ type hacInfo struct {
 // without intercept (t = 2..n, so ê has n − 1 rows; var1). This is the
 // prewhitened estimator of Andrews & Monahan (1992), Econometrica 60(4),
 // as sandwich::vcovHAC(prewhite = 1) computes it: Ω(ê, L) is summed over
-// the n − 1 residuals, with no n/(n − 1) or n/(n − k) factor.
+// the n − 1 residuals, with no n/(n − 1) or n/(n − k) factor. The VAR is
+// fitted in the orthonormal coordinates qₜ of ψₜ = Mqₜ (whiten) and the
+// result mapped back, M(I − Â_q)⁻¹Ω(ê_q, L)(I − Â_q)⁻ᵀMᵀ.
 //
 // The lag L is set.Lags; zero means DefaultLags(n) and AutoLags ⌊b̂⌋, b̂
 // the bandwidth of the estimating functions x̃ᵢwᵢrᵢ (estfun) after the
 // same prewhitening. Since ψᵢ = (X̃ᵀWX̃)⁻¹x̃ᵢwᵢrᵢ is a fixed linear map of
 // them, and the least-squares VAR is equivariant under such maps (Â_ψ =
-// BÂB⁻¹, ê_ψ = Bê for ψ = Bg), prewhitening ψ gives the same covariance as
-// prewhitening x̃ᵢwᵢrᵢ and sandwiching; it keeps the accuracy of ψ.
+// BÂB⁻¹, ê_ψ = Bê for ψ = Bg, B injective, with B⁻¹ a left inverse),
+// prewhitening ψ, or q, gives the same covariance as prewhitening
+// x̃ᵢwᵢrᵢ and sandwiching; it keeps the accuracy of ψ.
 func neweyWest(dst *mat.SymDense, psi *mat.Dense, rows []int, res *linear.Result, x *mat.Dense, weights []float64, set *Settings) (hacInfo, error) {
 	info := hacInfo{lag: set.Lags, bandwidth: math.NaN(), prewhite: set.Prewhite}
 	n := len(rows)
@@ -88,27 +91,82 @@ func neweyWest(dst *mat.SymDense, psi *mat.Dense, rows []int, res *linear.Result
 	for t, i := range rows {
 		u.SetRow(t, psi.RawRowView(i))
 	}
-	a, e, err := var1(u)
+	q, m, err := whiten(u)
+	if err != nil || q == nil { // q nil: every ψ zero, and so the covariance
+		return info, err
+	}
+	a, e, err := var1(q)
 	if err != nil {
 		return info, err
 	}
-	omega := mat.NewSymDense(p, nil)
+	_, r := q.Dims()
+	omega := mat.NewSymDense(r, nil)
 	bartlett(omega, e, seq(n-1), info.lag)
-	// D = (I − Â)⁻¹, then dst = D Ω Dᵀ.
+	// D = (I − Â)⁻¹, then dst = M D Ω Dᵀ Mᵀ.
 	var ia, d mat.Dense
-	ia.Sub(eye(p), a)
+	ia.Sub(eye(r), a)
 	if err := d.Inverse(&ia); err != nil {
 		return info, fmt.Errorf("stats: prewhitening: I − A of the VAR(1) of the influence rows is singular (a unit root): %w", err)
 	}
-	var do, dod mat.Dense
-	do.Mul(&d, omega)
-	dod.Mul(&do, d.T())
+	var md, mdo, v mat.Dense
+	md.Mul(m, &d)
+	mdo.Mul(&md, omega)
+	v.Mul(&mdo, md.T())
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {
-			dst.SetSym(i, j, (dod.At(i, j)+dod.At(j, i))/2)
+			dst.SetSym(i, j, (v.At(i, j)+v.At(j, i))/2)
 		}
 	}
 	return info, nil
+}
+
+// whiten writes the rows of u (n×p) as uₜ = Mqₜ, q (n×r) with orthonormal
+// columns and M (p×r), r the numerical rank of u: from the SVD
+// uS⁻¹ = UΣVᵀ of u with unit-norm columns (S their norms), q = U and
+// M = SVΣ over the singular values above max(n, p)·ε of the largest. The
+// VAR(1) of prewhitening is fitted to q instead of u: by its equivariance
+// the covariance is the same, but the influence rows of an ill-conditioned
+// design are nearly collinear and the VAR in their coordinates has an
+// I − Â as ill-conditioned as X̃ᵀWX̃ (on Longley 10¹⁷, 8 digits left),
+// where in those of q it is as well conditioned as the autocorrelation.
+// It also leaves out the directions that the influence rows of a
+// rank-deficient fit do not span. q is nil when u is zero.
+func whiten(u *mat.Dense) (q, m *mat.Dense, err error) {
+	n, p := u.Dims()
+	s := make([]float64, p)
+	for j := range s {
+		s[j] = mat.Norm(u.ColView(j), 2)
+		if s[j] == 0 {
+			s[j] = 1
+		}
+	}
+	scaled := mat.NewDense(n, p, nil)
+	for i := 0; i < n; i++ {
+		src, dst := u.RawRowView(i), scaled.RawRowView(i)
+		for j, v := range src {
+			dst[j] = v / s[j]
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(scaled, mat.SVDThin) {
+		return nil, nil, errors.New("stats: prewhitening: the SVD of the influence rows failed")
+	}
+	sv := svd.Values(nil)
+	if sv[0] == 0 {
+		return nil, nil, nil
+	}
+	r := svd.Rank(float64(max(n, p)) * eps)
+	var uu, vv mat.Dense
+	svd.UTo(&uu)
+	svd.VTo(&vv)
+	q = mat.DenseCopyOf(uu.Slice(0, n, 0, r))
+	m = mat.NewDense(p, r, nil)
+	for i := 0; i < p; i++ {
+		for k := 0; k < r; k++ {
+			m.Set(i, k, s[i]*vv.At(i, k)*sv[k])
+		}
+	}
+	return q, m, nil
 }
 
 // bartlett sets dst to Σ_{|l|≤L} (1 − |l|/(L+1)) Σ_t uₜuₜ₋ₗᵀ over the rows
@@ -139,10 +197,9 @@ func bartlett(dst *mat.SymDense, a *mat.Dense, rows []int, L int) {
 // Âᵀ = U₀⁺U₁ (U₀ the rows 1..n−1, U₁ the rows 2..n) through the SVD of U₀
 // with unit-norm columns (as ar's rescaling, which leaves Â and ê
 // unchanged); singular values below max(n, k)·ε of the largest count as
-// zero, so collinear columns of u (the influence rows of a rank-deficient
-// fit, which span only its rank) get the minimum-norm Â, under which ê and
-// (I − Â)⁻¹ê are those of the VAR of independent coordinates. It returns an
-// error when the VAR has no residual degrees of freedom (n − 1 ≤ rank U₀).
+// zero, so should the lagged rows be collinear (the callers pass
+// independent columns) Â is the minimum-norm fit. It returns an error when
+// the VAR has no residual degrees of freedom (n − 1 ≤ rank U₀).
 func var1(u *mat.Dense) (a, e *mat.Dense, err error) {
 	n, k := u.Dims()
 	if n < 2 {
