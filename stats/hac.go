@@ -65,15 +65,17 @@ func neweyWest(dst *mat.SymDense, psi *mat.Dense, rows []int, res *linear.Result
 	case 0:
 		info.lag = DefaultLags(n)
 	case AutoLags:
-		g, v := estfun(res, x, weights, rows)
-		bw, err := bandwidth(g, v, set.Prewhite)
-		if err != nil {
-			return info, err
+		if g, v := estfun(res, x, weights, rows); g != nil {
+			bw, err := bandwidth(g, v, set.Prewhite)
+			if err != nil {
+				return info, err
+			}
+			info.bandwidth = bw
 		}
-		info.bandwidth = bw
 		// NaN (all estimating functions zero, where R stops) gives lag 0.
 		// A lag beyond the series keeps its kernel weights 1 − l/(L+1),
 		// the lags l ≥ n adding nothing (R: "only first n used").
+		bw := info.bandwidth
 		if math.IsInf(bw, 0) || bw > math.MaxInt32 {
 			return info, fmt.Errorf("stats: the Newey–West bandwidth is %g (ŝ⁽⁰⁾ = 0): no automatic lag", bw)
 		}
@@ -302,7 +304,8 @@ func bandwidth(g *mat.Dense, v []float64, prewhite bool) (float64, error) {
 // bwNeweyWest: 1 for every coefficient but 0 for the intercept; without an
 // intercept, 0 for a column of X equal to 1 in every observation (an
 // intercept by another name, which bwNeweyWest recognises by gᵢⱼ = wᵢrᵢ);
-// all 1 if that leaves none, and 1 for a single coefficient.
+// all 1 if that leaves none, and 1 for a single coefficient. g is nil when
+// no coefficient is estimated (every column aliased, no intercept).
 func estfun(res *linear.Result, x *mat.Dense, weights []float64, rows []int) (*mat.Dense, []float64) {
 	_, d := x.Dims()
 	aliased := make([]bool, d)
@@ -317,6 +320,9 @@ func estfun(res *linear.Result, x *mat.Dense, weights []float64, rows []int) (*m
 		if !aliased[j] {
 			cols = append(cols, j)
 		}
+	}
+	if len(cols) == 0 {
+		return nil, nil
 	}
 	g := mat.NewDense(len(rows), len(cols), nil)
 	v := make([]float64, len(cols))
