@@ -223,3 +223,39 @@ func TestHACSameBitsAnyGOMAXPROCS(t *testing.T) {
 		t.Errorf("bandwidth %v and %v, lags %d and %d, or the covariances differ with the number of cores", one.Bandwidth, many.Bandwidth, one.Lags, many.Lags)
 	}
 }
+
+// TestHACOnesColumn: without an intercept, a column of ones is the
+// intercept by another name, and bwNeweyWest gives it weight 0 as it does
+// the intercept; so fitting [1 x₁ x₂] through the origin gives the lag,
+// bandwidth and standard errors of the fit of [x₁ x₂] with an intercept.
+// Tolerance 1e-10 relative: the two fits (QR of the centred design, QR of
+// the raw one, both of condition number below 10 here) differ by rounding,
+// here the same bits (measured).
+func TestHACOnesColumn(t *testing.T) {
+	x, y := arSeries(160)
+	n, _ := x.Dims()
+	ones := mat.NewDense(n, 3, nil)
+	for i := 0; i < n; i++ {
+		ones.SetRow(i, []float64{1, x.At(i, 0), x.At(i, 1)})
+	}
+	res, err := linear.Solve(ones, y, &linear.Settings{NoIntercept: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range []Settings{{Cov: HAC, Lags: AutoLags, Prewhite: true}, {Cov: HAC, Lags: AutoLags}} {
+		want := summarizeHAC(t, x, y, set)
+		got, err := Summarize(res, ones, nil, &set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Lags != want.Lags || math.Abs(got.Bandwidth-want.Bandwidth) > 1e-10*want.Bandwidth {
+			t.Errorf("%+v: lag %d bandwidth %.15g, with an intercept %d, %.15g", set, got.Lags, got.Bandwidth, want.Lags, want.Bandwidth)
+		}
+		for j := range want.Terms {
+			if g, e := got.Terms[j].StdErr, want.Terms[j].StdErr; math.Abs(g-e) > 1e-10*e {
+				t.Errorf("%+v: se[%d] = %.15g, with an intercept %.15g", set, j, g, e)
+			}
+		}
+		t.Logf("%+v: lag %d bandwidth %.6g (%.2g relative difference)", set, got.Lags, got.Bandwidth, math.Abs(got.Bandwidth-want.Bandwidth)/want.Bandwidth)
+	}
+}
