@@ -56,7 +56,9 @@ func ExampleSummarize_robust() {
 // Cluster-robust (CR1) and Newey–West standard errors with Student's t on
 // the residual degrees of freedom, as R's
 // coeftest(fit, vcovCL(fit, cluster = ~g)) and
-// coeftest(fit, NeweyWest(fit, lag = 2, prewhite = FALSE)) print them.
+// coeftest(fit, NeweyWest(fit, lag = 2, prewhite = FALSE)) and
+// coeftest(fit, NeweyWest(fit)) print them (the last: se 0.034812370
+// 0.007386752, p 0.0066028 1.0305e-14; its lag, from the data, is 0).
 func ExampleSummarize_clusterHAC() {
 	x := mat.NewDense(10, 1, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
 	y := []float64{1.2, 1.9, 3.4, 3.8, 5.3, 5.9, 7.4, 7.7, 9.6, 9.8}
@@ -69,6 +71,8 @@ func ExampleSummarize_clusterHAC() {
 	for _, set := range []stats.Settings{
 		{Cov: stats.Cluster, Clusters: g, Dist: stats.StudentT},
 		{Cov: stats.HAC, Lags: 2, Dist: stats.StudentT},
+		// R's NeweyWest(fit) defaults: lag from the data, prewhitened.
+		{Cov: stats.HAC, Lags: stats.AutoLags, Prewhite: true, Dist: stats.StudentT},
 	} {
 		s, err := stats.Summarize(res, x, nil, &set)
 		if err != nil {
@@ -80,4 +84,5 @@ func ExampleSummarize_clusterHAC() {
 	// Output:
 	// cluster se 0.064283 0.013189  p 0.08428 1.061e-12
 	// HAC     se 0.075000 0.015669  p 0.1297 4.2e-12
+	// HAC     se 0.034812 0.007387  p 0.006603 1.03e-14
 }

@@ -8,19 +8,11 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// DefaultLags is the Newey–West truncation lag L used when Settings.Lags
-// is zero: ⌊4(n/100)^{2/9}⌋, the rule of thumb for the Bartlett kernel
-// that follows from Newey and West (1994), Review of Economic Studies
-// 61(4), with its constant 4. sandwich::NeweyWest instead chooses the lag
-// from the data (bwNeweyWest) and prewhitens by default; see HAC.
-func DefaultLags(n int) int {
-	return int(math.Floor(4 * math.Pow(float64(n)/100, 2.0/9)))
-}
-
 // sandwich writes the robust covariance of kind (HC0–HC3, Cluster or HAC)
 // into dst, divided by sc² (sc = 1, or linear.Result.SSScale when the sums
 // of squares overflow). It returns the number of clusters for Cluster and
-// the lag for HAC.
+// the lag, bandwidth and prewhitening for HAC, and an error when the
+// prewhitening of HAC fails (neweyWest).
 //
 // With ψᵢ and hᵢ the influence and leverage of row i (see influenceOf),
 // n the observations and k = p the coefficients:
@@ -30,16 +22,15 @@ func DefaultLags(n int) int {
 //	HC2      Σ ψᵢψᵢᵀ/(1 − hᵢ)
 //	HC3      Σ ψᵢψᵢᵀ/(1 − hᵢ)²
 //	Cluster  G/(G − 1) · (n − 1)/(n − k) · Σ_g s_g s_gᵀ,  s_g = Σ_{i∈g} ψᵢ
-//	HAC      Σ_{|l|≤L} (1 − |l|/(L+1)) Σ_i ψᵢψᵢ₋ₗᵀ
+//	HAC      Σ_{|l|≤L} (1 − |l|/(L+1)) Σ_i ψᵢψᵢ₋ₗᵀ, or its prewhitened form
 //
+
 // which are, in the usual notation, (X̃ᵀWX̃)⁻¹ M (X̃ᵀWX̃)⁻¹ with the meat
 // M of White (1980), MacKinnon & White (1985), Liang & Zeger (1986) with
 // Stata's small-sample factor (CR1), and Newey & West (1987).
-func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, set *Settings, sc float64) int {
+func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []float64, set *Settings, sc float64) (clusters int, hac hacInfo, err error) {
 	inf := influenceOf(res, x, weights, sc, set.Precision)
-	_, p := inf.psi.Dims()
 	psi := inf.psi
-	var extra int
 	switch set.Cov {
 	case HC0, HC1, HC2, HC3:
 		for _, i := range inf.rows {
@@ -64,34 +55,15 @@ func sandwich(dst *mat.SymDense, res *linear.Result, x *mat.Dense, weights []flo
 	case Cluster:
 		sums, ids := clusterSums(psi, inf.rows, set.Clusters)
 		g := len(ids)
-		extra = g
+		clusters = g
 		outer(dst, sums, ids)
 		k := float64(res.N - res.DF)
 		n := float64(res.N)
 		dst.ScaleSym(float64(g)/float64(g-1)*(n-1)/(n-k), dst)
 	case HAC:
-		L := set.Lags
-		if L == 0 {
-			L = DefaultLags(res.N)
-		}
-		extra = L
-		outer(dst, psi, inf.rows)
-		rows := inf.rows
-		for l := 1; l <= L && l < len(rows); l++ {
-			wl := 1 - float64(l)/float64(L+1)
-			for a := 0; a < p; a++ {
-				for b := a; b < p; b++ {
-					var s float64
-					for t := l; t < len(rows); t++ {
-						u, v := psi.RawRowView(rows[t]), psi.RawRowView(rows[t-l])
-						s += u[a]*v[b] + v[a]*u[b]
-					}
-					dst.SetSym(a, b, dst.At(a, b)+wl*s)
-				}
-			}
-		}
+		hac, err = neweyWest(dst, psi, inf.rows, res, x, weights, set)
 	}
-	return extra
+	return clusters, hac, err
 }
 
 // outer sets dst to Σ_{i∈rows} aᵢaᵢᵀ, aᵢ the rows of a.
@@ -142,8 +114,11 @@ func checkRobust(set *Settings, rows int) {
 	} else if set.Clusters != nil {
 		panic("stats: Clusters set for covariance " + set.Cov.String())
 	}
-	if set.Lags < 0 || (set.Lags != 0 && set.Cov != HAC) {
+	if (set.Lags < 0 && set.Lags != AutoLags) || (set.Lags != 0 && set.Cov != HAC) {
 		panic(fmt.Sprintf("stats: Lags %d with covariance %v", set.Lags, set.Cov))
+	}
+	if set.Prewhite && set.Cov != HAC {
+		panic("stats: Prewhite with covariance " + set.Cov.String())
 	}
 	if set.Precision < linear.Auto || set.Precision > linear.DoubleDouble || (set.Precision != linear.Auto && set.Cov == NonRobust) {
 		panic(fmt.Sprintf("stats: Precision %v with covariance %v", set.Precision, set.Cov))

@@ -22,7 +22,8 @@
 // (1980), Econometrica 48(4); MacKinnon & White (1985), J. Econometrics
 // 29(3); Long & Ervin (2000), The American Statistician 54(3); Liang &
 // Zeger (1986), Biometrika 73(1); Newey & West (1987), Econometrica 55(3);
-// Zeileis (2004, 2006), J. Statistical Software 11(10), 16(9) (R's sandwich).
+// Andrews & Monahan (1992), Econometrica 60(4); Newey & West (1994),
+// Review of Economic Studies 61(4); Zeileis (2004, 2006), J. Statistical Software 11(10), 16(9) (R's sandwich).
 package stats // import "github.com/lsqgo/lsq/stats"
 
 import (
@@ -59,12 +60,17 @@ const (
 	// HAC is the heteroskedasticity- and autocorrelation-consistent
 	// sandwich of Newey & West (1987): Bartlett kernel weights
 	// 1 − l/(L + 1) for lags l ≤ L (Settings.Lags, the rows in their
-	// order as the time order), no prewhitening and no small-sample
-	// factor. That is sandwich::NeweyWest(fit, lag = L, prewhite = FALSE)
-	// (adjust = FALSE is its default); NeweyWest's own defaults,
-	// prewhite = TRUE (VAR(1) prewhitening) and lag = NULL (the lag chosen
-	// by bwNeweyWest), are not implemented. statsmodels'
-	// cov_type="HAC" with use_correction=False is the same estimator.
+	// order as the time order), no small-sample factor, and optionally
+	// (Settings.Prewhite) the VAR(1) prewhitening of Andrews & Monahan
+	// (1992). The lag is given, DefaultLags(n) (Lags zero), or chosen from
+	// the data by the bandwidth of Newey & West (1994) (Lags AutoLags).
+	// With Lags L and Prewhite p this is sandwich::NeweyWest(fit, lag = L,
+	// prewhite = p) (adjust = FALSE is its default); NeweyWest(fit) with
+	// its defaults lag = NULL and prewhite = TRUE is Lags AutoLags,
+	// Prewhite true. statsmodels' cov_type="HAC" with
+	// use_correction=False is the estimator with a given lag and no
+	// prewhitening. The zero Settings (Lags 0, no prewhitening) keep
+	// DefaultLags' rule of thumb.
 	HAC
 )
 
@@ -107,10 +113,17 @@ type Settings struct {
 	// must be nil otherwise). Rows of weight 0 are left out, as elsewhere.
 	Clusters []int
 	// Lags is the Newey–West truncation lag L ≥ 0 for Cov HAC (zero
-	// otherwise). Zero means DefaultLags(n). The rows of positive weight,
-	// in their order, are the time series (a row of weight 0 is deleted,
-	// not a gap).
+	// otherwise). Zero means DefaultLags(n), AutoLags the lag chosen from
+	// the data (as sandwich::NeweyWest's lag = NULL). The rows of
+	// positive weight, in their order, are the time series (a row of
+	// weight 0 is deleted, not a gap).
 	Lags int
+	// Prewhite prewhitens the influence rows by a VAR(1) before the
+	// Newey–West sum and recolours the result (Andrews & Monahan 1992;
+	// sandwich::NeweyWest's prewhite = TRUE, its default), for Cov HAC
+	// only. With Lags AutoLags the lag is then chosen from the
+	// prewhitened series, as bwNeweyWest does.
+	Prewhite bool
 
 	// Precision is the working precision of the robust covariances (it
 	// must be linear.Auto, the zero value, for NonRobust): linear.Auto
@@ -186,6 +199,12 @@ type Summary struct {
 	// Clusters is the number of clusters (Type Cluster) and Lags the
 	// Newey–West lag used (Type HAC); zero otherwise.
 	Clusters, Lags int
+	// Prewhite reports VAR(1) prewhitening (Type HAC with
+	// Settings.Prewhite). Bandwidth is the Newey & West (1994) bandwidth
+	// b̂ from which the lag ⌊b̂⌋ was chosen (Settings.Lags AutoLags; NaN
+	// when every residual is zero) and zero otherwise.
+	Prewhite  bool
+	Bandwidth float64
 }
 
 // ErrPenalized is returned for a ridge fit, whose estimates are biased and
@@ -197,8 +216,10 @@ var ErrPenalized = errors.New("stats: no classical inference for a penalised (ri
 // linear.Settings). x may be nil unless s.Cov is one of the robust estimators,
 // which need the rows for the sandwich and the leverages. Summarize panics
 // if x or weights do not match res, or s is invalid; it returns
-// ErrPenalized for a ridge fit and an error when DF = 0 (no residual
-// degrees of freedom: nothing to estimate σ² from).
+// ErrPenalized for a ridge fit, an error when DF = 0 (no residual
+// degrees of freedom: nothing to estimate σ² from), and one when HAC's
+// prewhitening cannot be done (too few observations for the VAR(1), or
+// I − Â singular).
 func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings) (*Summary, error) {
 	var set Settings
 	if s != nil {
@@ -297,12 +318,18 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		if x == nil {
 			panic("stats: robust covariance needs X")
 		}
-		extra := sandwich(cov, res, x, weights, &set, sc)
+		clusters, hac, err := sandwich(cov, res, x, weights, &set, sc)
+		if err != nil {
+			return nil, err
+		}
 		switch set.Cov {
 		case Cluster:
-			sum.Clusters = extra
+			sum.Clusters = clusters
 		case HAC:
-			sum.Lags = extra
+			sum.Lags, sum.Prewhite = hac.lag, hac.prewhite
+			if set.Lags == AutoLags {
+				sum.Bandwidth = hac.bandwidth
+			}
 		}
 	}
 	if sc == 1 {

@@ -23,12 +23,27 @@
 #    G/(G-1) * (n-1)/(n-k) times the sum of the clusters' outer products
 #    (Stata's CR1); cr1_by_hand is that formula evaluated here, and
 #    cr1_matches_default records that vcovCL's default equals it.
-#  - NeweyWest's defaults are lag = NULL (bwNeweyWest chooses the
-#    bandwidth from the data), prewhite = TRUE (VAR(1) prewhitening) and
-#    adjust = FALSE (no n/(n-k) factor). lsq implements the Bartlett kernel
-#    with a given lag, no prewhitening, no adjustment: the cases call
-#    NeweyWest(fit, lag = L, prewhite = FALSE). The defaults' result is
-#    recorded too (nw_defaults_se), not compared.
+#  - NeweyWest's defaults are lag = NULL (the lag is floor(bwNeweyWest(fit,
+#    prewhite = prewhite)), the bandwidth of Newey & West 1994 for the
+#    Bartlett kernel), prewhite = TRUE (VAR(1) prewhitening of the
+#    estimating functions, Andrews & Monahan 1992) and adjust = FALSE (no
+#    n/(n-k) factor). The "hac" cases give the lag and no prewhitening:
+#    NeweyWest(fit, lag = L, prewhite = FALSE). The "nw" cases cover the
+#    rest: NeweyWest(fit) (both defaults), NeweyWest(fit, prewhite = FALSE)
+#    (automatic lag only) and NeweyWest(fit, lag = 3, prewhite = TRUE), each
+#    recording the lag used and, for the automatic lag, the bandwidth
+#    bwNeweyWest(fit, prewhite = ...). The script stops unless
+#    NeweyWest(fit, prewhite = pw) equals NeweyWest(fit, lag =
+#    floor(bandwidth), prewhite = pw) exactly (the lag is the floor of the
+#    bandwidth) and unless every bandwidth is at least 1e-6 from an
+#    integer (so that a last-digit difference cannot change the lag).
+#  - The "nw" cases use Investment and a simulated series with AR(1)
+#    regressor and AR(1) errors (n = 200, seed fixed here; its data are in
+#    the JSON), unweighted, weighted (sandwich's estfun for a weighted lm
+#    is w_i r_i x_i, its bwNeweyWest and VAR act on those rows) and, for
+#    the simulated series, without intercept (bwNeweyWest then weights
+#    every coefficient 1 instead of 0 for the intercept), and a short
+#    series (n = 12) whose automatic lag exceeds n.
 suppressPackageStartupMessages({
   library(sandwich)
   library(lmtest)
@@ -48,13 +63,14 @@ tests <- function(fit, v) {
   list(se = arr(ct[, 2]), t = arr(ct[, 3]), p_t = arr(ct[, 4]), p_z = arr(cz[, 4]))
 }
 
-case <- function(name, kind, fit, x, y, w, cluster, lag, v, extra = list()) {
+case <- function(name, kind, fit, x, y, w, cluster, lag, v, extra = list(), intercept = TRUE) {
   tt <- tests(fit, v)
   fields <- c(list(name = paste0('"', name, '"'), kind = paste0('"', kind, '"'),
                    x = mat_json(as.matrix(x)), y = arr(y),
                    weights = if (is.null(w)) "null" else arr(w),
                    cluster = if (is.null(cluster)) "null" else arr(cluster),
-                   lag = num(lag), df_resid = num(fit$df.residual)),
+                   lag = num(lag), df_resid = num(fit$df.residual),
+                   intercept = if (intercept) "true" else "false"),
               tt, extra)
   do.call(obj, fields)
 }
@@ -94,18 +110,63 @@ data("Investment", package = "sandwich")
 inv <- as.data.frame(Investment)
 inv <- inv[complete.cases(inv[, c("RealInv", "RealGNP", "RealInt")]), ]
 inv$w <- seq_len(nrow(inv)) %% 2 + 1
-fit0 <- lm(RealInv ~ RealGNP + RealInt, data = inv)
-nw_def <- NeweyWest(fit0)
 for (lag in 1:4) {
   for (weighted in c(FALSE, TRUE)) {
-    fit <- if (weighted) lm(RealInv ~ RealGNP + RealInt, data = inv, weights = w) else fit0
+    fit <- if (weighted) lm(RealInv ~ RealGNP + RealInt, data = inv, weights = w) else lm(RealInv ~ RealGNP + RealInt, data = inv)
     v <- NeweyWest(fit, lag = lag, prewhite = FALSE)
     cases[[length(cases) + 1]] <- case(
       paste0("investment_nw_lag", lag, if (weighted) "_weighted" else ""), "hac", fit,
-      inv[, c("RealGNP", "RealInt")], inv$RealInv, if (weighted) inv$w else NULL, NULL, lag, v,
-      list(nw_defaults_se = arr(sqrt(diag(nw_def))), nw_defaults_bandwidth = num(bwNeweyWest(fit0))))
+      inv[, c("RealGNP", "RealInt")], inv$RealInv, if (weighted) inv$w else NULL, NULL, lag, v)
   }
 }
+
+# Simulated series: x1 and the errors AR(1) (coefficients 0.8 and 0.7),
+# x2 white noise, y = 1 + 0.5 x1 - 0.3 x2 + e; weights 1, 2, 3 in turn.
+set.seed(20261203)
+nar <- 200
+ar1 <- function(phi, n) as.numeric(stats::filter(rnorm(n), phi, method = "recursive"))
+sim <- data.frame(x1 = ar1(0.8, nar), x2 = rnorm(nar), e = ar1(0.7, nar))
+sim$y <- 1 + 0.5 * sim$x1 - 0.3 * sim$x2 + sim$e
+sim$w <- seq_len(nar) %% 3 + 1
+
+# NeweyWest's defaults and their parts, automatic lag and prewhitening.
+nw_cases <- function(prefix, fml, dat, xcols, ycol, intercept) {
+  for (weighted in c(FALSE, TRUE)) {
+    fit <- if (weighted) lm(fml, data = dat, weights = w) else lm(fml, data = dat)
+    for (spec in list(list(name = "default", lag = NULL, pw = TRUE),
+                      list(name = "auto_noprewhite", lag = NULL, pw = FALSE),
+                      list(name = "lag3_prewhite", lag = 3, pw = TRUE))) {
+      v <- NeweyWest(fit, lag = spec$lag, prewhite = spec$pw)
+      bw <- NA
+      lag <- spec$lag
+      if (is.null(lag)) {
+        bw <- bwNeweyWest(fit, prewhite = spec$pw)
+        lag <- floor(bw)
+        if (!identical(v, NeweyWest(fit, lag = lag, prewhite = spec$pw)))
+          stop("NeweyWest's lag is not floor(bwNeweyWest) for ", prefix, " ", spec$name)
+        if (min(bw - lag, lag + 1 - bw) < 1e-6)
+          stop("bandwidth ", bw, " within 1e-6 of an integer for ", prefix, " ", spec$name)
+      }
+      cases[[length(cases) + 1]] <<- case(
+        paste0(prefix, "_", spec$name, if (weighted) "_weighted" else ""), "nw", fit,
+        dat[, xcols], dat[[ycol]], if (weighted) dat$w else NULL, NULL, lag, v,
+        list(prewhite = if (spec$pw) "true" else "false",
+             lag_auto = if (is.null(spec$lag)) "true" else "false",
+             bandwidth = num(bw)),
+        intercept = intercept)
+    }
+  }
+}
+nw_cases("investment", RealInv ~ RealGNP + RealInt, inv, c("RealGNP", "RealInt"), "RealInv", TRUE)
+nw_cases("ar1", y ~ x1 + x2, sim, c("x1", "x2"), "y", TRUE)
+nw_cases("ar1_noint", y ~ x1 + x2 - 1, sim, c("x1", "x2"), "y", FALSE)
+# A short trending series whose automatic lag without prewhitening (21)
+# exceeds n = 12: NeweyWest keeps the kernel weights 1 - l/22 and uses the
+# first n of them (its warning says so).
+short <- data.frame(x1 = 1:12, x2 = cos(1:12),
+                    y = c(2.1, 3.9, 6.2, 7.8, 10.3, 11.9, 14.2, 15.8, 18.1, 20.3, 21.7, 24.4))
+short$w <- seq_len(12) %% 3 + 1
+suppressWarnings(nw_cases("short", y ~ x1 + x2, short, c("x1", "x2"), "y", TRUE))
 
 out <- paste0("{\"r_version\": \"", R.version.string, "\", \"sandwich\": \"",
               as.character(packageVersion("sandwich")), "\",\n\"cases\": [",

@@ -162,7 +162,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
 	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
-	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L (Newey–West, Bartlett kernel, rows in time order)")
+	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L|auto,prewhite=true|false (Newey–West, Bartlett kernel, rows in time order; R's NeweyWest(fit) is hac:lags=auto,prewhite=true)")
 	f.StringVar(&opts.Cluster, "cluster", "", "cluster-robust (CR1) standard errors, clusters labelled by this column")
 	f.StringVar(&opts.DF, "df", "", "reference distribution of --summary's tests: t (residual df, as R's coeftest) or z; default t, z with --robust or --cluster (statsmodels)")
 	opts.Inference.register(f)

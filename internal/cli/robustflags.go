@@ -21,7 +21,7 @@ func (o *fitOptions) robustFlags() *robustFlags {
 // robustFlags are the options of the coefficient covariance of fit
 // --summary: --robust, --cluster and --df.
 type robustFlags struct {
-	Robust  string // HC0–HC3, hac or hac:lags=L
+	Robust  string // HC0–HC3, hac or hac:lags=L|auto,prewhite=true|false
 	Cluster string // column of cluster labels
 	DF      string // t or z; empty: t for classical errors, z for robust ones
 }
@@ -35,17 +35,14 @@ func (r *robustFlags) settings() (stats.Settings, error) {
 	case spec == "hac" || strings.HasPrefix(spec, "hac:"):
 		set.Cov = stats.HAC
 		if arg, ok := strings.CutPrefix(spec, "hac:"); ok {
-			v, found := strings.CutPrefix(arg, "lags=")
-			lags, err := strconv.Atoi(v)
-			if !found || err != nil || lags < 1 {
-				return set, usagef("--robust %q: want hac or hac:lags=L with L ≥ 1 (the Newey–West truncation lag)", r.Robust)
+			if err := hacSettings(&set, r.Robust, arg); err != nil {
+				return set, err
 			}
-			set.Lags = lags
 		}
 	default:
 		c, ok := covTypes[spec]
 		if !ok {
-			return set, usagef("--robust %q: want HC0, HC1, HC2, HC3, hac or hac:lags=L", r.Robust)
+			return set, usagef("--robust %q: want HC0, HC1, HC2, HC3, hac or hac:lags=L|auto,prewhite=true|false", r.Robust)
 		}
 		set.Cov = c
 	}
@@ -65,6 +62,31 @@ func (r *robustFlags) settings() (stats.Settings, error) {
 		return set, usagef("--df %q: want t (Student's t on the residual degrees of freedom, as R's coeftest) or z (normal)", r.DF)
 	}
 	return set, nil
+}
+
+// hacSettings parses the settings of --robust hac:lags=L|auto,
+// prewhite=true|false (either or both, in any order) into set: lags a
+// whole number ≥ 1 or auto (stats.AutoLags, the lag chosen from the data
+// as R's NeweyWest), prewhite the VAR(1) prewhitening.
+func hacSettings(set *stats.Settings, spec, args string) error {
+	a, err := parseSpecArgs("--robust", spec, "hac", args)
+	if err != nil {
+		return err
+	}
+	a.used["lags"] = true
+	if v, ok := a.kv["lags"]; ok {
+		lags, err := strconv.Atoi(v)
+		switch {
+		case v == "auto":
+			set.Lags = stats.AutoLags
+		case err != nil || lags < 1:
+			return usagef("--robust hac: lags=%q must be auto or a whole number ≥ 1 (the Newey–West truncation lag)", v)
+		default:
+			set.Lags = lags
+		}
+	}
+	set.Prewhite = a.boolean("prewhite")
+	return a.done()
 }
 
 // check refuses the flags where they cannot apply.
@@ -137,16 +159,62 @@ func (r *robustFlags) loadData(d dataFlags, path string, stdio IO) (*data.Frame,
 }
 
 // printCovType names the covariance of a robust summary.
-func printCovType(w io.Writer, sum *stats.Summary) {
+func printCovType(w io.Writer, sum *stats.Summary, o *summaryOut) {
 	switch sum.Type {
 	case stats.NonRobust:
 	case stats.Cluster:
 		fmt.Fprintf(w, "standard errors: cluster-robust (CR1: G/(G−1)·(n−1)/(n−k), %d clusters)\n", sum.Clusters)
 	case stats.HAC:
-		fmt.Fprintf(w, "standard errors: Newey–West HAC (Bartlett kernel, %d lags, no prewhitening)\n", sum.Lags)
+		fmt.Fprintf(w, "standard errors: Newey–West HAC (Bartlett kernel, %s)\n", hacText(sum, o.LagRule))
 	default:
 		fmt.Fprintf(w, "standard errors: heteroskedasticity-robust %s\n", sum.Type)
 	}
+}
+
+// Lag rules of --robust hac, as summaryOut.LagRule names them.
+const (
+	lagGiven = "given"         // hac:lags=L
+	lagRule  = "rule_of_thumb" // hac: stats.DefaultLags, ⌊4(n/100)^(2/9)⌋
+	lagAuto  = "automatic"     // hac:lags=auto: ⌊bandwidth⌋ of Newey & West 1994
+)
+
+// lagRuleOf names how set chooses the Newey–West lag.
+func lagRuleOf(set stats.Settings) string {
+	switch set.Lags {
+	case 0:
+		return lagRule
+	case stats.AutoLags:
+		return lagAuto
+	}
+	return lagGiven
+}
+
+// hacText says which Newey–West lag was used and how it was chosen, and
+// whether the sum was prewhitened; unless both follow R's NeweyWest(fit)
+// defaults, it says how to get them.
+func hacText(sum *stats.Summary, rule string) string {
+	plural := "s"
+	if sum.Lags == 1 {
+		plural = ""
+	}
+	var s string
+	switch rule {
+	case lagAuto:
+		s = fmt.Sprintf("%d lag%s from the data (⌊bandwidth %.4g⌋, Newey & West 1994)", sum.Lags, plural, sum.Bandwidth)
+	case lagRule:
+		s = fmt.Sprintf("%d lag%s by the rule ⌊4(n/100)^(2/9)⌋", sum.Lags, plural)
+	default:
+		s = fmt.Sprintf("%d lag%s", sum.Lags, plural)
+	}
+	if sum.Prewhite {
+		s += ", VAR(1) prewhitened"
+	} else {
+		s += ", no prewhitening"
+	}
+	if rule != lagAuto || !sum.Prewhite {
+		s += "; R's NeweyWest(fit) defaults are hac:lags=auto,prewhite=true"
+	}
+	return s
 }
 
 // distName is "t" or "z".

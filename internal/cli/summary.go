@@ -43,9 +43,16 @@ type summaryOut struct {
 	NObs       int    `json:"nobs"`
 	Covariance string `json:"covariance"`
 	Clusters   int    `json:"clusters,omitempty"` // --cluster: the number of clusters
-	Lags       int    `json:"lags,omitempty"`     // --robust hac: the Newey–West lag
-	Dist       string `json:"dist"`               // "t" or "z": the distribution of the tests
-	Diagnosis  string `json:"diagnosis"`
+	// --robust hac: the Newey–West lag used, how it was chosen ("given",
+	// "rule_of_thumb" ⌊4(n/100)^(2/9)⌋, or "automatic" ⌊bandwidth⌋ of
+	// Newey & West 1994 as R's NeweyWest), the bandwidth (automatic only)
+	// and whether the sum was VAR(1) prewhitened.
+	Lags      *int       `json:"lags,omitempty"`
+	LagRule   string     `json:"lag_rule,omitempty"`
+	Bandwidth *jsonFloat `json:"bandwidth,omitempty"`
+	Prewhite  *bool      `json:"prewhite,omitempty"`
+	Dist      string     `json:"dist"` // "t" or "z": the distribution of the tests
+	Diagnosis string     `json:"diagnosis"`
 	// NullReason names, per feature, why its stderr, t, p and interval are
 	// null: "aliased" for a linearly dependent feature (R prints NA).
 	NullReason map[string]string `json:"null_reason,omitempty"`
@@ -72,8 +79,16 @@ func summarize(res *fit.Result, x *mat.Dense, w []float64, set stats.Settings) (
 		ResidualSD: jsonFloat(sum.ResidualSD), R2: jsonFloat(sum.R2), AdjR2: jsonFloat(sum.AdjR2),
 		F: jsonFloat(sum.F), FP: jsonFloat(sum.FPValue), LogLik: jsonFloat(sum.LogLik), AIC: jsonFloat(sum.AIC), BIC: jsonFloat(sum.BIC),
 		DFResid: sum.DF, DFModel: sum.DFModel, NObs: sum.N, Covariance: sum.Type.String(),
-		Clusters: sum.Clusters, Lags: sum.Lags, Dist: distName(sum.Dist),
+		Clusters: sum.Clusters, Dist: distName(sum.Dist),
 		Diagnosis: diagnose(res.Exact.Cond, x, w),
+	}
+	if sum.Type == stats.HAC {
+		lags, pw := sum.Lags, sum.Prewhite
+		o.Lags, o.Prewhite, o.LagRule = &lags, &pw, lagRuleOf(set)
+		if set.Lags == stats.AutoLags {
+			bw := jsonFloat(sum.Bandwidth)
+			o.Bandwidth = &bw
+		}
 	}
 	for _, j := range res.Exact.Aliased {
 		if o.NullReason == nil {
@@ -152,7 +167,7 @@ func printSummary(w io.Writer, sum *stats.Summary, o *summaryOut, features []str
 	}
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", sum.ResidualSD, sum.DF, sum.R2, sum.AdjR2)
 	fmt.Fprintf(w, "F %.6g on %d and %d df, p = %.4g   log-likelihood %.6g   AIC %.6g   BIC %.6g   n %d\n", sum.F, sum.DFModel, sum.DF, sum.FPValue, sum.LogLik, sum.AIC, sum.BIC, sum.N)
-	printCovType(w, sum)
+	printCovType(w, sum, o)
 	fmt.Fprintf(w, "design: %s\n", o.Diagnosis)
 }
 
