@@ -1,0 +1,30 @@
+package kernel
+
+//go:noescape
+func sgdRowsAVX512(theta []float64, d int, x []float64, stride int, y []float64, rows []int, lr float64, ahead int, intercept bool) int
+
+// sgdRegMaxD is the largest d for which sgdRowsAVX512 holds θ in registers:
+// thirteen chunks of eight (Z16–Z28), which covers 800-byte rows (d = 100).
+// A step uses six other vector registers (Z0, Z1, Z4, Z5, Z6, X10) and reads
+// the row through memory operands, so the registers would hold up to 26
+// chunks (d ≤ 208); each chunk count has its own loop, and the bound keeps
+// the code to the sizes measured.
+const sgdRegMaxD = 104
+
+// sgdRowsReg takes the first steps of SGDRows(θ, rows, lr) with θ held in
+// registers (sgdRowsAVX512), where the CPU has AVX-512 and the steps are
+// SGDStep's plain case (no centre, scale or weights; 1 ≤ d ≤ sgdRegMaxD),
+// and returns how many it took: len(rows), or the n of a row whose loss is
+// not finite or whose index is out of range, for the caller to take on the
+// general path; 0 where it does not apply.
+func (k *LS) sgdRowsReg(theta []float64, rows []int, lr float64) int {
+	if !useAVX512 || k.center != nil || k.scale != nil || k.wt != nil ||
+		k.d < 1 || k.d > sgdRegMaxD || len(theta) != k.Dim() || len(rows) == 0 {
+		return 0
+	}
+	ahead := sgdAhead
+	if ahead <= 0 {
+		ahead = len(rows) // no row is that far ahead: no prefetch
+	}
+	return sgdRowsAVX512(theta, k.d, k.x, k.stride, k.y, rows, lr, ahead, k.intercept)
+}
