@@ -3,14 +3,6 @@ package kernel
 //go:noescape
 func sgdRowsAVX512(theta []float64, d int, x []float64, stride int, y []float64, rows []int, lr float64, ahead int, intercept bool) int
 
-// sgdRegMaxD is the largest d for which sgdRowsAVX512 holds θ in registers:
-// thirteen chunks of eight (Z16–Z28), which covers 800-byte rows (d = 100).
-// A step uses six other vector registers (Z0, Z1, Z4, Z5, Z6, X10) and reads
-// the row through memory operands, so the registers would hold up to 26
-// chunks (d ≤ 208); each chunk count has its own loop, and the bound keeps
-// the code to the sizes measured.
-const sgdRegMaxD = 104
-
 // sgdRowsReg takes the first steps of SGDRows(θ, rows, lr) with θ held in
 // registers (sgdRowsAVX512), where the CPU has AVX-512 and the steps are
 // SGDStep's plain case (no centre, scale or weights; 1 ≤ d ≤ sgdRegMaxD),
