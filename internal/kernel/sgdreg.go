@@ -7,3 +7,8 @@ package kernel
 // chunks (d ≤ 208); each chunk count has its own loop, and the bound keeps
 // the code to the sizes measured.
 const sgdRegMaxD = 104
+
+// sgdRegChunk is the number of steps of one call of the register kernel,
+// ≈ 1 ms at the random-access rate of 800-byte rows: the bound on how long
+// it keeps a garbage collection waiting. Tests set it lower.
+var sgdRegChunk = 4096

@@ -1,9 +1,10 @@
 #include "textflag.h"
 
-// func sgdRowsAVX512(theta []float64, d int, x []float64, stride int, y []float64, rows []int, lr float64, ahead int, intercept bool) int
+// func sgdRowsAVX512(theta []float64, d int, x []float64, stride int, y []float64, rows []int, from, to int, lr float64, ahead int, intercept bool) int
 //
-// SGDRows' loop for the plain case (no centre, scale or weights) for
-// 1 ≤ d ≤ sgdRegMaxD, with θ held in registers for the whole call: loaded
+// SGDRows' loop over steps from … to−1 of rows for the plain case (no
+// centre, scale or weights) for 1 ≤ d ≤ sgdRegMaxD, with θ held in
+// registers for the whole call: loaded
 // once at the start and stored once at the end (or at the early stop), where
 // SGDStep loads and stores all of θ at every step. Each step is SGDStep's
 // fast branch: the dot product in dotAVX512's order (one accumulator, chunk
@@ -14,9 +15,9 @@
 // prefetches as Prefetch does (rows[n+ahead]'s lines and target, unless that
 // row follows the one before it in storage; ahead ≥ 1).
 //
-// It returns the number of steps taken: len(rows), or the n of the first row
-// whose r² is not finite or whose index is not below len(y) (the caller
-// takes that step on the general path, which stops or panics as SGDStep).
+// It returns the step it stopped before: to, or the n of the first row whose
+// r² is not finite or whose index is not below len(y) (the caller takes that
+// step on the general path, which stops or panics as SGDStep).
 //
 // d is split into F = ⌊(d−1)/8⌋ full chunks of eight and a last chunk of
 // t = d − 8F elements (1 ≤ t ≤ 8) under the mask K1 (as rowsRegAVX512);
@@ -54,10 +55,10 @@ lines:                        \
 	PREFETCHT1 (DI);      \
 skip:
 
-// Step n's row: the stop at the end of rows, its index in AX (the stop when
+// Step n's row: the stop at step to, its index in AX (the stop when
 // it is not below len(y)), its address in SI, the dot product cleared.
 #define ROW(stop) \
-	CMPQ   CX, DX;              \
+	CMPQ   CX, to+120(FP);      \
 	JGE    stop;                \
 	MOVQ   (R11)(CX*8), AX;     \
 	CMPQ   AX, y_len+72(FP);    \
@@ -106,7 +107,7 @@ skip:
 	VSUBPD      Z5, T, K1, T
 
 
-TEXT ·sgdRowsAVX512(SB), NOSPLIT, $0-144
+TEXT ·sgdRowsAVX512(SB), NOSPLIT, $0-160
 	MOVQ         theta_base+0(FP), DI
 	MOVQ         d+24(FP), R13
 	MOVQ         x_base+32(FP), R9
@@ -115,12 +116,12 @@ TEXT ·sgdRowsAVX512(SB), NOSPLIT, $0-144
 	MOVQ         y_base+64(FP), R10
 	MOVQ         rows_base+88(FP), R11
 	MOVQ         rows_len+96(FP), DX
-	VBROADCASTSD lr+112(FP), Z6
-	MOVQ         ahead+120(FP), R12
+	VBROADCASTSD lr+128(FP), Z6
+	MOVQ         ahead+136(FP), R12
 
 	// K2 and X10: θ_d under one lane with an intercept, +0 under none.
 	VXORPD     X10, X10, X10
-	MOVBQZX    intercept+128(FP), BX
+	MOVBQZX    intercept+144(FP), BX
 	KMOVW      BX, K2
 	TESTQ      BX, BX
 	JEQ        kmask
@@ -140,7 +141,7 @@ kmask:
 	SHRQ  $3, BX
 	SHLQ  $3, R13
 	DECQ  R13
-	XORQ  CX, CX
+	MOVQ  from+112(FP), CX
 
 	// One loop for each F.
 	CMPQ BX, $0
@@ -717,8 +718,8 @@ s12:
 	VMOVUPD Z28, K1, 768(DI)
 
 fin:
-	MOVQ   CX, ret+136(FP)
-	CMPB   intercept+128(FP), $0
+	MOVQ   CX, ret+152(FP)
+	CMPB   intercept+144(FP), $0
 	JEQ    done
 	MOVQ   theta_base+0(FP), DI
 	MOVQ   d+24(FP), R13

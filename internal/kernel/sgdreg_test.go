@@ -11,7 +11,8 @@ import (
 // (on AVX-512 the plain case runs with θ in registers, sgdRowsReg), for d
 // at each chunk shape (1, 7, 8, 9, 16, 33, 64, 100, the register bound and
 // one past it), with and without intercept, at prefetch distances 0, 1 and 8,
-// from a start with negative zeros. The rows are a random sequence with
+// in one call of the register kernel and in calls of 7 and of 1 step, from
+// a start with negative zeros. The rows are a random sequence with
 // repeats and runs of consecutive rows (which the prefetch skips), including
 // rows of zeros with targets ±0. A row whose target is +Inf, NaN or large
 // enough that r² overflows (finite r) stands in the middle: SGDRows must stop
@@ -20,7 +21,7 @@ import (
 // itself (not left them to the general path).
 func TestSGDRowsMatchesSteps(t *testing.T) {
 	const n, m, lr = 40, 300, 0.01
-	defer func(a int) { sgdAhead = a }(sgdAhead)
+	defer func(a, c int) { sgdAhead, sgdRegChunk = a, c }(sgdAhead, sgdRegChunk)
 	for _, mode := range kernelModes(t) {
 		restore := mode.set()
 		for _, d := range []int{1, 7, 8, 9, 16, 33, 64, 100, sgdRegMaxD, sgdRegMaxD + 1} {
@@ -59,8 +60,8 @@ func TestSGDRowsMatchesSteps(t *testing.T) {
 				for _, intercept := range []bool{false, true} {
 					k := NewLS(x, n, d, d+3, yb, nil, intercept, nil, nil)
 					dim := k.Dim()
-					for _, ahead := range []int{0, 1, 8} {
-						sgdAhead = ahead
+					for _, c := range []struct{ ahead, chunk int }{{0, 4096}, {1, 4096}, {8, 4096}, {8, 7}, {8, 1}} {
+						sgdAhead, sgdRegChunk = c.ahead, c.chunk
 						th := make([]float64, dim+1) // one guard entry
 						for j := range th[:dim] {
 							th[j] = math.Copysign(0, -1)
@@ -79,11 +80,11 @@ func TestSGDRowsMatchesSteps(t *testing.T) {
 						}
 						got := k.SGDRows(th[:dim], rb, lr)
 						if got != want {
-							t.Fatalf("%s d=%d intercept %v ahead %d y=%v: SGDRows took %d steps, want %d", mode.name, d, intercept, ahead, bad, got, want)
+							t.Fatalf("%s d=%d intercept %v ahead %d chunk %d y=%v: SGDRows took %d steps, want %d", mode.name, d, intercept, c.ahead, c.chunk, bad, got, want)
 						}
 						for j := range th {
 							if math.Float64bits(th[j]) != math.Float64bits(ref[j]) {
-								t.Fatalf("%s d=%d intercept %v ahead %d y=%v: θ[%d] = %v, want %v", mode.name, d, intercept, ahead, bad, j, th[j], ref[j])
+								t.Fatalf("%s d=%d intercept %v ahead %d chunk %d y=%v: θ[%d] = %v, want %v", mode.name, d, intercept, c.ahead, c.chunk, bad, j, th[j], ref[j])
 							}
 						}
 						if hasAVX512() && mode.name == "avx512" && d <= sgdRegMaxD {
@@ -100,9 +101,11 @@ func TestSGDRowsMatchesSteps(t *testing.T) {
 	}
 }
 
-// TestSGDRowsIndexOutOfRange checks that a row index past the matrix panics
-// as SGDStep does, after the steps before it, on every kernel (the register
-// kernel hands such a row to the general path instead of reading it).
+// TestSGDRowsIndexOutOfRange checks that a row index outside the matrix
+// panics, with θ as the steps before it left it (the rows are fewer than the
+// prefetch distance, so no prefetch meets the index first), on every kernel:
+// the register kernel hands such a row to the general path instead of
+// reading it.
 func TestSGDRowsIndexOutOfRange(t *testing.T) {
 	x := []float64{1, 2, 3, 4, 5, 6}
 	y := []float64{1, 2, 3}
