@@ -9,10 +9,10 @@ import (
 // into perm, from src. For block ≤ 1 it is a uniformly random permutation:
 // the identity shuffled by Fisher–Yates (rand.New(src).Shuffle, drawn by
 // fisherYates). For block > 1 it is a blocked shuffle: the rows are cut into
-// ⌈n/block⌉ blocks of block consecutive rows (the last one shorter when block does not divide n), the
-// blocks are permuted by the same Fisher–Yates shuffle (one random draw a
-// block, not a row) and each block's rows follow one another in storage
-// order. Every row is visited once either way.
+// ⌈n/block⌉ blocks of block consecutive rows (the last one shorter when
+// block does not divide n), the blocks are permuted by the same Fisher–Yates
+// shuffle (one random draw a block, not a row) and each block's rows follow
+// one another in storage order. Every row is visited once either way.
 func shuffle(perm []int, src *rand.PCG, block int) {
 	n := len(perm)
 	if block <= 1 {

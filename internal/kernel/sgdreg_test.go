@@ -8,9 +8,9 @@ import (
 
 // TestSGDRowsMatchesSteps checks SGDRows against its definition, SGDStep
 // looped over the rows, bit for bit, with every kernel this CPU supports
-// (on AVX-512 the plain case runs with θ in registers, sgdRowsReg), for d
-// at each chunk shape (1, 7, 8, 9, 16, 33, 64, 100, the register bound and
-// one past it), with and without intercept, at prefetch distances 0, 1 and 8,
+// (on AVX-512 the plain case runs with θ in registers, sgdRowsReg), for
+// every d from 1 to one past the register bound (each chunk count has its
+// own loop, each tail its mask), with and without intercept, at prefetch distances 0, 1 and 8,
 // in one call of the register kernel and in calls of 7 and of 1 step, from
 // a start with negative zeros. The rows are a random sequence with
 // repeats and runs of consecutive rows (which the prefetch skips), including
@@ -24,7 +24,7 @@ func TestSGDRowsMatchesSteps(t *testing.T) {
 	defer func(a, c int) { sgdAhead, sgdRegChunk = a, c }(sgdAhead, sgdRegChunk)
 	for _, mode := range kernelModes(t) {
 		restore := mode.set()
-		for _, d := range []int{1, 7, 8, 9, 16, 33, 64, 100, sgdRegMaxD, sgdRegMaxD + 1} {
+		for d := 1; d <= sgdRegMaxD+1; d++ {
 			rng := rand.New(rand.NewPCG(uint64(d), 9))
 			x := make([]float64, n*(d+3)) // stride d+3: rows are not contiguous
 			for i := range x {
