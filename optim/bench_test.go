@@ -173,26 +173,3 @@ func BenchmarkShuffleBlock(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkPermutation is the permutation of an epoch over 10⁶ rows:
-// shuffle (fisherYates) against rand.Rand.Shuffle with a swap closure, which
-// draw the same order.
-func BenchmarkPermutation(b *testing.B) {
-	const n = 1_000_000
-	perm := make([]int, n)
-	b.Run("shuffle", func(b *testing.B) {
-		src := rand.NewPCG(1, pcgStream)
-		for b.Loop() {
-			shuffle(perm, src, 0)
-		}
-	})
-	b.Run("rand.Shuffle", func(b *testing.B) {
-		rng := rand.New(rand.NewPCG(1, pcgStream))
-		for b.Loop() {
-			for i := range perm {
-				perm[i] = i
-			}
-			rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		}
-	})
-}
