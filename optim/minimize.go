@@ -355,6 +355,7 @@ func newRun(p Problem, set *settings, o Optimizer) (*run, *rand.PCG) {
 		ps.setProx(set.Penalty, set.penalized)
 	}
 	pcg := rand.NewPCG(set.Seed, pcgStream)
+	m.pcg = pcg
 	m.rng = rand.New(pcg)
 	if set.stochastic && p.Batches == nil {
 		m.perm = make([]int, p.Samples)
@@ -718,7 +719,8 @@ type run struct {
 	dim           int
 	x, g, gb, tmp []float64
 	perm          []int
-	rng           *rand.Rand
+	pcg           *rand.PCG  // the generator of the orders and mini-batches
+	rng           *rand.Rand // rand.New(pcg)
 	step, evals   int
 	baseLR, lip   float64
 	lastF         float64
@@ -1028,7 +1030,7 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 		}
 		return m.sourceEpoch(lr)
 	default:
-		shuffle(m.perm, m.rng, m.s.ShuffleBlock)
+		shuffle(m.perm, m.pcg, m.s.ShuffleBlock)
 		if m.avg != nil && restartsAverage(epoch) {
 			m.avgN = 0
 		}

@@ -10,13 +10,14 @@ import (
 // TestShuffleBlocked checks the blocked shuffle against its definition: the
 // order visits every row once, as a sequence of whole blocks
 // [kB, min(kB+B, n)) each in storage order, every block once; B = n (or more)
-// is storage order; and B = 0 and 1 are the full Fisher–Yates permutation
-// of the identity, bit for bit, epoch after epoch (the generator left in the
-// same state).
+// is storage order; the blocks come in the order of rand.Rand.Shuffle of
+// the block numbers; and B = 0 and 1 are the full permutation of the
+// identity by rand.Rand.Shuffle, bit for bit, epoch after epoch (the
+// generator left in the same state).
 func TestShuffleBlocked(t *testing.T) {
-	for _, n := range []int{1, 2, 7, 64, 100, 1001} {
+	for _, n := range []int{1, 2, 7, 64, 100, 1001, 1 << 17} {
 		for _, b := range []int{0, 1, 2, 3, 8, 64, 1001, 5000} {
-			rng := rand.New(rand.NewPCG(9, pcgStream))
+			rng := rand.NewPCG(9, pcgStream)
 			ref := rand.New(rand.NewPCG(9, pcgStream))
 			perm := make([]int, n)
 			for epoch := range 3 {
@@ -33,6 +34,21 @@ func TestShuffleBlocked(t *testing.T) {
 					continue
 				}
 				checkBlocks(t, perm, n, b)
+				nb := (n + b - 1) / b
+				want := make([]int, nb)
+				for i := range want {
+					want[i] = i
+				}
+				ref.Shuffle(nb, func(i, j int) { want[i], want[j] = want[j], want[i] })
+				var got []int
+				for _, r := range perm {
+					if r%b == 0 {
+						got = append(got, r/b)
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("n=%d B=%d epoch %d: blocks in the order %v, want the shuffle of the blocks %v", n, b, epoch, got, want)
+				}
 				if b >= n && !slices.IsSorted(perm) {
 					t.Fatalf("n=%d B=%d: one block, order %v, want storage order", n, b, perm)
 				}
@@ -73,7 +89,7 @@ func checkBlocks(t *testing.T, perm []int, n, b int) {
 func TestShuffleBlockSeed(t *testing.T) {
 	draw := func(seed uint64) []int {
 		perm := make([]int, 1000)
-		shuffle(perm, rand.New(rand.NewPCG(seed, pcgStream)), 8)
+		shuffle(perm, rand.NewPCG(seed, pcgStream), 8)
 		return perm
 	}
 	if a, b := draw(4), draw(4); !slices.Equal(a, b) {

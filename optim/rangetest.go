@@ -105,7 +105,7 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 	o.Init(d)
 	stochastic := rs.BatchSize > 0 && p.BatchLossGrad != nil && rs.BatchSize < p.Samples
 	var perm []int
-	rng := rand.New(rand.NewPCG(rs.Seed, pcgStream))
+	pcg := rand.NewPCG(rs.Seed, pcgStream)
 	pos := 0
 	if stochastic {
 		perm = make([]int, p.Samples)
@@ -124,7 +124,7 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 		var loss float64
 		if stochastic {
 			if pos == 0 {
-				shuffle(perm, rng, rs.ShuffleBlock)
+				shuffle(perm, pcg, rs.ShuffleBlock)
 			}
 			end := min(pos+rs.BatchSize, len(perm))
 			loss = p.BatchLossGrad(g, x, perm[pos:end])

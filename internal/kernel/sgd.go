@@ -96,9 +96,12 @@ func sgdUpdateGo(theta []float64, wr, lr float64, x []float64) {
 // SGDRows takes SGDStep(θ, nil, i, lr) for each row i of rows in turn, and
 // stops before the first row whose loss is not finite (θ then holds the
 // result of the steps before it). It returns the number of steps taken.
-// Before each step it prefetches a row further on (Prefetch).
+// Before each step it prefetches a row further on (Prefetch). In the plain
+// case on AVX-512 the steps run with θ held in registers (sgdRowsReg), with
+// the same bits.
 func (k *LS) SGDRows(theta []float64, rows []int, lr float64) int {
-	for n, i := range rows {
+	for n := k.sgdRowsReg(theta, rows, lr); n < len(rows); n++ {
+		i := rows[n]
 		k.Prefetch(rows, n)
 		l := k.SGDStep(theta, nil, i, lr)
 		if math.IsNaN(l) || math.IsInf(l, 0) {
