@@ -34,6 +34,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/lsqgo/lsq/internal/kernel"
+
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/enet"
 	"github.com/lsqgo/lsq/linear"
@@ -480,7 +482,7 @@ func loadAvg() string {
 // j and 0 for odd j: the design of package enet's path benchmark. Blocks
 // of 4096 rows are drawn from PCG streams (seed, block), in parallel.
 func generate(n, d int, seed uint64) (*mat.Dense, []float64) {
-	x := make([]float64, n*d)
+	x := kernel.Floats(n * d) // huge pages, as numpy gives the peers' arrays
 	y := make([]float64, n)
 	const blk = 4096
 	nb := (n + blk - 1) / blk

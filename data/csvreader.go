@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // csvReader holds the state of one pass over a CSV stream.
@@ -339,7 +341,7 @@ func (c *csvReader) reserve(rows int) {
 			continue
 		}
 		capRows := max(need, len(s.data)/max(s.stride, 1)*5/4)
-		nd := make([]float64, capRows*s.stride)
+		nd := kernel.Floats(capRows * s.stride)
 		copy(nd, s.data[:c.rows*s.stride])
 		s.data = nd
 	}

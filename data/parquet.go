@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/lsqgo/lsq/internal/kernel"
+
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -33,7 +35,7 @@ func ReadParquet(r io.ReaderAt, size int64, name string, opts *Options) (fr *Fra
 	}
 	stores := make([]*store, len(lay.strides))
 	for k, s := range lay.strides {
-		stores[k] = &store{stride: s, data: make([]float64, n*s)}
+		stores[k] = &store{stride: s, data: kernel.Floats(n * s)}
 	}
 	for i, d := range lay.dest {
 		if d.store < 0 {
@@ -282,7 +284,7 @@ func ScanParquet(r io.ReaderAt, size int64, name string, opts *Options, chunkRow
 		}
 		for _, s := range stores {
 			if len(s.data) < m*s.stride {
-				s.data = make([]float64, m*s.stride)
+				s.data = kernel.Floats(m * s.stride)
 			}
 		}
 		for i, d := range lay.dest {

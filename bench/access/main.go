@@ -39,6 +39,8 @@ import (
 	"runtime"
 	"slices"
 	"time"
+
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 func main() {
@@ -57,7 +59,11 @@ func main() {
 	}
 	x := make([]float64, *n**d)
 	if *huge {
-		if err := adviseHuge(x); err != nil {
+		if runtime.GOOS != "linux" {
+			fmt.Fprintln(os.Stderr, "access: -huge needs Linux")
+			os.Exit(1)
+		}
+		if err := kernel.AdviseHuge(x); err != nil {
 			fmt.Fprintln(os.Stderr, "access:", err)
 			os.Exit(1)
 		}
