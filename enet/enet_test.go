@@ -370,7 +370,7 @@ func TestConstantColumn(t *testing.T) {
 	}
 }
 
-// TestGramKernel: the panels of momentPass (kernel.GramUpdate) give the
+// TestGramKernel: the packed panels of momentPass (kernel.GramUpdatePacked) give the
 // triple loop's augmented moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂,
 // y_i − m̂_y], for row counts that do and do not fill a panel, widths that
 // do and do not fill an 8-column tile, zero weights, and rows split into

