@@ -74,6 +74,12 @@ func momentTasks(sizes []int, n, d int) []momentTask {
 // (the caller retries with v if that overflows). Rows of zero
 // weight add nothing unless they hold a NaN or ±Inf, which makes a diagonal
 // entry non-finite (0·Inf is NaN).
+//
+// The tasks' partial sums are folded into their group's A in task order as
+// soon as every earlier task is done (momentFold), by whichever worker
+// completes the next one, and their buffers reused: the sums are those of
+// adding all partial sums in task order at the end, without holding them
+// all or a serial reduction after the pass.
 func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][]int) [][]float64 {
 	sizes := []int{n}
 	if groups != nil {
@@ -84,7 +90,7 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 	}
 	m := momentWidth(d)
 	tasks := momentTasks(sizes, n, d)
-	slots := make([][]float64, len(tasks))
+	f := &momentFold{tasks: tasks, done: make([][]float64, len(tasks)), out: make([][]float64, len(sizes))}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
@@ -100,21 +106,57 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 				if groups != nil {
 					idx = groups[tk.group]
 				}
-				slots[t] = make([]float64, m*m)
-				momentRows(slots[t], buf, x, stride, d, y, v, shift, idx, tk.lo, tk.hi)
+				acc := f.slot(m * m)
+				momentRows(acc, buf, x, stride, d, y, v, shift, idx, tk.lo, tk.hi)
+				f.finish(t, acc)
 			}
 		})
 	}
 	wg.Wait()
-	out := make([][]float64, len(sizes))
-	for t, tk := range tasks {
-		if out[tk.group] == nil {
-			out[tk.group] = slots[t]
+	return f.out
+}
+
+// momentFold adds the tasks' partial sums into their groups' moments in
+// task order: out[g] is the first of group g's sums, then each later one
+// added (addTo) in turn.
+type momentFold struct {
+	mu    sync.Mutex
+	tasks []momentTask
+	done  [][]float64 // finished tasks' sums not yet folded
+	next  int         // the first task not yet folded
+	out   [][]float64
+	free  [][]float64 // folded sums' buffers, for later tasks
+}
+
+// slot returns a zeroed buffer of size values for a task's sum.
+func (f *momentFold) slot(size int) []float64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if k := len(f.free); k > 0 {
+		b := f.free[k-1]
+		f.free = f.free[:k-1]
+		clear(b)
+		return b
+	}
+	return make([]float64, size)
+}
+
+// finish records task t's sum and folds every task from f.next on that is
+// done.
+func (f *momentFold) finish(t int, acc []float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.done[t] = acc
+	for ; f.next < len(f.tasks) && f.done[f.next] != nil; f.next++ {
+		a, g := f.done[f.next], f.tasks[f.next].group
+		f.done[f.next] = nil
+		if f.out[g] == nil {
+			f.out[g] = a
 			continue
 		}
-		addTo(out[tk.group], slots[t])
+		addTo(f.out[g], a)
+		f.free = append(f.free, a)
 	}
-	return out
 }
 
 // momentRows adds the augmented moments of rows lo..hi−1 (of idx, if not
