@@ -43,8 +43,11 @@ func GramUpdatePacked(c []float64, p []float64, m, rows int) {
 // panel of the given number of rows, GramUpdatePacked's layout.
 func PackRow(p []float64, rows, i int, row []float64) {
 	for j0 := 0; j0+8 <= len(row); j0 += 8 {
-		o := j0*rows + 8*i
-		copy(p[o:o+8], row[j0:j0+8])
+		// Element by element: copy, or an array assignment, calls
+		// memmove for each 64-byte strip.
+		d, s := p[j0*rows+8*i:][:8], row[j0:][:8]
+		d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
+		d[4], d[5], d[6], d[7] = s[4], s[5], s[6], s[7]
 	}
 }
 
