@@ -370,13 +370,17 @@ func TestConstantColumn(t *testing.T) {
 	}
 }
 
-// TestGramKernel: the packed panels of momentPass (kernel.GramUpdatePacked) give the
-// triple loop's augmented moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂,
-// y_i − m̂_y], for row counts that do and do not fill a panel, widths that
-// do and do not fill an 8-column tile, zero weights, and rows split into
+// TestGramKernel: the panels of momentPass (kernel.GramUpdate, and
+// GramUpdatePacked from packWidth on) give the triple loop's augmented
+// moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂, y_i − m̂_y], for row counts
+// that do and do not fill a panel, widths that do and do not fill an
+// 8-column tile, both panel layouts, zero weights, and rows split into
 // groups given by index lists.
 func TestGramKernel(t *testing.T) {
-	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}} {
+	if momentWidth(600) < packWidth {
+		t.Fatal("no case takes the packed panel")
+	}
+	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}, {130, 600}} {
 		n, d := sz[0], sz[1]
 		x, y, v := make([]float64, n*d), make([]float64, n), make([]float64, n)
 		for i := range x {
@@ -416,13 +420,15 @@ func TestGramKernel(t *testing.T) {
 		}{{whole, append(append([]int{}, odd...), even...)}, {split[0], odd}, {split[1], even}} {
 			for j := 0; j < d+2; j++ {
 				for k := j; k < d+2; k++ {
-					var s float64
+					var s, abs float64
 					for _, i := range c.rows {
 						s += v[i] * u(i, j) * u(i, k)
+						abs += math.Abs(v[i] * u(i, j) * u(i, k))
 					}
-					// Sums of at most 300 products of magnitude ≤ 2·(2/n):
-					// 1e-13 is far above their rounding error.
-					if math.Abs(s-c.a[j*m+k]) > 1e-13 {
+					// Both sums of the same len(rows) terms in different
+					// orders: each within len(rows)·ε·Σ|terms| of the exact
+					// value (plus ε·|term| for each rounded product).
+					if math.Abs(s-c.a[j*m+k]) > 2*float64(len(c.rows)+2)*0x1p-53*abs {
 						t.Fatalf("%v: A[%d,%d] = %v, want %v", sz, j, k, c.a[j*m+k], s)
 					}
 				}
