@@ -95,7 +95,7 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
 		wg.Go(func() {
-			buf := make([]float64, gramBlock*m)
+			buf := make([]float64, gramBlock*m) // padding columns of unpacked rows stay 0
 			for {
 				t := int(next.Add(1) - 1)
 				if t >= len(tasks) {
