@@ -370,13 +370,17 @@ func TestConstantColumn(t *testing.T) {
 	}
 }
 
-// TestGramKernel: the panels of momentPass (kernel.GramUpdate) give the
-// triple loop's augmented moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂,
-// y_i − m̂_y], for row counts that do and do not fill a panel, widths that
-// do and do not fill an 8-column tile, zero weights, and rows split into
+// TestGramKernel: the panels of momentPass (kernel.GramUpdate, and
+// GramUpdatePacked from packWidth on) give the triple loop's augmented
+// moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂, y_i − m̂_y], for row counts
+// that do and do not fill a panel, widths that do and do not fill an
+// 8-column tile, both panel layouts, zero weights, and rows split into
 // groups given by index lists.
 func TestGramKernel(t *testing.T) {
-	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}} {
+	if momentWidth(600) < packWidth {
+		t.Fatal("no case takes the packed panel")
+	}
+	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}, {130, 600}} {
 		n, d := sz[0], sz[1]
 		x, y, v := make([]float64, n*d), make([]float64, n), make([]float64, n)
 		for i := range x {
@@ -416,13 +420,15 @@ func TestGramKernel(t *testing.T) {
 		}{{whole, append(append([]int{}, odd...), even...)}, {split[0], odd}, {split[1], even}} {
 			for j := 0; j < d+2; j++ {
 				for k := j; k < d+2; k++ {
-					var s float64
+					var s, abs float64
 					for _, i := range c.rows {
 						s += v[i] * u(i, j) * u(i, k)
+						abs += math.Abs(v[i] * u(i, j) * u(i, k))
 					}
-					// Sums of at most 300 products of magnitude ≤ 2·(2/n):
-					// 1e-13 is far above their rounding error.
-					if math.Abs(s-c.a[j*m+k]) > 1e-13 {
+					// Both sums of the same len(rows) terms in different
+					// orders: each within len(rows)·ε·Σ|terms| of the exact
+					// value (plus ε·|term| for each rounded product).
+					if math.Abs(s-c.a[j*m+k]) > 2*float64(len(c.rows)+2)*0x1p-53*abs {
 						t.Fatalf("%v: A[%d,%d] = %v, want %v", sz, j, k, c.a[j*m+k], s)
 					}
 				}
@@ -432,9 +438,10 @@ func TestGramKernel(t *testing.T) {
 }
 
 // TestGOMAXPROCSInvariant: the moment pass runs its fixed row ranges
-// concurrently, and so does CV's held-out error; the results must be
-// bit-identical with one or two threads. 40000 rows make three ranges of
-// at least 16384 (gramChunk).
+// concurrently and folds their sums in order as they finish, and CV's
+// held-out error runs concurrently too; the results must be bit-identical
+// with one, two or three threads. 40000 rows make ten ranges of at least
+// 4096 (gramChunk).
 func TestGOMAXPROCSInvariant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("40000-row problem")
@@ -448,15 +455,18 @@ func TestGOMAXPROCSInvariant(t *testing.T) {
 		}
 		return p
 	}
-	a, b := run(1), run(2)
-	for k := range a.Points {
-		for j := range a.Points[k].Coef {
-			if a.Points[k].Coef[j] != b.Points[k].Coef[j] {
-				t.Fatalf("point %d coef %d: %v with 1 thread, %v with 2", k, j, a.Points[k].Coef[j], b.Points[k].Coef[j])
+	a := run(1)
+	for _, procs := range []int{2, 3} {
+		b := run(procs)
+		for k := range a.Points {
+			for j := range a.Points[k].Coef {
+				if a.Points[k].Coef[j] != b.Points[k].Coef[j] {
+					t.Fatalf("point %d coef %d: %v with 1 thread, %v with %d", k, j, a.Points[k].Coef[j], b.Points[k].Coef[j], procs)
+				}
 			}
 		}
 	}
-	// CV: two folds of 20000 rows make two moment ranges each and five
+	// CV: two folds of 20000 rows make five moment ranges each and five
 	// held-out blocks of heldOutBlock rows.
 	cv := func(procs int) *CVResult {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

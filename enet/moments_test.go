@@ -161,3 +161,54 @@ func TestFoldMomentsMatchTwoPass(t *testing.T) {
 		samePaths(t, "full", fs.full, twoPassGram(t, x, y, &st), &st, 1, 1e-11)
 	}
 }
+
+// TestMomentFoldOrder: however the tasks finish, momentFold's groups are
+// the partial sums added in task order (first sum, then each later one in
+// turn), to the bit, and reused buffers come zeroed (in task order every
+// sum after the second lands in a folded task's buffer). Entries of
+// magnitudes 2⁰ to 2¹²⁰ with alternating signs make another order of the
+// additions round differently (checked: the reverse order differs).
+func TestMomentFoldOrder(t *testing.T) {
+	tasks := []momentTask{{0, 0, 1}, {0, 1, 2}, {0, 2, 3}, {1, 0, 1}, {1, 1, 2}, {0, 3, 4}}
+	const size = 4
+	sum := func(k, e int) float64 { return math.Ldexp(1+float64(k)/7, e*(k%3)) }
+	part := func(k int) []float64 {
+		a := make([]float64, size)
+		for e := range a {
+			a[e] = sum(k, 20*e) * float64(1-2*(k%2))
+		}
+		return a
+	}
+	want := make([][]float64, 2)
+	for k, tk := range tasks {
+		if want[tk.group] == nil {
+			want[tk.group] = part(k)
+			continue
+		}
+		addTo(want[tk.group], part(k))
+	}
+	rev := append([]float64(nil), part(5)...)
+	for _, k := range []int{2, 1, 0} {
+		addTo(rev, part(k))
+	}
+	if rev[1] == want[0][1] && rev[2] == want[0][2] && rev[3] == want[0][3] {
+		t.Fatal("the test values do not tell summation orders apart")
+	}
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5}, {5, 4, 3, 2, 1, 0}, {2, 0, 5, 1, 4, 3}} {
+		f := &momentFold{tasks: tasks, done: make([][]float64, len(tasks)), out: make([][]float64, 2)}
+		for _, k := range order {
+			acc := f.slot(size)
+			for e, v := range part(k) {
+				acc[e] += v // the buffer must come zeroed, reused or not
+			}
+			f.finish(k, acc)
+		}
+		for g := range want {
+			for e := range want[g] {
+				if f.out[g][e] != want[g][e] {
+					t.Fatalf("order %v: group %d entry %d = %v, want %v", order, g, e, f.out[g][e], want[g][e])
+				}
+			}
+		}
+	}
+}

@@ -301,15 +301,19 @@ func (p *problem) standardise(st *settings) {
 
 // gramBlock is the number of rows shifted at a time in momentRows: a
 // panel of at most 128 rows of d+2 values (rounded up to a multiple of 8)
-// that stays in L2 while kernel.GramUpdate reads it once per 8×8 tile.
+// that stays in L2 while kernel.GramUpdatePacked reads it once per 8×8
+// tile.
 const gramBlock = 128
 
 // gramChunk is the least number of rows per partial sum of the moments;
 // a group of rows has at most gramParts of them. Both are fixed, so the
 // summation order, and the result to the last bit, depend on the sizes
-// only and not on GOMAXPROCS.
+// only and not on GOMAXPROCS. The chunk is small enough that a group of
+// 10⁵ rows makes all 16 parts: the cores share the parts as they come, and
+// 7 parts of 16384 rows left one of two cores idle for a seventh of the
+// pass.
 const (
-	gramChunk = 16384
+	gramChunk = 4096
 	gramParts = 16
 )
 

@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -131,25 +132,42 @@ func BenchmarkRows(b *testing.B) {
 const gramPanelRows = 128
 
 // BenchmarkGramUpdate measures the Gram kernel on one panel: PᵀP for a
-// gramPanelRows×m panel, m = gramWidth(d), reporting GFLOP/s counted as
-// 2 flops per multiply-add of the upper triangle (m(m+1)/2 entries).
+// gramPanelRows×m panel, m = gramWidth(d), stored by rows (GramUpdate) and
+// packed (GramUpdatePacked), reporting GFLOP/s counted as 2 flops per
+// multiply-add of the upper triangle (m(m+1)/2 entries), per second of wall
+// time and per second of the thread's CPU time (steadier on a shared
+// machine). BenchmarkFMAPeak gives the core's peak to compare with.
 func BenchmarkGramUpdate(b *testing.B) {
-	for _, d := range []int{20, 100, 400} {
+	for _, d := range []int{20, 100, 400, 1000} {
 		m := gramWidth(d)
 		rng := rand.New(rand.NewPCG(1, 2))
 		p := make([]float64, gramPanelRows*m)
 		for i := range p {
 			p[i] = rng.NormFloat64()
 		}
+		packed := make([]float64, len(p))
+		for i := 0; i < gramPanelRows; i++ {
+			PackRow(packed, gramPanelRows, i, p[i*m:(i+1)*m])
+		}
 		c := make([]float64, m*m)
-		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				GramUpdate(c, p, m, gramPanelRows)
-			}
-			flops := float64(m*(m+1)/2) * 2 * gramPanelRows * float64(b.N)
-			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
+		for _, k := range []struct {
+			name   string
+			update func(c, p []float64, m, rows int)
+			panel  []float64
+		}{{"rows", GramUpdate, p}, {"packed", GramUpdatePacked, packed}} {
+			b.Run(fmt.Sprintf("d=%d/%s", d, k.name), func(b *testing.B) {
+				b.ReportAllocs()
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				c0 := threadCPU()
+				for b.Loop() {
+					k.update(c, k.panel, m, gramPanelRows)
+				}
+				flops := float64(m*(m+1)/2) * 2 * gramPanelRows * float64(b.N)
+				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				b.ReportMetric(flops/(threadCPU()-c0).Seconds()/1e9, "cpu-GFLOP/s")
+			})
+		}
 	}
 }
 

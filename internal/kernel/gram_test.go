@@ -49,6 +49,41 @@ func TestGramUpdateMatchesFMA(t *testing.T) {
 	}
 }
 
+// TestGramUpdatePackedSameBits checks that the packed panel gives
+// GramUpdate's bits: PackRow's copy of the same rows, then
+// GramUpdatePacked, on top of the same C (upper triangle compared; the
+// full-width panels included, and panels of fewer rows than a block).
+func TestGramUpdatePackedSameBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for _, d := range []int{1, 7, 30, 126} {
+		for _, rows := range []int{1, 37, 128} {
+			m := gramWidth(d)
+			p := make([]float64, rows*m)
+			for i := range p {
+				p[i] = rng.NormFloat64()
+			}
+			packed := make([]float64, rows*m)
+			for i := 0; i < rows; i++ {
+				PackRow(packed, rows, i, p[i*m:(i+1)*m])
+			}
+			c := make([]float64, m*m)
+			for i := range c {
+				c[i] = rng.NormFloat64()
+			}
+			want := append([]float64(nil), c...)
+			GramUpdate(want, p, m, rows)
+			GramUpdatePacked(c, packed, m, rows)
+			for j := 0; j < m; j++ {
+				for k := j; k < m; k++ {
+					if c[j*m+k] != want[j*m+k] {
+						t.Fatalf("d=%d rows=%d: C[%d][%d] = %v, GramUpdate %v", d, rows, j, k, c[j*m+k], want[j*m+k])
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestGramKernelsAgree runs the Gram update with each kernel this CPU
 // supports (AVX-512, AVX2/FMA, Go) and requires identical bits: all
 // accumulate every entry with fused multiply-adds in row order.
