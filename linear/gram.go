@@ -197,13 +197,6 @@ func (f *gramFit) wts(lo, hi int) []float64 {
 	return f.w[lo:hi]
 }
 
-func (f *gramFit) wt(i int) float64 {
-	if f.w == nil {
-		return 1
-	}
-	return f.w[i]
-}
-
 // provisionalMeans returns m̂ (x then y; zero without intercept), the
 // shift of the Gram pass: kernel.SampleMeans of gramSample rows.
 func (f *gramFit) provisionalMeans() []float64 {
@@ -217,7 +210,7 @@ func (f *gramFit) provisionalMeans() []float64 {
 // Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…], each block's panels
 // accumulated in row order and the blocks added in block order.
 func (f *gramFit) gram(mh []float64) []float64 {
-	d, xs, stride, y, w, rb := f.d, f.xs, f.stride, f.y, f.w, f.rb
+	d, xs, stride, y, rb := f.d, f.xs, f.stride, f.y, f.rb
 	m := gramWidth(d)
 	slots := make([]float64, rb.nb*m*m)
 	pr := max(8, min(gramPanelRows, gramPanelVals/m)) // rows per panel
@@ -225,16 +218,13 @@ func (f *gramFit) gram(mh []float64) []float64 {
 	for k := range panels {
 		panels[k] = make([]float64, pr*m)
 	}
-	zeros := make([]float64, d)
 	rb.run(func(k, b int) {
 		c := slots[b*m*m : (b+1)*m*m]
 		p := panels[k]
 		lo, hi := rb.bounds(b)
 		for i0 := lo; i0 < hi; i0 += pr {
 			i1 := min(hi, i0+pr)
-			for i := i0; i < i1; i++ {
-				kernel.ShiftedRow(p[(i-i0)*m:], xs[i*stride:i*stride+d], mh, zeros, y[i], f.wt(i), w != nil)
-			}
+			kernel.ShiftedRows(p, m, xs[i0*stride:], stride, i1-i0, mh, y[i0:i1], f.wts(i0, i1))
 			kernel.GramUpdate(c, p, m, i1-i0)
 		}
 	})
