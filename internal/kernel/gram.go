@@ -9,7 +9,11 @@ package kernel
 // multiply-adds, their Go forms sum in four partial sums of rounded
 // products, so the two agree to rounding error only. (The eight-lane dot
 // and fused update of the least-squares pass, in rows.go, are a different
-// pair that does agree to the bit.)
+// pair that does agree to the bit.) RefineRows and ResidualRows run a block
+// of rows per call with the arithmetic of CentredDot, Axpy and Dot, and so
+// give those kernels' bits, whichever is selected; on AVX-512 with d ≤ 32
+// in one assembly loop that keeps the row's vectors in registers
+// (refine_amd64.s).
 
 // GramUpdate adds PᵀP to the upper triangle (8×8 tiles on or above the
 // diagonal) of the m×m row-major C, P being rows×m row-major; m must be a
