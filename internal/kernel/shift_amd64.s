@@ -12,7 +12,7 @@
 // Registers: DI panel row, R11 its step in bytes, SI row i, R8 stride in
 // bytes, CX rows left, R9 y, R10 w, R12 its step, DX the shift, BX F, R13
 // chunk counter, AX byte offset of a chunk, R14 that of the y entry,
-// 8(d+1), X1 √wᵢ (Z30 broadcast), X3 s_y.
+// 8(d+1), X1 √wᵢ (Z30 broadcast), X3 s_y, X7 zero.
 
 DATA shone<>+0(SB)/8, $1.0
 GLOBL shone<>(SB), RODATA|NOPTR, $8
@@ -50,8 +50,12 @@ TEXT ·shiftedRowsAVX512(SB), NOSPLIT, $0-144
 	XORQ R12, R12
 
 shw:
+	// The square root merges the upper lane of its first source into X1:
+	// a zero register there, not X1, keeps the rows independent.
+	VXORPD X7, X7, X7
+
 shrow:
-	VSQRTSD      (R10), X1, X1
+	VSQRTSD      (R10), X7, X1
 	VMOVSD       X1, (DI)
 	VBROADCASTSD X1, Z30
 	XORQ         AX, AX
