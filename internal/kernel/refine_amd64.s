@@ -11,12 +11,13 @@
 //
 // The k columns are chunks 0..F−1 (F = ⌊d/8⌋) under masks K1..K4 (all ones
 // for a chunk below F, all zero above: such a chunk's instructions change
-// nothing); the last d − k columns are one more chunk at byte offset 64F
-// under K5 (zero when d is a multiple of 8).
+// nothing, and the dot product skips them, so that they do not lengthen its
+// chain of multiply-adds); the last d − k columns are one more chunk at byte
+// offset 64F under K5 (zero when d is a multiple of 8).
 //
 // Registers: SI row i, R8 stride in bytes, CX rows left, R14 64F, R9 y, R10
 // w, R12 its step (8, or 0 for nil w: it then reads a one, and t·1 = t
-// exactly), DX d − k, Z20..Z23 and Z29 the chunks of β (or of the
+// exactly), AX F, DX d − k, Z20..Z23 and Z29 the chunks of β (or of the
 // coefficients), Z24..Z27 and Z28 those of the means, Z4..Z8 the row's
 // centred chunks, Z0 the dot product's lanes, X31 m_y.
 
@@ -94,6 +95,8 @@ done:
 TEXT ·refineRowsAVX512(SB), NOSPLIT, $0-168
 	MOVQ beta_len+96(FP), AX
 	MASKS
+	MOVQ R14, AX
+	SHRQ $6, AX
 	MOVQ means_base+64(FP), BX
 	LOADV(BX, Z24, Z25, Z26, Z27, Z28)
 	MOVQ beta_base+88(FP), BX
@@ -118,18 +121,28 @@ rfw:
 
 rfloop:
 	VXORPD      Z0, Z0, Z0
+	CMPQ        AX, $0
+	JEQ         rflast
 	VMOVUPD.Z   (SI), K1, Z4
 	VSUBPD      Z24, Z4, Z4
 	VFMADD231PD Z20, Z4, K1, Z0
+	CMPQ        AX, $1
+	JEQ         rflast
 	VMOVUPD.Z   64(SI), K2, Z5
 	VSUBPD      Z25, Z5, Z5
 	VFMADD231PD Z21, Z5, K2, Z0
+	CMPQ        AX, $2
+	JEQ         rflast
 	VMOVUPD.Z   128(SI), K3, Z6
 	VSUBPD      Z26, Z6, Z6
 	VFMADD231PD Z22, Z6, K3, Z0
+	CMPQ        AX, $3
+	JEQ         rflast
 	VMOVUPD.Z   192(SI), K4, Z7
 	VSUBPD      Z27, Z7, Z7
 	VFMADD231PD Z23, Z7, K4, Z0
+
+rflast:
 	VMOVUPD.Z   (SI)(R14*1), K5, Z8
 	VSUBPD      Z28, Z8, Z8
 	VMULPD      Z29, Z8, Z9
@@ -171,6 +184,8 @@ rfnext:
 TEXT ·residualRowsAVX512(SB), NOSPLIT, $0-168
 	MOVQ coef_len+72(FP), AX
 	MASKS
+	MOVQ R14, AX
+	SHRQ $6, AX
 	MOVQ coef_base+64(FP), BX
 	LOADV(BX, Z20, Z21, Z22, Z23, Z29)
 	MOVQ  r_base+0(FP), DI
@@ -194,10 +209,20 @@ rsw:
 
 rsloop:
 	VXORPD      Z0, Z0, Z0
+	CMPQ        AX, $0
+	JEQ         rslast
 	VFMADD231PD (SI), Z20, K1, Z0
+	CMPQ        AX, $1
+	JEQ         rslast
 	VFMADD231PD 64(SI), Z21, K2, Z0
+	CMPQ        AX, $2
+	JEQ         rslast
 	VFMADD231PD 128(SI), Z22, K3, Z0
+	CMPQ        AX, $3
+	JEQ         rslast
 	VFMADD231PD 192(SI), Z23, K4, Z0
+
+rslast:
 	VMOVUPD.Z   (SI)(R14*1), K5, Z9
 	VMULPD      Z29, Z9, Z9
 	REDUCE
