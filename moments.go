@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // Moments returns the standardisation every lsq solver uses: the weighted
@@ -27,40 +29,31 @@ import (
 // alike.
 func Moments(x *mat.Dense, w []float64, intercept bool) (center, scale []float64) {
 	n, d := x.Dims()
+	raw := x.RawMatrix()
 	mean := make([]float64, d)
 	ss := make([]float64, d)
-	var sw float64
-	for i := range n {
-		sw += weightAt(w, i)
-	}
-	if intercept {
-		for i := range n {
-			wi := weightAt(w, i)
-			for j, v := range x.RawRowView(i) {
-				mean[j] += wi * v
-			}
+	sw := float64(n) // Σ 1 over n < 2⁵³ rows, exactly
+	if w != nil {
+		sw = 0
+		for _, v := range w[:n] {
+			sw += v
 		}
+	}
+	// Each pass runs every column's sum over the rows in order, products and
+	// sums rounded separately (kernel.ColumnSums): the same bits however
+	// many columns the kernel takes at once.
+	if intercept {
+		kernel.ColumnSums(mean, raw.Data, raw.Stride, n, nil, w, kernel.Sum)
 		for j := range mean {
 			mean[j] /= sw
 		}
 		corr := make([]float64, d)
-		for i := range n {
-			wi := weightAt(w, i)
-			for j, v := range x.RawRowView(i) {
-				corr[j] += wi * (v - mean[j])
-			}
-		}
+		kernel.ColumnSums(corr, raw.Data, raw.Stride, n, mean, w, kernel.Dev)
 		for j := range mean {
 			mean[j] += corr[j] / sw
 		}
 	}
-	for i := range n {
-		wi := weightAt(w, i)
-		for j, v := range x.RawRowView(i) {
-			c := v - mean[j]
-			ss[j] += wi * c * c
-		}
-	}
+	kernel.ColumnSums(ss, raw.Data, raw.Stride, n, mean, w, kernel.Square)
 	scale = Scales(sw, mean, ss)
 	if intercept {
 		center = mean
@@ -93,11 +86,4 @@ func Scales(sumW float64, mean, ss []float64) []float64 {
 // spread no larger than the rounding of the centring, or not positive.
 func ConstantColumn(variance, mean float64) bool {
 	return !(variance > 0) || variance <= 1e-28*mean*mean
-}
-
-func weightAt(w []float64, i int) float64 {
-	if w == nil {
-		return 1
-	}
-	return w[i]
 }

@@ -189,11 +189,12 @@ type gramFit struct {
 	rb        rowBlocks
 }
 
-func (f *gramFit) wt(i int) float64 {
+// wts is the weights of rows [lo, hi), nil for none.
+func (f *gramFit) wts(lo, hi int) []float64 {
 	if f.w == nil {
-		return 1
+		return nil
 	}
-	return f.w[i]
+	return f.w[lo:hi]
 }
 
 // provisionalMeans returns m̂ (x then y; zero without intercept), the
@@ -209,7 +210,7 @@ func (f *gramFit) provisionalMeans() []float64 {
 // Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…], each block's panels
 // accumulated in row order and the blocks added in block order.
 func (f *gramFit) gram(mh []float64) []float64 {
-	d, xs, stride, y, w, rb := f.d, f.xs, f.stride, f.y, f.w, f.rb
+	d, xs, stride, y, rb := f.d, f.xs, f.stride, f.y, f.rb
 	m := gramWidth(d)
 	slots := make([]float64, rb.nb*m*m)
 	pr := max(8, min(gramPanelRows, gramPanelVals/m)) // rows per panel
@@ -217,16 +218,13 @@ func (f *gramFit) gram(mh []float64) []float64 {
 	for k := range panels {
 		panels[k] = make([]float64, pr*m)
 	}
-	zeros := make([]float64, d)
 	rb.run(func(k, b int) {
 		c := slots[b*m*m : (b+1)*m*m]
 		p := panels[k]
 		lo, hi := rb.bounds(b)
 		for i0 := lo; i0 < hi; i0 += pr {
 			i1 := min(hi, i0+pr)
-			for i := i0; i < i1; i++ {
-				kernel.ShiftedRow(p[(i-i0)*m:], xs[i*stride:i*stride+d], mh, zeros, y[i], f.wt(i), w != nil)
-			}
+			kernel.ShiftedRows(p, m, xs[i0*stride:], stride, i1-i0, mh, y[i0:i1], f.wts(i0, i1))
 			kernel.GramUpdate(c, p, m, i1-i0)
 		}
 	})
@@ -325,16 +323,8 @@ func (f *gramFit) refine(ch *mat.Cholesky, gamma *mat.VecDense, c *centredGram) 
 		}
 		clear(hs)
 		rb.run(func(k, b int) {
-			h := hs[b*d : (b+1)*d]
-			xc := bufs[k]
 			lo, hi := rb.bounds(b)
-			for i := lo; i < hi; i++ {
-				row := xs[i*stride : i*stride+d]
-				t := (y[i] - c.my) - kernel.CentredDot(xc, row, c.means, beta)
-				if t *= f.wt(i); t != 0 {
-					kernel.Axpy(h, t, xc)
-				}
-			}
+			kernel.RefineRows(hs[b*d:(b+1)*d], bufs[k], xs[lo*stride:], stride, hi-lo, c.means, beta, y[lo:hi], f.wts(lo, hi), c.my)
 		})
 		a := atr.RawVector().Data
 		clear(a)
@@ -448,21 +438,12 @@ func (f *gramFit) result(ch *mat.Cholesky, gamma *mat.VecDense, c *centredGram, 
 // residuals fills res.Residuals, yᵢ − b − xᵢ·β in the original units, and
 // res.RSS and res.TSS (about the weighted mean my), in one pass.
 func (f *gramFit) residuals(res *Result, my float64) {
-	d, xs, stride, y, rb := f.d, f.xs, f.stride, f.y, f.rb
+	xs, stride, y, rb := f.xs, f.stride, f.y, f.rb
 	ss := make([]float64, 2*rb.nb)
 	coef, b0 := res.Coef, res.Intercept
 	rb.run(func(_, b int) {
 		lo, hi := rb.bounds(b)
-		var rss, tss float64
-		for i := lo; i < hi; i++ {
-			r := y[i] - b0 - kernel.Dot(xs[i*stride:i*stride+d], coef)
-			res.Residuals[i] = r
-			wi := f.wt(i)
-			rss += wi * r * r
-			t := y[i] - my
-			tss += wi * t * t
-		}
-		ss[2*b], ss[2*b+1] = rss, tss
+		ss[2*b], ss[2*b+1] = kernel.ResidualRows(res.Residuals[lo:hi], xs[lo*stride:], stride, hi-lo, coef, b0, y[lo:hi], f.wts(lo, hi), my)
 	})
 	for b := 0; b < rb.nb; b++ {
 		res.RSS += ss[2*b]

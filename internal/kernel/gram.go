@@ -9,7 +9,11 @@ package kernel
 // multiply-adds, their Go forms sum in four partial sums of rounded
 // products, so the two agree to rounding error only. (The eight-lane dot
 // and fused update of the least-squares pass, in rows.go, are a different
-// pair that does agree to the bit.)
+// pair that does agree to the bit.) RefineRows and ResidualRows run a block
+// of rows per call with the arithmetic of CentredDot, Axpy and Dot, and so
+// give those kernels' bits, whichever is selected; on AVX-512 with d ≤ 32
+// in one assembly loop that keeps the row's vectors in registers
+// (refine_amd64.s).
 
 // GramUpdate adds PᵀP to the upper triangle (8×8 tiles on or above the
 // diagonal) of the m×m row-major C, P being rows×m row-major; m must be a
@@ -99,4 +103,87 @@ func dot4Go(a, b []float64) float64 {
 		s0 += a[j] * b[j]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// RefineRows is the row pass of package linear's refinement over rows rows
+// of the row-major x (row i at x[i*stride:]): for each row in order,
+//
+//	c = xᵢ − m,   t = wᵢ·((yᵢ − m_y) − c·β),   h += t·c  (when t ≠ 0),
+//
+// with the arithmetic of CentredDot and Axpy, whose bits it gives on every
+// kernel. m and β have d = len(beta) entries, h at least d; a nil w weighs
+// every row 1 (t·1 = t). xc is d values of scratch.
+func RefineRows(h, xc, x []float64, stride, rows int, means, beta, y, w []float64, my float64) {
+	d := len(beta)
+	if rows <= 0 || d == 0 {
+		return
+	}
+	_, _, _, _ = h[d-1], xc[d-1], means[d-1], x[(rows-1)*stride+d-1]
+	_ = y[rows-1]
+	if w != nil {
+		_ = w[rows-1]
+	}
+	if stride < d {
+		panic("kernel: RefineRows: stride < d")
+	}
+	if !refineRowsK(h[:d], x, stride, rows, means[:d], beta, y, w, my) {
+		refineRowsGo(h[:d], xc[:d], x, stride, rows, means[:d], beta, y, w, my)
+	}
+}
+
+func refineRowsGo(h, xc, x []float64, stride, rows int, means, beta, y, w []float64, my float64) {
+	d := len(beta)
+	for i := range rows {
+		t := (y[i] - my) - CentredDot(xc, x[i*stride:i*stride+d], means, beta)
+		if w != nil {
+			t *= w[i]
+		}
+		if t != 0 {
+			Axpy(h, t, xc)
+		}
+	}
+}
+
+// ResidualRows is the residual pass of package linear's Gram path over rows
+// rows of x: for each row in order rᵢ = (yᵢ − b₀) − Dot(xᵢ, β), stored in
+// r[i], and the sums Σ (wᵢrᵢ)·rᵢ and Σ (wᵢtᵢ)·tᵢ, tᵢ = yᵢ − m_y, with the
+// arithmetic of Dot, whose bits it gives on every kernel. A nil w weighs
+// every row 1.
+func ResidualRows(r, x []float64, stride, rows int, coef []float64, b0 float64, y, w []float64, my float64) (rss, tss float64) {
+	d := len(coef)
+	if rows <= 0 {
+		return 0, 0
+	}
+	_, _ = r[rows-1], y[rows-1]
+	if w != nil {
+		_ = w[rows-1]
+	}
+	if d > 0 {
+		_ = x[(rows-1)*stride+d-1]
+		if stride < d {
+			panic("kernel: ResidualRows: stride < d")
+		}
+	}
+	if rss, tss, ok := residualRowsK(r, x, stride, rows, coef, b0, y, w, my); ok {
+		return rss, tss
+	}
+	return residualRowsGo(r, x, stride, rows, coef, b0, y, w, my)
+}
+
+// residualRowsGo is ResidualRows in Go, row by row. The conversions keep
+// the compiler from fusing the products into the sums.
+func residualRowsGo(r, x []float64, stride, rows int, coef []float64, b0 float64, y, w []float64, my float64) (rss, tss float64) {
+	d := len(coef)
+	for i := range rows {
+		ri := y[i] - b0 - Dot(x[i*stride:i*stride+d], coef)
+		r[i] = ri
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		rss += float64(float64(wi*ri) * ri)
+		t := y[i] - my
+		tss += float64(float64(wi*t) * t)
+	}
+	return rss, tss
 }

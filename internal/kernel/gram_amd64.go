@@ -9,6 +9,35 @@ func axpy8AVX512(h []float64, t float64, x []float64)
 //go:noescape
 func dot8AVX512(a, b []float64) float64
 
+//go:noescape
+func refineRowsAVX512(h, x []float64, stride, rows int, means, beta, y, w []float64, my float64)
+
+//go:noescape
+func residualRowsAVX512(r, x []float64, stride, rows int, coef []float64, b0 float64, y, w []float64, my float64) (rss, tss float64)
+
+// refineRowKernelMaxD is the largest d whose row vectors the AVX-512 row
+// passes hold in registers.
+const refineRowKernelMaxD = 32
+
+// refineRowsK runs RefineRows' pass in assembly when the CPU and d allow
+// (the caller has checked the bounds) and reports whether it did.
+func refineRowsK(h, x []float64, stride, rows int, means, beta, y, w []float64, my float64) bool {
+	if !useAVX512 || len(beta) > refineRowKernelMaxD {
+		return false
+	}
+	refineRowsAVX512(h, x, stride, rows, means, beta, y, w, my)
+	return true
+}
+
+// residualRowsK is refineRowsK for ResidualRows.
+func residualRowsK(r, x []float64, stride, rows int, coef []float64, b0 float64, y, w []float64, my float64) (rss, tss float64, ok bool) {
+	if !useAVX512 || len(coef) == 0 || len(coef) > refineRowKernelMaxD {
+		return 0, 0, false
+	}
+	rss, tss = residualRowsAVX512(r, x, stride, rows, coef, b0, y, w, my)
+	return rss, tss, true
+}
+
 // CentredDot sets xc = row − means and returns (row − means)·beta
 // (len(xc), len(means), len(beta) ≥ len(row)).
 func CentredDot(xc, row, means, beta []float64) float64 {
@@ -22,7 +51,7 @@ func CentredDot(xc, row, means, beta []float64) float64 {
 	for j := k; j < n; j++ {
 		c := row[j] - means[j]
 		xc[j] = c
-		s += c * beta[j]
+		s += float64(c * beta[j])
 	}
 	return s
 }
@@ -38,7 +67,7 @@ func Axpy(h []float64, t float64, x []float64) {
 	k := n &^ 7
 	axpy8AVX512(h[:k], t, x[:k])
 	for j := k; j < n; j++ {
-		h[j] += t * x[j]
+		h[j] += float64(t * x[j])
 	}
 }
 
@@ -52,7 +81,7 @@ func Dot(a, b []float64) float64 {
 	k := n &^ 7
 	s := dot8AVX512(a[:k], b[:k])
 	for j := k; j < n; j++ {
-		s += a[j] * b[j]
+		s += float64(a[j] * b[j])
 	}
 	return s
 }

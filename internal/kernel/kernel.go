@@ -2,7 +2,8 @@
 // gradient pass on the standardised scale, its mini-batch form, and the power
 // iteration for the largest eigenvalue of the Hessian (for package optim);
 // the Gram-matrix update and row kernels of package linear's fast float64
-// path (gram.go); and the double-double axpy of package stream's
+// path (gram.go); the column sums of lsq.Moments, the standardisation
+// (moments.go); and the double-double axpy of package stream's
 // double-double fold (dd.go).
 //
 // It is the one package in lsq with assembly. Every routine in a *_amd64.s

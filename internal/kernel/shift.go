@@ -79,3 +79,40 @@ func ShiftedRow(dst, x, s, zeros []float64, y, w float64, weighted bool) {
 	}
 	dst[d+1] = sw * (y - s[d])
 }
+
+// ShiftedRows writes ShiftedRow's rows for rows consecutive rows of x
+// (row i at x[i*stride:], y[i], w[i]) into the panel p, row i at p[i*m:]:
+// d = len(s) − 1 columns, a nil w for unweighted rows. Entries d+2..m−1 of
+// a panel row are left as they are. It gives ShiftedRow's bits on every
+// kernel.
+func ShiftedRows(p []float64, m int, x []float64, stride, rows int, s, y, w []float64) {
+	d := len(s) - 1
+	if rows <= 0 {
+		return
+	}
+	if d < 0 || m < d+2 || stride < d {
+		panic("kernel: ShiftedRows: bad shapes")
+	}
+	_, _ = p[(rows-1)*m+d+1], y[rows-1]
+	if d > 0 {
+		_ = x[(rows-1)*stride+d-1]
+	}
+	if w != nil {
+		_ = w[rows-1]
+	}
+	if !shiftedRowsK(p, m, x, stride, rows, s, y, w) {
+		shiftedRowsGo(p, m, x, stride, rows, s, y, w)
+	}
+}
+
+func shiftedRowsGo(p []float64, m int, x []float64, stride, rows int, s, y, w []float64) {
+	d := len(s) - 1
+	zeros := make([]float64, d)
+	for i := range rows {
+		wi := 1.0
+		if w != nil {
+			wi = w[i]
+		}
+		ShiftedRow(p[i*m:], x[i*stride:i*stride+d], s, zeros, y[i], wi, w != nil)
+	}
+}

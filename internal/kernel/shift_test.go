@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -64,6 +65,55 @@ func TestShiftedRow(t *testing.T) {
 		for j := range x {
 			if dst[1+j] != r*float64(2*j) {
 				t.Errorf("weighted %v: z[%d] = %v, want %v", weighted, j, dst[1+j], r*float64(2*j))
+			}
+		}
+	}
+}
+
+// TestShiftedRowsBits checks ShiftedRows, on the assembly pass where the
+// CPU has it, against ShiftedRow row by row, bit for bit, for d from 0 to
+// 34 with weights (some zero) and without, on a panel wider than the row
+// whose padding must be left alone.
+func TestShiftedRowsBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for d := 0; d <= 34; d++ {
+		const rows = 37
+		stride, m := d+2, (d+2+7)&^7+8
+		x := make([]float64, rows*stride)
+		for i := range x {
+			x[i] = 10 + rng.NormFloat64()*math.Ldexp(1, rng.IntN(12)-6)
+		}
+		y, w := make([]float64, rows), make([]float64, rows)
+		for i := range y {
+			y[i] = rng.NormFloat64()
+			if i%4 != 0 {
+				w[i] = 3 * rng.Float64()
+			}
+		}
+		s := make([]float64, d+1)
+		for j := range s {
+			s[j] = 10 + rng.NormFloat64()
+		}
+		zeros := make([]float64, d)
+		for _, wt := range [][]float64{nil, w} {
+			want := make([]float64, rows*m)
+			got := make([]float64, rows*m)
+			for i := range want {
+				want[i] = float64(i) // padding to keep
+				got[i] = float64(i)
+			}
+			for i := range rows {
+				wi := 1.0
+				if wt != nil {
+					wi = wt[i]
+				}
+				ShiftedRow(want[i*m:], x[i*stride:i*stride+d], s, zeros, y[i], wi, wt != nil)
+			}
+			ShiftedRows(got, m, x, stride, rows, s, y, wt)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("d=%d weighted=%v: p[%d] = %v, want %v", d, wt != nil, i, got[i], want[i])
+				}
 			}
 		}
 	}
