@@ -24,7 +24,8 @@ import (
 //
 // The fold assignment thus depends on the rows' global order only, not on
 // how they are split into partitions or blocks, and it is held as n ints
-// (8 bytes a row against 8(d+1) for the rows in memory).
+// (8 bytes a row, 16 while the permutation is drawn, against 8(d+1) for
+// the rows in memory).
 //
 // The full data's accumulator is the merge of the k folds' (in fold
 // order), each fold's training accumulator the merge of the other k−1 (in
