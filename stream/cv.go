@@ -35,8 +35,9 @@ import (
 // the fold's moments, CV's mean, standard error and choice, and the refit.
 // It returns the CV result, with Folds set, and the full data's moments.
 // Only s.NoIntercept, s.Workers and s.Precision are read from s; cs is
-// refused as enet.CVMoments refuses it, and a cs.FoldIDs whose length is not
-// n, or more folds than rows, is an error.
+// refused as enet.CVMoments refuses it, a cs.FoldIDs whose length is not n
+// is an error, and so (a *FoldsError) are fewer than 2 folds or more folds
+// than rows, which only the counting pass can tell.
 func FoldCV(ctx context.Context, parts []Chunks, s *Settings, cs *enet.CVSettings) (*enet.CVResult, enet.Moments, error) {
 	set := resolve(s)
 	var c enet.CVSettings
@@ -73,7 +74,7 @@ func FoldCV(ctx context.Context, parts []Chunks, s *Settings, cs *enet.CVSetting
 	case c.FoldIDs != nil && len(c.FoldIDs) != n:
 		return nil, enet.Moments{}, fmt.Errorf("stream: %d fold ids for %d rows", len(c.FoldIDs), n)
 	case c.FoldIDs == nil && (k < 2 || k > n):
-		return nil, enet.Moments{}, fmt.Errorf("stream: %d folds for %d rows", k, n)
+		return nil, enet.Moments{}, &FoldsError{Folds: k, Rows: n}
 	}
 	folds, k := c.Assign(n)
 	accs, err := foldParts(ctx, parts, set.workers,
@@ -134,6 +135,14 @@ func FoldCV(ctx context.Context, parts []Chunks, s *Settings, cs *enet.CVSetting
 	}
 	res.Folds = folds
 	return res, full, nil
+}
+
+// FoldsError reports a number of folds that the rows cannot fill: fewer
+// than 2, or more than the rows.
+type FoldsError struct{ Folds, Rows int }
+
+func (e *FoldsError) Error() string {
+	return fmt.Sprintf("stream: %d folds for %d rows", e.Folds, e.Rows)
 }
 
 // rowCount counts the rows of a partition.

@@ -156,6 +156,7 @@ func TestStreamCDRefusals(t *testing.T) {
 		{[]string{"cv", whole, "--stream", "--rank", "1"}, "--rank"},
 		{[]string{"cv", whole, "--stream", "--na", "omit"}, "--na"},
 		{[]string{"cv", "-", "--stream"}, "standard input"},
+		{[]string{"cv", whole, "--stream", "--folds", "51"}, "--folds 51 is more than the 50 rows"},
 	} {
 		var out, errb bytes.Buffer
 		code := Main(context.Background(), c.args, IO{In: strings.NewReader(""), Out: &out, Err: &errb})

@@ -55,6 +55,9 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 	if errors.Is(err, stream.ErrNoData) {
 		return fmt.Errorf("%s: no data rows", strings.Join(files, ","))
 	}
+	if fe := (*stream.FoldsError)(nil); errors.As(err, &fe) {
+		return usagef("--folds %d is more than the %s of %s; use at most %d", fe.Folds, plural(fe.Rows, "row"), strings.Join(files, ","), fe.Rows)
+	}
 	if err != nil {
 		return err
 	}
