@@ -91,16 +91,7 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 	if s != nil {
 		cs = *s
 	}
-	ratios := cs.L1Ratios
-	if ratios == nil {
-		ratios = []float64{1}
-	}
-	if len(ratios) == 0 {
-		panic("enet: empty L1Ratios")
-	}
-	for _, r := range ratios {
-		checkRatio(r)
-	}
+	ratios := cs.ratios()
 	folds, k := cs.foldIDs(n)
 	st := resolve(&cs.Settings, n, d)
 	fset, err := newFoldSet(x, y, &st, folds, k)
@@ -146,6 +137,17 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 		}
 		res.Curves = append(res.Curves, curve(rho, amax, alphas, errs, fw))
 	}
+	if err := res.choose(ctx, full, &st, cs.OneSE); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// choose picks, among res.Curves, the ρ with the least MSE, sets α_min and
+// α_1se from its curve, and refits the full problem along the path down to
+// the chosen α (warm starts, as glmnet's full-data fit), keeping the last
+// point.
+func (res *CVResult) choose(ctx context.Context, full *problem, st *settings, oneSE bool) error {
 	best := 0
 	for c := range res.Curves {
 		if res.Curves[c].MSE[res.Curves[c].Min] < res.Curves[best].MSE[res.Curves[best].Min] {
@@ -156,23 +158,42 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 	res.Best, res.L1Ratio = best, cb.L1Ratio
 	res.AlphaMin, res.Alpha1SE = cb.Alphas[cb.Min], cb.Alphas[cb.OneSE]
 	a := res.AlphaMin
-	if cs.OneSE {
-		a = res.Alpha1SE
-	}
-	// Refit along the path down to the chosen α (warm starts, as glmnet's
-	// full-data fit), keeping the last point.
 	idx := cb.Min
-	if cs.OneSE {
-		idx = cb.OneSE
+	if oneSE {
+		a, idx = res.Alpha1SE, cb.OneSE
 	}
-	pr, err := full.path(ctx, &st, cb.L1Ratio, cb.Alphas[:idx+1], cb.AlphaMax, nil)
+	pr, err := full.path(ctx, st, cb.L1Ratio, cb.Alphas[:idx+1], cb.AlphaMax, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.Refit = pr.Points[len(pr.Points)-1]
 	res.Refit.Alpha = a
-	return res, nil
+	return nil
 }
+
+// ratios returns the mixing values to compare, {1} if none are given; it
+// panics on an empty list or a ρ outside [0, 1].
+func (cs *CVSettings) ratios() []float64 {
+	ratios := cs.L1Ratios
+	if ratios == nil {
+		ratios = []float64{1}
+	}
+	if len(ratios) == 0 {
+		panic("enet: empty L1Ratios")
+	}
+	for _, r := range ratios {
+		checkRatio(r)
+	}
+	return ratios
+}
+
+// Assign returns the fold of each of n rows, and the number of folds, as CV
+// assigns them: FoldIDs if set, otherwise a PCG permutation of 0..n−1
+// seeded with Seed dealt out round-robin into Folds folds. It lets a caller
+// that sees the rows in pieces (stream.FoldCV) split them exactly as CV
+// splits the same rows in the same order. It panics as CV does on bad
+// folds.
+func (cs *CVSettings) Assign(n int) ([]int, int) { return cs.foldIDs(n) }
 
 // foldIDs returns the fold of each row and the number of folds.
 func (cs *CVSettings) foldIDs(n int) ([]int, int) {

@@ -127,7 +127,7 @@ func Fit(ctx context.Context, parts []Chunks, s *Settings) (*Result, error) {
 func FoldQR(ctx context.Context, parts []Chunks, s *Settings) (*QR, error) {
 	set := resolve(s)
 	accs, err := foldParts(ctx, parts, set.workers,
-		set.newQR,
+		func(_, d int) *QR { return set.newQR(d) },
 		func(q *QR) int { return q.d },
 		func(q *QR, x *mat.Dense, y, w []float64) error { return q.Add(x, y, w) })
 	if err != nil {
@@ -159,7 +159,7 @@ func FoldGrad(ctx context.Context, parts []Chunks, p *GradParams, s *Settings) (
 	set := resolve(s)
 	d := len(p.Coef)
 	accs, err := foldParts(ctx, parts, set.workers,
-		func(int) *Grad { return NewGrad(p) },
+		func(_, _ int) *Grad { return NewGrad(p) },
 		func(*Grad) int { return d },
 		func(g *Grad, x *mat.Dense, y, w []float64) error { return g.Add(x, y, w) })
 	if err != nil {
@@ -188,11 +188,12 @@ func (e *WidthError) Error() string {
 }
 
 // foldParts runs one accumulator per partition on up to workers goroutines.
-// Accumulators are created on a partition's first block (nil if it has none).
+// Accumulators are created on a partition's first block (nil if it has none),
+// given the partition's index and the block's number of columns.
 // The error returned is that of the lowest-numbered partition that failed for
 // a reason of its own, so it does not depend on scheduling either.
 func foldParts[A any](ctx context.Context, parts []Chunks, workers int,
-	newAcc func(d int) A, width func(A) int, add func(A, *mat.Dense, []float64, []float64) error) ([]A, error) {
+	newAcc func(part, d int) A, width func(A) int, add func(A, *mat.Dense, []float64, []float64) error) ([]A, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -219,7 +220,7 @@ func foldParts[A any](ctx context.Context, parts []Chunks, workers int,
 				}
 				_, c := x.Dims()
 				if !started {
-					acc, started = newAcc(c), true
+					acc, started = newAcc(i, c), true
 				}
 				if want := width(acc); c != want {
 					stop = &WidthError{Got: c, Want: want}

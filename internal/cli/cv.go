@@ -18,6 +18,9 @@ import (
 
 type cvOptions struct {
 	File      string
+	Files     []string // several files (or patterns) are partitions of one data set
+	Stream    bool
+	Memory    string
 	Data      dataFlags
 	Enet      enetFlags
 	Folds     int
@@ -57,13 +60,26 @@ chosen by --choose, printed like lsq fit and saved with -o. A comma-separated
 
 For --penalty l2 (ridge) cv also prints the exact leave-one-out error and
 generalised cross-validation (GCV) over the same grid, computed from one
-eigendecomposition without refitting.`,
+eigendecomposition without refitting.
+
+Several files, or a pattern, are partitions of one data set and are streamed,
+as is a file larger than --memory (or any file with --stream): a first pass
+counts the rows, so that each row gets the fold it gets in memory (--seed's
+permutation of all rows, in file order), and a second folds each fold's rows
+into its own QR factor. Every training set's moments come from merging the
+other folds' factors, and each held-out error from its fold's moments; the
+curve, α_min, α_1se and refit are those in memory, to rounding, with memory
+independent of the rows but for one fold number per row. Streaming needs
+files (not standard input) and the lasso or elastic net, and does not take
+--foldid, --rank, --plot, --na or --na-values.`,
 		Example: `  lsq cv data.csv --target y --folds 10 --seed 1
   lsq cv data.csv --l1-ratio 0.1,0.5,1 --choose 1se -o model.json
-  lsq cv data.csv --penalty l2 --json`,
-		Args: cobra.ExactArgs(1),
+  lsq cv data.csv --penalty l2 --json
+  lsq cv 'parts/*.csv' --stream --folds 5`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
+			opts.Files = args
 			opts.changed = func(name string) bool { return cmd.Flags().Changed(name) }
 			return runCV(cmd.Context(), opts, stdio)
 		},
@@ -80,6 +96,8 @@ eigendecomposition without refitting.`,
 	f.StringVarP(&opts.Output, "output", "o", "", "save the refitted model to this file (JSON, written atomically)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVar(&opts.Plot, "plot", "", "draw the CV error against α to this .png or .svg file")
+	f.BoolVar(&opts.Stream, "stream", false, "read the file(s) in two passes with memory independent of the rows but for one fold number per row (CV from the moments of each fold's QR factor); implied by several files or a file larger than --memory")
+	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
 	f.StringVar(&opts.Ranks, "rank", "", "with several targets (--target y1,y2,...): cross-validate these ranks of a reduced-rank fit, e.g. 1,2,4,8")
 	return cmd
 }
@@ -111,6 +129,7 @@ type cvOutput struct {
 	Loss         jsonFloat   `json:"loss"`
 	Status       string      `json:"status"`
 	Curves       []cvCurve   `json:"curves,omitempty"`
+	Streamed     string      `json:"streamed,omitempty"` // how a streamed CV read its data
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
 	Model        string      `json:"model,omitempty"`
 	Plot         string      `json:"plot,omitempty"`
@@ -140,6 +159,17 @@ type ridgeOut struct {
 }
 
 func runCV(ctx context.Context, o cvOptions, stdio IO) error {
+	files, err := expandInputs(o.Files)
+	if err != nil {
+		return err
+	}
+	budget, err := parseBytes(o.Memory)
+	if err != nil {
+		return err
+	}
+	if o.Stream || needsStream(files, budget) {
+		return runStreamCV(ctx, o, files, stdio)
+	}
 	if o.Ranks != "" {
 		return runRankCV(ctx, o, stdio)
 	}
@@ -172,7 +202,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	}
 	cb := res.Curves[res.Best]
 	ref := res.Refit
-	out := newCVOutput(&o, fr, name, oneSE, res, tm)
+	out := newCVOutput(&o, fr.Target, fr.Features, fr.Rows(), weightedMSE(fr, ref.Coef, ref.Intercept), name, oneSE, res, tm)
 	if name == "l2" {
 		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &ps.Settings); err != nil {
 			return err
@@ -184,9 +214,15 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		}
 		out.Plot = o.Plot
 	}
+	return writeCV(&o, stdio, &out, cb, &ref, fr)
+}
+
+// writeCV saves the refit (if it converged and -o was given) and prints
+// or writes the cross-validation out, with its notes and exit status.
+func writeCV(o *cvOptions, stdio IO, out *cvOutput, cb enet.CVCurve, ref *enet.Result, fr *data.Frame) error {
 	converged := ref.Status == lsq.Converged
 	if o.Output != "" && converged {
-		if err := modelio.Save(o.Output, cvModel(&out, fr, &o)); err != nil {
+		if err := modelio.Save(o.Output, cvModel(out, fr, o)); err != nil {
 			return err
 		}
 		out.Model = o.Output
@@ -196,7 +232,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 			return err
 		}
 	} else {
-		printCV(stdio.Out, &out, cb)
+		printCV(stdio.Out, out, cb)
 	}
 	if cb.Min == len(cb.Alphas)-1 && len(cb.Alphas) > 1 {
 		fmt.Fprintf(stdio.Err, "lsq: note: alpha_min is the smallest α of the grid; the CV error may fall further below it (lower --eps)\n")
@@ -291,6 +327,9 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "loss (MSE) %.6g\n", float64(out.Loss))
+	if out.Streamed != "" {
+		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
+	}
 	if out.Plot != "" {
 		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
 	}
@@ -375,16 +414,16 @@ func (o *cvOptions) check() (name string, ratios []float64, ps enet.PathSettings
 // newCVOutput is what runCV prints or writes as JSON: the chosen curve's
 // errors, the refit at the chosen α, and one line per curve when several
 // L1 ratios were tried.
-func newCVOutput(o *cvOptions, fr *data.Frame, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
+func newCVOutput(o *cvOptions, target string, features []string, n int, loss float64, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
 	cb := res.Curves[res.Best]
 	ref := res.Refit
 	out := cvOutput{
-		File: o.File, Target: fr.Target, Features: fr.Features, N: fr.Rows(),
+		File: o.File, Target: target, Features: features, N: n,
 		Penalty: name, Folds: o.Folds, Seed: o.Seed, Standardized: o.Enet.Standardize,
 		L1Ratio: res.L1Ratio, AlphaMax: jsonFloat(cb.AlphaMax), Alphas: cb.Alphas,
 		AlphaMin: res.AlphaMin, Alpha1SE: res.Alpha1SE, Choose: o.Choose,
 		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
-		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(weightedMSE(fr, ref.Coef, ref.Intercept)),
+		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(loss),
 		Status: ref.Status.String(), Timings: tm,
 	}
 	chosen := cb.Min

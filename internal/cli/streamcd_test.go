@@ -138,8 +138,9 @@ func TestStreamPathMatchesInMemory(t *testing.T) {
 }
 
 // What is not streamed is a usage error naming it: fista (it reads the rows
-// at every iteration), missing-value handling, and lsq cv, which has no
-// --stream (its folds hold rows in memory).
+// at every iteration), missing-value handling, and in lsq cv what reads the
+// rows (ridge's leave-one-out, --foldid, --plot, --rank) or reads them twice
+// from standard input.
 func TestStreamCDRefusals(t *testing.T) {
 	whole, _ := writeStreamParts(t, t.TempDir(), 50)
 	for _, c := range []struct {
@@ -149,7 +150,13 @@ func TestStreamCDRefusals(t *testing.T) {
 		{[]string{"fit", whole, "--stream", "--solver", "fista", "--penalty", "l1", "--alpha", "0.1"}, "not --solver fista"},
 		{[]string{"fit", whole, "--stream", "--solver", "qr", "--penalty", "l1", "--alpha", "0.1"}, "--solver qr"},
 		{[]string{"path", whole, "--stream", "--na", "error"}, "--na"},
-		{[]string{"cv", whole, "--stream"}, "--stream"},
+		{[]string{"cv", whole, "--stream", "--penalty", "l2"}, "--penalty l2"},
+		{[]string{"cv", whole, "--stream", "--foldid", "w"}, "--foldid"},
+		{[]string{"cv", whole, "--stream", "--plot", "cv.png"}, "--plot"},
+		{[]string{"cv", whole, "--stream", "--rank", "1"}, "--rank"},
+		{[]string{"cv", whole, "--stream", "--na", "omit"}, "--na"},
+		{[]string{"cv", "-", "--stream"}, "standard input"},
+		{[]string{"cv", whole, "--stream", "--folds", "51"}, "--folds 51 is more than the 50 rows"},
 	} {
 		var out, errb bytes.Buffer
 		code := Main(context.Background(), c.args, IO{In: strings.NewReader(""), Out: &out, Err: &errb})
