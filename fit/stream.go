@@ -5,7 +5,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/stream"
@@ -35,6 +34,9 @@ import (
 // (Weights: a stream's rows carry their weights; validation rows, Init, a
 // fixed standardisation, PolyX; fista, which reads the rows at every
 // iteration) and other solvers or penalties are a *SettingsError.
+//
+// For qr and cd, Stream is stream.FoldQR followed by FromQR: the same
+// result, bit for bit, as FromQR of the folded accumulator.
 func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -43,50 +45,22 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 	if !solver.Valid() {
 		panic("fit: unknown solver " + solver.String())
 	}
-	if err := s.check(solver, true); err != nil {
+	if err := s.checkStream(solver); err != nil {
 		return nil, err
 	}
-	if solver == CD {
-		return streamCD(ctx, parts, s)
-	}
-	if solver == SVD || solver == Cholesky {
-		return nil, &SettingsError{"Solver", solver.String() + ": a stream is solved exactly by tall-skinny QR (qr) or by an iterative solver"}
-	}
-	pen := canonicalPenalty(s.Penalty)
-	switch pen.(type) {
-	case nil, penalty.L2:
-	default:
-		return nil, &SettingsError{"Penalty", "a streamed fit takes no penalty or L2 (ridge), whose exact solution the QR accumulator gives"}
-	}
 	start := time.Now()
-	intercept := !s.NoIntercept
 	q, err := stream.FoldQR(ctx, parts, &stream.Settings{NoIntercept: s.NoIntercept})
 	if err != nil {
 		return nil, err
 	}
-	var center, scale []float64
-	if !s.Raw {
-		center, scale = q.Standardization()
+	if solver == QR || solver == CD {
+		return fromQR(ctx, q, s, start)
 	}
-	ex, err := q.Solve(ridgeOf(pen), scale)
+	pen := canonicalPenalty(s.Penalty)
+	intercept := !s.NoIntercept
+	res, center, scale, prob, err := exactFromQR(q, s)
 	if err != nil {
 		return nil, err
-	}
-	res := &Result{Solver: solver, N: int(ex.N), FitIntercept: intercept, DualityGap: math.NaN(), Streamed: ex,
-		Reference: &lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}, ReferenceSolver: "qr-stream"}
-	if !solver.Exact() {
-		res.Center, res.Scale = center, scale
-	}
-	prob := q.Problem(center, scale, nil)
-	res.ExactObjective = objectiveAt(prob, pen, res.Reference, center, scale, intercept)
-	if solver.Exact() {
-		res.Coef, res.Intercept = ex.Coef, ex.Intercept
-		res.Status = lsq.Converged
-		res.MSE = ex.RSS / ex.SumWeights
-		res.RMSE = math.Sqrt(res.MSE)
-		res.Objective = res.ExactObjective
-		res.FitTime = time.Since(start)
-		return res, nil
 	}
 
 	settings := s.Optim
@@ -117,4 +91,24 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 	res.Why = &Why{LR: or.LR, Standardized: scale != nil}
 	res.Why.fill(mu, l)
 	return res, err
+}
+
+// checkStream is check for a streamed fit, with the solvers and penalties
+// a stream takes (cd checks its own penalties in check).
+func (s *Settings) checkStream(solver Solver) error {
+	if err := s.check(solver, true); err != nil {
+		return err
+	}
+	if solver == CD {
+		return nil
+	}
+	if solver == SVD || solver == Cholesky {
+		return &SettingsError{"Solver", solver.String() + ": a stream is solved exactly by tall-skinny QR (qr) or by an iterative solver"}
+	}
+	switch canonicalPenalty(s.Penalty).(type) {
+	case nil, penalty.L2:
+	default:
+		return &SettingsError{"Penalty", "a streamed fit takes no penalty or L2 (ridge), whose exact solution the QR accumulator gives"}
+	}
+	return nil
 }

@@ -9,19 +9,14 @@ import (
 	"github.com/lsqgo/lsq/stream"
 )
 
-// streamCD is Stream with the cd solver: one pass folds the partitions into
-// the QR accumulator, whose weighted covariances (stream.QR.Moments, from
-// the double-double factor when d ≤ stream.DoubleDoubleMaxFeatures) are all
-// coordinate descent with covariance updates reads; enet.FitMoments then
-// solves the problem penalizedFit solves from the rows, to the same
-// duality gap. The mean squared error is the quadratic form of the moments
-// (enet.Moments.MSE: about ε/(1 − R²) relative), not a second pass.
-func streamCD(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, error) {
-	start := time.Now()
-	q, err := stream.FoldQR(ctx, parts, &stream.Settings{NoIntercept: s.NoIntercept})
-	if err != nil {
-		return nil, err
-	}
+// cdFromQR is FromQR with the cd solver: the weighted covariances of the
+// QR accumulator (stream.QR.Moments, from the double-double factor when
+// d ≤ stream.DoubleDoubleMaxFeatures) are all coordinate descent with
+// covariance updates reads; enet.FitMoments then solves the problem
+// penalizedFit solves from the rows, to the same duality gap. The mean
+// squared error is the quadratic form of the moments (enet.Moments.MSE:
+// about ε/(1 − R²) relative), not a second pass.
+func cdFromQR(ctx context.Context, q *stream.QR, s *Settings, start time.Time) (*Result, error) {
 	alpha, rho, _ := elasticNet(canonicalPenalty(s.Penalty)) // checkPenalized allowed L1, ElasticNet and L2
 	res := &Result{Solver: CD, N: int(q.N()), FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
 	if !s.Raw {

@@ -12,7 +12,9 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
+	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -30,19 +32,100 @@ func init() {
 // then comes from the --runner flag, prism by default), ptest.Run in tests.
 type Runner func(ctx context.Context, p *beam.Pipeline) error
 
-// FitOptions configure the exact fit. The zero value fits ordinary least
-// squares with an intercept; CSV.Target must be set.
+// FitOptions configure the fit from the merged accumulator. The zero value
+// fits ordinary least squares with an intercept; CSV.Target must be set.
 type FitOptions struct {
 	CSV         CSV
-	NoIntercept bool    // fit without an intercept
-	Alpha       float64 // ridge strength, as in stream.QR.Solve; 0 is least squares
-	// Raw puts the ridge penalty on the raw coefficients; by default it is on
+	NoIntercept bool // fit without an intercept
+
+	// Solver is "exact" (or empty): the least-squares or ridge solution from
+	// the merged triangular factor (stream.QR.Solve). "cd" is coordinate
+	// descent on the weighted covariances the factor gives (stream.QR.Moments,
+	// enet.FitMoments): the lasso, elastic net or ridge of Penalty, the
+	// problem `lsq fit --solver cd` solves from the rows in memory. Both are
+	// fit.FromQR on the decoded accumulator.
+	Solver string
+	// Penalty is cd's: "l1" (or "lasso"), "elasticnet" (or "enet") or "l2"
+	// (or "ridge"), with strength Alpha and, for elasticnet, mixing L1Ratio:
+	// α(ρ‖β‖₁ + (1−ρ)/2‖β‖²) on the objective (1/2W)Σw·r², as
+	// penalty.ElasticNet states it. The exact solver takes no Penalty: its
+	// Alpha is the ridge strength (stream.QR.Solve; 0 is least squares).
+	Penalty string
+	Alpha   float64
+	L1Ratio float64
+	// GapTol is cd's duality-gap tolerance (fit.Settings.GapTol; 0 is its
+	// default).
+	GapTol float64
+	// Raw puts the penalty on the raw coefficients; by default it is on
 	// those of the standardised features, as in every lsq fit.
 	Raw bool
 
 	// AccumulatorPath, when not empty, is where RunFit also writes the merged
 	// QR accumulator.
 	AccumulatorPath string
+}
+
+// Validate reports options that do not apply to the solver or are out of
+// range, naming the option: what RunFit refuses before running anything.
+func (o FitOptions) Validate() error {
+	_, err := o.settings()
+	return err
+}
+
+// settings returns the fit.Settings of the options, or an error naming the
+// option that does not apply.
+func (o FitOptions) settings() (*fit.Settings, error) {
+	s := &fit.Settings{NoIntercept: o.NoIntercept, Raw: o.Raw, GapTol: o.GapTol}
+	switch {
+	case !(o.Alpha >= 0) || math.IsInf(o.Alpha, 1):
+		return nil, fmt.Errorf("pipeline: Alpha %v must be a finite number ≥ 0", o.Alpha)
+	case !(o.L1Ratio >= 0 && o.L1Ratio <= 1):
+		return nil, fmt.Errorf("pipeline: L1Ratio %v must be between 0 and 1", o.L1Ratio)
+	case !(o.GapTol >= 0):
+		return nil, fmt.Errorf("pipeline: GapTol %v must be ≥ 0", o.GapTol)
+	}
+	switch o.Solver {
+	case "", "exact":
+		s.Solver = fit.QR
+		if o.Penalty != "" || o.L1Ratio != 0 || o.GapTol != 0 {
+			return nil, errors.New("pipeline: Penalty, L1Ratio and GapTol are the cd solver's; the exact solver takes Alpha as the ridge strength")
+		}
+		if o.Alpha != 0 {
+			s.Penalty = penalty.L2{Alpha: o.Alpha}
+		}
+	case "cd":
+		s.Solver = fit.CD
+		if o.L1Ratio != 0 && penaltyName(o.Penalty) != "elasticnet" {
+			return nil, fmt.Errorf("pipeline: L1Ratio applies to the elasticnet penalty only, not %q", o.Penalty)
+		}
+		switch penaltyName(o.Penalty) {
+		case "l1":
+			s.Penalty = penalty.L1{Alpha: o.Alpha}
+		case "elasticnet":
+			s.Penalty = penalty.ElasticNet{Alpha: o.Alpha, L1Ratio: o.L1Ratio}
+		case "l2":
+			s.Penalty = penalty.L2{Alpha: o.Alpha}
+		default:
+			return nil, fmt.Errorf("pipeline: cd penalty %q: want l1, elasticnet or l2", o.Penalty)
+		}
+	default:
+		return nil, fmt.Errorf("pipeline: solver %q: want exact or cd", o.Solver)
+	}
+	return s, nil
+}
+
+// penaltyName returns the canonical name of a penalty's name or alias, as
+// the lsq command accepts them; unknown names are returned as they are.
+func penaltyName(p string) string {
+	switch p {
+	case "lasso":
+		return "l1"
+	case "enet":
+		return "elasticnet"
+	case "ridge":
+		return "l2"
+	}
+	return p
 }
 
 // FoldFiles adds to s the transforms that fold each file matching glob into
@@ -75,7 +158,7 @@ func GradFiles(s beam.Scope, glob string, c CSV, p stream.GradParams) beam.PColl
 // scheme Beam's file system knows, such as gs://).
 func WriteModel(s beam.Scope, acc beam.PCollection, path string, o FitOptions) {
 	s = s.Scope("lsq.WriteModel")
-	beam.ParDo0(s, &writeModelFn{Path: path, Target: o.CSV.Target, Alpha: o.Alpha, NoIntercept: o.NoIntercept, Raw: o.Raw}, acc)
+	beam.ParDo0(s, &writeModelFn{Path: path, Options: o}, acc)
 }
 
 // WriteAccumulator adds a transform that writes the merged accumulator (a
@@ -96,8 +179,17 @@ func WriteAccumulator(s beam.Scope, acc beam.PCollection, path string) {
 // ErrNoFiles is returned when the glob matched no file with rows.
 var ErrNoFiles = errors.New("pipeline: no input rows: the glob matched no file")
 
-// Model builds the model file content from a merged accumulator.
-func Model(acc QRAcc, o FitOptions) (*modelio.Model, *stream.Result, error) {
+// Model builds the model file content from a merged accumulator: the fit
+// of fit.FromQR on the decoded accumulator, with the settings of o. The
+// exact fit's file carries n, df, RSS, residual SD, R², adjusted R² and
+// the standard errors in its training object; cd's is the file `lsq fit
+// --stream --solver cd` writes (solver cd-stream): the penalty, the
+// standardisation, and the MSE, objective, status and iterations.
+func Model(ctx context.Context, acc QRAcc, o FitOptions) (*modelio.Model, *fit.Result, error) {
+	s, err := o.settings()
+	if err != nil {
+		return nil, nil, err
+	}
 	q, err := acc.Decode()
 	if err != nil {
 		return nil, nil, err
@@ -105,14 +197,28 @@ func Model(acc QRAcc, o FitOptions) (*modelio.Model, *stream.Result, error) {
 	if q == nil {
 		return nil, nil, ErrNoFiles
 	}
-	var scale []float64
-	if !o.Raw {
-		_, scale = q.Standardization()
-	}
-	r, err := q.Solve(o.Alpha, scale)
+	res, err := fit.FromQR(ctx, q, s)
 	if err != nil {
 		return nil, nil, err
 	}
+	m := &modelio.Model{
+		Kind:         modelio.KindLinear,
+		Target:       o.CSV.Target,
+		Features:     acc.Features,
+		Coef:         res.Coef,
+		Intercept:    res.Intercept,
+		FitIntercept: !o.NoIntercept,
+	}
+	if s.Solver == fit.CD {
+		cdModel(m, res, o, acc.Files)
+	} else {
+		exactModel(m, res.Streamed, o, acc.Files)
+	}
+	return m, res, nil
+}
+
+// exactModel fills the solver and training statistics of an exact fit.
+func exactModel(m *modelio.Model, r *stream.Result, o FitOptions, files int) {
 	solver := "tsqr"
 	settings := map[string]any{"backend": "beam"}
 	if o.Alpha > 0 {
@@ -123,7 +229,7 @@ func Model(acc QRAcc, o FitOptions) (*modelio.Model, *stream.Result, error) {
 		"n":           r.N,
 		"df":          r.DF,
 		"sum_weights": r.SumWeights,
-		"files":       acc.Files,
+		"files":       files,
 	}
 	finite := func(name string, v float64) {
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
@@ -138,17 +244,37 @@ func Model(acc QRAcc, o FitOptions) (*modelio.Model, *stream.Result, error) {
 	if r.StdErr != nil && !anyNaN(r.StdErr) {
 		training["std_err"] = r.StdErr
 	}
-	m := &modelio.Model{
-		Kind:         modelio.KindLinear,
-		Target:       o.CSV.Target,
-		Features:     acc.Features,
-		Coef:         r.Coef,
-		Intercept:    r.Intercept,
-		FitIntercept: !o.NoIntercept,
-		Solver:       modelio.Solver{Name: solver, Settings: settings},
-		Training:     training,
+	m.Solver = modelio.Solver{Name: solver, Settings: settings}
+	m.Training = training
+}
+
+// cdModel fills what the lsq command's model file of a streamed cd fit
+// holds: the solver cd-stream and its penalty and standardisation, the
+// standardisation it worked in (modelio.Scaling), and the MSE, objective,
+// status and iterations of the fit.
+func cdModel(m *modelio.Model, res *fit.Result, o FitOptions, files int) {
+	m.Solver = modelio.Solver{Name: "cd-stream", Settings: map[string]any{
+		"backend": "beam", "standardize": !o.Raw, "penalty": penaltyName(o.Penalty), "alpha": o.Alpha, "l1_ratio": o.L1Ratio,
+	}}
+	if o.GapTol != 0 {
+		m.Solver.Settings["gap_tol"] = o.GapTol
 	}
-	return m, r, nil
+	if res.Scale != nil {
+		m.Scaling = &modelio.Scaling{Center: res.Center, Scale: res.Scale}
+		if m.Scaling.Center == nil {
+			m.Scaling.Center = make([]float64, len(res.Scale))
+		}
+	}
+	finiteOr := func(v float64) float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0
+		}
+		return v
+	}
+	m.Training = map[string]any{
+		"n": res.N, "mse": finiteOr(res.MSE), "objective": finiteOr(res.Objective), "duality_gap": finiteOr(res.DualityGap),
+		"status": res.Status.String(), "iterations": res.Iterations, "files": files,
+	}
 }
 
 func anyNaN(v []float64) bool {
@@ -161,15 +287,12 @@ func anyNaN(v []float64) bool {
 }
 
 type writeModelFn struct {
-	Path        string
-	Target      string
-	Alpha       float64
-	NoIntercept bool
-	Raw         bool
+	Path    string
+	Options FitOptions
 }
 
 func (fn *writeModelFn) ProcessElement(ctx context.Context, acc QRAcc) error {
-	m, _, err := Model(acc, FitOptions{CSV: CSV{Target: fn.Target}, Alpha: fn.Alpha, NoIntercept: fn.NoIntercept, Raw: fn.Raw})
+	m, _, err := Model(ctx, acc, fn.Options)
 	if err != nil {
 		return err
 	}
@@ -210,6 +333,9 @@ func ReadAccumulator(ctx context.Context, path string, v any) error {
 // it. If o.AccumulatorPath is set, the merged accumulator is also written
 // there (see WriteAccumulator), so it can be merged with later data.
 func RunFit(ctx context.Context, run Runner, glob, modelPath string, o FitOptions) (*modelio.Model, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
 	p, s := beam.NewPipelineWithRoot()
 	acc := FoldFiles(s, glob, o)
 	WriteModel(s, acc, modelPath, o)

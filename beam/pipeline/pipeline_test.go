@@ -288,7 +288,7 @@ func TestMergeQR(t *testing.T) {
 	left := must(MergeQR(must(MergeQR(parts[0], parts[1])), parts[2]))
 	right := must(MergeQR(parts[2], must(MergeQR(QRAcc{}, must(MergeQR(parts[1], parts[0]))))))
 	sol := func(a QRAcc) []float64 {
-		m, _, err := Model(a, FitOptions{CSV: CSV{Target: "y"}})
+		m, _, err := Model(context.Background(), a, FitOptions{CSV: CSV{Target: "y"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,7 +303,7 @@ func TestMergeQR(t *testing.T) {
 	if _, err := MergeQR(parts[1], bad); err == nil {
 		t.Error("merged accumulators with different feature names")
 	}
-	if _, _, err := Model(QRAcc{}, FitOptions{}); !errors.Is(err, ErrNoFiles) {
+	if _, _, err := Model(context.Background(), QRAcc{}, FitOptions{}); !errors.Is(err, ErrNoFiles) {
 		t.Errorf("empty accumulator: %v", err)
 	}
 }

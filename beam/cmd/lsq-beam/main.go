@@ -4,9 +4,12 @@
 //
 //	lsq-beam --input 'data/part-*.csv' --target y --output model.json
 //	lsq-beam --input 'data/part-*.csv' --target y --solver gd --workdir /tmp/gd --output model.json
+//	lsq-beam --input 'data/part-*.csv' --target y --solver cd --penalty l1 --alpha 0.1 --output model.json
 //
-// Exit codes: 0 success, 1 failure, 2 usage error, 3 gradient descent did not
-// reach --gap-tol (it stalled, diverged or ran out of --epochs).
+// Exit codes: 0 success, 1 failure, 2 usage error (among them a flag that
+// does not apply to the solver), 3 gradient descent did not reach --gap-tol
+// (it stalled, diverged or ran out of --epochs) or coordinate descent did
+// not converge.
 //
 // On the local prism runner lsq-beam runs itself in a network namespace
 // with only the loopback (--local-network=private, the default), since
@@ -22,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -42,12 +46,15 @@ var (
 	features    = flag.String("features", "", "comma-separated feature columns; default every other column")
 	weights     = flag.String("weights", "", "column of observation weights; default none")
 	output      = flag.String("output", "", "model file to write (required)")
-	solver      = flag.String("solver", "exact", "exact (TSQR, one pass) or gd (full-batch gradient descent, one pass per step)")
-	alpha       = flag.Float64("alpha", 0, "ridge strength α of (1/2n)‖r‖² + (α/2)‖β‖² (exact solver only)")
+	solver      = flag.String("solver", "exact", "exact (TSQR, one pass), cd (lasso, elastic net or ridge by coordinate descent on the moments of the one pass) or gd (full-batch gradient descent, one pass per step)")
+	alpha       = flag.Float64("alpha", 0, "penalty strength α: exact, the ridge α of (1/2W)Σw·r² + (α/2)‖β‖²; cd, that of --penalty")
+	penaltyFlag = flag.String("penalty", "", "cd: l1 (lasso), elasticnet or l2 (ridge)")
+	l1Ratio     = flag.Float64("l1-ratio", 0.5, "cd with --penalty elasticnet: mixing ρ in α(ρ‖β‖₁ + (1−ρ)/2‖β‖²)")
+	standardize = flag.Bool("standardize", true, "exact and cd: penalise the coefficients of the standardised features; false penalises them on the original scale")
 	noIntercept = flag.Bool("no-intercept", false, "fit without an intercept")
 	lr          = flag.Float64("lr", 0, "gd: learning rate; 0 computes 1/λ_max from the data")
 	epochs      = flag.Int("epochs", 100, "gd: maximum number of steps")
-	gapTol      = flag.Float64("gap-tol", 0, "gd: succeed when the loss is within this relative gap of the exact optimum; 0 means 1e-10")
+	gapTol      = flag.Float64("gap-tol", 0, "gd: succeed when the loss is within this relative gap of the exact optimum; cd: the relative duality gap to stop at; 0 means each one's default")
 	_           = flag.Float64("tol", 0, "no longer applies (gd stops on the gap to the exact optimum, not on the gradient norm): use --gap-tol")
 	workdir     = flag.String("workdir", "", "gd: directory (local or gs://) for per-step results; default a temporary local directory")
 	verbose     = flag.Bool("v", false, "log the runner's progress on stderr")
@@ -71,6 +78,9 @@ func main() {
 // launch sets up the runner (see runner.go) and fits: in a private network
 // namespace, by running this program again there, when prism runs here.
 func launch() (int, error) {
+	if err := checkFlags(*solver, *penaltyFlag, flagSet); err != nil {
+		return 2, err
+	}
 	private, err := setupRunner()
 	if err != nil {
 		return 2, err
@@ -127,17 +137,24 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 		return err
 	}
 	switch *solver {
-	case "exact":
-		m, err := pipeline.RunFit(ctx, runner, *input, *output, pipeline.FitOptions{CSV: csv, NoIntercept: *noIntercept, Alpha: *alpha})
+	case "exact", "cd":
+		o := fitOptions(csv)
+		if err := o.Validate(); err != nil {
+			return 2, err
+		}
+		m, err := pipeline.RunFit(ctx, runner, *input, *output, o)
 		if err != nil {
 			return 1, err
 		}
 		printModel(stdout, m)
+		if st, ok := m.Training["status"].(string); ok {
+			fmt.Fprintf(stdout, "status %s after %v sweeps, duality gap %v\n", st, m.Training["iterations"], m.Training["duality_gap"])
+			if st != lsq.Converged.String() {
+				return 3, nil
+			}
+		}
 		return 0, nil
 	case "gd":
-		if *alpha != 0 {
-			return 2, errors.New("--alpha is only supported by --solver exact")
-		}
 		dir := *workdir
 		if dir == "" {
 			tmp, err := os.MkdirTemp("", "lsq-beam-gd-")
@@ -168,8 +185,57 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 		}
 		return 0, nil
 	default:
-		return 2, fmt.Errorf("unknown --solver %q (want exact or gd)", *solver)
+		return 2, fmt.Errorf("unknown --solver %q (want exact, cd or gd)", *solver)
 	}
+}
+
+// notFor lists, for each solver, the flags that do not apply to it.
+var notFor = map[string][]string{
+	"exact": {"penalty", "l1-ratio", "gap-tol", "lr", "epochs", "workdir"},
+	"cd":    {"lr", "epochs", "workdir"},
+	"gd":    {"alpha", "penalty", "l1-ratio", "standardize"},
+}
+
+// checkFlags refuses, naming it, a flag that does not apply to the solver
+// (given reports whether a flag was on the command line), and cd without
+// --penalty or --l1-ratio without --penalty elasticnet.
+func checkFlags(solver, penalty string, given func(string) bool) error {
+	bad, ok := notFor[solver]
+	if !ok {
+		return fmt.Errorf("unknown --solver %q (want exact, cd or gd)", solver)
+	}
+	for _, f := range bad {
+		if given(f) {
+			return fmt.Errorf("--%s does not apply to --solver %s", f, solver)
+		}
+	}
+	switch {
+	case !(*alpha >= 0) || math.IsInf(*alpha, 1):
+		return fmt.Errorf("--alpha %v must be a finite number ≥ 0", *alpha)
+	case !(*l1Ratio >= 0 && *l1Ratio <= 1):
+		return fmt.Errorf("--l1-ratio %v must be between 0 and 1", *l1Ratio)
+	case !(*gapTol >= 0):
+		return fmt.Errorf("--gap-tol %v must be ≥ 0", *gapTol)
+	}
+	if solver == "cd" && !given("penalty") {
+		return errors.New("--solver cd needs --penalty l1, elasticnet or l2")
+	}
+	if given("l1-ratio") && penalty != "elasticnet" && penalty != "enet" {
+		return fmt.Errorf("--l1-ratio applies to --penalty elasticnet only, not %q", penalty)
+	}
+	return nil
+}
+
+// fitOptions are the pipeline options of the exact and cd solvers.
+func fitOptions(csv pipeline.CSV) pipeline.FitOptions {
+	o := pipeline.FitOptions{CSV: csv, NoIntercept: *noIntercept, Solver: *solver, Alpha: *alpha, Raw: !*standardize}
+	if *solver == "cd" {
+		o.Penalty, o.GapTol = *penaltyFlag, *gapTol
+		if *penaltyFlag == "elasticnet" || *penaltyFlag == "enet" {
+			o.L1Ratio = *l1Ratio
+		}
+	}
+	return o
 }
 
 // flagSet reports whether the flag was given on the command line.
