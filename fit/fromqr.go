@@ -27,16 +27,11 @@ import (
 // *SettingsError naming NoIntercept. A nil or empty q is stream.ErrNoData.
 func FromQR(ctx context.Context, q *stream.QR, s *Settings) (*Result, error) {
 	start := time.Now()
-	if s == nil {
-		s = &Settings{}
-	}
-	solver := s.Solver
-	if !solver.Valid() {
-		panic("fit: unknown solver " + solver.String())
-	}
-	if err := s.checkStream(solver); err != nil {
+	s, err := streamSettings(s)
+	if err != nil {
 		return nil, err
 	}
+	solver := s.Solver
 	if solver != QR && solver != CD {
 		return nil, &SettingsError{"Solver", solver.String() + ": FromQR solves from the accumulator alone, exactly (qr) or by coordinate descent on its moments (cd); an iterative solver reads the partitions (Stream)"}
 	}

@@ -38,16 +38,11 @@ import (
 // For qr and cd, Stream is stream.FoldQR followed by FromQR: the same
 // result, bit for bit, as FromQR of the folded accumulator.
 func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, error) {
-	if s == nil {
-		s = &Settings{}
-	}
-	solver := s.Solver
-	if !solver.Valid() {
-		panic("fit: unknown solver " + solver.String())
-	}
-	if err := s.checkStream(solver); err != nil {
+	s, err := streamSettings(s)
+	if err != nil {
 		return nil, err
 	}
+	solver := s.Solver
 	start := time.Now()
 	q, err := stream.FoldQR(ctx, parts, &stream.Settings{NoIntercept: s.NoIntercept})
 	if err != nil {
@@ -111,4 +106,20 @@ func (s *Settings) checkStream(solver Solver) error {
 		return &SettingsError{"Penalty", "a streamed fit takes no penalty or L2 (ridge), whose exact solution the QR accumulator gives"}
 	}
 	return nil
+}
+
+// streamSettings returns the settings of a streamed fit (nil means the
+// defaults), checked for what a stream can honour. An invalid solver is a
+// programmer's error and panics.
+func streamSettings(s *Settings) (*Settings, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	if !s.Solver.Valid() {
+		panic("fit: unknown solver " + s.Solver.String())
+	}
+	if err := s.checkStream(s.Solver); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
