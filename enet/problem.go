@@ -362,15 +362,6 @@ func (p *problem) gradient(g, r []float64) {
 	}
 }
 
-// weightedSq returns Σ v r².
-func (p *problem) weightedSq(r []float64) float64 {
-	var t float64
-	for i, ri := range r {
-		t += p.v[i] * ri * ri
-	}
-	return t
-}
-
 // alphaMax is the smallest α with all-zero coefficients for mixing ρ,
 // with ρ floored at 1e-3 (glmnet's convention for ridge).
 func (p *problem) alphaMax(l1Ratio float64) float64 {

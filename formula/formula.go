@@ -50,14 +50,6 @@ func (t term) key() string {
 	return strings.Join(k, ":")
 }
 
-func (t term) name() string {
-	k := make([]string, len(t))
-	for i, f := range t {
-		k[i] = f.text
-	}
-	return strings.Join(k, ":")
-}
-
 // Formula is a parsed model formula. Its methods do not modify it, so one
 // Formula may be used from several goroutines.
 type Formula struct {

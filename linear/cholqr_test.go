@@ -75,7 +75,7 @@ func TestCholQRFactorMatchesTSQR(t *testing.T) {
 // parallel among themselves after their common part is removed (two
 // columns within 10⁻⁶ of a third and within 10⁻¹³·‖x‖ of each other, far
 // above rounding) is beyond one Cholesky step of their residuals: the
-// factor declines, and fitTSQR gives TSQR's result bit for bit.
+// factor declines, and fitTall gives TSQR's result bit for bit.
 func TestCholQRDeclines(t *testing.T) {
 	const n, d = 6000, 6
 	x, y, _ := correlated(4, n, d, 0.5, 0.5)

@@ -481,11 +481,3 @@ func firstNonFinite(xs []float64, stride, n, d int, y []float64) (row, col int) 
 	}
 	return -1, 0
 }
-
-func sliceFinite(v []float64) bool {
-	var chk float64
-	for _, x := range v {
-		chk += 0 * x
-	}
-	return chk == 0
-}

@@ -40,7 +40,7 @@ const (
 	tsqrMaxBlocks = 64   // most blocks
 )
 
-// tsqrEligible reports whether fitTSQR takes an n×d QR problem.
+// tsqrEligible reports whether fitTall takes an n×d QR problem.
 func tsqrEligible(n, d int, s *Settings) bool {
 	return s.Method == QR && d > 0 && n >= tsqrMinRows && n > 4*(d+1)
 }
@@ -206,17 +206,11 @@ func householderR(buf []float64, rows, p int) int {
 	return k
 }
 
-// fitTSQR is fitFloat's QR method on the triangular factor of the
+// fitTall is fitFloat's QR method on the triangular factor of the
 // standardised [A | b], with the passes over the rows (moments, factor,
-// residuals) in parallel. The factor comes from deflated CholeskyQR2
-// (cholqr.go), or from TSQR when that declines.
-func fitTSQR(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
-	res, _, err := fitTall(x, y, s, true, nil)
-	return res, err
-}
-
-// fitTall is fitTSQR, its factor by cholqrFactor if tryCholQR and it does
-// not decline (usedCholQR), else by tsqrFactor. With a start from a
+// residuals) in parallel: the factor by deflated CholeskyQR2
+// (cholqrFactor, cholqr.go) if tryCholQR and it does not decline
+// (usedCholQR), else by TSQR (tsqrFactor). With a start from a
 // declined Gram attempt it takes the moments and G₀ from there instead of
 // computing them again.
 func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool, start *gramStart) (res *Result, usedCholQR bool, err error) {

@@ -127,7 +127,7 @@ func checkTallAgainstDD(t *testing.T, fast, ref *Result, d int) {
 }
 
 // TestTSQRRidgeAndRankDeficient: ridge fits and a design with an exactly
-// collinear column go through fitTSQR, its factor by deflated CholeskyQR2
+// collinear column go through fitTall, its factor by deflated CholeskyQR2
 // (asserted), and agree with the serial Householder path and the
 // double-double path.
 func TestTSQRRidgeAndRankDeficient(t *testing.T) {

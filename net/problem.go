@@ -40,7 +40,6 @@ type model struct {
 	ls    []layer
 	dim   int
 	wk    *work
-	rows  []int // gather buffer for a full pass
 	stats []LayerStats
 	actSS []float64
 	tgtSS []float64 // per target Σ wᵢ rᵢₖ² of the last full pass

@@ -24,17 +24,17 @@ func general(p Problem) Problem {
 
 // fastSGDCase is a batch-1 SGD fit for TestFastSGDMatchesGeneral.
 type fastSGDCase struct {
-	name              string
-	n, d              int
-	intercept, std    bool
-	weights           bool // with some zero weights
-	stepSchedule      bool
-	record            bool
-	epochs            int
-	block             int // Settings.ShuffleBlock
-	lr                float64
-	x0                float64 // every start coordinate (−0 tests the sign of zero)
-	wantFast, diverge bool
+	name           string
+	n, d           int
+	intercept, std bool
+	weights        bool // with some zero weights
+	stepSchedule   bool
+	record         bool
+	epochs         int
+	block          int // Settings.ShuffleBlock
+	lr             float64
+	x0             float64 // every start coordinate (−0 tests the sign of zero)
+	diverge        bool
 }
 
 // TestFastSGDMatchesGeneral checks that batch-1 SGD on a LeastSquares problem

@@ -76,13 +76,13 @@ const BlockRows = 1024
 // Without an intercept θ has d entries and b = 0. An LS is not safe for
 // concurrent use.
 type LS struct {
-	x                []float64
-	stride, n, d     int
-	y, wt            []float64
-	center, scale    []float64
-	intercept        bool
-	sumW             float64
-	nblocks, workers int
+	x             []float64
+	stride, n, d  int
+	y, wt         []float64
+	center, scale []float64
+	intercept     bool
+	sumW          float64
+	nblocks       int
 
 	// per-call state read by the workers
 	wp       []float64 // w' (d)
