@@ -14,8 +14,10 @@ import (
 // BenchmarkSGDEpochParts times the parts of the batch-1 SGD epoch the bench
 // harness records (n = 10⁶, d = 100, Epochs 1, rate 1e-3): a full-batch
 // evaluation (LossGrad with the gradient; Minimize makes one at the start
-// point and one after the epoch), the permutation, the steps (SGDRows over
-// it), and the whole Minimize call. It reports cpu-ms/op, the CPU time of
+// point and one after the epoch), the same on one goroutine
+// (LossGradAlone), the permutation, the steps (SGDRows over it), the
+// permutation and the steps with and without LossGradAlone beside them (as
+// Minimize takes the first epoch, ahead.go), and the whole Minimize call. It reports cpu-ms/op, the CPU time of
 // the process (the evaluation runs on every core), which waiting for a core
 // on a loaded machine does not inflate. Not run with -short: it needs 1 GB.
 func BenchmarkSGDEpochParts(b *testing.B) {
@@ -35,6 +37,21 @@ func BenchmarkSGDEpochParts(b *testing.B) {
 		{"evaluation", func() { p.LossGrad(g, th) }},
 		{"permutation", func() { shuffle(perm, rand.NewPCG(1, pcgStream), 0) }},
 		{"steps", func() { clear(th); p.ls.SGDRows(th, perm, 1e-3) }},
+		{"evaluation-alone", func() { p.ls.LossGradAlone(g, th) }},
+		{"permutation+steps", func() {
+			shuffle(perm, rand.NewPCG(1, pcgStream), 0)
+			clear(th)
+			p.ls.SGDRows(th, perm, 1e-3)
+		}},
+		{"permutation+steps-beside-evaluation", func() {
+			th0, g0 := make([]float64, d+1), make([]float64, d+1)
+			done := make(chan struct{})
+			go func() { p.ls.LossGradAlone(g0, th0); close(done) }()
+			shuffle(perm, rand.NewPCG(1, pcgStream), 0)
+			clear(th)
+			p.ls.SGDRows(th, perm, 1e-3)
+			<-done
+		}},
 		{"minimize", func() {
 			if _, err := Minimize(context.Background(), p, make([]float64, d+1),
 				&Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &SGD{}); err != nil {

@@ -316,7 +316,7 @@ func Minimize(ctx context.Context, p Problem, x0 []float64, s *Settings, o Optim
 	if !(m.baseLR > 0) || math.IsInf(m.baseLR, 1) {
 		panic(fmt.Sprintf("optim: learning rate must be positive and finite, got %v", m.baseLR))
 	}
-	err := m.atStart(pr, cp)
+	err := m.atStart(ctx, pr, cp)
 	for err == nil && pr.status == lsq.NotTerminated {
 		err = m.next(ctx, pr, start)
 	}
@@ -408,10 +408,16 @@ func (m *run) begin(x0 []float64, cp *Checkpoint, pcg *rand.PCG, pr *progress) e
 
 // atStart evaluates the start point and applies the tests that may end the
 // run before its first epoch: a start that is not finite, and the gap or
-// gradient tolerance already met.
-func (m *run) atStart(pr *progress, cp *Checkpoint) error {
+// gradient tolerance already met. Where it can, it takes the first epoch
+// meanwhile (evalStart), and undoes it when these tests end the run.
+func (m *run) atStart(ctx context.Context, pr *progress, cp *Checkpoint) error {
 	set := m.s
-	pr.f, pr.loss = m.eval(m.g, m.point())
+	m.evalStart(ctx, pr)
+	defer func() {
+		if pr.status != lsq.NotTerminated {
+			m.undoAhead()
+		}
+	}()
 	pr.first, pr.prev, pr.best = pr.f, math.NaN(), pr.f
 	if cp != nil {
 		pr.first, pr.prev, pr.best = cp.First, cp.Prev, cp.Best
@@ -444,13 +450,24 @@ func (m *run) next(ctx context.Context, pr *progress, start time.Time) error {
 		pr.status = lsq.IterationLimit
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
+	a := m.ahead
+	if err := ctx.Err(); a == nil && err != nil {
 		pr.status = lsq.Canceled
 		return err
 	}
 	pr.epoch++
-	it := lsq.Iteration{Epoch: pr.epoch}
-	lr, batchBad, err := m.epoch(pr.epoch, pr.f, &it)
+	var it lsq.Iteration
+	var lr float64
+	var batchBad bool
+	var err error
+	if a != nil {
+		// Taken beside the start's evaluation, after the context was checked.
+		it, lr, batchBad, err = a.it, a.lr, a.bad, a.err
+		m.ahead = nil
+	} else {
+		it = lsq.Iteration{Epoch: pr.epoch}
+		lr, batchBad, err = m.epoch(pr.epoch, pr.f, &it)
+	}
 	pr.lr = lr
 	if err != nil {
 		pr.status = lsq.Failure
@@ -729,9 +746,10 @@ type run struct {
 	clipped       int
 	preClip       float64
 	stepEval      func(grad, x []float64) float64
-	fast          *kernel.LS // batch-1 SGD on a LeastSquares problem, see fastSGD
-	avg           []float64  // the average of the iterates (Settings.Average), nil without
-	avgN          int        // iterates in avg since its last restart
+	fast          *kernel.LS  // batch-1 SGD on a LeastSquares problem, see fastSGD
+	ahead         *aheadEpoch // the first epoch, taken beside the start's evaluation
+	avg           []float64   // the average of the iterates (Settings.Average), nil without
+	avgN          int         // iterates in avg since its last restart
 }
 
 // point is where the fit is evaluated: the average of the iterates when
@@ -833,8 +851,13 @@ func (m *run) fastEpoch(lr float64) (float64, bool, error) {
 // the optimiser should see in g: of the loss plus the penalty, or of the loss
 // alone with Proximal.
 func (m *run) eval(g, x []float64) (f, loss float64) {
+	return m.evalWith(m.p.LossGrad, g, x)
+}
+
+// evalWith is eval with the loss and its gradient computed by lossGrad.
+func (m *run) evalWith(lossGrad func(g, x []float64) float64, g, x []float64) (f, loss float64) {
 	m.evals++
-	loss = m.p.LossGrad(g, x)
+	loss = lossGrad(g, x)
 	f = loss
 	if pen := m.s.Penalty; pen != nil {
 		k := m.s.penalized

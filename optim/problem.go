@@ -72,17 +72,19 @@ type Problem struct {
 	// used only to explain a divergence. May be nil.
 	FeatureScales func(dst []float64)
 
-	// ls is the kernel of a LeastSquares problem and lsBatch the identity
-	// of the BatchLossGrad made with it: Minimize steps on ls directly for
-	// batch-1 SGD while BatchLossGrad is still that function.
-	ls      *kernel.LS
-	lsBatch uintptr
+	// ls is the kernel of a LeastSquares problem and lsBatch and lsLoss
+	// the identities of the BatchLossGrad and LossGrad made with it:
+	// Minimize steps on ls directly for batch-1 SGD while BatchLossGrad is
+	// still that function, and evaluates the start beside the first epoch
+	// while LossGrad is too.
+	ls              *kernel.LS
+	lsBatch, lsLoss uintptr
 }
 
 // funcID returns the identity of a func value, the address of its closure,
-// so that Minimize can tell whether a Problem's BatchLossGrad is still the
-// one LeastSquares made (func values cannot be compared).
-func funcID(f func(grad, x []float64, rows []int) float64) uintptr {
+// so that Minimize can tell whether a Problem's BatchLossGrad or LossGrad is
+// still the one LeastSquares made (func values cannot be compared).
+func funcID[F any](f F) uintptr {
 	return *(*uintptr)(unsafe.Pointer(&f))
 }
 
@@ -160,11 +162,13 @@ func LeastSquares(x *mat.Dense, y, weights []float64, intercept bool, center, sc
 	lip := math.NaN()
 	// A closure of its own, so that its identity is this Problem's.
 	batch := func(grad, x []float64, rows []int) float64 { return k.BatchLossGrad(grad, x, rows) }
+	loss := k.LossGrad
 	return Problem{
 		ls:            k,
 		lsBatch:       funcID(batch),
+		lsLoss:        funcID(loss),
 		Dim:           d,
-		LossGrad:      k.LossGrad,
+		LossGrad:      loss,
 		Samples:       k.Rows(),
 		BatchLossGrad: batch,
 		Penalized:     nf,

@@ -156,6 +156,11 @@ func (k *LS) Rows() int { return k.n }
 
 // setParams computes w' and b' from θ.
 func (k *LS) setParams(theta []float64) {
+	k.bp = k.params(k.wp, theta)
+}
+
+// params stores w' for θ in wp and returns b'.
+func (k *LS) params(wp, theta []float64) float64 {
 	if len(theta) != k.Dim() {
 		panic(fmt.Sprintf("kernel: len(θ)=%d, want %d", len(theta), k.Dim()))
 	}
@@ -168,12 +173,12 @@ func (k *LS) setParams(theta []float64) {
 		if k.scale != nil {
 			w /= k.scale[j]
 		}
-		k.wp[j] = w
+		wp[j] = w
 		if k.center != nil {
 			b -= k.center[j] * w
 		}
 	}
-	k.bp = b
+	return b
 }
 
 // finish turns accumulated sums into the loss and gradient.
@@ -205,15 +210,20 @@ func (k *LS) finish(grad, acc []float64, sumW float64) float64 {
 // rows accumulates rows [lo, hi) into acc (length d+2, zeroed by the caller),
 // with the arithmetic of rows.go on the fastest kernel available.
 func (k *LS) rows(acc []float64, lo, hi int) {
+	k.rowsAt(acc, lo, hi, k.wp, k.bp, k.zeroY, !k.lossOnly)
+}
+
+// rowsAt is rows with w', b' and the pass's flags given.
+func (k *LS) rowsAt(acc []float64, lo, hi int, wp []float64, bp float64, zeroY, grad bool) {
 	d := k.d
 	var y, wt []float64
-	if !k.zeroY {
+	if !zeroY {
 		y = k.y[lo:hi]
 	}
 	if k.wt != nil {
 		wt = k.wt[lo:hi]
 	}
-	sr, sl := rowsK(acc[:d], k.x[lo*k.stride:], k.stride, hi-lo, k.wp, k.bp, y, wt, !k.lossOnly)
+	sr, sl := rowsK(acc[:d], k.x[lo*k.stride:], k.stride, hi-lo, wp, bp, y, wt, grad)
 	acc[d] += sr
 	acc[d+1] += sl
 }
@@ -311,6 +321,31 @@ func (k *LS) LossGrad(grad, theta []float64) float64 {
 	k.zeroY, k.lossOnly = false, grad == nil
 	k.pass()
 	return k.finish(grad, k.acc, k.sumW)
+}
+
+// LossGradAlone is LossGrad computed on the calling goroutine alone, with
+// scratch space of its own: it writes nothing the other methods use, so it
+// may run beside SGDStep and SGDRows on the same LS (for instance, the
+// evaluation of a fit's start point beside the first epoch's steps, which
+// do not depend on it). The blocks, the sums within each and their
+// reduction in block order are those of LossGrad: the same bits. It
+// allocates its scratch (2d + 4 floats).
+func (k *LS) LossGradAlone(grad, theta []float64) float64 {
+	d, w := k.d, k.d+2
+	buf := make([]float64, d+2*w)
+	wp, tot, blk := buf[:d], buf[d:d+w], buf[d+w:]
+	bp := k.params(wp, theta)
+	for b := range k.nblocks {
+		clear(blk)
+		lo := b * BlockRows
+		k.rowsAt(blk, lo, min(lo+BlockRows, k.n), wp, bp, false, grad != nil)
+		if b == 0 {
+			copy(tot, blk)
+		} else {
+			floats.Add(tot, blk)
+		}
+	}
+	return k.finish(grad, tot, k.sumW)
 }
 
 // BatchLossGrad is LossGrad over the rows listed in idx (in that order), with

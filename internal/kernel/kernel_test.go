@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -142,6 +143,66 @@ func TestDeterministicAcrossGOMAXPROCS(t *testing.T) {
 					t.Errorf("n=%d d=%d GOMAXPROCS=%d: grad[%d] bits differ", n, d, p, j)
 				}
 			}
+		}
+	}
+}
+
+// TestLossGradAlone checks that LossGradAlone gives LossGrad's bits (loss
+// and gradient, or the loss alone; weights, centre and scale, intercept or
+// not; n off the block size) at any GOMAXPROCS, and that it can run beside
+// SGDRows on the same LS — standardised rows, whose steps write the LS's
+// own w' — with both results unchanged (run with -race to see the sharing).
+func TestLossGradAlone(t *testing.T) {
+	const n, d = 5000, 13
+	x, y, w, mu, s := problem(n, d, 4)
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = (i * 7919) % n
+	}
+	for _, c := range []struct {
+		name      string
+		w, mu, s  []float64
+		intercept bool
+	}{
+		{"plain", nil, nil, nil, true},
+		{"weighted-standardised", w, mu, s, true},
+		{"no-intercept", w, nil, s, false},
+	} {
+		k := NewLS(x, n, d, d, y, c.w, c.intercept, c.mu, c.s)
+		theta := make([]float64, k.Dim())
+		for j := range theta {
+			theta[j] = 0.1 * float64(j%4)
+		}
+		g, ga := make([]float64, k.Dim()), make([]float64, k.Dim())
+		l := k.LossGrad(g, theta)
+		for _, procs := range []int{1, 2} {
+			prev := runtime.GOMAXPROCS(procs)
+			la := k.LossGradAlone(ga, theta)
+			lo := k.LossGradAlone(nil, theta)
+			runtime.GOMAXPROCS(prev)
+			for j, v := range append([]float64{l, l}, g...) {
+				u := append([]float64{la, lo}, ga...)[j]
+				if math.Float64bits(u) != math.Float64bits(v) {
+					t.Errorf("%s GOMAXPROCS=%d: value %d is %v alone, %v by LossGrad", c.name, procs, j, u, v)
+				}
+			}
+		}
+		steps := func() []float64 {
+			th := make([]float64, k.Dim())
+			k.SGDRows(th, perm, 1e-4)
+			return th
+		}
+		want := steps()
+		gb := make([]float64, k.Dim())
+		done := make(chan float64)
+		go func() { done <- k.LossGradAlone(gb, theta) }()
+		got := steps()
+		lb := <-done
+		if math.Float64bits(lb) != math.Float64bits(l) || !slices.Equal(gb, g) {
+			t.Errorf("%s: the evaluation beside the steps differs", c.name)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the steps beside the evaluation differ", c.name)
 		}
 	}
 }
