@@ -76,3 +76,6 @@ func fisherYates(s []int, src *rand.PCG) {
 		s[i], s[j] = s[j], s[i]
 	}
 }
+
+// pcgStream is the PCG stream constant used for mini-batch permutations.
+const pcgStream = 0x6c73712d6f70746d // "lsq-optm"
