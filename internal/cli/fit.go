@@ -137,51 +137,80 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 	f := cmd.Flags()
 	opts.Data.register(f, true)
 	opts.NA.register(f, "R's na.omit")
-	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
-	f.StringVar(&opts.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
-	f.BoolVar(&opts.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
-	f.StringVar(&opts.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
-	f.IntVar(&opts.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
-	f.IntVar(&opts.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
-	f.Uint64Var(&opts.Seed, "seed", 1, "seed for mini-batches and the validation split")
-	f.StringVar(&opts.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
-	f.IntVar(&opts.Warmup, "warmup", 0, "linear warm-up epochs before the schedule")
-	f.BoolVar(&opts.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
-	f.Float64Var(&opts.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
-	f.Float64Var(&opts.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
-	f.Float64Var(&opts.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
-	f.BoolVar(&opts.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half of the epochs (Polyak–Ruppert averaging)")
-	f.Float64Var(&opts.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
-	f.Float64Var(&opts.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
-	f.IntVar(&opts.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
-	f.Float64Var(&opts.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
-	f.StringVar(&opts.Penalty.Name, "penalty", "none", "none, l2, l1, elasticnet or l2sp")
-	f.Float64Var(&opts.Penalty.Alpha, "alpha", 0, "penalty strength α")
-	f.Float64Var(&opts.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
-	f.BoolVar(&opts.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
-	f.StringVar(&opts.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
-	f.IntVar(&opts.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
-	f.BoolVar(&opts.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
-	f.StringVar(&opts.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L|auto,prewhite=true|false (Newey–West, Bartlett kernel, rows in time order; R's NeweyWest(fit) is hac:lags=auto,prewhite=true)")
-	f.StringVar(&opts.Cluster, "cluster", "", "cluster-robust (CR1) standard errors, clusters labelled by this column")
-	f.StringVar(&opts.DF, "df", "", "reference distribution of --summary's tests: t (residual df, as R's coeftest) or z; default t, z with --robust or --cluster (statsmodels)")
-	opts.Inference.register(f)
-	f.StringVar(&opts.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
-	f.StringVar(&opts.Visual.Report, "report", "", "write a self-contained HTML report of the run")
-	f.StringVar(&opts.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
-	f.StringVar(&opts.Resume, "resume", "", "continue an interrupted or checkpointed fit from its file, bit for bit (same data and options; --epochs is the total)")
-	f.StringVar(&opts.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
-	f.BoolVar(&opts.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; the lasso and elastic net by --solver cd on the moments of that pass; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
-	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
-	f.IntVar(&opts.ShuffleBlock, "shuffle-block", 0, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw on rows in memory: visit the rows in blocks of this many consecutive rows, the blocks in a random order (0: a random permutation of the rows); faster on data larger than the caches, but neighbouring rows stay together (see optim.Settings.ShuffleBlock)")
-	f.IntVar(&opts.ShuffleBuffer, "shuffle-buffer", 65536, "--stream with a stochastic solver: rows held at a time, from which mini-batches are drawn at random")
-	f.StringVar(&opts.Trace, "trace", "", "write a JSON-lines training trace to this file")
-	f.BoolVar(&opts.Quiet, "quiet", false, "no progress display")
-	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
-	f.StringVarP(&opts.Output, "output", "o", "", "save the model to this file (JSON, written atomically)")
-	f.IntVar(&opts.Rank, "rank", 0, "several targets (--target y1,y2,...): the best coefficient matrix of rank ≤ r (reduced-rank regression); with --init, the best rank-r update of that model, or LoRA with an iterative --solver")
-	f.Float64Var(&opts.LoRAAlpha, "lora-alpha", 0, "LoRA's α: the update is scaled by α/r (default r, a scale of 1)")
+	opts.registerModel(f)
+	opts.registerSolver(f)
+	opts.registerPenalty(f)
+	opts.registerInference(f)
+	opts.registerRun(f)
 	return cmd
+}
+
+// registerModel registers the flags that say which model is fitted: its terms
+// and, for several targets, its rank.
+func (o *fitOptions) registerModel(f *pflag.FlagSet) {
+	f.StringVar(&o.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
+	f.IntVar(&o.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
+	f.IntVar(&o.Rank, "rank", 0, "several targets (--target y1,y2,...): the best coefficient matrix of rank ≤ r (reduced-rank regression); with --init, the best rank-r update of that model, or LoRA with an iterative --solver")
+	f.Float64Var(&o.LoRAAlpha, "lora-alpha", 0, "LoRA's α: the update is scaled by α/r (default r, a scale of 1)")
+}
+
+// registerSolver registers the flags of the solver: which one, and the
+// settings of the iterative ones (rate, schedule, epochs, batches, clipping,
+// stopping).
+func (o *fitOptions) registerSolver(f *pflag.FlagSet) {
+	f.BoolVar(&o.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
+	f.StringVar(&o.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
+	f.BoolVar(&o.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
+	f.StringVar(&o.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
+	f.IntVar(&o.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
+	f.IntVar(&o.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed for mini-batches and the validation split")
+	f.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
+	f.IntVar(&o.Warmup, "warmup", 0, "linear warm-up epochs before the schedule")
+	f.BoolVar(&o.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
+	f.Float64Var(&o.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
+	f.Float64Var(&o.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
+	f.Float64Var(&o.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
+	f.BoolVar(&o.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half of the epochs (Polyak–Ruppert averaging)")
+	f.Float64Var(&o.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
+	f.Float64Var(&o.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")
+	f.IntVar(&o.Patience, "patience", 0, "early stopping: epochs without validation improvement (needs --val-frac)")
+	f.Float64Var(&o.WeightDec, "weight-decay", 0, "adamw: decoupled weight decay")
+	f.IntVar(&o.ShuffleBlock, "shuffle-block", 0, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw on rows in memory: visit the rows in blocks of this many consecutive rows, the blocks in a random order (0: a random permutation of the rows); faster on data larger than the caches, but neighbouring rows stay together (see optim.Settings.ShuffleBlock)")
+}
+
+// registerPenalty registers the flags of the penalty.
+func (o *fitOptions) registerPenalty(f *pflag.FlagSet) {
+	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, l1, elasticnet or l2sp")
+	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
+	f.Float64Var(&o.Penalty.L1Ratio, "l1-ratio", 0.5, "elastic net mixing ρ in α(ρ‖w‖₁ + (1−ρ)/2‖w‖²)")
+	f.BoolVar(&o.Proximal, "proximal", false, "apply the penalty by its proximal step (exact zeros for L1) instead of its subgradient")
+}
+
+// registerInference registers the flags of the inference --summary prints.
+func (o *fitOptions) registerInference(f *pflag.FlagSet) {
+	f.BoolVar(&o.Summary, "summary", false, "print standard errors, t, p, intervals, R², F, AIC/BIC and design diagnostics")
+	f.StringVar(&o.Robust, "robust", "", "robust standard errors: HC0, HC1, HC2, HC3 (heteroskedasticity), hac or hac:lags=L|auto,prewhite=true|false (Newey–West, Bartlett kernel, rows in time order; R's NeweyWest(fit) is hac:lags=auto,prewhite=true)")
+	f.StringVar(&o.Cluster, "cluster", "", "cluster-robust (CR1) standard errors, clusters labelled by this column")
+	f.StringVar(&o.DF, "df", "", "reference distribution of --summary's tests: t (residual df, as R's coeftest) or z; default t, z with --robust or --cluster (statsmodels)")
+	o.Inference.register(f)
+}
+
+// registerRun registers the flags of the run itself: its inputs beyond the
+// data (a start model, a checkpoint), streaming, and what it writes.
+func (o *fitOptions) registerRun(f *pflag.FlagSet) {
+	f.StringVar(&o.Visual.Plot, "plot", "", "draw the fit (data and line, residuals, Q-Q, loss per epoch) to a .png or .svg file")
+	f.StringVar(&o.Visual.Report, "report", "", "write a self-contained HTML report of the run")
+	f.StringVar(&o.Init, "init", "", "start from a saved model (warm start; continues its optimiser and schedule when the solver matches); with --penalty l2sp, the model to stay close to")
+	f.StringVar(&o.Resume, "resume", "", "continue an interrupted or checkpointed fit from its file, bit for bit (same data and options; --epochs is the total)")
+	f.StringVar(&o.Checkpoint, "checkpoint", "", "write the fit's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when it ends")
+	f.BoolVar(&o.Stream, "stream", false, "fit in one pass over the file(s) with memory independent of the rows (exact least squares or ridge; the lasso and elastic net by --solver cd on the moments of that pass; --solver gd reads them once per epoch); implied by several files or a file larger than --memory")
+	f.StringVar(&o.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
+	f.IntVar(&o.ShuffleBuffer, "shuffle-buffer", 65536, "--stream with a stochastic solver: rows held at a time, from which mini-batches are drawn at random")
+	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines training trace to this file")
+	f.BoolVar(&o.Quiet, "quiet", false, "no progress display")
+	f.BoolVar(&o.JSON, "json", false, "print one JSON object")
+	f.StringVarP(&o.Output, "output", "o", "", "save the model to this file (JSON, written atomically)")
 }
 
 // fitPlan is the validated form of fitOptions.
