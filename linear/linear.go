@@ -2,11 +2,12 @@ package linear
 
 import (
 	"fmt"
-	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
-	"github.com/lsqgo/lsq"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq"
+	xdd "github.com/lsqgo/lsq/internal/dd"
 )
 
 // Method selects the factorisation used by Solve.

@@ -2,10 +2,11 @@ package linear
 
 import (
 	"fmt"
-	xdd "github.com/lsqgo/lsq/internal/dd"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	xdd "github.com/lsqgo/lsq/internal/dd"
 )
 
 // This file is the accurate path: everything in double-double.
