@@ -188,11 +188,24 @@ func residualScale(r, weights []float64) float64 {
 // eps is the float64 machine epsilon, R's .Machine$double.eps.
 const eps = 0x1p-52
 
+// weight is the weight of row i: w[i], or 1 when w is nil (unweighted).
 func weight(w []float64, i int) float64 {
 	if w == nil {
 		return 1
 	}
 	return w[i]
+}
+
+// positiveRows lists, ascending, the rows of positive weight among n: the
+// observations (a row of weight 0 is none, as in R's lm).
+func positiveRows(w []float64, n int) []int {
+	var rows []int
+	for i := 0; i < n; i++ {
+		if w == nil || w[i] > 0 {
+			rows = append(rows, i)
+		}
+	}
+	return rows
 }
 
 // InfluenceFlag marks why a row is influential, by the cut-offs of R's

@@ -251,13 +251,7 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		return nil, fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", res.N, res.Rank)
 	}
 	if set.Cov == Cluster {
-		var pos []int
-		for i := 0; i < rows; i++ {
-			if weights == nil || weights[i] > 0 {
-				pos = append(pos, i)
-			}
-		}
-		if g := countClusters(pos, set.Clusters); g < 2 {
+		if g := countClusters(positiveRows(weights, rows), set.Clusters); g < 2 {
 			return nil, &ClusterError{Clusters: g}
 		}
 	}
