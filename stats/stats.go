@@ -518,6 +518,15 @@ func unscaled(coef []float64, sc float64) []float64 {
 	return scaled
 }
 
+// termOf is the position of column j of X among the coefficients, the
+// intercept first when fitted (Summary.Terms, Influence.DFBETAS).
+func termOf(j int, intercept bool) int {
+	if intercept {
+		return j + 1
+	}
+	return j
+}
+
 // markAliased sets to NaN the standard error, test and interval of each
 // aliased coefficient (a column of X, linear.Result.Aliased) and its row
 // and column of Cov (see Term; R's summary.lm and vcov report NA).
@@ -525,10 +534,7 @@ func (sum *Summary) markAliased(aliased []int) {
 	nan := math.NaN()
 	p := len(sum.Terms)
 	for _, a := range aliased {
-		j := a // the term of column a: after the intercept, when fitted
-		if sum.HasIntercept {
-			j++
-		}
+		j := termOf(a, sum.HasIntercept)
 		t := &sum.Terms[j]
 		t.StdErr, t.T, t.P, t.Lower, t.Upper = nan, nan, nan, nan, nan
 		for k := 0; k < p; k++ {
