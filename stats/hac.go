@@ -347,7 +347,7 @@ func estfun(res *linear.Result, x *mat.Dense, weights []float64, rows []int) (*m
 	}
 	big := 0.0
 	for t, i := range rows {
-		wr := weightOf(weights, i) * res.Residuals[i]
+		wr := weight(weights, i) * res.Residuals[i]
 		row := g.RawRowView(t)
 		for k, j := range cols {
 			row[k] = wr

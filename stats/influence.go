@@ -59,13 +59,7 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 	if res.Unscaled == nil {
 		return nil, ErrPenalized
 	}
-	rows, d := x.Dims()
-	if rows != len(res.Residuals) || d != len(res.Coef) {
-		panic(fmt.Sprintf("stats: X is %d×%d, the fit has %d rows and %d coefficients", rows, d, len(res.Residuals), len(res.Coef)))
-	}
-	if weights != nil && len(weights) != rows {
-		panic(fmt.Sprintf("stats: %d weights for %d rows", len(weights), rows))
-	}
+	rows := checkData(res, x, weights)
 	p := res.Rank
 	if res.HasIntercept {
 		p++
@@ -73,101 +67,182 @@ func NewInfluence(res *linear.Result, x *mat.Dense, weights []float64) (*Influen
 	if res.DF < 2 {
 		return nil, fmt.Errorf("stats: influence diagnostics need at least 2 residual degrees of freedom (n = %d, rank %d)", res.N, p)
 	}
-	off := 0
-	if res.HasIntercept {
-		off = 1
+	xt := designWithOnes(x, res.HasIntercept)
+	_, q := xt.Dims()
+	inf := newInfluence(rows, q, res.N, p)
+	inf.setFitted(res, x)
+	inf.DFBETAS.Mul(xt, generalCopy(res.Unscaled)) // (X̃ᵀWX̃)⁻¹x̃ᵢ, turned into DFBETAS by row
+	rc := newRowCommon(res, weights, p)
+	for i := 0; i < rows; i++ {
+		rc.setRow(inf, i, xt.RawRowView(i), weight(weights, i), res.Residuals[i])
 	}
-	q := d + off
-	inf := &Influence{
+	return inf, nil
+}
+
+// newInfluence allocates the diagnostics of rows rows and q coefficients
+// (intercept included), for n observations and a design of rank p.
+func newInfluence(rows, q, n, p int) *Influence {
+	return &Influence{
 		Fitted: make([]float64, rows), Residual: make([]float64, rows),
 		Hat: make([]float64, rows), Standardized: make([]float64, rows), Studentized: make([]float64, rows),
 		Cook: make([]float64, rows), DFFITS: make([]float64, rows), CovRatio: make([]float64, rows),
-		DFBETAS: mat.NewDense(rows, q, nil), N: res.N, P: p,
+		DFBETAS: mat.NewDense(rows, q, nil), N: n, P: p,
 	}
-	aliased := make([]bool, q)
-	for _, a := range res.Aliased {
-		aliased[a+off] = true
+}
+
+// setFitted sets the fitted values b + xᵢβ and the residuals of every
+// row, of weight 0 too (R's fitted and residuals of an lm).
+func (inf *Influence) setFitted(res *linear.Result, x *mat.Dense) {
+	for i := range inf.Fitted {
+		fit := res.Intercept
+		for j, v := range x.RawRowView(i) {
+			fit += res.Coef[j] * v
+		}
+		inf.Fitted[i] = fit
 	}
-	// Every diagnostic is invariant under scaling the residuals, so they
-	// are divided by c = max √wᵢ|rᵢ| first: RSS cannot overflow. RSS is
-	// summed from the residuals themselves, the sum the formulas above
-	// take apart row by row.
-	c := residualScale(res.Residuals, weights)
-	var rss float64
-	for i, r := range res.Residuals {
-		w := weight(weights, i)
-		r /= c
-		rss += w * r * r
+	copy(inf.Residual, res.Residuals)
+}
+
+// designWithOnes is X̃: x with a column of ones first when intercept.
+func designWithOnes(x *mat.Dense, intercept bool) *mat.Dense {
+	rows, d := x.Dims()
+	off := 0
+	if intercept {
+		off = 1
 	}
-	df := float64(res.DF)
-	s := math.Sqrt(rss / df)
-	u := res.Unscaled
-	// X̃ and X̃(X̃ᵀWX̃)⁻¹ by one matrix product, the latter held in DFBETAS
-	// and turned into DFBETAS row by row below.
-	xt := mat.NewDense(rows, q, nil)
+	xt := mat.NewDense(rows, d+off, nil)
 	for i := 0; i < rows; i++ {
 		row := xt.RawRowView(i)
-		if off == 1 {
+		if intercept {
 			row[0] = 1
 		}
 		copy(row[off:], x.RawRowView(i))
 	}
-	var ud mat.Dense // general storage: Mul uses Dgemm, much faster than Dsymm
-	ud.CloneFrom(u)
-	inf.DFBETAS.Mul(xt, &ud)
-	sd := make([]float64, q) // √[(X̃ᵀWX̃)⁻¹]ⱼⱼ
-	for j := range sd {
-		sd[j] = math.Sqrt(u.At(j, j))
-	}
-	nan := math.NaN()
-	for i := 0; i < rows; i++ {
-		xr := xt.RawRowView(i)
-		fit := res.Intercept
-		for j, v := range xr[off:] {
-			fit += res.Coef[j] * v
-		}
-		inf.Fitted[i] = fit
-		inf.Residual[i] = res.Residuals[i]
+	return xt
+}
+
+// generalCopy is a copy of s in general storage: mat.Dense.Mul with it
+// uses Dgemm, much faster than the Dsymm a symmetric operand takes.
+func generalCopy(s *mat.SymDense) *mat.Dense {
+	var d mat.Dense
+	d.CloneFrom(s)
+	return &d
+}
+
+// rowCommon holds what the diagnostics of every row use. Every diagnostic
+// is invariant under scaling the residuals, so they are divided by
+// c = max √wᵢ|rᵢ| (residualScale) first: rss = Σwᵢ(rᵢ/c)² cannot
+// overflow. It is summed from the residuals themselves, the sum the
+// formulas of Influence take apart row by row.
+type rowCommon struct {
+	c, rss  float64
+	s       float64   // √(rss/df), the s of Influence divided by c
+	df, p   float64   // n − p and p
+	sd      []float64 // √[(X̃ᵀWX̃)⁻¹]ⱼⱼ
+	aliased []bool    // per coefficient, intercept first
+}
+
+// newRowCommon computes c, rss, s, the √[(X̃ᵀWX̃)⁻¹]ⱼⱼ and the aliased
+// coefficients of res for a design of rank p (intercept included).
+func newRowCommon(res *linear.Result, weights []float64, p int) *rowCommon {
+	rc := &rowCommon{c: residualScale(res.Residuals, weights), df: float64(res.DF), p: float64(p)}
+	for i, r := range res.Residuals {
 		w := weight(weights, i)
-		dfb := inf.DFBETAS.RawRowView(i) // (X̃ᵀWX̃)⁻¹x̃ᵢ until overwritten
-		if w == 0 {
-			inf.Hat[i], inf.Standardized[i], inf.Studentized[i] = nan, nan, nan
-			inf.Cook[i], inf.DFFITS[i], inf.CovRatio[i] = nan, nan, nan
-			for j := range dfb {
-				dfb[j] = nan
-			}
-			continue
-		}
-		h := w * floats.Dot(xr, dfb)
-		r := res.Residuals[i] / c
-		e := math.Sqrt(w) * r
-		if h > 1-10*eps {
-			h = 1
-		}
-		inf.Hat[i] = h
-		if h == 1 {
-			inf.Standardized[i], inf.Studentized[i], inf.Cook[i], inf.DFFITS[i], inf.CovRatio[i] = nan, nan, nan, nan, nan
-			for j := range dfb {
-				dfb[j] = nan
-			}
-			continue
-		}
-		si := math.Sqrt(math.Max(0, rss-e*e/(1-h)) / (df - 1))
-		inf.Standardized[i] = e / (s * math.Sqrt(1-h))
-		t := e / (si * math.Sqrt(1-h))
-		inf.Studentized[i] = t
-		inf.Cook[i] = e * e * h / (float64(p) * s * s * (1 - h) * (1 - h))
-		inf.DFFITS[i] = t * math.Sqrt(h/(1-h))
-		inf.CovRatio[i] = math.Pow(si/s, 2*float64(p)) / (1 - h)
-		for j := range dfb {
-			if aliased[j] {
-				dfb[j] = nan
-				continue
-			}
-			dfb[j] = dfb[j] * w * r / ((1 - h) * si * sd[j])
-		}
+		r /= rc.c
+		rc.rss += w * r * r
 	}
-	return inf, nil
+	rc.s = math.Sqrt(rc.rss / rc.df)
+	u := res.Unscaled
+	q := u.SymmetricDim()
+	rc.sd = make([]float64, q)
+	for j := range rc.sd {
+		rc.sd[j] = math.Sqrt(u.At(j, j))
+	}
+	rc.aliased = make([]bool, q)
+	for _, a := range res.Aliased {
+		rc.aliased[termOf(a, res.HasIntercept)] = true
+	}
+	return rc
+}
+
+// setRow sets the diagnostics of row i, of weight w and residual r (not
+// yet divided by c), from its row xr = x̃ᵢ of X̃ and (X̃ᵀWX̃)⁻¹x̃ᵢ, which
+// row i of inf.DFBETAS holds on entry. A row of weight 0 is no
+// observation: every diagnostic is NaN. A row of leverage 1 is fitted
+// exactly: its leverage is 1 and the others NaN (R's influence.measures).
+func (rc *rowCommon) setRow(inf *Influence, i int, xr []float64, w, r float64) {
+	ux := inf.DFBETAS.RawRowView(i)
+	if w == 0 {
+		inf.Hat[i] = math.NaN()
+		inf.setUndefined(i)
+		return
+	}
+	h := leverage(w, xr, ux)
+	inf.Hat[i] = h
+	if h == 1 {
+		inf.setUndefined(i)
+		return
+	}
+	r /= rc.c
+	e := math.Sqrt(w) * r
+	si := rc.deletedSD(e, h)
+	rc.setResidualDiagnostics(inf, i, e, h, si)
+	rc.dfbetas(ux, w, r, h, si)
+}
+
+// leverage is hᵢ = wᵢx̃ᵢᵀ(X̃ᵀWX̃)⁻¹x̃ᵢ, ux = (X̃ᵀWX̃)⁻¹x̃ᵢ, rounded to 1
+// within 10 ulps of it, R's threshold in lm.influence for a row the fit
+// passes through.
+func leverage(w float64, xr, ux []float64) float64 {
+	h := w * floats.Dot(xr, ux)
+	if h > 1-10*eps {
+		h = 1
+	}
+	return h
+}
+
+// deletedSD is σ̂ without row i, s₍ᵢ₎ = √((RSS − eᵢ²/(1 − hᵢ))/(n − p − 1))
+// (Belsley, Kuh & Welsch 1980, ch. 2; R's lm.influence()$sigma), in the
+// residuals divided by c, the difference held at zero where rounding
+// would make it negative.
+func (rc *rowCommon) deletedSD(e, h float64) float64 {
+	return math.Sqrt(math.Max(0, rc.rss-e*e/(1-h)) / (rc.df - 1))
+}
+
+// setResidualDiagnostics sets the standardised and studentised residual,
+// Cook's distance, DFFITS and COVRATIO of row i (formulas of Influence;
+// R's rstandard, rstudent, cooks.distance, dffits, covratio) from the
+// weighted residual e, the leverage h and s₍ᵢ₎.
+func (rc *rowCommon) setResidualDiagnostics(inf *Influence, i int, e, h, si float64) {
+	inf.Standardized[i] = e / (rc.s * math.Sqrt(1-h))
+	t := e / (si * math.Sqrt(1-h))
+	inf.Studentized[i] = t
+	inf.Cook[i] = e * e * h / (rc.p * rc.s * rc.s * (1 - h) * (1 - h))
+	inf.DFFITS[i] = t * math.Sqrt(h/(1-h))
+	inf.CovRatio[i] = math.Pow(si/rc.s, 2*rc.p) / (1 - h)
+}
+
+// dfbetas turns ux = (X̃ᵀWX̃)⁻¹x̃ᵢ, in place, into the row's
+// DFBETASᵢⱼ = uxⱼ wᵢrᵢ / ((1 − hᵢ) s₍ᵢ₎ √[(X̃ᵀWX̃)⁻¹]ⱼⱼ) (R's dfbetas),
+// NaN for an aliased coefficient.
+func (rc *rowCommon) dfbetas(ux []float64, w, r, h, si float64) {
+	for j := range ux {
+		if rc.aliased[j] {
+			ux[j] = math.NaN()
+			continue
+		}
+		ux[j] = ux[j] * w * r / ((1 - h) * si * rc.sd[j])
+	}
+}
+
+// setUndefined sets the residual diagnostics and DFBETAS of row i to NaN.
+func (inf *Influence) setUndefined(i int) {
+	nan := math.NaN()
+	inf.Standardized[i], inf.Studentized[i], inf.Cook[i], inf.DFFITS[i], inf.CovRatio[i] = nan, nan, nan, nan, nan
+	ux := inf.DFBETAS.RawRowView(i)
+	for j := range ux {
+		ux[j] = nan
+	}
 }
 
 // residualScale is max √wᵢ|rᵢ| over the rows of positive weight, or 1
@@ -188,11 +263,24 @@ func residualScale(r, weights []float64) float64 {
 // eps is the float64 machine epsilon, R's .Machine$double.eps.
 const eps = 0x1p-52
 
+// weight is the weight of row i: w[i], or 1 when w is nil (unweighted).
 func weight(w []float64, i int) float64 {
 	if w == nil {
 		return 1
 	}
 	return w[i]
+}
+
+// positiveRows lists, ascending, the rows of positive weight among n: the
+// observations (a row of weight 0 is none, as in R's lm).
+func positiveRows(w []float64, n int) []int {
+	var rows []int
+	for i := 0; i < n; i++ {
+		if w == nil || w[i] > 0 {
+			rows = append(rows, i)
+		}
+	}
+	return rows
 }
 
 // InfluenceFlag marks why a row is influential, by the cut-offs of R's

@@ -48,12 +48,7 @@ func useDD(n, d int) bool {
 // the classical covariance does.
 func influenceOf(res *linear.Result, x *mat.Dense, weights []float64, sc float64, prec linear.Precision) *influence {
 	n, d := x.Dims()
-	inf := &influence{h: make([]float64, n)}
-	for i := 0; i < n; i++ {
-		if weights == nil || weights[i] > 0 {
-			inf.rows = append(inf.rows, i)
-		}
-	}
+	inf := &influence{h: make([]float64, n), rows: positiveRows(weights, n)}
 	p := d
 	if res.HasIntercept {
 		p++
@@ -82,7 +77,7 @@ func (inf *influence) fromUnscaled(res *linear.Result, x *mat.Dense, weights []f
 	rv := mat.NewVecDense(p, row)
 	urow := mat.NewVecDense(p, nil)
 	for _, i := range inf.rows {
-		w := weightOf(weights, i)
+		w := weight(weights, i)
 		if off == 1 {
 			row[0] = 1
 		}
@@ -98,13 +93,6 @@ func (inf *influence) fromUnscaled(res *linear.Result, x *mat.Dense, weights []f
 	}
 }
 
-func weightOf(weights []float64, i int) float64 {
-	if weights == nil {
-		return 1
-	}
-	return weights[i]
-}
-
 // fromQRDD is the QR algorithm of influenceOf in double-double arithmetic.
 func (inf *influence) fromQRDD(res *linear.Result, x *mat.Dense, weights []float64, sc float64) {
 	_, d := x.Dims()
@@ -113,7 +101,7 @@ func (inf *influence) fromQRDD(res *linear.Result, x *mat.Dense, weights []float
 	sqw := make([]xdd.DD, m)
 	var sumW xdd.DD
 	for k, i := range inf.rows {
-		w := weightOf(weights, i)
+		w := weight(weights, i)
 		sqw[k] = xdd.Sqrt(dd(w))
 		sumW = xdd.Add(sumW, dd(w))
 	}
@@ -122,7 +110,7 @@ func (inf *influence) fromQRDD(res *linear.Result, x *mat.Dense, weights []float
 		for j := 0; j < d; j++ {
 			var s xdd.DD
 			for _, i := range inf.rows {
-				s = xdd.Add(s, xdd.MulF(dd(x.At(i, j)), weightOf(weights, i)))
+				s = xdd.Add(s, xdd.MulF(dd(x.At(i, j)), weight(weights, i)))
 			}
 			mean[j] = xdd.Div(s, sumW)
 		}
@@ -169,7 +157,7 @@ func (inf *influence) fromQRDD(res *linear.Result, x *mat.Dense, weights []float
 			b = xdd.Sub(b, xdd.Mul(mean[j], a[j]))
 		}
 		if off == 1 {
-			w := weightOf(weights, i)
+			w := weight(weights, i)
 			c := xdd.Div(xdd.MulF(dd(w), res.Residuals[i]/sc), sumW)
 			inf.psi.Set(i, 0, xdd.Add(c, b).Float())
 			h = xdd.Add(h, xdd.Div(dd(w), sumW))
@@ -220,12 +208,12 @@ func (inf *influence) fromQR(res *linear.Result, x *mat.Dense, weights []float64
 	m := len(inf.rows)
 	var sumW float64
 	for _, i := range inf.rows {
-		sumW += weightOf(weights, i)
+		sumW += weight(weights, i)
 	}
 	mean := make([]float64, d)
 	if res.HasIntercept {
 		for _, i := range inf.rows {
-			w := weightOf(weights, i)
+			w := weight(weights, i)
 			for j := 0; j < d; j++ {
 				mean[j] += w * x.At(i, j)
 			}
@@ -236,7 +224,7 @@ func (inf *influence) fromQR(res *linear.Result, x *mat.Dense, weights []float64
 	}
 	z := mat.NewDense(m, d, nil)
 	for k, i := range inf.rows {
-		s := math.Sqrt(weightOf(weights, i))
+		s := math.Sqrt(weight(weights, i))
 		for j := 0; j < d; j++ {
 			z.Set(k, j, (x.At(i, j)-mean[j])*s)
 		}
@@ -277,7 +265,7 @@ func (inf *influence) fromQR(res *linear.Result, x *mat.Dense, weights []float64
 			}
 			a[j] = v / r[j][j]
 		}
-		w := weightOf(weights, i)
+		w := weight(weights, i)
 		f := math.Sqrt(w) * res.Residuals[i] / sc
 		b := 0.0
 		out := inf.psi.RawRowView(i)

@@ -221,6 +221,34 @@ var ErrPenalized = errors.New("stats: no classical inference for a penalised (ri
 // prewhitening cannot be done (too few observations for the VAR(1), or
 // I − Â singular).
 func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings) (*Summary, error) {
+	set := resolve(s)
+	if res.Unscaled == nil {
+		return nil, ErrPenalized
+	}
+	rows := checkData(res, x, weights)
+	checkRobust(&set, rows)
+	if err := checkEstimable(res, weights, &set, rows); err != nil {
+		return nil, err
+	}
+	sum := newSummary(res, &set)
+	ss := sumSquaresOf(res)
+	sum.setFitMeasures(ss, weights)
+	coef := coefficients(res)
+	cov, err := sum.setCov(res, x, weights, &set, ss)
+	if err != nil {
+		return nil, err
+	}
+	sum.Dist = testDist(&set)
+	sum.Terms = terms(coef, cov, ss.sc, newReference(sum.Dist, ss.df, set.Level))
+	sum.F, sum.FPValue = overallF(res, set.Cov, coef, cov, ss)
+	sum.markAliased(res.Aliased)
+	return sum, nil
+}
+
+// resolve returns the settings s asks for with the defaults filled in
+// (nil is the zero Settings, Level zero is 0.95), and panics on a level
+// outside (0, 1) or an unknown covariance type or distribution.
+func resolve(s *Settings) Settings {
 	var set Settings
 	if s != nil {
 		set = *s
@@ -234,10 +262,14 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 	if set.Cov < NonRobust || set.Cov > HAC || set.Dist < DefaultDist || set.Dist > Normal {
 		panic("stats: unknown covariance type or distribution")
 	}
-	if res.Unscaled == nil {
-		return nil, ErrPenalized
-	}
-	rows := len(res.Residuals) // res.N counts only the rows with positive weight
+	return set
+}
+
+// checkData panics unless weights (nil: unweighted) has one entry per row
+// of res and x (nil when not needed) is n×d as res was fitted; it returns
+// the number of rows n, counting those of weight 0 (res.N does not).
+func checkData(res *linear.Result, x *mat.Dense, weights []float64) int {
+	rows := len(res.Residuals)
 	if weights != nil && len(weights) != rows {
 		panic(fmt.Sprintf("stats: %d weights for %d rows", len(weights), rows))
 	}
@@ -246,26 +278,30 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 			panic(fmt.Sprintf("stats: X is %d×%d, the fit has %d rows and %d coefficients", n, d, rows, len(res.Coef)))
 		}
 	}
-	checkRobust(&set, rows)
+	return rows
+}
+
+// checkEstimable returns an error when the data cannot give the summary
+// set asks for: no residual degrees of freedom (σ̂² = RSS/(n − p) needs
+// n > p), or a clustered covariance over fewer than two clusters of
+// observations (its factor G/(G − 1) needs G ≥ 2, ClusterError).
+func checkEstimable(res *linear.Result, weights []float64, set *Settings, rows int) error {
 	if res.DF == 0 {
-		return nil, fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", res.N, res.Rank)
+		return fmt.Errorf("stats: no residual degrees of freedom (n = %d, rank %d)", res.N, res.Rank)
 	}
 	if set.Cov == Cluster {
-		var pos []int
-		for i := 0; i < rows; i++ {
-			if weights == nil || weights[i] > 0 {
-				pos = append(pos, i)
-			}
-		}
-		if g := countClusters(pos, set.Clusters); g < 2 {
-			return nil, &ClusterError{Clusters: g}
+		if g := countClusters(positiveRows(weights, rows), set.Clusters); g < 2 {
+			return &ClusterError{Clusters: g}
 		}
 	}
-	k := res.Rank
-	if res.HasIntercept {
-		k++
-	}
-	sum := &Summary{
+	return nil
+}
+
+// newSummary is the Summary with the counts and sums res carries and the
+// settings that need no computation; the statistics are set by the steps
+// of Summarize.
+func newSummary(res *linear.Result, set *Settings) *Summary {
+	return &Summary{
 		HasIntercept: res.HasIntercept,
 		N:            res.N,
 		DF:           res.DF,
@@ -276,133 +312,235 @@ func Summarize(res *linear.Result, x *mat.Dense, weights []float64, s *Settings)
 		Level:        set.Level,
 		Cond:         res.Cond,
 	}
-	df := float64(res.DF)
-	n := float64(res.N)
-	// Sums of squares as sc²·(scaled sum), sc = 1 unless they overflow
-	// (linear.Result.SSScale): σ̂ = sc·√(s2), s2 the scaled σ̂², and R²
-	// and F are ratios of scaled sums, finite whenever σ̂ is.
+}
+
+// sumSquares holds the sums of squares of a fit as RSS = sc²·rss and
+// TSS = sc²·tss, sc = 1 unless they overflow (linear.Result.SSScale), with
+// n the observations, df = n − p and the scaled σ̂², s2 = rss/df:
+// σ̂ = sc·√s2, and R² and F are ratios of scaled sums, finite whenever σ̂
+// is.
+type sumSquares struct {
+	sc, rss, tss float64
+	n, df, s2    float64
+}
+
+// sumSquaresOf reads the sums of res; a Result not made by package linear
+// (SSScale zero) has sc = 1 and its RSS and TSS.
+func sumSquaresOf(res *linear.Result) sumSquares {
 	sc, rss, tss := res.SSScale, res.ScaledRSS, res.ScaledTSS
-	if sc == 0 { // a Result not made by package linear
+	if sc == 0 {
 		sc, rss, tss = 1, res.RSS, res.TSS
 	}
-	s2 := rss / df
-	sum.ResidualSD = sc * math.Sqrt(s2)
-	sum.R2 = 1 - rss/tss
+	df := float64(res.DF)
+	return sumSquares{sc: sc, rss: rss, tss: tss, n: float64(res.N), df: df, s2: rss / df}
+}
+
+// setFitMeasures sets the measures of fit that need only the sums of
+// squares (R's summary.lm, logLik.lm; statsmodels' OLS/WLS results):
+//
+//	σ̂     = sc·√(rss/(n − p))
+//	R²    = 1 − rss/tss
+//	R̄²    = 1 − (n − k₀)/(n − p)·(1 − R²),  k₀ = 1 with an intercept, else 0
+//
+// and the log-likelihood and information criteria (logLik).
+func (sum *Summary) setFitMeasures(ss sumSquares, weights []float64) {
+	sum.ResidualSD = ss.sc * math.Sqrt(ss.s2)
+	sum.R2 = 1 - ss.rss/ss.tss
 	kc := 0.0
-	if res.HasIntercept {
+	if sum.HasIntercept {
 		kc = 1
 	}
-	sum.AdjR2 = 1 - (n-kc)/df*(1-sum.R2)
-
-	// Log-likelihood with σ² concentrated out.
-	sum.LogLik = -n / 2 * (math.Log(2*math.Pi*rss/n) + 2*math.Log(sc) + 1)
-	for _, w := range weights {
-		if w > 0 { // a zero-weight row is no observation (R's logLik.lm)
-			sum.LogLik += 0.5 * math.Log(w)
-		}
+	sum.AdjR2 = 1 - (ss.n-kc)/ss.df*(1-sum.R2)
+	sum.LogLik = logLik(ss, weights)
+	k := sum.DFModel
+	if sum.HasIntercept {
+		k++
 	}
 	sum.AIC = -2*sum.LogLik + 2*float64(k)
-	sum.BIC = -2*sum.LogLik + math.Log(n)*float64(k)
+	sum.BIC = -2*sum.LogLik + math.Log(ss.n)*float64(k)
+}
 
+// logLik is the Gaussian log-likelihood with σ² concentrated out at its
+// MLE RSS/n,
+//
+//	−n/2·(log(2π·RSS/n) + 1) + ½ Σ_{wᵢ>0} log wᵢ,
+//
+// RSS = sc²·rss, as R's logLik.lm (a row of weight 0 is no observation).
+func logLik(ss sumSquares, weights []float64) float64 {
+	ll := -ss.n / 2 * (math.Log(2*math.Pi*ss.rss/ss.n) + 2*math.Log(ss.sc) + 1)
+	for _, w := range weights {
+		if w > 0 {
+			ll += 0.5 * math.Log(w)
+		}
+	}
+	return ll
+}
+
+// coefficients is the estimate in the order of Summary.Terms: the
+// intercept first when fitted, then one per column of X.
+func coefficients(res *linear.Result) []float64 {
 	coef := append([]float64(nil), res.Coef...)
 	if res.HasIntercept {
 		coef = append([]float64{res.Intercept}, coef...)
 	}
-	p := len(coef)
-	// cov is the covariance divided by sc²; Summary.Cov is cov·sc², whose
-	// entries may overflow (+Inf) when the standard errors do not.
+	return coef
+}
+
+// setCov sets sum.Cov to the covariance of the estimates set asks for,
+// the classical σ̂²(X̃ᵀWX̃)⁻¹ (R's vcov.lm) or a sandwich (see sandwich),
+// with the number of clusters or the Newey–West lag it used. It returns
+// the covariance divided by sc², from which the standard errors and the
+// Wald F are computed: Summary.Cov = sc²·that, whose entries may overflow
+// (+Inf) when the standard errors do not.
+func (sum *Summary) setCov(res *linear.Result, x *mat.Dense, weights []float64, set *Settings, ss sumSquares) (*mat.SymDense, error) {
+	p := res.Unscaled.SymmetricDim()
 	cov := mat.NewSymDense(p, nil)
 	if set.Cov == NonRobust {
-		cov.ScaleSym(s2, res.Unscaled)
+		cov.ScaleSym(ss.s2, res.Unscaled)
 	} else {
 		if x == nil {
 			panic("stats: robust covariance needs X")
 		}
-		clusters, hac, err := sandwich(cov, res, x, weights, &set, sc)
+		clusters, hac, err := sandwich(cov, res, x, weights, set, ss.sc)
 		if err != nil {
 			return nil, err
 		}
-		switch set.Cov {
-		case Cluster:
-			sum.Clusters = clusters
-		case HAC:
-			sum.Lags, sum.Prewhite = hac.lag, hac.prewhite
-			if set.Lags == AutoLags {
-				sum.Bandwidth = hac.bandwidth
-			}
-		}
+		sum.setRobustInfo(set, clusters, hac)
 	}
-	if sc == 1 {
-		sum.Cov = cov
-	} else {
+	sum.Cov = cov
+	if ss.sc != 1 {
 		sum.Cov = mat.NewSymDense(p, nil)
-		sum.Cov.ScaleSym(sc*sc, cov)
+		sum.Cov.ScaleSym(ss.sc*ss.sc, cov)
 	}
+	return cov, nil
+}
 
-	dist := set.Dist
-	if dist == DefaultDist {
-		dist = StudentT
-		if set.Cov != NonRobust {
-			dist = Normal
+// setRobustInfo records what a sandwich used: the number of clusters
+// (Cluster), the lag and prewhitening (HAC) and, for a lag chosen from
+// the data, the bandwidth it was chosen from.
+func (sum *Summary) setRobustInfo(set *Settings, clusters int, hac hacInfo) {
+	switch set.Cov {
+	case Cluster:
+		sum.Clusters = clusters
+	case HAC:
+		sum.Lags, sum.Prewhite = hac.lag, hac.prewhite
+		if set.Lags == AutoLags {
+			sum.Bandwidth = hac.bandwidth
 		}
 	}
-	sum.Dist = dist
-	var survival func(float64) float64
-	var crit float64
-	q := 1 - (1-set.Level)/2
+}
+
+// testDist is the reference distribution of the coefficient tests that
+// set asks for: DefaultDist is Student's t for NonRobust and the normal
+// for a sandwich, as statsmodels' use_t.
+func testDist(set *Settings) Dist {
+	if set.Dist != DefaultDist {
+		return set.Dist
+	}
+	if set.Cov != NonRobust {
+		return Normal
+	}
+	return StudentT
+}
+
+// reference is the distribution of a t (or z) statistic: its upper tail
+// and the two-sided critical value q_{1−α/2} at level 1 − α.
+type reference struct {
+	survival func(float64) float64
+	crit     float64
+}
+
+// newReference is Student's t on df degrees of freedom (StudentT) or the
+// standard normal (Normal), with the critical value at level.
+func newReference(dist Dist, df, level float64) reference {
+	q := 1 - (1-level)/2
 	if dist == StudentT {
 		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-		survival, crit = t.Survival, t.Quantile(q)
-	} else {
-		survival, crit = normalSurvival, distuv.UnitNormal.Quantile(q)
+		return reference{t.Survival, t.Quantile(q)}
 	}
-	sum.Terms = make([]Term, p)
+	return reference{normalSurvival, distuv.UnitNormal.Quantile(q)}
+}
+
+// terms is the inference for each coefficient cⱼ with covariance cov·sc²
+// (R's summary.lm coefficient table and confint.lm):
+//
+//	seⱼ = sc·√covⱼⱼ,  tⱼ = cⱼ/seⱼ,  pⱼ = 2·P(T > |tⱼ|),  cⱼ ∓ q·seⱼ.
+func terms(coef []float64, cov *mat.SymDense, sc float64, ref reference) []Term {
+	ts := make([]Term, len(coef))
 	for j, c := range coef {
 		se := sc * math.Sqrt(cov.At(j, j))
 		t := c / se
-		sum.Terms[j] = Term{
+		ts[j] = Term{
 			Coef:   c,
 			StdErr: se,
 			T:      t,
-			P:      2 * survival(math.Abs(t)),
-			Lower:  c - crit*se,
-			Upper:  c + crit*se,
+			P:      2 * ref.survival(math.Abs(t)),
+			Lower:  c - ref.crit*se,
+			Upper:  c + ref.crit*se,
 		}
 	}
+	return ts
+}
 
-	// Overall F test.
-	q1 := float64(res.Rank)
-	switch {
-	case res.Rank == 0:
-		sum.F, sum.FPValue = math.NaN(), math.NaN()
-	case set.Cov == NonRobust:
-		sum.F = (tss - rss) / q1 / s2
-	default:
-		// F is invariant under scaling β by 1/sc and V by 1/sc².
-		scaled := coef
-		if sc != 1 {
-			scaled = make([]float64, len(coef))
-			for j, c := range coef {
-				scaled[j] = c / sc
-			}
-		}
-		sum.F = waldF(scaled, cov, res.HasIntercept, res.Rank)
+// overallF is the test that all slopes (every coefficient, without an
+// intercept) are zero, on q = rank and n − p degrees of freedom, and its
+// upper-tail p-value: for NonRobust from the sums of squares (R's
+// summary.lm),
+//
+//	F = (TSS − RSS)/q / σ̂²,
+//
+// otherwise the Wald test βᵀV⁻¹β/q with the robust covariance V
+// (statsmodels' f_test; waldF). Both are NaN when no slope is estimated.
+func overallF(res *linear.Result, kind CovType, coef []float64, cov *mat.SymDense, ss sumSquares) (f, p float64) {
+	if res.Rank == 0 {
+		return math.NaN(), math.NaN()
 	}
-	if res.Rank > 0 {
-		sum.FPValue = fSurvival(sum.F, q1, df)
+	q := float64(res.Rank)
+	if kind == NonRobust {
+		f = (ss.tss - ss.rss) / q / ss.s2
+	} else {
+		f = waldF(unscaled(coef, ss.sc), cov, res.HasIntercept, res.Rank)
 	}
+	return f, fSurvival(f, q, ss.df)
+}
 
-	// Aliased coefficients: no standard error (see Term).
+// unscaled is coef/sc, the estimates on the scale of a covariance divided
+// by sc², where the Wald F, invariant under scaling β by 1/sc and V by
+// 1/sc², is computed; coef itself when sc = 1.
+func unscaled(coef []float64, sc float64) []float64 {
+	if sc == 1 {
+		return coef
+	}
+	scaled := make([]float64, len(coef))
+	for j, c := range coef {
+		scaled[j] = c / sc
+	}
+	return scaled
+}
+
+// termOf is the position of column j of X among the coefficients, the
+// intercept first when fitted (Summary.Terms, Influence.DFBETAS).
+func termOf(j int, intercept bool) int {
+	if intercept {
+		return j + 1
+	}
+	return j
+}
+
+// markAliased sets to NaN the standard error, test and interval of each
+// aliased coefficient (a column of X, linear.Result.Aliased) and its row
+// and column of Cov (see Term; R's summary.lm and vcov report NA).
+func (sum *Summary) markAliased(aliased []int) {
 	nan := math.NaN()
-	for _, a := range res.Aliased {
-		j := a + p - len(res.Coef)
+	p := len(sum.Terms)
+	for _, a := range aliased {
+		j := termOf(a, sum.HasIntercept)
 		t := &sum.Terms[j]
 		t.StdErr, t.T, t.P, t.Lower, t.Upper = nan, nan, nan, nan, nan
 		for k := 0; k < p; k++ {
 			sum.Cov.SetSym(j, k, nan)
 		}
 	}
-	return sum, nil
 }
 
 // normalSurvival is P(Z > z) = erfc(z/√2)/2, accurate in the far tail
