@@ -62,18 +62,7 @@ func (st *state) gn(ctx context.Context) (lsq.Status, string, error) {
 			st.gnStep()
 		}
 		// slope = ∇(‖r‖²)·p / ‖r‖² = 2 qtfᵀ(R Pᵀ p) / ‖r‖²
-		q := st.qr
-		w := st.w
-		for i := range w {
-			w[i] = 0
-		}
-		for j := 0; j < n; j++ {
-			pl := st.p[q.ipvt[j]]
-			for i := 0; i <= j; i++ {
-				w[i] += q.r(i, j) * pl
-			}
-		}
-		slope := 2 * dot(st.qtf, w) / (st.fnorm * st.fnorm)
+		slope := 2 * dot(st.qtf, st.jacStep(st.p)) / (st.fnorm * st.fnorm)
 		if !(slope < 0) {
 			return lsq.GradientTolerance, "no descent direction: the Gauss–Newton step is zero", nil
 		}

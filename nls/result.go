@@ -81,7 +81,18 @@ type Result struct {
 
 // result computes the Jacobian at the final point and the inference.
 func (st *state) result(status lsq.Status, msg string) *Result {
-	n, m := st.n, st.m
+	res := st.newResult(status, msg)
+	st.infer(res)
+	res.Iterations = st.iter
+	res.Evaluations = st.ev.nfev
+	res.JacEvaluations = st.ev.njev
+	return res
+}
+
+// newResult returns the Result at st.x with every inference quantity
+// undetermined (NaN), which infer fills in as far as J allows.
+func (st *state) newResult(status lsq.Status, msg string) *Result {
+	n := st.n
 	res := &Result{
 		X: append([]float64(nil), st.x...), Residuals: append([]float64(nil), st.r...),
 		RSS: st.fnorm * st.fnorm, fnorm: st.fnorm, Method: st.s.method, Status: status, Message: msg,
@@ -89,35 +100,50 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 		AtBound: make([]bool, n), undetermined: make([]bool, n),
 		Cov: mat.NewSymDense(n, nil), ResidualSD: math.NaN(), RSquared: math.NaN(),
 	}
-	defer func() {
-		res.Iterations = st.iter
-		res.Evaluations = st.ev.nfev
-		res.JacEvaluations = st.ev.njev
-	}()
 	for i := 0; i < n; i++ {
 		for j := i; j < n; j++ {
 			res.Cov.SetSym(i, j, math.NaN())
 		}
 	}
+	return res
+}
+
+// infer factorises J at st.x and sets the rank, the residual SD and the
+// covariance, and, given residual degrees of freedom, the standard errors,
+// t, p and intervals (see Result for the formulas).
+func (st *state) infer(res *Result) {
 	if !st.factor() {
 		// No inference without a finite Jacobian, but the residuals are
 		// finite: their size (σ̂ on m − n degrees of freedom) is still
 		// known, and must not read as an overflow of the residuals.
 		res.Rank = 0
-		res.DF = m - n
+		res.DF = st.m - st.n
 		if res.DF > 0 {
 			res.ResidualSD = st.fnorm / math.Sqrt(float64(res.DF))
 		}
-		return res
+		return
 	}
-	// A parameter held on a bound is reported with the standard error of
-	// the unconstrained linearisation, from the QR factor of the whole
-	// Jacobian, and counted in the degrees of freedom, as R's nls with
-	// algorithm = "port" reports it (summary.nls): the numbers describe the
-	// curvature of S at the bound, not a sampling distribution, which the
-	// bound truncates.
+	st.releaseBounds(res)
+	rank := res.setRank(st.qr, st.m)
+	res.setResidualSD(st.m - st.n)
+	rinv := rInverse(st.qr, rank)
+	res.setCov(rinv, st.qr.ipvt)
+	if res.DF <= 0 {
+		return
+	}
+	res.setTests(rinv, st.qr.ipvt)
+}
+
+// releaseBounds records the parameters held on a bound in res.AtBound and
+// refactorises the whole Jacobian without holding them. A parameter held on
+// a bound is reported with the standard error of the unconstrained
+// linearisation and counted in the degrees of freedom, as R's nls with
+// algorithm = "port" reports it (summary.nls): the numbers describe the
+// curvature of S at the bound, not a sampling distribution, which the
+// bound truncates.
+func (st *state) releaseBounds(res *Result) {
 	anyFixed := false
-	for j := 0; j < n; j++ {
+	for j := 0; j < st.n; j++ {
 		res.AtBound[j] = st.fixed[j]
 		anyFixed = anyFixed || st.fixed[j]
 		st.fixed[j] = false
@@ -125,30 +151,42 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 	if anyFixed {
 		st.refactor()
 	}
-	free := n
-	q := st.qr
-	// Rank: diagonal of R above ε·max(m, n)·|R₁₁| (the usual tolerance of
-	// rank-revealing QR).
+}
+
+// setRank sets the numerical rank of J, the condition estimate
+// |R₁₁/R_kk| and the parameters left undetermined (pivoted beyond the
+// rank), and returns the rank. A diagonal entry of R counts when it is
+// above ε·max(m, n)·|R₁₁|, the usual tolerance of rank-revealing QR; m is
+// the number of residuals.
+func (res *Result) setRank(q *pivQR, m int) int {
+	n := len(res.X)
 	rank := q.rank(epsmch * float64(max(m, n)))
-	res.Rank = min(rank, free)
+	res.Rank = rank
 	if rank > 0 {
 		res.Cond = math.Abs(q.rdiag[0] / q.rdiag[rank-1])
 	}
 	for j := rank; j < n; j++ {
-		if !st.fixed[q.ipvt[j]] {
-			res.undetermined[q.ipvt[j]] = true
-		}
+		res.undetermined[q.ipvt[j]] = true
 	}
-	res.DF = m - free
+	return rank
+}
+
+// setResidualSD sets DF = df and σ̂ = √(RSS/DF), computed as ‖r‖/√DF when
+// RSS overflows; σ̂ stays NaN without degrees of freedom.
+func (res *Result) setResidualSD(df int) {
+	res.DF = df
 	if res.DF > 0 {
 		res.ResidualSD = math.Sqrt(res.RSS / float64(res.DF))
 		if math.IsInf(res.RSS, 1) {
-			res.ResidualSD = st.fnorm / math.Sqrt(float64(res.DF))
+			res.ResidualSD = res.fnorm / math.Sqrt(float64(res.DF))
 		}
 	}
-	// R⁻¹ of the leading rank×rank block, column by column (upper triangular).
-	k := rank
-	rinv := make([][]float64, k) // rinv[j] is column j, entries 0..j
+}
+
+// rInverse returns R⁻¹ of the leading k×k block of R, column by column by
+// back substitution (upper triangular: column j holds entries 0..j).
+func rInverse(q *pivQR, k int) [][]float64 {
+	rinv := make([][]float64, k)
 	for j := 0; j < k; j++ {
 		c := make([]float64, j+1)
 		c[j] = 1 / q.rdiag[j]
@@ -161,8 +199,15 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 		}
 		rinv[j] = c
 	}
+	return rinv
+}
+
+// setCov sets Cov = σ̂²·P·R⁻¹R⁻ᵀ·Pᵀ on the determined parameters, ipvt the
+// pivots P: in pivoted coordinates (R⁻¹R⁻ᵀ)_{ab} = Σ_l R⁻¹_{al}·R⁻¹_{bl}.
+// When σ̂² overflows, σ̂·(σ̂·sum), finite when Cov_ab is.
+func (res *Result) setCov(rinv [][]float64, ipvt []int) {
+	k := len(rinv)
 	s2 := res.ResidualSD * res.ResidualSD
-	// Cov in pivoted coordinates: (R⁻¹R⁻ᵀ)_{ab} = Σ_l R⁻¹_{a l} R⁻¹_{b l}.
 	for a := 0; a < k; a++ {
 		for b := a; b < k; b++ {
 			sum := 0.0
@@ -171,20 +216,23 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 			}
 			c := s2 * sum
 			if math.IsInf(s2, 1) {
-				// σ̂² overflows: σ̂·(σ̂·sum), finite when Cov_ab is.
 				c = res.ResidualSD * (res.ResidualSD * sum)
 			}
-			res.Cov.SetSym(q.ipvt[a], q.ipvt[b], c)
+			res.Cov.SetSym(ipvt[a], ipvt[b], c)
 		}
 	}
-	if res.DF <= 0 {
-		return res
-	}
+}
+
+// setTests sets, for each determined parameter, SE_j = σ̂·‖row of R⁻¹‖
+// (accurate: no squaring of small terms, unlike √Cov_jj), t_j = X_j/SE_j,
+// the two-sided p-value of t_j on DF degrees of freedom, and the 95%
+// interval X_j ± t_{0.975, DF}·SE_j. It needs DF > 0.
+func (res *Result) setTests(rinv [][]float64, ipvt []int) {
+	k := len(rinv)
 	tdist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(res.DF)}
 	tq := tdist.Quantile(0.975)
 	for a := 0; a < k; a++ {
-		j := q.ipvt[a]
-		// SE from the row norm of R⁻¹ (accurate; no squaring of small terms).
+		j := ipvt[a]
 		row := make([]float64, 0, k-a)
 		for l := a; l < k; l++ {
 			row = append(row, rinv[l][a])
@@ -196,7 +244,6 @@ func (st *state) result(status lsq.Status, msg string) *Result {
 		res.Lower95[j] = res.X[j] - tq*se
 		res.Upper95[j] = res.X[j] + tq*se
 	}
-	return res
 }
 
 func nanVec(n int) []float64 {
