@@ -373,20 +373,20 @@ func TestStreamInputChangesBetweenEpochs(t *testing.T) {
 	}
 }
 
-// TestUnchangedSince: the check an iterative streamed fit makes before each
+// TestChangedSince: the check an iterative streamed fit makes before each
 // pass over a file.
-func TestUnchangedSince(t *testing.T) {
+func TestChangedSince(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "d.csv")
 	os.WriteFile(p, []byte(faultCSV), 0o644)
 	st0, _ := os.Stat(p)
-	if err := unchangedSince(p, st0); err != nil {
+	if err := changedSince(p, st0, "when the fit started"); err != nil {
 		t.Fatalf("unchanged file: %v", err)
 	}
 	f, _ := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("6,5.8\n")
 	f.Close()
 	want := fmt.Sprintf("%s: the file changed while it was read: %d bytes when the fit started, %d now", p, len(faultCSV), len(faultCSV)+6)
-	if err := unchangedSince(p, st0); err == nil || !strings.HasPrefix(err.Error(), want) {
+	if err := changedSince(p, st0, "when the fit started"); err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v, want %q", err, want)
 	}
 }

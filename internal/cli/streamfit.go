@@ -225,17 +225,19 @@ func newFilePartitions(df dataFlags, quiet bool, files []string, stdio IO) (*fil
 			// An iterative fit reads the files once per epoch: a file that
 			// changed between passes would give each epoch other data.
 			// (ScanFile finds a change during a pass.)
-			if err := unchangedSince(f, start[k]); err != nil {
+			if err := changedSince(f, start[k], "when the fit started"); err != nil {
 				return err
 			}
 			// CSV in blocks of rows, Parquet a row group at a time.
-			if err := data.ScanFile(f, &po, streamChunkRows, keep); err != nil {
-				return err
-			}
+			err := data.ScanFile(f, &po, streamChunkRows, keep)
 			// ScanFile compares the file with its state when it opened it;
 			// a change between this fit's first look and that open is
-			// caught here.
-			return unchangedAfterPass(f, start[k])
+			// caught here, also when it made the reader fail (a file
+			// truncated in a row): the change is the error to report.
+			if cerr := changedSince(f, start[k], "when opened"); cerr != nil {
+				return cerr
+			}
+			return err
 		}
 	}
 	return fp, nil
@@ -344,24 +346,14 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-// unchangedSince reports a file whose size or modification time differs
-// from st0.
-// unchangedAfterPass reports a file whose size or modification time differs,
-// after a complete pass, from its state when the fit first looked at it.
-func unchangedAfterPass(path string, st0 os.FileInfo) error {
+// changedSince reports a file whose size or modification time differs from
+// st0, its state when the fit first looked at it; when says, for the
+// message, what that moment was to the reader.
+func changedSince(path string, st0 os.FileInfo, when string) error {
 	st, err := os.Stat(path)
 	if err != nil || st0 == nil || (st.Size() == st0.Size() && st.ModTime().Equal(st0.ModTime())) {
 		return nil
 	}
-	return &data.Error{File: path, Msg: fmt.Sprintf("the file changed while it was read: %d bytes when opened, %d now", st0.Size(), st.Size()),
-		Hint: "fit a file that no other program is writing to; copy it first if it is still growing"}
-}
-
-func unchangedSince(path string, st0 os.FileInfo) error {
-	st, err := os.Stat(path)
-	if err != nil || st0 == nil || (st.Size() == st0.Size() && st.ModTime().Equal(st0.ModTime())) {
-		return nil
-	}
-	return &data.Error{File: path, Msg: fmt.Sprintf("the file changed while it was read: %d bytes when the fit started, %d now", st0.Size(), st.Size()),
+	return &data.Error{File: path, Msg: fmt.Sprintf("the file changed while it was read: %d bytes %s, %d now", st0.Size(), when, st.Size()),
 		Hint: "fit a file that no other program is writing to; copy it first if it is still growing"}
 }
