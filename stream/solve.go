@@ -101,15 +101,6 @@ func (q *QR) checkSolve(alpha float64, scale []float64) {
 	}
 }
 
-// lead is the index of the first feature's column in R: 1 after the column
-// of ones, 0 without an intercept.
-func (q *QR) lead() int {
-	if q.intercept {
-		return 1
-	}
-	return 0
-}
-
 // upperDD is an upper-triangular p×p factor in double-double, stored
 // row-major in full (the strict lower triangle zero): R of the augmented
 // design [1 X y], whose leading k = p−1 columns are the coefficients' and
