@@ -44,27 +44,62 @@ func FoldCV(ctx context.Context, parts []Chunks, s *Settings, cs *enet.CVSetting
 	if cs != nil {
 		c = *cs
 	}
-	counts, err := foldParts(ctx, parts, set.workers,
-		func(_, d int) *rowCount { return &rowCount{d: d} },
-		func(r *rowCount) int { return r.d },
-		func(r *rowCount, x *mat.Dense, _, _ []float64) error {
-			n, _ := x.Dims()
-			r.n += n
-			return nil
-		})
+	first, n, err := countRows(ctx, parts, set.workers)
 	if err != nil {
 		return nil, enet.Moments{}, err
 	}
-	first := make([]int, len(parts)) // each partition's first global row
-	n := 0
+	if err := checkFolds(&c, n); err != nil {
+		return nil, enet.Moments{}, err
+	}
+	folds, k := c.Assign(n)
+	f, err := foldEach(ctx, parts, set, folds, k, first)
+	if err != nil {
+		return nil, enet.Moments{}, err
+	}
+	full, fm, err := f.moments()
+	if err != nil {
+		return nil, enet.Moments{}, err
+	}
+	res, err := enet.CVMoments(ctx, &full, fm, &c)
+	if err != nil {
+		return nil, full, err
+	}
+	res.Folds = folds
+	return res, full, nil
+}
+
+// countRows is FoldCV's counting pass: it returns each partition's first
+// global row index and the total number of rows n, rows of weight zero
+// included, as enet.CV counts them.
+func countRows(ctx context.Context, parts []Chunks, workers int) (first []int, n int, err error) {
+	counts, err := foldParts(ctx, parts, workers,
+		func(_, d int) *rowCount { return &rowCount{d: d} },
+		func(r *rowCount) int { return r.d },
+		func(r *rowCount, x *mat.Dense, _, _ []float64) error {
+			rows, _ := x.Dims()
+			r.n += rows
+			return nil
+		})
+	if err != nil {
+		return nil, 0, err
+	}
+	first = make([]int, len(parts))
 	for i, r := range counts {
 		first[i] = n
 		if r != nil {
 			n += r.n
 		}
 	}
+	return first, n, nil
+}
+
+// checkFolds returns the error for n rows that c's folds cannot be dealt
+// from, before c.Assign is asked to: ErrNoData without rows, an error for
+// fold ids that do not number n, and a *FoldsError for fewer than 2 folds
+// or more folds than rows (c.Folds, 0 meaning enet's default of 10).
+func checkFolds(c *enet.CVSettings, n int) error {
 	if n == 0 {
-		return nil, enet.Moments{}, ErrNoData
+		return ErrNoData
 	}
 	k := c.Folds
 	if k == 0 {
@@ -72,11 +107,18 @@ func FoldCV(ctx context.Context, parts []Chunks, s *Settings, cs *enet.CVSetting
 	}
 	switch {
 	case c.FoldIDs != nil && len(c.FoldIDs) != n:
-		return nil, enet.Moments{}, fmt.Errorf("stream: %d fold ids for %d rows", len(c.FoldIDs), n)
+		return fmt.Errorf("stream: %d fold ids for %d rows", len(c.FoldIDs), n)
 	case c.FoldIDs == nil && (k < 2 || k > n):
-		return nil, enet.Moments{}, &FoldsError{Folds: k, Rows: n}
+		return &FoldsError{Folds: k, Rows: n}
 	}
-	folds, k := c.Assign(n)
+	return nil
+}
+
+// foldEach is FoldCV's fold pass: each partition's rows go to the QR
+// accumulators of their folds (folds[i] the fold of global row i, first[p]
+// partition p's first row), one set of k per partition, and the sets are
+// merged in partition order into one accumulator per fold.
+func foldEach(ctx context.Context, parts []Chunks, set settings, folds []int, k int, first []int) (foldTotals, error) {
 	accs, err := foldParts(ctx, parts, set.workers,
 		func(part, d int) *foldQRs {
 			f := &foldQRs{folds: folds, next: first[part], qs: make([]*QR, k)}
@@ -88,53 +130,66 @@ func FoldCV(ctx context.Context, parts []Chunks, s *Settings, cs *enet.CVSetting
 		func(f *foldQRs) int { return f.qs[0].d },
 		(*foldQRs).add)
 	if err != nil {
-		return nil, enet.Moments{}, err
+		return foldTotals{}, err
 	}
-	var d int
-	each := make([]*QR, k) // each fold's accumulator over all partitions
+	t := foldTotals{set: set, each: make([]*QR, k)}
 	for _, f := range accs {
 		if f == nil {
 			continue
 		}
-		d = f.qs[0].d
+		t.d = f.qs[0].d
 		for g, q := range f.qs {
-			if each[g] == nil {
-				each[g] = q
+			if t.each[g] == nil {
+				t.each[g] = q
 				continue
 			}
-			if err := each[g].Merge(q); err != nil {
-				return nil, enet.Moments{}, err
+			if err := t.each[g].Merge(q); err != nil {
+				return foldTotals{}, err
 			}
 		}
 	}
-	union := func(skip int) *QR {
-		u := set.newQR(d)
-		for g, q := range each {
-			if g != skip {
-				u.Merge(q) // same shape by construction
-			}
+	return t, nil
+}
+
+// foldTotals are the accumulators of each fold's rows over all partitions,
+// in fold order, of d features, made with set.
+type foldTotals struct {
+	set  settings
+	d    int
+	each []*QR
+}
+
+// union returns the merge, in fold order, of every fold's accumulator but
+// fold skip's (all of them for skip −1).
+func (t foldTotals) union(skip int) *QR {
+	u := t.set.newQR(t.d)
+	for g, q := range t.each {
+		if g != skip {
+			u.Merge(q) // same shape by construction
 		}
-		return u
 	}
-	all := union(-1)
+	return u
+}
+
+// moments returns what enet.CVMoments reads: the full data's moments and,
+// for each fold, its training rows' moments (the union of the other folds),
+// its own rows' moments and its total weight. A fold without weight has
+// moments of no rows. It returns ErrNoData if no row has positive weight.
+func (t foldTotals) moments() (enet.Moments, []enet.FoldMoments, error) {
+	all := t.union(-1)
 	if all.N() == 0 {
-		return nil, enet.Moments{}, ErrNoData
+		return enet.Moments{}, nil, ErrNoData
 	}
 	full := all.Moments()
-	fm := make([]enet.FoldMoments, k)
-	for g, q := range each {
-		fm[g].Train = momentsOrEmpty(union(g))
+	fm := make([]enet.FoldMoments, len(t.each))
+	for g, q := range t.each {
+		fm[g].Train = momentsOrEmpty(t.union(g))
 		fm[g].Weight = q.SumWeights()
 		if fm[g].Weight > 0 {
 			fm[g].Test = q.Moments()
 		}
 	}
-	res, err := enet.CVMoments(ctx, &full, fm, &c)
-	if err != nil {
-		return nil, full, err
-	}
-	res.Folds = folds
-	return res, full, nil
+	return full, fm, nil
 }
 
 // FoldsError reports a number of folds that the rows cannot fill: fewer

@@ -33,10 +33,7 @@ func (q *QR) Moments() enet.Moments {
 	if q.sumW == 0 {
 		panic("stream: Moments of an accumulator without rows")
 	}
-	off := 0
-	if q.intercept {
-		off = 1
-	}
+	off := q.lead()
 	d := q.d
 	// Column k of T/√Σw (k = d for y), its rows off..off+k. With an
 	// intercept √Σw is |R₀₀|, carried in the factor's precision; without,

@@ -186,104 +186,164 @@ type Shuffle struct {
 	Rows  int // rows held at a time; 0 means 65536
 }
 
-// batches returns the Problem.Batches function of the shuffle.
+// batches returns the Problem.Batches function of the shuffle, for d
+// features on the scale given by center and scale (scale not nil) with an
+// intercept or not, as Problem's loss.
 func (s *Shuffle) batches(d int, center, scale []float64, intercept bool) func(*rand.Rand, int, func(func(grad, x []float64) float64) error) error {
 	bufRows := s.Rows
 	if bufRows <= 0 {
 		bufRows = 1 << 16
 	}
-	width := d + 2 // x..., y, w
-	var buf []float64
-	var bx *mat.Dense
-	var by, bw []float64
-	return func(rng *rand.Rand, batch int, step func(func(grad, x []float64) float64) error) error {
-		if bx == nil || len(by) != batch {
-			bx, by, bw = mat.NewDense(batch, d, nil), make([]float64, batch), make([]float64, batch)
+	sh := &shuffler{parts: s.Parts, bufRows: bufRows, width: d + 2,
+		mb: minibatch{d: d, center: center, scale: scale, intercept: intercept}}
+	sh.mb.lossGradFn = sh.mb.lossGrad
+	return sh.epoch
+}
+
+// shuffler is a Shuffle's state across epochs: the buffer of rows read and
+// not yet drawn, each stored as x..., y, w (width d+2 values), and the
+// mini-batch drawn from it. Both are allocated once and reused.
+type shuffler struct {
+	parts          []Chunks
+	bufRows, width int
+	buf            []float64
+	mb             minibatch
+}
+
+// epoch is one Problem.Batches call: it reads the partitions in order into
+// the buffer, drawing a mini-batch and stepping whenever the buffer holds
+// bufRows rows, then draws from what is left until the buffer is empty, so
+// each row is used once.
+func (sh *shuffler) epoch(rng *rand.Rand, batch int, step func(func(grad, x []float64) float64) error) error {
+	sh.mb.resize(batch)
+	if sh.buf == nil {
+		sh.buf = make([]float64, 0, sh.bufRows*sh.width)
+	}
+	sh.buf = sh.buf[:0]
+	for _, part := range sh.parts {
+		if err := sh.read(part, rng, batch, step); err != nil {
+			return err
 		}
-		if buf == nil {
-			buf = make([]float64, 0, bufRows*width)
+	}
+	for len(sh.buf) > 0 {
+		if err := sh.draw(rng, batch, step); err != nil {
+			return err
 		}
-		buf = buf[:0]
-		var k int
-		var sw float64
-		lossGrad := func(g, th []float64) float64 {
-			clear(g)
-			var loss float64
-			for m := range k {
-				r := -by[m]
-				xr := bx.RawRowView(m)
-				for j := range d {
-					z := xr[j]
-					if center != nil {
-						z -= center[j]
-					}
-					r += th[j] * z / scale[j]
-				}
-				if intercept {
-					r += th[d]
-				}
-				loss += bw[m] * r * r
-				wr := bw[m] * r / sw
-				for j := range d {
-					z := xr[j]
-					if center != nil {
-						z -= center[j]
-					}
-					g[j] += wr * z / scale[j]
-				}
-				if intercept {
-					g[d] += wr
-				}
+	}
+	return nil
+}
+
+// read appends the rows of one partition to the buffer (unit weights when
+// the block has none), drawing whenever the buffer is full.
+func (sh *shuffler) read(part Chunks, rng *rand.Rand, batch int, step func(func(grad, x []float64) float64) error) error {
+	return part(func(x *mat.Dense, y, w []float64) error {
+		rows, _ := x.Dims()
+		for i := range rows {
+			sh.buf = append(sh.buf, x.RawRowView(i)...)
+			wi := 1.0
+			if w != nil {
+				wi = w[i]
 			}
-			return loss / (2 * sw)
-		}
-		// draw takes up to batch random rows out of the buffer and steps.
-		draw := func() error {
-			rows := len(buf) / width
-			k = min(batch, rows)
-			sw = 0
-			for m := range k {
-				i := rng.IntN(rows)
-				row := buf[i*width : (i+1)*width]
-				copy(bx.RawRowView(m), row[:d])
-				by[m], bw[m] = row[d], row[d+1]
-				sw += bw[m]
-				copy(row, buf[(rows-1)*width:rows*width])
-				rows--
-			}
-			buf = buf[:rows*width]
-			if sw == 0 {
-				return nil
-			}
-			return step(lossGrad)
-		}
-		for _, part := range s.Parts {
-			err := part(func(x *mat.Dense, y, w []float64) error {
-				rows, _ := x.Dims()
-				for i := range rows {
-					buf = append(buf, x.RawRowView(i)...)
-					wi := 1.0
-					if w != nil {
-						wi = w[i]
-					}
-					buf = append(buf, y[i], wi)
-					if len(buf)/width >= bufRows {
-						if err := draw(); err != nil {
-							return err
-						}
-					}
+			sh.buf = append(sh.buf, y[i], wi)
+			if len(sh.buf)/sh.width >= sh.bufRows {
+				if err := sh.draw(rng, batch, step); err != nil {
+					return err
 				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		for len(buf) > 0 {
-			if err := draw(); err != nil {
-				return err
 			}
 		}
 		return nil
+	})
+}
+
+// draw takes up to batch random rows out of the buffer into the mini-batch
+// and steps on it. A drawn row is replaced by the buffer's last, which is
+// dropped, so the buffer stays dense. A mini-batch of weight zero has no
+// loss (its mean is 0/0) and is not stepped on.
+func (sh *shuffler) draw(rng *rand.Rand, batch int, step func(func(grad, x []float64) float64) error) error {
+	width, mb := sh.width, &sh.mb
+	rows := len(sh.buf) / width
+	mb.k = min(batch, rows)
+	mb.sw = 0
+	for m := range mb.k {
+		i := rng.IntN(rows)
+		row := sh.buf[i*width : (i+1)*width]
+		mb.set(m, row)
+		copy(row, sh.buf[(rows-1)*width:rows*width])
+		rows--
 	}
+	sh.buf = sh.buf[:rows*width]
+	if mb.sw == 0 {
+		return nil
+	}
+	return step(mb.lossGradFn)
+}
+
+// minibatch holds the k rows drawn for one step, of total weight sw, and
+// gives their loss on the Problem's scale,
+//
+//	(1/2sw)·Σₘ wₘ(zₘᵀβ + b − yₘ)²,   z_j = (x_j − c_j)/s_j,
+//
+// with its gradient: the mean of Problem's loss over the mini-batch.
+type minibatch struct {
+	x             *mat.Dense // batch×d; rows k.. unused
+	y, w          []float64
+	k             int
+	sw            float64
+	d             int
+	center, scale []float64
+	intercept     bool
+	lossGradFn    func(g, th []float64) float64 // lossGrad, bound once so that a step allocates nothing
+}
+
+// resize makes room for batch rows, keeping the memory while batch is
+// unchanged.
+func (mb *minibatch) resize(batch int) {
+	if mb.x == nil || len(mb.y) != batch {
+		mb.x, mb.y, mb.w = mat.NewDense(batch, mb.d, nil), make([]float64, batch), make([]float64, batch)
+	}
+}
+
+// set stores a buffered row (x..., y, w) as the mini-batch's row m and
+// adds its weight to sw.
+func (mb *minibatch) set(m int, row []float64) {
+	d := mb.d
+	copy(mb.x.RawRowView(m), row[:d])
+	mb.y[m], mb.w[m] = row[d], row[d+1]
+	mb.sw += mb.w[m]
+}
+
+// lossGrad returns the mini-batch's loss at th and stores its gradient in g
+// (the intercept's last when there is one).
+func (mb *minibatch) lossGrad(g, th []float64) float64 {
+	d, center, scale, intercept := mb.d, mb.center, mb.scale, mb.intercept
+	bx, by, bw, sw := mb.x, mb.y, mb.w, mb.sw
+	clear(g)
+	var loss float64
+	for m := range mb.k {
+		r := -by[m]
+		xr := bx.RawRowView(m)
+		for j := range d {
+			z := xr[j]
+			if center != nil {
+				z -= center[j]
+			}
+			r += th[j] * z / scale[j]
+		}
+		if intercept {
+			r += th[d]
+		}
+		loss += bw[m] * r * r
+		wr := bw[m] * r / sw
+		for j := range d {
+			z := xr[j]
+			if center != nil {
+				z -= center[j]
+			}
+			g[j] += wr * z / scale[j]
+		}
+		if intercept {
+			g[d] += wr
+		}
+	}
+	return loss / (2 * sw)
 }

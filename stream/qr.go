@@ -92,6 +92,15 @@ func (q *QR) at(i, j int) dd {
 	return dd{Hi: q.r[i*q.p+j], Lo: 0}
 }
 
+// lead is the index of the first feature's column in R: 1 after the column
+// of ones, 0 without an intercept.
+func (q *QR) lead() int {
+	if q.intercept {
+		return 1
+	}
+	return 0
+}
+
 // Features returns the number of features d.
 func (q *QR) Features() int { return q.d }
 
@@ -310,10 +319,7 @@ func (q *QR) CentredNorms() (x []float64, y float64) {
 // are what a model without intercept standardises by.
 func (q *QR) Norms() (x []float64, y float64) {
 	q.flush()
-	off := 0
-	if q.intercept {
-		off = 1
-	}
+	off := q.lead()
 	x = make([]float64, q.d)
 	for j := range x {
 		x[j] = q.colNorm(off+j, 0).Float()

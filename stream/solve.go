@@ -66,145 +66,243 @@ func (e *SingularError) Error() string {
 // ...) describes the ridge residuals, with the least-squares degrees of
 // freedom. The solution, the sums of squares and (ZᵀZ)⁻¹ are computed from
 // the factor in double-double, whatever precision it was accumulated in,
-// and rounded to float64 in the Result. It panics if alpha is negative or
-// NaN, or if scale is not nil and not of length d.
+// and rounded to float64 in the Result. It panics if alpha is negative,
+// NaN or +Inf, or if scale is not nil and not of length d.
 func (q *QR) Solve(alpha float64, scale []float64) (*Result, error) {
+	q.checkSolve(alpha, scale)
+	q.flush()
+	if q.n == 0 {
+		return nil, ErrNoData
+	}
+	r := q.factorDD()
+	if alpha > 0 {
+		r.fold(q.ridgeRows(alpha, scale))
+	}
+	if err := r.checkRank(); err != nil {
+		return nil, err
+	}
+	beta := r.solve()
+	res := q.result(alpha, roundDD(beta))
+	sd := q.summarise(res, q.residualSS(r, alpha, beta))
+	if alpha == 0 {
+		q.setInference(res, r.inverse(), sd)
+	}
+	return res, nil
+}
+
+// checkSolve panics on the arguments Solve refuses: alpha negative, NaN or
+// +Inf, or scale neither nil nor of length d.
+func (q *QR) checkSolve(alpha float64, scale []float64) {
 	if !(alpha >= 0) || math.IsInf(alpha, 1) {
 		panic(fmt.Sprintf("stream: Solve with alpha = %v", alpha))
 	}
 	if scale != nil && len(scale) != q.d {
 		panic(fmt.Sprintf("stream: Solve with %d scales for %d features", len(scale), q.d))
 	}
-	q.flush()
-	if q.n == 0 {
-		return nil, ErrNoData
-	}
-	// The factor and everything derived from it are handled in
-	// double-double, whatever precision the rows were folded in: the work is
-	// O(p³), independent of the number of rows.
-	p, k := q.p, q.p-1
+}
+
+// upperDD is an upper-triangular p×p factor in double-double, stored
+// row-major in full (the strict lower triangle zero): R of the augmented
+// design [1 X y], whose leading k = p−1 columns are the coefficients' and
+// whose last is the response's. Solve handles the factor and everything
+// derived from it in double-double whatever precision the rows were folded
+// in: the work is O(p³), independent of the number of rows.
+type upperDD struct {
+	a []dd
+	p int
+}
+
+// at returns the (i, j) entry.
+func (u upperDD) at(i, j int) dd { return u.a[i*u.p+j] }
+
+// k returns the number of coefficients, the order of the leading block R₁₁.
+func (u upperDD) k() int { return u.p - 1 }
+
+// factorDD returns a copy of q's factor (flushed) in double-double.
+func (q *QR) factorDD() upperDD {
+	p := q.p
 	a := make([]dd, p*p)
 	for i := 0; i < p; i++ {
 		for j := i; j < p; j++ {
 			a[i*p+j] = q.at(i, j)
 		}
 	}
-	off := 0
-	if q.intercept {
-		off = 1
-	}
-	if alpha > 0 {
-		rows := make([]dd, q.d*p)
-		s := xdd.Sqrt(xdd.MulF(dd{Hi: q.sumW, Lo: 0}, alpha))
-		for j := 0; j < q.d; j++ {
-			rows[j*p+off+j] = s
-			if scale != nil {
-				rows[j*p+off+j] = xdd.MulF(s, scale[j])
-			}
+	return upperDD{a: a, p: p}
+}
+
+// ridgeRows returns the d rows whose fold into R adds the ridge penalty to
+// the least-squares problem: row j is √(Wα)·s_j in feature j's column (s_j
+// = 1 when scale is nil) and zero elsewhere, response included, so that
+// their squared residuals sum to WαΣⱼ(sⱼβⱼ)², the penalty of Solve's
+// objective times 2W.
+func (q *QR) ridgeRows(alpha float64, scale []float64) []dd {
+	p, off := q.p, q.lead()
+	rows := make([]dd, q.d*p)
+	s := xdd.Sqrt(xdd.MulF(dd{Hi: q.sumW, Lo: 0}, alpha))
+	for j := 0; j < q.d; j++ {
+		rows[j*p+off+j] = s
+		if scale != nil {
+			rows[j*p+off+j] = xdd.MulF(s, scale[j])
 		}
-		foldRowsDD(a, p, rows, q.d, make([]dd, p))
 	}
+	return rows
+}
+
+// fold folds rows (row-major, p columns) into the factor.
+func (u upperDD) fold(rows []dd) {
+	foldRowsDD(u.a, u.p, rows, len(rows)/u.p, make([]dd, u.p))
+}
+
+// checkRank returns a *SingularError for the first coefficient whose
+// diagonal entry of R is negligible against the largest. The threshold is
+// that of float64 QR whatever the arithmetic, k·ε·max|R_ii|: a column that
+// is dependent to float64 precision is dependent in the data, which were
+// given in float64.
+func (u upperDD) checkRank() error {
+	k := u.k()
 	var maxDiag float64
 	for j := 0; j < k; j++ {
-		maxDiag = math.Max(maxDiag, math.Abs(a[j*p+j].Hi))
+		maxDiag = math.Max(maxDiag, math.Abs(u.at(j, j).Hi))
 	}
-	// The threshold is that of float64 QR whatever the arithmetic: a column
-	// that is dependent to float64 precision is dependent in the data, which
-	// were given in float64.
 	tol := float64(k) * 0x1p-52 * maxDiag
 	for j := 0; j < k; j++ {
-		if d := math.Abs(a[j*p+j].Hi); !(d > tol) {
-			return nil, &SingularError{Column: j, Ratio: d / maxDiag}
+		if d := math.Abs(u.at(j, j).Hi); !(d > tol) {
+			return &SingularError{Column: j, Ratio: d / maxDiag}
 		}
 	}
-	// Back substitution R₁₁β = R₁,ₚ.
-	bd := make([]dd, k)
-	for i := k - 1; i >= 0; i-- {
-		s := a[i*p+k]
-		for j := i + 1; j < k; j++ {
-			s = xdd.Sub(s, xdd.Mul(a[i*p+j], bd[j]))
-		}
-		bd[i] = xdd.Div(s, a[i*p+i])
-	}
-	beta := make([]float64, k)
-	for i, v := range bd {
-		beta[i] = v.Float()
-	}
+	return nil
+}
 
-	res := &Result{Alpha: alpha, N: q.n, SumWeights: q.sumW, DF: q.n - int64(k)}
+// solve returns the coefficients β of R₁₁β = R₁,ₚ by back substitution.
+func (u upperDD) solve() []dd {
+	k := u.k()
+	beta := make([]dd, k)
+	for i := k - 1; i >= 0; i-- {
+		s := u.at(i, k)
+		for j := i + 1; j < k; j++ {
+			s = xdd.Sub(s, xdd.Mul(u.at(i, j), beta[j]))
+		}
+		beta[i] = xdd.Div(s, u.at(i, i))
+	}
+	return beta
+}
+
+// inverse returns R₁₁⁻¹ (k×k, row-major, upper triangular), built column
+// by column by back substitution.
+func (u upperDD) inverse() []dd {
+	k := u.k()
+	inv := make([]dd, k*k)
+	for j := 0; j < k; j++ {
+		inv[j*k+j] = xdd.Div(dd{Hi: 1, Lo: 0}, u.at(j, j))
+		for i := j - 1; i >= 0; i-- {
+			var s dd
+			for l := i + 1; l <= j; l++ {
+				s = xdd.Add(s, xdd.Mul(u.at(i, l), inv[l*k+j]))
+			}
+			inv[i*k+j] = xdd.Div(s, u.at(i, i)).Neg()
+		}
+	}
+	return inv
+}
+
+// roundDD rounds each entry to float64.
+func roundDD(x []dd) []float64 {
+	f := make([]float64, len(x))
+	for i, v := range x {
+		f[i] = v.Float()
+	}
+	return f
+}
+
+// result returns the Result of the coefficients beta (the intercept first
+// when there is one) with the counts of the folded rows; the summary and
+// the inference are filled in by summarise and setInference. Coef aliases
+// beta.
+func (q *QR) result(alpha float64, beta []float64) *Result {
+	res := &Result{Alpha: alpha, N: q.n, SumWeights: q.sumW, DF: q.n - int64(len(beta)), InterceptStdErr: math.NaN()}
 	if q.intercept {
 		res.Intercept = beta[0]
 	}
-	res.Coef = beta[off:]
+	res.Coef = beta[q.lead():]
+	return res
+}
 
-	// Residual sum of squares: R_pp² for least squares; for ridge,
-	// ‖R·[β; −1]‖² with the data's own R.
-	var rss dd
+// residualSS returns Σw·r² at the coefficients beta solved from r: R_pp²
+// for least squares (alpha = 0); for ridge, whose r has the penalty rows
+// folded in, ‖R·[β; −1]‖² with the data's own R.
+func (q *QR) residualSS(r upperDD, alpha float64, beta []dd) dd {
+	k := r.k()
 	if alpha == 0 {
-		rss = xdd.Mul(a[k*p+k], a[k*p+k])
-	} else {
-		res := make([]dd, p)
-		for i := 0; i < p; i++ {
-			s := q.at(i, k).Neg()
-			for j := i; j < k; j++ {
-				s = xdd.Add(s, xdd.Mul(q.at(i, j), bd[j]))
-			}
-			res[i] = s
-		}
-		nr := xdd.Norm(res)
-		rss = xdd.Mul(nr, nr)
+		return xdd.Mul(r.at(k, k), r.at(k, k))
 	}
+	res := make([]dd, q.p)
+	for i := 0; i < q.p; i++ {
+		s := q.at(i, k).Neg()
+		for j := i; j < k; j++ {
+			s = xdd.Add(s, xdd.Mul(q.at(i, j), beta[j]))
+		}
+		res[i] = s
+	}
+	nr := xdd.Norm(res)
+	return xdd.Mul(nr, nr)
+}
+
+// summarise sets res's RSS, R², residual standard deviation and adjusted
+// R² from the residual sum of squares rss, and returns the residual
+// standard deviation √(RSS/DF) in double-double for the standard errors
+// (NaN when DF ≤ 0). TSS is the squared norm of R's last column below the
+// column of ones: centred about the weighted mean with an intercept,
+// uncentred without.
+func (q *QR) summarise(res *Result, rss dd) dd {
+	off := q.lead()
 	res.RSS = rss.Float()
-	tss := q.colNorm(k, off)
+	tss := q.colNorm(q.p-1, off)
 	tss = xdd.Mul(tss, tss)
 	res.R2 = 1 - xdd.Div(rss, tss).Float()
-	c := int64(off)
-	var sd dd
-	if res.DF > 0 {
-		sd = xdd.Sqrt(xdd.Div(rss, dd{Hi: float64(res.DF), Lo: 0}))
-		res.ResidualSD = sd.Float()
-		res.AdjR2 = 1 - xdd.MulF(xdd.Div(rss, tss), float64(q.n-c)/float64(res.DF)).Float()
-	} else {
+	if res.DF <= 0 {
 		res.ResidualSD = math.NaN()
 		res.AdjR2 = math.NaN()
-		sd = dd{Hi: math.NaN(), Lo: math.NaN()}
+		return dd{Hi: math.NaN(), Lo: math.NaN()}
 	}
+	sd := xdd.Sqrt(xdd.Div(rss, dd{Hi: float64(res.DF), Lo: 0}))
+	res.ResidualSD = sd.Float()
+	res.AdjR2 = 1 - xdd.MulF(xdd.Div(rss, tss), float64(q.n-int64(off))/float64(res.DF)).Float()
+	return sd
+}
 
-	res.InterceptStdErr = math.NaN()
-	if alpha == 0 {
-		// diag((RᵀR)⁻¹)ᵢ = Σⱼ(R⁻¹)ᵢⱼ², with R⁻¹ built column by column by
-		// back substitution.
-		inv := make([]dd, k*k) // inv[i*k+j] = (R⁻¹)_ij, upper triangular
-		for j := 0; j < k; j++ {
-			inv[j*k+j] = xdd.Div(dd{Hi: 1, Lo: 0}, a[j*p+j])
-			for i := j - 1; i >= 0; i-- {
-				var s dd
-				for l := i + 1; l <= j; l++ {
-					s = xdd.Add(s, xdd.Mul(a[i*p+l], inv[l*k+j]))
-				}
-				inv[i*k+j] = xdd.Div(s, a[i*p+i]).Neg()
-			}
-		}
-		se := make([]float64, k)
-		for i := 0; i < k; i++ {
-			se[i] = xdd.Mul(sd, xdd.Norm(inv[i*k+i:(i+1)*k])).Float()
-		}
-		if k > 0 { // gonum has no empty matrix: a fit with no coefficient has no Unscaled
-			res.Unscaled = mat.NewSymDense(k, nil)
-		}
-		for i := 0; i < k; i++ {
-			for j := i; j < k; j++ {
-				var u dd // Σₗ (R⁻¹)ᵢₗ(R⁻¹)ⱼₗ, l ≥ j
-				for l := j; l < k; l++ {
-					u = xdd.Add(u, xdd.Mul(inv[i*k+l], inv[j*k+l]))
-				}
-				res.Unscaled.SetSym(i, j, u.Float())
-			}
-		}
-		if q.intercept {
-			res.InterceptStdErr = se[0]
-		}
-		res.StdErr = se[off:]
+// setInference sets res's standard errors and Unscaled from inv = R₁₁⁻¹
+// (k×k, row-major) and the residual standard deviation sd:
+// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ, so the standard error of coefficient i is sd times
+// the norm of row i of R⁻¹.
+func (q *QR) setInference(res *Result, inv []dd, sd dd) {
+	k := q.p - 1
+	se := make([]float64, k)
+	for i := 0; i < k; i++ {
+		se[i] = xdd.Mul(sd, xdd.Norm(inv[i*k+i:(i+1)*k])).Float()
 	}
-	return res, nil
+	res.Unscaled = unscaled(inv, k)
+	if q.intercept {
+		res.InterceptStdErr = se[0]
+	}
+	res.StdErr = se[q.lead():]
+}
+
+// unscaled returns R⁻¹R⁻ᵀ from inv = R⁻¹ (k×k, row-major, upper
+// triangular), each entry Σₗ (R⁻¹)ᵢₗ(R⁻¹)ⱼₗ over l ≥ j summed in
+// double-double; nil when k = 0, gonum having no empty matrix.
+func unscaled(inv []dd, k int) *mat.SymDense {
+	if k == 0 {
+		return nil
+	}
+	u := mat.NewSymDense(k, nil)
+	for i := 0; i < k; i++ {
+		for j := i; j < k; j++ {
+			var s dd
+			for l := j; l < k; l++ {
+				s = xdd.Add(s, xdd.Mul(inv[i*k+l], inv[j*k+l]))
+			}
+			u.SetSym(i, j, s.Float())
+		}
+	}
+	return u
 }
