@@ -177,7 +177,7 @@ func actualReduction(fnorm1, fnorm float64) float64 {
 //	prered = ‖J·p‖²/‖r‖² + 2λ‖D·p‖²/‖r‖²,   dirder = −(‖J·p‖² + λ‖D·p‖²)/‖r‖².
 //
 // A projected step solves no subproblem, and the general forms are taken
-// instead, with qw = qtfᵀw/‖r‖:
+// instead, with qw = rᵀJ·p/‖r‖² = qtfᵀw/‖r‖²:
 //
 //	prered = −(2·qw + ‖J·p‖²/‖r‖²),   dirder = qw.
 func (st *state) predictedReduction(par, pnorm float64, projected bool) (prered, dirder float64) {
@@ -187,7 +187,7 @@ func (st *state) predictedReduction(par, pnorm float64, projected bool) (prered,
 		t2 := math.Sqrt(par) * pnorm / st.fnorm
 		return t1*t1 + t2*t2/0.5, -(t1*t1 + t2*t2)
 	}
-	qw := dot(st.qtf, w) / st.fnorm
+	qw := dot(st.qtf, w) / st.fnorm / st.fnorm
 	ww := enorm(w) / st.fnorm
 	return -(2*qw + ww*ww), qw
 }
