@@ -44,7 +44,7 @@ type Result struct {
 	ResidualSD float64 // √(RSS/DF), computed as ‖r‖/√DF when RSS overflows
 	RSquared   float64 // Curve only: 1 − RSS/TSS, TSS about the (weighted) mean of the target; NaN otherwise
 	DF         int     // residuals minus estimated parameters
-	Rank       int     // numerical rank of J at X (free parameters only)
+	Rank       int     // numerical rank of J at X over all parameters, those held at a bound included
 	Cond       float64 // |R₁₁/R_kk| of the pivoted QR: a lower estimate of cond(J)
 	// AtBound marks the parameters held on an active bound at X. Their
 	// standard errors, t, p and intervals are those of the unconstrained
