@@ -46,7 +46,9 @@ type Result struct {
 // gradient and objective tolerances and the epoch limit. The context is
 // checked before every epoch: on cancellation Minimize returns the state at
 // that epoch boundary with lsq.Canceled and the context's error, and its
-// Checkpoint resumes the fit exactly.
+// Checkpoint resumes the fit exactly. The start point is evaluated before
+// the first epoch; for batch-1 SGD on a LeastSquares problem that pass runs
+// beside the first epoch's steps instead, with the same results (ahead.go).
 //
 // Minimize always returns a non-nil Result. The error is non-nil when the
 // fit diverged (a *DivergenceError), was cancelled, a Stepper's line search
