@@ -102,163 +102,282 @@ func backSubDD(a [][]dd, c []dd, r int) []dd {
 	return x
 }
 
+// fitDD is the accurate path (Precision DoubleDouble): the standardised
+// problem (standardizeDD) is reduced by Householder QR with column pivoting,
+// A·P = Q·R (householderDD; Businger & Golub 1965, Golub & Van Loan 2013,
+// §5.4.2), the rank is read from R's diagonal (rankDD), and the solution
+// (standardizedDD.solve), intercept and residuals of the original data
+// follow. Everything is double-double except the singular values and the
+// minimum-norm solution of a rank-deficient design, which are float64.
 func fitDD(p *problem) (*Result, error) {
-	n, d := p.n, p.d
-	weight := func(i int) float64 {
-		if p.w == nil {
-			return 1
-		}
-		return p.w[i]
+	st, err := standardizeDD(p)
+	if err != nil {
+		return nil, err
 	}
-	sw := make([]dd, n)
-	var sumW dd
-	for i := range sw {
-		wi := weight(i)
-		sw[i] = xdd.Sqrt(dd{Hi: wi, Lo: 0})
-		sumW = xdd.Add(sumW, dd{Hi: wi, Lo: 0})
-	}
-	if sumW.Hi == 0 {
-		return nil, fmt.Errorf("linear: all %d weights are zero", n)
-	}
-	mean := func(c []dd) dd {
-		if !p.intercept {
-			return dd{}
-		}
-		var s dd
-		for i, v := range c {
-			s = xdd.Add(s, xdd.MulF(v, weight(i)))
-		}
-		return xdd.Div(s, sumW)
-	}
-
-	// Standardise: A_j = √w ∘ (x_j − m_j) / s_j.
-	means := make([]dd, d)
-	scales := make([]dd, d)
-	a := make([][]dd, d)
-	for j, c := range p.cols {
-		means[j] = mean(c)
-		col := make([]dd, n)
-		var ss dd
-		for i, v := range c {
-			col[i] = xdd.Mul(sw[i], xdd.Sub(v, means[j]))
-			ss = xdd.Add(ss, xdd.Mul(col[i], col[i]))
-		}
-		sc := xdd.Sqrt(xdd.Div(ss, sumW))
-		if sc.Hi == 0 {
-			sc = dd{Hi: 1, Lo: 0}
-		}
-		inv := xdd.Div(dd{Hi: 1, Lo: 0}, sc)
-		for i := range col {
-			col[i] = xdd.Mul(col[i], inv)
-		}
-		scales[j] = sc
-		a[j] = col
-	}
-	my := mean(p.y)
-	b := make([]dd, n)
-	for i, v := range p.y {
-		b[i] = xdd.Mul(sw[i], xdd.Sub(v, my))
-	}
-
-	perm := householderDD(a, n, true, b)
-	kmax := min(n, d)
-
-	// Rank from the pivoted diagonal.
-	nobs := observations(p.w, n)
-	rcond := p.rcond
-	if rcond == 0 {
-		rcond = ddRankTol * float64(max(nobs, d))
-	}
-	rank := 0
-	if d > 0 {
-		r00 := math.Abs(a[0][0].Hi)
-		for rank < kmax && r00 > 0 && math.Abs(a[rank][rank].Hi) > rcond*r00 {
-			rank++
-		}
-	}
+	perm := householderDD(st.a, p.n, true, st.b)
+	kmax := min(p.n, p.d)
+	nobs := observations(p.w, p.n)
+	rank := rankDD(st.a, kmax, rcondDD(p, nobs))
 	res := &Result{
-		Coef:         make([]float64, d),
 		HasIntercept: p.intercept,
 		Method:       QR,
 		Precision:    DoubleDouble,
 		Rank:         rank,
+		Aliased:      aliasedDD(perm, rank),
 		N:            nobs,
-		SumWeights:   sumW.Float(),
+		DF:           dfOf(nobs, rank, p.intercept),
+		SumWeights:   st.sumW.Float(),
 	}
-	for k := rank; k < d; k++ {
-		res.Aliased = append(res.Aliased, perm[k])
-	}
-	sortInts(res.Aliased)
-	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return a[j][i].Float() }, kmax, d)
+	res.SingularValues, res.Cond = singularValuesOfR(func(i, j int) float64 { return st.a[j][i].Float() }, kmax, p.d)
+	beta, unscaled := st.solve(p, perm, rank)
+	b := st.intercept(p, beta)
+	res.Intercept, res.Coef = b.Float(), floatsDD(beta)
+	var rss, tss dd
+	res.Residuals, rss, tss = residualsDD(p, b, beta, st.my)
+	res.RSS, res.TSS = rss.Float(), tss.Float()
+	res.Unscaled = unscaled
+	return res, nil
+}
 
-	beta := make([]dd, d) // original column order, original scale
-	var unscaled [][]dd   // scaled, pivoted order; nil if not computed
+// standardizedDD is the least-squares problem of fitDD after centring and
+// scaling, in double-double (the counterpart of standardized, float.go):
+//
+//	A_ij = √wᵢ·(x_ij − m_j)/s_j,   bᵢ = √wᵢ·(yᵢ − ȳ)
+//
+// with m_j and ȳ the weighted means (zero without intercept) and s_j the
+// weighted population standard deviation of column j (its weighted root
+// mean square without intercept; 1 for a column that is zero after
+// centring). Least squares on (A, b) gives γ = S·β, S = diag(s), and
+// b = ȳ − mᵀβ.
+type standardizedDD struct {
+	a      [][]dd // columns of A; R (by columns) after householderDD
+	b      []dd   // b; Qᵀb after householderDD
+	sw     []dd   // √wᵢ
+	means  []dd   // m_j
+	scales []dd   // s_j
+	my     dd     // ȳ
+	sumW   dd     // W = Σ wᵢ
+}
+
+// weight returns wᵢ, 1 when the problem is unweighted.
+func (p *problem) weight(i int) float64 {
+	if p.w == nil {
+		return 1
+	}
+	return p.w[i]
+}
+
+// standardizeDD forms (A, b) of p, or returns an error when every weight is
+// zero: W = 0 leaves no observation to fit.
+func standardizeDD(p *problem) (*standardizedDD, error) {
+	st := &standardizedDD{sw: make([]dd, p.n)}
+	for i := range st.sw {
+		wi := p.weight(i)
+		st.sw[i] = xdd.Sqrt(dd{Hi: wi, Lo: 0})
+		st.sumW = xdd.Add(st.sumW, dd{Hi: wi, Lo: 0})
+	}
+	if st.sumW.Hi == 0 {
+		return nil, fmt.Errorf("linear: all %d weights are zero", p.n)
+	}
+	st.a = make([][]dd, p.d)
+	st.means = make([]dd, p.d)
+	st.scales = make([]dd, p.d)
+	for j, c := range p.cols {
+		st.a[j], st.means[j], st.scales[j] = st.column(p, c)
+	}
+	st.my = st.mean(p, p.y)
+	st.b = make([]dd, p.n)
+	for i, v := range p.y {
+		st.b[i] = xdd.Mul(st.sw[i], xdd.Sub(v, st.my))
+	}
+	return st, nil
+}
+
+// mean returns the weighted mean Σ wᵢcᵢ/W of c, or zero without intercept:
+// a model through the origin is fitted to the data as they are.
+func (st *standardizedDD) mean(p *problem, c []dd) dd {
+	if !p.intercept {
+		return dd{}
+	}
+	var s dd
+	for i, v := range c {
+		s = xdd.Add(s, xdd.MulF(v, p.weight(i)))
+	}
+	return xdd.Div(s, st.sumW)
+}
+
+// column returns the standardised column √w∘(c − m)/s of the design column
+// c, its weighted mean m and its scale s = √(Σ wᵢ(cᵢ − m)²/W). A column with
+// s = 0 keeps scale 1, so that it stays zero and the rank decision, not a
+// division by zero, deals with it.
+func (st *standardizedDD) column(p *problem, c []dd) (col []dd, m, s dd) {
+	m = st.mean(p, c)
+	col = make([]dd, len(c))
+	var ss dd
+	for i, v := range c {
+		col[i] = xdd.Mul(st.sw[i], xdd.Sub(v, m))
+		ss = xdd.Add(ss, xdd.Mul(col[i], col[i]))
+	}
+	s = xdd.Sqrt(xdd.Div(ss, st.sumW))
+	if s.Hi == 0 {
+		s = dd{Hi: 1, Lo: 0}
+	}
+	inv := xdd.Div(dd{Hi: 1, Lo: 0}, s)
+	for i := range col {
+		col[i] = xdd.Mul(col[i], inv)
+	}
+	return col, m, s
+}
+
+// rcondDD is the relative rank tolerance: Settings.RCond, or by default
+// ddRankTol·max(N, d), N the number of observations.
+func rcondDD(p *problem, nobs int) float64 {
+	if p.rcond != 0 {
+		return p.rcond
+	}
+	return ddRankTol * float64(max(nobs, p.d))
+}
+
+// rankDD returns the numerical rank of the pivoted factor R (columns r,
+// kmax = min(n, d) rows): the number of leading diagonal entries with
+// |R_kk| > rcond·|R_11|, counting stopped at the first that is not (Golub &
+// Van Loan 2013, §5.4.2). It is 0 when R_11 = 0, the design being zero.
+func rankDD(r [][]dd, kmax int, rcond float64) int {
+	rank := 0
+	if len(r) > 0 {
+		r00 := math.Abs(r[0][0].Hi)
+		for rank < kmax && r00 > 0 && math.Abs(r[rank][rank].Hi) > rcond*r00 {
+			rank++
+		}
+	}
+	return rank
+}
+
+// aliasedDD returns, ascending, the original indices of the columns the
+// pivoting placed beyond the rank, perm[rank:]: Result.Aliased (nil when
+// the design has full rank).
+func aliasedDD(perm []int, rank int) []int {
+	var out []int
+	for k := rank; k < len(perm); k++ {
+		out = append(out, perm[k])
+	}
+	sortInts(out)
+	return out
+}
+
+// solve returns β, in the original columns and scale, and Result.Unscaled
+// from the factorised problem (R and Qᵀb in st, columns in the order perm):
+// the ridge solution (no Unscaled), the float64 minimum-norm solution of a
+// rank-deficient design with the pseudo-inverse, or the full-rank solution
+// with (X̃ᵀWX̃)⁻¹.
+func (st *standardizedDD) solve(p *problem, perm []int, rank int) ([]dd, *mat.SymDense) {
 	switch {
 	case p.ridge > 0:
-		// QR of [R; √(Wα)·diag(1/s)], W = Σw, (pivoted order), right side [Qᵀb; 0].
-		lam := math.Sqrt(sumW.Float() * p.ridge)
-		m2 := kmax + d
-		aug := make([][]dd, d)
-		for k := range aug {
-			c := make([]dd, m2)
-			copy(c, a[k][:min(k+1, kmax)])
-			c[kmax+k] = xdd.Div(dd{Hi: lam, Lo: 0}, scales[perm[k]])
-			aug[k] = c
-		}
-		rhs := make([]dd, m2)
-		copy(rhs, b[:kmax])
-		householderDD(aug, m2, false, rhs)
-		g := backSubDD(aug, rhs, d)
-		for k, j := range perm {
-			beta[j] = xdd.Div(g[k], scales[j])
-		}
-	case rank < d:
-		bf, cov := minNormFloat(p, sw, means, my, rank)
-		for j := range beta {
-			beta[j] = dd{Hi: bf[j], Lo: 0}
-		}
-		res.Unscaled = cov
+		return st.ridge(p, perm), nil
+	case rank < p.d:
+		return st.minNorm(p, rank)
 	default:
-		g := backSubDD(a, b, d)
-		for k, j := range perm {
-			beta[j] = xdd.Div(g[k], scales[j])
-		}
-		unscaled = inverseGramDD(a, d)
+		return st.full(p, perm)
 	}
+}
 
-	intercept := my
-	for j := range beta {
-		intercept = xdd.Sub(intercept, xdd.Mul(means[j], beta[j]))
+// ridge minimises ‖b − Aγ‖² + Wα‖S⁻¹γ‖², which is Settings.Ridge's
+// objective (1/2W)Σwᵢrᵢ² + (α/2)‖β‖² times 2W with β = S⁻¹γ. As
+// ‖b − APγ‖² = ‖Qᵀb − Rγ‖² up to a constant, that is the least-squares
+// problem
+//
+//	[R; λ·S_P⁻¹]·γ ≈ [Qᵀb; 0],   λ = √(Wα),  S_P = diag(s_perm[k]),
+//
+// solved by an unpivoted Householder QR of the (kmax + d)×d augmented
+// matrix and back substitution, never through the normal equations (ridge
+// regression, Hoerl & Kennard 1970, as an augmented least-squares problem;
+// Golub & Van Loan 2013, ch. 6).
+func (st *standardizedDD) ridge(p *problem, perm []int) []dd {
+	d := p.d
+	kmax := min(p.n, d)
+	lam := math.Sqrt(st.sumW.Float() * p.ridge)
+	m2 := kmax + d
+	aug := make([][]dd, d)
+	for k := range aug {
+		c := make([]dd, m2)
+		copy(c, st.a[k][:min(k+1, kmax)])
+		c[kmax+k] = xdd.Div(dd{Hi: lam, Lo: 0}, st.scales[perm[k]])
+		aug[k] = c
 	}
+	rhs := make([]dd, m2)
+	copy(rhs, st.b[:kmax])
+	householderDD(aug, m2, false, rhs)
+	return st.unscale(backSubDD(aug, rhs, d), perm)
+}
+
+// minNorm is the rank-deficient case: the minimum-norm solution and the
+// pseudo-inverse, by SVD in float64 (minNormFloat), keeping the rank that
+// the double-double R decided.
+func (st *standardizedDD) minNorm(p *problem, rank int) ([]dd, *mat.SymDense) {
+	bf, cov := minNormFloat(p, st.sw, st.means, st.my, rank)
+	beta := make([]dd, p.d)
+	for j := range beta {
+		beta[j] = dd{Hi: bf[j], Lo: 0}
+	}
+	return beta, cov
+}
+
+// full solves Rγ = Qᵀb by back substitution and returns β with Unscaled
+// assembled from C = (RᵀR)⁻¹ = (AᵀA)⁻¹ of the standardised, pivoted design.
+func (st *standardizedDD) full(p *problem, perm []int) ([]dd, *mat.SymDense) {
+	beta := st.unscale(backSubDD(st.a, st.b, p.d), perm)
+	c := inverseGramDD(st.a, p.d)
+	return beta, assembleUnscaledDD(c, perm, st.scales, st.means, st.sumW, p.intercept)
+}
+
+// unscale maps γ, in pivoted order and standardised scale, to β in the
+// original columns and scale: β_perm[k] = γ_k/s_perm[k].
+func (st *standardizedDD) unscale(g []dd, perm []int) []dd {
+	beta := make([]dd, len(perm))
+	for k, j := range perm {
+		beta[j] = xdd.Div(g[k], st.scales[j])
+	}
+	return beta
+}
+
+// intercept returns b = ȳ − Σ m_j·β_j, or zero without intercept.
+func (st *standardizedDD) intercept(p *problem, beta []dd) dd {
 	if !p.intercept {
-		intercept = dd{}
+		return dd{}
 	}
-	res.Intercept = intercept.Float()
+	b := st.my
 	for j := range beta {
-		res.Coef[j] = beta[j].Float()
+		b = xdd.Sub(b, xdd.Mul(st.means[j], beta[j]))
 	}
+	return b
+}
 
-	// Residuals of the original data at the double-double solution.
-	res.Residuals = make([]float64, n)
-	var rss, tss dd
-	for i := 0; i < n; i++ {
-		r := xdd.Sub(p.y[i], intercept)
+// residualsDD returns the residuals rᵢ = yᵢ − b − xᵢβ of the original data
+// at the double-double solution, rounded to float64, and RSS = Σ wᵢrᵢ² and
+// TSS = Σ wᵢ(yᵢ − ȳ)² summed in double-double from the unrounded values.
+func residualsDD(p *problem, b dd, beta []dd, my dd) (res []float64, rss, tss dd) {
+	res = make([]float64, p.n)
+	for i := range res {
+		r := xdd.Sub(p.y[i], b)
 		for j := range beta {
 			r = xdd.Sub(r, xdd.Mul(p.cols[j][i], beta[j]))
 		}
-		res.Residuals[i] = r.Float()
-		wi := weight(i)
+		res[i] = r.Float()
+		wi := p.weight(i)
 		rss = xdd.Add(rss, xdd.MulF(xdd.Mul(r, r), wi))
 		t := xdd.Sub(p.y[i], my)
 		tss = xdd.Add(tss, xdd.MulF(xdd.Mul(t, t), wi))
 	}
-	res.RSS, res.TSS = rss.Float(), tss.Float()
-	res.DF = dfOf(nobs, rank, p.intercept)
+	return res, rss, tss
+}
 
-	if unscaled != nil {
-		res.Unscaled = assembleUnscaledDD(unscaled, perm, scales, means, sumW, p.intercept)
+// floatsDD rounds each element of x to float64.
+func floatsDD(x []dd) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = v.Float()
 	}
-	return res, nil
+	return out
 }
 
 // inverseGramDD returns C = R⁻¹R⁻ᵀ = (RᵀR)⁻¹ for the leading d×d upper
