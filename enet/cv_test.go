@@ -2,7 +2,9 @@ package enet
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -132,4 +134,25 @@ func TestCVBruteForce(t *testing.T) {
 	if res.Refit.Alpha != res.AlphaMin || res.Refit.L1Ratio != res.L1Ratio {
 		t.Errorf("refit at (%v, %v), chosen (%v, %v)", res.Refit.Alpha, res.Refit.L1Ratio, res.AlphaMin, res.L1Ratio)
 	}
+}
+
+// TestRidgeLOOBadGrid: a constant target leaves no default grid (α_max = 0)
+// and is an error naming it, as for Path; an empty grid given explicitly is
+// a programmer's error and panics with a message, not an index error.
+func TestRidgeLOOBadGrid(t *testing.T) {
+	x, _ := synthetic(30, 3, 2)
+	y := make([]float64, 30)
+	for i := range y {
+		y[i] = 4
+	}
+	_, err := RidgeLOO(context.Background(), x, y, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "α_max is 0") {
+		t.Errorf("constant y: err = %v, want the α_max error", err)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "empty grid") {
+			t.Errorf("empty grid: recovered %v, want a panic naming the empty grid", r)
+		}
+	}()
+	_, _ = RidgeLOO(context.Background(), x, y, []float64{}, nil)
 }

@@ -51,7 +51,14 @@ func RidgeLOO(ctx context.Context, x *mat.Dense, y []float64, alphas []float64, 
 		return nil, err
 	}
 	if alphas == nil {
-		alphas = Grid(p.alphaMax(0), 1e-3, 100)
+		amax := p.alphaMax(0)
+		if err := p.checkAlphaMax(amax, nil); err != nil {
+			return nil, err
+		}
+		alphas = Grid(amax, 1e-3, 100)
+	}
+	if len(alphas) == 0 {
+		panic("enet: RidgeLOO: an empty grid of α")
 	}
 	for _, a := range alphas {
 		checkPenalty(a, 0)

@@ -140,10 +140,7 @@ func fitFloat(x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 		N:            observations(s.Weights, n),
 		SumWeights:   st.sumW,
 	}
-	rcond := s.RCond
-	if rcond == 0 {
-		rcond = float64(max(res.N, d)) * eps
-	}
+	rcond := rankTol(s.RCond, res.N, d)
 	var gamma []float64 // standardised coefficients, original order
 	var cov [][]float64 // standardised (XᵀWX)⁻¹, original order; nil if none
 	switch s.Method {

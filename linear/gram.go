@@ -159,10 +159,7 @@ func fitGramStart(x *mat.Dense, y []float64, s *Settings) (res *Result, start *g
 	var u mat.TriDense
 	ch.UTo(&u)
 	sv, cond := singularValuesOfR(u.At, d, d)
-	rcond := s.RCond
-	if rcond == 0 {
-		rcond = float64(max(observations(s.Weights, n), d)) * eps
-	}
+	rcond := rankTol(s.RCond, observations(s.Weights, n), d)
 	// A pivoted QR keeps every column when rcond < 1/cond, since
 	// |R_kk|/|R_11| ≥ σ_min/σ_max for any triangular factor.
 	if !(cond <= gramCondLimit) || 2*rcond*cond >= 1 {

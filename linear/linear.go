@@ -508,6 +508,9 @@ func solveText(x [][]string, y []string, s *Settings, yf *[]float64) (*Result, e
 		return nil, err
 	}
 	d := len(x[0])
+	if d == 0 && set.NoIntercept {
+		return nil, fmt.Errorf("linear: nothing to fit: no columns and no intercept")
+	}
 	p := &problem{n: n, d: d, w: set.Weights, intercept: !set.NoIntercept, ridge: set.Ridge, rcond: set.RCond}
 	p.cols = make([][]dd, d)
 	for j := range p.cols {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -701,5 +702,23 @@ func TestZeroWeightRowsAsDeleted(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSolveTextNothingToFit: rows without columns and no intercept leave no
+// parameter; that is an error, not a panic from building an empty
+// covariance. With the intercept the fit is the weighted mean.
+func TestSolveTextNothingToFit(t *testing.T) {
+	x := [][]string{{}, {}, {}}
+	y := []string{"1", "2", "6"}
+	if _, err := SolveText(x, y, &Settings{NoIntercept: true}); err == nil || !strings.Contains(err.Error(), "nothing to fit") {
+		t.Errorf("err = %v, want the nothing-to-fit error", err)
+	}
+	res, err := SolveText(x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Intercept != 3 {
+		t.Errorf("intercept %v, want the mean 3", res.Intercept)
 	}
 }

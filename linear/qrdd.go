@@ -11,16 +11,6 @@ import (
 
 // This file is the accurate path: everything in double-double.
 
-// ddRankTol is the default relative rank tolerance per row-or-column of the
-// double-double QR (times max(n,d)): the same as float64's, numpy's
-// max(n,d)·ε. The data are float64 or measured to fewer digits, so a column
-// whose sine of angle to the span of the others is that small is aliased in
-// any practical sense; what double-double adds is that the computed ratio
-// |R_kk|/|R_11| is now exact to many digits rather than noise at the ε
-// level, so the decision is made on the design's true geometry. (Filip's
-// standardised design has σ_min/σ_max ≈ 2.6e-10 and is kept whole.)
-const ddRankTol = eps
-
 // householderDD reduces the m-row columns a (a[j][i] = A_ij) to upper
 // triangular form in place by Householder reflections, applying them to each
 // of rhs as well. With pivot set, before step k the remaining column of
@@ -117,7 +107,7 @@ func fitDD(p *problem) (*Result, error) {
 	perm := householderDD(st.a, p.n, true, st.b)
 	kmax := min(p.n, p.d)
 	nobs := observations(p.w, p.n)
-	rank := rankDD(st.a, kmax, rcondDD(p, nobs))
+	rank := rankDD(st.a, kmax, rankTol(p.rcond, nobs, p.d))
 	res := &Result{
 		HasIntercept: p.intercept,
 		Method:       QR,
@@ -229,13 +219,20 @@ func (st *standardizedDD) column(p *problem, c []dd) (col []dd, m, s dd) {
 	return col, m, s
 }
 
-// rcondDD is the relative rank tolerance: Settings.RCond, or by default
-// ddRankTol·max(N, d), N the number of observations.
-func rcondDD(p *problem, nobs int) float64 {
-	if p.rcond != 0 {
-		return p.rcond
+// rankTol is the relative rank tolerance of every QR path: rcond
+// (Settings.RCond) when set, else max(N, d)·ε with N the number of
+// observations, numpy's default. In double-double too: the data are
+// float64 or measured to fewer digits, so a column whose sine of angle to
+// the span of the others is that small is aliased in any practical sense;
+// what double-double adds is that the computed ratio |R_kk|/|R_11| is exact
+// to many digits rather than noise at the ε level, so the decision is made
+// on the design's true geometry. (Filip's standardised design has
+// σ_min/σ_max ≈ 2.6e-10 and is kept whole.)
+func rankTol(rcond float64, nobs, d int) float64 {
+	if rcond != 0 {
+		return rcond
 	}
-	return ddRankTol * float64(max(nobs, p.d))
+	return float64(max(nobs, d)) * eps
 }
 
 // rankDD returns the numerical rank of the pivoted factor R (columns r,

@@ -233,10 +233,7 @@ func fitTall(x *mat.Dense, y []float64, s *Settings, tryCholQR bool, start *gram
 		N:            observations(s.Weights, n),
 		SumWeights:   m.sumW,
 	}
-	rcond := s.RCond
-	if rcond == 0 {
-		rcond = float64(max(res.N, d)) * eps
-	}
+	rcond := rankTol(s.RCond, res.N, d)
 	var rf []float64
 	if tryCholQR {
 		rf = cholqrFactor(x, y, s.Weights, &m, g0)
