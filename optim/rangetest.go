@@ -70,10 +70,31 @@ type RangeResult struct {
 //
 // The penalty is not included: the test is about the data loss. A typical
 // use is to take a rate a little below Suggested (fastai uses it as is).
+//
+// A cancelled test returns the steps recorded so far, unassessed (Suggested
+// NaN), with the context's error.
 func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o Optimizer) (*RangeResult, error) {
 	if p.Dim <= 0 || p.LossGrad == nil || len(x0) != p.Dim {
 		panic(fmt.Sprintf("optim: RangeTest needs a Problem with Dim = len(x0) = %d", len(x0)))
 	}
+	rs := s.resolved()
+	if _, ok := o.(Stepper); ok {
+		panic(fmt.Sprintf("optim: RangeTest needs an update rule, not %T, which searches for its own step", o))
+	}
+	res := &RangeResult{Suggested: math.NaN()}
+	if err := res.sweep(ctx, p, x0, rs, o); err != nil {
+		return res, err
+	}
+	res.suggest(rs)
+	return res, nil
+}
+
+// resolved returns the settings with the zero values replaced by their
+// defaults (fastai's; s may be nil), and panics if they are invalid: the
+// rates must grow, at least 3 steps are needed for one central difference,
+// and the smoothing and stop factor must make the moving average and the
+// blow-up test meaningful.
+func (s *RangeSettings) resolved() RangeSettings {
 	var rs RangeSettings
 	if s != nil {
 		rs = *s
@@ -96,79 +117,140 @@ func RangeTest(ctx context.Context, p Problem, x0 []float64, s *RangeSettings, o
 	if !(rs.MinRate > 0 && rs.MaxRate > rs.MinRate) || rs.Steps < 3 || !(rs.Smoothing >= 0 && rs.Smoothing < 1) || !(rs.StopFactor > 1) || rs.BatchSize < 0 || rs.ShuffleBlock < 0 {
 		panic(fmt.Sprintf("optim: invalid RangeSettings %+v", rs))
 	}
-	if _, ok := o.(Stepper); ok {
-		panic(fmt.Sprintf("optim: RangeTest needs an update rule, not %T, which searches for its own step", o))
+	return rs
+}
+
+// rate is the learning rate of step k of Steps, growing geometrically:
+// MinRate·(MaxRate/MinRate)^(k/(Steps−1)). The last step's rate is MaxRate
+// exactly, not its rounded power.
+func (rs RangeSettings) rate(k int) float64 {
+	if k == rs.Steps-1 {
+		return rs.MaxRate
 	}
-	d := p.Dim
+	return rs.MinRate * math.Exp(math.Log(rs.MaxRate/rs.MinRate)*float64(k)/float64(rs.Steps-1))
+}
+
+// sweep takes the test's steps with o from a copy of x0, recording each
+// step's rate, loss and smoothed loss in res, until Steps are taken or the
+// smoothed loss is not finite or exceeds StopFactor times its minimum (the
+// step that shows it is recorded, not taken). It returns the context's error
+// if the context is done before a step.
+func (res *RangeResult) sweep(ctx context.Context, p Problem, x0 []float64, rs RangeSettings, o Optimizer) error {
 	x := append([]float64(nil), x0...)
-	g := make([]float64, d)
-	o.Init(d)
-	stochastic := rs.BatchSize > 0 && p.BatchLossGrad != nil && rs.BatchSize < p.Samples
-	var perm []int
-	pcg := rand.NewPCG(rs.Seed, pcgStream)
-	pos := 0
-	if stochastic {
-		perm = make([]int, p.Samples)
-	}
-	res := &RangeResult{Suggested: math.NaN()}
-	ratio := math.Log(rs.MaxRate / rs.MinRate)
-	avg, best := 0.0, math.Inf(1)
+	g := make([]float64, p.Dim)
+	o.Init(p.Dim)
+	batches := newRangeBatches(p, rs)
+	ema := movingAverage{beta: rs.Smoothing}
+	best := math.Inf(1)
 	for k := 0; k < rs.Steps; k++ {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return err
 		}
-		lr := rs.MinRate * math.Exp(ratio*float64(k)/float64(rs.Steps-1))
-		if k == rs.Steps-1 {
-			lr = rs.MaxRate
-		}
-		var loss float64
-		if stochastic {
-			if pos == 0 {
-				shuffle(perm, pcg, rs.ShuffleBlock)
-			}
-			end := min(pos+rs.BatchSize, len(perm))
-			loss = p.BatchLossGrad(g, x, perm[pos:end])
-			if pos = end; pos == len(perm) {
-				pos = 0
-			}
-		} else {
-			loss = p.LossGrad(g, x)
-		}
-		avg = rs.Smoothing*avg + (1-rs.Smoothing)*loss
-		sm := avg / (1 - math.Pow(rs.Smoothing, float64(k+1)))
+		lr := rs.rate(k)
+		loss := batches.lossGrad(g, x)
+		sm := ema.add(loss)
 		res.Rates = append(res.Rates, lr)
 		res.Losses = append(res.Losses, loss)
 		res.Smoothed = append(res.Smoothed, sm)
 		if math.IsNaN(sm) || math.IsInf(sm, 0) || sm > rs.StopFactor*best {
-			break
+			return nil
 		}
 		best = math.Min(best, sm)
 		o.Update(x, g, lr)
 	}
-	// Steepest descent: the most negative central difference of the smoothed
-	// loss in log rate, skipping the first 10 and last 5 points as fastai's
-	// lr_find plot does (the moving average is still noisy at the start and
-	// the loss is blowing up at the end).
-	steepest := 0.0
-	sug := -1
+	return nil
+}
+
+// rangeBatches gives the loss and gradient of each step of the test: the
+// full batch, or, with a BatchSize below the Problem's Samples and a
+// BatchLossGrad, the next mini-batch of a pass over the rows in an order
+// shuffled (as Settings.ShuffleBlock, from Seed) at the start of every pass.
+type rangeBatches struct {
+	p           Problem
+	size, block int
+	perm        []int // the pass's order; nil for the full batch
+	pcg         *rand.PCG
+	pos         int // start of the next mini-batch in perm; 0 starts a pass
+}
+
+func newRangeBatches(p Problem, rs RangeSettings) *rangeBatches {
+	b := &rangeBatches{p: p, size: rs.BatchSize, block: rs.ShuffleBlock}
+	if rs.BatchSize > 0 && p.BatchLossGrad != nil && rs.BatchSize < p.Samples {
+		b.perm = make([]int, p.Samples)
+		b.pcg = rand.NewPCG(rs.Seed, pcgStream)
+	}
+	return b
+}
+
+// lossGrad stores the gradient of the next batch's loss at x in g and
+// returns that loss.
+func (b *rangeBatches) lossGrad(g, x []float64) float64 {
+	if b.perm == nil {
+		return b.p.LossGrad(g, x)
+	}
+	if b.pos == 0 {
+		shuffle(b.perm, b.pcg, b.block)
+	}
+	end := min(b.pos+b.size, len(b.perm))
+	loss := b.p.BatchLossGrad(g, x, b.perm[b.pos:end])
+	if b.pos = end; b.pos == len(b.perm) {
+		b.pos = 0
+	}
+	return loss
+}
+
+// movingAverage is the bias-corrected exponential moving average of the
+// losses, as fastai smooths them: aₖ = β·aₖ₋₁ + (1−β)·Lₖ from a₋₁ = 0, and
+// sₖ = aₖ/(1 − β^(k+1)), which removes the pull towards the start value 0
+// (the weights of s sum to 1; see emaDiffNorm).
+type movingAverage struct {
+	beta, avg float64
+	n         int // losses added
+}
+
+// add takes the next loss and returns the smoothed value.
+func (m *movingAverage) add(loss float64) float64 {
+	m.avg = m.beta*m.avg + (1-m.beta)*loss
+	m.n++
+	return m.avg / (1 - math.Pow(m.beta, float64(m.n)))
+}
+
+// suggest sets Suggested at the steepest fall of the smoothed loss, then
+// Noise and, when any point is considered, the assessment (see RangeResult).
+// The points considered skip the first 10 and last 5, as fastai's lr_find
+// plot does: the moving average is still noisy at the start and the loss is
+// blowing up at the end.
+func (res *RangeResult) suggest(rs RangeSettings) {
 	first, last := max(1, rangeSkipStart), len(res.Smoothed)-rangeSkipEnd-2
-	for k := first; k <= last; k++ {
-		a, b := res.Smoothed[k-1], res.Smoothed[k+1]
-		if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) {
-			continue
-		}
-		slope := (b - a) / math.Log(res.Rates[k+1]/res.Rates[k-1])
-		if slope < steepest {
-			steepest, res.Suggested, sug = slope, res.Rates[k], k
-		}
+	sug := res.steepestFall(first, last, func(int) bool { return true })
+	if sug >= 0 {
+		res.Suggested = res.Rates[sug]
 	}
 	res.Significant = math.NaN()
 	res.Noise = lossNoise(res.Losses)
 	if last < first {
-		return res, nil
+		return
 	}
 	res.assess(rs.Smoothing, first, last, sug, len(res.Rates) < rs.Steps)
-	return res, nil
+}
+
+// steepestFall returns the point k in first..last, among those keep accepts,
+// where the smoothed loss falls fastest in log rate, by the central
+// difference (sₖ₊₁ − sₖ₋₁)/log(rₖ₊₁/rₖ₋₁), skipping non-finite values; -1
+// when it falls at none of them. Ties go to the lowest rate.
+func (res *RangeResult) steepestFall(first, last int, keep func(k int) bool) int {
+	sm, rates := res.Smoothed, res.Rates
+	steepest, at := 0.0, -1
+	for k := first; k <= last; k++ {
+		a, b := sm[k-1], sm[k+1]
+		if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) || !keep(k) {
+			continue
+		}
+		if slope := (b - a) / math.Log(rates[k+1]/rates[k-1]); slope < steepest {
+			steepest, at = slope, k
+		}
+	}
+	return at
 }
 
 // lossNoise estimates the standard deviation of the losses about their
@@ -231,18 +313,10 @@ func (res *RangeResult) assess(beta float64, first, last, sug int, stopped bool)
 	m := float64(last - first + 1)
 	z := math.Sqrt2 * math.Erfcinv(2*0.01/m)
 	res.Threshold = z
-	sm, rates, sigma := res.Smoothed, res.Rates, res.Noise
+	sm, sigma := res.Smoothed, res.Noise
 	beyond := func(fall float64, j0, j1 int) bool { return fall > z*sigma*emaDiffNorm(beta, j0, j1) }
-	// The steepest fall beyond the noise.
-	steepest := 0.0
-	for k := first; k <= last; k++ {
-		a, b := sm[k-1], sm[k+1]
-		if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) || !beyond(a-b, k-1, k+1) {
-			continue
-		}
-		if slope := (b - a) / math.Log(rates[k+1]/rates[k-1]); slope < steepest {
-			steepest, res.Significant = slope, rates[k]
-		}
+	if k := res.steepestFall(first, last, func(k int) bool { return beyond(sm[k-1]-sm[k+1], k-1, k+1) }); k >= 0 {
+		res.Significant = res.Rates[k]
 	}
 	switch {
 	case sug < 0:

@@ -134,22 +134,45 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	title, xl, yl := s.Title, s.XLabel, s.YLabel
+	paths := finitePaths(s.Paths)
+	v := viewOf(q, paths)
+	p := newPlot(s.labels())
+	v.apply(p)
+	if err := addLevelSets(p, q, v); err != nil {
+		return nil, err
+	}
+	if err := addPaths(p, s.Paths, paths); err != nil {
+		return nil, err
+	}
+	addMinimum(p, q)
+	// The axes must stay where the view put them, not grow to the
+	// outermost ellipse.
+	v.apply(p)
+	return finish(p), nil
+}
+
+// labels returns the panel's title and axis labels, the defaults for those
+// left empty.
+func (s LossSurface) labels() (title, x, y string) {
+	title, x, y = s.Title, s.XLabel, s.YLabel
 	if title == "" {
 		title = "Gradient descent on L(m, b)"
 	}
-	if xl == "" {
-		xl = "slope m"
+	if x == "" {
+		x = "slope m"
 	}
-	if yl == "" {
-		yl = "intercept b"
+	if y == "" {
+		y = "intercept b"
 	}
+	return title, x, y
+}
 
-	// The view: the minimum, and each path while it is no worse than its
-	// start.
-	xmin, xmax, ymin, ymax := q.m, q.m, q.b, q.b
-	paths := make([]plotter.XYs, len(s.Paths))
-	for i, it := range s.Paths {
+// finitePaths returns each path's iterates (m_k, b_k) up to its first
+// non-finite one: a diverging path stops where it overflows, with nothing
+// to draw beyond. It panics if a path's slices differ in length.
+func finitePaths(its []Iterates) []plotter.XYs {
+	paths := make([]plotter.XYs, len(its))
+	for i, it := range its {
 		if len(it.Slope) != len(it.Intercept) {
 			panic(fmt.Sprintf("report: contour plot: path %d has %d slopes, %d intercepts", i, len(it.Slope), len(it.Intercept)))
 		}
@@ -159,9 +182,27 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 				break
 			}
 			paths[i] = append(paths[i], plotter.XY{X: m, Y: b})
-			if q.at(m, b) <= q.at(it.Slope[0], it.Intercept[0]) {
-				xmin, xmax = min(xmin, m), max(xmax, m)
-				ymin, ymax = min(ymin, b), max(ymax, b)
+		}
+	}
+	return paths
+}
+
+// view is the rectangle of (m, b) a contour plot shows.
+type view struct{ xmin, xmax, ymin, ymax float64 }
+
+// viewOf returns the view around the minimum and each path's iterates
+// that are no worse than its start (the iterates of a diverging path
+// beyond that would shrink everything else to a dot). With span the larger
+// side of their bounding box (1 if it is a point), the view is a square of
+// side 1.6 spans about its centre: 15% margin each side and another 30% on
+// top for the legend, matched on x to keep the spans of the axes equal.
+func viewOf(q quadratic, paths []plotter.XYs) view {
+	xmin, xmax, ymin, ymax := q.m, q.m, q.b, q.b
+	for _, path := range paths {
+		for _, pt := range path {
+			if q.at(pt.X, pt.Y) <= q.at(path[0].X, path[0].Y) {
+				xmin, xmax = min(xmin, pt.X), max(xmax, pt.X)
+				ymin, ymax = min(ymin, pt.Y), max(ymax, pt.Y)
 			}
 		}
 	}
@@ -169,66 +210,54 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 	if span == 0 {
 		span = 1
 	}
-	// 15% margin each side, and another 30% of the span on top for the
-	// legend, matched on x to keep the spans equal.
 	cx, cy := (xmin+xmax)/2, (ymin+ymax)/2
-	xmin, xmax = cx-0.8*span, cx+0.8*span
-	ymin, ymax = cy-0.65*span, cy+0.95*span
+	return view{xmin: cx - 0.8*span, xmax: cx + 0.8*span, ymin: cy - 0.65*span, ymax: cy + 0.95*span}
+}
 
-	p := newPlot(title, xl, yl)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+// apply sets p's axes to the view.
+func (v view) apply(p *plot.Plot) {
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = v.xmin, v.xmax, v.ymin, v.ymax
+}
 
-	// Outermost level: through the farthest corner of the view.
+// addLevelSets draws the level sets L* + Δ·3⁻ᵏ, k = 0..contourLevels−1,
+// in light grey, the outermost through the view's farthest corner so that
+// the ellipses fill the panel.
+func addLevelSets(p *plot.Plot, q quadratic, v view) error {
 	var delta float64
-	for _, c := range [][2]float64{{xmin, ymin}, {xmin, ymax}, {xmax, ymin}, {xmax, ymax}} {
+	for _, c := range [][2]float64{{v.xmin, v.ymin}, {v.xmin, v.ymax}, {v.xmax, v.ymin}, {v.xmax, v.ymax}} {
 		delta = max(delta, q.at(c[0], c[1])-q.fmin)
 	}
 	for k := range contourLevels {
 		d := delta * math.Pow(contourRatio, -float64(k))
 		l, err := line(q.ellipse(d, ellipsePoints), lightGrey, 0.75, nil)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.Add(l)
 		if k == 0 {
 			p.Legend.Add("level sets of L", l)
 		}
 	}
-	// Paths are stacked with the first on top, later ones dashed, so a
-	// path that another retraces stays visible; each ends in a triangle in
-	// its colour, all start at grey squares.
+	return nil
+}
+
+// addPaths draws the finite paths, each in its own colour, with its label
+// in the legend. They are stacked with the first on top, later ones dashed,
+// so a path that another retraces stays visible; each ends in a triangle in
+// its colour, all start at grey squares, drawn under every path.
+func addPaths(p *plot.Plot, its []Iterates, paths []plotter.XYs) error {
 	var layers []plot.Plotter
 	var starts []*plotter.Scatter
 	for i, path := range paths {
 		if len(path) == 0 {
 			continue
 		}
-		c := colour(i)
-		var dash []vg.Length
-		if i > 0 {
-			dash = dashed()
-		}
-		shown := thin(path)
-		l, err := line(shown, c, 1.25, dash)
+		l, end, group, err := pathPlotters(i, path)
 		if err != nil {
-			return nil, err
-		}
-		end := marker(path[len(path)-1].X, path[len(path)-1].Y, c, 4, draw.TriangleGlyph{})
-		label := s.Paths[i].Label
-		if label == "" {
-			label = "gradient descent"
-		}
-		label = fmt.Sprintf("%s, %d steps", label, len(s.Paths[i].Slope)-1)
-		group := []plot.Plotter{l, end}
-		if len(shown) <= 60 {
-			dots, err := scatter(shown, c, 1.5)
-			if err != nil {
-				return nil, err
-			}
-			group = append(group, dots)
+			return err
 		}
 		layers = append(group, layers...)
-		p.Legend.Add(label, l, end)
+		p.Legend.Add(pathLabel(its[i]), l, end)
 		starts = append(starts, marker(path[0].X, path[0].Y, grey, 4, draw.BoxGlyph{}))
 	}
 	for _, st := range starts {
@@ -238,13 +267,51 @@ func ContourPlot(s LossSurface) (*plot.Plot, error) {
 	if len(starts) > 0 {
 		p.Legend.Add("start", starts[0])
 	}
+	return nil
+}
+
+// pathPlotters returns what draws path i: its line (thinned, dashed after
+// the first path), the triangle at its end and, when few enough points are
+// shown to tell apart, a dot at each; group holds them all.
+func pathPlotters(i int, path plotter.XYs) (l *plotter.Line, end *plotter.Scatter, group []plot.Plotter, err error) {
+	c := colour(i)
+	var dash []vg.Length
+	if i > 0 {
+		dash = dashed()
+	}
+	shown := thin(path)
+	if l, err = line(shown, c, 1.25, dash); err != nil {
+		return nil, nil, nil, err
+	}
+	end = marker(path[len(path)-1].X, path[len(path)-1].Y, c, 4, draw.TriangleGlyph{})
+	group = []plot.Plotter{l, end}
+	if len(shown) <= 60 {
+		dots, err := scatter(shown, c, 1.5)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		group = append(group, dots)
+	}
+	return l, end, group, nil
+}
+
+// pathLabel is a path's legend entry: its label ("gradient descent" when
+// empty) and the number of steps it took, counted over all its iterates,
+// drawn or not.
+func pathLabel(it Iterates) string {
+	label := it.Label
+	if label == "" {
+		label = "gradient descent"
+	}
+	return fmt.Sprintf("%s, %d steps", label, len(it.Slope)-1)
+}
+
+// addMinimum marks the exact minimiser (m*, b*) with a black dot, its
+// coordinates in the legend.
+func addMinimum(p *plot.Plot, q quadratic) {
 	star := marker(q.m, q.b, color.Black, 3.5, draw.CircleGlyph{})
 	p.Add(star)
 	p.Legend.Add(fmt.Sprintf("exact minimum (%s, %s)", fmtG(q.m), fmtG(q.b)), star)
-	// The axes must stay where the view put them, not grow to the
-	// outermost ellipse.
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
-	return finish(p), nil
 }
 
 // Demo panel size: square, so equal data spans look nearly equal.

@@ -260,10 +260,7 @@ func cdModel(m *modelio.Model, res *fit.Result, o FitOptions, files int) {
 		m.Solver.Settings["gap_tol"] = o.GapTol
 	}
 	if res.Scale != nil {
-		m.Scaling = &modelio.Scaling{Center: res.Center, Scale: res.Scale}
-		if m.Scaling.Center == nil {
-			m.Scaling.Center = make([]float64, len(res.Scale))
-		}
+		m.Scaling = modelScaling(res.Center, res.Scale)
 	}
 	finiteOr := func(v float64) float64 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -275,6 +272,16 @@ func cdModel(m *modelio.Model, res *fit.Result, o FitOptions, files int) {
 		"n": res.N, "mse": finiteOr(res.MSE), "objective": finiteOr(res.Objective), "duality_gap": finiteOr(res.DualityGap),
 		"status": res.Status.String(), "iterations": res.Iterations, "files": files,
 	}
+}
+
+// modelScaling is the model file's record of a standardisation: a nil
+// centre (no intercept) is written as zeros, since the file always carries
+// one.
+func modelScaling(center, scale []float64) *modelio.Scaling {
+	if center == nil {
+		center = make([]float64, len(scale))
+	}
+	return &modelio.Scaling{Center: center, Scale: scale}
 }
 
 func anyNaN(v []float64) bool {

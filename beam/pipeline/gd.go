@@ -103,133 +103,26 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 	if o.WorkDir == "" {
 		panic("pipeline: RunGD needs GDOptions.WorkDir")
 	}
-	epochs := o.Epochs
-	if epochs == 0 {
-		epochs = 100
-	}
-	switch {
-	case epochs < 0:
-		return nil, fmt.Errorf("pipeline: GDOptions.Epochs = %d; want ≥ 0 (0 means 100)", o.Epochs)
-	case !(o.LR >= 0) || math.IsInf(o.LR, 1):
-		return nil, fmt.Errorf("pipeline: GDOptions.LR = %v; want a finite rate ≥ 0 (0 means 1/L)", o.LR)
-	case !(o.GapTol >= 0 && o.GapTol < 1):
-		return nil, fmt.Errorf("pipeline: GDOptions.GapTol = %v; want 0 ≤ GapTol < 1 (0 means 1e-10)", o.GapTol)
-	}
-	res := &GDResult{}
-	counted := func(ctx context.Context, p *beam.Pipeline) error {
-		res.Runs++
-		return run(ctx, p)
-	}
-
-	// First pass: the standardisation, the Hessian and the exact optimum.
-	qrPath := joinPath(o.WorkDir, "qr.json")
-	{
-		p, s := beam.NewPipelineWithRoot()
-		WriteAccumulator(s, FoldFiles(s, glob, FitOptions{CSV: o.CSV, NoIntercept: o.NoIntercept}), qrPath)
-		if err := counted(ctx, p); err != nil {
-			return nil, err
-		}
-	}
-	var qacc QRAcc
-	if err := ReadAccumulator(ctx, qrPath, &qacc); err != nil {
+	if err := o.check(); err != nil {
 		return nil, err
 	}
-	q, err := qacc.Decode()
+	runs := &countedRunner{run: run}
+	fp, err := firstPass(ctx, runs.Run, glob, o)
 	if err != nil {
 		return nil, err
 	}
-	if q == nil {
-		return nil, ErrNoFiles
-	}
-	exact, err := q.Solve(0, nil)
-	if err != nil {
-		return nil, err
-	}
-	res.Exact = exact
-	fStar := exact.RSS / (2 * exact.SumWeights)
-	center, scale := q.Standardization()
-	d := q.Features()
-	intercept := !o.NoIntercept
-	dim := d
-	if intercept {
-		dim++
-	}
-
-	// Each evaluation is one pipeline run. A failed run cannot be returned
-	// through LossGrad: it is kept in evalErr, the loss is NaN, and the
-	// recorder below stops the driver with the error before it reads
-	// anything into the NaN (at the start point the driver stops by itself on
-	// the non-finite objective).
-	gradPath := joinPath(o.WorkDir, "grad.json")
-	var evalErr error
-	lossGrad := func(grad, x []float64) float64 {
-		loss, err := gradPass(ctx, counted, glob, o.CSV, gradPath, x, d, intercept, center, scale, grad)
-		if err != nil {
-			evalErr = fmt.Errorf("pipeline: gradient pass %d: %w", res.Runs-1, err)
-			for j := range grad {
-				grad[j] = math.NaN()
-			}
-			return math.NaN()
-		}
-		return loss
-	}
-	prob := optim.Problem{
-		Dim:       dim,
-		LossGrad:  lossGrad,
-		Penalized: d,
-		Lipschitz: func() float64 { _, l := q.Hessian(center, scale, 0); return l },
-	}
-	rec := lsq.RecorderFunc(func(it lsq.Iteration) error {
-		if evalErr != nil {
-			return evalErr
-		}
-		if o.Recorder != nil {
-			return o.Recorder.Record(it)
-		}
-		return nil
-	})
-	r, err := optim.Minimize(ctx, prob, make([]float64, dim), &optim.Settings{
+	ev := &gradEvaluator{ctx: ctx, runs: runs, glob: glob, csv: o.CSV, path: joinPath(o.WorkDir, "grad.json"), fp: fp}
+	r, err := optim.Minimize(ctx, fp.problem(ev.lossGrad), make([]float64, fp.dim()), &optim.Settings{
 		LearningRate: o.LR,
-		Epochs:       epochs,
-		Optimum:      &optim.Optimum{Objective: fStar, Tol: o.GapTol},
-		Recorder:     rec,
+		Epochs:       o.epochs(),
+		Optimum:      &optim.Optimum{Objective: fp.fStar, Tol: o.GapTol},
+		Recorder:     ev.recorder(o.Recorder),
 	}, &optim.SGD{})
-	if evalErr != nil {
-		return nil, evalErr
+	if ev.err != nil {
+		return nil, ev.err
 	}
-	res.Optim = r
-	res.Status, res.Epochs, res.LR = r.Status, r.Epochs, r.LR
-	res.Loss, res.GradNorm = r.Loss, r.GradNorm
-	res.LossGap = r.Loss - fStar
-
-	coef, icpt := optim.Unstandardize(r.X, center, scale, intercept)
-	scaling := &modelio.Scaling{Center: center, Scale: scale}
-	if scaling.Center == nil {
-		scaling.Center = make([]float64, d)
-	}
-	gapTol := o.GapTol
-	if gapTol == 0 {
-		gapTol = 1e-10
-	}
-	res.Model = &modelio.Model{
-		Kind:         modelio.KindLinear,
-		Target:       o.CSV.Target,
-		Features:     qacc.Features,
-		Coef:         coef,
-		Intercept:    icpt,
-		FitIntercept: intercept,
-		Scaling:      scaling,
-		Solver: modelio.Solver{Name: "gd", Settings: map[string]any{
-			"backend": "beam", "driver": "optim.Minimize", "optimizer": "sgd", "batch": "full",
-			"lr": r.LR, "epochs": epochs, "gap_tol": gapTol,
-		}},
-		Training: map[string]any{
-			"n": exact.N, "sum_weights": exact.SumWeights, "files": qacc.Files,
-			"loss": res.Loss, "grad_norm": res.GradNorm, "status": res.Status.String(),
-			"epochs": res.Epochs, "exact_loss": fStar, "loss_gap": res.LossGap, "pipeline_runs": res.Runs,
-		},
-		State: &modelio.State{Params: append([]float64(nil), r.X...), Epoch: r.Epochs, Step: r.Steps},
-	}
+	res := newGDResult(fp, r, runs.n)
+	res.Model = gdModel(o, fp, res)
 	if err != nil {
 		return res, err
 	}
@@ -239,6 +132,204 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 		}
 	}
 	return res, nil
+}
+
+// check returns an error for options out of range, before anything runs.
+func (o GDOptions) check() error {
+	switch {
+	case o.Epochs < 0:
+		return fmt.Errorf("pipeline: GDOptions.Epochs = %d; want ≥ 0 (0 means 100)", o.Epochs)
+	case !(o.LR >= 0) || math.IsInf(o.LR, 1):
+		return fmt.Errorf("pipeline: GDOptions.LR = %v; want a finite rate ≥ 0 (0 means 1/L)", o.LR)
+	case !(o.GapTol >= 0 && o.GapTol < 1):
+		return fmt.Errorf("pipeline: GDOptions.GapTol = %v; want 0 ≤ GapTol < 1 (0 means 1e-10)", o.GapTol)
+	}
+	return nil
+}
+
+// epochs is Epochs with its default, 100.
+func (o GDOptions) epochs() int {
+	if o.Epochs == 0 {
+		return 100
+	}
+	return o.Epochs
+}
+
+// gapTol is GapTol with its default, 1e-10, for the model file; the driver
+// is given GapTol itself (optim.Optimum.Tol has the same default).
+func (o GDOptions) gapTol() float64 {
+	if o.GapTol == 0 {
+		return 1e-10
+	}
+	return o.GapTol
+}
+
+// countedRunner runs pipelines with run and counts them (GDResult.Runs).
+type countedRunner struct {
+	run Runner
+	n   int // runs started, failed ones included
+}
+
+// Run is a Runner.
+func (c *countedRunner) Run(ctx context.Context, p *beam.Pipeline) error {
+	c.n++
+	return c.run(ctx, p)
+}
+
+// gdFirstPass is what the first pass over the files gives the descent:
+// the merged QR accumulator, the exact least-squares fit and its loss F*,
+// and the standardisation zⱼ = (xⱼ−μⱼ)/sⱼ every lsq solver uses (μ nil
+// without an intercept).
+type gdFirstPass struct {
+	acc           QRAcc
+	q             *stream.QR
+	exact         *stream.Result
+	fStar         float64 // (1/2W)·RSS of the exact fit
+	center, scale []float64
+	intercept     bool
+}
+
+// firstPass runs the pipeline that folds every file into one QR
+// accumulator, left in WorkDir, reads it back and solves it exactly. It
+// returns ErrNoFiles when no file matched glob.
+func firstPass(ctx context.Context, run Runner, glob string, o GDOptions) (*gdFirstPass, error) {
+	qrPath := joinPath(o.WorkDir, "qr.json")
+	p, s := beam.NewPipelineWithRoot()
+	WriteAccumulator(s, FoldFiles(s, glob, FitOptions{CSV: o.CSV, NoIntercept: o.NoIntercept}), qrPath)
+	if err := run(ctx, p); err != nil {
+		return nil, err
+	}
+	fp := &gdFirstPass{intercept: !o.NoIntercept}
+	if err := ReadAccumulator(ctx, qrPath, &fp.acc); err != nil {
+		return nil, err
+	}
+	var err error
+	if fp.q, err = fp.acc.Decode(); err != nil {
+		return nil, err
+	}
+	if fp.q == nil {
+		return nil, ErrNoFiles
+	}
+	if fp.exact, err = fp.q.Solve(0, nil); err != nil {
+		return nil, err
+	}
+	fp.fStar = fp.exact.RSS / (2 * fp.exact.SumWeights)
+	fp.center, fp.scale = fp.q.Standardization()
+	return fp, nil
+}
+
+// features is the number of features d.
+func (fp *gdFirstPass) features() int { return fp.q.Features() }
+
+// dim is the number of parameters θ = [β..., b], b only with an intercept.
+func (fp *gdFirstPass) dim() int {
+	if fp.intercept {
+		return fp.features() + 1
+	}
+	return fp.features()
+}
+
+// problem is the driver's problem on the standardised scale: the loss and
+// gradient of lossGrad, the intercept not penalised, and L, the largest
+// eigenvalue of the Hessian, computed exactly from the accumulator's R
+// factor instead of estimated by the driver.
+func (fp *gdFirstPass) problem(lossGrad func(grad, x []float64) float64) optim.Problem {
+	return optim.Problem{
+		Dim:       fp.dim(),
+		LossGrad:  lossGrad,
+		Penalized: fp.features(),
+		Lipschitz: func() float64 { _, l := fp.q.Hessian(fp.center, fp.scale, 0); return l },
+	}
+}
+
+// gradEvaluator evaluates the loss and its gradient for the driver, one
+// pipeline run each (gradPass). A failed run cannot be returned through
+// optim.Problem.LossGrad: it is kept in err, the loss and gradient are NaN,
+// and the recorder stops the driver with the error before it reads
+// anything into the NaN (at the start point the driver stops by itself on
+// the non-finite objective).
+type gradEvaluator struct {
+	ctx  context.Context
+	runs *countedRunner
+	glob string
+	csv  CSV
+	path string // where the merged gradient accumulator is left
+	fp   *gdFirstPass
+	err  error // the first failed pass's
+}
+
+// lossGrad is the optim.Problem's LossGrad.
+func (e *gradEvaluator) lossGrad(grad, x []float64) float64 {
+	fp := e.fp
+	loss, err := gradPass(e.ctx, e.runs.Run, e.glob, e.csv, e.path, x, fp.features(), fp.intercept, fp.center, fp.scale, grad)
+	if err != nil {
+		// Pass 0 is the first pass, so the count of runs less one numbers
+		// the gradient passes.
+		e.err = fmt.Errorf("pipeline: gradient pass %d: %w", e.runs.n-1, err)
+		for j := range grad {
+			grad[j] = math.NaN()
+		}
+		return math.NaN()
+	}
+	return loss
+}
+
+// recorder returns the driver's Recorder: it stops the driver with a failed
+// pass's error, and otherwise passes every epoch on to user (may be nil).
+func (e *gradEvaluator) recorder(user lsq.Recorder) lsq.Recorder {
+	return lsq.RecorderFunc(func(it lsq.Iteration) error {
+		if e.err != nil {
+			return e.err
+		}
+		if user != nil {
+			return user.Record(it)
+		}
+		return nil
+	})
+}
+
+// newGDResult returns the result of the driver's run r after the first
+// pass fp, runs pipelines in all; the model is left to gdModel.
+func newGDResult(fp *gdFirstPass, r *optim.Result, runs int) *GDResult {
+	return &GDResult{
+		Status:   r.Status,
+		Epochs:   r.Epochs,
+		Loss:     r.Loss,
+		GradNorm: r.GradNorm,
+		LR:       r.LR,
+		Exact:    fp.exact,
+		LossGap:  r.Loss - fp.fStar,
+		Runs:     runs,
+		Optim:    r,
+	}
+}
+
+// gdModel returns the model file of the fit: the coefficients on the
+// original scale, the standardisation the driver worked in, the solver and
+// its settings, the training summary, and the driver's state (parameters on
+// the standardised scale) to resume from.
+func gdModel(o GDOptions, fp *gdFirstPass, res *GDResult) *modelio.Model {
+	r := res.Optim
+	coef, icpt := optim.Unstandardize(r.X, fp.center, fp.scale, fp.intercept)
+	return &modelio.Model{
+		Kind:         modelio.KindLinear,
+		Target:       o.CSV.Target,
+		Features:     fp.acc.Features,
+		Coef:         coef,
+		Intercept:    icpt,
+		FitIntercept: fp.intercept,
+		Scaling:      modelScaling(fp.center, fp.scale),
+		Solver: modelio.Solver{Name: "gd", Settings: map[string]any{
+			"backend": "beam", "driver": "optim.Minimize", "optimizer": "sgd", "batch": "full",
+			"lr": r.LR, "epochs": o.epochs(), "gap_tol": o.gapTol(),
+		}},
+		Training: map[string]any{
+			"n": fp.exact.N, "sum_weights": fp.exact.SumWeights, "files": fp.acc.Files,
+			"loss": res.Loss, "grad_norm": res.GradNorm, "status": res.Status.String(),
+			"epochs": res.Epochs, "exact_loss": fp.fStar, "loss_gap": res.LossGap, "pipeline_runs": res.Runs,
+		},
+		State: &modelio.State{Params: append([]float64(nil), r.X...), Epoch: r.Epochs, Step: r.Steps},
+	}
 }
 
 // gradPass runs one pipeline that folds every file into a stream.Grad at the
