@@ -210,9 +210,9 @@ func Model(ctx context.Context, acc QRAcc, o FitOptions) (*modelio.Model, *fit.R
 		FitIntercept: !o.NoIntercept,
 	}
 	if s.Solver == fit.CD {
-		cdModel(m, res, o, acc.Files)
+		cdModel(m, res, o, acc.Files())
 	} else {
-		exactModel(m, res.Streamed, o, acc.Files)
+		exactModel(m, res.Streamed, o, acc.Files())
 	}
 	return m, res, nil
 }

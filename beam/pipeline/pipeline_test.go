@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -181,8 +182,25 @@ func TestRunFitMatchesInMemory(t *testing.T) {
 	if err := ReadAccumulator(context.Background(), accPath, &acc); err != nil {
 		t.Fatal(err)
 	}
-	if acc.Files != 4 {
-		t.Errorf("accumulator merged %d files, want 4: the merge path was not used", acc.Files)
+	if acc.Files() != 4 {
+		t.Errorf("accumulator merged %d files, want 4: the merge path was not used", acc.Files())
+	}
+	// The factor is the bits of folding the files in the order of their
+	// paths, as lsq fit --stream does with the same glob, whatever order
+	// the runner merged them in.
+	fq, err := acc.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	folded, err := stream.FoldQR(context.Background(), []stream.Chunks{
+		chunks(ds, 0, 500), chunks(ds, 500, 1400), chunks(ds, 1400, 2200), chunks(ds, 2200, n)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, _ := fq.MarshalBinary()
+	fb, _ := folded.MarshalBinary()
+	if !bytes.Equal(gb, fb) {
+		t.Error("the pipeline's factor differs from folding the files in path order")
 	}
 	q := stream.NewQR(d, true)
 	if err := q.Add(ds.x, ds.y, ds.w); err != nil {
@@ -266,18 +284,19 @@ func TestRunFitErrors(t *testing.T) {
 	}
 }
 
-// MergeQR is associative up to rounding and the empty accumulator is its
-// identity; no runner involved.
+// MergeQR is associative and commutative to the bit — its parts are folded
+// in the order of their paths whatever order a runner merges them in — and
+// the empty accumulator is its identity; no runner involved.
 func TestMergeQR(t *testing.T) {
 	ds := makeData(5, 600, 3, true)
 	var parts []QRAcc
-	for _, c := range [][2]int{{0, 100}, {100, 350}, {350, 600}} {
+	for k, c := range [][2]int{{0, 100}, {100, 350}, {350, 600}} {
 		q := stream.NewQR(3, true)
 		if err := q.Add(ds.x.Slice(c[0], c[1], 0, 3), ds.y[c[0]:c[1]], ds.w[c[0]:c[1]]); err != nil {
 			t.Fatal(err)
 		}
 		bin, _ := q.MarshalBinary()
-		parts = append(parts, QRAcc{Features: ds.names, Files: 1, QR: bin})
+		parts = append(parts, QRAcc{Features: ds.names, Parts: []Part{{Path: fmt.Sprintf("part-%d.csv", k), Files: 1, Bin: bin}}})
 	}
 	must := func(a QRAcc, err error) QRAcc {
 		if err != nil {
@@ -287,16 +306,31 @@ func TestMergeQR(t *testing.T) {
 	}
 	left := must(MergeQR(must(MergeQR(parts[0], parts[1])), parts[2]))
 	right := must(MergeQR(parts[2], must(MergeQR(QRAcc{}, must(MergeQR(parts[1], parts[0]))))))
-	sol := func(a QRAcc) []float64 {
-		m, _, err := Model(context.Background(), a, FitOptions{CSV: CSV{Target: "y"}})
+	// A combine that folded part of the way (its output merged again).
+	mid := must(MergeQR(parts[0], must(MergeQR(parts[1], parts[2])).folded()))
+	factor := func(a QRAcc) []byte {
+		q, err := a.folded().Decode()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return append([]float64{m.Intercept}, m.Coef...)
+		b, _ := q.MarshalBinary()
+		return b
 	}
-	// 1e-12: the brief's merge-order tolerance.
-	if e := maxRel(sol(left), sol(right)); e > 1e-12 || left.Files != 3 || right.Files != 3 {
-		t.Errorf("merge orders differ by %.3g (files %d, %d)", e, left.Files, right.Files)
+	// The order of paths part-0, part-1, part-2, folded as stream.FoldQR
+	// folds partitions.
+	q, err := stream.FoldQR(context.Background(), []stream.Chunks{
+		chunks(ds, 0, 100), chunks(ds, 100, 350), chunks(ds, 350, 600)}, &stream.Settings{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := q.MarshalBinary()
+	for name, a := range map[string]QRAcc{"left": left, "right": right} {
+		if !bytes.Equal(factor(a), want) || a.Files() != 3 {
+			t.Errorf("%s: the factor differs from folding in path order (files %d)", name, a.Files())
+		}
+	}
+	if got := mid.Files(); got != 3 {
+		t.Errorf("a fold merged again holds %d files, want 3", got)
 	}
 	bad := parts[0]
 	bad.Features = []string{"a", "b", "c"}
@@ -305,5 +339,59 @@ func TestMergeQR(t *testing.T) {
 	}
 	if _, _, err := Model(context.Background(), QRAcc{}, FitOptions{}); !errors.Is(err, ErrNoFiles) {
 		t.Errorf("empty accumulator: %v", err)
+	}
+}
+
+// chunks is rows [lo, hi) of ds as one partition of a streamed fit.
+func chunks(ds dataset, lo, hi int) stream.Chunks {
+	_, d := ds.x.Dims()
+	return func(yield func(x *mat.Dense, y, w []float64) error) error {
+		x := ds.x.Slice(lo, hi, 0, d).(*mat.Dense)
+		var w []float64
+		if ds.w != nil {
+			w = ds.w[lo:hi]
+		}
+		return yield(x, ds.y[lo:hi], w)
+	}
+}
+
+// MergeGrad gives the same bits in any merge order: the sums of the files
+// in the order of their paths, as stream.FoldGrad adds its partitions.
+func TestMergeGradOrder(t *testing.T) {
+	ds := makeData(8, 900, 3, true)
+	p := &stream.GradParams{Coef: []float64{0.3, -1, 2}, Intercept: 0.5}
+	bounds := []int{0, 200, 410, 700, 900}
+	var parts []GradAcc
+	var cs []stream.Chunks
+	for k := range len(bounds) - 1 {
+		g := stream.NewGrad(p)
+		lo, hi := bounds[k], bounds[k+1]
+		if err := g.Add(ds.x.Slice(lo, hi, 0, 3), ds.y[lo:hi], ds.w[lo:hi]); err != nil {
+			t.Fatal(err)
+		}
+		bin, _ := g.MarshalBinary()
+		parts = append(parts, GradAcc{Features: ds.names, Parts: []Part{{Path: fmt.Sprintf("part-%d.csv", k), Files: 1, Bin: bin}}})
+		cs = append(cs, chunks(ds, lo, hi))
+	}
+	want, err := stream.FoldGrad(context.Background(), cs, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, _ := want.MarshalBinary()
+	for _, order := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}} {
+		var acc GradAcc
+		for _, k := range order {
+			if acc, err = MergeGrad(acc, parts[k]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g, err := acc.folded().Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gb, _ := g.MarshalBinary()
+		if !bytes.Equal(gb, wb) || acc.Files() != 4 {
+			t.Errorf("merge order %v: the sums differ from adding the files in path order (files %d)", order, acc.Files())
+		}
 	}
 }

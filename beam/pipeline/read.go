@@ -73,14 +73,14 @@ func (fn *foldQRFn) ProcessElement(ctx context.Context, file fileio.ReadableFile
 		}
 		return q.Add(f.X, f.Y, f.Weights)
 	})
-	if err != nil {
-		return QRAcc{}, err
+	if err != nil || q == nil {
+		return QRAcc{}, err // a file without rows adds nothing
 	}
 	bin, err := q.MarshalBinary()
 	if err != nil {
 		return QRAcc{}, err
 	}
-	return QRAcc{Features: names, Files: 1, QR: bin}, nil
+	return QRAcc{Features: names, Parts: []Part{{Path: file.Metadata.Path, Files: 1, Bin: bin}}}, nil
 }
 
 // foldGradFn accumulates the gradient sums of one whole file at fixed
@@ -110,12 +110,12 @@ func (fn *foldGradFn) ProcessElement(ctx context.Context, file fileio.ReadableFi
 		}
 		return g.Add(f.X, f.Y, f.Weights)
 	})
-	if err != nil {
-		return GradAcc{}, err
+	if err != nil || names == nil {
+		return GradAcc{}, err // a file without rows adds nothing
 	}
 	bin, err := g.MarshalBinary()
 	if err != nil {
 		return GradAcc{}, err
 	}
-	return GradAcc{Features: names, Files: 1, Grad: bin}, nil
+	return GradAcc{Features: names, Parts: []Part{{Path: file.Metadata.Path, Files: 1, Bin: bin}}}, nil
 }
