@@ -362,6 +362,9 @@ var (
 // nothing is silently ignored.
 func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	pen := s.Penalty
+	if o.changed("l1-ratio") && o.Penalty.Name != "elasticnet" && o.Penalty.Name != "enet" {
+		return usagef("--l1-ratio mixes L1 and L2 in --penalty elasticnet; --penalty %s has no mixing (drop --l1-ratio, or use --penalty elasticnet)", o.Penalty.Name)
+	}
 	if s.Solver.Penalized() && !isL1(o.Penalty.Name) && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
 		return usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
 	}

@@ -170,6 +170,8 @@ var errorCases = []struct {
 	{"zero_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "0", "-o", "$D/out"}, ExitUsage, `--lr "0": want auto, grid, a positive number`},
 	{"nan_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "NaN", "-o", "$D/out"}, ExitUsage, `--lr "NaN": want auto, grid, a positive number`},
 	{"fit_l1_ratio_2", []string{"fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--l1-ratio", "2", "-o", "$D/out"}, ExitUsage, `--l1-ratio 2 must be between 0 and 1`},
+	{"fit_l1_ratio_without_elasticnet", []string{"fit", "$D/tut.csv", "--solver", "gd", "--l1-ratio", "0.5", "-o", "$D/out"}, ExitUsage, `--l1-ratio mixes L1 and L2 in --penalty elasticnet; --penalty none has no mixing`},
+	{"fit_l1_ratio_lasso", []string{"fit", "$D/tut.csv", "--penalty", "l1", "--alpha", "0.1", "--l1-ratio", "0.3", "-o", "$D/out"}, ExitUsage, `--penalty l1 has no mixing`},
 	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
 	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
 	{"cv_zero_folds", []string{"cv", "$D/ab.csv", "--folds", "0"}, ExitUsage, `--folds 0: cross-validation needs at least 2 folds`},
