@@ -140,6 +140,36 @@ func TestSeveralTargets(t *testing.T) {
 	}
 }
 
+// The flags only LoRA reads are refused by name in an exact fit of several
+// targets — with or without --rank, in memory or streamed, and --lora-alpha
+// on one target — instead of being ignored (a --trace file would silently
+// not appear).
+func TestSeveralTargetsExactRefusesLoRAFlags(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 40, false)
+	trace := filepath.Join(dir, "t.jsonl")
+	flags := [][]string{{"--lr", "0.1"}, {"--epochs", "10"}, {"--batch-size", "8"}, {"--seed", "3"},
+		{"--schedule", "cosine:period=10"}, {"--warmup", "2"}, {"--clip-norm", "1"}, {"--clip-value", "1"},
+		{"--tol", "1e-6"}, {"--trace", trace}, {"--lora-alpha", "2"}}
+	for _, base := range [][]string{{"--target", "y1,y2"}, {"--target", "y1,y2", "--rank", "1"}, {"--target", "y1,y2", "--stream"}, {"--target", "y1"}} {
+		for _, f := range flags {
+			if base[1] == "y1" && f[0] != "--lora-alpha" {
+				continue // one target without --rank is lsq fit's own path, whose checks are elsewhere
+			}
+			var out, errb bytes.Buffer
+			args := append(append([]string{"fit", data}, base...), f...)
+			code := Main(context.Background(), args, IO{Out: &out, Err: &errb})
+			want := f[0] + " applies to LoRA"
+			if code != ExitUsage || !strings.Contains(errb.String(), want) {
+				t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", args[2:], code, errb.String(), ExitUsage, want)
+			}
+			if _, err := os.Stat(trace); err == nil {
+				t.Fatalf("%v: a trace was written", args[2:])
+			}
+		}
+	}
+}
+
 type fitJSONOut struct {
 	Coef      []float64 `json:"coef"`
 	Intercept float64   `json:"intercept"`
