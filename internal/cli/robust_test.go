@@ -194,7 +194,8 @@ var errorCases = []struct {
 	{"bad_delimiter", []string{"fit", "$D/tut.csv", "--delimiter", "ab", "-o", "$D/out"}, ExitUsage, `--delimiter "ab" must be one ASCII character`},
 	{"not_a_number_flag", []string{"fit", "$D/tut.csv", "--epochs", "x", "-o", "$D/out"}, ExitUsage, `invalid argument "x" for "--epochs"`},
 	{"unknown_flag", []string{"fit", "$D/tut.csv", "--frobnicate", "-o", "$D/out"}, ExitUsage, `unknown flag: --frobnicate`},
-	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg`},
+	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg\(s\), received 1; usage: lsq predict MODEL FILE`},
+	{"anova_one_model", []string{"anova", "$D/good.json", "$D/tut.csv"}, ExitUsage, `requires at least 3 arg\(s\), only received 2; usage: lsq anova MODEL1 MODEL2 \[MODEL\.\.\.\] FILE`},
 
 	// Outputs over inputs.
 	{"predict_over_input", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/tut.csv"}, ExitUsage, `refusing to write .*tut\.csv over the input .*tut\.csv; choose another output file`},
@@ -245,8 +246,8 @@ func TestErrorTable(t *testing.T) {
 				if stdout != "" {
 					t.Errorf("a failed command printed results on stdout: %q", stdout)
 				}
-				if c.code == ExitUsage && !strings.Contains(stderr, "Run 'lsq --help' for usage.") {
-					t.Errorf("usage error without the pointer to --help: %q", stderr)
+				if help := "Run 'lsq " + c.args[0] + " --help' for usage."; c.code == ExitUsage && !strings.Contains(stderr, help) {
+					t.Errorf("usage error without the pointer to the subcommand's --help (%s): %q", help, stderr)
 				}
 				got, err := os.ReadFile(out)
 				switch {
