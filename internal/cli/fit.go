@@ -223,7 +223,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pen, err := o.Penalty.build()
+	pen, err := o.Penalty.build(o.changed("alpha"))
 	if err != nil {
 		return nil, err
 	}

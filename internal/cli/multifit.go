@@ -73,6 +73,9 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if o.Rank < 0 {
 		return usagef("--rank %d must be 1 or more", o.Rank)
 	}
+	if _, err := o.Penalty.build(o.changed("alpha")); err != nil {
+		return err // the ranges, and --alpha with a penalty, as for one target
+	}
 	lora := o.changed("solver")
 	solver, err := fit.ParseSolver(o.Solver)
 	if err != nil {
