@@ -181,6 +181,8 @@ var errorCases = []struct {
 	{"targets_negative_alpha", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2", "--alpha", "-1", "-o", "$D/out"}, ExitUsage, `--alpha -1 must be a finite number ≥ 0`},
 	{"targets_alpha_without_penalty", []string{"fit", "$D/ab.csv", "--target", "a,y", "--alpha", "1", "-o", "$D/out"}, ExitUsage, `--alpha needs --penalty`},
 	{"net_penalty_without_alpha", []string{"net", "$D/tut.csv", "--hidden", "2", "--penalty", "l2", "-o", "$D/out"}, ExitUsage, `--penalty l2 needs --alpha`},
+	{"stream_formula", []string{"fit", "$D/ab.csv", "--stream", "--formula", "y ~ a", "-o", "$D/out"}, ExitUsage, `--formula does not apply to --stream, which reads plain columns \(--target, --features, --weights\) and gives the classical summary; drop --formula`},
+	{"stream_robust", []string{"fit", "$D/ab.csv", "--stream", "--robust", "HC1", "-o", "$D/out"}, ExitUsage, `--robust does not apply to --stream`},
 	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
 	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
 	{"cv_zero_folds", []string{"cv", "$D/ab.csv", "--folds", "0"}, ExitUsage, `--folds 0: cross-validation needs at least 2 folds`},
