@@ -519,6 +519,9 @@ func advice(res *fit.Result, o *fitOptions) string {
 		tips = append(tips, "use a schedule that decays less (--schedule constant, or a larger gamma or patience)")
 	case res.Status == lsq.Stalled:
 		tips = append(tips, "the steps no longer change the objective: try --solver lbfgs, or a larger --batch-size")
+	case res.Status == lsq.IterationLimit && noiseFloor(res, o):
+		tips = append(tips, "at a constant rate the mini-batch noise keeps the last iterate in a cloud about the optimum, which more epochs do not shrink: keep --average (the default), use a decaying --schedule, or a larger --batch-size",
+			"or try --solver lbfgs")
 	default:
 		tips = append(tips, "raise --epochs")
 		if o.changed("lr") {
@@ -532,6 +535,21 @@ func advice(res *fit.Result, o *fitOptions) string {
 		}
 	}
 	return "; " + strings.Join(tips, ", ")
+}
+
+// noiseFloor reports whether a stochastic fit reported its last iterate
+// (not the average) of mini-batches smaller than the data at an undecayed
+// rate: the case where the gradient noise, not the epoch limit, sets the
+// distance to the optimum (Polyak & Juditsky 1992; lsq demo lr, part 3).
+func noiseFloor(res *fit.Result, o *fitOptions) bool {
+	if !res.Solver.Stochastic() || res.Optim == nil || res.Optim.Averaged || res.Optim.FinalLR < res.Optim.LR {
+		return false
+	}
+	batch := o.BatchSize
+	if !o.changed("batch-size") {
+		batch = fit.Defaults(res.Solver).Optim.BatchSize
+	}
+	return batch > 0 && batch < res.N
 }
 
 func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settings) string {
