@@ -177,6 +177,7 @@ var errorCases = []struct {
 	{"fit_l1_ratio_without_elasticnet", []string{"fit", "$D/tut.csv", "--solver", "gd", "--l1-ratio", "0.5", "-o", "$D/out"}, ExitUsage, `--l1-ratio mixes L1 and L2 in --penalty elasticnet; --penalty none has no mixing`},
 	{"fit_l1_ratio_lasso", []string{"fit", "$D/tut.csv", "--penalty", "l1", "--alpha", "0.1", "--l1-ratio", "0.3", "-o", "$D/out"}, ExitUsage, `--penalty l1 has no mixing`},
 	{"fit_penalty_without_alpha", []string{"fit", "$D/tut.csv", "--penalty", "l1", "-o", "$D/out"}, ExitUsage, `--penalty l1 needs --alpha, its strength \(without it α = 0: no penalty\)`},
+	{"targets_l2sp", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2sp", "--alpha", "1", "-o", "$D/out"}, ExitUsage, `--penalty l2sp: a fit of several targets takes none or l2 \(with --init BASE, l2 pulls toward the base model, as l2sp does for one target\)`},
 	{"targets_penalty_without_alpha", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2", "-o", "$D/out"}, ExitUsage, `--penalty l2 needs --alpha`},
 	{"targets_negative_alpha", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2", "--alpha", "-1", "-o", "$D/out"}, ExitUsage, `--alpha -1 must be a finite number ≥ 0`},
 	{"targets_alpha_without_penalty", []string{"fit", "$D/ab.csv", "--target", "a,y", "--alpha", "1", "-o", "$D/out"}, ExitUsage, `--alpha needs --penalty`},
