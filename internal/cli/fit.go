@@ -351,6 +351,15 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	}
 }
 
+// checkBatch refuses a mini-batch size for gd and lbfgs, which step on the
+// full batch (fit.Settings refuses it too; this names the flag).
+func (o *fitOptions) checkBatch(solver fit.Solver) error {
+	if o.BatchSize != 0 && (solver == fit.GD || solver == fit.LBFGS) {
+		return usagef("--batch-size draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); --solver %s steps on the full batch", solver)
+	}
+	return nil
+}
+
 // notForExact and notForPenalized are the flags an exact solver, and cd and
 // fista, do not use.
 var (
@@ -400,6 +409,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	}
 	if o.ShuffleBlock < 0 {
 		return usagef("--shuffle-block %d must be ≥ 0 (0: a random permutation of the rows)", o.ShuffleBlock)
+	}
+	if err := o.checkBatch(s.Solver); err != nil {
+		return err
 	}
 	if o.LineSearch && s.Solver != fit.GD {
 		return usagef("--line-search applies to --solver gd only, not %s", s.Solver)

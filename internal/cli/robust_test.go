@@ -187,6 +187,8 @@ var errorCases = []struct {
 	{"stream_robust", []string{"fit", "$D/ab.csv", "--stream", "--robust", "HC1", "-o", "$D/out"}, ExitUsage, `--robust does not apply to --stream`},
 	{"semicolon_header", []string{"fit", "$D/semi.csv", "-o", "$D/out"}, ExitFailure, `semi\.csv:1: no column named "y" \(target\); the columns are "x;y"; the header is one column: if ";" separates the fields, read the file with that delimiter \(lsq: --delimiter ';'\)`},
 	{"semicolon_header_formula", []string{"fit", "$D/semi.csv", "--formula", "y ~ x", "-o", "$D/out"}, ExitFailure, `semi\.csv:1: no column named "y"; the columns are "x;y"; the header is one column: if ";" separates`},
+	{"batch_size_gd", []string{"fit", "$D/tut.csv", "--solver", "gd", "--batch-size", "2", "-o", "$D/out"}, ExitUsage, `--batch-size draws the mini-batches of a stochastic solver \(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw\); --solver gd steps on the full batch`},
+	{"batch_size_lbfgs_streamed", []string{"fit", "$D/tut.csv", "--stream", "--solver", "lbfgs", "--batch-size", "2", "-o", "$D/out"}, ExitUsage, `--solver lbfgs steps on the full batch`},
 	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
 	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
 	{"cv_zero_folds", []string{"cv", "$D/ab.csv", "--folds", "0"}, ExitUsage, `--folds 0: cross-validation needs at least 2 folds`},
