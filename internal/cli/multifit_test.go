@@ -275,6 +275,24 @@ func TestSeveralTargetsPredictEval(t *testing.T) {
 	if len(ev.Scores) != 3 || math.Abs(ev.Scores[1].R2-one.R2) > 1e-12 {
 		t.Errorf("eval: %+v, single-target R² %v", ev.Scores, one.R2)
 	}
+	// --keep on the data itself, which holds y1, y2 and y3: the predictions
+	// are predicted_y1, ... so that the header names each column once, and
+	// lsq reads the file back: the least-squares slope of the fitted values
+	// on the target is cov(ŷ, y)/var(y) = var(ŷ)/var(y) = R² (ŷ ⟂ y − ŷ),
+	// to the rounding of sums of 200 terms.
+	var o, e bytes.Buffer
+	kept := filepath.Join(dir, "kept.csv")
+	if code := Main(context.Background(), []string{"predict", multi, data, "--keep", "-o", kept}, IO{Out: &o, Err: &e}); code != ExitOK {
+		t.Fatalf("predict --keep: exit %d: %s", code, e.String())
+	}
+	body, _ := os.ReadFile(kept)
+	if h, _, _ := strings.Cut(string(body), "\n"); h != "x1,x2,x3,x4,y1,y2,y3,predicted_y1,predicted_y2,predicted_y3" {
+		t.Errorf("--keep header %q", h)
+	}
+	var back fitJSONOut
+	if code, msg := runMultiJSON(t, &back, "fit", kept, "--target", "predicted_y2", "--features", "y2"); code != ExitOK || math.Abs(back.Coef[0]-ev.Scores[1].R2) > 1e-10 {
+		t.Errorf("fitting predicted_y2 on y2 from the kept file: exit %d, slope %v, R² %v: %s", code, back.Coef, ev.Scores[1].R2, msg)
+	}
 }
 
 // Per-target summaries are those of separate fits: standard errors and R²
