@@ -343,7 +343,7 @@ func pickColumns(header []string, name string, want []string, what string) ([]in
 			}
 			return nil, &Error{File: name, Line: 1, Column: w,
 				Msg:  fmt.Sprintf("no column named %q%s", w, role),
-				Hint: "the columns are " + listNames(header)}
+				Hint: ColumnsHint(header)}
 		}
 		if seen[w] {
 			return nil, &Error{File: name, Column: w, Msg: fmt.Sprintf("column %q requested twice", w),

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -54,4 +55,29 @@ func listNames(names []string) string {
 		q = append(q, strconv.Quote(n))
 	}
 	return strings.Join(q, ", ")
+}
+
+// ColumnsHint is the hint of an error naming a column the header lacks: the
+// columns there are, and SplitHint when it applies.
+func ColumnsHint(header []string) string {
+	h := "the columns are " + listNames(header)
+	if s := SplitHint(header); s != "" {
+		h += "; " + s
+	}
+	return h
+}
+
+// SplitHint says, when the header was read as one column whose name holds
+// a common field separator, that the file seems to use that separator: the
+// usual cause of every column being "not found". It is "" otherwise.
+func SplitHint(header []string) string {
+	if len(header) != 1 {
+		return ""
+	}
+	for _, sep := range []struct{ text, flag string }{{";", "';'"}, {"\t", "tab"}, {"|", "'|'"}, {",", "','"}} {
+		if strings.Contains(header[0], sep.text) {
+			return fmt.Sprintf("the header is one column: if %q separates the fields, read the file with that delimiter (lsq: --delimiter %s)", sep.text, sep.flag)
+		}
+	}
+	return ""
 }

@@ -69,6 +69,9 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	if solver.Exact() || solver.Penalized() {
 		return nil, &SettingsError{"Solver", solver.String() + " is not an optimiser; LoRA trains its factors by gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs"}
 	}
+	if err := fullBatchError(solver, s.Optim); err != nil {
+		return nil, err
+	}
 	n, d := x.Dims()
 	_, k := y.Dims()
 	if ny, _ := y.Dims(); ny != n {
@@ -103,9 +106,6 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	}
 	settings := s.Optim
 	settings.Optimum = &optim.Optimum{Objective: exact.Objective, Tol: s.GapTol}
-	if solver == GD || solver == LBFGS {
-		settings.BatchSize = 0
-	}
 	opt := NewOptimizer(solver, &Settings{Solver: solver})
 	or, err := optim.Minimize(ctx, p.problem(), x0, &settings, opt)
 	res := &LoRAResult{Exact: exact, Optim: or, Status: or.Status}

@@ -194,9 +194,6 @@ func iterate(ctx context.Context, x *mat.Dense, y []float64, s *Settings, res *R
 	opt := NewOptimizer(s.Solver, s)
 	settings := s.Optim
 	settings.Penalty = pen
-	if s.Solver == GD || s.Solver == LBFGS {
-		settings.BatchSize = 0 // full batch by definition
-	}
 	if res.Reference != nil {
 		res.ExactObjective = objectiveAt(prob, pen, res.Reference, center, scale, intercept)
 		settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}

@@ -60,8 +60,9 @@ type MultiResult struct {
 	// objective lost by a rank-r fit is Σ_{i>r} σᵢ²/(2W) (Eckart–Young), so
 	// they are what decides r.
 	SingularValues []float64
-	// Objective is (1/2W)Σᵢwᵢ‖yᵢ − Bᵀxᵢ − b‖² + (α/2)‖S B‖²_F at the fit,
-	// S the standardisation's scales, summed over targets.
+	// Objective is (1/2W)Σᵢwᵢ‖yᵢ − Bᵀxᵢ − b‖² + (α/2)‖S·(B − B₀)‖²_F at
+	// the fit, S the standardisation's scales and B₀ the Base (zero without
+	// one), summed over targets.
 	Objective float64
 	// Exact holds the k single-target exact fits when the rank is not
 	// constrained (they are the multi-target fit: the problem separates by
@@ -74,7 +75,7 @@ type MultiSettings struct {
 	NoIntercept bool
 	Weights     []float64 // nil means all 1
 	Raw         bool      // the ridge penalty on raw coefficients (default: standardised)
-	Ridge       float64   // α ≥ 0 of (α/2)‖B‖²_F, as Settings' penalty.L2
+	Ridge       float64   // α ≥ 0 of (α/2)‖S·(B − B₀)‖²_F: penalty.L2, or toward a Base as penalty.L2SP
 	// Rank, when positive, constrains rank(B) ≤ Rank (reduced-rank
 	// regression); 0 means no constraint.
 	Rank int
@@ -88,10 +89,11 @@ type MultiSettings struct {
 // MultiTarget fits k targets, the columns of y (n×k), by exact least squares
 // under one objective,
 //
-//	(1/2W)·Σᵢ wᵢ‖yᵢ − Bᵀxᵢ − b‖² + (α/2)‖S·B‖²_F,   rank(B − B₀) ≤ r,
+//	(1/2W)·Σᵢ wᵢ‖yᵢ − Bᵀxᵢ − b‖² + (α/2)‖S·(B − B₀)‖²_F,   rank(B − B₀) ≤ r,
 //
 // S the diagonal of the standardisation's scales (the identity when Raw),
-// B₀ the Base coefficients (zero without a Base). Without a rank constraint
+// B₀ the Base coefficients (zero without a Base): with a Base the ridge
+// pulls toward it, as penalty.L2SP does for one target. Without a rank constraint
 // the problem separates: each target is the single-target fit (Matrix with
 // the same weights and penalty.L2), so k targets equal k separate fits.
 // With rank r it is reduced-rank (ridge) regression (Izenman 1975; for the

@@ -165,6 +165,8 @@ func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
 		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver " + stochastic + solver.String()}
 	case o.ShuffleBlock != 0 && streamed:
 		return &SettingsError{"Optim.ShuffleBlock", "orders rows in memory; a streamed fit draws its mini-batches through ShuffleBuffer"}
+	case fullBatchError(solver, o) != nil:
+		return fullBatchError(solver, o)
 	case s.LineSearch && solver != GD:
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
 	case s.WeightDecay != 0 && solver != AdamW:
@@ -173,6 +175,16 @@ func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
 		return &SettingsError{"ShuffleBuffer", "applies to streamed fits only"}
 	}
 	return nil
+}
+
+// fullBatchError refuses a mini-batch size for gd and lbfgs, which step on
+// the full batch (in memory, streamed and in LoRA alike), or returns nil.
+func fullBatchError(solver Solver, o optim.Settings) error {
+	if o.BatchSize == 0 || (solver != GD && solver != LBFGS) {
+		return nil
+	}
+	return &SettingsError{"Optim.BatchSize", "draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); " +
+		solver.String() + " steps on the full batch"}
 }
 
 // setField is a Settings field and whether it is set.

@@ -60,9 +60,6 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 
 	settings := s.Optim
 	settings.Penalty = pen
-	if solver == GD || solver == LBFGS {
-		settings.BatchSize = 0
-	}
 	if settings.BatchSize > 0 {
 		prob = q.Problem(center, scale, &stream.Shuffle{Parts: parts, Rows: s.ShuffleBuffer})
 	}

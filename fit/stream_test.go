@@ -241,4 +241,18 @@ func TestNothingSilentlyIgnored(t *testing.T) {
 	if _, err = Matrix(ctx, x, y, &Settings{Solver: SGD, Optim: optim.Settings{ShuffleBlock: 8, BatchSize: 1}}); err != nil {
 		t.Errorf("ShuffleBlock with sgd: %v", err)
 	}
+	// gd and lbfgs step on the full batch: a mini-batch size for them, in
+	// memory or streamed, is refused rather than dropped.
+	parts := partitions(x, y, nil, 1)
+	for _, sv := range []Solver{GD, LBFGS} {
+		s := &Settings{Solver: sv, Optim: optim.Settings{BatchSize: 10}}
+		_, err = Matrix(ctx, x, y, s)
+		if !errors.As(err, &se) || se.Field != "Optim.BatchSize" {
+			t.Errorf("BatchSize with %s: %v, want a SettingsError on Optim.BatchSize", sv, err)
+		}
+		_, err = Stream(ctx, parts, s)
+		if !errors.As(err, &se) || se.Field != "Optim.BatchSize" {
+			t.Errorf("streamed BatchSize with %s: %v, want a SettingsError on Optim.BatchSize", sv, err)
+		}
+	}
 }

@@ -10,7 +10,8 @@ import (
 // Advice fits the case: cd and fista are told about their iteration limit,
 // never about learning rates; a run that used the automatic rate is not told
 // to use --lr auto; a run on raw inputs is told to standardise; a decayed
-// schedule is named as the cause.
+// schedule is named as the cause; the last iterate of mini-batches at a
+// constant rate is told that the noise, not the epoch limit, holds it back.
 func TestAdviceFitsTheCase(t *testing.T) {
 	dir := t.TempDir()
 	data := writeRegression(t, dir, 400)
@@ -25,6 +26,10 @@ func TestAdviceFitsTheCase(t *testing.T) {
 			[]string{"iteration-limit", "% from the optimum", "raise --epochs"}, []string{"--lr auto", "--standardize"}},
 		{"gd raw rate", []string{"--solver", "gd", "--epochs", "2", "--lr", "1e-6", "--standardize=false"},
 			[]string{"use --lr auto", "drop --standardize=false"}, nil},
+		{"sgd last iterate", []string{"--solver", "sgd", "--average=false", "--epochs", "200", "--tol", "1e-12"},
+			[]string{"iteration-limit", "mini-batch noise", "keep --average", "decaying --schedule"}, []string{"raise --epochs"}},
+		{"sgd full batch", []string{"--solver", "sgd", "--average=false", "--batch-size", "400", "--epochs", "2"},
+			[]string{"raise --epochs"}, []string{"mini-batch noise"}},
 		{"decayed", []string{"--solver", "gd", "--epochs", "200", "--schedule", "exponential:gamma=0.5"},
 			[]string{"stalled", "the learning rate fell to", "schedule that decays less"}, []string{"raise --epochs"}},
 	} {

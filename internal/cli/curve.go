@@ -40,6 +40,8 @@ type curveOptions struct {
 	Weights   string
 	Plot      string
 	Profile   bool
+	// changed reports whether a flag was given on the command line.
+	changed func(string) bool
 }
 
 func newCurveCmd(stdio IO) *cobra.Command {
@@ -61,6 +63,7 @@ the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
+			opts.changed = cmd.Flags().Changed
 			return runCurve(cmd.Context(), opts, stdio)
 		},
 	}
@@ -73,7 +76,7 @@ the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
 	f.StringVar(&opts.Delimiter, "delimiter", "", "field delimiter (default \",\")")
 	f.StringVar(&opts.Method, "method", "lm", "lm, gn, gd or adam")
 	f.StringVar(&opts.Bounds, "bounds", "", "box bounds NAME=LOW:HIGH,... (inf allowed)")
-	f.IntVar(&opts.MaxEvals, "max-evals", 0, "limit on model evaluations (default 1000·(parameters+1))")
+	f.IntVar(&opts.MaxEvals, "max-evals", 0, "lm/gn: limit on model evaluations (default 1000·(parameters+1))")
 	f.Float64Var(&opts.LR, "lr", 0, "gd/adam: learning rate (0: the method's default)")
 	f.IntVar(&opts.Epochs, "epochs", 100000, "gd/adam: iteration limit")
 	f.BoolVar(&opts.Summary, "summary", false, "print t, p and 95% intervals too")
@@ -270,6 +273,9 @@ func parseCurve(o curveOptions) (*curveRun, error) {
 	if o.MaxEvals < 0 || o.Epochs < 1 || o.LR < 0 {
 		return nil, usagef("--max-evals, --epochs and --lr must be positive")
 	}
+	if err := o.checkMethodFlags(r.opt != nil); err != nil {
+		return nil, err
+	}
 	used := map[string]bool{}
 	for _, n := range e.Names() {
 		used[n] = true
@@ -296,6 +302,25 @@ func parseCurve(o curveOptions) (*curveRun, error) {
 	return r, nil
 }
 
+// checkMethodFlags refuses the limits of the other family of methods:
+// --lr and --epochs set gd and adam (optim.Minimize), --max-evals lm and
+// gn (nls.Settings.MaxEvaluations, which a descent method does not read).
+func (o curveOptions) checkMethodFlags(descent bool) error {
+	given := func(name string) bool { return o.changed != nil && o.changed(name) }
+	if descent {
+		if given("max-evals") {
+			return usagef("--max-evals limits --method lm and gn; --method %s stops at --epochs", o.Method)
+		}
+		return nil
+	}
+	for _, name := range []string{"lr", "epochs"} {
+		if given(name) {
+			return usagef("--%s applies to --method gd and adam; --method %s chooses its own steps and stops at --max-evals", name, o.Method)
+		}
+	}
+	return nil
+}
+
 // read loads the columns the model needs and, for a self-starting model,
 // computes the starting values from them.
 func (r *curveRun) read(ctx context.Context, stdio IO) error {
@@ -314,7 +339,7 @@ func (r *curveRun) read(ctx context.Context, stdio IO) error {
 		need = append(need, o.Weights)
 	}
 	if r.tab, err = r.in.table(need, dopts); err != nil {
-		if len(r.start) > 0 {
+		if !r.auto {
 			return fmt.Errorf("%w\n(names in the model without a --start value are read as columns; give --start NAME=VALUE for each parameter)", err)
 		}
 		return err

@@ -20,8 +20,23 @@ type evalOptions struct {
 func newEvalCmd(stdio IO) *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
-		Use:     "eval MODEL FILE",
-		Short:   "Score a saved model on held-out data: R², RMSE, MAE",
+		Use:   "eval MODEL FILE",
+		Short: "Score a saved model on held-out data: R², RMSE, MAE",
+		Long: `eval reads a model file written by 'lsq fit -o', 'lsq curve -o' or 'lsq net -o'
+and a data file (.csv, .tsv, .parquet, or - for standard input) holding the
+model's input columns and its target, predicts every row as 'lsq predict'
+does, and prints, unweighted over the n rows scored,
+
+    R²   = 1 − Σ(y − ŷ)²/Σ(y − ȳ)²   (ȳ the mean of this file's target)
+    RMSE = √(Σ(y − ŷ)²/n)
+    MAE  = Σ|y − ŷ|/n
+
+The target is the model's (for a formula, its left-hand side, e.g.
+log(Volume)) unless --target names another column; a model of several
+targets is scored on each of them. For a linear model of one target, rows
+with a missing value in a column the model reads are left out and counted on
+standard error (--na error stops instead); for the other models a missing
+value is an error naming its cell.`,
 		Args:    cobra.ExactArgs(2),
 		Example: "  lsq eval model.json test.csv\n  lsq eval model.json test.csv --json",
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -252,7 +252,7 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pen, err := o.Penalty.build()
+	pen, err := o.Penalty.build(o.changed("alpha"))
 	if err != nil {
 		return nil, err
 	}
@@ -380,17 +380,29 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	}
 }
 
+// checkBatch refuses a mini-batch size for gd and lbfgs, which step on the
+// full batch (fit.Settings refuses it too; this names the flag).
+func (o *fitOptions) checkBatch(solver fit.Solver) error {
+	if o.BatchSize != 0 && (solver == fit.GD || solver == fit.LBFGS) {
+		return usagef("--batch-size draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); --solver %s steps on the full batch", solver)
+	}
+	return nil
+}
+
 // notForExact and notForPenalized are the flags an exact solver, and cd and
 // fista, do not use.
 var (
-	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "average"}
-	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "shuffle-block", "init", "resume", "average"}
+	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "average", "checkpoint"}
+	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "shuffle-block", "init", "resume", "average", "checkpoint"}
 )
 
 // checkApplies refuses a flag the chosen solver would not use, naming it:
 // nothing is silently ignored.
 func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	pen := s.Penalty
+	if o.changed("l1-ratio") && o.Penalty.Name != "elasticnet" && o.Penalty.Name != "enet" {
+		return usagef("--l1-ratio mixes L1 and L2 in --penalty elasticnet; --penalty %s has no mixing (drop --l1-ratio, or use --penalty elasticnet)", o.Penalty.Name)
+	}
 	if s.Solver.Penalized() && !isL1(o.Penalty.Name) && o.Penalty.Name != "l2" && o.Penalty.Name != "ridge" {
 		return usagef("--solver %s needs --penalty l1, elasticnet or l2 (with --alpha)", s.Solver)
 	}
@@ -426,6 +438,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	}
 	if o.ShuffleBlock < 0 {
 		return usagef("--shuffle-block %d must be ≥ 0 (0: a random permutation of the rows)", o.ShuffleBlock)
+	}
+	if err := o.checkBatch(s.Solver); err != nil {
+		return err
 	}
 	if o.LineSearch && s.Solver != fit.GD {
 		return usagef("--line-search applies to --solver gd only, not %s", s.Solver)
@@ -545,6 +560,9 @@ func advice(res *fit.Result, o *fitOptions) string {
 		tips = append(tips, "use a schedule that decays less (--schedule constant, or a larger gamma or patience)")
 	case res.Status == lsq.Stalled:
 		tips = append(tips, "the steps no longer change the objective: try --solver lbfgs, or a larger --batch-size")
+	case res.Status == lsq.IterationLimit && noiseFloor(res, o):
+		tips = append(tips, "at a constant rate the mini-batch noise keeps the last iterate in a cloud about the optimum, which more epochs do not shrink: keep --average (the default), use a decaying --schedule, or a larger --batch-size",
+			"or try --solver lbfgs")
 	default:
 		tips = append(tips, "raise --epochs")
 		if o.changed("lr") {
@@ -558,6 +576,21 @@ func advice(res *fit.Result, o *fitOptions) string {
 		}
 	}
 	return "; " + strings.Join(tips, ", ")
+}
+
+// noiseFloor reports whether a stochastic fit reported its last iterate
+// (not the average) of mini-batches smaller than the data at an undecayed
+// rate: the case where the gradient noise, not the epoch limit, sets the
+// distance to the optimum (Polyak & Juditsky 1992; lsq demo lr, part 3).
+func noiseFloor(res *fit.Result, o *fitOptions) bool {
+	if !res.Solver.Stochastic() || res.Optim == nil || res.Optim.Averaged || res.Optim.FinalLR < res.Optim.LR {
+		return false
+	}
+	batch := o.BatchSize
+	if !o.changed("batch-size") {
+		batch = fit.Defaults(res.Solver).Optim.BatchSize
+	}
+	return batch > 0 && batch < res.N
 }
 
 func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settings) string {

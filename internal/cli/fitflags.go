@@ -176,14 +176,17 @@ type penaltyFlags struct {
 }
 
 // build returns the penalty (nil for none and for l2sp, whose reference the
-// fit takes from the starting model) after checking the ranges.
-func (p penaltyFlags) build() (penalty.Penalty, error) {
+// fit takes from the starting model) after checking the ranges. A penalty
+// needs its strength given (alphaGiven: --alpha on the command line), even
+// as 0: --penalty alone would fit with α = 0, no penalty at all.
+func (p penaltyFlags) build(alphaGiven bool) (penalty.Penalty, error) {
 	if p.Alpha < 0 || math.IsNaN(p.Alpha) || math.IsInf(p.Alpha, 0) {
 		return nil, usagef("--alpha %v must be a finite number ≥ 0", p.Alpha)
 	}
 	if p.L1Ratio < 0 || p.L1Ratio > 1 || math.IsNaN(p.L1Ratio) {
 		return nil, usagef("--l1-ratio %v must be between 0 and 1", p.L1Ratio)
 	}
+	var pen penalty.Penalty
 	switch p.Name {
 	case "", "none":
 		if p.Alpha != 0 {
@@ -191,13 +194,17 @@ func (p penaltyFlags) build() (penalty.Penalty, error) {
 		}
 		return nil, nil
 	case "l2", "ridge":
-		return penalty.L2{Alpha: p.Alpha}, nil
+		pen = penalty.L2{Alpha: p.Alpha}
 	case "l1", "lasso":
-		return penalty.L1{Alpha: p.Alpha}, nil
+		pen = penalty.L1{Alpha: p.Alpha}
 	case "elasticnet", "enet":
-		return penalty.ElasticNet{Alpha: p.Alpha, L1Ratio: p.L1Ratio}, nil
-	case "l2sp":
-		return nil, nil
+		pen = penalty.ElasticNet{Alpha: p.Alpha, L1Ratio: p.L1Ratio}
+	case "l2sp": // nil: the fit pulls toward its starting model
+	default:
+		return nil, usagef("--penalty %q: want none, l2, l1, elasticnet or l2sp", p.Name)
 	}
-	return nil, usagef("--penalty %q: want none, l2, l1, elasticnet or l2sp", p.Name)
+	if !alphaGiven {
+		return nil, usagef("--penalty %s needs --alpha, its strength (without it α = 0: no penalty), e.g. --alpha 0.1", p.Name)
+	}
+	return pen, nil
 }

@@ -66,6 +66,9 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 		}
 		return runStreamFit(ctx, o, p, files, stdio)
 	}
+	if o.changed("shuffle-buffer") {
+		return usagef("--shuffle-buffer draws the mini-batches of a streamed fit; %s is read into memory (within --memory), where the rows are shuffled whole (or by --shuffle-block): drop --shuffle-buffer, or add --stream", o.File)
+	}
 	r, err := loadFitRun(o, p, stdio)
 	if err != nil {
 		return err

@@ -55,6 +55,11 @@ var multiFitFlags = map[string]bool{"target": true, "features": true, "weights":
 	"batch-size": true, "seed": true, "schedule": true, "warmup": true, "clip-norm": true, "clip-value": true, "tol": true,
 	"trace": true, "quiet": true, "json": true, "output": true, "lora-alpha": true, "memory": true, "stream": true, "summary": true}
 
+// loraFlags are the flags of multiFitFlags that only the LoRA run reads:
+// the exact fit (reduced rank or not, in memory or streamed) has no
+// iterations for them to set.
+var loraFlags = []string{"lr", "epochs", "batch-size", "seed", "schedule", "warmup", "clip-norm", "clip-value", "tol", "trace", "lora-alpha"}
+
 // runMultiFit is `lsq fit --target y1,y2,...` (and --rank): several targets
 // by one objective; with --rank the best coefficient matrix of that rank
 // (reduced-rank regression); with --init the update of a trained model, by
@@ -68,6 +73,9 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if o.Rank < 0 {
 		return usagef("--rank %d must be 1 or more", o.Rank)
 	}
+	if _, err := o.Penalty.build(o.changed("alpha")); err != nil {
+		return err // the ranges, and --alpha with a penalty, as for one target
+	}
 	lora := o.changed("solver")
 	solver, err := fit.ParseSolver(o.Solver)
 	if err != nil {
@@ -76,8 +84,18 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if lora && (solver.Exact() || solver.Penalized() || o.Init == "" || o.Rank == 0) {
 		return usagef("--solver %s with several targets trains a low-rank adapter (LoRA): give --init BASE and --rank r and an iterative solver; without --solver the exact fit is computed", solver)
 	}
+	if !lora {
+		for _, name := range loraFlags {
+			if o.changed(name) {
+				return usagef("--%s applies to LoRA (an iterative --solver with --init BASE and --rank r); without --solver the fit of several targets is exact", name)
+			}
+		}
+	}
 	if pen := o.Penalty.Name; pen != "none" && pen != "l2" && pen != "ridge" {
-		return usagef("--penalty %s: a fit of several targets takes none or l2", pen)
+		return usagef("--penalty %s: a fit of several targets takes none or l2 (with --init BASE, l2 pulls toward the base model, as l2sp does for one target)", pen)
+	}
+	if err := o.checkBatch(solver); lora && err != nil {
+		return err
 	}
 	if lora && o.Penalty.Name != "none" {
 		return usagef("--penalty does not apply to LoRA, whose objective is the least-squares loss of the adapted model")

@@ -140,6 +140,36 @@ func TestSeveralTargets(t *testing.T) {
 	}
 }
 
+// The flags only LoRA reads are refused by name in an exact fit of several
+// targets — with or without --rank, in memory or streamed, and --lora-alpha
+// on one target — instead of being ignored (a --trace file would silently
+// not appear).
+func TestSeveralTargetsExactRefusesLoRAFlags(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 40, false)
+	trace := filepath.Join(dir, "t.jsonl")
+	flags := [][]string{{"--lr", "0.1"}, {"--epochs", "10"}, {"--batch-size", "8"}, {"--seed", "3"},
+		{"--schedule", "cosine:period=10"}, {"--warmup", "2"}, {"--clip-norm", "1"}, {"--clip-value", "1"},
+		{"--tol", "1e-6"}, {"--trace", trace}, {"--lora-alpha", "2"}}
+	for _, base := range [][]string{{"--target", "y1,y2"}, {"--target", "y1,y2", "--rank", "1"}, {"--target", "y1,y2", "--stream"}, {"--target", "y1"}} {
+		for _, f := range flags {
+			if base[1] == "y1" && f[0] != "--lora-alpha" {
+				continue // one target without --rank is lsq fit's own path, whose checks are elsewhere
+			}
+			var out, errb bytes.Buffer
+			args := append(append([]string{"fit", data}, base...), f...)
+			code := Main(context.Background(), args, IO{Out: &out, Err: &errb})
+			want := f[0] + " applies to LoRA"
+			if code != ExitUsage || !strings.Contains(errb.String(), want) {
+				t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", args[2:], code, errb.String(), ExitUsage, want)
+			}
+			if _, err := os.Stat(trace); err == nil {
+				t.Fatalf("%v: a trace was written", args[2:])
+			}
+		}
+	}
+}
+
 type fitJSONOut struct {
 	Coef      []float64 `json:"coef"`
 	Intercept float64   `json:"intercept"`
@@ -244,6 +274,24 @@ func TestSeveralTargetsPredictEval(t *testing.T) {
 	runMultiJSON(t, &one, "eval", single, data)
 	if len(ev.Scores) != 3 || math.Abs(ev.Scores[1].R2-one.R2) > 1e-12 {
 		t.Errorf("eval: %+v, single-target R² %v", ev.Scores, one.R2)
+	}
+	// --keep on the data itself, which holds y1, y2 and y3: the predictions
+	// are predicted_y1, ... so that the header names each column once, and
+	// lsq reads the file back: the least-squares slope of the fitted values
+	// on the target is cov(ŷ, y)/var(y) = var(ŷ)/var(y) = R² (ŷ ⟂ y − ŷ),
+	// to the rounding of sums of 200 terms.
+	var o, e bytes.Buffer
+	kept := filepath.Join(dir, "kept.csv")
+	if code := Main(context.Background(), []string{"predict", multi, data, "--keep", "-o", kept}, IO{Out: &o, Err: &e}); code != ExitOK {
+		t.Fatalf("predict --keep: exit %d: %s", code, e.String())
+	}
+	body, _ := os.ReadFile(kept)
+	if h, _, _ := strings.Cut(string(body), "\n"); h != "x1,x2,x3,x4,y1,y2,y3,predicted_y1,predicted_y2,predicted_y3" {
+		t.Errorf("--keep header %q", h)
+	}
+	var back fitJSONOut
+	if code, msg := runMultiJSON(t, &back, "fit", kept, "--target", "predicted_y2", "--features", "y2"); code != ExitOK || math.Abs(back.Coef[0]-ev.Scores[1].R2) > 1e-10 {
+		t.Errorf("fitting predicted_y2 on y2 from the kept file: exit %d, slope %v, R² %v: %s", code, back.Coef, ev.Scores[1].R2, msg)
 	}
 }
 

@@ -252,7 +252,7 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 			return usagef("--plot %s: %v", o.Plot, err)
 		}
 	}
-	if s.Penalty, err = o.Penalty.build(); err != nil {
+	if s.Penalty, err = o.Penalty.build(o.changed != nil && o.changed("alpha")); err != nil {
 		return err
 	}
 	switch o.Penalty.Name {

@@ -38,7 +38,10 @@ func newPredictCmd(stdio IO) *cobra.Command {
 		Short: "Write predictions of a saved model for a data file as CSV",
 		Long: `predict reads a model file written by 'lsq fit -o' (or 'lsq curve -o') and a
 data file holding the model's feature columns, and writes CSV with a header
-and one 'prediction' column last (to standard output, or atomically to -o).
+and one 'prediction' column last (to standard output, or atomically to -o);
+a model of several targets writes one column per target, named after it.
+With --keep the input's columns come first, and a prediction column whose
+name the input already has is written predicted_NAME.
 FILE may be - for standard input. With --interval confidence or prediction
 the last columns are fit, lwr and upr, as R's predict.lm writes them (for a
 curve model by the delta method).`,
@@ -207,6 +210,26 @@ func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInp
 
 // writeColumns writes CSV with the named columns of n values each, after
 // the input's own columns when keep.
+// keptNames are the names of the prediction columns written after the
+// input's columns (--keep): a name the input already has ("y1" of a model
+// of several targets scored on test data that holds y1) is written as
+// predicted_NAME, so that no header names two columns.
+func keptNames(header, names []string) []string {
+	taken := make(map[string]bool, len(header)+len(names))
+	for _, h := range header {
+		taken[h] = true
+	}
+	out := make([]string, len(names))
+	for i, name := range names {
+		for taken[name] {
+			name = "predicted_" + name
+		}
+		taken[name] = true
+		out[i] = name
+	}
+	return out
+}
+
 func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep bool, in namedInput, dopts *data.Options) error {
 	if !keep {
 		if _, err := io.WriteString(w, strings.Join(names, ",")+"\n"); err != nil {
@@ -270,7 +293,7 @@ func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep boo
 			continue
 		}
 		if header {
-			rec = append(rec, names...)
+			rec = append(rec, keptNames(rec, names)...)
 		} else {
 			if row >= n {
 				return fmt.Errorf("%s: more rows than were read for prediction", in.name)

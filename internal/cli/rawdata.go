@@ -129,7 +129,7 @@ func cellError(err error, t *data.TextTable) error {
 	if ce.Row < 0 {
 		e := &data.Error{File: t.File, Column: ce.Column, Msg: ce.Msg}
 		if strings.HasPrefix(ce.Msg, "no column") {
-			e.Line = 1
+			e.Line, e.Hint = 1, data.SplitHint(t.Names) // the message lists the columns
 		}
 		return e
 	}
@@ -254,7 +254,7 @@ func plainModel(t *data.TextTable, opts *data.Options, exclude []string) (*formu
 	}
 	for _, c := range append([]string{opts.Target}, feats...) {
 		if t.Col(c) < 0 {
-			return nil, &data.Error{File: t.File, Line: 1, Column: c, Msg: fmt.Sprintf("no column named %q", c), Hint: "the columns are " + strings.Join(t.Names, ", ")}
+			return nil, &data.Error{File: t.File, Line: 1, Column: c, Msg: fmt.Sprintf("no column named %q", c), Hint: data.ColumnsHint(t.Names)}
 		}
 	}
 	return formula.Parse(plainFormula(opts.Target, feats, true))

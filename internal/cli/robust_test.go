@@ -61,6 +61,7 @@ var errorFixtures = map[string]string{
 	"c.csv":       "x,y\n1,2.1\n2,3.9\n3,6.2\n4,7.8\n5,10.1\n",
 	"ab.csv":      "a,b,y\n1,2,3\n2,1,4\n3,5,9\n4,3,8\n5,7,13\n6,2,9\n7,8,16\n8,1,10\n9,9,19\n10,4,15\n",
 	"other.csv":   "a,y\n1,2\n",
+	"semi.csv":    "x;y\n1;2\n2;4\n3;5\n",
 	"bx.csv":      "x\n1\n1e308\n",
 	"neg.csv":     "x,y\n2,4\n-1,2\n",
 	"ten.json":    `{"format": "lsq-model", "version": 1, "kind": "linear", "target": "y", "features": ["x"], "coef": [10], "intercept": 0}`,
@@ -157,6 +158,10 @@ var errorCases = []struct {
 	{"curve_division_by_zero", []string{"curve", "$D/c.csv", "--model", "a/(x-1)+b", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a/\(x-1\)\+b is \+Inf at the starting values a=1,b=2; choose --start values where it is finite on every row`},
 	{"curve_log_negative", []string{"curve", "$D/c.csv", "--model", "a*log(x-b)", "--start", "a=1,b=2", "-o", "$D/out"}, ExitFailure, `c\.csv: data row 1 \(x = 1\): the model a\*log\(x-b\) is NaN at the starting values a=1,b=2; choose --start values`},
 	{"curve_bounds_empty", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--bounds", "a=2:1", "-o", "$D/out"}, ExitUsage, `--bounds: "a=2:1" needs numbers LOW ≤ HIGH`},
+	{"curve_no_start", []string{"curve", "$D/c.csv", "--model", "a*x+b", "-o", "$D/out"}, ExitFailure, `c\.csv:1: no column named "a"; the columns are "x", "y"\n\(names in the model without a --start value are read as columns; give --start NAME=VALUE`},
+	{"curve_lr_with_lm", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--lr", "0.1", "-o", "$D/out"}, ExitUsage, `--lr applies to --method gd and adam; --method lm chooses its own steps`},
+	{"curve_epochs_with_gn", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "gn", "--epochs", "10", "-o", "$D/out"}, ExitUsage, `--epochs applies to --method gd and adam; --method gn`},
+	{"curve_max_evals_with_gd", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "gd", "--max-evals", "10", "-o", "$D/out"}, ExitUsage, `--max-evals limits --method lm and gn; --method gd stops at --epochs`},
 	{"curve_method", []string{"curve", "$D/c.csv", "--model", "a*x", "--start", "a=1", "--method", "foo", "-o", "$D/out"}, ExitUsage, `--method "foo": want lm, gn, gd or adam`},
 	{"formula_log_negative", []string{"fit", "$D/negx.csv", "--formula", "y ~ log(x)", "-o", "$D/out"}, ExitFailure, `negx\.csv:3: term log\(x\) is NaN; transform or filter the data`},
 	{"formula_division_by_zero", []string{"fit", "$D/negx.csv", "--formula", "y ~ I(1/x)", "-o", "$D/out"}, ExitFailure, `negx\.csv:5: term I\(1/x\) is \+Inf`},
@@ -170,6 +175,23 @@ var errorCases = []struct {
 	{"zero_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "0", "-o", "$D/out"}, ExitUsage, `--lr "0": want auto, grid, a positive number`},
 	{"nan_rate", []string{"fit", "$D/tut.csv", "--solver", "gd", "--lr", "NaN", "-o", "$D/out"}, ExitUsage, `--lr "NaN": want auto, grid, a positive number`},
 	{"fit_l1_ratio_2", []string{"fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--l1-ratio", "2", "-o", "$D/out"}, ExitUsage, `--l1-ratio 2 must be between 0 and 1`},
+	{"fit_l1_ratio_without_elasticnet", []string{"fit", "$D/tut.csv", "--solver", "gd", "--l1-ratio", "0.5", "-o", "$D/out"}, ExitUsage, `--l1-ratio mixes L1 and L2 in --penalty elasticnet; --penalty none has no mixing`},
+	{"fit_l1_ratio_lasso", []string{"fit", "$D/tut.csv", "--penalty", "l1", "--alpha", "0.1", "--l1-ratio", "0.3", "-o", "$D/out"}, ExitUsage, `--penalty l1 has no mixing`},
+	{"fit_penalty_without_alpha", []string{"fit", "$D/tut.csv", "--penalty", "l1", "-o", "$D/out"}, ExitUsage, `--penalty l1 needs --alpha, its strength \(without it α = 0: no penalty\)`},
+	{"targets_l2sp", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2sp", "--alpha", "1", "-o", "$D/out"}, ExitUsage, `--penalty l2sp: a fit of several targets takes none or l2 \(with --init BASE, l2 pulls toward the base model, as l2sp does for one target\)`},
+	{"targets_penalty_without_alpha", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2", "-o", "$D/out"}, ExitUsage, `--penalty l2 needs --alpha`},
+	{"targets_negative_alpha", []string{"fit", "$D/ab.csv", "--target", "a,y", "--penalty", "l2", "--alpha", "-1", "-o", "$D/out"}, ExitUsage, `--alpha -1 must be a finite number ≥ 0`},
+	{"targets_alpha_without_penalty", []string{"fit", "$D/ab.csv", "--target", "a,y", "--alpha", "1", "-o", "$D/out"}, ExitUsage, `--alpha needs --penalty`},
+	{"net_penalty_without_alpha", []string{"net", "$D/tut.csv", "--hidden", "2", "--penalty", "l2", "-o", "$D/out"}, ExitUsage, `--penalty l2 needs --alpha`},
+	{"stream_formula", []string{"fit", "$D/ab.csv", "--stream", "--formula", "y ~ a", "-o", "$D/out"}, ExitUsage, `--formula does not apply to --stream, which reads plain columns \(--target, --features, --weights\) and gives the classical summary; drop --formula`},
+	{"stream_robust", []string{"fit", "$D/ab.csv", "--stream", "--robust", "HC1", "-o", "$D/out"}, ExitUsage, `--robust does not apply to --stream`},
+	{"semicolon_header", []string{"fit", "$D/semi.csv", "-o", "$D/out"}, ExitFailure, `semi\.csv:1: no column named "y" \(target\); the columns are "x;y"; the header is one column: if ";" separates the fields, read the file with that delimiter \(lsq: --delimiter ';'\)`},
+	{"semicolon_header_formula", []string{"fit", "$D/semi.csv", "--formula", "y ~ x", "-o", "$D/out"}, ExitFailure, `semi\.csv:1: no column named "y"; the columns are "x;y"; the header is one column: if ";" separates`},
+	{"batch_size_gd", []string{"fit", "$D/tut.csv", "--solver", "gd", "--batch-size", "2", "-o", "$D/out"}, ExitUsage, `--batch-size draws the mini-batches of a stochastic solver \(sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw\); --solver gd steps on the full batch`},
+	{"batch_size_lbfgs_streamed", []string{"fit", "$D/tut.csv", "--stream", "--solver", "lbfgs", "--batch-size", "2", "-o", "$D/out"}, ExitUsage, `--solver lbfgs steps on the full batch`},
+	{"checkpoint_exact", []string{"fit", "$D/tut.csv", "--checkpoint", "$D/out"}, ExitUsage, `--checkpoint applies to iterative solvers; --solver qr is exact`},
+	{"checkpoint_cd", []string{"fit", "$D/ab.csv", "--penalty", "l1", "--alpha", "0.1", "--checkpoint", "$D/out"}, ExitUsage, `--checkpoint does not apply to --solver cd, which runs to a duality gap`},
+	{"shuffle_buffer_in_memory", []string{"fit", "$D/ab.csv", "--solver", "sgd", "--shuffle-buffer", "4", "-o", "$D/out"}, ExitUsage, `--shuffle-buffer draws the mini-batches of a streamed fit; .*ab\.csv is read into memory`},
 	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
 	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
 	{"cv_zero_folds", []string{"cv", "$D/ab.csv", "--folds", "0"}, ExitUsage, `--folds 0: cross-validation needs at least 2 folds`},
@@ -188,7 +210,8 @@ var errorCases = []struct {
 	{"bad_delimiter", []string{"fit", "$D/tut.csv", "--delimiter", "ab", "-o", "$D/out"}, ExitUsage, `--delimiter "ab" must be one ASCII character`},
 	{"not_a_number_flag", []string{"fit", "$D/tut.csv", "--epochs", "x", "-o", "$D/out"}, ExitUsage, `invalid argument "x" for "--epochs"`},
 	{"unknown_flag", []string{"fit", "$D/tut.csv", "--frobnicate", "-o", "$D/out"}, ExitUsage, `unknown flag: --frobnicate`},
-	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg`},
+	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg\(s\), received 1; usage: lsq predict MODEL FILE`},
+	{"anova_one_model", []string{"anova", "$D/good.json", "$D/tut.csv"}, ExitUsage, `requires at least 3 arg\(s\), only received 2; usage: lsq anova MODEL1 MODEL2 \[MODEL\.\.\.\] FILE`},
 
 	// Outputs over inputs.
 	{"predict_over_input", []string{"predict", "$D/good.json", "$D/tut.csv", "-o", "$D/tut.csv"}, ExitUsage, `refusing to write .*tut\.csv over the input .*tut\.csv; choose another output file`},
@@ -239,8 +262,8 @@ func TestErrorTable(t *testing.T) {
 				if stdout != "" {
 					t.Errorf("a failed command printed results on stdout: %q", stdout)
 				}
-				if c.code == ExitUsage && !strings.Contains(stderr, "Run 'lsq --help' for usage.") {
-					t.Errorf("usage error without the pointer to --help: %q", stderr)
+				if help := "Run 'lsq " + c.args[0] + " --help' for usage."; c.code == ExitUsage && !strings.Contains(stderr, help) {
+					t.Errorf("usage error without the pointer to the subcommand's --help (%s): %q", help, stderr)
 				}
 				got, err := os.ReadFile(out)
 				switch {

@@ -74,11 +74,15 @@ func Main(ctx context.Context, args []string, stdio IO) (code int) {
 	stdio.Out = out
 	root := newRoot(stdio)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil && out.err != nil {
 		err = fmt.Errorf("writing the results to standard output: %w", out.err)
 	}
-	return exitCode(err, stdio.Err, ctx)
+	help := root.CommandPath()
+	if cmd != nil {
+		help = cmd.CommandPath()
+	}
+	return exitCode(err, stdio.Err, ctx, help)
 }
 
 // stickyWriter remembers the first write error, so that a command whose
@@ -100,7 +104,9 @@ func (s *stickyWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func exitCode(err error, stderr io.Writer, ctx context.Context) int {
+// exitCode reports err on stderr and returns its exit code; a usage error
+// points to the --help of command, the command path that failed ("lsq fit").
+func exitCode(err error, stderr io.Writer, ctx context.Context, command string) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -119,7 +125,7 @@ func exitCode(err error, stderr io.Writer, ctx context.Context) int {
 	}
 	var ue *UsageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "lsq: %v\nRun 'lsq --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "lsq: %v\nRun '%s --help' for usage.\n", err, command)
 		return ExitUsage
 	}
 	fmt.Fprintf(stderr, "lsq: %v\n", err)
@@ -157,7 +163,27 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 did not converge.`,
 	for _, add := range commands {
 		root.AddCommand(add(stdio))
 	}
+	explainArgs(root)
 	return root
+}
+
+// explainArgs makes the argument-count errors of cmd and its subcommands
+// (cobra's "accepts 2 arg(s), received 1") say what the arguments are, by
+// the command's usage line.
+func explainArgs(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		explainArgs(c)
+	}
+	check := cmd.Args
+	if check == nil || !cmd.Runnable() {
+		return
+	}
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if err := check(c, args); err != nil {
+			return &UsageError{fmt.Errorf("%v; usage: %s", err, c.UseLine())}
+		}
+		return nil
+	}
 }
 
 // commands lists the subcommand constructors; each file adds its own in an

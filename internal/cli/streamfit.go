@@ -163,8 +163,14 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.changed("na") || o.changed("na-values") {
 		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
 	}
-	if o.Formula != "" || o.Degree > 1 || o.Visual.wanted() || o.Summary && (o.Robust != "" || o.Cluster != "" || o.DF != "") {
-		return usagef("--stream supports plain columns (--target, --features, --weights) and the classical summary; drop --formula, --degree, --plot, --report, --robust, --cluster and --df")
+	for _, f := range []struct {
+		name  string
+		given bool
+	}{{"formula", o.Formula != ""}, {"degree", o.Degree > 1}, {"plot", o.Visual.Plot != ""}, {"report", o.Visual.Report != ""},
+		{"robust", o.Robust != ""}, {"cluster", o.Cluster != ""}, {"df", o.DF != ""}} {
+		if f.given {
+			return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
+		}
 	}
 	return nil
 }
