@@ -11,8 +11,11 @@
 //	MatchFiles(glob) → ReadMatches → ParDo(fold one file) → Combine(merge) → ParDo(write)
 //
 // The exact fit (FitFiles, RunFit) combines stream.QR factors (TSQR); the
-// result equals the in-memory QR fit up to rounding, whatever the number of
-// files, workers or the order of merges. Full-batch gradient descent (RunGD)
+// result equals the in-memory QR fit up to rounding. The combine keeps each
+// file's accumulator apart and folds them in the order of the files' paths
+// (acc.go), so the result is the same bits whatever the number of workers or
+// the order in which a runner merges — those of `lsq fit --stream` over the
+// same files. Full-batch gradient descent (RunGD)
 // is run by optim.Minimize, lsq's one gradient driver, with the exact
 // optimum from a first QR pass as its target: each evaluation of the loss
 // and gradient is one pipeline combining stream.Grad sums at the current
