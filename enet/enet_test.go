@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/kernel"
 )
 
 // synthetic returns a reproducible regression problem with correlated
@@ -371,13 +372,13 @@ func TestConstantColumn(t *testing.T) {
 }
 
 // TestGramKernel: the panels of momentPass (kernel.GramUpdate, and
-// GramUpdatePacked from packWidth on) give the triple loop's augmented
+// GramUpdatePacked from kernel.PackWidth on) give the triple loop's augmented
 // moments Σ v_i u_i u_iᵀ, u_i = [1, x_i − m̂, y_i − m̂_y], for row counts
 // that do and do not fill a panel, widths that do and do not fill an
 // 8-column tile, both panel layouts, zero weights, and rows split into
 // groups given by index lists.
 func TestGramKernel(t *testing.T) {
-	if momentWidth(600) < packWidth {
+	if !kernel.Packs(momentWidth(600)) {
 		t.Fatal("no case takes the packed panel")
 	}
 	for _, sz := range [][2]int{{7, 5}, {8, 7}, {300, 9}, {4, 1}, {129, 16}, {130, 600}} {

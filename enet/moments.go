@@ -95,7 +95,7 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
 		wg.Go(func() {
-			buf := make([]float64, gramBlock*m) // padding columns of unpacked rows stay 0
+			pn := kernel.NewPanel(m, gramBlock, kernel.Packs(m))
 			for {
 				t := int(next.Add(1) - 1)
 				if t >= len(tasks) {
@@ -107,7 +107,7 @@ func momentPass(x []float64, stride, n, d int, y, v, shift []float64, groups [][
 					idx = groups[tk.group]
 				}
 				acc := f.slot(m * m)
-				momentRows(acc, buf, x, stride, d, y, v, shift, idx, tk.lo, tk.hi)
+				momentRows(acc, pn, x, stride, d, y, v, shift, idx, tk.lo, tk.hi)
 				f.finish(t, acc)
 			}
 		})
@@ -159,51 +159,28 @@ func (f *momentFold) finish(t int, acc []float64) {
 	}
 }
 
-// packWidth is the least augmented width m at which momentRows packs its
-// panel: a row of 512 values fills a 4 KiB page, and beyond it each 8×8
-// tile reads its two strips of a row-major panel a page or more apart per
-// row, where the hardware prefetchers, which follow strides within a page,
-// lose them (at d = 1000 the packed kernel runs ≈ 15% faster). Narrower
-// rows gain nothing from packing and pay for the copy (≈ 15% more CPU for
-// the path at d = 100).
-const packWidth = 512
-
 // momentRows adds the augmented moments of rows lo..hi−1 (of idx, if not
-// nil) into acc, gramBlock rows at a time: each row is shifted and weighted
-// (kernel.ShiftedRow) into the panel buf, packed if m ≥ packWidth, whose
-// Gram matrix package linear's AVX-512 kernel accumulates
-// (kernel.GramUpdate or GramUpdatePacked: the same bits either way and on
-// every kernel).
-func momentRows(acc, buf, x []float64, stride, d int, y, v, shift []float64, idx []int, lo, hi int) {
+// nil) into acc, a panel of at most gramBlock rows at a time: each row is
+// shifted and weighted (kernel.ShiftedRow) into the panel pn, whose Gram
+// matrix package linear's AVX-512 kernel accumulates (kernel.Panel: packed
+// or not by its width, the same bits either way and on every kernel).
+func momentRows(acc []float64, pn *kernel.Panel, x []float64, stride, d int, y, v, shift []float64, idx []int, lo, hi int) {
 	m := momentWidth(d)
 	zeros := make([]float64, d)
-	packed := m >= packWidth
-	row := make([]float64, m) // padding columns stay 0, as in buf
 	for i0 := lo; i0 < hi; i0 += gramBlock {
-		i1 := min(hi, i0+gramBlock)
-		for t := i0; t < i1; t++ {
-			i := t
-			if idx != nil {
-				i = idx[t]
+		pn.AddGram(acc, min(hi, i0+gramBlock)-i0, func(dst []float64, r0, r1 int) {
+			for r := r0; r < r1; r++ {
+				i := i0 + r
+				if idx != nil {
+					i = idx[i]
+				}
+				wi := 1.0
+				if v != nil {
+					wi = v[i]
+				}
+				kernel.ShiftedRow(dst[(r-r0)*m:], x[i*stride:i*stride+d], shift, zeros, y[i], wi, v != nil)
 			}
-			wi := 1.0
-			if v != nil {
-				wi = v[i]
-			}
-			dst := buf[(t-i0)*m:]
-			if packed {
-				dst = row
-			}
-			kernel.ShiftedRow(dst, x[i*stride:i*stride+d], shift, zeros, y[i], wi, v != nil)
-			if packed {
-				kernel.PackRow(buf, i1-i0, t-i0, row)
-			}
-		}
-		if packed {
-			kernel.GramUpdatePacked(acc, buf[:(i1-i0)*m], m, i1-i0)
-		} else {
-			kernel.GramUpdate(acc, buf[:(i1-i0)*m], m, i1-i0)
-		}
+		})
 	}
 }
 

@@ -104,7 +104,8 @@ func newCQR(x *mat.Dense, y, w []float64, m *moments) *cqr {
 // pass returns the mw×mw upper triangle (row-major) of QᵀQ, Q = P·T⁻¹ with
 // P's columns in the order pos (column j of A at position pos[j], b at d),
 // or of PᵀP when t is nil. t is mw×mw upper triangular with t[j][j] = 1 from
-// position p on.
+// position p on. Q's panels are kernel.Panels, packed when wide (packs):
+// the same bits either way.
 func (c *cqr) pass(pos []int, t []float64) []float64 {
 	mw, pr, ld := c.mw, c.pr, c.ld
 	var negT, rdiag []float64
@@ -120,11 +121,15 @@ func (c *cqr) pass(pos []int, t []float64) []float64 {
 	}
 	nb := c.rb.nb
 	slots := make([]float64, nb*mw*mw)
-	type scratch struct{ pt, q, g []float64 }
+	type scratch struct {
+		pt []float64
+		q  *kernel.Panel
+		g  []float64
+	}
 	work := make([]scratch, c.rb.workers())
 	c.rb.run(func(k, b int) {
 		if work[k].pt == nil {
-			work[k] = scratch{make([]float64, mw*ld), make([]float64, pr*mw), make([]float64, mw*mw)}
+			work[k] = scratch{make([]float64, mw*ld), kernel.NewPanel(mw, pr, packs(mw)), make([]float64, mw*mw)}
 		}
 		pt, q, gp := work[k].pt, work[k].q, work[k].g
 		slot := slots[b*mw*mw : (b+1)*mw*mw]
@@ -136,16 +141,17 @@ func (c *cqr) pass(pos []int, t []float64) []float64 {
 			if t != nil {
 				solveTransposed(pt, negT, rdiag, mw, ld, lc)
 			}
-			for j := 0; j < mw; j++ { // Q = (Qᵀ)ᵀ, row-major
-				for r, v := range pt[j*ld : j*ld+rows] {
-					q[r*mw+j] = v
-				}
-			}
 			// The panel's Gram matrix on its own, then added to the
 			// block's: sums of pr terms, then of one per panel, not one
 			// sum over the block's rows (Higham 2002, §4.2).
 			clear(gp)
-			kernel.GramUpdate(gp, q, mw, rows)
+			q.AddGram(gp, rows, func(dst []float64, r0, r1 int) {
+				for j := 0; j < mw; j++ { // Q = (Qᵀ)ᵀ, row-major
+					for r, v := range pt[j*ld+r0 : j*ld+r1] {
+						dst[r*mw+j] = v
+					}
+				}
+			})
 			for i, v := range gp {
 				slot[i] += v
 			}

@@ -95,6 +95,10 @@ func (rb rowBlocks) run(f func(worker, block int)) {
 
 func (rb rowBlocks) workers() int { return max(1, min(runtime.GOMAXPROCS(0), rb.nb)) }
 
+// packs reports whether a Gram panel of width m is packed: kernel.Packs,
+// which tests replace to compare the bits of both layouts.
+var packs = kernel.Packs
+
 // gramWidth is the padded width of a panel row [√w, √w(x−m̂), √w(y−m̂_y)].
 func gramWidth(d int) int { return (d + 2 + 7) &^ 7 }
 
@@ -205,24 +209,25 @@ func (f *gramFit) provisionalMeans() []float64 {
 
 // gram is the Gram pass: G = ZᵀZ (upper triangle, stride gramWidth(d)),
 // Z's rows [√wᵢ, √wᵢ(xᵢ−m̂), √wᵢ(yᵢ−m̂_y), 0…], each block's panels
-// accumulated in row order and the blocks added in block order.
+// accumulated in row order and the blocks added in block order. The panels
+// are kernel.Panels, packed when wide (packs): the same bits either way.
 func (f *gramFit) gram(mh []float64) []float64 {
 	d, xs, stride, y, rb := f.d, f.xs, f.stride, f.y, f.rb
 	m := gramWidth(d)
 	slots := make([]float64, rb.nb*m*m)
 	pr := max(8, min(gramPanelRows, gramPanelVals/m)) // rows per panel
-	panels := make([][]float64, rb.workers())
+	panels := make([]*kernel.Panel, rb.workers())
 	for k := range panels {
-		panels[k] = make([]float64, pr*m)
+		panels[k] = kernel.NewPanel(m, pr, packs(m))
 	}
 	rb.run(func(k, b int) {
 		c := slots[b*m*m : (b+1)*m*m]
-		p := panels[k]
 		lo, hi := rb.bounds(b)
 		for i0 := lo; i0 < hi; i0 += pr {
-			i1 := min(hi, i0+pr)
-			kernel.ShiftedRows(p, m, xs[i0*stride:], stride, i1-i0, mh, y[i0:i1], f.wts(i0, i1))
-			kernel.GramUpdate(c, p, m, i1-i0)
+			panels[k].AddGram(c, min(hi, i0+pr)-i0, func(p []float64, r0, r1 int) {
+				a, z := i0+r0, i0+r1
+				kernel.ShiftedRows(p, m, xs[a*stride:], stride, z-a, mh, y[a:z], f.wts(a, z))
+			})
 		}
 	})
 	g := slots[:m*m]

@@ -216,6 +216,64 @@ func TestGramDeterministic(t *testing.T) {
 	}
 }
 
+// TestPanelLayoutSameBits: the Gram path's Gram matrix and the CholeskyQR2
+// factor (both of its Gram passes) have the same bits with panels by rows
+// and packed (kernel.Panel), for GOMAXPROCS 1 and 2, at a width below
+// kernel.PackWidth (by rows by default) and one above it (packed by
+// default); weighted, with zero weights, and rows of stride d+3. The two
+// layouts take the same fused multiply-adds in the same order.
+func TestPanelLayoutSameBits(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer func(p func(int) bool) { packs = p }(packs)
+	for _, d := range []int{100, 520} {
+		if packs(gramWidth(d)) != (d > 500) || packs(cqrWidth(d)) != (d > 500) {
+			t.Fatalf("d = %d is not on the intended side of kernel.PackWidth", d)
+		}
+		n := 3*gramMinRows + 17
+		rng := rand.New(rand.NewPCG(uint64(d), 7))
+		wide := mat.NewDense(n, d+3, nil)
+		y, w := make([]float64, n), make([]float64, n)
+		for i := range n {
+			for j := range d + 3 {
+				wide.Set(i, j, rng.NormFloat64()+float64(j))
+			}
+			y[i] = rng.NormFloat64()
+			w[i] = float64(i % 3) // every third row weightless
+		}
+		x := wide.Slice(0, n, 0, d).(*mat.Dense)
+		raw := x.RawMatrix()
+		f := &gramFit{xs: raw.Data, stride: raw.Stride, y: y, w: w, n: n, d: d, intercept: true, rb: newRowBlocks(n, d)}
+		if f.rb.nb < 3 {
+			t.Fatalf("d = %d: only %d blocks", d, f.rb.nb)
+		}
+		mh := f.provisionalMeans()
+		m := parallelMoments(x, y, w, true, tsqrBlocks(n))
+		var want [2][]float64 // by rows, GOMAXPROCS 1
+		for _, packed := range []bool{false, true} {
+			for _, procs := range []int{1, 2} {
+				packs = func(int) bool { return packed }
+				runtime.GOMAXPROCS(procs)
+				got := [2][]float64{f.gram(mh), cholqrFactor(x, y, w, &m, nil)}
+				if got[1] == nil {
+					t.Fatalf("d = %d: CholeskyQR2 declined", d)
+				}
+				if want[0] == nil {
+					want = got
+					continue
+				}
+				for k, name := range []string{"Gram matrix", "CholeskyQR2 factor"} {
+					for i := range want[k] {
+						if math.Float64bits(got[k][i]) != math.Float64bits(want[k][i]) {
+							t.Fatalf("d = %d, packed %v, GOMAXPROCS %d: %s entry %d = %v, by rows on one thread %v",
+								d, packed, procs, name, i, got[k][i], want[k][i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestGramDataErrors: the Gram path reports the first non-finite value in
 // row order (y before the row's x), as Solve does on every path.
 func TestGramDataErrors(t *testing.T) {

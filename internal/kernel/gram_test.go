@@ -84,6 +84,50 @@ func TestGramUpdatePackedSameBits(t *testing.T) {
 	}
 }
 
+// TestPanelSameBits: Panel.AddGram, by rows and packed, adds to C the bits
+// of GramUpdate on the same rows, over several panels of one pass (fewer
+// rows than a panel holds, a count that is not a multiple of packRows, and
+// the full panel); the padding columns, which fill leaves unwritten, must
+// stay zero, their entries of C compared too.
+func TestPanelSameBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	const d, capRows = 61, 40
+	m := gramWidth(d)
+	counts := []int{1, 37, capRows}
+	total := 0
+	for _, r := range counts {
+		total += r
+	}
+	p := make([]float64, total*m) // all the rows, by rows, padding zero
+	for i := range total {
+		for j := range d + 2 {
+			p[i*m+j] = rng.NormFloat64()
+		}
+	}
+	want := make([]float64, m*m)
+	GramUpdate(want, p, m, total)
+	for _, packed := range []bool{false, true} {
+		pn := NewPanel(m, capRows, packed)
+		c := make([]float64, m*m)
+		first := 0
+		for _, rows := range counts {
+			pn.AddGram(c, rows, func(dst []float64, i0, i1 int) {
+				for i := i0; i < i1; i++ {
+					copy(dst[(i-i0)*m:][:d+2], p[(first+i)*m:])
+				}
+			})
+			first += rows
+		}
+		for j := 0; j < m; j++ {
+			for k := j; k < m; k++ {
+				if c[j*m+k] != want[j*m+k] {
+					t.Fatalf("packed %v: C[%d][%d] = %v, GramUpdate %v", packed, j, k, c[j*m+k], want[j*m+k])
+				}
+			}
+		}
+	}
+}
+
 // TestGramKernelsAgree runs the Gram update with each kernel this CPU
 // supports (AVX-512, AVX2/FMA, Go) and requires identical bits: all
 // accumulate every entry with fused multiply-adds in row order.
