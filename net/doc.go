@@ -43,5 +43,7 @@
 // linear, so the optimum of F over θ is the ordinary least-squares objective
 // whenever every hidden width is at least min(inputs, outputs) (Baldi &
 // Hornik 1989: every local minimum is then global); Train computes it
-// exactly and reports the gap to it, as for linear fits.
+// exactly and reports the gap to it, as for linear fits: F − F* relative to
+// optim.Optimum's scale, max(|F*|, 1e-8·(F₀ − F*)), for the network returned
+// (after Settings.RefitHead).
 package net

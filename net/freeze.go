@@ -2,6 +2,7 @@ package net
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
@@ -122,22 +123,15 @@ func (t *trainer) headOptimum(x, y *mat.Dense) (*LinearOptimum, error) {
 	if t.frozen == nil || len(t.frozen.free) != head.out*(head.in+1) {
 		return nil, nil
 	}
-	alpha := 0.0
-	switch p := t.penalty.(type) {
-	case nil:
-	case penalty.L2:
-		alpha = p.Alpha
+	switch t.penalty.(type) {
+	case nil, penalty.L2:
 	default:
 		return nil, nil
 	}
-	nn, err := RefitHead(t.nn, x, y, t.s.Weights, alpha)
+	nn, err := RefitHead(t.nn, x, y, t.s.Weights, t.headAlpha())
 	if err != nil {
 		return nil, err
 	}
-	f := t.m.loss(nil, nn.Theta, t.ds)
-	opt := &LinearOptimum{Objective: f, TrainLoss: t.unscaled(t.m, t.ds)}
-	if alpha > 0 {
-		opt.Objective += penalty.L2{Alpha: alpha}.Value(nn.Theta[head.w : head.w+head.in*head.out])
-	}
-	return opt, nil
+	f := t.objective(nn.Theta)
+	return &LinearOptimum{Objective: f, TrainLoss: t.unscaled(t.m, t.ds), Gap: math.NaN(), Scale: math.NaN()}, nil
 }

@@ -6,7 +6,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/optim"
 )
 
 // LinearOptimum is the exact optimum of a deep linear network: the
@@ -19,8 +21,23 @@ import (
 type LinearOptimum struct {
 	Objective float64 // F*, on the training scale, as optim.Result.Objective
 	TrainLoss float64 // the same on the original scale of the targets
-	Gap       float64 // (F − F*)/F* at the end of the fit (F − F* when F* = 0)
+
+	// Gap is the gap of the returned network, F − F*, relative to
+	// Scale = max(|F*|, 1e-8·(F₀ − F*)), F₀ the objective at the start of
+	// the fit: optim.Optimum's definition, the one the fit was stopped by.
+	// Relative to F* itself, unless F* is about 0 (the network fits the
+	// rows exactly), where a ratio to F* would compare rounding errors.
+	Gap, Scale float64
+	// Reached reports whether the returned network is at the optimum: its
+	// gap within GapTol, or the driver stopped at it (lsq.GapTolerance,
+	// which also covers an objective that stopped moving there to working
+	// precision).
+	Reached bool
 }
+
+// OfOptimum reports whether Scale is |F*|, the gap relative to the optimum
+// itself, rather than to the start's gap.
+func (o *LinearOptimum) OfOptimum() bool { return o.Scale == math.Abs(o.Objective) }
 
 // linearOptimum returns the exact optimum when the network is linear and
 // unpenalised with wide enough hidden layers, nil otherwise.
@@ -36,7 +53,7 @@ func (t *trainer) linearOptimum(x, y *mat.Dense) *LinearOptimum {
 	}
 	ds := t.ds
 	xs := mat.NewDense(ds.n, ds.d, ds.x)
-	opt := &LinearOptimum{Gap: math.NaN()}
+	opt := &LinearOptimum{Gap: math.NaN(), Scale: math.NaN()}
 	for k := range ds.k {
 		yk := make([]float64, ds.n)
 		for i := range yk {
@@ -53,9 +70,11 @@ func (t *trainer) linearOptimum(x, y *mat.Dense) *LinearOptimum {
 	return opt
 }
 
-func (o *LinearOptimum) gap(f float64) {
-	o.Gap = f - o.Objective
-	if o.Objective != 0 {
-		o.Gap /= math.Abs(o.Objective)
-	}
+// judge sets the gap and the verdict of the returned network, whose
+// objective is f, from the start's first, the tolerance tol (Settings.GapTol
+// as optim.Optimum.Tol) and the driver's status.
+func (o *LinearOptimum) judge(f, first, tol float64, status lsq.Status) {
+	opt := optim.Optimum{Objective: o.Objective, Tol: tol}
+	o.Gap, o.Scale = opt.Gap(f, first), opt.Scale(first)
+	o.Reached = status == lsq.GapTolerance || opt.Closed(f, first)
 }

@@ -112,6 +112,9 @@ func (t *trainer) trainLM(ctx context.Context) (*Result, error) {
 	if t.recorder != nil {
 		set.Recorder = lsq.RecorderFunc(t.record)
 	}
+	if t.linear != nil {
+		t.first = t.objective(t.nn.Theta)
+	}
 	nr, err := nls.Solve(ctx, p, t.nn.Theta, set)
 	if nr == nil {
 		return nil, err
@@ -127,8 +130,5 @@ func (t *trainer) trainLM(ctx context.Context) (*Result, error) {
 		res.Message = fmt.Sprintf("the Jacobian has rank %d of %d parameters (not every weight is determined by the data, as usual for networks)", nr.Rank, len(nr.X))
 	}
 	res.Objective = nr.RSS / 2
-	if t.linear != nil {
-		t.linear.gap(res.Objective)
-	}
 	return res, err
 }

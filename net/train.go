@@ -57,6 +57,13 @@ type Settings struct {
 	// gap measured against it. Not with LM.
 	Freeze []int
 
+	// RefitHead, after training, replaces the output layer by the exact
+	// head on the trained hidden layers (RefitHead; ridge with penalty.L2,
+	// not with L2SP). The Result then describes the refitted network: its
+	// losses, objective, layer statistics, gap and verdict; PreRefitMSE
+	// keeps the trained one's.
+	RefitHead bool
+
 	// LM trains by Levenberg–Marquardt (package nls) on the residuals
 	// √(wᵢ/W)·rᵢₖ with the network's exact Jacobian instead: for small
 	// networks (the Jacobian is rows·outputs × parameters). Optim.Epochs
@@ -64,8 +71,9 @@ type Settings struct {
 	// Optimizer apply.
 	LM bool
 
-	// GapTol is the relative gap to the exact optimum at which a deep
-	// linear network has converged (see optim.Optimum); 0 means 1e-10.
+	// GapTol is the relative gap to the exact optimum (Result.Linear or
+	// Head) at which the network has converged, as optim.Optimum.Tol: 0
+	// means 1e-10, negative turns the test off.
 	GapTol float64
 
 	// Recorder, when not nil, sees every epoch with the layer statistics.
@@ -128,7 +136,29 @@ type Result struct {
 	// penalty or with L2, is the exact head it is judged against.
 	Head *LinearOptimum
 
+	// PreRefitMSE is TrainMSE before Settings.RefitHead replaced the output
+	// layer; nil without it.
+	PreRefitMSE []float64
+
 	Optim *optim.Result // the driver's result; nil for LM
+}
+
+// Converged reports whether the fit succeeded: with a known optimum (Linear
+// or Head), whether the returned network reached it; otherwise whether the
+// training converged (Status.Converged).
+func (r *Result) Converged() bool {
+	if o := r.exact(); o != nil {
+		return o.Reached
+	}
+	return r.Status.Converged()
+}
+
+// exact is the known optimum the network is judged against, nil if none.
+func (r *Result) exact() *LinearOptimum {
+	if r.Head != nil {
+		return r.Head
+	}
+	return r.Linear
 }
 
 // trainer holds one Train call's data and models.
@@ -144,6 +174,7 @@ type trainer struct {
 	head     *LinearOptimum
 	frozen   *frozen
 	recorder Recorder
+	first    float64 // F₀, the objective at the start of the fit
 }
 
 // Train fits a network to the rows of x and the columns of y (one output per
@@ -158,10 +189,70 @@ func Train(ctx context.Context, x, y *mat.Dense, s *Settings) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	var res *Result
 	if s.LM {
-		return t.trainLM(ctx)
+		res, err = t.trainLM(ctx)
+	} else {
+		res, err = t.trainOptim(ctx)
 	}
-	return t.trainOptim(ctx)
+	if res == nil {
+		return nil, err
+	}
+	if s.RefitHead && err == nil {
+		if err := t.refitHead(res, x, y); err != nil {
+			return nil, err
+		}
+	}
+	// The gap and verdict of the network returned, after any refit.
+	res.Linear, res.Head = t.linear, t.head
+	if o := res.exact(); o != nil {
+		o.judge(res.Objective, t.first, s.GapTol, res.Status)
+	}
+	return res, err
+}
+
+// refitHead replaces the trained output layer by the exact head and res's
+// losses, statistics and objective by the refitted network's.
+func (t *trainer) refitHead(res *Result, x, y *mat.Dense) error {
+	nn, err := RefitHead(t.nn, x, y, t.s.Weights, t.headAlpha())
+	if err != nil {
+		return err
+	}
+	copy(t.nn.Theta, nn.Theta)
+	r := t.finish(t.nn.Theta)
+	res.PreRefitMSE = res.TrainMSE
+	res.TrainLoss, res.TrainMSE, res.ValLoss, res.ValMSE, res.Layers = r.TrainLoss, r.TrainMSE, r.ValLoss, r.ValMSE, r.Layers
+	res.Objective = t.objective(t.nn.Theta)
+	return nil
+}
+
+// headAlpha is the ridge α of the exact head: the L2 penalty's, 0 without
+// a penalty. It panics on another penalty (newTrainer refuses them).
+func (t *trainer) headAlpha() float64 {
+	switch p := t.penalty.(type) {
+	case nil:
+		return 0
+	case penalty.L2:
+		return p.Alpha
+	}
+	panic(fmt.Sprintf("net: no exact head with penalty %T", t.penalty))
+}
+
+// objective is the training objective at θ as the driver minimises it: the
+// loss plus the penalty on the weights it trains (the free ones when layers
+// are frozen).
+func (t *trainer) objective(theta []float64) float64 {
+	f := t.m.loss(nil, theta, t.ds)
+	if t.penalty == nil {
+		return f
+	}
+	p, w := t.penalty, theta[:t.arch.Weights()]
+	if fr := t.frozen; fr != nil {
+		free := make([]float64, len(fr.free))
+		fr.gather(free, theta)
+		p, w = fr.restrictPenalty(p), free[:fr.nw]
+	}
+	return f + p.Value(w)
 }
 
 func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
@@ -178,6 +269,9 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	}
 	if s.LM && s.Optimizer != nil {
 		return nil, errors.New("net: Settings.Optimizer does not apply with LM")
+	}
+	if _, sp := s.Penalty.(penalty.L2SP); sp && s.RefitHead {
+		return nil, errors.New("net: RefitHead solves the head by least squares or ridge (penalty.L2), not with L2SP")
 	}
 	t := &trainer{s: s, recorder: s.Recorder}
 	t.arch = Arch{Inputs: d, Outputs: k, Hidden: s.Hidden, Activations: s.Activations, Residual: s.Residual, LayerNorm: s.LayerNorm}
@@ -340,11 +434,7 @@ func (t *trainer) trainOptim(ctx context.Context) (*Result, error) {
 		exact = t.head
 	}
 	if exact != nil {
-		tol := t.s.GapTol
-		if tol == 0 {
-			tol = 1e-10
-		}
-		set.Optimum = &optim.Optimum{Objective: exact.Objective, Tol: tol}
+		set.Optimum = &optim.Optimum{Objective: exact.Objective, Tol: t.s.GapTol}
 	}
 	o := t.s.Optimizer
 	if o == nil {
@@ -370,16 +460,13 @@ func (t *trainer) trainOptim(ctx context.Context) (*Result, error) {
 	res := t.finish(t.nn.Theta)
 	res.Optim = or
 	res.Status, res.Epochs, res.Steps, res.Objective = or.Status, or.Epochs, or.Steps, or.Objective
-	if exact != nil {
-		exact.gap(or.Objective)
-	}
-	res.Head = t.head
+	t.first = or.First
 	return res, err
 }
 
 // finish evaluates the final parameters on the training and validation data.
 func (t *trainer) finish(theta []float64) *Result {
-	res := &Result{Net: t.nn, ValLoss: math.NaN(), Clipped: t.clipped, Linear: t.linear}
+	res := &Result{Net: t.nn, ValLoss: math.NaN(), Clipped: t.clipped}
 	t.m.loss(make([]float64, t.m.dim), theta, t.ds)
 	res.TrainLoss = t.unscaled(t.m, t.ds)
 	res.TrainMSE = t.mse(t.m, t.ds)

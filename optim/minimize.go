@@ -18,6 +18,7 @@ import (
 type Result struct {
 	X           []float64     // final parameters (best ones after early stopping)
 	Objective   float64       // loss plus penalty at X
+	First       float64       // objective F₀ at the start of the fit (of the original fit on resume), as the gap test (Optimum) uses it
 	Loss        float64       // data loss at X
 	GradNorm    float64       // as tested by GradTol
 	ValLoss     float64       // validation loss at X, NaN without validation
@@ -295,6 +296,7 @@ func (m *run) result(pr *progress) *Result {
 		X:           m.point(),
 		Averaged:    m.avg != nil && m.avgN > 0,
 		Objective:   pr.f,
+		First:       pr.first,
 		Loss:        pr.loss,
 		GradNorm:    pr.gnorm,
 		ValLoss:     pr.val,

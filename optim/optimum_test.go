@@ -72,3 +72,30 @@ func TestDivergenceRuleNegativeObjective(t *testing.T) {
 		t.Fatalf("GD at η = 3·2/L: %v, want a divergence", err)
 	}
 }
+
+// TestOptimumGap: the gap Optimum.Gap reports is the one Closed (the stop)
+// bounds, relative to F* or, when F* is about 0, to 1e-8 of the start's
+// gap; the values are exact in binary up to one rounding of the division.
+func TestOptimumGap(t *testing.T) {
+	for _, c := range []struct {
+		opt        Optimum
+		f, first   float64
+		scale, gap float64
+		closed     bool
+	}{
+		{Optimum{Objective: 2}, 2.5, 10, 2, 0.25, false},
+		{Optimum{Objective: 2, Tol: 0.5}, 2.5, 10, 2, 0.25, true},
+		{Optimum{Objective: -4}, -3, 10, 4, 0.25, false},
+		{Optimum{Objective: 0}, 0.25e-8, 1, 1e-8, 0.25, false},
+		{Optimum{Objective: 0}, 0.25e-18, 1, 1e-8, 0.25e-10, true},
+		{Optimum{Objective: 0, Tol: -1}, 0, 1, 1e-8, 0, false},
+		{Optimum{Objective: 0}, 0, 0, 0, 0, true},
+		{Optimum{Objective: 0}, 1, 0, 0, math.Inf(1), false},
+	} {
+		o := c.opt
+		scale, gap, closed := o.Scale(c.first), o.Gap(c.f, c.first), o.Closed(c.f, c.first)
+		if scale != c.scale || !(gap == c.gap || math.Abs(gap-c.gap) <= 1e-15*c.gap) || closed != c.closed {
+			t.Errorf("%+v at F = %g, F₀ = %g: scale %g, gap %g, closed %v; want %g, %g, %v", o, c.f, c.first, scale, gap, closed, c.scale, c.gap, c.closed)
+		}
+	}
+}

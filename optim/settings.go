@@ -175,6 +175,45 @@ type Optimum struct {
 	Tol       float64 // relative gap tolerance; 0 means 1e-10, negative turns the test off
 }
 
+// Scale is D = max(|F*|, 1e-8·(F₀ − F*)), what the gap F − F* is judged
+// relative to, given the objective F₀ at the start of the fit: F* itself,
+// or, when F* is about 0 (a problem the model fits exactly, where a gap
+// relative to F* would measure rounding against rounding), a hundred-
+// millionth of the gap the fit had to close.
+func (o *Optimum) Scale(first float64) float64 {
+	return math.Max(math.Abs(o.Objective), 1e-8*(first-o.Objective))
+}
+
+// Gap is the relative gap (F − F*)/D (D = Scale(F₀)) that Tol bounds. It is
+// negative when F is below F* by rounding; when D = 0 (the fit started at
+// F* = 0) it is 0 for F ≤ F* and +Inf above.
+func (o *Optimum) Gap(f, first float64) float64 {
+	diff, d := f-o.Objective, o.Scale(first)
+	switch {
+	case d > 0:
+		return diff / d
+	case diff <= 0:
+		return 0
+	}
+	return math.Inf(1)
+}
+
+// Closed reports whether F is within Tol of the optimum: F − F* ≤ Tol·D,
+// the test that ends a fit with lsq.GapTolerance. It is false when the test
+// is off (Tol < 0).
+func (o *Optimum) Closed(f, first float64) bool {
+	tol := o.Tol
+	if tol == 0 {
+		tol = 1e-10
+	}
+	return tol > 0 && o.within(f, first, tol)
+}
+
+// within reports whether F − F* ≤ tol·D.
+func (o *Optimum) within(f, first, tol float64) bool {
+	return f-o.Objective <= tol*o.Scale(first)
+}
+
 type settings struct {
 	Settings
 	epochs           int

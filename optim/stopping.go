@@ -68,18 +68,12 @@ const floorGap = 1e-13
 
 // gapClosed reports whether F is within the tolerance of the known optimum.
 func (s *settings) gapClosed(f, first float64) bool {
-	tol := s.Optimum.Tol
-	if tol == 0 {
-		tol = 1e-10
-	}
-	return tol > 0 && s.gapWithin(f, first, tol)
+	return s.Optimum.Closed(f, first)
 }
 
 // gapWithin reports whether F − F* ≤ tol·max(|F*|, 1e-8·(F₀ − F*)).
 func (s *settings) gapWithin(f, first, tol float64) bool {
-	o := s.Optimum
-	den := math.Max(math.Abs(o.Objective), 1e-8*(first-o.Objective))
-	return f-o.Objective <= tol*den
+	return s.Optimum.within(f, first, tol)
 }
 
 // diverged is the divergence rule: the objective rose above its start and

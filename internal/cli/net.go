@@ -77,10 +77,14 @@ targets' original scale. Several targets (--target y1,y2) get one output each.
 Every epoch the trace records each layer's gradient norm and activation RMS:
 the numbers that show gradients vanishing or exploding with depth (see
 lsq demo gradients). With --activation identity (a deep linear network) the
-optimum is the least-squares fit, and net reports the gap to it.
+optimum is the least-squares fit, and with every hidden layer frozen
+(--freeze) the exact head; net then reports the gap F − F* to it, relative
+to F*, or, when F* is about 0 (the network fits the rows exactly), to 1e-8
+of the gap at the start, as lsq fit judges its gap.
 
 Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
-2 usage error, 3 a deep linear network that did not reach its optimum.`,
+2 usage error, 3 a network with a known optimum (deep linear, or a frozen
+network's head) that did not reach it.`,
 		Example: `  lsq net data.csv --target y --hidden 64,64 --solver adam --epochs 200
   lsq net data.csv --hidden 16 --activation tanh --solver lm --epochs 100
   lsq net data.csv --hidden 8,8,8 --activation identity --solver lbfgs`,
@@ -114,7 +118,7 @@ Exit codes: 0 ok (a network trained for its epochs), 1 failure or divergence,
 	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, or l2sp (toward the --init model) on the weight matrices (biases are never penalised)")
 	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.StringVar(&o.Freeze, "freeze", "", "layers to keep fixed, e.g. 1,2 (1 is the first hidden layer; the output layer is the last); with every hidden layer frozen the gap to the exact head is printed")
-	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs")
+	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs; the losses, gap and exit status are the refitted network's")
 	f.StringVar(&o.Checkpoint, "checkpoint", "", "write the network with the optimiser's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when training ends")
 	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
@@ -172,7 +176,7 @@ func (o *netOptions) resumeFrom(s *net.Settings, m *modelio.Model) error {
 
 // netSettings turns the flags into net.Settings.
 func (o *netOptions) settings() (*net.Settings, error) {
-	s := &net.Settings{Residual: o.Residual, LayerNorm: o.LayerNorm, Raw: !o.Standardize, Seed: o.Seed}
+	s := &net.Settings{Residual: o.Residual, LayerNorm: o.LayerNorm, Raw: !o.Standardize, Seed: o.Seed, RefitHead: o.RefitHead}
 	var err error
 	if s.Hidden, err = parseWidths(o.Hidden); err != nil {
 		return nil, err
@@ -375,41 +379,6 @@ func splitTargets(fr *data.Frame, targets []string, file string) (x, y *mat.Dens
 	return x, y, features, nil
 }
 
-// refitHead replaces the trained output layer by the exact least-squares
-// (or ridge) head on the frozen hidden layers, and the losses by the new
-// ones; it returns the training MSE before the refit.
-func refitHead(res *net.Result, x, y *mat.Dense, s *net.Settings) ([]float64, error) {
-	alpha := 0.0
-	if l2, ok := s.Penalty.(penalty.L2); ok {
-		alpha = l2.Alpha
-	}
-	nn, err := net.RefitHead(res.Net, x, y, s.Weights, alpha)
-	if err != nil {
-		return nil, err
-	}
-	before := res.TrainMSE
-	res.Net = nn
-	if res.TrainMSE, err = nn.MSE(x, y, s.Weights); err != nil {
-		return nil, err
-	}
-	res.TrainLoss = halfSum(res.TrainMSE)
-	if s.ValX != nil {
-		if res.ValMSE, err = nn.MSE(s.ValX, s.ValY, s.ValW); err != nil {
-			return nil, err
-		}
-		res.ValLoss = halfSum(res.ValMSE)
-	}
-	return before, nil
-}
-
-func halfSum(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x / 2
-	}
-	return s
-}
-
 // splitRows holds out a fraction of the rows for validation.
 func splitRows(x, y *mat.Dense, w []float64, frac float64, seed uint64) (tx, ty *mat.Dense, tw []float64, vx, vy *mat.Dense, vw []float64) {
 	n, _ := x.Dims()
@@ -534,16 +503,7 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 			return err
 		}
 	}
-	var before []float64
-	if o.RefitHead {
-		if before, err = refitHead(res, x, y, s); err != nil {
-			return err
-		}
-	}
 	out := newNetOutput(o, res, features, targets)
-	if before != nil {
-		out.HeadRefitFrom = rmse(before)
-	}
 	if o.Output != "" {
 		if err := saveNet(o.Output, o.Solver, res.Net, features, targets, res); err != nil {
 			return err
@@ -558,11 +518,27 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 	if err := out.print(stdio, o.JSON); err != nil {
 		return err
 	}
-	if res.Linear != nil && !res.Status.Converged() {
-		return &NotConvergedError{Msg: fmt.Sprintf("the deep linear network stopped %.3g (relative) above the least-squares optimum (%s)", res.Linear.Gap, res.Status)}
+	if err := notAtOptimum(res); err != nil {
+		return err
 	}
 	if res.Status == lsq.Failure {
 		return &silentError{code: ExitFailure}
 	}
 	return nil
+}
+
+// notAtOptimum is the error of a network with a known optimum that did not
+// reach it: exit status 3, as for a linear fit.
+func notAtOptimum(res *net.Result) error {
+	what, lo := "the deep linear network", res.Linear
+	if res.Head != nil {
+		what, lo = "the fine-tuned output layer", res.Head
+	}
+	if lo == nil || res.Converged() {
+		return nil
+	}
+	if res.PreRefitMSE != nil {
+		what += ", its head refitted,"
+	}
+	return &NotConvergedError{Msg: fmt.Sprintf("%s stopped at a gap of %.3g, relative to %s, above its exact optimum (%s)", what, lo.Gap, gapScaleName(lo), res.Status)}
 }

@@ -18,10 +18,32 @@ type netLayer struct {
 	ActRMS     jsonFloat `json:"act_rms"`
 }
 
+// netLinear is the known optimum and the returned network's gap to it:
+// Gap = (F − F*)/GapScale on the training scale, GapScale = |F*| or, when
+// F* is about 0, 1e-8 of the start's gap (optim.Optimum.Scale).
 type netLinear struct {
-	OLSLoss   float64   `json:"ols_loss"`
-	Objective float64   `json:"ols_objective"`
-	Gap       jsonFloat `json:"gap"`
+	OLSLoss    float64   `json:"ols_loss"`
+	Objective  float64   `json:"ols_objective"`
+	Gap        jsonFloat `json:"gap"`
+	GapScale   jsonFloat `json:"gap_scale"`
+	RelativeTo string    `json:"gap_relative_to"` // "optimum" or "start"
+	Reached    bool      `json:"reached"`
+}
+
+func newNetLinear(lo *net.LinearOptimum) *netLinear {
+	to := "start"
+	if lo.OfOptimum() {
+		to = "optimum"
+	}
+	return &netLinear{OLSLoss: lo.TrainLoss, Objective: lo.Objective, Gap: jsonFloat(lo.Gap), GapScale: jsonFloat(lo.Scale), RelativeTo: to, Reached: lo.Reached}
+}
+
+// gapScaleName says what the gap is relative to.
+func gapScaleName(lo *net.LinearOptimum) string {
+	if lo.OfOptimum() {
+		return "the optimum's objective"
+	}
+	return "1e-8 of the start's gap (the optimum is about 0)"
 }
 
 type netOutput struct {
@@ -49,6 +71,8 @@ type netOutput struct {
 	Head          *netLinear  `json:"exact_head,omitempty"`
 	Model         string      `json:"model,omitempty"`
 	ElapsedSec    float64     `json:"elapsed_s"`
+
+	linear, head *net.LinearOptimum
 }
 
 func rmse(mse []float64) []jsonFloat {
@@ -62,7 +86,7 @@ func rmse(mse []float64) []jsonFloat {
 func newNetOutput(o netOptions, res *net.Result, features, targets []string) *netOutput {
 	nn := res.Net
 	out := &netOutput{File: o.File, Features: features, Targets: targets, Arch: nn.Arch.String(), Params: len(nn.Theta),
-		Solver: o.Solver, Status: res.Status.String(), Converged: res.Status.Converged(), Message: res.Message,
+		Solver: o.Solver, Status: res.Status.String(), Converged: res.Converged(), Message: res.Message,
 		Epochs: res.Epochs, Steps: res.Steps, Clipped: res.Clipped, TrainLoss: jsonFloat(res.TrainLoss),
 		TrainRMSE: rmse(res.TrainMSE), ValLoss: jsonFloat(res.ValLoss), GradRatio: jsonFloat(net.GradRatio(res.Layers))}
 	if res.ValMSE != nil {
@@ -76,10 +100,13 @@ func newNetOutput(o netOptions, res *net.Result, features, targets []string) *ne
 		out.Layers = append(out.Layers, nl)
 	}
 	if lo := res.Linear; lo != nil {
-		out.Linear = &netLinear{OLSLoss: lo.TrainLoss, Objective: lo.Objective, Gap: jsonFloat(lo.Gap)}
+		out.Linear, out.linear = newNetLinear(lo), lo
 	}
 	if lo := res.Head; lo != nil {
-		out.Head = &netLinear{OLSLoss: lo.TrainLoss, Objective: lo.Objective, Gap: jsonFloat(lo.Gap)}
+		out.Head, out.head = newNetLinear(lo), lo
+	}
+	if res.PreRefitMSE != nil {
+		out.HeadRefitFrom = rmse(res.PreRefitMSE)
 	}
 	if res.Optim != nil {
 		out.ElapsedSec = res.Optim.Runtime.Seconds()
@@ -111,11 +138,11 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	if out.HeadRefitFrom != nil {
 		fmt.Fprintf(w, "head      refitted exactly on the last hidden layer (train RMSE before: %.6g)\n", float64(out.HeadRefitFrom[0]))
 	}
-	if lo := out.Linear; lo != nil {
-		fmt.Fprintf(w, "exact     least-squares optimum: loss %.10g; relative gap %.3g\n", lo.OLSLoss, float64(lo.Gap))
+	if lo := out.linear; lo != nil {
+		fmt.Fprintf(w, "exact     least-squares optimum: loss %.10g; %s\n", lo.TrainLoss, gapLine(lo))
 	}
-	if lo := out.Head; lo != nil {
-		fmt.Fprintf(w, "exact     head on the frozen layers (least squares): loss %.10g; relative gap %.3g\n", lo.OLSLoss, float64(lo.Gap))
+	if lo := out.head; lo != nil {
+		fmt.Fprintf(w, "exact     head on the frozen layers (least squares): loss %.10g; %s\n", lo.TrainLoss, gapLine(lo))
 	}
 	tw := newTable(w)
 	fmt.Fprintln(tw, "layer\twidth\tactivation\t‖∂W‖\t‖∂b‖\tactivation RMS\t")
@@ -192,4 +219,14 @@ func (h *gradHistory) write(path string) error {
 		return err
 	}
 	return writeFigure(path, report.Single(p))
+}
+
+// gapLine is the gap of the returned network, what it is relative to, and
+// the verdict.
+func gapLine(lo *net.LinearOptimum) string {
+	at := "not reached"
+	if lo.Reached {
+		at = "reached"
+	}
+	return fmt.Sprintf("gap %.3g relative to %s: %s", lo.Gap, gapScaleName(lo), at)
 }

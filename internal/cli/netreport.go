@@ -30,8 +30,11 @@ func writeNetReport(o *netOptions, out *netOutput, norms *gradHistory, stdio IO)
 			l.Activation, l.Width, float64(l.GradW), float64(l.GradB), float64(l.ActRMS)))
 	}
 	h.Gap = append(h.Gap, kv("first / last layer", "%.3g", float64(out.GradRatio)))
-	if lo := out.Linear; lo != nil {
-		h.Notes = append(h.Notes, fmt.Sprintf("A deep linear network: its optimum is the least-squares fit, loss %.10g; relative gap %.3g.", lo.OLSLoss, float64(lo.Gap)))
+	if lo := out.linear; lo != nil {
+		h.Notes = append(h.Notes, fmt.Sprintf("A deep linear network: its optimum is the least-squares fit, loss %.10g; %s.", lo.TrainLoss, gapLine(lo)))
+	}
+	if lo := out.head; lo != nil {
+		h.Notes = append(h.Notes, fmt.Sprintf("The hidden layers are frozen: the optimum is the exact head, loss %.10g; %s.", lo.TrainLoss, gapLine(lo)))
 	}
 	if p, err := report.GradientNormPlot(norms.norms); err == nil {
 		if err := h.AddFigure("Gradient norm per layer", "‖∂loss/∂W‖ of each layer after each epoch, on a log scale: lines fanning out downward toward the input are vanishing gradients, upward exploding ones.", report.Single(p)); err != nil {
