@@ -109,7 +109,7 @@ type Iteration struct {
 	Clipped     int           // steps clipped during this epoch
 	PreClipNorm float64       // largest gradient norm seen before clipping this epoch
 	ValLoss     float64       // validation loss, NaN when there is none
-	Gap         float64       // relative objective gap (F − F*)/|F*| to the known optimum, NaN when none is known
+	Gap         float64       // relative objective gap (F − F*)/D to the known optimum (D = max(|F*|, 1e-8·(F₀ − F*)), optim.Optimum.Gap), NaN when none is known
 	Elapsed     time.Duration // time since the solver started
 }
 

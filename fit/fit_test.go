@@ -155,3 +155,32 @@ func TestWhyFromSingularValues(t *testing.T) {
 		}
 	}
 }
+
+// TestGapAtZeroOptimum: on data the model fits exactly, F* is rounding
+// (about 0), and a gap relative to |F*| would measure rounding against
+// rounding. The reported gap is optim.Optimum.Gap, the number the stopping
+// test bounded, so a fit that stopped at the gap tolerance reports a gap
+// within it (it did not when the gap was divided by |F*|).
+func TestGapAtZeroOptimum(t *testing.T) {
+	const n = 60
+	x := mat.NewDense(n, 2, nil)
+	y := make([]float64, n)
+	for i := range n {
+		a, b := float64(i%7)-3, float64(i%5)*0.5
+		x.Set(i, 0, a)
+		x.Set(i, 1, b)
+		y[i] = 1 + 2*a - b
+	}
+	for _, solver := range []Solver{GD, LBFGS} {
+		res, err := Matrix(context.Background(), x, y, &Settings{Solver: solver})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != lsq.GapTolerance || res.Gap == nil {
+			t.Fatalf("%v: status %v", solver, res.Status)
+		}
+		if g := res.Gap.ObjectiveRel; !(g <= 1e-10) {
+			t.Errorf("%v: stopped at the gap tolerance 1e-10 with F* = %.3g, but reports a gap of %.3g", solver, res.ExactObjective, g)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 // Gap is how far an iterative fit stopped from the exact optimum of the
 // same objective.
 type Gap struct {
-	ObjectiveRel float64 // (F − F*)/|F*| (absolute when F* = 0)
+	ObjectiveRel float64 // (F − F*)/D, D = max(|F*|, 1e-8·(F₀ − F*)): optim.Optimum.Gap, which GapTol bounds
 	CoefRel      float64 // ‖(β, b) − (β*, b*)‖/‖(β*, b*)‖ on the original scale
 	GradNorm     float64 // ‖∇F‖ at the iterate, in the solver's coordinates
 }
@@ -55,12 +55,7 @@ func gap(res *Result, intercept bool) *Gap {
 	ex := res.Reference
 	fStar := res.ExactObjective
 	g := &Gap{GradNorm: res.Optim.GradNorm}
-	diff := res.Objective - fStar
-	if fStar != 0 {
-		g.ObjectiveRel = diff / math.Abs(fStar)
-	} else {
-		g.ObjectiveRel = diff
-	}
+	g.ObjectiveRel = (&optim.Optimum{Objective: fStar}).Gap(res.Objective, res.Optim.First)
 	var num, den float64
 	for j := range ex.Coef {
 		e := res.Coef[j] - ex.Coef[j]

@@ -31,8 +31,8 @@ type LoRAResult struct {
 	Exact   *MultiResult // the best rank-r update (reduced-rank regression on the base's residuals)
 	Optim   *optim.Result
 	Status  lsq.Status
-	// Gap is the relative objective gap (F − F*)/|F*| of the adapter to the
-	// exact rank-r optimum, and CoefRel ‖ΔB − ΔB*‖_F/‖ΔB*‖_F on the
+	// Gap is the relative objective gap (F − F*)/D (optim.Optimum.Gap) of the
+	// adapter to the exact rank-r optimum, and CoefRel ‖ΔB − ΔB*‖_F/‖ΔB*‖_F on the
 	// original scale.
 	Gap, CoefRel float64
 	A, B         *mat.Dense // the factors, d×r and r×k, on the working scale
@@ -111,7 +111,7 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	res := &LoRAResult{Exact: exact, Optim: or, Status: or.Status}
 	res.A, res.B, res.Coef, res.Intercept = p.model(or.X, base)
 	res.Features, res.Names = base.Features, base.Names
-	res.Gap = (or.Objective - exact.Objective) / math.Abs(exact.Objective)
+	res.Gap = settings.Optimum.Gap(or.Objective, or.First)
 	res.CoefRel = updateDistance(res.Coef, exact.Coef, base.Coef)
 	return res, err
 }

@@ -259,7 +259,7 @@ func (m *run) next(ctx context.Context, pr *progress, start time.Time) error {
 	it.Step, it.LR, it.Loss, it.Objective, it.GradNorm, it.ValLoss = m.step, lr, pr.loss, f, pr.gnorm, pr.val
 	it.Gap = math.NaN()
 	if o := set.Optimum; o != nil {
-		it.Gap = (f - o.Objective) / math.Abs(o.Objective)
+		it.Gap = o.Gap(f, pr.first)
 	}
 	it.Elapsed = time.Since(start)
 	if set.Recorder != nil {
