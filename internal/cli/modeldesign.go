@@ -19,7 +19,7 @@ import (
 // after missing values, the same for every kind of model.
 type modelDesign struct {
 	x       *mat.Dense  // kept rows × the model's inputs
-	y       [][]float64 // each target asked for, on the kept rows
+	y       [][]float64 // each target asked for, then each extra column, on the kept rows
 	offset  []float64   // the formula's offset() on the kept rows, nil when none
 	rows    []int       // the file's rows in x (0-based)
 	n       int         // rows in the file
@@ -52,12 +52,13 @@ func modelInputs(m *modelio.Model) (*modelio.Design, []string, error) {
 
 // buildForModel turns the raw columns of a file into the model's inputs,
 // as modelInputs says (formula, factor levels, polynomial bases,
-// --degree), and the targets' values when targets are named. Plain
+// --degree), and the values of the targets and extra columns named (the
+// weights of predict's intervals). Plain
 // numeric files are read by the fast reader; missing values and text go
 // through the formula path, which drops (or, with --na error, stops at)
 // rows with a missing input or target: R's na.omit, for every kind of
 // model.
-func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, targets []string) (*modelDesign, error) {
+func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, targets []string, extra ...string) (*modelDesign, error) {
 	action, err := na.action()
 	if err != nil {
 		return nil, err
@@ -69,12 +70,12 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	legacy := m.Kind == modelio.KindLinear && m.Design == nil
 	src := d.Formula
 	if src == "" && len(d.Columns) == 0 {
-		return noColumns(m, d, names, in, dopts, na, targets)
+		return noColumns(m, d, names, in, dopts, na, slices.Concat(targets, extra))
 	}
 	var fastErr error
 	if src == "" {
 		if !na.changedValues() {
-			md, err := fastDesign(m, d, names, in, dopts, targets)
+			md, err := fastDesign(m, d, names, in, dopts, slices.Concat(targets, extra))
 			if err == nil || !notNumeric(err) && (!legacy || !missingColumn(err)) {
 				return md, err
 			}
@@ -108,6 +109,7 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	} else {
 		bo.Also = targets
 	}
+	bo.Also = slices.Concat(bo.Also, extra)
 	t, err := in.readText(dopts.Delimiter)
 	if err != nil {
 		return nil, err
@@ -150,7 +152,8 @@ func noColumns(m *modelio.Model, d *modelio.Design, names []string, in namedInpu
 	return md, err
 }
 
-// appendTarget appends a plain target column's values on the kept rows.
+// appendTarget appends the values of a plain column asked for (a target,
+// the weights) on the kept rows.
 func appendTarget(ys [][]float64, raw *formula.Data, t *data.TextTable, name string, rows []int) ([][]float64, error) {
 	v := raw.Num[name]
 	if v == nil { // a column of words: rawColumns let it through as text
@@ -159,7 +162,7 @@ func appendTarget(ys [][]float64, raw *formula.Data, t *data.TextTable, name str
 			i = slices.Index(miss, false) // some cell is present: Build kept a row
 		}
 		return nil, &data.Error{File: t.File, Line: t.Lines[i], Col: j + 1, Column: name,
-			Msg: fmt.Sprintf("%q is not a number (column %q)", t.Cells[j][i], name), Hint: "the target is scored as numbers; name a numeric column"}
+			Msg: fmt.Sprintf("%q is not a number (column %q)", t.Cells[j][i], name), Hint: "it must hold numbers; name a numeric column"}
 	}
 	y := make([]float64, len(rows))
 	for i, r := range rows {
@@ -168,7 +171,8 @@ func appendTarget(ys [][]float64, raw *formula.Data, t *data.TextTable, name str
 	return append(ys, y), nil
 }
 
-// fastDesign reads the model's raw columns with the numeric reader.
+// fastDesign reads the model's raw columns with the numeric reader, and
+// the columns asked for beside them.
 func fastDesign(m *modelio.Model, d *modelio.Design, names []string, in namedInput, dopts *data.Options, targets []string) (*modelDesign, error) {
 	o := *dopts
 	o.Features, o.Target = d.Columns, ""

@@ -297,7 +297,7 @@ func TestMissingValuesPredictErrors(t *testing.T) {
 		}{
 			{[]string{"predict", model, "$D/allna.csv"}, `allna.csv:2:1: no rows left: every row has a missing value in a column the model uses (this one: ""); fill them in: the model reads every one of these columns (column "x1")`},
 			{[]string{"eval", model, "$D/allna.csv"}, `allna.csv:2:1: no rows left`},
-			{[]string{"eval", model, "$D/words.csv"}, fmt.Sprintf(`words.csv:3:%d: %q is not a number (column %q); the target is scored as numbers; name a numeric column`,
+			{[]string{"eval", model, "$D/words.csv"}, fmt.Sprintf(`words.csv:3:%d: %q is not a number (column %q); it must hold numbers; name a numeric column`,
 				map[string]int{"y": 3, "y1": 4}[target], map[string]string{"y": "b", "y1": "c"}[target], target)},
 		} {
 			code, out, errs := runLSQ(dir, nil, c.args...)
@@ -318,5 +318,37 @@ func TestMissingValuesPredictErrors(t *testing.T) {
 	want = "--na-values: the model a reads no data column"
 	if code, _, errs := runLSQ(dir, nil, "predict", "$D/const.json", "$D/allna.csv", "--na-values", "-999"); code != ExitUsage || !strings.Contains(errs, want) {
 		t.Errorf("constant curve --na-values: exit %d, stderr %q; want %s", code, errs, want)
+	}
+}
+
+// TestMissingPredWeights: --pred-weights' column counts as an input of the
+// intervals: a row missing its weight gets an empty interval, counted,
+// and the other rows' intervals are those of the file without that row.
+func TestMissingPredWeights(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "train.csv"), []byte(naTrain(40)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"w.csv":  "x1,x2,w\n1,0.5,1\n2,0.1,NA\n0.3,-0.4,2\n",
+		"w2.csv": "x1,x2,w\n1,0.5,1\n0.3,-0.4,2\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range naKinds[:2] { // linear and curve: the kinds with intervals
+		model := filepath.Join(dir, k.name+".json")
+		if code, _, errs := runLSQ(dir, nil, append(k.fit, "-o", model)...); code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", k.fit, code, errs)
+		}
+		args := []string{"--interval", "prediction", "--pred-weights", "w"}
+		_, want, _ := runOK(t, dir, append([]string{"predict", model, "$D/w2.csv"}, args...)...)
+		_, got, errs := runOK(t, dir, append([]string{"predict", model, "$D/w.csv"}, args...)...)
+		checkHoleyPredictions(t, got, want, []int{2}, 3)
+		if !strings.Contains(errs, "w.csv: 1 of 3 rows have a missing input") {
+			t.Errorf("%s: stderr %q", k.name, errs)
+		}
 	}
 }

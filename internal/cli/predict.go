@@ -82,7 +82,7 @@ func runPredict(opts predictOptions, stdio IO) error {
 			}
 		}
 	}
-	p, err := predictFile(m, opts.Model, opts.File, opts.Delimiter, opts.NA, stdio)
+	p, err := predictFile(m, opts.Model, opts.File, opts.Delimiter, opts.NA, opts.Interval.PredWeights, stdio)
 	if err != nil {
 		return err
 	}
@@ -177,8 +177,13 @@ func (l *lineBound) Read(p []byte) (int, error) {
 // predictModel returns the model's predictions for every row of the input,
 // one column per target, NaN where an input is missing, and the design
 // they were made on (its rows kept and its report of the rows left out).
-func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags) ([][]float64, *modelDesign, error) {
-	md, err := buildForModel(m, in, dopts, na, nil)
+// A weights column, when named, counts as an input.
+func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, weights string) ([][]float64, *modelDesign, error) {
+	var extra []string
+	if weights != "" {
+		extra = []string{weights}
+	}
+	md, err := buildForModel(m, in, dopts, na, nil, extra...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -411,7 +416,7 @@ type prediction struct {
 }
 
 // predictFile predicts every row of an input file with a loaded model.
-func predictFile(m *modelio.Model, modelPath, file, delimiter string, na naFlags, stdio IO) (*prediction, error) {
+func predictFile(m *modelio.Model, modelPath, file, delimiter string, na naFlags, weights string, stdio IO) (*prediction, error) {
 	in, err := bufferInput(file, stdio)
 	if err != nil {
 		return nil, err
@@ -420,7 +425,7 @@ func predictFile(m *modelio.Model, modelPath, file, delimiter string, na naFlags
 	if err != nil {
 		return nil, err
 	}
-	cols, md, err := predictModel(m, in, dopts, na)
+	cols, md, err := predictModel(m, in, dopts, na, weights)
 	if err != nil {
 		return nil, err
 	}

@@ -160,7 +160,7 @@ func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, e
 	for i, r := range md.rows {
 		wi := 1.0
 		if w != nil {
-			wi = w[r]
+			wi = w[i]
 			if !(wi > 0) {
 				return nil, nil, fmt.Errorf("%s: data row %d: prediction weight %v; a new observation's weight must be positive (its variance is σ̂²/w)", p.in.name, r+1, wi)
 			}
@@ -172,16 +172,12 @@ func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, e
 
 // gradients are the gradient of every kept row's prediction in the
 // model's estimates, from the design the predictions were made on, and,
-// when named, the weights of all the file's rows.
+// when named, the kept rows' weights (read with the design).
 func gradients(p *prediction, weightCol string) (*mat.Dense, []float64, error) {
 	m, md := p.model, p.design
 	var w []float64
 	if weightCol != "" {
-		tab, err := p.in.table([]string{weightCol}, p.opts)
-		if err != nil {
-			return nil, nil, err
-		}
-		w = tab.Column(weightCol)
+		w = md.y[0]
 	}
 	n, d := md.x.Dims()
 	switch m.Kind {
