@@ -53,11 +53,10 @@ func modelInputs(m *modelio.Model) (*modelio.Design, []string, error) {
 // buildForModel turns the raw columns of a file into the model's inputs,
 // as modelInputs says (formula, factor levels, polynomial bases,
 // --degree), and the values of the targets and extra columns named (the
-// weights of predict's intervals). Plain
-// numeric files are read by the fast reader; missing values and text go
-// through the formula path, which drops (or, with --na error, stops at)
-// rows with a missing input or target: R's na.omit, for every kind of
-// model.
+// weights of predict's intervals). Plain numeric files are read by the
+// fast reader; missing values and text go through the formula path, which
+// drops (or, with --na error, stops at) rows with a missing input, target
+// or extra value: R's na.omit, for every kind of model.
 func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, targets []string, extra ...string) (*modelDesign, error) {
 	action, err := na.action()
 	if err != nil {
@@ -97,19 +96,10 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	if err != nil {
 		return nil, &modelio.Error{File: "model", Msg: fmt.Sprintf("the model's formula %q does not parse: %v", src, err)}
 	}
-	// A formula's response is built by the formula (log(Volume)); the
-	// targets of plain columns are columns whose missing values count
-	// like the inputs'.
-	bo := &formula.Options{NA: action, Encoding: &formula.Encoding{Formula: src, Factors: d.Factors, Poly: d.Poly}, NoResponse: true}
-	if f.Response() != "" && len(targets) > 0 {
-		if len(targets) > 1 || f.Response() != targets[0] {
-			return nil, usagef("the model's formula has the response %s; drop --target", f.Response())
-		}
-		bo.NoResponse = false
-	} else {
-		bo.Also = targets
+	bo, err := buildOptions(f, src, d, action, targets, extra)
+	if err != nil {
+		return nil, err
 	}
-	bo.Also = slices.Concat(bo.Also, extra)
 	t, err := in.readText(dopts.Delimiter)
 	if err != nil {
 		return nil, err
@@ -135,6 +125,23 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 		}
 	}
 	return md, md.finish(d, des.Names, names)
+}
+
+// buildOptions are the options that rebuild a model's design. A formula's response is built by
+// the formula (log(Volume)); the targets of plain columns, and the extra
+// columns, are columns whose missing values count like the inputs'.
+func buildOptions(f *formula.Formula, src string, d *modelio.Design, action formula.NAAction, targets, extra []string) (*formula.Options, error) {
+	bo := &formula.Options{NA: action, Encoding: &formula.Encoding{Formula: src, Factors: d.Factors, Poly: d.Poly}, NoResponse: true}
+	if f.Response() != "" && len(targets) > 0 {
+		if len(targets) > 1 || f.Response() != targets[0] {
+			return nil, usagef("the model's formula has the response %s; drop --target", f.Response())
+		}
+		bo.NoResponse = false
+	} else {
+		bo.Also = targets
+	}
+	bo.Also = slices.Concat(bo.Also, extra)
+	return bo, nil
 }
 
 // noColumns reads a file for a model that reads no column (a curve of its
