@@ -152,7 +152,11 @@ func (f *Formula) Build(d *Data, opts *Options) (*Design, error) {
 	}
 	if len(des.Rows) == 0 {
 		r, c := firstMissing(d, used)
-		return nil, &CellError{Row: r, Column: c, Msg: fmt.Sprintf("no rows left: every row has a missing value in a column the model uses (this one: %q); fill them in, or leave such columns out", d.Text[c][r])}
+		what := "fill them in, or leave such columns out"
+		if opts.Encoding != nil { // a fitted model's design: it needs every one of its columns
+			what = "fill them in: the model reads every one of these columns"
+		}
+		return nil, &CellError{Row: r, Column: c, Msg: fmt.Sprintf("no rows left: every row has a missing value in a column the model uses (this one: %q); %s", d.Text[c][r], what)}
 	}
 	b := &builder{d: d, rows: des.Rows, opts: opts, enc: &Encoding{}}
 	have := map[string]bool{"": f.intercept}

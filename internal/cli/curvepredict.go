@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/expr"
 	"github.com/lsqgo/lsq/modelio"
@@ -43,29 +45,27 @@ func curveProgram(src string, params []string) (*expr.Program, []string, error) 
 	return prog, cols, nil
 }
 
-func predictCurve(m *modelio.Model, in namedInput, dopts *data.Options) ([]float64, int, error) {
+// curvePredictions evaluates a curve model on the kept rows of its data
+// columns.
+func curvePredictions(m *modelio.Model, md *modelDesign, file string) ([]float64, error) {
 	prog, cols, err := curveProgram(m.Expression, m.ParamOrder)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: the model's expression: %w", in.name, err)
-	}
-	tab, err := in.table(cols, dopts)
-	if err != nil {
-		return nil, 0, forModel(err, m)
+		return nil, fmt.Errorf("%s: the model's expression: %w", file, err)
 	}
 	p := make([]float64, len(m.ParamOrder))
 	for i, name := range m.ParamOrder {
 		p[i] = m.Params[name]
 	}
 	colv := make([][]float64, len(cols))
-	for j, c := range cols {
-		colv[j] = tab.Column(c)
+	for j := range cols {
+		colv[j] = mat.Col(nil, j, md.x)
 	}
-	pred := make([]float64, tab.N)
+	pred := make([]float64, len(md.rows))
 	prog.Eval(pred, p, colv)
 	if i := expr.FirstNonFinite(pred); i >= 0 {
-		return nil, 0, fmt.Errorf("%s: data row %d: the model %s is not finite there (%v); check the inputs of that row", in.name, i+1, m.Expression, pred[i])
+		return nil, fmt.Errorf("%s: data row %d: the model %s is not finite there (%v); check the inputs of that row", file, md.rows[i]+1, m.Expression, pred[i])
 	}
-	return pred, tab.N, nil
+	return pred, nil
 }
 
 // checkStart names the first data row where the model is not finite at the

@@ -33,10 +33,9 @@ does, and prints, unweighted over the n rows scored,
 
 The target is the model's (for a formula, its left-hand side, e.g.
 log(Volume)) unless --target names another column; a model of several
-targets is scored on each of them. For a linear model of one target, rows
-with a missing value in a column the model reads are left out and counted on
-standard error (--na error stops instead); for the other models a missing
-value is an error naming its cell.`,
+targets is scored on each of them. Rows with a missing value in a column the
+model reads or in a target are left out and counted on standard error
+(--na error stops instead), for every kind of model.`,
 		Args:    cobra.ExactArgs(2),
 		Example: "  lsq eval model.json test.csv\n  lsq eval model.json test.csv --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,8 +64,9 @@ type scores struct {
 }
 
 // score returns the held-out metrics, or an error naming the row when a
-// prediction or a residual is not a finite number.
-func score(y, pred []float64, name string) (scores, error) {
+// prediction or a residual is not a finite number; rows are the file's
+// rows (0-based) of y and pred.
+func score(y, pred []float64, rows []int, name string) (scores, error) {
 	n := len(y)
 	var mean float64
 	for _, v := range y {
@@ -85,7 +85,7 @@ func score(y, pred []float64, name string) (scores, error) {
 		r := y[i] - pred[i]
 		if math.IsNaN(r) || math.IsInf(r, 0) {
 			return scores{}, fmt.Errorf("%s: data row %d: the prediction is %g for a target of %g, the residual is not a finite number; "+
-				"rescale the target or the features so that predictions stay within ±1e308", name, i+1, pred[i], y[i])
+				"rescale the target or the features so that predictions stay within ±1e308", name, rows[i]+1, pred[i], y[i])
 		}
 		scale = math.Max(scale, math.Max(math.Abs(r), math.Abs(y[i]-mean)))
 	}
@@ -112,28 +112,40 @@ func score(y, pred []float64, name string) (scores, error) {
 }
 
 func runEval(opts evalOptions, stdio IO) error {
-	if m, err := modelio.Load(opts.Model); err == nil && m.Kind == modelio.KindTargets {
-		if opts.Target != "" {
-			return usagef("--target: a model of several targets is scored on its own targets %v", m.Targets)
+	m, err := modelio.Load(opts.Model)
+	if err != nil {
+		return err
+	}
+	targets := []string{opts.Target}
+	switch {
+	case m.Kind == modelio.KindTargets && opts.Target != "":
+		return usagef("--target: a model of several targets is scored on its own targets %v", m.Targets)
+	case m.Kind == modelio.KindTargets:
+		targets = m.Targets
+	case opts.Target == "" && m.Target != "":
+		targets = []string{m.Target}
+	case opts.Target == "":
+		targets = []string{"y"}
+	}
+	out, name, err := evalScores(m, opts, targets, stdio)
+	if err != nil {
+		return err
+	}
+	if out.Missing != nil {
+		fmt.Fprintf(stdio.Err, "lsq: %s: %s\n", name, out.Missing.describe(out.Missing.Dropped+out.Scores[0].N))
+	}
+	if m.Kind == modelio.KindTargets {
+		if opts.JSON {
+			return writeJSON(stdio.Out, out)
 		}
-		return runEvalTargets(opts, m, stdio)
+		return printTargetScores(stdio, opts.Model, name, out)
 	}
-	y, pred, name, target, miss, err := evalData(opts, stdio)
-	if err != nil {
-		return err
-	}
-	s, err := score(y, pred, name)
-	if err != nil {
-		return err
-	}
-	s.Missing = miss
-	if miss != nil {
-		fmt.Fprintf(stdio.Err, "lsq: %s: %s\n", name, miss.describe(miss.Dropped+s.N))
-	}
+	s := out.Scores[0]
+	s.Missing = out.Missing
 	if opts.JSON {
 		return writeJSON(stdio.Out, s)
 	}
-	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, name, s.N, target)
+	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, name, s.N, targets[0])
 	r2 := fmt.Sprintf("%.6g", float64(s.R2))
 	if math.IsNaN(float64(s.R2)) {
 		r2 = "undefined (the target is constant)"
@@ -142,48 +154,33 @@ func runEval(opts evalOptions, stdio IO) error {
 	return nil
 }
 
-// evalData returns the targets and predictions of the rows to score.
-func evalData(opts evalOptions, stdio IO) (y, pred []float64, name, target string, miss *missingOut, err error) {
-	m, err := modelio.Load(opts.Model)
-	if err != nil {
-		return nil, nil, "", "", nil, err
-	}
+// evalScores scores the model on each target over the rows with every
+// value the model reads, and its targets, present.
+func evalScores(m *modelio.Model, opts evalOptions, targets []string, stdio IO) (targetScores, string, error) {
+	out := targetScores{Targets: targets}
 	in, err := bufferInput(opts.File, stdio)
 	if err != nil {
-		return nil, nil, "", "", nil, err
+		return out, "", err
 	}
 	dopts, err := (&dataFlags{Delimiter: opts.Delimiter}).options()
 	if err != nil {
-		return nil, nil, "", "", nil, err
+		return out, "", err
 	}
-	target = opts.Target
-	if target == "" {
-		target = m.Target
+	md, err := buildForModel(m, in, dopts, opts.NA, targets)
+	if err != nil {
+		return out, "", err
 	}
-	if target == "" {
-		target = "y"
+	preds, err := keptPredictions(m, md, in.name)
+	if err != nil {
+		return out, "", err
 	}
-	if m.Kind != modelio.KindLinear {
-		if pred, _, err = predictModel(m, in, dopts, opts.NA); err != nil {
-			return nil, nil, "", "", nil, err
-		}
-		tab, err := in.table([]string{target}, dopts)
+	for t := range targets {
+		s, err := score(md.y[t], preds[t], md.rows, in.name)
 		if err != nil {
-			return nil, nil, "", "", nil, err
+			return out, "", err
 		}
-		return tab.Column(target), pred, in.name, target, nil, nil
+		out.Scores = append(out.Scores, s)
 	}
-	md, err := buildForModel(m, in, dopts, opts.NA, target)
-	if err != nil {
-		return nil, nil, "", "", nil, err
-	}
-	all, err := md.predictions(m, in.name)
-	if err != nil {
-		return nil, nil, "", "", nil, err
-	}
-	pred = make([]float64, len(md.rows))
-	for i, r := range md.rows {
-		pred[i] = all[r]
-	}
-	return md.y, pred, in.name, target, md.missing, nil
+	out.Missing = md.missing
+	return out, in.name, nil
 }

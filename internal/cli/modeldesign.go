@@ -15,45 +15,80 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 )
 
-// modelDesign is a linear model's design rebuilt on new raw data.
+// modelDesign is a model's inputs rebuilt on new raw data: the rows kept
+// after missing values, the same for every kind of model.
 type modelDesign struct {
-	x       *mat.Dense  // used rows × the model's features
-	y       []float64   // the response on the used rows; nil unless asked for
-	offset  []float64   // the formula's offset() on the used rows, nil when none
+	x       *mat.Dense  // kept rows × the model's inputs
+	y       [][]float64 // each target asked for, then each extra column, on the kept rows
+	offset  []float64   // the formula's offset() on the kept rows, nil when none
 	rows    []int       // the file's rows in x (0-based)
 	n       int         // rows in the file
 	missing *missingOut // rows left out for missing values, nil when none
 }
 
-// buildForModel turns the raw columns of a file into the model's features,
-// as the model file's design says (formula, factor levels, polynomial
-// bases, --degree), and the response when target is not empty. Plain
-// numeric files are read by the fast reader; missing values and text go
-// through the formula path, which drops (or, with --na error, stops at)
-// rows with a missing input.
-func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, target string) (*modelDesign, error) {
+// modelInputs is the design a model is rebuilt from on new data and the
+// names of the columns it gives: a linear model's saved design (or that of
+// an old model file), and for the other kinds the plain numeric columns
+// they read — a curve's data columns, a network's or a model of several
+// targets' features.
+func modelInputs(m *modelio.Model) (*modelio.Design, []string, error) {
+	switch m.Kind {
+	case modelio.KindLinear:
+		if m.Design == nil {
+			return legacyDesign(m.Features), m.Features, nil
+		}
+		return m.Design, m.Features, nil
+	case modelio.KindCurve:
+		_, cols, err := curveProgram(m.Expression, m.ParamOrder)
+		if err != nil {
+			return nil, nil, &modelio.Error{File: "model", Msg: fmt.Sprintf("the model's expression: %v", err)}
+		}
+		return &modelio.Design{Columns: cols}, cols, nil
+	case modelio.KindNet, modelio.KindTargets:
+		return &modelio.Design{Columns: m.Features}, m.Features, nil
+	}
+	return nil, nil, fmt.Errorf("cannot predict with a %q model", m.Kind)
+}
+
+// buildForModel turns the raw columns of a file into the model's inputs,
+// as modelInputs says (formula, factor levels, polynomial bases,
+// --degree), and the values of the targets and extra columns named (the
+// weights of predict's intervals). Plain numeric files are read by the
+// fast reader; missing values and text go through the formula path, which
+// drops (or, with --na error, stops at) rows with a missing input, target
+// or extra value: R's na.omit, for every kind of model.
+func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, targets []string, extra ...string) (*modelDesign, error) {
 	action, err := na.action()
 	if err != nil {
 		return nil, err
 	}
-	d := m.Design
-	if d == nil {
-		d = legacyDesign(m.Features)
+	d, names, err := modelInputs(m)
+	if err != nil {
+		return nil, err
 	}
+	legacy := m.Kind == modelio.KindLinear && m.Design == nil
 	src := d.Formula
+	if src == "" && len(d.Columns) == 0 {
+		return noColumns(m, d, names, in, dopts, na, slices.Concat(targets, extra))
+	}
 	var fastErr error
 	if src == "" {
 		if !na.changedValues() {
-			md, err := fastDesign(m, d, in, dopts, target)
-			if err == nil || !notNumeric(err) && (m.Design != nil || !missingColumn(err)) {
+			md, err := fastDesign(m, d, names, in, dopts, slices.Concat(targets, extra))
+			if err == nil || !notNumeric(err) && (!legacy || !missingColumn(err)) {
 				return md, err
 			}
 			fastErr = err
 		}
-		src = plainFormula(target, d.Columns, true)
-		if m.Design == nil && d.Degree == 0 {
+		src = plainFormula("", d.Columns, true)
+		if legacy && d.Degree == 0 {
 			// A model file from before designs were saved, fitted with a
-			// formula: its features are the formula's terms.
+			// formula: its features are the formula's terms, and its
+			// target may be one too (log(Volume)).
+			target := ""
+			if len(targets) == 1 {
+				target = targets[0]
+			}
 			src = legacyFormula(target, m.Features)
 		}
 	}
@@ -61,8 +96,9 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	if err != nil {
 		return nil, &modelio.Error{File: "model", Msg: fmt.Sprintf("the model's formula %q does not parse: %v", src, err)}
 	}
-	if target != "" && f.Response() != target {
-		return nil, usagef("the model's formula has the response %s; drop --target", f.Response())
+	bo, err := buildOptions(f, src, d, action, targets, extra)
+	if err != nil {
+		return nil, err
 	}
 	t, err := in.readText(dopts.Delimiter)
 	if err != nil {
@@ -72,20 +108,79 @@ func buildForModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFl
 	if err != nil {
 		return nil, err
 	}
-	enc := &formula.Encoding{Formula: src, Factors: d.Factors, Poly: d.Poly}
-	des, err := f.Build(raw, &formula.Options{NA: action, Encoding: enc, NoResponse: target == ""})
+	des, err := f.Build(raw, bo)
 	if err != nil {
 		if err = forModel(cellError(err, t), m); missingColumn(err) && missingColumn(fastErr) {
 			return nil, fastErr // neither columns nor terms: the reader's message
 		}
 		return nil, err
 	}
-	md := &modelDesign{x: des.X, y: des.Y, offset: des.Offset, rows: des.Rows, n: t.Rows(), missing: missingReport(des, na.Action)}
-	return md, md.finish(m, d, des.Names)
+	md := &modelDesign{x: des.X, offset: des.Offset, rows: des.Rows, n: t.Rows(), missing: missingReport(des, na.Action)}
+	if !bo.NoResponse {
+		md.y = [][]float64{des.Y}
+	}
+	for _, c := range bo.Also {
+		if md.y, err = appendTarget(md.y, raw, t, c, des.Rows); err != nil {
+			return nil, err
+		}
+	}
+	return md, md.finish(d, des.Names, names)
 }
 
-// fastDesign reads the model's raw columns with the numeric reader.
-func fastDesign(m *modelio.Model, d *modelio.Design, in namedInput, dopts *data.Options, target string) (*modelDesign, error) {
+// buildOptions are the options that rebuild a model's design. A formula's response is built by
+// the formula (log(Volume)); the targets of plain columns, and the extra
+// columns, are columns whose missing values count like the inputs'.
+func buildOptions(f *formula.Formula, src string, d *modelio.Design, action formula.NAAction, targets, extra []string) (*formula.Options, error) {
+	bo := &formula.Options{NA: action, Encoding: &formula.Encoding{Formula: src, Factors: d.Factors, Poly: d.Poly}, NoResponse: true}
+	if f.Response() != "" && len(targets) > 0 {
+		if len(targets) > 1 || f.Response() != targets[0] {
+			return nil, usagef("the model's formula has the response %s; drop --target", f.Response())
+		}
+		bo.NoResponse = false
+	} else {
+		bo.Also = targets
+	}
+	bo.Also = slices.Concat(bo.Also, extra)
+	return bo, nil
+}
+
+// noColumns reads a file for a model that reads no column (a curve of its
+// parameters alone). The numeric reader then reads every column, so a
+// missing value anywhere stops it: there is no design to drop rows by.
+func noColumns(m *modelio.Model, d *modelio.Design, names []string, in namedInput, dopts *data.Options, na naFlags, targets []string) (*modelDesign, error) {
+	if na.changedValues() {
+		return nil, usagef("--na-values: the model %s reads no data column", m.Expression)
+	}
+	md, err := fastDesign(m, d, names, in, dopts, targets)
+	var de *data.Error
+	if notNumeric(err) && errors.As(err, &de) {
+		de.Hint = "the model reads no data column, so every column is read as numbers; fill in the value or remove its column"
+	}
+	return md, err
+}
+
+// appendTarget appends the values of a plain column asked for (a target,
+// the weights) on the kept rows.
+func appendTarget(ys [][]float64, raw *formula.Data, t *data.TextTable, name string, rows []int) ([][]float64, error) {
+	v := raw.Num[name]
+	if v == nil { // a column of words: rawColumns let it through as text
+		j, i := t.Col(name), 0
+		if miss := raw.Missing[name]; miss != nil {
+			i = slices.Index(miss, false) // some cell is present: Build kept a row
+		}
+		return nil, &data.Error{File: t.File, Line: t.Lines[i], Col: j + 1, Column: name,
+			Msg: fmt.Sprintf("%q is not a number (column %q)", t.Cells[j][i], name), Hint: "it must hold numbers; name a numeric column"}
+	}
+	y := make([]float64, len(rows))
+	for i, r := range rows {
+		y[i] = v[r]
+	}
+	return append(ys, y), nil
+}
+
+// fastDesign reads the model's raw columns with the numeric reader, and
+// the columns asked for beside them.
+func fastDesign(m *modelio.Model, d *modelio.Design, names []string, in namedInput, dopts *data.Options, targets []string) (*modelDesign, error) {
 	o := *dopts
 	o.Features, o.Target = d.Columns, ""
 	fr, err := in.read(&o, IO{})
@@ -93,56 +188,50 @@ func fastDesign(m *modelio.Model, d *modelio.Design, in namedInput, dopts *data.
 		return nil, forModel(err, m)
 	}
 	md := &modelDesign{x: fr.X, n: fr.Rows()}
-	if target != "" {
-		tab, err := in.table([]string{target}, dopts)
+	if len(targets) > 0 {
+		tab, err := in.table(targets, dopts)
 		if err != nil {
 			return nil, err
 		}
-		md.y = tab.Column(target)
+		for _, c := range targets {
+			md.y = append(md.y, tab.Column(c))
+		}
 	}
 	md.rows = make([]int, md.n)
 	for i := range md.rows {
 		md.rows[i] = i
 	}
-	return md, md.finish(m, d, d.Columns)
+	return md, md.finish(d, d.Columns, names)
 }
 
 // finish raises the powers of --degree and checks that the columns built
-// are the model's features.
-func (md *modelDesign) finish(m *modelio.Model, d *modelio.Design, names []string) error {
+// are the model's inputs.
+func (md *modelDesign) finish(d *modelio.Design, built, want []string) error {
 	if d.Degree > 1 {
-		fr := &data.Frame{Features: names, X: md.x}
+		fr := &data.Frame{Features: built, X: md.x}
 		if _, err := expandDegree(fr, d.Degree); err != nil {
 			return err
 		}
-		md.x, names = fr.X, fr.Features
+		md.x, built = fr.X, fr.Features
 	}
-	if !slices.Equal(names, m.Features) {
+	if !slices.Equal(built, want) {
 		return &modelio.Error{File: "model", Msg: fmt.Sprintf("the model's design gives the columns %s but the model has the features %s; fit it again",
-			strings.Join(names, ", "), strings.Join(m.Features, ", "))}
+			strings.Join(built, ", "), strings.Join(want, ", "))}
 	}
 	return nil
 }
 
-// predictions returns one prediction per row of the file, NaN where an
-// input was missing.
-func (md *modelDesign) predictions(m *modelio.Model, file string) ([]float64, error) {
-	lin := m.Linear()
-	pred := make([]float64, md.n)
-	for i := range pred {
-		pred[i] = math.NaN()
+// spread lays out values of the kept rows over every row of the file,
+// NaN where a row was left out for a missing value.
+func (md *modelDesign) spread(kept []float64) []float64 {
+	all := make([]float64, md.n)
+	for i := range all {
+		all[i] = math.NaN()
 	}
 	for i, r := range md.rows {
-		p := lin.Predict(md.x.RawRowView(i))
-		if md.offset != nil {
-			p += md.offset[i]
-		}
-		if math.IsNaN(p) || math.IsInf(p, 0) {
-			return nil, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", file, r+1, p)
-		}
-		pred[r] = p
+		all[r] = kept[i]
 	}
-	return pred, nil
+	return all
 }
 
 func (n *naFlags) changedValues() bool { return strings.TrimSpace(n.Values) != "" }

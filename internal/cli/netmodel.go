@@ -5,7 +5,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/net"
 )
@@ -70,25 +69,18 @@ func loadNet(m *modelio.Model) (*net.Net, error) {
 	return nn, nil
 }
 
-// predictNet predicts with a one-target network model.
-func predictNet(m *modelio.Model, in namedInput, dopts *data.Options) ([]float64, int, error) {
+// netPredictions predicts with a one-target network model on the kept rows.
+func netPredictions(m *modelio.Model, md *modelDesign, file string) ([]float64, error) {
 	nn, err := loadNet(m)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %v", in.name, err)
+		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	if nn.Outputs != 1 {
-		return nil, 0, fmt.Errorf("the network predicts %d targets (%v); predict writes one column: fit one network per target", nn.Outputs, m.Net.Targets)
+		return nil, fmt.Errorf("the network predicts %d targets (%v); predict writes one column: fit one network per target", nn.Outputs, m.Net.Targets)
 	}
-	o := *dopts
-	o.Features = m.Features
-	o.Target = ""
-	fr, err := in.read(&o, IO{})
+	out, err := nn.Predict(md.x)
 	if err != nil {
-		return nil, 0, forModel(err, m)
+		return nil, err
 	}
-	out, err := nn.Predict(fr.X)
-	if err != nil {
-		return nil, 0, err
-	}
-	return mat.Col(nil, 0, out), fr.Rows(), nil
+	return mat.Col(nil, 0, out), nil
 }

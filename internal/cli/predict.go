@@ -71,17 +71,25 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if opts.Keep && strings.EqualFold(filepath.Ext(opts.File), ".parquet") {
 		return usagef("--keep copies the columns of a CSV input; %s is Parquet (drop --keep, or convert it to CSV)", opts.File)
 	}
-	if m, err := modelio.Load(opts.Model); err == nil && m.Kind == modelio.KindTargets {
-		return runPredictTargets(opts, m, stdio)
-	}
-	p, err := predictFile(opts.Model, opts.File, opts.Delimiter, opts.NA, stdio)
+	m, err := modelio.Load(opts.Model)
 	if err != nil {
 		return err
 	}
-	if p.missing != nil {
-		fmt.Fprintf(stdio.Err, "lsq: %s: %d of %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped, len(p.pred))
+	if m.Kind == modelio.KindTargets {
+		for _, f := range []string{"interval", "level", "pred-weights"} {
+			if opts.changed != nil && opts.changed(f) {
+				return usagef("--%s does not apply to a model of several targets", f)
+			}
+		}
 	}
-	pred, n, in, dopts := p.pred, len(p.pred), p.in, p.opts
+	p, err := predictFile(m, opts.Model, opts.File, opts.Delimiter, opts.NA, opts.Interval.PredWeights, stdio)
+	if err != nil {
+		return err
+	}
+	n := len(p.cols[0])
+	if p.missing != nil {
+		fmt.Fprintf(stdio.Err, "lsq: %s: %d of %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped, n)
+	}
 	var lwr, upr []float64
 	if opts.Interval.kind != 0 {
 		if lwr, upr, err = intervals(p, &opts.Interval, stdio); err != nil {
@@ -90,7 +98,7 @@ func runPredict(opts predictOptions, stdio IO) error {
 	}
 	write := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
-		write := func() error { return writePredictions(bw, pred, n, opts.Keep, in, dopts) }
+		write := func() error { return writeColumns(bw, p.names, p.cols, n, opts.Keep, p.in, p.opts) }
 		if lwr != nil {
 			write = func() error { return writeIntervals(bw, p, lwr, upr, opts.Keep) }
 		}
@@ -167,30 +175,75 @@ func (l *lineBound) Read(p []byte) (int, error) {
 }
 
 // predictModel returns the model's predictions for every row of the input,
-// NaN where an input is missing, and the report of those rows.
-func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags) ([]float64, *missingOut, error) {
+// one column per target, NaN where an input is missing, and the design
+// they were made on (its rows kept and its report of the rows left out).
+// A weights column, when named, counts as an input.
+func predictModel(m *modelio.Model, in namedInput, dopts *data.Options, na naFlags, weights string) ([][]float64, *modelDesign, error) {
+	var extra []string
+	if weights != "" {
+		extra = []string{weights}
+	}
+	md, err := buildForModel(m, in, dopts, na, nil, extra...)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept, err := keptPredictions(m, md, in.name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols := make([][]float64, len(kept))
+	for t, c := range kept {
+		cols[t] = md.spread(c)
+	}
+	return cols, md, nil
+}
+
+// keptPredictions are the model's predictions on the kept rows of its
+// design, one column per target.
+func keptPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float64, error) {
+	var p []float64
+	var err error
 	switch m.Kind {
 	case modelio.KindLinear:
-		md, err := buildForModel(m, in, dopts, na, "")
-		if err != nil {
-			return nil, nil, err
-		}
-		pred, err := md.predictions(m, in.name)
-		return pred, md.missing, err
+		p, err = linearPredictions(m, md, file)
 	case modelio.KindCurve:
-		if na.Action != "drop" || na.changedValues() {
-			return nil, nil, usagef("--na and --na-values apply to linear models; a curve model reads numbers only")
-		}
-		pred, _, err := predictCurve(m, in, dopts)
-		return pred, nil, err
+		p, err = curvePredictions(m, md, file)
 	case modelio.KindNet:
-		if na.Action != "drop" || na.changedValues() {
-			return nil, nil, usagef("--na and --na-values apply to linear models; a network model reads numbers only")
-		}
-		pred, _, err := predictNet(m, in, dopts)
-		return pred, nil, err
+		p, err = netPredictions(m, md, file)
+	case modelio.KindTargets:
+		return targetsPredictions(m, md, file)
+	default:
+		return nil, fmt.Errorf("cannot predict with a %q model", m.Kind)
 	}
-	return nil, nil, fmt.Errorf("cannot predict with a %q model", m.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return [][]float64{p}, nil
+}
+
+// linearPredictions are a linear model's predictions on the kept rows.
+func linearPredictions(m *modelio.Model, md *modelDesign, file string) ([]float64, error) {
+	lin := m.Linear()
+	pred := make([]float64, len(md.rows))
+	for i, r := range md.rows {
+		p := lin.Predict(md.x.RawRowView(i))
+		if md.offset != nil {
+			p += md.offset[i]
+		}
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			return nil, fmt.Errorf("%s: data row %d: the prediction overflows float64 (%v); rescale the features of that row, or refit on data of its scale", file, r+1, p)
+		}
+		pred[i] = p
+	}
+	return pred, nil
+}
+
+// predictionNames are the header of predict's columns: one per target.
+func predictionNames(m *modelio.Model) []string {
+	if m.Kind == modelio.KindTargets {
+		return m.Targets
+	}
+	return []string{"prediction"}
 }
 
 // forModel adds to a missing-column error that the column is one the model needs.
@@ -202,10 +255,6 @@ func forModel(err error, m *modelio.Model) error {
 		return fmt.Errorf("%w (the model was trained on features %v)", err, m.Features)
 	}
 	return err
-}
-
-func writePredictions(w io.Writer, pred []float64, n int, keep bool, in namedInput, dopts *data.Options) error {
-	return writeColumns(w, []string{"prediction"}, [][]float64{pred}, n, keep, in, dopts)
 }
 
 // writeColumns writes CSV with the named columns of n values each, after
@@ -360,16 +409,14 @@ type prediction struct {
 	modelPath string
 	in        namedInput
 	opts      *data.Options
-	pred      []float64 // NaN where an input is missing
+	names     []string    // the prediction columns' header
+	cols      [][]float64 // one column per target, NaN where an input is missing
+	design    *modelDesign
 	missing   *missingOut
 }
 
-// predictFile loads a model and predicts every row of an input file.
-func predictFile(modelPath, file, delimiter string, na naFlags, stdio IO) (*prediction, error) {
-	m, err := modelio.Load(modelPath)
-	if err != nil {
-		return nil, err
-	}
+// predictFile predicts every row of an input file with a loaded model.
+func predictFile(m *modelio.Model, modelPath, file, delimiter string, na naFlags, weights string, stdio IO) (*prediction, error) {
 	in, err := bufferInput(file, stdio)
 	if err != nil {
 		return nil, err
@@ -378,9 +425,9 @@ func predictFile(modelPath, file, delimiter string, na naFlags, stdio IO) (*pred
 	if err != nil {
 		return nil, err
 	}
-	pred, miss, err := predictModel(m, in, dopts, na)
+	cols, md, err := predictModel(m, in, dopts, na, weights)
 	if err != nil {
 		return nil, err
 	}
-	return &prediction{model: m, modelPath: modelPath, in: in, opts: dopts, pred: pred, missing: miss}, nil
+	return &prediction{model: m, modelPath: modelPath, in: in, opts: dopts, names: predictionNames(m), cols: cols, design: md, missing: md.missing}, nil
 }

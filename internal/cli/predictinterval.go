@@ -129,7 +129,7 @@ func symRows(s *mat.SymDense) [][]float64 {
 }
 
 // intervals returns the lower and upper ends of the intervals on the
-// predictions p.pred: the gradient of each prediction in the estimates is
+// predictions p.cols[0]: the gradient of each prediction in the estimates is
 // (1, x) for a linear model, ∂f/∂θ for a curve (the delta method).
 func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, err error) {
 	m := p.model
@@ -155,34 +155,33 @@ func intervals(p *prediction, f *intervalFlags, stdio IO) (lwr, upr []float64, e
 	if f.kind == stats.Prediction && w == nil && inf.Weighted {
 		fmt.Fprintf(stdio.Err, "note: %s was fitted with weights; the prediction intervals assume weight 1 for the new rows (as R's predict.lm); give their weights with --pred-weights COL\n", p.modelPath)
 	}
-	n := len(p.pred)
-	lwr, upr = make([]float64, n), make([]float64, n)
-	for i := range n {
+	md, pred := p.design, p.cols[0]
+	lo, hi := make([]float64, len(md.rows)), make([]float64, len(md.rows))
+	for i, r := range md.rows {
 		wi := 1.0
 		if w != nil {
 			wi = w[i]
 			if !(wi > 0) {
-				return nil, nil, fmt.Errorf("%s: data row %d: prediction weight %v; a new observation's weight must be positive (its variance is σ̂²/w)", p.in.name, i+1, wi)
+				return nil, nil, fmt.Errorf("%s: data row %d: prediction weight %v; a new observation's weight must be positive (its variance is σ̂²/w)", p.in.name, r+1, wi)
 			}
 		}
-		lwr[i], upr[i] = pr.Interval(f.kind, p.pred[i], grad.RawRowView(i), f.Level, wi)
+		lo[i], hi[i] = pr.Interval(f.kind, pred[r], grad.RawRowView(i), f.Level, wi)
 	}
-	return lwr, upr, nil
+	return md.spread(lo), md.spread(hi), nil
 }
 
-// gradients reads the input again for the gradient of every prediction in
-// the model's estimates and, when named, the new rows' weights.
+// gradients are the gradient of every kept row's prediction in the
+// model's estimates, from the design the predictions were made on, and,
+// when named, the kept rows' weights (read with the design).
 func gradients(p *prediction, weightCol string) (*mat.Dense, []float64, error) {
-	m := p.model
+	m, md := p.model, p.design
+	var w []float64
+	if weightCol != "" {
+		w = md.y[0]
+	}
+	n, d := md.x.Dims()
 	switch m.Kind {
 	case modelio.KindLinear:
-		o := *p.opts
-		o.Features, o.Target, o.Weights = m.Features, "", weightCol
-		fr, err := p.in.read(&o, IO{})
-		if err != nil {
-			return nil, nil, forModel(err, m)
-		}
-		n, d := fr.X.Dims()
 		off := 0
 		if m.FitIntercept {
 			off = 1
@@ -193,42 +192,30 @@ func gradients(p *prediction, weightCol string) (*mat.Dense, []float64, error) {
 			if off == 1 {
 				row[0] = 1
 			}
-			copy(row[off:], fr.X.RawRowView(i))
+			copy(row[off:], md.x.RawRowView(i))
 		}
-		return g, fr.Weights, nil
+		return g, w, nil
 	case modelio.KindCurve:
-		prog, cols, err := curveProgram(m.Expression, m.ParamOrder)
+		prog, _, err := curveProgram(m.Expression, m.ParamOrder)
 		if err != nil {
 			return nil, nil, err
-		}
-		need := cols
-		if weightCol != "" {
-			need = append(append([]string(nil), cols...), weightCol)
-		}
-		tab, err := p.in.table(need, p.opts)
-		if err != nil {
-			return nil, nil, forModel(err, m)
 		}
 		theta := make([]float64, len(m.ParamOrder))
 		for i, name := range m.ParamOrder {
 			theta[i] = m.Params[name]
 		}
-		colv := make([][]float64, len(cols))
-		for j, c := range cols {
-			colv[j] = tab.Column(c)
+		colv := make([][]float64, d)
+		for j := range colv {
+			colv[j] = mat.Col(nil, j, md.x)
 		}
-		jac := make([]float64, tab.N*len(theta))
+		jac := make([]float64, n*len(theta))
 		prog.Jacobian(jac, theta, colv)
-		var w []float64
-		if weightCol != "" {
-			w = tab.Column(weightCol)
-		}
-		return mat.NewDense(tab.N, len(theta), jac), w, nil
+		return mat.NewDense(n, len(theta), jac), w, nil
 	}
 	return nil, nil, fmt.Errorf("cannot compute intervals for a %q model", m.Kind)
 }
 
 // writeIntervals writes fit,lwr,upr (after the input's columns with --keep).
 func writeIntervals(w io.Writer, p *prediction, lwr, upr []float64, keep bool) error {
-	return writeColumns(w, []string{"fit", "lwr", "upr"}, [][]float64{p.pred, lwr, upr}, len(p.pred), keep, p.in, p.opts)
+	return writeColumns(w, []string{"fit", "lwr", "upr"}, [][]float64{p.cols[0], lwr, upr}, len(lwr), keep, p.in, p.opts)
 }

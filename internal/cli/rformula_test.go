@@ -236,7 +236,20 @@ func TestModelsCarryDesign(t *testing.T) {
 	checkRPredict(t, dir, filepath.Join(old, "cars_degree2_v1.json"), cars, cases["dist ~ speed + I(speed^2)"], tol)
 	trees := filepath.Join("testdata", "rdata", "trees.csv")
 	checkRPredict(t, dir, filepath.Join(old, "trees_log_v1.json"), trees, cases["log(Volume) ~ log(Girth) + log(Height)"], tol)
-	code, out, errs := runLSQ(dir, nil, "predict", filepath.Join(old, "cars_linear_v1.json"), cars)
+	// eval of the old formula model scores its target log(Volume), a term
+	// rather than a column, as a refit of the same formula scores it
+	// (coefficients equal to R's within tol both, so RMSE within tol too).
+	if code, _, errs := runLSQ(dir, nil, "fit", trees, "--formula", "log(Volume) ~ log(Girth) + log(Height)", "-o", "$D/trees.json"); code != ExitOK {
+		t.Fatal(errs)
+	}
+	var oldEv, newEv scores
+	code, out, errs := runLSQ(dir, nil, "eval", filepath.Join(old, "trees_log_v1.json"), trees, "--json")
+	code2, out2, errs2 := runLSQ(dir, nil, "eval", "$D/trees.json", trees, "--json")
+	if code != ExitOK || code2 != ExitOK || json.Unmarshal([]byte(out), &oldEv) != nil || json.Unmarshal([]byte(out2), &newEv) != nil ||
+		oldEv.N != 31 || newEv.N != 31 || !relClose(oldEv.RMSE, newEv.RMSE, tol) {
+		t.Errorf("eval of the old log model: exit %d %s %s; refit: exit %d %s %s", code, out, errs, code2, out2, errs2)
+	}
+	code, out, errs = runLSQ(dir, nil, "predict", filepath.Join(old, "cars_linear_v1.json"), cars)
 	// The file's own coefficients at the first row (speed 4): R's
 	// lm(dist ~ speed) gives −17.579095 + 3.932409·4 = −1.849460.
 	lines := strings.Split(out, "\n")
