@@ -148,8 +148,13 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if iterative && slices.Contains(files, "-") {
 		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
 	}
-	if o.ValFrac > 0 || o.Patience > 0 || o.Init != "" || o.Resume != "" || o.Checkpoint != "" {
-		return usagef("--stream reads the rows as they come: no --val-frac, --patience, --init, --resume or --checkpoint")
+	for _, f := range []struct {
+		name  string
+		given bool
+	}{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}} {
+		if f.given {
+			return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
+		}
 	}
 	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" && !(solver == fit.CD && isL1(pen)) {
 		return usagef("--stream solves least squares and ridge (--penalty l2), and the lasso and elastic net with --solver cd; not --penalty %s with --solver %s", pen, solver)
