@@ -212,6 +212,8 @@ var errorCases = []struct {
 	{"bad_delimiter", []string{"fit", "$D/tut.csv", "--delimiter", "ab", "-o", "$D/out"}, ExitUsage, `--delimiter "ab" must be one ASCII character`},
 	{"not_a_number_flag", []string{"fit", "$D/tut.csv", "--epochs", "x", "-o", "$D/out"}, ExitUsage, `invalid argument "x" for "--epochs"`},
 	{"unknown_flag", []string{"fit", "$D/tut.csv", "--frobnicate", "-o", "$D/out"}, ExitUsage, `unknown flag: --frobnicate`},
+	{"help_unknown_command", []string{"help", "frobnicate"}, ExitUsage, `^lsq: help: unknown command "frobnicate" for "lsq"; its commands are anova, completion, curve, cv, demo, eval, fit, lr-find, net, path, predict, selftest, version\n`},
+	{"help_unknown_subcommand", []string{"help", "demo", "frobnicate"}, ExitUsage, `^lsq: help: unknown command "frobnicate" for "lsq demo"; its commands are gradients, lr, nonlinear, q5, regularization\n`},
 	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg\(s\), received 1; usage: lsq predict MODEL FILE`},
 	{"anova_one_model", []string{"anova", "$D/good.json", "$D/tut.csv"}, ExitUsage, `requires at least 3 arg\(s\), only received 2; usage: lsq anova MODEL1 MODEL2 \[MODEL\.\.\.\] FILE`},
 
