@@ -17,6 +17,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/expr"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
 	"github.com/lsqgo/lsq/optim"
@@ -477,7 +478,7 @@ func curveStopError(name string, o curveOptions, params []string, start map[stri
 	}
 	point := "at the starting values " + strings.Join(vals, ",")
 	if !atStart {
-		point = fmt.Sprintf("at %s, where %s stopped after %s", strings.Join(vals, ","), o.Method, plural(res.Iterations, "iteration"))
+		point = fmt.Sprintf("at %s, where %s stopped after %s", strings.Join(vals, ","), o.Method, english.Count(res.Iterations, "iteration"))
 	}
 	row := func(i int) string {
 		var at []string
@@ -537,12 +538,12 @@ func lsqFiniteMap(m map[string]float64) bool {
 }
 
 func printCurve(w io.Writer, o *curveOutput, summary bool) {
-	fmt.Fprintf(w, "%s: %s, model %s ≈ %s\n", o.File, plural(o.N, "row"), o.Target, o.Model)
+	fmt.Fprintf(w, "%s: %s, model %s ≈ %s\n", o.File, english.Count(o.N, "row"), o.Target, o.Model)
 	verdict := "converged"
 	if !o.Converged {
 		verdict = "NOT converged"
 	}
-	fmt.Fprintf(w, "method %s: %s (%s) after %d iterations, %d evaluations\n", o.Method, o.Status, verdict, o.Iterations, o.Evaluations)
+	fmt.Fprintf(w, "method %s: %s (%s) after %s, %s\n", o.Method, o.Status, verdict, english.Count(o.Iterations, "iteration"), english.Count(o.Evaluations, "evaluation"))
 	if o.Message != "" {
 		fmt.Fprintf(w, "  %s\n", o.Message)
 	}

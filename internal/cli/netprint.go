@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/report"
 )
@@ -93,7 +94,7 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	}
 	w := stdio.Out
 	fmt.Fprintf(w, "network   %s (%d parameters)\n", out.Arch, out.Params)
-	fmt.Fprintf(w, "solver    %s: %s after %d epochs (%d steps", out.Solver, out.Status, out.Epochs, out.Steps)
+	fmt.Fprintf(w, "solver    %s: %s after %s (%s", out.Solver, out.Status, english.Count(out.Epochs, "epoch"), english.Count(out.Steps, "step"))
 	if out.Clipped > 0 {
 		fmt.Fprintf(w, ", %d clipped", out.Clipped)
 	}

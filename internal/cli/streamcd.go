@@ -6,6 +6,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stream"
 )
@@ -55,5 +56,5 @@ func streamedMoments(files, features int) string {
 	if features <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"
 	}
-	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", plural(files, "file"), prec)
+	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", english.Count(files, "file"), prec)
 }

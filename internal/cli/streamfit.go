@@ -19,6 +19,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stream"
 )
@@ -319,7 +320,7 @@ func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, 
 // errors ("-" where there are none: ridge).
 func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	res, features := fr.Streamed, fr.Features
-	fmt.Fprintf(w, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(files, "file"), plural(len(features), "feature"), out.Target)
+	fmt.Fprintf(w, "%s: %s in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, english.Count(res.N, "row"), english.Count(files, "file"), english.Count(len(features), "feature"), out.Target)
 	prec := "float64"
 	if len(features) <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
 )
@@ -67,8 +68,8 @@ func streamIterativeOutput(o fitOptions, stdio IO, res *fit.Result, fitErr error
 		}
 	} else {
 		w := stdio.Out
-		fmt.Fprintf(w, "%s: %d rows in %s, streamed (one pass, then one per epoch for mini-batches)\n", out.File, res.N, plural(len(files), "file"))
-		fmt.Fprintf(w, "solver %s (streamed): %s after %d epochs", res.Solver, res.Status, res.Iterations)
+		fmt.Fprintf(w, "%s: %s in %s, streamed (one pass, then one per epoch for mini-batches)\n", out.File, english.Count(res.N, "row"), english.Count(len(files), "file"))
+		fmt.Fprintf(w, "solver %s (streamed): %s after %s", res.Solver, res.Status, english.Count(res.Iterations, "epoch"))
 		if !res.Status.Converged() {
 			fmt.Fprint(w, " (NOT converged)")
 		}
