@@ -168,6 +168,7 @@ type curveOutput struct {
 	Evaluations int                  `json:"evaluations"`
 	Timings     timings              `json:"timings"`
 	Saved       string               `json:"model_file,omitempty"`
+	Plot        string               `json:"plot,omitempty"`
 	curveInference
 }
 
@@ -226,6 +227,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	} else {
 		printCurve(stdio.Out, out, o.Summary)
 		printCurveInference(stdio.Out, &out.curveInference, r.params)
+		printWritten(stdio.Out, outFile{"model", out.Saved}, outFile{"plot", out.Plot})
 	}
 	if !res.Status.Converged() {
 		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}
@@ -437,7 +439,10 @@ func (r *curveRun) write(res *nls.Result, out *curveOutput) error {
 		out.Saved = o.Output
 	}
 	if o.Plot != "" {
-		return curvePlot(*o, r.cols, r.colMap, r.tab.Column(o.Target), r.params, res.X, res.Residuals)
+		if err := curvePlot(*o, r.cols, r.colMap, r.tab.Column(o.Target), r.params, res.X, res.Residuals); err != nil {
+			return err
+		}
+		out.Plot = o.Plot
 	}
 	return nil
 }
@@ -568,9 +573,6 @@ func printCurve(w io.Writer, o *curveOutput, summary bool) {
 		fmt.Fprintf(w, "no residual SD: %d degrees of freedom (as many rows as parameters)\n", o.DF)
 	} else {
 		fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom\n", float64(o.ResidualSD), o.DF)
-	}
-	if o.Saved != "" {
-		fmt.Fprintf(w, "model written to %s\n", o.Saved)
 	}
 }
 

@@ -331,12 +331,7 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 	if out.Streamed != "" {
 		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
 	}
-	if out.Plot != "" {
-		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
-	}
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, outFile{"model", out.Model}, outFile{"plot", out.Plot})
 }
 
 // ridgeLOO is ridge's exact leave-one-out and generalised cross-validation

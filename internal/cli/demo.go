@@ -234,21 +234,11 @@ func printDemo(n narrator, o *demoOutput) {
 		"  lsq fit data.csv --solver gd                        梯度下降，学习率由数据算出，输入标准化\n")
 	p("  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false   the textbook run\n",
 		"  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false   教程的做法\n")
-	printWritten(n, o.Report, o.Plot)
+	n.written(o.Report, o.Plot)
 }
 
 // epochs is a count of epochs in the narrator's language: "1 epoch",
 // "811 epochs", "811 轮".
 func epochs(n narrator, k int) string {
 	return n.pick(english.Count(k, "epoch"), strconv.Itoa(k)+" 轮")
-}
-
-// printWritten says which report and plot files a demo wrote.
-func printWritten(n narrator, report, plot string) {
-	if report != "" {
-		n.say("\nreport written to %s\n", "\n报告已写入 %s\n", report)
-	}
-	if plot != "" {
-		n.say("plot written to %s\n", "图已写入 %s\n", plot)
-	}
 }

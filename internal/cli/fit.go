@@ -491,6 +491,7 @@ type fitOutput struct {
 	Validation *jsonFloat  `json:"val_loss,omitempty"`
 	Model      string      `json:"model,omitempty"`
 	Trace      string      `json:"trace,omitempty"`
+	Checkpoint string      `json:"checkpoint,omitempty"`
 	Plot       string      `json:"plot,omitempty"`
 	Report     string      `json:"report,omitempty"`
 	Divergence *divergence `json:"divergence,omitempty"`

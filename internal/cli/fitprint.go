@@ -55,9 +55,16 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	for _, n := range out.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
+}
+
+// files are the files a fit wrote, for printWritten.
+func (out *fitOutput) files() []outFile {
+	diagnostics := ""
+	if out.inferenceOut != nil {
+		diagnostics = out.Diagnostics
 	}
+	return []outFile{{"model", out.Model}, {"checkpoint", out.Checkpoint}, {"trace", out.Trace},
+		{"diagnostics", diagnostics}, {"plot", out.Plot}, {"report", out.Report}}
 }
 
 // refHeader names the reference column: "exact" for a closed form.

@@ -307,9 +307,7 @@ func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
 		fmt.Fprintf(w, "; the suggested rate is %.3g × 2/L", float64(out.SuggestedLR)/float64(out.Bound))
 	}
 	fmt.Fprintln(w)
-	if out.Plot != "" {
-		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
-	}
+	printWritten(w, outFile{"plot", out.Plot})
 }
 
 // lrFindWarning says, when the range test's curve does not support its

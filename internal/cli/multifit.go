@@ -472,7 +472,5 @@ func printMulti(w io.Writer, out *multiOutput) {
 		fmt.Fprintf(w, "\ntarget %s:\n", out.Targets[t])
 		printSummary(w, sum, out.Summaries[t], out.Features)
 	}
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, outFile{"model", out.Model}, outFile{"trace", out.Trace})
 }

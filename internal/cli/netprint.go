@@ -49,6 +49,10 @@ type netOutput struct {
 	Linear        *netLinear  `json:"linear_optimum,omitempty"`
 	Head          *netLinear  `json:"exact_head,omitempty"`
 	Model         string      `json:"model,omitempty"`
+	Checkpoint    string      `json:"checkpoint,omitempty"`
+	Trace         string      `json:"trace,omitempty"`
+	Plot          string      `json:"plot,omitempty"`
+	Report        string      `json:"report,omitempty"`
 	ElapsedSec    float64     `json:"elapsed_s"`
 }
 
@@ -125,9 +129,8 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "gradient norm ratio, first layer / last layer: %.3g\n", float64(out.GradRatio))
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, outFile{"model", out.Model}, outFile{"checkpoint", out.Checkpoint}, outFile{"trace", out.Trace},
+		outFile{"plot", out.Plot}, outFile{"report", out.Report})
 	return nil
 }
 

@@ -305,9 +305,7 @@ func printPath(w io.Writer, out *pathOutput) {
 	if out.Streamed != "" {
 		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
 	}
-	if out.Plot != "" {
-		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
-	}
+	printWritten(w, outFile{"plot", out.Plot})
 }
 
 // checkAlphaMax refuses a degenerate path: α_max = max_j|z_jᵀV(y−ȳ)|/ρ is

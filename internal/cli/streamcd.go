@@ -41,6 +41,7 @@ func streamCDOutput(o *fitOptions, s *fit.Settings, stdio IO, res *fit.Result, f
 	} else {
 		printFit(stdio.Out, &out, res)
 		fmt.Fprintf(stdio.Out, "streamed: %s\n", streamedMoments(len(files), len(res.Features)))
+		printWritten(stdio.Out, out.files()...)
 	}
 	if !res.Status.Converged() {
 		return &NotConvergedError{Msg: res.Verdict() + advice(res, o)}

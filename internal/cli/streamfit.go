@@ -346,9 +346,7 @@ func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, out.files()...)
 }
 
 func unwrapPathErr(err error) error {

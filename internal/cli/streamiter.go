@@ -76,9 +76,7 @@ func streamIterativeOutput(o fitOptions, stdio IO, res *fit.Result, fitErr error
 		fmt.Fprintln(w)
 		printCoefTable(w, &out, res.FitIntercept, true)
 		printGapAndRate(w, &out, false)
-		if out.Model != "" {
-			fmt.Fprintf(w, "model written to %s\n", out.Model)
-		}
+		printWritten(w, out.files()...)
 	}
 	if div != nil {
 		return &NotConvergedError{Msg: fmt.Sprintf("streamed %s diverged at epoch %d: learning rate %.3g against 2/L = %.3g", res.Solver, div.Epoch, div.LR, 2/res.Why.L)}
