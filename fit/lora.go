@@ -72,6 +72,9 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	if err := fullBatchError(solver, s.Optim); err != nil {
 		return nil, err
 	}
+	if err := lineSearchError(solver, false, s.Optim); err != nil {
+		return nil, err
+	}
 	n, d := x.Dims()
 	_, k := y.Dims()
 	if ny, _ := y.Dims(); ny != n {

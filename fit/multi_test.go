@@ -2,6 +2,7 @@ package fit
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -321,6 +322,12 @@ func TestLoRAReachesTheExactOptimum(t *testing.T) {
 	short, _ := LoRA(ctx, x, y, base, &LoRASettings{Rank: 2, Optim: optim.Settings{LearningRate: 0.02, Epochs: 5, Seed: 1}})
 	if short.Status.Converged() {
 		t.Errorf("5 epochs: status %v at gap %.3g", short.Status, short.Gap)
+	}
+	// L-BFGS bounds its steps by a line search: clipping them is refused,
+	// as for a fit of one target.
+	var se *SettingsError
+	if _, err := LoRA(ctx, x, y, base, &LoRASettings{Rank: 2, Solver: LBFGS, Optim: optim.Settings{ClipNorm: 1}}); !errors.As(err, &se) || se.Field != "Optim.ClipNorm" {
+		t.Errorf("LoRA by lbfgs with ClipNorm: %v, want a SettingsError on Optim.ClipNorm", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/schedule"
 )
 
 // Settings configures Matrix and Stream. The zero value fits an intercept by
@@ -46,7 +47,10 @@ type Settings struct {
 
 	// Iterative settings, passed to optim.Minimize (Recorder and Resume
 	// included). Optim.LearningRate 0 means automatic. Optim.Penalty must be
-	// nil: the penalty is Settings.Penalty. Exact solvers take none of them.
+	// nil: the penalty is Settings.Penalty. Exact solvers take none of them;
+	// lbfgs and gd with LineSearch, whose line search bounds the step, take
+	// no clipping, and lbfgs no schedule (its rate is only its first trial
+	// step).
 	Optim optim.Settings
 	// LineSearch makes the gd solver backtrack (Armijo).
 	LineSearch bool
@@ -169,6 +173,8 @@ func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
 		return fullBatchError(solver, o)
 	case s.LineSearch && solver != GD:
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
+	case lineSearchError(solver, s.LineSearch, o) != nil:
+		return lineSearchError(solver, s.LineSearch, o)
 	case s.WeightDecay != 0 && solver != AdamW:
 		return &SettingsError{"WeightDecay", "applies to the adamw solver only, not " + solver.String()}
 	case s.ShuffleBuffer != 0 && !streamed:
@@ -185,6 +191,43 @@ func fullBatchError(solver Solver, o optim.Settings) error {
 	}
 	return &SettingsError{"Optim.BatchSize", "draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); " +
 		solver.String() + " steps on the full batch"}
+}
+
+// lineSearchError refuses what a solver that finds its step by a line
+// search (optim.Stepper: lbfgs, gd with LineSearch) would ignore, or returns
+// nil. Minimize clips only steps taken at a given rate, never a Stepper's;
+// and L-BFGS tries a step of 1 along its quasi-Newton direction, the rate
+// being only its first trial step along −g, before it has curvature pairs,
+// so a schedule that changes the rate after the start changes nothing. (gd
+// with LineSearch starts every search from the scheduled rate: its
+// schedule applies.)
+func lineSearchError(solver Solver, lineSearch bool, o optim.Settings) error {
+	name := solver.String()
+	switch {
+	case solver == GD && lineSearch:
+		name = "gd with a backtracking line search"
+	case solver != LBFGS:
+		return nil
+	}
+	why := "does not apply to " + name + ", which bounds its steps itself: only steps taken at a given rate are clipped"
+	switch {
+	case o.ClipNorm != 0:
+		return &SettingsError{"Optim.ClipNorm", why}
+	case o.ClipValue != 0:
+		return &SettingsError{"Optim.ClipValue", why}
+	case solver == LBFGS && scheduled(o.Schedule):
+		return &SettingsError{"Optim.Schedule", "does not apply to lbfgs, which tries a step of 1 along its quasi-Newton direction: the learning rate is only its first trial step, before it has curvature pairs"}
+	}
+	return nil
+}
+
+// scheduled reports whether sch changes the rate: not nil or Constant.
+func scheduled(sch schedule.Schedule) bool {
+	switch sch.(type) {
+	case nil, schedule.Constant, *schedule.Constant:
+		return false
+	}
+	return true
 }
 
 // setField is a Settings field and whether it is set.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -12,6 +13,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/schedule"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -254,5 +256,46 @@ func TestNothingSilentlyIgnored(t *testing.T) {
 		if !errors.As(err, &se) || se.Field != "Optim.BatchSize" {
 			t.Errorf("streamed BatchSize with %s: %v, want a SettingsError on Optim.BatchSize", sv, err)
 		}
+	}
+	// A solver that finds its step by a line search is never clipped, and
+	// L-BFGS's steps do not follow the rate: clipping for them, and a
+	// schedule for lbfgs, are refused rather than dropped.
+	step := schedule.Step{Every: 10, Gamma: 0.5}
+	for _, c := range []struct {
+		s     Settings
+		field string
+	}{
+		{Settings{Solver: LBFGS, Optim: optim.Settings{ClipNorm: 1}}, "Optim.ClipNorm"},
+		{Settings{Solver: LBFGS, Optim: optim.Settings{ClipValue: 1}}, "Optim.ClipValue"},
+		{Settings{Solver: GD, LineSearch: true, Optim: optim.Settings{ClipNorm: 1}}, "Optim.ClipNorm"},
+		{Settings{Solver: LBFGS, Optim: optim.Settings{Schedule: step}}, "Optim.Schedule"},
+		{Settings{Solver: LBFGS, Optim: optim.Settings{Schedule: schedule.Warmup{N: 5}}}, "Optim.Schedule"},
+	} {
+		for _, streamed := range []bool{false, true} {
+			if streamed {
+				_, err = Stream(ctx, parts, &c.s)
+			} else {
+				_, err = Matrix(ctx, x, y, &c.s)
+			}
+			if !errors.As(err, &se) || se.Field != c.field {
+				t.Errorf("%+v (streamed %v): %v, want a SettingsError on %s", c.s.Optim, streamed, err, c.field)
+			}
+		}
+	}
+	if _, err = Matrix(ctx, x, y, &Settings{Solver: LBFGS, Optim: optim.Settings{Schedule: schedule.Constant{}}}); err != nil {
+		t.Errorf("lbfgs with the constant schedule (no schedule): %v", err)
+	}
+	// gd with a line search starts each search from the scheduled rate: its
+	// schedule applies, and halving the rate every epoch changes the fit.
+	plain, err := Matrix(ctx, x, y, &Settings{Solver: GD, LineSearch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decayed, err := Matrix(ctx, x, y, &Settings{Solver: GD, LineSearch: true, Optim: optim.Settings{Schedule: schedule.Exponential{Gamma: 0.5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if decayed.Iterations == plain.Iterations && slices.Equal(decayed.Coef, plain.Coef) {
+		t.Errorf("gd with a line search: the same fit with and without a schedule (%d epochs)", plain.Iterations)
 	}
 }

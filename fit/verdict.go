@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/english"
 )
 
 // Verdict says in one sentence why an iterative fit stopped where it did,
@@ -20,9 +21,9 @@ func (r *Result) Verdict() string {
 	if g := r.Gap; g != nil {
 		far = fmt.Sprintf(", %s from the optimum (relative objective gap %.3g)", percent(g.CoefRel), g.ObjectiveRel)
 	}
-	head := fmt.Sprintf("%s stopped (%s) after %d epochs", r.Solver, r.Status, r.Iterations)
+	head := fmt.Sprintf("%s stopped (%s) after %s", r.Solver, r.Status, english.Count(r.Iterations, "epoch"))
 	if r.Solver.Penalized() {
-		return fmt.Sprintf("%s stopped (%s) after %d iterations with duality gap %.3g", r.Solver, r.Status, r.Iterations, r.DualityGap)
+		return fmt.Sprintf("%s stopped (%s) after %s with duality gap %.3g", r.Solver, r.Status, english.Count(r.Iterations, "iteration"), r.DualityGap)
 	}
 	o := r.Optim
 	switch r.Status {

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/optim"
 )
 
@@ -75,7 +76,7 @@ func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
 	}
 	st.accept(fnorm)
 	st.iter = res.Epochs
-	msg := fmt.Sprintf("%s stopped after %d epochs: %v", optimizerName(st.s.optimizer), res.Epochs, res.Status)
+	msg := fmt.Sprintf("%s stopped after %s: %v", optimizerName(st.s.optimizer), english.Count(res.Epochs, "epoch"), res.Status)
 	if err != nil && res.Status != lsq.Canceled {
 		return lsq.Failure, err.Error(), err
 	}

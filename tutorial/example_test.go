@@ -57,11 +57,11 @@ func Example_question3() {
 	for _, raw := range []bool{true, false} {
 		s := fit.Settings{Solver: fit.GD, Raw: raw}
 		res, _ := fit.Matrix(context.Background(), x, ys, &s)
-		fmt.Printf("raw %v: condition number %.0f, %d epochs\n", raw, res.Why.Cond, res.Iterations)
+		fmt.Printf("raw %v: condition number %.0f, epochs %d\n", raw, res.Why.Cond, res.Iterations)
 	}
 	// Output:
-	// raw true: condition number 70, 811 epochs
-	// raw false: condition number 1, 1 epochs
+	// raw true: condition number 70, epochs 811
+	// raw false: condition number 1, epochs 1
 }
 
 // Question 4: ridge on y and on y + 100. The intercept is not penalised,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/expr"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/nls"
 	"github.com/lsqgo/lsq/optim"
@@ -167,6 +168,7 @@ type curveOutput struct {
 	Evaluations int                  `json:"evaluations"`
 	Timings     timings              `json:"timings"`
 	Saved       string               `json:"model_file,omitempty"`
+	Plot        string               `json:"plot,omitempty"`
 	curveInference
 }
 
@@ -225,6 +227,7 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 	} else {
 		printCurve(stdio.Out, out, o.Summary)
 		printCurveInference(stdio.Out, &out.curveInference, r.params)
+		printWritten(stdio.Out, outFile{"model", out.Saved}, outFile{"plot", out.Plot})
 	}
 	if !res.Status.Converged() {
 		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}
@@ -436,7 +439,10 @@ func (r *curveRun) write(res *nls.Result, out *curveOutput) error {
 		out.Saved = o.Output
 	}
 	if o.Plot != "" {
-		return curvePlot(*o, r.cols, r.colMap, r.tab.Column(o.Target), r.params, res.X, res.Residuals)
+		if err := curvePlot(*o, r.cols, r.colMap, r.tab.Column(o.Target), r.params, res.X, res.Residuals); err != nil {
+			return err
+		}
+		out.Plot = o.Plot
 	}
 	return nil
 }
@@ -477,7 +483,7 @@ func curveStopError(name string, o curveOptions, params []string, start map[stri
 	}
 	point := "at the starting values " + strings.Join(vals, ",")
 	if !atStart {
-		point = fmt.Sprintf("at %s, where %s stopped after %s", strings.Join(vals, ","), o.Method, plural(res.Iterations, "iteration"))
+		point = fmt.Sprintf("at %s, where %s stopped after %s", strings.Join(vals, ","), o.Method, english.Count(res.Iterations, "iteration"))
 	}
 	row := func(i int) string {
 		var at []string
@@ -537,12 +543,12 @@ func lsqFiniteMap(m map[string]float64) bool {
 }
 
 func printCurve(w io.Writer, o *curveOutput, summary bool) {
-	fmt.Fprintf(w, "%s: %s, model %s ≈ %s\n", o.File, plural(o.N, "row"), o.Target, o.Model)
+	fmt.Fprintf(w, "%s: %s, model %s ≈ %s\n", o.File, english.Count(o.N, "row"), o.Target, o.Model)
 	verdict := "converged"
 	if !o.Converged {
 		verdict = "NOT converged"
 	}
-	fmt.Fprintf(w, "method %s: %s (%s) after %d iterations, %d evaluations\n", o.Method, o.Status, verdict, o.Iterations, o.Evaluations)
+	fmt.Fprintf(w, "method %s: %s (%s) after %s, %s\n", o.Method, o.Status, verdict, english.Count(o.Iterations, "iteration"), english.Count(o.Evaluations, "evaluation"))
 	if o.Message != "" {
 		fmt.Fprintf(w, "  %s\n", o.Message)
 	}
@@ -567,9 +573,6 @@ func printCurve(w io.Writer, o *curveOutput, summary bool) {
 		fmt.Fprintf(w, "no residual SD: %d degrees of freedom (as many rows as parameters)\n", o.DF)
 	} else {
 		fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom\n", float64(o.ResidualSD), o.DF)
-	}
-	if o.Saved != "" {
-		fmt.Fprintf(w, "model written to %s\n", o.Saved)
 	}
 }
 

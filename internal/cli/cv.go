@@ -12,6 +12,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	rpt "github.com/lsqgo/lsq/report"
 )
@@ -238,7 +239,7 @@ func writeCV(o *cvOptions, stdio IO, out *cvOutput, cb enet.CVCurve, ref *enet.R
 		fmt.Fprintf(stdio.Err, "lsq: note: alpha_min is the smallest α of the grid; the CV error may fall further below it (lower --eps)\n")
 	}
 	if !converged {
-		return &NotConvergedError{Msg: fmt.Sprintf("the refit at α = %.4g stopped by %s after %d sweeps; no model written", ref.Alpha, ref.Status, ref.Iterations)}
+		return &NotConvergedError{Msg: fmt.Sprintf("the refit at α = %.4g stopped by %s after %s; no model written", ref.Alpha, ref.Status, english.Count(ref.Iterations, "sweep"))}
 	}
 	return nil
 }
@@ -280,7 +281,7 @@ func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
 }
 
 func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
 	if len(out.Curves) > 1 {
 		fmt.Fprintf(w, "%d-fold cross-validation (seed %d) of %d elastic-net mixings:\n", out.Folds, out.Seed, len(out.Curves))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -295,7 +296,7 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 		tw.Flush()
 	}
 	fmt.Fprintf(w, "%d-fold cross-validation (seed %d), %s path: %s from α_max = %.6g\n",
-		out.Folds, out.Seed, penaltyTitle(out.L1Ratio), plural(len(out.Alphas), "value")+" of α", float64(out.AlphaMax))
+		out.Folds, out.Seed, penaltyTitle(out.L1Ratio), english.Count(len(out.Alphas), "value")+" of α", float64(out.AlphaMax))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "alpha\tcv_mse\tse\t")
 	for k, a := range out.Alphas {
@@ -330,12 +331,7 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 	if out.Streamed != "" {
 		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
 	}
-	if out.Plot != "" {
-		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
-	}
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, outFile{"model", out.Model}, outFile{"plot", out.Plot})
 }
 
 // ridgeLOO is ridge's exact leave-one-out and generalised cross-validation

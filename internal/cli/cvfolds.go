@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/internal/fsutil"
 )
 
@@ -82,7 +83,7 @@ func (o *cvOptions) checkRows(fr *data.Frame) error {
 		return fmt.Errorf("%s: no data rows", o.File)
 	}
 	if o.Folds > n {
-		return usagef("--folds %d is more than the %s of %s; use at most %d", o.Folds, plural(n, "row"), o.File, n)
+		return usagef("--folds %d is more than the %s of %s; use at most %d", o.Folds, english.Count(n, "row"), o.File, n)
 	}
 	return nil
 }

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"math"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/optim"
 )
 
@@ -210,9 +212,9 @@ func printDemo(n narrator, o *demoOutput) {
 
 	p("4. GD with the rate computed from the data, 1/L = %.4g (raw x)\n",
 		"4. 用数据算出的学习率 1/L = %.4g（x 不做标准化）\n", a.LR)
-	p("     slope %.6f   intercept %.6f   → %s after %d epochs (coefficients %.1g off)\n",
-		"     斜率 %.6f   截距 %.6f   → %s，共 %d 轮（系数偏差 %.1g）\n",
-		a.Slope, a.Intercept, a.Status, a.Epochs, float64(a.Gap.CoefRel))
+	p("     slope %.6f   intercept %.6f   → %s after %s (coefficients %.1g off)\n",
+		"     斜率 %.6f   截距 %.6f   → %s，共 %s（系数偏差 %.1g）\n",
+		a.Slope, a.Intercept, a.Status, epochs(n, a.Epochs), float64(a.Gap.CoefRel))
 	p("   still slow: the condition number %.0f sets the pace, not the rate.\n\n",
 		"   仍然很慢：决定速度的是条件数 %.0f，而不是学习率。\n\n", float64(a.Cond))
 
@@ -221,9 +223,9 @@ func printDemo(n narrator, o *demoOutput) {
 		"   lands on the minimum at once:\n",
 		"5. 对 x 做标准化（lsq 的默认做法）：中心化并缩放后 Hessian 成为单位矩阵\n"+
 			"   （条件数 %.3g），学习率 1/L = %.3g 一步就到达最小值：\n", float64(s.Cond), s.LR)
-	p("     slope %.6f   intercept %.6f   → %s after %d epoch(s), gap %.1g\n\n",
-		"     斜率 %.6f   截距 %.6f   → %s，共 %d 轮，差距 %.1g\n\n",
-		s.Slope, s.Intercept, s.Status, s.Epochs, float64(s.Gap.CoefRel))
+	p("     slope %.6f   intercept %.6f   → %s after %s, gap %.1g\n\n",
+		"     斜率 %.6f   截距 %.6f   → %s，共 %s，差距 %.1g\n\n",
+		s.Slope, s.Intercept, s.Status, epochs(n, s.Epochs), float64(s.Gap.CoefRel))
 
 	p("Try it on your data:\n", "在自己的数据上试试：\n")
 	p("  lsq fit data.csv --target y                         exact (QR)\n",
@@ -232,15 +234,11 @@ func printDemo(n narrator, o *demoOutput) {
 		"  lsq fit data.csv --solver gd                        梯度下降，学习率由数据算出，输入标准化\n")
 	p("  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false   the textbook run\n",
 		"  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false   教程的做法\n")
-	printWritten(n, o.Report, o.Plot)
+	n.written(o.Report, o.Plot)
 }
 
-// printWritten says which report and plot files a demo wrote.
-func printWritten(n narrator, report, plot string) {
-	if report != "" {
-		n.say("\nreport written to %s\n", "\n报告已写入 %s\n", report)
-	}
-	if plot != "" {
-		n.say("plot written to %s\n", "图已写入 %s\n", plot)
-	}
+// epochs is a count of epochs in the narrator's language: "1 epoch",
+// "811 epochs", "811 轮".
+func epochs(n narrator, k int) string {
+	return n.pick(english.Count(k, "epoch"), strconv.Itoa(k)+" 轮")
 }

@@ -9,14 +9,17 @@ import (
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/report"
 )
 
 func newDemoGradientsCmd(stdio IO) *cobra.Command {
 	var asJSON bool
+	var opts visualFlags
 	cmd := &cobra.Command{
 		Use:   "gradients",
 		Short: "Vanishing and exploding gradients in deep networks, measured",
@@ -40,10 +43,11 @@ last layer's after the first epoch, and how far training got:
 			if err != nil {
 				return err
 			}
-			return runDemoGradients(cmd.Context(), asJSON, narrator{stdio.Out, lang}, stdio)
+			return runDemoGradients(cmd.Context(), asJSON, opts, narrator{stdio.Out, lang}, stdio)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	registerVisualFlags(cmd, &opts, "each network's gradient norm per layer and epoch")
 	return cmd
 }
 
@@ -57,22 +61,23 @@ const (
 
 // gradRun is one network of the demo.
 type gradRun struct {
-	Label      string    `json:"label"`
-	Activation string    `json:"activation"`
-	Init       string    `json:"init"`
-	Standard   bool      `json:"standardized"`
-	ClipNorm   float64   `json:"clip_norm,omitempty"`
-	RatioFirst jsonFloat `json:"grad_ratio_first_epoch"`
-	RatioLast  jsonFloat `json:"grad_ratio_last_epoch"`
-	GradFirst  []float64 `json:"grad_w_first_epoch"`
-	MaxGrad    jsonFloat `json:"max_grad_norm_first_epoch"`
-	StartMSE   float64   `json:"start_mse"`
-	MSE        jsonFloat `json:"mse"`
-	R2         jsonFloat `json:"r2"`
-	Status     string    `json:"status"`
-	Epochs     int       `json:"epochs"`
-	Clipped    int       `json:"clipped_steps"`
-	Diverged   bool      `json:"diverged"`
+	Label      string      `json:"label"`
+	Activation string      `json:"activation"`
+	Init       string      `json:"init"`
+	Standard   bool        `json:"standardized"`
+	ClipNorm   float64     `json:"clip_norm,omitempty"`
+	RatioFirst jsonFloat   `json:"grad_ratio_first_epoch"`
+	RatioLast  jsonFloat   `json:"grad_ratio_last_epoch"`
+	GradFirst  []float64   `json:"grad_w_first_epoch"`
+	MaxGrad    jsonFloat   `json:"max_grad_norm_first_epoch"`
+	StartMSE   float64     `json:"start_mse"`
+	MSE        jsonFloat   `json:"mse"`
+	R2         jsonFloat   `json:"r2"`
+	Status     string      `json:"status"`
+	Epochs     int         `json:"epochs"`
+	Clipped    int         `json:"clipped_steps"`
+	Diverged   bool        `json:"diverged"`
+	norms      gradHistory // every epoch's per-layer norms, for --plot and --report
 }
 
 // demoGradData is the demo's data set; scale multiplies the inputs.
@@ -109,6 +114,7 @@ func runGradDemo(ctx context.Context, label string, act net.Activation, init net
 			first = false
 		}
 		r.RatioLast = jsonFloat(net.GradRatio(e.Layers))
+		r.norms.add(e)
 		return nil
 	})
 	res, err := net.Train(ctx, x, y, s)
@@ -129,7 +135,10 @@ func runGradDemo(ctx context.Context, label string, act net.Activation, init net
 	return r, nil
 }
 
-func runDemoGradients(ctx context.Context, asJSON bool, n narrator, stdio IO) error {
+func runDemoGradients(ctx context.Context, asJSON bool, opts visualFlags, n narrator, stdio IO) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
 	specs := []struct {
 		label, zh string
 		act       net.Activation
@@ -156,10 +165,15 @@ func runDemoGradients(ctx context.Context, asJSON bool, n narrator, stdio IO) er
 		runs = append(runs, r)
 		labels = append(labels, n.pick(sp.label, sp.zh))
 	}
+	if err := writeDemoGradVisuals(opts, stdio.Args, runs, labels); err != nil {
+		return err
+	}
 	if asJSON {
 		return writeJSON(stdio.Out, struct {
-			Runs []*gradRun `json:"runs"`
-		}{runs})
+			Runs   []*gradRun `json:"runs"`
+			Plot   string     `json:"plot,omitempty"`
+			Report string     `json:"report,omitempty"`
+		}{runs, opts.Plot, opts.Report})
 	}
 	n.say("Six hidden layers of 32 units, mini-batch SGD (rate %g, batch %d, %d epochs), n = %d.\n",
 		"六个隐藏层，每层 32 个单元；小批量 SGD（学习率 %g，批大小 %d，%d 轮），n = %d。\n", gradRate, gradBatch, gradEpochs, gradRows)
@@ -183,5 +197,31 @@ func runDemoGradients(ctx context.Context, asJSON bool, n narrator, stdio IO) er
 			"初始化过大则梯度爆炸，裁剪梯度范数可以把它压住（%d 步被裁剪）。"+
 			"输入标准化同样关键：不标准化 R² 为 %.3f，标准化后为 %.3f。\n",
 		float64(runs[0].R2), float64(runs[1].RatioFirst), float64(runs[2].RatioFirst), runs[4].Clipped, float64(runs[5].R2), float64(runs[6].R2))
+	n.written(opts.Report, opts.Plot)
 	return nil
+}
+
+// writeDemoGradVisuals draws each run's gradient norm per layer and epoch,
+// one panel per run titled with its label, for --plot and --report.
+func writeDemoGradVisuals(opts visualFlags, args []string, runs []*gradRun, labels []string) error {
+	if opts.Plot == "" && opts.Report == "" {
+		return nil
+	}
+	var panels []*plot.Plot
+	for i, r := range runs {
+		p, err := report.GradientNormPlot(r.norms.norms)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Label, err)
+		}
+		p.Title.Text = labels[i]
+		panels = append(panels, p)
+	}
+	return writeDemoVisuals(opts, demoPage{
+		title: "lsq demo gradients: vanishing and exploding gradients",
+		args:  args,
+		settings: []report.KV{kv("networks", "six hidden layers of 32 units, n = %d", gradRows),
+			kv("training", "mini-batch SGD, rate %g, batch %d, %d epochs", gradRate, gradBatch, gradEpochs)},
+		figs: []demoFig{{title: "Gradient norm per layer and epoch", cols: 2, panels: panels,
+			caption: "‖∂loss/∂W‖ of each layer after each epoch, on a log scale, one panel per network: layers fanning out downward toward the input are vanishing gradients, upward exploding ones; a diverged run stops where its norms leave the finite numbers."}},
+	})
 }

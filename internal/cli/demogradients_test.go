@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,17 +17,41 @@ import (
 // ratio within [0.1, 10] and train (R² > 0.8); the large initialisation
 // diverges and the same with --clip-norm does not, with every step
 // clipped and R² > 0.5; standardising inputs of scale 1000 trains better
-// than not.
+// than not. Its --report has one figure, a panel per network titled with
+// its label, and --plot the same panels; --json names both files.
 func TestDemoGradients(t *testing.T) {
+	dir := t.TempDir()
+	plot, page := filepath.Join(dir, "g.svg"), filepath.Join(dir, "g.html")
 	var out, errb bytes.Buffer
-	if code := Main(context.Background(), []string{"demo", "gradients", "--json"}, IO{In: strings.NewReader(""), Out: &out, Err: &errb}); code != ExitOK {
+	if code := Main(context.Background(), []string{"demo", "gradients", "--json", "--plot", plot, "--report", page}, IO{In: strings.NewReader(""), Out: &out, Err: &errb}); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var res struct {
-		Runs []gradRun `json:"runs"`
+		Runs         []gradRun `json:"runs"`
+		Plot, Report string
 	}
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
 		t.Fatal(err)
+	}
+	if res.Plot != plot || res.Report != page {
+		t.Errorf("JSON names plot %q and report %q, want %q and %q", res.Plot, res.Report, plot, page)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles, svgs := reportFigures(t, b)
+	if len(titles) != 1 || titles[0] != "Gradient norm per layer and epoch" {
+		t.Fatalf("report figures %q, want one: Gradient norm per layer and epoch", titles)
+	}
+	svg, err := os.ReadFile(plot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range []string{"vanishing: sigmoid, small normal init", "the same, --clip-norm 1", "tanh + Xavier, inputs ×1000, standardised"} {
+		if !strings.Contains(svgs[0], label) || !bytes.Contains(svg, []byte(label)) {
+			t.Errorf("no panel %q in the report's figure or the plot", label)
+		}
 	}
 	if len(res.Runs) != 7 {
 		t.Fatalf("%d runs, want 7", len(res.Runs))

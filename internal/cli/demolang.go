@@ -68,6 +68,20 @@ func (n narrator) say(en, zh string, args ...any) {
 	fmt.Fprintf(n.w, n.pick(en, zh), args...)
 }
 
+// written says which report and plot files a demo wrote: printWritten's
+// lines, in the narrator's language.
+func (n narrator) written(report, plot string) {
+	if n.lang != langZH {
+		printWritten(n.w, outFile{"report", report}, outFile{"plot", plot})
+		return
+	}
+	for _, f := range []outFile{{"报告", report}, {"图", plot}} {
+		if f.path != "" {
+			fmt.Fprintf(n.w, "%s已写入 %s\n", f.what, f.path)
+		}
+	}
+}
+
 // pick returns the sentence in the narrator's language.
 func (n narrator) pick(en, zh string) string {
 	if n.lang == langZH {

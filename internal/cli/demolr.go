@@ -66,7 +66,7 @@ func runDemoLR(ctx context.Context, opts visualFlags, n narrator, args []string)
 		return err
 	}
 	printDemoLR(n, w, runs, val, dec)
-	printWritten(n, opts.Report, opts.Plot)
+	n.written(opts.Report, opts.Plot)
 	return nil
 }
 

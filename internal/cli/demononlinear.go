@@ -67,7 +67,7 @@ func runDemoNonlinear(ctx context.Context, opts visualFlags, n narrator, args []
 		return err
 	}
 	printDemoNonlinear(n, pr, runs)
-	printWritten(n, opts.Report, opts.Plot)
+	n.written(opts.Report, opts.Plot)
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/report"
 )
@@ -92,8 +93,8 @@ func writeDemoOutputs(ctx context.Context, opts demoOptions, out *demoOutput) (e
 		Data:    []report.KV{kv("x", "%v", demoX), kv("y", "%v", demoY), kv("rows", "%d", len(demoX))},
 		Settings: []report.KV{
 			kv("textbook run", "gradient descent from 0, raw x, rate %.2g, %d epochs", t.LR, t.Epochs),
-			kv("rate from the data", "1/L = %.4g, raw x, until converged (%d epochs)", out.AutoRaw.LR, out.AutoRaw.Epochs),
-			kv("standardised run", "rate 1/L = %.3g on centred, unit-variance x (%d epoch)", s.LR, s.Epochs),
+			kv("rate from the data", "1/L = %.4g, raw x, until converged (%s)", out.AutoRaw.LR, english.Count(out.AutoRaw.Epochs, "epoch")),
+			kv("standardised run", "rate 1/L = %.3g on centred, unit-variance x (%s)", s.LR, english.Count(s.Epochs, "epoch")),
 		},
 		Gap: gapKVs(&t.Gap, &lrOut{LR: jsonFloat(t.LR), L: t.L, Bound: t.Bound, Cond: t.Cond}),
 		Coefficients: []report.Coef{

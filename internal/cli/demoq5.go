@@ -85,7 +85,7 @@ func runDemoQ5(ctx context.Context, opts visualFlags, n narrator, args []string)
 		return err
 	}
 	printDemoQ5(n, f)
-	printWritten(n, opts.Report, opts.Plot)
+	n.written(opts.Report, opts.Plot)
 	return nil
 }
 

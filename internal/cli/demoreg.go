@@ -107,7 +107,7 @@ func runDemoReg(ctx context.Context, opts visualFlags, n narrator, args []string
 		}
 	}
 	printDemoReg(n, rf)
-	printWritten(n, opts.Report, opts.Plot)
+	n.written(opts.Report, opts.Plot)
 	return nil
 }
 

@@ -131,7 +131,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 				cmd.Flags().Visit(func(f *pflag.Flag) { names = append(names, f.Name) })
 				return names
 			}
-			return runFit(cmd.Context(), opts, stdio)
+			return opts.settingsUsage(runFit(cmd.Context(), opts, stdio))
 		},
 	}
 	f := cmd.Flags()
@@ -165,11 +165,11 @@ func (o *fitOptions) registerSolver(f *pflag.FlagSet) {
 	f.IntVar(&o.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
 	f.IntVar(&o.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for mini-batches and the validation split")
-	f.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]")
+	f.StringVar(&o.Schedule, "schedule", "constant", "learning-rate schedule: constant, step:every=K,gamma=G, exponential:gamma=G, invscaling:power=P, cosine:period=T[,min=M,restarts=true,mult=2], plateau[:factor=F,patience=P]; not for lbfgs, whose line search starts from a step of 1")
 	f.IntVar(&o.Warmup, "warmup", 0, "linear warm-up epochs before the schedule")
 	f.BoolVar(&o.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
-	f.Float64Var(&o.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off)")
-	f.Float64Var(&o.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off)")
+	f.Float64Var(&o.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off); not for lbfgs or --line-search, whose line search bounds the step")
+	f.Float64Var(&o.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off); not for lbfgs or --line-search")
 	f.Float64Var(&o.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
 	f.BoolVar(&o.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half of the epochs (Polyak–Ruppert averaging)")
 	f.Float64Var(&o.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
@@ -464,6 +464,38 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	return nil
 }
 
+// settingsUsage turns a *fit.SettingsError on a field that a flag set into
+// a usage error naming the flag, with fit's reason: fit.Settings decides
+// what applies to which solver, for the library and the command line
+// alike. Other errors are returned as they are.
+func (o *fitOptions) settingsUsage(err error) error {
+	var se *fit.SettingsError
+	if errors.As(err, &se) {
+		if flag := o.flagOf(se.Field); flag != "" {
+			return usagef("%s %s", flag, se.Reason)
+		}
+	}
+	return err
+}
+
+// flagOf names the flag that sets a fit.Settings field, for the fields
+// only fit.Settings refuses (checkApplies refuses the others first), or
+// returns "".
+func (o *fitOptions) flagOf(field string) string {
+	switch field {
+	case "Optim.ClipNorm":
+		return "--clip-norm"
+	case "Optim.ClipValue":
+		return "--clip-value"
+	case "Optim.Schedule":
+		if !o.changed("schedule") && o.changed("warmup") {
+			return "--warmup"
+		}
+		return "--schedule"
+	}
+	return ""
+}
+
 // fitOutput is the JSON form of a fit.
 type fitOutput struct {
 	File       string      `json:"file"`
@@ -491,6 +523,7 @@ type fitOutput struct {
 	Validation *jsonFloat  `json:"val_loss,omitempty"`
 	Model      string      `json:"model,omitempty"`
 	Trace      string      `json:"trace,omitempty"`
+	Checkpoint string      `json:"checkpoint,omitempty"`
 	Plot       string      `json:"plot,omitempty"`
 	Report     string      `json:"report,omitempty"`
 	Divergence *divergence `json:"divergence,omitempty"`
@@ -748,6 +781,9 @@ func chooseRate(ctx context.Context, x *mat.Dense, y []float64, s fit.Settings, 
 		res, err := fit.Matrix(ctx, x, y, &t)
 		if ctx.Err() != nil {
 			return 0, nil, ctx.Err()
+		}
+		if se := (*fit.SettingsError)(nil); errors.As(err, &se) {
+			return 0, nil, err // the settings, not the rate: every trial would be refused alike
 		}
 		vl := math.Inf(1)
 		status := "failure"

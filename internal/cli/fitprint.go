@@ -8,15 +8,16 @@ import (
 	"text/tabwriter"
 
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 )
 
 // printFit writes the human summary of a fit.
 func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
 	iterative := !res.Solver.Exact()
 	fmt.Fprintf(w, "solver %s", out.Solver)
 	if iterative {
-		fmt.Fprintf(w, ": %s after %d epochs", out.Status, out.Iterations)
+		fmt.Fprintf(w, ": %s after %s", out.Status, english.Count(out.Iterations, "epoch"))
 		if !out.Converged {
 			fmt.Fprint(w, " (NOT converged)")
 		}
@@ -54,9 +55,16 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	for _, n := range out.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
+}
+
+// files are the files a fit wrote, for printWritten.
+func (out *fitOutput) files() []outFile {
+	diagnostics := ""
+	if out.inferenceOut != nil {
+		diagnostics = out.Diagnostics
 	}
+	return []outFile{{"model", out.Model}, {"checkpoint", out.Checkpoint}, {"trace", out.Trace},
+		{"diagnostics", diagnostics}, {"plot", out.Plot}, {"report", out.Report}}
 }
 
 // refHeader names the reference column: "exact" for a closed form.
@@ -65,13 +73,6 @@ func refHeader(solver string) string {
 		return "reference (cd)"
 	}
 	return "exact"
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // finiteFit refuses a fit whose coefficients or training error are not
@@ -149,7 +150,8 @@ func printGapAndRate(w io.Writer, out *fitOutput, fullBatchGD bool) {
 	if !math.IsNaN(float64(l.Cond)) {
 		fmt.Fprintf(w, "; Hessian condition %.3g", float64(l.Cond))
 		if c := float64(l.Contraction); c < 1 && fullBatchGD {
-			fmt.Fprintf(w, "; error ×%.6f per step, ~%.0f steps for 1e-6", c, float64(l.StepsFor1e6))
+			steps := math.RoundToEven(float64(l.StepsFor1e6)) // as %.0f prints it
+			fmt.Fprintf(w, "; error ×%.6f per step, ~%.0f %s for 1e-6", c, steps, english.Noun(steps, "step"))
 		}
 	}
 	fmt.Fprintln(w)

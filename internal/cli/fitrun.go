@@ -251,7 +251,10 @@ func (r *fitRun) settle(ctx context.Context, fitErr error) error {
 		return err
 	}
 	if o.Checkpoint != "" && res.Optim != nil {
-		return modelio.Save(o.Checkpoint, modelFromFit(res, fr, o, &r.s))
+		if err := modelio.Save(o.Checkpoint, modelFromFit(res, fr, o, &r.s)); err != nil {
+			return err
+		}
+		r.out.Checkpoint = o.Checkpoint
 	}
 	return nil
 }
@@ -307,6 +310,7 @@ func (r *fitRun) write() error {
 		}
 	}
 	printInference(w, o, &r.out, r.fr.Target)
+	printWritten(w, r.out.files()...)
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/optim"
 	rpt "github.com/lsqgo/lsq/report"
 )
@@ -247,7 +248,7 @@ func (o *lrFindOptions) report(stdio IO, out *lrFindOutput, res *optim.RangeResu
 }
 
 func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
 	batch := "full batch"
 	if out.BatchSize > 0 {
 		batch = fmt.Sprintf("batch size %d, seed %d", out.BatchSize, out.Seed)
@@ -257,7 +258,7 @@ func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
 		scale = "standardised inputs"
 	}
 	n := len(out.Rates)
-	fmt.Fprintf(w, "range test, solver %s (%s, %s): %s from %.3g to %.3g", out.Solver, batch, scale, plural(n, "step"), out.Rates[0], out.Rates[n-1])
+	fmt.Fprintf(w, "range test, solver %s (%s, %s): %s from %.3g to %.3g", out.Solver, batch, scale, english.Count(n, "step"), out.Rates[0], out.Rates[n-1])
 	if out.Stopped {
 		fmt.Fprint(w, " (stopped early: the loss blew up)")
 	}
@@ -306,9 +307,7 @@ func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
 		fmt.Fprintf(w, "; the suggested rate is %.3g × 2/L", float64(out.SuggestedLR)/float64(out.Bound))
 	}
 	fmt.Fprintln(w)
-	if out.Plot != "" {
-		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
-	}
+	printWritten(w, outFile{"plot", out.Plot})
 }
 
 // lrFindWarning says, when the range test's curve does not support its

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/stats"
@@ -411,8 +412,8 @@ func runLoRA(ctx context.Context, o *fitOptions, stdio IO, x, y *mat.Dense, w []
 		out.SingularValues = append(out.SingularValues, jsonFloat(v))
 	}
 	if fitErr == nil && !res.Status.Converged() {
-		fitErr = &NotConvergedError{Msg: fmt.Sprintf("LoRA (%s) stopped (%s) after %d epochs, %s from the exact rank-%d update (relative objective gap %.3g); raise --epochs or adjust --lr",
-			solver, res.Status, res.Optim.Epochs, percentOf(res.CoefRel), o.Rank, res.Gap)}
+		fitErr = &NotConvergedError{Msg: fmt.Sprintf("LoRA (%s) stopped (%s) after %s, %s from the exact rank-%d update (relative objective gap %.3g); raise --epochs or adjust --lr",
+			solver, res.Status, english.Count(res.Optim.Epochs, "epoch"), percentOf(res.CoefRel), o.Rank, res.Gap)}
 	}
 	return &res.Targets, fitErr
 }
@@ -435,10 +436,10 @@ func rowsOf(m *mat.Dense) [][]float64 {
 
 // printMulti prints the coefficient matrix, a column per target.
 func printMulti(w io.Writer, out *multiOutput) {
-	fmt.Fprintf(w, "%s: %s, %s, targets %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), strings.Join(out.Targets, ", "))
+	fmt.Fprintf(w, "%s: %s, %s, targets %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), strings.Join(out.Targets, ", "))
 	fmt.Fprintf(w, "solver %s   rank %d   %s", out.Solver, out.Rank, out.Status)
 	if out.Iterations > 0 {
-		fmt.Fprintf(w, " after %d epochs", out.Iterations)
+		fmt.Fprintf(w, " after %s", english.Count(out.Iterations, "epoch"))
 	}
 	fmt.Fprintln(w)
 	tw := newTable(w)
@@ -471,7 +472,5 @@ func printMulti(w io.Writer, out *multiOutput) {
 		fmt.Fprintf(w, "\ntarget %s:\n", out.Targets[t])
 		printSummary(w, sum, out.Summaries[t], out.Features)
 	}
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, outFile{"model", out.Model}, outFile{"trace", out.Trace})
 }

@@ -464,24 +464,26 @@ func (o *netOptions) recorders(s *net.Settings, stdio IO) (*netTrace, *gradHisto
 }
 
 // trained handles the end of training: the trace, the checkpoint, and the
-// error of a divergence.
-func (o *netOptions) trained(res *net.Result, err error, trace *netTrace, features, targets []string, stdio IO) error {
+// error of a divergence. It returns the checkpoint file it wrote, if any.
+func (o *netOptions) trained(res *net.Result, err error, trace *netTrace, features, targets []string, stdio IO) (string, error) {
 	if ferr := trace.finish(err == nil || res != nil); ferr != nil && err == nil {
 		err = ferr
 	}
+	saved := ""
 	if o.Checkpoint != "" && res != nil && res.Optim != nil && res.Status != lsq.Diverged {
 		if cerr := saveNet(o.Checkpoint, o.Solver, res.Net, features, targets, res); cerr != nil {
-			return cerr
+			return "", cerr
 		}
+		saved = o.Checkpoint
 		if res.Status == lsq.Canceled {
 			fmt.Fprintf(stdio.Err, "lsq: interrupted at epoch %d; state saved to %s (continue with --resume %s)\n", res.Epochs, o.Checkpoint, o.Checkpoint)
 		}
 	}
 	var de *optim.DivergenceError
 	if errors.As(err, &de) {
-		return fmt.Errorf("%v; for a network, a smaller --init also helps", err)
+		return saved, fmt.Errorf("%v; for a network, a smaller --init also helps", err)
 	}
-	return err
+	return saved, err
 }
 
 func runNet(ctx context.Context, o netOptions, stdio IO) error {
@@ -495,7 +497,8 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 	}
 	res, err := net.Train(ctx, x, y, s)
 	bar.finish()
-	if err := o.trained(res, err, trace, features, targets, stdio); err != nil {
+	checkpoint, err := o.trained(res, err, trace, features, targets, stdio)
+	if err != nil {
 		return err
 	}
 	if o.Plot != "" {
@@ -504,6 +507,7 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 		}
 	}
 	out := newNetOutput(o, res, features, targets)
+	out.Trace, out.Checkpoint, out.Plot = o.Trace, checkpoint, o.Plot
 	if o.Output != "" {
 		if err := saveNet(o.Output, o.Solver, res.Net, features, targets, res); err != nil {
 			return err
@@ -514,6 +518,7 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 		if err := writeNetReport(&o, out, norms, stdio); err != nil {
 			return err
 		}
+		out.Report = o.Report
 	}
 	if err := out.print(stdio, o.JSON); err != nil {
 		return err

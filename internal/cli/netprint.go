@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/report"
 )
@@ -70,6 +71,10 @@ type netOutput struct {
 	Linear        *netLinear  `json:"linear_optimum,omitempty"`
 	Head          *netLinear  `json:"exact_head,omitempty"`
 	Model         string      `json:"model,omitempty"`
+	Checkpoint    string      `json:"checkpoint,omitempty"`
+	Trace         string      `json:"trace,omitempty"`
+	Plot          string      `json:"plot,omitempty"`
+	Report        string      `json:"report,omitempty"`
 	ElapsedSec    float64     `json:"elapsed_s"`
 
 	linear, head *net.LinearOptimum
@@ -120,7 +125,7 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	}
 	w := stdio.Out
 	fmt.Fprintf(w, "network   %s (%d parameters)\n", out.Arch, out.Params)
-	fmt.Fprintf(w, "solver    %s: %s after %d epochs (%d steps", out.Solver, out.Status, out.Epochs, out.Steps)
+	fmt.Fprintf(w, "solver    %s: %s after %s (%s", out.Solver, out.Status, english.Count(out.Epochs, "epoch"), english.Count(out.Steps, "step"))
 	if out.Clipped > 0 {
 		fmt.Fprintf(w, ", %d clipped", out.Clipped)
 	}
@@ -151,9 +156,8 @@ func (out *netOutput) print(stdio IO, asJSON bool) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "gradient norm ratio, first layer / last layer: %.3g\n", float64(out.GradRatio))
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, outFile{"model", out.Model}, outFile{"checkpoint", out.Checkpoint}, outFile{"trace", out.Trace},
+		outFile{"plot", out.Plot}, outFile{"report", out.Report})
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/report"
 )
 
@@ -17,7 +18,7 @@ func writeNetReport(o *netOptions, out *netOutput, norms *gradHistory, stdio IO)
 		Seed:    fmt.Sprint(o.Seed),
 		Data:    []report.KV{kv("file", "%s", out.File), kv("features", "%v", out.Features), kv("targets", "%v", out.Targets)},
 		Settings: []report.KV{kv("network", "%s, %d parameters", out.Arch, out.Params), kv("solver", "%s", out.Solver),
-			kv("stopped", "%s after %d epochs (%d steps, %d clipped)", out.Status, out.Epochs, out.Steps, out.Clipped)},
+			kv("stopped", "%s after %s (%s, %d clipped)", out.Status, english.Count(out.Epochs, "epoch"), english.Count(out.Steps, "step"), out.Clipped)},
 	}
 	for k, t := range out.Targets {
 		h.Settings = append(h.Settings, kv("train RMSE "+t, "%.6g", float64(out.TrainRMSE[k])))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -33,4 +34,20 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 // newTable returns a right-aligned table writer for coefficient tables.
 func newTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+}
+
+// outFile is a file a command writes on request: what it holds ("model",
+// "plot") and its path, "" when it was not asked for.
+type outFile struct{ what, path string }
+
+// printWritten says which files a command wrote, one line each in the order
+// given, "plot written to FILE", skipping those not asked for: the last
+// lines of every command's text output. With --json the paths are fields of
+// the JSON object instead.
+func printWritten(w io.Writer, files ...outFile) {
+	for _, f := range files {
+		if f.path != "" {
+			fmt.Fprintf(w, "%s written to %s\n", f.what, f.path)
+		}
+	}
 }

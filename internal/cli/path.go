@@ -16,6 +16,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/internal/fsutil"
 	rpt "github.com/lsqgo/lsq/report"
 )
@@ -274,19 +275,19 @@ func writePath(o pathOptions, stdio IO, pr *enet.PathResult, out pathOutput) err
 		printPath(stdio.Out, &out)
 	}
 	if len(unconverged) > 0 {
-		return &NotConvergedError{Msg: fmt.Sprintf("coordinate descent reached its sweep limit before converging at %s (first α = %.4g); the coefficients there are approximate", plural(len(unconverged), "value")+" of α", unconverged[0])}
+		return &NotConvergedError{Msg: fmt.Sprintf("coordinate descent reached its sweep limit before converging at %s (first α = %.4g); the coefficients there are approximate", english.Count(len(unconverged), "value")+" of α", unconverged[0])}
 	}
 	return nil
 }
 
 func printPath(w io.Writer, out *pathOutput) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, plural(out.N, "row"), plural(len(out.Features), "feature"), out.Target)
+	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
 	scale := "standardised coefficients"
 	if !out.Standardized {
 		scale = "coefficients on the original scale"
 	}
 	fmt.Fprintf(w, "%s path: %s from α_max = %.6g to %.6g (penalty on the %s)\n",
-		penaltyTitle(out.L1Ratio), plural(len(out.Alphas), "value")+" of α", float64(out.AlphaMax), out.Alphas[len(out.Alphas)-1], scale)
+		penaltyTitle(out.L1Ratio), english.Count(len(out.Alphas), "value")+" of α", float64(out.AlphaMax), out.Alphas[len(out.Alphas)-1], scale)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "alpha\tnonzero\tobjective\tintercept\t")
 	for _, f := range out.Features {
@@ -304,9 +305,7 @@ func printPath(w io.Writer, out *pathOutput) {
 	if out.Streamed != "" {
 		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
 	}
-	if out.Plot != "" {
-		fmt.Fprintf(w, "plot written to %s\n", out.Plot)
-	}
+	printWritten(w, outFile{"plot", out.Plot})
 }
 
 // checkAlphaMax refuses a degenerate path: α_max = max_j|z_jᵀV(y−ȳ)|/ρ is

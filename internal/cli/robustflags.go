@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/stats"
 )
 
@@ -193,18 +194,15 @@ func lagRuleOf(set stats.Settings) string {
 // whether the sum was prewhitened; unless both follow R's NeweyWest(fit)
 // defaults, it says how to get them.
 func hacText(sum *stats.Summary, rule string) string {
-	plural := "s"
-	if sum.Lags == 1 {
-		plural = ""
-	}
+	lags := english.Count(sum.Lags, "lag")
 	var s string
 	switch rule {
 	case lagAuto:
-		s = fmt.Sprintf("%d lag%s from the data (⌊bandwidth %.4g⌋, Newey & West 1994)", sum.Lags, plural, sum.Bandwidth)
+		s = fmt.Sprintf("%s from the data (⌊bandwidth %.4g⌋, Newey & West 1994)", lags, sum.Bandwidth)
 	case lagRule:
-		s = fmt.Sprintf("%d lag%s by the rule ⌊4(n/100)^(2/9)⌋", sum.Lags, plural)
+		s = lags + " by the rule ⌊4(n/100)^(2/9)⌋"
 	default:
-		s = fmt.Sprintf("%d lag%s", sum.Lags, plural)
+		s = lags
 	}
 	if sum.Prewhite {
 		s += ", VAR(1) prewhitened"

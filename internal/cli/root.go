@@ -164,7 +164,54 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 did not converge.`,
 		root.AddCommand(add(stdio))
 	}
 	explainArgs(root)
+	strictHelp(root)
 	return root
+}
+
+// strictHelp makes `lsq help TOPIC` a usage error when TOPIC is not a
+// command: cobra's help command prints the usage and succeeds, so a typo
+// would pass for help that was found.
+func strictHelp(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	help, _, err := root.Find([]string{"help"})
+	if err != nil || help == root {
+		return
+	}
+	show := help.Run
+	help.Run = nil
+	help.RunE = func(c *cobra.Command, args []string) error {
+		if err := helpTopic(root, args); err != nil {
+			return err
+		}
+		show(c, args)
+		return nil
+	}
+}
+
+// helpTopic returns a usage error naming the first word of args that is not
+// a command, with the commands there are, or nil.
+func helpTopic(root *cobra.Command, args []string) error {
+	found, rest, err := root.Find(args)
+	if err == nil && len(rest) == 0 {
+		return nil
+	}
+	if err != nil || found == nil {
+		found = root
+	}
+	unknown := args[len(args)-1]
+	if len(rest) > 0 {
+		unknown = rest[0]
+	}
+	var names []string
+	for _, c := range found.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	if len(names) == 0 {
+		return usagef("help: unknown command %q for %q, which has no subcommands", unknown, found.CommandPath())
+	}
+	return usagef("help: unknown command %q for %q; its commands are %s", unknown, found.CommandPath(), strings.Join(names, ", "))
 }
 
 // explainArgs makes the argument-count errors of cmd and its subcommands

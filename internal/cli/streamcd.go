@@ -6,6 +6,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stream"
 )
@@ -40,6 +41,7 @@ func streamCDOutput(o *fitOptions, s *fit.Settings, stdio IO, res *fit.Result, f
 	} else {
 		printFit(stdio.Out, &out, res)
 		fmt.Fprintf(stdio.Out, "streamed: %s\n", streamedMoments(len(files), len(res.Features)))
+		printWritten(stdio.Out, out.files()...)
 	}
 	if !res.Status.Converged() {
 		return &NotConvergedError{Msg: res.Verdict() + advice(res, o)}
@@ -55,5 +57,5 @@ func streamedMoments(files, features int) string {
 	if features <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"
 	}
-	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", plural(files, "file"), prec)
+	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", english.Count(files, "file"), prec)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -56,7 +57,7 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 		return fmt.Errorf("%s: no data rows", strings.Join(files, ","))
 	}
 	if fe := (*stream.FoldsError)(nil); errors.As(err, &fe) {
-		return usagef("--folds %d is more than the %s of %s; use at most %d", fe.Folds, plural(fe.Rows, "row"), strings.Join(files, ","), fe.Rows)
+		return usagef("--folds %d is more than the %s of %s; use at most %d", fe.Folds, english.Count(fe.Rows, "row"), strings.Join(files, ","), fe.Rows)
 	}
 	if err != nil {
 		return err
@@ -94,5 +95,5 @@ func streamedCV(files, features int) string {
 	if features <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"
 	}
-	return fmt.Sprintf("two passes over %s (rows counted, then folded), coordinate descent on the moments of each fold's QR factor (%s)", plural(files, "file"), prec)
+	return fmt.Sprintf("two passes over %s (rows counted, then folded), coordinate descent on the moments of each fold's QR factor (%s)", english.Count(files, "file"), prec)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stream"
 )
@@ -148,8 +149,13 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if iterative && slices.Contains(files, "-") {
 		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
 	}
-	if o.ValFrac > 0 || o.Patience > 0 || o.Init != "" || o.Resume != "" || o.Checkpoint != "" {
-		return usagef("--stream reads the rows as they come: no --val-frac, --patience, --init, --resume or --checkpoint")
+	for _, f := range []struct {
+		name  string
+		given bool
+	}{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}} {
+		if f.given {
+			return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
+		}
 	}
 	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" && !(solver == fit.CD && isL1(pen)) {
 		return usagef("--stream solves least squares and ridge (--penalty l2), and the lasso and elastic net with --solver cd; not --penalty %s with --solver %s", pen, solver)
@@ -314,7 +320,7 @@ func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, 
 // errors ("-" where there are none: ridge).
 func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	res, features := fr.Streamed, fr.Features
-	fmt.Fprintf(w, "%s: %d rows in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, res.N, plural(files, "file"), plural(len(features), "feature"), out.Target)
+	fmt.Fprintf(w, "%s: %s in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, english.Count(res.N, "row"), english.Count(files, "file"), english.Count(len(features), "feature"), out.Target)
 	prec := "float64"
 	if len(features) <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
 		prec = "double-double"
@@ -340,9 +346,7 @@ func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
-	if out.Model != "" {
-		fmt.Fprintf(w, "model written to %s\n", out.Model)
-	}
+	printWritten(w, out.files()...)
 }
 
 func unwrapPathErr(err error) error {

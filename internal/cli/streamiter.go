@@ -7,6 +7,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
 )
@@ -67,17 +68,15 @@ func streamIterativeOutput(o fitOptions, stdio IO, res *fit.Result, fitErr error
 		}
 	} else {
 		w := stdio.Out
-		fmt.Fprintf(w, "%s: %d rows in %s, streamed (one pass, then one per epoch for mini-batches)\n", out.File, res.N, plural(len(files), "file"))
-		fmt.Fprintf(w, "solver %s (streamed): %s after %d epochs", res.Solver, res.Status, res.Iterations)
+		fmt.Fprintf(w, "%s: %s in %s, streamed (one pass, then one per epoch for mini-batches)\n", out.File, english.Count(res.N, "row"), english.Count(len(files), "file"))
+		fmt.Fprintf(w, "solver %s (streamed): %s after %s", res.Solver, res.Status, english.Count(res.Iterations, "epoch"))
 		if !res.Status.Converged() {
 			fmt.Fprint(w, " (NOT converged)")
 		}
 		fmt.Fprintln(w)
 		printCoefTable(w, &out, res.FitIntercept, true)
 		printGapAndRate(w, &out, false)
-		if out.Model != "" {
-			fmt.Fprintf(w, "model written to %s\n", out.Model)
-		}
+		printWritten(w, out.files()...)
 	}
 	if div != nil {
 		return &NotConvergedError{Msg: fmt.Sprintf("streamed %s diverged at epoch %d: learning rate %.3g against 2/L = %.3g", res.Solver, div.Epoch, div.LR, 2/res.Why.L)}
