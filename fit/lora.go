@@ -69,10 +69,7 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	if solver.Exact() || solver.Penalized() {
 		return nil, &SettingsError{"Solver", solver.String() + " is not an optimiser; LoRA trains its factors by gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs"}
 	}
-	if err := fullBatchError(solver, s.Optim); err != nil {
-		return nil, err
-	}
-	if err := lineSearchError(solver, false, s.Optim); err != nil {
+	if err := CheckOptim(solver, false, s.Optim); err != nil {
 		return nil, err
 	}
 	n, d := x.Dims()

@@ -169,18 +169,28 @@ func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
 		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver " + stochastic + solver.String()}
 	case o.ShuffleBlock != 0 && streamed:
 		return &SettingsError{"Optim.ShuffleBlock", "orders rows in memory; a streamed fit draws its mini-batches through ShuffleBuffer"}
-	case fullBatchError(solver, o) != nil:
-		return fullBatchError(solver, o)
+	case CheckOptim(solver, s.LineSearch, o) != nil:
+		return CheckOptim(solver, s.LineSearch, o)
 	case s.LineSearch && solver != GD:
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
-	case lineSearchError(solver, s.LineSearch, o) != nil:
-		return lineSearchError(solver, s.LineSearch, o)
 	case s.WeightDecay != 0 && solver != AdamW:
 		return &SettingsError{"WeightDecay", "applies to the adamw solver only, not " + solver.String()}
 	case s.ShuffleBuffer != 0 && !streamed:
 		return &SettingsError{"ShuffleBuffer", "applies to streamed fits only"}
 	}
 	return nil
+}
+
+// CheckOptim returns the *SettingsError that Matrix, Stream and LoRA return
+// for settings of the optimiser that solver does not use — a mini-batch
+// size for gd and lbfgs, clipping or a schedule that a line search ignores
+// (lineSearch: gd with LineSearch) — or nil. Other drivers of the same
+// optimisers (package net) check their settings with it too.
+func CheckOptim(solver Solver, lineSearch bool, o optim.Settings) error {
+	if err := fullBatchError(solver, o); err != nil {
+		return err
+	}
+	return lineSearchError(solver, lineSearch, o)
 }
 
 // fullBatchError refuses a mini-batch size for gd and lbfgs, which step on

@@ -471,24 +471,27 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 func (o *fitOptions) settingsUsage(err error) error {
 	var se *fit.SettingsError
 	if errors.As(err, &se) {
-		if flag := o.flagOf(se.Field); flag != "" {
+		if flag := optimFlag(se.Field, o.changed); flag != "" {
 			return usagef("%s %s", flag, se.Reason)
 		}
 	}
 	return err
 }
 
-// flagOf names the flag that sets a fit.Settings field, for the fields
-// only fit.Settings refuses (checkApplies refuses the others first), or
-// returns "".
-func (o *fitOptions) flagOf(field string) string {
+// optimFlag names the flag that sets a field of fit.Settings' Optim that
+// only fit refuses (fit.CheckOptim; checkApplies refuses the others first),
+// for lsq fit and lsq net alike, or returns "". changed reports whether a
+// flag was given.
+func optimFlag(field string, changed func(string) bool) string {
 	switch field {
+	case "Optim.BatchSize":
+		return "--batch-size"
 	case "Optim.ClipNorm":
 		return "--clip-norm"
 	case "Optim.ClipValue":
 		return "--clip-value"
 	case "Optim.Schedule":
-		if !o.changed("schedule") && o.changed("warmup") {
+		if changed != nil && !changed("schedule") && changed("warmup") {
 			return "--warmup"
 		}
 		return "--schedule"

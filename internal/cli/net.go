@@ -311,8 +311,14 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	if o.BatchSize == 0 && solver.Stochastic() {
 		s.Optim.BatchSize = 32
 	}
-	if o.BatchSize != 0 && (solver == fit.GD || solver == fit.LBFGS) {
-		return usagef("--batch-size does not apply to --solver %s (full batch)", solver)
+	if err := fit.CheckOptim(solver, false, s.Optim); err != nil {
+		var se *fit.SettingsError
+		if errors.As(err, &se) {
+			if flag := optimFlag(se.Field, o.changed); flag != "" {
+				return usagef("%s %s", flag, se.Reason)
+			}
+		}
+		return err
 	}
 	return nil
 }
