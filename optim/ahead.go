@@ -30,13 +30,32 @@ import (
 // aheadEpoch is the first epoch taken beside the start's evaluation: what
 // the epoch returned, and the state before it, to undo it.
 type aheadEpoch struct {
-	it   lsq.Iteration
-	lr   float64
-	bad  bool
-	err  error
+	epochResult
 	x0   []float64
 	step int
 	rng  []byte
+}
+
+// epochResult is what an epoch gives the run: its record so far, the
+// scheduled rate, whether a mini-batch loss was not finite, and the error
+// that ends the run.
+type epochResult struct {
+	it  lsq.Iteration
+	lr  float64
+	bad bool
+	err error
+}
+
+// runEpoch takes the given epoch (1-based) from the objective f, or hands
+// over the one taken ahead.
+func (m *run) runEpoch(epoch int, f float64) epochResult {
+	if a := m.ahead; a != nil {
+		m.ahead = nil
+		return a.epochResult
+	}
+	r := epochResult{it: lsq.Iteration{Epoch: epoch}}
+	r.lr, r.bad, r.err = m.epoch(epoch, f, &r.it)
+	return r
 }
 
 // canAhead reports whether the first epoch may be taken beside the start's
@@ -68,8 +87,7 @@ func (m *run) evalStart(ctx context.Context, pr *progress) {
 		f, loss := m.evalWith(m.fast.LossGradAlone, m.g, a.x0)
 		done <- value{f, loss}
 	}()
-	a.it = lsq.Iteration{Epoch: pr.epoch + 1}
-	a.lr, a.bad, a.err = m.epoch(pr.epoch+1, math.NaN(), &a.it)
+	a.epochResult = m.runEpoch(pr.epoch+1, math.NaN())
 	v := <-done
 	pr.f, pr.loss = v.f, v.loss
 	m.ahead = a

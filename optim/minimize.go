@@ -222,28 +222,18 @@ func (m *run) next(ctx context.Context, pr *progress, start time.Time) error {
 		pr.status = lsq.IterationLimit
 		return nil
 	}
-	a := m.ahead
-	if err := ctx.Err(); a == nil && err != nil {
+	if err := ctx.Err(); m.ahead == nil && err != nil {
+		// (An epoch taken ahead was taken after the context was checked.)
 		pr.status = lsq.Canceled
 		return err
 	}
 	pr.epoch++
-	var it lsq.Iteration
-	var lr float64
-	var batchBad bool
-	var err error
-	if a != nil {
-		// Taken beside the start's evaluation, after the context was checked.
-		it, lr, batchBad, err = a.it, a.lr, a.bad, a.err
-		m.ahead = nil
-	} else {
-		it = lsq.Iteration{Epoch: pr.epoch}
-		lr, batchBad, err = m.epoch(pr.epoch, pr.f, &it)
-	}
+	r := m.runEpoch(pr.epoch, pr.f)
+	it, lr, batchBad := r.it, r.lr, r.bad
 	pr.lr = lr
-	if err != nil {
+	if r.err != nil {
 		pr.status = lsq.Failure
-		return err
+		return r.err
 	}
 	switch {
 	case batchBad:
