@@ -203,7 +203,7 @@ func (m *run) atStart(ctx context.Context, pr *progress, cp *Checkpoint) error {
 		pr.status = lsq.Failure
 		return fmt.Errorf("optim: objective %v or its gradient is not finite at the start point", pr.f)
 	case set.Optimum != nil:
-		if set.gapClosed(pr.f, pr.first) {
+		if set.Optimum.Closed(pr.f, pr.first) {
 			pr.status = lsq.GapTolerance
 		}
 	case set.gradTol >= 0 && pr.gnorm <= set.gradTol:

@@ -39,11 +39,11 @@ func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
 	still := s.objTol >= 0 && math.Abs(prev-f) <= s.objTol*math.Max(math.Abs(f), math.Abs(prev))
 	if s.Optimum != nil {
 		switch {
-		case s.gapClosed(f, first):
+		case s.Optimum.Closed(f, first):
 			return lsq.GapTolerance
 		case s.GradTol > 0 && gnorm <= s.GradTol:
 			return lsq.GradientTolerance
-		case still && s.gapWithin(f, first, floorGap):
+		case still && s.Optimum.within(f, first, floorGap):
 			// It stopped moving at the optimum to working precision.
 			return lsq.GapTolerance
 		case still, rate < 1e-6:
@@ -65,16 +65,6 @@ func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
 // the accuracy to which a sum of n squared residuals and F* themselves are
 // known.
 const floorGap = 1e-13
-
-// gapClosed reports whether F is within the tolerance of the known optimum.
-func (s *settings) gapClosed(f, first float64) bool {
-	return s.Optimum.Closed(f, first)
-}
-
-// gapWithin reports whether F − F* ≤ tol·max(|F*|, 1e-8·(F₀ − F*)).
-func (s *settings) gapWithin(f, first, tol float64) bool {
-	return s.Optimum.within(f, first, tol)
-}
 
 // diverged is the divergence rule: the objective rose above its start and
 // above its best by more than (DivergeFactor − 1) times a scale of the
