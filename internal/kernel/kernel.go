@@ -207,15 +207,15 @@ func (k *LS) finish(grad, acc []float64, sumW float64) float64 {
 	return sl / (2 * sumW)
 }
 
-// rows accumulates rows [lo, hi) into acc (length d+2, zeroed by the caller),
-// with the arithmetic of rows.go on the fastest kernel available.
-func (k *LS) rows(acc []float64, lo, hi int) {
-	k.rowsAt(acc, lo, hi, k.wp, k.bp, k.zeroY, !k.lossOnly)
-}
-
-// rowsAt is rows with w', b' and the pass's flags given.
-func (k *LS) rowsAt(acc []float64, lo, hi int, wp []float64, bp float64, zeroY, grad bool) {
+// blockSums stores in acc (length d+2) the sums of block b's rows, with
+// w', b' and the pass's flags given and the arithmetic of rows.go on the
+// fastest kernel available: the one block of every full pass, LossGrad's
+// (into k.partial) and LossGradAlone's.
+func (k *LS) blockSums(acc []float64, b int, wp []float64, bp float64, zeroY, grad bool) {
 	d := k.d
+	clear(acc)
+	lo := b * BlockRows
+	hi := min(lo+BlockRows, k.n)
 	var y, wt []float64
 	if !zeroY {
 		y = k.y[lo:hi]
@@ -230,10 +230,7 @@ func (k *LS) rowsAt(acc []float64, lo, hi int, wp []float64, bp float64, zeroY, 
 
 func (k *LS) block(b int) {
 	w := k.d + 2
-	acc := k.partial[b*w : (b+1)*w]
-	clear(acc)
-	lo := b * BlockRows
-	k.rows(acc, lo, min(lo+BlockRows, k.n))
+	k.blockSums(k.partial[b*w:(b+1)*w], b, k.wp, k.bp, k.zeroY, !k.lossOnly)
 }
 
 // work computes blocks, claiming k.grain consecutive ones at a time, until
@@ -336,9 +333,7 @@ func (k *LS) LossGradAlone(grad, theta []float64) float64 {
 	wp, tot, blk := buf[:d], buf[d:d+w], buf[d+w:]
 	bp := k.params(wp, theta)
 	for b := range k.nblocks {
-		clear(blk)
-		lo := b * BlockRows
-		k.rowsAt(blk, lo, min(lo+BlockRows, k.n), wp, bp, false, grad != nil)
+		k.blockSums(blk, b, wp, bp, false, grad != nil)
 		if b == 0 {
 			copy(tot, blk)
 		} else {
