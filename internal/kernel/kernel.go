@@ -2,8 +2,10 @@
 // gradient pass on the standardised scale, its mini-batch form, and the power
 // iteration for the largest eigenvalue of the Hessian (for package optim);
 // the Gram-matrix update and row kernels of package linear's fast float64
-// path (gram.go); the column sums of lsq.Moments, the standardisation
-// (moments.go); and the double-double axpy of package stream's
+// path (gram.go), its panels (panel.go) and the shifted rows of the
+// one-pass moments it shares with package enet (shift.go); the column sums
+// of lsq.Moments (moments.go); the huge-page allocation of a data matrix's
+// rows (huge.go); and the double-double axpy of package stream's
 // double-double fold (dd.go).
 //
 // It is the one package in lsq with assembly. Every routine in a *_amd64.s
