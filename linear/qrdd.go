@@ -311,7 +311,7 @@ func (st *standardizedDD) ridge(p *problem, perm []int) []dd {
 // pseudo-inverse, by SVD in float64 (minNormFloat), keeping the rank that
 // the double-double R decided.
 func (st *standardizedDD) minNorm(p *problem, rank int) ([]dd, *mat.SymDense) {
-	bf, cov := minNormFloat(p, st.sw, st.means, st.my, rank)
+	bf, cov := minNormFloat(p, st, rank)
 	beta := make([]dd, p.d)
 	for j := range beta {
 		beta[j] = dd{Hi: bf[j], Lo: 0}
@@ -453,9 +453,11 @@ func assembleUnscaledDD(c [][]dd, perm []int, scales, means []dd, sumW dd, inter
 // for a rank-deficient problem and the pseudo-inverse (X̃ᵀWX̃)⁺ (intercept
 // first), keeping the rank largest singular values of the centred,
 // weighted, unscaled design, rank being the decision made on the
-// standardised design.
-func minNormFloat(p *problem, sw, means []dd, my dd, rank int) ([]float64, *mat.SymDense) {
+// standardised design. W is st.sumW, the sum of the weights that every
+// other path's Unscaled uses.
+func minNormFloat(p *problem, st *standardizedDD, rank int) ([]float64, *mat.SymDense) {
 	n, d := p.n, p.d
+	sw, means, my := st.sw, st.means, st.my
 	a := mat.NewDense(n, d, nil)
 	bv := make([]float64, n)
 	for i := 0; i < n; i++ {
@@ -464,15 +466,11 @@ func minNormFloat(p *problem, sw, means []dd, my dd, rank int) ([]float64, *mat.
 		}
 		bv[i] = xdd.Mul(sw[i], xdd.Sub(p.y[i], my)).Float()
 	}
-	var sumW float64
-	for i := range sw {
-		sumW += xdd.Mul(sw[i], sw[i]).Float()
-	}
 	mf := make([]float64, d)
 	for j := range mf {
 		mf[j] = means[j].Float()
 	}
-	return pinvSolve(a, bv, rank, mf, sumW, p.intercept)
+	return pinvSolve(a, bv, rank, mf, st.sumW.Float(), p.intercept)
 }
 
 // pinvSolve returns β = A_r⁺b, A_r the best rank-r approximation of A,

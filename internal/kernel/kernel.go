@@ -2,8 +2,10 @@
 // gradient pass on the standardised scale, its mini-batch form, and the power
 // iteration for the largest eigenvalue of the Hessian (for package optim);
 // the Gram-matrix update and row kernels of package linear's fast float64
-// path (gram.go); the column sums of lsq.Moments, the standardisation
-// (moments.go); and the double-double axpy of package stream's
+// path (gram.go), its panels (panel.go) and the shifted rows of the
+// one-pass moments it shares with package enet (shift.go); the column sums
+// of lsq.Moments (moments.go); the huge-page allocation of a data matrix's
+// rows (huge.go); and the double-double axpy of package stream's
 // double-double fold (dd.go).
 //
 // It is the one package in lsq with assembly. Every routine in a *_amd64.s
@@ -207,15 +209,15 @@ func (k *LS) finish(grad, acc []float64, sumW float64) float64 {
 	return sl / (2 * sumW)
 }
 
-// rows accumulates rows [lo, hi) into acc (length d+2, zeroed by the caller),
-// with the arithmetic of rows.go on the fastest kernel available.
-func (k *LS) rows(acc []float64, lo, hi int) {
-	k.rowsAt(acc, lo, hi, k.wp, k.bp, k.zeroY, !k.lossOnly)
-}
-
-// rowsAt is rows with w', b' and the pass's flags given.
-func (k *LS) rowsAt(acc []float64, lo, hi int, wp []float64, bp float64, zeroY, grad bool) {
+// blockSums stores in acc (length d+2) the sums of block b's rows, with
+// w', b' and the pass's flags given and the arithmetic of rows.go on the
+// fastest kernel available: the one block of every full pass, LossGrad's
+// (into k.partial) and LossGradAlone's.
+func (k *LS) blockSums(acc []float64, b int, wp []float64, bp float64, zeroY, grad bool) {
 	d := k.d
+	clear(acc)
+	lo := b * BlockRows
+	hi := min(lo+BlockRows, k.n)
 	var y, wt []float64
 	if !zeroY {
 		y = k.y[lo:hi]
@@ -230,10 +232,7 @@ func (k *LS) rowsAt(acc []float64, lo, hi int, wp []float64, bp float64, zeroY, 
 
 func (k *LS) block(b int) {
 	w := k.d + 2
-	acc := k.partial[b*w : (b+1)*w]
-	clear(acc)
-	lo := b * BlockRows
-	k.rows(acc, lo, min(lo+BlockRows, k.n))
+	k.blockSums(k.partial[b*w:(b+1)*w], b, k.wp, k.bp, k.zeroY, !k.lossOnly)
 }
 
 // work computes blocks, claiming k.grain consecutive ones at a time, until
@@ -336,9 +335,7 @@ func (k *LS) LossGradAlone(grad, theta []float64) float64 {
 	wp, tot, blk := buf[:d], buf[d:d+w], buf[d+w:]
 	bp := k.params(wp, theta)
 	for b := range k.nblocks {
-		clear(blk)
-		lo := b * BlockRows
-		k.rowsAt(blk, lo, min(lo+BlockRows, k.n), wp, bp, false, grad != nil)
+		k.blockSums(blk, b, wp, bp, false, grad != nil)
 		if b == 0 {
 			copy(tot, blk)
 		} else {

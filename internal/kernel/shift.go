@@ -61,7 +61,8 @@ func allFinite(s []float64) bool {
 // shift s (x's d columns, then y) into dst[:d+2]: [√w, √w(x − s), √w(y − s_y)],
 // whose Gram matrix (GramUpdate) holds the weight sum, what is left of the
 // means, and the moments about the shift. Unweighted rows (weighted false,
-// w = 1) take the vectorised subtraction; zeros is d zeros for it.
+// w = 1) take the vectorised subtraction; zeros is d zeros for it, unread
+// for weighted rows.
 func ShiftedRow(dst, x, s, zeros []float64, y, w float64, weighted bool) {
 	d := len(x)
 	dst = dst[:d+2]
@@ -105,14 +106,23 @@ func ShiftedRows(p []float64, m int, x []float64, stride, rows int, s, y, w []fl
 	}
 }
 
+// shiftedRowsGo is ShiftedRows in Go. An unweighted row is ShiftedRow's
+// [1, x − s, y − s_y] written here by a plain loop: each entry is the same
+// one rounded subtraction, and a call then allocates no zeros for
+// ShiftedRow's vector kernel, which this path (no AVX-512) runs as a
+// scalar dot product anyway. Packed panels call it every 8 rows.
 func shiftedRowsGo(p []float64, m int, x []float64, stride, rows int, s, y, w []float64) {
 	d := len(s) - 1
-	zeros := make([]float64, d)
 	for i := range rows {
-		wi := 1.0
+		dst, row := p[i*m:i*m+d+2], x[i*stride:i*stride+d]
 		if w != nil {
-			wi = w[i]
+			ShiftedRow(dst, row, s, nil, y[i], w[i], true)
+			continue
 		}
-		ShiftedRow(p[i*m:], x[i*stride:i*stride+d], s, zeros, y[i], wi, w != nil)
+		dst[0] = 1
+		for j, v := range row {
+			dst[1+j] = v - s[j]
+		}
+		dst[d+1] = y[i] - s[d]
 	}
 }

@@ -115,6 +115,19 @@ func TestShiftedRowsBits(t *testing.T) {
 					t.Fatalf("d=%d weighted=%v: p[%d] = %v, want %v", d, wt != nil, i, got[i], want[i])
 				}
 			}
+			// The Go pass, which the test above skips where the CPU
+			// has AVX-512, gives the same bits and allocates nothing.
+			for i := range got {
+				got[i] = float64(i)
+			}
+			if a := testing.AllocsPerRun(1, func() { shiftedRowsGo(got, m, x, stride, rows, s, y, wt) }); a != 0 {
+				t.Errorf("d=%d weighted=%v: shiftedRowsGo allocates %v times", d, wt != nil, a)
+			}
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("d=%d weighted=%v: Go pass p[%d] = %v, want %v", d, wt != nil, i, got[i], want[i])
+				}
+			}
 		}
 	}
 }
