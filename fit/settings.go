@@ -329,8 +329,10 @@ func iterativeField(o optim.Settings) string {
 		return "Epochs"
 	case o.BatchSize != 0:
 		return "BatchSize"
-	case o.ClipNorm != 0 || o.ClipValue != 0:
+	case o.ClipNorm != 0:
 		return "ClipNorm"
+	case o.ClipValue != 0:
+		return "ClipValue"
 	case o.Patience != 0:
 		return "Patience"
 	case o.Proximal:
