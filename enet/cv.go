@@ -21,8 +21,8 @@ type CVSettings struct {
 	// L1Ratios are the mixing values ρ to compare; nil means {1} (the lasso).
 	L1Ratios []float64
 
-	// Folds is the number of folds k, at least 2; zero means 10 (glmnet's
-	// default). It is ignored when FoldIDs is set.
+	// Folds is the number of folds k, at least 2; zero means DefaultFolds.
+	// It is ignored when FoldIDs is set.
 	Folds int
 
 	// Seed seeds the PCG generator (math/rand/v2, NewPCG(Seed, 0)) that
@@ -195,6 +195,10 @@ func (cs *CVSettings) ratios() []float64 {
 // folds.
 func (cs *CVSettings) Assign(n int) ([]int, int) { return cs.foldIDs(n) }
 
+// DefaultFolds is the number of folds of a CVSettings whose Folds is zero
+// (glmnet's default).
+const DefaultFolds = 10
+
 // foldIDs returns the fold of each row and the number of folds.
 func (cs *CVSettings) foldIDs(n int) ([]int, int) {
 	if cs.FoldIDs != nil {
@@ -224,7 +228,7 @@ func (cs *CVSettings) foldIDs(n int) ([]int, int) {
 	}
 	k := cs.Folds
 	if k == 0 {
-		k = 10
+		k = DefaultFolds
 	}
 	if k < 2 || k > n {
 		panic(fmt.Sprintf("enet: %d folds for %d rows", k, n))

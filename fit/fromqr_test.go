@@ -105,4 +105,11 @@ func TestFromQRRefuses(t *testing.T) {
 	if _, err := FromQR(ctx, nil, &Settings{Solver: CD, Penalty: penalty.L1{Alpha: 0.1}}); !errors.Is(err, stream.ErrNoData) {
 		t.Errorf("nil accumulator: %v, want stream.ErrNoData", err)
 	}
+	// An accumulator with no rows folded is as empty as a nil one, for
+	// both solvers FromQR runs.
+	for _, s := range []Settings{{Solver: CD, Penalty: penalty.L1{Alpha: 0.1}}, {Solver: QR}} {
+		if _, err := FromQR(ctx, stream.NewQR(2, true), &s); !errors.Is(err, stream.ErrNoData) {
+			t.Errorf("%v on an empty accumulator: %v, want stream.ErrNoData", s.Solver, err)
+		}
+	}
 }

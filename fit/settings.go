@@ -169,8 +169,11 @@ func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
 		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver " + stochastic + solver.String()}
 	case o.ShuffleBlock != 0 && streamed:
 		return &SettingsError{"Optim.ShuffleBlock", "orders rows in memory; a streamed fit draws its mini-batches through ShuffleBuffer"}
-	case CheckOptim(solver, s.LineSearch, o) != nil:
-		return CheckOptim(solver, s.LineSearch, o)
+	}
+	if err := CheckOptim(solver, s.LineSearch, o); err != nil {
+		return err
+	}
+	switch {
 	case s.LineSearch && solver != GD:
 		return &SettingsError{"LineSearch", "applies to the gd solver only, not " + solver.String()}
 	case s.WeightDecay != 0 && solver != AdamW:
@@ -326,8 +329,10 @@ func iterativeField(o optim.Settings) string {
 		return "Epochs"
 	case o.BatchSize != 0:
 		return "BatchSize"
-	case o.ClipNorm != 0 || o.ClipValue != 0:
+	case o.ClipNorm != 0:
 		return "ClipNorm"
+	case o.ClipValue != 0:
+		return "ClipValue"
 	case o.Patience != 0:
 		return "Patience"
 	case o.Proximal:

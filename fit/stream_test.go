@@ -146,6 +146,7 @@ func TestStreamRefuses(t *testing.T) {
 		{Settings{Penalty: penalty.L1{Alpha: 1}}, "Penalty"},
 		{Settings{Solver: GD, Penalty: penalty.L1{Alpha: 1}}, "Penalty"},
 		{Settings{Optim: optim.Settings{Epochs: 3}}, "Optim.Epochs"},
+		{Settings{Optim: optim.Settings{ClipValue: 1}}, "Optim.ClipValue"},
 		{Settings{Solver: SGD, Optim: optim.Settings{ShuffleBlock: 8}}, "Optim.ShuffleBlock"},
 	} {
 		_, err := Stream(context.Background(), parts, &c.s)

@@ -18,12 +18,12 @@ import (
 // about ε/(1 − R²) relative), not a second pass.
 func cdFromQR(ctx context.Context, q *stream.QR, s *Settings, start time.Time) (*Result, error) {
 	alpha, rho, _ := elasticNet(canonicalPenalty(s.Penalty)) // checkPenalized allowed L1, ElasticNet and L2
+	if q.N() == 0 {
+		return nil, stream.ErrNoData
+	}
 	res := &Result{Solver: CD, N: int(q.N()), FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
 	if !s.Raw {
 		res.Center, res.Scale = q.Standardization()
-	}
-	if q.N() == 0 {
-		return nil, stream.ErrNoData
 	}
 	m := q.Moments()
 	er, err := enet.FitMoments(ctx, &m, alpha, rho, enetSettings(s, CD))

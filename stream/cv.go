@@ -96,14 +96,14 @@ func countRows(ctx context.Context, parts []Chunks, workers int) (first []int, n
 // checkFolds returns the error for n rows that c's folds cannot be dealt
 // from, before c.Assign is asked to: ErrNoData without rows, an error for
 // fold ids that do not number n, and a *FoldsError for fewer than 2 folds
-// or more folds than rows (c.Folds, 0 meaning enet's default of 10).
+// or more folds than rows (c.Folds, 0 meaning enet.DefaultFolds).
 func checkFolds(c *enet.CVSettings, n int) error {
 	if n == 0 {
 		return ErrNoData
 	}
 	k := c.Folds
 	if k == 0 {
-		k = 10
+		k = enet.DefaultFolds
 	}
 	switch {
 	case c.FoldIDs != nil && len(c.FoldIDs) != n:

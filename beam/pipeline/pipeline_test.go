@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/beam/internal/localnet"
+	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -171,7 +173,10 @@ func TestRunFitMatchesInMemory(t *testing.T) {
 	}
 	got := append([]float64{m.Intercept}, m.Coef...)
 	want := oneShot(t, ds)
-	// 1e-10: the brief's streaming-vs-in-memory tolerance; κ ≈ 10 here.
+	// 1e-10: both are backward-stable least-squares solves, each within
+	// about (κ + κ²·‖r‖/(‖X‖‖b‖))·(n+d)ε relative of the exact coefficients;
+	// with κ ≈ 10 here and the residual ratio at most 1, that is at most
+	// 110·3004·1.1e-16 ≈ 3.7e-11, a factor of 2.7 below.
 	if e := maxRel(got, want); e > 1e-10 {
 		t.Errorf("pipeline %v\n in-memory %v\n rel %.3g", got, want, e)
 	}
@@ -201,6 +206,25 @@ func TestRunFitMatchesInMemory(t *testing.T) {
 	fb, _ := folded.MarshalBinary()
 	if !bytes.Equal(gb, fb) {
 		t.Error("the pipeline's factor differs from folding the files in path order")
+	}
+	// So the model file's summary is that of the in-process streamed fit
+	// of the same partitions (lsq fit --stream), to the bit: the file
+	// carries float64s, which JSON round-trips exactly.
+	sr, err := fit.Stream(context.Background(), []stream.Chunks{
+		chunks(ds, 0, 500), chunks(ds, 500, 1400), chunks(ds, 1400, 2200), chunks(ds, 2200, n)}, &fit.Settings{Solver: fit.QR})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]float64{
+		"r2": sr.Streamed.R2, "adj_r2": sr.Streamed.AdjR2, "residual_sd": sr.Streamed.ResidualSD, "rss": sr.Streamed.RSS,
+		"intercept_std_err": sr.Streamed.InterceptStdErr,
+	} {
+		if g, ok := m.Training[name].(float64); !ok || g != want {
+			t.Errorf("training[%q] = %v, fit.Stream's %v", name, m.Training[name], want)
+		}
+	}
+	if !slices.Equal(m.Coef, sr.Coef) || m.Intercept != sr.Intercept {
+		t.Errorf("coefficients %v %v, fit.Stream's %v %v", m.Intercept, m.Coef, sr.Intercept, sr.Coef)
 	}
 	q := stream.NewQR(d, true)
 	if err := q.Add(ds.x, ds.y, ds.w); err != nil {
