@@ -166,8 +166,8 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
-	if o.changed("na") || o.changed("na-values") {
-		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	if err := refuseStreamNA(o.changed); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name  string
@@ -321,11 +321,7 @@ func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, 
 func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	res, features := fr.Streamed, fr.Features
 	fmt.Fprintf(w, "%s: %s in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, english.Count(res.N, "row"), english.Count(files, "file"), english.Count(len(features), "feature"), out.Target)
-	prec := "float64"
-	if len(features) <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
-		prec = "double-double"
-	}
-	fmt.Fprintf(w, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", prec)
+	fmt.Fprintf(w, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", streamPrecision(len(features)))
 	se := func(v float64) string {
 		if res.StdErr == nil {
 			return "-"
@@ -347,6 +343,24 @@ func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	tw.Flush()
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
 	printWritten(w, out.files()...)
+}
+
+// streamPrecision names the arithmetic of the QR accumulator for this many
+// features: stream.Auto's choice, which every streamed command uses.
+func streamPrecision(features int) string {
+	if features <= stream.DoubleDoubleMaxFeatures {
+		return "double-double"
+	}
+	return "float64"
+}
+
+// refuseStreamNA refuses --na and --na-values, which --stream cannot honour
+// in fit, path and cv alike: the numeric reader stops at a missing value.
+func refuseStreamNA(changed func(string) bool) error {
+	if changed("na") || changed("na-values") {
+		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	}
+	return nil
 }
 
 func unwrapPathErr(err error) error {
