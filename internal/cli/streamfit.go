@@ -55,6 +55,21 @@ func expandInputs(args []string) ([]string, error) {
 	return files, nil
 }
 
+// inputFiles expands a command's file arguments (patterns included) and
+// says whether they are streamed: with --stream, several files, or one file
+// larger than the --memory budget. Read in memory, the data is files[0], a
+// pattern's one match included.
+func inputFiles(args []string, memory string, stream bool) (files []string, streamed bool, err error) {
+	if files, err = expandInputs(args); err != nil {
+		return nil, false, err
+	}
+	budget, err := parseBytes(memory)
+	if err != nil {
+		return nil, false, err
+	}
+	return files, stream || needsStream(files, budget), nil
+}
+
 // parseBytes reads a memory size such as 512MiB, 4GB or 1e9.
 func parseBytes(s string) (int64, error) {
 	s = strings.TrimSpace(s)
