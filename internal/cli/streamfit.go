@@ -164,13 +164,8 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if iterative && slices.Contains(files, "-") {
 		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
 	}
-	for _, f := range []struct {
-		name  string
-		given bool
-	}{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}} {
-		if f.given {
-			return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
-		}
+	if f := firstGiven([]givenFlag{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}}); f != "" {
+		return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f, f)
 	}
 	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" && !(solver == fit.CD && isL1(pen)) {
 		return usagef("--stream solves least squares and ridge (--penalty l2), and the lasso and elastic net with --solver cd; not --penalty %s with --solver %s", pen, solver)
@@ -184,16 +179,27 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if err := refuseStreamNA(o.changed); err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		name  string
-		given bool
-	}{{"formula", o.Formula != ""}, {"degree", o.Degree > 1}, {"plot", o.Visual.Plot != ""}, {"report", o.Visual.Report != ""},
-		{"robust", o.Robust != ""}, {"cluster", o.Cluster != ""}, {"df", o.DF != ""}} {
-		if f.given {
-			return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
-		}
+	if f := firstGiven([]givenFlag{{"formula", o.Formula != ""}, {"degree", o.Degree > 1}, {"plot", o.Visual.Plot != ""}, {"report", o.Visual.Report != ""},
+		{"robust", o.Robust != ""}, {"cluster", o.Cluster != ""}, {"df", o.DF != ""}}); f != "" {
+		return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or fit in memory (one file within --memory, without --stream)", f, f)
 	}
 	return nil
+}
+
+// givenFlag is a flag's name and whether its value asks for something.
+type givenFlag struct {
+	name  string
+	given bool
+}
+
+// firstGiven returns the name of the first flag given, or "".
+func firstGiven(flags []givenFlag) string {
+	for _, f := range flags {
+		if f.given {
+			return f.name
+		}
+	}
+	return ""
 }
 
 // filePartitions are the files of a streamed fit as stream.Chunks: CSV in
