@@ -16,6 +16,9 @@ func TestCountsOfOne(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "tut.csv"), []byte("x,y\n1,2\n2,4\n3,5\n4,4\n5,5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "one.csv"), []byte("x,y\n2,4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	wrong := regexp.MustCompile(`\b1 (epoch|iteration|step|evaluation|row|file|sweep|lag)s\b|\(s\)`)
 	for _, c := range []struct {
 		args []string
@@ -31,6 +34,8 @@ func TestCountsOfOne(t *testing.T) {
 			[]string{"iteration-limit after 1 epoch (1 step)"}},
 		{[]string{"curve", "$D/tut.csv", "--model", "a*x+b", "--start", "a=1,b=1", "--method", "gd", "--epochs", "1"},
 			[]string{"after 1 iteration,", "gd stopped after 1 epoch: iteration-limit"}},
+		{[]string{"fit", "$D/tut.csv", "-o", "$D/m.json"}, []string{"model written to"}},
+		{[]string{"eval", "$D/m.json", "$D/one.csv"}, []string{"(1 row, target y)"}},
 		{[]string{"demo"}, []string{"→ gap-tolerance after 1 epoch, gap"}},
 	} {
 		_, stdout, stderr := runLSQ(dir, nil, c.args...)

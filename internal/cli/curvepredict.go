@@ -45,20 +45,32 @@ func curveProgram(src string, params []string) (*expr.Program, []string, error) 
 	return prog, cols, nil
 }
 
-// curvePredictions evaluates a curve model on the kept rows of its data
-// columns.
-func curvePredictions(m *modelio.Model, md *modelDesign, file string) ([]float64, error) {
+// curveInputs are what a curve model is evaluated (or differentiated)
+// with on the kept rows of its design: its compiled expression, its
+// estimates in ParamOrder, and its data columns, one slice per column of
+// md.x in the expression's column order.
+func curveInputs(m *modelio.Model, md *modelDesign) (*expr.Program, []float64, [][]float64, error) {
 	prog, cols, err := curveProgram(m.Expression, m.ParamOrder)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the model's expression: %w", file, err)
+		return nil, nil, nil, err
 	}
-	p := make([]float64, len(m.ParamOrder))
+	theta := make([]float64, len(m.ParamOrder))
 	for i, name := range m.ParamOrder {
-		p[i] = m.Params[name]
+		theta[i] = m.Params[name]
 	}
 	colv := make([][]float64, len(cols))
 	for j := range cols {
 		colv[j] = mat.Col(nil, j, md.x)
+	}
+	return prog, theta, colv, nil
+}
+
+// curvePredictions evaluates a curve model on the kept rows of its data
+// columns.
+func curvePredictions(m *modelio.Model, md *modelDesign, file string) ([]float64, error) {
+	prog, p, colv, err := curveInputs(m, md)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the model's expression: %w", file, err)
 	}
 	pred := make([]float64, len(md.rows))
 	prog.Eval(pred, p, colv)

@@ -160,17 +160,14 @@ type ridgeOut struct {
 }
 
 func runCV(ctx context.Context, o cvOptions, stdio IO) error {
-	files, err := expandInputs(o.Files)
+	files, streamed, err := inputFiles(o.Files, o.Memory, o.Stream)
 	if err != nil {
 		return err
 	}
-	budget, err := parseBytes(o.Memory)
-	if err != nil {
-		return err
-	}
-	if o.Stream || needsStream(files, budget) {
+	if streamed {
 		return runStreamCV(ctx, o, files, stdio)
 	}
+	o.File = files[0]
 	if o.Ranks != "" {
 		return runRankCV(ctx, o, stdio)
 	}

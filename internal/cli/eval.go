@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 
 	"github.com/spf13/cobra"
@@ -145,7 +146,7 @@ func runEval(opts evalOptions, stdio IO) error {
 	if opts.JSON {
 		return writeJSON(stdio.Out, s)
 	}
-	fmt.Fprintf(stdio.Out, "%s on %s (%d rows, target %s)\n", opts.Model, name, s.N, targets[0])
+	fmt.Fprintf(stdio.Out, "%s on %s (%s, target %s)\n", opts.Model, name, english.Count(s.N, "row"), targets[0])
 	r2 := fmt.Sprintf("%.6g", float64(s.R2))
 	if math.IsNaN(float64(s.R2)) {
 		r2 = "undefined (the target is constant)"

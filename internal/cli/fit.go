@@ -131,7 +131,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 				cmd.Flags().Visit(func(f *pflag.Flag) { names = append(names, f.Name) })
 				return names
 			}
-			return opts.settingsUsage(runFit(cmd.Context(), opts, stdio))
+			return settingsUsage(runFit(cmd.Context(), opts, stdio), opts.changed)
 		},
 	}
 	f := cmd.Flags()
@@ -467,11 +467,12 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 // settingsUsage turns a *fit.SettingsError on a field that a flag set into
 // a usage error naming the flag, with fit's reason: fit.Settings decides
 // what applies to which solver, for the library and the command line
-// alike. Other errors are returned as they are.
-func (o *fitOptions) settingsUsage(err error) error {
+// (lsq fit and lsq net) alike. Other errors are returned as they are.
+// changed reports whether a flag was given.
+func settingsUsage(err error, changed func(string) bool) error {
 	var se *fit.SettingsError
 	if errors.As(err, &se) {
-		if flag := optimFlag(se.Field, o.changed); flag != "" {
+		if flag := optimFlag(se.Field, changed); flag != "" {
 			return usagef("%s %s", flag, se.Reason)
 		}
 	}

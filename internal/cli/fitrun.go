@@ -47,11 +47,7 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	files, err := expandInputs(o.Files)
-	if err != nil {
-		return err
-	}
-	budget, err := parseBytes(o.Memory)
+	files, streamed, err := inputFiles(o.Files, o.Memory, o.Stream)
 	if err != nil {
 		return err
 	}
@@ -60,12 +56,13 @@ func runFit(ctx context.Context, o fitOptions, stdio IO) error {
 			return err
 		}
 	}
-	if o.Stream || needsStream(files, budget) {
+	if streamed {
 		if o.Inference.wanted() {
 			return usagef("--diagnostics and --anova need the rows in memory; %s is streamed (raise --memory)", o.File)
 		}
 		return runStreamFit(ctx, o, p, files, stdio)
 	}
+	o.File = files[0]
 	if o.changed("shuffle-buffer") {
 		return usagef("--shuffle-buffer draws the mini-batches of a streamed fit; %s is read into memory (within --memory), where the rows are shuffled whole (or by --shuffle-block): drop --shuffle-buffer, or add --stream", o.File)
 	}

@@ -95,7 +95,7 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if pen := o.Penalty.Name; pen != "none" && pen != "l2" && pen != "ridge" {
 		return usagef("--penalty %s: a fit of several targets takes none or l2 (with --init BASE, l2 pulls toward the base model, as l2sp does for one target)", pen)
 	}
-	if err := o.checkBatch(solver); lora && err != nil {
+	if err := o.checkBatch(solver); err != nil { // only LoRA gets here with --batch-size
 		return err
 	}
 	if lora && o.Penalty.Name != "none" {

@@ -311,16 +311,7 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 	if o.BatchSize == 0 && solver.Stochastic() {
 		s.Optim.BatchSize = 32
 	}
-	if err := fit.CheckOptim(solver, false, s.Optim); err != nil {
-		var se *fit.SettingsError
-		if errors.As(err, &se) {
-			if flag := optimFlag(se.Field, o.changed); flag != "" {
-				return usagef("%s %s", flag, se.Reason)
-			}
-		}
-		return err
-	}
-	return nil
+	return settingsUsage(fit.CheckOptim(solver, false, s.Optim), o.changed)
 }
 
 // netData reads the file and splits the targets from the features.

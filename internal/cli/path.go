@@ -202,21 +202,18 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	files, err := expandInputs(o.Files)
+	files, streamed, err := inputFiles(o.Files, o.Memory, o.Stream)
 	if err != nil {
 		return err
 	}
 	if err := plotOutputCheck(o.Plot, files...); err != nil {
 		return err
 	}
-	budget, err := parseBytes(o.Memory)
-	if err != nil {
-		return err
-	}
 	rho := ratios[0]
-	if o.Stream || needsStream(files, budget) {
+	if streamed {
 		return runStreamPath(ctx, o, files, name, rho, ps, stdio)
 	}
+	o.File = files[0]
 	start := time.Now()
 	fr, _, _, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
 	if err != nil {

@@ -257,8 +257,6 @@ func forModel(err error, m *modelio.Model) error {
 	return err
 }
 
-// writeColumns writes CSV with the named columns of n values each, after
-// the input's own columns when keep.
 // keptNames are the names of the prediction columns written after the
 // input's columns (--keep): a name the input already has ("y1" of a model
 // of several targets scored on test data that holds y1) is written as
@@ -279,6 +277,8 @@ func keptNames(header, names []string) []string {
 	return out
 }
 
+// writeColumns writes CSV with the named columns of n values each, after
+// the input's own columns when keep.
 func writeColumns(w io.Writer, names []string, cols [][]float64, n int, keep bool, in namedInput, dopts *data.Options) error {
 	if !keep {
 		if _, err := io.WriteString(w, strings.Join(names, ",")+"\n"); err != nil {

@@ -196,17 +196,9 @@ func gradients(p *prediction, weightCol string) (*mat.Dense, []float64, error) {
 		}
 		return g, w, nil
 	case modelio.KindCurve:
-		prog, _, err := curveProgram(m.Expression, m.ParamOrder)
+		prog, theta, colv, err := curveInputs(m, md)
 		if err != nil {
 			return nil, nil, err
-		}
-		theta := make([]float64, len(m.ParamOrder))
-		for i, name := range m.ParamOrder {
-			theta[i] = m.Params[name]
-		}
-		colv := make([][]float64, d)
-		for j := range colv {
-			colv[j] = mat.Col(nil, j, md.x)
 		}
 		jac := make([]float64, n*len(theta))
 		prog.Jacobian(jac, theta, colv)

@@ -8,7 +8,6 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
-	"github.com/lsqgo/lsq/stream"
 )
 
 // streamCDOutput prints or saves a streamed cd fit (the lasso, elastic net
@@ -53,9 +52,5 @@ func streamCDOutput(o *fitOptions, s *fit.Settings, stdio IO, res *fit.Result, f
 // the files into the QR accumulator, whose moments coordinate descent
 // works on.
 func streamedMoments(files, features int) string {
-	prec := "float64"
-	if features <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
-		prec = "double-double"
-	}
-	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", english.Count(files, "file"), prec)
+	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", english.Count(files, "file"), streamPrecision(features))
 }

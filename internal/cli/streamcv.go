@@ -27,10 +27,11 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 		return usagef("--stream assigns the folds by --seed; --foldid reads a fold column in memory; " + inMemory)
 	case o.Plot != "":
 		return usagef("--stream does not draw --plot (the plot's path reads the rows); " + inMemory)
-	case o.changed("na") || o.changed("na-values"):
-		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
 	case slices.Contains(files, "-"):
 		return usagef("--stream cv reads the data twice (counting the rows, then folding them); give a file, not standard input")
+	}
+	if err := refuseStreamNA(o.changed); err != nil {
+		return err
 	}
 	name, ratios, ps, oneSE, err := o.check()
 	if err != nil {
@@ -91,9 +92,5 @@ const inMemory = ", or cross-validate in memory: one file within --memory, witho
 
 // streamedCV says how a streamed cross-validation read its data.
 func streamedCV(files, features int) string {
-	prec := "float64"
-	if features <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
-		prec = "double-double"
-	}
-	return fmt.Sprintf("two passes over %s (rows counted, then folded), coordinate descent on the moments of each fold's QR factor (%s)", english.Count(files, "file"), prec)
+	return fmt.Sprintf("two passes over %s (rows counted, then folded), coordinate descent on the moments of each fold's QR factor (%s)", english.Count(files, "file"), streamPrecision(features))
 }

@@ -55,6 +55,21 @@ func expandInputs(args []string) ([]string, error) {
 	return files, nil
 }
 
+// inputFiles expands a command's file arguments (patterns included) and
+// says whether they are streamed: with --stream, several files, or one file
+// larger than the --memory budget. Read in memory, the data is files[0], a
+// pattern's one match included.
+func inputFiles(args []string, memory string, stream bool) (files []string, streamed bool, err error) {
+	if files, err = expandInputs(args); err != nil {
+		return nil, false, err
+	}
+	budget, err := parseBytes(memory)
+	if err != nil {
+		return nil, false, err
+	}
+	return files, stream || needsStream(files, budget), nil
+}
+
 // parseBytes reads a memory size such as 512MiB, 4GB or 1e9.
 func parseBytes(s string) (int64, error) {
 	s = strings.TrimSpace(s)
@@ -149,13 +164,8 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if iterative && slices.Contains(files, "-") {
 		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
 	}
-	for _, f := range []struct {
-		name  string
-		given bool
-	}{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}} {
-		if f.given {
-			return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
-		}
+	if f := firstGiven([]givenFlag{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}}); f != "" {
+		return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f, f)
 	}
 	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" && !(solver == fit.CD && isL1(pen)) {
 		return usagef("--stream solves least squares and ridge (--penalty l2), and the lasso and elastic net with --solver cd; not --penalty %s with --solver %s", pen, solver)
@@ -166,19 +176,30 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	if o.ShuffleBuffer < 1 {
 		return usagef("--shuffle-buffer %d must be at least 1 row", o.ShuffleBuffer)
 	}
-	if o.changed("na") || o.changed("na-values") {
-		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	if err := refuseStreamNA(o.changed); err != nil {
+		return err
 	}
-	for _, f := range []struct {
-		name  string
-		given bool
-	}{{"formula", o.Formula != ""}, {"degree", o.Degree > 1}, {"plot", o.Visual.Plot != ""}, {"report", o.Visual.Report != ""},
-		{"robust", o.Robust != ""}, {"cluster", o.Cluster != ""}, {"df", o.DF != ""}} {
-		if f.given {
-			return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or fit in memory (one file within --memory, without --stream)", f.name, f.name)
-		}
+	if f := firstGiven([]givenFlag{{"formula", o.Formula != ""}, {"degree", o.Degree > 1}, {"plot", o.Visual.Plot != ""}, {"report", o.Visual.Report != ""},
+		{"robust", o.Robust != ""}, {"cluster", o.Cluster != ""}, {"df", o.DF != ""}}); f != "" {
+		return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or fit in memory (one file within --memory, without --stream)", f, f)
 	}
 	return nil
+}
+
+// givenFlag is a flag's name and whether its value asks for something.
+type givenFlag struct {
+	name  string
+	given bool
+}
+
+// firstGiven returns the name of the first flag given, or "".
+func firstGiven(flags []givenFlag) string {
+	for _, f := range flags {
+		if f.given {
+			return f.name
+		}
+	}
+	return ""
 }
 
 // filePartitions are the files of a streamed fit as stream.Chunks: CSV in
@@ -321,11 +342,7 @@ func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, 
 func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	res, features := fr.Streamed, fr.Features
 	fmt.Fprintf(w, "%s: %s in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, english.Count(res.N, "row"), english.Count(files, "file"), english.Count(len(features), "feature"), out.Target)
-	prec := "float64"
-	if len(features) <= stream.DoubleDoubleMaxFeatures { // stream.Auto's choice
-		prec = "double-double"
-	}
-	fmt.Fprintf(w, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", prec)
+	fmt.Fprintf(w, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", streamPrecision(len(features)))
 	se := func(v float64) string {
 		if res.StdErr == nil {
 			return "-"
@@ -347,6 +364,24 @@ func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
 	tw.Flush()
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
 	printWritten(w, out.files()...)
+}
+
+// streamPrecision names the arithmetic of the QR accumulator for this many
+// features: stream.Auto's choice, which every streamed command uses.
+func streamPrecision(features int) string {
+	if features <= stream.DoubleDoubleMaxFeatures {
+		return "double-double"
+	}
+	return "float64"
+}
+
+// refuseStreamNA refuses --na and --na-values, which --stream cannot honour
+// in fit, path and cv alike: the numeric reader stops at a missing value.
+func refuseStreamNA(changed func(string) bool) error {
+	if changed("na") || changed("na-values") {
+		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	}
+	return nil
 }
 
 func unwrapPathErr(err error) error {

@@ -15,8 +15,8 @@ import (
 // coordinate descent with covariance updates reads; enet.PathMoments then
 // computes the path enet.Path computes from the rows, printed the same way.
 func runStreamPath(ctx context.Context, o pathOptions, files []string, name string, rho float64, ps enet.PathSettings, stdio IO) error {
-	if o.changed("na") || o.changed("na-values") {
-		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
+	if err := refuseStreamNA(o.changed); err != nil {
+		return err
 	}
 	fp, err := newFilePartitions(o.Data, false, files, stdio)
 	if err != nil {

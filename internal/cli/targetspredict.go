@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 )
 
@@ -41,7 +42,7 @@ type targetScores struct {
 
 // printTargetScores prints eval's table for a model of several targets.
 func printTargetScores(stdio IO, model, file string, out targetScores) error {
-	fmt.Fprintf(stdio.Out, "%s on %s (%d rows)\n", model, file, out.Scores[0].N)
+	fmt.Fprintf(stdio.Out, "%s on %s (%s)\n", model, file, english.Count(out.Scores[0].N, "row"))
 	tw := newTable(stdio.Out)
 	fmt.Fprintf(tw, "target\tR²\tRMSE\tMAE\t\n")
 	for t, name := range out.Targets {
