@@ -43,10 +43,7 @@ func objectiveAt(prob optim.Problem, pen penalty.Penalty, m *lsq.Linear, center,
 
 // gapTol resolves Settings.GapTol's default (optim.Optimum's).
 func gapTol(t float64) float64 {
-	if t == 0 {
-		return 1e-10
-	}
-	return t
+	return (&optim.Optimum{Tol: t}).Tolerance()
 }
 
 // gap compares the iterate with the reference solution of the same

@@ -202,11 +202,20 @@ func (o *Optimum) Gap(f, first float64) float64 {
 // the test that ends a fit with lsq.GapTolerance. It is false when the test
 // is off (Tol < 0).
 func (o *Optimum) Closed(f, first float64) bool {
-	tol := o.Tol
-	if tol == 0 {
-		tol = 1e-10
-	}
+	tol := o.Tolerance()
 	return tol > 0 && o.within(f, first, tol)
+}
+
+// DefaultGapTol is the relative gap tolerance that Optimum.Tol 0 means.
+const DefaultGapTol = 1e-10
+
+// Tolerance returns Tol with its default resolved: DefaultGapTol for 0; a
+// negative Tol (the test off) is returned as it is.
+func (o *Optimum) Tolerance() float64 {
+	if o.Tol == 0 {
+		return DefaultGapTol
+	}
+	return o.Tol
 }
 
 // within reports whether F − F* ≤ tol·D.

@@ -155,13 +155,10 @@ func (o GDOptions) epochs() int {
 	return o.Epochs
 }
 
-// gapTol is GapTol with its default, 1e-10, for the model file; the driver
-// is given GapTol itself (optim.Optimum.Tol has the same default).
+// gapTol is GapTol with its default resolved, for the model file; the
+// driver is given GapTol itself, as optim.Optimum.Tol.
 func (o GDOptions) gapTol() float64 {
-	if o.GapTol == 0 {
-		return 1e-10
-	}
-	return o.GapTol
+	return (&optim.Optimum{Tol: o.GapTol}).Tolerance()
 }
 
 // countedRunner runs pipelines with run and counts them (GDResult.Runs).
