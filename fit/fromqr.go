@@ -50,7 +50,7 @@ func fromQR(ctx context.Context, q *stream.QR, s *Settings, start time.Time) (*R
 	if s.Solver == CD {
 		return cdFromQR(ctx, q, s, start)
 	}
-	res, _, _, _, err := exactFromQR(q, s)
+	res, _, _, _, err := exactFromQR(q, s, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -68,8 +68,9 @@ func fromQR(ctx context.Context, q *stream.QR, s *Settings, start time.Time) (*R
 // standardisation of the accumulator unless s.Raw: the fit of the qr solver
 // and the reference (and exact objective) of every iterative one. It
 // returns the standardisation and the loss-and-gradient problem the
-// iterative solvers minimise.
-func exactFromQR(q *stream.QR, s *Settings) (res *Result, center, scale []float64, prob optim.Problem, err error) {
+// iterative solvers minimise, drawing its mini-batches from shuffle when
+// that is not nil.
+func exactFromQR(q *stream.QR, s *Settings, shuffle *stream.Shuffle) (res *Result, center, scale []float64, prob optim.Problem, err error) {
 	pen := canonicalPenalty(s.Penalty)
 	intercept := !s.NoIntercept
 	if !s.Raw {
@@ -84,7 +85,7 @@ func exactFromQR(q *stream.QR, s *Settings) (res *Result, center, scale []float6
 	if !s.Solver.Exact() {
 		res.Center, res.Scale = center, scale
 	}
-	prob = q.Problem(center, scale, nil)
+	prob = q.Problem(center, scale, shuffle)
 	res.ExactObjective = objectiveAt(prob, pen, res.Reference, center, scale, intercept)
 	return res, center, scale, prob, nil
 }

@@ -53,16 +53,17 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 	}
 	pen := canonicalPenalty(s.Penalty)
 	intercept := !s.NoIntercept
-	res, center, scale, prob, err := exactFromQR(q, s)
+	var shuffle *stream.Shuffle
+	if s.Optim.BatchSize > 0 {
+		shuffle = &stream.Shuffle{Parts: parts, Rows: s.ShuffleBuffer}
+	}
+	res, center, scale, prob, err := exactFromQR(q, s, shuffle)
 	if err != nil {
 		return nil, err
 	}
 
 	settings := s.Optim
 	settings.Penalty = pen
-	if settings.BatchSize > 0 {
-		prob = q.Problem(center, scale, &stream.Shuffle{Parts: parts, Rows: s.ShuffleBuffer})
-	}
 	settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}
 	res.GapTol = gapTol(s.GapTol)
 	// The default start and adaptive scale of Matrix (start.go), from the
