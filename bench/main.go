@@ -34,10 +34,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lsqgo/lsq/internal/kernel"
-
+	"github.com/lsqgo/lsq/bench/internal/probe"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/enet"
+	"github.com/lsqgo/lsq/internal/kernel"
 	"github.com/lsqgo/lsq/linear"
 	"github.com/lsqgo/lsq/optim"
 	"gonum.org/v1/gonum/mat"
@@ -229,12 +229,9 @@ func (c *config) inMemory(x *mat.Dense, y []float64) ([]timing, streamResult) {
 		}))
 	}
 	if c.tasks["sgd"] {
+		res = append(res, c.sgdEpoch(x, y)...)
 		p := optim.LeastSquares(x, y, nil, true, nil, nil)
 		x0 := make([]float64, c.d+1)
-		res = append(res, c.measure("sgd", "lsq optim.SGD (batch 1)", func() error {
-			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{})
-			return err
-		}))
 		res = append(res, c.measure("sgd", "lsq optim.SGD (batch 1, blocks of 64)", func() error {
 			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1, ShuffleBlock: 64}, &optim.SGD{})
 			return err
@@ -242,6 +239,42 @@ func (c *config) inMemory(x *mat.Dense, y []float64) ([]timing, streamResult) {
 	}
 	return res, stream
 }
+
+// sgdEpoch times one epoch of SGD at batch size 1, each run right after a
+// pass of the random-access probe over the same rows (probe.Limit: one
+// thread reads the rows in a random order, serially, the whole row 8 rows
+// ahead prefetched), so that the epoch and the machine's limit on it are
+// measured under the same load. It returns the epoch's timing and the
+// probe's, the time of a whole pass of n rows.
+func (c *config) sgdEpoch(x *mat.Dense, y []float64) []timing {
+	ctx := context.Background()
+	p := optim.LeastSquares(x, y, nil, true, nil, nil)
+	x0 := make([]float64, c.d+1)
+	raw := x.RawMatrix().Data
+	order := probe.Permutation(c.n, c.seed)
+	limit := timing{Task: "sgd", Tool: limitTool}
+	epoch := c.repeat("sgd", "lsq optim.SGD (batch 1)", func(t *timing) (time.Duration, error) {
+		runtime.LockOSThread()
+		w, cpu := probe.Limit(raw, c.d, order)
+		runtime.UnlockOSThread()
+		limit.Wall = append(limit.Wall, w.Seconds()*float64(c.n))
+		limit.CPU = append(limit.CPU, cpu.Seconds()*float64(c.n))
+		runtime.GC()
+		c0, t0 := cpuNow(), time.Now()
+		if _, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{}); err != nil {
+			return 0, err
+		}
+		el := time.Since(t0)
+		t.Wall = append(t.Wall, el.Seconds())
+		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
+		return el, nil
+	})
+	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", limit.Task, limit.Tool, limit.wall(), limit.cpu(), len(limit.Wall))
+	return []timing{epoch, limit}
+}
+
+// limitTool names the random-access probe's timing in the SGD rows.
+const limitTool = "random-access limit (probe)"
 
 // gradient times one loss-and-gradient pass, interleaved with the
 // read-bandwidth passes (with the stream task) so that each pair runs under

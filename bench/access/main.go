@@ -40,6 +40,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lsqgo/lsq/bench/internal/probe"
 	"github.com/lsqgo/lsq/internal/kernel"
 )
 
@@ -73,7 +74,7 @@ func main() {
 	}
 	cs := configs(*n, *d, *seed, keep)
 	fmt.Printf("n = %d, d = %d (%d-byte rows, %.0f MB), AVX2 %v, huge pages %v, %d runs each\n",
-		*n, *d, 8**d, float64(8**d)*float64(*n)/1e6, vectorised, *huge, *runs)
+		*n, *d, 8**d, float64(8**d)*float64(*n)/1e6, probe.Vectorised, *huge, *runs)
 	ts, cpu := timeConfigs(x, *d, cs, *runs)
 	fmt.Printf("%-40s %8s %8s %8s %8s %8s\n", "order", "ns/row", "best", "CPU", "GB/s", "CPU GB/s")
 	rowBytes := float64(8 * *d)
@@ -94,9 +95,8 @@ func configs(n, d int, seed uint64, keep *regexp.Regexp) []config {
 	for i := range ident {
 		ident[i] = i
 	}
-	perm := slices.Clone(ident)
-	rand.New(rand.NewPCG(seed, 0)).Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-	full := (8*d+63)/64 + 1 // lines that cover a row at any alignment
+	perm := probe.Permutation(n, seed)
+	full := probe.WholeRow(d)
 	var cs []config
 	dep := false
 	add := func(name string, order []int, ahead, lines, hint int) {
@@ -109,7 +109,7 @@ func configs(n, d int, seed uint64, keep *regexp.Regexp) []config {
 	}
 	add("storage", ident, 0, 0, 0)
 	add("permuted", perm, 0, 0, 0)
-	if canPrefetch {
+	if probe.CanPrefetch {
 		for _, l := range []int{1, 2, 3, 4, full} {
 			for _, k := range []int{1, 2, 4, 8, 16, 32} {
 				add(fmt.Sprintf("permuted, T0 %d ahead, %d lines", k, l), perm, k, l, 0)
@@ -125,7 +125,7 @@ func configs(n, d int, seed uint64, keep *regexp.Regexp) []config {
 	dep = true
 	add("storage", ident, 0, 0, 0)
 	add("permuted", perm, 0, 0, 0)
-	if canPrefetch {
+	if probe.CanPrefetch {
 		for _, l := range []int{1, 2, 4, full} {
 			for _, k := range []int{2, 4, 8, 16, 32} {
 				add(fmt.Sprintf("permuted, T0 %d ahead, %d lines", k, l), perm, k, l, 0)
@@ -139,7 +139,7 @@ func configs(n, d int, seed uint64, keep *regexp.Regexp) []config {
 	}
 	for _, b := range []int{2, 8, 64, 512} {
 		add(fmt.Sprintf("blocks of %d", b), blocked(n, b, seed), 0, 0, 0)
-		if canPrefetch {
+		if probe.CanPrefetch {
 			add(fmt.Sprintf("blocks of %d, T0 8 ahead, 2 lines", b), blocked(n, b, seed), 8, 2, 0)
 		}
 	}
@@ -155,13 +155,13 @@ func timeConfigs(x []float64, d int, cs []config, runs int) (wall, cpu [][]float
 	cpu = make([][]float64, len(cs))
 	for range runs {
 		for j, c := range cs {
-			t0, c0 := time.Now(), threadCPU()
-			if s := sumRows(x, d, c.order, c.ahead, c.lines, c.hint, c.dep); s != s {
+			t0, c0 := time.Now(), probe.ThreadCPU()
+			if s := probe.SumRows(x, d, c.order, c.ahead, c.lines, c.hint, c.dep); s != s {
 				panic("NaN sum")
 			}
 			n := float64(len(c.order))
 			wall[j] = append(wall[j], float64(time.Since(t0).Nanoseconds())/n)
-			cpu[j] = append(cpu[j], float64((threadCPU()-c0).Nanoseconds())/n)
+			cpu[j] = append(cpu[j], float64((probe.ThreadCPU()-c0).Nanoseconds())/n)
 		}
 	}
 	return wall, cpu
@@ -191,15 +191,4 @@ func blocked(n, b int, seed uint64) []int {
 		}
 	}
 	return order
-}
-
-// sumRowsGo sums the rows of x (d columns) in the given order.
-func sumRowsGo(x []float64, d int, order []int) float64 {
-	s := 0.0
-	for _, i := range order {
-		for _, v := range x[i*d : i*d+d] {
-			s += v
-		}
-	}
-	return s
 }

@@ -1,15 +1,15 @@
-package main
+package probe
 
 import "golang.org/x/sys/cpu"
 
 //go:noescape
 func sumRowsAVX2(x []float64, d int, order []int, ahead, lines, hint, dep int) float64
 
-// sumRows sums the rows of x (d columns) in the given order, prefetching
+// SumRows sums the rows of x (d columns) in the given order, prefetching
 // lines cache lines of the row ahead steps later (none when lines is 0)
 // with the given hint (0: T0, 1: T1, 2: NTA); with dep, each row's
 // loads wait for the sum of the row before.
-func sumRows(x []float64, d int, order []int, ahead, lines, hint int, dep bool) float64 {
+func SumRows(x []float64, d int, order []int, ahead, lines, hint int, dep bool) float64 {
 	if !cpu.X86.HasAVX2 {
 		return sumRowsGo(x, d, order)
 	}
@@ -20,6 +20,8 @@ func sumRows(x []float64, d int, order []int, ahead, lines, hint int, dep bool) 
 	return sumRowsAVX2(x, d, order, ahead, lines, hint, dp)
 }
 
-const canPrefetch = true
+// CanPrefetch says whether SumRows issues prefetches on this architecture.
+const CanPrefetch = true
 
-var vectorised = cpu.X86.HasAVX2
+// Vectorised says whether SumRows uses AVX2 on this machine.
+var Vectorised = cpu.X86.HasAVX2

@@ -1,4 +1,4 @@
-package main
+package probe
 
 import (
 	"time"
@@ -6,8 +6,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// threadCPU is the CPU time the calling thread has used.
-func threadCPU() time.Duration {
+// ThreadCPU is the CPU time the calling thread has used.
+func ThreadCPU() time.Duration {
 	var ru unix.Rusage
 	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
 		return 0
