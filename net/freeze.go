@@ -22,6 +22,12 @@ type frozen struct {
 	gful []float64
 }
 
+// FreezesOutput reports whether Freeze lists the output layer, layer
+// len(Hidden)+1.
+func (s *Settings) FreezesOutput() bool {
+	return slices.Contains(s.Freeze, len(s.Hidden)+1)
+}
+
 // newFrozen returns the map for freezing the given layers (1-based, the
 // output layer being len(Hidden)+1), or an error naming a layer that does
 // not exist.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -111,6 +112,35 @@ func TestHeadGapAtZeroOptimum(t *testing.T) {
 		t.Logf("%d epochs: %s, gap %.6g, 1e8·MSE/MSE₀ %.6g (relative difference %.2g), F* %.3g, D %.3g", c.epochs, res.Status, lo.Gap, want, math.Abs(lo.Gap-want)/want, lo.Objective, lo.Scale)
 		if math.Abs(lo.Gap-want) > 1e-9*want || lo.Reached != c.reached || res.Converged() != c.reached || (lo.Gap <= 1e-10) != c.reached {
 			t.Errorf("%d epochs (%s): gap %.6g, want 1e8·MSE/MSE₀ = %.6g; reached %v, want %v", c.epochs, res.Status, lo.Gap, want, lo.Reached, c.reached)
+		}
+	}
+}
+
+// TestRefitHeadFrozenOutput: RefitHead replaces the output layer, so a
+// Freeze that keeps it fixed (layer len(Hidden)+1, with or without hidden
+// layers, alone or with others) is refused before training, naming both
+// settings; freezing only hidden layers with RefitHead trains.
+func TestRefitHeadFrozenOutput(t *testing.T) {
+	x, y := linearRows(50, 2)
+	for _, c := range []struct {
+		hidden, freeze []int
+		refused        bool
+	}{
+		{[]int{4}, []int{2}, true},
+		{[]int{4, 4}, []int{1, 3}, true},
+		{nil, []int{1}, true},
+		{[]int{4}, []int{1}, false},
+	} {
+		s := &Settings{Hidden: c.hidden, Freeze: c.freeze, RefitHead: true, Optimizer: &optim.LBFGS{}, Optim: optim.Settings{Epochs: 2}}
+		if s.FreezesOutput() != c.refused {
+			t.Errorf("hidden %v, freeze %v: FreezesOutput %v", c.hidden, c.freeze, s.FreezesOutput())
+		}
+		res, err := Train(context.Background(), x, y, s)
+		switch {
+		case c.refused && (err == nil || res != nil || !strings.Contains(err.Error(), "RefitHead") || !strings.Contains(err.Error(), "Freeze")):
+			t.Errorf("hidden %v, freeze %v: result %v, error %v; want an error naming RefitHead and Freeze", c.hidden, c.freeze, res, err)
+		case !c.refused && (err != nil || res.PreRefitMSE == nil):
+			t.Errorf("hidden %v, freeze %v: %v, want a refitted network", c.hidden, c.freeze, err)
 		}
 	}
 }

@@ -59,9 +59,10 @@ type Settings struct {
 
 	// RefitHead, after training, replaces the output layer by the exact
 	// head on the trained hidden layers (RefitHead; ridge with penalty.L2,
-	// not with L2SP). The Result then describes the refitted network: its
-	// losses, objective, layer statistics, gap and verdict; PreRefitMSE
-	// keeps the trained one's.
+	// not with L2SP, and not when Freeze keeps the output layer fixed).
+	// The Result then describes the refitted network: its losses,
+	// objective, layer statistics, gap and verdict; PreRefitMSE keeps the
+	// trained one's.
 	RefitHead bool
 
 	// LM trains by Levenberg–Marquardt (package nls) on the residuals
@@ -272,6 +273,9 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	}
 	if _, sp := s.Penalty.(penalty.L2SP); sp && s.RefitHead {
 		return nil, errors.New("net: RefitHead solves the head by least squares or ridge (penalty.L2), not with L2SP")
+	}
+	if s.RefitHead && s.FreezesOutput() {
+		return nil, fmt.Errorf("net: RefitHead replaces the output layer (layer %d), which Freeze keeps fixed", len(s.Hidden)+1)
 	}
 	t := &trainer{s: s, recorder: s.Recorder}
 	t.arch = Arch{Inputs: d, Outputs: k, Hidden: s.Hidden, Activations: s.Activations, Residual: s.Residual, LayerNorm: s.LayerNorm}

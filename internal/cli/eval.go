@@ -34,9 +34,10 @@ does, and prints, unweighted over the n rows scored,
 
 The target is the model's (for a formula, its left-hand side, e.g.
 log(Volume)) unless --target names another column; a model of several
-targets is scored on each of them. Rows with a missing value in a column the
-model reads or in a target are left out and counted on standard error
-(--na error stops instead), for every kind of model.`,
+targets (a fit, or a network, of --target y1,y2) is scored on each of them.
+Rows with a missing value in a column the model reads or in a target are
+left out and counted on standard error (--na error stops instead), for
+every kind of model.`,
 		Args:    cobra.ExactArgs(2),
 		Example: "  lsq eval model.json test.csv\n  lsq eval model.json test.csv --json",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -118,11 +119,12 @@ func runEval(opts evalOptions, stdio IO) error {
 		return err
 	}
 	targets := []string{opts.Target}
+	several := severalTargets(m)
 	switch {
-	case m.Kind == modelio.KindTargets && opts.Target != "":
-		return usagef("--target: a model of several targets is scored on its own targets %v", m.Targets)
-	case m.Kind == modelio.KindTargets:
-		targets = m.Targets
+	case several != nil && opts.Target != "":
+		return usagef("--target: a model of several targets is scored on its own targets %v", several)
+	case several != nil:
+		targets = several
 	case opts.Target == "" && m.Target != "":
 		targets = []string{m.Target}
 	case opts.Target == "":
@@ -135,7 +137,7 @@ func runEval(opts evalOptions, stdio IO) error {
 	if out.Missing != nil {
 		fmt.Fprintf(stdio.Err, "lsq: %s: %s\n", name, out.Missing.describe(out.Missing.Dropped+out.Scores[0].N))
 	}
-	if m.Kind == modelio.KindTargets {
+	if several != nil {
 		if opts.JSON {
 			return writeJSON(stdio.Out, out)
 		}

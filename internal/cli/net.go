@@ -118,7 +118,7 @@ network's head) that did not reach it.`,
 	f.StringVar(&o.Penalty.Name, "penalty", "none", "none, l2, or l2sp (toward the --init model) on the weight matrices (biases are never penalised)")
 	f.Float64Var(&o.Penalty.Alpha, "alpha", 0, "penalty strength α")
 	f.StringVar(&o.Freeze, "freeze", "", "layers to keep fixed, e.g. 1,2 (1 is the first hidden layer; the output layer is the last); with every hidden layer frozen the gap to the exact head is printed")
-	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs; the losses, gap and exit status are the refitted network's")
+	f.BoolVar(&o.RefitHead, "refit-head", false, "after training, refit the output layer exactly: least squares (ridge with --penalty l2) on the last hidden layer's outputs; the losses, gap and exit status are the refitted network's (the output layer must not be in --freeze)")
 	f.StringVar(&o.Checkpoint, "checkpoint", "", "write the network with the optimiser's full state to this model file when interrupted (Ctrl-C, SIGTERM) and when training ends")
 	f.StringVar(&o.Resume, "resume", "", "continue a checkpointed training from its file, bit for bit (same data and options; --epochs is the total)")
 	f.StringVar(&o.Trace, "trace", "", "write a JSON-lines trace (loss, per-layer gradient norms and activation RMS per epoch)")
@@ -276,6 +276,9 @@ func (o *netOptions) optimSettings(s *net.Settings) error {
 		if s.Freeze, err = parseWidths(o.Freeze); err != nil {
 			return usagef("--freeze %q: want comma-separated layer numbers (1 is the first hidden layer)", o.Freeze)
 		}
+	}
+	if o.RefitHead && s.FreezesOutput() {
+		return usagef("--refit-head replaces the output layer (layer %d), which --freeze %s keeps fixed; drop one of them", len(s.Hidden)+1, o.Freeze)
 	}
 	if o.Solver == "lm" {
 		for _, f := range []struct {

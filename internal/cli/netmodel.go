@@ -69,18 +69,20 @@ func loadNet(m *modelio.Model) (*net.Net, error) {
 	return nn, nil
 }
 
-// netPredictions predicts with a one-target network model on the kept rows.
-func netPredictions(m *modelio.Model, md *modelDesign, file string) ([]float64, error) {
+// netPredictions are a network model's predictions on the kept rows: one
+// column per output, in the model's target order (net.Net.Predict).
+func netPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float64, error) {
 	nn, err := loadNet(m)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
-	}
-	if nn.Outputs != 1 {
-		return nil, fmt.Errorf("the network predicts %d targets (%v); predict writes one column: fit one network per target", nn.Outputs, m.Net.Targets)
 	}
 	out, err := nn.Predict(md.x)
 	if err != nil {
 		return nil, err
 	}
-	return mat.Col(nil, 0, out), nil
+	cols := make([][]float64, nn.Outputs)
+	for k := range cols {
+		cols[k] = mat.Col(nil, k, out)
+	}
+	return cols, finiteOutputs(cols, m.Net.Targets, md, file)
 }

@@ -36,10 +36,11 @@ func newPredictCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "predict MODEL FILE",
 		Short: "Write predictions of a saved model for a data file as CSV",
-		Long: `predict reads a model file written by 'lsq fit -o' (or 'lsq curve -o') and a
-data file holding the model's feature columns, and writes CSV with a header
-and one 'prediction' column last (to standard output, or atomically to -o);
-a model of several targets writes one column per target, named after it.
+		Long: `predict reads a model file written by 'lsq fit -o' (or 'lsq curve -o', or
+'lsq net -o') and a data file holding the model's feature columns, and writes
+CSV with a header and one 'prediction' column last (to standard output, or
+atomically to -o); a model of several targets (a fit, or a network, of
+--target y1,y2) writes one column per target, named after it.
 With --keep the input's columns come first, and a prediction column whose
 name the input already has is written predicted_NAME.
 FILE may be - for standard input. With --interval confidence or prediction
@@ -75,7 +76,7 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	if m.Kind == modelio.KindTargets {
+	if severalTargets(m) != nil {
 		for _, f := range []string{"interval", "level", "pred-weights"} {
 			if opts.changed != nil && opts.changed(f) {
 				return usagef("--%s does not apply to a model of several targets", f)
@@ -209,7 +210,7 @@ func keptPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float6
 	case modelio.KindCurve:
 		p, err = curvePredictions(m, md, file)
 	case modelio.KindNet:
-		p, err = netPredictions(m, md, file)
+		return netPredictions(m, md, file)
 	case modelio.KindTargets:
 		return targetsPredictions(m, md, file)
 	default:
@@ -238,10 +239,11 @@ func linearPredictions(m *modelio.Model, md *modelDesign, file string) ([]float6
 	return pred, nil
 }
 
-// predictionNames are the header of predict's columns: one per target.
+// predictionNames are the header of predict's columns: "prediction" for a
+// model of one target, each target's name for a model of several.
 func predictionNames(m *modelio.Model) []string {
-	if m.Kind == modelio.KindTargets {
-		return m.Targets
+	if t := severalTargets(m); t != nil {
+		return t
 	}
 	return []string{"prediction"}
 }

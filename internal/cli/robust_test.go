@@ -78,6 +78,9 @@ var errorFixtures = map[string]string{
 	"count.json":  `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [0.6, 1, 2], "intercept": 2.2}`,
 	"e400.json":   `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": [1e400], "intercept": 2.2}`,
 	"type.json":   `{"format": "lsq-model", "version": 1, "kind": "linear", "features": ["x"], "coef": "banana", "intercept": 2.2}`,
+	// A network of two outputs without hidden layers: y = x + 0.5, z = 2x − 1.
+	"net2.json": `{"format": "lsq-model", "version": 1, "kind": "net", "target": "y", "features": ["x"], "fit_intercept": true,
+		"net": {"version": 1, "targets": ["y", "z"], "hidden": [], "activations": [], "params": [1, 2, 0.5, -1], "target_center": [0, 0], "target_scale": [1, 1]}}`,
 }
 
 // errorCases is the table of docs/errors.md: each bad input, the exit code
@@ -119,6 +122,9 @@ var errorCases = []struct {
 	{"predict_missing_feature", []string{"predict", "$D/good.json", "$D/other.csv", "-o", "$D/out"}, ExitFailure, `other\.csv:1: no column named "x" \(feature\); the columns are "a", "y" \(the model was trained on features \[x\]\)`},
 	{"predict_overflow", []string{"predict", "$D/ten.json", "$D/bx.csv", "-o", "$D/out"}, ExitFailure, `bx\.csv: data row 2: the prediction overflows float64 \(\+Inf\); rescale the features of that row`},
 	{"predict_curve_undefined", []string{"predict", "$D/log.json", "$D/neg.csv", "-o", "$D/out"}, ExitFailure, `neg\.csv: data row 2: the model a\*log\(x\)\+b is not finite there \(NaN\); check the inputs of that row`},
+	{"predict_overflow_net", []string{"predict", "$D/net2.json", "$D/bx.csv", "-o", "$D/out"}, ExitFailure, `bx\.csv: data row 2: the prediction of z overflows float64 \(\+Inf\)`},
+	{"predict_interval_net_targets", []string{"predict", "$D/net2.json", "$D/tut.csv", "--interval", "confidence", "-o", "$D/out"}, ExitUsage, `^lsq: --interval does not apply to a model of several targets\n`},
+	{"eval_target_net_targets", []string{"eval", "$D/net2.json", "$D/tut.csv", "--target", "x"}, ExitUsage, `^lsq: --target: a model of several targets is scored on its own targets \[y z\]\n`},
 	{"eval_curve_undefined", []string{"eval", "$D/log.json", "$D/neg.csv"}, ExitFailure, `neg\.csv: data row 2: the model a\*log\(x\)\+b is not finite there`},
 
 	// Fits that overflow float64: an error, never NaN or Inf printed or saved.
@@ -185,6 +191,8 @@ var errorCases = []struct {
 	{"net_clip_norm_lbfgs", []string{"net", "$D/tut.csv", "--hidden", "2", "--solver", "lbfgs", "--clip-norm", "1", "-o", "$D/out"}, ExitUsage, `^lsq: --clip-norm does not apply to lbfgs, which bounds its steps itself`},
 	{"net_schedule_lbfgs", []string{"net", "$D/tut.csv", "--hidden", "2", "--solver", "lbfgs", "--schedule", "step:every=10,gamma=0.5", "-o", "$D/out"}, ExitUsage, `^lsq: --schedule does not apply to lbfgs`},
 	{"net_batch_size_lbfgs", []string{"net", "$D/tut.csv", "--hidden", "2", "--solver", "lbfgs", "--batch-size", "4", "-o", "$D/out"}, ExitUsage, `^lsq: --batch-size draws the mini-batches of a stochastic solver .*; lbfgs steps on the full batch`},
+	{"net_refit_head_frozen_output", []string{"net", "$D/tut.csv", "--hidden", "2", "--freeze", "2", "--refit-head", "-o", "$D/out"}, ExitUsage, `^lsq: --refit-head replaces the output layer \(layer 2\), which --freeze 2 keeps fixed; drop one of them\n`},
+	{"net_refit_head_frozen_output_no_hidden", []string{"net", "$D/tut.csv", "--hidden", "", "--freeze", "1", "--refit-head", "-o", "$D/out"}, ExitUsage, `^lsq: --refit-head replaces the output layer \(layer 1\), which --freeze 1 keeps fixed`},
 	{"net_penalty_without_alpha", []string{"net", "$D/tut.csv", "--hidden", "2", "--penalty", "l2", "-o", "$D/out"}, ExitUsage, `--penalty l2 needs --alpha`},
 	{"stream_formula", []string{"fit", "$D/ab.csv", "--stream", "--formula", "y ~ a", "-o", "$D/out"}, ExitUsage, `--formula does not apply to --stream, which reads plain columns \(--target, --features, --weights\) and gives the classical summary; drop --formula`},
 	{"stream_robust", []string{"fit", "$D/ab.csv", "--stream", "--robust", "HC1", "-o", "$D/out"}, ExitUsage, `--robust does not apply to --stream`},

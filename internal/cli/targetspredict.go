@@ -8,6 +8,20 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 )
 
+// severalTargets are the targets of a model of several outputs — a linear
+// fit of several targets (kind "targets") or a network of more than one
+// output — in the order of its prediction columns; nil for a model of one
+// target. predict writes a column named after each and eval scores each.
+func severalTargets(m *modelio.Model) []string {
+	switch {
+	case m.Kind == modelio.KindTargets:
+		return m.Targets
+	case m.Kind == modelio.KindNet && len(m.Net.Targets) > 1:
+		return m.Net.Targets
+	}
+	return nil
+}
+
 // targetsPredictions computes a model of several targets (kind "targets")
 // on the kept rows of its feature columns: one column of predictions per
 // target, in the model's target order.
@@ -21,14 +35,25 @@ func targetsPredictions(m *modelio.Model, md *modelDesign, file string) ([][]flo
 			for j, v := range md.x.RawRowView(i) {
 				s += v * m.CoefMatrix[j][t]
 			}
-			if math.IsNaN(s) || math.IsInf(s, 0) {
-				return nil, fmt.Errorf("%s: data row %d: the prediction of %s overflows float64 (%v)", file, md.rows[i]+1, m.Targets[t], s)
-			}
 			c[i] = s
 		}
 		cols[t] = c
 	}
-	return cols, nil
+	return cols, finiteOutputs(cols, m.Targets, md, file)
+}
+
+// finiteOutputs is the error naming the first row and target whose
+// prediction overflowed float64 (a NaN would be written as an empty cell,
+// the mark of a missing input); nil when every prediction is finite.
+func finiteOutputs(cols [][]float64, targets []string, md *modelDesign, file string) error {
+	for t, c := range cols {
+		for i, p := range c {
+			if math.IsNaN(p) || math.IsInf(p, 0) {
+				return fmt.Errorf("%s: data row %d: the prediction of %s overflows float64 (%v)", file, md.rows[i]+1, targets[t], p)
+			}
+		}
+	}
+	return nil
 }
 
 // targetScores are eval's numbers for each target of a model of several
