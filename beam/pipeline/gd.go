@@ -99,13 +99,20 @@ func joinPath(dir, name string) string {
 // the start and once per epoch, so a fit of k epochs runs k + 2 pipelines
 // (GDResult.Runs).
 //
-// The parameters start at 0. RunGD returns an error, and no result, for
-// invalid options and for a pipeline run that fails (a cancelled context
-// during a run included). When the driver itself stops with an error (a
-// divergence, a cancellation between runs, the Recorder's error), RunGD
-// returns the result, with the driver's status, and that error, and does not
-// write the model file. A fit that ends without reaching the gap tolerance
-// (lsq.Stalled, lsq.IterationLimit) is not an error: see GDResult.Status.
+// The parameters start where `lsq fit --stream` starts them
+// (fit.StartFromQR): with an intercept, at β = 0 and the intercept at the
+// weighted mean of y, its optimum on the centred features; without one, at
+// 0. So the driver takes the steps of `lsq fit --stream --solver gd` on the
+// same files, up to the rounding of the loss and gradient, which it sums
+// over the rows where that fit reads them off R.
+//
+// RunGD returns an error, and no result, for invalid options and for a
+// pipeline run that fails (a cancelled context during a run included). When
+// the driver itself stops with an error (a divergence, a cancellation
+// between runs, the Recorder's error), RunGD returns the result, with the
+// driver's status, and that error, and does not write the model file. A
+// fit that ends without reaching the gap tolerance (lsq.Stalled,
+// lsq.IterationLimit) is not an error: see GDResult.Status.
 func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions) (*GDResult, error) {
 	if o.WorkDir == "" {
 		panic("pipeline: RunGD needs GDOptions.WorkDir")
@@ -120,7 +127,8 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 	}
 	ev := &gradEvaluator{ctx: ctx, runs: runs, glob: glob, csv: o.CSV, path: joinPath(o.WorkDir, "grad.json"), fp: fp}
 	prob := fp.problem(ev.lossGrad)
-	r, err := optim.Minimize(ctx, prob, make([]float64, prob.Dim), &optim.Settings{
+	x0 := fit.StartFromQR(fp.q, &prob, fp.center, fp.scale)
+	r, err := optim.Minimize(ctx, prob, x0, &optim.Settings{
 		LearningRate: o.LR,
 		Epochs:       o.epochs(),
 		Optimum:      &optim.Optimum{Objective: fp.fStar, Tol: o.GapTol},
