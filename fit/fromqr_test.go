@@ -113,3 +113,47 @@ func TestFromQRRefuses(t *testing.T) {
 		}
 	}
 }
+
+// StartFromQR is Matrix's default start (start.go), from the accumulator's
+// moments instead of the rows: with an intercept on standardised features
+// the intercept starts at the weighted mean of y and the adaptive rate scale
+// is its weighted standard deviation (targetMoments of the same rows); raw
+// or without an intercept the start is 0 and the Problem is left alone.
+//
+// Tolerance 1e-12 relative: a weighted mean and a root mean square of n = 400
+// O(1) numbers, each path accurate to ≲ n·u ≈ 5e-14.
+func TestStartFromQR(t *testing.T) {
+	const n, d = 400, 3
+	x, y := problem(n, d)
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 0.25 + float64(i%5)/2
+	}
+	mean, sd := targetMoments(y, w)
+	for _, c := range []struct {
+		name           string
+		intercept, raw bool
+	}{{"standardised", true, false}, {"raw", true, true}, {"nointercept", false, false}} {
+		q := stream.NewQR(d, c.intercept)
+		if err := q.Add(x, y, w); err != nil {
+			t.Fatal(err)
+		}
+		var center, scale []float64
+		if !c.raw {
+			center, scale = q.Standardization()
+		}
+		prob := q.Problem(center, scale, nil)
+		x0 := StartFromQR(q, &prob, center, scale)
+		want := make([]float64, prob.Dim)
+		wantScale := 0.0
+		if c.intercept && !c.raw {
+			want[d], wantScale = x0[d], sd
+			if math.Abs(x0[d]-mean) > 1e-12*math.Abs(mean) {
+				t.Errorf("%s: intercept starts at %v, weighted mean of y %v", c.name, x0[d], mean)
+			}
+		}
+		if !slices.Equal(x0, want) || math.Abs(prob.Scale-wantScale) > 1e-12*wantScale {
+			t.Errorf("%s: start %v, Scale %v; want %v, %v", c.name, x0, prob.Scale, want, wantScale)
+		}
+	}
+}

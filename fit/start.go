@@ -1,6 +1,11 @@
 package fit
 
-import "math"
+import (
+	"math"
+
+	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/stream"
+)
 
 // The default start of an iterative fit and the scale of its adaptive
 // rates.
@@ -54,4 +59,27 @@ func targetMoments(y, w []float64) (mean, sd float64) {
 		sd = 1
 	}
 	return mean, sd
+}
+
+// StartFromQR returns the default start of an iterative fit of the problem
+// prob of the accumulator q (stream.QR.Problem on the standardisation center,
+// scale), the one Stream starts from, and sets prob.Scale, the adaptive
+// methods' rate scale, both from the accumulator's moments of y: with an
+// intercept on standardised features (center not nil) the intercept starts
+// at the weighted mean of y and prob.Scale is the weighted standard
+// deviation of y; otherwise the start is 0 and prob is left as it is. A
+// driver that evaluates the same problem elsewhere (a distributed pipeline)
+// starts from it to take Stream's steps.
+func StartFromQR(q *stream.QR, prob *optim.Problem, center, scale []float64) []float64 {
+	x0 := make([]float64, prob.Dim)
+	if !q.Intercept() || center == nil || q.N() == 0 {
+		return x0
+	}
+	_, ybar := q.Means()
+	_, ss := q.CentredNorms()
+	x0[prob.Dim-1] = ybar
+	if sd := ss / math.Sqrt(q.SumWeights()); scale != nil && sd > 0 && !math.IsInf(sd, 0) {
+		prob.Scale = sd
+	}
+	return x0
 }

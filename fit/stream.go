@@ -2,7 +2,6 @@ package fit
 
 import (
 	"context"
-	"math"
 	"time"
 
 	"github.com/lsqgo/lsq/optim"
@@ -66,17 +65,7 @@ func Stream(ctx context.Context, parts []stream.Chunks, s *Settings) (*Result, e
 	settings.Penalty = pen
 	settings.Optimum = &optim.Optimum{Objective: res.ExactObjective, Tol: s.GapTol}
 	res.GapTol = gapTol(s.GapTol)
-	// The default start and adaptive scale of Matrix (start.go), from the
-	// accumulator's moments of y.
-	x0 := make([]float64, prob.Dim)
-	if intercept && center != nil && q.N() > 0 {
-		_, ybar := q.Means()
-		_, ss := q.CentredNorms()
-		x0[prob.Dim-1] = ybar
-		if sd := ss / math.Sqrt(q.SumWeights()); scale != nil && sd > 0 && !math.IsInf(sd, 0) {
-			prob.Scale = sd
-		}
-	}
+	x0 := StartFromQR(q, &prob, center, scale)
 	or, err := optim.Minimize(ctx, prob, x0, &settings, NewOptimizer(solver, s))
 	res.finishIterative(or, intercept, s)
 	res.FitTime = time.Since(start)

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/stream"
@@ -37,9 +38,10 @@ type GDOptions struct {
 	// that the first pass solves for (optim.Optimum.Tol): the fit succeeds,
 	// with lsq.GapTolerance, when its loss F satisfies
 	// F − F* ≤ GapTol·max(|F*|, 1e-8·(F₀ − F*)), F₀ the loss at the start.
-	// 0 means 1e-10. It replaces a tolerance on the gradient norm: a small
-	// gradient on an ill-conditioned problem can be far from the optimum,
-	// so, as in every lsq fit with a known optimum, only the gap decides.
+	// 0 means optim.DefaultGapTol (1e-10). It replaces a tolerance on the
+	// gradient norm: a small gradient on an ill-conditioned problem can be
+	// far from the optimum, so, as in every lsq fit with a known optimum,
+	// only the gap decides.
 	GapTol float64
 
 	// WorkDir is a directory, local or on a cluster file system (gs://...),
@@ -58,10 +60,13 @@ type GDResult struct {
 	Loss     float64        // (1/2W)Σwr² at the final parameters
 	GradNorm float64        // gradient norm on the standardised scale at the final parameters
 	LR       float64        // learning rate used
-	Exact    *stream.Result // the exact least-squares fit from the first pass
-	LossGap  float64        // Loss − the exact fit's loss, ≥ 0 up to rounding
-	Runs     int            // pipeline runs: the first pass and one per loss-and-gradient evaluation
-	Optim    *optim.Result  // the driver's result (parameters on the standardised scale)
+	Exact    *stream.Result // the exact least-squares fit from the first pass: fit.FromQR's (Result.Streamed)
+	// ExactLoss is F*, the loss at the exact fit: fit.FromQR's
+	// ExactObjective, the optimum `lsq fit --stream` measures its gap to.
+	ExactLoss float64
+	LossGap   float64       // Loss − ExactLoss, ≥ 0 up to rounding
+	Runs      int           // pipeline runs: the first pass and one per loss-and-gradient evaluation
+	Optim     *optim.Result // the driver's result (parameters on the standardised scale)
 }
 
 // joinPath joins a directory and a file name for local and scheme paths.
@@ -79,26 +84,35 @@ func joinPath(dir, name string) string {
 // A first pass folds the files into a QR accumulator (FoldFiles). It gives
 // the standardisation every lsq solver uses (stream.QR.Standardization:
 // zⱼ = (xⱼ−μⱼ)/sⱼ with weighted means and standard deviations; without an
-// intercept μ = 0 and s is the root mean square), the exact Hessian for the
-// learning rate (optim.Problem.Lipschitz), and the exact optimum F*, given to
-// the driver as optim.Settings.Optimum so that success is decided by the gap
-// to it (GDOptions.GapTol), as everywhere in lsq.
+// intercept μ = 0 and s is the root mean square), the problem the driver
+// minimises (stream.QR.Problem: the one `lsq fit --stream` minimises, with
+// the exact Hessian's largest eigenvalue for the learning rate), and the
+// exact fit and its optimum F* (fit.FromQR, the exact fit and F* of `lsq fit
+// --stream`), given to the driver as optim.Settings.Optimum so that success
+// is decided by the gap to it (GDOptions.GapTol), as everywhere in lsq.
 //
-// The driver's optim.Problem evaluates the loss and its gradient with one
-// pipeline run: every file is folded into a stream.Grad at the current
+// Only the problem's loss and gradient are the pipeline's, evaluated with
+// one pipeline run: every file is folded into a stream.Grad at the current
 // parameters, the accumulators are merged with a CombineFn and the sums left
 // in WorkDir for the driver to read. optim.SGD on the full batch is plain
 // gradient descent θ ← θ − lr·∇L(θ), and Minimize evaluates the loss once at
 // the start and once per epoch, so a fit of k epochs runs k + 2 pipelines
 // (GDResult.Runs).
 //
-// The parameters start at 0. RunGD returns an error, and no result, for
-// invalid options and for a pipeline run that fails (a cancelled context
-// during a run included). When the driver itself stops with an error (a
-// divergence, a cancellation between runs, the Recorder's error), RunGD
-// returns the result, with the driver's status, and that error, and does not
-// write the model file. A fit that ends without reaching the gap tolerance
-// (lsq.Stalled, lsq.IterationLimit) is not an error: see GDResult.Status.
+// The parameters start where `lsq fit --stream` starts them
+// (fit.StartFromQR): with an intercept, at β = 0 and the intercept at the
+// weighted mean of y, its optimum on the centred features; without one, at
+// 0. So the driver takes the steps of `lsq fit --stream --solver gd` on the
+// same files, up to the rounding of the loss and gradient, which it sums
+// over the rows where that fit reads them off R.
+//
+// RunGD returns an error, and no result, for invalid options and for a
+// pipeline run that fails (a cancelled context during a run included). When
+// the driver itself stops with an error (a divergence, a cancellation
+// between runs, the Recorder's error), RunGD returns the result, with the
+// driver's status, and that error, and does not write the model file. A
+// fit that ends without reaching the gap tolerance (lsq.Stalled,
+// lsq.IterationLimit) is not an error: see GDResult.Status.
 func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions) (*GDResult, error) {
 	if o.WorkDir == "" {
 		panic("pipeline: RunGD needs GDOptions.WorkDir")
@@ -112,7 +126,9 @@ func RunGD(ctx context.Context, run Runner, glob, modelPath string, o GDOptions)
 		return nil, err
 	}
 	ev := &gradEvaluator{ctx: ctx, runs: runs, glob: glob, csv: o.CSV, path: joinPath(o.WorkDir, "grad.json"), fp: fp}
-	r, err := optim.Minimize(ctx, fp.problem(ev.lossGrad), make([]float64, fp.dim()), &optim.Settings{
+	prob := fp.problem(ev.lossGrad)
+	x0 := fit.StartFromQR(fp.q, &prob, fp.center, fp.scale)
+	r, err := optim.Minimize(ctx, prob, x0, &optim.Settings{
 		LearningRate: o.LR,
 		Epochs:       o.epochs(),
 		Optimum:      &optim.Optimum{Objective: fp.fStar, Tol: o.GapTol},
@@ -142,7 +158,7 @@ func (o GDOptions) check() error {
 	case !(o.LR >= 0) || math.IsInf(o.LR, 1):
 		return fmt.Errorf("pipeline: GDOptions.LR = %v; want a finite rate ≥ 0 (0 means 1/L)", o.LR)
 	case !(o.GapTol >= 0 && o.GapTol < 1):
-		return fmt.Errorf("pipeline: GDOptions.GapTol = %v; want 0 ≤ GapTol < 1 (0 means 1e-10)", o.GapTol)
+		return fmt.Errorf("pipeline: GDOptions.GapTol = %v; want 0 ≤ GapTol < 1 (0 means %g)", o.GapTol, optim.DefaultGapTol)
 	}
 	return nil
 }
@@ -181,7 +197,7 @@ type gdFirstPass struct {
 	acc           QRAcc
 	q             *stream.QR
 	exact         *stream.Result
-	fStar         float64 // (1/2W)·RSS of the exact fit
+	fStar         float64 // the loss at the exact fit: fit.FromQR's ExactObjective
 	center, scale []float64
 	intercept     bool
 }
@@ -207,10 +223,11 @@ func firstPass(ctx context.Context, run Runner, glob string, o GDOptions) (*gdFi
 	if fp.q == nil {
 		return nil, ErrNoFiles
 	}
-	if fp.exact, err = fp.q.Solve(0, nil); err != nil {
+	ex, err := fit.FromQR(ctx, fp.q, &fit.Settings{Solver: fit.QR, NoIntercept: o.NoIntercept})
+	if err != nil {
 		return nil, err
 	}
-	fp.fStar = fp.exact.RSS / (2 * fp.exact.SumWeights)
+	fp.exact, fp.fStar = ex.Streamed, ex.ExactObjective
 	fp.center, fp.scale = fp.q.Standardization()
 	return fp, nil
 }
@@ -218,25 +235,16 @@ func firstPass(ctx context.Context, run Runner, glob string, o GDOptions) (*gdFi
 // features is the number of features d.
 func (fp *gdFirstPass) features() int { return fp.q.Features() }
 
-// dim is the number of parameters θ = [β..., b], b only with an intercept.
-func (fp *gdFirstPass) dim() int {
-	if fp.intercept {
-		return fp.features() + 1
-	}
-	return fp.features()
-}
-
-// problem is the driver's problem on the standardised scale: the loss and
-// gradient of lossGrad, the intercept not penalised, and L, the largest
-// eigenvalue of the Hessian, computed exactly from the accumulator's R
-// factor instead of estimated by the driver.
+// problem is the driver's problem on the standardised scale, with
+// parameters θ = [β..., b] (b only with an intercept): the accumulator's
+// (stream.QR.Problem, what `lsq fit --stream` minimises: the intercept not
+// penalised, L the largest eigenvalue of the Hessian computed exactly from
+// the R factor), with its loss and gradient evaluated by lossGrad, over the
+// files, instead of from R.
 func (fp *gdFirstPass) problem(lossGrad func(grad, x []float64) float64) optim.Problem {
-	return optim.Problem{
-		Dim:       fp.dim(),
-		LossGrad:  lossGrad,
-		Penalized: fp.features(),
-		Lipschitz: func() float64 { _, l := fp.q.Hessian(fp.center, fp.scale, 0); return l },
-	}
+	p := fp.q.Problem(fp.center, fp.scale, nil)
+	p.LossGrad = lossGrad
+	return p
 }
 
 // gradEvaluator evaluates the loss and its gradient for the driver, one
@@ -289,15 +297,16 @@ func (e *gradEvaluator) recorder(user lsq.Recorder) lsq.Recorder {
 // pass fp, runs pipelines in all; the model is left to gdModel.
 func newGDResult(fp *gdFirstPass, r *optim.Result, runs int) *GDResult {
 	return &GDResult{
-		Status:   r.Status,
-		Epochs:   r.Epochs,
-		Loss:     r.Loss,
-		GradNorm: r.GradNorm,
-		LR:       r.LR,
-		Exact:    fp.exact,
-		LossGap:  r.Loss - fp.fStar,
-		Runs:     runs,
-		Optim:    r,
+		Status:    r.Status,
+		Epochs:    r.Epochs,
+		Loss:      r.Loss,
+		GradNorm:  r.GradNorm,
+		LR:        r.LR,
+		Exact:     fp.exact,
+		ExactLoss: fp.fStar,
+		LossGap:   r.Loss - fp.fStar,
+		Runs:      runs,
+		Optim:     r,
 	}
 }
 

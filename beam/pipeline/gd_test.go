@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/stream"
 )
 
 // countingRunner runs pipelines on the test runner and counts them; fail,
@@ -125,7 +127,7 @@ func TestRunGDReachesGap(t *testing.T) {
 			}
 
 			// The gap the driver stopped on, against its definition.
-			fStar := res.Exact.RSS / (2 * res.Exact.SumWeights)
+			fStar := res.ExactLoss
 			den := math.Max(math.Abs(fStar), 1e-8*(res.Optim.Checkpoint.First-fStar))
 			if res.LossGap > gapTol*den || res.LossGap < -1e-13*fStar {
 				t.Errorf("loss gap %v, tolerance %v·%v", res.LossGap, gapTol, den)
@@ -295,5 +297,103 @@ func TestRunGDDiverges(t *testing.T) {
 	}
 	if _, err := os.Stat(modelPath); !os.IsNotExist(err) {
 		t.Errorf("diverged fit wrote a model file (%v)", err)
+	}
+}
+
+// The Beam driver minimises the problem `lsq fit --stream --solver gd`
+// minimises (fit.Stream of the same files, in path order), from the same
+// start, and measures its gap to the same optimum: the first pass's
+// accumulator is the bits of the in-process fold (TestRunFitMatchesInMemory),
+// and the exact fit, its objective F*, the Lipschitz constant L and the
+// start are then computed by the same code from it (fit.FromQR,
+// stream.QR.Problem, fit.StartFromQR), so they are equal to the bit, and so
+// is the automatic rate 1/L.
+//
+// The iterates are equal up to rounding: the Beam loss and gradient are sums
+// over the rows (stream.Grad), the in-process ones are read off R, the same
+// numbers in exact arithmetic, each evaluation within ≲ n·u ≈ 1e-13 relative
+// (n = 900) of them. Full-batch GD at a rate ≤ 1/L is non-expansive
+// (|1 − ηλ| ≤ 1 for every eigenvalue λ of the Hessian), so the differences
+// of each step are not amplified and add up over the ≲ 20 epochs to
+// ≲ 2e-12 of ‖θ‖: 1e-10 leaves a factor of 50. The fits stop at the same
+// epoch as long as no epoch's gap is within that rounding of the tolerance.
+func TestRunGDMatchesStream(t *testing.T) {
+	const n, d, gapTol = 900, 3, 1e-12
+	base := makeData(5, n, d, false)
+	cuts := []int{0, 250, 600, n}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name      string
+		intercept bool
+		w         []float64
+	}{
+		{"intercept/unweighted", true, nil},
+		{"nointercept/somezero", false, weightCases(n)["somezero"]},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ds := base
+			ds.w = c.w
+			dir := t.TempDir()
+			writeParts(t, dir, ds, cuts, nil)
+			csv := CSV{Target: "y"}
+			if c.w != nil {
+				csv.Weights = "w"
+			}
+			res, err := RunGD(ctx, testRunner, filepath.Join(dir, "part-*.csv"), "",
+				GDOptions{CSV: csv, NoIntercept: !c.intercept, Epochs: 200, GapTol: gapTol, WorkDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var parts []stream.Chunks
+			for k := 0; k+1 < len(cuts); k++ {
+				parts = append(parts, chunks(ds, cuts[k], cuts[k+1]))
+			}
+			sr, err := fit.Stream(ctx, parts, &fit.Settings{Solver: fit.GD, NoIntercept: !c.intercept, GapTol: gapTol})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != lsq.GapTolerance || sr.Status != lsq.GapTolerance {
+				t.Fatalf("beam %v after %d epochs, fit.Stream %v after %d", res.Status, res.Epochs, sr.Status, sr.Iterations)
+			}
+
+			// Equal to the bit.
+			if res.ExactLoss != sr.ExactObjective || res.Model.Training["exact_loss"] != sr.ExactObjective {
+				t.Errorf("F* = %v (model file %v), fit.Stream's %v", res.ExactLoss, res.Model.Training["exact_loss"], sr.ExactObjective)
+			}
+			if !slices.Equal(res.Exact.Coef, sr.Streamed.Coef) || res.Exact.Intercept != sr.Streamed.Intercept || res.Exact.RSS != sr.Streamed.RSS {
+				t.Errorf("exact fit %v %v (RSS %v), fit.Stream's %v %v (RSS %v)",
+					res.Exact.Intercept, res.Exact.Coef, res.Exact.RSS, sr.Streamed.Intercept, sr.Streamed.Coef, sr.Streamed.RSS)
+			}
+			if res.LR != sr.Optim.LR || !slices.Equal(res.Model.Scaling.Scale, sr.Scale) {
+				t.Errorf("rate %v, scale %v; fit.Stream's %v, %v", res.LR, res.Model.Scaling.Scale, sr.Optim.LR, sr.Scale)
+			}
+
+			// The same steps, up to rounding.
+			const tol = 1e-10
+			if res.Epochs != sr.Iterations {
+				t.Fatalf("beam stopped after %d epochs, fit.Stream after %d", res.Epochs, sr.Iterations)
+			}
+			norm := floats.Norm(sr.Optim.X, 2)
+			dist := floats.Distance(res.Optim.X, sr.Optim.X, 2)
+			t.Logf("%d epochs: ‖θ_beam − θ_stream‖ = %.3g (‖θ‖ = %.3g)", res.Epochs, dist, norm)
+			if dist > tol*norm {
+				t.Errorf("‖θ_beam − θ_stream‖ = %.3g > %.3g\nbeam   %v\nstream %v", dist, tol*norm, res.Optim.X, sr.Optim.X)
+			}
+			// On the original scale, through the same map (optim.Unstandardize
+			// with the same bits of μ and s): coefⱼ = θⱼ/sⱼ, so
+			// |Δcoefⱼ| ≤ ‖Δθ‖/sⱼ, and b' = b − Σμⱼθⱼ/sⱼ, so
+			// |Δb'| ≤ ‖Δθ‖·√(1 + Σ(μⱼ/sⱼ)²) (Cauchy–Schwarz).
+			k := 1.0
+			for j := range d {
+				if e := math.Abs(res.Model.Coef[j] - sr.Coef[j]); e > tol*norm/sr.Scale[j] {
+					t.Errorf("coef %d: beam %v, fit.Stream %v (|Δ| %.3g > %.3g)", j, res.Model.Coef[j], sr.Coef[j], e, tol*norm/sr.Scale[j])
+				}
+				m := mcenter0(sr.Center, j) / sr.Scale[j]
+				k += m * m
+			}
+			if e := math.Abs(res.Model.Intercept - sr.Intercept); e > tol*norm*math.Sqrt(k) {
+				t.Errorf("intercept: beam %v, fit.Stream %v (|Δ| %.3g > %.3g)", res.Model.Intercept, sr.Intercept, e, tol*norm*math.Sqrt(k))
+			}
+		})
 	}
 }

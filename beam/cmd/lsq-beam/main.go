@@ -174,7 +174,7 @@ func run(ctx context.Context, stdout io.Writer) (int, error) {
 			printModel(stdout, res.Model)
 		}
 		fmt.Fprintf(stdout, "status %s after %d steps (lr %.4g, %d pipeline runs): loss %.6g, exact %.6g, gap %.3g\n",
-			res.Status, res.Epochs, res.LR, res.Runs, res.Loss, res.Loss-res.LossGap, res.LossGap)
+			res.Status, res.Epochs, res.LR, res.Runs, res.Loss, res.ExactLoss, res.LossGap)
 		switch {
 		case res.Status == lsq.Diverged:
 			return 3, err
