@@ -380,13 +380,11 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	}
 }
 
-// checkBatch refuses a mini-batch size for gd and lbfgs, which step on the
-// full batch (fit.Settings refuses it too; this names the flag).
+// checkBatch refuses a mini-batch size for a solver that steps on the full
+// batch, before any data are read: fit.CheckOptim's rule and reason, with
+// the flag named (settingsUsage).
 func (o *fitOptions) checkBatch(solver fit.Solver) error {
-	if o.BatchSize != 0 && (solver == fit.GD || solver == fit.LBFGS) {
-		return usagef("--batch-size draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); --solver %s steps on the full batch", solver)
-	}
-	return nil
+	return settingsUsage(fit.CheckOptim(solver, false, optim.Settings{BatchSize: o.BatchSize}), o.changed)
 }
 
 // notForExact and notForPenalized are the flags an exact solver, and cd and
