@@ -551,6 +551,9 @@ type exactOut struct {
 	Solver    string    `json:"solver,omitempty"`
 }
 
+// gapOut is the gap in --json: objective_rel is the raw (F − F*)/D of
+// optim.Optimum.Gap, which may be a few units of rounding below zero; the
+// text output prints a gap within rounding as 0 (optim.ShownGap).
 type gapOut struct {
 	ObjectiveRel jsonFloat `json:"objective_rel"`
 	CoefRel      jsonFloat `json:"coef_rel"`

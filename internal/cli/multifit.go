@@ -413,7 +413,7 @@ func runLoRA(ctx context.Context, o *fitOptions, stdio IO, x, y *mat.Dense, w []
 	}
 	if fitErr == nil && !res.Status.Converged() {
 		fitErr = &NotConvergedError{Msg: fmt.Sprintf("LoRA (%s) stopped (%s) after %s, %s from the exact rank-%d update (relative objective gap %.3g); raise --epochs or adjust --lr",
-			solver, res.Status, english.Count(res.Optim.Epochs, "epoch"), percentOf(res.CoefRel), o.Rank, res.Gap)}
+			solver, res.Status, english.Count(res.Optim.Epochs, "epoch"), percentOf(res.CoefRel), o.Rank, optim.ShownGap(res.Gap))}
 	}
 	return &res.Targets, fitErr
 }
@@ -466,7 +466,7 @@ func printMulti(w io.Writer, out *multiOutput) {
 	fmt.Fprintln(w)
 	if out.Exact != nil && out.Gap != nil {
 		fmt.Fprintf(w, "gap to the exact rank-%d update: objective %.2g relative (exact objective %.8g), update %.2g relative\n",
-			out.Rank, float64(out.Gap.ObjectiveRel), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
+			out.Rank, optim.ShownGap(float64(out.Gap.ObjectiveRel)), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
 	}
 	for t, sum := range out.sums {
 		fmt.Fprintf(w, "\ntarget %s:\n", out.Targets[t])
