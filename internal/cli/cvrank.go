@@ -35,7 +35,7 @@ func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 		}
 		ranks = append(ranks, r)
 	}
-	for _, flag := range []string{"penalty", "alpha", "l1-ratio", "choose", "output", "plot"} {
+	for _, flag := range []string{"penalty", "alpha", "l1-ratio", "choose", "standardize", "output", "plot"} {
 		if o.changed(flag) {
 			return usagef("--%s does not apply to the cross-validation of a rank (--rank)", flag)
 		}
@@ -52,7 +52,7 @@ func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 	for _, f := range data.KFold(n, o.Folds, o.Seed) {
 		folds = append(folds, f.Val)
 	}
-	cv, err := fit.CrossValidateRank(ctx, x, y, ranks, folds, &fit.MultiSettings{Weights: w, Raw: !o.Enet.Standardize})
+	cv, err := fit.CrossValidateRank(ctx, x, y, ranks, folds, &fit.MultiSettings{Weights: w})
 	if err != nil {
 		return err
 	}

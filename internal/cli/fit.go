@@ -160,7 +160,7 @@ func (o *fitOptions) registerModel(f *pflag.FlagSet) {
 func (o *fitOptions) registerSolver(f *pflag.FlagSet) {
 	f.BoolVar(&o.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 	f.StringVar(&o.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
-	f.BoolVar(&o.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
+	f.BoolVar(&o.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs; with a penalty, penalise the standardised coefficients (glmnet; false: on the original scale). Coefficients are reported on the original scale; an exact fit without a penalty does not take it")
 	f.StringVar(&o.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
 	f.IntVar(&o.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
 	f.IntVar(&o.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
@@ -387,6 +387,14 @@ func (o *fitOptions) checkBatch(solver fit.Solver) error {
 	return settingsUsage(fit.CheckOptim(solver, false, optim.Settings{BatchSize: o.BatchSize}), o.changed)
 }
 
+// standardizeUnused refuses --standardize where it cannot change the
+// answer, an exact fit without a penalty (what says which): least squares
+// is invariant to the scale of the inputs, and the exact solvers judge rank
+// and condition on the standardised design whatever the flag.
+func standardizeUnused(what string) error {
+	return usagef("--standardize does not apply to %s: exact least squares does not depend on the scale of the inputs (rank and condition are judged on the standardised design either way); it sets the scale an iterative solver works on, or that a penalty applies to", what)
+}
+
 // notForExact and notForPenalized are the flags an exact solver, and cd and
 // fista, do not use.
 var (
@@ -417,6 +425,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 			if o.changed(flag) {
 				return usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
 			}
+		}
+		if pen == nil && o.changed("standardize") {
+			return standardizeUnused(fmt.Sprintf("--solver %s without a penalty", s.Solver))
 		}
 	case s.Solver.Penalized():
 		if o.changed("tol") && !(o.Tol > 0 && o.Tol < 1) {

@@ -92,6 +92,9 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 			}
 		}
 	}
+	if !lora && o.Penalty.Name == "none" && o.changed("standardize") {
+		return standardizeUnused("an exact fit of several targets without a penalty")
+	}
 	if pen := o.Penalty.Name; pen != "none" && pen != "l2" && pen != "ridge" {
 		return usagef("--penalty %s: a fit of several targets takes none or l2 (with --init BASE, l2 pulls toward the base model, as l2sp does for one target)", pen)
 	}
