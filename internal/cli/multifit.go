@@ -118,6 +118,9 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	if err := rankInRange(o.Rank, len(fr.Features), len(targets)); err != nil {
+		return err
+	}
 	var base *fit.Targets
 	if o.Init != "" {
 		if base, err = loadBase(o.Init, fr.Features, targets); err != nil {
@@ -136,6 +139,17 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return fitErr
 	}
 	return finishMulti(&o, stdio, &out, res, fitErr)
+}
+
+// rankInRange refuses a rank r above min(d, k), the largest rank of the d×k
+// coefficient matrix of d features and k targets: such a rank constrains
+// nothing, and its fit is the unconstrained one, of rank min(d, k).
+func rankInRange(r, d, k int) error {
+	if full := min(d, k); r > full {
+		return usagef("--rank %d: the coefficients of %s and %s form a %d×%d matrix, of rank at most %d; give a rank from 1 to %d (%d is the unconstrained fit)",
+			r, english.Count(d, "feature"), english.Count(k, "target"), d, k, full, full, full)
+	}
+	return nil
 }
 
 // runStreamTargets fits several targets from files read once
@@ -190,6 +204,9 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 		if !slices.Contains(targets, f) {
 			features = append(features, f)
 		}
+	}
+	if err := rankInRange(o.Rank, len(features), len(targets)); err != nil {
+		return err
 	}
 	if ms.Base != nil && !slices.Equal(ms.Base.Features, features) {
 		return fmt.Errorf("%s: the base model has features %v; the data have %v", o.Init, ms.Base.Features, features)
