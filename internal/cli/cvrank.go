@@ -26,7 +26,7 @@ type rankCVOutput struct {
 	OneSE   int         `json:"rank_1se"`
 }
 
-// runRankCV is `lsq cv FILE --target y1,y2 --rank 1,2,4`: the rank of a
+// runRankCV is `lsq cv FILE --target y1,y2,y3 --rank 1,2,3`: the rank of a
 // reduced-rank fit chosen by k-fold cross-validation (fit.CrossValidateRank).
 func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 	var ranks []int
