@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -125,6 +126,43 @@ func TestExactSolversAgree(t *testing.T) {
 			if math.Abs(r.Coef[j]-ref.Coef[j]) > tol*math.Abs(ref.Coef[j]) {
 				t.Errorf("%s coef[%d] = %v, qr %v", s, j, r.Coef[j], ref.Coef[j])
 			}
+		}
+	}
+}
+
+// TestExactUnpenalisedIgnoresRaw: Raw cannot change an exact fit without a
+// penalty (least squares is invariant to the scale of the inputs, and the
+// exact solvers judge rank and condition on the standardised design either
+// way), on a design whose columns span 12 orders of magnitude: the
+// coefficients, rank and condition are the same bits. With a ridge penalty
+// Raw changes what is penalised, so the coefficients differ. This is why
+// lsq fit refuses --standardize for an exact fit without a penalty.
+func TestExactUnpenalisedIgnoresRaw(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n, d := 60, 3
+	x := mat.NewDense(n, d, nil)
+	y := make([]float64, n)
+	for i := range n {
+		for j := range d {
+			x.Set(i, j, rng.NormFloat64()*math.Pow(1e6, float64(j)))
+		}
+		y[i] = 1 + x.At(i, 0) + 1e-6*x.At(i, 1) + 1e-12*x.At(i, 2) + 0.1*rng.NormFloat64()
+	}
+	for _, s := range []Solver{QR, SVD, Cholesky} {
+		std, err1 := Matrix(context.Background(), x, y, &Settings{Solver: s})
+		raw, err2 := Matrix(context.Background(), x, y, &Settings{Solver: s, Raw: true})
+		if err1 != nil || err2 != nil {
+			t.Fatal(s, err1, err2)
+		}
+		if !slices.Equal(std.Coef, raw.Coef) || std.Intercept != raw.Intercept || std.Exact.Rank != raw.Exact.Rank || std.Exact.Cond != raw.Exact.Cond {
+			t.Errorf("%s: Raw changed the fit: %v %v (rank %d, cond %g) against %v %v (rank %d, cond %g)", s,
+				std.Coef, std.Intercept, std.Exact.Rank, std.Exact.Cond, raw.Coef, raw.Intercept, raw.Exact.Rank, raw.Exact.Cond)
+		}
+		ridge := penalty.L2{Alpha: 0.5}
+		std, _ = Matrix(context.Background(), x, y, &Settings{Solver: s, Penalty: ridge})
+		raw, _ = Matrix(context.Background(), x, y, &Settings{Solver: s, Penalty: ridge, Raw: true})
+		if slices.Equal(std.Coef, raw.Coef) {
+			t.Errorf("%s with a ridge: Raw left the coefficients %v unchanged", s, std.Coef)
 		}
 	}
 }

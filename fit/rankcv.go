@@ -19,7 +19,9 @@ type RankCV struct {
 // CrossValidateRank chooses the rank of MultiTarget by cross-validation:
 // for each fold (the validation rows in folds[f]) every rank is fitted on the
 // other rows and scored on the held-out ones by the loss of the objective,
-// (1/2W_val)·Σ wᵢ‖yᵢ − ŷᵢ‖². Rank 0 in ranks means no constraint. The
+// (1/2W_val)·Σ wᵢ‖yᵢ − ŷᵢ‖². Rank 0 in ranks means no constraint, as does
+// any rank ≥ min(d, k) (the largest rank of the d×k coefficients): such
+// ranks all score the unconstrained fit, so list at most one of them. The
 // one-standard-error rule picks the smallest rank whose mean is within one
 // standard error of the best (Hastie, Tibshirani & Friedman, The Elements
 // of Statistical Learning, 2nd ed., §7.10).

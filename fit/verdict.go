@@ -5,6 +5,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/internal/english"
+	"github.com/lsqgo/lsq/optim"
 )
 
 // Verdict says in one sentence why an iterative fit stopped where it did,
@@ -19,7 +20,7 @@ func (r *Result) Verdict() string {
 	}
 	far := ""
 	if g := r.Gap; g != nil {
-		far = fmt.Sprintf(", %s from the optimum (relative objective gap %.3g)", percent(g.CoefRel), g.ObjectiveRel)
+		far = fmt.Sprintf(", %s from the optimum (relative objective gap %.3g)", percent(g.CoefRel), optim.ShownGap(g.ObjectiveRel))
 	}
 	head := fmt.Sprintf("%s stopped (%s) after %s", r.Solver, r.Status, english.Count(r.Iterations, "epoch"))
 	if r.Solver.Penalized() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/optim"
 )
 
 // Solve minimises ‖r(x)‖² from x0 and returns the estimates with their
@@ -150,7 +151,7 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 				q := res.fnorm / ref.fnorm
 				res.Gap = (q - 1) * (q + 1)
 			}
-			res.Message += fmt.Sprintf("; relative excess of the sum of squares over the Levenberg–Marquardt optimum from this point: %.3g", res.Gap)
+			res.Message += fmt.Sprintf("; relative excess of the sum of squares over the Levenberg–Marquardt optimum from this point: %.3g", optim.ShownGap(res.Gap))
 		}
 	}
 	return res, err

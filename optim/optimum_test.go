@@ -99,3 +99,41 @@ func TestOptimumGap(t *testing.T) {
 		}
 	}
 }
+
+// TestShownGap: a gap within RoundingGap of zero, of either sign and at the
+// boundary, is shown as 0; a larger one, above or below F*, as it is (a gap
+// far below F* is a wrong F*, not rounding); NaN and +Inf stay.
+func TestShownGap(t *testing.T) {
+	for _, c := range []struct{ gap, want float64 }{
+		{-3e-16, 0}, {4e-15, 0}, {RoundingGap, 0}, {-RoundingGap, 0},
+		{2 * RoundingGap, 2 * RoundingGap}, {-1e-6, -1e-6}, {0.25, 0.25},
+		{math.Inf(1), math.Inf(1)},
+	} {
+		if got := ShownGap(c.gap); got != c.want {
+			t.Errorf("ShownGap(%g) = %g, want %g", c.gap, got, c.want)
+		}
+	}
+	if got := ShownGap(math.NaN()); !math.IsNaN(got) {
+		t.Errorf("ShownGap(NaN) = %g, want NaN", got)
+	}
+}
+
+// TestStopsAtRoundingGap: an objective that stops moving within
+// RoundingGap of F* is at the optimum (GapTolerance whatever Tol), one
+// stopped further off is stalled: the same line ShownGap draws.
+func TestStopsAtRoundingGap(t *testing.T) {
+	s := &settings{objTol: 1e-12}
+	s.Optimum = &Optimum{Objective: 1, Tol: 1e-20}
+	for _, c := range []struct {
+		f    float64
+		want lsq.Status
+	}{
+		{1 + 0.5*RoundingGap, lsq.GapTolerance},
+		{1 - 3e-16, lsq.GapTolerance},
+		{1 + 4*RoundingGap, lsq.Stalled},
+	} {
+		if got := s.judge(c.f, c.f, 2, 1, 1); got != c.want {
+			t.Errorf("judge at F − F* = %g: %v, want %v", c.f-1, got, c.want)
+		}
+	}
+}

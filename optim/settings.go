@@ -162,8 +162,8 @@ type Settings struct {
 //     objective changed by at most ObjectiveTol relative in the epoch (it
 //     no longer moves measurably), or the scheduled learning rate fell below
 //     1e-6 of the base rate η₀ (it can no longer close the gap). An
-//     objective that stops moving within 1e-13 of F* (relative) is at the
-//     optimum to working precision: GapTolerance, whatever Tol.
+//     objective that stops moving within RoundingGap of F* (relative) is
+//     at the optimum to working precision: GapTolerance, whatever Tol.
 //
 // The default gradient tolerance does not stop such a fit (a small gradient
 // on an ill-conditioned problem can be far from the optimum); a GradTol set
@@ -204,6 +204,24 @@ func (o *Optimum) Gap(f, first float64) float64 {
 func (o *Optimum) Closed(f, first float64) bool {
 	tol := o.Tolerance()
 	return tol > 0 && o.within(f, first, tol)
+}
+
+// RoundingGap is the relative gap (F − F*)/D (Optimum.Gap) within which F
+// and F* agree to working precision: about 450 units of rounding of F, the
+// accuracy to which a sum of n squared residuals and F* themselves are
+// known. An objective that stops moving within it of F* is at the optimum
+// (GapTolerance, whatever Tol); a gap of either sign within it is rounding,
+// not a distance (ShownGap).
+const RoundingGap = 1e-13
+
+// ShownGap is a relative gap as a report prints it: 0 when it is within
+// rounding of zero, |gap| ≤ RoundingGap (a fit at the optimum to working
+// precision, perhaps a little below F*), else gap itself.
+func ShownGap(gap float64) float64 {
+	if math.Abs(gap) <= RoundingGap {
+		return 0
+	}
+	return gap
 }
 
 // DefaultGapTol is the relative gap tolerance that Optimum.Tol 0 means.

@@ -43,7 +43,7 @@ func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
 			return lsq.GapTolerance
 		case s.GradTol > 0 && gnorm <= s.GradTol:
 			return lsq.GradientTolerance
-		case still && s.Optimum.within(f, first, floorGap):
+		case still && s.Optimum.within(f, first, RoundingGap):
 			// It stopped moving at the optimum to working precision.
 			return lsq.GapTolerance
 		case still, rate < 1e-6:
@@ -59,12 +59,6 @@ func (s *settings) judge(f, prev, first, gnorm, rate float64) lsq.Status {
 	}
 	return lsq.NotTerminated
 }
-
-// floorGap is the relative gap below which an objective that no longer moves
-// is at the optimum to working precision: about 450 units of rounding of F,
-// the accuracy to which a sum of n squared residuals and F* themselves are
-// known.
-const floorGap = 1e-13
 
 // diverged is the divergence rule: the objective rose above its start and
 // above its best by more than (DivergeFactor − 1) times a scale of the

@@ -99,7 +99,7 @@ files (not standard input) and the lasso or elastic net, and does not take
 	f.StringVar(&opts.Plot, "plot", "", "draw the CV error against α to this .png or .svg file")
 	f.BoolVar(&opts.Stream, "stream", false, "read the file(s) in two passes with memory independent of the rows but for one fold number per row (CV from the moments of each fold's QR factor); implied by several files or a file larger than --memory")
 	f.StringVar(&opts.Memory, "memory", "4GiB", "memory budget: larger inputs are streamed")
-	f.StringVar(&opts.Ranks, "rank", "", "with several targets (--target y1,y2,...): cross-validate these ranks of a reduced-rank fit, e.g. 1,2,4,8")
+	f.StringVar(&opts.Ranks, "rank", "", "with several targets (--target y1,y2,...): cross-validate these ranks of a reduced-rank fit, e.g. 1,2,4,8; each from 1 to min(features, targets), the rank of the unconstrained fit (marked \"full\")")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,13 +19,14 @@ type rankCVOutput struct {
 	Folds   int         `json:"folds"`
 	Seed    uint64      `json:"seed"`
 	Ranks   []int       `json:"ranks"`
+	Full    int         `json:"full_rank"` // min(features, targets): the rank of the unconstrained fit, the largest --rank takes
 	Mean    []jsonFloat `json:"mean_loss"`
 	SE      []jsonFloat `json:"se_loss"`
 	Best    int         `json:"rank_min"`
 	OneSE   int         `json:"rank_1se"`
 }
 
-// runRankCV is `lsq cv FILE --target y1,y2 --rank 1,2,4`: the rank of a
+// runRankCV is `lsq cv FILE --target y1,y2,y3 --rank 1,2,3`: the rank of a
 // reduced-rank fit chosen by k-fold cross-validation (fit.CrossValidateRank).
 func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 	var ranks []int
@@ -33,9 +35,12 @@ func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 		if err != nil || r < 1 {
 			return usagef("--rank %q: want ranks ≥ 1 separated by commas, e.g. 1,2,4,8", o.Ranks)
 		}
+		if slices.Contains(ranks, r) {
+			return usagef("--rank %q lists rank %d twice", o.Ranks, r)
+		}
 		ranks = append(ranks, r)
 	}
-	for _, flag := range []string{"penalty", "alpha", "l1-ratio", "choose", "output", "plot"} {
+	for _, flag := range []string{"penalty", "alpha", "l1-ratio", "choose", "standardize", "output", "plot"} {
 		if o.changed(flag) {
 			return usagef("--%s does not apply to the cross-validation of a rank (--rank)", flag)
 		}
@@ -44,7 +49,13 @@ func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	n, _ := x.Dims()
+	n, d := x.Dims()
+	_, k := y.Dims()
+	for _, r := range ranks {
+		if err := rankInRange(r, d, k); err != nil {
+			return err
+		}
+	}
 	if o.Folds < 2 || o.Folds > n {
 		return usagef("--folds %d: cross-validation needs 2 to %d folds", o.Folds, n)
 	}
@@ -52,11 +63,11 @@ func runRankCV(ctx context.Context, o cvOptions, stdio IO) error {
 	for _, f := range data.KFold(n, o.Folds, o.Seed) {
 		folds = append(folds, f.Val)
 	}
-	cv, err := fit.CrossValidateRank(ctx, x, y, ranks, folds, &fit.MultiSettings{Weights: w, Raw: !o.Enet.Standardize})
+	cv, err := fit.CrossValidateRank(ctx, x, y, ranks, folds, &fit.MultiSettings{Weights: w})
 	if err != nil {
 		return err
 	}
-	out := rankCVOutput{File: o.File, Targets: targets, Folds: o.Folds, Seed: o.Seed, Ranks: ranks, Best: cv.Best, OneSE: cv.OneSE}
+	out := rankCVOutput{File: o.File, Targets: targets, Folds: o.Folds, Seed: o.Seed, Ranks: ranks, Full: min(d, k), Best: cv.Best, OneSE: cv.OneSE}
 	for k := range ranks {
 		out.Mean = append(out.Mean, jsonFloat(cv.Mean[k]))
 		out.SE = append(out.SE, jsonFloat(cv.SE[k]))
@@ -83,7 +94,11 @@ func printRankCV(w io.Writer, out *rankCVOutput) {
 		if r == out.Best && r == out.OneSE {
 			mark = "  ← min, 1se"
 		}
-		fmt.Fprintf(tw, "%d\t%.6g\t%.3g\t%s\n", r, float64(out.Mean[k]), float64(out.SE[k]), mark)
+		rank := strconv.Itoa(r)
+		if r == out.Full {
+			rank += " (full)"
+		}
+		fmt.Fprintf(tw, "%s\t%.6g\t%.3g\t%s\n", rank, float64(out.Mean[k]), float64(out.SE[k]), mark)
 	}
 	tw.Flush()
 }

@@ -254,7 +254,7 @@ func printLRDecay(n narrator, dec []lrDecayRun) {
 	for _, d := range dec {
 		r := d.t.res
 		p("     %-25s  %-11.3g  %-14.3g  %.3g\n", "     %-25s  %-11.3g  %-14.3g  %.3g\n",
-			d.name, r.Optim.FinalLR, r.Gap.ObjectiveRel, r.Gap.CoefRel)
+			d.name, r.Optim.FinalLR, optim.ShownGap(r.Gap.ObjectiveRel), r.Gap.CoefRel)
 	}
 	p("   With a constant rate the noise of the mini-batch gradients keeps the\n"+
 		"   iterate in a cloud around the optimum whose size grows with the rate;\n"+

@@ -239,7 +239,7 @@ func printRegPenalties(n narrator, rf *regFits) {
 			"   --penalty l1 也这样做，迭代 1000 轮：x4 = %.3g，x5 = %.3g，很小但永远不会\n"+
 			"   恰好为零（目标函数差距 %.2g）。要得到精确的零，需要近端步：--solver cd、\n"+
 			"   fista 或 --proximal。\n\n",
-		g.Coef[3], g.Coef[4], g.Gap.ObjectiveRel)
+		g.Coef[3], g.Coef[4], optim.ShownGap(g.Gap.ObjectiveRel))
 }
 
 // printRegIntercept is part 3: why the intercept is not penalised.

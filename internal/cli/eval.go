@@ -135,7 +135,7 @@ func runEval(opts evalOptions, stdio IO) error {
 		return err
 	}
 	if out.Missing != nil {
-		fmt.Fprintf(stdio.Err, "lsq: %s: %s\n", name, out.Missing.describe(out.Missing.Dropped+out.Scores[0].N))
+		out.Missing.warn(stdio.Err, name, out.Missing.Dropped+out.Scores[0].N, missingDropped)
 	}
 	if several != nil {
 		if opts.JSON {

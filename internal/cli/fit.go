@@ -150,7 +150,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 func (o *fitOptions) registerModel(f *pflag.FlagSet) {
 	f.StringVar(&o.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
 	f.IntVar(&o.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
-	f.IntVar(&o.Rank, "rank", 0, "several targets (--target y1,y2,...): the best coefficient matrix of rank ≤ r (reduced-rank regression); with --init, the best rank-r update of that model, or LoRA with an iterative --solver")
+	f.IntVar(&o.Rank, "rank", 0, "several targets (--target y1,y2,...): the best coefficient matrix of rank ≤ r (reduced-rank regression), r from 1 to min(features, targets) (the unconstrained fit); with --init, the best rank-r update of that model, or LoRA with an iterative --solver")
 	f.Float64Var(&o.LoRAAlpha, "lora-alpha", 0, "LoRA's α: the update is scaled by α/r (default r, a scale of 1)")
 }
 
@@ -160,7 +160,7 @@ func (o *fitOptions) registerModel(f *pflag.FlagSet) {
 func (o *fitOptions) registerSolver(f *pflag.FlagSet) {
 	f.BoolVar(&o.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 	f.StringVar(&o.Solver, "solver", "qr", "qr, svd, cholesky, cd, fista, gd, sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs")
-	f.BoolVar(&o.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs (coefficients are reported on the original scale)")
+	f.BoolVar(&o.Standardize, "standardize", true, "iterative solvers: work on centred, unit-variance inputs; with a penalty, penalise the standardised coefficients (glmnet; false: on the original scale). Coefficients are reported on the original scale; an exact fit without a penalty does not take it")
 	f.StringVar(&o.LR, "lr", "auto", "learning rate: auto (1/L from the data), a number, a comma-separated list, or grid (chosen on a validation split)")
 	f.IntVar(&o.Epochs, "epochs", 0, "epoch limit for iterative solvers (0: automatic, 1000, or more for small data: as many passes as 1e8 multiply-adds pay for, at most 1e6)")
 	f.IntVar(&o.BatchSize, "batch-size", 0, "mini-batch size for stochastic solvers (0 or n: full batch; default 32 for sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw)")
@@ -380,13 +380,19 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	}
 }
 
-// checkBatch refuses a mini-batch size for gd and lbfgs, which step on the
-// full batch (fit.Settings refuses it too; this names the flag).
+// checkBatch refuses a mini-batch size for a solver that steps on the full
+// batch, before any data are read: fit.CheckOptim's rule and reason, with
+// the flag named (settingsUsage).
 func (o *fitOptions) checkBatch(solver fit.Solver) error {
-	if o.BatchSize != 0 && (solver == fit.GD || solver == fit.LBFGS) {
-		return usagef("--batch-size draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw); --solver %s steps on the full batch", solver)
-	}
-	return nil
+	return settingsUsage(fit.CheckOptim(solver, false, optim.Settings{BatchSize: o.BatchSize}), o.changed)
+}
+
+// standardizeUnused refuses --standardize where it cannot change the
+// answer, an exact fit without a penalty (what says which): least squares
+// is invariant to the scale of the inputs, and the exact solvers judge rank
+// and condition on the standardised design whatever the flag.
+func standardizeUnused(what string) error {
+	return usagef("--standardize does not apply to %s: exact least squares does not depend on the scale of the inputs (rank and condition are judged on the standardised design either way); it sets the scale an iterative solver works on, or that a penalty applies to", what)
 }
 
 // notForExact and notForPenalized are the flags an exact solver, and cd and
@@ -419,6 +425,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 			if o.changed(flag) {
 				return usagef("--%s applies to iterative solvers; --solver %s is exact (try --solver gd)", flag, s.Solver)
 			}
+		}
+		if pen == nil && o.changed("standardize") {
+			return standardizeUnused(fmt.Sprintf("--solver %s without a penalty", s.Solver))
 		}
 	case s.Solver.Penalized():
 		if o.changed("tol") && !(o.Tol > 0 && o.Tol < 1) {
@@ -553,6 +562,9 @@ type exactOut struct {
 	Solver    string    `json:"solver,omitempty"`
 }
 
+// gapOut is the gap in --json: objective_rel is the raw (F − F*)/D of
+// optim.Optimum.Gap, which may be a few units of rounding below zero; the
+// text output prints a gap within rounding as 0 (optim.ShownGap).
 type gapOut struct {
 	ObjectiveRel jsonFloat `json:"objective_rel"`
 	CoefRel      jsonFloat `json:"coef_rel"`

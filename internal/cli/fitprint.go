@@ -9,6 +9,7 @@ import (
 
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/internal/english"
+	"github.com/lsqgo/lsq/optim"
 )
 
 // printFit writes the human summary of a fit.
@@ -133,7 +134,7 @@ func printGapAndRate(w io.Writer, out *fitOutput, fullBatchGD bool) {
 			if g.Tol < 0 {
 				tol = "no tolerance"
 			}
-			fmt.Fprintf(w, "gap to the optimum: objective %.2g relative (%s), coefficients %.2g relative, gradient norm %.2g\n", float64(g.ObjectiveRel), tol, float64(g.CoefRel), float64(g.GradNorm))
+			fmt.Fprintf(w, "gap to the optimum: objective %.2g relative (%s), coefficients %.2g relative, gradient norm %.2g\n", optim.ShownGap(float64(g.ObjectiveRel)), tol, float64(g.CoefRel), float64(g.GradNorm))
 		} else {
 			fmt.Fprintf(w, "gradient norm %.2g (%s)\n", float64(g.GradNorm), out.ExactNote)
 		}

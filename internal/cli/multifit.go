@@ -92,6 +92,9 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 			}
 		}
 	}
+	if !lora && o.Penalty.Name == "none" && o.changed("standardize") {
+		return standardizeUnused("an exact fit of several targets without a penalty")
+	}
 	if pen := o.Penalty.Name; pen != "none" && pen != "l2" && pen != "ridge" {
 		return usagef("--penalty %s: a fit of several targets takes none or l2 (with --init BASE, l2 pulls toward the base model, as l2sp does for one target)", pen)
 	}
@@ -115,6 +118,9 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	if err := rankInRange(o.Rank, len(fr.Features), len(targets)); err != nil {
+		return err
+	}
 	var base *fit.Targets
 	if o.Init != "" {
 		if base, err = loadBase(o.Init, fr.Features, targets); err != nil {
@@ -133,6 +139,17 @@ func runMultiFit(ctx context.Context, o fitOptions, stdio IO) error {
 		return fitErr
 	}
 	return finishMulti(&o, stdio, &out, res, fitErr)
+}
+
+// rankInRange refuses a rank r above min(d, k), the largest rank of the d×k
+// coefficient matrix of d features and k targets: such a rank constrains
+// nothing, and its fit is the unconstrained one, of rank min(d, k).
+func rankInRange(r, d, k int) error {
+	if full := min(d, k); r > full {
+		return usagef("--rank %d: the coefficients of %s and %s form a %d×%d matrix, of rank at most %d; give a rank from 1 to %d (%d is the unconstrained fit)",
+			r, english.Count(d, "feature"), english.Count(k, "target"), d, k, full, full, full)
+	}
+	return nil
 }
 
 // runStreamTargets fits several targets from files read once
@@ -187,6 +204,9 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 		if !slices.Contains(targets, f) {
 			features = append(features, f)
 		}
+	}
+	if err := rankInRange(o.Rank, len(features), len(targets)); err != nil {
+		return err
 	}
 	if ms.Base != nil && !slices.Equal(ms.Base.Features, features) {
 		return fmt.Errorf("%s: the base model has features %v; the data have %v", o.Init, ms.Base.Features, features)
@@ -413,7 +433,7 @@ func runLoRA(ctx context.Context, o *fitOptions, stdio IO, x, y *mat.Dense, w []
 	}
 	if fitErr == nil && !res.Status.Converged() {
 		fitErr = &NotConvergedError{Msg: fmt.Sprintf("LoRA (%s) stopped (%s) after %s, %s from the exact rank-%d update (relative objective gap %.3g); raise --epochs or adjust --lr",
-			solver, res.Status, english.Count(res.Optim.Epochs, "epoch"), percentOf(res.CoefRel), o.Rank, res.Gap)}
+			solver, res.Status, english.Count(res.Optim.Epochs, "epoch"), percentOf(res.CoefRel), o.Rank, optim.ShownGap(res.Gap))}
 	}
 	return &res.Targets, fitErr
 }
@@ -466,7 +486,7 @@ func printMulti(w io.Writer, out *multiOutput) {
 	fmt.Fprintln(w)
 	if out.Exact != nil && out.Gap != nil {
 		fmt.Fprintf(w, "gap to the exact rank-%d update: objective %.2g relative (exact objective %.8g), update %.2g relative\n",
-			out.Rank, float64(out.Gap.ObjectiveRel), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
+			out.Rank, optim.ShownGap(float64(out.Gap.ObjectiveRel)), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
 	}
 	for t, sum := range out.sums {
 		fmt.Fprintf(w, "\ntarget %s:\n", out.Targets[t])

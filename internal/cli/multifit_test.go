@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,8 +176,10 @@ type fitJSONOut struct {
 	Intercept float64   `json:"intercept"`
 }
 
-// `lsq cv --rank` picks the rank of data that have rank 1 plus noise, and
-// refuses the flags of the penalty path.
+// `lsq cv --rank` picks the rank of data that have rank 1 plus noise,
+// marks the unconstrained rank min(features, targets) = 3 as the full fit,
+// refuses a rank above it (which would repeat the full fit's row) naming
+// --rank and the range, and refuses the flags of the penalty path.
 func TestCVRank(t *testing.T) {
 	dir := t.TempDir()
 	data := writeTargets(t, dir, "m.csv", 300, false)
@@ -184,12 +187,31 @@ func TestCVRank(t *testing.T) {
 		Ranks []int     `json:"ranks"`
 		Mean  []float64 `json:"mean_loss"`
 		OneSE int       `json:"rank_1se"`
+		Full  int       `json:"full_rank"`
 	}
-	if code, msg := runMultiJSON(t, &out, "cv", data, "--target", "y1,y2,y3", "--rank", "1,2,3", "--folds", "5"); code != ExitOK {
+	args := []string{"cv", data, "--target", "y1,y2,y3", "--rank", "1,2,3", "--folds", "5"}
+	if code, msg := runMultiJSON(t, &out, args...); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
-	if out.OneSE != 1 || len(out.Mean) != 3 {
-		t.Errorf("ranks %v means %v: one-SE rank %d, want 1", out.Ranks, out.Mean, out.OneSE)
+	if out.OneSE != 1 || len(out.Mean) != 3 || out.Full != 3 {
+		t.Errorf("ranks %v means %v: one-SE rank %d, want 1; full rank %d, want 3", out.Ranks, out.Mean, out.OneSE, out.Full)
+	}
+	if _, text, _ := runLSQ(dir, nil, args...); !regexp.MustCompile(`(?m)^\s+3 \(full\)\s`).MatchString(text) || strings.Contains(text, "2 (full)") {
+		t.Errorf("the table does not mark rank 3 (only) as the full fit:\n%s", text)
+	}
+	for _, c := range []struct{ ranks, want string }{
+		{"1,2,3,4", "lsq: --rank 4: the coefficients of 4 features and 3 targets form a 4×3 matrix, of rank at most 3; give a rank from 1 to 3 (3 is the unconstrained fit)\n"},
+		{"9", "lsq: --rank 9: the coefficients of 4 features and 3 targets form a 4×3 matrix, of rank at most 3;"},
+	} {
+		code, stdout, msg := runLSQ(dir, nil, "cv", data, "--target", "y1,y2,y3", "--rank", c.ranks, "--folds", "5")
+		if code != ExitUsage || stdout != "" || !strings.HasPrefix(msg, c.want) {
+			t.Errorf("--rank %s: exit %d, stdout %q, stderr %q; want exit %d and %q", c.ranks, code, stdout, msg, ExitUsage, c.want)
+		}
+	}
+	// Two features, three targets: the matrix is 2×3, the full rank 2.
+	code, _, msg := runLSQ(dir, nil, "cv", data, "--target", "y1,y2,y3", "--features", "x1,x2", "--rank", "3")
+	if code != ExitUsage || !strings.Contains(msg, "--rank 3: the coefficients of 2 features and 3 targets form a 2×3 matrix, of rank at most 2") {
+		t.Errorf("two features: exit %d: %s", code, msg)
 	}
 	var o2, e2 bytes.Buffer
 	if code := Main(context.Background(), []string{"cv", data, "--target", "y1,y2", "--rank", "1", "--penalty", "l1"}, IO{Out: &o2, Err: &e2}); code != ExitUsage || !strings.Contains(e2.String(), "--penalty") {

@@ -136,7 +136,7 @@ func TestMissingValuesEveryModel(t *testing.T) {
 			for _, flags := range [][]string{{"--na", "drop"}, nil, {"--na", "omit"}} {
 				_, got, errs := runOK(t, dir, append([]string{"predict", model, "$D/holes.csv"}, append(flags, na...)...)...)
 				checkHoleyPredictions(t, got, want, k.predictDrop, len(recs)-1)
-				if msg := fmt.Sprintf("holes.csv: %d of %d rows have a missing input; their predictions are empty (--na error to stop instead)", len(k.predictDrop), len(recs)-1); !strings.Contains(errs, msg) {
+				if msg := fmt.Sprintf("holes.csv: %d of %d rows have a missing value (", len(k.predictDrop), len(recs)-1); !strings.Contains(errs, msg) || !strings.Contains(errs, "): their predictions are empty; --na error to stop instead\n") {
 					t.Errorf("predict %v: stderr %q, want %q", flags, errs, msg)
 				}
 			}
@@ -152,7 +152,7 @@ func TestMissingValuesEveryModel(t *testing.T) {
 			_, want, _ = runOK(t, dir, "eval", model, efile, "--json")
 			_, got, errs := runOK(t, dir, append([]string{"eval", model, "$D/holes.csv", "--json"}, na...)...)
 			checkHoleyScores(t, got, want, k)
-			if msg := fmt.Sprintf("holes.csv: dropped %d of %d rows with missing values", len(k.evalDrop), len(recs)-1); !strings.Contains(errs, msg) {
+			if msg := fmt.Sprintf("holes.csv: %d of %d rows have a missing value (", len(k.evalDrop), len(recs)-1); !strings.Contains(errs, msg) || !strings.Contains(errs, "): dropped; --na error to stop instead\n") {
 				t.Errorf("eval: stderr %q, want %q", errs, msg)
 			}
 
@@ -347,8 +347,45 @@ func TestMissingPredWeights(t *testing.T) {
 		_, want, _ := runOK(t, dir, append([]string{"predict", model, "$D/w2.csv"}, args...)...)
 		_, got, errs := runOK(t, dir, append([]string{"predict", model, "$D/w.csv"}, args...)...)
 		checkHoleyPredictions(t, got, want, []int{2}, 3)
-		if !strings.Contains(errs, "w.csv: 1 of 3 rows have a missing input") {
+		if !strings.Contains(errs, "w.csv: 1 of 3 rows have a missing value (w 1): their predictions are empty") {
 			t.Errorf("%s: stderr %q", k.name, errs)
+		}
+	}
+}
+
+// TestMissingValueLineShared: predict, eval and fit word the same rows with
+// a missing value in one line, "FILE: k of n rows have a missing value
+// (col count, …): FATE; --na error to stop instead", differing only in
+// what became of the rows: predict keeps them with an empty prediction,
+// eval and fit drop them.
+func TestMissingValueLineShared(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "train.csv"), []byte(naTrain(40)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Holes in inputs only (rows 2 and 4, x1 and x2), so that predict and
+	// eval leave out the same rows.
+	holes := "x1,x2,y\n0.1,0.5,1\nNA,0.2,1.2\n0.3,0.1,1.5\n0.4,,1.7\n0.5,0.3,1.9\n"
+	if err := os.WriteFile(filepath.Join(dir, "holes.csv"), []byte(holes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "m.json")
+	runOK(t, dir, "fit", "$D/train.csv", "--target", "y", "--features", "x1,x2", "-o", model)
+	const common = "lsq: $D/holes.csv: 2 of 5 rows have a missing value (x1 1, x2 1): "
+	want := func(fate string) string {
+		return strings.ReplaceAll(common, "$D", dir) + fate + "; --na error to stop instead\n"
+	}
+	for _, c := range []struct {
+		args []string
+		fate string
+	}{
+		{[]string{"predict", model, "$D/holes.csv"}, "their predictions are empty"},
+		{[]string{"eval", model, "$D/holes.csv"}, "dropped"},
+		{[]string{"fit", "$D/holes.csv", "--target", "y"}, "dropped"},
+	} {
+		_, _, errs := runOK(t, dir, c.args...)
+		if errs != want(c.fate) {
+			t.Errorf("lsq %s: stderr %q, want %q", strings.Join(c.args, " "), errs, want(c.fate))
 		}
 	}
 }

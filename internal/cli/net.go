@@ -545,5 +545,5 @@ func notAtOptimum(res *net.Result) error {
 	if res.PreRefitMSE != nil {
 		what += ", its head refitted,"
 	}
-	return &NotConvergedError{Msg: fmt.Sprintf("%s stopped at a gap of %.3g, relative to %s, above its exact optimum (%s)", what, lo.Gap, gapScaleName(lo), res.Status)}
+	return &NotConvergedError{Msg: fmt.Sprintf("%s stopped at a gap of %.3g, relative to %s, above its exact optimum (%s)", what, optim.ShownGap(lo.Gap), gapScaleName(lo), res.Status)}
 }

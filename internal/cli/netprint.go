@@ -6,6 +6,7 @@ import (
 
 	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/net"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/report"
 )
 
@@ -232,5 +233,5 @@ func gapLine(lo *net.LinearOptimum) string {
 	if lo.Reached {
 		at = "reached"
 	}
-	return fmt.Sprintf("gap %.3g relative to %s: %s", lo.Gap, gapScaleName(lo), at)
+	return fmt.Sprintf("gap %.3g relative to %s: %s", optim.ShownGap(lo.Gap), gapScaleName(lo), at)
 }

@@ -89,7 +89,7 @@ func runPredict(opts predictOptions, stdio IO) error {
 	}
 	n := len(p.cols[0])
 	if p.missing != nil {
-		fmt.Fprintf(stdio.Err, "lsq: %s: %d of %d rows have a missing input; their predictions are empty (--na error to stop instead)\n", p.in.name, p.missing.Dropped, n)
+		p.missing.warn(stdio.Err, p.in.name, n, missingEmpty)
 	}
 	var lwr, upr []float64
 	if opts.Interval.kind != 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -155,8 +156,19 @@ func missingReport(des *formula.Design, action string) *missingOut {
 	return &missingOut{Action: action, Dropped: des.Dropped, ByColumn: des.DroppedBy}
 }
 
-// describe is the stderr line: "dropped 42 of 153 rows with missing values (Ozone 37, Solar.R 7); …".
-func (m *missingOut) describe(total int) string {
+// What becomes of the rows with a missing value, in missingOut.warn's line:
+// fit, cv, path and eval drop them; predict keeps them with an empty
+// prediction, so that its output stays aligned with the input.
+const (
+	missingDropped = "dropped"
+	missingEmpty   = "their predictions are empty"
+)
+
+// warn writes the one stderr line every command gives for rows with a
+// missing value, e.g. "lsq: air.csv: 42 of 153 rows have a missing value
+// (Ozone 37, Solar.R 7): dropped; --na error to stop instead". total is the
+// number of rows read and fate missingDropped or missingEmpty.
+func (m *missingOut) warn(w io.Writer, file string, total int, fate string) {
 	keys := make([]string, 0, len(m.ByColumn))
 	for k := range m.ByColumn {
 		keys = append(keys, k)
@@ -166,7 +178,11 @@ func (m *missingOut) describe(total int) string {
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s %d", k, m.ByColumn[k])
 	}
-	return fmt.Sprintf("dropped %d of %d rows with missing values (%s); --na error to stop instead", m.Dropped, total, strings.Join(parts, ", "))
+	by := ""
+	if len(parts) > 0 {
+		by = " (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintf(w, "lsq: %s: %d of %d rows have a missing value%s: %s; --na error to stop instead\n", file, m.Dropped, total, by, fate)
 }
 
 // loadDesign reads a file as text and builds a formula's design: the fit
@@ -228,7 +244,7 @@ func loadDesign(path string, f *formula.Formula, df dataFlags, na naFlags, stdio
 		}
 	}
 	if m := missingReport(des, na.Action); m != nil {
-		fmt.Fprintf(stdio.Err, "lsq: %s: %s\n", t.File, m.describe(t.Rows()))
+		m.warn(stdio.Err, t.File, t.Rows(), missingDropped)
 	}
 	md := &modelio.Design{Formula: des.Encoding.Formula, Factors: des.Encoding.Factors, Poly: des.Encoding.Poly,
 		NA: na.Action, NAValues: na.extra(), Statsmodels: des.Statsmodels}

@@ -191,7 +191,7 @@ func TestPredictRawErrors(t *testing.T) {
 	// Without --na error the row with a missing input gets an empty
 	// prediction, rows stay aligned, and the count is on stderr.
 	code, out, errs := runLSQ(dir, nil, "predict", "$D/m.json", "$D/na.csv")
-	if code != ExitOK || !strings.HasSuffix(out, "\n\"\"\n") || strings.Count(out, "\n") != 3 || !strings.Contains(errs, "1 of 2 rows have a missing input") {
+	if code != ExitOK || !strings.HasSuffix(out, "\n\"\"\n") || strings.Count(out, "\n") != 3 || !strings.Contains(errs, "1 of 2 rows have a missing value") {
 		t.Errorf("exit %d stdout %q stderr %q", code, out, errs)
 	}
 }

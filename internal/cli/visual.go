@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lsqgo/lsq/internal/fsutil"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/report"
 )
 
@@ -72,7 +73,7 @@ func gapKVs(g *gapOut, lr *lrOut) []report.KV {
 		return nil
 	}
 	out := []report.KV{
-		kv("objective gap (F − F*)/|F*|", "%.3g", float64(g.ObjectiveRel)),
+		kv("objective gap (F − F*)/|F*|", "%.3g", optim.ShownGap(float64(g.ObjectiveRel))),
 		kv("coefficient error ‖θ − θ*‖/‖θ*‖", "%.3g", float64(g.CoefRel)),
 		kv("gradient norm", "%.3g", float64(g.GradNorm)),
 	}
