@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -9,7 +10,6 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
-	"github.com/lsqgo/lsq/schedule"
 )
 
 // Settings configures Matrix and Stream. The zero value fits an intercept by
@@ -207,13 +207,8 @@ func fullBatchError(solver Solver, o optim.Settings) error {
 }
 
 // lineSearchError refuses what a solver that finds its step by a line
-// search (optim.Stepper: lbfgs, gd with LineSearch) would ignore, or returns
-// nil. Minimize clips only steps taken at a given rate, never a Stepper's;
-// and L-BFGS tries a step of 1 along its quasi-Newton direction, the rate
-// being only its first trial step along −g, before it has curvature pairs,
-// so a schedule that changes the rate after the start changes nothing. (gd
-// with LineSearch starts every search from the scheduled rate: its
-// schedule applies.)
+// search (optim.Stepper: lbfgs, gd with LineSearch) would ignore
+// (optim.Settings.Applicable), or returns nil.
 func lineSearchError(solver Solver, lineSearch bool, o optim.Settings) error {
 	name := solver.String()
 	switch {
@@ -222,25 +217,11 @@ func lineSearchError(solver Solver, lineSearch bool, o optim.Settings) error {
 	case solver != LBFGS:
 		return nil
 	}
-	why := "does not apply to " + name + ", which bounds its steps itself: only steps taken at a given rate are clipped"
-	switch {
-	case o.ClipNorm != 0:
-		return &SettingsError{"Optim.ClipNorm", why}
-	case o.ClipValue != 0:
-		return &SettingsError{"Optim.ClipValue", why}
-	case solver == LBFGS && scheduled(o.Schedule):
-		return &SettingsError{"Optim.Schedule", "does not apply to lbfgs, which tries a step of 1 along its quasi-Newton direction: the learning rate is only its first trial step, before it has curvature pairs"}
+	var e *optim.InapplicableError
+	if !errors.As(o.Applicable(NewOptimizer(solver, &Settings{LineSearch: lineSearch})), &e) {
+		return nil
 	}
-	return nil
-}
-
-// scheduled reports whether sch changes the rate: not nil or Constant.
-func scheduled(sch schedule.Schedule) bool {
-	switch sch.(type) {
-	case nil, schedule.Constant, *schedule.Constant:
-		return false
-	}
-	return true
+	return &SettingsError{"Optim." + e.Field, "does not apply to " + name + ", " + e.Reason}
 }
 
 // setField is a Settings field and whether it is set.

@@ -2,6 +2,7 @@ package net
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -142,5 +143,21 @@ func TestRefitHeadFrozenOutput(t *testing.T) {
 		case !c.refused && (err != nil || res.PreRefitMSE == nil):
 			t.Errorf("hidden %v, freeze %v: %v, want a refitted network", c.hidden, c.freeze, err)
 		}
+	}
+}
+
+// TestTrainRefusesInapplicableOptim: clipping with L-BFGS, which bounds its
+// steps by a line search, is refused by Train (optim.Settings.Applicable)
+// instead of training unclipped; with Adam the same clipping trains.
+func TestTrainRefusesInapplicableOptim(t *testing.T) {
+	x, y := linearRows(50, 2)
+	s := &Settings{Hidden: []int{3}, Optimizer: &optim.LBFGS{}, Optim: optim.Settings{Epochs: 2, ClipNorm: 1}}
+	var e *optim.InapplicableError
+	if res, err := Train(context.Background(), x, y, s); res != nil || !errors.As(err, &e) || e.Field != "ClipNorm" {
+		t.Errorf("LBFGS with ClipNorm: result %v, error %v; want an *optim.InapplicableError naming ClipNorm", res, err)
+	}
+	s.Optimizer = &optim.Adam{}
+	if _, err := Train(context.Background(), x, y, s); err != nil {
+		t.Errorf("Adam with ClipNorm: %v", err)
 	}
 }

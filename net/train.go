@@ -45,7 +45,9 @@ type Settings struct {
 
 	// Optimizer is the update rule run by optim.Minimize with Optim; nil
 	// means Adam. Optim.Penalty must be nil (the penalty is Penalty) and
-	// Optim.Recorder sees the iterations on the training scale.
+	// Optim.Recorder sees the iterations on the training scale. A field of
+	// Optim that cannot apply to Optimizer (optim.Settings.Applicable:
+	// clipping with L-BFGS, say) is an error.
 	Optimizer optim.Optimizer
 	Optim     optim.Settings
 
@@ -256,6 +258,14 @@ func (t *trainer) objective(theta []float64) float64 {
 	return f + p.Value(w)
 }
 
+// optimizer is the update rule Train runs: Optimizer, or Adam when nil.
+func (s *Settings) optimizer() optim.Optimizer {
+	if s.Optimizer == nil {
+		return &optim.Adam{}
+	}
+	return s.Optimizer
+}
+
 func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	n, d := x.Dims()
 	ny, k := y.Dims()
@@ -270,6 +280,11 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	}
 	if s.LM && s.Optimizer != nil {
 		return nil, errors.New("net: Settings.Optimizer does not apply with LM")
+	}
+	if !s.LM {
+		if err := s.Optim.Applicable(s.optimizer()); err != nil {
+			return nil, fmt.Errorf("net: %w", err)
+		}
 	}
 	if _, sp := s.Penalty.(penalty.L2SP); sp && s.RefitHead {
 		return nil, errors.New("net: RefitHead solves the head by least squares or ridge (penalty.L2), not with L2SP")
@@ -440,10 +455,7 @@ func (t *trainer) trainOptim(ctx context.Context) (*Result, error) {
 	if exact != nil {
 		set.Optimum = &optim.Optimum{Objective: exact.Objective, Tol: t.s.GapTol}
 	}
-	o := t.s.Optimizer
-	if o == nil {
-		o = &optim.Adam{}
-	}
+	o := t.s.optimizer()
 	x0 := t.nn.Theta
 	if f := t.frozen; f != nil {
 		p = f.problem(p)

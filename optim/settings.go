@@ -108,7 +108,7 @@ type Settings struct {
 	// ClipNorm rescales a gradient whose Euclidean norm exceeds it to that
 	// norm (PyTorch's clip_grad_norm_); ClipValue then clamps each component
 	// to [−ClipValue, ClipValue] (clip_grad_value_). 0 means no clipping.
-	// Steppers are not clipped (their line search bounds the step).
+	// Not for a Stepper, which bounds its steps itself (Applicable).
 	ClipNorm, ClipValue float64
 
 	// ObjectiveTol stops with lsq.ObjectiveTolerance when, after an epoch,
@@ -289,6 +289,9 @@ func (s *settings) resolve(p Problem, o Optimizer) {
 	}
 	if s.LearningRate < 0 || math.IsNaN(s.LearningRate) {
 		panic(fmt.Sprintf("optim: LearningRate must be ≥ 0 (0 = automatic), got %v", s.LearningRate))
+	}
+	if err := s.Applicable(o); err != nil {
+		panic(err)
 	}
 	if s.Schedule == nil {
 		s.Schedule = schedule.Constant{}
