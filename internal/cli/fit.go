@@ -540,6 +540,12 @@ type fitOutput struct {
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
 	*inferenceOut
+
+	// streamed says how a streamed fit read its data (passes, shuffle
+	// buffer, precision of the accumulator): a line of the text output
+	// only, so that the JSON keys of a fit are the same in memory and
+	// streamed.
+	streamed string
 }
 
 type timings struct {
@@ -665,7 +671,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	out.Objective = jsonFloat(res.Objective)
 	out.N = res.N
 	out.Timings = timings{LoadS: load.Seconds(), FitS: res.FitTime.Seconds()}
-	if ex := res.Exact; ex != nil {
+	if ex := exactOf(res); ex != nil {
 		rank, cond := ex.Rank, jsonFloat(ex.Cond)
 		out.Rank, out.Cond = &rank, &cond
 		for _, j := range ex.Aliased {
