@@ -116,6 +116,8 @@ and reports the gap: how far it stopped from the optimum and why.
 
 Several files, or a pattern, are partitions of one data set and are streamed
 (one pass, memory independent of the rows), as is a file larger than --memory.
+A streamed fit prints what the in-memory fit prints, plus a "streamed:" line;
+what needs every residual (residual tests, influential rows) is NA.
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 an iterative fit that did not
 converge (the model is still written unless it diverged), 130 interrupted.`,

@@ -70,10 +70,14 @@ func streamOutput(o *fitOptions, s *fit.Settings, stdio IO, res *fit.Result, fit
 
 // streamSummary is the summary of a streamed fit at its exact solution,
 // as write computes an in-memory fit's, from the accumulator alone: the
-// classical covariance (--robust and --cluster are refused with --stream)
-// and no residual tests.
+// classical covariance (checkStreamFlags refuses --robust, --cluster and
+// --df) and no residual tests.
 func streamSummary(o *fitOptions, res *fit.Result, out *fitOutput) (*stats.Summary, error) {
-	sum, so, err := summarize(res, nil, nil, stats.Settings{})
+	set, err := o.robustFlags().settings()
+	if err != nil {
+		return nil, err
+	}
+	sum, so, err := summarize(res, nil, nil, set)
 	if err != nil {
 		out.SummaryNote = err.Error()
 	}
@@ -100,6 +104,13 @@ func streamedHow(s *fit.Settings, res *fit.Result, files int) string {
 	default:
 		return fold + ", then every epoch's loss and gradient from its factor: no further pass"
 	}
+}
+
+// streamedMoments says how a streamed lasso read its data: one pass folding
+// the files into the QR accumulator, whose moments coordinate descent
+// works on.
+func streamedMoments(files, features int) string {
+	return fmt.Sprintf("one pass over %s, coordinate descent on the moments of its QR factor (%s)", english.Count(files, "file"), streamPrecision(features))
 }
 
 // streamModel is the model file of a streamed fit: as modelFromFit's, with
