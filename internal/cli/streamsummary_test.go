@@ -2,10 +2,8 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"sort"
@@ -68,22 +66,7 @@ func TestStreamSummaryAsInMemory(t *testing.T) {
 // NA in the text with a line saying why.
 func TestStreamWeightedLogLikNA(t *testing.T) {
 	dir := t.TempDir()
-	b, err := os.ReadFile(writeRegression(t, dir, 200))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w strings.Builder
-	for i, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if i == 0 {
-			fmt.Fprintf(&w, "%s,w\n", l)
-		} else {
-			fmt.Fprintf(&w, "%s,%g\n", l, 0.5+float64(i%4)/2)
-		}
-	}
-	file := filepath.Join(dir, "weighted.csv")
-	if err := os.WriteFile(file, []byte(w.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file, _ := writeWeighted(t, dir, "weighted", 200, quarterWeights)
 	args := []string{"fit", file, "--target", "y", "--weights", "w", "--summary"}
 	_, mem, _ := runLSQ(dir, nil, append(args, "--json")...)
 	code, str, stderr := runLSQ(dir, nil, append(args, "--stream", "--json")...)
@@ -103,6 +86,38 @@ func TestStreamWeightedLogLikNA(t *testing.T) {
 		t.Errorf("weighted --stream: no NA log-likelihood, AIC and BIC with their reason in\n%s", text)
 	}
 }
+
+// TestWeightedIterativeR2: the R² an iterative fit prints beside its loss
+// is 1 − RSS/TSS at its coefficients, RSS = MSE·Σw, in memory and streamed.
+// gd stops within a relative objective gap of 1e-10, so that R² is the
+// exact fit's (the JSON r2) to 1e-10·(1 − R²), far below the 5e-7 of its
+// six printed digits: 1e-6 relative. Counting the rows instead of their
+// weights (mean weight 1.25 here, quarterWeights) is off by 0.25·(1 − R²) ≈ 5e-3.
+func TestWeightedIterativeR2(t *testing.T) {
+	dir := t.TempDir()
+	file, _ := writeWeighted(t, dir, "weighted", 200, quarterWeights)
+	printed := regexp.MustCompile(`(?m)^loss \(MSE\) \S+   R² (\S+)$`)
+	for _, mode := range [][]string{nil, {"--stream"}} {
+		args := append([]string{"fit", file, "--target", "y", "--weights", "w", "--solver", "gd"}, mode...)
+		code, text, stderr := runLSQ(dir, nil, args...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		_, js, _ := runLSQ(dir, nil, append(args, "--json")...)
+		m := printed.FindStringSubmatch(text)
+		if m == nil {
+			t.Fatalf("%v: no loss and R² line in\n%s", args, text)
+		}
+		got, _ := strconv.ParseFloat(m[1], 64)
+		want := flattenJSON(t, js)["r2"].(float64)
+		if math.Abs(got-want) > 1e-6*want {
+			t.Errorf("%v: R² %v printed, exact %v", args, got, want)
+		}
+	}
+}
+
+// quarterWeights are the weights 0.5, 1, 1.5 and 2 in turn.
+func quarterWeights(i int, _ *rand.Rand) float64 { return 0.5 + float64(i%4)/2 }
 
 // numberOrNA matches a number as the printers write it, or NA.
 var numberOrNA = regexp.MustCompile(`[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|\bNA\b`)
