@@ -59,6 +59,13 @@ func streamOutput(o *fitOptions, s *fit.Settings, stdio IO, res *fit.Result, fit
 	} else {
 		printFitReport(stdio.Out, o, &out, res, sum)
 	}
+	return streamVerdict(o, s, res, div)
+}
+
+// streamVerdict is the exit status of a streamed fit, as fitRun.verdict
+// gives an in-memory one's: a divergence or an iterative fit that stopped
+// short of the optimum is a NotConvergedError (exit 3).
+func streamVerdict(o *fitOptions, s *fit.Settings, res *fit.Result, div *optim.DivergenceError) error {
 	if div != nil {
 		return &NotConvergedError{Msg: divergenceAdvice(div, res.Features, s)}
 	}
