@@ -49,16 +49,35 @@ func (q *QR) Problem(center, scale []float64, shuffle *Shuffle) optim.Problem {
 		Penalized: d,
 		Lipschitz: func() float64 { return l },
 		Samples:   int(q.n),
-		FeatureScales: func(dst []float64) {
-			for j := range dst {
-				dst[j] = 1
-			}
-		},
 	}
+	rms := q.columnRMS(center, scale)
+	prob.FeatureScales = func(dst []float64) { copy(dst, rms) }
 	if shuffle != nil {
 		prob.Batches = shuffle.batches(d, center, scale, q.intercept)
 	}
 	return prob
+}
+
+// columnRMS returns the weighted root mean square of each feature as the
+// optimiser sees it, (xⱼ − cⱼ)/sⱼ (optim.Problem.FeatureScales, what
+// optim.LeastSquares reports): √(Σw(x − c)²/W)/s, read off R with
+// Σw(x − c)² = Σw(x − x̄)² + W(x̄ − c)² when there is a centre (and so an
+// intercept column), Σw·x² without.
+func (q *QR) columnRMS(center, scale []float64) []float64 {
+	var ss []float64
+	if center != nil {
+		mean, _ := q.Means()
+		ss, _ = q.CentredNorms()
+		for j, v := range ss {
+			ss[j] = math.Hypot(v, math.Sqrt(q.sumW)*(mean[j]-center[j]))
+		}
+	} else {
+		ss, _ = q.Norms()
+	}
+	for j, v := range ss {
+		ss[j] = v / math.Sqrt(q.sumW) / scale[j]
+	}
+	return ss
 }
 
 // objective evaluates the loss and its gradient from R.

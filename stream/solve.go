@@ -31,6 +31,17 @@ type Result struct {
 	ResidualSD float64 // √(RSS/DF); NaN when DF ≤ 0
 	R2         float64 // 1 − RSS/TSS; TSS centred about the weighted mean with an intercept, uncentred without
 	AdjR2      float64 // 1 − (1−R²)(N−c)/DF, c = 1 with an intercept, 0 without (statsmodels' convention)
+	TSS        float64 // Σw(y − ȳ)² with an intercept (ȳ the weighted mean), Σw·y² without: R² = 1 − RSS/TSS for least squares
+
+	// SD is the standardisation's scale of each feature (Standardization):
+	// the weighted population standard deviation with an intercept, the
+	// root mean square without, 1 for a constant column.
+	SD []float64
+	// Cond is the 2-norm condition number of the design standardised by
+	// SD (centred first with an intercept), linear.Result.Cond's: the
+	// singular values of R's feature block with column j divided by SDⱼ,
+	// which is the standardised design's R up to a factor √W.
+	Cond float64
 }
 
 // Model returns the fit as an lsq.Linear with the given feature names (nil
@@ -87,7 +98,38 @@ func (q *QR) Solve(alpha float64, scale []float64) (*Result, error) {
 	if alpha == 0 {
 		q.setInference(res, r.inverse(), sd)
 	}
+	_, res.SD = q.Standardization()
+	res.Cond = q.cond(res.SD)
 	return res, nil
+}
+
+// cond returns the condition number of the design standardised by sd: the
+// ratio of the extreme singular values of R's feature block (the rows and
+// columns after the column of ones) with column j divided by sdⱼ. With an
+// intercept that block is the R factor of the weighted centred design,
+// without one that of the design itself, so its singular values are those
+// of √w·(X − x̄)/sd (√w·X/sd) — the design linear.Solve takes the
+// condition number of.
+func (q *QR) cond(sd []float64) float64 {
+	d, off := q.d, q.lead()
+	if d == 0 {
+		return 1
+	}
+	b := mat.NewDense(d, d, nil)
+	for i := range d {
+		for j := i; j < d; j++ {
+			b.Set(i, j, q.at(off+i, off+j).Float()/sd[j])
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(b, mat.SVDNone) {
+		return math.NaN()
+	}
+	sv := svd.Values(nil)
+	if sv[d-1] == 0 {
+		return math.Inf(1)
+	}
+	return sv[0] / sv[d-1]
 }
 
 // checkSolve panics on the arguments Solve refuses: alpha negative, NaN or
@@ -258,6 +300,7 @@ func (q *QR) summarise(res *Result, rss dd) dd {
 	res.RSS = rss.Float()
 	tss := q.colNorm(q.p-1, off)
 	tss = xdd.Mul(tss, tss)
+	res.TSS = tss.Float()
 	res.R2 = 1 - xdd.Div(rss, tss).Float()
 	if res.DF <= 0 {
 		res.ResidualSD = math.NaN()

@@ -29,7 +29,7 @@ func TestCountsOfOne(t *testing.T) {
 		{[]string{"fit", "$D/tut.csv", "--solver", "gd"}, // standardised: one step of 1/L lands on the optimum
 			[]string{"gap-tolerance after 1 epoch ", "~1 step for 1e-6"}},
 		{[]string{"fit", "$D/tut.csv", "--stream", "--solver", "gd", "--epochs", "1", "--lr", "0.01", "--standardize=false"},
-			[]string{"5 rows in 1 file,", "solver gd (streamed): iteration-limit after 1 epoch (NOT converged)"}},
+			[]string{"streamed: one pass over 1 file ", "solver gd-stream: iteration-limit after 1 epoch (NOT converged)"}},
 		{[]string{"net", "$D/tut.csv", "--hidden", "2", "--solver", "gd", "--epochs", "1"},
 			[]string{"iteration-limit after 1 epoch (1 step)"}},
 		{[]string{"curve", "$D/tut.csv", "--model", "a*x+b", "--start", "a=1,b=1", "--method", "gd", "--epochs", "1"},

@@ -105,6 +105,21 @@ type residualTestsOut struct {
 	BreuschPagan   jsonFloat `json:"breusch_pagan"`
 	BreuschPaganP  jsonFloat `json:"breusch_pagan_p"`
 	BreuschPaganDF int       `json:"breusch_pagan_df"`
+
+	absent string // why every test is NA (a streamed fit keeps no residuals); "" when computed
+}
+
+// residualsAbsent says why a streamed fit has no residual tests and no
+// influence measures.
+const residualsAbsent = "the residual tests and influential rows need every residual, and a streamed fit keeps none; fit in memory (one file within --memory, without --stream) for them"
+
+// absentResidualTests are the residual tests of a fit without its
+// residuals: every statistic NA, the Breusch–Pagan degrees of freedom
+// those of its regressors.
+func absentResidualTests(rank int) *residualTestsOut {
+	nan := jsonFloat(math.NaN())
+	return &residualTestsOut{Omnibus: nan, OmnibusP: nan, Skew: nan, Kurtosis: nan, JarqueBera: nan, JarqueBeraP: nan,
+		DurbinWatson: nan, BreuschPagan: nan, BreuschPaganP: nan, BreuschPaganDF: rank, absent: residualsAbsent}
 }
 
 type influentialOut struct {
@@ -151,7 +166,7 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, terms *modelTe
 	out.inferenceOut = inf
 	sum.AIC, sum.BIC = sum.InfoCriteria(f.ic)
 	out.AIC, out.BIC = jsonFloat(sum.AIC), jsonFloat(sum.BIC)
-	ex := res.Exact
+	ex := exactOf(res)
 	// The ANOVA table first: a failure there leaves no diagnostics file.
 	if f.Anova {
 		var assign []int
@@ -171,6 +186,10 @@ func fitInference(o *fitOptions, res *fit.Result, fr *data.Frame, terms *modelTe
 			}
 			inf.Anova = append(inf.Anova, sequentialOut{Term: term, DF: r.DF, SumSq: jsonFloat(r.SS), MeanSq: jsonFloat(r.MeanSq), F: jsonFloat(r.F), P: jsonFloat(r.P)})
 		}
+	}
+	if x == nil && o.Summary { // streamed: no rows (--diagnostics and --anova are refused)
+		inf.ResidualTests = absentResidualTests(ex.Rank)
+		return nil
 	}
 	if o.Summary || f.Diagnostics != "" {
 		t := stats.TestResiduals(ex, x, w)
@@ -264,7 +283,9 @@ func printInference(w io.Writer, o *fitOptions, out *fitOutput, target string) {
 		fmt.Fprintf(tw, "Kurtosis:\t%s\t   Breusch-Pagan (LM, %d df):\t%s\t\n", f3(t.Kurtosis), t.BreuschPaganDF, f3(t.BreuschPagan))
 		fmt.Fprintf(tw, "\t\t   Prob(BP):\t%s\t\n", orNA("%.3g", float64(t.BreuschPaganP)))
 		tw.Flush()
-		if math.IsNaN(float64(t.Omnibus)) {
+		if t.absent != "" {
+			fmt.Fprintf(w, "NA: %s\n", t.absent)
+		} else if math.IsNaN(float64(t.Omnibus)) {
 			fmt.Fprintln(w, "NA: the omnibus test needs at least 8 observations")
 		}
 		k := "the coefficients (statsmodels; --ic r adds σ², as R's AIC() and BIC())"
@@ -272,7 +293,11 @@ func printInference(w io.Writer, o *fitOptions, out *fitOutput, target string) {
 			k = "the coefficients and σ² (R's AIC() and BIC(); --ic statsmodels leaves σ² out)"
 		}
 		fmt.Fprintf(w, "AIC and BIC count %s\n", k)
-		printInfluential(w, inf.Influential, o.Inference.Diagnostics)
+		if t.absent != "" {
+			fmt.Fprintln(w, "influential rows: NA")
+		} else {
+			printInfluential(w, inf.Influential, o.Inference.Diagnostics)
+		}
 	}
 	if len(inf.Anova) > 0 {
 		if o.Summary {

@@ -116,6 +116,8 @@ and reports the gap: how far it stopped from the optimum and why.
 
 Several files, or a pattern, are partitions of one data set and are streamed
 (one pass, memory independent of the rows), as is a file larger than --memory.
+A streamed fit prints what the in-memory fit prints, plus a "streamed:" line;
+what needs every residual (residual tests, influential rows) is NA.
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 an iterative fit that did not
 converge (the model is still written unless it diverged), 130 interrupted.`,
@@ -549,6 +551,12 @@ type fitOutput struct {
 	*summaryOut
 	SummaryNote string `json:"summary_note,omitempty"`
 	*inferenceOut
+
+	// streamed says how a streamed fit read its data (passes, shuffle
+	// buffer, precision of the accumulator): a line of the text output
+	// only, so that the JSON keys of a fit are the same in memory and
+	// streamed.
+	streamed string
 }
 
 type timings struct {
@@ -677,7 +685,7 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	out.Objective = jsonFloat(res.Objective)
 	out.N = res.N
 	out.Timings = timings{LoadS: load.Seconds(), FitS: res.FitTime.Seconds()}
-	if ex := res.Exact; ex != nil {
+	if ex := exactOf(res); ex != nil {
 		rank, cond := ex.Rank, jsonFloat(ex.Cond)
 		out.Rank, out.Cond = &rank, &cond
 		for _, j := range ex.Aliased {

@@ -10,9 +10,34 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/stats"
 )
 
-// printFit writes the human summary of a fit.
+// printFitReport writes the text output of `lsq fit`, in memory or
+// streamed alike: the fit (printFit), with --summary the inference at the
+// exact solution (sum, nil when there is none: out.SummaryNote says why)
+// and the residual tests, then the files written.
+func printFitReport(w io.Writer, o *fitOptions, out *fitOutput, res *fit.Result, sum *stats.Summary) {
+	printFit(w, out, res)
+	if o.Summary {
+		fmt.Fprintln(w)
+		switch {
+		case sum != nil:
+			if !res.Solver.Exact() {
+				fmt.Fprintln(w, "inference at the exact solution:")
+			}
+			printSummary(w, sum, out.summaryOut, out.Features)
+		case out.SummaryNote != "":
+			fmt.Fprintf(w, "no summary: %s\n", out.SummaryNote)
+		}
+	}
+	printInference(w, o, out, out.Target)
+	printWritten(w, out.files()...)
+}
+
+// printFit writes the human summary of a fit: the data, the solver, the
+// coefficients, the loss and how close the fit is to the optimum; for a
+// streamed fit also how the data were read (out.streamed).
 func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
 	iterative := !res.Solver.Exact()
@@ -38,10 +63,11 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 		// The mean square is beyond float64; its root is not.
 		fmt.Fprintf(w, "RMSE %.6g", res.RMSE)
 	}
-	if ex := res.Exact; ex != nil && ex.ScaledTSS > 0 && res.Solver.Exact() {
+	// R² = 1 − RSS/TSS, RSS = MSE·Σw at this fit's coefficients.
+	if ex := exactOf(res); ex != nil && ex.ScaledTSS > 0 && res.Solver.Exact() {
 		fmt.Fprintf(w, "   R² %.6g", 1-ex.ScaledRSS/ex.ScaledTSS)
 	} else if ex != nil && ex.TSS > 0 && !math.IsInf(ex.TSS, 0) {
-		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*float64(res.N)/ex.TSS)
+		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*ex.SumWeights/ex.TSS)
 	}
 	if out.Validation != nil {
 		fmt.Fprintf(w, "   validation loss %.6g", float64(*out.Validation))
@@ -52,6 +78,9 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	}
 	if out.DualityGap != nil {
 		fmt.Fprintf(w, "duality gap %.3g (an upper bound on the distance to the optimum of the objective)\n", float64(*out.DualityGap))
+	}
+	if out.streamed != "" {
+		fmt.Fprintf(w, "streamed: %s\n", out.streamed)
 	}
 	for _, n := range out.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

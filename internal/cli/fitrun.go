@@ -222,12 +222,7 @@ func (r *fitRun) settle(ctx context.Context, fitErr error) error {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("%s applies the L1 penalty by its subgradient, as the textbook does: coefficients hover around zero but are never exactly zero; use --proximal, or --solver cd for exact zeros", r.s.Solver))
 	}
 	if errors.As(fitErr, &r.div) {
-		d := r.div
-		r.out.Divergence = &divergence{Epoch: d.Epoch, LR: jsonFloat(d.LR), Bound: jsonFloat(d.Bound)}
-		if d.Feature >= 0 && d.Feature < len(fr.Features) {
-			r.out.Divergence.Feature = fr.Features[d.Feature]
-			r.out.Divergence.Scale = jsonFloat(d.Scale)
-		}
+		r.out.Divergence = divergenceOf(r.div, fr.Features)
 		return nil
 	}
 	if fitErr != nil {
@@ -292,23 +287,18 @@ func (r *fitRun) write() error {
 	if o.JSON {
 		return writeJSON(r.stdio.Out, r.out)
 	}
-	w := r.stdio.Out
-	printFit(w, &r.out, res)
-	if o.Summary {
-		fmt.Fprintln(w)
-		switch {
-		case r.sum != nil:
-			if !r.s.Solver.Exact() {
-				fmt.Fprintln(w, "inference at the exact solution:")
-			}
-			printSummary(w, r.sum, r.out.summaryOut, r.fr.Features)
-		case r.out.SummaryNote != "":
-			fmt.Fprintf(w, "no summary: %s\n", r.out.SummaryNote)
-		}
-	}
-	printInference(w, o, &r.out, r.fr.Target)
-	printWritten(w, r.out.files()...)
+	printFitReport(r.stdio.Out, o, &r.out, res, r.sum)
 	return nil
+}
+
+// divergenceOf is the JSON report of a diverged fit.
+func divergenceOf(d *optim.DivergenceError, features []string) *divergence {
+	out := &divergence{Epoch: d.Epoch, LR: jsonFloat(d.LR), Bound: jsonFloat(d.Bound)}
+	if d.Feature >= 0 && d.Feature < len(features) {
+		out.Feature = features[d.Feature]
+		out.Scale = jsonFloat(d.Scale)
+	}
+	return out
 }
 
 // verdict is the exit status of a fit: a divergence or an iterative fit

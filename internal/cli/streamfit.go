@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,8 +17,6 @@ import (
 
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
-	"github.com/lsqgo/lsq/internal/english"
-	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -121,7 +117,6 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
 	if iterative {
 		s.ShuffleBuffer = o.ShuffleBuffer
 	}
@@ -146,13 +141,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	if res.Features, err = fp.features(files); err != nil {
 		return err
 	}
-	if iterative {
-		return streamIterativeOutput(o, stdio, res, fitErr, trace, fp.target, files)
-	}
-	if s.Solver == fit.CD {
-		return streamCDOutput(&o, &s, stdio, res, fitErr, files, fp.target)
-	}
-	return streamExactOutput(&o, stdio, res, files, fp.target, time.Since(t0))
+	return streamOutput(&o, &s, stdio, res, fitErr, trace, files, fp.target)
 }
 
 // checkStreamFlags refuses what a streamed fit cannot do, naming the flag.
@@ -297,73 +286,6 @@ func (fp *filePartitions) features(files []string) ([]string, error) {
 		}
 	}
 	return features, nil
-}
-
-// streamExactOutput prints or saves the exact streamed fit with the
-// summary read off the QR factor.
-func streamExactOutput(o *fitOptions, stdio IO, fr *fit.Result, files []string, target string, elapsed time.Duration) error {
-	res, features := fr.Streamed, fr.Features
-	if err := finiteFit(strings.Join(files, ","), features, res.Coef, res.Intercept, fr.RMSE); err != nil {
-		return err
-	}
-	out := fitOutput{File: strings.Join(files, ","), Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
-		Solver: "qr-stream", Status: "converged", Converged: true, N: int(res.N),
-		Loss: jsonFloat(fr.MSE), RMSE: jsonFloat(fr.RMSE), Objective: jsonFloat(fr.Objective),
-		Timings: timings{FitS: elapsed.Seconds()},
-	}
-	sum := &summaryOut{ResidualSD: jsonFloat(res.ResidualSD), R2: jsonFloat(res.R2), AdjR2: jsonFloat(res.AdjR2), DFResid: int(res.DF), NObs: int(res.N), Covariance: "nonrobust", Dist: "t"}
-	for _, se := range res.StdErr {
-		sum.StdErr = append(sum.StdErr, jsonFloat(se))
-	}
-	if fr.FitIntercept && res.StdErr != nil {
-		v := jsonFloat(res.InterceptStdErr)
-		sum.InterceptStdErr = &v
-	}
-	out.summaryOut = sum
-	if o.Output != "" {
-		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: features, Coef: res.Coef, Intercept: res.Intercept,
-			FitIntercept: fr.FitIntercept, Solver: modelio.Solver{Name: "qr-stream", Settings: map[string]any{"files": files, "alpha": o.Penalty.Alpha, "standardize": o.Standardize}},
-			Training: map[string]any{"n": res.N, "rss": res.RSS, "r2": res.R2, "status": "converged"}}
-		m.Inference = streamInference(res, o.Data.Weights != "")
-		if err := modelio.Save(o.Output, m); err != nil {
-			return err
-		}
-		out.Model = o.Output
-	}
-	if o.JSON {
-		return writeJSON(stdio.Out, out)
-	}
-	printStreamExact(stdio.Out, &out, fr, len(files))
-	return nil
-}
-
-// printStreamExact prints the streamed exact fit as a table with standard
-// errors ("-" where there are none: ridge).
-func printStreamExact(w io.Writer, out *fitOutput, fr *fit.Result, files int) {
-	res, features := fr.Streamed, fr.Features
-	fmt.Fprintf(w, "%s: %s in %s, %s, target %s (streamed: one pass, memory independent of the rows)\n", out.File, english.Count(res.N, "row"), english.Count(files, "file"), english.Count(len(features), "feature"), out.Target)
-	fmt.Fprintf(w, "solver qr-stream (tall-skinny QR in %s, partitions merged in file order)\n", streamPrecision(len(features)))
-	se := func(v float64) string {
-		if res.StdErr == nil {
-			return "-"
-		}
-		return fmt.Sprintf("%.4g", v)
-	}
-	tw := newTable(w)
-	fmt.Fprintf(tw, "\tcoef\tstd err\t\n")
-	if fr.FitIntercept {
-		fmt.Fprintf(tw, "intercept\t%.10g\t%s\t\n", res.Intercept, se(res.InterceptStdErr))
-	}
-	for j, f := range features {
-		v := math.NaN()
-		if res.StdErr != nil {
-			v = res.StdErr[j]
-		}
-		fmt.Fprintf(tw, "%s\t%.10g\t%s\t\n", f, res.Coef[j], se(v))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", res.ResidualSD, res.DF, res.R2, res.AdjR2)
-	printWritten(w, out.files()...)
 }
 
 // streamPrecision names the arithmetic of the QR accumulator for this many

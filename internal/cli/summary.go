@@ -9,7 +9,6 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/stats"
@@ -63,15 +62,19 @@ const aliasedReason = "aliased: a linear combination of the other features, so t
 
 var covTypes = map[string]stats.CovType{"": stats.NonRobust, "nonrobust": stats.NonRobust, "hc0": stats.HC0, "hc1": stats.HC1, "hc2": stats.HC2, "hc3": stats.HC3}
 
+// summarize is the inference of a fit at its exact solution (exactOf): of
+// the rows x with weights w in memory, or of a streamed fit (x and w nil,
+// the classical covariance only).
 func summarize(res *fit.Result, x *mat.Dense, w []float64, set stats.Settings) (*stats.Summary, *summaryOut, error) {
-	if res.Exact == nil {
+	ex := exactOf(res)
+	if ex == nil {
 		return nil, nil, nil
 	}
 	var xx *mat.Dense
 	if set.Cov != stats.NonRobust {
 		xx = x
 	}
-	sum, err := stats.Summarize(res.Exact, xx, w, &set)
+	sum, err := stats.Summarize(ex, xx, w, &set)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,7 +83,7 @@ func summarize(res *fit.Result, x *mat.Dense, w []float64, set stats.Settings) (
 		F: jsonFloat(sum.F), FP: jsonFloat(sum.FPValue), LogLik: jsonFloat(sum.LogLik), AIC: jsonFloat(sum.AIC), BIC: jsonFloat(sum.BIC),
 		DFResid: sum.DF, DFModel: sum.DFModel, NObs: sum.N, Covariance: sum.Type.String(),
 		Clusters: sum.Clusters, Dist: distName(sum.Dist),
-		Diagnosis: diagnose(res.Exact.Cond, x, w),
+		Diagnosis: diagnose(ex.Cond, featureScales(res, x, w)),
 	}
 	if sum.Type == stats.HAC {
 		lags, pw := sum.Lags, sum.Prewhite
@@ -90,7 +93,7 @@ func summarize(res *fit.Result, x *mat.Dense, w []float64, set stats.Settings) (
 			o.Bandwidth = &bw
 		}
 	}
-	for _, j := range res.Exact.Aliased {
+	for _, j := range ex.Aliased {
 		if o.NullReason == nil {
 			o.NullReason = map[string]string{}
 		}
@@ -114,10 +117,11 @@ func summarize(res *fit.Result, x *mat.Dense, w []float64, set stats.Settings) (
 }
 
 // diagnose turns the condition number of the standardised design, and the
-// spread of the raw column scales, into a sentence: a large condition number
-// after standardising means collinearity; very different scales mean the raw
+// spread of the raw column scales (the features' standard deviations,
+// featureScales), into a sentence: a large condition number after
+// standardising means collinearity; very different scales mean the raw
 // design is badly scaled (harmless to QR, harmful to unstandardised GD).
-func diagnose(cond float64, x *mat.Dense, w []float64) string {
+func diagnose(cond float64, scales []float64) string {
 	var parts []string
 	switch {
 	case math.IsInf(cond, 1):
@@ -129,10 +133,9 @@ func diagnose(cond float64, x *mat.Dense, w []float64) string {
 	default:
 		parts = append(parts, fmt.Sprintf("well conditioned (condition number %.3g after standardising)", cond))
 	}
-	if x != nil {
-		_, sc := lsq.Moments(x, w, true)
+	if scales != nil {
 		lo, hi := math.Inf(1), 0.0
-		for _, s := range sc {
+		for _, s := range scales {
 			if s > 0 {
 				lo, hi = math.Min(lo, s), math.Max(hi, s)
 			}
@@ -166,7 +169,10 @@ func printSummary(w io.Writer, sum *stats.Summary, o *summaryOut, features []str
 		fmt.Fprintln(w, "NA: aliased feature, a linear combination of the others: its coefficient (the minimum-norm value) is not identified and has no standard error")
 	}
 	fmt.Fprintf(w, "residual SD %.6g on %d degrees of freedom   R² %.6g   adjusted R² %.6g\n", sum.ResidualSD, sum.DF, sum.R2, sum.AdjR2)
-	fmt.Fprintf(w, "F %.6g on %d and %d df, p = %.4g   log-likelihood %.6g   AIC %.6g   BIC %.6g   n %d\n", sum.F, sum.DFModel, sum.DF, sum.FPValue, sum.LogLik, sum.AIC, sum.BIC, sum.N)
+	fmt.Fprintf(w, "F %.6g on %d and %d df, p = %.4g   log-likelihood %s   AIC %s   BIC %s   n %d\n", sum.F, sum.DFModel, sum.DF, sum.FPValue, orNA("%.6g", sum.LogLik), orNA("%.6g", sum.AIC), orNA("%.6g", sum.BIC), sum.N)
+	if math.IsNaN(sum.LogLik) {
+		fmt.Fprintf(w, "NA: %s\n", logLikAbsent)
+	}
 	printCovType(w, sum, o)
 	fmt.Fprintf(w, "design: %s\n", o.Diagnosis)
 }
