@@ -36,7 +36,7 @@ func TestCountsOfOne(t *testing.T) {
 			[]string{"after 1 iteration,", "gd stopped after 1 epoch: iteration-limit"}},
 		{[]string{"fit", "$D/tut.csv", "-o", "$D/m.json"}, []string{"model written to"}},
 		{[]string{"eval", "$D/m.json", "$D/one.csv"}, []string{"(1 row, target y)"}},
-		{[]string{"demo"}, []string{"→ gap-tolerance after 1 epoch, gap"}},
+		{[]string{"demo"}, []string{"→ gap-tolerance after 1 epoch (coefficients"}},
 	} {
 		_, stdout, stderr := runLSQ(dir, nil, c.args...)
 		all := stdout + stderr

@@ -223,8 +223,8 @@ func printDemo(n narrator, o *demoOutput) {
 		"   lands on the minimum at once:\n",
 		"5. 对 x 做标准化（lsq 的默认做法）：中心化并缩放后 Hessian 成为单位矩阵\n"+
 			"   （条件数 %.3g），学习率 1/L = %.3g 一步就到达最小值：\n", float64(s.Cond), s.LR)
-	p("     slope %.6f   intercept %.6f   → %s after %s, gap %.1g\n\n",
-		"     斜率 %.6f   截距 %.6f   → %s，共 %s，差距 %.1g\n\n",
+	p("     slope %.6f   intercept %.6f   → %s after %s (coefficients %.1g off)\n\n",
+		"     斜率 %.6f   截距 %.6f   → %s，共 %s（系数偏差 %.1g）\n\n",
 		s.Slope, s.Intercept, s.Status, epochs(n, s.Epochs), float64(s.Gap.CoefRel))
 
 	p("Try it on your data:\n", "在自己的数据上试试：\n")
