@@ -132,9 +132,9 @@ func FuncGrad(dim int, f func(x []float64) float64, grad func(g, x []float64)) P
 // unit weights the loss is (1/2n)‖r‖² and its gradient (1/n)Zᵀr, the
 // textbook pair. weights nil means all 1.
 //
-// x is read in place, never copied or standardised (see internal/kernel): one
-// fused pass per gradient, parallel over fixed row blocks and bit-identical
-// for any GOMAXPROCS. The mini-batch gradient over a list of rows runs on
+// y and weights are copied; x is read in place, never copied or
+// standardised (see internal/kernel): one fused pass per gradient, parallel
+// over fixed row blocks and bit-identical for any GOMAXPROCS. The mini-batch gradient over a list of rows runs on
 // the calling goroutine. Lipschitz is the largest eigenvalue of the Hessian
 // (1/W)Z̃ᵀdiag(w)Z̃ (Z̃ with the intercept column), found once by power
 // iteration without forming it. The Problem's functions share work space:
