@@ -130,11 +130,15 @@ type cvOutput struct {
 	Loss         jsonFloat   `json:"loss"`
 	Status       string      `json:"status"`
 	Curves       []cvCurve   `json:"curves,omitempty"`
-	Streamed     string      `json:"streamed,omitempty"` // how a streamed CV read its data
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
 	Model        string      `json:"model,omitempty"`
 	Plot         string      `json:"plot,omitempty"`
 	Timings      timings     `json:"timings"` // load: reading the data; fit: the cross-validation and the refit
+
+	// streamed says how a streamed cross-validation read its data: a line
+	// of the text output only, as fitOutput's, so that the JSON keys are
+	// the same in memory and streamed.
+	streamed string
 }
 
 // cvCurve summarises the curve of one mixing value when several are compared.
@@ -325,9 +329,7 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "loss (MSE) %.6g\n", float64(out.Loss))
-	if out.Streamed != "" {
-		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
-	}
+	printStreamed(w, out.streamed)
 	printWritten(w, outFile{"model", out.Model}, outFile{"plot", out.Plot})
 }
 

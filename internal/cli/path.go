@@ -192,9 +192,13 @@ type pathOutput struct {
 	Coef         [][]float64 `json:"coef"`
 	Intercept    []float64   `json:"intercept"`
 	Converged    bool        `json:"converged"`
-	Streamed     string      `json:"streamed,omitempty"` // how a streamed path read its data
 	Plot         string      `json:"plot,omitempty"`
 	Timings      timings     `json:"timings"` // load: reading the data; fit: the path
+
+	// streamed says how a streamed path read its data: a line of the text
+	// output only, as fitOutput's, so that the JSON keys of a path are the
+	// same in memory and streamed.
+	streamed string
 }
 
 func runPath(ctx context.Context, o pathOptions, stdio IO) error {
@@ -299,9 +303,7 @@ func printPath(w io.Writer, out *pathOutput) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	if out.Streamed != "" {
-		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
-	}
+	printStreamed(w, out.streamed)
 	printWritten(w, outFile{"plot", out.Plot})
 }
 
