@@ -70,7 +70,8 @@ permutation of all rows, in file order), and a second folds each fold's rows
 into its own QR factor. Every training set's moments come from merging the
 other folds' factors, and each held-out error from its fold's moments; the
 curve, α_min, α_1se and refit are those in memory, to rounding, with memory
-independent of the rows but for one fold number per row. Streaming needs
+independent of the rows but for one fold number per row, printed as in
+memory (--json with the same keys) with a "streamed:" line. Streaming needs
 files (not standard input) and the lasso or elastic net, and does not take
 --foldid, --rank, --plot, --na or --na-values.`,
 		Example: `  lsq cv data.csv --target y --folds 10 --seed 1

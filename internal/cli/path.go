@@ -152,7 +152,8 @@ objective and the coefficients on the original scale.
 Several files, or a pattern, are partitions of one data set and are streamed,
 as is a file larger than --memory: one pass folds them into a QR factor whose
 weighted moments are all coordinate descent needs (memory independent of the
-rows), and the path is the one fitted in memory, to rounding.`,
+rows), and the path is the one fitted in memory, to rounding, printed as in
+memory (--json with the same keys) with a "streamed:" line saying so.`,
 		Example: `  lsq path data.csv --target y
   lsq path data.csv --penalty elasticnet --l1-ratio 0.5 --n-alphas 20 --json
   lsq path data.csv --plot path.png

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +46,63 @@ func TestStreamCVAsInMemory(t *testing.T) {
 		compareStreamedLines(t, what, mem, str, "streamed: two passes over 1 file (rows counted, then folded)")
 		mem, str = runBoth(t, append(args, "--json"))
 		compareStreamedJSON(t, what, mem, str, cliTol)
+	}
+}
+
+// TestStreamTargetsAsInMemory: `lsq fit --target y1,y2,y3 --stream`
+// prints what the in-memory fit of several targets prints, with --summary
+// each target's summary: the same lines up to numbers but one "streamed:"
+// line, and with --json the same keys, the numbers within 1e-10 (relative
+// to the largest of their array for an entry of one): the coefficients,
+// objective and singular values of fit's TestStreamTargetsEqualsMultiTarget
+// and what every summary is read from (coefficients, RSS, TSS, condition
+// number, (X̃ᵀWX̃)⁻¹), to 1e-10 there too. Weighted, each target's
+// log-likelihood, AIC and BIC are NA streamed (null in JSON), with a line
+// saying why, as for one target (TestStreamWeightedLogLikNA).
+func TestStreamTargetsAsInMemory(t *testing.T) {
+	dir := t.TempDir()
+	file := writeTargets(t, dir, "m.csv", 200, true)
+	weighted := filepath.Join(dir, "w.csv")
+	writeWeightColumn(t, file, weighted)
+	for _, c := range []struct {
+		args []string
+		na   []string // keys null when streamed
+	}{
+		{[]string{"fit", file, "--target", "y1,y2,y3", "--summary"}, nil},
+		{[]string{"fit", file, "--target", "y1,y2,y3", "--rank", "2"}, nil},
+		{[]string{"fit", weighted, "--target", "y1,y2,y3", "--weights", "w", "--summary"}, []string{"loglik", "aic", "bic"}},
+	} {
+		what := strings.Join(c.args[2:], " ")
+		mem, str := runBoth(t, c.args)
+		nas := strings.Count(str, "NA: "+logLikAbsent)
+		if want := len(c.na); nas != want {
+			t.Errorf("%s --stream: %d lines saying why the log-likelihood is NA, want %d", what, nas, want)
+		}
+		str = strings.ReplaceAll(str, "NA: "+logLikAbsent+"\n", "")
+		compareStreamedLines(t, what, mem, str, "streamed: one pass over 1 file into a tall-skinny QR in double-double")
+		mem, str = runBoth(t, append(c.args, "--json"))
+		compareStreamedJSON(t, what, mem, str, 1e-10, c.na...)
+	}
+}
+
+// writeWeightColumn copies the CSV file from to the file to with a column
+// w of weights 0.5, 1, 1.5 and 2 in turn (quarterWeights).
+func writeWeightColumn(t *testing.T, from, to string) {
+	t.Helper()
+	text, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i, l := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+		if i == 0 {
+			fmt.Fprintf(&b, "%s,w\n", l)
+		} else {
+			fmt.Fprintf(&b, "%s,%v\n", l, quarterWeights(i-1, nil))
+		}
+	}
+	if err := os.WriteFile(to, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -90,8 +150,9 @@ func compareStreamedLines(t *testing.T, what, mem, str, streamed string) {
 // values: strings and booleans exactly (a solver's name up to -stream),
 // numbers to tol relative to the larger of the two, or for an entry of an
 // array to the largest of that array in memory (as relDiff compares a row);
-// timings are not compared.
-func compareStreamedJSON(t *testing.T, what, mem, str string, tol float64) {
+// timings are not compared. Keys whose last part is one of na, which a
+// stream cannot compute, must be null streamed.
+func compareStreamedJSON(t *testing.T, what, mem, str string, tol float64, na ...string) {
 	t.Helper()
 	a, b := flattenJSON(t, mem), flattenJSON(t, str)
 	if ka, kb := sortedKeys(a), sortedKeys(b); !slices.Equal(ka, kb) {
@@ -104,6 +165,10 @@ func compareStreamedJSON(t *testing.T, what, mem, str string, tol float64) {
 		fb, okB := vb.(float64)
 		switch {
 		case strings.HasPrefix(k, "timings."):
+		case slices.Contains(na, k[strings.LastIndexByte(k, '.')+1:]):
+			if vb != nil {
+				t.Errorf("%s --stream: %s = %v, want null", what, k, vb)
+			}
 		case okA && okB:
 			if e := math.Abs(fa - fb); e > tol*math.Max(math.Max(math.Abs(fa), math.Abs(fb)), rowScale(a, k)) {
 				t.Errorf("%s: %s = %.17g in memory, %.17g streamed", what, k, fa, fb)
