@@ -157,7 +157,8 @@ func rankInRange(r, d, k int) error {
 }
 
 // runStreamTargets fits several targets from files read once
-// (fit.StreamTargets).
+// (fit.StreamTargets) and prints them as in memory (exactMulti,
+// finishMulti), with the solver named X-stream and a "streamed:" line.
 func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio IO) error {
 	so := o
 	var targets []string
