@@ -3,6 +3,7 @@ package fit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -95,6 +96,43 @@ func rrrIndependent(x, y *mat.Dense, r int) (*mat.Dense, []float64) {
 		}
 	}
 	return &br, icpt
+}
+
+// streamTargetFitsAsInMemory asserts that StreamTargets' single-target
+// fits (Exact) are MultiTarget's, to the 1e-10 of the fit they are part
+// of: the coefficients, and what a summary reads (RSS, TSS, the condition
+// number and, without ridge, (X̃ᵀWX̃)⁻¹); none with a Base or a rank
+// constraint.
+func streamTargetFitsAsInMemory(t *testing.T, what string, got, want *MultiResult, base bool) {
+	t.Helper()
+	if base || want.Exact == nil {
+		if got.Exact != nil {
+			t.Errorf("%s: %d single-target fits, want none", what, len(got.Exact))
+		}
+		return
+	}
+	if len(got.Exact) != len(want.Exact) {
+		t.Fatalf("%s: %d single-target fits, want %d", what, len(got.Exact), len(want.Exact))
+	}
+	near := func(a, b []float64) bool {
+		var d, n float64
+		for i := range b {
+			d, n = math.Max(d, math.Abs(a[i]-b[i])), math.Max(n, math.Abs(b[i]))
+		}
+		return len(a) == len(b) && d <= 1e-10*n
+	}
+	for tt, w := range want.Exact {
+		g, ex := got.Exact[tt].Streamed, w.Exact
+		if g == nil {
+			t.Fatalf("%s: target %d has no streamed summary", what, tt)
+		}
+		if !near(append(g.Coef, g.Intercept), append(ex.Coef, ex.Intercept)) || !near([]float64{g.RSS, g.TSS, g.Cond}, []float64{ex.RSS, ex.TSS, ex.Cond}) {
+			t.Errorf("%s: target %d: coefficients %v, RSS %v, TSS %v, cond %v; in memory %v, %v, %v, %v", what, tt, append(g.Coef, g.Intercept), g.RSS, g.TSS, g.Cond, append(ex.Coef, ex.Intercept), ex.RSS, ex.TSS, ex.Cond)
+		}
+		if got.Ridge == 0 && !near(g.Unscaled.RawSymmetric().Data, ex.Unscaled.RawSymmetric().Data) {
+			t.Errorf("%s: target %d: (X̃ᵀWX̃)⁻¹ differs from the in-memory one", what, tt)
+		}
+	}
 }
 
 func relDiff(a, b mat.Matrix) float64 {
@@ -453,6 +491,7 @@ func TestStreamTargetsEqualsMultiTarget(t *testing.T) {
 						t.Errorf("%+v: singular value %d %v vs %v", s, i, got.SingularValues[i], v)
 					}
 				}
+				streamTargetFitsAsInMemory(t, fmt.Sprintf("%+v weights %v, %d parts", s, weights != nil, k), got, want, s.Base != nil)
 			}
 		}
 	}

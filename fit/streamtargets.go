@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/lsqgo/lsq/penalty"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -28,6 +29,12 @@ type TargetChunks func(yield func(x, y *mat.Dense, w []float64) error) error
 // right singular vectors of [R_c·B; √(Wα)·S·B], which has the singular
 // values of MultiTarget's fitted values. A Base model moves C to
 // C − R₁₁[·, X]·B₀. Weights come with the rows (s.Weights must be nil).
+//
+// Without a rank constraint or a Base, Exact holds each target's fit as
+// FromQR gives it from that target's accumulator (stream.QR.Select of the
+// one folded): with its Streamed summary (standard errors, sums of
+// squares, condition number), as MultiTarget's Exact holds each target's
+// Matrix fit. With a Base, Exact is nil.
 func StreamTargets(ctx context.Context, parts []TargetChunks, s *MultiSettings) (*MultiResult, error) {
 	if s == nil {
 		s = &MultiSettings{}
@@ -68,7 +75,30 @@ func StreamTargets(ctx context.Context, parts []TargetChunks, s *MultiSettings) 
 	if err != nil {
 		return nil, err
 	}
-	return solveTargets(q, shape.d, shape.k, s)
+	res, err := solveTargets(q, shape.d, shape.k, s)
+	if err != nil || s.Base != nil || res.Rank < min(shape.d, shape.k) {
+		return res, err
+	}
+	res.Exact, err = targetFits(ctx, q, shape.d, shape.k, s)
+	return res, err
+}
+
+// targetFits are the k single-target fits of the factor of [1 X Y], each
+// FromQR of the accumulator of X and its target (stream.QR.Select).
+func targetFits(ctx context.Context, q *stream.QR, d, k int, s *MultiSettings) ([]*Result, error) {
+	set := &Settings{NoIntercept: s.NoIntercept, Raw: s.Raw}
+	if s.Ridge > 0 {
+		set.Penalty = penalty.L2{Alpha: s.Ridge}
+	}
+	fits := make([]*Result, k)
+	for t := range k {
+		r, err := FromQR(ctx, q.Select(d, d+t), set)
+		if err != nil {
+			return nil, fmt.Errorf("target %d: %w", t+1, err)
+		}
+		fits[t] = r
+	}
+	return fits, nil
 }
 
 // blockShape is the number of features and targets of a stream's blocks,

@@ -70,7 +70,8 @@ permutation of all rows, in file order), and a second folds each fold's rows
 into its own QR factor. Every training set's moments come from merging the
 other folds' factors, and each held-out error from its fold's moments; the
 curve, α_min, α_1se and refit are those in memory, to rounding, with memory
-independent of the rows but for one fold number per row. Streaming needs
+independent of the rows but for one fold number per row, printed as in
+memory (--json with the same keys) with a "streamed:" line. Streaming needs
 files (not standard input) and the lasso or elastic net, and does not take
 --foldid, --rank, --plot, --na or --na-values.`,
 		Example: `  lsq cv data.csv --target y --folds 10 --seed 1
@@ -130,11 +131,15 @@ type cvOutput struct {
 	Loss         jsonFloat   `json:"loss"`
 	Status       string      `json:"status"`
 	Curves       []cvCurve   `json:"curves,omitempty"`
-	Streamed     string      `json:"streamed,omitempty"` // how a streamed CV read its data
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
 	Model        string      `json:"model,omitempty"`
 	Plot         string      `json:"plot,omitempty"`
 	Timings      timings     `json:"timings"` // load: reading the data; fit: the cross-validation and the refit
+
+	// streamed says how a streamed cross-validation read its data: a line
+	// of the text output only, as fitOutput's, so that the JSON keys are
+	// the same in memory and streamed.
+	streamed string
 }
 
 // cvCurve summarises the curve of one mixing value when several are compared.
@@ -325,9 +330,7 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "loss (MSE) %.6g\n", float64(out.Loss))
-	if out.Streamed != "" {
-		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
-	}
+	printStreamed(w, out.streamed)
 	printWritten(w, outFile{"model", out.Model}, outFile{"plot", out.Plot})
 }
 

@@ -79,9 +79,7 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 	if out.DualityGap != nil {
 		fmt.Fprintf(w, "duality gap %.3g (an upper bound on the distance to the optimum of the objective)\n", float64(*out.DualityGap))
 	}
-	if out.streamed != "" {
-		fmt.Fprintf(w, "streamed: %s\n", out.streamed)
-	}
+	printStreamed(w, out.streamed)
 	for _, n := range out.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
@@ -185,4 +183,12 @@ func printGapAndRate(w io.Writer, out *fitOutput, fullBatchGD bool) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// printStreamed writes the "streamed:" line of a streamed command's text
+// output, saying how it read its data; nothing in memory (how is "").
+func printStreamed(w io.Writer, how string) {
+	if how != "" {
+		fmt.Fprintf(w, "streamed: %s\n", how)
+	}
 }

@@ -41,6 +41,10 @@ type multiOutput struct {
 	Summaries []*summaryOut `json:"summaries,omitempty"`
 
 	sums []*stats.Summary
+	// streamed says how a streamed fit read its data: a line of the text
+	// output only, as fitOutput's, so that the JSON keys are the same in
+	// memory and streamed.
+	streamed string
 }
 
 type multiExact struct {
@@ -153,7 +157,8 @@ func rankInRange(r, d, k int) error {
 }
 
 // runStreamTargets fits several targets from files read once
-// (fit.StreamTargets).
+// (fit.StreamTargets) and prints them as in memory (exactMulti,
+// finishMulti), with the solver named X-stream and a "streamed:" line.
 func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio IO) error {
 	so := o
 	var targets []string
@@ -211,15 +216,20 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 	if ms.Base != nil && !slices.Equal(ms.Base.Features, features) {
 		return fmt.Errorf("%s: the base model has features %v; the data have %v", o.Init, ms.Base.Features, features)
 	}
-	out := multiOutput{File: strings.Join(files, ","), Targets: targets, Features: features, N: res.N, Solver: "qr-stream",
-		Rank: res.Rank, Objective: jsonFloat(res.Objective), Status: "converged", Converged: true}
-	if o.Rank > 0 {
-		out.Solver = "reduced-rank-stream"
+	out := multiOutput{File: strings.Join(files, ","), Targets: targets, Features: features, Solver: "qr",
+		streamed: streamedTargets(len(files), len(features), len(targets))}
+	if err := exactMulti(&o, res, nil, nil, ms.Ridge > 0, &out); err != nil {
+		return err
 	}
-	for _, v := range res.SingularValues {
-		out.SingularValues = append(out.SingularValues, jsonFloat(v))
-	}
+	out.Solver += "-stream"
 	return finishMulti(&o, stdio, &out, &res.Targets, nil)
+}
+
+// streamedTargets says how a streamed fit of several targets read its
+// data: the "streamed:" line of its text output.
+func streamedTargets(files, features, targets int) string {
+	// [X Y₁…Y_{k−1}] are the accumulator's features (fit.StreamTargets).
+	return streamedFold(files, features+targets-1) + ", every target solved from its factor; memory independent of the rows"
 }
 
 // splitColumns finds the feature and target columns of a partition.
@@ -367,26 +377,42 @@ func runReducedRank(ctx context.Context, o *fitOptions, x, y *mat.Dense, w []flo
 	if err != nil {
 		return nil, err
 	}
+	if err := exactMulti(o, res, x, w, ms.Ridge > 0, out); err != nil {
+		return nil, err
+	}
+	return &res.Targets, nil
+}
+
+// exactMulti fills out with the exact fit of several targets res, in
+// memory (the rows x, weights w) or streamed (x nil), and with --summary
+// each target's classical summary, those of k separate fits (res.Exact).
+// A stream keeps no rows, so a weighted streamed fit's log-likelihood,
+// AIC and BIC are NA (noLogLik), as for one target.
+func exactMulti(o *fitOptions, res *fit.MultiResult, x *mat.Dense, w []float64, ridge bool, out *multiOutput) error {
 	if o.Summary {
-		if res.Exact == nil || base != nil || ms.Ridge > 0 {
-			return nil, usagef("--summary with several targets gives each target's classical summary: not with --rank, --init or a penalty")
+		if res.Exact == nil || o.Init != "" || ridge {
+			return usagef("--summary with several targets gives each target's classical summary: not with --rank, --init or a penalty")
 		}
 		for _, r := range res.Exact {
+			r.Features = out.Features
 			sum, so, err := summarize(r, x, w, stats.Settings{})
 			if err != nil {
-				return nil, err
+				return err
+			}
+			if x == nil && o.Data.Weights != "" {
+				noLogLik(sum, so)
 			}
 			out.sums, out.Summaries = append(out.sums, sum), append(out.Summaries, so)
 		}
 	}
-	out.Rank, out.Objective, out.Status, out.Converged = res.Rank, jsonFloat(res.Objective), "converged", true
+	out.N, out.Rank, out.Objective, out.Status, out.Converged = res.N, res.Rank, jsonFloat(res.Objective), "converged", true
 	if o.Rank > 0 {
 		out.Solver = "reduced-rank"
 	}
 	for _, v := range res.SingularValues {
 		out.SingularValues = append(out.SingularValues, jsonFloat(v))
 	}
-	return &res.Targets, nil
+	return nil
 }
 
 // runLoRA trains the adapter and reports its gap to the exact rank-r update.
@@ -488,6 +514,7 @@ func printMulti(w io.Writer, out *multiOutput) {
 		fmt.Fprintf(w, "gap to the exact rank-%d update: objective %.2g relative (exact objective %.8g), update %.2g relative\n",
 			out.Rank, optim.ShownGap(float64(out.Gap.ObjectiveRel)), float64(out.Exact.Objective), float64(out.Gap.CoefRel))
 	}
+	printStreamed(w, out.streamed)
 	for t, sum := range out.sums {
 		fmt.Fprintf(w, "\ntarget %s:\n", out.Targets[t])
 		printSummary(w, sum, out.Summaries[t], out.Features)

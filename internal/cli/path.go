@@ -152,7 +152,8 @@ objective and the coefficients on the original scale.
 Several files, or a pattern, are partitions of one data set and are streamed,
 as is a file larger than --memory: one pass folds them into a QR factor whose
 weighted moments are all coordinate descent needs (memory independent of the
-rows), and the path is the one fitted in memory, to rounding.`,
+rows), and the path is the one fitted in memory, to rounding, printed as in
+memory (--json with the same keys) with a "streamed:" line saying so.`,
 		Example: `  lsq path data.csv --target y
   lsq path data.csv --penalty elasticnet --l1-ratio 0.5 --n-alphas 20 --json
   lsq path data.csv --plot path.png
@@ -192,9 +193,13 @@ type pathOutput struct {
 	Coef         [][]float64 `json:"coef"`
 	Intercept    []float64   `json:"intercept"`
 	Converged    bool        `json:"converged"`
-	Streamed     string      `json:"streamed,omitempty"` // how a streamed path read its data
 	Plot         string      `json:"plot,omitempty"`
 	Timings      timings     `json:"timings"` // load: reading the data; fit: the path
+
+	// streamed says how a streamed path read its data: a line of the text
+	// output only, as fitOutput's, so that the JSON keys of a path are the
+	// same in memory and streamed.
+	streamed string
 }
 
 func runPath(ctx context.Context, o pathOptions, stdio IO) error {
@@ -299,9 +304,7 @@ func printPath(w io.Writer, out *pathOutput) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	if out.Streamed != "" {
-		fmt.Fprintf(w, "streamed: %s\n", out.Streamed)
-	}
+	printStreamed(w, out.streamed)
 	printWritten(w, outFile{"plot", out.Plot})
 }
 

@@ -83,7 +83,7 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 	tm := timings{FitS: time.Since(start).Seconds()}
 	out := newCVOutput(&o, fp.target, features, len(res.Folds), full.MSE(ref.Coef), name, oneSE, res, tm)
 	out.File = strings.Join(files, ",")
-	out.Streamed = streamedCV(len(files), len(features))
+	out.streamed = streamedCV(len(files), len(features))
 	return writeCV(&o, stdio, &out, cb, &ref, &data.Frame{Target: fp.target, Features: features})
 }
 

@@ -101,7 +101,7 @@ func streamedHow(s *fit.Settings, res *fit.Result, files int) string {
 	if s.Solver == fit.CD {
 		return streamedMoments(files, len(res.Features))
 	}
-	fold := fmt.Sprintf("one pass over %s into a tall-skinny QR in %s (partitions merged in file order)", english.Count(files, "file"), streamPrecision(len(res.Features)))
+	fold := streamedFold(files, len(res.Features))
 	switch {
 	case s.Solver.Exact():
 		return fold + ", solved from its factor; memory independent of the rows"
@@ -111,6 +111,12 @@ func streamedHow(s *fit.Settings, res *fit.Result, files int) string {
 	default:
 		return fold + ", then every epoch's loss and gradient from its factor: no further pass"
 	}
+}
+
+// streamedFold says how a streamed fit folded its files into the QR
+// accumulator of this many feature columns, one pass in file order.
+func streamedFold(files, columns int) string {
+	return fmt.Sprintf("one pass over %s into a tall-skinny QR in %s (partitions merged in file order)", english.Count(files, "file"), streamPrecision(columns))
 }
 
 // streamedMoments says how a streamed lasso read its data: one pass folding

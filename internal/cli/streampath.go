@@ -44,7 +44,7 @@ func runStreamPath(ctx context.Context, o pathOptions, files []string, name stri
 	return writePath(o, stdio, pr, pathOutput{
 		File: strings.Join(files, ","), Target: fp.target, Features: features, N: int(q.N()),
 		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
-		Streamed: streamedMoments(len(files), len(features)),
+		streamed: streamedMoments(len(files), len(features)),
 		Timings:  timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()},
 	})
 }
