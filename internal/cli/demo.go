@@ -188,14 +188,14 @@ func printDemo(n narrator, o *demoOutput) {
 			"损失 J = (1/2n)·Σ(y − 斜率·x − 截距)²，梯度 (1/n)·Xᵀ(Xθ − y)。\n\n")
 
 	p("1. The textbook run: gradient descent from 0, raw x, rate %.2g, %d epochs\n",
-		"1. 教程的做法：从 0 出发，x 不做标准化，学习率 %.2g，迭代 %d 轮\n", t.LR, t.Epochs)
+		"1. 教程的做法：梯度下降从 0 出发，x 不做标准化，学习率 %.2g，迭代 %d 轮\n", t.LR, t.Epochs)
 	p("     slope %.6f   intercept %.6f   → %s: it did NOT converge\n\n",
-		"     斜率 %.6f   截距 %.6f   → %s：并没有收敛\n\n", t.Slope, t.Intercept, t.Status)
+		"     斜率 %.6f   截距 %.6f   → %s：没有收敛\n\n", t.Slope, t.Intercept, t.Status)
 
 	p("2. The exact answer (pivoted QR, no iterations)\n", "2. 精确解（列主元 QR 分解，无需迭代）\n")
 	p("     slope %.6f   intercept %.6f\n", "     斜率 %.6f   截距 %.6f\n", o.Exact.Coef[0], o.Exact.Intercept)
 	p("   gap: coefficients %.1f%% off, loss %.1f%% above the minimum, gradient norm %.2g\n\n",
-		"   差距：系数偏离 %.1f%%，损失比最小值高 %.1f%%，梯度范数 %.2g\n\n",
+		"   差距：系数偏差 %.1f%%，损失比最小值高 %.1f%%，梯度范数 %.2g\n\n",
 		100*float64(t.Gap.CoefRel), 100*float64(t.Gap.ObjectiveRel), float64(t.Gap.GradNorm))
 
 	p("3. Why: J is a quadratic whose Hessian XᵀX/n (intercept column included) has\n"+
@@ -203,17 +203,17 @@ func printDemo(n narrator, o *demoOutput) {
 		"3. 原因：J 是二次函数，其 Hessian 矩阵 XᵀX/n（含截距列）的特征值为\n"+
 			"   L = %.4g 和 μ = %.4g，条件数 %.0f。\n", float64(t.L), float64(t.Mu), float64(t.Cond))
 	p("   GD is stable only for rates below 2/L = %.3g; the rate %.2g is %.0f× smaller,\n",
-		"   只有学习率低于 2/L = %.3g 时梯度下降才稳定，这个上限是 %.2g 的 %.0f 倍；\n", float64(t.Bound), t.LR, float64(t.Bound)/t.LR)
+		"   只有学习率低于 2/L = %.3g 时梯度下降才稳定，这个上限是学习率 %.2g 的 %.0f 倍；\n", float64(t.Bound), t.LR, float64(t.Bound)/t.LR)
 	p("   and along the flat direction each step removes only a fraction ημ = %.5f of\n"+
 		"   the error: after %d steps %.0f%% of it is left; 1e-6 would take %.0f steps.\n\n",
-		"   而沿着平坦方向，每步只能消去误差的 ημ = %.5f；\n"+
+		"   沿最平坦的方向，每一步只能消去误差的 ημ = %.5f：\n"+
 			"   %d 步之后误差还剩 %.0f%%，要降到 1e-6 需要 %.0f 步。\n\n",
 		t.LR*float64(t.Mu), t.Epochs, 100*math.Pow(float64(t.Contract), float64(t.Epochs)), float64(t.StepsFor6))
 
 	p("4. GD with the rate computed from the data, 1/L = %.4g (raw x)\n",
-		"4. 用数据算出的学习率 1/L = %.4g（x 不做标准化）\n", a.LR)
+		"4. 梯度下降，学习率取由数据算出的 1/L = %.4g（x 不做标准化）\n", a.LR)
 	p("     slope %.6f   intercept %.6f   → %s after %s (coefficients %.1g off)\n",
-		"     斜率 %.6f   截距 %.6f   → %s，共 %s（系数偏差 %.1g）\n",
+		"     斜率 %.6f   截距 %.6f   → %s，共迭代 %s（系数偏差 %.1g）\n",
 		a.Slope, a.Intercept, a.Status, epochs(n, a.Epochs), float64(a.Gap.CoefRel))
 	p("   still slow: the condition number %.0f sets the pace, not the rate.\n\n",
 		"   仍然很慢：决定速度的是条件数 %.0f，而不是学习率。\n\n", float64(a.Cond))
@@ -221,17 +221,17 @@ func printDemo(n narrator, o *demoOutput) {
 	p("5. GD on standardised x (lsq's default): centring and scaling make the\n"+
 		"   Hessian the identity (condition number %.3g), so the rate 1/L = %.3g\n"+
 		"   lands on the minimum at once:\n",
-		"5. 对 x 做标准化（lsq 的默认做法）：中心化并缩放后 Hessian 成为单位矩阵\n"+
-			"   （条件数 %.3g），学习率 1/L = %.3g 一步就到达最小值：\n", float64(s.Cond), s.LR)
+		"5. 在标准化的 x 上做梯度下降（lsq 的默认做法）：中心化并缩放之后，Hessian\n"+
+			"   矩阵变为单位矩阵（条件数 %.3g），学习率 1/L = %.3g 一步就落到最小值上：\n", float64(s.Cond), s.LR)
 	p("     slope %.6f   intercept %.6f   → %s after %s (coefficients %.1g off)\n\n",
-		"     斜率 %.6f   截距 %.6f   → %s，共 %s（系数偏差 %.1g）\n\n",
+		"     斜率 %.6f   截距 %.6f   → %s，共迭代 %s（系数偏差 %.1g）\n\n",
 		s.Slope, s.Intercept, s.Status, epochs(n, s.Epochs), float64(s.Gap.CoefRel))
 
 	p("Try it on your data:\n", "在自己的数据上试试：\n")
 	p("  lsq fit data.csv --target y                         exact (QR)\n",
 		"  lsq fit data.csv --target y                         精确解（QR）\n")
 	p("  lsq fit data.csv --solver gd                        GD, rate from the data, standardised\n",
-		"  lsq fit data.csv --solver gd                        梯度下降，学习率由数据算出，输入标准化\n")
+		"  lsq fit data.csv --solver gd                        梯度下降，学习率由数据算出，输入做标准化\n")
 	p("  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false   the textbook run\n",
 		"  lsq fit data.csv --solver gd --lr 0.01 --epochs 1000 --standardize=false   教程的做法\n")
 	n.written(o.Report, o.Plot)

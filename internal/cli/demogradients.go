@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
@@ -176,26 +177,28 @@ func runDemoGradients(ctx context.Context, asJSON bool, opts visualFlags, n narr
 		}{runs, opts.Plot, opts.Report})
 	}
 	n.say("Six hidden layers of 32 units, mini-batch SGD (rate %g, batch %d, %d epochs), n = %d.\n",
-		"六个隐藏层，每层 32 个单元；小批量 SGD（学习率 %g，批大小 %d，%d 轮），n = %d。\n", gradRate, gradBatch, gradEpochs, gradRows)
+		"六个隐藏层，每层 32 个神经元；小批量 SGD（学习率 %g，批大小 %d，训练 %d 轮），n = %d。\n", gradRate, gradBatch, gradEpochs, gradRows)
 	n.say("ratio = ‖∂W¹‖/‖∂W⁷‖: the first layer's weight gradient over the output layer's.\n",
-		"比值 = ‖∂W¹‖/‖∂W⁷‖：第一层权重梯度的范数与输出层之比。\n")
-	tw := newTable(n.w)
-	fmt.Fprintln(tw, n.pick("run\tratio (epoch 1)\tratio (end)\tlargest ‖g‖ (epoch 1)\tR²\tstatus\tclipped steps\t",
-		"设置\t比值（第 1 轮）\t比值（结束）\t最大 ‖g‖（第 1 轮）\tR²\t状态\t裁剪步数\t"))
-	for i, r := range runs {
-		fmt.Fprintf(tw, "%s\t%.3g\t%.3g\t%.3g\t%.3f\t%s\t%d\t\n", labels[i], float64(r.RatioFirst), float64(r.RatioLast), float64(r.MaxGrad), float64(r.R2), r.Status, r.Clipped)
+		"比值 = ‖∂W¹‖/‖∂W⁷‖：第一层与输出层权重梯度范数之比。\n")
+	rows := [][]string{{"run", "ratio (epoch 1)", "ratio (end)", "largest ‖g‖ (epoch 1)", "R²", "status", "clipped steps"}}
+	if n.lang == langZH {
+		rows[0] = []string{"网络", "比值（第 1 轮）", "比值（结束时）", "最大 ‖g‖（第 1 轮）", "R²", "状态", "裁剪步数"}
 	}
-	if err := tw.Flush(); err != nil {
+	for i, r := range runs {
+		rows = append(rows, []string{labels[i], fmt.Sprintf("%.3g", float64(r.RatioFirst)), fmt.Sprintf("%.3g", float64(r.RatioLast)),
+			fmt.Sprintf("%.3g", float64(r.MaxGrad)), fmt.Sprintf("%.3f", float64(r.R2)), r.Status, strconv.Itoa(r.Clipped)})
+	}
+	if err := writeRightAligned(n.w, rows); err != nil {
 		return err
 	}
 	n.say("A ratio far below 1 is a vanishing gradient: the first layers hardly move (R² %.3f). "+
 		"Initialisation matched to the activation keeps it near 1 (tanh + Xavier %.2g, ReLU + He %.2g) and the nets train; "+
 		"too large an initialisation explodes, and clipping the gradient norm tames it (%d of its steps clipped). "+
 		"Standardising the inputs matters as much: %.3f raw against %.3f standardised.\n",
-		"比值远小于 1 就是梯度消失：靠前的几层几乎学不动（R² %.3f）。"+
+		"比值远小于 1 就是梯度消失：靠前的几层几乎学不动（R² 为 %.3f）。"+
 			"初始化与激活函数匹配时，比值保持在 1 附近（tanh + Xavier 为 %.2g，ReLU + He 为 %.2g），网络能正常训练；"+
 			"初始化过大则梯度爆炸，裁剪梯度范数可以把它压住（%d 步被裁剪）。"+
-			"输入标准化同样关键：不标准化 R² 为 %.3f，标准化后为 %.3f。\n",
+			"输入标准化同样关键：不标准化时 R² 为 %.3f，标准化后为 %.3f。\n",
 		float64(runs[0].R2), float64(runs[1].RatioFirst), float64(runs[2].RatioFirst), runs[4].Clipped, float64(runs[5].R2), float64(runs[6].R2))
 	n.written(opts.Report, opts.Plot)
 	return nil

@@ -179,12 +179,13 @@ func printLRRates(n narrator, w *fit.Why, runs []*lrRun) {
 		"   %d epochs at constant rates. The Hessian of the loss has largest eigenvalue\n"+
 		"   L = %.4g: each step multiplies the error along its eigenvector by 1 − ηL,\n"+
 		"   so GD is stable only for rates η below 2/L = %.4g.\n\n",
-		"1. 教程的数据（x = 1..5，不做标准化），梯度下降从 0 出发，固定学习率迭代 %d 轮。\n"+
-			"   损失函数 Hessian 矩阵的最大特征值 L = %.4g：每一步把该特征向量方向上的误差\n"+
-			"   乘以 1 − ηL，所以只有学习率 η 低于 2/L = %.4g 时梯度下降才稳定。\n\n",
+		"1. 教程的数据（x = 1..5，不做标准化），梯度下降从 0 出发，在几个固定的学习率下\n"+
+			"   各迭代 %d 轮。损失函数的 Hessian 矩阵最大特征值为 L = %.4g：沿对应特征\n"+
+			"   向量方向的误差每一步乘以 1 − ηL，因此学习率 η 必须低于 2/L = %.4g，\n"+
+			"   梯度下降才稳定。\n\n",
 		lrEpochs, w.L, w.Bound)
-	p("   rate      η/(2/L)  1 − ηL   slope after epochs 1, 2, 3, 4          loss: epoch 10     100       last      status\n",
-		"   学习率    η/(2/L)  1 − ηL   第 1、2、3、4 轮后的斜率               损失：第 10 轮    100       最后      状态\n")
+	p("   rate      η/(2/L)  1 − ηL   slope after epochs 1, 2, 3, 4          loss at epochs 10, 100, last  status\n",
+		"   学习率    η/(2/L)  1 − ηL   第 1、2、3、4 轮后的斜率               第 10、100 轮及最后一轮的损失 状态\n")
 	for _, r := range runs {
 		st := r.t.res.Status.String()
 		if r.t.diverged != nil {
@@ -215,7 +216,7 @@ func printLRValidation(n narrator, v *lrVal) {
 	p("2. Choosing the rate on a validation set: %d points of a noisy line for\n"+
 		"   training, %d held out. Seven rates a factor √10 apart around 1/L, 100\n"+
 		"   epochs each on raw x (2/L = %.4g here):\n",
-		"2. 用验证集选择学习率：一条带噪声的直线，%d 个点用于训练，%d 个点留作验证。\n"+
+		"2. 用验证集选择学习率：取一条带噪声直线上的点，%d 个用于训练，%d 个留作验证。\n"+
 			"   在 1/L 附近取七个学习率，相邻两个相差 √10 倍，各在未标准化的 x 上迭代\n"+
 			"   100 轮（这里 2/L = %.4g）：\n",
 		v.n, v.nVal, v.bound)
@@ -234,11 +235,11 @@ func printLRValidation(n narrator, v *lrVal) {
 		"   2/L diverge and are rejected; among the others the validation loss here\n"+
 		"   picks the largest stable one. lsq fit does this with --lr grid\n"+
 		"   --val-frac 0.25, or a list: --lr 0.001,0.01,0.1.\n\n",
-		"   选中的学习率 %.4g 得到斜率 %.4f、截距 %.4f\n"+
-			"   （%s；系数与训练集上的精确解相差 %.2g：x 不标准化时，任何稳定的学习率\n"+
-			"   跑 100 轮都不够）。高于 2/L 的学习率全部发散而被淘汰；其余学习率中，验证集\n"+
-			"   损失在这里选出的是最大的稳定学习率。lsq fit 用 --lr grid --val-frac 0.25 或候选\n"+
-			"   列表 --lr 0.001,0.01,0.1 完成同样的选择。\n\n",
+		"   选中的学习率 %.4g 得到斜率 %.4f、截距 %.4f（%s；\n"+
+			"   系数与训练集上精确解的偏差为 %.2g：x 不做标准化时，任何稳定的学习率迭代\n"+
+			"   100 轮都不够）。高于 2/L 的学习率全部发散，被排除在外；在其余学习率中，\n"+
+			"   这里验证集损失最小的恰好是最大的稳定学习率。lsq fit 用 --lr grid --val-frac 0.25\n"+
+			"   或候选列表 --lr 0.001,0.01,0.1 完成同样的选择。\n\n",
 		v.best, f.Coef[0], f.Intercept, f.Status, f.Gap.CoefRel)
 }
 
@@ -247,7 +248,7 @@ func printLRDecay(n narrator, dec []lrDecayRun) {
 	p := n.say
 	p("3. Decay schedules for stochastic gradient descent: mini-batches of 4 rows\n"+
 		"   from 200 points, standardised x, rate 0.1, 100 epochs, seed 1.\n",
-		"3. 随机梯度下降的学习率衰减：200 个点，每个小批量 4 行，x 标准化，\n"+
+		"3. 随机梯度下降的学习率衰减：共 200 个点，每个小批量 4 行，x 做标准化，\n"+
 			"   学习率 0.1，迭代 100 轮，随机种子 1。\n")
 	p("     schedule                   final rate   objective gap   coefficient gap\n",
 		"     衰减策略                   最终学习率   目标函数差距    系数差距\n")
@@ -263,8 +264,9 @@ func printLRDecay(n narrator, dec []lrDecayRun) {
 		"   exponential:gamma=0.95, invscaling:power=1, cosine:period=100.\n",
 		"   学习率固定时，小批量梯度的噪声让迭代点在最优解周围的一团区域里打转，学习率\n"+
 			"   越大，这团区域越大；让学习率衰减，区域随之缩小。（全批量梯度下降不需要衰减：\n"+
-			"   在最优解处梯度本身就是零。）lsq fit 的写法：--schedule step:every=25,gamma=0.1、\n"+
-			"   exponential:gamma=0.95、invscaling:power=1、cosine:period=100。\n")
+			"   在最优解处梯度本身就是零。）对应的 lsq fit 选项：\n"+
+			"   --schedule step:every=25,gamma=0.1、exponential:gamma=0.95、invscaling:power=1、\n"+
+			"   cosine:period=100。\n")
 }
 
 func writeDemoLRVisuals(opts visualFlags, args []string, bound float64, runs []*lrRun, dec []lrDecayRun) error {

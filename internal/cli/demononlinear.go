@@ -80,7 +80,7 @@ func nlCompute(ctx context.Context, pr testproblems.Nonlinear) ([]*nlRun, error)
 	}
 	runs := []*nlRun{
 		{label: "GD, 1000 epochs", labelZH: "梯度下降，1000 轮"},
-		{label: "GD, until it stops", labelZH: "梯度下降，直到停止"},
+		{label: "GD, until it stops", labelZH: "梯度下降，直到自行停止"},
 		{label: "Adam", labelZH: "Adam"},
 		{label: "Levenberg–Marquardt", labelZH: "Levenberg–Marquardt"},
 	}
@@ -105,10 +105,10 @@ func nlCompute(ctx context.Context, pr testproblems.Nonlinear) ([]*nlRun, error)
 func printDemoNonlinear(n narrator, pr testproblems.Nonlinear, runs []*nlRun) {
 	p := n.say
 	p("lsq demo nonlinear: gradient descent against Levenberg–Marquardt on one curve\n\n",
-		"lsq demo nonlinear：同一条曲线上的梯度下降与 Levenberg–Marquardt\n\n")
+		"lsq demo nonlinear：在同一条曲线上对比梯度下降与 Levenberg–Marquardt\n\n")
 	p("NIST's Misra1a: %d points, y = %s, from NIST's start b1 = %g, b2 = %g.\n"+
 		"Certified: b1 = %.11g, b2 = %.11g, RSS = %.11g.\n\n",
-		"NIST 的 Misra1a：%d 个点，y = %s，从 NIST 给的初值 b1 = %g、b2 = %g 出发。\n"+
+		"NIST 的 Misra1a：%d 个点，y = %s，从 NIST 给出的初值 b1 = %g、b2 = %g 出发。\n"+
 			"认证值：b1 = %.11g，b2 = %.11g，RSS = %.11g。\n\n",
 		pr.N, pr.Model, pr.Start2[0], pr.Start2[1], pr.Certified[0], pr.Certified[1], pr.RSS)
 	p("  method                  iterations  b1              b2                 RSS             digits  status\n",
@@ -132,11 +132,11 @@ func printDemoNonlinear(n narrator, pr testproblems.Nonlinear, runs []*nlRun) {
 		"residuals cannot be trusted. Gradient descent stays in the toolbox because\n"+
 		"it scales to millions of parameters, where J is too big to factorise.\n",
 		"教程的梯度下降跑完 1000 轮时，RSS 是最小值的 %.3g 倍，而代码里没有任何提示。\n"+
-			"让梯度下降一直跑到停止，要 %d 轮才达到 Levenberg–Marquardt %d 次迭代的结果，\n"+
-			"而且与 NIST 一致的有效数字还更少。这个目标函数是一条狭长而弯曲的山谷：梯度\n"+
-			"下降只能以小步横穿；Levenberg–Marquardt 则利用残差的雅可比矩阵 J 沿着山谷走\n"+
-			"高斯–牛顿步，在残差的线性近似不可信时加以阻尼。梯度下降之所以仍不可或缺，\n"+
-			"是因为它能扩展到上百万个参数，那时 J 已大到无法分解。\n",
+			"让梯度下降一直运行到自行停止，要 %d 轮才能达到 Levenberg–Marquardt\n"+
+			"迭代 %d 次的结果，而且与 NIST 一致的有效数字还更少。这个目标函数是一条狭长\n"+
+			"而弯曲的山谷：梯度下降只能以小步横穿；Levenberg–Marquardt 则利用残差的雅可比\n"+
+			"矩阵 J 沿着山谷迈出高斯–牛顿步，并在残差的线性近似不可信时加以阻尼。梯度下降\n"+
+			"之所以仍有一席之地，是因为它能扩展到上百万个参数，那时 J 已大到无法分解。\n",
 		gd.RSS/lm.RSS, gdAll.Iterations, lm.Iterations)
 }
 

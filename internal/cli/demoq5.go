@@ -136,9 +136,9 @@ func printDemoQ5(n narrator, f *q5Fits) {
 		"of squared residuals. Linear regression is a model: y is linear in its\n"+
 		"parameters. Either can come without the other.\n\n",
 		"最小二乘法是一种估计准则：选取使残差平方和最小的参数。线性回归是一种模型：\n"+
-			"y 关于参数是线性的。两者可以各自单独出现。\n\n")
+			"y 关于参数是线性的。两者都可以离开对方单独出现。\n\n")
 	p("1. The same %d points, curving upward, fitted twice by least squares:\n",
-		"1. 同样 %d 个向上弯曲的点，两次都用最小二乘拟合：\n", len(f.cx))
+		"1. 同一组 %d 个向上弯曲的点，用最小二乘拟合两次：\n", len(f.cx))
 	c := f.poly
 	p("   y = b0 + b1·x + b2·x²   b0 = %.4f, b1 = %.4f, b2 = %.4f   RSS %.4f\n",
 		"   y = b0 + b1·x + b2·x²   b0 = %.4f，b1 = %.4f，b2 = %.4f   RSS %.4f\n", c.Intercept, c.Coef[0], c.Coef[1], c.RSS)
@@ -153,14 +153,14 @@ func printDemoQ5(n narrator, f *q5Fits) {
 		"     b = 1): b enters nonlinearly, so no linear regression fits this model;\n"+
 		"     the criterion is least squares all the same.\n\n",
 		"     非线性最小二乘（Levenberg–Marquardt，从 a = 1、b = 1 出发迭代 %d 次）：\n"+
-			"     b 以非线性方式出现，任何线性回归都拟合不了这个模型，但准则同样是最小二乘。\n\n",
+			"     参数 b 以非线性方式进入模型，任何线性回归都拟合不了它，但准则仍然是最小二乘。\n\n",
 		e.Iterations)
 
 	l, h, s := f.line, f.robust[0], f.robust[1]
 	p("2. One straight line y = a + b·x, %d points of y = 2 + 0.5·x + noise, the\n"+
 		"   one at x = %.2f raised by 10 (a gross error), fitted by three criteria:\n",
-		"2. 同一条直线 y = a + b·x，数据是 y = 2 + 0.5·x 加噪声的 %d 个点，其中 x = %.2f\n"+
-			"   处的点被抬高了 10（一个粗大误差），用三种准则拟合：\n", len(f.lx), f.lx[f.outlier])
+		"2. 同一个直线模型 y = a + b·x，数据为 y = 2 + 0.5·x 加噪声生成的 %d 个点，其中\n"+
+			"   x = %.2f 处的点被抬高了 10（一个粗大误差），分别用三种准则拟合：\n", len(f.lx), f.lx[f.outlier])
 	p("     least squares      a = %.4f   b = %.4f\n", "     最小二乘           a = %.4f   b = %.4f\n", l.Intercept, l.Coef[0])
 	p("     Huber loss         a = %.4f   b = %.4f   (%d iterations)\n", "     Huber 损失         a = %.4f   b = %.4f   （%d 次迭代）\n", h.X[0], h.X[1], h.Iterations)
 	p("     soft L1 loss       a = %.4f   b = %.4f   (%d iterations)\n", "     soft L1 损失       a = %.4f   b = %.4f   （%d 次迭代）\n", s.X[0], s.X[1], s.Iterations)
@@ -168,18 +168,18 @@ func printDemoQ5(n narrator, f *q5Fits) {
 		"   losses grow only linearly in large residuals (iteratively reweighted\n"+
 		"   least squares), and stay near the true a = 2, b = 0.5. All three are\n"+
 		"   linear regression: the model is the same, the criterion is not.\n",
-		"   平方让这一个坏点把最小二乘直线拉偏；稳健损失对大残差只按线性增长（用迭代\n"+
-			"   重加权最小二乘求解），结果停在真值 a = 2、b = 0.5 附近。三者都是线性回归：\n"+
-			"   模型相同，准则不同。\n")
+		"   残差一经平方，这一个坏点就能把最小二乘直线拉偏；稳健损失对大残差只按线性\n"+
+			"   增长（用迭代重加权最小二乘求解），结果停在真值 a = 2、b = 0.5 附近。三者都是\n"+
+			"   线性回归：模型相同，准则不同。\n")
 	p("   Least squares is the maximum-likelihood estimate when the noise is\n"+
 		"   Gaussian: no line has a higher Gaussian log-likelihood than the\n"+
 		"   least-squares one (%.4f; the Huber line's is %.4f). When the noise is\n"+
 		"   not Gaussian, as with this gross error, that optimality is gone, and a\n"+
 		"   criterion that trusts large residuals less does better.\n\n",
 		"   当噪声服从高斯分布时，最小二乘估计就是极大似然估计：没有哪条直线的高斯对数\n"+
-			"   似然比最小二乘直线更高（%.4f；Huber 直线为 %.4f）。\n"+
+			"   似然比最小二乘直线更高（最小二乘直线为 %.4f，Huber 直线为 %.4f）。\n"+
 			"   噪声不服从高斯分布时（比如这里的粗大误差），这种最优性就不复存在，对大残差\n"+
-			"   更“不信任”的准则效果更好。\n\n", f.llLS, f.llHu)
+			"   不那么信任的准则效果更好。\n\n", f.llLS, f.llHu)
 	p("The tutorial's answer is wrong on both counts. Linear regression does not\n"+
 		"\"usually mean nonlinear fitting\": it is linear in the parameters, which\n"+
 		"covers polynomials (section 1). And least squares does not minimise a\n"+

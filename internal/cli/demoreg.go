@@ -171,7 +171,7 @@ func regShiftFits(ctx context.Context, rf *regFits) error {
 // coefText prints a coefficient, marking exact zeros.
 func coefText(n narrator, v float64) string {
 	if v == 0 {
-		return n.pick("0 (exact)", "0（精确）")
+		return n.pick("0 (exact)", "0（恰为零）")
 	}
 	return fmt.Sprintf("%.4f", v)
 }
@@ -191,12 +191,12 @@ func printRegPenalties(n narrator, rf *regFits) {
 		"   (correlated), x4 and x5 are irrelevant. Penalty α = %.2g on standardised\n"+
 		"   coefficients, elastic net mixing ρ = %.2g; objective\n"+
 		"   (1/2n)‖y − b − Xβ‖² + α(ρ‖β‖₁ + (1 − ρ)/2·‖β‖²), intercept b not penalised.\n\n",
-		"1. 共 60 行，y = 3 + 2·x1 + 1·x2 + 0.5·x3 + 噪声；x2 等于 x1 加少量噪声（两者高度\n"+
-			"   相关），x4、x5 与 y 无关。惩罚强度 α = %.2g（作用于标准化后的系数），弹性网络\n"+
-			"   混合比例 ρ = %.2g；目标函数为\n"+
+		"1. 数据共 60 行，y = 3 + 2·x1 + 1·x2 + 0.5·x3 + 噪声；x2 等于 x1 加少量噪声（两者\n"+
+			"   高度相关），x4、x5 与 y 无关。惩罚强度 α = %.2g（作用于标准化后的系数），\n"+
+			"   弹性网络的混合比例 ρ = %.2g；目标函数为\n"+
 			"   (1/2n)‖y − b − Xβ‖² + α(ρ‖β‖₁ + (1 − ρ)/2·‖β‖²)，截距 b 不受惩罚。\n\n",
 		regAlpha, regL1Ratio)
-	labelsZH := []string{"最小二乘", "岭回归 (L2)", "Lasso (L1)", "弹性网络"}
+	labelsZH := []string{"最小二乘", "岭回归（L2）", "Lasso（L1）", "弹性网络"}
 	var cells []string
 	for i, l := range rf.labels {
 		cells = append(cells, n.pick(l, labelsZH[i]))
@@ -227,18 +227,18 @@ func printRegPenalties(n narrator, rf *regFits) {
 		"   Shrinkage is of the whole vector: a single coefficient, such as one of a\n"+
 		"   correlated pair, may even grow.\n\n",
 		"   L2 让系数整体收缩（‖β‖ 变小），但不会把任何一个系数压到零；L1 把无关特征的\n"+
-			"   系数精确地置为零（坐标下降的近端步，即软阈值，会正好落在零上）；弹性网络是\n"+
-			"   两者的混合，得到的零比 Lasso 少。收缩针对的是整个系数向量：个别系数（比如\n"+
-			"   一对相关特征中的一个）甚至可能变大。\n\n")
+			"   系数恰好置为零（坐标下降的近端步骤，即软阈值操作，会正好落在零上）；弹性\n"+
+			"   网络是两者的混合，恰为零的系数比 Lasso 少。收缩针对的是整个系数向量：个别\n"+
+			"   系数（比如一对相关特征中的一个）甚至可能变大。\n\n")
 	g := rf.gdL1.res
 	p("2. The tutorial adds α·sign(β) to the gradient (subgradient descent). lsq fit\n"+
 		"   --solver gd --penalty l1 does the same, 1000 epochs: x4 = %.3g, x5 = %.3g,\n"+
 		"   small but never exactly zero (objective gap %.2g). Exact zeros need the\n"+
 		"   proximal step: --solver cd, fista, or --proximal.\n\n",
 		"2. 教程的做法是在梯度上加 α·sign(β)（次梯度下降）。lsq fit --solver gd\n"+
-			"   --penalty l1 也这样做，迭代 1000 轮：x4 = %.3g，x5 = %.3g，很小但永远不会\n"+
-			"   恰好为零（目标函数差距 %.2g）。要得到精确的零，需要近端步：--solver cd、\n"+
-			"   fista 或 --proximal。\n\n",
+			"   --penalty l1 也这样做，迭代 1000 轮后 x4 = %.3g，x5 = %.3g，很小，但永远不会\n"+
+			"   恰好为零（目标函数差距 %.2g）。要得到恰好为零的系数，需要近端步骤：\n"+
+			"   --solver cd、fista 或 --proximal。\n\n",
 		g.Coef[3], g.Coef[4], optim.ShownGap(g.Gap.ObjectiveRel))
 }
 
@@ -247,8 +247,8 @@ func printRegIntercept(n narrator, rf *regFits) {
 	p := n.say
 	p("3. Why the intercept is not penalised: ridge (α = 1, raw x) on the textbook\n"+
 		"   data, then on the same data with %d added to every y.\n",
-		"3. 为什么不惩罚截距：在教程数据上做岭回归（α = 1，x 不标准化），再把每个 y\n"+
-			"   都加上 %d 重做一遍。\n", regShift)
+		"3. 为什么不惩罚截距：在教程数据上做岭回归（α = 1，x 不标准化），然后把每个\n"+
+			"   y 都加上 %d，重新拟合一次。\n", regShift)
 	p("                             slope      intercept   | y + %d: slope   intercept\n",
 		"                             斜率       截距        | y + %d：斜率    截距\n", regShift)
 	rows := [][2]string{{"intercept not penalised", "截距不受惩罚"}, {"intercept penalised", "截距也受惩罚"}}
@@ -263,10 +263,10 @@ func printRegIntercept(n narrator, rf *regFits) {
 		"   slope changes from %.4f to %.4f: measuring y in other units, or\n"+
 		"   from another origin, changes the answer. The penalty is there to keep\n"+
 		"   the coefficients small, not to pull the mean of y toward zero.\n",
-		"\n   截距不受惩罚时，它恰好移动 %.4f，斜率保持 %.4f 不变：拟合结果与 y 轴的零点\n"+
-			"   选在哪里无关。截距也受惩罚时（教程的代码），截距只移动了 %.4f，斜率从 %.4f\n"+
-			"   变成 %.4f：换一个单位或换一个原点来度量 y，答案就变了。惩罚项的作用是让\n"+
-			"   系数保持较小，而不是把 y 的均值往零拉。\n",
+		"\n   不惩罚截距时，截距恰好移动 %.4f，斜率保持 %.4f 不变：拟合结果与\n"+
+			"   y 轴零点的位置无关。截距也受惩罚时（即教程代码的做法），截距只移动了 %.4f，\n"+
+			"   斜率从 %.4f 变成 %.4f：换一个单位或换一个原点来度量 y，答案就变了。\n"+
+			"   惩罚项的作用是让系数保持较小，而不是把 y 的均值往零拉。\n",
 		free[1].Intercept-free[0].Intercept, free[1].Coef[0],
 		pen[1].Intercept-pen[0].Intercept, pen[0].Coef[0], pen[1].Coef[0])
 }
@@ -303,22 +303,6 @@ func writeDemoRegVisuals(opts visualFlags, args []string, rf *regFits) error {
 			{title: "Why the intercept is not penalised", caption: fmt.Sprintf("Ridge (α = 1, raw x) on the textbook data and on the same data shifted up by %d. Left, lsq's objective: the two lines are parallel, each through its data. Right, the intercept penalised as in the tutorial: the shifted fit tilts to make up for the intercept it is not allowed.", regShift), cols: 2, panels: shift},
 		},
 	})
-}
-
-// pad right-pads s with spaces to width columns, counting a CJK character
-// as two columns as a terminal shows it.
-func pad(s string, width int) string {
-	w := 0
-	for _, r := range s {
-		w++
-		if r >= 0x2E80 && r <= 0xFFEF {
-			w++
-		}
-	}
-	for ; w < width; w++ {
-		s += " "
-	}
-	return s
 }
 
 // tableRow prints a row of the coefficient table: a label and cells in

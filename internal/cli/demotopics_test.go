@@ -118,6 +118,34 @@ func TestDemoLR(t *testing.T) {
 	}
 }
 
+// TestDemoLRTableHeader: in both languages the headings of the loss and
+// status columns of part 1 start at the terminal column where the first
+// run's loss after epoch 10 (1.2) and its status start, a Chinese
+// character counting two columns.
+func TestDemoLRTableHeader(t *testing.T) {
+	for _, c := range []struct{ lang, loss, status string }{{"en", "loss at", "status"}, {"zh", "第 10、100", "状态"}} {
+		lines := strings.Split(demoOut(t, "demo", "lr", "--lang", c.lang), "\n")
+		i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "η/(2/L)") })
+		if i < 0 || i+1 >= len(lines) {
+			t.Fatalf("%s: no table header", c.lang)
+		}
+		head, row := lines[i], lines[i+1]
+		col := func(s, sub string) int {
+			k := strings.Index(s, sub)
+			if k < 0 {
+				t.Fatalf("%s: %q not in %q", c.lang, sub, s)
+			}
+			return textWidth(s[:k])
+		}
+		if h, r := col(head, c.loss), col(row, "    1.2 ")+4; h != r {
+			t.Errorf("%s: loss heading at column %d, values at %d:\n%s\n%s", c.lang, h, r, head, row)
+		}
+		if h, r := col(head, c.status), col(row, "iteration-limit"); h != r {
+			t.Errorf("%s: status heading at column %d, values at %d:\n%s\n%s", c.lang, h, r, head, row)
+		}
+	}
+}
+
 // textbookLoss is the minimum of (1/2n)Σr² on the textbook data: residuals
 // −0.8, 0.6, 1, −0.6, −0.2 of the line 0.6x + 2.2 give 2.4/10.
 const textbookLoss = 0.24
