@@ -3,17 +3,21 @@ package cli
 import (
 	"io"
 	"strings"
+
+	"golang.org/x/text/width"
 )
 
-// textWidth is the number of terminal columns s takes: two for a CJK
-// character or full-width punctuation (U+2E80–U+FFEF), one for any other.
-// text/tabwriter counts one column a character, so the demos' Chinese
-// tables are aligned with textWidth instead.
+// textWidth is the number of terminal columns s takes: two for an East
+// Asian wide or full-width character (Unicode's East_Asian_Width W or F,
+// golang.org/x/text/width), one for any other. text/tabwriter counts one
+// column a character, so the demos' Chinese tables are aligned with
+// textWidth instead.
 func textWidth(s string) int {
 	w := 0
 	for _, r := range s {
 		w++
-		if r >= 0x2E80 && r <= 0xFFEF {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
 			w++
 		}
 	}
