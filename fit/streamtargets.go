@@ -191,7 +191,7 @@ func solveTargets(q *stream.QR, d, k int, s *MultiSettings) (*MultiResult, error
 	if !svd.Factorize(g, mat.SVDThin) {
 		return nil, fmt.Errorf("fit: the SVD of the fitted values failed")
 	}
-	res := &MultiResult{Rank: min(d, k), N: int(q.N()), Ridge: s.Ridge, SingularValues: svd.Values(nil)}
+	res := &MultiResult{Rank: min(d, k), N: int(q.Rows()), Ridge: s.Ridge, SingularValues: svd.Values(nil)}
 	if s.Rank > 0 && s.Rank < min(d, k) {
 		res.Rank = s.Rank
 		coef = projectRank(coef, &svd, s.Rank)
