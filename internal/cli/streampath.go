@@ -42,7 +42,7 @@ func runStreamPath(ctx context.Context, o pathOptions, files []string, name stri
 		return err
 	}
 	return writePath(o, stdio, pr, pathOutput{
-		File: strings.Join(files, ","), Target: fp.target, Features: features, N: int(q.N()),
+		File: strings.Join(files, ","), Target: fp.target, Features: features, N: int(q.Rows()),
 		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
 		streamed: streamedMoments(len(files), len(features)),
 		Timings:  timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()},
