@@ -2,7 +2,10 @@ package fit
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
@@ -100,6 +103,25 @@ func TestStreamTargetsCountsRowsAsInMemory(t *testing.T) {
 		g, m := got.Exact[tt], want.Exact[tt]
 		if g.N != m.N || g.Streamed.N != int64(m.Exact.N) || m.Exact.N != 240 {
 			t.Errorf("target %d: streamed N %d, observations %d; in memory %d, %d; want %d, 240", tt, g.N, g.Streamed.N, m.N, m.Exact.N, n)
+		}
+	}
+}
+
+// Rows that all have weight zero are no observations: a streamed fit of
+// one target or several is stream.ErrNoData, as FromQR of their
+// accumulator is, though the rows were read.
+func TestStreamAllZeroWeights(t *testing.T) {
+	const n = 30
+	x, y, _ := multiProblem(n, 3, 2, 1, 9)
+	w := make([]float64, n)
+	ctx := context.Background()
+	if _, err := StreamTargets(ctx, targetParts(x, y, w, 2), nil); !errors.Is(err, stream.ErrNoData) {
+		t.Errorf("StreamTargets: err = %v, want stream.ErrNoData", err)
+	}
+	y1 := mat.Col(nil, 0, y)
+	for _, s := range []Settings{{}, {Solver: CD, Penalty: penalty.L1{Alpha: 0.1}}} {
+		if _, err := Stream(ctx, partitions(x, y1, w, 2), &s); !errors.Is(err, stream.ErrNoData) {
+			t.Errorf("Stream %s: err = %v, want stream.ErrNoData", s.Solver, err)
 		}
 	}
 }
