@@ -156,11 +156,17 @@ func TestUnmarshalOldVersion(t *testing.T) {
 			}
 		}
 	}
+	// A newer version is the newer lsq's to read.
+	newer := append([]byte{}, qb...)
+	newer[4] = formatVersion + 1
+	var r QR
+	if err := r.UnmarshalBinary(newer); err == nil || !strings.Contains(err.Error(), "written by a newer lsq") {
+		t.Errorf("newer version: err = %v", err)
+	}
 	// rows = 0 < n = 1: the row counts of QR's form start after the
 	// magic, version, flags and d (10 bytes).
 	bad := append([]byte{}, qb...)
 	clear(bad[10:18])
-	var r QR
 	if err := r.UnmarshalBinary(bad); err == nil || !strings.Contains(err.Error(), "0 rows, 1 of positive weight") {
 		t.Errorf("fewer rows than rows of positive weight: err = %v", err)
 	}

@@ -31,10 +31,13 @@ const (
 // versionError is the error for the binary form of an accumulator (what:
 // "QR" or "gradient") in format version v, not formatVersion.
 func versionError(what string, v byte) error {
-	if v == 1 {
+	switch {
+	case v == 1:
 		return fmt.Errorf("stream: %s accumulator in format version 1, written by an older lsq that did not count the rows of weight zero; fold its rows again with this version (format %d)", what, formatVersion)
+	case v > formatVersion:
+		return fmt.Errorf("stream: %s accumulator in format version %d, written by a newer lsq (this one reads version %d); decode it with that version", what, v, formatVersion)
 	}
-	return fmt.Errorf("stream: %s accumulator in format version %d, this lsq reads version %d; fold its rows again with this version", what, v, formatVersion)
+	return fmt.Errorf("stream: %s accumulator in format version %d, which no lsq writes", what, v)
 }
 
 // readCounts reads the row counts rows and n (n ≤ rows, both ≥ 0) of the
