@@ -131,8 +131,9 @@ func TestGradCountsZeroWeights(t *testing.T) {
 }
 
 // A binary form of format version 1, which had no count of the rows of
-// weight zero, is refused with an error that says so and what to do; a
-// form claiming more rows of positive weight than rows is refused too.
+// weight zero, is refused with an error that says so and what to do; so
+// are a newer version, naming the lsq to read it with, and a form claiming
+// more rows of positive weight than rows.
 func TestUnmarshalOldVersion(t *testing.T) {
 	q := NewQR(2, true)
 	_ = q.AddRow([]float64{1, 2}, 3, 1)
