@@ -682,6 +682,14 @@ func checkWeights(name, col string, w []float64) error {
 			return nil
 		}
 	}
+	return ZeroWeightsError(name, col)
+}
+
+// ZeroWeightsError is the error for data whose weights, in column col of
+// the file (or files) name, are all zero: no row is an observation. A
+// reader of the whole file reports it; a stream, which cannot tell before
+// its last row, reports it after the pass.
+func ZeroWeightsError(name, col string) *Error {
 	return &Error{File: name, Column: col, Msg: fmt.Sprintf("the weights in column %q are all zero", col),
 		Hint: "give at least one row a positive weight"}
 }

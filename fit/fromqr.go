@@ -80,7 +80,7 @@ func exactFromQR(q *stream.QR, s *Settings, shuffle *stream.Shuffle) (res *Resul
 	if err != nil {
 		return nil, nil, nil, prob, err
 	}
-	res = &Result{Solver: s.Solver, N: int(ex.N), FitIntercept: intercept, DualityGap: math.NaN(), Streamed: ex,
+	res = &Result{Solver: s.Solver, N: int(ex.Rows), FitIntercept: intercept, DualityGap: math.NaN(), Streamed: ex,
 		Reference: &lsq.Linear{Coef: ex.Coef, Intercept: ex.Intercept}, ReferenceSolver: "qr-stream"}
 	if !s.Solver.Exact() {
 		res.Center, res.Scale = center, scale

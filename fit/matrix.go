@@ -34,7 +34,10 @@ type Result struct {
 	MSE       float64
 	RMSE      float64
 	Objective float64 // value of the objective at the solution
-	N         int
+	// N is the number of rows fitted, rows of weight zero included, in
+	// memory and streamed alike; the observations (rows of positive
+	// weight, R's nobs) are Exact.N or Streamed.N.
+	N int
 
 	Exact *linear.Result // the exact least-squares or ridge solution (nil when skipped or not applicable)
 	// Streamed is the exact fit of a stream read off its QR accumulator,

@@ -52,7 +52,7 @@ func (m *Targets) Target(t int) *lsq.Linear {
 type MultiResult struct {
 	Targets
 	Rank  int // the rank constraint r (min(d, k) when none)
-	N     int
+	N     int // rows fitted, weight zero included (Result.N)
 	Ridge float64
 
 	// SingularValues are those of the (weighted, centred, augmented for

@@ -21,7 +21,7 @@ func cdFromQR(ctx context.Context, q *stream.QR, s *Settings, start time.Time) (
 	if q.N() == 0 {
 		return nil, stream.ErrNoData
 	}
-	res := &Result{Solver: CD, N: int(q.N()), FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
+	res := &Result{Solver: CD, N: int(q.Rows()), FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
 	if !s.Raw {
 		res.Center, res.Scale = q.Standardization()
 	}

@@ -34,7 +34,8 @@ type TargetChunks func(yield func(x, y *mat.Dense, w []float64) error) error
 // FromQR gives it from that target's accumulator (stream.QR.Select of the
 // one folded): with its Streamed summary (standard errors, sums of
 // squares, condition number), as MultiTarget's Exact holds each target's
-// Matrix fit. With a Base, Exact is nil.
+// Matrix fit. With a Base, Exact is nil. Partitions without a row of
+// positive weight are stream.ErrNoData.
 func StreamTargets(ctx context.Context, parts []TargetChunks, s *MultiSettings) (*MultiResult, error) {
 	if s == nil {
 		s = &MultiSettings{}
@@ -74,6 +75,9 @@ func StreamTargets(ctx context.Context, parts []TargetChunks, s *MultiSettings) 
 	q, err := stream.FoldQR(ctx, adapted, &stream.Settings{NoIntercept: s.NoIntercept})
 	if err != nil {
 		return nil, err
+	}
+	if q.N() == 0 {
+		return nil, stream.ErrNoData
 	}
 	res, err := solveTargets(q, shape.d, shape.k, s)
 	if err != nil || s.Base != nil || res.Rank < min(shape.d, shape.k) {
@@ -191,7 +195,7 @@ func solveTargets(q *stream.QR, d, k int, s *MultiSettings) (*MultiResult, error
 	if !svd.Factorize(g, mat.SVDThin) {
 		return nil, fmt.Errorf("fit: the SVD of the fitted values failed")
 	}
-	res := &MultiResult{Rank: min(d, k), N: int(q.N()), Ridge: s.Ridge, SingularValues: svd.Values(nil)}
+	res := &MultiResult{Rank: min(d, k), N: int(q.Rows()), Ridge: s.Ridge, SingularValues: svd.Values(nil)}
 	if s.Rank > 0 && s.Rank < min(d, k) {
 		res.Rank = s.Rank
 		coef = projectRank(coef, &svd, s.Rank)

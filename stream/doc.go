@@ -45,13 +45,18 @@
 // into a copy of R when the solution is asked for.
 //
 // Grad accumulates, for fixed parameters, the sums a full-batch gradient step
-// needs (Σwr·z, Σwr, Σwr², Σw, n). Parameters are on the standardised scale
+// needs (Σwr·z, Σwr, Σwr², Σw and the row counts). Parameters are on the standardised scale
 // zⱼ = (xⱼ−μⱼ)/sⱼ, so r = Σⱼβⱼzⱼ + b − y = Xβ' + b' − y with β'ⱼ = βⱼ/sⱼ and
 // b' = b − Σⱼμⱼβⱼ/sⱼ.
 //
 // Both accumulators merge: Merge is associative and commutative up to
 // rounding, and their binary form (MarshalBinary) carries everything a Merge
 // needs, so they can be shipped between workers of a distributed runner.
+// Both count the rows two ways: Rows, every row read, weight zero included
+// (the n an in-memory fit reports), and N, the rows of positive weight (the
+// observations, R's nobs, which the degrees of freedom count). The binary
+// form of an older lsq (format version 1) has no Rows and is refused; fold
+// its rows again.
 //
 // Fit and FoldQR drive the accumulators over several partitions in parallel,
 // each partition a Chunks function that yields blocks of rows. Each partition

@@ -12,16 +12,44 @@ import (
 // the same bits as merging the originals.
 //
 //	QR:   "LSQR" version(1) flags(1: bit 0 = intercept, bit 1 = double-double)
-//	      d(uint32) n(int64) Σw(float64) then the upper triangle of R, row by
-//	      row (p(p+1)/2 floats; with bit 1 set, p(p+1)/2 pairs hi, lo)
-//	Grad: "LSQG" version(1) d(uint32) n(int64) Σw Σwr Σwr² intercept
-//	      then Σwrz, coef, center, scale (d floats each)
+//	      d(uint32) rows(int64) n(int64) Σw(float64) then the upper triangle
+//	      of R, row by row (p(p+1)/2 floats; with bit 1 set, p(p+1)/2 pairs
+//	      hi, lo)
+//	Grad: "LSQG" version(1) d(uint32) rows(int64) n(int64) Σw Σwr Σwr²
+//	      intercept then Σwrz, coef, center, scale (d floats each)
+//
+// rows counts every row folded, n those of positive weight (QR.Rows, QR.N).
+// Version 1 had n only, so it cannot give Rows and is refused
+// (versionError).
 const (
 	qrMagic       = "LSQR"
 	gradMagic     = "LSQG"
-	formatVersion = 1
+	formatVersion = 2
 	maxFeatures   = 1 << 20 // refuse absurd sizes from corrupt input before allocating
 )
+
+// versionError is the error for the binary form of an accumulator (what:
+// "QR" or "gradient") in format version v, not formatVersion.
+func versionError(what string, v byte) error {
+	switch {
+	case v == 1:
+		return fmt.Errorf("stream: %s accumulator in format version 1, written by an older lsq that did not count the rows of weight zero; fold its rows again with this version (format %d)", what, formatVersion)
+	case v > formatVersion:
+		return fmt.Errorf("stream: %s accumulator in format version %d, written by a newer lsq (this one reads version %d); decode it with that version", what, v, formatVersion)
+	}
+	return fmt.Errorf("stream: %s accumulator in format version %d, which no lsq writes", what, v)
+}
+
+// readCounts reads the row counts rows and n (n ≤ rows, both ≥ 0) of the
+// binary form of an accumulator (what: "QR" or "gradient").
+func readCounts(what string, b []byte) (rows, n int64, rest []byte, err error) {
+	rows = int64(binary.LittleEndian.Uint64(b))
+	n = int64(binary.LittleEndian.Uint64(b[8:]))
+	if n < 0 || rows < n {
+		return 0, 0, nil, fmt.Errorf("stream: %s accumulator has %d rows, %d of positive weight", what, rows, n)
+	}
+	return rows, n, b[16:], nil
+}
 
 var errShort = errors.New("stream: binary form is truncated or has trailing bytes")
 
@@ -33,7 +61,7 @@ func (q *QR) MarshalBinary() ([]byte, error) {
 	if q.precise {
 		tri *= 2
 	}
-	b := make([]byte, 0, 4+1+1+4+8+8+8*tri)
+	b := make([]byte, 0, 4+1+1+4+8+8+8+8*tri)
 	b = append(b, qrMagic...)
 	b = append(b, formatVersion)
 	var flags byte
@@ -45,6 +73,7 @@ func (q *QR) MarshalBinary() ([]byte, error) {
 	}
 	b = append(b, flags)
 	b = binary.LittleEndian.AppendUint32(b, uint32(q.d))
+	b = binary.LittleEndian.AppendUint64(b, uint64(q.rows))
 	b = binary.LittleEndian.AppendUint64(b, uint64(q.n))
 	b = appendFloat(b, q.sumW)
 	for i := 0; i < q.p; i++ {
@@ -67,7 +96,7 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 		return errors.New("stream: not a QR accumulator")
 	}
 	if data[4] != formatVersion {
-		return fmt.Errorf("stream: QR accumulator format version %d, want %d", data[4], formatVersion)
+		return versionError("QR", data[4])
 	}
 	if data[5]&^3 != 0 {
 		return fmt.Errorf("stream: QR accumulator has unknown flags %#x", data[5])
@@ -89,16 +118,14 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 	if precise {
 		tri *= 2
 	}
-	if len(rest) != 8+8+8*tri {
+	if len(rest) != 8+8+8+8*tri {
 		return errShort
 	}
 	nq := newQR(int(d), intercept, precise)
-	n := int64(binary.LittleEndian.Uint64(rest))
-	if n < 0 {
-		return fmt.Errorf("stream: QR accumulator has %d rows", n)
+	var err error
+	if nq.rows, nq.n, rest, err = readCounts("QR", rest); err != nil {
+		return err
 	}
-	nq.n = n
-	rest = rest[8:]
 	nq.sumW, rest = readFloat(rest)
 	for i := 0; i < nq.p; i++ {
 		for j := i; j < nq.p; j++ {
@@ -120,10 +147,11 @@ func (q *QR) UnmarshalBinary(data []byte) error {
 // included, so a decoded accumulator merges only with one made at the same
 // parameters.
 func (g *Grad) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, 4+1+4+8+8*4+8*4*g.d)
+	b := make([]byte, 0, 4+1+4+8+8+8*4+8*4*g.d)
 	b = append(b, gradMagic...)
 	b = append(b, formatVersion)
 	b = binary.LittleEndian.AppendUint32(b, uint32(g.d))
+	b = binary.LittleEndian.AppendUint64(b, uint64(g.rows))
 	b = binary.LittleEndian.AppendUint64(b, uint64(g.n))
 	for _, v := range [...]float64{g.sumW, g.sumR, g.sumR2, g.intercept} {
 		b = appendFloat(b, v)
@@ -143,21 +171,20 @@ func (g *Grad) UnmarshalBinary(data []byte) error {
 		return errors.New("stream: not a gradient accumulator")
 	}
 	if data[4] != formatVersion {
-		return fmt.Errorf("stream: gradient accumulator format version %d, want %d", data[4], formatVersion)
+		return versionError("gradient", data[4])
 	}
 	d := binary.LittleEndian.Uint32(data[5:9])
 	if d > maxFeatures {
 		return fmt.Errorf("stream: gradient accumulator claims %d features", d)
 	}
 	rest := data[9:]
-	if len(rest) != 8+8*4+8*4*int(d) {
+	if len(rest) != 8+8+8*4+8*4*int(d) {
 		return errShort
 	}
-	n := int64(binary.LittleEndian.Uint64(rest))
-	if n < 0 {
-		return fmt.Errorf("stream: gradient accumulator has %d rows", n)
+	rows, n, rest, err := readCounts("gradient", rest)
+	if err != nil {
+		return err
 	}
-	rest = rest[8:]
 	var head [4]float64
 	for i := range head {
 		head[i], rest = readFloat(rest)
@@ -176,7 +203,7 @@ func (g *Grad) UnmarshalBinary(data []byte) error {
 	}
 	*g = Grad{
 		d: int(d), coef: vecs[1], intercept: head[3], center: vecs[2], scale: vecs[3],
-		g: vecs[0], sumR: head[1], sumR2: head[2], sumW: head[0], n: n,
+		g: vecs[0], sumR: head[1], sumR2: head[2], sumW: head[0], rows: rows, n: n,
 		gb: make([]float64, d),
 	}
 	return nil

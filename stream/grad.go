@@ -24,7 +24,8 @@ type GradParams struct {
 }
 
 // Grad accumulates, for fixed parameters, the sums one full-batch gradient
-// step needs: Σwr·z, Σwr, Σwr², Σw and the number of rows. The objective is
+// step needs: Σwr·z, Σwr, Σwr², Σw and the numbers of rows (read, and of
+// positive weight, as QR counts them). The objective is
 // the loss L = (1/2W)Σwᵢrᵢ², W = Σw, whose gradient is ∂L/∂βⱼ = Σwrzⱼ/W and
 // ∂L/∂b = Σwr/W. The sums are accumulated on the standardised scale, so they
 // do not lose digits to large column means.
@@ -42,7 +43,8 @@ type Grad struct {
 	sumR  float64   // Σ w·r
 	sumR2 float64   // Σ w·r²
 	sumW  float64
-	n     int64
+	rows  int64     // rows read, weight zero included
+	n     int64     // rows with positive weight
 	gb    []float64 // per-block scratch sums
 }
 
@@ -97,7 +99,7 @@ func (g *Grad) Params() GradParams {
 // Reset empties the sums, keeping the parameters.
 func (g *Grad) Reset() {
 	clear(g.g)
-	g.sumR, g.sumR2, g.sumW, g.n = 0, 0, 0, 0
+	g.sumR, g.sumR2, g.sumW, g.rows, g.n = 0, 0, 0, 0, 0
 }
 
 // Add accumulates the rows of x (r×d) with responses y and weights w (nil for
@@ -146,6 +148,7 @@ func (g *Grad) Add(x mat.Matrix, y, w []float64) error {
 	g.sumR += sr
 	g.sumR2 += sr2
 	g.sumW += sw
+	g.rows += int64(rows)
 	g.n += n
 	return nil
 }
@@ -162,6 +165,7 @@ func (g *Grad) Merge(o *Grad) error {
 	g.sumR += o.sumR
 	g.sumR2 += o.sumR2
 	g.sumW += o.sumW
+	g.rows += o.rows
 	g.n += o.n
 	return nil
 }
@@ -180,7 +184,11 @@ func (g *Grad) sameParams(o *Grad) bool {
 	return true
 }
 
-// N returns the number of rows with positive weight accumulated.
+// Rows returns the number of rows accumulated, rows of weight zero
+// included (QR.Rows).
+func (g *Grad) Rows() int64 { return g.rows }
+
+// N returns the number of rows with positive weight accumulated (QR.N).
 func (g *Grad) N() int64 { return g.n }
 
 // SumWeights returns W = Σw.

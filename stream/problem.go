@@ -48,7 +48,7 @@ func (q *QR) Problem(center, scale []float64, shuffle *Shuffle) optim.Problem {
 		LossGrad:  o.lossGrad,
 		Penalized: d,
 		Lipschitz: func() float64 { return l },
-		Samples:   int(q.n),
+		Samples:   int(q.rows), // as in memory: the epoch's rows, weight zero included (Shuffle draws them too)
 	}
 	rms := q.columnRMS(center, scale)
 	prob.FeatureScales = func(dst []float64) { copy(dst, rms) }

@@ -28,6 +28,7 @@ type QR struct {
 	precise   bool // factor carried in double-double (rd, bd, wd) rather than float64 (r, blk, work)
 	r         []float64
 	rd        []dd
+	rows      int64   // rows folded, weight zero included
 	n         int64   // rows with positive weight
 	sumW      float64 // Σw over all rows
 	blk       []float64
@@ -107,8 +108,14 @@ func (q *QR) Features() int { return q.d }
 // Intercept reports whether the accumulator carries a column of ones.
 func (q *QR) Intercept() bool { return q.intercept }
 
-// N returns the number of rows folded with a positive weight. Rows of weight
-// zero change nothing and are not counted, as in R's lm.
+// Rows returns the number of rows folded, rows of weight zero included:
+// the rows read, which an in-memory fit of the same rows reports as its n.
+func (q *QR) Rows() int64 { return q.rows }
+
+// N returns the number of rows folded with a positive weight: the
+// observations (R's nobs), which the degrees of freedom and every statistic
+// count. Rows of weight zero change nothing in the factor and are not
+// observations, as in R's lm; Rows counts them.
 func (q *QR) N() int64 { return q.n }
 
 // SumWeights returns Σw over the rows folded (the number of rows when no
@@ -119,7 +126,7 @@ func (q *QR) SumWeights() float64 { return q.sumW }
 func (q *QR) Reset() {
 	clear(q.r)
 	clear(q.rd)
-	q.n, q.sumW, q.m = 0, 0, 0
+	q.rows, q.n, q.sumW, q.m = 0, 0, 0, 0
 }
 
 // AddRow folds one row x (the features, len d) with response y and weight w.
@@ -153,6 +160,7 @@ func checkRow(x []float64, y, w float64, i int) error {
 
 // appendRow buffers a checked row, folding the buffer when it is full.
 func (q *QR) appendRow(x []float64, y, w float64) {
+	q.rows++
 	q.sumW += w
 	if w == 0 {
 		return
@@ -262,6 +270,7 @@ func (q *QR) Merge(o *QR) error {
 		}
 		foldRows(q.r, q.p, blk, q.p, q.work)
 	}
+	q.rows += o.rows
 	q.n += o.n
 	q.sumW += o.sumW
 	return nil

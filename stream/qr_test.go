@@ -484,8 +484,8 @@ func TestQRErrors(t *testing.T) {
 			t.Errorf("AddRow(%v, %v, %v) = %v, want a %s error at column %d", tc.x, tc.y, tc.w, err, tc.what, tc.col)
 		}
 	}
-	if q.N() != 0 {
-		t.Errorf("failed rows were counted: N = %d", q.N())
+	if q.N() != 0 || q.Rows() != 0 {
+		t.Errorf("failed rows were counted: N = %d, Rows = %d", q.N(), q.Rows())
 	}
 	if _, err := q.Solve(0, nil); !errors.Is(err, ErrNoData) {
 		t.Errorf("Solve on empty = %v, want ErrNoData", err)
@@ -494,8 +494,8 @@ func TestQRErrors(t *testing.T) {
 	x := mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, math.NaN()})
 	err := q.Add(x, []float64{1, 2, 3}, nil)
 	var de *DataError
-	if !errors.As(err, &de) || de.Row != 2 || q.N() != 0 {
-		t.Errorf("Add = %v with N = %d; want row 2 error and N = 0", err, q.N())
+	if !errors.As(err, &de) || de.Row != 2 || q.N() != 0 || q.Rows() != 0 {
+		t.Errorf("Add = %v with N = %d, Rows = %d; want row 2 error and both 0", err, q.N(), q.Rows())
 	}
 	// Collinear columns.
 	for i := 0; i < 10; i++ {

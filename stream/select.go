@@ -10,7 +10,7 @@ import (
 // features as the design and column c of [X y] as the response: c from d
 // to q.Features()−1 is a later feature, c = q.Features() the response. It
 // is the accumulator that folding those columns would have given, up to
-// rounding and the signs of R's rows, with the same row count, Σw,
+// rounding and the signs of R's rows, with the same row counts (Rows, N), Σw,
 // intercept and precision, so that one pass over [1 X Y₁ … Y_k] (the
 // targets as the last columns) gives each target's fit of X: Solve, and
 // everything read off R, as from a pass of that target alone.
@@ -28,7 +28,7 @@ func (q *QR) Select(d, c int) *QR {
 	}
 	q.flush()
 	s := newQR(d, q.intercept, q.precise)
-	s.n, s.sumW = q.n, q.sumW
+	s.rows, s.n, s.sumW = q.rows, q.n, q.sumW
 	off := q.lead()
 	lead, col := off+d, off+c // the design's columns in R, and column c's
 	set := func(i, j int, v dd) {

@@ -24,7 +24,8 @@ type Result struct {
 	Unscaled *mat.SymDense
 
 	Alpha      float64 // ridge strength the fit used (0 for least squares)
-	N          int64   // rows with positive weight
+	Rows       int64   // rows folded, weight zero included (QR.Rows): the n an in-memory fit reports
+	N          int64   // rows with positive weight (QR.N): the observations, R's nobs
 	SumWeights float64 // Σw (N without weights)
 	DF         int64   // residual degrees of freedom N − k, k = number of coefficients incl. intercept
 	RSS        float64 // Σw·r², the weighted residual sum of squares
@@ -261,7 +262,7 @@ func roundDD(x []dd) []float64 {
 // the inference are filled in by summarise and setInference. Coef aliases
 // beta.
 func (q *QR) result(alpha float64, beta []float64) *Result {
-	res := &Result{Alpha: alpha, N: q.n, SumWeights: q.sumW, DF: q.n - int64(len(beta)), InterceptStdErr: math.NaN()}
+	res := &Result{Alpha: alpha, Rows: q.rows, N: q.n, SumWeights: q.sumW, DF: q.n - int64(len(beta)), InterceptStdErr: math.NaN()}
 	if q.intercept {
 		res.Intercept = beta[0]
 	}

@@ -80,6 +80,9 @@ func TestCDMatchesInMemory(t *testing.T) {
 					if m.Solver.Name != "cd-stream" || m.Training["status"] != lsq.Converged.String() || want.Status != lsq.Converged {
 						t.Fatalf("solver %s, status %v (in memory %v)", m.Solver.Name, m.Training["status"], want.Status)
 					}
+					if m.Training["n"] != float64(want.N) {
+						t.Errorf("training n %v, in memory %d (the rows read)", m.Training["n"], want.N)
+					}
 					if (m.Scaling != nil) == raw {
 						t.Errorf("scaling %v with raw %t", m.Scaling, raw)
 					}

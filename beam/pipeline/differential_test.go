@@ -59,7 +59,8 @@ func designCond(x *mat.Dense, w []float64, intercept bool) float64 {
 // the in-memory library fit (fit.Matrix, QR of all rows at once) of the same
 // rows agree: OLS and ridge, the ridge penalty on the standardised (default)
 // and on the raw coefficients, weights none, constant 3 and some zero, with
-// and without an intercept.
+// and without an intercept; and the model file's row counts are the
+// in-memory fit's (n rows read, nobs of positive weight).
 //
 // Tolerance 1e-10 relative: both are backward-stable QR solves of the same
 // problem, so each is within about κ·u·(a small multiple of n) of the exact
@@ -109,6 +110,11 @@ func TestExactMatchesInMemory(t *testing.T) {
 						}
 						if noIcpt && m.Intercept != 0 {
 							t.Errorf("intercept %v without an intercept", m.Intercept)
+						}
+						// The counts of the in-memory fit: n the rows read,
+						// nobs those of positive weight.
+						if m.Training["n"] != float64(ref.N) || m.Training["nobs"] != float64(ref.Exact.N) {
+							t.Errorf("training n %v, nobs %v; fit.Matrix's %d, %d", m.Training["n"], m.Training["nobs"], ref.N, ref.Exact.N)
 						}
 					})
 				}

@@ -181,8 +181,9 @@ var ErrNoFiles = errors.New("pipeline: no input rows: the glob matched no file")
 
 // Model builds the model file content from a merged accumulator: the fit
 // of fit.FromQR on the decoded accumulator, with the settings of o. The
-// exact fit's file carries n, df, RSS, residual SD, R², adjusted R² and
-// the standard errors in its training object; cd's is the file `lsq fit
+// exact fit's file carries n (the rows read, weight zero included), nobs
+// (the rows of positive weight, which df counts), df, RSS, residual SD, R²,
+// adjusted R² and the standard errors in its training object; cd's is the file `lsq fit
 // --stream --solver cd` writes (solver cd-stream): the penalty, the
 // standardisation, and the MSE, objective, status and iterations.
 func Model(ctx context.Context, acc QRAcc, o FitOptions) (*modelio.Model, *fit.Result, error) {
@@ -226,7 +227,8 @@ func exactModel(m *modelio.Model, r *stream.Result, o FitOptions, files int) {
 		settings["alpha"] = o.Alpha
 	}
 	training := map[string]any{
-		"n":           r.N,
+		"n":           r.Rows,
+		"nobs":        r.N,
 		"df":          r.DF,
 		"sum_weights": r.SumWeights,
 		"files":       files,

@@ -330,7 +330,7 @@ func gdModel(o GDOptions, fp *gdFirstPass, res *GDResult) *modelio.Model {
 			"lr": r.LR, "epochs": o.epochs(), "gap_tol": o.gapTol(),
 		}},
 		Training: map[string]any{
-			"n": fp.exact.N, "sum_weights": fp.exact.SumWeights, "files": fp.acc.Files(),
+			"n": fp.exact.Rows, "nobs": fp.exact.N, "sum_weights": fp.exact.SumWeights, "files": fp.acc.Files(),
 			"loss": res.Loss, "grad_norm": res.GradNorm, "status": res.Status.String(),
 			"epochs": res.Epochs, "exact_loss": fp.fStar, "loss_gap": res.LossGap, "pipeline_runs": res.Runs,
 		},

@@ -364,6 +364,9 @@ func TestRunGDMatchesStream(t *testing.T) {
 				t.Errorf("exact fit %v %v (RSS %v), fit.Stream's %v %v (RSS %v)",
 					res.Exact.Intercept, res.Exact.Coef, res.Exact.RSS, sr.Streamed.Intercept, sr.Streamed.Coef, sr.Streamed.RSS)
 			}
+			if res.Model.Training["n"] != int64(sr.N) || res.Model.Training["nobs"] != sr.Streamed.N {
+				t.Errorf("training n %v, nobs %v; fit.Stream's %d, %d", res.Model.Training["n"], res.Model.Training["nobs"], sr.N, sr.Streamed.N)
+			}
 			if res.LR != sr.Optim.LR || !slices.Equal(res.Model.Scaling.Scale, sr.Scale) {
 				t.Errorf("rate %v, scale %v; fit.Stream's %v, %v", res.LR, res.Model.Scaling.Scale, sr.Optim.LR, sr.Scale)
 			}

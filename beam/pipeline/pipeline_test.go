@@ -237,7 +237,7 @@ func TestRunFitMatchesInMemory(t *testing.T) {
 	// Summary fields survive the model file (JSON numbers are float64).
 	for name, want := range map[string]float64{
 		"r2": local.R2, "adj_r2": local.AdjR2, "residual_sd": local.ResidualSD, "rss": local.RSS,
-		"n": float64(local.N), "df": float64(local.DF), "intercept_std_err": local.InterceptStdErr,
+		"n": float64(local.Rows), "nobs": float64(local.N), "df": float64(local.DF), "intercept_std_err": local.InterceptStdErr,
 	} {
 		g, ok := m.Training[name].(float64)
 		// 1e-10: merges in another order than the single accumulator.

@@ -55,7 +55,7 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 	res, full, err := stream.FoldCV(ctx, fp.parts, &stream.Settings{NoIntercept: ps.NoIntercept}, &cs)
 	fp.finish()
 	if errors.Is(err, stream.ErrNoData) {
-		return fmt.Errorf("%s: no data rows", strings.Join(files, ","))
+		return streamErr(err, files, o.Data.Weights)
 	}
 	if fe := (*stream.FoldsError)(nil); errors.As(err, &fe) {
 		return usagef("--folds %d is more than the %s of %s; use at most %d", fe.Folds, english.Count(fe.Rows, "row"), strings.Join(files, ","), fe.Rows)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,12 +137,23 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	fp.finish()
 	pbar.finish()
 	if res == nil {
-		return fitErr
+		return streamErr(fitErr, files, o.Data.Weights)
 	}
 	if res.Features, err = fp.features(files); err != nil {
 		return err
 	}
 	return streamOutput(&o, &s, stdio, res, fitErr, trace, files, fp.target)
+}
+
+// streamErr is the error of a streamed command: stream.ErrNoData, which
+// files whose rows all have weight zero give (a file without rows is
+// refused as it is read), is worded as the in-memory reader words it
+// (data.ZeroWeightsError); any other error is err.
+func streamErr(err error, files []string, weights string) error {
+	if errors.Is(err, stream.ErrNoData) && weights != "" {
+		return data.ZeroWeightsError(strings.Join(files, ","), weights)
+	}
+	return err
 }
 
 // checkStreamFlags refuses what a streamed fit cannot do, naming the flag.

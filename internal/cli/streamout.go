@@ -140,7 +140,7 @@ func streamModel(o *fitOptions, s *fit.Settings, res *fit.Result, files []string
 		ex := res.Streamed
 		m := &modelio.Model{Kind: modelio.KindLinear, Target: target, Features: res.Features, Coef: ex.Coef, Intercept: ex.Intercept,
 			FitIntercept: res.FitIntercept, Solver: modelio.Solver{Name: name, Settings: map[string]any{"files": files, "alpha": o.Penalty.Alpha, "standardize": o.Standardize}},
-			Training: map[string]any{"n": ex.N, "rss": ex.RSS, "r2": ex.R2, "status": "converged"}}
+			Training: map[string]any{"n": res.N, "rss": ex.RSS, "r2": ex.R2, "status": "converged"}}
 		m.Inference = streamInference(ex, o.Data.Weights != "")
 		return m
 	}

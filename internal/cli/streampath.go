@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -33,7 +32,7 @@ func runStreamPath(ctx context.Context, o pathOptions, files []string, name stri
 		return err
 	}
 	if q.N() == 0 {
-		return fmt.Errorf("%s: no data rows", strings.Join(files, ","))
+		return streamErr(stream.ErrNoData, files, o.Data.Weights)
 	}
 	loaded := time.Now()
 	m := q.Moments()
@@ -42,7 +41,7 @@ func runStreamPath(ctx context.Context, o pathOptions, files []string, name stri
 		return err
 	}
 	return writePath(o, stdio, pr, pathOutput{
-		File: strings.Join(files, ","), Target: fp.target, Features: features, N: int(q.N()),
+		File: strings.Join(files, ","), Target: fp.target, Features: features, N: int(q.Rows()),
 		Penalty: name, L1Ratio: rho, Standardized: o.Enet.Standardize,
 		streamed: streamedMoments(len(files), len(features)),
 		Timings:  timings{LoadS: loaded.Sub(start).Seconds(), FitS: time.Since(loaded).Seconds()},

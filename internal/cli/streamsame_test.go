@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,7 +64,7 @@ func TestStreamTargetsAsInMemory(t *testing.T) {
 	dir := t.TempDir()
 	file := writeTargets(t, dir, "m.csv", 200, true)
 	weighted := filepath.Join(dir, "w.csv")
-	writeWeightColumn(t, file, weighted)
+	writeWeightColumn(t, file, weighted, quarterWeights)
 	for _, c := range []struct {
 		args []string
 		na   []string // keys null when streamed
@@ -86,8 +87,9 @@ func TestStreamTargetsAsInMemory(t *testing.T) {
 }
 
 // writeWeightColumn copies the CSV file from to the file to with a column
-// w of weights 0.5, 1, 1.5 and 2 in turn (quarterWeights).
-func writeWeightColumn(t *testing.T, from, to string) {
+// w of weights wf(i) for data row i (quarterWeights: 0.5, 1, 1.5 and 2 in
+// turn).
+func writeWeightColumn(t *testing.T, from, to string, wf func(int, *rand.Rand) float64) {
 	t.Helper()
 	text, err := os.ReadFile(from)
 	if err != nil {
@@ -98,7 +100,7 @@ func writeWeightColumn(t *testing.T, from, to string) {
 		if i == 0 {
 			fmt.Fprintf(&b, "%s,w\n", l)
 		} else {
-			fmt.Fprintf(&b, "%s,%v\n", l, quarterWeights(i-1, nil))
+			fmt.Fprintf(&b, "%s,%v\n", l, wf(i-1, nil))
 		}
 	}
 	if err := os.WriteFile(to, []byte(b.String()), 0o644); err != nil {
