@@ -257,7 +257,7 @@ func frameLayout(header []string, name string, opts *Options) (*frameLay, error)
 			}
 		}
 		if len(fidx) == 0 {
-			return nil, &Error{File: name, Line: 1, Msg: "no feature columns: the file has only " + listNames(header),
+			return nil, &Error{File: name, Line: 1, Msg: "no feature columns: the file has only " + ListNames(header),
 				Hint: "add at least one column of inputs"}
 		}
 	} else {

@@ -41,9 +41,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// listNames formats column names for an error message, eliding the middle
+// ListNames formats names (of columns, features, targets) for a message, eliding the middle
 // of very long lists.
-func listNames(names []string) string {
+func ListNames(names []string) string {
 	const max = 20
 	q := make([]string, 0, min(len(names), max+1))
 	for i, n := range names {
@@ -60,7 +60,7 @@ func listNames(names []string) string {
 // ColumnsHint is the hint of an error naming a column the header lacks: the
 // columns there are, and SplitHint when it applies.
 func ColumnsHint(header []string) string {
-	h := "the columns are " + listNames(header)
+	h := "the columns are " + ListNames(header)
 	if s := SplitHint(header); s != "" {
 		h += "; " + s
 	}

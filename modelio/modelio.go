@@ -208,11 +208,11 @@ func Save(path string, m *Model) error {
 func Load(path string) (*Model, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		msg, hint := fsutil.ReadProblem(err)
+		if hint != "" {
+			msg += "; " + hint
 		}
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read model file: %v", err)}
+		return nil, &Error{File: path, Msg: "cannot read the model file: " + msg}
 	}
 	return Decode(b, path)
 }

@@ -214,7 +214,7 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 		return err
 	}
 	if ms.Base != nil && !slices.Equal(ms.Base.Features, features) {
-		return fmt.Errorf("%s: the base model has features %v; the data have %v", o.Init, ms.Base.Features, features)
+		return fmt.Errorf("%s: the base model has the features %s; the data have %s", o.Init, data.ListNames(ms.Base.Features), data.ListNames(features))
 	}
 	out := multiOutput{File: strings.Join(files, ","), Targets: targets, Features: features, Solver: "qr",
 		streamed: streamedTargets(len(files), len(features), len(targets))}
@@ -362,7 +362,7 @@ func loadBase(path string, features, targets []string) (*fit.Targets, error) {
 		return nil, fmt.Errorf("%s: a %s model cannot be the base of a fit of %d targets", path, m.Kind, len(targets))
 	}
 	if features != nil && !slices.Equal(base.Features, features) || !slices.Equal(base.Names, targets) {
-		return nil, fmt.Errorf("%s: the base model has features %v and targets %v; the data have %v and %v", path, base.Features, base.Names, features, targets)
+		return nil, fmt.Errorf("%s: the base model has the features %s and the targets %s; the data have %s and %s", path, data.ListNames(base.Features), data.ListNames(base.Names), data.ListNames(features), data.ListNames(targets))
 	}
 	return base, nil
 }

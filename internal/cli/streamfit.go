@@ -67,8 +67,8 @@ func inputFiles(args []string, memory string, stream bool) (files []string, stre
 }
 
 // parseBytes reads a memory size such as 512MiB, 4GB or 1e9.
-func parseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
+func parseBytes(given string) (int64, error) {
+	s := strings.TrimSpace(given)
 	mult := 1.0
 	for _, u := range []struct {
 		suffix string
@@ -81,7 +81,7 @@ func parseBytes(s string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || v <= 0 {
-		return 0, usagef("--memory %q: want a size such as 4GiB or 512MB", s)
+		return 0, usagef("--memory %q: want a size such as 4GiB or 512MB", given)
 	}
 	return int64(v * mult), nil
 }
@@ -211,9 +211,9 @@ func newFilePartitions(df dataFlags, quiet bool, files []string, stdio IO) (*fil
 		if f == "-" {
 			continue
 		}
-		st, err := os.Stat(f)
+		st, err := data.Stat(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, unwrapPathErr(err))
+			return nil, err
 		}
 		total += st.Size()
 		start[k] = st
@@ -304,13 +304,6 @@ func refuseStreamNA(changed func(string) bool) error {
 		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
 	}
 	return nil
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // changedSince reports a file whose size or modification time differs from
