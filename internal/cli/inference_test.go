@@ -354,6 +354,13 @@ func TestNoSilentSummary(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "no summary: no standard errors") || !strings.Contains(stdout, "bootstrap") || !strings.Contains(stdout, "selective inference") {
 		t.Errorf("l1 --summary: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// What the note calls available above is printed above it.
+	above, note, _ := strings.Cut(stdout, "no summary:")
+	for _, item := range []struct{ named, printed string }{{"the loss", "loss (MSE)"}, {"R²", "R²"}, {"the duality gap", "duality gap"}} {
+		if strings.Contains(note, item.named) && !strings.Contains(above, item.printed) {
+			t.Errorf("l1 --summary names %s as available above, but it is not printed:\n%s", item.named, stdout)
+		}
+	}
 	code, stdout, stderr = runLSQ(dir, nil, "fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--summary", "--json")
 	if code != 0 || !strings.Contains(stdout, `"summary_note": "no standard errors`) {
 		t.Errorf("elasticnet --summary --json: exit %d\n%s%s", code, stdout, stderr)
