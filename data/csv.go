@@ -337,13 +337,7 @@ func pickColumns(header []string, name string, want []string, what string) ([]in
 	for k, w := range want {
 		i, ok := pos[w]
 		if !ok {
-			role := ""
-			if what != "" {
-				role = " (" + what + ")"
-			}
-			return nil, &Error{File: name, Line: 1, Column: w,
-				Msg:  fmt.Sprintf("no column named %q%s", w, role),
-				Hint: ColumnsHint(header)}
+			return nil, MissingColumn(name, header, w, what)
 		}
 		if seen[w] {
 			return nil, &Error{File: name, Column: w, Msg: fmt.Sprintf("column %q requested twice", w),

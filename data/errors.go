@@ -57,6 +57,16 @@ func ListNames(names []string) string {
 	return strings.Join(q, ", ")
 }
 
+// MissingColumn is the error of a column the header of file lacks: its
+// name, its role in the model ("target", "feature", "weight"; "" for
+// none) and the columns there are.
+func MissingColumn(file string, header []string, name, role string) *Error {
+	if role != "" {
+		role = " (" + role + ")"
+	}
+	return &Error{File: file, Line: 1, Column: name, Msg: fmt.Sprintf("no column named %q%s", name, role), Hint: ColumnsHint(header)}
+}
+
 // ColumnsHint is the hint of an error naming a column the header lacks: the
 // columns there are, and SplitHint when it applies.
 func ColumnsHint(header []string) string {

@@ -237,7 +237,7 @@ func splitColumns(names, targets []string, file string) (xi, yi []int, err error
 	for _, t := range targets {
 		j := slices.Index(names, t)
 		if j < 0 {
-			return nil, nil, fmt.Errorf("%s: no column named %q (--target)", file, t)
+			return nil, nil, data.MissingColumn(file, names, t, "target")
 		}
 		yi = append(yi, j)
 	}

@@ -352,7 +352,7 @@ func splitTargets(fr *data.Frame, targets []string, file string) (x, y *mat.Dens
 	for _, t := range targets {
 		j := slices.Index(fr.Features, t)
 		if j < 0 {
-			return nil, nil, nil, fmt.Errorf("%s: no column %q for --target; the columns are %s", file, t, strings.Join(fr.Features, ", "))
+			return nil, nil, nil, data.MissingColumn(file, fr.Features, t, "target")
 		}
 		tIdx = append(tIdx, j)
 	}

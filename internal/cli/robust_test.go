@@ -110,6 +110,8 @@ var errorCases = []struct {
 	{"unclosed_quote", []string{"fit", "$D/openq.csv", "-o", "$D/out"}, ExitFailure, `openq\.csv:3:1: quoted field never ends; close the quote`},
 	{"duplicate_names", []string{"fit", "$D/dup.csv", "-o", "$D/out"}, ExitFailure, `dup\.csv:1:2: duplicate column name "x" \(also column 1\); rename one of them`},
 	{"missing_target", []string{"fit", "$D/tut.csv", "--target", "z", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "z" \(target\); the columns are "x", "y"`},
+	{"targets_missing_target", []string{"fit", "$D/ab.csv", "--target", "y,q", "-o", "$D/out"}, ExitFailure, `^lsq: .*ab\.csv:1: no column named "q" \(target\); the columns are "a", "b", "y"\n$`},
+	{"targets_missing_target_stream", []string{"fit", "$D/ab.csv", "--target", "y,q", "--stream", "-o", "$D/out"}, ExitFailure, `^lsq: partition 0: .*ab\.csv:1: no column named "q" \(target\); the columns are "a", "b", "y"\n$`},
 	{"missing_feature", []string{"fit", "$D/tut.csv", "--features", "x,q", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "q" \(feature\)`},
 	{"missing_weights", []string{"fit", "$D/tut.csv", "--weights", "w", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "w" \(weight\)`},
 	{"binary_file", []string{"fit", "$D/binary.csv", "-o", "$D/out"}, ExitFailure, `binary\.csv:3: not a text CSV file \(it contains NUL bytes\); give a CSV file, or a Parquet file`},
