@@ -250,6 +250,7 @@ var errorCases = []struct {
 	{"unknown_flag", []string{"fit", "$D/tut.csv", "--frobnicate", "-o", "$D/out"}, ExitUsage, `unknown flag: --frobnicate`},
 	{"help_unknown_command", []string{"help", "frobnicate"}, ExitUsage, `^lsq: help: unknown command "frobnicate" for "lsq"; its commands are anova, completion, curve, cv, demo, eval, fit, lr-find, net, path, predict, selftest, version\n`},
 	{"help_unknown_subcommand", []string{"help", "demo", "frobnicate"}, ExitUsage, `^lsq: help: unknown command "frobnicate" for "lsq demo"; its commands are gradients, lr, nonlinear, q5, regularization\n`},
+	{"demo_unknown_topic", []string{"demo", "frobnicate"}, ExitUsage, `^lsq: unknown command "frobnicate" for "lsq demo"; its commands are gradients, lr, nonlinear, q5, regularization\n`},
 	{"missing_argument", []string{"predict", "$D/good.json"}, ExitUsage, `accepts 2 arg\(s\), received 1; usage: lsq predict MODEL FILE`},
 	{"memory_unit", []string{"fit", "$D/tut.csv", "--memory", "4XB", "-o", "$D/out"}, ExitUsage, `^lsq: --memory "4XB": want a size such as 4GiB or 512MB\n`},
 	{"cv_stream_foldid", []string{"cv", "$D/tut.csv", "--stream", "--foldid", "x", "-o", "$D/out"}, ExitUsage, `^lsq: --stream assigns the folds by --seed; --foldid reads a fold column in memory: drop --foldid, or cross-validate in memory: one file within --memory, without --stream\n`},
