@@ -71,7 +71,7 @@ func runAnova(o anovaOptions, stdio IO) error {
 			return usagef("%s predicts %q but %s predicts %q: the models must have the same response", path, m.Target, o.Models[0], models[0].Target)
 		}
 		if k > 0 && !nested(models[k-1], m) {
-			return usagef("%s and %s are not nested: one model's features must contain the other's (features %v and %v)", o.Models[k-1], path, models[k-1].Features, m.Features)
+			return usagef("%s and %s are not nested: one model's features must contain the other's (features %s and %s)", o.Models[k-1], path, data.ListNames(models[k-1].Features), data.ListNames(m.Features))
 		}
 		models[k] = m
 	}

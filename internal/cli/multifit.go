@@ -199,7 +199,7 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 	res, err := fit.StreamTargets(ctx, parts, ms)
 	fp.finish()
 	if err != nil {
-		return err
+		return fp.columnsErr(files, err)
 	}
 	all, err := fp.features(files)
 	if err != nil {

@@ -420,7 +420,7 @@ func (o *netOptions) netProblem(stdio IO) (s *net.Settings, x, y *mat.Dense, fea
 		return
 	}
 	if o.startFeatures != nil && !slices.Equal(features, o.startFeatures) {
-		err = fmt.Errorf("%s: features %v; the --init network was trained on %v", o.File, features, o.startFeatures)
+		err = fmt.Errorf("%s: features %s; the --init network was trained on %s", o.File, data.ListNames(features), data.ListNames(o.startFeatures))
 		return
 	}
 	s.Weights = w

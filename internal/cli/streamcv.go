@@ -61,7 +61,7 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 		return usagef("--folds %d is more than the %s of %s; use at most %d", fe.Folds, english.Count(fe.Rows, "row"), strings.Join(files, ","), fe.Rows)
 	}
 	if err != nil {
-		return err
+		return fp.columnsErr(files, err)
 	}
 	features, err := fp.features(files)
 	if err != nil {

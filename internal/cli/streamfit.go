@@ -136,7 +136,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	fp.finish()
 	pbar.finish()
 	if res == nil {
-		return fitErr
+		return fp.columnsErr(files, fitErr)
 	}
 	if res.Features, err = fp.features(files); err != nil {
 		return err
@@ -282,10 +282,20 @@ func (fp *filePartitions) features(files []string) ([]string, error) {
 		if features == nil {
 			features = names
 		} else if strings.Join(features, ",") != strings.Join(names, ",") {
-			return nil, fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names, files[0], features)
+			return nil, fmt.Errorf("%s: the columns %s differ from %s's %s; every partition must have the same features", files[k], data.ListNames(names), files[0], data.ListNames(features))
 		}
 	}
 	return features, nil
+}
+
+// columnsErr is what a failed pass over the partitions reports: that their
+// columns differ when they do (the cause of a merge that fails, which the
+// stream's own error names only by counts), else err.
+func (fp *filePartitions) columnsErr(files []string, err error) error {
+	if _, ferr := fp.features(files); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 // streamPrecision names the arithmetic of the QR accumulator for this many
