@@ -118,6 +118,7 @@ var errorCases = []struct {
 	{"partitions_differ", []string{"fit", "$D/tut.csv", "$D/ab.csv", "-o", "$D/out"}, ExitFailure, `^lsq: .*ab\.csv: the columns "a", "b" differ from .*tut\.csv's "x"; every partition must have the same features\n$`},
 	{"partitions_differ_path", []string{"path", "$D/tut.csv", "$D/ab.csv"}, ExitFailure, `^lsq: .*ab\.csv: the columns "a", "b" differ from .*tut\.csv's "x"; every partition must have the same features\n$`},
 	{"partitions_differ_cv", []string{"cv", "$D/ab.csv", "$D/tut.csv", "-o", "$D/out"}, ExitFailure, `^lsq: .*tut\.csv: the columns "x" differ from .*ab\.csv's "a", "b"; every partition must have the same features\n$`},
+	{"degree_0", []string{"fit", "$D/tut.csv", "--degree", "0", "-o", "$D/out"}, ExitUsage, `^lsq: --degree 0 must be between 1 and 30\n`},
 	{"missing_feature", []string{"fit", "$D/tut.csv", "--features", "x,q", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "q" \(feature\)`},
 	{"missing_weights", []string{"fit", "$D/tut.csv", "--weights", "w", "-o", "$D/out"}, ExitFailure, `tut\.csv:1: no column named "w" \(weight\)`},
 	{"binary_file", []string{"fit", "$D/binary.csv", "-o", "$D/out"}, ExitFailure, `binary\.csv:3: not a text CSV file \(it contains NUL bytes\); give a CSV file, or a Parquet file`},
