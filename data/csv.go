@@ -257,7 +257,7 @@ func frameLayout(header []string, name string, opts *Options) (*frameLay, error)
 			}
 		}
 		if len(fidx) == 0 {
-			return nil, &Error{File: name, Line: 1, Msg: "no feature columns: the file has only " + listNames(header),
+			return nil, &Error{File: name, Line: 1, Msg: "no feature columns: the file has only " + ListNames(header),
 				Hint: "add at least one column of inputs"}
 		}
 	} else {
@@ -337,13 +337,7 @@ func pickColumns(header []string, name string, want []string, what string) ([]in
 	for k, w := range want {
 		i, ok := pos[w]
 		if !ok {
-			role := ""
-			if what != "" {
-				role = " (" + what + ")"
-			}
-			return nil, &Error{File: name, Line: 1, Column: w,
-				Msg:  fmt.Sprintf("no column named %q%s", w, role),
-				Hint: ColumnsHint(header)}
+			return nil, MissingColumn(name, header, w, what)
 		}
 		if seen[w] {
 			return nil, &Error{File: name, Column: w, Msg: fmt.Sprintf("column %q requested twice", w),

@@ -41,9 +41,9 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// listNames formats column names for an error message, eliding the middle
+// ListNames formats names (of columns, features, targets) for a message, eliding the middle
 // of very long lists.
-func listNames(names []string) string {
+func ListNames(names []string) string {
 	const max = 20
 	q := make([]string, 0, min(len(names), max+1))
 	for i, n := range names {
@@ -57,10 +57,20 @@ func listNames(names []string) string {
 	return strings.Join(q, ", ")
 }
 
+// MissingColumn is the error of a column the header of file lacks: its
+// name, its role in the model ("target", "feature", "weight"; "" for
+// none) and the columns there are.
+func MissingColumn(file string, header []string, name, role string) *Error {
+	if role != "" {
+		role = " (" + role + ")"
+	}
+	return &Error{File: file, Line: 1, Column: name, Msg: fmt.Sprintf("no column named %q%s", name, role), Hint: ColumnsHint(header)}
+}
+
 // ColumnsHint is the hint of an error naming a column the header lacks: the
 // columns there are, and SplitHint when it applies.
 func ColumnsHint(header []string) string {
-	h := "the columns are " + listNames(header)
+	h := "the columns are " + ListNames(header)
 	if s := SplitHint(header); s != "" {
 		h += "; " + s
 	}

@@ -1,13 +1,14 @@
 package data
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/lsqgo/lsq/internal/fsutil"
 )
 
 // Stdin is the path that names standard input in ReadFile and ReadTableFile,
@@ -144,17 +145,26 @@ func csvOpts(path string, opts *Options) *Options {
 	return opts
 }
 
+// Stat is os.Stat of a data file, with openFile's error when it fails: for a
+// reader that looks at its files before it opens them.
+func Stat(path string) (fs.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	return st, nil
+}
+
+// openError is the error of a data file that cannot be opened.
+func openError(path string, err error) *Error {
+	msg, hint := fsutil.ReadProblem(err)
+	return &Error{File: path, Msg: msg, Hint: hint}
+}
+
 func openFile(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		msg, hint := "cannot open the file", ""
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			msg, hint = "no such file", "check the path"
-		case errors.Is(err, fs.ErrPermission):
-			msg, hint = "permission denied", "check the file's permissions"
-		}
-		return nil, &Error{File: path, Msg: msg, Hint: hint}
+		return nil, openError(path, err)
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()

@@ -53,6 +53,11 @@ type Result struct {
 	// its distance to the optimum of the objective); NaN otherwise.
 	DualityGap float64
 	ExactNote  string // why the exact solution was skipped
+	// YMeanSquare is TSS/W, the weighted mean square of y about its mean
+	// (about 0 without an intercept): the MSE of the fit with no features,
+	// so R² = 1 − MSE/YMeanSquare whatever the solver and penalty. 0 when
+	// not known.
+	YMeanSquare float64
 	// ExactObjective is the objective F* at the exact solution, in the
 	// iterative solver's own terms (NaN when there is no exact solution).
 	ExactObjective float64
@@ -94,6 +99,7 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	start := time.Now()
 	res := &Result{Solver: solver, N: n, FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}
 	intercept := !s.NoIntercept
+	res.YMeanSquare = yMeanSquare(y, s.Weights, intercept)
 
 	pen := canonicalPenalty(s.Penalty)
 	center, scale, moments := standardisation(x, s, pen)
@@ -291,6 +297,35 @@ func weight(w []float64, i int) float64 {
 		return 1
 	}
 	return w[i]
+}
+
+// yMeanSquare is Result.YMeanSquare of y with weights w (nil: all 1): the
+// mean by the corrected two-pass algorithm (as lsq.Moments), so that a mean
+// large against the spread costs no digits.
+func yMeanSquare(y, w []float64, intercept bool) float64 {
+	var sw, s float64
+	for i, v := range y {
+		wi := weight(w, i)
+		sw += wi
+		s += wi * v
+	}
+	if !(sw > 0) {
+		return 0
+	}
+	mean := 0.0
+	if intercept {
+		mean = s / sw
+	}
+	var ss, c float64
+	for i, v := range y {
+		wi, e := weight(w, i), v-mean
+		ss += wi * e * e
+		c += wi * e
+	}
+	if !intercept {
+		return ss / sw
+	}
+	return math.Max(ss/sw-(c/sw)*(c/sw), 0)
 }
 
 func sumWeights(w []float64, n int) float64 {

@@ -31,5 +31,6 @@ func cdFromQR(ctx context.Context, q *stream.QR, s *Settings, start time.Time) (
 		return nil, err
 	}
 	res.penalized(er, m.MSE(er.Coef), start)
+	res.YMeanSquare = m.YY
 	return res, err
 }

@@ -245,3 +245,48 @@ func TestStreamCDWeightsAreDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// YMeanSquare, TSS/W, is the same number from every source: in memory
+// (float64, corrected two-pass) it equals the exact solver's double-double
+// TSS over Σw, and streamed (cd-stream, the moments' YY) the in-memory
+// one — weighted and not, with and without intercept, on data shifted by
+// 1e6 (where one-pass sums would lose 12 digits). The tolerance is
+// 2(n+2)ε relative: γ_n for each float64 pass of n terms (Higham, Accuracy
+// and Stability, §3.1), against sums correct to about ε.
+func TestYMeanSquare(t *testing.T) {
+	const n, d = 600, 4
+	x0, y0 := problem(n, d)
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 0.25 + float64(i%5)/2
+	}
+	tol := 2 * float64(n+2) * 0x1p-52
+	ctx := context.Background()
+	for _, shift := range []float64{0, 1e6} {
+		x, y := mat.DenseCopyOf(x0), append([]float64(nil), y0...)
+		for i := range y {
+			y[i] += shift
+		}
+		for _, weights := range [][]float64{nil, w} {
+			for _, noInt := range []bool{false, true} {
+				name := fmt.Sprintf("shift %g, weighted %v, no intercept %v", shift, weights != nil, noInt)
+				ols, err := Matrix(ctx, x, y, &Settings{Weights: weights, NoIntercept: noInt})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := ols.Exact.TSS / ols.Exact.SumWeights
+				if got := ols.YMeanSquare; !(math.Abs(got-want) <= tol*want) {
+					t.Errorf("%s: in memory %.17g, exact TSS/W %.17g", name, got, want)
+				}
+				s := Settings{Solver: CD, Penalty: penalty.L1{Alpha: 0.05}, NoIntercept: noInt}
+				streamed, err := Stream(ctx, partitions(x, y, weights, 3), &s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := streamed.YMeanSquare; !(math.Abs(got-want) <= tol*want) {
+					t.Errorf("%s: streamed %.17g, exact TSS/W %.17g", name, got, want)
+				}
+			}
+		}
+	}
+}

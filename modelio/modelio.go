@@ -43,6 +43,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/formula"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/internal/fsutil"
 )
 
@@ -208,11 +209,11 @@ func Save(path string, m *Model) error {
 func Load(path string) (*Model, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		msg, hint := fsutil.ReadProblem(err)
+		if hint != "" {
+			msg += "; " + hint
 		}
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read model file: %v", err)}
+		return nil, &Error{File: path, Msg: "cannot read the model file: " + msg}
 	}
 	return Decode(b, path)
 }
@@ -303,7 +304,7 @@ func (m *Model) validate() error {
 			return errors.New("the model has no features")
 		}
 		if len(m.Coef) != len(m.Features) {
-			return fmt.Errorf("the model has %d features but %d coefficients", len(m.Features), len(m.Coef))
+			return fmt.Errorf("the model has %s but %s", english.Count(len(m.Features), "feature"), english.Count(len(m.Coef), "coefficient"))
 		}
 	case KindCurve:
 		if m.Expression == "" {
@@ -319,11 +320,11 @@ func (m *Model) validate() error {
 			return errors.New("the model has no features or no targets")
 		}
 		if len(m.CoefMatrix) != len(m.Features) || len(m.Intercepts) != len(m.Targets) {
-			return fmt.Errorf("the model has %d features and %d targets but a %d-row coefficient matrix and %d intercepts", len(m.Features), len(m.Targets), len(m.CoefMatrix), len(m.Intercepts))
+			return fmt.Errorf("the model has %s and %s but a %d-row coefficient matrix and %s", english.Count(len(m.Features), "feature"), english.Count(len(m.Targets), "target"), len(m.CoefMatrix), english.Count(len(m.Intercepts), "intercept"))
 		}
 		for j, row := range m.CoefMatrix {
 			if len(row) != len(m.Targets) {
-				return fmt.Errorf("row %d of the coefficient matrix has %d values for %d targets", j+1, len(row), len(m.Targets))
+				return fmt.Errorf("row %d of the coefficient matrix has %s for %s", j+1, english.Count(len(row), "value"), english.Count(len(m.Targets), "target"))
 			}
 		}
 	case KindNet:

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/nls"
 	"github.com/lsqgo/lsq/penalty"
 )
@@ -32,7 +33,12 @@ func (t *trainer) lmProblem() (nls.Problem, error) {
 	}
 	rows := ds.n * ds.k
 	if rows+nw < m.dim {
-		return nls.Problem{}, fmt.Errorf("net: Levenberg–Marquardt needs at least as many residuals as parameters: %d rows × %d targets < %d parameters", ds.n, ds.k, m.dim)
+		have := english.Count(ds.n, "row") + " × " + english.Count(ds.k, "target")
+		if nw > 0 {
+			have += fmt.Sprintf(" + %d of the penalty", nw)
+		}
+		return nls.Problem{}, fmt.Errorf("net: Levenberg–Marquardt needs at least as many residuals as parameters: %s < %s; use a smaller network or another solver (lbfgs, adam)",
+			have, english.Count(m.dim, "parameter"))
 	}
 	sa := math.Sqrt(alpha)
 	penRes := func(r, x []float64) {

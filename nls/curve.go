@@ -13,6 +13,7 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/expr"
+	"github.com/lsqgo/lsq/internal/english"
 )
 
 // ParamNames returns the parameters of a model expression — its names that
@@ -271,7 +272,7 @@ func columnData(colNames []string, cols map[string][]float64, target []float64, 
 		data[i] = cols[c]
 	}
 	if n < k {
-		return nil, fmt.Errorf("%d data rows for %d parameters: need at least as many rows as parameters", n, k)
+		return nil, fmt.Errorf("%s for %s: need at least as many rows as parameters", english.Count(n, "data row"), english.Count(k, "parameter"))
 	}
 	if i := firstBad(target); i >= 0 {
 		return nil, fmt.Errorf("target is %v at row %d", target[i], i+1)

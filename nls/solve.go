@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lsqgo/lsq"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/optim"
 )
 
@@ -75,7 +76,7 @@ func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []st
 			panic(fmt.Sprintf("nls: %d weights for %d residuals", len(set.weights), p.M))
 		}
 		if k := positive(set.weights); k < len(x0) {
-			return nil, fmt.Errorf("only %d positive weights for %d parameters", k, len(x0))
+			return nil, fmt.Errorf("only %s for %s", english.Count(k, "positive weight"), english.Count(len(x0), "parameter"))
 		}
 	}
 	if set.loss != Linear {

@@ -36,7 +36,7 @@ anova.lm prints it. The models must be nested (each one's features contain
 the previous one's, or the reverse) and are refitted without penalty; use
 --weights for a weighted comparison. For the sequential (type I) table of
 one model, use 'lsq fit FILE --anova'.`,
-		Example: "  lsq fit cars.csv --target mpg --features wt -o m1.json\n  lsq fit cars.csv --target mpg --features wt,hp -o m2.json\n  lsq anova m1.json m2.json cars.csv",
+		Example: "  lsq fit mtcars.csv --target mpg --features wt -o m1.json\n  lsq fit mtcars.csv --target mpg --features wt,hp -o m2.json\n  lsq anova m1.json m2.json mtcars.csv",
 		Args:    cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Models, opts.File = args[:len(args)-1], args[len(args)-1]
@@ -71,7 +71,7 @@ func runAnova(o anovaOptions, stdio IO) error {
 			return usagef("%s predicts %q but %s predicts %q: the models must have the same response", path, m.Target, o.Models[0], models[0].Target)
 		}
 		if k > 0 && !nested(models[k-1], m) {
-			return usagef("%s and %s are not nested: one model's features must contain the other's (features %v and %v)", o.Models[k-1], path, models[k-1].Features, m.Features)
+			return usagef("%s and %s are not nested: one model's features must contain the other's (features %s and %s)", o.Models[k-1], path, data.ListNames(models[k-1].Features), data.ListNames(m.Features))
 		}
 		models[k] = m
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 
@@ -122,7 +123,7 @@ func runEval(opts evalOptions, stdio IO) error {
 	several := severalTargets(m)
 	switch {
 	case several != nil && opts.Target != "":
-		return usagef("--target: a model of several targets is scored on its own targets %v", several)
+		return usagef("--target: a model of several targets is scored on its own targets, %s", data.ListNames(several))
 	case several != nil:
 		targets = several
 	case opts.Target == "" && m.Target != "":

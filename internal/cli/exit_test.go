@@ -58,3 +58,22 @@ func TestDivergenceMessage(t *testing.T) {
 		t.Error("a diverged fit must not write a model")
 	}
 }
+
+// TestVersionFlag: `lsq --version` and `-v` print what `lsq version`
+// prints, exit 0.
+func TestVersionFlag(t *testing.T) {
+	run := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), args, IO{In: strings.NewReader(""), Out: &out, Err: &errb})
+		return code, out.String() + errb.String()
+	}
+	_, want := run("version")
+	if !strings.HasPrefix(want, "lsq ") {
+		t.Fatalf("lsq version printed %q", want)
+	}
+	for _, flag := range []string{"--version", "-v"} {
+		if code, got := run(flag); code != ExitOK || got != want {
+			t.Errorf("lsq %s: exit %d, %q; want exit 0, %q", flag, code, got, want)
+		}
+	}
+}

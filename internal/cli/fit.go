@@ -282,7 +282,8 @@ func (o *fitOptions) plan() (*fitPlan, error) {
 
 // checkNumbers refuses flag values out of their range.
 func (o *fitOptions) checkNumbers() error {
-	if o.Degree < 0 || o.Degree > 30 {
+	given := o.changed != nil && o.changed("degree") // 0 is the default: no expansion
+	if o.Degree < 0 || o.Degree > 30 || given && o.Degree < 1 {
 		return usagef("--degree %d must be between 1 and 30", o.Degree)
 	}
 	if err := o.robustFlags().check(o); err != nil {

@@ -144,7 +144,7 @@ func (a *specArgs) boolean(key string) bool {
 		return true
 	}
 	if a.err == nil {
-		a.err = usagef("%s %s: %s must be true or false", a.flag, a.name, key)
+		a.err = usagef("%s %s: %s=%q must be true or false", a.flag, a.name, key, a.kv[key])
 	}
 	return false
 }

@@ -68,6 +68,9 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 		fmt.Fprintf(w, "   R² %.6g", 1-ex.ScaledRSS/ex.ScaledTSS)
 	} else if ex != nil && ex.TSS > 0 && !math.IsInf(ex.TSS, 0) {
 		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*ex.SumWeights/ex.TSS)
+	} else if res.YMeanSquare > 0 && !math.IsInf(res.MSE, 0) {
+		// No exact fit beside this one (the lasso, the elastic net).
+		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE/res.YMeanSquare)
 	}
 	if out.Validation != nil {
 		fmt.Fprintf(w, "   validation loss %.6g", float64(*out.Validation))

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -354,6 +355,13 @@ func TestNoSilentSummary(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "no summary: no standard errors") || !strings.Contains(stdout, "bootstrap") || !strings.Contains(stdout, "selective inference") {
 		t.Errorf("l1 --summary: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// What the note calls available above is printed above it.
+	above, note, _ := strings.Cut(stdout, "no summary:")
+	for _, item := range []struct{ named, printed string }{{"the loss", "loss (MSE)"}, {"R²", "R²"}, {"the duality gap", "duality gap"}} {
+		if strings.Contains(note, item.named) && !strings.Contains(above, item.printed) {
+			t.Errorf("l1 --summary names %s as available above, but it is not printed:\n%s", item.named, stdout)
+		}
+	}
 	code, stdout, stderr = runLSQ(dir, nil, "fit", "$D/tut.csv", "--penalty", "elasticnet", "--alpha", "0.1", "--summary", "--json")
 	if code != 0 || !strings.Contains(stdout, `"summary_note": "no standard errors`) {
 		t.Errorf("elasticnet --summary --json: exit %d\n%s%s", code, stdout, stderr)
@@ -575,6 +583,39 @@ func TestReportInference(t *testing.T) {
 	for _, want := range []string{"Residual tests: Omnibus", "Durbin-Watson 1.49", "influential rows", "17 (", "21 (", "Residuals against leverage"} {
 		if code != 0 || !strings.Contains(page, want) {
 			t.Errorf("exit %d %s: report lacks %q", code, stderr, want)
+		}
+	}
+}
+
+// TestREADMEDataFiles: every path in the repository the README names (in
+// backquotes) exists, patterns matching at least one file, and the
+// README's summary commands run on the mtcars.csv it points to (R's
+// mtcars: mpg against wt, hp and qsec).
+func TestREADMEDataFiles(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := regexp.MustCompile("`((?:docs|internal|bench|testdata|stats|beam)/[^` ]+)`").FindAllStringSubmatch(string(b), -1)
+	if len(paths) < 5 {
+		t.Fatalf("found %d paths in the README; the pattern no longer reads it", len(paths))
+	}
+	for _, p := range paths {
+		m, _ := filepath.Glob(filepath.Join("..", "..", p[1]))
+		if len(m) == 0 {
+			t.Errorf("the README names %s, which does not exist", p[1])
+		}
+	}
+	rdata, err := filepath.Abs(filepath.Join("testdata", "rdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"fit", "$D/mtcars.csv", "--target", "mpg", "--summary"},
+		{"fit", "$D/mtcars.csv", "--target", "mpg", "--features", "wt,hp,qsec", "--anova"},
+	} {
+		if code, _, stderr := runLSQ(rdata, nil, args...); code != ExitOK {
+			t.Errorf("lsq %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 		}
 	}
 }

@@ -199,7 +199,7 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 	res, err := fit.StreamTargets(ctx, parts, ms)
 	fp.finish()
 	if err != nil {
-		return streamErr(err, files, o.Data.Weights)
+		return fp.columnsErr(files, streamErr(err, files, o.Data.Weights))
 	}
 	all, err := fp.features(files)
 	if err != nil {
@@ -214,7 +214,7 @@ func runStreamTargets(ctx context.Context, o fitOptions, files []string, stdio I
 		return err
 	}
 	if ms.Base != nil && !slices.Equal(ms.Base.Features, features) {
-		return fmt.Errorf("%s: the base model has features %v; the data have %v", o.Init, ms.Base.Features, features)
+		return fmt.Errorf("%s: the base model has the features %s; the data have %s", o.Init, data.ListNames(ms.Base.Features), data.ListNames(features))
 	}
 	out := multiOutput{File: strings.Join(files, ","), Targets: targets, Features: features, Solver: "qr",
 		streamed: streamedTargets(len(files), len(features), len(targets))}
@@ -237,7 +237,7 @@ func splitColumns(names, targets []string, file string) (xi, yi []int, err error
 	for _, t := range targets {
 		j := slices.Index(names, t)
 		if j < 0 {
-			return nil, nil, fmt.Errorf("%s: no column named %q (--target)", file, t)
+			return nil, nil, data.MissingColumn(file, names, t, "target")
 		}
 		yi = append(yi, j)
 	}
@@ -362,7 +362,7 @@ func loadBase(path string, features, targets []string) (*fit.Targets, error) {
 		return nil, fmt.Errorf("%s: a %s model cannot be the base of a fit of %d targets", path, m.Kind, len(targets))
 	}
 	if features != nil && !slices.Equal(base.Features, features) || !slices.Equal(base.Names, targets) {
-		return nil, fmt.Errorf("%s: the base model has features %v and targets %v; the data have %v and %v", path, base.Features, base.Names, features, targets)
+		return nil, fmt.Errorf("%s: the base model has the features %s and the targets %s; the data have %s and %s", path, data.ListNames(base.Features), data.ListNames(base.Names), data.ListNames(features), data.ListNames(targets))
 	}
 	return base, nil
 }

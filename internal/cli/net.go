@@ -352,7 +352,7 @@ func splitTargets(fr *data.Frame, targets []string, file string) (x, y *mat.Dens
 	for _, t := range targets {
 		j := slices.Index(fr.Features, t)
 		if j < 0 {
-			return nil, nil, nil, fmt.Errorf("%s: no column %q for --target; the columns are %s", file, t, strings.Join(fr.Features, ", "))
+			return nil, nil, nil, data.MissingColumn(file, fr.Features, t, "target")
 		}
 		tIdx = append(tIdx, j)
 	}
@@ -420,7 +420,7 @@ func (o *netOptions) netProblem(stdio IO) (s *net.Settings, x, y *mat.Dense, fea
 		return
 	}
 	if o.startFeatures != nil && !slices.Equal(features, o.startFeatures) {
-		err = fmt.Errorf("%s: features %v; the --init network was trained on %v", o.File, features, o.startFeatures)
+		err = fmt.Errorf("%s: features %s; the --init network was trained on %s", o.File, data.ListNames(features), data.ListNames(o.startFeatures))
 		return
 	}
 	s.Weights = w

@@ -76,12 +76,8 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	if severalTargets(m) != nil {
-		for _, f := range []string{"interval", "level", "pred-weights"} {
-			if opts.changed != nil && opts.changed(f) {
-				return usagef("--%s does not apply to a model of several targets", f)
-			}
-		}
+	if err := refuseIntervals(m, opts.changed); err != nil {
+		return err
 	}
 	p, err := predictFile(m, opts.Model, opts.File, opts.Delimiter, opts.NA, opts.Interval.PredWeights, stdio)
 	if err != nil {
@@ -252,9 +248,9 @@ func predictionNames(m *modelio.Model) []string {
 func forModel(err error, m *modelio.Model) error {
 	if de, ok := err.(*data.Error); ok && de.Line <= 1 && de.Column != "" && strings.Contains(de.Msg, "no column") {
 		if m.Design != nil && len(m.Design.Columns) > 0 {
-			return fmt.Errorf("%w (the model reads the columns %s)", err, strings.Join(m.Design.Columns, ", "))
+			return fmt.Errorf("%w (the model reads the columns %s)", err, data.ListNames(m.Design.Columns))
 		}
-		return fmt.Errorf("%w (the model was trained on features %v)", err, m.Features)
+		return fmt.Errorf("%w (the model was trained on the features %s)", err, data.ListNames(m.Features))
 	}
 	return err
 }
@@ -379,6 +375,28 @@ func trimBOM(s string) string {
 }
 
 func isBlank(rec []string) bool { return len(rec) == 1 && rec[0] == "" }
+
+// refuseIntervals refuses the interval flags for a model that has no
+// intervals: one of several targets, or a network, whose weights have no
+// covariance (an older file or an iterative fit of one target is refused
+// later, by intervals, with the reason).
+func refuseIntervals(m *modelio.Model, changed func(string) bool) error {
+	var what string
+	switch {
+	case severalTargets(m) != nil:
+		what = "a model of several targets"
+	case m.Kind == modelio.KindNet:
+		what = "a network (its weights have no covariance)"
+	default:
+		return nil
+	}
+	for _, f := range []string{"interval", "level", "pred-weights"} {
+		if changed != nil && changed(f) {
+			return usagef("--%s does not apply to %s", f, what)
+		}
+	}
+	return nil
+}
 
 // refuseOverwrite stops a command from writing its output over one of its
 // inputs, and checks before any work is done that the output can be created

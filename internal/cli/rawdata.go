@@ -268,9 +268,13 @@ func plainModel(t *data.TextTable, opts *data.Options, exclude []string) (*formu
 			}
 		}
 	}
-	for _, c := range append([]string{opts.Target}, feats...) {
+	for k, c := range append([]string{opts.Target}, feats...) {
 		if t.Col(c) < 0 {
-			return nil, &data.Error{File: t.File, Line: 1, Column: c, Msg: fmt.Sprintf("no column named %q", c), Hint: data.ColumnsHint(t.Names)}
+			role := "feature"
+			if k == 0 {
+				role = "target"
+			}
+			return nil, data.MissingColumn(t.File, t.Names, c, role)
 		}
 	}
 	return formula.Parse(plainFormula(opts.Target, feats, true))

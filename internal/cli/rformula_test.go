@@ -177,7 +177,7 @@ func TestPredictRawErrors(t *testing.T) {
 		{[]string{"predict", "$D/m.json", "$D/unseen.csv", "-o", "$D/p.csv"}, `unseen.csv:3:3: level "unknown" of Species was not seen in training (the levels are "setosa", "versicolor", "virginica")`},
 		{[]string{"eval", "$D/m.json", "$D/unseen.csv"}, `unseen.csv:3:3: level "unknown" of Species was not seen`},
 		{[]string{"predict", "$D/m.json", "$D/na.csv", "--na", "error", "-o", "$D/p.csv"}, `na.csv:3:2: missing value "NA"; drop such rows with --na drop, or fill them in (column "Petal.Length")`},
-		{[]string{"predict", "$D/m.json", "$D/nocol.csv", "-o", "$D/p.csv"}, `nocol.csv:1: no column named "Petal.Length"; the columns are "Sepal.Length", "Species" (the model reads the columns Species, Petal.Length)`},
+		{[]string{"predict", "$D/m.json", "$D/nocol.csv", "-o", "$D/p.csv"}, `nocol.csv:1: no column named "Petal.Length"; the columns are "Sepal.Length", "Species" (the model reads the columns "Species", "Petal.Length")`},
 		{[]string{"predict", "$D/m.json", "$D/numtext.csv", "-o", "$D/p.csv"}, `numtext.csv:3:2: "four" is not a number (column "Petal.Length"); fix the value`},
 	} {
 		code, out, errs := runLSQ(dir, nil, c.args...)

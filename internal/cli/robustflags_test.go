@@ -169,7 +169,7 @@ func TestRobustFlagErrors(t *testing.T) {
 		{[]string{"--summary", "--robust", "hac:lag=2"}, "--robust"},
 		{[]string{"--summary", "--robust", "hac:lags=x"}, "--robust hac: lags"},
 		{[]string{"--summary", "--robust", "hac:lags=2.5"}, "--robust hac: lags"},
-		{[]string{"--summary", "--robust", "hac:prewhite=yes"}, "--robust hac: prewhite"},
+		{[]string{"--summary", "--robust", "hac:prewhite=yes"}, `--robust hac: prewhite="yes" must be true or false`},
 		{[]string{"--summary", "--robust", "hac:lags=auto,prewhite"}, "--robust"},
 		{[]string{"--summary", "--robust", "HC4"}, "--robust"},
 		{[]string{"--summary", "--df", "f"}, "--df"},

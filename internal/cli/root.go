@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/lsqgo/lsq"
 )
 
 // Exit codes, documented in the README and docs/errors.md.
@@ -155,7 +157,9 @@ how far an iterative fit is from the exact optimum and why.
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 did not converge.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       lsq.Version,
 	}
+	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
@@ -202,16 +206,22 @@ func helpTopic(root *cobra.Command, args []string) error {
 	if len(rest) > 0 {
 		unknown = rest[0]
 	}
+	return unknownCommand("help: ", found, unknown)
+}
+
+// unknownCommand is the usage error of a word that is not a subcommand of
+// c, naming the subcommands there are; prefix says who read the word.
+func unknownCommand(prefix string, c *cobra.Command, unknown string) error {
 	var names []string
-	for _, c := range found.Commands() {
-		if c.IsAvailableCommand() {
-			names = append(names, c.Name())
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
 		}
 	}
 	if len(names) == 0 {
-		return usagef("help: unknown command %q for %q, which has no subcommands", unknown, found.CommandPath())
+		return usagef("%sunknown command %q for %q, which has no subcommands", prefix, unknown, c.CommandPath())
 	}
-	return usagef("help: unknown command %q for %q; its commands are %s", unknown, found.CommandPath(), strings.Join(names, ", "))
+	return usagef("%sunknown command %q for %q; its commands are %s", prefix, unknown, c.CommandPath(), strings.Join(names, ", "))
 }
 
 // explainArgs makes the argument-count errors of cmd and its subcommands
@@ -227,6 +237,9 @@ func explainArgs(cmd *cobra.Command) {
 	}
 	cmd.Args = func(c *cobra.Command, args []string) error {
 		if err := check(c, args); err != nil {
+			if len(args) > 0 && c.HasAvailableSubCommands() {
+				return unknownCommand("", c, args[0])
+			}
 			return &UsageError{fmt.Errorf("%v; usage: %s", err, c.UseLine())}
 		}
 		return nil

@@ -26,7 +26,7 @@ func applyStart(o *fitOptions, s *fit.Settings, fr *data.Frame, m *modelio.Model
 		return fmt.Errorf("%s: a %s model cannot start a linear fit", path, m.Kind)
 	}
 	if !slices.Equal(m.Features, fr.Features) {
-		return fmt.Errorf("%s: the model's features %v differ from the data's %v; select them with --features %s", path, m.Features, fr.Features, joinComma(m.Features))
+		return fmt.Errorf("%s: the model's features %s differ from the data's %s; select them with --features %s", path, data.ListNames(m.Features), data.ListNames(fr.Features), joinComma(m.Features))
 	}
 	if m.FitIntercept == s.NoIntercept {
 		return usagef("%s: the model was fitted %s an intercept; match it (--no-intercept)", path, map[bool]string{true: "with", false: "without"}[m.FitIntercept])

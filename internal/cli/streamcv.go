@@ -22,11 +22,11 @@ import (
 func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) error {
 	switch {
 	case o.Ranks != "":
-		return usagef("--stream cross-validates the lasso and elastic net; --rank reads the rows in memory; " + inMemory)
+		return usagef("--stream cross-validates the lasso and elastic net; --rank reads the rows in memory: drop --rank" + inMemory)
 	case o.FoldID != "":
-		return usagef("--stream assigns the folds by --seed; --foldid reads a fold column in memory; " + inMemory)
+		return usagef("--stream assigns the folds by --seed; --foldid reads a fold column in memory: drop --foldid" + inMemory)
 	case o.Plot != "":
-		return usagef("--stream does not draw --plot (the plot's path reads the rows); " + inMemory)
+		return usagef("--stream does not draw --plot (the plot's path reads the rows): drop --plot" + inMemory)
 	case slices.Contains(files, "-"):
 		return usagef("--stream cv reads the data twice (counting the rows, then folding them); give a file, not standard input")
 	}
@@ -61,7 +61,7 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 		return usagef("--folds %d is more than the %s of %s; use at most %d", fe.Folds, english.Count(fe.Rows, "row"), strings.Join(files, ","), fe.Rows)
 	}
 	if err != nil {
-		return err
+		return fp.columnsErr(files, err)
 	}
 	features, err := fp.features(files)
 	if err != nil {

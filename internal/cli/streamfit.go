@@ -68,8 +68,8 @@ func inputFiles(args []string, memory string, stream bool) (files []string, stre
 }
 
 // parseBytes reads a memory size such as 512MiB, 4GB or 1e9.
-func parseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
+func parseBytes(given string) (int64, error) {
+	s := strings.TrimSpace(given)
 	mult := 1.0
 	for _, u := range []struct {
 		suffix string
@@ -82,7 +82,7 @@ func parseBytes(s string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || v <= 0 {
-		return 0, usagef("--memory %q: want a size such as 4GiB or 512MB", s)
+		return 0, usagef("--memory %q: want a size such as 4GiB or 512MB", given)
 	}
 	return int64(v * mult), nil
 }
@@ -137,7 +137,7 @@ func runStreamFit(ctx context.Context, o fitOptions, p *fitPlan, files []string,
 	fp.finish()
 	pbar.finish()
 	if res == nil {
-		return streamErr(fitErr, files, o.Data.Weights)
+		return fp.columnsErr(files, streamErr(fitErr, files, o.Data.Weights))
 	}
 	if res.Features, err = fp.features(files); err != nil {
 		return err
@@ -223,9 +223,9 @@ func newFilePartitions(df dataFlags, quiet bool, files []string, stdio IO) (*fil
 		if f == "-" {
 			continue
 		}
-		st, err := os.Stat(f)
+		st, err := data.Stat(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, unwrapPathErr(err))
+			return nil, err
 		}
 		total += st.Size()
 		start[k] = st
@@ -294,10 +294,20 @@ func (fp *filePartitions) features(files []string) ([]string, error) {
 		if features == nil {
 			features = names
 		} else if strings.Join(features, ",") != strings.Join(names, ",") {
-			return nil, fmt.Errorf("%s: the columns %v differ from %s's %v; every partition must have the same features", files[k], names, files[0], features)
+			return nil, fmt.Errorf("%s: the columns %s differ from %s's %s; every partition must have the same features", files[k], data.ListNames(names), files[0], data.ListNames(features))
 		}
 	}
 	return features, nil
+}
+
+// columnsErr is what a failed pass over the partitions reports: that their
+// columns differ when they do (the cause of a merge that fails, which the
+// stream's own error names only by counts), else err.
+func (fp *filePartitions) columnsErr(files []string, err error) error {
+	if _, ferr := fp.features(files); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 // streamPrecision names the arithmetic of the QR accumulator for this many
@@ -316,13 +326,6 @@ func refuseStreamNA(changed func(string) bool) error {
 		return usagef("--stream reads numbers only: a missing value stops it; drop --na and --na-values, or fit in memory")
 	}
 	return nil
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // changedSince reports a file whose size or modification time differs from

@@ -25,7 +25,7 @@ func runStreamPath(ctx context.Context, o pathOptions, files []string, name stri
 	q, err := stream.FoldQR(ctx, fp.parts, &stream.Settings{NoIntercept: ps.NoIntercept})
 	fp.finish()
 	if err != nil {
-		return err
+		return fp.columnsErr(files, err)
 	}
 	features, err := fp.features(files)
 	if err != nil {

@@ -31,6 +31,11 @@ func runVersion(opts versionOptions, stdio IO) error {
 	if opts.JSON {
 		return writeJSON(stdio.Out, map[string]any{"version": lsq.Version, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH, "model_format_version": 1})
 	}
-	_, err := fmt.Fprintf(stdio.Out, "lsq %s (%s %s/%s)\n", lsq.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	_, err := fmt.Fprintln(stdio.Out, versionLine())
 	return err
+}
+
+// versionLine is what `lsq version` and `lsq --version` print.
+func versionLine() string {
+	return fmt.Sprintf("lsq %s (%s %s/%s)", lsq.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
