@@ -308,6 +308,7 @@ type run struct {
 	dim           int
 	x, g, gb, tmp []float64
 	perm          []int
+	drawn         bool       // perm holds the next epoch's order already (evalStart)
 	pcg           *rand.PCG  // the generator of the orders and mini-batches
 	rng           *rand.Rand // rand.New(pcg)
 	step, evals   int
@@ -444,7 +445,10 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 		}
 		return m.sourceEpoch(lr)
 	default:
-		shuffle(m.perm, m.pcg, m.s.ShuffleBlock)
+		if !m.drawn {
+			shuffle(m.perm, m.pcg, m.s.ShuffleBlock)
+		}
+		m.drawn = false
 		if m.avg != nil && restartsAverage(epoch) {
 			m.avgN = 0
 		}
