@@ -72,7 +72,9 @@ type Result struct {
 // apply to the solver (*SettingsError) are returned as errors; an iterative
 // fit that stops without converging is not an error: see Result.Status and
 // Result.Verdict. A diverged or cancelled fit returns its Result and the
-// error explaining it.
+// error explaining it. Shapes are the caller's to get right: Matrix panics
+// on an unknown Solver, or when y or Weights do not have one entry per row
+// of x.
 func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}

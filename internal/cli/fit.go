@@ -350,7 +350,7 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	s.GapTol = o.gapTol()
 	switch {
 	case s.Solver.Exact():
-		s.Optim = optim.Settings{}
+		s.GapTol, s.Optim = 0, optim.Settings{}
 		return
 	case s.Solver.Penalized():
 		s.Optim = optim.Settings{Epochs: o.Epochs}

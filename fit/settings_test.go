@@ -1,0 +1,72 @@
+package fit
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/lsqgo/lsq/optim"
+	"github.com/lsqgo/lsq/penalty"
+)
+
+// Fields that change nothing for the solver, or that work only with another
+// field left unset, are refused by name rather than dropped: each of these
+// settings once returned the fit without it.
+func TestRefusesUnusedFields(t *testing.T) {
+	x, y := problem(50, 2)
+	l1 := penalty.L1{Alpha: 0.1}
+	two := []float64{1, 1}
+	for _, c := range []struct {
+		s     Settings
+		field string
+	}{
+		{Settings{GapTol: 1e-3}, "GapTol"},
+		{Settings{SkipExact: true}, "SkipExact"},
+		{Settings{Solver: SVD, Optim: optim.Settings{Seed: 3}}, "Optim.Seed"},
+		{Settings{Optim: optim.Settings{ObjectiveTol: 1e-3}}, "Optim.ObjectiveTol"},
+		{Settings{Optim: optim.Settings{GradTol: 1e-3}}, "Optim.GradTol"},
+		{Settings{Optim: optim.Settings{DivergeFactor: 10}}, "Optim.DivergeFactor"},
+		{Settings{Optim: optim.Settings{StepSchedule: true}}, "Optim.StepSchedule"},
+		{Settings{Center: two, Scale: two}, "Center"},
+		{Settings{Solver: Cholesky, PolyX: y}, "PolyX"},
+		{Settings{Penalty: penalty.L2{Alpha: 1}, PolyX: y}, "PolyX"},
+		{Settings{Solver: GD, Penalty: l1, PolyX: y}, "PolyX"},
+		{Settings{Solver: CD, Penalty: l1, SkipExact: true}, "SkipExact"},
+		{Settings{Solver: CD, Penalty: l1, Optim: optim.Settings{Seed: 3}}, "Optim.Seed"},
+		{Settings{Solver: CD, Penalty: l1, PolyX: y}, "PolyX"},
+		{Settings{Solver: GD, ValY: y}, "ValY"},
+		{Settings{Solver: GD, ValW: y}, "ValW"},
+		{Settings{Solver: GD, Center: two}, "Center"},
+		{Settings{Solver: GD, Raw: true, Center: two, Scale: two}, "Scale"},
+		{Settings{Solver: GD, Optim: optim.Settings{Patience: 3}}, "Optim.Patience"},
+		{Settings{Solver: GD, Optim: optim.Settings{MinDelta: 1e-3}}, "Optim.MinDelta"},
+		{Settings{Solver: GD, Optim: optim.Settings{Optimum: &optim.Optimum{Objective: 1}}}, "Optim.Optimum"},
+	} {
+		_, err := Matrix(context.Background(), x, y, &c.s)
+		var se *SettingsError
+		if !errors.As(err, &se) || se.Field != c.field {
+			t.Errorf("%s: error %v, want a SettingsError on %s", c.field, err, c.field)
+		}
+	}
+}
+
+// The same fields where they do apply are accepted.
+func TestAcceptsUsedFields(t *testing.T) {
+	x, y := problem(50, 2)
+	xs := x.RawMatrix().Data[:50] // any 50 values: the qr path fits their powers in place of x
+	ones := make([]float64, 50)
+	for i := range ones {
+		ones[i] = 1
+	}
+	for _, s := range []Settings{
+		{Solver: GD, GapTol: 1e-3, SkipExact: true},
+		{Solver: GD, ValX: x, ValY: y, ValW: ones, Optim: optim.Settings{Patience: 3, MinDelta: 1e-6}},
+		{Solver: CD, Penalty: penalty.L1{Alpha: 0.1}, GapTol: 1e-8},
+		{Penalty: penalty.L2{Alpha: 1}, Center: []float64{0, 0}, Scale: []float64{1, 1}},
+		{Penalty: penalty.L2{Alpha: 1}, Raw: true, PolyX: xs},
+	} {
+		if _, err := Matrix(context.Background(), x, y, &s); err != nil {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+}
