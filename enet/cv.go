@@ -22,7 +22,8 @@ type CVSettings struct {
 	L1Ratios []float64
 
 	// Folds is the number of folds k, at least 2; zero means DefaultFolds.
-	// It is ignored when FoldIDs is set.
+	// With FoldIDs, which give the folds, it must be zero, as must Seed (CV
+	// returns a *SettingsError otherwise).
 	Folds int
 
 	// Seed seeds the PCG generator (math/rand/v2, NewPCG(Seed, 0)) that
@@ -92,6 +93,9 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 		cs = *s
 	}
 	ratios := cs.ratios()
+	if err := cs.unused(); err != nil {
+		return nil, err
+	}
 	folds, k := cs.foldIDs(n)
 	st := resolve(&cs.Settings, n, d)
 	fset, err := newFoldSet(x, y, &st, folds, k)

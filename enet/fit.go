@@ -105,6 +105,9 @@ func (p *problem) result(beta []float64, alpha, rho float64, o outcome) Result {
 // reaches MaxIter has Status IterationLimit and a nil error.
 func Fit(ctx context.Context, x *mat.Dense, y []float64, alpha, l1Ratio float64, s *Settings) (*Result, error) {
 	checkPenalty(alpha, l1Ratio)
+	if err := s.unused(); err != nil {
+		return nil, err
+	}
 	p, st, err := setup(x, y, s)
 	if err != nil {
 		return nil, err
@@ -143,7 +146,7 @@ type PathSettings struct {
 
 	// Alphas, if non-nil, is the grid itself, used as given; it must be
 	// decreasing and non-negative (Path panics otherwise), and NumAlphas and
-	// Eps are then ignored.
+	// Eps must then be zero (a *SettingsError otherwise).
 	Alphas []float64
 }
 
@@ -205,6 +208,9 @@ func (ps *PathSettings) grid(amax float64) []float64 {
 // with the context's error.
 func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *PathSettings) (*PathResult, error) {
 	checkRatio(l1Ratio)
+	if err := s.unused(); err != nil {
+		return nil, err
+	}
 	var fs *Settings
 	if s != nil {
 		fs = &s.Settings
