@@ -34,7 +34,8 @@ type Settings struct {
 	Weights []float64 // row weights; nil means all 1
 
 	// Validation rows for early stopping (Optim.Patience) and the
-	// validation loss.
+	// validation loss. ValW, Optim.Patience and Optim.MinDelta without
+	// them are an error.
 	ValX, ValY *mat.Dense
 	ValW       []float64
 
@@ -71,7 +72,7 @@ type Settings struct {
 	// √(wᵢ/W)·rᵢₖ with the network's exact Jacobian instead: for small
 	// networks (the Jacobian is rows·outputs × parameters). Optim.Epochs
 	// then limits the residual evaluations; no other Optim field and no
-	// Optimizer apply.
+	// Optimizer apply, and setting one is an error naming it.
 	LM bool
 
 	// GapTol is the relative gap to the exact optimum (Result.Linear or
@@ -308,6 +309,9 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	}
 	if (s.ValX == nil) != (s.ValY == nil) {
 		return nil, errors.New("net: ValX and ValY go together")
+	}
+	if s.ValX == nil && (s.ValW != nil || s.Optim.Patience != 0 || s.Optim.MinDelta != 0) {
+		return nil, errors.New("net: ValW, Optim.Patience and Optim.MinDelta need validation rows (ValX, ValY)")
 	}
 	if s.ValX != nil {
 		vn, vd := s.ValX.Dims()

@@ -85,7 +85,9 @@ type Settings struct {
 	// *SettingsError); Descent's own stopping rules do. The result is not
 	// refined unless Refine is set, so it shows what the optimiser reached;
 	// the inference is computed at that point. Descent and Refine without
-	// an Optimizer are a *SettingsError.
+	// an Optimizer are a *SettingsError, as are fields of Descent the
+	// Optimizer cannot use (optim.Settings.Applicable) or that need rows
+	// or a penalty (mini-batches, validation, Penalty).
 	Optimizer optim.Optimizer
 	Descent   optim.Settings
 	Refine    bool

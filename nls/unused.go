@@ -1,6 +1,11 @@
 package nls
 
-import "reflect"
+import (
+	"errors"
+	"reflect"
+
+	"github.com/lsqgo/lsq/optim"
+)
 
 // SettingsError is a setting that would change nothing in the fit it is
 // given to — a stopping test of Levenberg–Marquardt given to a first-order
@@ -42,13 +47,32 @@ func (s *Settings) unused() error {
 		if name != "" {
 			return &SettingsError{name, "does not apply with an Optimizer, which stops by its Descent settings (and is refined only with Refine)"}
 		}
-		return nil
+		return s.descentUnused()
 	}
 	if name := first([]field{{"Descent", !reflect.ValueOf(s.Descent).IsZero()}, {"Refine", s.Refine}}); name != "" {
 		return &SettingsError{name, "applies with an Optimizer; Method " + s.Method.String() + " is refined unless NoRefine"}
 	}
 	if name := first([]field{{"Factor", s.Factor != 0}, {"NoScaling", s.NoScaling}}); name != "" && s.Method == GaussNewton {
 		return &SettingsError{name, "sets Levenberg–Marquardt's trust region; Gauss–Newton searches along its direction"}
+	}
+	return nil
+}
+
+// descentUnused refuses the fields of Descent that the Optimizer does not
+// use (optim.Settings.Applicable), and those that need rows or a penalised
+// problem: ½‖r(x)‖² is one function of the parameters, with no mini-batches,
+// validation rows or penalty.
+func (s *Settings) descentUnused() error {
+	var ie *optim.InapplicableError
+	if err := s.Descent.Applicable(s.Optimizer); errors.As(err, &ie) {
+		return &SettingsError{"Descent." + ie.Field, "does not apply to the Optimizer, " + ie.Reason}
+	}
+	d := &s.Descent
+	name := first([]field{{"Descent.BatchSize", d.BatchSize != 0}, {"Descent.Seed", d.Seed != 0}, {"Descent.ShuffleBlock", d.ShuffleBlock != 0},
+		{"Descent.Average", d.Average}, {"Descent.Patience", d.Patience != 0}, {"Descent.MinDelta", d.MinDelta != 0},
+		{"Descent.Penalty", d.Penalty != nil}, {"Descent.Proximal", d.Proximal}})
+	if name != "" {
+		return &SettingsError{name, "½‖r(x)‖² is one function of the parameters: no mini-batches, validation rows or penalty"}
 	}
 	return nil
 }

@@ -28,6 +28,9 @@ func TestRefusesUnused(t *testing.T) {
 		{Settings{Descent: optim.Settings{Epochs: 5}}, "Descent"},
 		{Settings{Method: GaussNewton, Factor: 1}, "Factor"},
 		{Settings{Method: GaussNewton, NoScaling: true}, "NoScaling"},
+		{Settings{Optimizer: &optim.LBFGS{}, Descent: optim.Settings{ClipNorm: 1}}, "Descent.ClipNorm"},
+		{Settings{Optimizer: adam, Descent: optim.Settings{BatchSize: 2}}, "Descent.BatchSize"},
+		{Settings{Optimizer: adam, Descent: optim.Settings{Patience: 2}}, "Descent.Patience"},
 	} {
 		_, err := Curve(context.Background(), "a*exp(b*x)", y, cols, start, &c.s)
 		var se *SettingsError
