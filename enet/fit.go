@@ -26,9 +26,9 @@ type Result struct {
 }
 
 // Linear returns the fit as an lsq.Linear with the given feature names
-// (which may be nil).
+// (nil means "x1", "x2", …), by lsq.NewLinear: the coefficients are copied.
 func (r *Result) Linear(features []string) lsq.Linear {
-	return lsq.Linear{Features: features, Coef: append([]float64(nil), r.Coef...), Intercept: r.Intercept}
+	return *lsq.NewLinear(features, r.Coef, r.Intercept)
 }
 
 // solver is coordinate descent or FISTA, carrying β from one α to the next.

@@ -66,3 +66,14 @@ func TestRefusesUnused(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Result.Linear names nil features as every other model does (lsq.NewLinear)
+// and copies the coefficients.
+func TestLinearNames(t *testing.T) {
+	r := &Result{Coef: []float64{1, 2}, Intercept: 3}
+	m := r.Linear(nil)
+	m.Coef[0] = 9
+	if m.Features[0] != "x1" || m.Features[1] != "x2" || r.Coef[0] != 1 {
+		t.Errorf("Linear(nil) = %+v; result coef %v", m, r.Coef)
+	}
+}

@@ -166,12 +166,16 @@ type State struct {
 	Extra     map[string]any       `json:"extra,omitempty"`
 }
 
-// Linear returns the model as an lsq.Linear. It panics if the model is not linear.
+// Linear returns the model as an lsq.Linear, by lsq.NewLinear: the
+// coefficients are copied, so changing one changes neither the other nor
+// what Save writes. It panics if the model is not linear, or if its
+// features and coefficients differ in number (which Load and Decode
+// refuse).
 func (m *Model) Linear() *lsq.Linear {
 	if m.Kind != KindLinear {
 		panic("modelio: Linear called on a " + m.Kind + " model")
 	}
-	return &lsq.Linear{Features: m.Features, Coef: m.Coef, Intercept: m.Intercept}
+	return lsq.NewLinear(m.Features, m.Coef, m.Intercept)
 }
 
 // Error is a model file that cannot be used.

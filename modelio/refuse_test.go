@@ -35,3 +35,14 @@ func TestEncodeRefusesUnreadable(t *testing.T) {
 	refused(t, &Model{Features: []string{"x"}, Coef: []float64{1}}, `unknown model kind ""`)
 	refused(t, &Model{Kind: KindLinear, Features: []string{"x", "z"}, Coef: []float64{1}}, "2 features but 1 coefficients")
 }
+
+// Linear copies: a caller that edits the returned model does not edit the
+// file's model (it once aliased the coefficient slice).
+func TestLinearCopies(t *testing.T) {
+	m := &Model{Kind: KindLinear, Features: []string{"x"}, Coef: []float64{0.6}, Intercept: 2.2}
+	lin := m.Linear()
+	lin.Coef[0], lin.Features[0] = 9, "z"
+	if m.Coef[0] != 0.6 || m.Features[0] != "x" {
+		t.Errorf("editing Linear()'s result changed the model: %v %v", m.Features, m.Coef)
+	}
+}
