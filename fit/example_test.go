@@ -9,6 +9,7 @@ import (
 	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
+	"github.com/lsqgo/lsq/stats"
 	"github.com/lsqgo/lsq/stream"
 )
 
@@ -53,7 +54,8 @@ func ExampleMatrix_gradientDescent() {
 // weighted fit equals the unweighted fit of the rows repeated. Every solver
 // takes the same Weights; L-BFGS stops within its gap tolerance (1e-10
 // relative in the objective, so about 1e-5 in the coefficients) of the
-// exact answer.
+// exact answer. The exact fit (Result.Exact) gives the inference, through
+// package stats.
 func ExampleMatrix_weighted() {
 	ctx := context.Background()
 	x := mat.NewDense(5, 1, []float64{1, 2, 3, 4, 5})
@@ -69,10 +71,20 @@ func ExampleMatrix_weighted() {
 	fmt.Printf("weighted: slope %.6f intercept %.6f\n", weighted.Coef[0], weighted.Intercept)
 	fmt.Printf("repeated: slope %.6f intercept %.6f\n", same.Coef[0], same.Intercept)
 	fmt.Printf("lbfgs:    slope %.5f intercept %.5f (%s)\n", lbfgs.Coef[0], lbfgs.Intercept, lbfgs.Status)
+	// The exact fit's inference: with Σw = 8, Σwx = 27, Σwx² = 109 and
+	// σ̂² = RSS/(n − 2) = 2.7133/3, the slope's standard error is
+	// √(σ̂²·8/(8·109 − 27²)).
+	sum, err := stats.Summarize(weighted.Exact, x, w, nil)
+	if err != nil {
+		panic(err)
+	}
+	slope := sum.Terms[1]
+	fmt.Printf("slope: standard error %.4f, t %.2f, p %.3f\n", slope.StdErr, slope.T, slope.P)
 	// Output:
 	// weighted: slope 0.517483 intercept 2.503497
 	// repeated: slope 0.517483 intercept 2.503497
 	// lbfgs:    slope 0.51748 intercept 2.50350 (gap-tolerance)
+	// slope: standard error 0.2249, t 2.30, p 0.105
 }
 
 // The same problem streamed: the rows come in blocks from partitions (files,

@@ -36,7 +36,10 @@ type Result struct {
 	Objective float64 // value of the objective at the solution
 	N         int
 
-	Exact *linear.Result // the exact least-squares or ridge solution (nil when skipped or not applicable)
+	// Exact is the exact least-squares or ridge solution (nil when skipped
+	// or not applicable); for an unpenalised fit, stats.Summarize(Exact, x,
+	// Weights, nil) gives its standard errors, tests and intervals.
+	Exact *linear.Result
 	// Streamed is the exact fit of a stream read off its QR accumulator,
 	// with its summary (Stream only; nil otherwise).
 	Streamed *stream.Result
