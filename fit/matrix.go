@@ -76,8 +76,9 @@ type Result struct {
 // fit that stops without converging is not an error: see Result.Status and
 // Result.Verdict. A diverged or cancelled fit returns its Result and the
 // error explaining it. Shapes are the caller's to get right: Matrix panics
-// on an unknown Solver, or when y or Weights do not have one entry per row
-// of x.
+// on an unknown Solver, when y or Weights do not have one entry per row of
+// x, or when the validation rows do not match x's columns (ValX) or ValX's
+// rows (ValY, ValW).
 func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -92,6 +93,9 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	n, d := x.Dims()
 	if len(y) != n {
 		panic("fit: len(y) does not match the rows of x")
+	}
+	if err := checkValidation(s, d); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	res := &Result{Solver: solver, N: n, FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}

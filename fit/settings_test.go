@@ -3,6 +3,8 @@ package fit
 import (
 	"context"
 	"errors"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/lsqgo/lsq/optim"
@@ -67,6 +69,33 @@ func TestAcceptsUsedFields(t *testing.T) {
 	} {
 		if _, err := Matrix(context.Background(), x, y, &s); err != nil {
 			t.Errorf("%+v: %v", s, err)
+		}
+	}
+}
+
+// Validation rows are data: a value the validation loss cannot use is an
+// error naming the field, as for the training rows (a negative validation
+// weight once panicked inside the loss, and a NaN target was accepted).
+func TestValidationData(t *testing.T) {
+	x, y := problem(50, 2)
+	ones := make([]float64, 50)
+	for i := range ones {
+		ones[i] = 1
+	}
+	nanY := append([]float64(nil), y...)
+	nanY[7] = math.NaN()
+	negW := append([]float64(nil), ones...)
+	negW[3] = -1
+	for _, c := range []struct {
+		s    Settings
+		want string
+	}{
+		{Settings{Solver: GD, ValX: x, ValY: nanY}, "ValY: value NaN at row 7"},
+		{Settings{Solver: GD, ValX: x, ValY: y, ValW: negW}, "ValW: weight -1 at row 3"},
+	} {
+		_, err := Matrix(context.Background(), x, y, &c.s)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
 		}
 	}
 }
