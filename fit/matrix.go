@@ -77,8 +77,9 @@ type Result struct {
 // Result.Verdict. A diverged or cancelled fit returns its Result and the
 // error explaining it. Shapes are the caller's to get right: Matrix panics
 // on an unknown Solver, when y or Weights do not have one entry per row of
-// x, or when the validation rows do not match x's columns (ValX) or ValX's
-// rows (ValY, ValW).
+// x, when the validation rows do not match x's columns (ValX) or ValX's
+// rows (ValY, ValW), or when Init, Center or Scale do not have one entry
+// per column of x or PolyX one per row.
 func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -93,6 +94,9 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	n, d := x.Dims()
 	if len(y) != n {
 		panic("fit: len(y) does not match the rows of x")
+	}
+	if err := checkGiven(s, n, d); err != nil {
+		return nil, err
 	}
 	if err := checkValidation(s, d); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
 )
@@ -98,4 +99,20 @@ func TestValidationData(t *testing.T) {
 			t.Errorf("error %v, want %q", err, c.want)
 		}
 	}
+}
+
+// A scale of zero is refused by name before the fit (it panicked inside the
+// loss), and a length that does not match x panics saying which field.
+func TestGivenVectors(t *testing.T) {
+	x, y := problem(50, 2)
+	_, err := Matrix(context.Background(), x, y, &Settings{Solver: GD, Center: []float64{0, 0}, Scale: []float64{1, 0}})
+	if err == nil || !strings.Contains(err.Error(), "Scale: value 0 of column 1") {
+		t.Errorf("zero scale: %v", err)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "Init has 1 coefficients for 2 columns") {
+			t.Errorf("short Init: panic %v", r)
+		}
+	}()
+	Matrix(context.Background(), x, y, &Settings{Solver: GD, Init: &lsq.Linear{Coef: []float64{1}}})
 }

@@ -38,3 +38,26 @@ func checkValidation(s *Settings, d int) error {
 	}
 	return nil
 }
+
+// checkGiven checks the vectors a caller gives beside the rows — Init,
+// Center and Scale, PolyX — against x's n rows and d columns: a length
+// that does not match panics with a message naming the field (as y's
+// does), and a scale that is not finite and positive is an error.
+func checkGiven(s *Settings, n, d int) error {
+	switch {
+	case s.Init != nil && len(s.Init.Coef) != d:
+		panic(fmt.Sprintf("fit: Init has %d coefficients for %d columns of x", len(s.Init.Coef), d))
+	case s.Scale != nil && len(s.Scale) != d:
+		panic(fmt.Sprintf("fit: Scale has %d values for %d columns of x", len(s.Scale), d))
+	case s.Center != nil && len(s.Center) != d:
+		panic(fmt.Sprintf("fit: Center has %d values for %d columns of x", len(s.Center), d))
+	case s.PolyX != nil && len(s.PolyX) != n:
+		panic(fmt.Sprintf("fit: PolyX has %d values for %d rows of x", len(s.PolyX), n))
+	}
+	for j, v := range s.Scale {
+		if !(v > 0) || math.IsInf(v, 1) {
+			return fmt.Errorf("fit: Scale: value %v of column %d must be finite and > 0", v, j)
+		}
+	}
+	return nil
+}
