@@ -24,17 +24,16 @@ func ExampleStream_files() {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	files := map[string]string{
-		"a.csv": "x,y,w\n1,2,1\n2,4,2\n3,5,1\n",
-		"b.csv": "x,y,w\n4,4,1\n5,5,3\n",
-	}
-	opts := &data.Options{Target: "y", Features: []string{"x"}, Weights: "w"}
-	var parts []stream.Chunks
-	for _, name := range []string{"a.csv", "b.csv"} {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(files[name]), 0o644); err != nil {
+	paths := []string{filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")}
+	for k, rows := range []string{"1,2,1\n2,4,2\n3,5,1\n", "4,4,1\n5,5,3\n"} {
+		if err := os.WriteFile(paths[k], []byte("x,y,w\n"+rows), 0o644); err != nil {
 			panic(err)
 		}
+	}
+
+	opts := &data.Options{Target: "y", Features: []string{"x"}, Weights: "w"}
+	var parts []stream.Chunks
+	for _, path := range paths {
 		parts = append(parts, func(yield func(x *mat.Dense, y, w []float64) error) error {
 			return data.ScanFile(path, opts, 2, func(f *data.Frame) error { return yield(f.X, f.Y, f.Weights) })
 		})
