@@ -352,6 +352,7 @@ func (s *Settings) checkPenalized(pen penalty.Penalty, solver Solver, streamed b
 		{"Optim.Proximal", o.Proximal}, {"Optim.Resume", o.Resume != nil}, {"Init", s.Init != nil}, {"ValX", s.ValX != nil},
 		{"Optim.ObjectiveTol", o.ObjectiveTol != 0}, {"Optim.GradTol", o.GradTol != 0},
 		{"Optim.Seed", o.Seed != 0}, {"Optim.StepSchedule", o.StepSchedule}, {"Optim.DivergeFactor", o.DivergeFactor != 0},
+		{"Optim.Recorder", o.Recorder != nil},
 		{"SkipExact", s.SkipExact}})
 	if name != "" {
 		return &SettingsError{name, "does not apply to " + solver.String() + ", which runs to a duality gap (GapTol)"}

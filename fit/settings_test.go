@@ -37,6 +37,7 @@ func TestRefusesUnusedFields(t *testing.T) {
 		{Settings{Solver: CD, Penalty: l1, SkipExact: true}, "SkipExact"},
 		{Settings{Solver: CD, Penalty: l1, Optim: optim.Settings{Seed: 3}}, "Optim.Seed"},
 		{Settings{Solver: CD, Penalty: l1, PolyX: y}, "PolyX"},
+		{Settings{Solver: FISTA, Penalty: l1, Optim: optim.Settings{Recorder: lsq.RecorderFunc(func(lsq.Iteration) error { return nil })}}, "Optim.Recorder"},
 		{Settings{Solver: GD, ValY: y}, "ValY"},
 		{Settings{Solver: GD, ValW: y}, "ValW"},
 		{Settings{Solver: GD, Center: two}, "Center"},

@@ -401,7 +401,7 @@ func standardizeUnused(what string) error {
 // fista, do not use.
 var (
 	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "average", "checkpoint"}
-	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "shuffle-block", "init", "resume", "average", "checkpoint"}
+	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "init", "resume", "average", "checkpoint"}
 )
 
 // checkApplies refuses a flag the chosen solver would not use, naming it:
