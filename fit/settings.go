@@ -34,7 +34,8 @@ type Settings struct {
 	// solvers; the exact solvers refuse them), penalty.L2SP (its Ref nil
 	// means Init's coefficients; solved in closed form by the exact
 	// solvers as ridge about the start). nil is least squares. Pointers to
-	// these types are accepted.
+	// these types are accepted. An Alpha that is negative or not finite, or
+	// an L1Ratio outside [0, 1], is a *SettingsError.
 	Penalty penalty.Penalty
 
 	// GapTol is the tolerance on the relative objective gap to the exact
@@ -168,8 +169,29 @@ func (s *Settings) checkPenalty(pen penalty.Penalty, solver Solver) error {
 	if p, ok := pen.(penalty.L2SP); ok && p.Ref == nil && s.Init == nil {
 		return &SettingsError{"Penalty", "L2SP with a nil Ref pulls toward Init: set Init"}
 	}
+	if err := penaltyValues(pen); err != nil {
+		return err
+	}
 	if math.IsNaN(s.GapTol) || s.GapTol < 0 && solver.Penalized() {
 		return &SettingsError{"GapTol", fmt.Sprintf("%v must be ≥ 0 for %s", s.GapTol, solver)}
+	}
+	return nil
+}
+
+// penaltyValues refuses a penalty strength that is negative or not finite
+// and a mixing outside [0, 1], which the solvers below would panic on.
+func penaltyValues(pen penalty.Penalty) error {
+	alpha, rho, ok := elasticNet(pen)
+	if p, sp := pen.(penalty.L2SP); sp {
+		alpha, rho, ok = p.Alpha, 0, true
+	}
+	switch {
+	case !ok:
+		return nil
+	case !(alpha >= 0) || math.IsInf(alpha, 1):
+		return &SettingsError{"Penalty", fmt.Sprintf("Alpha %v must be finite and ≥ 0", alpha)}
+	case !(rho >= 0 && rho <= 1):
+		return &SettingsError{"Penalty", fmt.Sprintf("L1Ratio %v must be in [0, 1]", rho)}
 	}
 	return nil
 }

@@ -45,6 +45,10 @@ func TestRefusesUnusedFields(t *testing.T) {
 		{Settings{Solver: GD, Optim: optim.Settings{Patience: 3}}, "Optim.Patience"},
 		{Settings{Solver: GD, Optim: optim.Settings{MinDelta: 1e-3}}, "Optim.MinDelta"},
 		{Settings{Solver: GD, Optim: optim.Settings{Optimum: &optim.Optimum{Objective: 1}}}, "Optim.Optimum"},
+		// Values the solvers below panicked on, naming their own fields.
+		{Settings{Penalty: penalty.L2{Alpha: -1}}, "Penalty"},
+		{Settings{Solver: CD, Penalty: penalty.ElasticNet{Alpha: 1, L1Ratio: 2}}, "Penalty"},
+		{Settings{Solver: LBFGS, Penalty: &penalty.L2SP{Alpha: math.Inf(1), Ref: two}}, "Penalty"},
 	} {
 		_, err := Matrix(context.Background(), x, y, &c.s)
 		var se *SettingsError
