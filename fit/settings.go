@@ -335,7 +335,7 @@ func (s *Settings) checkExact(pen penalty.Penalty, solver Solver) error {
 		return &SettingsError{name, "applies to iterative solvers; " + solver.String() + " is exact"}
 	}
 	if s.Scale != nil && pen == nil {
-		return &SettingsError{"Center", "exact least squares does not depend on the standardisation; it sets the scale an iterative solver works on, or that a penalty applies to"}
+		return &SettingsError{firstSet([]setField{{"Center", s.Center != nil}, {"Scale", true}}), "exact least squares does not depend on the standardisation; it sets the scale an iterative solver works on, or that a penalty applies to"}
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ func TestRefusesUnusedFields(t *testing.T) {
 		{Settings{Optim: optim.Settings{DivergeFactor: 10}}, "Optim.DivergeFactor"},
 		{Settings{Optim: optim.Settings{StepSchedule: true}}, "Optim.StepSchedule"},
 		{Settings{Center: two, Scale: two}, "Center"},
+		{Settings{Scale: two}, "Scale"},
 		{Settings{Solver: Cholesky, PolyX: y}, "PolyX"},
 		{Settings{Penalty: penalty.L2{Alpha: 1}, PolyX: y}, "PolyX"},
 		{Settings{Solver: GD, Penalty: l1, PolyX: y}, "PolyX"},
