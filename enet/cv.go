@@ -82,7 +82,8 @@ type CVResult struct {
 // Otherwise each fold fit reads X in place with the held-out rows given
 // zero weight. The held-out errors take one more pass over the rows. The
 // chosen ρ is the one with the least MSE; the refit on all rows uses α_min,
-// or α_1se with OneSE. Panics and errors are as for Path.
+// or α_1se with OneSE. Panics and errors are as for Path, and Folds or Seed
+// beside FoldIDs is a *SettingsError.
 func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResult, error) {
 	n, d := x.Dims()
 	if d == 0 {
