@@ -77,7 +77,8 @@ type Settings struct {
 
 	// GapTol is the relative gap to the exact optimum (Result.Linear or
 	// Head) at which the network has converged, as optim.Optimum.Tol: 0
-	// means 1e-10, negative turns the test off.
+	// means 1e-10, negative turns the test off. A network without an exact
+	// optimum refuses it, and one with it refuses an Optim.Optimum.
 	GapTol float64
 
 	// Recorder, when not nil, sees every epoch with the layer statistics.
@@ -341,7 +342,21 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	} else {
 		t.linear = t.linearOptimum(x, y)
 	}
-	return t, nil
+	return t, t.checkOptimum()
+}
+
+// checkOptimum refuses GapTol for a network without an exact optimum, which
+// has no gap to bound, and an Optim.Optimum for one with it, which Train
+// computes itself (Result.Linear or Head) and would put in its place.
+func (t *trainer) checkOptimum() error {
+	exact := t.linear != nil || t.head != nil
+	switch {
+	case t.s.GapTol != 0 && !exact:
+		return errors.New("net: GapTol bounds the gap to an exact optimum, which only a deep linear network or a trained head alone has; this network has none")
+	case t.s.Optim.Optimum != nil && exact:
+		return errors.New("net: Optim.Optimum: Train computes this network's exact optimum (Result.Linear or Head); the tolerance on the gap to it is GapTol")
+	}
+	return nil
 }
 
 // standardisation returns the untrained network with the moments of the

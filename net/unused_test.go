@@ -25,6 +25,8 @@ func TestRefusesUnused(t *testing.T) {
 		{Settings{Optim: optim.Settings{Patience: 3}}, "need validation rows"},
 		{Settings{Optimizer: &optim.GD{}, Optim: optim.Settings{BatchSize: 4}}, "Settings.BatchSize does not apply"},
 		{Settings{Optimizer: &optim.LBFGS{}, Optim: optim.Settings{Average: true}}, "Settings.Average does not apply"},
+		{Settings{GapTol: 1e-6}, "GapTol bounds the gap to an exact optimum"},
+		{Settings{Activations: []Activation{Identity}, Optim: optim.Settings{Optimum: &optim.Optimum{Objective: 0}}}, "Train computes this network's exact optimum"},
 	} {
 		c.s.Hidden = []int{2}
 		_, err := Train(context.Background(), x, y, &c.s)
