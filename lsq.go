@@ -155,7 +155,8 @@ func Finite(v []float64) bool {
 // NewLinear is the one way a fit's result becomes a model: it copies the
 // coefficients, names the features (nil means "x1", "x2", …) and panics if
 // the names and coefficients differ in number. The Model methods of the
-// results of packages linear, stream and fit call it.
+// results of packages linear, stream and fit, enet.Result.Linear and
+// modelio.Model.Linear call it.
 func NewLinear(features []string, coef []float64, intercept float64) *Linear {
 	if features == nil {
 		features = make([]string, len(coef))

@@ -22,7 +22,8 @@ type CVSettings struct {
 	L1Ratios []float64
 
 	// Folds is the number of folds k, at least 2; zero means DefaultFolds.
-	// It is ignored when FoldIDs is set.
+	// With FoldIDs, which give the folds, it must be zero, as must Seed (CV
+	// returns a *SettingsError otherwise).
 	Folds int
 
 	// Seed seeds the PCG generator (math/rand/v2, NewPCG(Seed, 0)) that
@@ -81,7 +82,8 @@ type CVResult struct {
 // Otherwise each fold fit reads X in place with the held-out rows given
 // zero weight. The held-out errors take one more pass over the rows. The
 // chosen ρ is the one with the least MSE; the refit on all rows uses α_min,
-// or α_1se with OneSE. Panics and errors are as for Path.
+// or α_1se with OneSE. Panics and errors are as for Path, and Folds or Seed
+// beside FoldIDs is a *SettingsError.
 func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResult, error) {
 	n, d := x.Dims()
 	if d == 0 {
@@ -92,6 +94,9 @@ func CV(ctx context.Context, x *mat.Dense, y []float64, s *CVSettings) (*CVResul
 		cs = *s
 	}
 	ratios := cs.ratios()
+	if err := cs.unused(); err != nil {
+		return nil, err
+	}
 	folds, k := cs.foldIDs(n)
 	st := resolve(&cs.Settings, n, d)
 	fset, err := newFoldSet(x, y, &st, folds, k)

@@ -55,6 +55,9 @@ func CVMoments(ctx context.Context, full *Moments, folds []FoldMoments, s *CVSet
 		panic(fmt.Sprintf("enet: %d folds, need at least 2", len(folds)))
 	}
 	st, err := momentsSettings(full, &cs.Settings)
+	if err == nil {
+		err = cs.PathSettings.unused()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -150,7 +150,7 @@ func TestCDEqualsFISTA(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.Solver = ProximalGradient
+			s.Solver, s.Update = ProximalGradient, AutoUpdate // FISTA has no coordinate updates
 			s.MaxIter = 1000000
 			b, err := Fit(ctx, x, y, alpha, tc.rho, &s)
 			if err != nil {
@@ -524,7 +524,11 @@ func TestDegenerate(t *testing.T) {
 func TestRecorder(t *testing.T) {
 	x, y := synthetic(100, 5, 14)
 	for _, solver := range []Solver{CoordinateDescent, ProximalGradient} {
-		for _, u := range []Update{Covariance, Naive} {
+		updates := []Update{Covariance, Naive}
+		if solver == ProximalGradient {
+			updates = []Update{AutoUpdate} // FISTA has no coordinate updates (and refuses the others)
+		}
+		for _, u := range updates {
 			var its []lsq.Iteration
 			rec := lsq.RecorderFunc(func(it lsq.Iteration) error { its = append(its, it); return nil })
 			p, err := Path(context.Background(), x, y, 0.9, &PathSettings{Settings: Settings{Tol: 1e-12, Solver: solver, Update: u}, NumAlphas: 12, Recorder: rec})

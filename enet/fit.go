@@ -26,9 +26,9 @@ type Result struct {
 }
 
 // Linear returns the fit as an lsq.Linear with the given feature names
-// (which may be nil).
+// (nil means "x1", "x2", …), by lsq.NewLinear: the coefficients are copied.
 func (r *Result) Linear(features []string) lsq.Linear {
-	return lsq.Linear{Features: features, Coef: append([]float64(nil), r.Coef...), Intercept: r.Intercept}
+	return *lsq.NewLinear(features, r.Coef, r.Intercept)
 }
 
 // solver is coordinate descent or FISTA, carrying β from one α to the next.
@@ -100,11 +100,15 @@ func (p *problem) result(beta []float64, alpha, rho float64, o outcome) Result {
 // Fit minimises the objective of the package documentation at one (α, ρ)
 // from zero coefficients. It panics if α is negative or not finite, ρ is
 // outside [0, 1], len(y) differs from the rows of x or x has no columns; it
-// returns an error for non-finite data or bad weights, and the context's
+// returns an error for non-finite data or bad weights, a *SettingsError for
+// a setting the solver does not read (Update with FISTA), and the context's
 // error (with the fit so far, Status Canceled) when ctx is done. A fit that
 // reaches MaxIter has Status IterationLimit and a nil error.
 func Fit(ctx context.Context, x *mat.Dense, y []float64, alpha, l1Ratio float64, s *Settings) (*Result, error) {
 	checkPenalty(alpha, l1Ratio)
+	if err := s.unused(); err != nil {
+		return nil, err
+	}
 	p, st, err := setup(x, y, s)
 	if err != nil {
 		return nil, err
@@ -143,7 +147,7 @@ type PathSettings struct {
 
 	// Alphas, if non-nil, is the grid itself, used as given; it must be
 	// decreasing and non-negative (Path panics otherwise), and NumAlphas and
-	// Eps are then ignored.
+	// Eps must then be zero (a *SettingsError otherwise).
 	Alphas []float64
 }
 
@@ -201,10 +205,14 @@ func (ps *PathSettings) grid(amax float64) []float64 {
 // 1e-3·α_max), each started from the previous one. With coordinate
 // descent, the sequential strong rules choose the candidate columns for
 // each α and the KKT conditions are checked on the rest. Panics and errors
-// are as for Fit; on cancellation the points finished so far are returned
-// with the context's error.
+// are as for Fit, and NumAlphas or Eps beside Alphas is a *SettingsError;
+// on cancellation the points finished so far are returned with the
+// context's error.
 func Path(ctx context.Context, x *mat.Dense, y []float64, l1Ratio float64, s *PathSettings) (*PathResult, error) {
 	checkRatio(l1Ratio)
+	if err := s.unused(); err != nil {
+		return nil, err
+	}
 	var fs *Settings
 	if s != nil {
 		fs = &s.Settings

@@ -38,12 +38,16 @@ type RidgeLOOResult struct {
 // Σw·α), with the standardisation computed once from all rows (Hastie,
 // Tibshirani and Friedman 2009, §7.10.1 and Ex. 7.3).
 // GCV = (Σw_i e_i²/Σw)/(1 − tr(H)/m)², m the number of rows with positive
-// weight (Golub, Heath and Wahba 1979). Settings.Solver and Update are not
-// used. Panics and errors are as for Fit.
+// weight (Golub, Heath and Wahba 1979). Settings.Solver, Update, Tol and
+// MaxIter, which no closed form uses, are a *SettingsError. Panics and
+// errors are as for Fit.
 func RidgeLOO(ctx context.Context, x *mat.Dense, y []float64, alphas []float64, s *Settings) (*RidgeLOOResult, error) {
 	n, d := x.Dims()
 	if d == 0 {
 		panic("enet: X has no columns")
+	}
+	if err := ridgeUnused(s); err != nil {
+		return nil, err
 	}
 	st := resolve(s, n, d)
 	p, err := newProblem(x, y, &st, true)

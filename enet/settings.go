@@ -79,7 +79,8 @@ type Settings struct {
 	Solver Solver
 
 	// Update selects covariance or naive coordinate updates; the zero
-	// value is AutoUpdate. It is ignored by ProximalGradient.
+	// value is AutoUpdate. ProximalGradient refuses any other value
+	// (*SettingsError).
 	Update Update
 
 	// Tol is the convergence tolerance: the largest coefficient change in a

@@ -159,6 +159,9 @@ func PathMoments(ctx context.Context, m *Moments, l1Ratio float64, s *PathSettin
 		fs = &s.Settings
 	}
 	st, err := momentsSettings(m, fs)
+	if err == nil {
+		err = s.unused()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,10 @@ type Result struct {
 	// weight, R's nobs) are Exact.N or Streamed.N.
 	N int
 
-	Exact *linear.Result // the exact least-squares or ridge solution (nil when skipped or not applicable)
+	// Exact is the exact least-squares or ridge solution (nil when skipped
+	// or not applicable); for an unpenalised fit, stats.Summarize(Exact, x,
+	// Weights, nil) gives its standard errors, tests and intervals.
+	Exact *linear.Result
 	// Streamed is the exact fit of a stream read off its QR accumulator,
 	// with its summary (Stream only; nil otherwise).
 	Streamed *stream.Result
@@ -80,7 +83,11 @@ type Result struct {
 // apply to the solver (*SettingsError) are returned as errors; an iterative
 // fit that stops without converging is not an error: see Result.Status and
 // Result.Verdict. A diverged or cancelled fit returns its Result and the
-// error explaining it.
+// error explaining it. Shapes are the caller's to get right: Matrix panics
+// on an unknown Solver, when y or Weights do not have one entry per row of
+// x, when the validation rows do not match x's columns (ValX) or ValX's
+// rows (ValY, ValW), or when Init, Center or Scale do not have one entry
+// per column of x or PolyX one per row.
 func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -95,6 +102,12 @@ func Matrix(ctx context.Context, x *mat.Dense, y []float64, s *Settings) (*Resul
 	n, d := x.Dims()
 	if len(y) != n {
 		panic("fit: len(y) does not match the rows of x")
+	}
+	if err := checkGiven(s, n, d); err != nil {
+		return nil, err
+	}
+	if err := checkValidation(s, d); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	res := &Result{Solver: solver, N: n, FitIntercept: !s.NoIntercept, ExactObjective: math.NaN(), DualityGap: math.NaN()}

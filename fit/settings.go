@@ -34,7 +34,8 @@ type Settings struct {
 	// solvers; the exact solvers refuse them), penalty.L2SP (its Ref nil
 	// means Init's coefficients; solved in closed form by the exact
 	// solvers as ridge about the start). nil is least squares. Pointers to
-	// these types are accepted.
+	// these types are accepted. An Alpha that is negative or not finite, or
+	// an L1Ratio outside [0, 1], is a *SettingsError.
 	Penalty penalty.Penalty
 
 	// GapTol is the tolerance on the relative objective gap to the exact
@@ -42,7 +43,8 @@ type Settings struct {
 	// (optim.Optimum); 0 means 1e-10. A negative value turns the gap test
 	// off, leaving an explicit Optim.GradTol as the only success (a gap of ε
 	// certifies the coefficients to about √ε only). cd and fista stop on
-	// their duality gap instead, relative to the same scale.
+	// their duality gap instead, relative to the same scale. The exact
+	// solvers refuse it.
 	GapTol float64
 
 	// Iterative settings, passed to optim.Minimize (Recorder and Resume
@@ -50,7 +52,8 @@ type Settings struct {
 	// nil: the penalty is Settings.Penalty. Exact solvers take none of them;
 	// lbfgs and gd with LineSearch, whose line search bounds the step, take
 	// no clipping, and lbfgs no schedule (its rate is only its first trial
-	// step).
+	// step). Optim.Optimum must be nil: fit computes the optimum itself.
+	// cd and fista take Optim.Epochs alone, as their limit on sweeps.
 	Optim optim.Settings
 	// LineSearch makes the gd solver backtrack (Armijo).
 	LineSearch bool
@@ -63,10 +66,14 @@ type Settings struct {
 	// SkipExact skips the exact reference solution of an iterative fit; by
 	// default it is computed when n·d² ≤ ExactLimit. Without it success
 	// cannot be measured and falls back to the objective-change test.
+	// Exact solvers, cd and fista, which are their own exact solution,
+	// refuse it.
 	SkipExact bool
 
 	// Validation rows for early stopping and validation losses (Matrix,
-	// iterative solvers only).
+	// iterative solvers only). ValY and ValW without ValX, and
+	// Optim.Patience or Optim.MinDelta without validation rows, are
+	// refused.
 	ValX *mat.Dense
 	ValY []float64
 	ValW []float64 // validation weights; nil means all 1
@@ -74,7 +81,9 @@ type Settings struct {
 	// PolyX, when not nil, says that the columns of x are the raw powers
 	// PolyX, PolyX², …, PolyX^d: the exact QR path then forms the powers in
 	// double-double itself (linear.SolvePolynomial), so that their float64
-	// rounding does not cost digits on ill-conditioned polynomials.
+	// rounding does not cost digits on ill-conditioned polynomials. That
+	// path is the qr solver's, and the reference of an iterative fit,
+	// without a penalty or with a raw L2 one; elsewhere PolyX is refused.
 	PolyX []float64
 
 	// Init, when not nil, is the starting point on the original scale
@@ -84,7 +93,10 @@ type Settings struct {
 
 	// Center and Scale, when Scale is not nil, fix the standardisation
 	// instead of computing it from x: a model fine-tuned or resumed on new
-	// data keeps the coordinates its parameters were learnt in.
+	// data keeps the coordinates its parameters were learnt in. Center
+	// without Scale, Scale with Raw, and either with an exact solver
+	// without a penalty (whose answer does not depend on them) are
+	// refused.
 	Center, Scale []float64
 }
 
@@ -115,7 +127,8 @@ func canonicalPenalty(p penalty.Penalty) penalty.Penalty {
 
 // check returns the first setting that does not apply to the solver, in a
 // fixed order: the penalty, the settings tied to one kind of solver, those
-// a stream cannot honour, then what an exact or penalised solver ignores.
+// a stream cannot honour, fields set without the field they work with,
+// what an exact or penalised solver ignores, then PolyX.
 func (s *Settings) check(solver Solver, streamed bool) error {
 	if s.Optim.Penalty != nil {
 		return &SettingsError{"Optim.Penalty", "the penalty is Settings.Penalty, for every solver"}
@@ -130,13 +143,20 @@ func (s *Settings) check(solver Solver, streamed bool) error {
 	if err := s.checkStreamed(streamed); err != nil {
 		return err
 	}
+	if err := s.checkPairs(); err != nil {
+		return err
+	}
+	var err error
 	switch {
 	case solver.Exact():
-		return s.checkExact(pen, solver)
+		err = s.checkExact(pen, solver)
 	case solver.Penalized():
-		return s.checkPenalized(pen, solver, streamed)
+		err = s.checkPenalized(pen, solver, streamed)
 	}
-	return nil
+	if err != nil {
+		return err
+	}
+	return s.checkPolyX(pen, solver)
 }
 
 // checkPenalty checks the penalty and the gap tolerance.
@@ -149,8 +169,29 @@ func (s *Settings) checkPenalty(pen penalty.Penalty, solver Solver) error {
 	if p, ok := pen.(penalty.L2SP); ok && p.Ref == nil && s.Init == nil {
 		return &SettingsError{"Penalty", "L2SP with a nil Ref pulls toward Init: set Init"}
 	}
+	if err := penaltyValues(pen); err != nil {
+		return err
+	}
 	if math.IsNaN(s.GapTol) || s.GapTol < 0 && solver.Penalized() {
 		return &SettingsError{"GapTol", fmt.Sprintf("%v must be ≥ 0 for %s", s.GapTol, solver)}
+	}
+	return nil
+}
+
+// penaltyValues refuses a penalty strength that is negative or not finite
+// and a mixing outside [0, 1], which the solvers below would panic on.
+func penaltyValues(pen penalty.Penalty) error {
+	alpha, rho, ok := elasticNet(pen)
+	if p, sp := pen.(penalty.L2SP); sp {
+		alpha, rho, ok = p.Alpha, 0, true
+	}
+	switch {
+	case !ok:
+		return nil
+	case !(alpha >= 0) || math.IsInf(alpha, 1):
+		return &SettingsError{"Penalty", fmt.Sprintf("Alpha %v must be finite and ≥ 0", alpha)}
+	case !(rho >= 0 && rho <= 1):
+		return &SettingsError{"Penalty", fmt.Sprintf("L1Ratio %v must be in [0, 1]", rho)}
 	}
 	return nil
 }
@@ -254,6 +295,27 @@ func (s *Settings) checkStreamed(streamed bool) error {
 	return nil
 }
 
+// checkPairs refuses a field that only works with another that is not
+// set: validation responses without ValX, Center without Scale, a fixed
+// standardisation with Raw, early stopping without validation rows, and an
+// optimum given to the optimiser, which fit computes itself.
+func (s *Settings) checkPairs() error {
+	o := s.Optim
+	switch {
+	case s.ValX == nil && (s.ValY != nil || s.ValW != nil):
+		return &SettingsError{firstSet([]setField{{"ValY", s.ValY != nil}, {"ValW", true}}), "validation rows are ValX; ValX is nil"}
+	case s.Center != nil && s.Scale == nil:
+		return &SettingsError{"Center", "fixes the standardisation together with Scale; Scale is nil"}
+	case s.Scale != nil && s.Raw:
+		return &SettingsError{"Scale", "fixes the standardisation that Raw turns off"}
+	case s.ValX == nil && (o.Patience != 0 || o.MinDelta != 0):
+		return &SettingsError{firstSet([]setField{{"Optim.Patience", o.Patience != 0}, {"Optim.MinDelta", true}}), "stops early on the validation loss; ValX is nil"}
+	case o.Optimum != nil:
+		return &SettingsError{"Optim.Optimum", "is the exact optimum, which fit computes itself; the tolerance on the gap to it is GapTol"}
+	}
+	return nil
+}
+
 // checkExact refuses a penalty without a closed form and the settings only
 // an iterative solver uses.
 func (s *Settings) checkExact(pen penalty.Penalty, solver Solver) error {
@@ -266,11 +328,30 @@ func (s *Settings) checkExact(pen penalty.Penalty, solver Solver) error {
 	if name := iterativeField(s.Optim); name != "" {
 		return &SettingsError{"Optim." + name, "applies to iterative solvers; " + solver.String() + " is exact"}
 	}
-	if s.ValX != nil {
-		return &SettingsError{"ValX", "a validation split applies to iterative solvers; " + solver.String() + " is exact"}
+	_, l2sp := pen.(penalty.L2SP)
+	name := firstSet([]setField{{"ValX", s.ValX != nil}, {"Init", s.Init != nil && !l2sp},
+		{"GapTol", s.GapTol != 0}, {"SkipExact", s.SkipExact}})
+	if name != "" {
+		return &SettingsError{name, "applies to iterative solvers; " + solver.String() + " is exact"}
 	}
-	if _, ok := pen.(penalty.L2SP); s.Init != nil && !ok {
-		return &SettingsError{"Init", "a starting point applies to iterative solvers; " + solver.String() + " is exact"}
+	if s.Scale != nil && pen == nil {
+		return &SettingsError{firstSet([]setField{{"Center", s.Center != nil}, {"Scale", true}}), "exact least squares does not depend on the standardisation; it sets the scale an iterative solver works on, or that a penalty applies to"}
+	}
+	return nil
+}
+
+// checkPolyX refuses PolyX where the exact QR path that forms the powers
+// is not taken: another solver, or a penalty on standardised coefficients
+// (the penalised paths read x as given).
+func (s *Settings) checkPolyX(pen penalty.Penalty, solver Solver) error {
+	if s.PolyX == nil {
+		return nil
+	}
+	if solver == SVD || solver == Cholesky || solver.Penalized() {
+		return &SettingsError{"PolyX", "forms the powers for the qr solver's exact fit; " + solver.String() + " reads x as given"}
+	}
+	if _, ridge := pen.(penalty.L2); pen != nil && !(ridge && s.Raw) {
+		return &SettingsError{"PolyX", "forms the powers for the exact fit of least squares or raw ridge; this penalty's fit reads x as given"}
 	}
 	return nil
 }
@@ -291,7 +372,10 @@ func (s *Settings) checkPenalized(pen penalty.Penalty, solver Solver, streamed b
 	name := firstSet([]setField{{"Optim.LearningRate", o.LearningRate != 0}, {"Optim.Schedule", o.Schedule != nil},
 		{"Optim.BatchSize", o.BatchSize != 0}, {"Optim.ClipNorm", o.ClipNorm != 0}, {"Optim.ClipValue", o.ClipValue != 0},
 		{"Optim.Proximal", o.Proximal}, {"Optim.Resume", o.Resume != nil}, {"Init", s.Init != nil}, {"ValX", s.ValX != nil},
-		{"Optim.ObjectiveTol", o.ObjectiveTol != 0}, {"Optim.GradTol", o.GradTol != 0}})
+		{"Optim.ObjectiveTol", o.ObjectiveTol != 0}, {"Optim.GradTol", o.GradTol != 0},
+		{"Optim.Seed", o.Seed != 0}, {"Optim.StepSchedule", o.StepSchedule}, {"Optim.DivergeFactor", o.DivergeFactor != 0},
+		{"Optim.Recorder", o.Recorder != nil},
+		{"SkipExact", s.SkipExact}})
 	if name != "" {
 		return &SettingsError{name, "does not apply to " + solver.String() + ", which runs to a duality gap (GapTol)"}
 	}
@@ -324,6 +408,16 @@ func iterativeField(o optim.Settings) string {
 		return "Resume"
 	case o.Recorder != nil:
 		return "Recorder"
+	case o.Seed != 0:
+		return "Seed"
+	case o.StepSchedule:
+		return "StepSchedule"
+	case o.ObjectiveTol != 0:
+		return "ObjectiveTol"
+	case o.GradTol != 0:
+		return "GradTol"
+	case o.DivergeFactor != 0:
+		return "DivergeFactor"
 	}
 	return ""
 }

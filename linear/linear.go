@@ -112,7 +112,7 @@ const RecheckLimit = 1e8
 // intercept by pivoted QR with unit weights and no penalty.
 type Settings struct {
 	Method    Method
-	Precision Precision // QR only; SVD and Cholesky always use float64
+	Precision Precision // QR only: SVD and Cholesky work in float64, and DoubleDouble with them panics
 
 	// NoIntercept, when set, fits y ≈ Xβ through the origin. By default an
 	// intercept b is fitted, y ≈ b + Xβ, and never penalised.
@@ -142,7 +142,7 @@ type Settings struct {
 	// double-double the ratio compared is exact to many more digits, so a
 	// float64 fit that finds the design deficient near the threshold is
 	// decided again in double-double (see RecheckLimit). A negative value
-	// panics.
+	// panics, as does any with Cholesky, which has no rank tolerance.
 	RCond float64
 }
 
@@ -271,6 +271,12 @@ func check(n int, s *Settings) {
 	}
 	if s.Precision < Auto || s.Precision > DoubleDouble {
 		panic(fmt.Sprintf("linear: unknown precision %d", int(s.Precision)))
+	}
+	if s.Precision == DoubleDouble && s.Method != QR {
+		panic(fmt.Sprintf("linear: Precision %v applies to QR; %v works in float64", s.Precision, s.Method))
+	}
+	if s.RCond != 0 && s.Method == Cholesky {
+		panic("linear: RCond decides the rank of QR and SVD; Cholesky has no rank tolerance (a singular design is a *SingularError)")
 	}
 }
 

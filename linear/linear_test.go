@@ -389,6 +389,9 @@ func TestDataErrors(t *testing.T) {
 		"short y":        func() { Solve(x, y[:5], nil) },
 		"negative ridge": func() { Solve(x, y, &Settings{Ridge: -1}) },
 		"weights length": func() { Solve(x, y, &Settings{Weights: w[:3]}) },
+		// Settings the method does not read, once dropped without a word.
+		"svd in double-double": func() { Solve(x, y, &Settings{Method: SVD, Precision: DoubleDouble}) },
+		"cholesky with rcond":  func() { Solve(x, y, &Settings{Method: Cholesky, RCond: 1e-6}) },
 	} {
 		func() {
 			defer func() {

@@ -29,7 +29,12 @@
 // need; older files without it still load.
 //
 // Readers refuse a file that is not a model, is truncated, or has a version
-// newer than they understand.
+// newer than they understand, with an *Error; Encode and Save refuse a model
+// the readers would refuse.
+//
+// From Go, a linear model is a Model with Kind KindLinear, its Features, Coef
+// and Intercept (from a fit.Result); Save writes it, Load reads it back and
+// Model.Linear().Predict predicts from raw inputs (see the package Example).
 package modelio
 
 import (
@@ -162,12 +167,16 @@ type State struct {
 	Extra     map[string]any       `json:"extra,omitempty"`
 }
 
-// Linear returns the model as an lsq.Linear. It panics if the model is not linear.
+// Linear returns the model as an lsq.Linear, by lsq.NewLinear: the
+// coefficients are copied, so changing one changes neither the other nor
+// what Save writes. It panics if the model is not linear, or if its
+// features and coefficients differ in number (which Load and Decode
+// refuse).
 func (m *Model) Linear() *lsq.Linear {
 	if m.Kind != KindLinear {
 		panic("modelio: Linear called on a " + m.Kind + " model")
 	}
-	return &lsq.Linear{Features: m.Features, Coef: m.Coef, Intercept: m.Intercept}
+	return lsq.NewLinear(m.Features, m.Coef, m.Intercept)
 }
 
 // Error is a model file that cannot be used.
@@ -178,13 +187,20 @@ type Error struct {
 
 func (e *Error) Error() string { return e.File + ": " + e.Msg }
 
-// Encode writes m as indented JSON. It fills Format, Version and LSQVersion.
+// Encode writes m as indented JSON. It fills Format, Version and LSQVersion
+// (the only fields it writes to m), and refuses, writing nothing, a model
+// Decode would refuse — an unknown Kind, features and coefficients that do
+// not match, non-finite values — so that no file is written that cannot be
+// read back.
 func Encode(w io.Writer, m *Model) error {
 	m.Format = Format
 	m.Version = CurrentVersion
 	m.LSQVersion = lsq.Version
 	if !lsq.Finite(m.Coef) || math.IsNaN(m.Intercept) || math.IsInf(m.Intercept, 0) {
 		return errors.New("modelio: refusing to save a model with non-finite coefficients")
+	}
+	if err := m.validate(); err != nil {
+		return fmt.Errorf("modelio: refusing to save a model that cannot be read back: %w", err)
 	}
 	for name, v := range m.Params {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -200,7 +216,8 @@ func Encode(w io.Writer, m *Model) error {
 	return err
 }
 
-// Save writes m to path atomically.
+// Save writes m to path atomically, by Encode: a model Encode refuses
+// leaves path as it was.
 func Save(path string, m *Model) error {
 	return fsutil.WriteFile(path, func(w io.Writer) error { return Encode(w, m) })
 }

@@ -3,7 +3,6 @@ package modelio
 import (
 	"math"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -48,13 +47,6 @@ func TestNetRejects(t *testing.T) {
 	} {
 		m := netModel()
 		c.edit(m)
-		var b strings.Builder
-		if err := Encode(&b, m); err != nil {
-			t.Fatal(err)
-		}
-		_, err := Decode([]byte(b.String()), "n.json")
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("error %v, want %q", err, c.want)
-		}
+		refused(t, m, c.want)
 	}
 }

@@ -2,7 +2,6 @@ package net
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/nls"
+	"github.com/lsqgo/lsq/optim"
 	"github.com/lsqgo/lsq/penalty"
 )
 
@@ -103,9 +103,8 @@ func (t *trainer) lmProblem() (nls.Problem, error) {
 
 func (t *trainer) trainLM(ctx context.Context) (*Result, error) {
 	o := t.s.Optim
-	if o.LearningRate != 0 || o.Schedule != nil || o.BatchSize != 0 || o.ClipNorm != 0 || o.ClipValue != 0 ||
-		o.Patience != 0 || o.Resume != nil || o.Optimum != nil || o.Recorder != nil {
-		return nil, errors.New("net: with LM only Optim.Epochs applies (no learning rate, schedule, batches, clipping, early stopping, resume or optim Recorder)")
+	if name := lmUnused(&o); name != "" {
+		return nil, fmt.Errorf("net: Optim.%s does not apply with LM: only Optim.Epochs does (no learning rate, schedule, batches, clipping, early stopping, stopping tests, resume or optim Recorder)", name)
 	}
 	p, err := t.lmProblem()
 	if err != nil {
@@ -137,4 +136,24 @@ func (t *trainer) trainLM(ctx context.Context) (*Result, error) {
 	}
 	res.Objective = nr.RSS / 2
 	return res, err
+}
+
+// lmUnused names the first field of o, other than Epochs, that is set:
+// Levenberg–Marquardt reads none of them.
+func lmUnused(o *optim.Settings) string {
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"LearningRate", o.LearningRate != 0}, {"Schedule", o.Schedule != nil}, {"StepSchedule", o.StepSchedule},
+		{"BatchSize", o.BatchSize != 0}, {"Seed", o.Seed != 0}, {"ShuffleBlock", o.ShuffleBlock != 0}, {"Average", o.Average},
+		{"ClipNorm", o.ClipNorm != 0}, {"ClipValue", o.ClipValue != 0}, {"Patience", o.Patience != 0}, {"MinDelta", o.MinDelta != 0},
+		{"ObjectiveTol", o.ObjectiveTol != 0}, {"GradTol", o.GradTol != 0}, {"DivergeFactor", o.DivergeFactor != 0},
+		{"Resume", o.Resume != nil}, {"Optimum", o.Optimum != nil}, {"Recorder", o.Recorder != nil}, {"Proximal", o.Proximal},
+	} {
+		if f.set {
+			return f.name
+		}
+	}
+	return ""
 }

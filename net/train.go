@@ -34,7 +34,8 @@ type Settings struct {
 	Weights []float64 // row weights; nil means all 1
 
 	// Validation rows for early stopping (Optim.Patience) and the
-	// validation loss.
+	// validation loss. ValW, Optim.Patience and Optim.MinDelta without
+	// them are an error.
 	ValX, ValY *mat.Dense
 	ValW       []float64
 
@@ -71,12 +72,13 @@ type Settings struct {
 	// √(wᵢ/W)·rᵢₖ with the network's exact Jacobian instead: for small
 	// networks (the Jacobian is rows·outputs × parameters). Optim.Epochs
 	// then limits the residual evaluations; no other Optim field and no
-	// Optimizer apply.
+	// Optimizer apply, and setting one is an error naming it.
 	LM bool
 
 	// GapTol is the relative gap to the exact optimum (Result.Linear or
 	// Head) at which the network has converged, as optim.Optimum.Tol: 0
-	// means 1e-10, negative turns the test off.
+	// means 1e-10, negative turns the test off. A network without an exact
+	// optimum refuses it, and one with it refuses an Optim.Optimum.
 	GapTol float64
 
 	// Recorder, when not nil, sees every epoch with the layer statistics.
@@ -309,6 +311,9 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	if (s.ValX == nil) != (s.ValY == nil) {
 		return nil, errors.New("net: ValX and ValY go together")
 	}
+	if s.ValX == nil && (s.ValW != nil || s.Optim.Patience != 0 || s.Optim.MinDelta != 0) {
+		return nil, errors.New("net: ValW, Optim.Patience and Optim.MinDelta need validation rows (ValX, ValY)")
+	}
 	if s.ValX != nil {
 		vn, vd := s.ValX.Dims()
 		vny, vk := s.ValY.Dims()
@@ -337,7 +342,21 @@ func newTrainer(x, y *mat.Dense, s *Settings) (*trainer, error) {
 	} else {
 		t.linear = t.linearOptimum(x, y)
 	}
-	return t, nil
+	return t, t.checkOptimum()
+}
+
+// checkOptimum refuses GapTol for a network without an exact optimum, which
+// has no gap to bound, and an Optim.Optimum for one with it, which Train
+// computes itself (Result.Linear or Head) and would put in its place.
+func (t *trainer) checkOptimum() error {
+	exact := t.linear != nil || t.head != nil
+	switch {
+	case t.s.GapTol != 0 && !exact:
+		return errors.New("net: GapTol bounds the gap to an exact optimum, which only a deep linear network or a trained head alone has; this network has none")
+	case t.s.Optim.Optimum != nil && exact:
+		return errors.New("net: Optim.Optimum: Train computes this network's exact optimum (Result.Linear or Head); the tolerance on the gap to it is GapTol")
+	}
+	return nil
 }
 
 // standardisation returns the untrained network with the moments of the

@@ -80,10 +80,14 @@ type Settings struct {
 	// Optimizer, when not nil, replaces Method by a first-order method from
 	// package optim (GD, Adam, L-BFGS, ...) on the objective ½‖r(x)‖², run by
 	// optim.Minimize with the settings in Descent, in relative coordinates
-	// u = x/|x0| (see Solve). FTol, XTol, GTol, MaxEvaluations, Factor and
-	// NoScaling do not apply; Descent's own stopping rules do. The result is
-	// not refined unless Refine is set, so it shows what the optimiser
-	// reached; the inference is computed at that point.
+	// u = x/|x0| (see Solve). Method, FTol, XTol, GTol, MaxEvaluations,
+	// Factor, NoScaling and NoRefine do not apply (setting one is a
+	// *SettingsError); Descent's own stopping rules do. The result is not
+	// refined unless Refine is set, so it shows what the optimiser reached;
+	// the inference is computed at that point. Descent and Refine without
+	// an Optimizer are a *SettingsError, as are fields of Descent the
+	// Optimizer cannot use (optim.Settings.Applicable) or that need rows
+	// or a penalty (mini-batches, validation, Penalty).
 	Optimizer optim.Optimizer
 	Descent   optim.Settings
 	Refine    bool

@@ -50,8 +50,12 @@ import (
 // L-BFGS, ...) on ½‖r(x)‖² instead, in relative coordinates u = x/|x0| so
 // that one learning rate suits parameters of different sizes.
 //
-// Solve returns an error only when x0 gives a non-finite residual or the
-// Recorder fails; otherwise the Result's Status says why it stopped. A stop
+// Solve returns an error only when x0 gives a non-finite residual, the
+// Recorder fails, or a setting does not apply to the method (a
+// *SettingsError naming it: the Levenberg–Marquardt tests with an
+// Optimizer, Descent or Refine without one, Factor or NoScaling with
+// Gauss–Newton, Params or Workers, which are Curve's); otherwise the
+// Result's Status says why it stopped. A stop
 // at a point that cannot be a well-determined minimum — a Jacobian that is
 // singular there (a flat region, or parameters the data do not determine) —
 // has Status lsq.Failure and an explaining Message, whatever test stopped
@@ -65,11 +69,19 @@ import (
 // and theory", in G. A. Watson (ed.), Numerical Analysis, Lecture Notes in
 // Mathematics 630, Springer, 1978, pp. 105–116.
 func Solve(ctx context.Context, p Problem, x0 []float64, s *Settings) (*Result, error) {
+	if s != nil {
+		if name := first([]field{{"Params", s.Params != nil}, {"Workers", s.Workers != 0}}); name != "" {
+			return nil, &SettingsError{name, "applies to Curve, which fits a model expression; Solve calls the Problem's functions"}
+		}
+	}
 	return solve(ctx, p, x0, s, nil)
 }
 
 func solve(ctx context.Context, p Problem, x0 []float64, s *Settings, names []string) (*Result, error) {
 	p.check(len(x0))
+	if err := s.unused(); err != nil {
+		return nil, err
+	}
 	set := s.resolve(len(x0))
 	if set.weights != nil {
 		if len(set.weights) != p.M {

@@ -9,7 +9,7 @@ import (
 // An InapplicableError names a field of Settings that would change nothing
 // with the Optimizer it is given to.
 type InapplicableError struct {
-	Field     string    // "ClipNorm", "ClipValue" or "Schedule"
+	Field     string    // "ClipNorm", "ClipValue", "Schedule", "BatchSize" or "Average"
 	Optimizer Optimizer // the optimiser it does not apply to
 	// Reason completes "Field does not apply to <optimiser>, …": a
 	// relative clause on the optimiser, then why.
@@ -32,6 +32,9 @@ func (e *InapplicableError) Error() string {
 //     step along −g, taken before it has curvature pairs, so a schedule
 //     that changes the rate after the start changes nothing. (GD starts
 //     every line search from the scheduled rate: its schedule applies.)
+//   - BatchSize and Average with a Stepper, which the driver always runs
+//     on the full batch: there are no mini-batches, and no noise in the
+//     iterates to average.
 //
 // Minimize panics with the error; drivers that take settings from users
 // (package fit, net.Train) call Applicable first and return it.
@@ -47,6 +50,10 @@ func (s *Settings) Applicable(o Optimizer) error {
 		return &InapplicableError{"ClipValue", o, why}
 	case lbfgs && Scheduled(s.Schedule):
 		return &InapplicableError{"Schedule", o, "which tries a step of 1 along its quasi-Newton direction: the learning rate is only its first trial step, before it has curvature pairs"}
+	case s.BatchSize != 0:
+		return &InapplicableError{"BatchSize", o, "which steps on the full batch"}
+	case s.Average:
+		return &InapplicableError{"Average", o, "which steps on the full batch: its iterates carry no noise to average"}
 	}
 	return nil
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // TestApplicable: the fields a Stepper cannot use are named, in order
-// (ClipNorm, ClipValue, then an L-BFGS schedule); every other pair is nil;
+// (ClipNorm, ClipValue, an L-BFGS schedule, BatchSize, Average); every
+// other pair is nil;
 // and Minimize refuses what Applicable refuses, before any evaluation.
 func TestApplicable(t *testing.T) {
 	step := schedule.Step{Every: 10, Gamma: 0.5}
@@ -30,6 +31,9 @@ func TestApplicable(t *testing.T) {
 		{&LBFGS{}, Settings{Schedule: &schedule.Constant{}}, ""},
 		{&GD{}, Settings{Schedule: step}, ""}, // each search starts from the scheduled rate
 		{&LBFGS{}, Settings{}, ""},
+		{&GD{}, Settings{BatchSize: 8}, "BatchSize"},
+		{&LBFGS{}, Settings{Average: true}, "Average"},
+		{&SGD{}, Settings{BatchSize: 8, Average: true}, ""},
 	} {
 		err := c.s.Applicable(c.o)
 		var e *InapplicableError

@@ -217,8 +217,9 @@ func TestResumeBitForBit(t *testing.T) {
 		p.Validation = LeastSquaresLoss(xv, yv, nil, true, mu, sd)
 		return p
 	}
-	// L-BFGS gets no schedule, which it cannot apply (Applicable); the
-	// others resume the warm-up and plateau schedule's state too.
+	// L-BFGS gets no schedule, which it cannot apply, and the Steppers
+	// (L-BFGS, FISTA) no mini-batches (Applicable); the others resume the
+	// warm-up and plateau schedule's state too.
 	settings := func(epochs int, o Optimizer) *Settings {
 		s := &Settings{
 			BatchSize: 50, Seed: 9, Epochs: epochs, LearningRate: 0.01,
@@ -229,6 +230,9 @@ func TestResumeBitForBit(t *testing.T) {
 		}
 		if _, ok := o.(*LBFGS); ok {
 			s.Schedule = nil
+		}
+		if _, ok := o.(Stepper); ok {
+			s.BatchSize = 0
 		}
 		return s
 	}

@@ -37,6 +37,8 @@ type Settings struct {
 	// BatchSize is the mini-batch size; 0, or at least Problem.Samples, means
 	// the full batch. Each epoch draws a fresh permutation of the rows from a
 	// PCG generator seeded with Seed, so the same seed gives the same batches.
+	// A Stepper always steps on the full batch: BatchSize with one is
+	// refused (Applicable).
 	BatchSize int
 	Seed      uint64
 
@@ -87,7 +89,9 @@ type Settings struct {
 	// gradient, the stopping tests, early stopping and the Recorder see the
 	// average; the updates continue from the last iterate. It applies to
 	// stochastic fits only (BatchSize below Problem.Samples): on the full
-	// batch there is no noise to average, and Result.Averaged is false.
+	// batch there is no noise to average, and Result.Averaged is false; with
+	// a Stepper, which always steps on the full batch, it is refused
+	// (Applicable).
 	Average bool
 
 	// Penalty is added to the loss on the first Problem.Penalized

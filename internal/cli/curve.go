@@ -372,6 +372,8 @@ func (r *curveRun) settings() *nls.Settings {
 	o := &r.o
 	s := &nls.Settings{Method: r.method, MaxEvaluations: o.MaxEvals, Optimizer: r.opt, Params: r.params}
 	if r.opt != nil {
+		// A descent method stops at --epochs (checkMethodFlags refuses --max-evals).
+		s.MaxEvaluations = 0
 		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
 	}
 	if o.Weights != "" {

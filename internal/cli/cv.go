@@ -188,6 +188,9 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	loaded := time.Now()
 	ps.Weights = fr.Weights
 	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE, FoldIDs: foldIDs}
+	if foldIDs != nil {
+		cs.Folds, cs.Seed = 0, 0 // the fold ids give the folds (loadFolds refuses --folds and --seed with --foldid)
+	}
 	res, err := enet.CV(ctx, fr.X, fr.Y, &cs)
 	if err != nil {
 		return err
@@ -207,7 +210,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	ref := res.Refit
 	out := newCVOutput(&o, fr.Target, fr.Features, fr.Rows(), weightedMSE(fr, ref.Coef, ref.Intercept), name, oneSE, res, tm)
 	if name == "l2" {
-		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &ps.Settings); err != nil {
+		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &enet.Settings{Weights: ps.Weights, Unstandardized: ps.Unstandardized, NoIntercept: ps.NoIntercept}); err != nil {
 			return err
 		}
 	}
@@ -363,7 +366,7 @@ func cvPlot(ctx context.Context, path string, fr *data.Frame, res *enet.CVResult
 	}
 	// Beside the curve, the path on all rows over the same grid with
 	// the chosen α marked: cv.glmnet's and glmnet's plots together.
-	ps.Alphas = cb.Alphas
+	ps.Alphas, ps.NumAlphas, ps.Eps = cb.Alphas, 0, 0
 	pr, err := enet.Path(ctx, fr.X, fr.Y, cb.L1Ratio, ps)
 	if err != nil {
 		return err

@@ -351,7 +351,7 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 	s.GapTol = o.gapTol()
 	switch {
 	case s.Solver.Exact():
-		s.Optim = optim.Settings{}
+		s.GapTol, s.Optim = 0, optim.Settings{}
 		return
 	case s.Solver.Penalized():
 		s.Optim = optim.Settings{Epochs: o.Epochs}
@@ -402,7 +402,7 @@ func standardizeUnused(what string) error {
 // fista, do not use.
 var (
 	notForExact     = []string{"lr", "epochs", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "tol", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "average", "checkpoint"}
-	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "proximal", "grad-tol", "weight-decay", "val-frac", "shuffle-buffer", "shuffle-block", "init", "resume", "average", "checkpoint"}
+	notForPenalized = []string{"lr", "batch-size", "schedule", "warmup", "line-search", "clip-norm", "clip-value", "patience", "trace", "proximal", "grad-tol", "weight-decay", "val-frac", "seed", "shuffle-buffer", "shuffle-block", "init", "resume", "average", "checkpoint"}
 )
 
 // checkApplies refuses a flag the chosen solver would not use, naming it:

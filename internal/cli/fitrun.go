@@ -200,12 +200,15 @@ func (r *fitRun) recorders() (*progress, error) {
 		r.hist = &historyRecorder{}
 		rec = append(rec, r.hist)
 	}
+	// Exact solvers, cd and fista report no epochs (fit refuses a
+	// Recorder for them): no bar, no recorder.
+	optimiser := !r.s.Solver.Exact() && !r.s.Solver.Penalized()
 	var bar *progress
-	if !r.s.Solver.Exact() && r.stdio.ErrTerminal && !r.o.Quiet {
+	if optimiser && r.stdio.ErrTerminal && !r.o.Quiet {
 		bar = newProgress(r.stdio.Err, r.s.Optim.Epochs, r.s.Solver.String())
 		rec = append(rec, bar)
 	}
-	if len(rec) > 0 && !r.s.Solver.Exact() {
+	if len(rec) > 0 && optimiser {
 		r.s.Optim.Recorder = rec
 	}
 	return bar, nil

@@ -237,6 +237,9 @@ var errorCases = []struct {
 	{"clip_value_line_search", []string{"fit", "$D/tut.csv", "--solver", "gd", "--line-search", "--clip-value", "1", "-o", "$D/out"}, ExitUsage, `^lsq: --clip-value does not apply to gd with a backtracking line search, which bounds its steps itself`},
 	{"checkpoint_exact", []string{"fit", "$D/tut.csv", "--checkpoint", "$D/out"}, ExitUsage, `--checkpoint applies to iterative solvers; --solver qr is exact`},
 	{"checkpoint_cd", []string{"fit", "$D/ab.csv", "--penalty", "l1", "--alpha", "0.1", "--checkpoint", "$D/out"}, ExitUsage, `--checkpoint does not apply to --solver cd, which runs to a duality gap`},
+	// cd records no epochs: --trace wrote an empty file and said it had written a trace.
+	{"trace_cd", []string{"fit", "$D/ab.csv", "--penalty", "l1", "--alpha", "0.1", "--trace", "$D/t.jsonl"}, ExitUsage, `--trace does not apply to --solver cd, which runs to a duality gap`},
+	{"seed_cd", []string{"fit", "$D/ab.csv", "--penalty", "l1", "--alpha", "0.1", "--seed", "3"}, ExitUsage, `--seed does not apply to --solver cd`},
 	{"shuffle_buffer_in_memory", []string{"fit", "$D/ab.csv", "--solver", "sgd", "--shuffle-buffer", "4", "-o", "$D/out"}, ExitUsage, `--shuffle-buffer draws the mini-batches of a streamed fit; .*ab\.csv is read into memory`},
 	{"cv_l1_ratio_2", []string{"cv", "$D/ab.csv", "--l1-ratio", "2"}, ExitUsage, `--l1-ratio "2": want a number between 0 and 1`},
 	{"path_l1_ratio_negative", []string{"path", "$D/ab.csv", "--l1-ratio", "-0.5"}, ExitUsage, `--l1-ratio "-0.5": want a number between 0 and 1`},
