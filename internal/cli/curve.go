@@ -302,6 +302,9 @@ func parseCurve(o curveOptions) (*curveRun, error) {
 	if o.MaxEvals < 0 || o.Epochs < 1 || o.LR < 0 {
 		return nil, usagef("--max-evals, --epochs and --lr must be positive")
 	}
+	if math.IsNaN(o.Tol) {
+		return nil, usagef("--tol %v: want a number (0 or negative: no gap test)", o.Tol)
+	}
 	if err := o.checkMethodFlags(r.opt != nil); err != nil {
 		return nil, err
 	}

@@ -81,6 +81,9 @@ func TestCurveGapDecides(t *testing.T) {
 	if code, _, stderr := runCurveGap(t, append(args, "--tol", "1e-3")...); code != ExitUsage || !strings.Contains(stderr, "--tol applies to --method gd and adam") {
 		t.Errorf("lm --tol: exit %d, %s; want a usage error naming --tol", code, stderr)
 	}
+	if code, _, stderr := runCurveGap(t, append(args, "--method", "gd", "--tol", "nan")...); code != ExitUsage || !strings.Contains(stderr, "--tol NaN") {
+		t.Errorf("gd --tol nan: exit %d, %s; want a usage error naming --tol", code, stderr)
+	}
 }
 
 // TestCurveBelowOptimum: sin(b·x) has a local minimum of its sum of squares
