@@ -44,6 +44,7 @@ const (
 	Failure                          // the method could not continue (singular system, flat region, ...)
 	GapTolerance                     // the objective came within its tolerance of the known optimum
 	Stalled                          // it stopped moving (or its rate decayed to nothing) far from the known optimum
+	BelowOptimum                     // the objective fell clearly below the reference optimum, a local one (nonlinear), which is then not the best
 )
 
 var statusNames = [...]string{
@@ -59,6 +60,7 @@ var statusNames = [...]string{
 	Failure:            "failure",
 	GapTolerance:       "gap-tolerance",
 	Stalled:            "stalled",
+	BelowOptimum:       "below-optimum",
 }
 
 // String returns the status in the kebab-case form used in JSON output.
@@ -88,7 +90,7 @@ func (s *Status) UnmarshalText(b []byte) error {
 // last are used only where the optimum is not known; where it is, as for
 // every linear least-squares fit, success is GapTolerance alone). Early
 // stopping on a validation set is a deliberate stop short of the training
-// optimum and does not count, nor does Stalled.
+// optimum and does not count, nor do Stalled and BelowOptimum.
 func (s Status) Converged() bool {
 	switch s {
 	case Converged, GapTolerance, GradientTolerance, ObjectiveTolerance, StepTolerance:

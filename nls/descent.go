@@ -14,8 +14,11 @@ import (
 // (see Settings.Optimizer), in relative coordinates u_j = x_j/s_j with
 // s_j = |x0_j| (1 where x0_j = 0), so that every coordinate starts at ±1
 // (or 0) and a single learning rate suits parameters of very different
-// sizes: ∂/∂u_j = s_j·(Jᵀr)_j.
-func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
+// sizes: ∂/∂u_j = s_j·(Jᵀr)_j. With opt, the Levenberg–Marquardt optimum
+// from the same start (reference), success is the gap to it, as for a
+// linear fit's exact optimum (optim.Settings.Optimum); without, the
+// optimiser's own stopping rules decide.
+func (st *state) descend(ctx context.Context, opt *optim.Optimum) (lsq.Status, string, error) {
 	n := st.n
 	sc := make([]float64, n)
 	u0 := make([]float64, n)
@@ -58,6 +61,7 @@ func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
 		return lsq.Failure, st.jacFailure(true), nil
 	}
 	os := st.s.descent
+	os.Optimum = opt
 	if os.Recorder == nil {
 		os.Recorder = st.s.rec
 	}
@@ -68,6 +72,7 @@ func (st *state) descend(ctx context.Context) (lsq.Status, string, error) {
 		}
 		return lsq.Failure, err.Error(), err
 	}
+	st.first = res.First
 	toX(res.X)
 	copy(st.xt, x)
 	fnorm := st.evalTrial()

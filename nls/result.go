@@ -58,10 +58,20 @@ type Result struct {
 	JacEvaluations int // Jacobian evaluations
 
 	// Gap, for a first-order Optimizer only (NaN otherwise), is the relative
-	// excess (RSS − RSS*)/RSS* of the sum of squares over RSS*, the one
-	// Levenberg–Marquardt reaches from the optimiser's final point: how far
-	// the optimiser stopped from the exact answer of its basin.
-	Gap float64
+	// objective gap optim.Optimum.Gap of ½‖r‖² to F* = ½·RSS*, the sum of
+	// squares Levenberg–Marquardt reaches from the same start with the same
+	// bounds and weights — (RSS − RSS*)/RSS* unless RSS* is about 0 — and
+	// GapTol the tolerance that judged it (Settings.GapTol resolved). The
+	// optimiser stops with lsq.GapTolerance once Gap ≤ GapTol, as a linear
+	// fit does against its exact optimum. Unlike that one, RSS* is a local
+	// minimum: a Gap ≤ GapTol says the optimiser is as good as
+	// Levenberg–Marquardt's answer, not that either is the global best; a Gap
+	// below −optim.RoundingGap says Levenberg–Marquardt's answer is not the
+	// best, and Status is then lsq.BelowOptimum (not converged). When
+	// Levenberg–Marquardt does not converge there is no reference: Gap and
+	// GapTol are NaN, the optimiser's own stopping rules (Descent's GradTol,
+	// ObjectiveTol) decide, and Message says so.
+	Gap, GapTol float64
 
 	Method Method
 	Status lsq.Status // why it stopped

@@ -82,7 +82,9 @@ type Settings struct {
 	// optim.Minimize with the settings in Descent, in relative coordinates
 	// u = x/|x0| (see Solve). Method, FTol, XTol, GTol, MaxEvaluations,
 	// Factor, NoScaling and NoRefine do not apply (setting one is a
-	// *SettingsError); Descent's own stopping rules do. The result is not
+	// *SettingsError); success is the gap to the Levenberg–Marquardt
+	// optimum from the same start (GapTol), with Descent's own stopping
+	// rules deciding when that optimum is not found. The result is not
 	// refined unless Refine is set, so it shows what the optimiser reached;
 	// the inference is computed at that point. Descent and Refine without
 	// an Optimizer are a *SettingsError, as are fields of Descent the
@@ -91,6 +93,19 @@ type Settings struct {
 	Optimizer optim.Optimizer
 	Descent   optim.Settings
 	Refine    bool
+
+	// GapTol is the tolerance on the relative objective gap of an Optimizer
+	// to the Levenberg–Marquardt optimum from the same start, which Solve
+	// computes first: the Optimizer is run with optim.Settings.Optimum
+	// {Objective: ½·RSS*, Tol: GapTol}, so success is the measured gap, as
+	// for a linear fit (0 means optim.DefaultGapTol; negative: no gap test,
+	// the fit runs to Descent.Epochs unless its objective stops at the
+	// optimum to working precision). Every Optimizer here steps on the whole
+	// objective, so the full-batch default applies to Adam too (package
+	// fit's looser StochasticGapTol is for mini-batches, whose O(1/t) pace
+	// it accounts for). Descent.Optimum is replaced. See
+	// Result.Gap for what a nonlinear reference can and cannot certify.
+	GapTol float64
 
 	// Weights, when not nil, are nonnegative weights wᵢ, one per residual:
 	// the fit minimises Σ wᵢ·rᵢ² (weighted least squares, e.g. wᵢ = 1/σᵢ²).
@@ -127,6 +142,7 @@ type settings struct {
 	rec              lsq.Recorder
 	optimizer        optim.Optimizer
 	descent          optim.Settings
+	gapTol           float64
 	weights          []float64
 	loss             Loss
 	lossScale        float64
@@ -149,7 +165,7 @@ func (s *Settings) resolve(n int) settings {
 	out := settings{
 		method: s.Method, ftol: tol(s.FTol), xtol: tol(s.XTol), gtol: tol(s.GTol),
 		maxfev: s.MaxEvaluations, factor: s.Factor, scale: !s.NoScaling, refine: !s.NoRefine,
-		rec: s.Recorder, optimizer: s.Optimizer, descent: s.Descent,
+		rec: s.Recorder, optimizer: s.Optimizer, descent: s.Descent, gapTol: s.GapTol,
 	}
 	if s.Optimizer != nil {
 		out.refine = s.Refine

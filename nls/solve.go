@@ -8,7 +8,6 @@ import (
 
 	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/internal/english"
-	"github.com/lsqgo/lsq/optim"
 )
 
 // Solve minimises ‖r(x)‖² from x0 and returns the estimates with their
@@ -48,7 +47,9 @@ import (
 // reweighted least squares around the chosen method (see Loss); and
 // Settings.Optimizer runs a first-order method of package optim (GD, Adam,
 // L-BFGS, ...) on ½‖r(x)‖² instead, in relative coordinates u = x/|x0| so
-// that one learning rate suits parameters of different sizes.
+// that one learning rate suits parameters of different sizes, judged by its
+// gap to the Levenberg–Marquardt fit from the same start, which Solve runs
+// first (Settings.GapTol, Result.Gap).
 //
 // Solve returns an error only when x0 gives a non-finite residual, the
 // Recorder fails, or a setting does not apply to the method (a
@@ -127,11 +128,20 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 		status lsq.Status
 		msg    string
 		err    error
+		ref    reference
+		gap    = math.NaN()
 	)
 	if st.fnorm == 0 {
 		status, msg = lsq.ObjectiveTolerance, "zero residuals at the starting point"
 	} else if set.optimizer != nil {
-		status, msg, err = st.descend(ctx)
+		if ref, err = newReference(ctx, p, st.x, set, names); err == nil {
+			status, msg, err = st.descend(ctx, ref.optimum)
+		} else {
+			status, msg = lsq.Failure, err.Error()
+			if ctx.Err() != nil {
+				status, msg = lsq.Canceled, "canceled"
+			}
+		}
 	} else if set.method == GaussNewton {
 		status, msg, err = st.gn(ctx)
 	} else {
@@ -143,29 +153,22 @@ func solveCore(ctx context.Context, p Problem, x0 []float64, set settings, names
 			status, msg = lsq.Canceled, "canceled"
 		}
 	}
+	if err == nil && !math.IsNaN(st.first) {
+		var more string
+		status, gap, more = ref.judge(status, 0.5*st.fnorm*st.fnorm, st.first)
+		msg += more
+	}
 	res := st.result(status, msg)
 	res.Names = names
+	res.Gap, res.GapTol = gap, math.NaN()
+	if ref.optimum != nil {
+		res.GapTol = ref.optimum.Tolerance()
+	}
 	if set.optimizer == nil {
 		res.prob, res.set = &p, set
 	}
 	if err == nil && status != lsq.Canceled {
 		res.check()
-	}
-	res.Gap = math.NaN()
-	if set.optimizer != nil && err == nil && res.RSS > 0 {
-		// The gap to the exact answer: Levenberg–Marquardt (default
-		// settings, the same bounds) from the optimiser's final point.
-		exact := set
-		exact.optimizer, exact.refine, exact.rec, exact.method = nil, true, nil, LevenbergMarquardt
-		exact.ftol, exact.xtol, exact.gtol, exact.maxfev, exact.factor, exact.scale = 1e-15, 1e-15, 1e-15, 1000*(st.n+1), 100, true
-		if ref, e := solveCore(ctx, p, res.X, exact, names); e == nil && ref.Status.Converged() {
-			res.Gap = (res.RSS - ref.RSS) / ref.RSS
-			if math.IsInf(res.RSS, 1) || math.IsInf(ref.RSS, 1) {
-				q := res.fnorm / ref.fnorm
-				res.Gap = (q - 1) * (q + 1)
-			}
-			res.Message += fmt.Sprintf("; relative excess of the sum of squares over the Levenberg–Marquardt optimum from this point: %.3g", optim.ShownGap(res.Gap))
-		}
 	}
 	return res, err
 }

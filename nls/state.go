@@ -26,6 +26,7 @@ type state struct {
 	start  time.Time
 	names  []string // parameter names for messages, or nil
 	badJac string   // where the Jacobian was last found not finite (set by factor)
+	first  float64  // a first-order optimiser's objective at its start (descend), NaN before
 
 	// work space
 	xt, rt, qtf, w, p, diag, g []float64
@@ -39,7 +40,7 @@ func newState(p *Problem, x0 []float64, s settings) *state {
 		qr: newPivQR(m, n), sub: newLMSolver(n), fixed: make([]bool, n),
 		xt: make([]float64, n), rt: make([]float64, m), qtf: make([]float64, n),
 		w: make([]float64, n), p: make([]float64, n), diag: make([]float64, n),
-		g: make([]float64, n), rq: make([]float64, m), start: time.Now()}
+		g: make([]float64, n), rq: make([]float64, m), start: time.Now(), first: math.NaN()}
 	st.project(st.x)
 	return st
 }

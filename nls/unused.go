@@ -49,7 +49,7 @@ func (s *Settings) unused() error {
 		}
 		return s.descentUnused()
 	}
-	if name := first([]field{{"Descent", !reflect.ValueOf(s.Descent).IsZero()}, {"Refine", s.Refine}}); name != "" {
+	if name := first([]field{{"Descent", !reflect.ValueOf(s.Descent).IsZero()}, {"Refine", s.Refine}, {"GapTol", s.GapTol != 0}}); name != "" {
 		return &SettingsError{name, "applies with an Optimizer; Method " + s.Method.String() + " is refined unless NoRefine"}
 	}
 	if name := first([]field{{"Factor", s.Factor != 0}, {"NoScaling", s.NoScaling}}); name != "" && s.Method == GaussNewton {

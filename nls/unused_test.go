@@ -25,6 +25,7 @@ func TestRefusesUnused(t *testing.T) {
 		{Settings{Optimizer: adam, Method: GaussNewton}, "Method"},
 		{Settings{Optimizer: adam, NoRefine: true}, "NoRefine"},
 		{Settings{Refine: true}, "Refine"},
+		{Settings{GapTol: 1e-8}, "GapTol"},
 		{Settings{Descent: optim.Settings{Epochs: 5}}, "Descent"},
 		{Settings{Method: GaussNewton, Factor: 1}, "Factor"},
 		{Settings{Method: GaussNewton, NoScaling: true}, "NoScaling"},
@@ -46,7 +47,7 @@ func TestRefusesUnused(t *testing.T) {
 		t.Errorf("Workers with Solve: %v, want a SettingsError on Workers", err)
 	}
 	// Where they apply, they are accepted.
-	for _, s := range []Settings{{Optimizer: adam, Refine: true, Descent: optim.Settings{Epochs: 5}}, {Factor: 1, NoScaling: true, FTol: 1e-10}} {
+	for _, s := range []Settings{{Optimizer: adam, Refine: true, GapTol: 1e-8, Descent: optim.Settings{Epochs: 5}}, {Factor: 1, NoScaling: true, FTol: 1e-10}} {
 		if _, err := Curve(context.Background(), "a*exp(b*x)", y, cols, start, &s); err != nil {
 			t.Errorf("%+v: %v", s, err)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/lsqgo/lsq"
 	"github.com/lsqgo/lsq/data"
 	"github.com/lsqgo/lsq/expr"
 	"github.com/lsqgo/lsq/internal/english"
@@ -35,6 +36,7 @@ type curveOptions struct {
 	MaxEvals  int
 	LR        float64
 	Epochs    int
+	Tol       float64
 	Summary   bool
 	JSON      bool
 	Output    string
@@ -58,7 +60,9 @@ are exact (automatic differentiation).
 
 Methods: lm (Levenberg–Marquardt in Moré's scaled trust-region form, the
 default), gn (Gauss–Newton with a line search), gd and adam (first-order, on
-the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
+the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.
+gd and adam succeed by the measured gap to the Levenberg–Marquardt optimum
+from the same start: (S − S*)/S* at most --tol, as lsq fit judges them.`,
 		Example: `  lsq curve data.csv --model "b1*(1-exp(-b2*x))" --start b1=500,b2=1e-4 --summary
   lsq curve data.csv --model "a*x^b" --start a=1,b=1 --bounds a=0:inf -o model.json`,
 		Args: cobra.ExactArgs(1),
@@ -80,6 +84,7 @@ the same objective, to compare). Box bounds: --bounds b1=0:inf,b2=-1:1.`,
 	f.IntVar(&opts.MaxEvals, "max-evals", 0, "lm/gn: limit on model evaluations (default 1000·(parameters+1))")
 	f.Float64Var(&opts.LR, "lr", 0, "gd/adam: learning rate (0: the method's default)")
 	f.IntVar(&opts.Epochs, "epochs", 100000, "gd/adam: iteration limit")
+	f.Float64Var(&opts.Tol, "tol", optim.DefaultGapTol, "gd/adam: success is the relative objective gap to the Levenberg–Marquardt optimum from the same start, (F − F*)/|F*|; 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
 	f.BoolVar(&opts.Summary, "summary", false, "print t, p and 95% intervals too")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&opts.Output, "output", "o", "", "save the fitted curve model to this file")
@@ -166,10 +171,18 @@ type curveOutput struct {
 	Message     string               `json:"message"`
 	Iterations  int                  `json:"iterations"`
 	Evaluations int                  `json:"evaluations"`
+	Gap         *curveGap            `json:"gap,omitempty"`
 	Timings     timings              `json:"timings"`
 	Saved       string               `json:"model_file,omitempty"`
 	Plot        string               `json:"plot,omitempty"`
 	curveInference
+}
+
+// curveGap is how far gd or adam stopped from the Levenberg–Marquardt
+// optimum from the same start (nls.Result.Gap), with fit's JSON names.
+type curveGap struct {
+	ObjectiveRel jsonFloat `json:"objective_rel"`
+	Tol          jsonFloat `json:"tol"` // the tolerance on objective_rel that decided success
 }
 
 // curveRun is one `lsq curve`: the model and its parameters as parsed from
@@ -230,9 +243,22 @@ func runCurve(ctx context.Context, o curveOptions, stdio IO) error {
 		printWritten(stdio.Out, outFile{"model", out.Saved}, outFile{"plot", out.Plot})
 	}
 	if !res.Status.Converged() {
-		return &NotConvergedError{Msg: fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)}
+		msg := fmt.Sprintf("%s did not reach a minimum (%s): %s", o.Method, res.Status, res.Message)
+		if res.Status == lsq.BelowOptimum {
+			msg += fmt.Sprintf("; refit with --method lm --start %s to reach the minimum of the lower basin", curveValues(r.params, res.X))
+		}
+		return &NotConvergedError{Msg: msg}
 	}
 	return nil
+}
+
+// curveValues writes parameter values as --start takes them.
+func curveValues(params []string, x []float64) string {
+	parts := make([]string, len(params))
+	for j, p := range params {
+		parts[j] = fmt.Sprintf("%s=%.10g", p, x[j])
+	}
+	return strings.Join(parts, ",")
 }
 
 // parseCurve reads the model, the starting values, the bounds and the
@@ -276,6 +302,9 @@ func parseCurve(o curveOptions) (*curveRun, error) {
 	if o.MaxEvals < 0 || o.Epochs < 1 || o.LR < 0 {
 		return nil, usagef("--max-evals, --epochs and --lr must be positive")
 	}
+	if math.IsNaN(o.Tol) {
+		return nil, usagef("--tol %v: want a number (0 or negative: no gap test)", o.Tol)
+	}
 	if err := o.checkMethodFlags(r.opt != nil); err != nil {
 		return nil, err
 	}
@@ -306,7 +335,8 @@ func parseCurve(o curveOptions) (*curveRun, error) {
 }
 
 // checkMethodFlags refuses the limits of the other family of methods:
-// --lr and --epochs set gd and adam (optim.Minimize), --max-evals lm and
+// --lr, --epochs and --tol set gd and adam (optim.Minimize and its gap
+// test), --max-evals lm and
 // gn (nls.Settings.MaxEvaluations, which a descent method does not read).
 func (o curveOptions) checkMethodFlags(descent bool) error {
 	given := func(name string) bool { return o.changed != nil && o.changed(name) }
@@ -316,7 +346,7 @@ func (o curveOptions) checkMethodFlags(descent bool) error {
 		}
 		return nil
 	}
-	for _, name := range []string{"lr", "epochs"} {
+	for _, name := range []string{"lr", "epochs", "tol"} {
 		if given(name) {
 			return usagef("--%s applies to --method gd and adam; --method %s chooses its own steps and stops at --max-evals", name, o.Method)
 		}
@@ -375,6 +405,7 @@ func (r *curveRun) settings() *nls.Settings {
 		// A descent method stops at --epochs (checkMethodFlags refuses --max-evals).
 		s.MaxEvaluations = 0
 		s.Descent = optim.Settings{LearningRate: o.LR, Epochs: o.Epochs}
+		s.GapTol = gapTolFlag(o.changed != nil && o.changed("tol"), o.Tol)
 	}
 	if o.Weights != "" {
 		s.Weights = r.tab.Column(o.Weights)
@@ -402,6 +433,9 @@ func (r *curveRun) output(ctx context.Context, res *nls.Result, s *nls.Settings,
 		Method: o.Method, Status: res.Status.String(), Converged: res.Status.Converged(), Message: res.Message,
 		Iterations: res.Iterations, Evaluations: res.Evaluations,
 		Timings: timings{LoadS: r.load.Seconds(), FitS: fitTime.Seconds()},
+	}
+	if !math.IsNaN(res.Gap) {
+		out.Gap = &curveGap{ObjectiveRel: jsonFloat(res.Gap), Tol: jsonFloat(res.GapTol)}
 	}
 	var err error
 	if out.curveInference, err = curveExtras(ctx, res, r.params, s, o.Profile); err != nil {

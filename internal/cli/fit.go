@@ -332,15 +332,21 @@ func (o *fitOptions) chooseSolver(s *fit.Settings, start *modelio.Model) {
 	}
 }
 
-// gapTol is --tol as fit.Settings.GapTol. An explicit --tol 0 asks for no
-// tolerance: the fit runs to its epoch limit, or until its objective stops
-// at the optimum to working precision, which fit.Settings spells as a
-// negative GapTol (its 0 is the default, 1e-10).
+// gapTol is --tol as fit.Settings.GapTol (gapTolFlag).
 func (o *fitOptions) gapTol() float64 {
-	if o.changed("tol") && o.Tol == 0 {
+	return gapTolFlag(o.changed("tol"), o.Tol)
+}
+
+// gapTolFlag is a --tol flag (given: on the command line) as the gap
+// tolerance optim.Optimum.Tol takes, for lsq fit and lsq curve. An explicit
+// --tol 0 asks for no tolerance: the fit runs to its epoch limit, or until
+// its objective stops at the optimum to working precision, which
+// optim.Optimum spells as a negative Tol (its 0 is the default, 1e-10).
+func gapTolFlag(given bool, tol float64) float64 {
+	if given && tol == 0 {
 		return -1
 	}
-	return o.Tol
+	return tol
 }
 
 // optimSettings fills the penalty, the gap tolerance and the optimiser's
