@@ -312,21 +312,29 @@ func weight(w []float64, i int) float64 {
 	return w[i]
 }
 
-// yMeanSquare is Result.YMeanSquare of y with weights w (nil: all 1): the
-// mean by the corrected two-pass algorithm (as lsq.Moments), so that a mean
-// large against the spread costs no digits.
+// yMeanSquare is Result.YMeanSquare of y with weights w (nil: all 1).
 func yMeanSquare(y, w []float64, intercept bool) float64 {
-	var sw, s float64
+	_, ms, _ := yMoments(y, w, intercept)
+	return ms
+}
+
+// yMoments returns the weighted mean of y (w nil means all 1), its weighted
+// mean square about that mean (about 0 when !center, the mean then 0) and
+// the sum of the weights, by the corrected two-pass algorithm (as
+// lsq.Moments), so that a mean large against the spread costs no digits.
+// Mean and mean square are 0 when the weights do not sum to a positive
+// number.
+func yMoments(y, w []float64, center bool) (mean, ms, sw float64) {
+	var s float64
 	for i, v := range y {
 		wi := weight(w, i)
 		sw += wi
 		s += wi * v
 	}
 	if !(sw > 0) {
-		return 0
+		return 0, 0, sw
 	}
-	mean := 0.0
-	if intercept {
+	if center {
 		mean = s / sw
 	}
 	var ss, c float64
@@ -335,10 +343,10 @@ func yMeanSquare(y, w []float64, intercept bool) float64 {
 		ss += wi * e * e
 		c += wi * e
 	}
-	if !intercept {
-		return ss / sw
+	if !center {
+		return 0, ss / sw, sw
 	}
-	return math.Max(ss/sw-(c/sw)*(c/sw), 0)
+	return mean + c/sw, math.Max(ss/sw-(c/sw)*(c/sw), 0), sw
 }
 
 func sumWeights(w []float64, n int) float64 {

@@ -36,25 +36,11 @@ import (
 // of y (w nil means all 1), by a compensated two-pass sum. The deviation is
 // 1 for a constant or weightless target, so that it can scale a rate.
 func targetMoments(y, w []float64) (mean, sd float64) {
-	var sw, s float64
-	for i, v := range y {
-		wi := weight(w, i)
-		sw += wi
-		s += wi * v
-	}
+	mean, ms, sw := yMoments(y, w, true)
 	if !(sw > 0) {
 		return 0, 1
 	}
-	mean = s / sw
-	var ss, c float64
-	for i, v := range y {
-		wi := weight(w, i)
-		e := v - mean
-		ss += wi * e * e
-		c += wi * e
-	}
-	mean += c / sw
-	sd = math.Sqrt(math.Max(ss/sw-(c/sw)*(c/sw), 0))
+	sd = math.Sqrt(ms)
 	if !(sd > 0) || math.IsInf(sd, 0) {
 		sd = 1
 	}
