@@ -32,6 +32,9 @@ func ReadFile(path string, opts *Options) (*Frame, error) {
 	}
 	defer f.Close()
 	if isParquet(path) {
+		if err := parquetOptions(path, opts); err != nil {
+			return nil, err
+		}
 		st, err := f.Stat()
 		if err != nil {
 			return nil, &Error{File: path, Msg: err.Error()}
@@ -54,6 +57,9 @@ func ScanFile(path string, opts *Options, chunkRows int, fn func(chunk *Frame) e
 	}
 	defer f.Close()
 	if isParquet(path) {
+		if err := parquetOptions(path, opts); err != nil {
+			return err
+		}
 		st, err := f.Stat()
 		if err != nil {
 			return &Error{File: path, Msg: err.Error()}
@@ -120,6 +126,9 @@ func ReadTableFile(path string, columns []string, opts *Options) (*Table, error)
 	}
 	defer f.Close()
 	if isParquet(path) {
+		if err := parquetOptions(path, opts); err != nil {
+			return nil, err
+		}
 		st, err := f.Stat()
 		if err != nil {
 			return nil, &Error{File: path, Msg: err.Error()}
@@ -127,6 +136,20 @@ func ReadTableFile(path string, columns []string, opts *Options) (*Table, error)
 		return ReadParquetTable(f, st.Size(), path, columns)
 	}
 	return ReadTable(f, path, columns, csvOpts(path, opts))
+}
+
+// parquetOptions refuses the options of the CSV reader that a Parquet file
+// would leave unused, naming the file: Delimiter and MaxLineBytes. (Workers,
+// how many goroutines parse, changes no value.)
+func parquetOptions(path string, opts *Options) error {
+	switch {
+	case opts == nil:
+	case opts.Delimiter != 0:
+		return &Error{File: path, Msg: "a field delimiter was given, but a Parquet file has no delimiter", Hint: "drop the delimiter (--delimiter): it applies to CSV files"}
+	case opts.MaxLineBytes != 0:
+		return &Error{File: path, Msg: "a limit on the length of a CSV record was given, but a Parquet file has no records of text", Hint: "drop Options.MaxLineBytes for Parquet files"}
+	}
+	return nil
 }
 
 func isParquet(path string) bool {

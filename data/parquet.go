@@ -17,7 +17,9 @@ import (
 // Columns must be flat (not lists) and of physical type DOUBLE, FLOAT,
 // INT32 or INT64; nulls, NaN and infinite values are errors. Nested columns
 // are named by their dotted path. name is the display name for errors;
-// opts.Delimiter, Workers and MaxLineBytes do not apply. A corrupt file
+// opts.Delimiter, Workers and MaxLineBytes do not apply (ReadFile, ScanFile
+// and ReadTableFile refuse a Delimiter or MaxLineBytes for a *.parquet
+// path). A corrupt file
 // gives an *Error, never a panic.
 func ReadParquet(r io.ReaderAt, size int64, name string, opts *Options) (fr *Frame, err error) {
 	defer recoverParquet(name, &err)

@@ -223,3 +223,35 @@ func TestScanParquet(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetRefusesCSVOptions: a Delimiter or MaxLineBytes given for a
+// *.parquet path is an *Error naming the file and the option, from every
+// reader that chooses by the name, before anything is read; without them
+// the same file reads.
+func TestParquetRefusesCSVOptions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.parquet")
+	if err := os.WriteFile(path, writePQ(t, pqRows(5)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]func(*Options) error{
+		"ReadFile":      func(o *Options) error { _, err := ReadFile(path, o); return err },
+		"ReadTableFile": func(o *Options) error { _, err := ReadTableFile(path, []string{"y", "x1"}, o); return err },
+		"ScanFile": func(o *Options) error {
+			return ScanFile(path, o, 2, func(*Frame) error { return nil })
+		},
+	}
+	for name, f := range read {
+		for _, c := range []struct {
+			opts Options
+			word string
+		}{{Options{Target: "y", Features: []string{"x1"}, Delimiter: ';'}, "delimiter"}, {Options{Target: "y", Features: []string{"x1"}, MaxLineBytes: 1 << 10}, "MaxLineBytes"}} {
+			var e *Error
+			if err := f(&c.opts); !errors.As(err, &e) || e.File != path || !strings.Contains(e.Error(), c.word) {
+				t.Errorf("%s with %+v: %v, want an *Error naming %s and the file", name, c.opts, err, c.word)
+			}
+		}
+		if err := f(&Options{Target: "y", Features: []string{"x1"}}); err != nil {
+			t.Errorf("%s without CSV options: %v", name, err)
+		}
+	}
+}

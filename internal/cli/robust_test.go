@@ -133,6 +133,8 @@ var errorCases = []struct {
 	{"target_as_feature", []string{"fit", "$D/tut.csv", "--features", "x,y", "-o", "$D/out"}, ExitFailure, `tut\.csv:1:2: column "y" is used twice .*; give each column one role`},
 	{"feature_twice", []string{"fit", "$D/tut.csv", "--features", "x,x", "-o", "$D/out"}, ExitFailure, `tut\.csv: column "x" requested twice; list each column once`},
 	{"corrupt_parquet", []string{"fit", "$D/bad.parquet", "-o", "$D/out"}, ExitFailure, `bad\.parquet: not a readable Parquet file: .*; check the file, or give a CSV file a \.csv name`},
+	{"parquet_delimiter", []string{"fit", "$D/bad.parquet", "--delimiter", ";", "-o", "$D/out"}, ExitFailure, `bad\.parquet: a field delimiter was given, but a Parquet file has no delimiter; drop the delimiter \(--delimiter\): it applies to CSV files`},
+	{"parquet_delimiter_stream", []string{"fit", "$D/bad.parquet", "--delimiter", ";", "--stream", "-o", "$D/out"}, ExitFailure, `bad\.parquet: a field delimiter was given, but a Parquet file has no delimiter`},
 	{"empty_stdin", []string{"fit", "-", "-o", "$D/out"}, ExitFailure, `<stdin>: empty file`},
 	{"no_such_file", []string{"fit", "$D/nope.csv", "-o", "$D/out"}, ExitFailure, `nope\.csv: no such file; check the path`},
 	{"no_such_partition", []string{"fit", "$D/tut.csv", "$D/nope.csv", "-o", "$D/out"}, ExitFailure, `^lsq: .*nope\.csv: no such file; check the path\n$`},
