@@ -107,7 +107,11 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if opts.Output == "" {
 		return write(stdio.Out)
 	}
-	return fsutil.WriteFile(opts.Output, write)
+	if err := fsutil.WriteFile(opts.Output, write); err != nil {
+		return err
+	}
+	printWritten(stdio.Out, outFile{"predictions", opts.Output})
+	return nil
 }
 
 // namedInput is an input file held in memory (stdin, or a file that must be
