@@ -385,39 +385,10 @@ func (s *Settings) checkPenalized(pen penalty.Penalty, solver Solver, streamed b
 // iterativeField names the first field of o that only an iterative solver
 // uses, or returns "".
 func iterativeField(o optim.Settings) string {
-	switch {
-	case o.LearningRate != 0:
-		return "LearningRate"
-	case o.Schedule != nil:
-		return "Schedule"
-	case o.Epochs != 0:
-		return "Epochs"
-	case o.BatchSize != 0:
-		return "BatchSize"
-	case o.ClipNorm != 0:
-		return "ClipNorm"
-	case o.ClipValue != 0:
-		return "ClipValue"
-	case o.Patience != 0:
-		return "Patience"
-	case o.Proximal:
-		return "Proximal"
-	case o.Average:
-		return "Average"
-	case o.Resume != nil:
-		return "Resume"
-	case o.Recorder != nil:
-		return "Recorder"
-	case o.Seed != 0:
-		return "Seed"
-	case o.StepSchedule:
-		return "StepSchedule"
-	case o.ObjectiveTol != 0:
-		return "ObjectiveTol"
-	case o.GradTol != 0:
-		return "GradTol"
-	case o.DivergeFactor != 0:
-		return "DivergeFactor"
-	}
-	return ""
+	return firstSet([]setField{{"LearningRate", o.LearningRate != 0}, {"Schedule", o.Schedule != nil},
+		{"Epochs", o.Epochs != 0}, {"BatchSize", o.BatchSize != 0}, {"ClipNorm", o.ClipNorm != 0},
+		{"ClipValue", o.ClipValue != 0}, {"Patience", o.Patience != 0}, {"Proximal", o.Proximal},
+		{"Average", o.Average}, {"Resume", o.Resume != nil}, {"Recorder", o.Recorder != nil},
+		{"Seed", o.Seed != 0}, {"StepSchedule", o.StepSchedule}, {"ObjectiveTol", o.ObjectiveTol != 0},
+		{"GradTol", o.GradTol != 0}, {"DivergeFactor", o.DivergeFactor != 0}})
 }
