@@ -7,7 +7,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq"
-	"github.com/lsqgo/lsq/linear"
 )
 
 // TestCondTSSMatchLinear: the condition number of the standardised design,
@@ -33,22 +32,8 @@ func TestCondTSSMatchLinear(t *testing.T) {
 		y[i] = 1 + a - 2*b + rng.NormFloat64()
 		w[i] = 0.5 + rng.Float64()
 	}
-	for _, c := range []struct {
-		intercept bool
-		w         []float64
-	}{{true, nil}, {false, nil}, {true, w}, {false, w}} {
-		q := NewQR(d, c.intercept)
-		if err := q.Add(x, y, c.w); err != nil {
-			t.Fatal(err)
-		}
-		got, err := q.Solve(0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := linear.Solve(x, y, &linear.Settings{Weights: c.w, NoIntercept: !c.intercept})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, c := range linearCases(w) {
+		got, want := solveBoth(t, x, y, c.w, c.intercept)
 		if c.intercept && want.Cond < 10 {
 			t.Fatalf("the design is too well conditioned (κ = %v) to test Cond", want.Cond)
 		}

@@ -27,22 +27,8 @@ func TestUnscaledMatchesLinear(t *testing.T) {
 		y[i] = 1 + x.At(i, 0) - 2*x.At(i, 2) + rng.NormFloat64()
 		w[i] = 0.5 + rng.Float64()
 	}
-	for _, c := range []struct {
-		intercept bool
-		w         []float64
-	}{{true, nil}, {false, nil}, {true, w}, {false, w}} {
-		q := NewQR(d, c.intercept)
-		if err := q.Add(x, y, c.w); err != nil {
-			t.Fatal(err)
-		}
-		got, err := q.Solve(0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := linear.Solve(x, y, &linear.Settings{Weights: c.w, NoIntercept: !c.intercept})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, c := range linearCases(w) {
+		got, want := solveBoth(t, x, y, c.w, c.intercept)
 		k := want.Unscaled.SymmetricDim()
 		if got.Unscaled == nil || got.Unscaled.SymmetricDim() != k {
 			t.Fatalf("intercept %v: Unscaled %v, want %d×%d", c.intercept, got.Unscaled, k, k)
@@ -73,4 +59,33 @@ func TestUnscaledMatchesLinear(t *testing.T) {
 	if r.Unscaled != nil {
 		t.Error("ridge: Unscaled is not nil")
 	}
+}
+
+// linearCase is one fit of a comparison with linear.Solve.
+type linearCase struct {
+	intercept bool
+	w         []float64
+}
+
+// linearCases are the fits each comparison with linear.Solve runs: with
+// and without intercept, without and with the weights w.
+func linearCases(w []float64) []linearCase {
+	return []linearCase{{true, nil}, {false, nil}, {true, w}, {false, w}}
+}
+
+// solveBoth fits the rows x, y, w by least squares with the streamed
+// factor (QR.Solve) and in memory (linear.Solve).
+func solveBoth(t *testing.T, x *mat.Dense, y, w []float64, intercept bool) (*Result, *linear.Result) {
+	t.Helper()
+	_, d := x.Dims()
+	q := NewQR(d, intercept)
+	if err := q.Add(x, y, w); err != nil {
+		t.Fatal(err)
+	}
+	got := mustSolve(t, q, 0)
+	want, err := linear.Solve(x, y, &linear.Settings{Weights: w, NoIntercept: !intercept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, want
 }
