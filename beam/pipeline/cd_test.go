@@ -53,12 +53,7 @@ func TestCDMatchesInMemory(t *testing.T) {
 		ds := base
 		ds.w = weightCases(n)[wname]
 		for _, cuts := range [][]int{{0, n}, {0, 120, 310, n}} {
-			dir := t.TempDir()
-			writeParts(t, dir, ds, cuts, nil)
-			csv := CSV{Target: "y"}
-			if ds.w != nil {
-				csv.Weights = "w"
-			}
+			dir, csv := writeDataset(t, ds, cuts)
 			for _, noIcpt := range []bool{false, true} {
 				p := pens[k%len(pens)]
 				raw := k%2 == 1

@@ -75,13 +75,8 @@ func TestExactMatchesInMemory(t *testing.T) {
 	for wname, w := range weightCases(n) {
 		ds := base
 		ds.w = w
-		dir := t.TempDir()
-		writeParts(t, dir, ds, []int{0, 150, 370, n}, nil)
+		dir, csv := writeDataset(t, ds, []int{0, 150, 370, n})
 		glob := filepath.Join(dir, "part-*.csv")
-		csv := CSV{Target: "y"}
-		if w != nil {
-			csv.Weights = "w"
-		}
 		for _, noIcpt := range []bool{false, true} {
 			if k := designCond(ds.x, w, !noIcpt); k > 1e3 {
 				t.Fatalf("%s, no intercept %t: design condition number %.3g; the 1e-10 tolerance assumes < 1e3", wname, noIcpt, k)

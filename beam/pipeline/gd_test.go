@@ -64,23 +64,11 @@ func TestRunGDReachesGap(t *testing.T) {
 	// weighted squares, accurate to ≲ n·u ≈ 1e-13 relative for n = 900.
 	const gapTol = 1e-12
 	base := makeData(3, n, d, false)
-	for _, c := range []struct {
-		name      string
-		intercept bool
-		w         []float64
-	}{
-		{"intercept/unweighted", true, nil},
-		{"nointercept/somezero", false, weightCases(n)["somezero"]},
-	} {
+	for _, c := range gdCases(n) {
 		t.Run(c.name, func(t *testing.T) {
 			ds := base
 			ds.w = c.w
-			dir := t.TempDir()
-			writeParts(t, dir, ds, []int{0, 400, n}, nil)
-			csv := CSV{Target: "y"}
-			if c.w != nil {
-				csv.Weights = "w"
-			}
+			dir, csv := writeDataset(t, ds, []int{0, 400, n})
 			var recorded int
 			rec := lsq.RecorderFunc(func(it lsq.Iteration) error {
 				recorded = it.Epoch
@@ -198,12 +186,7 @@ func TestRunGDConstantWeights(t *testing.T) {
 		t.Helper()
 		ds := ds
 		ds.w = w
-		dir := t.TempDir()
-		writeParts(t, dir, ds, []int{0, 300, 700, n}, nil)
-		csv := CSV{Target: "y"}
-		if w != nil {
-			csv.Weights = "w"
-		}
+		dir, csv := writeDataset(t, ds, []int{0, 300, 700, n})
 		res, err := RunGD(context.Background(), testRunner, filepath.Join(dir, "part-*.csv"), "",
 			GDOptions{CSV: csv, WorkDir: dir})
 		if err != nil {
@@ -322,23 +305,11 @@ func TestRunGDMatchesStream(t *testing.T) {
 	base := makeData(5, n, d, false)
 	cuts := []int{0, 250, 600, n}
 	ctx := context.Background()
-	for _, c := range []struct {
-		name      string
-		intercept bool
-		w         []float64
-	}{
-		{"intercept/unweighted", true, nil},
-		{"nointercept/somezero", false, weightCases(n)["somezero"]},
-	} {
+	for _, c := range gdCases(n) {
 		t.Run(c.name, func(t *testing.T) {
 			ds := base
 			ds.w = c.w
-			dir := t.TempDir()
-			writeParts(t, dir, ds, cuts, nil)
-			csv := CSV{Target: "y"}
-			if c.w != nil {
-				csv.Weights = "w"
-			}
+			dir, csv := writeDataset(t, ds, cuts)
 			res, err := RunGD(ctx, testRunner, filepath.Join(dir, "part-*.csv"), "",
 				GDOptions{CSV: csv, NoIntercept: !c.intercept, Epochs: 200, GapTol: gapTol, WorkDir: dir})
 			if err != nil {
@@ -398,5 +369,22 @@ func TestRunGDMatchesStream(t *testing.T) {
 				t.Errorf("intercept: beam %v, fit.Stream %v (|Δ| %.3g > %.3g)", res.Model.Intercept, sr.Intercept, e, tol*norm*math.Sqrt(k))
 			}
 		})
+	}
+}
+
+// gdCase is one fit of the Beam gradient descent tests.
+type gdCase struct {
+	name      string
+	intercept bool
+	w         []float64
+}
+
+// gdCases are the fits the Beam gradient descent is checked on: with an
+// intercept and no weights, and without an intercept with some weights
+// zero.
+func gdCases(n int) []gdCase {
+	return []gdCase{
+		{"intercept/unweighted", true, nil},
+		{"nointercept/somezero", false, weightCases(n)["somezero"]},
 	}
 }

@@ -120,6 +120,21 @@ func writeParts(t *testing.T, dir string, ds dataset, cuts []int, header []strin
 	}
 }
 
+// writeDataset writes the rows of ds, split at cuts, to a new temporary
+// directory (writeParts with the default header) and returns it with the
+// CSV options that read them: the target y, and the weights w when ds has
+// weights.
+func writeDataset(t *testing.T, ds dataset, cuts []int) (dir string, csv CSV) {
+	t.Helper()
+	dir = t.TempDir()
+	writeParts(t, dir, ds, cuts, nil)
+	csv = CSV{Target: "y"}
+	if ds.w != nil {
+		csv.Weights = "w"
+	}
+	return dir, csv
+}
+
 // oneShot is the in-memory exact fit: gonum's Householder QR of the whole
 // weighted design [1 X] at once.
 func oneShot(t *testing.T, ds dataset) []float64 {
