@@ -120,17 +120,21 @@ func cpuNow() time.Duration {
 // measure runs f up to c.reps times, stopping early once the runs have
 // taken c.budget, after a garbage collection outside the timing.
 func (c *config) measure(task, tool string, f func() error) timing {
-	return c.repeat(task, tool, func(t *timing) (time.Duration, error) {
-		runtime.GC()
-		c0, t0 := cpuNow(), time.Now()
-		if err := f(); err != nil {
-			return 0, err
-		}
-		w := time.Since(t0)
-		t.Wall = append(t.Wall, w.Seconds())
-		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
-		return w, nil
-	})
+	return c.repeat(task, tool, func(t *timing) (time.Duration, error) { return timed(t, f) })
+}
+
+// timed runs f once after a garbage collection outside the timing, appends
+// its wall and process CPU time to t and returns the wall time.
+func timed(t *timing, f func() error) (time.Duration, error) {
+	runtime.GC()
+	c0, t0 := cpuNow(), time.Now()
+	if err := f(); err != nil {
+		return 0, err
+	}
+	w := time.Since(t0)
+	t.Wall = append(t.Wall, w.Seconds())
+	t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
+	return w, nil
 }
 
 // repeat calls once up to c.reps times, stopping early once the runs have
@@ -259,15 +263,10 @@ func (c *config) sgdEpoch(x *mat.Dense, y []float64) []timing {
 		runtime.UnlockOSThread()
 		limit.Wall = append(limit.Wall, w.Seconds()*float64(c.n))
 		limit.CPU = append(limit.CPU, cpu.Seconds()*float64(c.n))
-		runtime.GC()
-		c0, t0 := cpuNow(), time.Now()
-		if _, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{}); err != nil {
-			return 0, err
-		}
-		el := time.Since(t0)
-		t.Wall = append(t.Wall, el.Seconds())
-		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
-		return el, nil
+		return timed(t, func() error {
+			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{})
+			return err
+		})
 	})
 	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", limit.Task, limit.Tool, limit.wall(), limit.cpu(), len(limit.Wall))
 	return []timing{epoch, limit}
