@@ -97,6 +97,12 @@ type timing struct {
 func (t timing) wall() float64 { return median(t.Wall) }
 func (t timing) cpu() float64  { return median(t.CPU) }
 
+// log prints t's medians and run count on standard error, as each timing
+// ends.
+func (t timing) log() {
+	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", t.Task, t.Tool, t.wall(), t.cpu(), len(t.Wall))
+}
+
 func median(v []float64) float64 {
 	if len(v) == 0 {
 		return math.NaN()
@@ -151,7 +157,7 @@ func (c *config) repeat(task, tool string, once func(t *timing) (time.Duration, 
 		}
 		total += w
 	}
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", task, tool, t.wall(), t.cpu(), len(t.Wall))
+	t.log()
 	return t
 }
 
@@ -268,7 +274,7 @@ func (c *config) sgdEpoch(x *mat.Dense, y []float64) []timing {
 			return err
 		})
 	})
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", limit.Task, limit.Tool, limit.wall(), limit.cpu(), len(limit.Wall))
+	limit.log()
 	return []timing{epoch, limit}
 }
 
@@ -302,7 +308,7 @@ func (c *config) gradient(x *mat.Dense, y []float64) (timing, streamResult) {
 		stream = streamOf(8*c.n*c.d, sw, sc)
 		fmt.Fprintf(os.Stderr, "  stream read: median %.1f GB/s, best %.1f GB/s, %.1f GB per CPU-second\n", stream.median, stream.best, stream.perCPU)
 	}
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", t.Task, t.Tool, t.wall(), t.cpu(), len(t.Wall))
+	t.log()
 	return t, stream
 }
 
@@ -411,7 +417,7 @@ func (c *config) runPeer(interp, script string, files peerFiles) []timing {
 		}
 		tm := timing{Task: t.Task, Tool: t.Tool, Wall: t.Wall, CPU: t.CPU, Note: t.Note, Err: t.Err}
 		if tm.Err == "" {
-			fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", tm.Task, tm.Tool, tm.wall(), tm.cpu(), len(tm.Wall))
+			tm.log()
 		} else {
 			fmt.Fprintf(os.Stderr, "  %-6s %-32s error: %s\n", tm.Task, tm.Tool, tm.Err)
 		}
