@@ -267,8 +267,8 @@ func (c *config) sgdEpoch(x *mat.Dense, y []float64) []timing {
 		runtime.LockOSThread()
 		w, cpu := probe.Limit(raw, c.d, order)
 		runtime.UnlockOSThread()
-		limit.Wall = append(limit.Wall, w.Seconds()*float64(c.n))
-		limit.CPU = append(limit.CPU, cpu.Seconds()*float64(c.n))
+		limit.Wall = append(limit.Wall, w.Seconds())
+		limit.CPU = append(limit.CPU, cpu.Seconds())
 		return timed(t, func() error {
 			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{})
 			return err
