@@ -97,6 +97,12 @@ type timing struct {
 func (t timing) wall() float64 { return median(t.Wall) }
 func (t timing) cpu() float64  { return median(t.CPU) }
 
+// log prints t's medians and run count on standard error, as each timing
+// ends.
+func (t timing) log() {
+	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", t.Task, t.Tool, t.wall(), t.cpu(), len(t.Wall))
+}
+
 func median(v []float64) float64 {
 	if len(v) == 0 {
 		return math.NaN()
@@ -120,17 +126,21 @@ func cpuNow() time.Duration {
 // measure runs f up to c.reps times, stopping early once the runs have
 // taken c.budget, after a garbage collection outside the timing.
 func (c *config) measure(task, tool string, f func() error) timing {
-	return c.repeat(task, tool, func(t *timing) (time.Duration, error) {
-		runtime.GC()
-		c0, t0 := cpuNow(), time.Now()
-		if err := f(); err != nil {
-			return 0, err
-		}
-		w := time.Since(t0)
-		t.Wall = append(t.Wall, w.Seconds())
-		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
-		return w, nil
-	})
+	return c.repeat(task, tool, func(t *timing) (time.Duration, error) { return timed(t, f) })
+}
+
+// timed runs f once after a garbage collection outside the timing, appends
+// its wall and process CPU time to t and returns the wall time.
+func timed(t *timing, f func() error) (time.Duration, error) {
+	runtime.GC()
+	c0, t0 := cpuNow(), time.Now()
+	if err := f(); err != nil {
+		return 0, err
+	}
+	w := time.Since(t0)
+	t.Wall = append(t.Wall, w.Seconds())
+	t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
+	return w, nil
 }
 
 // repeat calls once up to c.reps times, stopping early once the runs have
@@ -147,7 +157,7 @@ func (c *config) repeat(task, tool string, once func(t *timing) (time.Duration, 
 		}
 		total += w
 	}
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", task, tool, t.wall(), t.cpu(), len(t.Wall))
+	t.log()
 	return t
 }
 
@@ -257,19 +267,14 @@ func (c *config) sgdEpoch(x *mat.Dense, y []float64) []timing {
 		runtime.LockOSThread()
 		w, cpu := probe.Limit(raw, c.d, order)
 		runtime.UnlockOSThread()
-		limit.Wall = append(limit.Wall, w.Seconds()*float64(c.n))
-		limit.CPU = append(limit.CPU, cpu.Seconds()*float64(c.n))
-		runtime.GC()
-		c0, t0 := cpuNow(), time.Now()
-		if _, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{}); err != nil {
-			return 0, err
-		}
-		el := time.Since(t0)
-		t.Wall = append(t.Wall, el.Seconds())
-		t.CPU = append(t.CPU, (cpuNow() - c0).Seconds())
-		return el, nil
+		limit.Wall = append(limit.Wall, w.Seconds())
+		limit.CPU = append(limit.CPU, cpu.Seconds())
+		return timed(t, func() error {
+			_, err := optim.Minimize(ctx, p, x0, &optim.Settings{Epochs: 1, BatchSize: 1, LearningRate: 1e-3, Seed: 1}, &optim.SGD{})
+			return err
+		})
 	})
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", limit.Task, limit.Tool, limit.wall(), limit.cpu(), len(limit.Wall))
+	limit.log()
 	return []timing{epoch, limit}
 }
 
@@ -303,7 +308,7 @@ func (c *config) gradient(x *mat.Dense, y []float64) (timing, streamResult) {
 		stream = streamOf(8*c.n*c.d, sw, sc)
 		fmt.Fprintf(os.Stderr, "  stream read: median %.1f GB/s, best %.1f GB/s, %.1f GB per CPU-second\n", stream.median, stream.best, stream.perCPU)
 	}
-	fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", t.Task, t.Tool, t.wall(), t.cpu(), len(t.Wall))
+	t.log()
 	return t, stream
 }
 
@@ -412,7 +417,7 @@ func (c *config) runPeer(interp, script string, files peerFiles) []timing {
 		}
 		tm := timing{Task: t.Task, Tool: t.Tool, Wall: t.Wall, CPU: t.CPU, Note: t.Note, Err: t.Err}
 		if tm.Err == "" {
-			fmt.Fprintf(os.Stderr, "  %-6s %-32s %8.3f s wall  %8.3f s CPU  (%d runs)\n", tm.Task, tm.Tool, tm.wall(), tm.cpu(), len(tm.Wall))
+			tm.log()
 		} else {
 			fmt.Fprintf(os.Stderr, "  %-6s %-32s error: %s\n", tm.Task, tm.Tool, tm.Err)
 		}

@@ -83,8 +83,8 @@ func (m *run) evalStart(ctx context.Context, pr *progress) {
 	}
 	// The order first, alone: drawn beside the pass, its random swaps in
 	// 8n bytes miss the caches the pass streams through (≈ 20 against 6 ms
-	// at n = 10⁶). The epoch takes it as drawn (run.drawn): the generator
-	// makes the same calls in the same order.
+	// at n = 10⁶). The epoch takes it as drawn (run.drawn), and clears the
+	// flag: the generator makes the same calls in the same order.
 	shuffle(m.perm, m.pcg, m.s.ShuffleBlock)
 	m.drawn = true
 	type value struct{ f, loss float64 }
@@ -107,7 +107,6 @@ func (m *run) undoAhead() {
 	}
 	copy(m.x, a.x0)
 	m.step = a.step
-	m.drawn = false
 	if err := m.pcg.UnmarshalBinary(a.rng); err != nil {
 		panic(err) // what MarshalBinary wrote
 	}
