@@ -111,7 +111,7 @@ type residualTestsOut struct {
 
 // residualsAbsent says why a streamed fit has no residual tests and no
 // influence measures.
-const residualsAbsent = "the residual tests and influential rows need every residual, and a streamed fit keeps none; fit in memory (one file within --memory, without --stream) for them"
+const residualsAbsent = "the residual tests and influential rows need every residual, and a streamed fit keeps none; " + fitInMemory + " for them"
 
 // absentResidualTests are the residual tests of a fit without its
 // residuals: every statistic NA, the Breusch–Pagan degrees of freedom

@@ -347,17 +347,13 @@ func loadBase(path string, features, targets []string) (*fit.Targets, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := &fit.Targets{Features: m.Features}
+	var base *fit.Targets
 	switch {
 	case m.Kind == modelio.KindTargets:
-		base.Names, base.Intercept = m.Targets, m.Intercepts
-		base.Coef = mat.NewDense(len(m.Features), len(m.Targets), nil)
-		for j, row := range m.CoefMatrix {
-			base.Coef.SetRow(j, row)
-		}
+		base = targetsModel(m)
 	case m.Kind == modelio.KindLinear && len(targets) == 1:
-		base.Names, base.Intercept = []string{m.Target}, []float64{m.Intercept}
-		base.Coef = mat.NewDense(len(m.Features), 1, append([]float64(nil), m.Coef...))
+		base = &fit.Targets{Features: m.Features, Names: []string{m.Target}, Intercept: []float64{m.Intercept},
+			Coef: mat.NewDense(len(m.Features), 1, append([]float64(nil), m.Coef...))}
 	default:
 		return nil, fmt.Errorf("%s: a %s model cannot be the base of a fit of %d targets", path, m.Kind, len(targets))
 	}

@@ -166,7 +166,7 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 		return usagef("--stream --solver %s may read the data once per epoch; give a file, not standard input", solver)
 	}
 	if f := firstGiven([]givenFlag{{"val-frac", o.ValFrac > 0}, {"patience", o.Patience > 0}, {"init", o.Init != ""}, {"resume", o.Resume != ""}, {"checkpoint", o.Checkpoint != ""}}); f != "" {
-		return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or fit in memory (one file within --memory, without --stream)", f, f)
+		return usagef("--%s does not apply to --stream, which reads the rows as they come: no validation split, early stopping, starting model or checkpoint; drop --%s, or "+fitInMemory, f, f)
 	}
 	if pen := o.Penalty.Name; pen != "" && pen != "none" && pen != "l2" && pen != "ridge" && !(solver == fit.CD && isL1(pen)) {
 		return usagef("--stream solves least squares and ridge (--penalty l2), and the lasso and elastic net with --solver cd; not --penalty %s with --solver %s", pen, solver)
@@ -182,10 +182,14 @@ func checkStreamFlags(o *fitOptions, solver fit.Solver, files []string) error {
 	}
 	if f := firstGiven([]givenFlag{{"formula", o.Formula != ""}, {"degree", o.Degree > 1}, {"plot", o.Visual.Plot != ""}, {"report", o.Visual.Report != ""},
 		{"robust", o.Robust != ""}, {"cluster", o.Cluster != ""}, {"df", o.DF != ""}}); f != "" {
-		return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or fit in memory (one file within --memory, without --stream)", f, f)
+		return usagef("--%s does not apply to --stream, which reads plain columns (--target, --features, --weights) and gives the classical summary; drop --%s, or "+fitInMemory, f, f)
 	}
 	return nil
 }
+
+// fitInMemory is how a refusal of --stream (or of what a streamed fit
+// lacks) says to read the data in memory instead.
+const fitInMemory = "fit in memory (one file within --memory, without --stream)"
 
 // givenFlag is a flag's name and whether its value asks for something.
 type givenFlag struct {

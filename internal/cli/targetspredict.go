@@ -2,8 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"math"
 
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/lsqgo/lsq/expr"
+	"github.com/lsqgo/lsq/fit"
 	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/modelio"
 )
@@ -24,22 +27,31 @@ func severalTargets(m *modelio.Model) []string {
 
 // targetsPredictions computes a model of several targets (kind "targets")
 // on the kept rows of its feature columns: one column of predictions per
-// target, in the model's target order.
+// target, in the model's target order, by fit.Targets.Predict.
 func targetsPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float64, error) {
+	tm := targetsModel(m)
 	n := len(md.rows)
 	cols := make([][]float64, len(m.Targets))
 	for t := range cols {
-		c := make([]float64, n)
-		for i := range n {
-			s := m.Intercepts[t]
-			for j, v := range md.x.RawRowView(i) {
-				s += v * m.CoefMatrix[j][t]
-			}
-			c[i] = s
+		cols[t] = make([]float64, n)
+	}
+	row := make([]float64, len(m.Targets))
+	for i := range n {
+		tm.Predict(row, md.x.RawRowView(i))
+		for t, p := range row {
+			cols[t][i] = p
 		}
-		cols[t] = c
 	}
 	return cols, finiteOutputs(cols, m.Targets, md, file)
+}
+
+// targetsModel is the fit.Targets of a model file of several targets.
+func targetsModel(m *modelio.Model) *fit.Targets {
+	coef := mat.NewDense(len(m.Features), len(m.Targets), nil)
+	for j, row := range m.CoefMatrix {
+		coef.SetRow(j, row)
+	}
+	return &fit.Targets{Features: m.Features, Names: m.Targets, Coef: coef, Intercept: m.Intercepts}
 }
 
 // finiteOutputs is the error naming the first row and target whose
@@ -47,10 +59,8 @@ func targetsPredictions(m *modelio.Model, md *modelDesign, file string) ([][]flo
 // the mark of a missing input); nil when every prediction is finite.
 func finiteOutputs(cols [][]float64, targets []string, md *modelDesign, file string) error {
 	for t, c := range cols {
-		for i, p := range c {
-			if math.IsNaN(p) || math.IsInf(p, 0) {
-				return fmt.Errorf("%s: data row %d: the prediction of %s overflows float64 (%v)", file, md.rows[i]+1, targets[t], p)
-			}
+		if i := expr.FirstNonFinite(c); i >= 0 {
+			return fmt.Errorf("%s: data row %d: the prediction of %s overflows float64 (%v)", file, md.rows[i]+1, targets[t], c[i])
 		}
 	}
 	return nil
