@@ -64,12 +64,12 @@ func MissingColumn(file string, header []string, name, role string) *Error {
 	if role != "" {
 		role = " (" + role + ")"
 	}
-	return &Error{File: file, Line: 1, Column: name, Msg: fmt.Sprintf("no column named %q%s", name, role), Hint: ColumnsHint(header)}
+	return &Error{File: file, Line: 1, Column: name, Msg: fmt.Sprintf("no column named %q%s", name, role), Hint: columnsHint(header)}
 }
 
-// ColumnsHint is the hint of an error naming a column the header lacks: the
+// columnsHint is the hint of an error naming a column the header lacks: the
 // columns there are, and SplitHint when it applies.
-func ColumnsHint(header []string) string {
+func columnsHint(header []string) string {
 	h := "the columns are " + ListNames(header)
 	if s := SplitHint(header); s != "" {
 		h += "; " + s

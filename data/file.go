@@ -32,14 +32,11 @@ func ReadFile(path string, opts *Options) (*Frame, error) {
 	}
 	defer f.Close()
 	if isParquet(path) {
-		if err := parquetOptions(path, opts); err != nil {
+		size, err := parquetSize(f, path, opts)
+		if err != nil {
 			return nil, err
 		}
-		st, err := f.Stat()
-		if err != nil {
-			return nil, &Error{File: path, Msg: err.Error()}
-		}
-		return ReadParquet(f, st.Size(), path, opts)
+		return ReadParquet(f, size, path, opts)
 	}
 	return ReadCSV(f, path, csvOpts(path, opts))
 }
@@ -57,14 +54,11 @@ func ScanFile(path string, opts *Options, chunkRows int, fn func(chunk *Frame) e
 	}
 	defer f.Close()
 	if isParquet(path) {
-		if err := parquetOptions(path, opts); err != nil {
+		size, err := parquetSize(f, path, opts)
+		if err != nil {
 			return err
 		}
-		st, err := f.Stat()
-		if err != nil {
-			return &Error{File: path, Msg: err.Error()}
-		}
-		return ScanParquet(f, st.Size(), path, opts, chunkRows, fn)
+		return ScanParquet(f, size, path, opts, chunkRows, fn)
 	}
 	st0, err := f.Stat()
 	if err != nil || !st0.Mode().IsRegular() {
@@ -126,16 +120,27 @@ func ReadTableFile(path string, columns []string, opts *Options) (*Table, error)
 	}
 	defer f.Close()
 	if isParquet(path) {
-		if err := parquetOptions(path, opts); err != nil {
+		size, err := parquetSize(f, path, opts)
+		if err != nil {
 			return nil, err
 		}
-		st, err := f.Stat()
-		if err != nil {
-			return nil, &Error{File: path, Msg: err.Error()}
-		}
-		return ReadParquetTable(f, st.Size(), path, columns)
+		return ReadParquetTable(f, size, path, columns)
 	}
 	return ReadTable(f, path, columns, csvOpts(path, opts))
+}
+
+// parquetSize is what every reader of an open *.parquet file f does before
+// reading it: refuse the CSV options it would leave unused
+// (parquetOptions), then take its size, which the Parquet reader needs.
+func parquetSize(f *os.File, path string, opts *Options) (int64, error) {
+	if err := parquetOptions(path, opts); err != nil {
+		return 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return 0, &Error{File: path, Msg: err.Error()}
+	}
+	return st.Size(), nil
 }
 
 // parquetOptions refuses the options of the CSV reader that a Parquet file

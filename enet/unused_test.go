@@ -32,6 +32,11 @@ func TestRefusesUnused(t *testing.T) {
 			_, err := Path(ctx, x, y, 1, &PathSettings{Alphas: grid, Eps: 1e-2})
 			return err
 		}, "Eps"},
+		{func() error { // the moments' path refuses it as the rows' does
+			st := resolve(nil, 40, 3)
+			_, err := PathMoments(ctx, momentsOf(t, x, y, &st), 1, &PathSettings{Alphas: grid, NumAlphas: 5})
+			return err
+		}, "NumAlphas"},
 		{func() error {
 			_, err := CV(ctx, x, y, &CVSettings{FoldIDs: ids, Folds: 4})
 			return err

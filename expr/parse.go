@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/lsqgo/lsq/internal/english"
 )
 
 // Error is a syntax or name error at a position of the source.
@@ -494,7 +496,7 @@ func (p *parser) primary() *node {
 				want = 2
 			}
 			if len(args) != want {
-				p.fail(pos, "%s takes %d argument%s, got %d", name, want, plural(want), len(args))
+				p.fail(pos, "%s takes %s, got %d", name, english.Count(want, "argument"), len(args))
 				return nil
 			}
 			return &node{op: o, pos: pos, args: args}
@@ -533,11 +535,4 @@ func (p *parser) primary() *node {
 		p.fail(p.tokPos, "unexpected %s", p.describe())
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -255,8 +255,8 @@ func missingStartError(missing []string, cols map[string][]float64) error {
 		}
 		hint = "; the data columns are " + strings.Join(avail, ", ")
 	}
-	return fmt.Errorf("no starting value for parameter%s %s (every name of the model that is not a data column is a parameter and needs one%s)",
-		plural(len(missing)), strings.Join(missing, ", "), hint)
+	return fmt.Errorf("no starting value for %s %s (every name of the model that is not a data column is a parameter and needs one%s)",
+		english.Noun(float64(len(missing)), "parameter"), strings.Join(missing, ", "), hint)
 }
 
 // columnData returns the columns named by colNames, each of which must have
@@ -387,11 +387,4 @@ func weightAt(w []float64, i int) float64 {
 		return 1
 	}
 	return w[i]
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -72,7 +72,6 @@ func (st *state) descend(ctx context.Context, opt *optim.Optimum) (lsq.Status, s
 		}
 		return lsq.Failure, err.Error(), err
 	}
-	st.first = res.First
 	toX(res.X)
 	copy(st.xt, x)
 	fnorm := st.evalTrial()
@@ -80,6 +79,7 @@ func (st *state) descend(ctx context.Context, opt *optim.Optimum) (lsq.Status, s
 		return lsq.Failure, "the residuals are not finite at the optimiser's final point", err
 	}
 	st.accept(fnorm)
+	st.first = res.First // a final point to judge: solveCore measures its gap
 	st.iter = res.Epochs
 	msg := fmt.Sprintf("%s stopped after %s: %v", optimizerName(st.s.optimizer), english.Count(res.Epochs, "epoch"), res.Status)
 	if err != nil && res.Status != lsq.Canceled {

@@ -26,7 +26,7 @@ type state struct {
 	start  time.Time
 	names  []string // parameter names for messages, or nil
 	badJac string   // where the Jacobian was last found not finite (set by factor)
-	first  float64  // a first-order optimiser's objective at its start (descend), NaN before
+	first  float64  // a first-order optimiser's objective at its start, set by descend once its final point is accepted; NaN before
 
 	// work space
 	xt, rt, qtf, w, p, diag, g []float64
