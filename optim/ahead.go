@@ -82,9 +82,10 @@ func (m *run) evalStart(ctx context.Context, pr *progress) {
 		panic(err) // a PCG always marshals
 	}
 	// The order first, alone: drawn beside the pass, its random swaps in
-	// 8n bytes miss the caches the pass streams through (≈ 20 against 6 ms
-	// at n = 10⁶). The epoch takes it as drawn (run.drawn), and clears the
-	// flag: the generator makes the same calls in the same order.
+	// 8n bytes miss the caches the pass streams through (an epoch at
+	// n = 10⁶ took 27–30 ms with the draw beside the pass, 13–14 ms with
+	// it first). The epoch takes the order as drawn (run.drawn) and clears
+	// the flag: the generator makes the same calls in the same order.
 	shuffle(m.perm, m.pcg, m.s.ShuffleBlock)
 	m.drawn = true
 	type value struct{ f, loss float64 }

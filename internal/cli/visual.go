@@ -73,7 +73,7 @@ func gapKVs(g *gapOut, lr *lrOut) []report.KV {
 		return nil
 	}
 	out := []report.KV{
-		kv("objective gap (F − F*)/|F*|", "%.3g", optim.ShownGap(float64(g.ObjectiveRel))),
+		kv("objective gap (F − F*)/max(|F*|, 1e-8·(F₀ − F*))", "%.3g", optim.ShownGap(float64(g.ObjectiveRel))),
 		kv("coefficient error ‖θ − θ*‖/‖θ*‖", "%.3g", float64(g.CoefRel)),
 		kv("gradient norm", "%.3g", float64(g.GradNorm)),
 	}
