@@ -17,11 +17,17 @@ package kernel
 
 // GramUpdate adds PᵀP to the upper triangle (8×8 tiles on or above the
 // diagonal) of the m×m row-major C, P being rows×m row-major; m must be a
-// multiple of 8. Each tile is TileUpdate's, with both operands in P. Entries below the diagonal inside diagonal tiles are also
-// written and must be ignored.
+// multiple of 8. Each tile is TileUpdate's, with both operands in P, taken
+// two at a time along a row of tiles (tilePair) while two remain. Entries
+// below the diagonal inside diagonal tiles are also written and must be
+// ignored.
 func GramUpdate(c []float64, p []float64, m, rows int) {
 	for j0 := 0; j0 < m; j0 += 8 {
-		for k0 := j0; k0 < m; k0 += 8 {
+		k0 := j0
+		for ; k0+16 <= m; k0 += 16 {
+			tilePair(c[j0*m+k0:], m, p[j0:], m, p[k0:], m, 8, rows)
+		}
+		if k0 < m {
 			TileUpdate(c[j0*m+k0:], m, p[j0:], m, p[k0:], m, rows)
 		}
 	}
@@ -34,12 +40,18 @@ func GramUpdate(c []float64, p []float64, m, rows int) {
 // not crowd a few sets of the first-level cache (at m = 1008 a strided
 // strip uses half of them, and each row of it is on another 4 KiB page). At
 // d = 1000, BenchmarkGramUpdate gives 40–45 GFLOP/s of CPU time by rows and
-// 50–53 packed, of a 55 GFLOP/s peak (BenchmarkFMAPeak); at d ≤ 400 the two
-// are alike. Each entry takes the same fused multiply-adds in the same
-// order, so the bits are GramUpdate's.
+// 50–53 packed, of a 55 GFLOP/s peak (BenchmarkFMAPeak), on a core with two
+// 256-bit FMA pipes; on one with two 512-bit pipes (a 113–118 GFLOP/s
+// peak), 59–60 by rows and 86 packed with tilePair, 53 and 78 with single
+// tiles. At d ≤ 400 the two layouts are alike. Each entry takes the same
+// fused multiply-adds in the same order, so the bits are GramUpdate's.
 func GramUpdatePacked(c []float64, p []float64, m, rows int) {
 	for j0 := 0; j0 < m; j0 += 8 {
-		for k0 := j0; k0 < m; k0 += 8 {
+		k0 := j0
+		for ; k0+16 <= m; k0 += 16 {
+			tilePair(c[j0*m+k0:], m, p[j0*rows:], 8, p[k0*rows:], 8, 8*rows, rows)
+		}
+		if k0 < m {
 			TileUpdate(c[j0*m+k0:], m, p[j0*rows:], 8, p[k0*rows:], 8, rows)
 		}
 	}

@@ -6,6 +6,9 @@ func tileUpdateAVX(c []float64, ldc int, a []float64, lda int, b []float64, ldb 
 //go:noescape
 func tileUpdate8AVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int)
 
+//go:noescape
+func tileUpdatePairAVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int)
+
 // tileUpdate selects the kernel: AVX-512 as one 8×8 tile, AVX2 with FMA as
 // two 4×8 tiles, or tileUpdateGo.
 func tileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {
@@ -18,4 +21,15 @@ func tileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int
 	default:
 		tileUpdateGo(c, ldc, a, lda, b, ldb, rows)
 	}
+}
+
+// tileUpdatePair selects the kernel of tilePair: AVX-512 as one 8×16
+// block, or tileUpdate twice.
+func tileUpdatePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int) {
+	if useAVX512 {
+		tileUpdatePairAVX512(c, ldc, a, lda, b, ldb, bstep, rows)
+		return
+	}
+	tileUpdate(c, ldc, a, lda, b, ldb, rows)
+	tileUpdate(c[8:], ldc, a, lda, b[bstep:], ldb, rows)
 }

@@ -138,3 +138,106 @@ tdone8:
 	VMOVUPD Z7, 0(R10)
 	VZEROUPPER
 	RET
+
+// One row of tileUpdatePairAVX512: the row's A value r broadcast into Z,
+// times the two strips of B, into the accumulators of row r of each tile.
+#define PAIRROW(off, Z, L, R) \
+	VBROADCASTSD off(SI), Z; \
+	VFMADD231PD  Z24, Z, L;  \
+	VFMADD231PD  Z25, Z, R
+
+// func tileUpdatePairAVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int)
+//
+// Two 8×8 tiles side by side: C[r][k] = fma(A[i][r], B[i][k], C[r][k]) for
+// r < 8, k < 8 and C[r][8+k] = fma(A[i][r], B'[i][k], C[r][8+k]), B' the
+// strip bstep elements after B, for i = 0, 1, …, rows-1 in order: the bits
+// of tileUpdate8AVX512 twice. A row takes two loads of B and eight
+// broadcasts of A for sixteen multiply-adds, where one tile takes nine
+// loads for eight, so the pair is bound by the multiply-adds, not by the
+// loads. Z0..Z7 hold the left tile, Z8..Z15 the right, Z24/Z25 the strips'
+// row, Z26..Z29 the broadcasts.
+TEXT ·tileUpdatePairAVX512(SB), NOSPLIT, $0-112
+	MOVQ c_base+0(FP), DI
+	MOVQ ldc+24(FP), R8
+	SHLQ $3, R8
+	MOVQ a_base+32(FP), SI
+	MOVQ lda+56(FP), R11
+	SHLQ $3, R11
+	MOVQ b_base+64(FP), DX
+	MOVQ ldb+88(FP), R9
+	SHLQ $3, R9
+	MOVQ bstep+96(FP), R12
+	SHLQ $3, R12
+	MOVQ rows+104(FP), CX
+
+	MOVQ    DI, R10
+	VMOVUPD 0(R10), Z0
+	VMOVUPD 64(R10), Z8
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z1
+	VMOVUPD 64(R10), Z9
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z2
+	VMOVUPD 64(R10), Z10
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z3
+	VMOVUPD 64(R10), Z11
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z4
+	VMOVUPD 64(R10), Z12
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z5
+	VMOVUPD 64(R10), Z13
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z6
+	VMOVUPD 64(R10), Z14
+	ADDQ    R8, R10
+	VMOVUPD 0(R10), Z7
+	VMOVUPD 64(R10), Z15
+
+	TESTQ CX, CX
+	JEQ   pdone
+
+ploop:
+	VMOVUPD 0(DX), Z24
+	VMOVUPD 0(DX)(R12*1), Z25
+	PAIRROW(0, Z26, Z0, Z8)
+	PAIRROW(8, Z27, Z1, Z9)
+	PAIRROW(16, Z28, Z2, Z10)
+	PAIRROW(24, Z29, Z3, Z11)
+	PAIRROW(32, Z26, Z4, Z12)
+	PAIRROW(40, Z27, Z5, Z13)
+	PAIRROW(48, Z28, Z6, Z14)
+	PAIRROW(56, Z29, Z7, Z15)
+	ADDQ R11, SI
+	ADDQ R9, DX
+	DECQ CX
+	JNE  ploop
+
+pdone:
+	MOVQ    DI, R10
+	VMOVUPD Z0, 0(R10)
+	VMOVUPD Z8, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z1, 0(R10)
+	VMOVUPD Z9, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z2, 0(R10)
+	VMOVUPD Z10, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z3, 0(R10)
+	VMOVUPD Z11, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z4, 0(R10)
+	VMOVUPD Z12, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z5, 0(R10)
+	VMOVUPD Z13, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z6, 0(R10)
+	VMOVUPD Z14, 64(R10)
+	ADDQ    R8, R10
+	VMOVUPD Z7, 0(R10)
+	VMOVUPD Z15, 64(R10)
+	VZEROUPPER
+	RET

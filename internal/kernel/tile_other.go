@@ -5,3 +5,8 @@ package kernel
 func tileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int) {
 	tileUpdateGo(c, ldc, a, lda, b, ldb, rows)
 }
+
+func tileUpdatePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int) {
+	tileUpdateGo(c, ldc, a, lda, b, ldb, rows)
+	tileUpdateGo(c[8:], ldc, a, lda, b[bstep:], ldb, rows)
+}

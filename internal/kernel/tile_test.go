@@ -54,3 +54,47 @@ func TestTileUpdateMatchesFMA(t *testing.T) {
 		}
 	}
 }
+
+// TestTilePairIsTwoTiles checks tilePair with every kernel this CPU
+// supports against two TileUpdate calls on the Go kernel, on operands with
+// different strides and both strip offsets GramUpdate and GramUpdatePacked
+// pass: the bits must agree exactly.
+func TestTilePairIsTwoTiles(t *testing.T) {
+	defer saveKernel()()
+	has512, hasAVX := hasAVX512(), hasAVX2()
+	rng := rand.New(rand.NewPCG(23, 24))
+	const lda, ldb, ldc = 24, 131, 40
+	for _, rows := range []int{0, 1, 7, 37} {
+		for _, bstep := range []int{8, 8 * max(rows, 1), 61} {
+			a := make([]float64, max(rows, 1)*lda)
+			b := make([]float64, bstep+max(rows, 1)*ldb)
+			c0 := make([]float64, 8*ldc)
+			for _, v := range [][]float64{a, b, c0} {
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+			}
+			setKernel(false, false)
+			want := append([]float64(nil), c0...)
+			TileUpdate(want, ldc, a[3:], lda, b[5:], ldb, rows)
+			TileUpdate(want[8:], ldc, a[3:], lda, b[5+bstep:], ldb, rows)
+			for _, md := range []struct {
+				name        string
+				avx512, avx bool
+				ok          bool
+			}{{"go", false, false, true}, {"avx2", false, true, hasAVX}, {"avx512", true, false, has512}} {
+				if !md.ok {
+					continue
+				}
+				setKernel(md.avx512, md.avx)
+				c := append([]float64(nil), c0...)
+				tilePair(c, ldc, a[3:], lda, b[5:], ldb, bstep, rows)
+				for i := range c {
+					if c[i] != want[i] {
+						t.Fatalf("%s rows=%d bstep=%d: C[%d] = %v, want %v", md.name, rows, bstep, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
