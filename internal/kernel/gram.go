@@ -25,7 +25,7 @@ func GramUpdate(c []float64, p []float64, m, rows int) {
 	for j0 := 0; j0 < m; j0 += 8 {
 		k0 := j0
 		for ; k0+16 <= m; k0 += 16 {
-			tilePair(c[j0*m+k0:], m, p[j0:], m, p[k0:], m, 8, rows)
+			tilePair(c[j0*m+k0:], m, p[j0:], m, p[k0:], m, 8, rows, c[nextPair(m, j0, k0):])
 		}
 		if k0 < m {
 			TileUpdate(c[j0*m+k0:], m, p[j0:], m, p[k0:], m, rows)
@@ -42,19 +42,33 @@ func GramUpdate(c []float64, p []float64, m, rows int) {
 // d = 1000, BenchmarkGramUpdate gives 40–45 GFLOP/s of CPU time by rows and
 // 50–53 packed, of a 55 GFLOP/s peak (BenchmarkFMAPeak), on a core with two
 // 256-bit FMA pipes; on one with two 512-bit pipes (a 113–118 GFLOP/s
-// peak), 59–60 by rows and 86 packed with tilePair, 53 and 78 with single
-// tiles. At d ≤ 400 the two layouts are alike. Each entry takes the same
+// peak), 81 by rows and 99 packed with tilePair and its prefetch of the
+// next block of C, 53 and 78 with single tiles. At d ≤ 400 the two layouts are alike. Each entry takes the same
 // fused multiply-adds in the same order, so the bits are GramUpdate's.
 func GramUpdatePacked(c []float64, p []float64, m, rows int) {
 	for j0 := 0; j0 < m; j0 += 8 {
 		k0 := j0
 		for ; k0+16 <= m; k0 += 16 {
-			tilePair(c[j0*m+k0:], m, p[j0*rows:], 8, p[k0*rows:], 8, 8*rows, rows)
+			tilePair(c[j0*m+k0:], m, p[j0*rows:], 8, p[k0*rows:], 8, 8*rows, rows, c[nextPair(m, j0, k0):])
 		}
 		if k0 < m {
 			TileUpdate(c[j0*m+k0:], m, p[j0*rows:], 8, p[k0*rows:], 8, rows)
 		}
 	}
+}
+
+// nextPair is the offset in the m×m C of the block of 8×16 that the Gram
+// updates take after the pair at row j0, column k0: the next pair along the
+// row, or the first of the next row of tiles, or this one at the end. It
+// may end in an odd tile; only its place matters (tilePair's next).
+func nextPair(m, j0, k0 int) int {
+	switch {
+	case k0+32 <= m:
+		return j0*m + k0 + 16
+	case j0+8+16 <= m:
+		return (j0+8)*m + j0 + 8
+	}
+	return j0*m + k0
 }
 
 // PackRow stores row (m values, m a multiple of 8) as row i of a packed

@@ -26,8 +26,10 @@ func TileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int
 // Σᵢ A[i][a]·B[i][bstep+b]. Each entry takes TileUpdate's fused
 // multiply-adds in row order, so the bits are those of two calls; on
 // AVX-512 one pass over A does both, with sixteen multiply-adds for every
-// ten loads instead of eight for nine (BenchmarkGramUpdate).
-func tilePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int) {
+// ten loads instead of eight for nine (BenchmarkGramUpdate). next is the
+// 8×16 block (stride ldc) the caller updates after this one, or c itself:
+// a kernel may ask for it in the caches, and changes no value in it.
+func tilePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int, next []float64) {
 	if rows <= 0 {
 		return
 	}
@@ -35,7 +37,8 @@ func tilePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, 
 	_ = c[7*ldc+15]
 	_ = a[(rows-1)*lda+7]
 	_ = b[bstep+(rows-1)*ldb+7]
-	tileUpdatePair(c, ldc, a, lda, b, ldb, bstep, rows)
+	_ = next[7*ldc+15]
+	tileUpdatePair(c, ldc, a, lda, b, ldb, bstep, rows, next)
 }
 
 // tileUpdateGo is the portable TileUpdate: the same fused multiply-adds in

@@ -7,7 +7,7 @@ func tileUpdateAVX(c []float64, ldc int, a []float64, lda int, b []float64, ldb 
 func tileUpdate8AVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, rows int)
 
 //go:noescape
-func tileUpdatePairAVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int)
+func tileUpdatePairAVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int, next *float64)
 
 // tileUpdate selects the kernel: AVX-512 as one 8×8 tile, AVX2 with FMA as
 // two 4×8 tiles, or tileUpdateGo.
@@ -24,10 +24,10 @@ func tileUpdate(c []float64, ldc int, a []float64, lda int, b []float64, ldb int
 }
 
 // tileUpdatePair selects the kernel of tilePair: AVX-512 as one 8×16
-// block, or tileUpdate twice.
-func tileUpdatePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int) {
+// block, which prefetches next, or tileUpdate twice.
+func tileUpdatePair(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int, next []float64) {
 	if useAVX512 {
-		tileUpdatePairAVX512(c, ldc, a, lda, b, ldb, bstep, rows)
+		tileUpdatePairAVX512(c, ldc, a, lda, b, ldb, bstep, rows, &next[0])
 		return
 	}
 	tileUpdate(c, ldc, a, lda, b, ldb, rows)

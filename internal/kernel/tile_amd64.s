@@ -146,7 +146,7 @@ tdone8:
 	VFMADD231PD  Z24, Z, L;  \
 	VFMADD231PD  Z25, Z, R
 
-// func tileUpdatePairAVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int)
+// func tileUpdatePairAVX512(c []float64, ldc int, a []float64, lda int, b []float64, ldb int, bstep int, rows int, next *float64)
 //
 // Two 8×8 tiles side by side: C[r][k] = fma(A[i][r], B[i][k], C[r][k]) for
 // r < 8, k < 8 and C[r][8+k] = fma(A[i][r], B'[i][k], C[r][8+k]), B' the
@@ -156,7 +156,12 @@ tdone8:
 // loads for eight, so the pair is bound by the multiply-adds, not by the
 // loads. Z0..Z7 hold the left tile, Z8..Z15 the right, Z24/Z25 the strips'
 // row, Z26..Z29 the broadcasts.
-TEXT ·tileUpdatePairAVX512(SB), NOSPLIT, $0-112
+//
+// Before its own rows it asks for the 8×16 block of C at next (stride ldc)
+// in the first-level cache: the block the caller updates next, whose
+// loads would otherwise stall that call's multiply-adds for a miss in the
+// last-level cache, where a Gram matrix of d = 1000 (8 MB) lives.
+TEXT ·tileUpdatePairAVX512(SB), NOSPLIT, $0-120
 	MOVQ c_base+0(FP), DI
 	MOVQ ldc+24(FP), R8
 	SHLQ $3, R8
@@ -169,6 +174,31 @@ TEXT ·tileUpdatePairAVX512(SB), NOSPLIT, $0-112
 	MOVQ bstep+96(FP), R12
 	SHLQ $3, R12
 	MOVQ rows+104(FP), CX
+
+	MOVQ       next+112(FP), R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
+	ADDQ       R8, R10
+	PREFETCHT0 0(R10)
+	PREFETCHT0 64(R10)
 
 	MOVQ    DI, R10
 	VMOVUPD 0(R10), Z0

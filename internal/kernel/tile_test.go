@@ -88,7 +88,7 @@ func TestTilePairIsTwoTiles(t *testing.T) {
 				}
 				setKernel(md.avx512, md.avx)
 				c := append([]float64(nil), c0...)
-				tilePair(c, ldc, a[3:], lda, b[5:], ldb, bstep, rows)
+				tilePair(c, ldc, a[3:], lda, b[5:], ldb, bstep, rows, c)
 				for i := range c {
 					if c[i] != want[i] {
 						t.Fatalf("%s rows=%d bstep=%d: C[%d] = %v, want %v", md.name, rows, bstep, i, c[i], want[i])
