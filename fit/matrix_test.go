@@ -612,9 +612,9 @@ func TestFalseSuccessSweep(t *testing.T) {
 					// GapTol: the default 1e-10, and 1e-3, loose enough that
 					// some runs do reach it, so that the check has successes to judge.
 					epochs, gapTol := int(run[0]), run[1]
-					o := optim.Settings{Epochs: epochs, Schedule: mk(), Seed: 7}
+					o := optim.Settings{Epochs: epochs, Schedule: mk()}
 					if sv != fit.GD {
-						o.BatchSize = 32
+						o.BatchSize, o.Seed = 32, 7
 					}
 					res, err := fit.Matrix(ctx, p.x, p.y, &fit.Settings{Solver: sv, GapTol: gapTol, Optim: o})
 					runs++

@@ -210,6 +210,8 @@ func (s *Settings) checkSolverOptions(solver Solver, streamed bool) error {
 		return &SettingsError{"Optim.ShuffleBlock", "orders the rows of a stochastic solver " + stochastic + solver.String()}
 	case o.ShuffleBlock != 0 && streamed:
 		return &SettingsError{"Optim.ShuffleBlock", "orders rows in memory; a streamed fit draws its mini-batches through ShuffleBuffer"}
+	case o.Seed != 0 && !solver.Stochastic():
+		return &SettingsError{"Optim.Seed", "seeds the mini-batches of a stochastic solver " + stochastic + solver.String() + ", which steps on the full batch and draws nothing"}
 	}
 	if err := CheckOptim(solver, s.LineSearch, o); err != nil {
 		return err

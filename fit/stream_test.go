@@ -244,6 +244,19 @@ func TestNothingSilentlyIgnored(t *testing.T) {
 	if _, err = Matrix(ctx, x, y, &Settings{Solver: SGD, Optim: optim.Settings{ShuffleBlock: 8, BatchSize: 1}}); err != nil {
 		t.Errorf("ShuffleBlock with sgd: %v", err)
 	}
+	// A seed draws mini-batches: gd and lbfgs draw none, in memory or
+	// streamed, so one given to them is refused rather than dropped.
+	for _, sv := range []Solver{GD, LBFGS} {
+		s := &Settings{Solver: sv, Optim: optim.Settings{Seed: 3}}
+		_, err = Matrix(ctx, x, y, s)
+		if !errors.As(err, &se) || se.Field != "Optim.Seed" {
+			t.Errorf("Seed with %s: %v, want a SettingsError on Optim.Seed", sv, err)
+		}
+		_, err = Stream(ctx, partitions(x, y, nil, 1), s)
+		if !errors.As(err, &se) || se.Field != "Optim.Seed" {
+			t.Errorf("Seed with %s, streamed: %v, want a SettingsError on Optim.Seed", sv, err)
+		}
+	}
 	// gd and lbfgs step on the full batch: a mini-batch size for them, in
 	// memory or streamed, is refused rather than dropped.
 	parts := partitions(x, y, nil, 1)

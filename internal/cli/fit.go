@@ -374,8 +374,12 @@ func (o *fitOptions) optimSettings(s *fit.Settings, pen penalty.Penalty, sch sch
 		tol = def.GapTol
 	}
 	s.GapTol = tol
+	seed := o.Seed // the validation split's too (splitFrame)
+	if !s.Solver.Stochastic() {
+		seed = 0 // no mini-batches: fit.Settings refuses a seed it would ignore
+	}
 	s.Optim = optim.Settings{
-		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: o.Seed, Average: average,
+		Schedule: sch, Epochs: o.Epochs, BatchSize: batch, Seed: seed, Average: average,
 		ClipNorm: o.ClipNorm, ClipValue: o.ClipValue,
 		Patience: o.Patience, Proximal: o.Proximal, ShuffleBlock: o.ShuffleBlock,
 	}
@@ -456,6 +460,9 @@ func (o *fitOptions) checkApplies(s *fit.Settings) error {
 	}
 	if o.ShuffleBlock < 0 {
 		return usagef("--shuffle-block %d must be ≥ 0 (0: a random permutation of the rows)", o.ShuffleBlock)
+	}
+	if o.changed("seed") && !s.Solver.Stochastic() && o.ValFrac == 0 {
+		return usagef("--seed draws the mini-batches of a stochastic solver (sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw) and the validation split (--val-frac, a list of --lr); --solver %s steps on the full batch and there is no split", s.Solver)
 	}
 	if err := o.checkBatch(s.Solver); err != nil {
 		return err

@@ -257,6 +257,8 @@ var errorCases = []struct {
 	{"standardize_exact_streamed", []string{"fit", "$D/tut.csv", "--stream", "--standardize=false", "-o", "$D/out"}, ExitUsage, `^lsq: --standardize does not apply to --solver qr without a penalty`},
 	{"targets_standardize", []string{"fit", "$D/ab.csv", "--target", "a,y", "--rank", "1", "--standardize=false", "-o", "$D/out"}, ExitUsage, `^lsq: --standardize does not apply to an exact fit of several targets without a penalty`},
 	{"cv_rank_standardize", []string{"cv", "$D/ab.csv", "--target", "a,y", "--rank", "1", "--standardize=false"}, ExitUsage, `^lsq: --standardize does not apply to the cross-validation of a rank \(--rank\)`},
+	{"seed_gd", []string{"fit", "$D/tut.csv", "--solver", "gd", "--seed", "3", "-o", "$D/out"}, ExitUsage, `--seed draws the mini-batches of a stochastic solver .* and the validation split \(--val-frac, a list of --lr\); --solver gd steps on the full batch and there is no split`},
+	{"seed_lbfgs_stream", []string{"fit", "$D/tut.csv", "--solver", "lbfgs", "--stream", "--seed", "3", "-o", "$D/out"}, ExitUsage, `--seed draws the mini-batches .*; --solver lbfgs steps on the full batch`},
 	{"shuffle_block_qr", []string{"fit", "$D/tut.csv", "--shuffle-block", "8", "-o", "$D/out"}, ExitUsage, `--shuffle-block applies to iterative solvers; --solver qr is exact`},
 	{"shuffle_block_negative", []string{"fit", "$D/tut.csv", "--solver", "sgd", "--shuffle-block", "-1", "-o", "$D/out"}, ExitUsage, `--shuffle-block -1 must be ≥ 0`},
 	{"negative_batch", []string{"fit", "$D/tut.csv", "--solver", "sgd", "--batch-size", "-1", "-o", "$D/out"}, ExitUsage, `--batch-size -1 must be 0 \(full batch\) or positive`},
