@@ -527,18 +527,24 @@ func optimFlag(field string, changed func(string) bool) string {
 
 // fitOutput is the JSON form of a fit.
 type fitOutput struct {
-	File       string      `json:"file"`
-	Target     string      `json:"target"`
-	Features   []string    `json:"features"`
-	Coef       []float64   `json:"coef"`
-	Intercept  float64     `json:"intercept"`
-	Solver     string      `json:"solver"`
-	Status     string      `json:"status"`
-	Converged  bool        `json:"converged"`
-	Iterations int         `json:"iterations"`
-	Loss       jsonFloat   `json:"loss"`
-	RMSE       jsonFloat   `json:"rmse"`
-	Objective  jsonFloat   `json:"objective"`
+	File       string    `json:"file"`
+	Target     string    `json:"target"`
+	Features   []string  `json:"features"`
+	Coef       []float64 `json:"coef"`
+	Intercept  float64   `json:"intercept"`
+	Solver     string    `json:"solver"`
+	Status     string    `json:"status"`
+	Converged  bool      `json:"converged"`
+	Iterations int       `json:"iterations"`
+	Loss       jsonFloat `json:"loss"`
+	RMSE       jsonFloat `json:"rmse"`
+	Objective  jsonFloat `json:"objective"`
+	// R2 is the summary's R² where there is a summary (setSummary: for an
+	// iterative fit, that of the exact solution, as the summary's other
+	// numbers), else the fit's own at its coefficients (fitR2: a penalised
+	// fit, which has no summary). It hides the summary's r2, which it
+	// repeats.
+	R2         *jsonFloat  `json:"r2,omitempty"`
 	N          int         `json:"n"`
 	Rank       *int        `json:"rank,omitempty"`
 	Cond       *jsonFloat  `json:"cond,omitempty"`
@@ -688,6 +694,15 @@ func divergenceAdvice(d *optim.DivergenceError, features []string, s *fit.Settin
 	return b.String()
 }
 
+// setSummary attaches the summary, whose R² becomes the JSON's r2.
+func (out *fitOutput) setSummary(so *summaryOut) {
+	out.summaryOut = so
+	if so != nil {
+		v := so.R2
+		out.R2 = &v
+	}
+}
+
 func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	out.Coef, out.Intercept = res.Coef, res.Intercept
 	out.Solver = res.Solver.String()
@@ -697,6 +712,10 @@ func fillFitOutput(out *fitOutput, res *fit.Result, load time.Duration) {
 	out.Loss = jsonFloat(res.MSE)
 	out.RMSE = jsonFloat(res.RMSE)
 	out.Objective = jsonFloat(res.Objective)
+	if r2, ok := fitR2(res); ok {
+		v := jsonFloat(r2)
+		out.R2 = &v
+	}
 	out.N = res.N
 	out.Timings = timings{LoadS: load.Seconds(), FitS: res.FitTime.Seconds()}
 	if ex := exactOf(res); ex != nil {

@@ -63,14 +63,8 @@ func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
 		// The mean square is beyond float64; its root is not.
 		fmt.Fprintf(w, "RMSE %.6g", res.RMSE)
 	}
-	// R² = 1 − RSS/TSS, RSS = MSE·Σw at this fit's coefficients.
-	if ex := exactOf(res); ex != nil && ex.ScaledTSS > 0 && res.Solver.Exact() {
-		fmt.Fprintf(w, "   R² %.6g", 1-ex.ScaledRSS/ex.ScaledTSS)
-	} else if ex != nil && ex.TSS > 0 && !math.IsInf(ex.TSS, 0) {
-		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE*ex.SumWeights/ex.TSS)
-	} else if res.YMeanSquare > 0 && !math.IsInf(res.MSE, 0) {
-		// No exact fit beside this one (the lasso, the elastic net).
-		fmt.Fprintf(w, "   R² %.6g", 1-res.MSE/res.YMeanSquare)
+	if r2, ok := fitR2(res); ok {
+		fmt.Fprintf(w, "   R² %.6g", r2)
 	}
 	if out.Validation != nil {
 		fmt.Fprintf(w, "   validation loss %.6g", float64(*out.Validation))
@@ -194,4 +188,21 @@ func printStreamed(w io.Writer, how string) {
 	if how != "" {
 		fmt.Fprintf(w, "streamed: %s\n", how)
 	}
+}
+
+// fitR2 is the fit's R² = 1 − RSS/TSS at its own coefficients, RSS = MSE·Σw,
+// from the exact fit's sums where there is one, or false when the target
+// has no spread (or its sums overflow): the number of the text output and
+// of the JSON's r2.
+func fitR2(res *fit.Result) (float64, bool) {
+	switch ex := exactOf(res); {
+	case ex != nil && ex.ScaledTSS > 0 && res.Solver.Exact():
+		return 1 - ex.ScaledRSS/ex.ScaledTSS, true
+	case ex != nil && ex.TSS > 0 && !math.IsInf(ex.TSS, 0):
+		return 1 - res.MSE*ex.SumWeights/ex.TSS, true
+	case res.YMeanSquare > 0 && !math.IsInf(res.MSE, 0):
+		// No exact fit beside this one (the lasso, the elastic net).
+		return 1 - res.MSE/res.YMeanSquare, true
+	}
+	return 0, false
 }

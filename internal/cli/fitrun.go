@@ -261,8 +261,9 @@ func (r *fitRun) write() error {
 	if res.Exact != nil && r.div == nil {
 		set, _ := o.robustFlags().settings()
 		set.Clusters = o.clusters
-		var serr error
-		r.sum, r.out.summaryOut, serr = summarize(res, r.x, r.s.Weights, set)
+		sum, so, serr := summarize(res, r.x, r.s.Weights, set)
+		r.sum = sum
+		r.out.setSummary(so)
 		if serr != nil {
 			r.out.SummaryNote = serr.Error()
 		}

@@ -91,7 +91,7 @@ func streamSummary(o *fitOptions, res *fit.Result, out *fitOutput) (*stats.Summa
 	if so != nil && o.Data.Weights != "" {
 		noLogLik(sum, so)
 	}
-	out.summaryOut = so
+	out.setSummary(so)
 	return sum, fitInference(o, res, nil, nil, nil, nil, nil, sum, out)
 }
 

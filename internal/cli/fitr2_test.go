@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPenalizedJSONR2: a penalised fit has no summary, yet its JSON carries
+// r2, computed here from the data and the fit's own coefficients as
+// 1 − Σ(y − ŷ)²/Σ(y − ȳ)², and it is the R² of the text output; in memory
+// and streamed alike. The tolerance 1e-12 is a few hundred roundings of
+// sums over 60 rows of numbers of order one.
+func TestPenalizedJSONR2(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(41, 42))
+	const n = 60
+	x := make([][3]float64, n)
+	y := make([]float64, n)
+	var b strings.Builder
+	b.WriteString("a,b,c,y\n")
+	for i := range x {
+		for j := range x[i] {
+			x[i][j] = rng.NormFloat64()
+		}
+		y[i] = 1 + 2*x[i][0] - x[i][2] + 0.5*rng.NormFloat64()
+		fmt.Fprintf(&b, "%v,%v,%v,%v\n", x[i][0], x[i][1], x[i][2], y[i])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, pen := range [][]string{{"--penalty", "l1", "--alpha", "0.1"}, {"--penalty", "elasticnet", "--alpha", "0.1", "--l1-ratio", "0.5"}, {"--penalty", "l2", "--alpha", "0.3"}} {
+		for _, stream := range []bool{false, true} {
+			args := append([]string{"fit", "$D/d.csv", "--target", "y"}, pen...)
+			if stream {
+				args = append(args, "--stream")
+			}
+			code, stdout, stderr := runLSQ(dir, nil, append(args, "--json")...)
+			if code != ExitOK {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			var out struct {
+				Coef      []float64
+				Intercept float64
+				R2        *float64
+			}
+			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.R2 == nil {
+				t.Fatalf("%v: no r2 in %s", args, stdout)
+			}
+			var mean, rss, tss float64
+			for _, v := range y {
+				mean += v / n
+			}
+			for i := range x {
+				r := y[i] - out.Intercept
+				for j := range x[i] {
+					r -= out.Coef[j] * x[i][j]
+				}
+				rss += r * r
+				tss += (y[i] - mean) * (y[i] - mean)
+			}
+			if want := 1 - rss/tss; math.Abs(*out.R2-want) > 1e-12 {
+				t.Errorf("%v: r2 %v, want 1 − RSS/TSS = %v", args, *out.R2, want)
+			}
+			_, text, _ := runLSQ(dir, nil, args...)
+			if want := fmt.Sprintf("R² %.6g", *out.R2); !strings.Contains(text, want) {
+				t.Errorf("%v: the text does not show %q:\n%s", args, want, text)
+			}
+		}
+	}
+}
