@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"text/tabwriter"
 	"time"
 
@@ -129,6 +130,7 @@ type cvOutput struct {
 	NonZero      int         `json:"nonzero"`
 	Objective    jsonFloat   `json:"objective"`
 	Loss         jsonFloat   `json:"loss"`
+	R2           *jsonFloat  `json:"r2,omitempty"` // the refit's 1 − loss/(mean square of y about its mean); none for a constant y
 	Status       string      `json:"status"`
 	Curves       []cvCurve   `json:"curves,omitempty"`
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
@@ -208,7 +210,8 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	}
 	cb := res.Curves[res.Best]
 	ref := res.Refit
-	out := newCVOutput(&o, fr.Target, fr.Features, fr.Rows(), weightedMSE(fr, ref.Coef, ref.Intercept), name, oneSE, res, tm)
+	mse, yy := refitLoss(fr, ref.Coef, ref.Intercept, !ps.NoIntercept)
+	out := newCVOutput(&o, fr.Target, fr.Features, fr.Rows(), mse, yy, name, oneSE, res, tm)
 	if name == "l2" {
 		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &enet.Settings{Weights: ps.Weights, Unstandardized: ps.Unstandardized, NoIntercept: ps.NoIntercept}); err != nil {
 			return err
@@ -249,23 +252,38 @@ func writeCV(o *cvOptions, stdio IO, out *cvOutput, cb enet.CVCurve, ref *enet.R
 	return nil
 }
 
-// weightedMSE is the (weighted) mean squared residual of a linear model on
-// the frame.
-func weightedMSE(fr *data.Frame, coef []float64, b float64) float64 {
-	var s, sw float64
+// refitLoss is the refit's weighted mean squared residual on the rows of
+// fr, and yy the weighted mean square of y about its mean (about zero
+// without an intercept): enet.Moments' MSE and YY, so that the refit in
+// memory and streamed reports one R² = 1 − MSE/YY.
+func refitLoss(fr *data.Frame, coef []float64, b float64, intercept bool) (mse, yy float64) {
+	var s, sw, sy float64
 	for i, y := range fr.Y {
 		r := y - b
 		for j, v := range fr.X.RawRowView(i) {
 			r -= coef[j] * v
 		}
-		w := 1.0
-		if fr.Weights != nil {
-			w = fr.Weights[i]
-		}
+		w := weightAt(fr.Weights, i)
 		s += w * r * r
 		sw += w
+		sy += w * y
 	}
-	return s / sw
+	mean := 0.0
+	if intercept {
+		mean = sy / sw
+	}
+	for i, y := range fr.Y {
+		yy += weightAt(fr.Weights, i) * (y - mean) * (y - mean)
+	}
+	return s / sw, yy / sw
+}
+
+// weightAt is row i's weight, 1 without weights.
+func weightAt(w []float64, i int) float64 {
+	if w == nil {
+		return 1
+	}
+	return w[i]
 }
 
 func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
@@ -332,7 +350,11 @@ func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
 		fmt.Fprintf(tw, "%s\t%.10g\t\n", name, out.Coef[j])
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "loss (MSE) %.6g\n", float64(out.Loss))
+	fmt.Fprintf(w, "loss (MSE) %.6g", float64(out.Loss))
+	if out.R2 != nil {
+		fmt.Fprintf(w, "   R² %.6g", float64(*out.R2))
+	}
+	fmt.Fprintln(w)
 	printStreamed(w, out.streamed)
 	printWritten(w, outFile{"model", out.Model}, outFile{"plot", out.Plot})
 }
@@ -413,7 +435,7 @@ func (o *cvOptions) check() (name string, ratios []float64, ps enet.PathSettings
 // newCVOutput is what runCV prints or writes as JSON: the chosen curve's
 // errors, the refit at the chosen α, and one line per curve when several
 // L1 ratios were tried.
-func newCVOutput(o *cvOptions, target string, features []string, n int, loss float64, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
+func newCVOutput(o *cvOptions, target string, features []string, n int, loss, yy float64, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
 	cb := res.Curves[res.Best]
 	ref := res.Refit
 	out := cvOutput{
@@ -424,6 +446,10 @@ func newCVOutput(o *cvOptions, target string, features []string, n int, loss flo
 		ChosenAlpha: ref.Alpha, Coef: ref.Coef, Intercept: ref.Intercept, NonZero: ref.NonZero,
 		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(loss),
 		Status: ref.Status.String(), Timings: tm,
+	}
+	if yy > 0 && !math.IsInf(yy, 0) {
+		r2 := jsonFloat(1 - loss/yy)
+		out.R2 = &r2
 	}
 	chosen := cb.Min
 	if oneSE {

@@ -77,3 +77,83 @@ func TestPenalizedJSONR2(t *testing.T) {
 		}
 	}
 }
+
+// TestCVRefitR2: lsq cv reports the refit's R², 1 − Σw(y − ŷ)²/Σw(y − ȳ)²
+// (ȳ = 0 without an intercept), computed here from the data and the
+// refit's coefficients; in memory and streamed (from the moments) alike,
+// with weights and without an intercept. The tolerance 1e-10 covers the
+// streamed form, a difference of moments of order one rounded in double
+// precision.
+func TestCVRefitR2(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(43, 44))
+	const n = 80
+	var b strings.Builder
+	b.WriteString("a,b,w,y\n")
+	rows := make([][4]float64, n)
+	for i := range rows {
+		a, c := rng.NormFloat64(), rng.NormFloat64()
+		rows[i] = [4]float64{a, c, 0.5 + rng.Float64(), 3 + a - 0.5*c + 0.7*rng.NormFloat64()}
+		fmt.Fprintf(&b, "%v,%v,%v,%v\n", rows[i][0], rows[i][1], rows[i][2], rows[i][3])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"--weights", "w"}, {"--no-intercept"}, {"--penalty", "l2"}} {
+		for _, stream := range []bool{false, true} {
+			if stream && len(extra) > 0 && extra[0] == "--penalty" {
+				continue // ridge's cross-validation reads the rows
+			}
+			args := append([]string{"cv", "$D/d.csv", "--target", "y", "--folds", "5", "--json"}, extra...)
+			if stream {
+				args = append(args, "--stream")
+			}
+			code, stdout, stderr := runLSQ(dir, nil, args...)
+			if code != ExitOK {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			var out struct {
+				Features  []string
+				Coef      []float64
+				Intercept float64
+				R2        *float64
+			}
+			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.R2 == nil {
+				t.Fatalf("%v: no r2 in %s", args, stdout)
+			}
+			weighted := len(extra) > 0 && extra[0] == "--weights"
+			var sw, sy float64
+			for _, r := range rows {
+				w := 1.0
+				if weighted {
+					w = r[2]
+				}
+				sw += w
+				sy += w * r[3]
+			}
+			mean := sy / sw
+			if len(extra) > 0 && extra[0] == "--no-intercept" {
+				mean = 0
+			}
+			var rss, tss float64
+			for _, r := range rows {
+				w := 1.0
+				if weighted {
+					w = r[2]
+				}
+				res := r[3] - out.Intercept
+				for j, f := range out.Features {
+					res -= out.Coef[j] * r[map[string]int{"a": 0, "b": 1, "w": 2}[f]]
+				}
+				rss += w * res * res
+				tss += w * (r[3] - mean) * (r[3] - mean)
+			}
+			if want := 1 - rss/tss; math.Abs(*out.R2-want) > 1e-10 {
+				t.Errorf("%v: r2 %v, want 1 − RSS/TSS = %v", args, *out.R2, want)
+			}
+		}
+	}
+}
