@@ -48,7 +48,7 @@ func (s *Settings) Applicable(o Optimizer) error {
 		return &InapplicableError{"ClipNorm", o, why}
 	case s.ClipValue != 0:
 		return &InapplicableError{"ClipValue", o, why}
-	case lbfgs && Scheduled(s.Schedule):
+	case lbfgs && scheduled(s.Schedule):
 		return &InapplicableError{"Schedule", o, "which tries a step of 1 along its quasi-Newton direction: the learning rate is only its first trial step, before it has curvature pairs"}
 	case s.BatchSize != 0:
 		return &InapplicableError{"BatchSize", o, "which steps on the full batch"}
@@ -58,9 +58,9 @@ func (s *Settings) Applicable(o Optimizer) error {
 	return nil
 }
 
-// Scheduled reports whether sch changes the learning rate during a fit:
+// scheduled reports whether sch changes the learning rate during a fit:
 // it is neither nil nor schedule.Constant.
-func Scheduled(sch schedule.Schedule) bool {
+func scheduled(sch schedule.Schedule) bool {
 	switch sch.(type) {
 	case nil, schedule.Constant, *schedule.Constant:
 		return false
