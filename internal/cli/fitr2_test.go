@@ -40,21 +40,7 @@ func TestPenalizedJSONR2(t *testing.T) {
 			if stream {
 				args = append(args, "--stream")
 			}
-			code, stdout, stderr := runLSQ(dir, nil, append(args, "--json")...)
-			if code != ExitOK {
-				t.Fatalf("%v: exit %d: %s", args, code, stderr)
-			}
-			var out struct {
-				Coef      []float64
-				Intercept float64
-				R2        *float64
-			}
-			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-				t.Fatal(err)
-			}
-			if out.R2 == nil {
-				t.Fatalf("%v: no r2 in %s", args, stdout)
-			}
+			out := runR2(t, dir, append(args, "--json"))
 			var mean, rss, tss float64
 			for _, v := range y {
 				mean += v / n
@@ -67,11 +53,11 @@ func TestPenalizedJSONR2(t *testing.T) {
 				rss += r * r
 				tss += (y[i] - mean) * (y[i] - mean)
 			}
-			if want := 1 - rss/tss; math.Abs(*out.R2-want) > 1e-12 {
-				t.Errorf("%v: r2 %v, want 1 − RSS/TSS = %v", args, *out.R2, want)
+			if want := 1 - rss/tss; math.Abs(out.R2-want) > 1e-12 {
+				t.Errorf("%v: r2 %v, want 1 − RSS/TSS = %v", args, out.R2, want)
 			}
 			_, text, _ := runLSQ(dir, nil, args...)
-			if want := fmt.Sprintf("R² %.6g", *out.R2); !strings.Contains(text, want) {
+			if want := fmt.Sprintf("R² %.6g", out.R2); !strings.Contains(text, want) {
 				t.Errorf("%v: the text does not show %q:\n%s", args, want, text)
 			}
 		}
@@ -108,22 +94,7 @@ func TestCVRefitR2(t *testing.T) {
 			if stream {
 				args = append(args, "--stream")
 			}
-			code, stdout, stderr := runLSQ(dir, nil, args...)
-			if code != ExitOK {
-				t.Fatalf("%v: exit %d: %s", args, code, stderr)
-			}
-			var out struct {
-				Features  []string
-				Coef      []float64
-				Intercept float64
-				R2        *float64
-			}
-			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-				t.Fatal(err)
-			}
-			if out.R2 == nil {
-				t.Fatalf("%v: no r2 in %s", args, stdout)
-			}
+			out := runR2(t, dir, args)
 			weighted := len(extra) > 0 && extra[0] == "--weights"
 			var sw, sy float64
 			for _, r := range rows {
@@ -151,9 +122,38 @@ func TestCVRefitR2(t *testing.T) {
 				rss += w * res * res
 				tss += w * (r[3] - mean) * (r[3] - mean)
 			}
-			if want := 1 - rss/tss; math.Abs(*out.R2-want) > 1e-10 {
-				t.Errorf("%v: r2 %v, want 1 − RSS/TSS = %v", args, *out.R2, want)
+			if want := 1 - rss/tss; math.Abs(out.R2-want) > 1e-10 {
+				t.Errorf("%v: r2 %v, want 1 − RSS/TSS = %v", args, out.R2, want)
 			}
 		}
 	}
+}
+
+// r2Run is what the R² tests read of a fit's or a cross-validation's JSON.
+type r2Run struct {
+	Features  []string
+	Coef      []float64
+	Intercept float64
+	R2        float64
+}
+
+// runR2 runs a command that prints JSON with an r2, which it must have.
+func runR2(t *testing.T, dir string, args []string) r2Run {
+	t.Helper()
+	code, stdout, stderr := runLSQ(dir, nil, args...)
+	if code != ExitOK {
+		t.Fatalf("%v: exit %d: %s", args, code, stderr)
+	}
+	var out struct {
+		r2Run
+		R2 *float64
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.R2 == nil {
+		t.Fatalf("%v: no r2 in %s", args, stdout)
+	}
+	out.r2Run.R2 = *out.R2
+	return out.r2Run
 }

@@ -12,7 +12,6 @@ import (
 // must agree exactly, as for the Gram tile.
 func TestTileUpdateMatchesFMA(t *testing.T) {
 	defer saveKernel()()
-	has512, hasAVX := hasAVX512(), hasAVX2()
 	rng := rand.New(rand.NewPCG(21, 22))
 	const lda, ldb, ldc = 24, 131, 40
 	for _, rows := range []int{0, 1, 7, 37} {
@@ -34,11 +33,7 @@ func TestTileUpdateMatchesFMA(t *testing.T) {
 				want[r*ldc+k] = s
 			}
 		}
-		for _, md := range []struct {
-			name        string
-			avx512, avx bool
-			ok          bool
-		}{{"go", false, false, true}, {"avx2", false, true, hasAVX}, {"avx512", true, false, has512}} {
+		for _, md := range tileKernels() {
 			if !md.ok {
 				t.Logf("%s: not supported here", md.name)
 				continue
@@ -61,7 +56,6 @@ func TestTileUpdateMatchesFMA(t *testing.T) {
 // pass: the bits must agree exactly.
 func TestTilePairIsTwoTiles(t *testing.T) {
 	defer saveKernel()()
-	has512, hasAVX := hasAVX512(), hasAVX2()
 	rng := rand.New(rand.NewPCG(23, 24))
 	const lda, ldb, ldc = 24, 131, 40
 	for _, rows := range []int{0, 1, 7, 37} {
@@ -78,11 +72,7 @@ func TestTilePairIsTwoTiles(t *testing.T) {
 			want := append([]float64(nil), c0...)
 			TileUpdate(want, ldc, a[3:], lda, b[5:], ldb, rows)
 			TileUpdate(want[8:], ldc, a[3:], lda, b[5+bstep:], ldb, rows)
-			for _, md := range []struct {
-				name        string
-				avx512, avx bool
-				ok          bool
-			}{{"go", false, false, true}, {"avx2", false, true, hasAVX}, {"avx512", true, false, has512}} {
+			for _, md := range tileKernels() {
 				if !md.ok {
 					continue
 				}
@@ -97,4 +87,17 @@ func TestTilePairIsTwoTiles(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tileKernel is a kernel selection of the tile tests (setKernel) and
+// whether this CPU has it.
+type tileKernel struct {
+	name        string
+	avx512, avx bool
+	ok          bool
+}
+
+// tileKernels lists the Go, AVX2 and AVX-512 selections.
+func tileKernels() []tileKernel {
+	return []tileKernel{{"go", false, false, true}, {"avx2", false, true, hasAVX2()}, {"avx512", true, false, hasAVX512()}}
 }
