@@ -13,15 +13,8 @@ func (nn *Net) Predict(x *mat.Dense) (*mat.Dense, error) {
 	if d != nn.Inputs {
 		return nil, fmt.Errorf("net: %d input columns; the network takes %d", d, nn.Inputs)
 	}
-	if err := nn.Arch.Check(); err != nil {
+	if err := nn.check(); err != nil {
 		return nil, err
-	}
-	if len(nn.Theta) != nn.Arch.Dim() || len(nn.OutCenter) != nn.Outputs || len(nn.OutScale) != nn.Outputs {
-		return nil, fmt.Errorf("net: %d parameters and %d target scales for a network of %d parameters and %d outputs",
-			len(nn.Theta), len(nn.OutScale), nn.Arch.Dim(), nn.Outputs)
-	}
-	if nn.InScale != nil && (len(nn.InScale) != d || len(nn.InCenter) != d) {
-		return nil, fmt.Errorf("net: input standardisation of %d columns for %d inputs", len(nn.InScale), d)
 	}
 	k := nn.Outputs
 	out := mat.NewDense(n, k, nil)
@@ -72,4 +65,20 @@ func (nn *Net) MSE(x, y *mat.Dense, w []float64) ([]float64, error) {
 		out[j] /= sw
 	}
 	return out, nil
+}
+
+// check reports a network whose parameters or standardisation do not fit
+// its shape.
+func (nn *Net) check() error {
+	if err := nn.Arch.Check(); err != nil {
+		return err
+	}
+	if len(nn.Theta) != nn.Arch.Dim() || len(nn.OutCenter) != nn.Outputs || len(nn.OutScale) != nn.Outputs {
+		return fmt.Errorf("net: %d parameters and %d target scales for a network of %d parameters and %d outputs",
+			len(nn.Theta), len(nn.OutScale), nn.Arch.Dim(), nn.Outputs)
+	}
+	if nn.InScale != nil && (len(nn.InScale) != nn.Inputs || len(nn.InCenter) != nn.Inputs) {
+		return fmt.Errorf("net: input standardisation of %d columns for %d inputs", len(nn.InScale), nn.Inputs)
+	}
+	return nil
 }
