@@ -115,7 +115,7 @@ func score(y, pred []float64, rows []int, name string) (scores, error) {
 }
 
 func runEval(opts evalOptions, stdio IO) error {
-	m, err := modelio.Load(opts.Model)
+	m, err := loadModel(opts.Model)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,22 @@ func saveNet(path, solver string, nn *net.Net, features, targets []string, res *
 	return modelio.Save(path, m)
 }
 
+// loadModel reads the model file of predict and eval. A network is also
+// rebuilt once (net.FromModel), so that a file whose parameters do not fit
+// its shape is reported under its own name, before any data is read.
+func loadModel(path string) (*modelio.Model, error) {
+	m, err := modelio.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if m.Kind == modelio.KindNet {
+		if _, err := net.FromModel(m); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+	}
+	return m, nil
+}
+
 // netPredictions are a network model's predictions on the kept rows: one
 // column per output, in the model's target order (net.Net.Predict).
 func netPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float64, error) {

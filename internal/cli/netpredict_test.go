@@ -173,3 +173,34 @@ func TestNetRefitHeadFrozenOutput(t *testing.T) {
 		t.Errorf("--freeze 1 --refit-head: exit %d: %s", code, errOut)
 	}
 }
+
+// A network model whose parameters do not fit its shape is refused by
+// predict and eval under the model file's name (not the data file's),
+// before any output is written.
+func TestNetModelBrokenNamed(t *testing.T) {
+	dir := t.TempDir()
+	data := writeTargets(t, dir, "m.csv", 30, false)
+	model := filepath.Join(dir, "net.json")
+	if code, out, errOut := runLSQ(dir, nil, "net", data, "--target", "y1,y2,y3", "--hidden", "3", "--epochs", "3", "--quiet", "-o", model); code != ExitOK {
+		t.Fatalf("net: exit %d\n%s%s", code, out, errOut)
+	}
+	m, err := modelio.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Net.Params = m.Net.Params[1:]
+	bad := filepath.Join(dir, "bad.json")
+	if err := modelio.Save(bad, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"predict", bad, data, "-o", "$D/p.csv"}, {"eval", bad, data}} {
+		code, _, errOut := runLSQ(dir, nil, args...)
+		want := "lsq: " + bad + ": net: the model has 26 parameters; its shape 4→3(relu)→3 needs 27"
+		if code != ExitFailure || !strings.HasPrefix(errOut, want) {
+			t.Errorf("%s: exit %d, %q; want exit %d and %q", args[0], code, errOut, ExitFailure, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "p.csv")); !os.IsNotExist(err) {
+		t.Errorf("predict wrote p.csv for a broken model (%v)", err)
+	}
+}

@@ -72,7 +72,7 @@ func runPredict(opts predictOptions, stdio IO) error {
 	if opts.Keep && strings.EqualFold(filepath.Ext(opts.File), ".parquet") {
 		return usagef("--keep copies the columns of a CSV input; %s is Parquet (drop --keep, or convert it to CSV)", opts.File)
 	}
-	m, err := modelio.Load(opts.Model)
+	m, err := loadModel(opts.Model)
 	if err != nil {
 		return err
 	}
