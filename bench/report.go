@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/lsqgo/lsq/bench/internal/probe"
 )
 
 // row of the table: one task, lsq's timing and the peers'.
@@ -89,7 +91,7 @@ func report(w io.Writer, c *config, res []timing, st streamResult, csvBytes int6
 			case sp.key == "gd" && len(t.Epochs) > 0:
 				note = join(note, gdNote(c, t, st))
 			case sp.key == "sgd" && t.Tool == limitTool:
-				note = join(note, "one thread reads the same rows once in a random order, serially, the whole row 8 rows ahead prefetched (bench/internal/probe), before each epoch")
+				note = join(note, fmt.Sprintf("one thread reads the same rows once in a random order, serially, the whole row %d rows ahead prefetched (bench/internal/probe), before each epoch", probe.LimitAhead))
 			case sp.key == "sgd" && isLsq && sp.lsqTool == "lsq optim.SGD (batch 1)":
 				if lim := find("sgd", limitTool); lim != nil && lim.Err == "" {
 					note = join(note, fmt.Sprintf("%.2f× the random-access limit's wall time, %.2f× its CPU time", t.wall()/lim.wall(), t.cpu()/lim.cpu()))

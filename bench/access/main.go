@@ -132,7 +132,7 @@ func configs(n, d int, seed uint64, keep *regexp.Regexp) []config {
 			}
 		}
 		for _, l := range []int{2, full} {
-			for _, k := range []int{4, 8, 16} {
+			for _, k := range []int{4, 8, 16, 32} {
 				add(fmt.Sprintf("permuted, T1 %d ahead, %d lines", k, l), perm, k, l, 1)
 			}
 		}

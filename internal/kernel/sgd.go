@@ -123,8 +123,13 @@ func (k *LS) SGDRows(theta []float64, rows []int, lr float64) int {
 // ./bench/access, the serial configurations). A row that follows the one
 // before it in storage is not prefetched: the hardware prefetcher streams a
 // sequential run (a blocked shuffle's block), and requests of our own only
-// get in its way (measured likewise). sgdAhead 0 turns the prefetch off.
-var sgdAhead = 8
+// get in its way (measured likewise). The distance is 16 steps: on a core
+// with two 512-bit FMA pipes and 2 MB of L2 a step at n = 10⁶, d = 100 took
+// 117 ns at 16 (and at 32) against 141 at 8 and 140 at 4
+// (BenchmarkSGDRows/permuted-ahead*), the probe's serial read 114 against
+// 136; on the Zen 4 machine of the earlier tables 4, 8 and 16 were within
+// the spread of the other jobs' traffic. sgdAhead 0 turns the prefetch off.
+var sgdAhead = 16
 
 // Prefetch asks for row rows[n+ahead], its target and its weight to be
 // brought into the caches, where ahead is a fixed number of steps, when rows

@@ -8,9 +8,9 @@
 // optionally issuing software prefetches of the row some steps ahead and
 // optionally serialising the rows (each row's loads wait for the sum of the
 // row before, as an SGD step waits for the parameters of the step before).
-// Limit times the configuration that reaches the limit on the reference
-// machine (bench/README.md, "The limit"): serial, PREFETCHT1 of the whole
-// row 8 steps ahead.
+// Limit times the configuration that reaches the limit on the machines
+// measured (bench/README.md, "The limit"): serial, PREFETCHT1 of the whole
+// row LimitAhead steps ahead.
 package probe
 
 import (
@@ -41,15 +41,20 @@ func Permutation(n int, seed uint64) []int {
 	return perm
 }
 
+// LimitAhead is Limit's prefetch distance, in steps: the batch-1 SGD
+// kernel's (kernel.sgdAhead), the best of go run ./bench/access's serial
+// configurations on the machines measured.
+const LimitAhead = 16
+
 // Limit reads the rows of x (d columns) once in the given order, serially,
-// with the whole row 8 steps ahead prefetched into the second-level cache,
+// with the whole row LimitAhead steps ahead prefetched into the second-level cache,
 // and returns the wall and thread CPU time of the pass. (Not per row: a
 // Duration is whole nanoseconds, and a row takes tens of them.) Call it
 // from a goroutine locked to its thread (runtime.LockOSThread) for a
 // meaningful CPU time.
 func Limit(x []float64, d int, order []int) (wall, cpu time.Duration) {
 	t0, c0 := time.Now(), ThreadCPU()
-	if s := SumRows(x, d, order, 8, WholeRow(d), T1, true); s != s {
+	if s := SumRows(x, d, order, LimitAhead, WholeRow(d), T1, true); s != s {
 		panic("probe: NaN sum")
 	}
 	return time.Since(t0), ThreadCPU() - c0
