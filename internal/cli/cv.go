@@ -304,7 +304,7 @@ func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
 }
 
 func printCV(w io.Writer, out *cvOutput, cb enet.CVCurve) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
+	printDataLine(w, out.File, english.Count(out.N, "row"), len(out.Features), "target "+out.Target)
 	if len(out.Curves) > 1 {
 		fmt.Fprintf(w, "%d-fold cross-validation (seed %d) of %d elastic-net mixings:\n", out.Folds, out.Seed, len(out.Curves))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

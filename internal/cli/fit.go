@@ -556,6 +556,7 @@ type fitOutput struct {
 	LR         *lrOut      `json:"learning_rate,omitempty"`
 	LRSearch   []lrTrial   `json:"lr_search,omitempty"`
 	Validation *jsonFloat  `json:"val_loss,omitempty"`
+	ValN       int         `json:"val_n,omitempty"` // rows held out for validation (--val-frac, a list of --lr); n counts the others
 	Model      string      `json:"model,omitempty"`
 	Trace      string      `json:"trace,omitempty"`
 	Checkpoint string      `json:"checkpoint,omitempty"`

@@ -39,7 +39,11 @@ func printFitReport(w io.Writer, o *fitOptions, out *fitOutput, res *fit.Result,
 // coefficients, the loss and how close the fit is to the optimum; for a
 // streamed fit also how the data were read (out.streamed).
 func printFit(w io.Writer, out *fitOutput, res *fit.Result) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
+	rows := english.Count(out.N, "row")
+	if out.ValN > 0 {
+		rows += fmt.Sprintf(" for training (%d held out for validation)", out.ValN)
+	}
+	printDataLine(w, out.File, rows, len(out.Features), "target "+out.Target)
 	iterative := !res.Solver.Exact()
 	fmt.Fprintf(w, "solver %s", out.Solver)
 	if iterative {
@@ -205,4 +209,11 @@ func fitR2(res *fit.Result) (float64, bool) {
 		return 1 - res.MSE/res.YMeanSquare, true
 	}
 	return 0, false
+}
+
+// printDataLine is the first line of a command's text output: the file,
+// its rows (counted in words by the caller), its features and its
+// target(s).
+func printDataLine(w io.Writer, file, rows string, features int, targets string) {
+	fmt.Fprintf(w, "%s: %s, %s, %s\n", file, rows, english.Count(features, "feature"), targets)
 }

@@ -221,6 +221,7 @@ func (r *fitRun) settle(ctx context.Context, fitErr error) error {
 	res, fr, o := r.res, r.fr, &r.o
 	res.Features = fr.Features
 	fillFitOutput(&r.out, res, time.Duration(r.out.Timings.LoadS*float64(time.Second)))
+	r.out.ValN = len(r.s.ValY)
 	if isL1(o.Penalty.Name) && !r.s.Solver.Penalized() && !o.Proximal {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("%s applies the L1 penalty by its subgradient, as the textbook does: coefficients hover around zero but are never exactly zero; use --proximal, or --solver cd for exact zeros", r.s.Solver))
 	}

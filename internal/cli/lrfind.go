@@ -248,7 +248,7 @@ func (o *lrFindOptions) report(stdio IO, out *lrFindOutput, res *optim.RangeResu
 }
 
 func printLRFind(w io.Writer, out *lrFindOutput, all bool) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
+	printDataLine(w, out.File, english.Count(out.N, "row"), len(out.Features), "target "+out.Target)
 	batch := "full batch"
 	if out.BatchSize > 0 {
 		batch = fmt.Sprintf("batch size %d, seed %d", out.BatchSize, out.Seed)

@@ -478,7 +478,7 @@ func rowsOf(m *mat.Dense) [][]float64 {
 
 // printMulti prints the coefficient matrix, a column per target.
 func printMulti(w io.Writer, out *multiOutput) {
-	fmt.Fprintf(w, "%s: %s, %s, targets %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), strings.Join(out.Targets, ", "))
+	printDataLine(w, out.File, english.Count(out.N, "row"), len(out.Features), "targets "+strings.Join(out.Targets, ", "))
 	fmt.Fprintf(w, "solver %s   rank %d   %s", out.Solver, out.Rank, out.Status)
 	if out.Iterations > 0 {
 		fmt.Fprintf(w, " after %s", english.Count(out.Iterations, "epoch"))

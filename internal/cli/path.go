@@ -283,7 +283,7 @@ func writePath(o pathOptions, stdio IO, pr *enet.PathResult, out pathOutput) err
 }
 
 func printPath(w io.Writer, out *pathOutput) {
-	fmt.Fprintf(w, "%s: %s, %s, target %s\n", out.File, english.Count(out.N, "row"), english.Count(len(out.Features), "feature"), out.Target)
+	printDataLine(w, out.File, english.Count(out.N, "row"), len(out.Features), "target "+out.Target)
 	scale := "standardised coefficients"
 	if !out.Standardized {
 		scale = "coefficients on the original scale"
