@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/net"
 	"github.com/lsqgo/lsq/optim"
 )
@@ -130,55 +127,4 @@ func ExampleRefitHead() {
 	fmt.Println("the exact head fits better:", after[0] < res.TrainMSE[0])
 	// Output:
 	// the exact head fits better: true
-}
-
-// A trained network is saved as a model file of kind "net" (the file lsq
-// net -o writes, which lsq predict reads) and loaded back: the network
-// read back predicts the same bits.
-func ExampleFromModel() {
-	x, y := sine(200, 5)
-	res, err := net.Train(context.Background(), x, y, &net.Settings{
-		Hidden:      []int{8},
-		Activations: []net.Activation{net.Tanh},
-		Optim:       optim.Settings{Epochs: 3},
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	dir, err := os.MkdirTemp("", "net")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "net.json")
-
-	m, err := res.Net.Model([]string{"x"}, []string{"y"})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	if err := modelio.Save(path, m); err != nil {
-		fmt.Println(err)
-		return
-	}
-
-	loaded, err := modelio.Load(path)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	nn, err := net.FromModel(loaded)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	before, _ := res.Net.Predict(x)
-	after, _ := nn.Predict(x)
-	fmt.Println(loaded.Kind, loaded.Features, loaded.Net.Targets, nn.Arch)
-	fmt.Println("same predictions:", mat.Equal(before, after))
-	// Output:
-	// net [x] [y] 1→8(tanh)→1
-	// same predictions: true
 }

@@ -13,7 +13,7 @@ func (nn *Net) Predict(x *mat.Dense) (*mat.Dense, error) {
 	if d != nn.Inputs {
 		return nil, fmt.Errorf("net: %d input columns; the network takes %d", d, nn.Inputs)
 	}
-	if err := nn.check(); err != nil {
+	if err := nn.Check(); err != nil {
 		return nil, err
 	}
 	k := nn.Outputs
@@ -67,9 +67,10 @@ func (nn *Net) MSE(x, y *mat.Dense, w []float64) ([]float64, error) {
 	return out, nil
 }
 
-// check reports a network whose parameters or standardisation do not fit
-// its shape.
-func (nn *Net) check() error {
+// Check reports a network whose parameters or standardisation do not fit
+// its shape (Arch.Check, θ of Arch.Dim values, one centre and scale per
+// output, and per input when the inputs are standardised), or returns nil.
+func (nn *Net) Check() error {
 	if err := nn.Arch.Check(); err != nil {
 		return err
 	}

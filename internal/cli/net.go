@@ -145,7 +145,7 @@ func (o *netOptions) startFrom(s *net.Settings, flag, path string) (*modelio.Mod
 	if m.Kind != modelio.KindNet {
 		return nil, fmt.Errorf("%s: a %s model, not a network; %s takes a model written by lsq net", path, m.Kind, flag)
 	}
-	nn, err := net.FromModel(m)
+	nn, err := m.Network()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}

@@ -10,11 +10,11 @@ import (
 )
 
 // saveNet writes a trained network as a model file of kind "net"
-// (net.Net.Model), with the solver and the training summary. With an
+// (modelio.NetModel), with the solver and the training summary. With an
 // optimiser's result the file also carries its checkpoint, so that
 // --resume continues the training bit for bit.
 func saveNet(path, solver string, nn *net.Net, features, targets []string, res *net.Result) error {
-	m, err := nn.Model(features, targets)
+	m, err := modelio.NetModel(nn, features, targets)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func saveNet(path, solver string, nn *net.Net, features, targets []string, res *
 }
 
 // loadModel reads the model file of predict and eval. A network is also
-// rebuilt once (net.FromModel), so that a file whose parameters do not fit
+// rebuilt once (modelio.Model.Network), so that a file whose parameters do not fit
 // its shape is reported under its own name, before any data is read.
 func loadModel(path string) (*modelio.Model, error) {
 	m, err := modelio.Load(path)
@@ -40,7 +40,7 @@ func loadModel(path string) (*modelio.Model, error) {
 		return nil, err
 	}
 	if m.Kind == modelio.KindNet {
-		if _, err := net.FromModel(m); err != nil {
+		if _, err := m.Network(); err != nil {
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 	}
@@ -50,7 +50,7 @@ func loadModel(path string) (*modelio.Model, error) {
 // netPredictions are a network model's predictions on the kept rows: one
 // column per output, in the model's target order (net.Net.Predict).
 func netPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float64, error) {
-	nn, err := net.FromModel(m)
+	nn, err := m.Network()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}

@@ -195,7 +195,7 @@ func TestNetModelBrokenNamed(t *testing.T) {
 	}
 	for _, args := range [][]string{{"predict", bad, data, "-o", "$D/p.csv"}, {"eval", bad, data}} {
 		code, _, errOut := runLSQ(dir, nil, args...)
-		want := "lsq: " + bad + ": net: the model has 26 parameters; its shape 4→3(relu)→3 needs 27"
+		want := "lsq: " + bad + ": the model has 26 parameters; its shape 4→3(relu)→3 needs 27"
 		if code != ExitFailure || !strings.HasPrefix(errOut, want) {
 			t.Errorf("%s: exit %d, %q; want exit %d and %q", args[0], code, errOut, ExitFailure, want)
 		}

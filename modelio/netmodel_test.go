@@ -1,4 +1,4 @@
-package net_test
+package modelio_test
 
 import (
 	"bytes"
@@ -39,7 +39,7 @@ func trainSmall(t *testing.T, hidden []int, acts []net.Activation, raw bool) *ne
 
 // The network read back from its model file predicts the same bits as the
 // trained one, and writing it again gives the same file.
-func TestModelRoundTrip(t *testing.T) {
+func TestNetModelRoundTrip(t *testing.T) {
 	probe := mat.NewDense(4, 2, []float64{0, 0, 1.5, -0.3, -2, 7, 3.9, 0.25})
 	for _, c := range []struct {
 		name   string
@@ -52,7 +52,7 @@ func TestModelRoundTrip(t *testing.T) {
 		{"no hidden layer", nil, nil, false},
 	} {
 		nn := trainSmall(t, c.hidden, c.acts, c.raw)
-		m, err := nn.Model([]string{"a", "b"}, []string{"y1", "y2"})
+		m, err := modelio.NetModel(nn, []string{"a", "b"}, []string{"y1", "y2"})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -70,7 +70,7 @@ func TestModelRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		back, err := net.FromModel(loaded)
+		back, err := loaded.Network()
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -92,7 +92,7 @@ func TestModelRoundTrip(t *testing.T) {
 			}
 		}
 
-		again, err := back.Model(loaded.Features, loaded.Net.Targets)
+		again, err := modelio.NetModel(back, loaded.Features, loaded.Net.Targets)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,11 +114,11 @@ func TestModelRoundTrip(t *testing.T) {
 	}
 }
 
-// Model and FromModel refuse what does not fit, naming it.
-func TestModelErrors(t *testing.T) {
+// NetModel and Network refuse what does not fit, naming it.
+func TestNetModelErrors(t *testing.T) {
 	nn := trainSmall(t, []int{5}, []net.Activation{net.Tanh}, false)
 	good := func() *modelio.Model {
-		m, err := nn.Model([]string{"a", "b"}, []string{"y1", "y2"})
+		m, err := modelio.NetModel(nn, []string{"a", "b"}, []string{"y1", "y2"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestModelErrors(t *testing.T) {
 	} {
 		m := good()
 		c.edit(m)
-		_, err := net.FromModel(m)
+		_, err := m.Network()
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got error %v, want one saying %q", c.name, err, c.want)
 		}
@@ -156,14 +156,14 @@ func TestModelErrors(t *testing.T) {
 		{"one feature name", []string{"a"}, []string{"y1", "y2"}, "1 feature names for a network of 2 inputs"},
 		{"three target names", []string{"a", "b"}, []string{"y1", "y2", "y3"}, "3 target names for a network of 2 outputs"},
 	} {
-		_, err := nn.Model(c.features, c.targets)
+		_, err := modelio.NetModel(nn, c.features, c.targets)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got error %v, want one saying %q", c.name, err, c.want)
 		}
 	}
 	bad := *nn
 	bad.Theta = bad.Theta[:3]
-	if _, err := bad.Model([]string{"a", "b"}, []string{"y1", "y2"}); err == nil || !strings.Contains(err.Error(), "3 parameters") {
+	if _, err := modelio.NetModel(&bad, []string{"a", "b"}, []string{"y1", "y2"}); err == nil || !strings.Contains(err.Error(), "3 parameters") {
 		t.Errorf("a network with 3 parameters: got error %v", err)
 	}
 }
