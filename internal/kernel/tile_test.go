@@ -33,12 +33,8 @@ func TestTileUpdateMatchesFMA(t *testing.T) {
 				want[r*ldc+k] = s
 			}
 		}
-		for _, md := range tileKernels() {
-			if !md.ok {
-				t.Logf("%s: not supported here", md.name)
-				continue
-			}
-			setKernel(md.avx512, md.avx)
+		for _, md := range kernelModes(t) {
+			md.set()
 			c := append([]float64(nil), c0...)
 			TileUpdate(c, ldc, a[3:], lda, b[5:], ldb, rows)
 			for i := range c {
@@ -72,11 +68,8 @@ func TestTilePairIsTwoTiles(t *testing.T) {
 			want := append([]float64(nil), c0...)
 			TileUpdate(want, ldc, a[3:], lda, b[5:], ldb, rows)
 			TileUpdate(want[8:], ldc, a[3:], lda, b[5+bstep:], ldb, rows)
-			for _, md := range tileKernels() {
-				if !md.ok {
-					continue
-				}
-				setKernel(md.avx512, md.avx)
+			for _, md := range kernelModes(t) {
+				md.set()
 				c := append([]float64(nil), c0...)
 				tilePair(c, ldc, a[3:], lda, b[5:], ldb, bstep, rows, c)
 				for i := range c {
@@ -87,17 +80,4 @@ func TestTilePairIsTwoTiles(t *testing.T) {
 			}
 		}
 	}
-}
-
-// tileKernel is a kernel selection of the tile tests (setKernel) and
-// whether this CPU has it.
-type tileKernel struct {
-	name        string
-	avx512, avx bool
-	ok          bool
-}
-
-// tileKernels lists the Go, AVX2 and AVX-512 selections.
-func tileKernels() []tileKernel {
-	return []tileKernel{{"go", false, false, true}, {"avx2", false, true, hasAVX2()}, {"avx512", true, false, hasAVX512()}}
 }
