@@ -33,11 +33,14 @@
 // w_i r_i x_i added to the gradient sums while the row is in L1 cache. On
 // amd64 this runs in assembly, with AVX-512 when the processor and operating
 // system support it, else with AVX2 and FMA (detected at run time), four rows
-// per sweep; elsewhere in Go. For d ≤ 32 the AVX-512 pass keeps the gradient
-// sums and w' in registers for the whole block (rowsreg_amd64.s): at small d
-// loading and storing the sums at every row cost more than the row itself.
-// For larger d the sums stay in memory (in L1 cache; a loss-only pass, which
-// has none, is barely faster) and the bound is reading X: the assembly
+// per sweep; elsewhere in Go. For d ≤ 104 the AVX-512 pass keeps the
+// gradient sums and w' in registers for the whole block (rowsreg_amd64.s;
+// four rows per sweep up to d = 32, two beyond): at small d loading and
+// storing the sums at every sweep cost more than the rows themselves, and at
+// d = 100 the pass in cache goes from 56–58 to 75–76 GB/s on one core
+// (BenchmarkRows/d=100/avx512, where memory reads 15–35 GB/s a core). For
+// larger d the sums stay in memory (in L1 cache) and the bound is reading
+// X: the assembly
 // passes prefetch the rows 8 KB ahead into L2 cache, which took the AVX-512
 // pass at d = 100 from about 55% to about 90% of the STREAM read rate (AVX2:
 // from about 45% to about 75%). All three compute the same floating-point

@@ -12,9 +12,16 @@ func rowsAVX2(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt 
 //go:noescape
 func rowsRegAVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64) (sr, sl float64)
 
+//go:noescape
+func rowsReg2AVX512(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []float64) (sr, sl float64)
+
 // regMaxD is the largest d for which rowsRegAVX512 holds the gradient sums
-// and w' in registers (four chunks of eight each).
-const regMaxD = 32
+// and w' in registers (four chunks of eight each), reg2MaxD that for
+// rowsReg2AVX512 (thirteen, two rows at a time).
+const (
+	regMaxD  = 32
+	reg2MaxD = 104
+)
 
 //go:noescape
 func dotAVX512(x, w []float64) float64
@@ -53,6 +60,9 @@ func rowsK(g, x []float64, stride, rows int, wp []float64, bp float64, y, wt []f
 	}
 	if useAVX512 && grad && d >= 1 && d <= regMaxD {
 		return rowsRegAVX512(g, x, stride, rows, wp, bp, y, wt)
+	}
+	if useAVX512 && grad && d > regMaxD && d <= reg2MaxD {
+		return rowsReg2AVX512(g, x, stride, rows, wp, bp, y, wt)
 	}
 	if useAVX512 {
 		return rowsAVX512(g, x, stride, rows, wp, bp, y, wt, gr)

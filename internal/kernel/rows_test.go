@@ -48,11 +48,14 @@ func kernelModes(t *testing.T) []struct {
 // requires identical bits: all follow the arithmetic described in rows.go.
 // Every d from 0 to 19 covers each tail length twice; 20 to 32 (with 0 to 19)
 // every chunk count of the AVX-512 kernel that holds the gradient in
-// registers; 100 is the benchmark width. Entries of g past d must stay untouched (the block pass keeps Σwr in
-// the next slot).
+// registers four rows at a time; 33 to 105 every chunk count of the one
+// that holds it two rows at a time (d ≤ 104), full and with a tail, and the
+// first width past it; 100 is the benchmark width. Entries of g past d must
+// stay untouched (the block pass keeps Σwr in the next slot).
 func TestRowKernelsAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
-	dims := []int{100, 101, 64, 33, 32, 31, 25, 24, 23, 21, 20}
+	dims := []int{100, 101, 64, 33, 32, 31, 25, 24, 23, 21, 20,
+		34, 40, 41, 47, 48, 49, 56, 57, 63, 65, 72, 73, 80, 81, 88, 89, 96, 97, 103, 104, 105}
 	for d := range 20 {
 		dims = append(dims, d)
 	}
