@@ -33,7 +33,8 @@ type LoRAResult struct {
 	Status  lsq.Status
 	// Gap is the relative objective gap (F − F*)/D (optim.Optimum.Gap) of the
 	// adapter to the exact rank-r optimum, and CoefRel ‖ΔB − ΔB*‖_F/‖ΔB*‖_F on the
-	// original scale.
+	// original scale (the denominator at least 1e-8 of ‖B₀ + ΔB*‖_F:
+	// updateDistance).
 	Gap, CoefRel float64
 	A, B         *mat.Dense // the factors, d×r and r×k, on the working scale
 }
@@ -116,12 +117,19 @@ func LoRA(ctx context.Context, x, y *mat.Dense, base *Targets, s *LoRASettings) 
 	return res, err
 }
 
-// updateDistance is ‖(C − B₀) − (C* − B₀)‖_F / ‖C* − B₀‖_F.
+// updateDistance is ‖(C − B₀) − (C* − B₀)‖_F / D, D = max(‖C* − B₀‖_F,
+// 1e-8·‖C*‖_F): the distance of the update from the exact one relative to
+// the exact update, except where the exact update is itself at the
+// rounding level of the coefficients (a base model already at the optimum
+// of the new data), whose relative error would be of order one however
+// close the adapter came; the floor, as the objective gap's (optim.Optimum
+// Scale), measures it against the coefficients instead. D = 0 (all zero)
+// gives the absolute distance.
 func updateDistance(c, cStar, b0 *mat.Dense) float64 {
 	var diff, ref mat.Dense
 	diff.Sub(c, cStar)
 	ref.Sub(cStar, b0)
-	den := mat.Norm(&ref, 2)
+	den := max(mat.Norm(&ref, 2), 1e-8*mat.Norm(cStar, 2))
 	if den == 0 {
 		return mat.Norm(&diff, 2)
 	}

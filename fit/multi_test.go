@@ -369,6 +369,35 @@ func TestLoRAReachesTheExactOptimum(t *testing.T) {
 	}
 }
 
+// A base model that is already the exact fit of the data needs no update:
+// the exact rank-r update is zero up to rounding, and the adapter's
+// distance from it is reported against the coefficients (at most 1e-8 of
+// them, updateDistance's floor), not as an error of order one relative to
+// an update of rounding size.
+func TestLoRAOnOptimalBase(t *testing.T) {
+	x, y, _ := multiProblem(300, 4, 3, 2, 5)
+	ctx := context.Background()
+	full, err := MultiTarget(ctx, x, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := &Targets{Coef: mat.DenseCopyOf(full.Coef), Intercept: full.Intercept}
+	res, err := LoRA(ctx, x, y, base, &LoRASettings{Rank: 1, Optim: optim.Settings{LearningRate: 0.02, Epochs: 50, Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var upd mat.Dense
+	upd.Sub(res.Exact.Coef, base.Coef)
+	if u := mat.Norm(&upd, 2) / mat.Norm(base.Coef, 2); u > 1e-12 {
+		t.Fatalf("the exact update is %.3g of the base, want rounding size", u)
+	}
+	// The adapter starts at ΔB = 0 and its gradient at the optimum is
+	// rounding: it stays within rounding of the base, far below the floor.
+	if res.CoefRel > 1e-6 {
+		t.Errorf("update distance %.3g reported for an adapter at the base, which is optimal", res.CoefRel)
+	}
+}
+
 // Cross-validation finds the true rank: the data are rank 2 plus noise, so
 // rank 1 loses signal on held-out rows and ranks above 2 fit noise; the
 // one-standard-error rule picks 2, and every mean is the average of the
