@@ -17,6 +17,41 @@ func TestRestartsAverage(t *testing.T) {
 	}
 }
 
+// TestAverageCoversLastHalf: with the iterate of every step of epoch e
+// set to e, the average reported after epoch E is the mean of the epochs it
+// covers, 2^(k−1)+1 … E for 2^k < E ≤ 2^(k+1) (1 … E for E ≤ 2), which is
+// at least the last half of them and at most three quarters; the count is
+// its steps. A single window restarted at 2^k+1 covered one epoch at
+// E = 2^k+1.
+func TestAverageCoversLastHalf(t *testing.T) {
+	const steps = 3
+	m := &run{x: make([]float64, 1), avg: make([]float64, 1), tail: make([]float64, 1)}
+	for e := 1; e <= 300; e++ {
+		m.restartAverage(e)
+		for range steps {
+			m.x[0] = float64(e)
+			m.accumulate()
+		}
+		first := 1
+		if e > 2 {
+			k := 1
+			for 1<<(k+1) < e {
+				k++
+			}
+			first = 1<<(k-1) + 1
+		}
+		covered := e - first + 1
+		if 2*covered < e || 4*covered > 3*e+4 {
+			t.Errorf("epoch %d: the average covers %d epochs", e, covered)
+		}
+		// The mean of first … e, each epoch's value taken three times:
+		// exact in the running mean's arithmetic to a few roundings.
+		if want := float64(first+e) / 2; m.avgN != steps*covered || math.Abs(m.avg[0]-want) > 1e-12*want {
+			t.Fatalf("epoch %d: average %v of %d iterates, want %v of %d (epochs %d … %d)", e, m.avg[0], m.avgN, want, steps*covered, first, e)
+		}
+	}
+}
+
 func TestDefaultEpochs(t *testing.T) {
 	for _, c := range []struct{ n, dim, want int }{
 		{5000, 11, 1819},     // ⌈1e8/55000⌉ = ⌈1818.18⌉
@@ -103,6 +138,13 @@ func TestAverageResumeBitForBit(t *testing.T) {
 		if math.Float64bits(full.X[j]) != math.Float64bits(rest.X[j]) {
 			t.Fatalf("resumed %v, straight %v", rest.X, full.X)
 		}
+	}
+	// A checkpoint with the reported average only (a version with one
+	// window) resumes, with the tail taken as that average.
+	old := *half.Checkpoint
+	old.TailX, old.TailN = nil, 0
+	if _, err := Minimize(context.Background(), p, nil, set(12, &old, true), &Adam{}); err != nil {
+		t.Errorf("resuming from a checkpoint without the tail average: %v", err)
 	}
 	plain, _ := Minimize(context.Background(), p, x0, set(7, nil, false), &Adam{})
 	if _, err := Minimize(context.Background(), p, nil, set(12, plain.Checkpoint, true), &Adam{}); err == nil {

@@ -24,11 +24,16 @@ type Checkpoint struct {
 	Optimizer     []byte
 	Schedule      []byte
 	ScheduleState bool
-	// AvgX is the running average of the iterates since its last restart
-	// and AvgN the number of iterates in it (Settings.Average); X is then
-	// the last iterate, from which the updates continue.
-	AvgX []float64
-	AvgN int
+	// AvgX is the running average of the iterates reported and AvgN the
+	// number of iterates in it (Settings.Average), TailX and TailN the
+	// average begun at the last restart, which takes over at the next
+	// (run.restartAverage); X is then the last iterate, from which the
+	// updates continue. A checkpoint without TailX resumes with the tail
+	// taken as AvgX.
+	AvgX  []float64
+	AvgN  int
+	TailX []float64
+	TailN int
 }
 
 // MarshalBinary encodes the checkpoint with encoding/gob, which keeps the
@@ -64,6 +69,7 @@ func (m *run) checkpoint(pr *progress, pcg *rand.PCG) *Checkpoint {
 	}
 	if m.avg != nil {
 		c.AvgX, c.AvgN = append([]float64(nil), m.avg...), m.avgN
+		c.TailX, c.TailN = append([]float64(nil), m.tail...), m.tailN
 	}
 	c.RNG, _ = pcg.MarshalBinary()
 	if st, ok := m.o.(encoding.BinaryMarshaler); ok {

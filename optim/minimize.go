@@ -135,7 +135,7 @@ func newRun(p Problem, set *settings, o Optimizer) (*run, *rand.PCG) {
 	m.lip = math.NaN()
 	m.fast = fastSGD(p, set, o)
 	if set.average {
-		m.avg = make([]float64, d)
+		m.avg, m.tail = make([]float64, d), make([]float64, d)
 	}
 	return m, pcg
 }
@@ -149,6 +149,7 @@ func (m *run) begin(x0 []float64, cp *Checkpoint, pcg *rand.PCG, pr *progress) e
 		m.step = 0
 		if m.avg != nil {
 			copy(m.avg, x0)
+			copy(m.tail, x0)
 		}
 		m.baseLR = set.LearningRate
 		if m.baseLR == 0 {
@@ -171,6 +172,14 @@ func (m *run) begin(x0 []float64, cp *Checkpoint, pcg *rand.PCG, pr *progress) e
 		}
 		copy(m.avg, cp.AvgX)
 		m.avgN = cp.AvgN
+		// A checkpoint of a version with one average holds the average
+		// since the last restart, which is the tail's.
+		copy(m.tail, cp.AvgX)
+		m.tailN = cp.AvgN
+		if len(cp.TailX) == m.dim {
+			copy(m.tail, cp.TailX)
+			m.tailN = cp.TailN
+		}
 	}
 	if cp.BestX != nil {
 		pr.bestX = append([]float64(nil), cp.BestX...)
@@ -322,7 +331,9 @@ type run struct {
 	fast          *kernel.LS  // batch-1 SGD on a LeastSquares problem, see fastSGD
 	ahead         *aheadEpoch // the first epoch, taken beside the start's evaluation
 	avg           []float64   // the average of the iterates (Settings.Average), nil without
-	avgN          int         // iterates in avg since its last restart
+	avgN          int         // iterates in avg
+	tail          []float64   // the average begun at the last restart, avg's successor
+	tailN         int         // iterates in tail
 }
 
 // point is where the fit is evaluated: the average of the iterates when
@@ -334,24 +345,44 @@ func (m *run) point() []float64 {
 	return m.x
 }
 
-// restartsAverage reports whether the average of the iterates restarts at
-// the start of the given epoch (1-based): epochs 1, 2, 3, 5, 9, 17, …, so
-// that after epoch E it covers epochs 2^k+1 … E with 2^k < E ≤ 2^(k+1), at
-// least the last half.
+// restartsAverage reports whether a new window of the average of the
+// iterates begins at the start of the given epoch (1-based): epochs 1, 2,
+// 3, 5, 9, 17, …, 2^k + 1.
 func restartsAverage(epoch int) bool {
 	e := epoch - 1
 	return e&(e-1) == 0 // 0 or a power of two
 }
 
-// accumulate adds the current iterate to the running average.
+// restartAverage begins a new window at a restart epoch: the average
+// reported becomes the one begun at the restart before (tail), and tail
+// starts afresh. After epoch E, 2^k < E ≤ 2^(k+1), the reported average
+// then covers epochs 2^(k−1)+1 … E (from epoch 1 for E ≤ 2): at least the
+// last half of the epochs run and at most the last three quarters. With a
+// single window, restarted at 2^k+1, it covered E − 2^k epochs, as few as
+// one just after a restart.
+func (m *run) restartAverage(epoch int) {
+	if m.avg == nil || !restartsAverage(epoch) {
+		return
+	}
+	copy(m.avg, m.tail)
+	m.avgN, m.tailN = m.tailN, 0
+}
+
+// accumulate adds the current iterate to the running averages.
 func (m *run) accumulate() {
 	if m.avg == nil {
 		return
 	}
-	m.avgN++
-	w := 1 / float64(m.avgN)
-	for j, v := range m.x {
-		m.avg[j] += w * (v - m.avg[j])
+	runningMean(m.avg, &m.avgN, m.x)
+	runningMean(m.tail, &m.tailN, m.x)
+}
+
+// runningMean adds v to the mean of *n vectors: mean += (v − mean)/(*n+1).
+func runningMean(mean []float64, n *int, v []float64) {
+	*n++
+	w := 1 / float64(*n)
+	for j, x := range v {
+		mean[j] += w * (x - mean[j])
 	}
 }
 
@@ -440,18 +471,14 @@ func (m *run) epoch(epoch int, f float64, it *lsq.Iteration) (lr float64, bad bo
 		m.prox(lr)
 		m.step++
 	case m.p.Batches != nil:
-		if m.avg != nil && restartsAverage(epoch) {
-			m.avgN = 0
-		}
+		m.restartAverage(epoch)
 		return m.sourceEpoch(lr)
 	default:
 		if !m.drawn {
 			shuffle(m.perm, m.pcg, m.s.ShuffleBlock)
 		}
 		m.drawn = false
-		if m.avg != nil && restartsAverage(epoch) {
-			m.avgN = 0
-		}
+		m.restartAverage(epoch)
 		if m.fast != nil {
 			return m.fastEpoch(lr)
 		}

@@ -82,10 +82,13 @@ type Settings struct {
 	// that grows with the rate; their average does not, and for least
 	// squares averaged constant-rate SGD converges at the statistical rate
 	// O(1/t) (Bach & Moulines, NeurIPS 2013). The average is taken over the
-	// tail of the run: it restarts at the start of epochs 1, 2, 3, 5, 9, 17,
-	// … (2^k + 1), so that it always covers at least the last half of the
-	// epochs run and forgets the start point (tail averaging; Jain, Kakade,
-	// Kidambi, Netrapalli & Sidford, JMLR 2018). The objective, the
+	// tail of the run, in windows that begin at epochs 1, 2, 3, 5, 9, 17, …
+	// (2^k + 1): after epoch E, 2^k < E ≤ 2^(k+1), the average reported
+	// covers epochs 2^(k−1)+1 … E, at least the last half of the epochs run
+	// and at most three quarters, and so forgets the start point (tail
+	// averaging; Jain, Kakade, Kidambi, Netrapalli & Sidford, JMLR 2018);
+	// the window begun at 2^k+1 is kept beside it and takes over at
+	// 2^(k+1)+1. The objective, the
 	// gradient, the stopping tests, early stopping and the Recorder see the
 	// average; the updates continue from the last iterate. It applies to
 	// stochastic fits only (BatchSize below Problem.Samples): on the full
