@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lsqgo/lsq/data"
+	"github.com/lsqgo/lsq/internal/english"
 	"github.com/lsqgo/lsq/linear"
 	"github.com/lsqgo/lsq/modelio"
 	"github.com/lsqgo/lsq/stats"
@@ -21,6 +22,7 @@ type anovaOptions struct {
 	Models []string
 	File   string
 	Data   dataFlags
+	NA     naFlags
 	JSON   bool
 }
 
@@ -29,13 +31,16 @@ func newAnovaCmd(stdio IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "anova MODEL1 MODEL2 [MODEL...] FILE",
 		Short: "Compare nested linear models by F tests, as R's anova(m1, m2, ...)",
-		Long: `anova refits each model (its features and intercept, from files written by
-'lsq fit -o') by least squares on FILE, given once, and tests each against
-the one before it: F = (ΔRSS/Δdf)/(RSS/df of the largest model), as R's
-anova.lm prints it. The models must be nested (each one's features contain
-the previous one's, or the reverse) and are refitted without penalty; use
---weights for a weighted comparison. For the sequential (type I) table of
-one model, use 'lsq fit FILE --anova'.`,
+		Long: `anova refits each model (from files written by 'lsq fit -o': its formula,
+factor levels and polynomial terms, or its columns, rebuilt from FILE as
+predict rebuilds them, and its intercept) by least squares on FILE, given
+once, and tests each against the one before it: F = (ΔRSS/Δdf)/(RSS/df of
+the largest model), as R's anova.lm prints it. The models must be nested
+(each one's features contain the previous one's, or the reverse) and are
+refitted without penalty, all on the rows every one of them can use (a
+row with a missing value in a column one model reads is left out of all,
+and counted on stderr); use --weights for a weighted comparison. For the
+sequential (type I) table of one model, use 'lsq fit FILE --anova'.`,
 		Example: "  lsq fit mtcars.csv --target mpg --features wt -o m1.json\n  lsq fit mtcars.csv --target mpg --features wt,hp -o m2.json\n  lsq anova m1.json m2.json mtcars.csv",
 		Args:    cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -47,6 +52,7 @@ one model, use 'lsq fit FILE --anova'.`,
 	f.StringVar(&opts.Data.Weights, "weights", "", "column of observation weights (weighted least squares)")
 	f.StringVar(&opts.Data.Delimiter, "delimiter", "", `field delimiter (default ",", or tab for .tsv files)`)
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	opts.NA.register(f, "from every model: the models are compared on the same rows")
 	return cmd
 }
 
@@ -75,26 +81,27 @@ func runAnova(o anovaOptions, stdio IO) error {
 		}
 		models[k] = m
 	}
-	var all []string
-	for _, m := range models {
-		for _, f := range m.Features {
-			if !slices.Contains(all, f) {
-				all = append(all, f)
-			}
-		}
-	}
-	opts, err := o.Data.options()
-	if err != nil {
-		return err
-	}
-	opts.Target, opts.Features = models[0].Target, all
-	fr, err := readData(o.File, opts, stdio)
+	designs, err := anovaDesigns(models, o, stdio)
 	if err != nil {
 		return err
 	}
 	fits := make([]*linear.Result, len(models))
 	for k, m := range models {
-		if fits[k], err = refit(fr, m); err != nil {
+		md := designs[k]
+		var w []float64
+		if o.Data.Weights != "" {
+			w = md.y[1]
+		}
+		y := md.y[0]
+		if md.offset != nil {
+			// A formula's offset(z) is a known part of the fit: least
+			// squares of y − z, as R's lm fits it.
+			y = make([]float64, len(y))
+			for i := range y {
+				y[i] = md.y[0][i] - md.offset[i]
+			}
+		}
+		if fits[k], err = linear.Solve(md.x, y, &linear.Settings{Weights: w, NoIntercept: !m.FitIntercept}); err != nil {
 			return fmt.Errorf("%s on %s: %w", o.Models[k], o.File, err)
 		}
 		if !sameCoef(fits[k], m) {
@@ -108,6 +115,9 @@ func runAnova(o anovaOptions, stdio IO) error {
 	formulas := make([]string, len(models))
 	for k, m := range models {
 		formulas[k] = rFormula(m.Target, m.Features, m.FitIntercept)
+		if m.Design != nil && m.Design.Formula != "" {
+			formulas[k] = m.Design.Formula
+		}
 	}
 	if o.JSON {
 		out := make([]anovaRowOut, len(rows))
@@ -151,17 +161,85 @@ func nested(a, b *modelio.Model) bool {
 	return sub(a, b) || sub(b, a)
 }
 
-// refit solves the model's least-squares problem on the frame's columns.
-func refit(fr *data.Frame, m *modelio.Model) (*linear.Result, error) {
-	n := fr.Rows()
-	x := mat.NewDense(n, len(m.Features), nil)
-	for j, f := range m.Features {
-		c := slices.Index(fr.Features, f)
-		for i := range n {
-			x.Set(i, j, fr.X.At(i, c))
+// anovaDesigns rebuilds each model's design on the file as predict does
+// (buildForModel: its formula, factor levels, polynomial bases, --degree,
+// or its plain columns), with the response and the weights, and keeps the
+// rows every model can use: a row with a missing value in a column one
+// model reads is left out of all of them (said on stderr), since the F
+// tests compare fits to the same rows (R's anova refuses models fitted to
+// different numbers of rows).
+func anovaDesigns(models []*modelio.Model, o anovaOptions, stdio IO) ([]*modelDesign, error) {
+	in, err := bufferInput(o.File, stdio)
+	if err != nil {
+		return nil, err
+	}
+	dopts, err := o.Data.options()
+	if err != nil {
+		return nil, err
+	}
+	var extra []string
+	if o.Data.Weights != "" {
+		extra = []string{o.Data.Weights}
+	}
+	designs := make([]*modelDesign, len(models))
+	uses := map[int]int{} // file row → how many models keep it
+	for k, m := range models {
+		if designs[k], err = buildForModel(m, in, dopts, o.NA, []string{m.Target}, extra...); err != nil {
+			return nil, fmt.Errorf("%s: %w", o.Models[k], err)
+		}
+		for _, r := range designs[k].rows {
+			uses[r]++
 		}
 	}
-	return linear.Solve(x, fr.Y, &linear.Settings{Weights: fr.Weights, NoIntercept: !m.FitIntercept})
+	var common []int
+	for _, r := range designs[0].rows {
+		if uses[r] == len(models) {
+			common = append(common, r)
+		}
+	}
+	if len(common) == 0 {
+		return nil, fmt.Errorf("%s: no row has every column the models read", in.name)
+	}
+	if len(common) < designs[0].n {
+		fmt.Fprintf(stdio.Err, "note: %s: %s of %d left out, with a missing value in a column a model reads; every model is refitted to the other %d\n",
+			in.name, english.Count(designs[0].n-len(common), "row"), designs[0].n, len(common))
+	}
+	for _, md := range designs {
+		md.keepRows(common)
+	}
+	return designs, nil
+}
+
+// keepRows restricts the design to the given file rows, each one of its
+// own, in file order.
+func (md *modelDesign) keepRows(rows []int) {
+	if len(rows) == len(md.rows) {
+		return
+	}
+	at := make(map[int]int, len(md.rows))
+	for i, r := range md.rows {
+		at[r] = i
+	}
+	_, c := md.x.Dims()
+	x := mat.NewDense(len(rows), c, nil)
+	y := make([][]float64, len(md.y))
+	for t := range y {
+		y[t] = make([]float64, len(rows))
+	}
+	var off []float64
+	if md.offset != nil {
+		off = make([]float64, len(rows))
+	}
+	for i, r := range rows {
+		x.SetRow(i, md.x.RawRowView(at[r]))
+		for t := range y {
+			y[t][i] = md.y[t][at[r]]
+		}
+		if off != nil {
+			off[i] = md.offset[at[r]]
+		}
+	}
+	md.x, md.y, md.offset, md.rows = x, y, off, rows
 }
 
 // sameCoef reports whether the refit reproduces the saved coefficients to
