@@ -39,36 +39,12 @@ func anovaRows(t *testing.T, dir string, args ...string) []anovaRowOut {
 // rows all of them can use.
 func TestAnovaFormulaModels(t *testing.T) {
 	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(51, 52))
-	const n = 60
-	var raw, design strings.Builder
-	raw.WriteString("a,b,g,w,y\n")
-	design.WriteString("a,b,gv,gw,ab,w,y\n")
-	levels := []string{"u", "v", "w"}
-	var rows []string
-	for i := range n {
-		a, b := rng.NormFloat64(), rng.NormFloat64()
-		g := levels[i%3]
-		w := 0.5 + rng.Float64()
-		y := 1 + 2*a - b + 0.4*a*b + 0.3*float64(i%3) + rng.NormFloat64()
-		row := fmt.Sprintf("%v,%v,%s,%v,%v", a, b, g, w, y)
-		rows = append(rows, row)
-		raw.WriteString(row + "\n")
-		gv, gw := 0.0, 0.0
-		if g == "v" {
-			gv = 1
-		} else if g == "w" {
-			gw = 1
-		}
-		fmt.Fprintf(&design, "%v,%v,%v,%v,%v,%v,%v\n", a, b, gv, gw, a*b, w, y)
-	}
+	rows := writeFactorData(t, dir, 60, 51)
 	write := func(name, body string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("raw.csv", raw.String())
-	write("design.csv", design.String())
 	fit := func(args ...string) {
 		if code, _, stderr := runLSQ(dir, nil, append([]string{"fit"}, args...)...); code != ExitOK {
 			t.Fatalf("fit %v: %s", args, stderr)
@@ -124,4 +100,37 @@ func TestAnovaFormulaModels(t *testing.T) {
 			t.Errorf("row %d with missing values %+v, on the file without those rows %+v", k, g, w)
 		}
 	}
+}
+
+// writeFactorData writes n rows of y = 1 + 2a − b + 0.4ab + 0.3·level + noise
+// with a three-level factor g (u, v, w) and weights w, twice: raw.csv with
+// the raw columns a, b, g, w, y, and design.csv with the columns R's
+// model.matrix(y ~ a*b + g) makes of them (a, b, gv, gw, ab = a·b), plus
+// gu, w and y. It returns raw.csv's data lines.
+func writeFactorData(t *testing.T, dir string, n int, seed uint64) []string {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	var raw, design strings.Builder
+	raw.WriteString("a,b,g,w,y\n")
+	design.WriteString("a,b,gu,gv,gw,ab,w,y\n")
+	levels := []string{"u", "v", "w"}
+	var rows []string
+	for i := range n {
+		a, b := rng.NormFloat64(), rng.NormFloat64()
+		g := levels[i%3]
+		w := 0.5 + rng.Float64()
+		y := 1 + 2*a - b + 0.4*a*b + 0.3*float64(i%3) + rng.NormFloat64()
+		row := fmt.Sprintf("%v,%v,%s,%v,%v", a, b, g, w, y)
+		rows = append(rows, row)
+		raw.WriteString(row + "\n")
+		dummy := [3]float64{}
+		dummy[i%3] = 1
+		fmt.Fprintf(&design, "%v,%v,%v,%v,%v,%v,%v,%v\n", a, b, dummy[0], dummy[1], dummy[2], a*b, w, y)
+	}
+	for name, body := range map[string]string{"raw.csv": raw.String(), "design.csv": design.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rows
 }

@@ -29,6 +29,7 @@ type cvOptions struct {
 	FoldID    string // column of fold assignments (glmnet's foldid)
 	SaveFolds string
 	NA        naFlags
+	Formula   string
 	design    *modelio.Design // how the features were made from raw columns
 	rows      []int           // the file's data rows used, when some were dropped
 	Seed      uint64
@@ -90,6 +91,7 @@ files (not standard input) and the lasso or elastic net, and does not take
 	f := cmd.Flags()
 	opts.Data.register(f, true)
 	opts.NA.register(f, "R's na.omit")
+	f.StringVar(&opts.Formula, "formula", "", formulaHelp)
 	opts.Enet.register(f, true)
 	f.IntVar(&opts.Folds, "folds", 10, "number of folds k, from 2 to the number of rows")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for shuffling the rows into folds")
@@ -176,6 +178,9 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	}
 	o.File = files[0]
 	if o.Ranks != "" {
+		if o.Formula != "" {
+			return usagef("--formula names one response; --rank cross-validates a fit of several targets (--target y1,y2,...): drop --formula")
+		}
 		return runRankCV(ctx, o, stdio)
 	}
 	name, ratios, ps, oneSE, err := o.check()
@@ -188,7 +193,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 		return err
 	}
 	loaded := time.Now()
-	ps.Weights = fr.Weights
+	ps.Weights, ps.NoIntercept = fr.Weights, o.Enet.NoIntercept
 	cs := enet.CVSettings{PathSettings: ps, L1Ratios: ratios, Folds: o.Folds, Seed: o.Seed, OneSE: oneSE, FoldIDs: foldIDs}
 	if foldIDs != nil {
 		cs.Folds, cs.Seed = 0, 0 // the fold ids give the folds (loadFolds refuses --folds and --seed with --foldid)

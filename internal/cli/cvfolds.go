@@ -42,11 +42,14 @@ func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
 	if in.path == "" {
 		stdio.In = bytes.NewReader(in.buf) // read twice: the data, then the folds
 	}
-	fr, des, md, err := loadColumns(o.File, o.Data, o.NA, exclude, stdio)
+	fr, des, md, err := loadInputs(o.File, o.Formula, o.Data, o.NA, exclude, o.changed, stdio)
 	if err != nil {
 		return nil, nil, err
 	}
 	o.design = md
+	if des != nil && !des.Intercept {
+		o.Enet.NoIntercept = true // the formula's - 1
+	}
 	if des != nil {
 		o.rows = des.Rows
 	}

@@ -150,7 +150,7 @@ converge (the model is still written unless it diverged), 130 interrupted.`,
 // registerModel registers the flags that say which model is fitted: its terms
 // and, for several targets, its rank.
 func (o *fitOptions) registerModel(f *pflag.FlagSet) {
-	f.StringVar(&o.Formula, "formula", "", `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`)
+	f.StringVar(&o.Formula, "formula", "", formulaHelp)
 	f.IntVar(&o.Degree, "degree", 0, "expand the single feature x into x, x², …, x^N (raw powers)")
 	f.IntVar(&o.Rank, "rank", 0, "several targets (--target y1,y2,...): the best coefficient matrix of rank ≤ r (reduced-rank regression), r from 1 to min(features, targets) (the unconstrained fit); with --init, the best rank-r update of that model, or LoRA with an iterative --solver")
 	f.Float64Var(&o.LoRAAlpha, "lora-alpha", 0, "LoRA's α: the update is scaled by α/r (default r, a scale of 1)")

@@ -9,41 +9,42 @@ import (
 	"github.com/lsqgo/lsq/modelio"
 )
 
-// loadFrame reads the data of an in-memory fit. A formula is built from
-// the file's text (factors, missing values); plain columns are read by the
-// fast numeric reader, and a file it cannot read as numbers (missing
-// values, text columns) is read as text like a formula. Either way the
-// design is recorded in o.design for the model file. des is nil on the
-// fast path.
+// formulaHelp is the help of --formula, for every command that takes one.
+const formulaHelp = `R-style model, e.g. "y ~ x1 * g + I(x1^2) - 1" (+, :, *, -1/+0, I(), log(), exp(), sqrt(), poly(x, k[, raw = TRUE]), factor(), C(x, Treatment('b')), relevel(x, ref = 'b'))`
+
+// loadFrame reads the data of an in-memory fit (loadInputs), and records
+// its design in o.design for the model file.
 func (o *fitOptions) loadFrame(stdio IO) (*data.Frame, *formula.Design, error) {
-	if _, err := o.NA.action(); err != nil {
-		return nil, nil, err
-	}
-	var f *formula.Formula
-	if o.Formula != "" {
-		for _, flag := range []string{"target", "features", "degree"} {
-			if o.changed(flag) {
-				return nil, nil, usagef("--formula names the response and terms; drop --%s", flag)
-			}
-		}
-		var err error
-		if f, err = parseFormula(o.Formula); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		fr, des, md, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
-		if err != nil {
-			return nil, nil, err
-		}
-		o.design = md
-		return fr, des, nil
-	}
-	fr, des, md, err := loadDesign(o.File, f, o.Data, o.NA, stdio)
+	fr, des, md, err := loadInputs(o.File, o.Formula, o.Data, o.NA, nil, o.changed, stdio)
 	if err != nil {
 		return nil, nil, err
 	}
 	o.design = md
 	return fr, des, nil
+}
+
+// loadInputs reads the data of an in-memory fit, path or cross-validation:
+// the design of the formula src, built from the file's text (factors,
+// interactions, missing values), or without one the plain columns
+// (loadColumns; exclude names columns that are not features). A formula
+// names the response and the terms, so --target, --features and --degree
+// beside it are refused. des is nil on the fast path; md is the model's
+// design either way; a formula without intercept (- 1) has
+// des.Intercept false.
+func loadInputs(file, src string, df dataFlags, na naFlags, exclude []string, changed func(string) bool, stdio IO) (*data.Frame, *formula.Design, *modelio.Design, error) {
+	if src == "" {
+		return loadColumns(file, df, na, exclude, stdio)
+	}
+	for _, flag := range []string{"target", "features", "degree"} {
+		if changed(flag) {
+			return nil, nil, nil, usagef("--formula names the response and terms; drop --%s", flag)
+		}
+	}
+	f, err := parseFormula(src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return loadDesign(file, f, df, na, stdio)
 }
 
 // loadColumns reads plain columns (the target on the features, by default

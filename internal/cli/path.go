@@ -118,15 +118,16 @@ func penaltyTitle(rho float64) string {
 }
 
 type pathOptions struct {
-	File   string
-	Files  []string // several files (or patterns) are partitions of one data set
-	Stream bool
-	Memory string
-	Data   dataFlags
-	NA     naFlags
-	Enet   enetFlags
-	JSON   bool
-	Plot   string
+	File    string
+	Files   []string // several files (or patterns) are partitions of one data set
+	Stream  bool
+	Memory  string
+	Data    dataFlags
+	NA      naFlags
+	Formula string
+	Enet    enetFlags
+	JSON    bool
+	Plot    string
 
 	changed func(string) bool
 }
@@ -169,6 +170,7 @@ memory (--json with the same keys) with a "streamed:" line saying so.`,
 	f := cmd.Flags()
 	opts.Data.register(f, true)
 	opts.NA.register(f, "R's na.omit")
+	f.StringVar(&opts.Formula, "formula", "", formulaHelp)
 	opts.Enet.register(f, false)
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVar(&opts.Plot, "plot", "", "draw the coefficients against α to this .png or .svg file")
@@ -220,9 +222,12 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	}
 	o.File = files[0]
 	start := time.Now()
-	fr, _, _, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
+	fr, des, _, err := loadInputs(o.File, o.Formula, o.Data, o.NA, nil, o.changed, stdio)
 	if err != nil {
 		return err
+	}
+	if des != nil && !des.Intercept {
+		ps.NoIntercept = true // the formula's - 1
 	}
 	if fr.X == nil || fr.Rows() == 0 {
 		return fmt.Errorf("%s: no data rows", o.File)

@@ -27,6 +27,8 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 		return usagef("--stream assigns the folds by --seed; --foldid reads a fold column in memory: drop --foldid" + inMemory)
 	case o.Plot != "":
 		return usagef("--stream does not draw --plot (the plot's path reads the rows): drop --plot" + inMemory)
+	case o.Formula != "":
+		return usagef("--stream reads plain columns (--target, --features, --weights); --formula builds its design from the rows in memory: drop --formula" + inMemory)
 	case slices.Contains(files, "-"):
 		return usagef("--stream cv reads the data twice (counting the rows, then folding them); give a file, not standard input")
 	}

@@ -14,6 +14,9 @@ import (
 // coordinate descent with covariance updates reads; enet.PathMoments then
 // computes the path enet.Path computes from the rows, printed the same way.
 func runStreamPath(ctx context.Context, o pathOptions, files []string, name string, rho float64, ps enet.PathSettings, stdio IO) error {
+	if o.Formula != "" {
+		return usagef("--stream reads plain columns (--target, --features, --weights); --formula builds its design from the rows in memory: drop --formula" + inMemory)
+	}
 	if err := refuseStreamNA(o.changed); err != nil {
 		return err
 	}
