@@ -45,6 +45,9 @@ func modelInputs(m *modelio.Model) (*modelio.Design, []string, error) {
 		}
 		return &modelio.Design{Columns: cols}, cols, nil
 	case modelio.KindNet, modelio.KindTargets:
+		if m.Kind == modelio.KindNet && m.Design != nil {
+			return m.Design, m.Features, nil // a network of one target, read as lsq fit reads
+		}
 		return &modelio.Design{Columns: m.Features}, m.Features, nil
 	}
 	return nil, nil, fmt.Errorf("cannot predict with a %q model", m.Kind)

@@ -58,6 +58,8 @@ type netOptions struct {
 	JSON   bool
 	Output string
 
+	NA            naFlags
+	design        *modelio.Design // how the features were made from raw columns (one target)
 	changed       func(string) bool
 	startFeatures []string // the --init model's features
 }
@@ -97,6 +99,7 @@ network's head) that did not reach it.`,
 	}
 	f := cmd.Flags()
 	o.Data.register(f, true)
+	o.NA.register(f, "R's na.omit; one target only")
 	f.StringVar(&o.Hidden, "hidden", "64,64", `hidden layer widths, input side first ("" for none)`)
 	f.StringVar(&o.Activation, "activation", "relu", "relu, leaky_relu, tanh, sigmoid, gelu or identity; one for all layers or one per layer (relu,tanh)")
 	f.StringVar(&o.Init, "init", "default", "initial weights: default (he for relu-type, xavier otherwise), he, xavier, orthogonal, normal:std=S, uniform:scale=S; or a net model file (.json) to continue from (fine-tuning; its shape and standardisation are kept)")
@@ -328,11 +331,18 @@ func (o *netOptions) netData(stdio IO) (x, y *mat.Dense, w []float64, features, 
 		targets[i] = strings.TrimSpace(targets[i])
 	}
 	if len(targets) == 1 {
-		fr, err := readData(o.File, opts, stdio)
+		// As lsq fit reads them: a text column becomes its dummies and a
+		// row with a missing value is dropped, the design kept for the
+		// model file, from which predict rebuilds it.
+		fr, _, md, err := loadColumns(o.File, o.Data, o.NA, nil, stdio)
 		if err != nil {
 			return nil, nil, nil, nil, nil, err
 		}
+		o.design = md
 		return fr.X, mat.NewDense(len(fr.Y), 1, fr.Y), fr.Weights, fr.Features, targets, nil
+	}
+	if o.changed("na") || o.changed("na-values") {
+		return nil, nil, nil, nil, nil, usagef("--na and --na-values apply to a network of one target; several targets read plain numeric columns")
 	}
 	opts.Target = ""
 	if opts.Features != nil {
@@ -471,7 +481,7 @@ func (o *netOptions) trained(res *net.Result, err error, trace *netTrace, featur
 	}
 	saved := ""
 	if o.Checkpoint != "" && res != nil && res.Optim != nil && res.Status != lsq.Diverged {
-		if cerr := saveNet(o.Checkpoint, o.Solver, res.Net, features, targets, res); cerr != nil {
+		if cerr := saveNet(o.Checkpoint, o.Solver, res.Net, features, targets, o.design, res); cerr != nil {
 			return "", cerr
 		}
 		saved = o.Checkpoint
@@ -509,7 +519,7 @@ func runNet(ctx context.Context, o netOptions, stdio IO) error {
 	out := newNetOutput(o, res, features, targets)
 	out.Trace, out.Checkpoint, out.Plot = o.Trace, checkpoint, o.Plot
 	if o.Output != "" {
-		if err := saveNet(o.Output, o.Solver, res.Net, features, targets, res); err != nil {
+		if err := saveNet(o.Output, o.Solver, res.Net, features, targets, o.design, res); err != nil {
 			return err
 		}
 		out.Model = o.Output

@@ -10,14 +10,16 @@ import (
 )
 
 // saveNet writes a trained network as a model file of kind "net"
-// (modelio.NetModel), with the solver and the training summary. With an
+// (modelio.NetModel), with the design its features were made by (nil for
+// plain columns), the solver and the training summary. With an
 // optimiser's result the file also carries its checkpoint, so that
 // --resume continues the training bit for bit.
-func saveNet(path, solver string, nn *net.Net, features, targets []string, res *net.Result) error {
+func saveNet(path, solver string, nn *net.Net, features, targets []string, design *modelio.Design, res *net.Result) error {
 	m, err := modelio.NetModel(nn, features, targets)
 	if err != nil {
 		return err
 	}
+	m.Design = design
 	m.Solver = modelio.Solver{Name: solver}
 	m.Training = map[string]any{"status": res.Status.String(), "epochs": res.Epochs, "train_loss": res.TrainLoss}
 	if res.Optim != nil && res.Optim.Checkpoint != nil {
