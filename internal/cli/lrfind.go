@@ -22,6 +22,8 @@ import (
 type lrFindOptions struct {
 	File        string
 	Data        dataFlags
+	NA          naFlags
+	Formula     string
 	NoIntercept bool
 	Standardize bool
 	Solver      string
@@ -72,6 +74,8 @@ carries over to lsq fit --lr with the same solver and options.`,
 	}
 	f := cmd.Flags()
 	opts.Data.register(f, true)
+	opts.NA.register(f, "R's na.omit")
+	f.StringVar(&opts.Formula, "formula", "", formulaHelp)
 	f.BoolVar(&opts.NoIntercept, "no-intercept", false, "fit through the origin (no intercept)")
 	f.BoolVar(&opts.Standardize, "standardize", true, "work on centred, unit-variance inputs, as lsq fit does")
 	f.StringVar(&opts.Solver, "solver", "gd", "gd, sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw")
@@ -137,14 +141,17 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	fr, err := o.Data.load(o.File, stdio)
+	// The data as lsq fit reads them (a formula, a text column's dummies,
+	// rows with a missing value dropped), so the test runs on the fit's
+	// problem.
+	fr, des, _, err := loadInputs(o.File, o.Formula, o.Data, o.NA, nil, o.changed, stdio)
 	if err != nil {
 		return err
 	}
 	if fr.X == nil || fr.Rows() == 0 {
 		return fmt.Errorf("%s: no data rows", o.File)
 	}
-	intercept := !o.NoIntercept
+	intercept := !o.NoIntercept && (des == nil || des.Intercept)
 	var center, scale []float64
 	if o.Standardize {
 		center, scale = lsq.Moments(fr.X, fr.Weights, intercept)

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -83,4 +85,42 @@ func TestNetTextColumn(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(stderr, "--na and --na-values apply to a network of one target") {
 		t.Errorf("several targets with --na: exit %d, %q", code, stderr)
 	}
+}
+
+// TestLRFindReadsAsFit: lsq lr-find reads its data as lsq fit does (a text
+// column's dummies, --formula), so the range test runs on the problem the
+// fit will solve: on the raw file it gives the bits it gives on a file
+// holding the dummies as numbers (it said the text was not a number), and
+// with --formula those of the formula's columns.
+func TestLRFindReadsAsFit(t *testing.T) {
+	dir := t.TempDir()
+	writeFactorData(t, dir, 60, 81)
+	run := func(args ...string) map[string]any {
+		t.Helper()
+		code, stdout, stderr := runLSQ(dir, nil, append(append([]string{"lr-find"}, args...), "--json")...)
+		if code != ExitOK {
+			t.Fatalf("lr-find %v: exit %d: %s", args, code, stderr)
+		}
+		var out map[string]any
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		delete(out, "file")
+		return out
+	}
+	same := func(what string, a, b map[string]any) {
+		t.Helper()
+		for _, k := range []string{"n", "losses", "smoothed", "suggested_lr", "L"} {
+			if fmt.Sprint(a[k]) != fmt.Sprint(b[k]) {
+				t.Errorf("%s: %s %v, want %v", what, k, a[k], b[k])
+			}
+		}
+	}
+	raw := run("$D/raw.csv", "--target", "y")
+	num := run("$D/design.csv", "--target", "y", "--features", "a,b,gv,gw,w")
+	same("text column", raw, num)
+	if fmt.Sprint(raw["features"]) != "[a b gv gw w]" {
+		t.Errorf("features %v, want a b gv gw w", raw["features"])
+	}
+	same("formula", run("$D/raw.csv", "--formula", "y ~ a*b + g"), run("$D/design.csv", "--target", "y", "--features", "a,b,gv,gw,ab"))
 }
