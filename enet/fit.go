@@ -23,6 +23,12 @@ type Result struct {
 	Gap        float64    `json:"gap"`        // duality gap at (w, b), an upper bound on Objective − optimum; NaN (not JSON-encodable) when α = 0
 	Iterations int        `json:"iterations"` // sweeps (coordinate descent) or iterations (FISTA) for this α
 	Status     lsq.Status `json:"status"`     // Converged, IterationLimit or Canceled
+	// R2 is the fraction of the weighted variance of y the fit explains,
+	// 1 − Σwᵢrᵢ²/Σwᵢ(yᵢ − ȳ)² (ȳ = 0 without an intercept) on the rows it
+	// was fitted to: glmnet's dev.ratio. It is read off the objective, less
+	// the penalty, so the fit from moments (FitMoments, PathMoments) gives
+	// the one from rows; NaN for a constant y.
+	R2 float64 `json:"r2"`
 }
 
 // Linear returns the fit as an lsq.Linear with the given feature names
@@ -48,9 +54,9 @@ func (f *fista) grad() []float64 { return f.g }
 // the objective in standardised coordinates (zero exactly at the optimum).
 func iteration(k, steps int, alpha, rho float64, beta, g []float64, o outcome, start time.Time) lsq.Iteration {
 	l1, l2 := alpha*rho, alpha*(1-rho)
-	var pen, sub float64
+	pen := penaltyAt(beta, alpha, rho)
+	var sub float64
 	for j, b := range beta {
-		pen += l1*math.Abs(b) + 0.5*l2*b*b
 		var t float64
 		if b != 0 {
 			t = g[j] - l2*b - math.Copysign(l1, b)
@@ -94,7 +100,27 @@ func (p *problem) result(beta []float64, alpha, rho float64, o outcome) Result {
 	return Result{
 		Alpha: alpha, L1Ratio: rho, Coef: coef, Intercept: b, NonZero: nz,
 		Objective: o.objective, Gap: o.gap, Iterations: o.iters, Status: o.status,
+		R2: p.explained(beta, alpha, rho, o.objective),
 	}
+}
+
+// explained is Result.R2 at the standardised β whose objective is obj:
+// 1 − Σv r²/Σv yc², the data term ½Σv r² being obj less the penalty.
+func (p *problem) explained(beta []float64, alpha, rho, obj float64) float64 {
+	if !(p.ycc > 0) {
+		return math.NaN()
+	}
+	return 1 - 2*(obj-penaltyAt(beta, alpha, rho))/p.ycc
+}
+
+// penaltyAt is α(ρ‖β‖₁ + (1−ρ)/2‖β‖²).
+func penaltyAt(beta []float64, alpha, rho float64) float64 {
+	l1, l2 := alpha*rho, alpha*(1-rho)
+	var pen float64
+	for _, b := range beta {
+		pen += l1*math.Abs(b) + 0.5*l2*b*b
+	}
+	return pen
 }
 
 // Fit minimises the objective of the package documentation at one (α, ρ)

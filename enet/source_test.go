@@ -185,3 +185,67 @@ func TestMomentsMSE(t *testing.T) {
 		}
 	}
 }
+
+// TestR2FromRows: Result.R2, read off the objective less the penalty, is
+// 1 − Σw r²/Σw(y − ȳ)² (ȳ = 0 without intercept) computed here from the
+// rows at the result's coefficients and intercept, for every solver and
+// update, the lasso, the elastic net and ridge, weighted or not, with and
+// without intercept and standardisation. Tolerance 1e-10: the objective is
+// a sum of 400 terms of order one and the penalty is subtracted from it,
+// both to rounding; the R² of the rows is another sum of the same terms.
+func TestR2FromRows(t *testing.T) {
+	x, y := synthetic(400, 5, 11)
+	n, d := x.Dims()
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 0.5 + float64(i%3)
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		s    Settings
+	}{
+		{"covariance", Settings{Update: Covariance}},
+		{"naive", Settings{Update: Naive}},
+		{"fista", Settings{Solver: ProximalGradient}},
+		{"weighted", Settings{Weights: w}},
+		{"no intercept", Settings{NoIntercept: true}},
+		{"unstandardised", Settings{Unstandardized: true, Weights: w}},
+	} {
+		for _, rho := range []float64{1, 0.5, 0} {
+			res, err := Fit(ctx, x, y, 0.05, rho, &c.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sw, sy float64
+			for i := range n {
+				wi := 1.0
+				if c.s.Weights != nil {
+					wi = w[i]
+				}
+				sw += wi
+				sy += wi * y[i]
+			}
+			mean := sy / sw
+			if c.s.NoIntercept {
+				mean = 0
+			}
+			var rss, tss float64
+			for i := range n {
+				wi := 1.0
+				if c.s.Weights != nil {
+					wi = w[i]
+				}
+				r := y[i] - res.Intercept
+				for j := range d {
+					r -= res.Coef[j] * x.At(i, j)
+				}
+				rss += wi * r * r
+				tss += wi * (y[i] - mean) * (y[i] - mean)
+			}
+			if want := 1 - rss/tss; math.Abs(res.R2-want) > 1e-10 {
+				t.Errorf("%s, ρ %v: R2 %.15g, from the rows %.15g", c.name, rho, res.R2, want)
+			}
+		}
+	}
+}

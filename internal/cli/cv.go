@@ -132,7 +132,7 @@ type cvOutput struct {
 	NonZero      int         `json:"nonzero"`
 	Objective    jsonFloat   `json:"objective"`
 	Loss         jsonFloat   `json:"loss"`
-	R2           *jsonFloat  `json:"r2,omitempty"` // the refit's 1 − loss/(mean square of y about its mean); none for a constant y
+	R2           *jsonFloat  `json:"r2,omitempty"` // the refit's enet.Result.R2; none for a constant y
 	Status       string      `json:"status"`
 	Curves       []cvCurve   `json:"curves,omitempty"`
 	RidgeLOO     *ridgeOut   `json:"ridge_loo,omitempty"`
@@ -215,8 +215,7 @@ func runCV(ctx context.Context, o cvOptions, stdio IO) error {
 	}
 	cb := res.Curves[res.Best]
 	ref := res.Refit
-	mse, yy := refitLoss(fr, ref.Coef, ref.Intercept, !ps.NoIntercept)
-	out := newCVOutput(&o, fr.Target, fr.Features, fr.Rows(), mse, yy, name, oneSE, res, tm)
+	out := newCVOutput(&o, fr.Target, fr.Features, fr.Rows(), weightedMSE(fr, ref.Coef, ref.Intercept), name, oneSE, res, tm)
 	if name == "l2" {
 		if out.RidgeLOO, err = ridgeLOO(ctx, fr, cb.Alphas, &enet.Settings{Weights: ps.Weights, Unstandardized: ps.Unstandardized, NoIntercept: ps.NoIntercept}); err != nil {
 			return err
@@ -257,38 +256,23 @@ func writeCV(o *cvOptions, stdio IO, out *cvOutput, cb enet.CVCurve, ref *enet.R
 	return nil
 }
 
-// refitLoss is the refit's weighted mean squared residual on the rows of
-// fr, and yy the weighted mean square of y about its mean (about zero
-// without an intercept): enet.Moments' MSE and YY, so that the refit in
-// memory and streamed reports one R² = 1 − MSE/YY.
-func refitLoss(fr *data.Frame, coef []float64, b float64, intercept bool) (mse, yy float64) {
-	var s, sw, sy float64
+// weightedMSE is the (weighted) mean squared residual of a linear model on
+// the frame.
+func weightedMSE(fr *data.Frame, coef []float64, b float64) float64 {
+	var s, sw float64
 	for i, y := range fr.Y {
 		r := y - b
 		for j, v := range fr.X.RawRowView(i) {
 			r -= coef[j] * v
 		}
-		w := weightAt(fr.Weights, i)
+		w := 1.0
+		if fr.Weights != nil {
+			w = fr.Weights[i]
+		}
 		s += w * r * r
 		sw += w
-		sy += w * y
 	}
-	mean := 0.0
-	if intercept {
-		mean = sy / sw
-	}
-	for i, y := range fr.Y {
-		yy += weightAt(fr.Weights, i) * (y - mean) * (y - mean)
-	}
-	return s / sw, yy / sw
-}
-
-// weightAt is row i's weight, 1 without weights.
-func weightAt(w []float64, i int) float64 {
-	if w == nil {
-		return 1
-	}
-	return w[i]
+	return s / sw
 }
 
 func cvModel(out *cvOutput, fr *data.Frame, o *cvOptions) *modelio.Model {
@@ -440,7 +424,7 @@ func (o *cvOptions) check() (name string, ratios []float64, ps enet.PathSettings
 // newCVOutput is what runCV prints or writes as JSON: the chosen curve's
 // errors, the refit at the chosen α, and one line per curve when several
 // L1 ratios were tried.
-func newCVOutput(o *cvOptions, target string, features []string, n int, loss, yy float64, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
+func newCVOutput(o *cvOptions, target string, features []string, n int, loss float64, name string, oneSE bool, res *enet.CVResult, tm timings) cvOutput {
 	cb := res.Curves[res.Best]
 	ref := res.Refit
 	out := cvOutput{
@@ -452,8 +436,8 @@ func newCVOutput(o *cvOptions, target string, features []string, n int, loss, yy
 		Objective: jsonFloat(ref.Objective), Loss: jsonFloat(loss),
 		Status: ref.Status.String(), Timings: tm,
 	}
-	if yy > 0 && !math.IsInf(yy, 0) {
-		r2 := jsonFloat(1 - loss/yy)
+	if !math.IsNaN(ref.R2) {
+		r2 := jsonFloat(ref.R2)
 		out.R2 = &r2
 	}
 	chosen := cb.Min

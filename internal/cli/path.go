@@ -147,7 +147,8 @@ from α_max (the smallest α at which every coefficient is zero) down to
 is ρ = 1, ridge ρ = 0; for ridge no finite α zeroes the fit and α_max uses
 ρ = 0.001, glmnet's convention (so its default --eps is 1e-6).
 
-The table has one row per α: the number of non-zero coefficients, the
+The table has one row per α: the number of non-zero coefficients, R² (the
+fraction of the variance of the target explained, glmnet's dev.ratio), the
 objective and the coefficients on the original scale.
 
 Several files, or a pattern, are partitions of one data set and are streamed,
@@ -192,6 +193,7 @@ type pathOutput struct {
 	Alphas       []float64   `json:"alphas"`
 	Nonzero      []int       `json:"nonzero"`
 	Objective    []jsonFloat `json:"objective"`
+	R2           []jsonFloat `json:"r2"` // enet.Result.R2 at each α: glmnet's dev.ratio
 	Coef         [][]float64 `json:"coef"`
 	Intercept    []float64   `json:"intercept"`
 	Converged    bool        `json:"converged"`
@@ -257,6 +259,7 @@ func writePath(o pathOptions, stdio IO, pr *enet.PathResult, out pathOutput) err
 		out.Alphas = append(out.Alphas, pt.Alpha)
 		out.Nonzero = append(out.Nonzero, pt.NonZero)
 		out.Objective = append(out.Objective, jsonFloat(pt.Objective))
+		out.R2 = append(out.R2, jsonFloat(pt.R2))
 		out.Coef = append(out.Coef, pt.Coef)
 		out.Intercept = append(out.Intercept, pt.Intercept)
 		if pt.Status != lsq.Converged {
@@ -296,13 +299,13 @@ func printPath(w io.Writer, out *pathOutput) {
 	fmt.Fprintf(w, "%s path: %s from α_max = %.6g to %.6g (penalty on the %s)\n",
 		penaltyTitle(out.L1Ratio), english.Count(len(out.Alphas), "value")+" of α", float64(out.AlphaMax), out.Alphas[len(out.Alphas)-1], scale)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "alpha\tnonzero\tobjective\tintercept\t")
+	fmt.Fprint(tw, "alpha\tnonzero\tR²\tobjective\tintercept\t")
 	for _, f := range out.Features {
 		fmt.Fprintf(tw, "%s\t", f)
 	}
 	fmt.Fprintln(tw)
 	for k, a := range out.Alphas {
-		fmt.Fprintf(tw, "%.6g\t%d\t%.6g\t%.6g\t", a, out.Nonzero[k], float64(out.Objective[k]), out.Intercept[k])
+		fmt.Fprintf(tw, "%.6g\t%d\t%.4f\t%.6g\t%.6g\t", a, out.Nonzero[k], float64(out.R2[k]), float64(out.Objective[k]), out.Intercept[k])
 		for _, c := range out.Coef[k] {
 			fmt.Fprintf(tw, "%.6g\t", c)
 		}

@@ -83,7 +83,7 @@ func runStreamCV(ctx context.Context, o cvOptions, files []string, stdio IO) err
 	// The refit's intercept is ȳ − x̄ᵀβ (zero without one), so its mean
 	// squared residual is the quadratic form of the full moments.
 	tm := timings{FitS: time.Since(start).Seconds()}
-	out := newCVOutput(&o, fp.target, features, len(res.Folds), full.MSE(ref.Coef), full.YY, name, oneSE, res, tm)
+	out := newCVOutput(&o, fp.target, features, len(res.Folds), full.MSE(ref.Coef), name, oneSE, res, tm)
 	out.File = strings.Join(files, ",")
 	out.streamed = streamedCV(len(files), len(features))
 	return writeCV(&o, stdio, &out, cb, &ref, &data.Frame{Target: fp.target, Features: features})
