@@ -119,7 +119,14 @@ func (q *QR) cond(sd []float64) float64 {
 	b := mat.NewDense(d, d, nil)
 	for i := range d {
 		for j := i; j < d; j++ {
-			b.Set(i, j, q.at(off+i, off+j).Float()/sd[j])
+			v := q.at(off+i, off+j).Float() / sd[j]
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				// An accumulator beyond float64 (or a decoded one that
+				// holds such values) has no condition number; the SVD
+				// would panic on it.
+				return math.NaN()
+			}
+			b.Set(i, j, v)
 		}
 	}
 	var svd mat.SVD
