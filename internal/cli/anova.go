@@ -92,16 +92,7 @@ func runAnova(o anovaOptions, stdio IO) error {
 		if o.Data.Weights != "" {
 			w = md.y[1]
 		}
-		y := md.y[0]
-		if md.offset != nil {
-			// A formula's offset(z) is a known part of the fit: least
-			// squares of y − z, as R's lm fits it.
-			y = make([]float64, len(y))
-			for i := range y {
-				y[i] = md.y[0][i] - md.offset[i]
-			}
-		}
-		if fits[k], err = linear.Solve(md.x, y, &linear.Settings{Weights: w, NoIntercept: !m.FitIntercept}); err != nil {
+		if fits[k], err = linear.Solve(md.x, lessOffset(md.y[0], md.offset), &linear.Settings{Weights: w, NoIntercept: !m.FitIntercept}); err != nil {
 			return fmt.Errorf("%s on %s: %w", o.Models[k], o.File, err)
 		}
 		if !sameCoef(fits[k], m) {

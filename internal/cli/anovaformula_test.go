@@ -32,9 +32,8 @@ func anovaRows(t *testing.T, dir string, args ...string) []anovaRowOut {
 // as predict rebuilds them (it read the formula's column names, gv or a:b,
 // as columns of the file and failed). The table equals that of the same
 // models fitted by --features on a file holding the design's columns
-// (the factor's dummies and the product), to 1e-10 relative (the same
-// least squares solved on columns built in another order), with and
-// without weights; and on a file with missing values it equals the table
+// (the factor's dummies and the product), to the bit (the design holds the
+// same floats in the same order), with and without weights; and on a file with missing values it equals the table
 // on the file without those rows, exactly: every model is refitted to the
 // rows all of them can use.
 func TestAnovaFormulaModels(t *testing.T) {
@@ -63,7 +62,7 @@ func TestAnovaFormulaModels(t *testing.T) {
 		for k := range got {
 			for _, q := range [][2]jsonFloat{{got[k].RSS, want[k].RSS}, {got[k].SumSq, want[k].SumSq}, {got[k].F, want[k].F}, {got[k].PValue, want[k].PValue}} {
 				g, w := float64(q[0]), float64(q[1])
-				if !(math.IsNaN(g) && math.IsNaN(w)) && math.Abs(g-w) > 1e-10*math.Abs(w) {
+				if !(math.IsNaN(g) && math.IsNaN(w)) && g != w {
 					t.Errorf("%v row %d: %v, from the design's columns %v", weights, k, g, w)
 				}
 			}
@@ -72,6 +71,35 @@ func TestAnovaFormulaModels(t *testing.T) {
 			t.Errorf("model named %q, want the formula", got[1].Model)
 		}
 	}
+	// An offset: y ~ a + offset(b) is least squares of y − b on a (lm's
+	// fit), so its table is that of the models of a column yb = y − b,
+	// to the bit (the same subtraction, printed and read back exactly).
+	var off strings.Builder
+	off.WriteString("a,b,g,w,y,yb\n")
+	for _, r := range rows {
+		f := strings.Split(r, ",")
+		var b, y float64
+		fmt.Sscan(f[1], &b)
+		fmt.Sscan(f[4], &y)
+		fmt.Fprintf(&off, "%s,%v\n", r, y-b)
+	}
+	write("off.csv", off.String())
+	fit("$D/off.csv", "--formula", "y ~ a + offset(b)", "-o", "$D/o1.json")
+	fit("$D/off.csv", "--formula", "y ~ a + g + offset(b)", "-o", "$D/o2.json")
+	fit("$D/off.csv", "--formula", "yb ~ a", "-o", "$D/y1.json")
+	fit("$D/off.csv", "--formula", "yb ~ a + g", "-o", "$D/y2.json")
+	got := anovaRows(t, dir, "$D/o1.json", "$D/o2.json", "$D/off.csv")
+	want := anovaRows(t, dir, "$D/y1.json", "$D/y2.json", "$D/off.csv")
+	for k := range got {
+		g, w := got[k], want[k]
+		if g.ResDF != w.ResDF || g.RSS != w.RSS || g.DF != w.DF || g.SumSq != w.SumSq || g.F != w.F && !math.IsNaN(float64(g.F)) {
+			t.Errorf("offset row %d: %+v, on y − b %+v", k, g, w)
+		}
+	}
+	if got[1].F <= 0 {
+		t.Errorf("offset: F %v", got[1].F)
+	}
+
 	// Missing values: b missing in row 3 (only the larger model reads it)
 	// and g in row 8.
 	var holes, kept strings.Builder
@@ -91,8 +119,8 @@ func TestAnovaFormulaModels(t *testing.T) {
 	}
 	write("holes.csv", holes.String())
 	write("kept.csv", kept.String())
-	got := anovaRows(t, dir, "$D/f1.json", "$D/f2.json", "$D/holes.csv")
-	want := anovaRows(t, dir, "$D/f1.json", "$D/f2.json", "$D/kept.csv")
+	got = anovaRows(t, dir, "$D/f1.json", "$D/f2.json", "$D/holes.csv")
+	want = anovaRows(t, dir, "$D/f1.json", "$D/f2.json", "$D/kept.csv")
 	same := func(a, b jsonFloat) bool { return math.Float64bits(float64(a)) == math.Float64bits(float64(b)) }
 	for k := range got {
 		g, w := got[k], want[k]

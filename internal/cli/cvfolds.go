@@ -47,8 +47,8 @@ func (o *cvOptions) loadFolds(stdio IO) (*data.Frame, []int, error) {
 		return nil, nil, err
 	}
 	o.design = md
-	if des != nil && !des.Intercept {
-		o.Enet.NoIntercept = true // the formula's - 1
+	if dropsIntercept(des) {
+		o.Enet.NoIntercept = true
 	}
 	if des != nil {
 		o.rows = des.Rows

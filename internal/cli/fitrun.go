@@ -118,7 +118,7 @@ func loadFitRun(o fitOptions, p *fitPlan, stdio IO) (*fitRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if des != nil && !des.Intercept {
+	if dropsIntercept(des) {
 		r.s.NoIntercept = true
 	}
 	fr := r.fr

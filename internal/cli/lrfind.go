@@ -151,7 +151,7 @@ func runLRFind(ctx context.Context, o lrFindOptions, stdio IO) error {
 	if fr.X == nil || fr.Rows() == 0 {
 		return fmt.Errorf("%s: no data rows", o.File)
 	}
-	intercept := !o.NoIntercept && (des == nil || des.Intercept)
+	intercept := !o.NoIntercept && !dropsIntercept(des)
 	var center, scale []float64
 	if o.Standardize {
 		center, scale = lsq.Moments(fr.X, fr.Weights, intercept)

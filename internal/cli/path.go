@@ -228,8 +228,8 @@ func runPath(ctx context.Context, o pathOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	if des != nil && !des.Intercept {
-		ps.NoIntercept = true // the formula's - 1
+	if dropsIntercept(des) {
+		ps.NoIntercept = true
 	}
 	if fr.X == nil || fr.Rows() == 0 {
 		return fmt.Errorf("%s: no data rows", o.File)

@@ -224,15 +224,7 @@ func loadDesign(path string, f *formula.Formula, df dataFlags, na naFlags, stdio
 	if err != nil {
 		return nil, nil, nil, cellError(err, t)
 	}
-	fr := &data.Frame{Features: des.Names, Target: f.Response(), X: des.X, Y: des.Y}
-	if des.Offset != nil {
-		// lm with offset(): the known part is subtracted from the response;
-		// R's summary.lm measures R² and F on the same difference.
-		fr.Y = make([]float64, len(des.Y))
-		for i, v := range des.Y {
-			fr.Y[i] = v - des.Offset[i]
-		}
-	}
+	fr := &data.Frame{Features: des.Names, Target: f.Response(), X: des.X, Y: lessOffset(des.Y, des.Offset)}
 	if df.Weights != "" {
 		w := d.Num[df.Weights]
 		if w == nil {
@@ -323,3 +315,22 @@ func notANumber(file string, line, col int, name, w string) *data.Error {
 	}
 	return e
 }
+
+// lessOffset is the response a formula with offset() is fitted to, y less
+// the offset (y itself without one), as R's lm fits it; summary.lm
+// measures R² and F on the same difference.
+func lessOffset(y, offset []float64) []float64 {
+	if offset == nil {
+		return y
+	}
+	d := make([]float64, len(y))
+	for i, v := range y {
+		d[i] = v - offset[i]
+	}
+	return d
+}
+
+// dropsIntercept reports whether a formula's design has no intercept
+// (- 1 or + 0): the fit, path, cross-validation or range test on it then
+// has none either. des is nil for plain columns.
+func dropsIntercept(des *formula.Design) bool { return des != nil && !des.Intercept }
