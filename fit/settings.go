@@ -39,7 +39,8 @@ type Settings struct {
 	Penalty penalty.Penalty
 
 	// GapTol is the tolerance on the relative objective gap to the exact
-	// optimum, (F − F*)/|F*|, that decides the success of an iterative fit
+	// optimum, (F − F*)/D with D = max(|F*|, 1e-8·(F₀ − F*)) (optim.Optimum
+	// Scale), that decides the success of an iterative fit
 	// (optim.Optimum); 0 means 1e-10. A negative value turns the gap test
 	// off, leaving an explicit Optim.GradTol as the only success (a gap of ε
 	// certifies the coefficients to about √ε only). cd and fista stop on

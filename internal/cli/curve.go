@@ -84,7 +84,7 @@ from the same start: (S − S*)/S* at most --tol, as lsq fit judges them.`,
 	f.IntVar(&opts.MaxEvals, "max-evals", 0, "lm/gn: limit on model evaluations (default 1000·(parameters+1))")
 	f.Float64Var(&opts.LR, "lr", 0, "gd/adam: learning rate (0: the method's default)")
 	f.IntVar(&opts.Epochs, "epochs", 100000, "gd/adam: iteration limit")
-	f.Float64Var(&opts.Tol, "tol", optim.DefaultGapTol, "gd/adam: success is the relative objective gap to the Levenberg–Marquardt optimum from the same start, (F − F*)/|F*|; 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
+	f.Float64Var(&opts.Tol, "tol", optim.DefaultGapTol, "gd/adam: success is the relative objective gap to the Levenberg–Marquardt optimum from the same start, (F − F*)/max(|F*|, 1e-8·(F₀ − F*)); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
 	f.BoolVar(&opts.Summary, "summary", false, "print t, p and 95% intervals too")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.StringVarP(&opts.Output, "output", "o", "", "save the fitted curve model to this file")

@@ -10,11 +10,12 @@ import (
 // TestCVPathFormula: lsq cv and lsq path take --formula, built from the
 // file as lsq fit builds it (a factor's dummies, an interaction), and give
 // what they give on a file holding those columns with --features: the same
-// folds, curve, chosen α and refit, and the same path, to 1e-9 relative
-// (coordinate descent to its tolerance on columns built in another order,
-// whose rounding differs in the last bits). A formula without intercept
-// (- 1) is --no-intercept on R's full dummy coding (gu, gv, gw). The model
-// cv writes predicts, from the raw file, the refit's own fitted values.
+// folds, curve, chosen α and refit, and the same path, to the bit (the
+// formula builds the same floats, a·b included, in the same column order).
+// A formula without intercept (- 1) is --no-intercept on R's full dummy
+// coding (gu, gv, gw). The model cv writes predicts, from the raw file, the
+// refit's own fitted values, to 1e-9 relative (a sum of six products,
+// taken here in another order than predict's).
 func TestCVPathFormula(t *testing.T) {
 	dir := t.TempDir()
 	writeFactorData(t, dir, 90, 61)
@@ -35,13 +36,13 @@ func TestCVPathFormula(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	near := func(what string, a, b []float64) {
+	same := func(what string, a, b []float64) {
 		t.Helper()
 		if len(a) != len(b) {
 			t.Fatalf("%s: %d values, want %d", what, len(a), len(b))
 		}
 		for i := range a {
-			if math.Abs(a[i]-b[i]) > 1e-9*math.Max(1, math.Abs(b[i])) {
+			if a[i] != b[i] {
 				t.Errorf("%s[%d] = %v from the formula, %v from the columns", what, i, a[i], b[i])
 			}
 		}
@@ -59,9 +60,9 @@ func TestCVPathFormula(t *testing.T) {
 		if strings.Join(f.Features, ",") != strings.ReplaceAll(c.features, "ab", "a:b") {
 			t.Errorf("%s: features %v", c.formula, f.Features)
 		}
-		near(c.formula+" cv mean", f.CVMean, d.CVMean)
-		near(c.formula+" coef", f.Coef, d.Coef)
-		near(c.formula+" intercept, α", []float64{f.Intercept, f.ChosenAlpha}, []float64{d.Intercept, d.ChosenAlpha})
+		same(c.formula+" cv mean", f.CVMean, d.CVMean)
+		same(c.formula+" coef", f.Coef, d.Coef)
+		same(c.formula+" intercept, α", []float64{f.Intercept, f.ChosenAlpha}, []float64{d.Intercept, d.ChosenAlpha})
 
 		var fp, dp struct {
 			Coef      [][]float64
@@ -73,7 +74,7 @@ func TestCVPathFormula(t *testing.T) {
 			t.Fatalf("%s: %d points on the path, %d from the columns", c.formula, len(fp.Coef), len(dp.Coef))
 		}
 		for k := range fp.Coef {
-			near(c.formula+" path coef", append(fp.Coef[k], fp.Intercept[k]), append(dp.Coef[k], dp.Intercept[k]))
+			same(c.formula+" path coef", append(fp.Coef[k], fp.Intercept[k]), append(dp.Coef[k], dp.Intercept[k]))
 		}
 
 		// The saved model rebuilds the formula on the raw file: its

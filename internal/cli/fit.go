@@ -172,7 +172,7 @@ func (o *fitOptions) registerSolver(f *pflag.FlagSet) {
 	f.BoolVar(&o.LineSearch, "line-search", false, "gd: backtracking (Armijo) line search")
 	f.Float64Var(&o.ClipNorm, "clip-norm", 0, "clip the gradient to this global norm (0: off); not for lbfgs or --line-search, whose line search bounds the step")
 	f.Float64Var(&o.ClipValue, "clip-value", 0, "clip each gradient component to ±this value (0: off); not for lbfgs or --line-search")
-	f.Float64Var(&o.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/|F*| (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
+	f.Float64Var(&o.Tol, "tol", 1e-10, "success of an iterative fit: relative objective gap to the exact optimum, (F − F*)/max(|F*|, 1e-8·(F₀ − F*)) (cd, fista: relative duality gap); 1e-6 for sgd, momentum, nesterov, adagrad, rmsprop, adam and adamw unless given (a gap ε certifies the coefficients to about √ε); 0 or negative: no gap test, the fit runs to --epochs unless it stops at the optimum to working precision")
 	f.BoolVar(&o.Average, "average", true, "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw: report the average of the iterates over the last half to three quarters of the epochs (Polyak–Ruppert averaging)")
 	f.Float64Var(&o.GradTol, "grad-tol", 0, "also count as converged when the gradient norm on the standardised scale is below this")
 	f.Float64Var(&o.ValFrac, "val-frac", 0, "hold out this fraction of rows for validation (early stopping, --lr lists)")

@@ -68,8 +68,8 @@ func TestPenalizedJSONR2(t *testing.T) {
 // (ȳ = 0 without an intercept), computed here from the data and the
 // refit's coefficients; in memory and streamed (from the moments) alike,
 // with weights and without an intercept. The tolerance 1e-10 covers the
-// streamed form, a difference of moments of order one rounded in double
-// precision.
+// R² enet reads off its objective less the penalty (enet.Result.R2), sums
+// of 80 terms of order one, against another sum of the same terms here.
 func TestCVRefitR2(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(43, 44))

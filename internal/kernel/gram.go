@@ -43,8 +43,9 @@ func GramUpdate(c []float64, p []float64, m, rows int) {
 // 50–53 packed, of a 55 GFLOP/s peak (BenchmarkFMAPeak), on a core with two
 // 256-bit FMA pipes; on one with two 512-bit pipes (a 113–118 GFLOP/s
 // peak), 81 by rows and 99 packed with tilePair and its prefetch of the
-// next block of C, 53 and 78 with single tiles. At d ≤ 400 the two layouts are alike. Each entry takes the same
-// fused multiply-adds in the same order, so the bits are GramUpdate's.
+// next block of C, 53 and 78 with single tiles. At d ≤ 400 the two layouts
+// are alike. Each entry takes the same fused multiply-adds in the same
+// order, so the bits are GramUpdate's.
 func GramUpdatePacked(c []float64, p []float64, m, rows int) {
 	for j0 := 0; j0 < m; j0 += 8 {
 		k0 := j0
