@@ -54,7 +54,9 @@ func loadModel(path string) (*modelio.Model, error) {
 func netPredictions(m *modelio.Model, md *modelDesign, file string) ([][]float64, error) {
 	nn, err := m.Network()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", file, err)
+		// loadModel has refused such a model by its file's name already;
+		// file is the data's, so this names the model as modeldesign does.
+		return nil, &modelio.Error{File: "model", Msg: err.Error()}
 	}
 	out, err := nn.Predict(md.x)
 	if err != nil {
