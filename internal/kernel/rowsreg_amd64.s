@@ -456,7 +456,7 @@ done:
 // The unrolled parts of rowsReg2AVX512 for F full chunks, each built on
 // the one for F − 1: load w' (LW) and the gradient sums (LG), the pair's dot
 // products (PD) and gradient updates (PG), a single row's (SD, SG), and the
-// store of the sums (SG). Chunk k is w' in Z(19+k) and the sums in Z(6+k),
+// store of the sums (ST). Chunk k is w' in Z(19+k) and the sums in Z(6+k),
 // at byte offset 64k.
 #define LW1 VMOVUPD 0(BX), Z19
 #define LW2 LW1; VMOVUPD 64(BX), Z20
